@@ -1,0 +1,44 @@
+"""The few error types the project raises; each names the file (and line) or rule it concerns.
+
+Findings about the *data* (a SHACL violation, a quality check) are not errors: they are
+returned as :class:`bjaikg.validation.Finding` values. Errors are for input that cannot be
+read at all and for misuse of a command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class BjaikgError(Exception):
+    """Base of every error the project raises on purpose; its ``str`` is a one-line message."""
+
+
+@dataclass
+class DataFileError(BjaikgError):
+    """A data file that cannot be read: missing, empty, binary, not UTF-8, too large, or bad syntax.
+
+    ``line`` and ``column`` are 1-based and ``None`` when the problem is the whole file.
+    """
+
+    path: Path
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def location(self) -> str:
+        """``file:line:column`` (as far as known), the form editors and CI logs link to."""
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.message}"
+
+
+class QueryFileError(BjaikgError):
+    """A file in ``queries/`` whose header or body cannot be used; the message names the file."""

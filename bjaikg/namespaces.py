@@ -1,0 +1,74 @@
+"""The namespaces of the project and of the vocabularies it reuses: one place for every prefix.
+
+Queries, serialisations and the UI all take their prefixes from :data:`PREFIXES`, so a prefix is
+never bound one way in one place and another way elsewhere (rdflib's ``ns1:`` trap).
+"""
+
+from rdflib import Graph, Namespace
+
+BJO = Namespace("https://w3id.org/bjaikg/ontology#")
+BJSH = Namespace("https://w3id.org/bjaikg/shapes#")
+BJ = Namespace("https://w3id.org/bjaikg/id/")
+BJG = Namespace("https://w3id.org/bjaikg/graph/")
+"""Names of the named graphs: one per loaded file (``graph/<folder>/<stem>``), plus ``inferred``."""
+
+PREFIXES: dict[str, str] = {
+    "bjo": str(BJO),
+    "bjsh": str(BJSH),
+    "bj": str(BJ),
+    "bjg": str(BJG),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "sdmx-attribute": "http://purl.org/linked-data/sdmx/2009/attribute#",
+    "sdmx-dimension": "http://purl.org/linked-data/sdmx/2009/dimension#",
+    "qudt": "http://qudt.org/schema/qudt/",
+    "unit": "http://qudt.org/vocab/unit/",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "vann": "http://purl.org/vocab/vann/",
+    "time": "http://www.w3.org/2006/time#",
+    "wd": "http://www.wikidata.org/entity/",
+    "wdt": "http://www.wikidata.org/prop/direct/",
+    "gn": "http://www.geonames.org/ontology#",
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind every project prefix on ``graph`` (replacing rdflib's defaults) and return it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def sparql_prologue(prefixes: dict[str, str] | None = None) -> str:
+    """The ``PREFIX`` lines for ``prefixes`` (default: all project prefixes), one per line."""
+    chosen = PREFIXES if prefixes is None else prefixes
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in chosen.items())
+
+
+def shorten(iri: str) -> str:
+    """``iri`` as a prefixed name where a project prefix covers it, else ``<iri>``.
+
+    The longest matching namespace wins, so ``bj:`` and ``bjo:`` never shadow each other.
+    """
+    best = ""
+    best_prefix = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(best):
+            best, best_prefix = namespace, prefix
+    if best:
+        local = iri[len(best) :]
+        if local and all(ch.isalnum() or ch in "-_." for ch in local):
+            return f"{best_prefix}:{local}"
+    return f"<{iri}>"

@@ -1,0 +1,213 @@
+"""Loading the project's Turtle files into the embedded pyoxigraph store (DESIGN.md D5).
+
+Each file goes into a named graph of its own (``bjg:<folder>/<stem>``), the RDFS/OWL entailments
+the ontology licenses into ``bjg:inferred``, and queries see the union of all of them as the
+default graph (``use_default_graph_as_union=True``).
+
+Hazard: a :class:`pyoxigraph.Store` is not copied on read; callers that mutate
+``KnowledgeGraph.store`` change what every later query sees. The server never mutates it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from bjaikg import PROJECT_ROOT
+from bjaikg.errors import DataFileError
+from bjaikg.namespaces import BJG, sparql_prologue
+
+RDF_SUFFIXES = (".ttl",)
+"""Files the loader reads when it is given a folder."""
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""A single data file larger than this is refused rather than loaded into memory."""
+
+DEFAULT_FOLDERS = ("ontology", "instances")
+
+INFERRED_GRAPH = ox.NamedNode(f"{BJG}inferred")
+
+_POSITION = re.compile(r"line (\d+)[^\d]+(?:column|col\.?) (\d+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class GraphFile:
+    """One loaded Turtle file and the named graph that holds its triples."""
+
+    path: Path
+    graph_name: str
+    triples: int
+
+
+@dataclass
+class KnowledgeGraph:
+    """The loaded store and what went into it."""
+
+    store: ox.Store
+    files: list[GraphFile] = field(default_factory=list)
+    inferred_triples: int = 0
+
+    def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Evaluate ``sparql`` over the union default graph (no implicit prefixes)."""
+        return self.store.query(sparql, use_default_graph_as_union=True)
+
+    @property
+    def asserted_triples(self) -> int:
+        """Triples read from the files (not counting inferred ones)."""
+        return sum(graph_file.triples for graph_file in self.files)
+
+
+def default_paths() -> list[Path]:
+    """The project's own data: ``ontology/`` and ``instances/`` of this checkout."""
+    return [PROJECT_ROOT / folder for folder in DEFAULT_FOLDERS]
+
+
+def discover_files(paths: Sequence[Path]) -> list[Path]:
+    """Expand folders into their Turtle files (sorted, recursive); keep files as given.
+
+    Raises :class:`DataFileError` for a path that does not exist or a folder with no RDF in it.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES and p.is_file())
+            if not inside:
+                raise DataFileError(path, "folder holds no RDF file (*.ttl)")
+            found.extend(inside)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise DataFileError(path, "no such file or folder")
+    return found
+
+
+def graph_name_for(path: Path) -> str:
+    """The named graph of ``path``: ``bjg:<folder>/<stem>`` inside the project, else by file name.
+
+    Files outside the checkout (anyone's data given on the command line) are named
+    ``bjg:external/<stem>``; two such files with one stem share a graph, which only merges them.
+    """
+    resolved = path.resolve()
+    try:
+        relative = resolved.relative_to(PROJECT_ROOT)
+    except ValueError:
+        return f"{BJG}external/{resolved.stem}"
+    return f"{BJG}{relative.with_suffix('').as_posix()}"
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a :class:`DataFileError` that says why it cannot be data.
+
+    Refuses files over :data:`MAX_FILE_BYTES`, empty files, binary files and non-UTF-8 text.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise DataFileError(path, f"cannot read: {error.strerror}") from None
+    if size > MAX_FILE_BYTES:
+        raise DataFileError(path, f"file too large ({size} bytes; limit {MAX_FILE_BYTES})")
+    data = path.read_bytes()
+    if not data.strip():
+        raise DataFileError(path, "file is empty")
+    if b"\x00" in data:
+        raise DataFileError(path, "binary file (contains NUL bytes), not Turtle")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return_message = f"not UTF-8 text (byte 0x{data[error.start]:02x})"
+        raise DataFileError(path, return_message, line=line) from None
+
+
+def parse_error(path: Path, error: SyntaxError) -> DataFileError:
+    """A :class:`DataFileError` with the parser's message and its 1-based line and column."""
+    message = str(error.msg if error.msg else error)
+    line, column = error.lineno, error.offset
+    if line is None:
+        match = _POSITION.search(message)
+        if match:
+            line, column = int(match.group(1)), int(match.group(2))
+    return DataFileError(path, f"Turtle syntax error: {message}", line=line, column=column)
+
+
+def load_file(store: ox.Store, path: Path) -> GraphFile:
+    """Parse one Turtle file into its own named graph of ``store``.
+
+    The file is parsed into a scratch store first, so a file with a syntax error leaves
+    ``store`` untouched (no half-loaded graph).
+    """
+    text = read_text(path)
+    graph = ox.NamedNode(graph_name_for(path))
+    try:
+        quads = list(
+            ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.as_uri())
+        )
+    except SyntaxError as error:
+        raise parse_error(path, error) from None
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+    return GraphFile(path=path, graph_name=graph.value, triples=len(quads))
+
+
+_INFERENCE_RULES = (
+    # rdfs9: types along the class hierarchy
+    """CONSTRUCT { ?x a ?super } WHERE {
+         ?x a ?class . ?class rdfs:subClassOf+ ?super . FILTER(isIRI(?super))
+         FILTER NOT EXISTS { ?x a ?super } }""",
+    # rdfs7: statements along the property hierarchy
+    """CONSTRUCT { ?s ?super ?o } WHERE {
+         ?p rdfs:subPropertyOf+ ?super . ?s ?p ?o . FILTER(isIRI(?super))
+         FILTER NOT EXISTS { ?s ?super ?o } }""",
+    # owl:inverseOf, both directions
+    """CONSTRUCT { ?o ?q ?s } WHERE {
+         { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p }
+         ?s ?p ?o . FILTER(isIRI(?o) || isBlank(?o))
+         FILTER NOT EXISTS { ?o ?q ?s } }""",
+    # owl:TransitiveProperty closure
+    """CONSTRUCT { ?a ?p ?c } WHERE {
+         ?p a owl:TransitiveProperty . ?a ?p ?b . ?b ?p ?c . FILTER(?a != ?c)
+         FILTER NOT EXISTS { ?a ?p ?c } }""",
+)
+
+
+def infer(store: ox.Store, *, max_rounds: int = 10) -> int:
+    """Materialise the RDFS/OWL entailments the project relies on into ``bjg:inferred``.
+
+    Covers subclass typing, sub-properties, inverses and transitive properties — the closure a
+    researcher's query expects (``?x a org:Organization`` finds every company) — repeated until
+    nothing new appears or ``max_rounds`` is reached. Returns the number of inferred triples.
+    """
+    prologue = sparql_prologue()
+    total = 0
+    for _ in range(max_rounds):
+        new: set[ox.Triple] = set()
+        for rule in _INFERENCE_RULES:
+            result = store.query(prologue + rule, use_default_graph_as_union=True)
+            assert isinstance(result, ox.QueryTriples)
+            new.update(result)
+        if not new:
+            break
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in new)
+        total += len(new)
+    return total
+
+
+def load_knowledge_graph(
+    paths: Iterable[Path] | None = None, *, with_inference: bool = True
+) -> KnowledgeGraph:
+    """Load ``paths`` (default: the project's ontology and instances) into a fresh store.
+
+    Raises :class:`DataFileError` (file, line, column, message) for the first file that cannot
+    be read or parsed; nothing is served from a graph that did not load completely.
+    """
+    files = discover_files(list(paths) if paths is not None else default_paths())
+    store = ox.Store()
+    graph = KnowledgeGraph(store=store)
+    for path in files:
+        graph.files.append(load_file(store, path))
+    if with_inference:
+        graph.inferred_triples = infer(store)
+    return graph

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Debian packages the tests use: Java (HermiT, Jena CLI), Chromium (browser tests).
+# Installs only what is missing; needs root (or sudo) the first time.
+set -euo pipefail
+needed=()
+command -v java >/dev/null 2>&1 || needed+=(default-jre-headless)
+command -v chromium >/dev/null 2>&1 || needed+=(chromium)
+[ -e /usr/share/java/jena-arq.jar ] || needed+=(libapache-jena-java)
+if [ ${#needed[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${needed[@]}"
+fi
