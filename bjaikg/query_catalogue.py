@@ -108,9 +108,7 @@ def parse_query_file(path: Path) -> NamedQuery:
     if not _EXPECT.match(header["expect"]):
         raise QueryFileError(f"{path}: expect '{header['expect']}' is not a known rule")
     parameters = tuple(dict.fromkeys(_PARAMETER.findall(text)))
-    return NamedQuery(
-        name=path.stem, path=path, text=text, header=header, parameters=parameters
-    )
+    return NamedQuery(name=path.stem, path=path, text=text, header=header, parameters=parameters)
 
 
 def load_catalogue(folder: Path = QUERY_FOLDER) -> list[NamedQuery]:

@@ -20,11 +20,14 @@ class ClassCount:
 
 def count_entities_per_class(graph: KnowledgeGraph) -> list[ClassCount]:
     """Entities per class of our ontology (asserted or inferred), largest first, then by IRI."""
-    query = sparql_prologue() + f"""
+    query = (
+        sparql_prologue()
+        + f"""
         SELECT ?class (COUNT(DISTINCT ?entity) AS ?entities) WHERE {{
           ?entity a ?class .
           FILTER(STRSTARTS(STR(?class), "{BJO}"))
         }} GROUP BY ?class ORDER BY DESC(?entities) ?class"""
+    )
     result = graph.query(query)
     assert isinstance(result, ox.QuerySolutions)
     return [

@@ -72,9 +72,7 @@ def running_server(*arguments: str, ready_seconds: float = 60.0) -> Iterator[Ser
             process.wait()
 
 
-def _wait_for_ready(
-    process: subprocess.Popen[str], seconds: float, stderr_lines: list[str]
-) -> str:
+def _wait_for_ready(process: subprocess.Popen[str], seconds: float, stderr_lines: list[str]) -> str:
     deadline = time.monotonic() + seconds
     assert process.stdout is not None
     while time.monotonic() < deadline:

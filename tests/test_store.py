@@ -1,0 +1,129 @@
+"""The loader: named graph per file, union default graph, inference, and errors that say where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from bjaikg.errors import DataFileError
+from bjaikg.namespaces import BJG, sparql_prologue
+from bjaikg.store import (
+    INFERRED_GRAPH,
+    discover_files,
+    graph_name_for,
+    load_knowledge_graph,
+)
+
+ONTOLOGY = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix ex: <http://example.org/> .
+ex:Company rdfs:subClassOf ex:Organisation .
+ex:develops owl:inverseOf ex:developedBy .
+ex:locatedIn a owl:TransitiveProperty ; rdfs:subPropertyOf ex:near .
+"""
+
+DATA = """@prefix ex: <http://example.org/> .
+ex:cambricon a ex:Company ; ex:develops ex:chip ; ex:locatedIn ex:haidian .
+ex:haidian ex:locatedIn ex:beijing .
+ex:label ex:says "寒武纪" .
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def ask(store: ox.Store, pattern: str) -> bool:
+    result = store.query(
+        sparql_prologue({"ex": "http://example.org/"}) + f"ASK {{ {pattern} }}",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(result, ox.QueryBoolean)
+    return bool(result)
+
+
+def test_each_file_has_its_own_named_graph_and_the_default_graph_is_their_union(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "a.ttl", ONTOLOGY)
+    write(tmp_path, "b.ttl", DATA)
+    graph = load_knowledge_graph([tmp_path], with_inference=False)
+    names = {graph_file.graph_name for graph_file in graph.files}
+    assert names == {f"{BJG}external/a", f"{BJG}external/b"}
+    assert {n.value for n in graph.store.named_graphs()} == names
+    assert graph.asserted_triples == 4 + 5
+    assert ask(graph.store, "ex:cambricon a ex:Company . ex:Company ?p ex:Organisation")
+
+
+def test_inference_adds_types_inverses_superproperties_and_transitive_closure(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "a.ttl", ONTOLOGY)
+    write(tmp_path, "b.ttl", DATA)
+    graph = load_knowledge_graph([tmp_path])
+    assert ask(graph.store, "ex:cambricon a ex:Organisation")
+    assert ask(graph.store, "ex:chip ex:developedBy ex:cambricon")
+    assert ask(graph.store, "ex:cambricon ex:locatedIn ex:beijing")
+    assert ask(graph.store, "ex:cambricon ex:near ex:haidian")
+    inferred = list(graph.store.quads_for_pattern(None, None, None, INFERRED_GRAPH))
+    assert len(inferred) == graph.inferred_triples > 0
+    # nothing asserted is repeated in the inferred graph
+    assert not any(
+        quad.subject.value.endswith("cambricon") and quad.object.value.endswith("Company")
+        for quad in inferred
+    )
+
+
+def test_project_files_are_named_by_folder_and_stem() -> None:
+    from bjaikg import PROJECT_ROOT
+
+    assert graph_name_for(PROJECT_ROOT / "instances" / "chips.ttl") == f"{BJG}instances/chips"
+
+
+def test_a_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "bad.ttl",
+        "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b\n ex:c ex:d .\n",
+    )
+    with pytest.raises(DataFileError) as caught:
+        load_knowledge_graph([path])
+    assert caught.value.line == 4
+    assert caught.value.column == 7
+    assert str(caught.value).startswith(f"{path}:4:7: Turtle syntax error:")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "file is empty"),
+        (b"   \n", "file is empty"),
+        (b"\x00\x01binary", "binary file"),
+        (b'ex:a ex:b "\xff\xfe" .', "not UTF-8"),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_reason(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "input.ttl"
+    path.write_bytes(content)
+    with pytest.raises(DataFileError, match=message):
+        load_knowledge_graph([path])
+
+
+def test_missing_paths_and_folders_without_rdf_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="no such file or folder"):
+        discover_files([tmp_path / "missing"])
+    (tmp_path / "notes.txt").write_text("not rdf")
+    with pytest.raises(DataFileError, match="no RDF file"):
+        discover_files([tmp_path])
+
+
+def test_the_project_graph_loads() -> None:
+    graph = load_knowledge_graph()
+    assert graph.asserted_triples > 0
+    assert all(graph_file.triples > 0 for graph_file in graph.files)
