@@ -1,0 +1,100 @@
+"""Labels of every labelled IRI of the graph, read once, and where each IRI is shown locally.
+
+The server's graph never changes while it runs (DESIGN.md D6: data changes go through git), so
+the pages read labels from this index instead of asking the store for each value they show.
+Hazard: an index built before the store is changed does not see the change; build a new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from bjaikg.namespaces import BJ, BJO, shorten, sparql_prologue
+from bjaikg.store import KnowledgeGraph
+
+ONTOLOGY_IRI = str(BJO).rstrip("#")
+
+PREFERRED_LABELS = ("skos:prefLabel", "rdfs:label", "dcterms:title", "schema:name")
+"""Properties whose values name a resource, most preferred first."""
+
+ALTERNATIVE_LABELS = ("skos:altLabel", "schema:alternateName")
+"""Properties whose values are other names (searched, shown on the resource page)."""
+
+
+@dataclass(frozen=True)
+class Name:
+    """One label literal: its text, language tag ('' for none) and whether it is preferred."""
+
+    text: str
+    language: str
+    preferred: bool
+
+
+@dataclass
+class LabelIndex:
+    """Names and types of every IRI that has a label, by IRI."""
+
+    names: dict[str, list[Name]] = field(default_factory=dict)
+    types: dict[str, list[str]] = field(default_factory=dict)
+
+    def label(self, iri: str, language: str) -> str:
+        """The preferred label of ``iri`` in ``language``, else its first preferred label in any
+        language, else its prefixed name (``bj:cambricon``)."""
+        names = [name for name in self.names.get(iri, []) if name.preferred]
+        for candidate in names:
+            if candidate.language == language:
+                return candidate.text
+        return names[0].text if names else shorten(iri)
+
+    def label_language(self, iri: str, language: str) -> str:
+        """The language tag of the text :meth:`label` returns ('' when it is a prefixed name)."""
+        text = self.label(iri, language)
+        for name in self.names.get(iri, []):
+            if name.preferred and name.text == text:
+                return name.language
+        return ""
+
+
+def build_label_index(graph: KnowledgeGraph) -> LabelIndex:
+    """Read the labels (preferred and alternative) and the asserted or inferred types of every
+    labelled IRI; deterministic order (by IRI, then preference, language and text)."""
+    preferred = " ".join(f"({name} true)" for name in PREFERRED_LABELS)
+    alternative = " ".join(f"({name} false)" for name in ALTERNATIVE_LABELS)
+    result = graph.query(
+        sparql_prologue()
+        + f"""SELECT DISTINCT ?iri ?text ?preferred WHERE {{
+              VALUES (?property ?preferred) {{ {preferred} {alternative} }}
+              ?iri ?property ?text . FILTER(isIRI(?iri) && isLiteral(?text))
+            }} ORDER BY ?iri DESC(?preferred) LANG(?text) ?text"""
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    index = LabelIndex()
+    for row in result:
+        text = row["text"]
+        assert isinstance(text, ox.Literal)
+        name = Name(text.value, text.language or "", row["preferred"].value == "true")
+        names = index.names.setdefault(row["iri"].value, [])
+        if name not in names:
+            names.append(name)
+    types = graph.query(
+        "SELECT DISTINCT ?iri ?type WHERE { ?iri a ?type . FILTER(isIRI(?iri) && isIRI(?type)) }"
+        " ORDER BY ?iri ?type"
+    )
+    assert isinstance(types, ox.QuerySolutions)
+    for row in types:
+        index.types.setdefault(row["iri"].value, []).append(row["type"].value)
+    return index
+
+
+def local_address(iri: str) -> str | None:
+    """Where this server shows ``iri``: ``/id/<slug>`` for resources, ``/ontology#<term>`` for
+    ontology terms, ``/ontology`` for the ontology itself; ``None`` for anyone else's IRI."""
+    if iri.startswith(str(BJ)) and len(iri) > len(BJ):
+        return "/id/" + iri[len(BJ) :]
+    if iri.startswith(str(BJO)) and len(iri) > len(BJO):
+        return "/ontology#" + iri[len(BJO) :]
+    if iri in (ONTOLOGY_IRI, str(BJO)):
+        return "/ontology"
+    return None

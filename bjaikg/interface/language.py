@@ -1,0 +1,114 @@
+"""The two languages of the pages (Chinese and English): choosing one per request, UI wording.
+
+The page language comes from ``?lang=zh|en`` when given, else from the first of ``zh``/``en`` in
+the ``Accept-Language`` header, else English. Data literals keep their own language tag; this
+module only decides which one a page prefers and the words of the page around them.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "zh")
+DEFAULT_LANGUAGE = "en"
+
+
+def choose_language(parameter: str | None, accept_language: str | None) -> str:
+    """The page language: the ``lang`` parameter if it names one of :data:`LANGUAGES`, else the
+    first ``zh``/``en`` range of ``Accept-Language`` (q-values ignored: browsers list ranges in
+    preference order), else :data:`DEFAULT_LANGUAGE`."""
+    if parameter in LANGUAGES:
+        return parameter
+    for item in (accept_language or "").split(","):
+        primary = item.split(";")[0].strip().lower().split("-")[0]
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
+
+
+def other_language(language: str) -> str:
+    """The language the switch on each page offers."""
+    return "zh" if language == "en" else "en"
+
+
+WORDS: dict[str, dict[str, str]] = {
+    "site": {"en": "Beijing AI Knowledge Graph", "zh": "北京人工智能知识图谱"},
+    "query": {"en": "Query", "zh": "查询"},
+    "ontology": {"en": "Ontology", "zh": "本体"},
+    "dataset": {"en": "Dataset", "zh": "数据集"},
+    "api": {"en": "API", "zh": "接口"},
+    "search": {"en": "Search", "zh": "搜索"},
+    "search_label": {"en": "Search labels", "zh": "搜索名称"},
+    "search_placeholder": {"en": "e.g. 原点社区 or chip", "zh": "如 原点社区 或 芯片"},
+    "switch": {"en": "中文", "zh": "English"},
+    "switch_label": {"en": "切换到中文", "zh": "Switch to English"},
+    "examples": {"en": "Example questions", "zh": "示例问题"},
+    "examples_hint": {
+        "en": "The competency questions of the graph, each checked against its expected answer.",
+        "zh": "图谱的能力问题，每个都对照其预期答案检验过。",
+    },
+    "load": {"en": "Load into editor", "zh": "载入编辑器"},
+    "editor_missing": {
+        "en": "The query editor's files are not installed. Run `npm ci` in the checkout "
+        "(scripts/serve.sh does it) and reload; meanwhile the plain form below queries /sparql.",
+        "zh": "查询编辑器的文件尚未安装。请在代码目录运行 `npm ci`（scripts/serve.sh 会执行）"
+        "后刷新；在此之前可用下方的简单表单查询 /sparql。",
+    },
+    "run": {"en": "Run query", "zh": "运行查询"},
+    "sparql_query": {"en": "SPARQL query", "zh": "SPARQL 查询"},
+    "type": {"en": "Type", "zh": "类型"},
+    "properties": {"en": "Properties", "zh": "属性"},
+    "property": {"en": "Property", "zh": "属性"},
+    "value": {"en": "Value", "zh": "值"},
+    "incoming": {"en": "Referenced by", "zh": "被引用"},
+    "subject": {"en": "Subject", "zh": "主体"},
+    "sources": {"en": "Sources and supporting sentences", "zh": "来源与原文"},
+    "paragraph": {"en": "paragraph", "zh": "段落"},
+    "external": {"en": "External links", "zh": "外部链接"},
+    "neighbourhood": {"en": "Neighbourhood", "zh": "关联图"},
+    "neighbourhood_hint": {
+        "en": "Along the chain policy → place → organisation → product → chip.",
+        "zh": "沿“政策 → 地点 → 机构 → 产品 → 芯片”链展示。",
+    },
+    "downloads": {"en": "This description as", "zh": "本描述的格式"},
+    "not_found": {"en": "Not found", "zh": "未找到"},
+    "not_found_text": {
+        "en": "The graph says nothing about this resource.",
+        "zh": "图谱中没有关于此资源的陈述。",
+    },
+    "classes": {"en": "Classes", "zh": "类"},
+    "hierarchy": {"en": "Class hierarchy", "zh": "类层次"},
+    "class_diagram": {"en": "Class diagram", "zh": "类图"},
+    "definition": {"en": "Definition", "zh": "定义"},
+    "superclasses": {"en": "Subclass of", "zh": "父类"},
+    "subclasses": {"en": "Subclasses", "zh": "子类"},
+    "domain": {"en": "Domain", "zh": "定义域"},
+    "range": {"en": "Range", "zh": "值域"},
+    "subproperty_of": {"en": "Subproperty of", "zh": "父属性"},
+    "inverse": {"en": "Inverse of", "zh": "逆属性"},
+    "kind": {"en": "Kind", "zh": "种类"},
+    "statistics": {"en": "Statistics", "zh": "统计"},
+    "files": {"en": "Files and named graphs", "zh": "文件与命名图"},
+    "triples": {"en": "triples", "zh": "三元组"},
+    "asserted": {"en": "Triples asserted", "zh": "声明的三元组"},
+    "inferred": {"en": "Triples inferred", "zh": "推理得到的三元组"},
+    "entities_per_class": {"en": "Entities per class", "zh": "各类实体数"},
+    "licence": {"en": "Licence", "zh": "许可"},
+    "cite": {"en": "How to cite", "zh": "引用方式"},
+    "access": {"en": "Access", "zh": "访问方式"},
+    "description_rdf": {"en": "VoID / DCAT description", "zh": "VoID / DCAT 描述"},
+    "results": {"en": "Results", "zh": "结果"},
+    "no_results": {"en": "Nothing matches.", "zh": "没有匹配项。"},
+    "match_exact": {"en": "exact", "zh": "完全匹配"},
+    "match_prefix": {"en": "starts with", "zh": "前缀匹配"},
+    "match_partial": {"en": "contains", "zh": "部分匹配"},
+    "operations": {"en": "Operations", "zh": "操作"},
+    "parameters": {"en": "Parameters", "zh": "参数"},
+    "try": {"en": "Try it", "zh": "试用"},
+    "openapi_hint": {
+        "en": "Every named query is a REST operation; the OpenAPI document is at /openapi.json.",
+        "zh": "每个具名查询都是一个 REST 操作；OpenAPI 文档见 /openapi.json。",
+    },
+    "required": {"en": "required", "zh": "必填"},
+    "default": {"en": "default", "zh": "默认值"},
+    "blank_node": {"en": "(unnamed node)", "zh": "（匿名节点）"},
+}
+"""UI wording by key and language; every key has both languages (checked by the tests)."""

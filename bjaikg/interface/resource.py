@@ -1,0 +1,248 @@
+"""What the graph says about one resource: the content of its page at ``/id/<slug>``.
+
+Every query here is the project's own, bounded by one IRI that goes in through pyoxigraph's
+``substitutions`` (never formatted into the SPARQL text). Values carry their labels from the
+:class:`~bjaikg.interface.labels.LabelIndex`, so the page never shows a raw IRI where a label is
+known. Hazard: a resource with tens of thousands of statements gets a page that long; the
+project's resources have dozens, and incoming relations are cut at :data:`INCOMING_LIMIT`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from bjaikg.interface.labels import (
+    ALTERNATIVE_LABELS,
+    PREFERRED_LABELS,
+    LabelIndex,
+    Name,
+    local_address,
+)
+from bjaikg.namespaces import PREFIXES, shorten
+from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph
+
+INCOMING_LIMIT = 500
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+QUOTE = PREFIXES["bjo"] + "quote"
+PARAGRAPH = PREFIXES["bjo"] + "paragraph"
+DERIVED_FROM = PREFIXES["prov"] + "wasDerivedFrom"
+EXTERNAL_LINK_PROPERTIES = frozenset(
+    PREFIXES[prefix] + local
+    for prefix, local in (
+        ("skos", "exactMatch"),
+        ("skos", "closeMatch"),
+        ("owl", "sameAs"),
+        ("schema", "sameAs"),
+        ("schema", "url"),
+        ("foaf", "page"),
+    )
+)
+SHOWN_ELSEWHERE = frozenset(
+    {RDF_TYPE, QUOTE, PARAGRAPH}
+    | {PREFIXES[name.split(":")[0]] + name.split(":")[1] for name in PREFERRED_LABELS}
+    | {PREFIXES[name.split(":")[0]] + name.split(":")[1] for name in ALTERNATIVE_LABELS}
+)
+"""Properties the page shows in its own sections rather than in the property table."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """An IRI with the label to show and where to follow it (``address``)."""
+
+    iri: str
+    label: str
+    label_language: str
+    address: str
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the link stays on this server."""
+        return not self.address.startswith(("http://", "https://"))
+
+
+@dataclass
+class Value:
+    """One object of a statement: an IRI (``term``), a literal or an unnamed node."""
+
+    text: str
+    term: Term | None = None
+    language: str = ""
+    datatype: str = ""
+    inferred: bool = False
+    nested: list[Statement] = field(default_factory=list)
+
+
+@dataclass
+class Statement:
+    """A property with its values, in the order the page lists them."""
+
+    property: Term
+    values: list[Value]
+
+
+@dataclass(frozen=True)
+class ExternalLink:
+    """A link out of the graph (Wikidata, GeoNames, ROR, a website) and what it is."""
+
+    url: str
+    site: str
+    property: Term
+
+
+@dataclass
+class ResourceDescription:
+    """Everything the resource page shows."""
+
+    iri: str
+    label: str
+    names: list[Name]
+    types: list[Term]
+    statements: list[Statement]
+    incoming: list[tuple[Term, Term]]
+    sources: list[Term]
+    quotes: list[str]
+    paragraphs: list[str]
+    external_links: list[ExternalLink]
+
+
+def make_term(index: LabelIndex, iri: str, language: str) -> Term:
+    """The :class:`Term` for ``iri``: its label in ``language`` and its local or own address."""
+    return Term(
+        iri=iri,
+        label=index.label(iri, language),
+        label_language=index.label_language(iri, language),
+        address=local_address(iri) or iri,
+    )
+
+
+def make_value(index: LabelIndex, node: ox.Term, language: str, inferred: bool) -> Value:
+    """A :class:`Value` for an object term of the store."""
+    if isinstance(node, ox.NamedNode):
+        term = make_term(index, node.value, language)
+        return Value(text=term.label, term=term, inferred=inferred)
+    if isinstance(node, ox.Literal):
+        datatype = "" if node.language else shorten(node.datatype.value)
+        if datatype in ("xsd:string", "rdf:langString"):
+            datatype = ""
+        return Value(node.value, language=node.language or "", datatype=datatype, inferred=inferred)
+    return Value(text="", inferred=inferred)
+
+
+def site_of(url: str) -> str:
+    """A short name for the site an external link goes to."""
+    known = {
+        "http://www.wikidata.org/entity/": "Wikidata",
+        "http://sws.geonames.org/": "GeoNames",
+        "https://ror.org/": "ROR",
+    }
+    for start, name in known.items():
+        if url.startswith(start):
+            return f"{name} {url[len(start) :].strip('/')}"
+    return url.split("//", 1)[-1].split("/", 1)[0]
+
+
+def group_statements(
+    graph: KnowledgeGraph,
+    index: LabelIndex,
+    rows: list[tuple[str, ox.Term, bool]],
+    language: str,
+    depth: int = 2,
+) -> list[Statement]:
+    """Group (property, object, inferred) rows into statements, properties ordered by label.
+
+    An unnamed (blank) object is described inline, ``depth`` levels deep at most.
+    """
+    by_property: dict[str, list[Value]] = {}
+    for property_iri, node, inferred in rows:
+        value = make_value(index, node, language, inferred)
+        if isinstance(node, ox.BlankNode) and depth > 0:
+            nested_rows = outgoing_rows(graph, node)
+            value.nested = group_statements(graph, index, nested_rows, language, depth - 1)
+        by_property.setdefault(property_iri, []).append(value)
+    statements = [
+        Statement(make_term(index, property_iri, language), values)
+        for property_iri, values in by_property.items()
+    ]
+    return sorted(statements, key=lambda statement: statement.property.label.lower())
+
+
+def outgoing_rows(
+    graph: KnowledgeGraph, node: ox.NamedNode | ox.BlankNode
+) -> list[tuple[str, ox.Term, bool]]:
+    """(property IRI, object, only-inferred) for every statement about ``node``, sorted."""
+    result = graph.store.query(
+        f"""SELECT ?subject ?property ?value (MIN(?graph = {INFERRED_GRAPH}) AS ?onlyInferred)
+           WHERE {{ GRAPH ?graph {{ ?subject ?property ?value }} }}
+           GROUP BY ?subject ?property ?value ORDER BY ?property ?value""",
+        substitutions={ox.Variable("subject"): node},
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    return [
+        (row["property"].value, row["value"], row["onlyInferred"].value == "true") for row in result
+    ]
+
+
+def describe_resource(
+    graph: KnowledgeGraph, index: LabelIndex, iri: str, language: str
+) -> ResourceDescription | None:
+    """What the graph says about ``iri`` (outgoing and incoming), or ``None`` if nothing."""
+    node = ox.NamedNode(iri)
+    rows = outgoing_rows(graph, node)
+    incoming = incoming_relations(graph, index, node, language)
+    if not rows and not incoming:
+        return None
+    shown = [row for row in rows if row[0] not in SHOWN_ELSEWHERE]
+    statements = group_statements(graph, index, shown, language)
+
+    def objects(property_iri: str) -> list[ox.Term]:
+        return [row[1] for row in rows if row[0] == property_iri]
+
+    return ResourceDescription(
+        iri=iri,
+        label=index.label(iri, language),
+        names=index.names.get(iri, []),
+        types=sorted(
+            (make_term(index, node.value, language) for node in objects(RDF_TYPE)),
+            key=lambda term: (not term.is_local, term.label.lower()),
+        ),
+        statements=statements,
+        incoming=incoming,
+        sources=[make_term(index, node.value, language) for node in objects(DERIVED_FROM)],
+        quotes=[node.value for node in objects(QUOTE)],
+        paragraphs=sorted((node.value for node in objects(PARAGRAPH)), key=_number_first),
+        external_links=[
+            ExternalLink(node.value, site_of(node.value), make_term(index, row[0], language))
+            for row in rows
+            for node in [row[1]]
+            if row[0] in EXTERNAL_LINK_PROPERTIES and isinstance(node, ox.NamedNode)
+        ],
+    )
+
+
+def _number_first(text: str) -> tuple[int, str]:
+    return (int(text), text) if text.isdigit() else (1 << 30, text)
+
+
+def incoming_relations(
+    graph: KnowledgeGraph, index: LabelIndex, node: ox.NamedNode, language: str
+) -> list[tuple[Term, Term]]:
+    """(subject, property) of the statements whose object is ``node`` (IRI subjects only),
+    at most :data:`INCOMING_LIMIT`, ordered by property and subject."""
+    result = graph.store.query(
+        f"""SELECT DISTINCT ?object ?subject ?property WHERE {{
+             ?subject ?property ?object . FILTER(isIRI(?subject))
+           }} ORDER BY ?property ?subject LIMIT {INCOMING_LIMIT}""",
+        substitutions={ox.Variable("object"): node},
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    return [
+        (
+            make_term(index, row["subject"].value, language),
+            make_term(index, row["property"].value, language),
+        )
+        for row in result
+    ]
