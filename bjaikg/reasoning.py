@@ -1,0 +1,127 @@
+"""OWL 2 DL consistency of the ontology and instance data, checked with HermiT via owlready2.
+
+:func:`check_consistency` loads the Turtle files with the project loader (so bad input is a
+:class:`~bjaikg.errors.DataFileError` with file:line:column), writes their union as N-Triples
+(owlready2 does not read Turtle), loads that into a fresh, isolated owlready2 ``World`` and runs
+HermiT on it. The answer is a :class:`ConsistencyResult`; a missing Java runtime is the result
+status ``"not run"``, not an exception.
+
+Hazards:
+
+- it starts a Java virtual machine (about 1–3 s for the project graph, more for large data)
+  and writes a temporary N-Triples file, which owlready2 deletes afterwards;
+- HermiT is run with ``--ignoreUnsupportedDatatypes``: literals typed ``xsd:date``,
+  ``xsd:gYear`` or ``xsd:gYearMonth`` (outside the OWL 2 datatype map) are not reasoned about,
+  so a wrong date never makes the graph inconsistent — SHACL checks those;
+- ``bjo:quote`` and the labels are annotations and take no part in reasoning;
+- owlready2 keeps a process-wide default world; this module never touches it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import Literal
+
+import owlready2
+import pyoxigraph as ox
+
+from bjaikg.errors import BjaikgError
+from bjaikg.store import load_knowledge_graph
+
+Status = Literal["consistent", "inconsistent", "not run"]
+
+_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
+
+_UNNAMED_ONTOLOGY = "https://w3id.org/bjaikg/reasoning-input"
+"""The IRI under which the N-Triples are loaded into the scratch world (never dereferenced)."""
+
+
+@dataclass(frozen=True)
+class ConsistencyResult:
+    """What HermiT found.
+
+    ``status`` is ``"consistent"`` (a model exists; ``unsatisfiable_classes`` may still list
+    classes that can have no instance), ``"inconsistent"`` (no model exists), or ``"not run"``
+    (no Java runtime; ``explanation`` says so). ``seconds`` is the wall time of the reasoner
+    run, 0.0 when it did not run.
+    """
+
+    status: Status
+    unsatisfiable_classes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    explanation: str = ""
+
+    @property
+    def consistent(self) -> bool:
+        """True only when HermiT ran, found a model and no unsatisfiable class."""
+        return self.status == "consistent" and not self.unsatisfiable_classes
+
+
+def java_runtime() -> str | None:
+    """The path of the Java executable owlready2 will start, or ``None`` when there is none."""
+    return shutil.which(owlready2.JAVA_EXE)
+
+
+def to_ntriples(paths: Iterable[Path] | None = None) -> bytes:
+    """The union of the Turtle files in ``paths`` (default: ontology and instances) as N-Triples.
+
+    Raises :class:`~bjaikg.errors.DataFileError` for a file that cannot be read or parsed.
+    """
+    resolved = None if paths is None else [path.resolve() for path in paths]
+    graph = load_knowledge_graph(resolved, with_inference=False)
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in graph.store}
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def check_consistency(paths: Iterable[Path] | None = None) -> ConsistencyResult:
+    """Run HermiT on the files in ``paths`` (default: the project's ontology and instances).
+
+    Returns a :class:`ConsistencyResult`; raises :class:`~bjaikg.errors.DataFileError` for bad
+    input and :class:`~bjaikg.errors.BjaikgError` when Java runs but HermiT fails (the message
+    carries HermiT's own). See the module docstring for the hazards (JVM start, datatypes).
+    """
+    ntriples = to_ntriples(paths)
+    if java_runtime() is None:
+        return ConsistencyResult(
+            status="not run",
+            explanation=f"no Java runtime ({owlready2.JAVA_EXE!r} not on PATH); "
+            "install Java 11+ to run the OWL consistency check",
+        )
+    world = owlready2.World()
+    try:
+        world.get_ontology(_UNNAMED_ONTOLOGY).load(fileobj=BytesIO(ntriples), format="ntriples")
+    except owlready2.OwlReadyError as error:
+        raise BjaikgError(f"owlready2 cannot read the graph as OWL: {error}") from None
+    started = time.perf_counter()
+    try:
+        owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        return ConsistencyResult(
+            status="inconsistent",
+            seconds=time.perf_counter() - started,
+            explanation="HermiT: the ontology with its data has no model (typical causes: an "
+            "individual of two disjoint classes, or a property value outside its range that "
+            "makes it one)",
+        )
+    except owlready2.OwlReadyJavaError as error:
+        raise BjaikgError(f"HermiT failed: {str(error).strip().splitlines()[-1]}") from None
+    finally:
+        seconds = time.perf_counter() - started
+    unsatisfiable = sorted(
+        entity.iri
+        for entity in world.inconsistent_classes()
+        if hasattr(entity, "iri") and entity.iri != _NOTHING
+    )
+    return ConsistencyResult(
+        status="consistent",
+        unsatisfiable_classes=unsatisfiable,
+        seconds=seconds,
+        explanation=(
+            f"{len(unsatisfiable)} unsatisfiable class(es)" if unsatisfiable else "consistent"
+        ),
+    )
