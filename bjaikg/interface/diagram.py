@@ -1,0 +1,238 @@
+"""Small SVG pictures drawn on the server: a resource's neighbourhood along the backbone chain
+(policy → place → organisation → product → chip) and the ontology's class hierarchy.
+
+The layout is deterministic (columns by chain stage or by depth, rows in label order), so a page
+renders the same picture on every request and the SVG can be compared in tests. Labels are
+escaped; every node is a link; the picture has a ``<title>`` and ``<desc>`` for screen readers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+import pyoxigraph as ox
+
+from bjaikg.interface.labels import LabelIndex, local_address
+from bjaikg.namespaces import BJO
+from bjaikg.store import KnowledgeGraph
+
+CHAIN_STAGES = (
+    (str(BJO.Policy), {"en": "Policy", "zh": "政策"}),
+    (str(BJO.Place), {"en": "Place", "zh": "地点"}),
+    (str(BJO.Organisation), {"en": "Organisation", "zh": "机构"}),
+    (str(BJO.Product), {"en": "Product", "zh": "产品"}),
+    (str(BJO.AIChip), {"en": "Chip", "zh": "芯片"}),
+)
+"""The backbone's stages: the class an entity must have (asserted or inferred) and its name."""
+
+MAX_PER_COLUMN = 6
+"""At most this many entities are drawn per stage; the rest are left out of the picture."""
+
+BOX_WIDTH, BOX_HEIGHT, COLUMN_GAP, ROW_GAP, MARGIN = 168, 34, 44, 14, 12
+MAX_LABEL_UNITS = 22
+"""A box shows this many 'units' of label (a CJK character counts two)."""
+
+
+@dataclass(frozen=True)
+class Box:
+    """A node of a picture: where it is drawn, its label and its link."""
+
+    key: str
+    label: str
+    address: str
+    column: int
+    row: int
+    highlighted: bool = False
+
+
+@dataclass(frozen=True)
+class Line:
+    """An edge of a picture between two boxes (by key), with a hover title."""
+
+    start: str
+    end: str
+    title: str
+    dashed: bool = False
+
+
+def stage_of(index: LabelIndex, iri: str) -> int | None:
+    """The chain stage of ``iri`` (most specific: a chip is a product, but drawn as a chip)."""
+    types = index.types.get(iri, [])
+    stage = None
+    for number, (class_iri, _) in enumerate(CHAIN_STAGES):
+        if class_iri in types:
+            stage = number
+    return stage
+
+
+def neighbours(graph: KnowledgeGraph, iri: str) -> list[tuple[str, str]]:
+    """(IRI, property IRI) of every IRI linked to ``iri`` in either direction, sorted."""
+    result = graph.store.query(
+        """SELECT DISTINCT ?node ?other ?property WHERE {
+             { ?node ?property ?other } UNION { ?other ?property ?node }
+             FILTER(isIRI(?other) && ?other != ?node)
+           } ORDER BY ?other ?property""",
+        substitutions={ox.Variable("node"): ox.NamedNode(iri)},
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    return [(row["other"].value, row["property"].value) for row in result]
+
+
+def chain_neighbourhood(
+    graph: KnowledgeGraph, index: LabelIndex, iri: str, language: str
+) -> tuple[list[Box], list[Line]]:
+    """The boxes and lines of ``iri``'s neighbourhood along the chain.
+
+    From the resource the walk goes left (towards policies) through entities of ever earlier
+    stages and right (towards chips) through ever later ones, so a chip's picture shows its
+    designer, the district that gathers the designer and the policy that names the district.
+    """
+    start = stage_of(index, iri)
+    columns: dict[int, list[str]] = {}
+    lines: list[Line] = []
+    if start is None:
+        return [], []
+    columns[start] = [iri]
+    frontier = [(iri, start, -1), (iri, start, 1)]
+    while frontier:
+        node, stage, direction = frontier.pop(0)
+        for other, property_iri in neighbours(graph, node):
+            other_stage = stage_of(index, other)
+            if other_stage is None or (other_stage - stage) * direction <= 0:
+                continue
+            column = columns.setdefault(other_stage, [])
+            if other not in column:
+                if len(column) >= MAX_PER_COLUMN:
+                    continue
+                column.append(other)
+                frontier.append((other, other_stage, direction))
+            pair = (node, other) if direction > 0 else (other, node)
+            title = index.label(property_iri, language)
+            if not any((line.start, line.end) == pair for line in lines):
+                lines.append(Line(pair[0], pair[1], title))
+    boxes = [
+        Box(
+            key=member,
+            label=index.label(member, language),
+            address=local_address(member) or member,
+            column=stage,
+            row=row,
+            highlighted=member == iri,
+        )
+        for stage, members in sorted(columns.items())
+        for row, member in enumerate(members)
+    ]
+    return boxes, lines
+
+
+def class_tree(
+    index: LabelIndex, parents: dict[str, list[str]], language: str
+) -> tuple[list[Box], list[Line]]:
+    """The boxes and lines of a class hierarchy: ``parents`` maps each class to its
+    superclasses (within the drawn set). Each class is placed once, under its first parent
+    (columns by depth, rows in depth-first label order); other parents get dashed lines."""
+    children: dict[str, list[str]] = {}
+    for child, its_parents in parents.items():
+        for parent in its_parents[:1]:
+            children.setdefault(parent, []).append(child)
+    for members in children.values():
+        members.sort(key=lambda iri: index.label(iri, language).lower())
+    roots = sorted(
+        (iri for iri, its_parents in parents.items() if not its_parents),
+        key=lambda iri: index.label(iri, language).lower(),
+    )
+    boxes: list[Box] = []
+
+    def place(iri: str, depth: int) -> None:
+        boxes.append(
+            Box(iri, index.label(iri, language), local_address(iri) or iri, depth, len(boxes))
+        )
+        for child in children.get(iri, []):
+            place(child, depth + 1)
+
+    for root in roots:
+        place(root, 0)
+    lines = [
+        Line(child, parent, "", dashed=position > 0)
+        for child, its_parents in sorted(parents.items())
+        for position, parent in enumerate(its_parents)
+    ]
+    return boxes, lines
+
+
+def shorten_label(label: str) -> str:
+    """``label`` cut to :data:`MAX_LABEL_UNITS` display units, with an ellipsis when cut."""
+    units = 0
+    for position, character in enumerate(label):
+        units += 2 if ord(character) > 0x2E80 else 1
+        if units > MAX_LABEL_UNITS:
+            return label[:position] + "…"
+    return label
+
+
+def render_svg(
+    boxes: list[Box], lines: list[Line], title: str, description: str, headers: list[str]
+) -> str:
+    """The SVG markup for ``boxes`` and ``lines``; ``headers`` name the columns (may be empty).
+
+    Lines run from the right edge of their start box to the left edge of their end box (or
+    between the boxes' middles when both sit in one column).
+    """
+    top = MARGIN + (24 if headers else 0)
+    columns = max([box.column for box in boxes] + [len(headers) - 1, 0]) + 1
+    rows = max([box.row for box in boxes] + [0]) + 1
+    width = 2 * MARGIN + columns * BOX_WIDTH + (columns - 1) * COLUMN_GAP
+    height = top + rows * (BOX_HEIGHT + ROW_GAP) + MARGIN
+    where = {
+        box.key: (
+            MARGIN + box.column * (BOX_WIDTH + COLUMN_GAP),
+            top + box.row * (BOX_HEIGHT + ROW_GAP),
+        )
+        for box in boxes
+    }
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-labelledby="diagram-title diagram-desc">',
+        f'<title id="diagram-title">{escape(title)}</title>',
+        f'<desc id="diagram-desc">{escape(description)}</desc>',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
+        'fill="#7a8699"/></marker></defs>',
+    ]
+    for number, header in enumerate(headers):
+        x = MARGIN + number * (BOX_WIDTH + COLUMN_GAP) + BOX_WIDTH / 2
+        parts.append(
+            f'<text class="column-header" x="{x:.0f}" y="{MARGIN + 12}" '
+            f'text-anchor="middle">{escape(header)}</text>'
+        )
+    for line in lines:
+        if line.start not in where or line.end not in where:
+            continue
+        (x1, y1), (x2, y2) = where[line.start], where[line.end]
+        if x1 == x2:
+            start_x = end_x = x1 + 12
+        else:
+            start_x, end_x = x1 + BOX_WIDTH, x2
+        dash = ' stroke-dasharray="4 3"' if line.dashed else ""
+        parts.append(
+            f'<path class="edge" d="M {start_x} {y1 + BOX_HEIGHT / 2:.0f} '
+            f"C {(start_x + end_x) / 2:.0f} {y1 + BOX_HEIGHT / 2:.0f} "
+            f"{(start_x + end_x) / 2:.0f} {y2 + BOX_HEIGHT / 2:.0f} "
+            f'{end_x} {y2 + BOX_HEIGHT / 2:.0f}" fill="none" stroke="#7a8699"{dash} '
+            f'marker-end="url(#arrow)"><title>{escape(line.title)}</title></path>'
+        )
+    for box in boxes:
+        x, y = where[box.key]
+        css = "node current" if box.highlighted else "node"
+        parts.append(
+            f'<a href="{escape(box.address)}" class="{css}">'
+            f'<rect x="{x}" y="{y}" width="{BOX_WIDTH}" height="{BOX_HEIGHT}" rx="6"/>'
+            f'<text x="{x + BOX_WIDTH / 2:.0f}" y="{y + BOX_HEIGHT / 2 + 5:.0f}" '
+            f'text-anchor="middle">{escape(shorten_label(box.label))}</text>'
+            f"<title>{escape(box.label)}</title></a>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
