@@ -91,9 +91,12 @@ class NamedQuery:
         return values
 
 
-def parse_query_file(path: Path) -> NamedQuery:
-    """Read one query file; raise :class:`QueryFileError` naming the file when its header is bad."""
-    text = path.read_text(encoding="utf-8")
+def read_header(path: Path, text: str) -> dict[str, str]:
+    """The ``#+ key: value`` lines of a query file's ``text`` as a dict (later keys win).
+
+    Raises :class:`QueryFileError` naming ``path`` and the line of a malformed header line.
+    Shared by the named queries and the validator's rule files (:mod:`bjaikg.validation.rules`).
+    """
     header: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#+"):
@@ -102,6 +105,13 @@ def parse_query_file(path: Path) -> NamedQuery:
         if not match:
             raise QueryFileError(f"{path}:{number}: header line is not '#+ key: value'")
         header[match.group(1)] = match.group(2)
+    return header
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """Read one query file; raise :class:`QueryFileError` naming the file when its header is bad."""
+    text = path.read_text(encoding="utf-8")
+    header = read_header(path, text)
     missing = [key for key in REQUIRED_KEYS if key not in header]
     if missing:
         raise QueryFileError(f"{path}: header lacks {', '.join(missing)}")

@@ -1,0 +1,303 @@
+"""Rendering a :class:`ValidationReport` for people and machines: one function per format.
+
+``text`` (default; grouped by file, for a terminal or CI log), ``json``, ``junit`` (JUnit XML:
+one testcase per check and one per finding), ``github`` (workflow-command annotations),
+``markdown`` (a pull-request comment) and ``turtle`` (a SHACL validation report graph). Every
+renderer lists findings in :meth:`Finding.sort_key` order, so output is deterministic (D9).
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
+from itertools import groupby
+
+from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
+
+from bjaikg.namespaces import BJSH, bind_prefixes
+from bjaikg.validation.finding import (
+    CheckStatus,
+    Finding,
+    Severity,
+    ValidationReport,
+    display_term,
+)
+from bjaikg.validation.sources import to_rdflib_term
+
+RULE_NAMESPACE = "https://w3id.org/bjaikg/checks/"
+"""IRIs of non-SHACL rules in the Turtle report (``sh:sourceShape``); SHACL rules are shapes."""
+
+_GITHUB_COMMANDS = {
+    Severity.VIOLATION: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "notice",
+}
+_SHACL_SEVERITIES = {Severity.VIOLATION: SH.Violation, Severity.WARNING: SH.Warning}
+
+
+def _ordered(report: ValidationReport) -> list[Finding]:
+    return sorted(report.findings, key=Finding.sort_key)
+
+
+def _subject(finding: Finding) -> str:
+    """``bj:haidian 「海淀区」`` — the focus node with its @zh label, or ''."""
+    if not finding.focus:
+        return ""
+    shown = display_term(finding.focus)
+    return f"{shown} 「{finding.focus_label}」" if finding.focus_label else shown
+
+
+def _statement(finding: Finding) -> str:
+    """``bj:haidian 「海淀区」 rdfs:label "x"@en`` — what the finding is about, as far as known."""
+    parts = [_subject(finding), display_term(finding.path), display_term(finding.value)]
+    return " ".join(part for part in parts if part)
+
+
+def _summary(report: ValidationReport, fail_on: Severity) -> str:
+    counts = {severity: 0 for severity in Severity}
+    for finding in report.findings:
+        counts[finding.severity] += 1
+    verdict = {0: "conforms", 1: "FAILS", 2: "INPUT ERROR", 3: "INCOMPLETE"}[
+        report.exit_code(fail_on)
+    ]
+    tally = ", ".join(f"{counts[s]} {s.value}(s)" for s in Severity)
+    return f"{tally} — {verdict} (fail on {fail_on.value})"
+
+
+def _check_line(report: ValidationReport, check: str, status: CheckStatus, note: str) -> str:
+    if status is CheckStatus.NOT_RUN:
+        return f"{check}: not run — {note}"
+    count = len(report.findings_of(check))
+    return f"{check}: {count} finding(s)" + (f" ({note})" if note else "")
+
+
+def render_text(report: ValidationReport, fail_on: Severity) -> str:
+    """Findings grouped by file, each with line, severity, rule, focus, message and hint."""
+    lines: list[str] = []
+    for file, group in groupby(_ordered(report), key=lambda finding: finding.file):
+        lines.append(file or "(not located in a file)")
+        for finding in group:
+            where = f"{finding.line}" if finding.line is not None else "-"
+            if finding.column is not None:
+                where += f":{finding.column}"
+            lines.append(f"  {where:>7}  {finding.severity.value:<9}  {finding.rule}")
+            if statement := _statement(finding):
+                lines.append(f"           {statement}")
+            lines.append(f"           {finding.message}")
+            if finding.message_zh:
+                lines.append(f"           {finding.message_zh}")
+            if finding.hint:
+                lines.append(f"           fix: {finding.hint}")
+        lines.append("")
+    for run in report.checks:
+        lines.append(_check_line(report, run.check, run.status, run.note))
+    lines.append(_summary(report, fail_on))
+    return "\n".join(lines) + "\n"
+
+
+def finding_record(finding: Finding) -> dict[str, object]:
+    """A finding as a JSON object; the focus both short (``focus``) and full (``focus_term``)."""
+    return {
+        "check": finding.check,
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "file": finding.file,
+        "line": finding.line,
+        "column": finding.column,
+        "focus": display_term(finding.focus) if finding.focus else "",
+        "focus_term": finding.focus if not finding.focus.startswith("_:") else "[]",
+        "focus_label": finding.focus_label,
+        "path": display_term(finding.path) if finding.path else "",
+        "value": display_term(finding.value) if finding.value else "",
+        "component": finding.component,
+        "message": finding.message,
+        "message_zh": finding.message_zh,
+        "hint": finding.hint,
+    }
+
+
+def render_json(report: ValidationReport, fail_on: Severity) -> str:
+    """One JSON object: ``exit_code``, ``conforms``, ``checks`` and ``findings`` (UTF-8, sorted)."""
+    document = {
+        "conforms": report.exit_code(fail_on) == 0,
+        "exit_code": report.exit_code(fail_on),
+        "fail_on": fail_on.value,
+        "checks": [
+            {
+                "check": run.check,
+                "status": run.status.value,
+                "note": run.note,
+                "findings": len(report.findings_of(run.check)),
+            }
+            for run in report.checks
+        ],
+        "findings": [finding_record(finding) for finding in _ordered(report)],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def render_junit(report: ValidationReport, fail_on: Severity) -> str:
+    """JUnit XML: a testsuite per check, a testcase for the check and one per finding.
+
+    A finding at or above ``fail_on`` is a ``<failure>``; below it the testcase passes and
+    carries the finding in ``<system-out>``; a check that was not run is ``<skipped>``.
+    """
+    suites = ElementTree.Element("testsuites", name="bjaikg validate")
+    for run in report.checks:
+        findings = report.findings_of(run.check)
+        failing = [f for f in findings if f.severity.rank >= fail_on.rank]
+        suite = ElementTree.SubElement(
+            suites,
+            "testsuite",
+            name=f"bjaikg.{run.check}",
+            tests=str(1 + len(findings)),
+            failures=str(len(failing) + (1 if failing else 0)),
+            skipped="1" if run.status is CheckStatus.NOT_RUN else "0",
+        )
+        case = ElementTree.SubElement(suite, "testcase", classname="bjaikg", name=run.check)
+        if run.status is CheckStatus.NOT_RUN:
+            ElementTree.SubElement(case, "skipped", message=run.note)
+        elif failing:
+            ElementTree.SubElement(
+                case, "failure", message=f"{len(failing)} finding(s)", type=fail_on.value
+            )
+        for finding in findings:
+            name = f"{finding.rule} {_statement(finding)}".strip()
+            case = ElementTree.SubElement(
+                suite, "testcase", classname=f"bjaikg.{run.check}", name=name
+            )
+            if finding.file:
+                case.set("file", finding.file)
+            if finding.line is not None:
+                case.set("line", str(finding.line))
+            body = "\n".join(
+                (finding.location, finding.message, finding.message_zh, f"fix: {finding.hint}")
+            )
+            if finding.severity.rank >= fail_on.rank:
+                failure = ElementTree.SubElement(
+                    case, "failure", message=finding.message, type=finding.severity.value
+                )
+                failure.text = body
+            else:
+                ElementTree.SubElement(case, "system-out").text = body
+    ElementTree.indent(suites)
+    return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(report: ValidationReport, fail_on: Severity) -> str:
+    """GitHub Actions workflow commands: ``::error file=…,line=…,title=…::message`` per finding.
+
+    Violations are ``error``, warnings ``warning``, infos ``notice``; a check that was not run
+    is a ``warning`` without a file. The last line is the plain-text summary.
+    """
+    lines = []
+    for finding in _ordered(report):
+        properties = []
+        if finding.file:
+            properties.append(f"file={_escape_property(finding.file)}")
+        if finding.line is not None:
+            properties.append(f"line={finding.line}")
+        if finding.column is not None:
+            properties.append(f"col={finding.column}")
+        properties.append(f"title={_escape_property(finding.rule)}")
+        message = " — ".join(
+            part for part in (_statement(finding), finding.message, finding.message_zh) if part
+        )
+        if finding.hint:
+            message += f"\nfix: {finding.hint}"
+        command = _GITHUB_COMMANDS[finding.severity]
+        lines.append(f"::{command} {','.join(properties)}::{_escape_data(message)}")
+    for run in report.checks:
+        if run.status is CheckStatus.NOT_RUN:
+            lines.append(f"::warning title={run.check}::{_escape_data(run.note)}")
+    lines.append(_summary(report, fail_on))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: ValidationReport, fail_on: Severity) -> str:
+    """A pull-request comment: the verdict, a table of checks, then a table of findings."""
+    lines = ["## bjaikg validation", "", f"**{_summary(report, fail_on)}**", ""]
+    lines += ["| check | status | findings |", "|---|---|---|"]
+    for run in report.checks:
+        status = run.status.value + (f" — {_cell(run.note)}" if run.note else "")
+        lines.append(f"| {run.check} | {status} | {len(report.findings_of(run.check))} |")
+    if report.findings:
+        lines += ["", "| where | severity | rule | focus | message | fix |", "|---" * 6 + "|"]
+        for finding in _ordered(report):
+            message = finding.message + (f"<br>{finding.message_zh}" if finding.message_zh else "")
+            cells = (
+                f"`{finding.location}`" if finding.location else "",
+                finding.severity.value,
+                f"`{finding.rule}`",
+                _statement(finding),
+                message,
+                finding.hint,
+            )
+            lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def report_graph(report: ValidationReport, fail_on: Severity) -> Graph:
+    """The findings as a SHACL ``sh:ValidationReport`` (non-SHACL rules as SPARQL constraints)."""
+    graph = bind_prefixes(Graph())
+    root = BNode()
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(report.exit_code(fail_on) == 0)))
+    for finding in _ordered(report):
+        result = BNode()
+        graph.add((root, SH.result, result))
+        graph.add((result, RDF.type, SH.ValidationResult))
+        graph.add((result, SH.resultSeverity, _SHACL_SEVERITIES.get(finding.severity, SH.Info)))
+        if finding.check == "shacl":
+            graph.add((result, SH.sourceShape, BJSH[finding.rule.removeprefix("shacl.")]))
+            component = finding.component.removeprefix("sh:")
+            if component:
+                graph.add((result, SH.sourceConstraintComponent, SH[component]))
+        else:
+            graph.add((result, SH.sourceShape, URIRef(RULE_NAMESPACE + finding.rule)))
+            graph.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+        if finding.focus:
+            graph.add((result, SH.focusNode, to_rdflib_term(finding.focus)))
+        if finding.path.startswith("^"):
+            inverse = BNode()
+            graph.add((inverse, SH.inversePath, to_rdflib_term(finding.path[1:])))
+            graph.add((result, SH.resultPath, inverse))
+        elif finding.path:
+            graph.add((result, SH.resultPath, to_rdflib_term(finding.path)))
+        if finding.value:
+            graph.add((result, SH.value, to_rdflib_term(finding.value)))
+        graph.add((result, SH.resultMessage, Literal(finding.message, lang="en")))
+        if finding.message_zh:
+            graph.add((result, SH.resultMessage, Literal(finding.message_zh, lang="zh")))
+        if finding.location:
+            graph.add((result, SH.detail, Literal(finding.location, datatype=XSD.string)))
+    return graph
+
+
+def render_turtle(report: ValidationReport, fail_on: Severity) -> str:
+    """:func:`report_graph` as Turtle."""
+    return report_graph(report, fail_on).serialize(format="longturtle")
+
+
+RENDERERS: dict[str, Callable[[ValidationReport, Severity], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "junit": render_junit,
+    "github": render_github,
+    "markdown": render_markdown,
+    "turtle": render_turtle,
+}
+"""Every output format by its ``--format`` name."""

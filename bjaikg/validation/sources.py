@@ -1,0 +1,330 @@
+"""The parse check and the input of every later check: which files are data, which are context.
+
+The *data* are the files the user asked to validate (default: the project's ``ontology/`` and
+``instances/``). The *context* is the project's ontology (``ontology/*.ttl``), always loaded so
+that shapes can target subclasses and quality rules can see declarations. The shapes
+(``ontology/shapes/``) are never data and never context: they are what the data is checked
+against.
+
+Every file goes into a named graph of its own in one pyoxigraph store (as the endpoint does),
+so a finding's focus node can be traced back to the file, and the line, where its subject block
+starts (:meth:`LoadedInput.locate`).
+
+Hazard: blank-node identifiers are minted afresh on every parse, so they never appear in
+output; a blank focus node is located through the nearest named subject that refers to it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from bjaikg import PROJECT_ROOT
+from bjaikg.errors import DataFileError
+from bjaikg.namespaces import PREFIXES, bind_prefixes
+from bjaikg.store import default_paths, discover_files, load_file
+from bjaikg.validation.finding import Finding, Severity
+
+ONTOLOGY_FOLDER = PROJECT_ROOT / "ontology"
+SHAPES_FOLDER = ONTOLOGY_FOLDER / "shapes"
+
+_PREFIX_DECLARATION = re.compile(
+    r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE
+)
+_BASE_DECLARATION = re.compile(r"^\s*(?:@base|BASE)\s+<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+_SUBJECT = re.compile(r"^(<[^>\s]*>|(?:[A-Za-z][\w.-]*)?:(?:[^\s;,<>\"'()\[\]{}\\]|\\.)*)")
+_ESCAPED = re.compile(r"\\(.)")
+_LABEL_PREDICATES = (
+    ox.NamedNode(PREFIXES["rdfs"] + "label"),
+    ox.NamedNode(PREFIXES["skos"] + "prefLabel"),
+)
+_MAX_PARENT_STEPS = 32
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when it lies below it, else absolute.
+
+    CI annotations (``::error file=…``) need repository-relative paths, so run from the root.
+    """
+    absolute = path.resolve()
+    relative = os.path.relpath(absolute)
+    return absolute.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+def index_subjects(text: str, base: str) -> dict[str, int]:
+    """Map each subject written at column 0 of ``text`` to the 1-based line where it first starts.
+
+    Keys are N-Triples IRIs (``<iri>``). Prefixed names are resolved with the file's own
+    ``@prefix``/``PREFIX`` lines, relative IRIs against ``@base`` or ``base``. Lines inside
+    multi-line literals may match too; callers only look up terms that are subjects.
+    """
+    prefixes = {name or "": iri for name, iri in _PREFIX_DECLARATION.findall(text)}
+    base_match = _BASE_DECLARATION.search(text)
+    if base_match:
+        base = urljoin(base, base_match.group(1))
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _SUBJECT.match(line)
+        if not match:
+            continue
+        token = match.group(1)
+        if token.startswith("<"):
+            iri = urljoin(base, token[1:-1])
+        else:
+            prefix, _, local = token.partition(":")
+            if prefix not in prefixes or prefix.lower() in ("prefix", "base"):
+                continue
+            iri = prefixes[prefix] + _ESCAPED.sub(r"\1", local.rstrip("."))
+        lines.setdefault(f"<{iri}>", number)
+    return lines
+
+
+@dataclass
+class SourceFile:
+    """One loaded Turtle file: its path, its named graph and whether it is data or context."""
+
+    path: Path
+    graph: ox.NamedNode
+    is_data: bool
+    _subject_lines: dict[str, int] | None = field(default=None, repr=False)
+
+    @property
+    def display(self) -> str:
+        """The path as findings print it (see :func:`display_path`)."""
+        return display_path(self.path)
+
+    def subject_line(self, term: str) -> int | None:
+        """The line where the subject block of ``term`` starts (the file is scanned once)."""
+        if self._subject_lines is None:
+            text = self.path.read_text(encoding="utf-8")
+            self._subject_lines = index_subjects(text, self.path.resolve().as_uri())
+        return self._subject_lines.get(term)
+
+
+@dataclass
+class LoadedInput:
+    """The data and context files in one store, and the parse check's findings."""
+
+    store: ox.Store
+    files: list[SourceFile]
+    parse_findings: list[Finding]
+
+    @property
+    def data_files(self) -> list[SourceFile]:
+        """The files being validated."""
+        return [source for source in self.files if source.is_data]
+
+    def rdflib_graph(self, *, data: bool) -> Graph:
+        """The data files' triples (``data=True``) or the context files' as one rdflib Graph.
+
+        Blank nodes keep their store identifiers, so pySHACL's focus nodes map back.
+        """
+        chosen = [source.graph for source in self.files if source.is_data is data]
+        return to_rdflib_graph(
+            quad
+            for graph_name in chosen
+            for quad in self.store.quads_for_pattern(None, None, None, graph_name)
+        )
+
+    def locate(self, term: str, path: str = "") -> tuple[SourceFile | None, int | None]:
+        """The file and line where the subject block of ``term`` (N-Triples) starts.
+
+        Prefers a data file that states ``term path …`` when ``path`` is a plain IRI, then a
+        data file that types ``term``, then any file where it is a subject. A blank node is
+        replaced by the nearest named subject that refers to it (in the same file).
+        """
+        node = from_ntriples(term)
+        if node is None:
+            return None, None
+        if isinstance(node, ox.BlankNode):
+            return self._locate_blank(node)
+        predicate = from_ntriples(path) if path.startswith("<") else None
+        candidates: list[tuple[int, SourceFile]] = []
+        for position, source in enumerate(self.files):
+            if not self._has(node, None, source.graph):
+                continue
+            rank = 0 if source.is_data else 4
+            if isinstance(predicate, ox.NamedNode) and self._has(node, predicate, source.graph):
+                rank -= 2
+            if self._has(node, ox.NamedNode(PREFIXES["rdf"] + "type"), source.graph):
+                rank -= 1
+            candidates.append((rank * len(self.files) + position, source))
+        for _, source in sorted(candidates, key=lambda pair: pair[0]):
+            line = source.subject_line(term)
+            if line is not None:
+                return source, line
+        return (min(candidates, key=lambda pair: pair[0])[1], None) if candidates else (None, None)
+
+    def _locate_blank(self, node: ox.BlankNode) -> tuple[SourceFile | None, int | None]:
+        for source in self.files:
+            current: ox.NamedNode | ox.BlankNode = node
+            if not self._has(current, None, source.graph):
+                continue
+            for _ in range(_MAX_PARENT_STEPS):
+                parent = next(
+                    iter(self.store.quads_for_pattern(None, None, current, source.graph)), None
+                )
+                if parent is None or isinstance(parent.subject, ox.Triple):
+                    break
+                current = parent.subject
+                if isinstance(current, ox.NamedNode):
+                    return source, source.subject_line(str(current))
+            return source, None
+        return None, None
+
+    def _has(
+        self,
+        subject: ox.NamedNode | ox.BlankNode,
+        predicate: ox.NamedNode | None,
+        graph: ox.NamedNode,
+    ) -> bool:
+        matches = self.store.quads_for_pattern(subject, predicate, None, graph)
+        return next(iter(matches), None) is not None
+
+    def label(self, term: str, language: str = "zh") -> str:
+        """The ``rdfs:label`` (else ``skos:prefLabel``) of ``term`` in ``language``, or ''."""
+        node = from_ntriples(term)
+        if not isinstance(node, ox.NamedNode):
+            return ""
+        for predicate in _LABEL_PREDICATES:
+            for quad in self.store.quads_for_pattern(node, predicate, None):
+                value = quad.object
+                if isinstance(value, ox.Literal) and (value.language or "").startswith(language):
+                    return value.value
+        return ""
+
+
+def to_rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
+    """An rdflib Graph of the triples of ``quads`` (graph names dropped), prefixes bound."""
+    graph = bind_prefixes(Graph())
+    cache: dict[str, URIRef] = {}
+    for quad in quads:
+        graph.add(
+            (
+                to_rdflib(quad.subject, cache),
+                to_rdflib(quad.predicate, cache),
+                to_rdflib(quad.object, cache),
+            )
+        )
+    return graph
+
+
+def to_rdflib(term: object, cache: dict[str, URIRef]) -> Node:
+    """The rdflib term for a pyoxigraph term; ``cache`` shares IRIs between triples."""
+    if isinstance(term, ox.NamedNode):
+        found = cache.get(term.value)
+        if found is None:
+            found = cache[term.value] = URIRef(term.value)
+        return found
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"RDF-star terms are not supported: {term}")
+
+
+def to_ntriples(term: Node) -> str:
+    """The N-Triples form of an rdflib term, exactly as pyoxigraph writes it."""
+    if isinstance(term, URIRef):
+        return str(ox.NamedNode(str(term)))
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        if term.language:
+            return str(ox.Literal(str(term), language=term.language))
+        datatype = term.datatype or URIRef(PREFIXES["xsd"] + "string")
+        return str(ox.Literal(str(term), datatype=ox.NamedNode(str(datatype))))
+    return str(term)
+
+
+def to_rdflib_term(term: str) -> Node:
+    """The rdflib term written ``term`` in N-Triples (IRI, blank node or literal).
+
+    Raises ValueError for text that is not one N-Triples term.
+    """
+    try:
+        quads = list(ox.parse(f"<x:s> <x:p> {term} .".encode(), format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as error:
+        raise ValueError(f"not an N-Triples term: {term!r} ({error})") from None
+    return to_rdflib(quads[0].object, {})
+
+
+def from_ntriples(term: str) -> ox.NamedNode | ox.BlankNode | None:
+    """The IRI or blank node written ``<iri>`` or ``_:id``; None for anything else."""
+    if term.startswith("<") and term.endswith(">"):
+        return ox.NamedNode(term[1:-1])
+    if term.startswith("_:"):
+        return ox.BlankNode(term[2:])
+    return None
+
+
+def ontology_files() -> list[Path]:
+    """The ontology's own files: ``ontology/*.ttl`` (not the shapes below it)."""
+    return sorted(ONTOLOGY_FOLDER.glob("*.ttl"))
+
+
+def _is_below(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def select_data_files(paths: Sequence[Path] | None, shapes_folder: Path) -> list[Path]:
+    """The Turtle files to validate: ``paths`` expanded, or the project's; never the shapes.
+
+    Raises :class:`DataFileError` for a missing path, a folder without RDF, or input that holds
+    nothing but shapes.
+    """
+    chosen = list(paths) if paths else default_paths()
+    files = [path for path in discover_files(chosen) if not _is_below(path, shapes_folder)]
+    if not files:
+        raise DataFileError(chosen[0], "holds only SHACL shapes, no data to validate")
+    return files
+
+
+def load_input(
+    data_files: Iterable[Path], context_files: Iterable[Path] | None = None
+) -> LoadedInput:
+    """Parse every file into its own named graph; a file that does not parse becomes a finding.
+
+    ``context_files`` defaults to :func:`ontology_files`; files already among the data are not
+    loaded twice. Unreadable files (empty, binary, not UTF-8, too large) and syntax errors are
+    ``parse`` findings with file, line and column; the other files still load.
+    """
+    store = ox.Store()
+    files: list[SourceFile] = []
+    findings: list[Finding] = []
+    data = list(data_files)
+    seen = {path.resolve() for path in data}
+    context = [p for p in (context_files or ontology_files()) if p.resolve() not in seen]
+    for path, is_data in [(p, True) for p in data] + [(p, False) for p in context]:
+        try:
+            loaded = load_file(store, path)
+        except DataFileError as error:
+            findings.append(parse_finding(error))
+            continue
+        files.append(SourceFile(path=path, graph=ox.NamedNode(loaded.graph_name), is_data=is_data))
+    return LoadedInput(store=store, files=files, parse_findings=findings)
+
+
+def parse_finding(error: DataFileError) -> Finding:
+    """The ``parse`` finding for a file that cannot be read as Turtle."""
+    return Finding(
+        check="parse",
+        rule="parse",
+        severity=Severity.VIOLATION,
+        message=error.message,
+        message_zh="文件无法作为 Turtle 读取",
+        hint="fix the file at the position given, then run validate.py again",
+        file=display_path(error.path),
+        line=error.line,
+        column=error.column,
+    )
