@@ -307,7 +307,7 @@ def load_input(
     context = [p for p in (context_files or ontology_files()) if p.resolve() not in seen]
     for path, is_data in [(p, True) for p in data] + [(p, False) for p in context]:
         try:
-            loaded = load_file(store, path)
+            loaded = load_file(store, path.resolve())  # load_file needs an absolute path
         except DataFileError as error:
             findings.append(parse_finding(error))
             continue
