@@ -70,13 +70,14 @@ def main(argv: list[str] | None = None) -> int:
             "--data", type=Path, action="append", help="Turtle file or folder (repeatable)"
         )
     arguments = parser.parse_args(argv)
+    paths = [path.resolve() for path in arguments.data] if arguments.data else None
     try:
         if arguments.command == "report":
-            return write_report(arguments.data, arguments.output, arguments.check)
+            return write_report(paths, arguments.output, arguments.check)
         endpoint = RemoteEndpoint(
             arguments.endpoint, timeout=arguments.timeout, attempts=max(1, arguments.attempts)
         )
-        return run_check(arguments.data, endpoint, arguments.review)
+        return run_check(paths, endpoint, arguments.review)
     except BjaikgError as error:
         print(f"bjaikg.linking: error: {error}", file=sys.stderr)
         return 2

@@ -162,7 +162,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _show_identifier(value: str) -> str:
-    return f"<{value}>" if "://" in value else f"`{value}`"
+    return shorten(value) if "://" in value else f"`{value}`"
 
 
 def render_coverage(coverage: LinkCoverage) -> str:
@@ -206,7 +206,7 @@ def render_coverage(coverage: LinkCoverage) -> str:
         [
             t.name,
             shorten(t.predicate),
-            f"`{t.namespace}…`" if t.namespace else "literal or web address",
+            t.form,
             str(sum(len(e.identifiers.get(t.key, ())) for e in entities)),
             str(coverage.count(entities, t)),
         ]

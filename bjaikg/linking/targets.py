@@ -29,11 +29,13 @@ class LinkTarget:
 
     ``namespace`` is the IRI prefix of the values for links to another graph; it is empty for
     identifiers given as a web address (``schema:url``) or a literal (``schema:tickerSymbol``).
+    ``form`` says in a few words what a value looks like, for the reports.
     """
 
     key: str
     name: str
     predicate: str
+    form: str
     namespace: str = ""
 
     def holds(self, predicate: str, value: str) -> bool:
@@ -42,11 +44,15 @@ class LinkTarget:
 
 
 TARGETS: tuple[LinkTarget, ...] = (
-    LinkTarget("wikidata", "Wikidata", SKOS_EXACT_MATCH, WIKIDATA_ENTITY),
-    LinkTarget("geonames", "GeoNames", SKOS_EXACT_MATCH, GEONAMES_FEATURE),
-    LinkTarget("ror", "ROR", SKOS_EXACT_MATCH, ROR_ORGANISATION),
-    LinkTarget("website", "official website", SCHEMA_URL),
-    LinkTarget("ticker", "stock ticker", SCHEMA_TICKER_SYMBOL),
+    LinkTarget(
+        "wikidata", "Wikidata", SKOS_EXACT_MATCH, f"`<{WIKIDATA_ENTITY}Q…>`", WIKIDATA_ENTITY
+    ),
+    LinkTarget(
+        "geonames", "GeoNames", SKOS_EXACT_MATCH, f"`<{GEONAMES_FEATURE}…/>`", GEONAMES_FEATURE
+    ),
+    LinkTarget("ror", "ROR", SKOS_EXACT_MATCH, f"`<{ROR_ORGANISATION}…>`", ROR_ORGANISATION),
+    LinkTarget("website", "official website", SCHEMA_URL, "web address (IRI)"),
+    LinkTarget("ticker", "stock ticker", SCHEMA_TICKER_SYMBOL, '`"MIC code"` (schema.org)'),
 )
 """Every kind of link, in the order reports list them."""
 
