@@ -1,0 +1,117 @@
+"""The endpoint's Starlette application, built by :func:`create_application`.
+
+Routes: ``/sparql`` (:mod:`bjaikg.endpoint.protocol`), ``/rdf-graph-store`` and ``/graphs``
+(:mod:`bjaikg.endpoint.graph_store`), ``/dump.{ttl,nt,trig,nq,jsonld}``
+(:mod:`bjaikg.endpoint.dumps`), ``/health``, ``/metrics``, and the pages of
+:func:`bjaikg.interface.interface_routes`. CORS is open (``*``): the data is public.
+
+The worker processes start in the application's lifespan, so in-process tests get them too
+(``with TestClient(create_application(settings, graph)) as client``).
+``request.app.state.endpoint`` is the :class:`EndpointState`; its ``pool`` runs queries for
+any route under the same deadline and limits (see :mod:`bjaikg.endpoint.isolation`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from bjaikg.endpoint.description import measure_dataset
+from bjaikg.endpoint.dumps import DumpCache, dump_routes
+from bjaikg.endpoint.evaluation import QueryRequest
+from bjaikg.endpoint.graph_store import graph_store_routes
+from bjaikg.endpoint.isolation import QueryPool
+from bjaikg.endpoint.protocol import ALL_METHODS, sparql
+from bjaikg.endpoint.settings import Settings
+from bjaikg.endpoint.state import EndpointState
+from bjaikg.errors import BjaikgError
+from bjaikg.interface import interface_routes
+from bjaikg.store import KnowledgeGraph
+
+HEALTH_TIMEOUT = 2.0
+"""Seconds within which a worker must answer ``ASK {}`` for ``/health`` to say ok."""
+
+
+async def health(request: Request) -> Response:
+    """``/health``: 200 when a worker answers a trivial query in time, else 503."""
+    state: EndpointState = request.app.state.endpoint
+    summary = {
+        "triples": state.statistics.triples,
+        "workers": state.pool.size,
+        "pending": state.pool.pending,
+    }
+    try:
+        answer = await state.pool.run(QueryRequest("ASK {}"), HEALTH_TIMEOUT)
+    except BjaikgError as error:
+        return JSONResponse({"status": "unavailable", "reason": str(error), **summary}, 503)
+    status = "ok" if answer.status == 200 else "unavailable"
+    return JSONResponse({"status": status, **summary}, 200 if status == "ok" else 503)
+
+
+async def metrics(request: Request) -> Response:
+    """``/metrics``: the Prometheus text exposition of :class:`Metrics` and the pool."""
+    state: EndpointState = request.app.state.endpoint
+    gauges = {
+        "bjaikg_requests_pending": (
+            "Requests in flight or waiting for a worker.",
+            state.pool.pending,
+        ),
+        "bjaikg_workers": ("Query worker processes.", state.pool.size),
+        "bjaikg_worker_restarts_total": (
+            "Workers killed (deadline or crash) and replaced.",
+            state.pool.restarts,
+        ),
+        "bjaikg_triples": ("Triples in the default graph.", state.statistics.triples),
+    }
+    return PlainTextResponse(
+        state.metrics.render(gauges), media_type="text/plain; version=0.0.4; charset=utf-8"
+    )
+
+
+def create_application(settings: Settings, graph: KnowledgeGraph) -> Starlette:
+    """The ASGI application serving ``graph`` under ``settings`` (counts the graph once, now)."""
+    pool = QueryPool(
+        graph.store,
+        workers=settings.workers,
+        max_pending=settings.max_pending,
+        allowed_services=settings.allow_service,
+    )
+    statistics = measure_dataset(graph)
+    state = EndpointState(settings=settings, graph=graph, statistics=statistics, pool=pool)
+    dumps = DumpCache(graph)
+
+    @asynccontextmanager
+    async def lifespan(application: Starlette) -> AsyncIterator[None]:
+        await pool.start()
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    routes = [
+        Route("/sparql", sparql, methods=ALL_METHODS),
+        Route("/health", health, methods=["GET", "HEAD"]),
+        Route("/metrics", metrics, methods=["GET", "HEAD"]),
+        *graph_store_routes(),
+        *dump_routes(dumps),
+        *interface_routes(graph),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=["X-SPARQL-Truncated", "X-SPARQL-Max-Results", "Retry-After"],
+        )
+    ]
+    application = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    application.state.endpoint = state
+    return application

@@ -1,0 +1,160 @@
+"""``python serve.py`` — load the graph, check it, and serve it over SPARQL (or answer once).
+
+Prints ``bjaikg: serving on http://HOST:PORT`` to stdout once it accepts connections (with
+``--port 0`` the port the system picked); everything else (access log, errors) goes to stderr.
+A graph that does not load is refused with ``file:line:column: message`` and exit code 2;
+``--get PATH`` answers one request in-process, prints the body and exits 0 on 200, else 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import socket
+import sys
+from pathlib import Path
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+
+from bjaikg.endpoint.application import create_application
+from bjaikg.endpoint.settings import Settings, default_workers
+from bjaikg.endpoint.state import ACCESS_LOG
+from bjaikg.errors import BjaikgError
+from bjaikg.store import load_knowledge_graph
+
+
+def _positive(kind: type[int] | type[float]) -> argparse._ActionType:
+    def parse(text: str) -> int | float:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``serve.py``."""
+    parser = argparse.ArgumentParser(prog="serve.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="port; 0 picks a free one")
+    parser.add_argument(
+        "--data", type=Path, action="append", metavar="DIR",
+        help="Turtle file or folder to serve (repeatable; default: ontology/ and instances/)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--timeout", type=_positive(float), default=30.0, metavar="S",
+        help="hard deadline per query in seconds (default 30); clients may ask for less",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-results", type=_positive(int), default=100_000, metavar="N",
+        help="rows or triples per answer before it is cut (default 100000)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--workers", type=_positive(int), default=default_workers(), metavar="N",
+        help="query worker processes (default: CPUs, at least 2)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-pending", type=_positive(int), default=64, metavar="N",
+        help="requests in flight or queued before 503 + Retry-After (default 64)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-request-bytes", type=_positive(int), default=1_000_000, metavar="N",
+        help="largest POST body accepted (default 1000000; larger: 413)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--allow-service", action="append", default=[], metavar="URL",
+        help="an endpoint SERVICE may call (repeatable; default: none)",
+    )  # fmt: skip
+    parser.add_argument("--get", metavar="PATH", help="answer one request in-process and exit")
+    return parser
+
+
+def settings_from(arguments: argparse.Namespace) -> Settings:
+    """The :class:`Settings` a parsed command line asks for."""
+    return Settings(
+        host=arguments.host,
+        port=arguments.port,
+        data=tuple(arguments.data or ()),
+        timeout=arguments.timeout,
+        max_results=arguments.max_results,
+        workers=arguments.workers,
+        max_pending=arguments.max_pending,
+        max_request_bytes=arguments.max_request_bytes,
+        allow_service=tuple(arguments.allow_service),
+    )
+
+
+async def _get(application: Starlette, path: str) -> httpx.Response:
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            return await client.get(path)
+
+
+def answer_once(application: Starlette, path: str) -> int:
+    """Answer ``GET path`` in-process, print the body to stdout; 0 on 200, else 1."""
+    response = asyncio.run(_get(application, path))
+    sys.stdout.buffer.write(response.content)
+    sys.stdout.flush()
+    if response.status_code != 200:
+        print(f"bjaikg: GET {path} answered {response.status_code}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _serve(server: uvicorn.Server, listener: socket.socket, url: str) -> None:
+    serving = asyncio.create_task(server.serve(sockets=[listener]))
+    while not server.started and not serving.done():
+        await asyncio.sleep(0.01)
+    if server.started:
+        print(f"bjaikg: serving on {url}", flush=True)
+    await serving
+
+
+def serve(application: Starlette, settings: Settings) -> int:
+    """Bind the socket, run uvicorn until interrupted; 0 on a clean stop."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((settings.host, settings.port))
+    except OSError as error:
+        print(f"bjaikg: error: cannot listen on {settings.host}:{settings.port}: "
+              f"{error.strerror}", file=sys.stderr)  # fmt: skip
+        return 2
+    listener.listen(1024)
+    port = listener.getsockname()[1]
+    host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
+    config = uvicorn.Config(
+        application,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+    )
+    server = uvicorn.Server(config)
+    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+        runner.run(_serve(server, listener, f"http://{host}:{port}"))
+    return 0
+
+
+def serve_main(argv: list[str] | None = None) -> int:
+    """Entry point of ``serve.py``; returns the exit code."""
+    arguments = build_parser().parse_args(argv)
+    settings = settings_from(arguments)
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="bjaikg: %(message)s")
+    ACCESS_LOG.setLevel(logging.INFO)
+    try:
+        graph = load_knowledge_graph(list(settings.data) or None)
+    except BjaikgError as error:
+        print(f"bjaikg: error: {error}", file=sys.stderr)
+        return 2
+    application = create_application(settings, graph)
+    if arguments.get is not None:
+        return answer_once(application, arguments.get)
+    return serve(application, settings)

@@ -1,0 +1,83 @@
+"""The ``SERVICE`` allow-list: which remote endpoints a query may make the server call.
+
+pyoxigraph evaluates ``SERVICE <iri>`` by itself, over HTTP, to any host. Before a query is
+evaluated the endpoint finds every ``SERVICE`` clause in it (including those nested in
+sub-queries, ``EXISTS`` and ``OPTIONAL``) and refuses the query unless each names an IRI on the
+allow-list. ``SERVICE ?variable`` is always refused: its target is unknown before evaluation.
+
+The keyword cannot be written with escapes (SPARQL ``\\u`` escapes are not processed in
+keywords), so a query whose text does not contain "service" in any letter case has no
+``SERVICE`` clause and skips the check; the others are parsed with rdflib's SPARQL parser.
+
+Hazard: a query that mentions "service" and that rdflib cannot parse (rdflib lags behind
+pyoxigraph on SPARQL-star) is refused with 400 rather than evaluated unchecked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from pyparsing import ParseException
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import URIRef
+
+from bjaikg.errors import BjaikgError
+
+
+class ServiceRefusedError(BjaikgError):
+    """A ``SERVICE`` clause that names an endpoint not on the allow-list."""
+
+
+class UncheckableQueryError(BjaikgError):
+    """A query that mentions ``SERVICE`` but that could not be parsed to check it."""
+
+
+def _service_terms(node: Any) -> Iterator[Any]:
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            yield node.get("term")
+        for value in node.values():
+            yield from _service_terms(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from _service_terms(value)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _service_terms(value)
+
+
+def service_targets(query: str) -> list[str | None]:
+    """The IRI of every ``SERVICE`` clause of ``query`` (``None`` for ``SERVICE ?variable``).
+
+    Raises :class:`UncheckableQueryError` when the query mentions "service" but does not parse.
+    """
+    if "service" not in query.lower():
+        return []
+    try:
+        algebra = translateQuery(parseQuery(query)).algebra
+    except (ParseException, ValueError, TypeError, KeyError, AttributeError) as error:
+        message = " ".join(str(error).split())
+        raise UncheckableQueryError(
+            f"the query mentions SERVICE but could not be parsed to check it against the "
+            f"allow-list: {message}"
+        ) from None
+    return [str(term) if isinstance(term, URIRef) else None for term in _service_terms(algebra)]
+
+
+def check_services(query: str, allowed: Sequence[str]) -> None:
+    """Raise :class:`ServiceRefusedError` unless every ``SERVICE`` target is in ``allowed``."""
+    for target in service_targets(query):
+        if target is None:
+            raise ServiceRefusedError(
+                "SERVICE with a variable endpoint is not allowed: the server calls only the "
+                "endpoints on its allow-list (--allow-service)"
+            )
+        if target not in allowed:
+            listed = ", ".join(allowed) if allowed else "none: federation is off"
+            raise ServiceRefusedError(
+                f"SERVICE <{target}> is not on this server's allow-list (--allow-service; "
+                f"allowed: {listed})"
+            )

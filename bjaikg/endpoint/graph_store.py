@@ -1,0 +1,81 @@
+"""The Graph Store Protocol, read-only: ``/rdf-graph-store?graph=IRI`` or ``?default``.
+
+``GET``/``HEAD`` return one named graph, or with ``?default`` the default graph (the union of
+all named graphs), in any graph format (``Accept`` or ``format``). Writes (``PUT``, ``POST``,
+``DELETE``, ``PATCH``) are refused with 405: the data changes through git. ``/graphs`` lists
+the named graphs as JSON, with their triples, source file and Graph Store URL.
+
+Graphs are read through the worker pool (no result bound, the server's deadline), so a huge
+graph cannot stall the server either.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, QueryRequest
+from bjaikg.endpoint.protocol import ALL_METHODS, ProtocolError, run_query
+from bjaikg.endpoint.state import EndpointState
+
+GRAPH_STORE_PATH = "/rdf-graph-store"
+
+
+async def graph_store(request: Request) -> Response:
+    """One graph of the store, read-only."""
+    state: EndpointState = request.app.state.endpoint
+    started = time.perf_counter()
+    if request.method not in ("GET", "HEAD"):
+        return ProtocolError(
+            405, f"{request.method} is not supported: {READ_ONLY_MESSAGE}", {"Allow": "GET, HEAD"}
+        ).response()
+    parameters = request.query_params
+    graph = parameters.get("graph")
+    if graph is not None:
+        if graph not in state.named_graphs:
+            listed = ", ".join(sorted(state.named_graphs))
+            message = f"no named graph <{graph}>; named graphs: {listed}"
+            return ProtocolError(404, message).response()
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
+    elif "default" in parameters:
+        query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    else:
+        return ProtocolError(
+            400, "give ?graph=IRI (see /graphs) or ?default; the whole dataset is at /dump.trig"
+        ).response()
+    query_request = QueryRequest(
+        query=query,
+        accept=request.headers.get("accept"),
+        format_parameter=parameters.get("format"),
+    )
+    return await run_query(
+        state, request, query_request, state.settings.timeout, "graph-store", started
+    )
+
+
+async def graph_list(request: Request) -> Response:
+    """``/graphs``: the named graphs, their size, source file and where to read them."""
+    state: EndpointState = request.app.state.endpoint
+    graphs = [
+        {
+            "graph": named.name,
+            "triples": named.triples,
+            "source": named.source,
+            "url": f"{GRAPH_STORE_PATH}?graph={quote(named.name, safe='')}",
+        }
+        for named in state.statistics.named_graphs
+    ]
+    return JSONResponse({"default": f"{GRAPH_STORE_PATH}?default", "graphs": graphs})
+
+
+def graph_store_routes() -> list[BaseRoute]:
+    """The Graph Store routes (every method reaches the handler, which refuses writes)."""
+    return [
+        Route(GRAPH_STORE_PATH, graph_store, methods=ALL_METHODS),
+        Route("/graphs", graph_list, methods=["GET", "HEAD"]),
+    ]

@@ -1,0 +1,35 @@
+"""The endpoint's limits and options, set once from the command line and never changed."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def default_workers() -> int:
+    """One query process per CPU (at least two, so one runaway query never blocks everyone)."""
+    return max(2, os.cpu_count() or 2)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the endpoint runs: where it listens, what it loads and the bounds it enforces.
+
+    ``timeout`` is the hard deadline of one request in seconds (a client's ``timeout``
+    parameter can only lower it); ``max_results`` bounds the rows or triples of one answer
+    (the answer says it was cut); ``max_pending`` bounds the requests in flight or waiting for
+    a query process (beyond it: 503 with ``Retry-After``); ``allow_service`` lists the only
+    IRIs a ``SERVICE`` clause may name (exact match, empty: federation off).
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data: tuple[Path, ...] = ()
+    timeout: float = 30.0
+    max_results: int = 100_000
+    workers: int = field(default_factory=default_workers)
+    max_pending: int = 64
+    max_request_bytes: int = 1_000_000
+    max_url_bytes: int = 16_384
+    allow_service: tuple[str, ...] = ()

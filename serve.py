@@ -1,0 +1,14 @@
+"""Serve the Beijing AI Knowledge Graph over SPARQL 1.1 (read-only, with deadlines and limits).
+
+    python serve.py [--host 127.0.0.1] [--port 8000] [--data DIR ...] [--timeout S]
+                    [--max-results N] [--workers N] [--allow-service URL ...] [--get PATH]
+
+All logic lives in :mod:`bjaikg.endpoint`; see docs/endpoint.md.
+"""
+
+import sys
+
+from bjaikg.endpoint.cli import serve_main
+
+if __name__ == "__main__":
+    sys.exit(serve_main())
