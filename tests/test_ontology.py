@@ -1,0 +1,164 @@
+"""The ontology (ontology/*.ttl, not the shapes): header, bilingual labels and definitions,
+declarations of every term used, no punning, no xsd:string range on language-tagged values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from bjaikg import PROJECT_ROOT
+from bjaikg.namespaces import BJO, PREFIXES
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/bjaikg/ontology")
+VANN = PREFIXES["vann"]
+DECLARATION_TYPES = (
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    OWL.NamedIndividual,
+)
+BUILT_IN = (str(RDF), str(RDFS), str(OWL), str(XSD))
+
+
+def parse(paths: Iterator[Path]) -> Graph:
+    graph = Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return parse(
+        path for path in sorted((PROJECT_ROOT / "ontology").glob("*.ttl")) if path.is_file()
+    )
+
+
+@pytest.fixture(scope="module")
+def instances() -> Graph:
+    return parse(iter(sorted((PROJECT_ROOT / "instances").glob("*.ttl"))))
+
+
+def declared(ontology: Graph) -> set[URIRef]:
+    return {
+        subject
+        for kind in DECLARATION_TYPES
+        for subject in ontology.subjects(RDF.type, kind)
+        if isinstance(subject, URIRef)
+    } | {s for s in ontology.subjects(RDF.type, None) if isinstance(s, URIRef)}
+
+
+def own_terms(ontology: Graph) -> list[URIRef]:
+    return sorted(term for term in declared(ontology) if term.startswith(str(BJO)))
+
+
+def test_header_is_complete(ontology: Graph) -> None:
+    header = ontology
+    assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in header
+    for language in ("en", "zh"):
+        assert any(t.language == language for t in header.objects(ONTOLOGY_IRI, DCTERMS.title))
+        assert any(
+            t.language == language for t in header.objects(ONTOLOGY_IRI, DCTERMS.description)
+        )
+    assert (
+        ONTOLOGY_IRI,
+        DCTERMS.license,
+        URIRef("https://creativecommons.org/licenses/by/4.0/"),
+    ) in header
+    assert header.value(ONTOLOGY_IRI, DCTERMS.creator) is not None
+    for date in (DCTERMS.created, DCTERMS.modified):
+        value = header.value(ONTOLOGY_IRI, date)
+        assert isinstance(value, Literal) and value.datatype == XSD.date
+    assert header.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef(
+        "https://w3id.org/bjaikg/ontology/0.1.0"
+    )
+    assert str(header.value(ONTOLOGY_IRI, OWL.versionInfo)) == "0.1.0"
+    assert str(header.value(ONTOLOGY_IRI, URIRef(f"{VANN}preferredNamespacePrefix"))) == "bjo"
+    assert str(header.value(ONTOLOGY_IRI, URIRef(f"{VANN}preferredNamespaceUri"))) == str(BJO)
+
+
+def test_there_is_one_ontology_header(ontology: Graph) -> None:
+    assert list(ontology.subjects(RDF.type, OWL.Ontology)) == [ONTOLOGY_IRI]
+    assert list(ontology.objects(None, OWL.imports)) == []
+
+
+def test_every_own_term_has_labels_and_definitions_in_zh_and_en(ontology: Graph) -> None:
+    missing = []
+    for term in own_terms(ontology):
+        for predicate in (RDFS.label, SKOS.definition):
+            languages = {value.language for value in ontology.objects(term, predicate)}
+            if not {"zh", "en"} <= languages:
+                missing.append(f"{term} {predicate} has {sorted(map(str, languages))}")
+    assert missing == []
+    assert len(own_terms(ontology)) > 150
+
+
+def test_every_bjo_term_used_anywhere_is_declared(ontology: Graph, instances: Graph) -> None:
+    terms = declared(ontology)
+    used = {
+        node
+        for graph in (ontology, instances)
+        for triple in graph
+        for node in triple
+        if isinstance(node, URIRef) and node.startswith(str(BJO))
+    }
+    assert sorted(used - terms) == []
+
+
+def test_every_predicate_and_class_used_is_declared(ontology: Graph, instances: Graph) -> None:
+    """OWL 2 DL needs every property and class declared; owlready2 reads nothing else."""
+    terms = declared(ontology)
+    used_predicates = {p for graph in (ontology, instances) for p in graph.predicates()}
+    used_classes = {c for graph in (ontology, instances) for c in graph.objects(None, RDF.type)}
+    undeclared = sorted(
+        str(term)
+        for term in used_predicates | used_classes
+        if not str(term).startswith(BUILT_IN) and term not in terms
+    )
+    assert undeclared == []
+
+
+def test_no_punning(ontology: Graph) -> None:
+    kinds: dict[URIRef, set[URIRef]] = {}
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
+        for term in ontology.subjects(RDF.type, kind):
+            if isinstance(term, URIRef):
+                kinds.setdefault(term, set()).add(kind)
+    individuals = {s for s in ontology.subjects(RDF.type, OWL.NamedIndividual)}
+    punned = sorted(str(term) for term, found in kinds.items() if len(found) > 1)
+    punned += sorted(str(term) for term in individuals if term in kinds)
+    assert punned == []
+
+
+def test_no_string_range_on_language_tagged_values(ontology: Graph, instances: Graph) -> None:
+    string_ranged = set(ontology.subjects(RDFS.range, XSD.string))
+    tagged = sorted(
+        str(predicate)
+        for predicate in string_ranged
+        for graph in (ontology, instances)
+        for value in graph.objects(None, predicate)
+        if isinstance(value, Literal) and value.language
+    )
+    assert tagged == []
+
+
+def test_locatedin_is_transitive_with_its_inverse(ontology: Graph) -> None:
+    assert (BJO.locatedIn, RDF.type, OWL.TransitiveProperty) in ontology
+    assert (BJO.locatedIn, OWL.inverseOf, BJO.contains) in ontology
+
+
+def test_every_instance_class_says_where_its_instances_live(ontology: Graph) -> None:
+    """Every bjo: class that instance data uses tells (skos:scopeNote) which file holds them."""
+    classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if c.startswith(str(BJO))}
+    silent = sorted(
+        str(c)
+        for c in classes
+        if ontology.value(c, RDFS.subClassOf) != SKOS.Concept
+        and "instances/" not in str(ontology.value(c, SKOS.scopeNote) or "")
+    )
+    assert silent == []

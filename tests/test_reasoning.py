@@ -1,0 +1,89 @@
+"""OWL consistency with HermiT (bjaikg.reasoning): the project graph, and small inline graphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import owlready2
+import pytest
+
+from bjaikg import PROJECT_ROOT
+from bjaikg.errors import DataFileError
+from bjaikg.reasoning import check_consistency
+
+ONTOLOGY = PROJECT_ROOT / "ontology"
+PREFIXES = """
+@prefix bj: <https://w3id.org/bjaikg/id/> .
+@prefix bjo: <https://w3id.org/bjaikg/ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+def write(folder: Path, text: str) -> Path:
+    path = folder / "data.ttl"
+    path.write_text(PREFIXES + text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.java
+def test_project_graph_is_consistent_with_no_unsatisfiable_class() -> None:
+    result = check_consistency()
+    assert result.status == "consistent", result.explanation
+    assert result.unsatisfiable_classes == []
+    assert result.consistent
+    assert result.seconds > 0
+
+
+@pytest.mark.java
+def test_individual_of_two_disjoint_classes_is_inconsistent(tmp_path: Path) -> None:
+    data = write(tmp_path, "bj:thing a bjo:City, bjo:Company .")
+    result = check_consistency([ONTOLOGY, data])
+    assert result.status == "inconsistent"
+    assert not result.consistent
+    assert "disjoint" in result.explanation
+
+
+@pytest.mark.java
+def test_range_clash_is_inconsistent(tmp_path: Path) -> None:
+    # bjo:developedBy ranges over organisations; a city cannot be one.
+    data = write(tmp_path, "bj:tool a bjo:AIApplication ; bjo:developedBy bj:town .\n"
+                           "bj:town a bjo:City .")  # fmt: skip
+    assert check_consistency([ONTOLOGY, data]).status == "inconsistent"
+
+
+@pytest.mark.java
+def test_unsatisfiable_class_is_named(tmp_path: Path) -> None:
+    data = write(tmp_path, "bjo:CityCompany a owl:Class ; rdfs:subClassOf bjo:City, bjo:Company .")
+    result = check_consistency([ONTOLOGY, data])
+    assert result.status == "consistent"
+    assert result.unsatisfiable_classes == ["https://w3id.org/bjaikg/ontology#CityCompany"]
+    assert not result.consistent
+
+
+@pytest.mark.java
+def test_dates_and_years_do_not_break_the_reasoner(tmp_path: Path) -> None:
+    data = write(
+        tmp_path,
+        'bj:meeting a bjo:Meeting ; <https://schema.org/startDate> "2026-01-05"^^xsd:date .\n'
+        'bj:figure a bjo:Observation ; bjo:period "2025"^^xsd:gYear ;'
+        ' bjo:statedValue "4500"^^xsd:decimal .',
+    )
+    assert check_consistency([ONTOLOGY, data]).consistent
+
+
+def test_without_java_the_check_is_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(owlready2, "JAVA_EXE", "no-such-java-runtime")
+    result = check_consistency([ONTOLOGY])
+    assert result.status == "not run"
+    assert "Java" in result.explanation
+    assert not result.consistent
+
+
+def test_bad_turtle_names_file_and_line(tmp_path: Path) -> None:
+    data = write(tmp_path, "bj:broken a bjo:City ;\n  rdfs:label .")
+    with pytest.raises(DataFileError) as raised:
+        check_consistency([ONTOLOGY, data])
+    assert raised.value.path == data
+    assert raised.value.line is not None
