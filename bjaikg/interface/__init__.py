@@ -1,27 +1,64 @@
-"""The pages for people (query editor, resource pages, search, named-query API).
+"""The pages for people and the REST API beside ``/sparql``: query editor, resource pages,
+ontology and dataset pages, search, named queries as operations, OpenAPI (docs/interface.md).
 
-Placeholder until the query-interface issue lands: ``interface_routes`` gives the routes the
-endpoint application mounts beside ``/sparql``.
+:func:`interface_routes` is what the endpoint application mounts. The editor's JavaScript
+(YASGUI) comes from ``node_modules/`` (installed by ``npm ci`` from the committed lock file,
+DESIGN.md D8) and is served from there; when it is missing the editor page says how to install
+it and offers a plain query form instead.
 """
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import HTMLResponse
-from starlette.routing import BaseRoute, Route
+from pathlib import Path
 
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from bjaikg import PROJECT_ROOT
+from bjaikg.interface.labels import build_label_index
+from bjaikg.interface.operations import operation_for
+from bjaikg.interface.pages import TEMPLATE_FOLDER, Site
+from bjaikg.query_catalogue import QUERY_FOLDER, load_catalogue
 from bjaikg.store import KnowledgeGraph
 
+STATIC_FOLDER = Path(__file__).parent / "static"
+NODE_MODULES = PROJECT_ROOT / "node_modules"
+YASGUI_BUILD = Path("@zazuko/yasgui/build")
+"""Where the YASGUI package keeps its built files, inside ``node_modules``."""
 
-def interface_routes(graph: KnowledgeGraph) -> list[BaseRoute]:
-    """Routes for people, served by the same application as ``/sparql``."""
 
-    async def home(request: Request) -> HTMLResponse:
-        return HTMLResponse(
-            "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-            "<title>bjaikg SPARQL endpoint</title></head><body><h1>bjaikg</h1>"
-            f"<p>{graph.asserted_triples} triples. Query at <a href='/sparql'>/sparql</a>.</p>"
-            "</body></html>"
-        )
+def interface_routes(
+    graph: KnowledgeGraph,
+    *,
+    query_folder: Path = QUERY_FOLDER,
+    node_modules: Path = NODE_MODULES,
+) -> list[BaseRoute]:
+    """Routes for people, served by the same application as ``/sparql``.
 
-    return [Route("/", home, methods=["GET", "HEAD"])]
+    Reads the labels of ``graph`` and the named queries of ``query_folder`` once; raises
+    :class:`bjaikg.errors.QueryFileError` (naming the file) for a query file with a bad header.
+    """
+    catalogue = load_catalogue(query_folder) if query_folder.is_dir() else []
+    assets = node_modules / YASGUI_BUILD
+    site = Site(
+        graph=graph,
+        index=build_label_index(graph),
+        operations={query.name: operation_for(query) for query in catalogue},
+        templates=Jinja2Templates(directory=TEMPLATE_FOLDER),
+        editor_installed=(assets / "yasgui.min.js").is_file(),
+    )
+    read = ["GET", "HEAD"]
+    return [
+        Route("/", site.editor, methods=read),
+        Route("/id/{slug:path}", site.resource, methods=read),
+        Route("/ontology", site.ontology, methods=read),
+        Route("/dataset", site.dataset, methods=read),
+        Route("/search", site.search, methods=read),
+        Route("/api", site.api_page, methods=read),
+        Route("/api/queries", site.list_queries, methods=read),
+        Route("/api/queries/{name}", site.run_query, methods=read),
+        Route("/openapi.json", site.openapi, methods=read),
+        Mount("/static", StaticFiles(directory=STATIC_FOLDER), name="static"),
+        Mount("/assets/yasgui", StaticFiles(directory=assets, check_dir=False), name="yasgui"),
+    ]

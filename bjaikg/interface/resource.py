@@ -23,6 +23,9 @@ from bjaikg.interface.labels import (
 from bjaikg.namespaces import PREFIXES, shorten
 from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph
 
+RdfTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+"""Any term pyoxigraph returns in a solution."""
+
 INCOMING_LIMIT = 500
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -118,7 +121,7 @@ def make_term(index: LabelIndex, iri: str, language: str) -> Term:
     )
 
 
-def make_value(index: LabelIndex, node: ox.Term, language: str, inferred: bool) -> Value:
+def make_value(index: LabelIndex, node: RdfTerm, language: str, inferred: bool) -> Value:
     """A :class:`Value` for an object term of the store."""
     if isinstance(node, ox.NamedNode):
         term = make_term(index, node.value, language)
@@ -147,7 +150,7 @@ def site_of(url: str) -> str:
 def group_statements(
     graph: KnowledgeGraph,
     index: LabelIndex,
-    rows: list[tuple[str, ox.Term, bool]],
+    rows: list[tuple[str, RdfTerm, bool]],
     language: str,
     depth: int = 2,
 ) -> list[Statement]:
@@ -171,7 +174,7 @@ def group_statements(
 
 def outgoing_rows(
     graph: KnowledgeGraph, node: ox.NamedNode | ox.BlankNode
-) -> list[tuple[str, ox.Term, bool]]:
+) -> list[tuple[str, RdfTerm, bool]]:
     """(property IRI, object, only-inferred) for every statement about ``node``, sorted."""
     result = graph.store.query(
         f"""SELECT ?subject ?property ?value (MIN(?graph = {INFERRED_GRAPH}) AS ?onlyInferred)
@@ -197,27 +200,29 @@ def describe_resource(
     shown = [row for row in rows if row[0] not in SHOWN_ELSEWHERE]
     statements = group_statements(graph, index, shown, language)
 
-    def objects(property_iri: str) -> list[ox.Term]:
-        return [row[1] for row in rows if row[0] == property_iri]
+    def iris(property_iri: str) -> list[str]:
+        return [o.value for p, o, _ in rows if p == property_iri and isinstance(o, ox.NamedNode)]
+
+    def texts(property_iri: str) -> list[str]:
+        return [o.value for p, o, _ in rows if p == property_iri and isinstance(o, ox.Literal)]
 
     return ResourceDescription(
         iri=iri,
         label=index.label(iri, language),
         names=index.names.get(iri, []),
         types=sorted(
-            (make_term(index, node.value, language) for node in objects(RDF_TYPE)),
+            (make_term(index, type_iri, language) for type_iri in iris(RDF_TYPE)),
             key=lambda term: (not term.is_local, term.label.lower()),
         ),
         statements=statements,
         incoming=incoming,
-        sources=[make_term(index, node.value, language) for node in objects(DERIVED_FROM)],
-        quotes=[node.value for node in objects(QUOTE)],
-        paragraphs=sorted((node.value for node in objects(PARAGRAPH)), key=_number_first),
+        sources=[make_term(index, source, language) for source in iris(DERIVED_FROM)],
+        quotes=texts(QUOTE),
+        paragraphs=sorted(texts(PARAGRAPH), key=_number_first),
         external_links=[
-            ExternalLink(node.value, site_of(node.value), make_term(index, row[0], language))
-            for row in rows
-            for node in [row[1]]
-            if row[0] in EXTERNAL_LINK_PROPERTIES and isinstance(node, ox.NamedNode)
+            ExternalLink(url, site_of(url), make_term(index, property_iri, language))
+            for property_iri in sorted(EXTERNAL_LINK_PROPERTIES)
+            for url in iris(property_iri)
         ],
     )
 

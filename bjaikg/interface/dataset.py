@@ -1,0 +1,135 @@
+"""The dataset page at ``/dataset``: statistics, files, licence, sources, how to cite, dumps, and
+the VoID/DCAT description in RDF.
+
+The counts and the VoID part come from the endpoint's service description
+(:mod:`bjaikg.endpoint.description`), so the page and ``GET /sparql`` never disagree; this module
+adds the DCAT distributions (the dumps), the title, licence and citation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from bjaikg import __version__
+from bjaikg.endpoint.description import DatasetStatistics, describe_service
+from bjaikg.interface.labels import LabelIndex
+from bjaikg.interface.resource import Term, make_term
+from bjaikg.interface.vocabulary import OntologyHeader
+from bjaikg.namespaces import BJO, PREFIXES
+from bjaikg.store import KnowledgeGraph
+
+DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+TITLE = {"en": "Beijing AI Knowledge Graph", "zh": "北京人工智能知识图谱"}
+DUMPS = (
+    ("ttl", "text/turtle", "Turtle"),
+    ("nt", "application/n-triples", "N-Triples"),
+    ("trig", "application/trig", "TriG (named graphs)"),
+    ("jsonld", "application/ld+json", "JSON-LD"),
+)
+"""The dumps the endpoint serves at ``/dump.<suffix>``: suffix, media type, name."""
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    """Entities of one class, with the class's label."""
+
+    term: Term
+    entities: int
+
+
+@dataclass
+class DatasetPage:
+    """What the dataset page shows."""
+
+    title: str
+    version: str
+    licence: str
+    statistics: DatasetStatistics
+    classes: list[ClassCount]
+    sources: list[Term]
+    citation: str
+    bibtex: str
+
+
+def source_documents(graph: KnowledgeGraph, index: LabelIndex, language: str) -> list[Term]:
+    """Every ``bjo:SourceDocument`` of the graph, by IRI."""
+    result = graph.query(
+        f"SELECT DISTINCT ?source WHERE {{ ?source a <{BJO}SourceDocument> }} ORDER BY ?source"
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    return [make_term(index, row["source"].value, language) for row in result]
+
+
+def describe_dataset(
+    graph: KnowledgeGraph,
+    index: LabelIndex,
+    statistics: DatasetStatistics,
+    language: str,
+    base: str,
+) -> DatasetPage:
+    """The dataset page's content; ``base`` is the server's root URL (for the citation)."""
+    header = OntologyHeader.read(graph, language)
+    title = TITLE[language]
+    version = header.version or __version__
+    citation = (
+        f"bjaikg contributors. {TITLE['en']} ({TITLE['zh']}), version {version}. "
+        f"https://w3id.org/bjaikg. Served at {base}/. Licence: {header.licence or DEFAULT_LICENCE}."
+    )
+    bibtex = (
+        "@misc{bjaikg,\n"
+        "  author = {{bjaikg contributors}},\n"
+        f"  title = {{{TITLE['en']} ({TITLE['zh']})}},\n"
+        f"  version = {{{version}}},\n"
+        "  url = {https://w3id.org/bjaikg},\n"
+        f"  note = {{Licence: {header.licence or DEFAULT_LICENCE}}}\n"
+        "}"
+    )
+    classes = sorted(
+        (
+            ClassCount(make_term(index, class_iri, language), entities)
+            for class_iri, entities in statistics.class_partitions
+            if class_iri.startswith(str(BJO))
+        ),
+        key=lambda count: (-count.entities, count.term.label.lower()),
+    )
+    return DatasetPage(
+        title=title,
+        version=version,
+        licence=header.licence or DEFAULT_LICENCE,
+        statistics=statistics,
+        classes=classes,
+        sources=source_documents(graph, index, language),
+        citation=citation,
+        bibtex=bibtex,
+    )
+
+
+def dataset_triples(page: DatasetPage, base: str) -> list[ox.Triple]:
+    """The VoID/DCAT description: the endpoint's service description (VoID counts, partitions,
+    named graphs) plus DCAT title, licence, version and one distribution per dump."""
+    endpoint = f"{base}/sparql"
+    triples = describe_service(endpoint, page.statistics, federation=False, base=base)
+    dataset = ox.NamedNode(f"{endpoint}#dataset")
+    dcat, dcterms = PREFIXES["dcat"], PREFIXES["dcterms"]
+
+    def add(subject: ox.NamedNode, predicate: str, value: ox.NamedNode | ox.Literal) -> None:
+        triples.append(ox.Triple(subject, ox.NamedNode(predicate), value))
+
+    add(dataset, PREFIXES["rdf"] + "type", ox.NamedNode(f"{dcat}Dataset"))
+    for language, title in TITLE.items():
+        add(dataset, f"{dcterms}title", ox.Literal(title, language=language))
+    add(dataset, f"{dcterms}license", ox.NamedNode(page.licence))
+    add(dataset, f"{dcterms}identifier", ox.Literal("https://w3id.org/bjaikg"))
+    add(dataset, PREFIXES["owl"] + "versionInfo", ox.Literal(page.version))
+    for source in page.sources:
+        add(dataset, f"{dcterms}source", ox.NamedNode(source.iri))
+    for suffix, media_type, _ in DUMPS:
+        distribution = ox.NamedNode(f"{base}/dataset#dump-{suffix}")
+        add(dataset, f"{dcat}distribution", distribution)
+        add(distribution, PREFIXES["rdf"] + "type", ox.NamedNode(f"{dcat}Distribution"))
+        add(distribution, f"{dcat}downloadURL", ox.NamedNode(f"{base}/dump.{suffix}"))
+        add(distribution, f"{dcat}mediaType", ox.Literal(media_type))
+        add(distribution, f"{dcterms}license", ox.NamedNode(page.licence))
+    return triples

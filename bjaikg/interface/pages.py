@@ -1,0 +1,467 @@
+"""The HTTP handlers for people and programs: the query editor, resource pages (with content
+negotiation), the ontology and dataset pages, search, and the named-query API.
+
+Each handler turns a request into one of the library's results (resource description, search
+hits, operation answer) and renders it; every client mistake is a short plain-text 4xx answer,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.templating import Jinja2Templates
+
+from bjaikg.endpoint.description import DatasetStatistics, measure_dataset
+from bjaikg.interface.dataset import DUMPS, dataset_triples, describe_dataset
+from bjaikg.interface.diagram import (
+    CHAIN_STAGES,
+    chain_neighbourhood,
+    class_tree,
+    render_svg,
+)
+from bjaikg.interface.labels import LabelIndex, local_address
+from bjaikg.interface.language import WORDS, choose_language, other_language
+from bjaikg.interface.openapi import build_openapi
+from bjaikg.interface.operations import NamedQueryError, Operation, ParameterError, run_operation
+from bjaikg.interface.resource import describe_resource, outgoing_rows
+from bjaikg.interface.search import search_labels
+from bjaikg.interface.vocabulary import KINDS, document_ontology
+from bjaikg.namespaces import BJ, BJO, PREFIXES
+from bjaikg.negotiation import (
+    RDF_MEDIA_TYPES,
+    NotAcceptableError,
+    RdfChoice,
+    choose_media_type,
+    choose_rdf_format,
+    serialise_triples,
+)
+from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph
+
+TEMPLATE_FOLDER = Path(__file__).parent / "templates"
+
+RDF_DOWNLOADS = (
+    ("ttl", "ttl", "Turtle"),
+    ("nt", "nt", "N-Triples"),
+    ("jsonld", "jsonld", "JSON-LD"),
+    ("rdfxml", "rdf", "RDF/XML"),
+)
+"""The RDF forms the pages link to: ``format`` name, suffix of ``/id/<slug>.<suffix>``, name."""
+
+SUFFIX_FORMATS = {suffix: name for name, suffix, _ in RDF_DOWNLOADS} | {"html": "html"}
+"""Suffixes of ``/id/<slug>.<suffix>`` and the ``format`` name each stands for."""
+
+DEFAULT_QUERY = """PREFIX bjo: <https://w3id.org/bjaikg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+# The organisations of the graph, with their names in Chinese and English.
+SELECT ?organisation ?name_zh ?name_en WHERE {
+  ?organisation a bjo:Organisation .
+  OPTIONAL { ?organisation rdfs:label ?name_zh FILTER(LANG(?name_zh) = "zh") }
+  OPTIONAL { ?organisation rdfs:label ?name_en FILTER(LANG(?name_en) = "en") }
+}
+ORDER BY ?name_en
+LIMIT 100
+"""
+
+
+def text_answer(status: int, message: str) -> PlainTextResponse:
+    """A one-line plain-text answer (errors)."""
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+def wants_page(request: Request, format_name: str | None) -> RdfChoice | None:
+    """``None`` when the client should get the HTML page, else the RDF serialisation it asks
+    for (``format`` wins over ``Accept``). Raises :class:`NotAcceptableError` (HTTP 406)."""
+    if format_name:
+        return None if format_name == "html" else choose_rdf_format(None, format_name)
+    accept = request.headers.get("accept")
+    chosen = choose_media_type(accept, ["text/html", *RDF_MEDIA_TYPES])
+    if chosen == "text/html":
+        return None
+    return choose_rdf_format(accept, None)
+
+
+def rdf_answer(triples: list[ox.Triple], choice: RdfChoice) -> Response:
+    """Triples serialised as ``choice`` says, marked as varying with ``Accept``."""
+    return Response(
+        serialise_triples(triples, choice),
+        media_type=choice.content_type,
+        headers={"Vary": "Accept"},
+    )
+
+
+def base_url(request: Request) -> str:
+    """The server's root URL as the client reached it, without a trailing slash."""
+    return str(request.base_url).rstrip("/")
+
+
+@dataclass
+class Site:
+    """The state the handlers share: the graph, its label index, the operations and templates.
+
+    Built once when the routes are made; nothing in it changes afterwards except the dataset
+    statistics, which are counted on first use.
+    """
+
+    graph: KnowledgeGraph
+    index: LabelIndex
+    operations: dict[str, Operation]
+    templates: Jinja2Templates
+    editor_installed: bool
+    _statistics: DatasetStatistics | None = field(default=None, repr=False)
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def render(
+        self,
+        request: Request,
+        template: str,
+        title: str,
+        context: dict[str, Any],
+        status: int = 200,
+    ) -> Response:
+        """Render ``template`` in the request's language with the shared page context."""
+        language = choose_language(
+            request.query_params.get("lang"), request.headers.get("accept-language")
+        )
+        other = other_language(language)
+        words = {key: texts[language] for key, texts in WORDS.items()}
+        switch = request.url.include_query_params(lang=other)
+        explicit = "lang" in request.query_params
+
+        def link(address: str) -> str:
+            """A link to ``address`` that keeps the language the reader chose explicitly."""
+            if not explicit or not address.startswith("/"):
+                return address
+            path, hash_mark, fragment = address.partition("#")
+            separator = "&" if "?" in path else "?"
+            return f"{path}{separator}lang={language}{hash_mark}{fragment}"
+
+        page = {
+            "request": request,
+            "language": language,
+            "other_language": other,
+            "words": words,
+            "title": title,
+            "switch_url": f"{switch.path}?{switch.query}",
+            "link": link,
+            **context,
+        }
+        return self.templates.TemplateResponse(
+            request, template, page, status_code=status, headers={"Vary": "Accept, Accept-Language"}
+        )
+
+    def language(self, request: Request) -> str:
+        """The page language of ``request``."""
+        return choose_language(
+            request.query_params.get("lang"), request.headers.get("accept-language")
+        )
+
+    # -- the query editor --------------------------------------------------------------------
+
+    def editor_configuration(self, language: str) -> dict[str, Any]:
+        """What the editor's script needs: endpoint, prefixes, ontology terms, examples."""
+        classes, properties = [], []
+        for iri, types in sorted(self.index.types.items()):
+            if not iri.startswith(str(BJO)):
+                continue
+            if PREFIXES["owl"] + "Class" in types:
+                classes.append(iri)
+            elif any(kind.endswith("Property") for kind in types):
+                properties.append(iri)
+        return {
+            "endpoint": "/sparql",
+            "language": language,
+            "prefixes": PREFIXES,
+            "classes": classes,
+            "properties": properties,
+            "defaultQuery": DEFAULT_QUERY,
+            "localNamespaces": {str(BJ): "/id/", str(BJO): "/ontology#"},
+            "chartLabel": WORDS["chart"][language],
+        }
+
+    def examples(self) -> list[dict[str, Any]]:
+        """The named queries with their defaults bound, for the examples panel."""
+        return [
+            {"operation": operation, "text": operation.bound_query({})}
+            for operation in self.operations.values()
+        ]
+
+    async def editor(self, request: Request) -> Response:
+        """``/``: YASGUI on ``/sparql`` with the examples; a plain form if it is not installed."""
+        language = self.language(request)
+        configuration = json.dumps(self.editor_configuration(language), ensure_ascii=False)
+        return self.render(
+            request,
+            "editor.html",
+            WORDS["site"][language],
+            {
+                "configuration": configuration.replace("</", "<\\/"),
+                "examples": self.examples(),
+                "editor_installed": self.editor_installed,
+                "default_query": DEFAULT_QUERY,
+            },
+        )
+
+    # -- resource pages ----------------------------------------------------------------------
+
+    async def resource(self, request: Request) -> Response:
+        """``/id/<slug>[.<suffix>]``: the resource as HTML or RDF by negotiation."""
+        slug = request.path_params["slug"]
+        format_name = request.query_params.get("format")
+        stem, dot, suffix = slug.rpartition(".")
+        if dot and suffix in SUFFIX_FORMATS:
+            slug, format_name = stem, SUFFIX_FORMATS[suffix]
+        iri = f"{BJ}{slug}"
+        try:
+            choice = wants_page(request, format_name)
+        except NotAcceptableError as error:
+            return text_answer(406, str(error))
+        language = self.language(request)
+        try:
+            description = describe_resource(self.graph, self.index, iri, language)
+        except ValueError:
+            description = None
+        if description is None:
+            if choice is not None:
+                return text_answer(404, f"the graph says nothing about <{iri}>")
+            return self.render(
+                request, "not_found.html", WORDS["not_found"][language], {"iri": iri}, 404
+            )
+        if choice is not None:
+            return rdf_answer(resource_triples(self.graph, iri), choice)
+        boxes, lines = chain_neighbourhood(self.graph, self.index, iri, language)
+        diagram = ""
+        if boxes:
+            diagram = render_svg(
+                boxes,
+                lines,
+                f"{WORDS['neighbourhood'][language]}: {description.label}",
+                WORDS["neighbourhood_hint"][language],
+                [names[language] for _, names in CHAIN_STAGES],
+            )
+        return self.render(
+            request,
+            "resource.html",
+            description.label,
+            {
+                "resource": description,
+                "diagram": diagram,
+                "formats": [(label, f"/id/{slug}.{suffix}") for _, suffix, label in RDF_DOWNLOADS],
+            },
+        )
+
+    # -- ontology and dataset ----------------------------------------------------------------
+
+    async def ontology(self, request: Request) -> Response:
+        """``/ontology``: documentation page, or the ontology's triples in RDF."""
+        try:
+            choice = wants_page(request, request.query_params.get("format"))
+        except NotAcceptableError as error:
+            return text_answer(406, str(error))
+        if choice is not None:
+            return rdf_answer(ontology_triples(self.graph), choice)
+        language = self.language(request)
+        documentation = document_ontology(self.graph, self.index, language)
+        boxes, lines = class_tree(self.index, documentation.class_parents(), language)
+        diagram = render_svg(
+            boxes,
+            lines,
+            WORDS["class_diagram"][language],
+            WORDS["hierarchy"][language],
+            [],
+        )
+        return self.render(
+            request,
+            "ontology.html",
+            documentation.title,
+            {
+                "ontology": documentation,
+                "diagram": diagram,
+                "kinds": {name: texts[language] for name, texts in KINDS.items()},
+                "formats": [
+                    (label, f"/ontology?format={name}") for name, _, label in RDF_DOWNLOADS
+                ],
+            },
+        )
+
+    def statistics(self) -> DatasetStatistics:
+        """The dataset's counts, measured on first use."""
+        if self._statistics is None:
+            self._statistics = measure_dataset(self.graph)
+        return self._statistics
+
+    async def dataset(self, request: Request) -> Response:
+        """``/dataset``: statistics, licence, citation, dumps; VoID/DCAT in RDF."""
+        try:
+            choice = wants_page(request, request.query_params.get("format"))
+        except NotAcceptableError as error:
+            return text_answer(406, str(error))
+        language = self.language(request)
+        base = base_url(request)
+        page = describe_dataset(self.graph, self.index, self.statistics(), language, base)
+        if choice is not None:
+            return rdf_answer(dataset_triples(page, base), choice)
+        named_graphs = [
+            (named, local_address(named.name) or named.name)
+            for named in page.statistics.named_graphs
+        ]
+        return self.render(
+            request,
+            "dataset.html",
+            page.title,
+            {
+                "dataset": page,
+                "named_graphs": named_graphs,
+                "inferred_graph": INFERRED_GRAPH.value,
+                "dumps": DUMPS,
+                "formats": [(label, f"/dataset?format={name}") for name, _, label in RDF_DOWNLOADS],
+            },
+        )
+
+    # -- search ------------------------------------------------------------------------------
+
+    async def search(self, request: Request) -> Response:
+        """``/search?q=``: hits as HTML, or as JSON for ``format=json`` / ``Accept: json``."""
+        text = request.query_params.get("q", "")
+        language = self.language(request)
+        hits = search_labels(self.index, text, language)
+        format_name = request.query_params.get("format")
+        wanted = choose_media_type(request.headers.get("accept"), ["text/html", "application/json"])
+        if format_name == "json" or (format_name is None and wanted == "application/json"):
+            return JSONResponse(
+                {
+                    "query": text,
+                    "hits": [
+                        {
+                            "iri": hit.iri,
+                            "address": hit.address,
+                            "label": hit.label,
+                            "matched": hit.matched,
+                            "matchedLanguage": hit.matched_language,
+                            "match": hit.kind.name.lower(),
+                            "types": list(hit.types),
+                        }
+                        for hit in hits
+                    ],
+                },
+                headers={"Vary": "Accept"},
+            )
+        if format_name not in (None, "html", "json"):
+            return text_answer(406, f"format={format_name!r}: search answers in html or json")
+        kinds = {
+            "EXACT": WORDS["match_exact"][language],
+            "PREFIX": WORDS["match_prefix"][language],
+            "PARTIAL": WORDS["match_partial"][language],
+        }
+        hit_types = {
+            hit.iri: [
+                self.index.label(type_iri, language)
+                for type_iri in hit.types
+                if type_iri.startswith(str(BJO))
+            ]
+            for hit in hits
+        }
+        return self.render(
+            request,
+            "search.html",
+            f"{WORDS['search'][language]}: {text}",
+            {"text": text, "hits": hits, "kinds": kinds, "hit_types": hit_types},
+        )
+
+    # -- named queries as an API -------------------------------------------------------------
+
+    async def list_queries(self, request: Request) -> Response:
+        """``/api/queries``: every operation with its titles, descriptions and parameters."""
+        return JSONResponse(
+            {"queries": [operation.describe() for operation in self.operations.values()]}
+        )
+
+    async def run_query(self, request: Request) -> Response:
+        """``/api/queries/<name>``: run one named query with the request's parameters."""
+        name = request.path_params["name"]
+        operation = self.operations.get(name)
+        if operation is None:
+            known = ", ".join(self.operations) or "none"
+            return text_answer(404, f"no named query {name!r}; known: {known}")
+        values = {key: value for key, value in request.query_params.items() if key != "format"}
+        unknown = sorted(set(values) - {parameter.name for parameter in operation.parameters})
+        if unknown:
+            return text_answer(400, f"{name}: unknown parameter(s) {', '.join(unknown)}")
+        try:
+            answer = run_operation(
+                self.graph,
+                operation,
+                values,
+                request.headers.get("accept"),
+                request.query_params.get("format"),
+            )
+        except ParameterError as error:
+            return text_answer(400, f"{name}: {error}")
+        except NotAcceptableError as error:
+            return text_answer(406, str(error))
+        except NamedQueryError as error:
+            return text_answer(500, str(error))
+        return Response(answer.body, media_type=answer.content_type, headers={"Vary": "Accept"})
+
+    async def openapi(self, request: Request) -> Response:
+        """``/openapi.json``: the OpenAPI document."""
+        return JSONResponse(build_openapi(list(self.operations.values())))
+
+    async def api_page(self, request: Request) -> Response:
+        """``/api``: the OpenAPI document as a browsable page with a form per operation."""
+        language = self.language(request)
+        document = build_openapi(list(self.operations.values()))
+        operations = [
+            (path, method, details)
+            for path, item in document["paths"].items()
+            for method, details in item.items()
+        ]
+        return self.render(
+            request,
+            "api.html",
+            f"{WORDS['api'][language]} · {WORDS['site'][language]}",
+            {"operations": operations},
+        )
+
+
+RDF_NAMES = (("ttl", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD"), ("rdfxml", "RDF/XML"))
+RDF_SUFFIX_NAMES = (
+    ("ttl", "Turtle"),
+    ("nt", "N-Triples"),
+    ("jsonld", "JSON-LD"),
+    ("rdf", "RDF/XML"),
+)
+
+
+def resource_triples(graph: KnowledgeGraph, iri: str) -> list[ox.Triple]:
+    """The description served for ``iri`` in RDF: its statements (asserted and inferred), with
+    the statements of the unnamed nodes it points to (two levels deep)."""
+    triples: list[ox.Triple] = []
+    pending: list[tuple[ox.NamedNode | ox.BlankNode, int]] = [(ox.NamedNode(iri), 2)]
+    while pending:
+        subject, depth = pending.pop(0)
+        for property_iri, value, _ in outgoing_rows(graph, subject):
+            triples.append(ox.Triple(subject, ox.NamedNode(property_iri), value))
+            if isinstance(value, ox.BlankNode) and depth > 0:
+                pending.append((value, depth - 1))
+    return triples
+
+
+def ontology_triples(graph: KnowledgeGraph) -> list[ox.Triple]:
+    """The asserted statements about the ontology and its ``bjo:`` terms."""
+    result = graph.store.query(
+        f"""CONSTRUCT {{ ?term ?property ?value }} WHERE {{
+              GRAPH ?graph {{ ?term ?property ?value }}
+              FILTER(?graph != {INFERRED_GRAPH} && STRSTARTS(STR(?term), "{str(BJO).rstrip("#")}"))
+            }}"""
+    )
+    assert isinstance(result, ox.QueryTriples)
+    return sorted(result, key=str)

@@ -1,0 +1,193 @@
+/*
+ * bjaikg query editor: YASGUI (installed from npm, served from node_modules) wired to /sparql.
+ *
+ * - autocompletion of prefixes, classes and properties from this graph's own ontology, so
+ *   nothing is fetched from prefix.cc or LOV (the page works offline, DESIGN.md D8);
+ * - the example questions load into the editor and run;
+ * - the query is kept in the URL (YASGUI's share-link format), so a link reproduces it;
+ * - IRIs of this graph in the result table link to their pages on this server;
+ * - a bar chart view for results with a numeric column (aggregates).
+ */
+(function () {
+  "use strict";
+
+  var configuration = JSON.parse(document.getElementById("editor-configuration").textContent);
+  var Yasgui = window.Yasgui;
+  var Yasqe = Yasgui.Yasqe;
+  var Yasr = Yasgui.Yasr;
+  var NUMERIC = /#(integer|decimal|double|float|long|int|short|nonNegativeInteger|positiveInteger)$/;
+
+  function prefixDeclarations() {
+    return Object.keys(configuration.prefixes).map(function (name) {
+      return name + ": <" + configuration.prefixes[name] + ">";
+    }).sort();
+  }
+
+  Yasqe.forkAutocompleter("prefixes", {
+    name: "bjaikg-prefixes", persistenceId: null, get: prefixDeclarations
+  }, false);
+  Yasqe.forkAutocompleter("class", {
+    name: "bjaikg-class", bulk: true, autoShow: false, persistenceId: null,
+    get: function () { return configuration.classes; }
+  }, false);
+  Yasqe.forkAutocompleter("property", {
+    name: "bjaikg-property", bulk: true, autoShow: false, persistenceId: null,
+    get: function () { return configuration.properties; }
+  }, false);
+
+  /* Local address of an IRI of this graph, or null. */
+  function localAddress(iri) {
+    var namespaces = configuration.localNamespaces;
+    for (var namespace in namespaces) {
+      if (iri.indexOf(namespace) === 0 && iri.length > namespace.length) {
+        return namespaces[namespace] + iri.substring(namespace.length);
+      }
+    }
+    return null;
+  }
+
+  /* Bar chart of the first numeric column against the first other column. */
+  function ChartPlugin(yasr) {
+    this.yasr = yasr;
+    this.priority = 5;
+    this.label = configuration.chartLabel;
+  }
+  ChartPlugin.prototype.columns = function () {
+    var results = this.yasr.results;
+    if (!results || !results.getBindings || !results.getVariables) return null;
+    var bindings = results.getBindings();
+    var variables = results.getVariables();
+    if (!bindings || bindings.length === 0 || bindings.length > 200) return null;
+    var value = null, category = null;
+    variables.forEach(function (name) {
+      var numeric = bindings.every(function (row) {
+        return row[name] && row[name].type === "literal" && NUMERIC.test(row[name].datatype || "");
+      });
+      if (numeric && value === null) value = name;
+      else if (!numeric && category === null) category = name;
+    });
+    return value === null ? null : { value: value, category: category, bindings: bindings };
+  };
+  ChartPlugin.prototype.canHandleResults = function () { return this.columns() !== null; };
+  ChartPlugin.prototype.getIcon = function () {
+    var icon = document.createElement("span");
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = "▮▮";
+    return icon;
+  };
+  ChartPlugin.prototype.draw = function () {
+    var columns = this.columns();
+    var svgNs = "http://www.w3.org/2000/svg";
+    var rows = columns.bindings;
+    var maximum = Math.max.apply(null, rows.map(function (row) { return Number(row[columns.value].value); }).concat([1]));
+    var width = 760, left = 260, barHeight = 22, gap = 6;
+    var height = rows.length * (barHeight + gap) + 10;
+    var svg = document.createElementNS(svgNs, "svg");
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", columns.value + (columns.category ? " / " + columns.category : ""));
+    rows.forEach(function (row, index) {
+      var number = Number(row[columns.value].value);
+      var term = columns.category ? row[columns.category] : null;
+      var label = term ? (term.type === "uri" ? shorten(term.value) : term.value) : String(index + 1);
+      var y = index * (barHeight + gap) + 5;
+      var text = document.createElementNS(svgNs, "text");
+      text.setAttribute("x", left - 8); text.setAttribute("y", y + barHeight * 0.7);
+      text.setAttribute("text-anchor", "end"); text.textContent = label;
+      var bar = document.createElementNS(svgNs, "rect");
+      bar.setAttribute("class", "bar"); bar.setAttribute("x", left); bar.setAttribute("y", y);
+      bar.setAttribute("height", barHeight);
+      bar.setAttribute("width", Math.max(1, (width - left - 60) * number / maximum));
+      var title = document.createElementNS(svgNs, "title");
+      title.textContent = label + ": " + number; bar.appendChild(title);
+      var figure = document.createElementNS(svgNs, "text");
+      figure.setAttribute("x", left + Math.max(1, (width - left - 60) * number / maximum) + 6);
+      figure.setAttribute("y", y + barHeight * 0.7); figure.textContent = String(number);
+      svg.appendChild(text); svg.appendChild(bar); svg.appendChild(figure);
+    });
+    var container = document.createElement("div");
+    container.className = "chart-plugin";
+    container.appendChild(svg);
+    this.yasr.resultsEl.appendChild(container);
+  };
+
+  function shorten(iri) {
+    var best = null;
+    for (var name in configuration.prefixes) {
+      var namespace = configuration.prefixes[name];
+      if (iri.indexOf(namespace) === 0 && (!best || namespace.length > best.namespace.length)) {
+        best = { name: name, namespace: namespace };
+      }
+    }
+    return best ? best.name + ":" + iri.substring(best.namespace.length) : iri;
+  }
+
+  Yasr.registerPlugin("chart", ChartPlugin);
+
+  var yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: new URL(configuration.endpoint, window.location.href).href, method: "POST" },
+    copyEndpointOnNewTab: true,
+    populateFromUrl: true,
+    persistenceId: null,
+    autofocus: false,
+    endpointCatalogueOptions: { getData: function () { return []; } },
+    yasqe: {
+      value: configuration.defaultQuery,
+      autocompleters: ["bjaikg-prefixes", "variables", "bjaikg-class", "bjaikg-property"],
+      persistenceId: null,
+      resizeable: true,
+      editorHeight: "320px"
+    },
+    yasr: {
+      prefixes: configuration.prefixes,
+      pluginOrder: ["table", "chart", "response"],
+      defaultPlugin: "table",
+      persistenceId: null,
+      plugins: { table: { dynamicConfig: { openIriInNewWindow: false } } }
+    }
+  });
+
+  function currentTab() { return yasgui.getTab(); }
+
+  /* Keep the query (and what YASGUI keeps with it) in the address bar. */
+  function rememberInUrl(tab) {
+    var link = Yasgui.linkUtils.createShareLink(window.location.href.split("?")[0], tab);
+    var language = new URLSearchParams(window.location.search).get("lang");
+    if (language) link += "&lang=" + encodeURIComponent(language);
+    window.history.replaceState(null, "", link);
+  }
+
+  /* Make IRIs of this graph in the results open their page on this server. */
+  function linkResultsLocally(tab) {
+    var root = tab.getYasr().resultsEl;
+    root.querySelectorAll("a[href]").forEach(function (anchor) {
+      var local = localAddress(anchor.getAttribute("href"));
+      if (local) {
+        anchor.setAttribute("href", local);
+        anchor.removeAttribute("target");
+      }
+    });
+  }
+
+  function watch(tab) {
+    tab.getYasr().on("drawn", function () { linkResultsLocally(tab); });
+  }
+
+  yasgui.on("query", function (_instance, tab) { rememberInUrl(tab); });
+  yasgui.on("tabAdd", function (_instance, tabId) { watch(yasgui.getTab(tabId)); });
+  watch(currentTab());
+
+  document.querySelectorAll(".example-link").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      var tab = currentTab();
+      tab.setQuery(link.getAttribute("data-query"));
+      tab.query();
+    });
+  });
+
+  if (new URLSearchParams(window.location.search).get("query")) {
+    currentTab().query();
+  }
+  window.bjaikgEditor = yasgui;
+})();
