@@ -109,7 +109,7 @@ class _Offer:
 # The first media type of each offer is what the response declares.
 _RESULTS_OFFERS: dict[ox.QueryResultsFormat, _Offer] = {
     ox.QueryResultsFormat.JSON: _Offer(
-        ("application/sparql-results+json", "application/json", "text/javascript"), ("json",)
+        ("application/sparql-results+json", "application/json"), ("json",)
     ),
     ox.QueryResultsFormat.XML: _Offer(
         ("application/sparql-results+xml", "application/xml", "text/xml"), ("xml",)

@@ -1,0 +1,305 @@
+"""The SPARQL 1.1 Protocol against the real ``serve.py`` process, over raw HTTP on loopback."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from tests.endpoint.conftest import CHAIN
+from tests.server_process import ServerProcess
+
+LABELS_ZH = f"""SELECT ?thing ?label WHERE {{
+  ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = "zh")
+  FILTER(STRSTARTS(STR(?thing), "{CHAIN}test-"))
+}} ORDER BY ?thing"""
+EXPECTED_ZH = ["测试芯片", "海淀测试区", "额外", "北京测试研究院", "测试政策", "测试大模型"]
+CONSTRUCT_CHIP = f"CONSTRUCT {{ <{CHAIN}test-chip> ?p ?o }} WHERE {{ <{CHAIN}test-chip> ?p ?o }}"
+SPARQL_JSON = "application/sparql-results+json"
+
+
+def labels_from_json(response: httpx.Response) -> list[str]:
+    bindings = response.json()["results"]["bindings"]
+    return [row["label"]["value"] for row in bindings]
+
+
+def test_get_select_json(http: httpx.Client) -> None:
+    response = http.get("/sparql", params={"query": LABELS_ZH})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == f"{SPARQL_JSON}; charset=utf-8"
+    assert labels_from_json(response) == EXPECTED_ZH
+
+
+def test_post_form_encoded(http: httpx.Client) -> None:
+    response = http.post("/sparql", data={"query": LABELS_ZH})
+    assert response.status_code == 200
+    assert labels_from_json(response) == EXPECTED_ZH
+
+
+def test_post_direct_query_body(http: httpx.Client) -> None:
+    response = http.post(
+        "/sparql",
+        content=LABELS_ZH.encode("utf-8"),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert response.status_code == 200
+    assert labels_from_json(response) == EXPECTED_ZH
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        (SPARQL_JSON, SPARQL_JSON),
+    ],
+)
+def test_select_formats_round_trip_chinese(
+    http: httpx.Client, accept: str, content_type: str
+) -> None:
+    response = http.get("/sparql", params={"query": LABELS_ZH}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == f"{content_type}; charset=utf-8"
+    if content_type == "text/csv":
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        labels = [row["label"] for row in rows]
+    else:
+        kind = {"application/sparql-results+xml": ox.QueryResultsFormat.XML,
+                "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+                SPARQL_JSON: ox.QueryResultsFormat.JSON}[content_type]  # fmt: skip
+        solutions = ox.parse_query_results(response.content, format=kind)
+        assert isinstance(solutions, ox.QuerySolutions)
+        labels = [solution["label"].value for solution in solutions]  # type: ignore[union-attr]
+    assert labels == EXPECTED_ZH
+
+
+def test_csv_and_tsv_escape_awkward_literals(http: httpx.Client) -> None:
+    query = f"SELECT ?c WHERE {{ <{CHAIN}test-chip> <http://www.w3.org/2000/01/rdf-schema#comment> ?c }}"
+    expected = 'A "quoted", comma-separated,\ttabbed\nmulti-line comment'
+    csv_text = http.get("/sparql", params={"query": query, "format": "csv"}).text
+    assert list(csv.reader(io.StringIO(csv_text))) == [["c"], [expected]]
+    tsv = http.get("/sparql", params={"query": query, "format": "tsv"}).content
+    solutions = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+    assert [s["c"].value for s in solutions] == [expected]  # type: ignore[union-attr,index]
+
+
+def test_ask(http: httpx.Client) -> None:
+    response = http.get("/sparql", params={"query": f"ASK {{ <{CHAIN}test-chip> ?p ?o }}"})
+    assert response.json() == {"head": {}, "boolean": True}
+    xml = http.get("/sparql", params={"query": "ASK { <urn:x:none> ?p ?o }", "format": "xml"})
+    assert "<boolean>false</boolean>" in xml.text
+
+
+@pytest.mark.parametrize("name", ["ttl", "nt", "jsonld", "rdfxml", "trig", "nq"])
+def test_construct_in_every_graph_format_round_trips_chinese(http: httpx.Client, name: str) -> None:
+    response = http.get("/sparql", params={"query": CONSTRUCT_CHIP, "format": name})
+    assert response.status_code == 200
+    # rdflib (an independent parser) for the graph formats; pyoxigraph for the dataset formats,
+    # which rdflib parses only through its deprecated ConjunctiveGraph.
+    rdflib_format = {"ttl": "turtle", "nt": "nt", "rdfxml": "xml"}.get(name)
+    if rdflib_format:
+        graph = Graph().parse(data=response.content, format=rdflib_format)
+        statements = [(str(p), str(o)) for _, p, o in graph]
+    else:
+        oxigraph_format = {"jsonld": ox.RdfFormat.JSON_LD, "trig": ox.RdfFormat.TRIG,
+                           "nq": ox.RdfFormat.N_QUADS}[name]  # fmt: skip
+        quads = ox.parse(response.content, format=oxigraph_format)
+        statements = [(quad.predicate.value, quad.object.value) for quad in quads]
+    labels = {o for p, o in statements if p.endswith("#label")}
+    assert labels == {"测试芯片", "Test chip"}
+    assert len(statements) == 5
+
+
+def test_describe(http: httpx.Client) -> None:
+    response = http.get(
+        "/sparql", params={"query": f"DESCRIBE <{CHAIN}test-chip>"},
+        headers={"Accept": "application/n-triples"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/n-triples; charset=utf-8"
+    assert '"测试芯片"@zh' in response.text
+
+
+def test_dataset_parameters_select_graphs(http: httpx.Client) -> None:
+    graph_base = "https://w3id.org/bjaikg/graph/tests/endpoint/data/"
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def number(params: list[tuple[str, str]]) -> int:
+        response = http.get("/sparql", params=[("query", count), *params])
+        assert response.status_code == 200, response.text
+        return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+    union = number([])
+    extra = number([("default-graph-uri", f"{graph_base}extra")])
+    fixture = number([("default-graph-uri", f"{graph_base}fixture")])
+    both = number([("default-graph-uri", f"{graph_base}extra"),
+                   ("default-graph-uri", f"{graph_base}fixture")])  # fmt: skip
+    assert extra == 2
+    assert both == union == extra + fixture
+    named = http.post("/sparql", data={
+        "query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        "named-graph-uri": f"{graph_base}extra",
+    })  # fmt: skip
+    assert [b["g"]["value"] for b in named.json()["results"]["bindings"]] == [f"{graph_base}extra"]
+
+
+def test_format_parameter_overrides_accept(http: httpx.Client) -> None:
+    response = http.get(
+        "/sparql", params={"query": LABELS_ZH, "format": "tsv"}, headers={"Accept": SPARQL_JSON}
+    )
+    assert response.headers["content-type"].startswith("text/tab-separated-values")
+
+
+def test_unacceptable_accept_is_406(http: httpx.Client) -> None:
+    response = http.get("/sparql", params={"query": LABELS_ZH}, headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert "application/sparql-results+json" in response.text
+    graph = http.get("/sparql", params={"query": CONSTRUCT_CHIP, "format": "csv"})
+    assert graph.status_code == 406
+
+
+def test_head_has_headers_and_no_body(http: httpx.Client) -> None:
+    response = http.head("/sparql", params={"query": LABELS_ZH})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(SPARQL_JSON)
+    assert response.content == b""
+
+
+def test_cors_simple_and_preflight(http: httpx.Client) -> None:
+    simple = http.get(
+        "/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://example.org"}
+    )
+    assert simple.headers["access-control-allow-origin"] == "*"
+    preflight = http.options("/sparql", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    })  # fmt: skip
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+
+
+def test_service_description_with_void_statistics(
+    http: httpx.Client, server: ServerProcess
+) -> None:
+    response = http.get("/sparql")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/turtle; charset=utf-8"
+    graph = Graph().parse(data=response.text, format="turtle")
+    rows = list(graph.query("""
+        PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
+        PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?endpoint ?triples ?entities ?classes WHERE {
+          ?service a sd:Service ; sd:endpoint ?endpoint ;
+                   sd:defaultDataset/sd:defaultGraph ?graph .
+          ?graph void:triples ?triples ; void:entities ?entities ; void:classes ?classes .
+        }"""))  # fmt: skip
+    assert len(rows) == 1
+    endpoint, triples, entities, classes = rows[0]  # type: ignore[misc]
+    assert str(endpoint) == server.sparql
+    assert (int(triples), int(entities), int(classes)) == (23, 6, 5)
+    formats = {str(o) for o in graph.objects(predicate=None) if "ns/formats/" in str(o)}
+    assert "http://www.w3.org/ns/formats/SPARQL_Results_TSV" in formats
+    partitions = list(
+        graph.query("""
+        PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?p ?n WHERE { ?x void:propertyPartition [ void:property ?p ; void:triples ?n ] }
+    """)
+    )
+    by_property = {str(p).rsplit("#", 1)[-1]: int(n) for p, n in partitions}  # type: ignore[misc]
+    assert by_property["label"] == 12
+    jsonld = http.get("/sparql", headers={"Accept": "application/ld+json"})
+    assert jsonld.headers["content-type"].startswith("application/ld+json")
+    json.loads(jsonld.text)
+
+
+def test_browser_without_query_is_sent_to_the_ui(http: httpx.Client) -> None:
+    response = http.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+
+
+def test_syntax_error_is_400_with_position(http: httpx.Client) -> None:
+    response = http.get("/sparql", params={"query": "SELECT * WHERE {\n ?s ?p }"})
+    assert response.status_code == 400
+    assert response.text.startswith("SPARQL syntax error: error at 2:")
+    assert "\n" not in response.text.strip()
+    assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    "request_arguments",
+    [
+        {"method": "POST", "data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+        {"method": "POST", "content": b"DROP ALL",
+         "headers": {"Content-Type": "application/sparql-update"}},
+        {"method": "GET", "params": {"query": "PREFIX x: <urn:x:>\nINSERT DATA { x:a x:b x:c }"}},
+    ],
+)  # fmt: skip
+def test_updates_are_refused_as_read_only(http: httpx.Client, request_arguments: dict) -> None:  # type: ignore[type-arg]
+    method = request_arguments.pop("method")
+    response = http.request(method, "/sparql", **request_arguments)
+    assert response.status_code == 403
+    assert "read-only" in response.text
+    still = http.get("/sparql", params={"query": "ASK { <urn:a> ?p ?o }"})
+    assert still.json()["boolean"] is False
+
+
+def test_other_methods_are_405(http: httpx.Client) -> None:
+    response = http.put("/sparql", content=b"x")
+    assert response.status_code == 405
+    assert "read-only" in response.text
+    assert response.headers["allow"] == "GET, HEAD, POST"
+
+
+def test_unknown_body_type_is_415(http: httpx.Client) -> None:
+    response = http.post("/sparql", content=b"ASK {}", headers={"Content-Type": "text/plain"})
+    assert response.status_code == 415
+
+
+def test_oversized_body_is_413(http: httpx.Client) -> None:
+    query = "ASK {}" + " " * 1_100_000
+    response = http.post(
+        "/sparql", content=query, headers={"Content-Type": "application/sparql-query"}
+    )
+    assert response.status_code == 413
+
+
+def test_overlong_url_is_414(server: ServerProcess) -> None:
+    host, port = server.url.removeprefix("http://").split(":")
+    path = "/sparql?query=ASK%7B%7D" + "%20" * 6000
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+        )
+        status_line = connection.makefile("rb").readline().decode()
+    assert status_line.split()[1] == "414"
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ([("query", "ASK {}"), ("query", "ASK {}")], "exactly one query"),
+        ([("query", "  ")], "empty"),
+        ([("query", "ASK {}"), ("timeout", "soon")], "timeout"),
+        ([("query", "ASK {}"), ("default-graph-uri", "not an iri")], "default-graph-uri"),
+    ],
+)
+def test_malformed_requests_are_400(
+    http: httpx.Client, params: list[tuple[str, str]], fragment: str
+) -> None:
+    response = http.get("/sparql", params=params)
+    assert response.status_code == 400
+    assert fragment in response.text
+
+
+def test_access_log_line_per_query(http: httpx.Client, server: ServerProcess) -> None:
+    http.get("/sparql", params={"query": "ASK { ?marker ?logged ?line }"})
+    lines = [line for line in server.stderr_lines if "?marker ?logged ?line" in line]
+    assert lines and '"GET /sparql" 200' in lines[-1] and " ms " in lines[-1]
