@@ -14,21 +14,22 @@ import pyoxigraph as ox
 
 from bjaikg import __version__
 from bjaikg.endpoint.description import DatasetStatistics, describe_service
+from bjaikg.endpoint.dumps import DUMP_FORMATS
 from bjaikg.interface.labels import LabelIndex
 from bjaikg.interface.resource import Term, make_term
 from bjaikg.interface.vocabulary import OntologyHeader
 from bjaikg.namespaces import BJO, PREFIXES
+from bjaikg.negotiation import choose_rdf_format
 from bjaikg.store import KnowledgeGraph
 
 DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 TITLE = {"en": "Beijing AI Knowledge Graph", "zh": "北京人工智能知识图谱"}
-DUMPS = (
-    ("ttl", "text/turtle", "Turtle"),
-    ("nt", "application/n-triples", "N-Triples"),
-    ("trig", "application/trig", "TriG (named graphs)"),
-    ("jsonld", "application/ld+json", "JSON-LD"),
+DUMPS = tuple(
+    (suffix, choice.media_type, choice.format.name)
+    for suffix, (name, datasets) in DUMP_FORMATS.items()
+    for choice in [choose_rdf_format(None, name, datasets=datasets)]
 )
-"""The dumps the endpoint serves at ``/dump.<suffix>``: suffix, media type, name."""
+"""The dumps the endpoint serves at ``/dump.<suffix>``: suffix, media type, format name."""
 
 
 @dataclass(frozen=True)

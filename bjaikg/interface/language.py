@@ -111,6 +111,7 @@ WORDS: dict[str, dict[str, str]] = {
     "default": {"en": "default", "zh": "默认值"},
     "blank_node": {"en": "(unnamed node)", "zh": "（匿名节点）"},
     "chart": {"en": "Chart", "zh": "图表"},
+    "needs_network": {"en": "needs the internet", "zh": "需联网"},
     "inferred_mark": {"en": "inferred", "zh": "推理所得"},
     "names": {"en": "Names", "zh": "名称"},
     "iri": {"en": "IRI", "zh": "IRI"},

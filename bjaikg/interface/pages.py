@@ -188,10 +188,14 @@ class Site:
         }
 
     def examples(self) -> list[dict[str, Any]]:
-        """The named queries with their defaults bound, for the examples panel."""
+        """The named queries with their defaults bound, for the examples panel; those that
+        need the internet (federation) last."""
+        ordered = sorted(
+            self.operations.values(),
+            key=lambda operation: (operation.query.needs_network, operation.name),
+        )
         return [
-            {"operation": operation, "text": operation.bound_query({})}
-            for operation in self.operations.values()
+            {"operation": operation, "text": operation.bound_query({})} for operation in ordered
         ]
 
     async def editor(self, request: Request) -> Response:
