@@ -1,0 +1,188 @@
+"""Each quality and link rule with a failing and a passing case on inline Turtle, and the
+implicit-prefix rule on query text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bjaikg.errors import QueryFileError
+from bjaikg.validation import ValidationOptions, validate
+from bjaikg.validation.rules import (
+    CHECK_FOLDER,
+    check_query_prefixes,
+    load_rules,
+    parse_rule_file,
+    undeclared_prefixes,
+)
+from tests.validation.conftest import SOURCED
+
+PERSON = 'bj:someone a bjo:Person ; rdfs:label "某人"@zh, "someone"@en ; ' + SOURCED + " ."
+CHIP = 'bj:{slug} a bjo:AIChip ; rdfs:label "{zh}"@zh, "{en}"@en ; ' + SOURCED + " ."
+OBSERVATION = (
+    'bj:figure a bjo:Observation ; rdfs:label "数字"@zh, "figure"@en ; '
+    "bjo:indicator bjo:AICoreIndustryScale ; {extra} " + SOURCED + " ."
+)
+PERIOD = 'bjo:period "2025"^^xsd:gYear ;'
+UNIT = "sdmx-attribute:unitMeasure unit:NUM ;"
+
+CASES: dict[str, tuple[str, str]] = {
+    # rule id: (Turtle with exactly the problem, the same data without it)
+    "quality.undeclared-term": (
+        PERSON + "\nbj:someone bjo:locatedInn bj:someone .",
+        PERSON + "\nbj:someone bjo:locatedIn bj:someone .",
+    ),
+    "quality.missing-label": (
+        'bjo:NewThing a owl:Class ; rdfs:label "new thing"@en ; skos:definition "x"@en .',
+        'bjo:NewThing a owl:Class ; rdfs:label "new thing"@en, "新事物"@zh ; '
+        'skos:definition "x"@en .',
+    ),
+    "quality.missing-definition": (
+        'bjo:NewThing a owl:Class ; rdfs:label "new thing"@en, "新事物"@zh .',
+        'bjo:NewThing a owl:Class ; rdfs:label "new thing"@en, "新事物"@zh ; '
+        'skos:definition "A new thing."@en .',
+    ),
+    "quality.duplicate-label": (
+        CHIP.format(slug="chip-a", zh="芯片", en="chip a")
+        + CHIP.format(slug="chip-b", zh="芯片", en="chip b"),
+        CHIP.format(slug="chip-a", zh="芯片甲", en="chip a")
+        + CHIP.format(slug="chip-b", zh="芯片乙", en="chip b"),
+    ),
+    "quality.punning": (
+        'bjo:Thing2 a owl:Class, owl:ObjectProperty ; rdfs:label "t"@en, "t"@zh ; '
+        'skos:definition "t"@en .',
+        'bjo:Thing2 a owl:Class ; rdfs:label "t"@en, "t"@zh ; skos:definition "t"@en .',
+    ),
+    "quality.label-whitespace": (
+        CHIP.format(slug="chip-a", zh="芯片 ", en="chip a"),
+        CHIP.format(slug="chip-a", zh="芯片", en="chip a"),
+    ),
+    "quality.dangling-reference": (
+        PERSON + "\nbj:someone bjo:locatedIn bj:nowhere .",
+        PERSON + "\nbj:someone bjo:locatedIn bj:someone .",
+    ),
+    "quality.statistic-without-unit": (
+        OBSERVATION.format(extra=PERIOD),
+        OBSERVATION.format(
+            extra='bjo:period "2025"^^xsd:gYear ; sdmx-attribute:unitMeasure unit:NUM ;'
+        ),
+    ),
+    "quality.statistic-without-period": (
+        OBSERVATION.format(extra=UNIT),
+        OBSERVATION.format(
+            extra='bjo:period "2025"^^xsd:gYear ; sdmx-attribute:unitMeasure unit:NUM ;'
+        ),
+    ),
+    "links.iri-wikidata": (
+        PERSON + "\nbj:someone skos:exactMatch <https://www.wikidata.org/wiki/Q1> .",
+        PERSON + "\nbj:someone skos:exactMatch <http://www.wikidata.org/entity/Q1> .",
+    ),
+    "links.iri-geonames": (
+        PERSON + "\nbj:someone skos:exactMatch <http://sws.geonames.org/1> .",
+        PERSON + "\nbj:someone skos:exactMatch <http://sws.geonames.org/1/> .",
+    ),
+    "links.iri-ror": (
+        PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdeXYZ> .",
+        PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdef12> .",
+    ),
+}
+"""The ROR, GeoNames and Wikidata identifiers above are made-up values that test the form only."""
+
+
+def rules_found(path: Path) -> set[str]:
+    options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "quality", "links"}))
+    return {finding.rule for finding in validate(options).findings}
+
+
+def test_every_rule_file_has_a_case() -> None:
+    rule_ids = {rule.id for check in ("quality",) for rule in load_rules(check)}
+    rule_ids |= {rule.id for rule in load_rules("links") if rule.id.startswith("links.iri-")}
+    assert rule_ids <= set(CASES), sorted(rule_ids - set(CASES))
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_finds_the_problem(rule_id: str, turtle_file: Callable[..., Path]) -> None:
+    assert rule_id in rules_found(turtle_file(CASES[rule_id][0]))
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_passes_clean_data(rule_id: str, turtle_file: Callable[..., Path]) -> None:
+    assert rule_id not in rules_found(turtle_file(CASES[rule_id][1]))
+
+
+def test_finding_points_to_the_subject_block(turtle_file: Callable[..., Path]) -> None:
+    path = turtle_file(PERSON + "\n\nbj:other a bjo:Person ;\n    bjo:locatedIn bj:nowhere .")
+    options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "quality"}))
+    [finding] = [f for f in validate(options).findings if f.rule == "quality.dangling-reference"]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[finding.line - 1].startswith("bj:other a bjo:Person") if finding.line else False
+    assert finding.focus == "<https://w3id.org/bjaikg/id/other>"
+
+
+def test_problems_of_the_context_ontology_are_not_reported(
+    turtle_file: Callable[..., Path],
+) -> None:
+    # Validating someone's file reports nothing about the project's own ontology.
+    found = {f.file for f in validate(ValidationOptions(paths=(turtle_file(PERSON),))).findings}
+    assert all(not file.startswith("ontology/") for file in found)
+
+
+def test_undeclared_prefixes_ignore_iris_strings_and_comments() -> None:
+    text = (
+        "PREFIX a: <http://x/>\n# rdfs:comment in a comment\n"
+        'SELECT * WHERE { ?s a:p "x:y" , <http://z/w:q> ; rdfs:label ?l . ?l :x ?y }'
+    )
+    assert undeclared_prefixes(text) == [("rdfs", 3, 50), ("", 3, 69)]
+
+
+def test_implicit_prefix_rule_names_the_query_file(tmp_path: Path) -> None:
+    (tmp_path / "good.rq").write_text("PREFIX rdfs: <http://x/>\nSELECT * { ?s rdfs:label ?o }")
+    (tmp_path / "bad.rq").write_text("SELECT * {\n  ?s rdfs:label ?o }")
+    [finding] = check_query_prefixes(tmp_path)
+    assert (finding.rule, finding.file.endswith("bad.rq"), finding.line) == (
+        "quality.implicit-prefix",
+        True,
+        2,
+    )
+
+
+def test_project_queries_declare_their_prefixes() -> None:
+    assert check_query_prefixes() == []
+
+
+def test_rule_file_with_bad_header_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.rq"
+    path.write_text("#+ id: quality.x\n#+ severity: fatal\nSELECT ?focus WHERE {}")
+    with pytest.raises(QueryFileError, match=r"broken\.rq"):
+        parse_rule_file(path, "quality")
+
+
+def test_rule_with_invalid_sparql_is_an_error(
+    tmp_path: Path, turtle_file: Callable[..., Path]
+) -> None:
+    folder = tmp_path / "checks" / "quality"
+    folder.mkdir(parents=True)
+    header = "".join(
+        f"#+ {key}: {value}\n"
+        for key, value in [
+            ("id", "quality.broken"),
+            ("severity", "warning"),
+            ("message.en", "x"),
+            ("message.zh", "x"),
+            ("hint", "x"),
+        ]
+    )
+    (folder / "broken.rq").write_text(header + "SELECT ?focus WHERE { ?focus ex:p ?o }")
+    options = ValidationOptions(
+        paths=(turtle_file(PERSON),),
+        checks=frozenset({"parse", "quality"}),
+        rule_folder=tmp_path / "checks",
+    )
+    with pytest.raises(QueryFileError, match=r"broken\.rq: invalid SPARQL"):
+        validate(options)
+
+
+def test_rule_catalogue_folder_exists() -> None:
+    assert (CHECK_FOLDER / "quality").is_dir() and load_rules("quality")
