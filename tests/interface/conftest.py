@@ -1,0 +1,30 @@
+"""The interface routes in-process, on the small fixture graph and fixture queries of data/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from bjaikg.interface import interface_routes
+from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+
+DATA = Path(__file__).resolve().parent / "data"
+QUERIES = DATA / "queries"
+
+
+@pytest.fixture(scope="session")
+def fixture_graph() -> KnowledgeGraph:
+    """The fixture ontology and instances, loaded once (never mutated by the tests)."""
+    return load_knowledge_graph([DATA / "ontology.ttl", DATA / "instances.ttl"])
+
+
+@pytest.fixture(scope="session")
+def client(fixture_graph: KnowledgeGraph) -> Iterator[TestClient]:
+    """A client of an application that holds only the interface routes."""
+    application = Starlette(routes=interface_routes(fixture_graph, query_folder=QUERIES))
+    with TestClient(application) as test_client:
+        yield test_client

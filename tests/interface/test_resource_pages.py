@@ -1,0 +1,190 @@
+"""Resource pages: what the HTML shows, and every content-negotiation path to the RDF."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from starlette.testclient import TestClient
+
+from bjaikg.namespaces import BJ, BJO
+
+CHIP = f"{BJ}test-chip"
+
+RDF_FORMATS = [
+    ("text/turtle", ox.RdfFormat.TURTLE),
+    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ("application/ld+json", ox.RdfFormat.JSON_LD),
+    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+]
+
+
+def parse(body: bytes, rdf_format: ox.RdfFormat) -> set[ox.Triple]:
+    """The triples of ``body`` (which must parse in ``rdf_format``)."""
+    return {quad.triple for quad in ox.parse(body, format=rdf_format, base_iri=str(BJ))}
+
+
+def test_page_shows_labels_types_properties_sources_and_links(client: TestClient) -> None:
+    page = client.get("/id/test-chip", headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert "<h1>Test Chip</h1>" in html
+    assert '<li lang="zh">测试芯片' in html  # the other language's label, tagged
+    assert 'href="/ontology#AIChip"' in html and ">AI chip</a>" in html  # type with its label
+    assert ">designed by</a>" in html and 'href="/id/test-company"' in html  # value by label
+    assert ">Test Company</a>" in html
+    assert '<blockquote lang="zh">测试公司设计了测试芯片。</blockquote>' in html
+    assert ">Test article</a>" in html and "paragraph 3" in html
+    assert ">Test Model</a>" in html and ">runs on</a>" in html  # incoming relation
+    assert "https://w3id.org/bjaikg/id/test-chip" in html
+
+
+def test_inferred_values_are_marked(client: TestClient) -> None:
+    html = client.get("/id/test-chip?lang=en").text
+    row = html.split(">developed by</a>", 1)[1].split("</tr>", 1)[0]
+    assert "inferred" in row  # developedBy follows from designedBy's sub-property axiom
+
+
+def test_page_has_neighbourhood_diagram_along_the_chain(client: TestClient) -> None:
+    html = client.get("/id/test-chip?lang=en").text
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    for slug in ("test-policy", "test-district", "test-company", "test-model", "test-chip"):
+        assert f'href="/id/{slug}' in svg
+    assert 'role="img"' in html.split("<svg", 1)[1].split(">", 1)[0]
+    assert "<title" in svg
+
+
+def test_external_links_are_listed(client: TestClient) -> None:
+    html = client.get("/id/test-district?lang=en").text
+    assert 'href="http://www.wikidata.org/entity/Q0"' in html
+    assert "Wikidata Q0" in html
+
+
+def test_language_switch_changes_page_language_and_labels(client: TestClient) -> None:
+    english = client.get("/id/test-chip?lang=en").text
+    chinese = client.get("/id/test-chip?lang=zh").text
+    assert '<html lang="en">' in english and '<html lang="zh">' in chinese
+    assert "<h1>测试芯片</h1>" in chinese
+    assert ">设计者</a>" in chinese
+    assert 'href="/id/test-chip?lang=zh"' in english  # the switch keeps the page
+    assert 'href="/id/test-company?lang=zh"' in chinese  # links keep the chosen language
+
+
+def test_accept_language_picks_the_page_language(client: TestClient) -> None:
+    page = client.get("/id/test-chip", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
+    assert '<html lang="zh">' in page.text
+
+
+@pytest.mark.parametrize(("media_type", "rdf_format"), RDF_FORMATS)
+def test_accept_header_gives_rdf(
+    client: TestClient, media_type: str, rdf_format: ox.RdfFormat
+) -> None:
+    answer = client.get("/id/test-chip", headers={"Accept": media_type})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith(media_type)
+    assert "Accept" in answer.headers["vary"]
+    triples = parse(answer.content, rdf_format)
+    designed_by = ox.Triple(
+        ox.NamedNode(CHIP), ox.NamedNode(f"{BJO}designedBy"), ox.NamedNode(f"{BJ}test-company")
+    )
+    assert designed_by in triples
+    assert {triple.subject for triple in triples} == {ox.NamedNode(CHIP)}
+
+
+@pytest.mark.parametrize(
+    ("suffix", "rdf_format"),
+    [
+        ("ttl", ox.RdfFormat.TURTLE),
+        ("nt", ox.RdfFormat.N_TRIPLES),
+        ("jsonld", ox.RdfFormat.JSON_LD),
+        ("rdf", ox.RdfFormat.RDF_XML),
+    ],
+)
+def test_suffix_gives_rdf(client: TestClient, suffix: str, rdf_format: ox.RdfFormat) -> None:
+    answer = client.get(f"/id/test-chip.{suffix}", headers={"Accept": "text/html"})
+    assert answer.status_code == 200
+    assert len(parse(answer.content, rdf_format)) > 5
+
+
+@pytest.mark.parametrize(
+    ("name", "media_type"),
+    [
+        ("ttl", "text/turtle"),
+        ("nt", "application/n-triples"),
+        ("jsonld", "application/ld+json"),
+        ("rdfxml", "application/rdf+xml"),
+    ],
+)
+def test_format_parameter_overrides_accept(client: TestClient, name: str, media_type: str) -> None:
+    answer = client.get(f"/id/test-chip?format={name}", headers={"Accept": "text/html"})
+    assert answer.headers["content-type"].startswith(media_type)
+
+
+def test_html_suffix_and_browser_accept_give_the_page(client: TestClient) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    for path in ("/id/test-chip", "/id/test-chip.html"):
+        answer = client.get(path, headers={"Accept": browser})
+        assert answer.headers["content-type"].startswith("text/html")
+
+
+def test_no_accept_header_gives_the_page(client: TestClient) -> None:
+    answer = client.get("/id/test-chip", headers={"Accept": ""})
+    assert answer.headers["content-type"].startswith("text/html")
+
+
+def test_unacceptable_media_type_is_406(client: TestClient) -> None:
+    answer = client.get("/id/test-chip", headers={"Accept": "image/png"})
+    assert answer.status_code == 406
+    assert "text/turtle" in answer.text
+    assert client.get("/id/test-chip?format=pdf").status_code == 406
+
+
+def test_unknown_resource_is_404_in_html_and_rdf(client: TestClient) -> None:
+    page = client.get("/id/no-such-thing", headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    assert "https://w3id.org/bjaikg/id/no-such-thing" in page.text
+    data = client.get("/id/no-such-thing", headers={"Accept": "text/turtle"})
+    assert data.status_code == 404
+    assert data.headers["content-type"].startswith("text/plain")
+
+
+def test_slug_that_is_not_an_iri_is_404_not_500(client: TestClient) -> None:
+    assert client.get("/id/a%20b%3Ec").status_code == 404
+
+
+def test_ontology_page_and_rdf(client: TestClient) -> None:
+    page = client.get("/ontology?lang=en")
+    assert page.status_code == 200
+    html = page.text
+    assert 'id="AIChip"' in html and 'id="designedBy"' in html  # #term anchors
+    assert "An integrated circuit for AI workloads." in html
+    assert '<dd lang="zh">为人工智能负载设计的集成电路。</dd>' in html
+    assert "<svg" in html  # class diagram
+    hierarchy = html.split('class="hierarchy"', 1)[1].split("</ul>\n", 1)[0]
+    assert hierarchy.index(">product</a>") < hierarchy.index(">AI chip</a>")
+    turtle = client.get("/ontology", headers={"Accept": "text/turtle"})
+    triples = parse(turtle.content, ox.RdfFormat.TURTLE)
+    assert (
+        ox.Triple(
+            ox.NamedNode(f"{BJO}AIChip"),
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
+            ox.NamedNode(f"{BJO}Product"),
+        )
+        in triples
+    )
+    subjects = {triple.subject.value for triple in triples}
+    assert all(subject.startswith("https://w3id.org/bjaikg/ontology") for subject in subjects)
+
+
+def test_dataset_page_and_void_dcat_description(client: TestClient) -> None:
+    html = client.get("/dataset?lang=en").text
+    assert "How to cite" in html and "@misc{bjaikg" in html
+    assert 'href="/dump.ttl"' in html and 'href="/sparql"' in html
+    assert "https://creativecommons.org/licenses/by/4.0/" in html
+    assert ">Test article</a>" in html  # source documents
+    answer = client.get("/dataset", headers={"Accept": "text/turtle"})
+    triples = parse(answer.content, ox.RdfFormat.TURTLE)
+    predicates = {triple.predicate.value for triple in triples}
+    assert "http://rdfs.org/ns/void#triples" in predicates
+    assert "http://www.w3.org/ns/dcat#downloadURL" in predicates
+    assert "http://purl.org/dc/terms/license" in predicates
