@@ -81,7 +81,8 @@ def test_select_formats_round_trip_chinese(
 
 
 def test_csv_and_tsv_escape_awkward_literals(http: httpx.Client) -> None:
-    query = f"SELECT ?c WHERE {{ <{CHAIN}test-chip> <http://www.w3.org/2000/01/rdf-schema#comment> ?c }}"
+    comment = "<http://www.w3.org/2000/01/rdf-schema#comment>"
+    query = f"SELECT ?c WHERE {{ <{CHAIN}test-chip> {comment} ?c }}"
     expected = 'A "quoted", comma-separated,\ttabbed\nmulti-line comment'
     csv_text = http.get("/sparql", params={"query": query, "format": "csv"}).text
     assert list(csv.reader(io.StringIO(csv_text))) == [["c"], [expected]]

@@ -1,0 +1,272 @@
+"""Safety under load and bad input: the deadline, the in-flight bound, the result bound, the
+SERVICE allow-list, and a bounded concurrent load with every answer checked."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bjaikg.endpoint.application import create_application
+from bjaikg.endpoint.settings import Settings
+from bjaikg.store import load_knowledge_graph
+from tests.endpoint.conftest import CHAIN, DATA, SERVER_TIMEOUT
+from tests.server_process import ServerProcess, running_server
+
+# 23 triples to the power 8: far more rows than any deadline lets pyoxigraph count.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . " \
+          "?m ?n2 ?o . ?p ?q ?r . ?s ?t ?u . ?v ?w ?x }"  # fmt: skip
+CHIP_LABEL = f'SELECT ?l WHERE {{ <{CHAIN}test-chip> <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(lang(?l) = "zh") }}'  # noqa: E501
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def worker_pids(server: ServerProcess) -> set[int]:
+    """The query workers of ``server``: the children of its zygote (its only child)."""
+    return {pid for zygote in children(server.process.pid) for pid in children(zygote)}
+
+
+def metric(http: httpx.Client, name: str) -> float:
+    for line in http.get("/metrics").text.splitlines():
+        if line.startswith(f"{name} "):
+            return float(line.split()[1])
+    raise AssertionError(f"no metric {name}")
+
+
+def test_runaway_query_is_killed_while_others_are_answered(
+    http: httpx.Client, server: ServerProcess
+) -> None:
+    before = worker_pids(server)
+    assert len(before) == 2
+    timeouts_before = metric(http, "bjaikg_query_timeouts_total")
+    outcome: dict[str, object] = {}
+
+    def run_away() -> None:
+        started = time.monotonic()
+        response = http.get("/sparql", params={"query": RUNAWAY})
+        outcome["response"], outcome["seconds"] = response, time.monotonic() - started
+
+    runaway = threading.Thread(target=run_away)
+    runaway.start()
+    time.sleep(0.3)
+    answered = 0
+    while runaway.is_alive():
+        started = time.monotonic()
+        response = http.get("/sparql", params={"query": CHIP_LABEL})
+        assert response.status_code == 200
+        assert response.json()["results"]["bindings"][0]["l"]["value"] == "测试芯片"
+        assert time.monotonic() - started < 1.0
+        answered += 1
+    runaway.join()
+    response = outcome["response"]
+    assert isinstance(response, httpx.Response)
+    assert response.status_code == 503
+    assert "time limit of 3 s" in response.text
+    assert SERVER_TIMEOUT <= outcome["seconds"] < SERVER_TIMEOUT + 2  # type: ignore[operator]
+    assert answered >= 5
+    assert metric(http, "bjaikg_query_timeouts_total") == timeouts_before + 1
+    time.sleep(0.5)
+    after = worker_pids(server)
+    assert len(after) == 2
+    killed = before - after
+    assert len(killed) == 1, "exactly the runaway's worker was replaced"
+    assert not any(Path(f"/proc/{pid}").exists() for pid in killed), "the process is gone"
+
+
+def test_client_timeout_is_clamped_and_obeyed(http: httpx.Client) -> None:
+    started = time.monotonic()
+    response = http.get("/sparql", params={"query": RUNAWAY, "timeout": "0.5"})
+    assert response.status_code == 503
+    assert "time limit of 0.5 s" in response.text
+    assert time.monotonic() - started < 2.0
+    clamped = http.get("/sparql", params={"query": "ASK {}", "timeout": "3600"})
+    assert clamped.status_code == 200
+
+
+@asynccontextmanager
+async def in_process(**overrides: object) -> AsyncIterator[httpx.AsyncClient]:
+    """The application in-process (lifespan, workers and all) on the fixture data."""
+    settings = Settings(data=(DATA,), **overrides)  # type: ignore[arg-type]
+    application = create_application(settings, load_knowledge_graph([DATA]))
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            yield client
+
+
+def test_requests_beyond_the_bound_get_503_with_retry_after() -> None:
+    async def scenario() -> list[httpx.Response]:
+        async with in_process(workers=1, max_pending=2, timeout=1.5) as client:
+            slow = [asyncio.create_task(client.get("/sparql", params={"query": RUNAWAY}))
+                    for _ in range(2)]  # fmt: skip
+            await asyncio.sleep(0.2)
+            refused = await client.get("/sparql", params={"query": "ASK {}"})
+            metrics = await client.get("/metrics")
+            assert "bjaikg_rejections_total 1" in metrics.text
+            return [refused, *await asyncio.gather(*slow)]
+
+    refused, *slow = asyncio.run(scenario())
+    assert refused.status_code == 503
+    assert refused.headers["retry-after"] == "1"
+    assert "busy" in refused.text
+    assert [response.status_code for response in slow] == [503, 503]
+
+
+def test_max_results_cuts_and_says_so() -> None:
+    async def scenario() -> tuple[httpx.Response, httpx.Response, httpx.Response]:
+        async with in_process(max_results=2) as client:
+            select = await client.get(
+                "/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }", "format": "tsv"}
+            )
+            construct = await client.get(
+                "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "nt"}
+            )
+            small = await client.get(
+                "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 2"}
+            )
+            return select, construct, small
+
+    select, construct, small = asyncio.run(scenario())
+    assert select.headers["x-sparql-truncated"] == "true"
+    assert select.headers["x-sparql-max-results"] == "2"
+    assert len(select.text.splitlines()) == 3
+    assert construct.headers["x-sparql-truncated"] == "true"
+    assert len(construct.text.splitlines()) == 2
+    assert "x-sparql-truncated" not in small.headers
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[bytes]]]:
+    """A TCP listener on loopback that records every connection made to it."""
+    received: list[bytes] = []
+    server_socket = socket.socket()
+    server_socket.bind(("127.0.0.1", 0))
+    server_socket.listen(8)
+    server_socket.settimeout(0.2)
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server_socket.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                received.append(connection.recv(4096))
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server_socket.getsockname()[1]}/sparql", received
+    stop.set()
+    thread.join()
+    server_socket.close()
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "select * where {{ service silent <{url}> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ ?x ?y ?z FILTER EXISTS {{ SERVICE <{url}> {{ ?x ?p ?o }} }} }}",
+        "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        "PREFIX remote: <{url}#>\nSELECT * WHERE {{ SERVICE remote: {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+    ],
+)
+def test_service_outside_the_allow_list_is_refused_and_never_called(
+    http: httpx.Client, listener: tuple[str, list[bytes]], template: str
+) -> None:
+    url, received = listener
+    response = http.get("/sparql", params={"query": template.format(url=url)})
+    assert response.status_code == 403
+    assert "allow" in response.text
+    time.sleep(0.3)
+    assert received == [], "the endpoint contacted a host that is not on its allow-list"
+
+
+def test_service_on_the_allow_list_federates(
+    server: ServerProcess, listener: tuple[str, list[bytes]]
+) -> None:
+    url, received = listener
+    with running_server("--data", str(DATA), "--allow-service", server.sparql) as federating:
+        query = f"SELECT ?l WHERE {{ SERVICE <{server.sparql}> {{ {CHIP_LABEL.split('{', 1)[1]} }}"
+        response = httpx.get(federating.sparql, params={"query": query}, timeout=30)
+        assert response.status_code == 200, response.text
+        assert [b["l"]["value"] for b in response.json()["results"]["bindings"]] == ["测试芯片"]
+        refused = httpx.get(
+            federating.sparql,
+            params={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"},
+            timeout=30,
+        )
+        assert refused.status_code == 403
+        description = httpx.get(federating.sparql, timeout=30).text
+        assert "BasicFederatedQuery" in description
+    assert received == []
+
+
+CHAIN_PATH = "|".join(
+    f"<https://w3id.org/bjaikg/ontology#{name}>"
+    for name in ("appliesTo", "hosts", "develops", "runsOn")
+)
+LOAD_QUERIES: list[tuple[dict[str, str], str]] = [
+    ({"query": CHIP_LABEL}, "测试芯片"),
+    ({"query": f"ASK {{ <{CHAIN}test-policy> ?p ?o }}"}, "true"),
+    ({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}, "23"),
+    (
+        {"query": f"SELECT ?x WHERE {{ <{CHAIN}test-policy> ({CHAIN_PATH})+ ?x }} "
+                  "ORDER BY DESC(?x) LIMIT 1"},
+        f"{CHAIN}test-product",
+    ),
+]  # fmt: skip
+
+
+def answer_value(response: httpx.Response) -> str:
+    document = response.json()
+    if "boolean" in document:
+        return str(document["boolean"]).lower()
+    row = document["results"]["bindings"][0]
+    return next(iter(row.values()))["value"]
+
+
+def test_bounded_concurrent_load_loses_nothing(server: ServerProcess) -> None:
+    clients, per_client = 8, 50
+
+    def run(client_number: int) -> list[tuple[str, str]]:
+        outcomes = []
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            for request_number in range(per_client):
+                index = (client_number + request_number) % len(LOAD_QUERIES)
+                params, expected = LOAD_QUERIES[index]
+                if request_number % 2:
+                    response = client.post("/sparql", data=params)
+                else:
+                    response = client.get("/sparql", params=params)
+                assert response.status_code == 200, response.text
+                outcomes.append((answer_value(response), expected))
+        return outcomes
+
+    with ThreadPoolExecutor(clients) as executor:
+        results = [outcome for batch in executor.map(run, range(clients)) for outcome in batch]
+    assert len(results) == clients * per_client
+    assert all(actual == expected for actual, expected in results)
