@@ -1,0 +1,85 @@
+"""Search over labels and alternative labels: ranking, languages, HTML and JSON answers."""
+
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from bjaikg.interface.labels import LabelIndex, Name
+from bjaikg.interface.search import MatchKind, search_labels
+
+
+def hits(client: TestClient, text: str) -> list[dict[str, str]]:
+    answer = client.get("/search", params={"q": text, "format": "json"})
+    assert answer.status_code == 200
+    return answer.json()["hits"]
+
+
+def test_exact_match_ranks_before_prefix_and_partial() -> None:
+    index = LabelIndex(
+        names={
+            "urn:partial": [Name("大型芯片组", "zh", True)],
+            "urn:prefix": [Name("芯片组", "zh", True)],
+            "urn:exact": [Name("芯片", "zh", True)],
+            "urn:alternative": [Name("Chip maker", "en", True), Name("芯片", "zh", False)],
+        }
+    )
+    found = search_labels(index, "芯片", "zh")
+    assert [hit.iri for hit in found] == [
+        "urn:exact",
+        "urn:alternative",
+        "urn:prefix",
+        "urn:partial",
+    ]
+    assert [hit.kind for hit in found] == [
+        MatchKind.EXACT,
+        MatchKind.EXACT,
+        MatchKind.PREFIX,
+        MatchKind.PARTIAL,
+    ]
+
+
+def test_chinese_and_english_labels_are_found(client: TestClient) -> None:
+    chinese = hits(client, "测试芯片")
+    assert chinese[0]["iri"] == "https://w3id.org/bjaikg/id/test-chip"
+    assert chinese[0]["match"] == "exact"
+    assert chinese[1]["iri"] == "https://w3id.org/bjaikg/id/test-chip-two"
+    assert chinese[1]["match"] == "prefix"
+    english = hits(client, "test chip")  # case-insensitive
+    assert english[0]["iri"] == "https://w3id.org/bjaikg/id/test-chip"
+
+
+def test_alternative_labels_are_found(client: TestClient) -> None:
+    found = hits(client, "Test Quarter")
+    assert found[0]["iri"] == "https://w3id.org/bjaikg/id/test-district"
+    assert found[0]["matched"] == "Test Quarter"
+    assert found[0]["address"] == "/id/test-district"
+
+
+def test_full_width_text_matches(client: TestClient) -> None:
+    assert hits(client, "ＴＥＳＴ ＣＨＩＰ")[0]["iri"] == "https://w3id.org/bjaikg/id/test-chip"
+
+
+def test_nothing_and_empty_find_nothing(client: TestClient) -> None:
+    assert hits(client, "不存在的名字") == []
+    assert hits(client, "   ") == []
+
+
+def test_accept_json_gives_json(client: TestClient) -> None:
+    answer = client.get("/search", params={"q": "测试"}, headers={"Accept": "application/json"})
+    assert answer.headers["content-type"].startswith("application/json")
+    assert len(answer.json()["hits"]) > 3
+
+
+def test_html_answer_lists_hits_as_links(client: TestClient) -> None:
+    answer = client.get("/search", params={"q": "测试芯片", "lang": "zh"})
+    assert answer.headers["content-type"].startswith("text/html")
+    html = answer.text
+    assert html.index('href="/id/test-chip?lang=zh"') < html.index(
+        'href="/id/test-chip-two?lang=zh"'
+    )
+    assert "完全匹配" in html
+    assert 'value="测试芯片"' in html  # the box keeps the text
+
+
+def test_unknown_format_is_406(client: TestClient) -> None:
+    assert client.get("/search", params={"q": "x", "format": "xml"}).status_code == 406
