@@ -108,9 +108,8 @@ def test_literal_parameters_cannot_change_the_query() -> None:
 def test_required_parameter_without_value_is_refused() -> None:
     query = load_catalogue(QUERIES)[0]
     header = {key: value for key, value in query.header.items() if key != "defaults"}
-    operation = operation_for(
-        type(query)(query.name, query.path, query.text, header, query.parameters)
-    )
+    without_defaults = NamedQuery(query.name, query.path, query.text, header, query.parameters)
+    operation = operation_for(without_defaults)
     with pytest.raises(ParameterError, match="designer is required"):
         operation.bound_query({})
 
