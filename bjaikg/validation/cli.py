@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for finding in report.findings_of("parse"):
         print(f"{PROGRAM}: error: {finding.location}: {finding.message}", file=sys.stderr)
-    for run in report.checks:
+    for run in report.checks if not report.input_error else []:
         if run.status is CheckStatus.NOT_RUN:
             print(f"{PROGRAM}: {run.check} check not run: {run.note}", file=sys.stderr)
     sys.stdout.write(RENDERERS[arguments.format](report, fail_on))

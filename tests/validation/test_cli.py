@@ -1,0 +1,227 @@
+"""validate.py end to end: every output format parsed back, every exit code, and a one-line
+error (never a traceback) for each kind of unusable input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, SH, Graph
+
+from bjaikg import PROJECT_ROOT
+from bjaikg.validation.cli import main
+from tests.validation.conftest import SOURCED
+
+GOOD = 'bj:someone a bjo:Person ; rdfs:label "某人"@zh, "someone"@en ; ' + SOURCED + " ."
+BAD = 'bj:someone a bjo:Person ; rdfs:label "某人"@zh ; ' + SOURCED + " ."
+WARNING_ONLY = (
+    GOOD + '\nbj:other a bjo:Person ; rdfs:label "某人"@zh, "other"@en ; ' + SOURCED + " ."
+)
+FAST = ["--checks", "parse,shacl,quality,links"]
+
+
+def run(*arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python validate.py ARGUMENTS`` from the project root, as CI runs it."""
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "validate.py"), *arguments],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=False,
+    )
+
+
+def test_conforming_file_exits_0(turtle_file: Callable[..., Path]) -> None:
+    result = run(str(turtle_file(GOOD)), *FAST)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "conforms" in result.stdout.splitlines()[-1]
+
+
+def test_violation_exits_1_with_file_line_and_rule(turtle_file: Callable[..., Path]) -> None:
+    result = run(str(turtle_file(BAD)), *FAST, "--format", "json")
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    [finding] = [f for f in document["findings"] if f["rule"] == "shacl.Entity-label"]
+    assert finding["focus"] == "bj:someone" and finding["focus_label"] == "某人"
+    assert finding["file"].endswith("data.ttl") and isinstance(finding["line"], int)
+    assert finding["message"] and finding["message_zh"] and finding["hint"]
+
+
+def test_fail_on_chooses_the_threshold(turtle_file: Callable[..., Path]) -> None:
+    path = str(turtle_file(WARNING_ONLY))  # a duplicate @zh label: a warning only
+    assert run(path, *FAST).returncode == 0
+    assert run(path, *FAST, "--fail-on", "warning").returncode == 1
+
+
+def test_syntax_error_exits_2_with_file_line_column(turtle_file: Callable[..., Path]) -> None:
+    text = '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ;\n  ex:d "x .\n'
+    path = turtle_file(text, raw=True)
+    result = run(str(path), "--format", "github")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and f"{path.name}:3:" in result.stderr
+    assert result.stdout.startswith("::error file=") and ",line=3," in result.stdout
+
+
+def test_owl_check_requested_without_java_exits_3(turtle_file: Callable[..., Path]) -> None:
+    # A PATH with only the Python interpreter on it: no java executable can be found.
+    environment = {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    result = run(str(turtle_file(GOOD)), "--checks", "owl", env=environment)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.strip().startswith("validate.py: owl check not run: no Java runtime")
+
+
+def test_owl_check_not_requested_is_skipped_quietly_without_java(
+    turtle_file: Callable[..., Path],
+) -> None:
+    environment = {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    result = run(str(turtle_file(GOOD)), env=environment)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.java
+def test_owl_check_finds_an_individual_of_disjoint_classes(
+    turtle_file: Callable[..., Path],
+) -> None:
+    path = turtle_file(GOOD + "\nbj:someone a bjo:Organisation .")
+    result = run(str(path), "--checks", "owl", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
+    assert rules == {"owl.inconsistent"}
+
+
+def unusable_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
+    """Each kind of bad input: (arguments, what the one-line error says)."""
+    empty_folder = tmp_path / "no-rdf"
+    empty_folder.mkdir()
+    (empty_folder / "notes.txt").write_text("not RDF")
+    (tmp_path / "empty.ttl").write_text("")
+    (tmp_path / "binary.ttl").write_bytes(b"\x00\x01\x02@prefix")
+    (tmp_path / "latin1.ttl").write_bytes("# caf\xe9\n".encode("latin-1"))
+    (tmp_path / "broken-shapes.ttl").write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\nsh:x")
+    (tmp_path / "good.ttl").write_text("<http://example.org/a> <http://example.org/b> 1 .")
+    return {
+        "missing path": ([str(tmp_path / "absent.ttl")], "no such file or folder"),
+        "folder without RDF": ([str(empty_folder)], "folder holds no RDF file"),
+        "empty file": ([str(tmp_path / "empty.ttl")], "file is empty"),
+        "binary file": ([str(tmp_path / "binary.ttl")], "binary file"),
+        "not UTF-8": ([str(tmp_path / "latin1.ttl")], "not UTF-8"),
+        "broken shapes": (
+            [str(tmp_path / "good.ttl"), "--shapes", str(tmp_path / "broken-shapes.ttl")],
+            "broken-shapes.ttl:2",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing path",
+        "folder without RDF",
+        "empty file",
+        "binary file",
+        "not UTF-8",
+        "broken shapes",
+    ],
+)
+def test_unusable_input_is_one_line_and_exit_2(case: str, tmp_path: Path) -> None:
+    arguments, expected = unusable_inputs(tmp_path)[case]
+    result = run(*arguments, "--checks", "parse,shacl")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("validate.py: error: ") and expected in line
+
+
+def test_file_too_large_is_refused(
+    turtle_file: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("bjaikg.store.MAX_FILE_BYTES", 200_000)  # above every ontology file
+    path = turtle_file(GOOD + "\n# padding\n" * 20_000)
+    assert main([str(path), "--checks", "parse"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "file too large" in line
+
+
+def test_unknown_check_is_a_usage_error() -> None:
+    result = run("--checks", "spelling")
+    assert result.returncode == 2 and "unknown check(s) spelling" in result.stderr
+
+
+@pytest.fixture
+def findings_run(turtle_file: Callable[..., Path]) -> Callable[[str], str]:
+    """Validate data with a violation and a warning; return the output in a format."""
+    path = str(
+        turtle_file(
+            BAD + '\nbj:other a bjo:Person ; rdfs:label "某人"@zh, "o"@en ; ' + SOURCED + " ."
+        )
+    )
+
+    def render(output_format: str) -> str:
+        capture = run(path, *FAST, "--format", output_format)
+        assert capture.returncode == 1, capture.stderr
+        return capture.stdout
+
+    return render
+
+
+def test_json_output(findings_run: Callable[[str], str]) -> None:
+    document = json.loads(findings_run("json"))
+    assert document["exit_code"] == 1 and not document["conforms"]
+    assert {run["check"] for run in document["checks"]} == {"parse", "shacl", "quality", "links"}
+    severities = {f["severity"] for f in document["findings"]}
+    assert severities == {"violation", "warning"}
+
+
+def test_junit_output(findings_run: Callable[[str], str]) -> None:
+    root = ElementTree.fromstring(findings_run("junit"))
+    suites = {suite.get("name"): suite for suite in root.iter("testsuite")}
+    assert set(suites) == {"bjaikg.parse", "bjaikg.shacl", "bjaikg.quality", "bjaikg.links"}
+    shacl_cases = suites["bjaikg.shacl"].findall("testcase")
+    assert shacl_cases[0].get("name") == "shacl" and shacl_cases[0].find("failure") is not None
+    assert any(case.find("failure") is not None and case.get("line") for case in shacl_cases[1:])
+    quality_cases = suites["bjaikg.quality"].findall("testcase")[1:]
+    assert quality_cases and all(case.find("system-out") is not None for case in quality_cases)
+
+
+def test_github_output(findings_run: Callable[[str], str]) -> None:
+    lines = findings_run("github").splitlines()
+    commands = [line for line in lines if line.startswith("::")]
+    assert any(line.startswith("::error file=") and ",line=" in line for line in commands)
+    assert any(line.startswith("::warning file=") for line in commands)
+    assert all("::" in line[2:] and "\n" not in line for line in commands)
+
+
+def test_markdown_output(findings_run: Callable[[str], str]) -> None:
+    text = findings_run("markdown")
+    assert text.startswith("## bjaikg validation")
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert rows and all(line.count(" | ") >= 5 for line in rows)
+    assert any("shacl.Entity-label" in line for line in rows)
+
+
+def test_turtle_output_is_a_shacl_report(findings_run: Callable[[str], str]) -> None:
+    graph = Graph().parse(data=findings_run("turtle"), format="turtle")
+    [report] = graph.subjects(RDF.type, SH.ValidationReport)
+    assert graph.value(report, SH.conforms).toPython() is False
+    results = list(graph.objects(report, SH.result))
+    severities = {graph.value(result, SH.resultSeverity) for result in results}
+    assert severities == {SH.Violation, SH.Warning}
+    shapes = {str(graph.value(result, SH.sourceShape)) for result in results}
+    assert "https://w3id.org/bjaikg/shapes#Entity-label" in shapes
+
+
+def test_text_output_groups_by_file(findings_run: Callable[[str], str]) -> None:
+    lines = findings_run("text").splitlines()
+    assert lines[0].endswith("data.ttl")
+    assert lines[-1].startswith("1 violation(s), 2 warning(s)")  # both duplicates
