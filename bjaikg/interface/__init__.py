@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -49,6 +51,10 @@ def interface_routes(
         editor_installed=(assets / "yasgui.min.js").is_file(),
     )
     read = ["GET", "HEAD"]
+    if site.editor_installed:
+        editor_assets: BaseRoute = Mount("/assets/yasgui", StaticFiles(directory=assets))
+    else:
+        editor_assets = Route("/assets/yasgui/{path:path}", assets_missing, methods=read)
     return [
         Route("/", site.editor, methods=read),
         Route("/id/{slug:path}", site.resource, methods=read),
@@ -60,5 +66,13 @@ def interface_routes(
         Route("/api/queries/{name}", site.run_query, methods=read),
         Route("/openapi.json", site.openapi, methods=read),
         Mount("/static", StaticFiles(directory=STATIC_FOLDER), name="static"),
-        Mount("/assets/yasgui", StaticFiles(directory=assets, check_dir=False), name="yasgui"),
+        editor_assets,
     ]
+
+
+async def assets_missing(request: Request) -> PlainTextResponse:
+    """What ``/assets/yasgui/...`` answers when the npm packages are not installed."""
+    return PlainTextResponse(
+        "the query editor's files are not installed: run `npm ci` in the checkout\n",
+        status_code=404,
+    )

@@ -432,7 +432,10 @@ class Site:
             request,
             "api.html",
             f"{WORDS['api'][language]} · {WORDS['site'][language]}",
-            {"operations": operations},
+            {
+                "operations": operations,
+                "named": {operation.path: operation for operation in self.operations.values()},
+            },
         )
 
 

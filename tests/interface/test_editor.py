@@ -1,0 +1,90 @@
+"""The query editor page: YASGUI from node_modules, prefixes, ontology terms, examples; and the
+page that replaces it when the npm packages are not installed."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from bjaikg.interface import NODE_MODULES, YASGUI_BUILD, interface_routes
+from bjaikg.interface.language import LANGUAGES, WORDS
+from bjaikg.namespaces import PREFIXES
+from bjaikg.store import KnowledgeGraph
+
+from .conftest import QUERIES
+
+
+def configuration(html: str) -> dict[str, object]:
+    """The editor's configuration embedded in the page."""
+    match = re.search(
+        r'<script type="application/json" id="editor-configuration">(.*?)</script>', html, re.S
+    )
+    assert match, "the page embeds no editor configuration"
+    return json.loads(match.group(1))
+
+
+def test_editor_loads_yasgui_from_this_server(client: TestClient) -> None:
+    html = client.get("/").text
+    assert '<script src="/assets/yasgui/yasgui.min.js"></script>' in html
+    assert 'href="/assets/yasgui/yasgui.min.css"' in html
+    assert "//cdn" not in html and "unpkg" not in html and "jsdelivr" not in html
+    script = client.get("/assets/yasgui/yasgui.min.js")
+    assert script.status_code == 200 and len(script.content) > 100_000
+    assert client.get("/static/editor.js").status_code == 200
+    assert client.get("/static/bjaikg.css").status_code == 200
+
+
+def test_editor_configuration_has_prefixes_terms_and_endpoint(client: TestClient) -> None:
+    settings = configuration(client.get("/").text)
+    assert settings["endpoint"] == "/sparql"
+    assert settings["prefixes"] == PREFIXES
+    assert "https://w3id.org/bjaikg/ontology#AIChip" in settings["classes"]  # type: ignore[operator]
+    assert "https://w3id.org/bjaikg/ontology#designedBy" in settings["properties"]  # type: ignore[operator]
+    assert "https://w3id.org/bjaikg/ontology#designedBy" not in settings["classes"]  # type: ignore[operator]
+
+
+def test_examples_are_offered_in_both_languages_with_defaults_bound(client: TestClient) -> None:
+    english = client.get("/?lang=en").text
+    chinese = client.get("/?lang=zh").text
+    assert "Which chips does a company design?" in english
+    assert '<span class="other-language" lang="zh">某企业设计了哪些芯片？</span>' in english
+    assert "给定企业设计的人工智能芯片及其英文名称。" in chinese
+    link = re.search(r'<a class="example-link" href="([^"]+)" data-query="([^"]+)"', english)
+    assert link is not None
+    assert link.group(1).startswith("/?query=")
+    assert "https://w3id.org/bjaikg/id/test-company" in link.group(2)  # default bound
+    assert "?_designer" not in link.group(2)
+
+
+def test_editor_script_uses_local_completions_not_lov() -> None:
+    script = (Path(__file__).resolve().parents[2] / "bjaikg/interface/static/editor.js").read_text()
+    assert "forkAutocompleter" in script and "http" not in script.replace(
+        "http://www.w3.org/2000/svg", ""
+    ).replace("window.location.href", "")
+
+
+def test_missing_node_modules_gives_install_hint_and_plain_form(
+    fixture_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    routes = interface_routes(fixture_graph, query_folder=QUERIES, node_modules=tmp_path)
+    with TestClient(Starlette(routes=routes)) as bare:
+        page = bare.get("/?lang=en")
+        assert page.status_code == 200
+        assert "npm ci" in page.text
+        assert '<form class="plain-query" action="/sparql" method="post">' in page.text
+        assert "yasgui.min.js" not in page.text
+        assert bare.get("/assets/yasgui/yasgui.min.js").status_code == 404
+
+
+def test_yasgui_is_installed_by_npm() -> None:
+    assert (NODE_MODULES / YASGUI_BUILD / "yasgui.min.js").is_file(), "run `npm ci`"
+
+
+def test_every_ui_word_exists_in_both_languages() -> None:
+    for key, texts in WORDS.items():
+        assert set(texts) == set(LANGUAGES), key
+        assert all(text.strip() for text in texts.values()), key
