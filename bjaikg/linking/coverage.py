@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from bjaikg.linking.markdown import markdown_table
 from bjaikg.linking.targets import LINKABLE_CLASSES, TARGETS, LinkTarget
 from bjaikg.namespaces import BJ, BJO, shorten, sparql_prologue
 from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph
@@ -153,14 +154,6 @@ def measure_coverage(graph: KnowledgeGraph) -> LinkCoverage:
     return LinkCoverage(entities=entities, type_labels=_labels(graph, all_types, "en"))
 
 
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
-
-
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    return [_row(header), _row(["---"] * len(header)), *(_row(row) for row in rows)]
-
-
 def _show_identifier(value: str) -> str:
     return shorten(value) if "://" in value else f"`{value}`"
 
@@ -200,7 +193,7 @@ def render_coverage(coverage: LinkCoverage) -> str:
             str(coverage.count(entities)),
         ]
     )
-    lines += _table(["Type", "Entities", *target_names, "any link"], type_rows)
+    lines += markdown_table(["Type", "Entities", *target_names, "any link"], type_rows)
     lines += ["", "## Coverage per target graph", ""]
     target_rows = [
         [
@@ -212,7 +205,7 @@ def render_coverage(coverage: LinkCoverage) -> str:
         ]
         for t in TARGETS
     ]
-    lines += _table(["Target", "Predicate", "Value form", "Links", "Entities"], target_rows)
+    lines += markdown_table(["Target", "Predicate", "Value form", "Links", "Entities"], target_rows)
     lines += ["", "## Linked entities", ""]
     linked_rows = [
         [
@@ -226,7 +219,7 @@ def render_coverage(coverage: LinkCoverage) -> str:
         for entity in entities
         if entity.is_linked
     ]
-    lines += _table(["Entity", "Label", *target_names], linked_rows)
+    lines += markdown_table(["Entity", "Label", *target_names], linked_rows)
     lines += ["", "## Entities without any link", ""]
     unlinked_rows = [
         [
@@ -236,5 +229,5 @@ def render_coverage(coverage: LinkCoverage) -> str:
         ]
         for entity in coverage.unlinked()
     ]
-    lines += _table(["Entity", "Type", "Label"], unlinked_rows)
+    lines += markdown_table(["Entity", "Type", "Label"], unlinked_rows)
     return "\n".join(lines) + "\n"

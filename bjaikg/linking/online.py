@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from bjaikg.linking.coverage import LinkCoverage, LinkedEntity
+from bjaikg.linking.markdown import markdown_table
 from bjaikg.linking.remote import BATCH_SIZE, RemoteEndpoint
 from bjaikg.linking.targets import (
     GEONAMES_FEATURE,
@@ -289,10 +290,6 @@ def review_links(coverage: LinkCoverage, endpoint: RemoteEndpoint) -> LinkReview
     )
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_review(review: LinkReview) -> str:
     """The review file: mismatches and candidates as Markdown tables, sorted, no timestamps."""
     lines = [
@@ -310,34 +307,34 @@ def render_review(review: LinkReview) -> str:
         "An empty *ours* means the item has an identifier we lack; an empty *endpoint* means",
         "the item has no labels or identifiers there (deleted, redirected or unknown).",
         "",
-        "| Entity | Label | Item | Aspect | Ours | Endpoint |",
-        "| --- | --- | --- | --- | --- | --- |",
     ]
-    for mismatch in review.mismatches:
-        cells = [
-            shorten(mismatch.entity),
-            review.labels.get(mismatch.entity, ""),
-            shorten(mismatch.item),
-            mismatch.aspect,
-            mismatch.ours,
-            mismatch.theirs,
-        ]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    lines += [
-        "",
-        "## Candidates for unlinked entities",
-        "",
-        "| Entity | Label | Candidate | Candidate label | Found by | Evidence |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    for candidate in review.candidates:
-        cells = [
-            shorten(candidate.entity),
-            review.labels.get(candidate.entity, ""),
-            shorten(candidate.item),
-            candidate.item_label,
-            candidate.method,
-            f"{candidate.evidence} at {review.endpoint}",
-        ]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    lines += markdown_table(
+        ["Entity", "Label", "Item", "Aspect", "Ours", "Endpoint"],
+        (
+            [
+                shorten(mismatch.entity),
+                review.labels.get(mismatch.entity, ""),
+                shorten(mismatch.item),
+                mismatch.aspect,
+                mismatch.ours,
+                mismatch.theirs,
+            ]
+            for mismatch in review.mismatches
+        ),
+    )
+    lines += ["", "## Candidates for unlinked entities", ""]
+    lines += markdown_table(
+        ["Entity", "Label", "Candidate", "Candidate label", "Found by", "Evidence"],
+        (
+            [
+                shorten(candidate.entity),
+                review.labels.get(candidate.entity, ""),
+                shorten(candidate.item),
+                candidate.item_label,
+                candidate.method,
+                f"{candidate.evidence} at {review.endpoint}",
+            ]
+            for candidate in review.candidates
+        ),
+    )
     return "\n".join(lines) + "\n"
