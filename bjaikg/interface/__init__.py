@@ -15,12 +15,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.interface.labels import build_label_index
 from bjaikg.interface.operations import operation_for
-from bjaikg.interface.pages import TEMPLATE_FOLDER, Site
+from bjaikg.interface.pages import Site, create_templates
 from bjaikg.query_catalogue import QUERY_FOLDER, load_catalogue
 from bjaikg.store import KnowledgeGraph
 
@@ -47,7 +46,7 @@ def interface_routes(
         graph=graph,
         index=build_label_index(graph),
         operations={query.name: operation_for(query) for query in catalogue},
-        templates=Jinja2Templates(directory=TEMPLATE_FOLDER),
+        templates=create_templates(),
         editor_installed=(assets / "yasgui.min.js").is_file(),
     )
     read = ["GET", "HEAD"]

@@ -9,11 +9,13 @@ never a traceback.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
@@ -69,6 +71,23 @@ SELECT ?organisation ?name_zh ?name_en WHERE {
 ORDER BY ?name_en
 LIMIT 100
 """
+
+
+CHINESE_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+
+def mark_chinese(text: str) -> Markup:
+    """``text`` escaped, with each run of Chinese characters in ``<span lang="zh">`` — for
+    mixed text of unknown language (a citation, a search query) on pages in either language."""
+    escaped = str(escape(text))
+    return Markup(CHINESE_RUN.sub(lambda run: f'<span lang="zh">{run.group(0)}</span>', escaped))
+
+
+def create_templates() -> Jinja2Templates:
+    """The page templates, with the :func:`mark_chinese` filter."""
+    templates = Jinja2Templates(directory=TEMPLATE_FOLDER)
+    templates.env.filters["mark_chinese"] = mark_chinese
+    return templates
 
 
 def text_answer(status: int, message: str) -> PlainTextResponse:

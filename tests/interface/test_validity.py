@@ -1,0 +1,171 @@
+"""Every page is valid HTML (the Nu HTML Checker, installed by npm as vnu-jar, run on Java) and
+passes basic accessibility checks: page and part languages, titles, labelled form fields,
+described images and pictures."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from bjaikg.interface import NODE_MODULES
+
+VALIDATOR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+PAGES = [
+    "/?lang=en",
+    "/?lang=zh",
+    "/id/test-chip?lang=en",
+    "/id/test-chip?lang=zh",
+    "/id/test-district?lang=en",
+    "/id/test-article?lang=en",
+    "/id/no-such-thing?lang=en",
+    "/ontology?lang=en",
+    "/ontology?lang=zh",
+    "/dataset?lang=en",
+    "/dataset?lang=zh",
+    "/search?q=%E6%B5%8B%E8%AF%95&lang=en",
+    "/search?q=nothing-at-all&lang=zh",
+    "/api?lang=en",
+    "/api?lang=zh",
+]
+
+BROKEN_NAME = "known-broken.html"
+BROKEN_PAGE = "<!DOCTYPE html><html><head></head><body><p><li>no list</p></body></html>"
+"""A page the checker must reject (no title, no lang, a stray list item): proves it runs."""
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+
+
+def file_name(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") + ".html"
+
+
+@pytest.fixture(scope="module")
+def pages(client: TestClient) -> dict[str, str]:
+    """The HTML of every page, by path."""
+    texts = {}
+    for path in PAGES:
+        answer = client.get(path)
+        assert answer.headers["content-type"].startswith("text/html"), path
+        texts[path] = answer.text
+    return texts
+
+
+@pytest.fixture(scope="module")
+def validator_messages(pages: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The Nu checker's errors for each page (one Java run for all pages)."""
+    assert VALIDATOR.is_file(), f"{VALIDATOR} is missing: run `npm ci`"
+    folder = tmp_path_factory.mktemp("pages")
+    for path, html in pages.items():
+        (folder / file_name(path)).write_text(html, encoding="utf-8")
+    (folder / BROKEN_NAME).write_text(BROKEN_PAGE, encoding="utf-8")
+    run = subprocess.run(
+        ["java", "-jar", str(VALIDATOR), "--errors-only", "--format", "json", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(run.stderr or run.stdout)
+    messages: dict[str, list[str]] = {file_name(path): [] for path in pages}
+    for message in report["messages"]:
+        name = Path(message.get("url", "")).name
+        messages.setdefault(name, []).append(
+            f"{message.get('lastLine')}:{message.get('firstColumn')}: {message['message']}"
+        )
+    return messages
+
+
+@pytest.mark.java
+def test_validator_rejects_a_broken_page(validator_messages: dict[str, list[str]]) -> None:
+    assert validator_messages[BROKEN_NAME]
+
+
+@pytest.mark.java
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_valid_html(path: str, validator_messages: dict[str, list[str]]) -> None:
+    assert validator_messages[file_name(path)] == []
+
+
+class AccessibilityCheck(HTMLParser):
+    """Collects what the basic checks need while parsing one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.html_language = ""
+        self.title = ""
+        self.labels: set[str] = set()
+        self.fields: list[dict[str, str]] = []
+        self.images: list[dict[str, str]] = []
+        self.unmarked_chinese: list[str] = []
+        self.stack: list[tuple[str, str]] = []
+        self.in_title = False
+        self.in_script = False
+
+    def handle_starttag(self, tag: str, attributes: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attributes}
+        if tag == "html":
+            self.html_language = values.get("lang", "")
+        if tag == "label" and "for" in values:
+            self.labels.add(values["for"])
+        if tag in ("input", "textarea", "select") and values.get("type") not in (
+            "hidden",
+            "submit",
+        ):
+            self.fields.append(values)
+        if tag in ("img", "svg"):
+            self.images.append({"tag": tag, **values})
+        self.in_title = tag == "title" and not any(name == "svg" for name, _ in self.stack)
+        self.in_script = tag == "script"
+        if tag not in ("input", "meta", "link", "br", "img", "rect", "path"):
+            language = values.get("lang", self.stack[-1][1] if self.stack else "")
+            self.stack.append((tag, language))
+
+    def handle_endtag(self, tag: str) -> None:
+        for position in range(len(self.stack) - 1, -1, -1):
+            if self.stack[position][0] == tag:
+                del self.stack[position:]
+                break
+        self.in_title = self.in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title += data
+        language = self.stack[-1][1] if self.stack else ""
+        # A <title> cannot mark its parts; it takes the page's language.
+        if (
+            not self.in_script
+            and not self.in_title
+            and CJK.search(data)
+            and not language.startswith("zh")
+        ):
+            self.unmarked_chinese.append(data.strip())
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_passes_basic_accessibility_checks(path: str, pages: dict[str, str]) -> None:
+    check = AccessibilityCheck()
+    check.feed(pages[path])
+    expected_language = "zh" if "lang=zh" in path else "en"
+    assert check.html_language == expected_language
+    assert check.title.strip()
+    unlabelled = [
+        field
+        for field in check.fields
+        if field.get("id") not in check.labels and not field.get("aria-label")
+    ]
+    assert unlabelled == []
+    for image in check.images:
+        if image["tag"] == "img":
+            assert image.get("alt") is not None, image
+        else:
+            assert image.get("role") == "img" and (
+                image.get("aria-label") or image.get("aria-labelledby")
+            ), image
+    assert check.unmarked_chinese == [], "Chinese text outside an element with lang=zh"
