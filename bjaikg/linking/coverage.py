@@ -170,6 +170,12 @@ def render_coverage(coverage: LinkCoverage) -> str:
         "beside it (DESIGN.md D4). An entity without evidence for an identifier stays unlinked",
         "and is listed at the end of this page.",
         "",
+        "`validate.py` checks the links offline (rules in `queries/checks/links/`). Online,",
+        "`python -m bjaikg.linking check --review docs/link-review.md` asks the Wikidata query",
+        "service about every Wikidata link (labels, website, ROR, GeoNames, ticker) and looks",
+        "for candidate items for the unlinked entities; it writes a review file and never",
+        "changes `instances/`.",
+        "",
         f"Linkable entities: {len(entities)}; with at least one link: "
         f"{coverage.count(entities)}; without any: {len(coverage.unlinked())}.",
         "",
