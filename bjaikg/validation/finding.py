@@ -83,8 +83,8 @@ class Finding:
                 where += f":{self.column}"
         return where
 
-    def sort_key(self) -> tuple[str, int, str, str, str, str, str]:
-        """Findings sort by file, line, rule, focus, path and value (DESIGN.md D9)."""
+    def sort_key(self) -> tuple[str, int, str, str, str, str, str, str, str]:
+        """Findings sort by file, line, rule, focus, path, value, component (DESIGN.md D9)."""
         return (
             self.file,
             self.line or 0,
@@ -93,6 +93,8 @@ class Finding:
             self.focus,
             self.path,
             self.value,
+            self.component,
+            self.message,
         )
 
 

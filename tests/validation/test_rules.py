@@ -25,6 +25,13 @@ OBSERVATION = (
     'bj:figure a bjo:Observation ; rdfs:label "数字"@zh, "figure"@en ; '
     "bjo:indicator bjo:AICoreIndustryScale ; {extra} " + SOURCED + " ."
 )
+MEETING = (
+    'bj:article a bjo:SourceDocument ; rdfs:label "报道"@zh, "article"@en ; '
+    'schema:datePublished "2026-01-06"^^xsd:date ; ' + SOURCED + " .\n"
+    'bj:meeting a bjo:Meeting ; rdfs:label "会议"@zh, "meeting"@en ; '
+    'schema:startDate "{date}"^^xsd:date ; prov:wasDerivedFrom bj:article ; '
+    'bjo:quote "北京"@zh ; bjo:paragraph 1 .'
+)
 PERIOD = 'bjo:period "2025"^^xsd:gYear ;'
 UNIT = "sdmx-attribute:unitMeasure unit:NUM ;"
 
@@ -74,6 +81,10 @@ CASES: dict[str, tuple[str, str]] = {
         OBSERVATION.format(
             extra='bjo:period "2025"^^xsd:gYear ; sdmx-attribute:unitMeasure unit:NUM ;'
         ),
+    ),
+    "quality.date-after-source": (
+        MEETING.format(date="2026-02-01"),
+        MEETING.format(date="2026-01-05"),
     ),
     "links.iri-wikidata": (
         PERSON + "\nbj:someone skos:exactMatch <https://www.wikidata.org/wiki/Q1> .",
