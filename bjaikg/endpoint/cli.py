@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import logging
 import socket
 import sys
@@ -79,7 +80,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
     return Settings(
         host=arguments.host,
         port=arguments.port,
-        data=tuple(arguments.data or ()),
+        data=tuple(path.resolve() for path in arguments.data or ()),
         timeout=arguments.timeout,
         max_results=arguments.max_results,
         workers=arguments.workers,
@@ -107,6 +108,15 @@ def answer_once(application: Starlette, path: str) -> int:
     return 0
 
 
+def http_protocol() -> type[asyncio.Protocol] | str:
+    """uvicorn's ``http`` setting: httptools with upgrades ignored if installed, else h11."""
+    if importlib.util.find_spec("httptools") is None:
+        return "h11"
+    from bjaikg.endpoint.transport import UpgradeIgnoringProtocol
+
+    return UpgradeIgnoringProtocol
+
+
 async def _serve(server: uvicorn.Server, listener: socket.socket, url: str) -> None:
     serving = asyncio.create_task(server.serve(sockets=[listener]))
     while not server.started and not serving.done():
@@ -132,6 +142,8 @@ def serve(application: Starlette, settings: Settings) -> int:
     host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
     config = uvicorn.Config(
         application,
+        http=http_protocol(),
+        ws="none",
         log_level="warning",
         access_log=False,
         lifespan="on",
