@@ -304,7 +304,8 @@ def load_input(
     findings: list[Finding] = []
     data = list(data_files)
     seen = {path.resolve() for path in data}
-    context = [p for p in (context_files or ontology_files()) if p.resolve() not in seen]
+    chosen = ontology_files() if context_files is None else list(context_files)
+    context = [path for path in chosen if path.resolve() not in seen]
     for path, is_data in [(p, True) for p in data] + [(p, False) for p in context]:
         try:
             loaded = load_file(store, path.resolve())  # load_file needs an absolute path

@@ -1,0 +1,69 @@
+"""The shapes graph itself: valid SHACL, every ontology class covered, messages in both
+languages, labels never constrained to xsd:string."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import OWL, RDF, RDFS, SH, XSD, Graph, Literal, URIRef
+
+from bjaikg.namespaces import BJO
+from bjaikg.validation.shacl import check_shapes, load_shapes, shapes_files
+from bjaikg.validation.sources import SHAPES_FOLDER, ontology_files
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return load_shapes(shapes_files(SHAPES_FOLDER))
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    graph = Graph()
+    for path in ontology_files():
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def test_shapes_are_valid_shacl() -> None:
+    paths = shapes_files(SHAPES_FOLDER)
+    check_shapes(load_shapes(paths), paths[0])  # raises DataFileError when not valid
+
+
+def test_every_ontology_class_is_targeted(shapes: Graph, ontology: Graph) -> None:
+    targeted = set(shapes.objects(None, SH.targetClass))
+    classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(BJO))}
+    assert len(classes) > 10
+    uncovered = sorted(
+        str(cls)
+        for cls in classes
+        if not targeted & set(ontology.transitive_objects(cls, RDFS.subClassOf))
+    )
+    assert uncovered == []
+
+
+def test_every_constraint_shape_has_a_message_in_both_languages(shapes: Graph) -> None:
+    constraint_shapes = [s for s in shapes.subjects(RDF.type, SH.PropertyShape)]
+    constraint_shapes += [s for s in shapes.subjects(SH["or"], None)]
+    missing = []
+    for shape in constraint_shapes:
+        languages = {
+            m.language for m in shapes.objects(shape, SH.message) if isinstance(m, Literal)
+        }
+        if isinstance(shape, URIRef) and not {"en", "zh"} <= languages:
+            missing.append(str(shape))
+    assert constraint_shapes and missing == []
+
+
+def test_property_shapes_are_named_after_their_node_shape(shapes: Graph) -> None:
+    for node_shape in shapes.subjects(RDF.type, SH.NodeShape):
+        for property_shape in shapes.objects(node_shape, SH.property):
+            assert isinstance(property_shape, URIRef)
+            assert str(property_shape).startswith(f"{node_shape}-")
+
+
+def test_labels_are_never_constrained_to_xsd_string(shapes: Graph) -> None:
+    label_paths = {RDFS.label, URIRef("http://www.w3.org/2004/02/skos/core#altLabel")}
+    for shape in shapes.subjects(SH.path, None):
+        if shapes.value(shape, SH.path) in label_paths:
+            assert shapes.value(shape, SH.datatype) != XSD.string
+            assert shapes.value(shape, SH.datatype) == RDF.langString
