@@ -1,0 +1,65 @@
+"""The command line of ``serve.py``: start-up on the project graph, ``--get``, refusing bad data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from bjaikg import PROJECT_ROOT
+from tests.server_process import running_server
+
+SERVE = [sys.executable, str(PROJECT_ROOT / "serve.py")]
+
+
+def run_serve(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*SERVE, *arguments], capture_output=True, text=True, encoding="utf-8",
+        cwd=PROJECT_ROOT, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_project_graph_starts_fast_and_answers() -> None:
+    started = time.monotonic()
+    with running_server() as server:
+        seconds = time.monotonic() - started
+        response = httpx.get(
+            server.sparql,
+            params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(lang(?o) = 'zh') }"},
+        )
+        assert response.status_code == 200
+        assert int(response.json()["results"]["bindings"][0]["n"]["value"]) > 100
+        assert httpx.get(f"{server.url}/health").json()["status"] == "ok"
+    assert seconds < 2.0, f"start-up took {seconds:.2f} s"
+
+
+def test_get_answers_one_request_in_process() -> None:
+    completed = run_serve("--data", "tests/endpoint/data", "--get", "/sparql?query=ASK%7B%7D")
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == '{"head":{},"boolean":true}'
+
+
+def test_get_exits_1_on_an_error_status() -> None:
+    completed = run_serve("--data", "tests/endpoint/data", "--get", "/sparql?query=ASK%7B")
+    assert completed.returncode == 1
+    assert completed.stdout.startswith("SPARQL syntax error: error at 1:5")
+    assert "answered 400" in completed.stderr
+
+
+def test_refuses_data_that_does_not_parse(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ;\n  ex:d .\n")
+    completed = run_serve("--data", str(broken), "--port", "0")
+    assert completed.returncode == 2
+    assert completed.stderr.startswith(f"bjaikg: error: {broken}:3:")
+    assert "Traceback" not in completed.stderr
+    assert completed.stdout == ""
+
+
+def test_refuses_bad_options() -> None:
+    completed = run_serve("--timeout", "0")
+    assert completed.returncode == 2
+    assert "--timeout" in completed.stderr and "must be more than 0" in completed.stderr
