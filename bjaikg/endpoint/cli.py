@@ -15,8 +15,8 @@ import logging
 import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 import uvicorn
 from starlette.applications import Starlette
 
@@ -25,6 +25,9 @@ from bjaikg.endpoint.settings import Settings, default_workers
 from bjaikg.endpoint.state import ACCESS_LOG
 from bjaikg.errors import BjaikgError
 from bjaikg.store import load_knowledge_graph
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def _positive(kind: type[int] | type[float]) -> argparse._ActionType:
@@ -91,6 +94,8 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
 
 
 async def _get(application: Starlette, path: str) -> httpx.Response:
+    import httpx  # only --get needs an HTTP client; serving should not import it
+
     async with application.router.lifespan_context(application):
         transport = httpx.ASGITransport(app=application)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:

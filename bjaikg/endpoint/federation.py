@@ -9,6 +9,8 @@ The keyword cannot be written with escapes (SPARQL ``\\u`` escapes are not proce
 keywords), so a query whose text does not contain "service" in any letter case has no
 ``SERVICE`` clause and skips the check; the others are parsed with rdflib's SPARQL parser.
 
+The first such query in each worker process imports rdflib's SPARQL parser (~0.3 s).
+
 Hazard: a query that mentions "service" and that rdflib cannot parse (rdflib lags behind
 pyoxigraph on SPARQL-star) is refused with 400 rather than evaluated unchecked.
 """
@@ -17,12 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any
-
-from pyparsing import ParseException
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import URIRef
 
 from bjaikg.errors import BjaikgError
 
@@ -36,6 +32,8 @@ class UncheckableQueryError(BjaikgError):
 
 
 def _service_terms(node: Any) -> Iterator[Any]:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         if node.name == "ServiceGraphPattern":
             yield node.get("term")
@@ -56,6 +54,13 @@ def service_targets(query: str) -> list[str | None]:
     """
     if "service" not in query.lower():
         return []
+    # Imported here: rdflib's SPARQL parser takes a quarter of a second to import, which
+    # start-up should not pay for the rare query that mentions SERVICE.
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.term import URIRef
+
     try:
         algebra = translateQuery(parseQuery(query)).algebra
     except (ParseException, ValueError, TypeError, KeyError, AttributeError) as error:
