@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from bjaikg.interface.diagram import (
     render_svg,
 )
 from bjaikg.interface.labels import LabelIndex, local_address
-from bjaikg.interface.language import WORDS, choose_language, other_language
+from bjaikg.interface.language import LANGUAGES, WORDS, choose_language, other_language
 from bjaikg.interface.openapi import build_openapi
 from bjaikg.interface.operations import NamedQueryError, Operation, ParameterError, run_operation
 from bjaikg.interface.resource import describe_resource, outgoing_rows
@@ -88,6 +88,22 @@ def create_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATE_FOLDER)
     templates.env.filters["mark_chinese"] = mark_chinese
     return templates
+
+
+def chosen_language(request: Request) -> str | None:
+    """The language the reader chose explicitly (``?lang=``), if any."""
+    language = request.query_params.get("lang")
+    return language if language in LANGUAGES else None
+
+
+def keep_language(address: str, language: str | None) -> str:
+    """A link to a local ``address`` that keeps the reader's explicit ``language`` choice
+    (``?lang=`` before any ``#fragment``); other addresses and ``None`` leave it unchanged."""
+    if language is None or not address.startswith("/"):
+        return address
+    path, hash_mark, fragment = address.partition("#")
+    separator = "&" if "?" in path else "?"
+    return f"{path}{separator}lang={language}{hash_mark}{fragment}"
 
 
 def text_answer(status: int, message: str) -> PlainTextResponse:
@@ -153,15 +169,10 @@ class Site:
         other = other_language(language)
         words = {key: texts[language] for key, texts in WORDS.items()}
         switch = request.url.include_query_params(lang=other)
-        explicit = "lang" in request.query_params
+        chosen = chosen_language(request)
 
         def link(address: str) -> str:
-            """A link to ``address`` that keeps the language the reader chose explicitly."""
-            if not explicit or not address.startswith("/"):
-                return address
-            path, hash_mark, fragment = address.partition("#")
-            separator = "&" if "?" in path else "?"
-            return f"{path}{separator}lang={language}{hash_mark}{fragment}"
+            return keep_language(address, chosen)
 
         page = {
             "request": request,
@@ -261,6 +272,8 @@ class Site:
         if choice is not None:
             return rdf_answer(resource_triples(self.graph, iri), choice)
         boxes, lines = chain_neighbourhood(self.graph, self.index, iri, language)
+        chosen = chosen_language(request)
+        boxes = [replace(box, address=keep_language(box.address, chosen)) for box in boxes]
         diagram = ""
         if boxes:
             diagram = render_svg(
@@ -294,6 +307,8 @@ class Site:
         language = self.language(request)
         documentation = document_ontology(self.graph, self.index, language)
         boxes, lines = class_tree(self.index, documentation.class_parents(), language)
+        chosen = chosen_language(request)
+        boxes = [replace(box, address=keep_language(box.address, chosen)) for box in boxes]
         diagram = render_svg(
             boxes,
             lines,

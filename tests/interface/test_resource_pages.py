@@ -52,6 +52,8 @@ def test_page_has_neighbourhood_diagram_along_the_chain(client: TestClient) -> N
         assert f'href="/id/{slug}' in svg
     assert 'role="img"' in html.split("<svg", 1)[1].split(">", 1)[0]
     assert "<title" in svg
+    chinese = client.get("/id/test-chip?lang=zh").text.split("<svg", 1)[1]
+    assert 'href="/id/test-company?lang=zh"' in chinese  # the picture keeps the language
 
 
 def test_external_links_are_listed(client: TestClient) -> None:

@@ -1,0 +1,148 @@
+"""The pages in headless Chromium (Debian's chromium, driven by Playwright) against the real
+``serve.py`` on 127.0.0.1, serving the interface fixture graph: run an example query, follow a
+result to its resource page, switch language, search, chart an aggregate; a screenshot of each
+page goes to ``test-artifacts/screenshots/``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from bjaikg import PROJECT_ROOT
+from tests.server_process import ServerProcess, running_server
+
+pytestmark = pytest.mark.browser
+
+DATA = PROJECT_ROOT / "tests" / "interface" / "data"
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+CHIPS_QUERY = """PREFIX bjo: <https://w3id.org/bjaikg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?chip ?label WHERE { ?chip a bjo:AIChip ; rdfs:label ?label FILTER(LANG(?label) = "en") }
+ORDER BY ?label"""
+
+COUNT_QUERY = """PREFIX bjo: <https://w3id.org/bjaikg/ontology#>
+SELECT ?class (COUNT(?entity) AS ?entities) WHERE {
+  ?entity a ?class FILTER(STRSTARTS(STR(?class), STR(bjo:)))
+} GROUP BY ?class ORDER BY DESC(?entities)"""
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerProcess]:
+    with running_server("--data", str(DATA), "--workers", "2") as process:
+        yield process
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGUMENTS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: ServerProcess) -> Iterator[Page]:
+    """A fresh page that fails the test on any request leaving 127.0.0.1 or any script error."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    tab = context.new_page()
+    errors: list[str] = []
+    outside: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((server.url, "data:", "blob:"))
+            else outside.append(request.url)
+        ),
+    )
+    yield tab
+    context.close()
+    assert errors == [], f"script errors: {errors}"
+    assert outside == [], f"requests off this server: {outside}"
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_example_query_runs_and_shows_a_table(page: Page, server: ServerProcess) -> None:
+    page.goto(f"{server.url}/?lang=en")
+    example = page.locator(".example-link:not([data-network])").first
+    expect(example).to_be_visible()
+    example.click()
+    expect(page.locator(".yasr_results table").first).to_be_visible(timeout=15_000)
+    assert "query=" in page.url  # the query is in the address: a link reproduces it
+    expect(page.locator(".yasr_downloadIcon")).to_be_visible()
+    screenshot(page, "editor-example")
+
+
+def test_result_links_to_resource_page_and_language_switch(
+    page: Page, server: ServerProcess
+) -> None:
+    page.goto(f"{server.url}/?query={quote(CHIPS_QUERY)}&lang=en")
+    link = page.locator('.yasr_results a[href="/id/test-chip"]')
+    expect(link).to_be_visible(timeout=15_000)
+    screenshot(page, "editor-results")
+    link.click()
+    page.wait_for_url(f"{server.url}/id/test-chip")
+    expect(page.locator("h1")).to_have_text("Test Chip")
+    expect(page.locator("svg.diagram")).to_be_visible()
+    screenshot(page, "resource-en")
+    page.locator(".language-switch").click()
+    expect(page.locator("h1")).to_have_text("测试芯片")
+    assert page.locator("html").get_attribute("lang") == "zh"
+    screenshot(page, "resource-zh")
+    page.locator('svg.diagram a[href^="/id/test-company"]').click()
+    expect(page.locator("h1")).to_have_text("测试公司")
+
+
+def test_aggregate_can_be_charted(page: Page, server: ServerProcess) -> None:
+    page.goto(f"{server.url}/?query={quote(COUNT_QUERY)}&lang=en")
+    expect(page.locator(".yasr_results table").first).to_be_visible(timeout=15_000)
+    page.locator(".yasr_btn.select_chart").click()
+    expect(page.locator(".chart-plugin svg rect.bar").first).to_be_visible()
+    screenshot(page, "editor-chart")
+
+
+def test_search_box_finds_chinese_and_english(page: Page, server: ServerProcess) -> None:
+    page.goto(f"{server.url}/ontology?lang=en")
+    page.locator("#search-box").fill("测试芯片")
+    page.locator("#search-box").press("Enter")
+    first = page.locator(".hit-label").first
+    expect(first).to_have_text("Test Chip")
+    screenshot(page, "search")
+    first.click()
+    expect(page.locator("h1")).to_have_text("Test Chip")
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/ontology?lang=en", "ontology-en"),
+        ("/ontology?lang=zh", "ontology-zh"),
+        ("/dataset?lang=en", "dataset"),
+        ("/api?lang=en", "api"),
+        ("/?lang=zh", "editor-zh"),
+    ],
+)
+def test_page_renders(page: Page, server: ServerProcess, path: str, name: str) -> None:
+    page.goto(f"{server.url}{path}")
+    expect(page.locator("h1").first).to_be_attached()
+    screenshot(page, name)
