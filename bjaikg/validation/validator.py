@@ -11,8 +11,10 @@ the later checks are not run.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bjaikg.validation.finding import (
     CHECK_IDS,
@@ -31,6 +33,9 @@ from bjaikg.validation.sources import (
     ontology_files,
     select_data_files,
 )
+
+if TYPE_CHECKING:  # importing owlready2 takes 0.6 s: only the owl check pays for it
+    from bjaikg.reasoning import ConsistencyResult
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class _Run:
     options: ValidationOptions
     findings: list[Finding] = field(default_factory=list)
     checks: list[CheckRun] = field(default_factory=list)
+    consistency: Future[ConsistencyResult] | None = None
 
     def record(self, check: str, status: CheckStatus, note: str = "") -> None:
         requested = check in self.options.requested
@@ -74,10 +80,22 @@ def validate(options: ValidationOptions) -> ValidationReport:
             if check in options.checks:
                 run.record(check, CheckStatus.NOT_RUN, "input does not parse")
         return ValidationReport(findings=run.findings, checks=run.checks, input_error=True)
-    for check in CHECK_IDS[1:]:
-        if check in options.checks:
-            _STEPS[check](run, loaded)
+    with ThreadPoolExecutor(max_workers=1) as background:
+        if "owl" in options.checks:
+            # HermiT runs in a Java process: start it first, so it works while SHACL runs.
+            run.consistency = background.submit(
+                _consistency, ontology_files() + [s.path for s in loaded.data_files]
+            )
+        for check in CHECK_IDS[1:]:
+            if check in options.checks:
+                _STEPS[check](run, loaded)
     return ValidationReport(findings=run.findings, checks=run.checks)
+
+
+def _consistency(paths: list[Path]) -> ConsistencyResult:
+    from bjaikg.reasoning import check_consistency
+
+    return check_consistency(paths)
 
 
 def _shacl(run: _Run, loaded: LoadedInput) -> None:
@@ -103,9 +121,8 @@ def _rules(check: str) -> _Step:
 
 
 def _owl(run: _Run, loaded: LoadedInput) -> None:
-    from bjaikg.reasoning import check_consistency
-
-    result = check_consistency(ontology_files() + [s.path for s in loaded.data_files])
+    assert run.consistency is not None, "the owl check is started by validate()"
+    result = run.consistency.result()
     if result.status == "not run":
         run.record("owl", CheckStatus.NOT_RUN, result.explanation)
         return
