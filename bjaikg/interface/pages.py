@@ -106,6 +106,17 @@ def keep_language(address: str, language: str | None) -> str:
     return f"{path}{separator}lang={language}{hash_mark}{fragment}"
 
 
+def editor_text(operation: Operation) -> str:
+    """The query an example loads into the editor: its defaults bound, and the ``#+`` header
+    (shown beside the editor) reduced to one comment line per title."""
+    lines = operation.bound_query({}).splitlines()
+    titles = [f"# {operation.query.title(language)}" for language in LANGUAGES]
+    body = [line for line in lines if not line.startswith("#+")]
+    while body and not body[0].strip():
+        body.pop(0)
+    return "\n".join([*titles, *body]) + "\n"
+
+
 def text_answer(status: int, message: str) -> PlainTextResponse:
     """A one-line plain-text answer (errors)."""
     return PlainTextResponse(message + "\n", status_code=status)
@@ -224,9 +235,7 @@ class Site:
             self.operations.values(),
             key=lambda operation: (operation.query.needs_network, operation.name),
         )
-        return [
-            {"operation": operation, "text": operation.bound_query({})} for operation in ordered
-        ]
+        return [{"operation": operation, "text": editor_text(operation)} for operation in ordered]
 
     async def editor(self, request: Request) -> Response:
         """``/``: YASGUI on ``/sparql`` with the examples; a plain form if it is not installed."""

@@ -1,0 +1,71 @@
+"""The interface on the project's own graph and query catalogue: every resource page, the
+ontology and dataset pages and every named query that needs no internet answer without error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from bjaikg.interface import interface_routes
+from bjaikg.namespaces import BJ
+from bjaikg.query_catalogue import load_catalogue
+from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+
+
+@pytest.fixture(scope="module")
+def project_graph() -> KnowledgeGraph:
+    return load_knowledge_graph()
+
+
+@pytest.fixture(scope="module")
+def project_client(project_graph: KnowledgeGraph) -> Iterator[TestClient]:
+    with TestClient(Starlette(routes=interface_routes(project_graph))) as client:
+        yield client
+
+
+def resource_slugs(graph: KnowledgeGraph) -> list[str]:
+    result = graph.query(
+        f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{BJ}")) }} ORDER BY ?s'
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    return [row["s"].value[len(BJ) :] for row in result]
+
+
+def test_every_resource_page_renders(
+    project_graph: KnowledgeGraph, project_client: TestClient
+) -> None:
+    slugs = resource_slugs(project_graph)
+    assert len(slugs) > 20
+    failures = []
+    for slug in slugs:
+        for language in ("en", "zh"):
+            answer = project_client.get(f"/id/{slug}?lang={language}")
+            if answer.status_code != 200 or "<h1>" not in answer.text:
+                failures.append(f"{slug} ({language}): {answer.status_code}")
+        turtle = project_client.get(f"/id/{slug}.ttl")
+        ox.parse(turtle.content, format=ox.RdfFormat.TURTLE)
+    assert failures == []
+
+
+def test_ontology_dataset_and_editor_pages_render(project_client: TestClient) -> None:
+    for path in ("/", "/ontology", "/ontology?lang=zh", "/dataset", "/api", "/openapi.json"):
+        assert project_client.get(path).status_code == 200, path
+
+
+def test_every_offline_named_query_answers(project_client: TestClient) -> None:
+    offline = [query.name for query in load_catalogue() if not query.needs_network]
+    assert offline, "the catalogue has no query that runs offline"
+    for name in offline:
+        answer = project_client.get(f"/api/queries/{name}")
+        assert answer.status_code == 200, f"{name}: {answer.text}"
+        assert "results" in answer.json() or "boolean" in answer.json()
+
+
+def test_search_finds_a_district_of_the_article(project_client: TestClient) -> None:
+    hits = project_client.get("/search", params={"q": "原点社区", "format": "json"}).json()["hits"]
+    assert hits[0]["address"] == "/id/origin-community"
+    assert hits[0]["match"] == "exact"
