@@ -174,9 +174,7 @@ class Site:
         status: int = 200,
     ) -> Response:
         """Render ``template`` in the request's language with the shared page context."""
-        language = choose_language(
-            request.query_params.get("lang"), request.headers.get("accept-language")
-        )
+        language = self.language(request)
         other = other_language(language)
         words = {key: texts[language] for key, texts in WORDS.items()}
         switch = request.url.include_query_params(lang=other)
