@@ -1,0 +1,222 @@
+"""The competency questions of ``queries/``: each runs on the project graph and gives its answer.
+
+The whole-graph tests load the project's ontology and instances once (module fixture) and run
+every named query that does not need the internet with its default parameters, comparing the
+outcome with the query's ``expect`` rule (``queries/answers/<name>.tsv`` for ``answer``). The
+catalogue itself is checked too: at least 30 questions, complete bilingual headers, every prefix
+declared, a default for every parameter, one answer file per ``expect: answer`` query. The
+comparison (:mod:`bjaikg.competency`) is checked on a small inline graph.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from bjaikg.competency import (
+    Table,
+    bound_text,
+    compare_with_answer,
+    is_ordered,
+    read_answer,
+    run_named_query,
+)
+from bjaikg.query_catalogue import ANSWER_FOLDER, NamedQuery, load_catalogue, parse_query_file
+from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+
+CATALOGUE = load_catalogue()
+RUNNABLE = [query for query in CATALOGUE if not query.needs_network]
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]{3}")
+BJ = "https://w3id.org/bjaikg/id/"
+
+
+@pytest.fixture(scope="module")
+def graph() -> KnowledgeGraph:
+    """The project's ontology and instances with the inferred triples."""
+    return load_knowledge_graph()
+
+
+def by_name(name: str) -> NamedQuery:
+    """The catalogue's query called ``name``."""
+    return next(query for query in CATALOGUE if query.name == name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Every question against its expected answer
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", RUNNABLE, ids=[query.name for query in RUNNABLE])
+def test_the_query_gives_its_expected_answer(graph: KnowledgeGraph, query: NamedQuery) -> None:
+    problems = compare_with_answer(query, run_named_query(graph, query))
+    assert problems == [], f"{query.path.name} ({query.expect}):\n" + "\n".join(problems)
+
+
+def test_a_parameter_changes_the_answer_of_a_district_question(graph: KnowledgeGraph) -> None:
+    # Paragraph 43: the Model-Data World lies on the Tongming Lake belt and links with the
+    # robot industrial park and the robot data collection centre.
+    outcome = run_named_query(
+        graph, by_name("district-places"), {"district": f"{BJ}model-data-world"}
+    )
+    assert isinstance(outcome, Table)
+    places = {(row[0].rsplit("#", 1)[-1].rstrip(">"), row[1]) for row in outcome.rows}
+    assert places == {
+        ("coreArea", f"<{BJ}tongming-lake-technology-belt>"),
+        ("linkedArea", f"<{BJ}robot-industrial-park>"),
+        ("linkedArea", f"<{BJ}robot-data-collection-centre>"),
+    }
+
+
+def test_a_paragraph_parameter_finds_the_byline(graph: KnowledgeGraph) -> None:
+    # Paragraph 44 is "文/北京青年报记者 武文娟".
+    outcome = run_named_query(graph, by_name("sourced-from-paragraph"), {"paragraph": "44"})
+    assert isinstance(outcome, Table)
+    nodes = {row[0] for row in outcome.rows}
+    assert {f"<{BJ}wu-wenjuan>", f"<{BJ}beijing-youth-daily>"} <= nodes
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue
+# ---------------------------------------------------------------------------------------------
+
+
+def test_there_are_at_least_30_competency_questions() -> None:
+    assert len(RUNNABLE) >= 30
+
+
+@pytest.mark.parametrize("query", CATALOGUE, ids=[query.name for query in CATALOGUE])
+def test_the_query_declares_every_prefix_it_uses(query: NamedQuery) -> None:
+    # pyoxigraph knows no prefix unless it is given one: an undeclared prefix is a syntax error.
+    # The result is not read, so a SERVICE clause is never sent anywhere.
+    ox.Store().query(query.text)
+    ox.Store().query(bound_text(query))
+
+
+@pytest.mark.parametrize("query", CATALOGUE, ids=[query.name for query in CATALOGUE])
+def test_the_header_is_complete_in_both_languages(query: NamedQuery) -> None:
+    for language, script in (("zh", CHINESE), ("en", LATIN)):
+        assert script.search(query.title(language)), f"title.{language} is not in {language}"
+        assert script.search(query.description(language)), f"description.{language}"
+    assert query.tags, "no tags"
+    assert set(query.parameters) <= set(query.defaults()), "a parameter has no default"
+
+
+def test_every_answer_query_has_its_answer_file_and_no_file_is_orphaned() -> None:
+    expecting = {query.name for query in CATALOGUE if query.expect == "answer"}
+    files = {path.stem for path in ANSWER_FOLDER.glob("*.tsv")}
+    assert expecting == files
+
+
+# ---------------------------------------------------------------------------------------------
+# The comparison, on an inline graph
+# ---------------------------------------------------------------------------------------------
+
+TURTLE = """@prefix ex: <https://example.org/> .
+ex:a ex:size 2 . ex:b ex:size 1 .
+"""
+SELECT = """#+ title.en: Sizes
+#+ title.zh: 大小
+#+ description.en: The sizes.
+#+ description.zh: 大小。
+#+ tags: test
+#+ expect: {expect}
+#+ defaults: _minimum=1
+PREFIX ex: <https://example.org/>
+SELECT ?thing ?size WHERE {{ ?thing ex:size ?size FILTER(STR(?size) >= ?_minimum) }}
+{order}
+"""
+
+
+@pytest.fixture
+def small_graph(tmp_path: Path) -> KnowledgeGraph:
+    data = tmp_path / "data.ttl"
+    data.write_text(TURTLE, encoding="utf-8")
+    return load_knowledge_graph([data], with_inference=False)
+
+
+def write_query(folder: Path, expect: str, order: str = "") -> NamedQuery:
+    path = folder / "sizes.rq"
+    path.write_text(SELECT.format(expect=expect, order=order), encoding="utf-8")
+    return parse_query_file(path)
+
+
+def write_answer(folder: Path, *rows: str) -> None:
+    text = "?thing\t?size\n" + "".join(f"{row}\n" for row in rows)
+    (folder / "sizes.tsv").write_text(text, encoding="utf-8")
+
+
+def test_an_unordered_answer_matches_as_a_multiset(
+    small_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    query = write_query(tmp_path, "answer")
+    write_answer(tmp_path, "<https://example.org/b>\t1", "<https://example.org/a>\t2")
+    assert not is_ordered(query)
+    assert compare_with_answer(query, run_named_query(small_graph, query), tmp_path) == []
+
+
+def test_an_ordered_answer_must_match_in_order(small_graph: KnowledgeGraph, tmp_path: Path) -> None:
+    query = write_query(tmp_path, "answer", "ORDER BY ?size")
+    write_answer(tmp_path, "<https://example.org/a>\t2", "<https://example.org/b>\t1")
+    problems = compare_with_answer(query, run_named_query(small_graph, query), tmp_path)
+    assert problems == ["the rows are right but in another order than the answer file's"]
+
+
+def test_a_wrong_answer_names_the_missing_and_unexpected_rows(
+    small_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    query = write_query(tmp_path, "answer")
+    write_answer(tmp_path, "<https://example.org/a>\t2", "<https://example.org/c>\t3")
+    problems = compare_with_answer(query, run_named_query(small_graph, query), tmp_path)
+    assert problems == [
+        'missing row: <https://example.org/c> | "3"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        'unexpected row: <https://example.org/b> | "1"^^<http://www.w3.org/2001/XMLSchema#integer>',
+    ]
+
+
+def test_a_parameter_value_is_bound_as_a_term(small_graph: KnowledgeGraph, tmp_path: Path) -> None:
+    query = write_query(tmp_path, "rows == 1")
+    assert compare_with_answer(query, run_named_query(small_graph, query, {"minimum": "2"})) == []
+    assert compare_with_answer(query, run_named_query(small_graph, query)) == [
+        "expected rows == 1, got 2 rows"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expect", "holds"), [("rows >= 2", True), ("rows >= 3", False), ("rows == 2", True)]
+)
+def test_row_count_rules(
+    small_graph: KnowledgeGraph, tmp_path: Path, expect: str, holds: bool
+) -> None:
+    query = write_query(tmp_path, expect)
+    assert (compare_with_answer(query, run_named_query(small_graph, query)) == []) is holds
+
+
+def test_ask_queries_give_booleans(small_graph: KnowledgeGraph, tmp_path: Path) -> None:
+    path = tmp_path / "any.rq"
+    path.write_text(
+        SELECT.split("PREFIX")[0].format(expect="false")
+        + "PREFIX ex: <https://example.org/>\nASK { ?thing ex:size 2 }\n",
+        encoding="utf-8",
+    )
+    query = parse_query_file(path)
+    outcome = run_named_query(small_graph, query)
+    assert outcome is True
+    assert compare_with_answer(query, outcome) == ["expected false, got True"]
+
+
+def test_an_answer_file_reads_back_what_pyoxigraph_writes(tmp_path: Path) -> None:
+    text = """SELECT ?x ?y ?z WHERE {
+      VALUES (?x ?y ?z) { (2.5 "tab\\there"@zh UNDEF) (<https://example.org/a> "q\\"" 1) }
+    }"""
+    written = ox.Store().query(text)
+    assert isinstance(written, ox.QuerySolutions)
+    path = tmp_path / "written.tsv"
+    path.write_bytes(written.serialize(format=ox.QueryResultsFormat.TSV) or b"")
+    again = ox.Store().query(text)
+    assert isinstance(again, ox.QuerySolutions)
+    assert read_answer(path) == Table.from_solutions(again)
+    assert read_answer(path).rows[0][1] == '"tab\\there"@zh'
