@@ -13,9 +13,9 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from itertools import groupby
 
-from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
 
-from bjaikg.namespaces import BJSH, bind_prefixes
+from bjaikg.namespaces import BJSH, PREFIXES
 from bjaikg.validation.finding import (
     CheckStatus,
     Finding,
@@ -23,7 +23,6 @@ from bjaikg.validation.finding import (
     ValidationReport,
     display_term,
 )
-from bjaikg.validation.sources import to_rdflib_term
 
 RULE_NAMESPACE = "https://w3id.org/bjaikg/checks/"
 """IRIs of non-SHACL rules in the Turtle report (``sh:sourceShape``); SHACL rules are shapes."""
@@ -33,7 +32,8 @@ _GITHUB_COMMANDS = {
     Severity.WARNING: "warning",
     Severity.INFO: "notice",
 }
-_SHACL_SEVERITIES = {Severity.VIOLATION: SH.Violation, Severity.WARNING: SH.Warning}
+_SHACL_SEVERITIES = {Severity.VIOLATION: "Violation", Severity.WARNING: "Warning"}
+RDF_TYPE = PREFIXES["rdf"] + "type"
 
 
 def _ordered(report: ValidationReport) -> list[Finding]:
@@ -250,46 +250,62 @@ def render_markdown(report: ValidationReport, fail_on: Severity) -> str:
     return "\n".join(lines) + "\n"
 
 
-def report_graph(report: ValidationReport, fail_on: Severity) -> Graph:
-    """The findings as a SHACL ``sh:ValidationReport`` (non-SHACL rules as SPARQL constraints)."""
-    graph = bind_prefixes(Graph())
-    root = BNode()
-    graph.add((root, RDF.type, SH.ValidationReport))
-    graph.add((root, SH.conforms, Literal(report.exit_code(fail_on) == 0)))
-    for finding in _ordered(report):
-        result = BNode()
-        graph.add((root, SH.result, result))
-        graph.add((result, RDF.type, SH.ValidationResult))
-        graph.add((result, SH.resultSeverity, _SHACL_SEVERITIES.get(finding.severity, SH.Info)))
+def report_triples(report: ValidationReport, fail_on: Severity) -> list[ox.Triple]:
+    """The findings as a SHACL ``sh:ValidationReport`` (non-SHACL rules as SPARQL constraints).
+
+    Built as N-Triples text from the findings' terms and parsed by pyoxigraph: rdflib's term
+    construction and Turtle writer took seconds for a few thousand findings.
+    """
+    sh = PREFIXES["sh"]
+    lines = [
+        f"_:report <{RDF_TYPE}> <{sh}ValidationReport> .",
+        f"_:report <{sh}conforms> {_boolean(report.exit_code(fail_on) == 0)} .",
+    ]
+    for index, finding in enumerate(_ordered(report)):
+        result = f"_:result{index}"
+        severity = _SHACL_SEVERITIES.get(finding.severity, "Info")
         if finding.check == "shacl":
-            graph.add((result, SH.sourceShape, BJSH[finding.rule.removeprefix("shacl.")]))
+            shape = f"<{BJSH}{finding.rule.removeprefix('shacl.')}>"
             component = finding.component.removeprefix("sh:")
-            if component:
-                graph.add((result, SH.sourceConstraintComponent, SH[component]))
         else:
-            graph.add((result, SH.sourceShape, URIRef(RULE_NAMESPACE + finding.rule)))
-            graph.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+            shape, component = f"<{RULE_NAMESPACE}{finding.rule}>", "SPARQLConstraintComponent"
+        statements = [
+            (f"<{sh}result>", result, "_:report"),
+            (f"<{RDF_TYPE}>", f"<{sh}ValidationResult>", result),
+            (f"<{sh}resultSeverity>", f"<{sh}{severity}>", result),
+            (f"<{sh}sourceShape>", shape, result),
+            (f"<{sh}resultMessage>", str(ox.Literal(finding.message, language="en")), result),
+        ]
+        if component:
+            statements.append((f"<{sh}sourceConstraintComponent>", f"<{sh}{component}>", result))
         if finding.focus:
-            graph.add((result, SH.focusNode, to_rdflib_term(finding.focus)))
+            statements.append((f"<{sh}focusNode>", finding.focus, result))
         if finding.path.startswith("^"):
-            inverse = BNode()
-            graph.add((inverse, SH.inversePath, to_rdflib_term(finding.path[1:])))
-            graph.add((result, SH.resultPath, inverse))
+            statements.append((f"<{sh}resultPath>", f"_:path{index}", result))
+            statements.append((f"<{sh}inversePath>", finding.path[1:], f"_:path{index}"))
         elif finding.path:
-            graph.add((result, SH.resultPath, to_rdflib_term(finding.path)))
+            statements.append((f"<{sh}resultPath>", finding.path, result))
         if finding.value:
-            graph.add((result, SH.value, to_rdflib_term(finding.value)))
-        graph.add((result, SH.resultMessage, Literal(finding.message, lang="en")))
+            statements.append((f"<{sh}value>", finding.value, result))
         if finding.message_zh:
-            graph.add((result, SH.resultMessage, Literal(finding.message_zh, lang="zh")))
+            zh = str(ox.Literal(finding.message_zh, language="zh"))
+            statements.append((f"<{sh}resultMessage>", zh, result))
         if finding.location:
-            graph.add((result, SH.detail, Literal(finding.location, datatype=XSD.string)))
-    return graph
+            statements.append((f"<{sh}detail>", str(ox.Literal(finding.location)), result))
+        lines += [f"{subject} {predicate} {value} ." for predicate, value, subject in statements]
+    text = "\n".join(lines).encode("utf-8")
+    return [quad.triple for quad in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _boolean(value: bool) -> str:
+    return f'"{str(value).lower()}"^^<{PREFIXES["xsd"]}boolean>'
 
 
 def render_turtle(report: ValidationReport, fail_on: Severity) -> str:
-    """:func:`report_graph` as Turtle."""
-    return report_graph(report, fail_on).serialize(format="longturtle")
+    """:func:`report_triples` as Turtle with the project's prefixes."""
+    triples = report_triples(report, fail_on)
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return (text or b"").decode("utf-8")
 
 
 RENDERERS: dict[str, Callable[[ValidationReport, Severity], str]] = {

@@ -247,18 +247,6 @@ def to_ntriples(term: Node) -> str:
     return str(term)
 
 
-def to_rdflib_term(term: str) -> Node:
-    """The rdflib term written ``term`` in N-Triples (IRI, blank node or literal).
-
-    Raises ValueError for text that is not one N-Triples term.
-    """
-    try:
-        quads = list(ox.parse(f"<x:s> <x:p> {term} .".encode(), format=ox.RdfFormat.N_TRIPLES))
-    except SyntaxError as error:
-        raise ValueError(f"not an N-Triples term: {term!r} ({error})") from None
-    return to_rdflib(quads[0].object, {})
-
-
 def from_ntriples(term: str) -> ox.NamedNode | ox.BlankNode | None:
     """The IRI or blank node written ``<iri>`` or ``_:id``; None for anything else."""
     if term.startswith("<") and term.endswith(">"):
