@@ -70,12 +70,6 @@ def _shown_path(path: Path) -> str:
     )
 
 
-def _count(graph: KnowledgeGraph, projection: str, pattern: str) -> int:
-    result = graph.query(f"SELECT ({projection} AS ?n) WHERE {{ {pattern} }}")
-    assert isinstance(result, ox.QuerySolutions)
-    return int(next(iter(result))["n"].value)
-
-
 def _partitions(graph: KnowledgeGraph, query: str) -> tuple[tuple[str, int], ...]:
     result = graph.query(query)
     assert isinstance(result, ox.QuerySolutions)
@@ -83,8 +77,8 @@ def _partitions(graph: KnowledgeGraph, query: str) -> tuple[tuple[str, int], ...
 
 
 def measure_dataset(graph: KnowledgeGraph) -> DatasetStatistics:
-    """Count the loaded graph (seconds at 1e6 triples, milliseconds for the project graph)."""
-    distinct = "{ SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    """Count the loaded graph: four passes over it (about a second per 1e5 triples on a
+    loaded 2-core machine, milliseconds for the project graph)."""
     sources = {graph_file.graph_name: _shown_path(graph_file.path) for graph_file in graph.files}
     per_graph = graph.store.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
@@ -98,23 +92,31 @@ def measure_dataset(graph: KnowledgeGraph) -> DatasetStatistics:
         )
         for row in per_graph
     )
+    property_partitions = _partitions(
+        graph,
+        "SELECT ?key (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?key ?o WHERE { ?s ?key ?o } } "
+        "GROUP BY ?key ORDER BY ?key",
+    )
+    class_partitions = _partitions(
+        graph,
+        "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key FILTER(isIRI(?key)) } "
+        "GROUP BY ?key ORDER BY ?key",
+    )
+    counts = graph.query(
+        "SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) "
+        "(COUNT(DISTINCT IF(isIRI(?s), ?s, ?unbound)) AS ?entities) WHERE { ?s ?p ?o }"
+    )
+    assert isinstance(counts, ox.QuerySolutions)
+    row = next(iter(counts))
     return DatasetStatistics(
-        triples=_count(graph, "COUNT(*)", distinct),
-        entities=_count(graph, "COUNT(DISTINCT ?s)", "?s ?p ?o FILTER(isIRI(?s))"),
-        classes=_count(graph, "COUNT(DISTINCT ?c)", "?s a ?c"),
-        properties=_count(graph, "COUNT(DISTINCT ?p)", "?s ?p ?o"),
-        distinct_subjects=_count(graph, "COUNT(DISTINCT ?s)", "?s ?p ?o"),
-        distinct_objects=_count(graph, "COUNT(DISTINCT ?o)", "?s ?p ?o"),
-        class_partitions=_partitions(
-            graph,
-            "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key FILTER(isIRI(?key)) } "
-            "GROUP BY ?key ORDER BY ?key",
-        ),
-        property_partitions=_partitions(
-            graph,
-            f"SELECT ?key (COUNT(*) AS ?n) WHERE {distinct.replace('?p', '?key')} "
-            "GROUP BY ?key ORDER BY ?key",
-        ),
+        triples=sum(count for _, count in property_partitions),
+        entities=int(row["entities"].value),
+        classes=len(class_partitions),
+        properties=len(property_partitions),
+        distinct_subjects=int(row["subjects"].value),
+        distinct_objects=int(row["objects"].value),
+        class_partitions=class_partitions,
+        property_partitions=property_partitions,
         named_graphs=named_graphs,
     )
 

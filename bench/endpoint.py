@@ -1,0 +1,304 @@
+"""Benchmark of the SPARQL endpoint against its floor and its alternatives (never a test).
+
+    python bench/endpoint.py [--sizes project,1e5,1e6] [--seconds 3] [--servers ...]
+
+For each graph (the project graph, and synthetic graphs of 1e5 and 1e6 triples written by
+``bench/synthetic.py``) and each query of a fixed mix (lookup by IRI, the policy → district →
+institution → product → chip chain, an aggregate, OPTIONAL + FILTER(lang), a property path and
+a text filter), it measures throughput and p50/p99 latency with 1 and 8 concurrent clients:
+
+- ``floor``: the query in-process on pyoxigraph (query + JSON serialisation, threads as clients);
+- ``serve``: our ``serve.py`` over HTTP (worker processes, deadline isolation on);
+- ``oxigraph``: the Oxigraph server (``oxigraph serve-read-only``, PyPI package ``oxigraph``);
+- ``rdflib-endpoint``: the Python peer (``rdflib-endpoint serve``).
+
+HTTP load comes from ``wrk`` (Debian) on loopback. Before timing, every server's answer to
+every query is checked against the floor's row count; a server that answers wrongly is marked.
+Prints one table per graph and the ratios serve/oxigraph and serve/rdflib-endpoint.
+
+Hazard: figures depend on the machine and on what else runs on it; on a shared 2-core machine
+the client (wrk) competes with the servers for the same cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bjaikg.namespaces import sparql_prologue
+from bjaikg.store import default_paths, discover_files, load_knowledge_graph
+from tests.server_process import running_server
+
+BENCH = Path(__file__).resolve().parent
+PROLOGUE = sparql_prologue({"bj": "https://w3id.org/bjaikg/id/",
+                            "bjo": "https://w3id.org/bjaikg/ontology#",
+                            "rdfs": "http://www.w3.org/2000/01/rdf-schema#"})  # fmt: skip
+CHAIN = "bjo:designates|bjo:gathers|bjo:develops|bjo:runsOn"
+QUERIES: dict[str, str] = {
+    "lookup": "SELECT ?p ?o WHERE { <{anchor}> ?p ?o }",
+    "chain": "SELECT ?district ?institution ?product ?chip WHERE { <{policy}> bjo:designates "
+             "?district . ?district bjo:gathers ?institution . ?institution bjo:develops "
+             "?product . ?product bjo:runsOn ?chip }",
+    "aggregate": "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class "
+                 "ORDER BY DESC(?n)",
+    "optional-lang": "SELECT ?s ?zh ?en WHERE { ?s a bjo:InnovationDistrict "
+                     "OPTIONAL { ?s rdfs:label ?zh FILTER(lang(?zh) = 'zh') } "
+                     "OPTIONAL { ?s rdfs:label ?en FILTER(lang(?en) = 'en') } } LIMIT 100",
+    "path": f"SELECT DISTINCT ?x WHERE {{ <{{policy}}> ({CHAIN})+ ?x }}",
+    "text": "SELECT ?s ?label WHERE { ?s rdfs:label ?label FILTER(CONTAINS(?label, '芯片1')) } "
+            "LIMIT 20",
+}  # fmt: skip
+CLIENTS = (1, 8)
+JSON_RESULTS = "application/sparql-results+json"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Throughput and latency of one server on one query at one concurrency."""
+
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int = 0
+
+    def cell(self) -> str:
+        flag = f" ({self.errors} errors)" if self.errors else ""
+        return f"{self.requests_per_second:8.0f}/s {self.p50_ms:6.2f} {self.p99_ms:7.2f}{flag}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_answering(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
+
+
+@contextmanager
+def serve_endpoint(files: list[Path]) -> Iterator[str]:
+    """Our serve.py on the files (each a named graph, union default graph)."""
+    arguments = [argument for path in files for argument in ("--data", str(path))]
+    with running_server(*arguments, "--max-results", "1000000", ready_seconds=600) as server:
+        yield server.sparql
+
+
+@contextmanager
+def oxigraph_endpoint(files: list[Path]) -> Iterator[str]:
+    """``oxigraph serve-read-only`` on a store loaded from the files (default graph)."""
+    with tempfile.TemporaryDirectory(prefix="bench-oxigraph-") as location:
+        for path in files:
+            subprocess.run(["oxigraph", "load", "--location", location, "--file", str(path)],
+                           check=True, capture_output=True)  # fmt: skip
+        port = free_port()
+        process = subprocess.Popen(
+            ["oxigraph", "serve-read-only", "--location", location,
+             "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}/query"
+            wait_until_answering(url, 120)
+            yield url
+        finally:
+            process.terminate()
+            process.wait()
+
+
+@contextmanager
+def rdflib_endpoint(files: list[Path]) -> Iterator[str]:
+    """``rdflib-endpoint serve`` on the files (rdflib's in-memory store)."""
+    port = free_port()
+    process = subprocess.Popen(
+        ["rdflib-endpoint", "serve", *map(str, files), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/sparql"
+        wait_until_answering(url, 900)
+        yield url
+    finally:
+        process.terminate()
+        process.wait()
+
+
+SERVERS: dict[str, Callable[[list[Path]], contextmanager[str]]] = {  # type: ignore[valid-type]
+    "serve": serve_endpoint,
+    "oxigraph": oxigraph_endpoint,
+    "rdflib-endpoint": rdflib_endpoint,
+}
+
+_LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(url: str, query: str, clients: int, seconds: int) -> Measurement:
+    """``wrk`` GET load on ``url?query=…`` with ``clients`` connections."""
+    target = f"{url}?query={quote(query, safe='')}"
+    completed = subprocess.run(
+        ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds}s", "--latency",
+         "--timeout", "30s", "-H", f"Accept: {JSON_RESULTS}", target],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    output = completed.stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    latencies = {p: float(v) * _UNIT_MS[u] for p, v, u in _LATENCY.findall(output)}
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return Measurement(rate, latencies["50"], latencies["99"], int(errors.group(1)) if errors else 0)
+
+
+def run_floor(store: ox.Store, query: str, clients: int, seconds: float) -> Measurement:
+    """The query in-process on pyoxigraph (evaluation + JSON results), ``clients`` threads."""
+    durations: list[list[float]] = [[] for _ in range(clients)]
+    stop = time.monotonic() + seconds
+
+    def client(number: int) -> None:
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            result = store.query(query, use_default_graph_as_union=True)
+            result.serialize(format=ox.QueryResultsFormat.JSON)  # type: ignore[union-attr]
+            durations[number].append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    every = sorted(d for per_client in durations for d in per_client)
+    quantiles = statistics.quantiles(every, n=100) if len(every) > 1 else every * 99
+    return Measurement(len(every) / seconds, quantiles[49] * 1000, quantiles[98] * 1000)
+
+
+def rows_in(store: ox.Store, query: str) -> int:
+    result = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    return sum(1 for _ in result)
+
+
+def rows_over_http(url: str, query: str) -> int | str:
+    response = httpx.get(url, params={"query": query}, headers={"Accept": JSON_RESULTS},
+                         timeout=300)  # fmt: skip
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}"
+    return len(json.loads(response.content)["results"]["bindings"])
+
+
+def first(store: ox.Store, query: str, fallback: str) -> str:
+    result = store.query(PROLOGUE + query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    return next((row[0].value for row in result), fallback)  # type: ignore[union-attr]
+
+
+def dataset_files(size: str, workdir: Path) -> list[Path]:
+    """The project's files, or a synthetic graph of ``size`` triples (written once)."""
+    if size == "project":
+        return discover_files(default_paths())
+    path = workdir / f"synthetic-{size}.ttl"
+    if not path.exists():
+        subprocess.run([sys.executable, str(BENCH / "synthetic.py"), "--triples", size,
+                        "--output", str(path)], check=True)  # fmt: skip
+    return [path]
+
+
+def benchmark(size: str, servers: list[str], seconds: int, workdir: Path) -> None:
+    files = dataset_files(size, workdir)
+    graph = load_knowledge_graph(files, with_inference=False)
+    store = graph.store
+    anchor = first(store, "SELECT ?s WHERE { ?s rdfs:label ?l } ORDER BY ?s LIMIT 1", "urn:x")
+    policy = first(store, "SELECT ?s WHERE { ?s bjo:designates ?d } ORDER BY ?s LIMIT 1", anchor)
+    queries = {name: PROLOGUE + text.replace("{anchor}", anchor).replace("{policy}", policy)
+               for name, text in QUERIES.items()}  # fmt: skip
+    triples = len(store)
+    print(f"\n## {size}: {triples} triples in {len(files)} file(s); anchor <{anchor}>", flush=True)
+    results: dict[tuple[str, str, int], Measurement | str] = {}
+    expected = {name: rows_in(store, query) for name, query in queries.items()}
+    for name, query in queries.items():
+        for clients in CLIENTS:
+            results[("floor", name, clients)] = run_floor(store, query, clients, seconds)
+    for server in servers:
+        started = time.monotonic()
+        with SERVERS[server](files) as url:
+            print(f"  {server} ready in {time.monotonic() - started:.1f} s", flush=True)
+            for name, query in queries.items():
+                answered = rows_over_http(url, query)
+                for clients in CLIENTS:
+                    if answered != expected[name]:
+                        results[(server, name, clients)] = f"wrong: {answered} rows"
+                        continue
+                    results[(server, name, clients)] = run_wrk(url, query, clients, seconds)
+    print_table(size, expected, ["floor", *servers], results)
+
+
+def print_table(
+    size: str,
+    expected: dict[str, int],
+    columns: list[str],
+    results: dict[tuple[str, str, int], Measurement | str],
+) -> None:
+    print(f"\n{size}: requests/s, p50 ms, p99 ms")
+    print(f"| query (rows) | clients | {' | '.join(columns)} | serve/oxigraph | serve/rdflib |")
+    print(f"|---|---|{'---|' * len(columns)}---|---|")
+    for name, rows in expected.items():
+        for clients in CLIENTS:
+            cells = []
+            for column in columns:
+                value = results.get((column, name, clients), "-")
+                cells.append(value.cell() if isinstance(value, Measurement) else value)
+            ratios = []
+            for other in ("oxigraph", "rdflib-endpoint"):
+                ours, theirs = results.get(("serve", name, clients)), results.get((other, name, clients))
+                if isinstance(ours, Measurement) and isinstance(theirs, Measurement):
+                    ratios.append(f"{ours.requests_per_second / theirs.requests_per_second:.2f}×")
+                else:
+                    ratios.append("-")
+            print(f"| {name} ({rows}) | {clients} | {' | '.join(cells)} | {' | '.join(ratios)} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; returns 0 (figures are printed, never judged)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="project,1e5,1e6", help="comma-separated graphs")
+    parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated servers")
+    parser.add_argument("--seconds", type=int, default=3, help="duration of each run")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "bjaikg-bench")
+    arguments = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("bench: error: wrk is not installed (apt-get install wrk)", file=sys.stderr)
+        return 2
+    arguments.workdir.mkdir(parents=True, exist_ok=True)
+    servers = [name for name in arguments.servers.split(",") if name]
+    for size in arguments.sizes.split(","):
+        benchmark(size, servers, arguments.seconds, arguments.workdir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
