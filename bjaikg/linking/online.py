@@ -105,6 +105,17 @@ class Mismatch:
     ours: str
     theirs: str
 
+    def cells(self, labels: dict[str, str]) -> list[str]:
+        """The row of the review table: entity, its label, item, aspect, ours, theirs."""
+        return [
+            shorten(self.entity),
+            labels.get(self.entity, ""),
+            shorten(self.item),
+            self.aspect,
+            self.ours,
+            self.theirs,
+        ]
+
 
 @dataclass(frozen=True, order=True)
 class Candidate:
@@ -115,6 +126,17 @@ class Candidate:
     method: str
     key: str
     item_label: str = ""
+
+    def cells(self, labels: dict[str, str], endpoint: str) -> list[str]:
+        """The row of the review table, the evidence naming the endpoint it was seen at."""
+        return [
+            shorten(self.entity),
+            labels.get(self.entity, ""),
+            shorten(self.item),
+            self.item_label,
+            self.method,
+            f"{self.evidence} at {endpoint}",
+        ]
 
     @property
     def evidence(self) -> str:
@@ -310,31 +332,11 @@ def render_review(review: LinkReview) -> str:
     ]
     lines += markdown_table(
         ["Entity", "Label", "Item", "Aspect", "Ours", "Endpoint"],
-        (
-            [
-                shorten(mismatch.entity),
-                review.labels.get(mismatch.entity, ""),
-                shorten(mismatch.item),
-                mismatch.aspect,
-                mismatch.ours,
-                mismatch.theirs,
-            ]
-            for mismatch in review.mismatches
-        ),
+        (mismatch.cells(review.labels) for mismatch in review.mismatches),
     )
     lines += ["", "## Candidates for unlinked entities", ""]
     lines += markdown_table(
         ["Entity", "Label", "Candidate", "Candidate label", "Found by", "Evidence"],
-        (
-            [
-                shorten(candidate.entity),
-                review.labels.get(candidate.entity, ""),
-                shorten(candidate.item),
-                candidate.item_label,
-                candidate.method,
-                f"{candidate.evidence} at {review.endpoint}",
-            ]
-            for candidate in review.candidates
-        ),
+        (candidate.cells(review.labels, review.endpoint) for candidate in review.candidates),
     )
     return "\n".join(lines) + "\n"
