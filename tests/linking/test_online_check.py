@@ -111,3 +111,15 @@ def test_command_reports_an_unreachable_endpoint_in_one_line(tmp_path: Path) -> 
     assert completed.stderr.startswith("bjaikg.linking: error: http://127.0.0.1:9/sparql: ")
     assert len(completed.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "review.md").exists()
+
+
+@pytest.mark.network
+def test_command_against_the_wikidata_query_service(tmp_path: Path) -> None:
+    """Opt-in (``--run-network``): the project's links checked against the real WDQS."""
+    review = tmp_path / "link-review.md"
+    completed = subprocess.run(
+        [sys.executable, "-m", "bjaikg.linking", "check", "--review", str(review)],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=900, check=False,
+    )  # fmt: skip
+    assert completed.returncode in (0, 1), completed.stderr
+    assert review.read_text(encoding="utf-8").startswith("# Link review")
