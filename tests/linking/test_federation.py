@@ -23,15 +23,13 @@ import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from bjaikg import PROJECT_ROOT
-from bjaikg.linking.remote import USER_AGENT, WIKIDATA_QUERY_SERVICE
+from bjaikg.linking.remote import PUBLIC_WIKIDATA_ENDPOINTS, USER_AGENT
 from bjaikg.query_catalogue import NamedQuery, load_catalogue
 from tests.server_process import ServerProcess, running_server
 
 DATA = Path(__file__).parent / "data"
 BJ = "https://w3id.org/bjaikg/id/"
-QLEVER_WIKIDATA = "https://qlever.cs.uni-freiburg.de/api/wikidata"
 FEDERATED = [query for query in load_catalogue() if query.name.startswith("federated-")]
-PUBLIC_ENDPOINTS = (WIKIDATA_QUERY_SERVICE, QLEVER_WIKIDATA)
 
 LABELS_FROM_B = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -86,7 +84,7 @@ def test_service_to_an_endpoint_not_allowed_is_refused(local: ServerProcess) -> 
 
 def rewritten(text: str, endpoint: str) -> str:
     """A federated example query with its public endpoints replaced by ``endpoint``."""
-    for public in PUBLIC_ENDPOINTS:
+    for public in PUBLIC_WIKIDATA_ENDPOINTS:
         text = text.replace(f"<{public}>", f"<{endpoint}>")
     return text
 
@@ -96,7 +94,7 @@ def test_federated_examples_run_against_a_local_double(
     query: NamedQuery, local: ServerProcess, remote: ServerProcess
 ) -> None:
     assert query.needs_network
-    assert any(f"<{public}>" in query.text for public in PUBLIC_ENDPOINTS)
+    assert any(f"<{public}>" in query.text for public in PUBLIC_WIKIDATA_ENDPOINTS)
     select(local.sparql, rewritten(query.text, remote.sparql))
 
 
@@ -194,6 +192,8 @@ def test_pyoxigraph_queries_our_endpoint_through_service(local: ServerProcess) -
 @pytest.mark.network
 @pytest.mark.parametrize("query", FEDERATED, ids=[q.name for q in FEDERATED])
 def test_federated_examples_against_the_public_endpoints(query: NamedQuery) -> None:
-    allow = [argument for public in PUBLIC_ENDPOINTS for argument in ("--allow-service", public)]
+    allow = [
+        argument for public in PUBLIC_WIKIDATA_ENDPOINTS for argument in ("--allow-service", public)
+    ]
     with running_server(*allow) as server:
         select(server.sparql, query.text)
