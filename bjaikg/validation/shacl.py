@@ -64,7 +64,7 @@ def load_shapes(paths: Sequence[Path]) -> Graph:
     """
     store = ox.Store()
     for path in paths:
-        load_file(store, path)
+        load_file(store, path.resolve())  # load_file needs an absolute path
     graph = to_rdflib_graph(store)
     if not any(graph.subjects(RDF.type, SH.NodeShape)):
         raise DataFileError(paths[0], "shapes file holds no sh:NodeShape")
