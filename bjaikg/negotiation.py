@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -232,14 +233,19 @@ def _choose(
     return by_media_type[chosen]
 
 
+@lru_cache(maxsize=512)
 def choose_results_format(accept: str | None, format_parameter: str | None) -> ResultsChoice:
-    """The serialisation of SELECT/ASK results; raises :class:`NotAcceptableError` (HTTP 406)."""
+    """The serialisation of SELECT/ASK results; raises :class:`NotAcceptableError` (HTTP 406).
+
+    Cached: clients send the same few ``Accept`` headers over and over.
+    """
     results_format, media_type = _choose(
         _RESULTS_OFFERS, accept, format_parameter, "SELECT and ASK results"
     )
     return ResultsChoice(results_format, media_type)
 
 
+@lru_cache(maxsize=512)
 def choose_rdf_format(
     accept: str | None, format_parameter: str | None, *, datasets: bool = False
 ) -> RdfChoice:

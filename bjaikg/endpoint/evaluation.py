@@ -12,7 +12,9 @@ hold anything (files, locks) that another process waits for.
 
 from __future__ import annotations
 
+import pickle
 import re
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -33,6 +35,7 @@ from bjaikg.negotiation import (
 )
 
 TEXT = "text/plain; charset=utf-8"
+_ANSWER_HEADER = struct.Struct("!H?QH")  # status, truncated, results, content-type length
 
 READ_ONLY_MESSAGE = (
     "this endpoint is read-only: SPARQL Update is not accepted here "
@@ -64,6 +67,19 @@ class QueryRequest:
     format_parameter: str | None = None
     max_results: int | None = None
 
+    def encode(self) -> bytes:
+        """The request as bytes for a worker (a pickled tuple: cheaper than the dataclass)."""
+        return pickle.dumps(
+            (self.query, self.default_graphs, self.named_graphs, self.accept,
+             self.format_parameter, self.max_results),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )  # fmt: skip
+
+    @classmethod
+    def decode(cls, data: bytes) -> QueryRequest:
+        """The request :meth:`encode` wrote (only ever from the server: pickle trusts it)."""
+        return cls(*pickle.loads(data))
+
 
 @dataclass(frozen=True)
 class QueryAnswer:
@@ -78,6 +94,20 @@ class QueryAnswer:
     body: bytes
     results: int = 0
     truncated: bool = False
+
+    def encode(self) -> bytes:
+        """The answer as one byte string: a fixed header, the content type, then the body."""
+        content_type = self.content_type.encode("utf-8")
+        header = _ANSWER_HEADER.pack(self.status, self.truncated, self.results, len(content_type))
+        return b"".join((header, content_type, self.body))
+
+    @classmethod
+    def decode(cls, data: bytes) -> QueryAnswer:
+        """The answer :meth:`encode` wrote."""
+        status, truncated, results, length = _ANSWER_HEADER.unpack_from(data)
+        start = _ANSWER_HEADER.size
+        content_type = data[start : start + length].decode("utf-8")
+        return cls(status, content_type, data[start + length :], results, truncated)
 
     @property
     def text(self) -> str:

@@ -7,9 +7,10 @@ an unbounded property path) can only be stopped by ending the process that runs 
 - At start the server forks one *zygote* process (single-threaded, before the server starts
   serving). The zygote forks the workers, so every worker shares the store's memory with the
   server copy-on-write and starts in milliseconds, with no reloading.
-- A query travels to an idle worker over a Unix socket as a small pickled :class:`QueryRequest`;
-  the worker evaluates it, writes the final bytes in the negotiated format and sends back a
-  :class:`QueryAnswer`. The server's event loop never evaluates SPARQL.
+- A query travels to an idle worker over a Unix socket as a small encoded :class:`QueryRequest`;
+  the worker evaluates it, writes the final bytes in the negotiated format and sends back an
+  encoded :class:`QueryAnswer` (a fixed header and the body, no pickling of the body).
+  The server's event loop never evaluates SPARQL.
 - At the deadline the server sends SIGKILL to the worker (its memory is freed by the kernel)
   and asks the zygote for a new one; every other request keeps being answered meanwhile.
 - Beyond ``max_pending`` requests in flight, :meth:`QueryPool.run` refuses at once
@@ -31,7 +32,6 @@ import contextlib
 import ctypes
 import gc
 import os
-import pickle
 import signal
 import socket
 import struct
@@ -96,9 +96,8 @@ def _serve_queries(
         payload = _receive_exactly(connection, _FRAME.unpack(header)[0])
         if payload is None:
             return
-        answer = evaluate(store, pickle.loads(payload), allowed_services)
-        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        connection.sendall(_FRAME.pack(len(data)) + data)
+        answer = evaluate(store, QueryRequest.decode(payload), allowed_services).encode()
+        connection.sendall(_FRAME.pack(len(answer)) + answer)
 
 
 def _run_zygote(control: socket.socket, store: ox.Store, allowed_services: Sequence[str]) -> None:
@@ -131,11 +130,10 @@ class Worker:
 
     async def run(self, request: QueryRequest) -> QueryAnswer:
         """Send ``request`` and wait for the answer (no deadline here: the pool sets it)."""
-        payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = request.encode()
         self.writer.write(_FRAME.pack(len(payload)) + payload)
         (size,) = _FRAME.unpack(await self.reader.readexactly(_FRAME.size))
-        answer: QueryAnswer = pickle.loads(await self.reader.readexactly(size))
-        return answer
+        return QueryAnswer.decode(await self.reader.readexactly(size))
 
     def kill(self) -> None:
         """End the process at once (its memory goes back to the system) and close the socket."""

@@ -10,9 +10,8 @@ Hazard: CSV loses term types by design (the W3C format does); use TSV or JSON to
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from json.encoder import encode_basestring as _quote  # C-accelerated JSON string quoting
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -23,26 +22,27 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
-def _json_term(term: Term) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        literal: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            literal["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            literal["datatype"] = term.datatype.value
-        return literal
-    return {
-        "type": "triple",
-        "value": {
-            "subject": _json_term(term.subject),
-            "predicate": _json_term(term.predicate),
-            "object": _json_term(term.object),
-        },
-    }
+def _json_term(term: Term) -> str:
+    """One RDF term as a SPARQL JSON binding object, written directly (the hot path)."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return f'{{"type":"uri","value":{_quote(term.value)}}}'  # type: ignore[union-attr]
+    if kind is ox.Literal:
+        value = _quote(term.value)  # type: ignore[union-attr]
+        language = term.language  # type: ignore[union-attr]
+        if language:
+            return f'{{"type":"literal","value":{value},"xml:lang":{_quote(language)}}}'
+        datatype = term.datatype.value  # type: ignore[union-attr]
+        if datatype == XSD_STRING:
+            return f'{{"type":"literal","value":{value}}}'
+        return f'{{"type":"literal","value":{value},"datatype":{_quote(datatype)}}}'
+    if kind is ox.BlankNode:
+        return f'{{"type":"bnode","value":{_quote(term.value)}}}'  # type: ignore[union-attr]
+    assert isinstance(term, ox.Triple)
+    return (
+        f'{{"type":"triple","value":{{"subject":{_json_term(term.subject)},'
+        f'"predicate":{_json_term(term.predicate)},"object":{_json_term(term.object)}}}}}'
+    )
 
 
 def _xml_term(term: Term) -> str:
@@ -81,12 +81,15 @@ def _csv_field(term: Term | None) -> str:
 
 def write_json(variables: Sequence[str], rows: Sequence[ox.QuerySolution]) -> bytes:
     """SPARQL 1.1 Query Results JSON."""
-    bindings = [
-        {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term}
+    names = [f"{_quote(name)}:" for name in variables]
+    bindings = ",".join(
+        "{"
+        + ",".join(name + _json_term(term) for name, term in zip(names, row, strict=True) if term)
+        + "}"
         for row in rows
-    ]
-    document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    )
+    head = ",".join(_quote(name) for name in variables)
+    return f'{{"head":{{"vars":[{head}]}},"results":{{"bindings":[{bindings}]}}}}'.encode()
 
 
 def write_xml(variables: Sequence[str], rows: Sequence[ox.QuerySolution]) -> bytes:
