@@ -108,7 +108,7 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "每个具名查询都是一个 REST 操作；OpenAPI 文档见 /openapi.json。",
     },
     "required": {"en": "required", "zh": "必填"},
-    "default": {"en": "default", "zh": "默认值"},
+    "default": {"en": "Default", "zh": "默认值"},
     "blank_node": {"en": "(unnamed node)", "zh": "（匿名节点）"},
     "chart": {"en": "Chart", "zh": "图表"},
     "needs_network": {"en": "needs the internet", "zh": "需联网"},

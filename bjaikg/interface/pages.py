@@ -76,10 +76,13 @@ LIMIT 100
 CHINESE_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
-def mark_chinese(text: str) -> Markup:
-    """``text`` escaped, with each run of Chinese characters in ``<span lang="zh">`` — for
-    mixed text of unknown language (a citation, a search query) on pages in either language."""
+def mark_chinese(text: str, language: str) -> Markup:
+    """``text`` escaped, with each run of Chinese characters in ``<span lang="zh">`` unless
+    ``language`` — the language in effect where the text goes — is already Chinese. For text
+    whose parts may be in either language (an English definition citing 推进会, a query)."""
     escaped = str(escape(text))
+    if language.startswith("zh"):
+        return Markup(escaped)
     return Markup(CHINESE_RUN.sub(lambda run: f'<span lang="zh">{run.group(0)}</span>', escaped))
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
+from openapi_spec_validator import validate
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -14,6 +15,8 @@ from bjaikg.interface import interface_routes
 from bjaikg.namespaces import BJ
 from bjaikg.query_catalogue import load_catalogue
 from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+
+from .accessibility import accessibility_problems
 
 
 @pytest.fixture(scope="module")
@@ -46,14 +49,21 @@ def test_every_resource_page_renders(
             answer = project_client.get(f"/id/{slug}?lang={language}")
             if answer.status_code != 200 or "<h1>" not in answer.text:
                 failures.append(f"{slug} ({language}): {answer.status_code}")
+            problems = accessibility_problems(answer.text, language)
+            failures += [f"{slug} ({language}): {problem}" for problem in problems]
         turtle = project_client.get(f"/id/{slug}.ttl")
         ox.parse(turtle.content, format=ox.RdfFormat.TURTLE)
     assert failures == []
 
 
-def test_ontology_dataset_and_editor_pages_render(project_client: TestClient) -> None:
-    for path in ("/", "/ontology", "/ontology?lang=zh", "/dataset", "/api", "/openapi.json"):
-        assert project_client.get(path).status_code == 200, path
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("path", ["/", "/ontology", "/dataset", "/api"])
+def test_other_pages_render_accessibly(
+    project_client: TestClient, path: str, language: str
+) -> None:
+    answer = project_client.get(f"{path}?lang={language}")
+    assert answer.status_code == 200
+    assert accessibility_problems(answer.text, language) == []
 
 
 def test_every_offline_named_query_answers(project_client: TestClient) -> None:
@@ -69,3 +79,10 @@ def test_search_finds_a_district_of_the_article(project_client: TestClient) -> N
     hits = project_client.get("/search", params={"q": "原点社区", "format": "json"}).json()["hits"]
     assert hits[0]["address"] == "/id/origin-community"
     assert hits[0]["match"] == "exact"
+
+
+def test_openapi_document_of_the_project_is_valid(project_client: TestClient) -> None:
+    document = project_client.get("/openapi.json").json()
+    validate(document)
+    for query in load_catalogue():
+        assert f"/api/queries/{query.name}" in document["paths"]

@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from bjaikg.interface import NODE_MODULES
+
+from .accessibility import accessibility_problems
 
 VALIDATOR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -38,8 +39,6 @@ PAGES = [
 BROKEN_NAME = "known-broken.html"
 BROKEN_PAGE = "<!DOCTYPE html><html><head></head><body><p><li>no list</p></body></html>"
 """A page the checker must reject (no title, no lang, a stray list item): proves it runs."""
-
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 
 def file_name(path: str) -> str:
@@ -93,79 +92,7 @@ def test_page_is_valid_html(path: str, validator_messages: dict[str, list[str]])
     assert validator_messages[file_name(path)] == []
 
 
-class AccessibilityCheck(HTMLParser):
-    """Collects what the basic checks need while parsing one page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.html_language = ""
-        self.title = ""
-        self.labels: set[str] = set()
-        self.fields: list[dict[str, str]] = []
-        self.images: list[dict[str, str]] = []
-        self.unmarked_chinese: list[str] = []
-        self.stack: list[tuple[str, str]] = []
-        self.in_title = False
-        self.in_script = False
-
-    def handle_starttag(self, tag: str, attributes: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attributes}
-        if tag == "html":
-            self.html_language = values.get("lang", "")
-        if tag == "label" and "for" in values:
-            self.labels.add(values["for"])
-        if tag in ("input", "textarea", "select") and values.get("type") not in (
-            "hidden",
-            "submit",
-        ):
-            self.fields.append(values)
-        if tag in ("img", "svg"):
-            self.images.append({"tag": tag, **values})
-        self.in_title = tag == "title" and not any(name == "svg" for name, _ in self.stack)
-        self.in_script = tag == "script"
-        if tag not in ("input", "meta", "link", "br", "img", "rect", "path"):
-            language = values.get("lang", self.stack[-1][1] if self.stack else "")
-            self.stack.append((tag, language))
-
-    def handle_endtag(self, tag: str) -> None:
-        for position in range(len(self.stack) - 1, -1, -1):
-            if self.stack[position][0] == tag:
-                del self.stack[position:]
-                break
-        self.in_title = self.in_script = False
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title += data
-        language = self.stack[-1][1] if self.stack else ""
-        # A <title> cannot mark its parts; it takes the page's language.
-        if (
-            not self.in_script
-            and not self.in_title
-            and CJK.search(data)
-            and not language.startswith("zh")
-        ):
-            self.unmarked_chinese.append(data.strip())
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_page_passes_basic_accessibility_checks(path: str, pages: dict[str, str]) -> None:
-    check = AccessibilityCheck()
-    check.feed(pages[path])
     expected_language = "zh" if "lang=zh" in path else "en"
-    assert check.html_language == expected_language
-    assert check.title.strip()
-    unlabelled = [
-        field
-        for field in check.fields
-        if field.get("id") not in check.labels and not field.get("aria-label")
-    ]
-    assert unlabelled == []
-    for image in check.images:
-        if image["tag"] == "img":
-            assert image.get("alt") is not None, image
-        else:
-            assert image.get("role") == "img" and (
-                image.get("aria-label") or image.get("aria-labelledby")
-            ), image
-    assert check.unmarked_chinese == [], "Chinese text outside an element with lang=zh"
+    assert accessibility_problems(pages[path], expected_language) == []
