@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Validate the bjaikg graph (or anyone's Turtle) against the ontology, shapes and rules.
 
 ``python validate.py [PATH ...] [--format text|json|junit|github|markdown|turtle]
