@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, SH, Graph
+from rdflib import RDF, SH, Graph, Literal
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.validation.cli import main
@@ -213,7 +213,7 @@ def test_markdown_output(findings_run: Callable[[str], str]) -> None:
 def test_turtle_output_is_a_shacl_report(findings_run: Callable[[str], str]) -> None:
     graph = Graph().parse(data=findings_run("turtle"), format="turtle")
     [report] = graph.subjects(RDF.type, SH.ValidationReport)
-    assert graph.value(report, SH.conforms).toPython() is False
+    assert graph.value(report, SH.conforms) == Literal(False)
     results = list(graph.objects(report, SH.result))
     severities = {graph.value(result, SH.resultSeverity) for result in results}
     assert severities == {SH.Violation, SH.Warning}
