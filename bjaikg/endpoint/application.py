@@ -7,8 +7,9 @@ Routes: ``/sparql`` (:mod:`bjaikg.endpoint.protocol`), ``/rdf-graph-store`` and 
 
 The worker processes start in the application's lifespan, so in-process tests get them too
 (``with TestClient(create_application(settings, graph)) as client``).
-``request.app.state.endpoint`` is the :class:`EndpointState`; its ``pool`` runs queries for
-any route under the same deadline and limits (see :mod:`bjaikg.endpoint.isolation`).
+``request.app.state.endpoint`` is the :class:`EndpointState`; any route can run a query under
+the server's deadline and limits with ``await request.app.state.endpoint.answer(query,
+accept=..., format_parameter=...)`` (see :meth:`EndpointState.answer`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from starlette.routing import Route
 
 from bjaikg.endpoint.description import measure_dataset
 from bjaikg.endpoint.dumps import DumpCache, dump_routes
-from bjaikg.endpoint.evaluation import QueryRequest
 from bjaikg.endpoint.graph_store import graph_store_routes
 from bjaikg.endpoint.isolation import QueryPool
 from bjaikg.endpoint.protocol import ALL_METHODS, sparql
@@ -48,7 +48,7 @@ async def health(request: Request) -> Response:
         "pending": state.pool.pending,
     }
     try:
-        answer = await state.pool.run(QueryRequest("ASK {}"), HEALTH_TIMEOUT)
+        answer = await state.answer("ASK {}", timeout=HEALTH_TIMEOUT)
     except BjaikgError as error:
         return JSONResponse({"status": "unavailable", "reason": str(error), **summary}, 503)
     status = "ok" if answer.status == 200 else "unavailable"

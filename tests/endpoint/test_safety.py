@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from bjaikg.endpoint.application import create_application
+from bjaikg.endpoint.isolation import QueryTimeoutError
 from bjaikg.endpoint.settings import Settings
 from bjaikg.store import load_knowledge_graph
 from tests.endpoint.conftest import CHAIN, DATA, SERVER_TIMEOUT
@@ -270,3 +271,23 @@ def test_bounded_concurrent_load_loses_nothing(server: ServerProcess) -> None:
         results = [outcome for batch in executor.map(run, range(clients)) for outcome in batch]
     assert len(results) == clients * per_client
     assert all(actual == expected for actual, expected in results)
+
+
+def test_python_api_answers_under_the_same_limits() -> None:
+    async def scenario() -> None:
+        settings = Settings(data=(DATA,), timeout=1.0, max_results=1)
+        application = create_application(settings, load_knowledge_graph([DATA]))
+        async with application.router.lifespan_context(application):
+            state = application.state.endpoint
+            answer = await state.answer(CHIP_LABEL, format_parameter="csv")
+            assert (answer.status, answer.text) == (200, "l\r\n测试芯片\r\n")
+            broken = await state.answer("ASK {")
+            assert broken.status == 400 and broken.text.startswith("SPARQL syntax error")
+            truncated = await state.answer("SELECT * WHERE { ?s ?p ?o }")
+            assert truncated.truncated and truncated.results == 1
+            started = time.monotonic()
+            with pytest.raises(QueryTimeoutError):
+                await state.answer(RUNAWAY, timeout=60)
+            assert time.monotonic() - started < 3.0
+
+    asyncio.run(scenario())
