@@ -72,13 +72,26 @@ def load_shapes(paths: Sequence[Path]) -> Graph:
 
 
 def check_shapes(shapes: Graph, origin: Path) -> None:
-    """Validate ``shapes`` against SHACL-for-SHACL; raise :class:`DataFileError` if it fails."""
-    from pyshacl import validate
+    """Validate ``shapes`` against SHACL-for-SHACL; raise :class:`DataFileError` if it fails.
 
-    conforms, _, text = validate(shapes, shacl_graph=None, meta_shacl=True, inference="none")
-    if not conforms:
-        first = next((line.strip() for line in str(text).splitlines() if "Message" in line), "")
-        raise DataFileError(origin, f"not valid SHACL (SHACL-for-SHACL): {first}")
+    The error names ``origin`` (the first shapes file) and the first result: the shape
+    property at fault, its value and pySHACL's message.
+    """
+    from pyshacl.entrypoints import meta_validate
+
+    conforms, report, _ = meta_validate(shapes, inference="none")
+    if conforms:
+        return
+    assert isinstance(report, Graph)
+    results = sorted(report.subjects(RDF.type, SH.ValidationResult), key=str)
+    first = results[0]
+    path = report.value(first, SH.resultPath)
+    value = report.value(first, SH.value)
+    message = report.value(first, SH.resultMessage)
+    where = " ".join(shorten(str(term)) for term in (path, value) if isinstance(term, URIRef))
+    if isinstance(value, Literal):
+        where += f' "{value}"'
+    raise DataFileError(origin, f"not valid SHACL (SHACL-for-SHACL): {where.strip()}: {message}")
 
 
 def run_shacl(loaded: LoadedInput, shapes: Graph) -> list[Finding]:

@@ -88,6 +88,13 @@ def test_owl_check_not_requested_is_skipped_quietly_without_java(
 
 
 @pytest.mark.java
+def test_owl_check_passes_consistent_data(turtle_file: Callable[..., Path]) -> None:
+    result = run(str(turtle_file(GOOD)), "--checks", "owl")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "owl: 0 finding(s) (HermiT" in result.stdout
+
+
+@pytest.mark.java
 def test_owl_check_finds_an_individual_of_disjoint_classes(
     turtle_file: Callable[..., Path],
 ) -> None:
@@ -107,6 +114,10 @@ def unusable_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     (tmp_path / "binary.ttl").write_bytes(b"\x00\x01\x02@prefix")
     (tmp_path / "latin1.ttl").write_bytes("# caf\xe9\n".encode("latin-1"))
     (tmp_path / "broken-shapes.ttl").write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\nsh:x")
+    (tmp_path / "not-shacl.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        'ex:S a sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount "one" ] .'
+    )
     (tmp_path / "good.ttl").write_text("<http://example.org/a> <http://example.org/b> 1 .")
     return {
         "missing path": ([str(tmp_path / "absent.ttl")], "no such file or folder"),
@@ -117,6 +128,10 @@ def unusable_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "broken shapes": (
             [str(tmp_path / "good.ttl"), "--shapes", str(tmp_path / "broken-shapes.ttl")],
             "broken-shapes.ttl:2",
+        ),
+        "shapes not valid SHACL": (
+            [str(tmp_path / "good.ttl"), "--shapes", str(tmp_path / "not-shacl.ttl")],
+            'not valid SHACL (SHACL-for-SHACL): sh:minCount "one"',
         ),
     }
 
