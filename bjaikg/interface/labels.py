@@ -41,12 +41,15 @@ class LabelIndex:
 
     def label(self, iri: str, language: str) -> str:
         """The preferred label of ``iri`` in ``language``, else its first preferred label in any
-        language, else its prefixed name (``bj:cambricon``)."""
+        language, else its prefixed name (``bj:cambricon``), else the IRI itself."""
         names = [name for name in self.names.get(iri, []) if name.preferred]
         for candidate in names:
             if candidate.language == language:
                 return candidate.text
-        return names[0].text if names else shorten(iri)
+        if names:
+            return names[0].text
+        short = shorten(iri)
+        return iri if short.startswith("<") else short
 
     def label_language(self, iri: str, language: str) -> str:
         """The language tag of the text :meth:`label` returns ('' when it is a prefixed name)."""

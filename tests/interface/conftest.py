@@ -28,3 +28,16 @@ def client(fixture_graph: KnowledgeGraph) -> Iterator[TestClient]:
     application = Starlette(routes=interface_routes(fixture_graph, query_folder=QUERIES))
     with TestClient(application) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def project_graph() -> KnowledgeGraph:
+    """The project's own ontology and instances."""
+    return load_knowledge_graph()
+
+
+@pytest.fixture(scope="session")
+def project_client(project_graph: KnowledgeGraph) -> Iterator[TestClient]:
+    """A client of the interface routes on the project graph and the project's queries."""
+    with TestClient(Starlette(routes=interface_routes(project_graph))) as test_client:
+        yield test_client

@@ -3,31 +3,16 @@ ontology and dataset pages and every named query that needs no internet answer w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pyoxigraph as ox
 import pytest
 from openapi_spec_validator import validate
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from bjaikg.interface import interface_routes
 from bjaikg.namespaces import BJ
 from bjaikg.query_catalogue import load_catalogue
-from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+from bjaikg.store import KnowledgeGraph
 
 from .accessibility import accessibility_problems
-
-
-@pytest.fixture(scope="module")
-def project_graph() -> KnowledgeGraph:
-    return load_knowledge_graph()
-
-
-@pytest.fixture(scope="module")
-def project_client(project_graph: KnowledgeGraph) -> Iterator[TestClient]:
-    with TestClient(Starlette(routes=interface_routes(project_graph))) as client:
-        yield client
 
 
 def resource_slugs(graph: KnowledgeGraph) -> list[str]:

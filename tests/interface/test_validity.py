@@ -45,14 +45,28 @@ def file_name(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") + ".html"
 
 
+PROJECT_PAGES = [
+    "/?lang=en",
+    "/ontology?lang=en",
+    "/ontology?lang=zh",
+    "/dataset?lang=zh",
+    "/api?lang=en",
+    "/id/origin-community?lang=en",
+    "/id/source-beijing-ai-first-city?lang=zh",
+]
+"""Pages of the project graph, checked too (prefixed ``project:`` below)."""
+
+
 @pytest.fixture(scope="module")
-def pages(client: TestClient) -> dict[str, str]:
-    """The HTML of every page, by path."""
+def pages(client: TestClient, project_client: TestClient) -> dict[str, str]:
+    """The HTML of every page, by path (``project:/…`` for the project graph's pages)."""
     texts = {}
-    for path in PAGES:
-        answer = client.get(path)
-        assert answer.headers["content-type"].startswith("text/html"), path
-        texts[path] = answer.text
+    for prefix, source, paths in (("", client, PAGES), ("project:", project_client, PROJECT_PAGES)):
+        for path in paths:
+            answer = source.get(path)
+            assert answer.status_code in (200, 404), path
+            assert answer.headers["content-type"].startswith("text/html"), path
+            texts[prefix + path] = answer.text
     return texts
 
 
@@ -86,13 +100,16 @@ def test_validator_rejects_a_broken_page(validator_messages: dict[str, list[str]
     assert validator_messages[BROKEN_NAME]
 
 
+ALL_PAGES = PAGES + [f"project:{path}" for path in PROJECT_PAGES]
+
+
 @pytest.mark.java
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", ALL_PAGES)
 def test_page_is_valid_html(path: str, validator_messages: dict[str, list[str]]) -> None:
     assert validator_messages[file_name(path)] == []
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", ALL_PAGES)
 def test_page_passes_basic_accessibility_checks(path: str, pages: dict[str, str]) -> None:
     expected_language = "zh" if "lang=zh" in path else "en"
     assert accessibility_problems(pages[path], expected_language) == []
