@@ -21,6 +21,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
 from bjaikg.endpoint.description import DatasetStatistics, measure_dataset
+from bjaikg.endpoint.isolation import PoolBusyError, QueryTimeoutError, WorkerDiedError
+from bjaikg.endpoint.state import EndpointState
 from bjaikg.interface.dataset import DUMPS, dataset_triples, describe_dataset
 from bjaikg.interface.diagram import (
     CHAIN_STAGES,
@@ -120,6 +122,9 @@ def editor_text(operation: Operation) -> str:
     return "\n".join([*titles, *body]) + "\n"
 
 
+VARY = {"Vary": "Accept"}
+
+
 def text_answer(status: int, message: str) -> PlainTextResponse:
     """A one-line plain-text answer (errors)."""
     return PlainTextResponse(message + "\n", status_code=status)
@@ -142,7 +147,7 @@ def rdf_answer(triples: list[ox.Triple], choice: RdfChoice) -> Response:
     return Response(
         serialise_triples(triples, choice),
         media_type=choice.content_type,
-        headers={"Vary": "Accept"},
+        headers=VARY,
     )
 
 
@@ -340,8 +345,12 @@ class Site:
             },
         )
 
-    def statistics(self) -> DatasetStatistics:
-        """The dataset's counts, measured on first use."""
+    def statistics(self, request: Request) -> DatasetStatistics:
+        """The dataset's counts: the endpoint's (counted at its start), else measured here on
+        first use (when the routes run without the endpoint, as in the interface tests)."""
+        endpoint: EndpointState | None = getattr(request.app.state, "endpoint", None)
+        if endpoint is not None:
+            return endpoint.statistics
         if self._statistics is None:
             self._statistics = measure_dataset(self.graph)
         return self._statistics
@@ -354,7 +363,7 @@ class Site:
             return text_answer(406, str(error))
         language = self.language(request)
         base = base_url(request)
-        page = describe_dataset(self.graph, self.index, self.statistics(), language, base)
+        page = describe_dataset(self.graph, self.index, self.statistics(request), language, base)
         if choice is not None:
             return rdf_answer(dataset_triples(page, base), choice)
         named_graphs = [
@@ -400,7 +409,7 @@ class Site:
                         for hit in hits
                     ],
                 },
-                headers={"Vary": "Accept"},
+                headers=VARY,
             )
         if format_name not in (None, "html", "json"):
             return text_answer(406, f"format={format_name!r}: search answers in html or json")
@@ -443,13 +452,14 @@ class Site:
         unknown = sorted(set(values) - {parameter.name for parameter in operation.parameters})
         if unknown:
             return text_answer(400, f"{name}: unknown parameter(s) {', '.join(unknown)}")
+        accept, format_name = request.headers.get("accept"), request.query_params.get("format")
+        endpoint: EndpointState | None = getattr(request.app.state, "endpoint", None)
         try:
-            answer = run_operation(
-                self.graph,
-                operation,
-                values,
-                request.headers.get("accept"),
-                request.query_params.get("format"),
+            if endpoint is None:
+                answer = run_operation(self.graph, operation, values, accept, format_name)
+                return Response(answer.body, media_type=answer.content_type, headers=VARY)
+            served = await endpoint.answer(
+                operation.bound_query(values), accept=accept, format_parameter=format_name
             )
         except ParameterError as error:
             return text_answer(400, f"{name}: {error}")
@@ -457,7 +467,13 @@ class Site:
             return text_answer(406, str(error))
         except NamedQueryError as error:
             return text_answer(500, str(error))
-        return Response(answer.body, media_type=answer.content_type, headers={"Vary": "Accept"})
+        except (QueryTimeoutError, PoolBusyError, WorkerDiedError) as error:
+            return text_answer(503, f"{name}: {error}")
+        if served.status == 400:  # the bound query does not parse: the query file's fault
+            return text_answer(500, f"{operation.query.path}: {served.text.strip()}")
+        return Response(
+            served.body, status_code=served.status, media_type=served.content_type, headers=VARY
+        )
 
     async def openapi(self, request: Request) -> Response:
         """``/openapi.json``: the OpenAPI document."""
