@@ -13,8 +13,10 @@ N-Triples form replaces each ``?_name`` token (grlc does the same). User text is
 into the query as such. Hazard: a parameter that also appears in the SELECT clause makes the
 bound query invalid (a 500 naming the query file); the catalogue's queries must not do that.
 
-Hazard: operations run in the server process without the endpoint's deadline; they are the
-project's reviewed queries, and a parameter can change a value but never the query's shape.
+Where they run: inside ``serve.py`` the handler gives the bound query to the endpoint's worker
+processes (its deadline and result bound apply); :func:`run_operation` evaluates in-process, for
+the routes without the endpoint (tests) — no deadline there. Either way a parameter can change a
+value but never the query's shape.
 """
 
 from __future__ import annotations

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
+from bjaikg.errors import QueryFileError
+from bjaikg.interface import interface_routes
 from bjaikg.interface.operations import ParameterError, operation_for
 from bjaikg.query_catalogue import NamedQuery, load_catalogue
+from bjaikg.store import KnowledgeGraph
 
 from .conftest import QUERIES
 
@@ -133,3 +137,11 @@ def test_api_page_has_a_form_per_get_operation(client: TestClient) -> None:
     assert f'value="{COMPANY}"' in html
     assert '<label for="query_chips_by_designer-designer">designer</label>' in html
     assert "POST" in html and "/sparql" in html
+
+
+def test_a_query_file_with_a_bad_header_is_named(
+    fixture_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    (tmp_path / "broken.rq").write_text("#+ title.en: only a title\nSELECT * {}\n", "utf-8")
+    with pytest.raises(QueryFileError, match=r"broken\.rq: header lacks"):
+        interface_routes(fixture_graph, query_folder=tmp_path)
