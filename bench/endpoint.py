@@ -104,6 +104,18 @@ def wait_until_answering(url: str, seconds: float) -> None:
 
 
 @contextmanager
+def external_server(command: list[str], url: str, ready_seconds: float) -> Iterator[str]:
+    """Run ``command`` until the block ends, once ``url`` answers ``ASK {}``."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_answering(url, ready_seconds)
+        yield url
+    finally:
+        process.terminate()
+        process.wait()
+
+
+@contextmanager
 def serve_endpoint(files: list[Path]) -> Iterator[str]:
     """Our serve.py on the files (each a named graph, union default graph)."""
     arguments = [argument for path in files for argument in ("--data", str(path))]
@@ -119,35 +131,20 @@ def oxigraph_endpoint(files: list[Path]) -> Iterator[str]:
             subprocess.run(["oxigraph", "load", "--location", location, "--file", str(path)],
                            check=True, capture_output=True)  # fmt: skip
         port = free_port()
-        process = subprocess.Popen(
-            ["oxigraph", "serve-read-only", "--location", location,
-             "--bind", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            url = f"http://127.0.0.1:{port}/query"
-            wait_until_answering(url, 120)
+        command = ["oxigraph", "serve-read-only", "--location", location,
+                   "--bind", f"127.0.0.1:{port}"]  # fmt: skip
+        with external_server(command, f"http://127.0.0.1:{port}/query", 120) as url:
             yield url
-        finally:
-            process.terminate()
-            process.wait()
 
 
 @contextmanager
 def rdflib_endpoint(files: list[Path]) -> Iterator[str]:
     """``rdflib-endpoint serve`` on the files (rdflib's in-memory store)."""
     port = free_port()
-    process = subprocess.Popen(
-        ["rdflib-endpoint", "serve", *map(str, files), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}/sparql"
-        wait_until_answering(url, 900)
+    command = ["rdflib-endpoint", "serve", *map(str, files), "--host", "127.0.0.1",
+               "--port", str(port)]  # fmt: skip
+    with external_server(command, f"http://127.0.0.1:{port}/sparql", 900) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait()
 
 
 SERVERS: dict[str, Callable[[list[Path]], AbstractContextManager[str]]] = {

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 
@@ -75,10 +75,10 @@ class MediaRange:
 
 
 @dataclass(frozen=True)
-class RdfChoice:
-    """A graph serialisation: the pyoxigraph format and the ``Content-Type`` to send."""
+class FormatChoice(Generic[Format]):
+    """A chosen serialisation: the pyoxigraph format and the media type the answer declares."""
 
-    format: ox.RdfFormat
+    format: Format
     media_type: str
 
     @property
@@ -87,17 +87,11 @@ class RdfChoice:
         return f"{self.media_type}; charset=utf-8"
 
 
-@dataclass(frozen=True)
-class ResultsChoice:
-    """A SELECT/ASK results serialisation and the ``Content-Type`` to send."""
+RdfChoice = FormatChoice[ox.RdfFormat]
+"""A graph serialisation (CONSTRUCT, DESCRIBE, Graph Store, dumps, resource data)."""
 
-    format: ox.QueryResultsFormat
-    media_type: str
-
-    @property
-    def content_type(self) -> str:
-        """``media_type`` with ``charset=utf-8``."""
-        return f"{self.media_type}; charset=utf-8"
+ResultsChoice = FormatChoice[ox.QueryResultsFormat]
+"""A SELECT/ASK results serialisation."""
 
 
 @dataclass(frozen=True)

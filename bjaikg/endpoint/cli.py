@@ -21,7 +21,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from bjaikg.endpoint.application import create_application
-from bjaikg.endpoint.settings import Settings, default_workers
+from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import ACCESS_LOG
 from bjaikg.errors import BjaikgError
 from bjaikg.store import load_knowledge_graph
@@ -50,26 +50,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--data", type=Path, action="append", metavar="DIR",
         help="Turtle file or folder to serve (repeatable; default: ontology/ and instances/)",
     )  # fmt: skip
-    parser.add_argument(
-        "--timeout", type=_positive(float), default=30.0, metavar="S",
-        help="hard deadline per query in seconds (default 30); clients may ask for less",
-    )  # fmt: skip
-    parser.add_argument(
-        "--max-results", type=_positive(int), default=100_000, metavar="N",
-        help="rows or triples per answer before it is cut (default 100000)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--workers", type=_positive(int), default=default_workers(), metavar="N",
-        help="query worker processes (default: CPUs, at least 2)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--max-pending", type=_positive(int), default=64, metavar="N",
-        help="requests in flight or queued before 503 + Retry-After (default 64)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--max-request-bytes", type=_positive(int), default=1_000_000, metavar="N",
-        help="largest POST body accepted (default 1000000; larger: 413)",
-    )  # fmt: skip
+    defaults = Settings()
+    limits: tuple[tuple[str, type[int] | type[float], str, str], ...] = (
+        ("--timeout", float, "S", "hard deadline per query in seconds; clients may ask for less"),
+        ("--max-results", int, "N", "rows or triples per answer before it is cut"),
+        ("--workers", int, "N", "query worker processes (one per CPU, at least 2)"),
+        ("--max-pending", int, "N", "requests in flight or queued before 503 + Retry-After"),
+        ("--max-request-bytes", int, "N", "largest POST body accepted (larger: 413)"),
+    )
+    for flag, kind, metavar, description in limits:
+        default = getattr(defaults, flag.removeprefix("--").replace("-", "_"))
+        parser.add_argument(
+            flag, type=_positive(kind), default=default, metavar=metavar,
+            help=f"{description} (default {default})",
+        )  # fmt: skip
     parser.add_argument(
         "--allow-service", action="append", default=[], metavar="URL",
         help="an endpoint SERVICE may call (repeatable; default: none)",
