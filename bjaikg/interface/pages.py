@@ -65,6 +65,7 @@ DEFAULT_QUERY = """PREFIX bjo: <https://w3id.org/bjaikg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
 # The organisations of the graph, with their names in Chinese and English.
+# 图谱中的机构及其中英文名称。
 SELECT ?organisation ?name_zh ?name_en WHERE {
   ?organisation a bjo:Organisation .
   OPTIONAL { ?organisation rdfs:label ?name_zh FILTER(LANG(?name_zh) = "zh") }
@@ -232,6 +233,7 @@ class Site:
             "defaultQuery": DEFAULT_QUERY,
             "localNamespaces": {str(BJ): "/id/", str(BJO): "/ontology#"},
             "chartLabel": WORDS["chart"][language],
+            "tabName": WORDS["query"][language],
         }
 
     def examples(self) -> list[dict[str, Any]]:

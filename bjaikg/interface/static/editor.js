@@ -127,6 +127,7 @@
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: new URL(configuration.endpoint, window.location.href).href, method: "POST" },
     copyEndpointOnNewTab: true,
+    tabName: configuration.tabName,
     populateFromUrl: true,
     persistenceId: null,
     autofocus: false,
