@@ -144,7 +144,9 @@ def load_file(store: ox.Store, path: Path) -> GraphFile:
     graph = ox.NamedNode(graph_name_for(path))
     try:
         quads = list(
-            ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.as_uri())
+            ox.parse(
+                text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
+            )
         )
     except SyntaxError as error:
         raise parse_error(path, error) from None

@@ -78,6 +78,13 @@ def test_inference_adds_types_inverses_superproperties_and_transitive_closure(
     )
 
 
+def test_relative_paths_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "b.ttl", DATA)
+    monkeypatch.chdir(tmp_path)
+    graph = load_knowledge_graph([Path("b.ttl")], with_inference=False)
+    assert graph.asserted_triples == 5
+
+
 def test_project_files_are_named_by_folder_and_stem() -> None:
     from bjaikg import PROJECT_ROOT
 
