@@ -211,7 +211,9 @@ async def sparql(request: Request) -> Response:
             raise ProtocolError(403, READ_ONLY_MESSAGE)
         queries = [value for name, value in parameters if name == "query"]
         if not queries:
-            return _service_description(state, request)
+            response = _service_description(state, request)
+            _log(state, request, "sparql", response.status_code, started, "service description")
+            return response
         if len(queries) > 1:
             raise ProtocolError(400, "give exactly one query (the request has several)")
         if not queries[0].strip():
