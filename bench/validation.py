@@ -5,8 +5,8 @@ process (the wall time includes Python start-up and imports, as a CI step sees i
 
 - ``validate.py`` on the project graph, without and with the OWL (HermiT) check;
 - for each size, ``bench/synthetic.py`` writes a graph shaped like ours, then
-  ``validate.py FILE --no-owl`` and pySHACL's own CLI on the same file, with the same shapes
-  and the ontology as ``--ont-graph``, no inference.
+  ``validate.py FILE --no-owl`` (with pySHACL and with pyshacl-turbo) and pySHACL's own CLI on
+  the same file, with the same shapes and the ontology as ``--ont-graph``, no inference.
 
 It prints a table of wall seconds, peak resident memory of the process and exit code. Not part
 of the test suite; figures depend on the machine and on what else runs on it.
@@ -68,7 +68,10 @@ def run_benchmark(sizes: list[int], work: Path) -> list[Measurement]:
         generator = [sys.executable, str(ROOT / "bench" / "synthetic.py")]
         subprocess.run([*generator, "--triples", str(size), "--output", str(data)], check=True)
         name = f"synthetic {size:.0e}"
-        results.append(measure("validate.py --no-owl", name, [*VALIDATE, str(data), "--no-owl"]))
+        ours = [*VALIDATE, str(data), "--no-owl"]
+        results.append(measure("validate.py --no-owl", name, ours))
+        turbo = [*ours, "--engine", "pyshacl-turbo"]
+        results.append(measure("validate.py --no-owl --engine pyshacl-turbo", name, turbo))
         pyshacl = [sys.executable, "-m", "pyshacl", "-s", str(shapes), "-e", str(ontology)]
         results.append(measure("pyshacl CLI -i none", name, [*pyshacl, "-i", "none", str(data)]))
     return results

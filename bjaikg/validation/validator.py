@@ -52,6 +52,8 @@ class ValidationOptions:
     requested: frozenset[str] = frozenset()
     shapes: Path = SHAPES_FOLDER
     rule_folder: Path = CHECK_FOLDER
+    engine: str = "pyshacl"
+    """The SHACL engine (:data:`bjaikg.validation.shacl.ENGINES`)."""
     meta_shacl: bool = False
     """Also check the shapes against SHACL-for-SHACL (always done for non-default shapes)."""
 
@@ -102,7 +104,7 @@ def _shacl(run: _Run, loaded: LoadedInput) -> None:
     paths = shapes_files(run.options.shapes)
     if run.options.meta_shacl or run.options.shapes.resolve() != SHAPES_FOLDER.resolve():
         check_shapes(load_shapes(paths), paths[0])
-    run.findings.extend(run_shacl(loaded, load_shapes(paths)))
+    run.findings.extend(run_shacl(loaded, load_shapes(paths), run.options.engine))
     run.record("shacl", CheckStatus.RAN)
 
 

@@ -26,8 +26,9 @@ INVALID = sorted(FIXTURES.glob("*/invalid/*.ttl"))
 SNAPSHOT_FIELDS = ("rule", "severity", "component", "focus", "path", "value", "line")
 
 
-def shacl_findings(path: Path) -> list[Finding]:
-    report = validate(ValidationOptions(paths=(path,), checks=frozenset({"parse", "shacl"})))
+def shacl_findings(path: Path, engine: str = "pyshacl") -> list[Finding]:
+    checks = frozenset({"parse", "shacl"})
+    report = validate(ValidationOptions(paths=(path,), checks=checks, engine=engine))
     assert not report.input_error, report.findings
     return report.findings_of("shacl")
 
@@ -72,3 +73,12 @@ def test_invalid_fixture_gives_exactly_the_expected_findings(path: Path) -> None
     assert any(str(record["rule"]).startswith(f"shacl.{shape}") for record in found), (
         f"{path.name} breaks no constraint of {shape}"
     )
+
+
+@pytest.mark.parametrize("path", VALID + INVALID, ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
+def test_turbo_engine_finds_exactly_what_pyshacl_finds(path: Path) -> None:
+    turbo, reference = shacl_findings(path, engine="pyshacl-turbo"), shacl_findings(path)
+    assert snapshot(turbo) == snapshot(reference)
+    assert [(f.message, f.message_zh) for f in turbo] == [
+        (f.message, f.message_zh) for f in reference
+    ]
