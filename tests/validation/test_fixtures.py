@@ -8,6 +8,7 @@ diff.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -26,14 +27,16 @@ INVALID = sorted(FIXTURES.glob("*/invalid/*.ttl"))
 SNAPSHOT_FIELDS = ("rule", "severity", "component", "focus", "path", "value", "line")
 
 
-def shacl_findings(path: Path, engine: str = "pyshacl") -> list[Finding]:
+@functools.cache
+def shacl_findings(path: Path, engine: str = "pyshacl") -> tuple[Finding, ...]:
+    """The SHACL findings of one fixture (cached: each fixture is validated once per engine)."""
     checks = frozenset({"parse", "shacl"})
     report = validate(ValidationOptions(paths=(path,), checks=checks, engine=engine))
     assert not report.input_error, report.findings
-    return report.findings_of("shacl")
+    return tuple(report.findings_of("shacl"))
 
 
-def snapshot(findings: list[Finding]) -> list[dict[str, object]]:
+def snapshot(findings: tuple[Finding, ...]) -> list[dict[str, object]]:
     records = [finding_record(finding) for finding in findings]
     return [{key: record[key] for key in SNAPSHOT_FIELDS} for record in records]
 
