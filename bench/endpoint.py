@@ -143,7 +143,7 @@ def rdflib_endpoint(files: list[Path]) -> Iterator[str]:
     port = free_port()
     command = ["rdflib-endpoint", "serve", *map(str, files), "--host", "127.0.0.1",
                "--port", str(port)]  # fmt: skip
-    with external_server(command, f"http://127.0.0.1:{port}/sparql", 900) as url:
+    with external_server(command, f"http://127.0.0.1:{port}/", 900) as url:
         yield url
 
 
