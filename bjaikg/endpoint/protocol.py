@@ -40,6 +40,8 @@ TEXT = "text/plain; charset=utf-8"
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
+DESCRIPTION_CACHE_SIZE = 64
+"""Service descriptions kept (one per endpoint URL, i.e. Host header, and format)."""
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
 """Methods routed to handlers that refuse writes themselves (a 405 that says why)."""
 
@@ -186,6 +188,8 @@ def _service_description(state: EndpointState, request: Request) -> Response:
     endpoint = f"{base}{request.url.path}"
     key = (endpoint, choice.media_type)
     if key not in state.description_cache:
+        if len(state.description_cache) >= DESCRIPTION_CACHE_SIZE:
+            state.description_cache.clear()  # the Host header is the client's: bound the cache
         triples = describe_service(
             endpoint, state.statistics, federation=bool(state.settings.allow_service), base=base
         )
