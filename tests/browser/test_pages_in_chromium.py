@@ -113,6 +113,20 @@ def test_result_links_to_resource_page_and_language_switch(
     expect(page.locator("h1")).to_have_text("测试公司")
 
 
+def test_results_download_as_csv_and_json(page: Page, server: ServerProcess) -> None:
+    page.goto(f"{server.url}/?query={quote(CHIPS_QUERY)}&lang=en")
+    expect(page.locator('.yasr_results a[href="/id/test-chip"]')).to_be_visible(timeout=15_000)
+    with page.expect_download() as table_download:
+        page.locator(".yasr_downloadIcon").click()
+    csv_path = table_download.value.path()
+    assert "Test Chip Two" in csv_path.read_text(encoding="utf-8")
+    page.locator(".yasr_btn.select_response").click()
+    with page.expect_download() as response_download:
+        page.locator(".yasr_downloadIcon").click()
+    json_text = response_download.value.path().read_text(encoding="utf-8")
+    assert '"bindings"' in json_text and "test-chip-two" in json_text
+
+
 def test_aggregate_can_be_charted(page: Page, server: ServerProcess) -> None:
     page.goto(f"{server.url}/?query={quote(COUNT_QUERY)}&lang=en")
     expect(page.locator(".yasr_results table").first).to_be_visible(timeout=15_000)
