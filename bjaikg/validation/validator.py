@@ -43,8 +43,9 @@ class ValidationOptions:
     """What to validate and how.
 
     ``paths`` empty means the project's own ``ontology/`` and ``instances/`` (then the query
-    files in ``queries/`` are checked for implicit prefixes too). ``requested`` are the checks
-    the user named explicitly; one of them not running makes the exit code 3.
+    files in ``queries/``, the parent of ``rule_folder``, are checked for implicit prefixes
+    too). ``requested`` are the checks the user named explicitly; one of them not running
+    makes the exit code 3.
     """
 
     paths: Sequence[Path] = ()
@@ -54,8 +55,6 @@ class ValidationOptions:
     rule_folder: Path = CHECK_FOLDER
     engine: str = "pyshacl"
     """The SHACL engine (:data:`bjaikg.validation.shacl.ENGINES`)."""
-    meta_shacl: bool = False
-    """Also check the shapes against SHACL-for-SHACL (always done for non-default shapes)."""
 
 
 @dataclass
@@ -102,7 +101,9 @@ def _consistency(paths: list[Path]) -> ConsistencyResult:
 
 def _shacl(run: _Run, loaded: LoadedInput) -> None:
     paths = shapes_files(run.options.shapes)
-    if run.options.meta_shacl or run.options.shapes.resolve() != SHAPES_FOLDER.resolve():
+    if run.options.shapes.resolve() != SHAPES_FOLDER.resolve():
+        # Someone else's shapes: check them against SHACL-for-SHACL first (2 s; ours are
+        # checked by the tests). pySHACL mutates a shapes graph, hence a second load.
         check_shapes(load_shapes(paths), paths[0])
     run.findings.extend(run_shacl(loaded, load_shapes(paths), run.options.engine))
     run.record("shacl", CheckStatus.RAN)
