@@ -113,6 +113,31 @@ def test_result_links_to_resource_page_and_language_switch(
     expect(page.locator("h1")).to_have_text("测试公司")
 
 
+def ask_for_completion(page: Page, text: str) -> None:
+    """Put ``text`` in the editor, the cursor at its end, and press Ctrl+Space."""
+    page.evaluate(
+        """(text) => { const editor = window.bjaikgEditor.getTab().getYasqe();
+           editor.setValue(text); editor.focus();
+           editor.setCursor(editor.lineCount() - 1, text.length); }""",
+        text,
+    )
+    page.keyboard.press("Control+Space")
+
+
+def test_editor_completes_ontology_classes_and_properties(
+    page: Page, server: ServerProcess
+) -> None:
+    page.goto(f"{server.url}/?lang=en")
+    expect(page.locator(".CodeMirror").first).to_be_visible()
+    prologue = "PREFIX bjo: <https://w3id.org/bjaikg/ontology#>\n"
+    ask_for_completion(page, prologue + "SELECT * WHERE { ?x a bjo:AI")
+    expect(page.locator(".CodeMirror-hints li", has_text="bjo:AIChip")).to_be_visible()
+    page.keyboard.press("Escape")
+    ask_for_completion(page, prologue + "SELECT * WHERE { ?x bjo:desig")
+    expect(page.locator(".CodeMirror-hints li", has_text="bjo:designedBy")).to_be_visible()
+    screenshot(page, "editor-completion")
+
+
 def test_results_download_as_csv_and_json(page: Page, server: ServerProcess) -> None:
     page.goto(f"{server.url}/?query={quote(CHIPS_QUERY)}&lang=en")
     expect(page.locator('.yasr_results a[href="/id/test-chip"]')).to_be_visible(timeout=15_000)
