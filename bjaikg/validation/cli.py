@@ -10,6 +10,7 @@ user's mistake is one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 
@@ -81,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``validate.py`` with ``argv``; print the report; return the exit code."""
+    for stream in (sys.stdout, sys.stderr):  # findings are bilingual, whatever the locale
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
     arguments = build_parser().parse_args(argv)
     requested = arguments.checks or frozenset()
     checks = set(arguments.checks or CHECK_IDS) | {"parse"}
