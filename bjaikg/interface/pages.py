@@ -30,7 +30,7 @@ from bjaikg.interface.diagram import (
     class_tree,
     render_svg,
 )
-from bjaikg.interface.labels import LabelIndex, local_address
+from bjaikg.interface.labels import LabelIndex
 from bjaikg.interface.language import LANGUAGES, WORDS, choose_language, other_language
 from bjaikg.interface.openapi import build_openapi
 from bjaikg.interface.operations import NamedQueryError, Operation, ParameterError, run_operation
@@ -368,17 +368,13 @@ class Site:
         page = describe_dataset(self.graph, self.index, self.statistics(request), language, base)
         if choice is not None:
             return rdf_answer(dataset_triples(page, base), choice)
-        named_graphs = [
-            (named, local_address(named.name) or named.name)
-            for named in page.statistics.named_graphs
-        ]
         return self.render(
             request,
             "dataset.html",
             page.title,
             {
                 "dataset": page,
-                "named_graphs": named_graphs,
+                "named_graphs": page.statistics.named_graphs,
                 "inferred_graph": INFERRED_GRAPH.value,
                 "dumps": DUMPS,
                 "formats": [(label, f"/dataset?format={name}") for name, _, label in RDF_DOWNLOADS],
