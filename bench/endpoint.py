@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import shutil
 import socket
@@ -169,9 +170,9 @@ def run_wrk(url: str, query: str, clients: int, seconds: int) -> Measurement:
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     latencies = {p: float(v) * _UNIT_MS[u] for p, v, u in _LATENCY.findall(output)}
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return Measurement(
-        rate, latencies["50"], latencies["99"], int(errors.group(1)) if errors else 0
-    )
+    failed = int(errors.group(1)) if errors else 0
+    # No request finished within the run (a query slower than the run): no latency to report.
+    return Measurement(rate, latencies.get("50", math.nan), latencies.get("99", math.nan), failed)
 
 
 def run_floor(store: ox.Store, query: str, clients: int, seconds: float) -> Measurement:
