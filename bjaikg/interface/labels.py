@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from bjaikg.namespaces import BJ, BJO, shorten, sparql_prologue
+from bjaikg.namespaces import BJ, BJO, PREFIXES, shorten, sparql_prologue
 from bjaikg.store import KnowledgeGraph
 
 ONTOLOGY_IRI = str(BJO).rstrip("#")
@@ -21,6 +21,12 @@ PREFERRED_LABELS = ("skos:prefLabel", "rdfs:label", "dcterms:title", "schema:nam
 
 ALTERNATIVE_LABELS = ("skos:altLabel", "schema:alternateName")
 """Properties whose values are other names (searched, shown on the resource page)."""
+
+
+def expand(prefixed: str) -> str:
+    """The full IRI of a prefixed name with a project prefix (``rdfs:label``)."""
+    prefix, _, local = prefixed.partition(":")
+    return PREFIXES[prefix] + local
 
 
 @dataclass(frozen=True)

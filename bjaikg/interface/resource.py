@@ -18,9 +18,10 @@ from bjaikg.interface.labels import (
     PREFERRED_LABELS,
     LabelIndex,
     Name,
+    expand,
     local_address,
 )
-from bjaikg.namespaces import PREFIXES, shorten
+from bjaikg.namespaces import shorten
 from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph
 
 RdfTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -28,25 +29,23 @@ RdfTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 INCOMING_LIMIT = 500
 
-RDF_TYPE = PREFIXES["rdf"] + "type"
-QUOTE = PREFIXES["bjo"] + "quote"
-PARAGRAPH = PREFIXES["bjo"] + "paragraph"
-DERIVED_FROM = PREFIXES["prov"] + "wasDerivedFrom"
+RDF_TYPE = expand("rdf:type")
+QUOTE = expand("bjo:quote")
+PARAGRAPH = expand("bjo:paragraph")
+DERIVED_FROM = expand("prov:wasDerivedFrom")
 EXTERNAL_LINK_PROPERTIES = frozenset(
-    PREFIXES[prefix] + local
-    for prefix, local in (
-        ("skos", "exactMatch"),
-        ("skos", "closeMatch"),
-        ("owl", "sameAs"),
-        ("schema", "sameAs"),
-        ("schema", "url"),
-        ("foaf", "page"),
+    expand(name)
+    for name in (
+        "skos:exactMatch",
+        "skos:closeMatch",
+        "owl:sameAs",
+        "schema:sameAs",
+        "schema:url",
+        "foaf:page",
     )
 )
 SHOWN_ELSEWHERE = frozenset(
-    {RDF_TYPE, QUOTE, PARAGRAPH}
-    | {PREFIXES[name.split(":")[0]] + name.split(":")[1] for name in PREFERRED_LABELS}
-    | {PREFIXES[name.split(":")[0]] + name.split(":")[1] for name in ALTERNATIVE_LABELS}
+    {RDF_TYPE, QUOTE, PARAGRAPH} | {expand(name) for name in PREFERRED_LABELS + ALTERNATIVE_LABELS}
 )
 """Properties the page shows in its own sections rather than in the property table."""
 

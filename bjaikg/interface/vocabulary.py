@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from bjaikg.interface.labels import LabelIndex
+from bjaikg.interface.labels import LabelIndex, expand
 from bjaikg.interface.resource import Term, make_term
 from bjaikg.namespaces import BJO, sparql_prologue
 from bjaikg.store import KnowledgeGraph
@@ -31,6 +31,10 @@ RELATIONS = {
     "rdfs:range": "ranges",
     "owl:inverseOf": "inverses",
 }
+"""The relations between terms that the page shows, and the field of each."""
+
+RELATION_FIELDS = {expand(name): field for name, field in RELATIONS.items()}
+"""The same, by full IRI."""
 
 
 @dataclass
@@ -120,7 +124,7 @@ def document_ontology(
         documentation = terms.get(row["term"].value)
         if documentation is None:
             continue
-        relation = RELATIONS[_prefixed(row["relation"].value)]
+        relation = RELATION_FIELDS[row["relation"].value]
         getattr(documentation, relation).append(make_term(index, row["value"].value, language))
         if relation == "parents" and row["value"].value in terms:
             terms[row["value"].value].children.append(documentation.term)
@@ -167,10 +171,3 @@ class OntologyHeader:
             version=first["version"].value if first and first["version"] else "",
             licence=first["licence"].value if first and first["licence"] else "",
         )
-
-
-def _prefixed(iri: str) -> str:
-    for name in RELATIONS:
-        if iri.endswith("#" + name.split(":")[1]):
-            return name
-    raise ValueError(f"not a documented relation: {iri}")
