@@ -15,10 +15,10 @@ import pyoxigraph as ox
 from bjaikg import __version__
 from bjaikg.endpoint.description import DatasetStatistics, describe_service
 from bjaikg.endpoint.dumps import DUMP_FORMATS
-from bjaikg.interface.labels import LabelIndex
+from bjaikg.interface.labels import LabelIndex, expand
 from bjaikg.interface.resource import Term, make_term
 from bjaikg.interface.vocabulary import OntologyHeader
-from bjaikg.namespaces import BJO, PREFIXES
+from bjaikg.namespaces import BJO
 from bjaikg.negotiation import choose_rdf_format
 from bjaikg.store import KnowledgeGraph
 
@@ -113,24 +113,23 @@ def dataset_triples(page: DatasetPage, base: str) -> list[ox.Triple]:
     endpoint = f"{base}/sparql"
     triples = describe_service(endpoint, page.statistics, federation=False, base=base)
     dataset = ox.NamedNode(f"{endpoint}#dataset")
-    dcat, dcterms = PREFIXES["dcat"], PREFIXES["dcterms"]
 
     def add(subject: ox.NamedNode, predicate: str, value: ox.NamedNode | ox.Literal) -> None:
-        triples.append(ox.Triple(subject, ox.NamedNode(predicate), value))
+        triples.append(ox.Triple(subject, ox.NamedNode(expand(predicate)), value))
 
-    add(dataset, PREFIXES["rdf"] + "type", ox.NamedNode(f"{dcat}Dataset"))
+    add(dataset, "rdf:type", ox.NamedNode(expand("dcat:Dataset")))
     for language, title in TITLE.items():
-        add(dataset, f"{dcterms}title", ox.Literal(title, language=language))
-    add(dataset, f"{dcterms}license", ox.NamedNode(page.licence))
-    add(dataset, f"{dcterms}identifier", ox.Literal("https://w3id.org/bjaikg"))
-    add(dataset, PREFIXES["owl"] + "versionInfo", ox.Literal(page.version))
+        add(dataset, "dcterms:title", ox.Literal(title, language=language))
+    add(dataset, "dcterms:license", ox.NamedNode(page.licence))
+    add(dataset, "dcterms:identifier", ox.Literal("https://w3id.org/bjaikg"))
+    add(dataset, "owl:versionInfo", ox.Literal(page.version))
     for source in page.sources:
-        add(dataset, f"{dcterms}source", ox.NamedNode(source.iri))
+        add(dataset, "dcterms:source", ox.NamedNode(source.iri))
     for suffix, media_type, _ in DUMPS:
         distribution = ox.NamedNode(f"{base}/dataset#dump-{suffix}")
-        add(dataset, f"{dcat}distribution", distribution)
-        add(distribution, PREFIXES["rdf"] + "type", ox.NamedNode(f"{dcat}Distribution"))
-        add(distribution, f"{dcat}downloadURL", ox.NamedNode(f"{base}/dump.{suffix}"))
-        add(distribution, f"{dcat}mediaType", ox.Literal(media_type))
-        add(distribution, f"{dcterms}license", ox.NamedNode(page.licence))
+        add(dataset, "dcat:distribution", distribution)
+        add(distribution, "rdf:type", ox.NamedNode(expand("dcat:Distribution")))
+        add(distribution, "dcat:downloadURL", ox.NamedNode(f"{base}/dump.{suffix}"))
+        add(distribution, "dcat:mediaType", ox.Literal(media_type))
+        add(distribution, "dcterms:license", ox.NamedNode(page.licence))
     return triples

@@ -30,7 +30,7 @@ from bjaikg.interface.diagram import (
     class_tree,
     render_svg,
 )
-from bjaikg.interface.labels import LabelIndex
+from bjaikg.interface.labels import LabelIndex, expand
 from bjaikg.interface.language import LANGUAGES, WORDS, choose_language, other_language
 from bjaikg.interface.openapi import build_openapi
 from bjaikg.interface.operations import NamedQueryError, Operation, ParameterError, run_operation
@@ -220,7 +220,7 @@ class Site:
         for iri, types in sorted(self.index.types.items()):
             if not iri.startswith(str(BJO)):
                 continue
-            if PREFIXES["owl"] + "Class" in types:
+            if expand("owl:Class") in types:
                 classes.append(iri)
             elif any(kind.endswith("Property") for kind in types):
                 properties.append(iri)
