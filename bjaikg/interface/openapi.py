@@ -238,7 +238,8 @@ def build_openapi(operations: list[Operation]) -> JsonObject:
         "/ontology": {
             "get": {
                 "operationId": "ontology",
-                "summary": "The ontology: documentation page or the ontology in RDF",
+                "summary": "The ontology: documentation page or the ontology in RDF "
+                "(also /ontology.ttl, .nt, .jsonld, .rdf)",
                 "tags": ["pages"],
                 "parameters": [FORMAT_PARAMETER],
                 "responses": {
@@ -250,7 +251,8 @@ def build_openapi(operations: list[Operation]) -> JsonObject:
         "/dataset": {
             "get": {
                 "operationId": "dataset",
-                "summary": "The dataset: statistics, licence, how to cite; VoID/DCAT in RDF",
+                "summary": "The dataset: statistics, licence, how to cite; VoID/DCAT in RDF "
+                "(also /dataset.ttl, .nt, .jsonld, .rdf)",
                 "tags": ["pages"],
                 "parameters": [FORMAT_PARAMETER],
                 "responses": {

@@ -131,9 +131,16 @@ def text_answer(status: int, message: str) -> PlainTextResponse:
     return PlainTextResponse(message + "\n", status_code=status)
 
 
-def wants_page(request: Request, format_name: str | None) -> RdfChoice | None:
+def wants_page(request: Request, suffix: str | None = None) -> RdfChoice | None:
     """``None`` when the client should get the HTML page, else the RDF serialisation it asks
-    for (``format`` wins over ``Accept``). Raises :class:`NotAcceptableError` (HTTP 406)."""
+    for: a ``suffix`` of the path (``.ttl``) wins over the ``format`` parameter, which wins over
+    ``Accept``. Raises :class:`NotAcceptableError` (HTTP 406)."""
+    format_name = request.query_params.get("format")
+    if suffix is not None:
+        if suffix not in SUFFIX_FORMATS:
+            offered = ", ".join(f".{known}" for known in SUFFIX_FORMATS)
+            raise NotAcceptableError(f"no .{suffix} form of this page; offered: {offered}")
+        format_name = SUFFIX_FORMATS[suffix]
     if format_name:
         return None if format_name == "html" else choose_rdf_format(None, format_name)
     accept = request.headers.get("accept")
@@ -266,13 +273,13 @@ class Site:
     async def resource(self, request: Request) -> Response:
         """``/id/<slug>[.<suffix>]``: the resource as HTML or RDF by negotiation."""
         slug = request.path_params["slug"]
-        format_name = request.query_params.get("format")
         stem, dot, suffix = slug.rpartition(".")
+        given_suffix = None
         if dot and suffix in SUFFIX_FORMATS:
-            slug, format_name = stem, SUFFIX_FORMATS[suffix]
+            slug, given_suffix = stem, suffix
         iri = f"{BJ}{slug}"
         try:
-            choice = wants_page(request, format_name)
+            choice = wants_page(request, given_suffix)
         except NotAcceptableError as error:
             return text_answer(406, str(error))
         language = self.language(request)
@@ -316,7 +323,7 @@ class Site:
     async def ontology(self, request: Request) -> Response:
         """``/ontology``: documentation page, or the ontology's triples in RDF."""
         try:
-            choice = wants_page(request, request.query_params.get("format"))
+            choice = wants_page(request, request.path_params.get("suffix"))
         except NotAcceptableError as error:
             return text_answer(406, str(error))
         if choice is not None:
@@ -341,9 +348,7 @@ class Site:
                 "ontology": documentation,
                 "diagram": diagram,
                 "kinds": {name: texts[language] for name, texts in KINDS.items()},
-                "formats": [
-                    (label, f"/ontology?format={name}") for name, _, label in RDF_DOWNLOADS
-                ],
+                "formats": [(label, f"/ontology.{suffix}") for _, suffix, label in RDF_DOWNLOADS],
             },
         )
 
@@ -360,7 +365,7 @@ class Site:
     async def dataset(self, request: Request) -> Response:
         """``/dataset``: statistics, licence, citation, dumps; VoID/DCAT in RDF."""
         try:
-            choice = wants_page(request, request.query_params.get("format"))
+            choice = wants_page(request, request.path_params.get("suffix"))
         except NotAcceptableError as error:
             return text_answer(406, str(error))
         language = self.language(request)
@@ -377,7 +382,7 @@ class Site:
                 "named_graphs": page.statistics.named_graphs,
                 "inferred_graph": INFERRED_GRAPH.value,
                 "dumps": DUMPS,
-                "formats": [(label, f"/dataset?format={name}") for name, _, label in RDF_DOWNLOADS],
+                "formats": [(label, f"/dataset.{suffix}") for _, suffix, label in RDF_DOWNLOADS],
             },
         )
 

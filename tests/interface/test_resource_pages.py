@@ -190,3 +190,27 @@ def test_dataset_page_and_void_dcat_description(client: TestClient) -> None:
     assert "http://rdfs.org/ns/void#triples" in predicates
     assert "http://www.w3.org/ns/dcat#downloadURL" in predicates
     assert "http://purl.org/dc/terms/license" in predicates
+
+
+@pytest.mark.parametrize("page", ["ontology", "dataset"])
+@pytest.mark.parametrize(
+    ("suffix", "rdf_format"),
+    [
+        ("ttl", ox.RdfFormat.TURTLE),
+        ("nt", ox.RdfFormat.N_TRIPLES),
+        ("jsonld", ox.RdfFormat.JSON_LD),
+        ("rdf", ox.RdfFormat.RDF_XML),
+    ],
+)
+def test_ontology_and_dataset_by_suffix_and_format(
+    client: TestClient, page: str, suffix: str, rdf_format: ox.RdfFormat
+) -> None:
+    by_suffix = client.get(f"/{page}.{suffix}", headers={"Accept": "text/html"})
+    assert by_suffix.status_code == 200
+    assert len(parse(by_suffix.content, rdf_format)) > 10
+    name = {"rdf": "rdfxml"}.get(suffix, suffix)
+    by_parameter = client.get(f"/{page}?format={name}", headers={"Accept": "text/html"})
+    assert by_parameter.content == by_suffix.content
+    assert client.get(f"/{page}.html").headers["content-type"].startswith("text/html")
+    assert client.get(f"/{page}", headers={"Accept": "image/png"}).status_code == 406
+    assert client.get(f"/{page}.pdf").status_code == 406
