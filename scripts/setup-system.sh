@@ -6,6 +6,8 @@ needed=()
 command -v java >/dev/null 2>&1 || needed+=(default-jre-headless)
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 [ -e /usr/share/java/jena-arq.jar ] || needed+=(libapache-jena-java)
+# Chinese glyphs for the browser tests' screenshots (no test depends on them)
+[ -d /usr/share/fonts/truetype/wqy ] || needed+=(fonts-wqy-microhei)
 if [ ${#needed[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

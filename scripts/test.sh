@@ -8,4 +8,5 @@ if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; fi
 ruff check .
 ruff format --check .
 mypy
+python validate.py --format github
 python -m pytest
