@@ -14,6 +14,7 @@ import importlib.util
 import logging
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,9 @@ if TYPE_CHECKING:
     import httpx
 
 
-def _positive(kind: type[int] | type[float]) -> argparse._ActionType:
+def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    """An argparse type: ``kind`` of ``text``, refused unless more than 0."""
+
     def parse(text: str) -> int | float:
         value = kind(text)
         if value <= 0:
