@@ -8,7 +8,8 @@ projects, and a projected parameter breaks the API's binding.
 
 The outcome of a SELECT query is a :class:`Table` whose cells are the N-Triples form of each
 term (``""`` when unbound), so ``3`` in a TSV file and ``"3"^^xsd:integer`` from the store
-compare equal, and a decimal keeps the lexical form that the data writes.
+compare equal. pyoxigraph stores numbers in canonical form (``4500.0`` becomes ``4500``), which
+is the form an answer file must use.
 """
 
 from __future__ import annotations
