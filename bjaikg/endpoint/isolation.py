@@ -222,6 +222,9 @@ class QueryPool:
         try:
             async with asyncio.timeout(timeout):
                 worker = await self._idle.get()
+                while worker.reader.at_eof():  # it died while idle (e.g. killed from outside)
+                    self._discard(worker)
+                    worker = await self._idle.get()
                 healthy = False
                 try:
                     answer = await worker.run(request)

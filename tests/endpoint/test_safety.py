@@ -4,6 +4,8 @@ SERVICE allow-list, and a bounded concurrent load with every answer checked."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
 import threading
 import time
@@ -92,6 +94,20 @@ def test_runaway_query_is_killed_while_others_are_answered(
     killed = before - after
     assert len(killed) == 1, "exactly the runaway's worker was replaced"
     assert not any(Path(f"/proc/{pid}").exists() for pid in killed), "the process is gone"
+
+
+def test_a_worker_that_dies_while_idle_is_replaced_unnoticed(
+    http: httpx.Client, server: ServerProcess
+) -> None:
+    victim = min(worker_pids(server))
+    os.kill(victim, signal.SIGKILL)
+    time.sleep(0.3)
+    for _ in range(6):
+        response = http.get("/sparql", params={"query": CHIP_LABEL})
+        assert response.status_code == 200, response.text
+    time.sleep(0.3)
+    after = worker_pids(server)
+    assert victim not in after and len(after) == 2
 
 
 def test_client_timeout_is_clamped_and_obeyed(http: httpx.Client) -> None:
