@@ -44,7 +44,7 @@ import pyoxigraph as ox
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest, evaluate
 from bjaikg.errors import BjaikgError
 
-_FRAME = struct.Struct("!I")
+_FRAME = struct.Struct("!Q")  # length of the message that follows
 _PID = struct.Struct("!i")
 _PR_SET_PDEATHSIG = 1
 _SPAWN = b"s"
