@@ -12,9 +12,10 @@ answer because the parser cannot continue on it.
 Without httptools installed the server falls back to uvicorn's pure-Python h11 protocol, which
 handles upgrades correctly but answers about a third fewer requests per second.
 
-Hazard: an ``Upgrade`` request whose body is chunked (no ``Content-Length``) arrives empty;
-Java's client sends byte bodies with ``Content-Length``. This subclasses uvicorn internals (``parser``, ``cycle``, ``headers``); the Jena POST
-test and ``test_upgrade_request_keeps_its_body`` fail if a uvicorn release changes them.
+Hazards: an ``Upgrade`` request whose body is chunked (no ``Content-Length``) arrives empty
+(Java's client sends byte bodies with ``Content-Length``). This subclasses uvicorn internals
+(``parser``, ``cycle``, ``headers``); the Jena POST test and
+``test_upgrade_request_keeps_its_body`` fail if a uvicorn release changes them.
 """
 
 from __future__ import annotations
