@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from bjaikg.linking.markdown import markdown_table
 from bjaikg.linking.targets import LINKABLE_CLASSES, TARGETS, LinkTarget
-from bjaikg.namespaces import BJ, BJO, shorten, sparql_prologue
+from bjaikg.namespaces import BJ, BJO, PREFIXES, shorten, sparql_prologue
 from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph
 
 _ENTITIES = """
@@ -44,13 +44,16 @@ SELECT DISTINCT ?entity ?predicate ?value WHERE {
 }
 """
 
-_LABELS = """
-SELECT ?thing ?label WHERE {
+_NAMES = """
+SELECT ?thing ?predicate ?name ?language WHERE {
   VALUES ?thing { %(things)s }
-  ?thing rdfs:label ?label .
-  FILTER(LANG(?label) = "%(language)s")
+  VALUES ?predicate { rdfs:label skos:altLabel }
+  ?thing ?predicate ?name .
+  BIND(LANG(?name) AS ?language)
+  FILTER(?language = "zh" || ?language = "en")
 }
 """
+_RDFS_LABEL = PREFIXES["rdfs"] + "label"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class LinkedEntity:
     label_zh: str = ""
     label_en: str = ""
     identifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Every ``rdfs:label`` and ``skos:altLabel`` per language (``zh``, ``en``), sorted."""
 
     @property
     def is_linked(self) -> bool:
@@ -115,13 +120,31 @@ def _select(graph: KnowledgeGraph, template: str, **parts: str) -> list[dict[str
     return [{name: row[name].value for name in names if row[name] is not None} for row in result]
 
 
-def _labels(graph: KnowledgeGraph, iris: list[str], language: str) -> dict[str, str]:
-    labels: dict[str, str] = {}
+@dataclass
+class _Names:
+    """The smallest ``rdfs:label`` per thing and language, and all names per thing and language."""
+
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    names: dict[str, dict[str, set[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    )
+
+    def label(self, thing: str, language: str) -> str:
+        """The smallest ``rdfs:label`` of ``thing`` in ``language``, or empty."""
+        return self.labels.get((thing, language), "")
+
+
+def _names(graph: KnowledgeGraph, iris: list[str]) -> _Names:
+    found = _Names()
     if not iris:
-        return labels
-    for row in _select(graph, _LABELS, things=_values(iris), language=language):
-        labels[row["thing"]] = min(labels.get(row["thing"], row["label"]), row["label"])
-    return labels
+        return found
+    for row in _select(graph, _NAMES, things=_values(iris)):
+        thing, name, language = row["thing"], row["name"], row["language"]
+        found.names[thing][language].add(name)
+        if row["predicate"] == _RDFS_LABEL:
+            key = (thing, language)
+            found.labels[key] = min(found.labels.get(key, name), name)
+    return found
 
 
 def measure_coverage(graph: KnowledgeGraph) -> LinkCoverage:
@@ -138,20 +161,21 @@ def measure_coverage(graph: KnowledgeGraph) -> LinkCoverage:
                 identifiers[row["entity"]][link_target.key].add(row["value"])
                 types.setdefault(row["entity"], set())
     iris = sorted(types)
-    labels_zh = _labels(graph, iris, "zh")
-    labels_en = _labels(graph, iris, "en")
     all_types = sorted({t for entity_types in types.values() for t in entity_types})
+    names = _names(graph, iris + all_types)
     entities = [
         LinkedEntity(
             iri=iri,
             types=tuple(sorted(types[iri])) or ("",),
-            label_zh=labels_zh.get(iri, ""),
-            label_en=labels_en.get(iri, ""),
+            label_zh=names.label(iri, "zh"),
+            label_en=names.label(iri, "en"),
             identifiers={key: tuple(sorted(values)) for key, values in identifiers[iri].items()},
+            names={lang: tuple(sorted(found)) for lang, found in sorted(names.names[iri].items())},
         )
         for iri in iris
     ]
-    return LinkCoverage(entities=entities, type_labels=_labels(graph, all_types, "en"))
+    type_labels = {t: names.label(t, "en") for t in all_types if names.label(t, "en")}
+    return LinkCoverage(entities=entities, type_labels=type_labels)
 
 
 def _show_identifier(value: str) -> str:

@@ -4,7 +4,9 @@ For every entity linked to a Wikidata item, :func:`check_wikidata_links` fetches
 labels and key identifiers (official website, ROR id, GeoNames id, ticker) and reports each
 disagreement with our data as a :class:`Mismatch`. For every entity without a Wikidata link,
 :func:`propose_candidates` looks items up by our official website, ticker, ROR id, GeoNames id
-and exact label and reports each hit as a :class:`Candidate` with the evidence it was found by.
+and exact label (``rdfs:label`` or ``skos:altLabel``) and reports each hit as a
+:class:`Candidate` with the evidence it was found by. A label counts as agreeing when the item's
+label equals any of our labels or alternative labels in that language.
 :func:`render_review` writes both to a review file for a person to read.
 
 Hazard: candidates are never written into ``instances/``; a wrong link is worse than none, so a
@@ -174,10 +176,8 @@ def comparable(aspect: str, value: str) -> str:
 
 
 def _ours(entity: LinkedEntity, aspect: str) -> tuple[str, ...]:
-    if aspect == "label@zh":
-        return (entity.label_zh,) if entity.label_zh else ()
-    if aspect == "label@en":
-        return (entity.label_en,) if entity.label_en else ()
+    if aspect.startswith("label@"):
+        return entity.names.get(aspect.removeprefix("label@"), ())
     return entity.identifiers.get(aspect, ())
 
 
@@ -243,9 +243,9 @@ def _search_keys(entity: LinkedEntity) -> Iterator[tuple[str, str, str]]:
         yield "ror", _literal(comparable("ror", ror)), comparable("ror", ror)
     for feature in entity.identifiers.get("geonames", ()):
         yield "geonames", _literal(comparable("geonames", feature)), comparable("geonames", feature)
-    for label, language in ((entity.label_zh, "zh"), (entity.label_en, "en")):
-        if label:
-            yield "label", _literal(label, language), comparable("label", label)
+    for language, names in entity.names.items():
+        for name in names:
+            yield "label", _literal(name, language), comparable("label", name)
 
 
 def _website_variants(url: str) -> list[str]:

@@ -71,7 +71,10 @@ def test_service_joins_our_data_with_an_allowed_endpoint(
     local: ServerProcess, remote: ServerProcess
 ) -> None:
     rows = select(local.sparql, LABELS_FROM_B % remote.sparql)
-    assert rows == [{"entity": f"{BJ}fixture-alpha", "name": "Alpha Chip Company"}]
+    assert sorted(rows, key=lambda row: row["entity"]) == [
+        {"entity": f"{BJ}fixture-alpha", "name": "Alpha Chip Company"},
+        {"entity": f"{BJ}fixture-theta", "name": "Theta Institute"},
+    ]
 
 
 def test_service_to_an_endpoint_not_allowed_is_refused(local: ServerProcess) -> None:

@@ -27,8 +27,12 @@ def test_coverage_counts_entities_per_type_and_target() -> None:
     by_iri = {entity.iri.removeprefix(BJ): entity for entity in coverage.entities}
     assert sorted(by_iri) == [
         "fixture-alpha", "fixture-beta", "fixture-delta", "fixture-epsilon",
-        "fixture-eta", "fixture-gamma", "fixture-zeta",
+        "fixture-eta", "fixture-gamma", "fixture-theta", "fixture-zeta",
     ]  # fmt: skip
+    assert by_iri["fixture-alpha"].names == {
+        "en": ("Alpha Chip Company", "Alpha Chips"),
+        "zh": ("甲芯科技",),
+    }
     assert by_iri["fixture-alpha"].identifiers == {
         "wikidata": ("http://www.wikidata.org/entity/Q9990001",),
         "website": ("https://alpha.example/",),
@@ -40,7 +44,7 @@ def test_coverage_counts_entities_per_type_and_target() -> None:
     ]
     page = render_coverage(coverage)
     assert "| company | 4 | 2 | 0 | 0 | 2 | 2 | 4 |" in page
-    assert "| **all entities** | 7 | 2 | 0 | 1 | 2 | 2 | 5 |" in page
+    assert "| **all entities** | 8 | 3 | 0 | 1 | 2 | 2 | 6 |" in page
     assert "| bj:fixture-eta | administrative district | 庚区 / Eta District |" in page
 
 

@@ -44,15 +44,15 @@ def test_mismatches_are_found_for_each_aspect(
     wikidata_double: ServerProcess, coverage: LinkCoverage
 ) -> None:
     review = review_links(coverage, RemoteEndpoint(wikidata_double.sparql, timeout=30))
-    assert review.checked == 2
+    assert review.checked == 3
     assert review.mismatches == [
-        Mismatch(
-            f"{BJ}fixture-alpha", f"{WD}Q9990001", "label@en", "Alpha Chips", "Alpha Chip Company"
-        ),
         Mismatch(f"{BJ}fixture-alpha", f"{WD}Q9990001", "ror", "", "0aaaaaa01"),
         Mismatch(f"{BJ}fixture-alpha", f"{WD}Q9990001", "ticker", "XSHG 600001", "600009"),
         Mismatch(f"{BJ}fixture-beta", f"{WD}Q9990002", "item", f"{WD}Q9990002", ""),
+        Mismatch(f"{BJ}fixture-theta", f"{WD}Q9990007", "label@zh", "辛研究所", "辛研究院"),
     ]
+    # The English label of Q9990001 differs from bj:fixture-alpha's rdfs:label but equals its
+    # skos:altLabel, so it is not reported.
 
 
 def test_candidates_are_found_by_website_ror_ticker_and_label(
@@ -71,7 +71,7 @@ def test_candidates_are_found_by_website_ror_ticker_and_label(
         ("fixture-zeta", "Q9990006", "ticker"),
         ("fixture-zeta", "Q9990006", "label"),
     }
-    linked = {f"{BJ}fixture-alpha", f"{BJ}fixture-beta"}
+    linked = {f"{BJ}fixture-alpha", f"{BJ}fixture-beta", f"{BJ}fixture-theta"}
     assert not any(candidate.entity in linked for candidate in review.candidates)
     website = Candidate(f"{BJ}fixture-gamma", f"{WD}Q9990003", "website", "https://gamma.example/")
     assert website.evidence == "wd:Q9990003 wdt:P856 (official website) = https://gamma.example/"
@@ -90,7 +90,7 @@ def test_command_writes_the_review_and_exits_1_on_mismatches(
         capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120, check=False,
     )  # fmt: skip
     assert completed.returncode == 1, completed.stderr
-    assert "2 Wikidata links checked, 4 mismatches, 8 candidates" in completed.stdout
+    assert "3 Wikidata links checked, 4 mismatches, 8 candidates" in completed.stdout
     text = review.read_text(encoding="utf-8")
     row = "| bj:fixture-alpha | 甲芯科技 / Alpha Chips | wd:Q9990001 | ticker | XSHG 600001 |"
     assert f"{row} 600009 |" in text
