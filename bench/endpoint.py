@@ -288,7 +288,11 @@ def print_table(
                     results.get(("serve", name, clients)),
                     results.get((other, name, clients)),
                 )
-                if isinstance(ours, Measurement) and isinstance(theirs, Measurement):
+                if (
+                    isinstance(ours, Measurement)
+                    and isinstance(theirs, Measurement)
+                    and theirs.requests_per_second > 0
+                ):
                     ratios.append(f"{ours.requests_per_second / theirs.requests_per_second:.2f}×")
                 else:
                     ratios.append("-")
