@@ -137,7 +137,7 @@ def _log(
     state.metrics.observe(route, status, seconds)
     client = request.client.host if request.client else "-"
     ACCESS_LOG.info(
-        '%s "%s %s" %d %.1f ms %s', client, request.method, request.url.path, status,
+        '%s "%s %s" %d %.1f ms %s', client, request.method, request.scope["path"], status,
         seconds * 1000, detail,
     )  # fmt: skip
 
