@@ -82,6 +82,7 @@ def create_application(settings: Settings, graph: KnowledgeGraph) -> Starlette:
         workers=settings.workers,
         max_pending=settings.max_pending,
         allowed_services=settings.allow_service,
+        max_memory_bytes=settings.max_memory * 1024 * 1024,
     )
     statistics = measure_dataset(graph)
     state = EndpointState(settings=settings, graph=graph, statistics=statistics, pool=pool)

@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("--workers", int, "N", "query worker processes (one per CPU, at least 2)"),
         ("--max-pending", int, "N", "requests in flight or queued before 503 + Retry-After"),
         ("--max-request-bytes", int, "N", "largest POST body accepted (larger: 413)"),
+        ("--max-memory", int, "MB", "memory a worker may allocate beyond the graph"),
     )
     for flag, kind, metavar, description in limits:
         default = getattr(defaults, flag.removeprefix("--").replace("-", "_"))
@@ -87,6 +88,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         max_pending=arguments.max_pending,
         max_request_bytes=arguments.max_request_bytes,
         allow_service=tuple(arguments.allow_service),
+        max_memory=arguments.max_memory,
     )
 
 

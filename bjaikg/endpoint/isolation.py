@@ -13,6 +13,9 @@ an unbounded property path) can only be stopped by ending the process that runs 
   The server's event loop never evaluates SPARQL.
 - At the deadline the server sends SIGKILL to the worker (its memory is freed by the kernel)
   and asks the zygote for a new one; every other request keeps being answered meanwhile.
+- Each worker's address space is capped at the store plus ``max_memory_bytes``
+  (``RLIMIT_AS``), so a query that builds a huge intermediate result dies alone instead of
+  exhausting the machine before its deadline.
 - Beyond ``max_pending`` requests in flight, :meth:`QueryPool.run` refuses at once
   (:class:`PoolBusyError`, HTTP 503 with ``Retry-After``).
 
@@ -32,12 +35,14 @@ import contextlib
 import ctypes
 import gc
 import os
+import resource
 import signal
 import socket
 import struct
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -100,7 +105,24 @@ def _serve_queries(
         connection.sendall(_FRAME.pack(len(answer)) + answer)
 
 
-def _run_zygote(control: socket.socket, store: ox.Store, allowed_services: Sequence[str]) -> None:
+def _limit_memory(extra_bytes: int) -> None:
+    """Cap this process's address space at what it maps now (the shared store) plus ``extra``.
+
+    An allocation beyond it fails; pyoxigraph (Rust) then aborts the process, which the server
+    sees as a worker that died (HTTP 500) and replaces.
+    """
+    status = Path("/proc/self/status").read_text()
+    mapped_kilobytes = int(status.split("VmSize:", 1)[1].split()[0])
+    limit = mapped_kilobytes * 1024 + extra_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _run_zygote(
+    control: socket.socket,
+    store: ox.Store,
+    allowed_services: Sequence[str],
+    max_memory_bytes: int | None,
+) -> None:
     """The zygote's loop: fork a worker per request byte and pass its socket to the server."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
     while control.recv(1):
@@ -112,6 +134,8 @@ def _run_zygote(control: socket.socket, store: ox.Store, allowed_services: Seque
                 server_end.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 _die_with_parent()
+                if max_memory_bytes is not None:
+                    _limit_memory(max_memory_bytes)
                 _serve_queries(worker_end, store, allowed_services)
             finally:
                 os._exit(0)
@@ -152,8 +176,10 @@ class QueryPool:
         workers: int,
         max_pending: int,
         allowed_services: Sequence[str] = (),
+        max_memory_bytes: int | None = None,
     ) -> None:
         self.store = store
+        self.max_memory_bytes = max_memory_bytes
         self.size = workers
         self.max_pending = max_pending
         self.allowed_services = tuple(allowed_services)
@@ -176,7 +202,7 @@ class QueryPool:
                 server_end.close()
                 _reset_signals()
                 _die_with_parent()
-                _run_zygote(zygote_end, self.store, self.allowed_services)
+                _run_zygote(zygote_end, self.store, self.allowed_services, self.max_memory_bytes)
             finally:
                 os._exit(0)
         zygote_end.close()
@@ -238,7 +264,10 @@ class QueryPool:
         except TimeoutError:
             raise QueryTimeoutError(f"the query ran longer than {timeout:g} s") from None
         except (asyncio.IncompleteReadError, ConnectionError):
-            raise WorkerDiedError("the query process ended without an answer") from None
+            raise WorkerDiedError(
+                "the query process ended without an answer (out of memory? each worker may "
+                "allocate --max-memory beyond the loaded graph)"
+            ) from None
         finally:
             self.pending -= 1
 

@@ -307,3 +307,21 @@ def test_python_api_answers_under_the_same_limits() -> None:
             assert time.monotonic() - started < 3.0
 
     asyncio.run(scenario())
+
+
+def test_a_query_over_the_memory_bound_fails_alone() -> None:
+    # 23^5 rows to sort: gigabytes, reached long before the 20 s deadline.
+    hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o } ORDER BY ?a"
+
+    async def scenario() -> tuple[httpx.Response, httpx.Response]:
+        async with in_process(max_memory=100, timeout=20.0) as client:
+            failed = await client.get("/sparql", params={"query": hungry})
+            after = await client.get("/sparql", params={"query": CHIP_LABEL})
+            return failed, after
+
+    started = time.monotonic()
+    failed, after = asyncio.run(scenario())
+    assert failed.status_code == 500
+    assert "out of memory?" in failed.text
+    assert time.monotonic() - started < 15, "stopped by the memory bound, not the deadline"
+    assert after.json()["results"]["bindings"][0]["l"]["value"] == "测试芯片"
