@@ -134,6 +134,17 @@ class LoadedInput:
             for quad in self.store.quads_for_pattern(None, None, None, graph_name)
         )
 
+    def data_store(self) -> ox.Store:
+        """A fresh store holding only the data files' triples, in its default graph.
+
+        For pyshacl-turbo, which reads a pyoxigraph store natively (no rdflib conversion).
+        """
+        store = ox.Store()
+        for source in self.data_files:
+            quads = self.store.quads_for_pattern(None, None, None, source.graph)
+            store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+        return store
+
     def locate(self, term: str, path: str = "") -> tuple[SourceFile | None, int | None]:
         """The file and line where the subject block of ``term`` (N-Triples) starts.
 
