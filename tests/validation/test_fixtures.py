@@ -48,6 +48,19 @@ def node_shapes() -> list[str]:
     return sorted(str(shape).rsplit("#", 1)[-1] for shape in graph.subjects(RDF.type, SH.NodeShape))
 
 
+def test_every_property_shape_is_broken_by_some_invalid_fixture() -> None:
+    graph = Graph()
+    for path in sorted(SHAPES_FOLDER.glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    names = {str(s).rsplit("#", 1)[-1] for s in graph.subjects(RDF.type, SH.PropertyShape)}
+    broken = {
+        str(record["rule"]).removeprefix("shacl.")
+        for path in INVALID
+        for record in json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    }
+    assert names and sorted(names - broken) == []
+
+
 def test_fixture_folders_are_not_empty() -> None:
     assert len(VALID) >= 10 and len(INVALID) >= 10
 
