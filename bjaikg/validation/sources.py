@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
@@ -122,17 +122,26 @@ class LoadedInput:
         """The files being validated."""
         return [source for source in self.files if source.is_data]
 
-    def rdflib_graph(self, *, data: bool) -> Graph:
-        """The data files' triples (``data=True``) or the context files' as one rdflib Graph.
+    def quads(self, *, data: bool) -> Iterator[ox.Quad]:
+        """The quads of the data files (``data=True``) or of the context files.
 
-        Blank nodes keep their store identifiers, so pySHACL's focus nodes map back.
+        Raises :class:`DataFileError` naming the file for an RDF 1.2 triple term
+        (``<< … >>``), which neither SHACL engine can take.
         """
-        chosen = [source.graph for source in self.files if source.is_data is data]
-        return to_rdflib_graph(
-            quad
-            for graph_name in chosen
-            for quad in self.store.quads_for_pattern(None, None, None, graph_name)
-        )
+        for source in self.files:
+            if source.is_data is not data:
+                continue
+            for quad in self.store.quads_for_pattern(None, None, None, source.graph):
+                for term in (quad.subject, quad.object):
+                    if isinstance(term, ox.Triple):
+                        message = f"RDF 1.2 triple term << {term} >> is not supported"
+                        raise DataFileError(source.path, message)
+                yield quad
+
+    def rdflib_graph(self, *, data: bool) -> Graph:
+        """:meth:`quads` as one rdflib Graph; blank nodes keep their store identifiers, so
+        pySHACL's focus nodes map back."""
+        return to_rdflib_graph(self.quads(data=data))
 
     def data_store(self) -> ox.Store:
         """A fresh store holding only the data files' triples, in its default graph.
@@ -140,9 +149,7 @@ class LoadedInput:
         For pyshacl-turbo, which reads a pyoxigraph store natively (no rdflib conversion).
         """
         store = ox.Store()
-        for source in self.data_files:
-            quads = self.store.quads_for_pattern(None, None, None, source.graph)
-            store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+        store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in self.quads(data=True))
         return store
 
     def locate(self, term: str, path: str = "") -> tuple[SourceFile | None, int | None]:
@@ -241,7 +248,7 @@ def to_rdflib(term: object, cache: dict[str, URIRef]) -> Node:
         if term.language:
             return Literal(term.value, lang=term.language)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"RDF-star terms are not supported: {term}")
+    raise TypeError(f"not an RDF 1.1 term: {term}")  # LoadedInput.quads refuses triple terms
 
 
 def to_ntriples(term: Node) -> str:

@@ -118,6 +118,9 @@ def unusable_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
         'ex:S a sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount "one" ] .'
     )
+    (tmp_path / "star.ttl").write_text(
+        "@prefix ex: <http://example.org/> .\nex:a ex:b << ex:c ex:d ex:e >> ."
+    )
     (tmp_path / "good.ttl").write_text("<http://example.org/a> <http://example.org/b> 1 .")
     return {
         "missing path": ([str(tmp_path / "absent.ttl")], "no such file or folder"),
@@ -129,6 +132,7 @@ def unusable_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
             [str(tmp_path / "good.ttl"), "--shapes", str(tmp_path / "broken-shapes.ttl")],
             "broken-shapes.ttl:2",
         ),
+        "triple term": ([str(tmp_path / "star.ttl")], "star.ttl: RDF 1.2 triple term"),
         "shapes not valid SHACL": (
             [str(tmp_path / "good.ttl"), "--shapes", str(tmp_path / "not-shacl.ttl")],
             'not valid SHACL (SHACL-for-SHACL): sh:minCount "one"',
@@ -136,17 +140,23 @@ def unusable_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     }
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        "missing path",
-        "folder without RDF",
-        "empty file",
-        "binary file",
-        "not UTF-8",
-        "broken shapes",
-    ],
+UNUSABLE = (
+    "missing path",
+    "folder without RDF",
+    "empty file",
+    "binary file",
+    "not UTF-8",
+    "broken shapes",
+    "shapes not valid SHACL",
+    "triple term",
 )
+
+
+def test_every_unusable_input_case_is_run(tmp_path: Path) -> None:
+    assert set(unusable_inputs(tmp_path)) == set(UNUSABLE)
+
+
+@pytest.mark.parametrize("case", UNUSABLE)
 def test_unusable_input_is_one_line_and_exit_2(case: str, tmp_path: Path) -> None:
     arguments, expected = unusable_inputs(tmp_path)[case]
     result = run(*arguments, "--checks", "parse,shacl")
