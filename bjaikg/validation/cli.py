@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import sys
 from pathlib import Path
 
@@ -85,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # findings are bilingual, whatever the locale
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(encoding="utf-8")
+    # rdflib logs a traceback for every ill-typed literal ("one"^^xsd:integer); the shacl check
+    # reports those as findings with file and line, so the log would only be noise.
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
     arguments = build_parser().parse_args(argv)
     requested = arguments.checks or frozenset()
     checks = set(arguments.checks or CHECK_IDS) | {"parse"}

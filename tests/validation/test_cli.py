@@ -55,6 +55,14 @@ def test_violation_exits_1_with_file_line_and_rule(turtle_file: Callable[..., Pa
     assert finding["message"] and finding["message_zh"] and finding["hint"]
 
 
+def test_ill_typed_literal_is_a_finding_not_a_log(turtle_file: Callable[..., Path]) -> None:
+    path = turtle_file(GOOD.replace("bjo:paragraph 1", 'bjo:paragraph "one"^^xsd:integer'))
+    for engine in ("pyshacl", "pyshacl-turbo"):
+        result = run(str(path), "--checks", "parse,shacl", "--engine", engine)
+        assert result.returncode == 1 and result.stderr == ""
+        assert "shacl.Entity-paragraph" in result.stdout
+
+
 def test_fail_on_chooses_the_threshold(turtle_file: Callable[..., Path]) -> None:
     path = str(turtle_file(WARNING_ONLY))  # a duplicate @zh label: a warning only
     assert run(path, *FAST).returncode == 0
