@@ -58,7 +58,10 @@ class Rule:
 
 def parse_rule_file(path: Path, check: str) -> Rule:
     """Read one rule file of ``check``; :class:`QueryFileError` names the file when it is bad."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise QueryFileError(f"{path}: not UTF-8 text") from None
     header = read_header(path, text)
     missing = [key for key in RULE_KEYS if not header.get(key)]
     if missing:
@@ -181,7 +184,8 @@ def check_query_prefixes(folder: Path = QUERY_FOLDER) -> list[Finding]:
     """:data:`IMPLICIT_PREFIX_RULE` over every query file below ``folder``."""
     findings = []
     for path in sorted(p for p in folder.rglob("*") if p.suffix in QUERY_SUFFIXES):
-        for prefix, line, column in undeclared_prefixes(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8", errors="replace")  # prefixes are ASCII
+        for prefix, line, column in undeclared_prefixes(text):
             rule = IMPLICIT_PREFIX_RULE
             findings.append(
                 Finding(
