@@ -53,12 +53,13 @@ BENCH = Path(__file__).resolve().parent
 PROLOGUE = sparql_prologue({"bj": "https://w3id.org/bjaikg/id/",
                             "bjo": "https://w3id.org/bjaikg/ontology#",
                             "rdfs": "http://www.w3.org/2000/01/rdf-schema#"})  # fmt: skip
-CHAIN = "bjo:designates|bjo:gathers|bjo:develops|bjo:runsOn"
+CHAIN = "bjo:includesDistrict|bjo:gathers|bjo:developed"
 QUERIES: dict[str, str] = {
     "lookup": "SELECT ?p ?o WHERE { <{anchor}> ?p ?o }",
-    "chain": "SELECT ?district ?institution ?product ?chip WHERE { <{policy}> bjo:designates "
-             "?district . ?district bjo:gathers ?institution . ?institution bjo:develops "
-             "?product . ?product bjo:runsOn ?chip }",
+    "chain": "SELECT ?district ?institution ?product ?chip WHERE { <{policy}> "
+             "bjo:includesDistrict ?district . ?district bjo:gathers ?institution . "
+             "?product bjo:developedBy ?institution . "
+             "OPTIONAL { ?chip bjo:designedBy ?institution } }",
     "aggregate": "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class "
                  "ORDER BY DESC(?n)",
     "optional-lang": "SELECT ?s ?zh ?en WHERE { ?s a bjo:InnovationDistrict "
@@ -243,7 +244,7 @@ def benchmark(size: str, servers: list[str], seconds: int, workdir: Path) -> Non
         "ORDER BY ?s LIMIT 1",
         "urn:x",
     )
-    policy = first(store, "SELECT ?s WHERE { ?s bjo:designates ?d } ORDER BY ?s LIMIT 1", anchor)
+    policy = first(store, "SELECT ?s WHERE { ?s bjo:includesDistrict ?d } ORDER BY ?s LIMIT 1", anchor)
     queries = {name: PROLOGUE + text.replace("{anchor}", anchor).replace("{policy}", policy)
                for name, text in QUERIES.items()}  # fmt: skip
     count = sum(1 for _ in ox.parse(path=str(union), format=ox.RdfFormat.N_TRIPLES))
