@@ -244,7 +244,9 @@ def benchmark(size: str, servers: list[str], seconds: int, workdir: Path) -> Non
         "ORDER BY ?s LIMIT 1",
         "urn:x",
     )
-    policy = first(store, "SELECT ?s WHERE { ?s bjo:includesDistrict ?d } ORDER BY ?s LIMIT 1", anchor)
+    policy = first(
+        store, "SELECT ?s WHERE { ?s bjo:includesDistrict ?d } ORDER BY ?s LIMIT 1", anchor
+    )
     queries = {name: PROLOGUE + text.replace("{anchor}", anchor).replace("{policy}", policy)
                for name, text in QUERIES.items()}  # fmt: skip
     count = sum(1 for _ in ox.parse(path=str(union), format=ox.RdfFormat.N_TRIPLES))

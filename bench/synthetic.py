@@ -130,8 +130,7 @@ def generate(triples: int, *, seed: int = 20260105) -> str:
     blocks = ["".join(f"@prefix {name}: <{PREFIXES[name]}> .\n" for name in used)]
     blocks.append(
         f'{SOURCE} a bjo:SourceDocument ;\n    rdfs:label "合成来源"@zh, "Synthetic source"@en ;\n'
-        '    bjo:sourceFile "synthetic.txt" ;\n'
-        + "\n".join(provenance(0))
+        '    bjo:sourceFile "synthetic.txt" ;\n' + "\n".join(provenance(0))
     )
     for kind in SHAPE:
         for number in range(count):
