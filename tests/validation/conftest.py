@@ -15,7 +15,7 @@ PROLOGUE = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.item
 SOURCE = """
 bj:source-test a bjo:SourceDocument ;
     rdfs:label "测试来源"@zh, "test source"@en ;
-    bjo:sourceFile "docs/sources/beijing-ai-first-city.zh.txt" ;
+    bjo:sourceFile "beijing-ai-first-city.zh.txt" ;
     prov:wasDerivedFrom bj:source-test ;
     bjo:quote "北京"@zh ;
     bjo:paragraph 1 .
