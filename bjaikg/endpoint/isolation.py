@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import faulthandler
 import gc
 import os
 import resource
@@ -74,7 +75,12 @@ def _die_with_parent() -> None:
 
 
 def _reset_signals() -> None:
-    """Forget the server's signal handling: no wake-up fd, Ctrl-C is the server's business."""
+    """Forget the server's signal handling: no wake-up fd, Ctrl-C is the server's business.
+
+    Also turns off :mod:`faulthandler` (pytest enables it): a worker that the memory bound aborts
+    is an expected event, reported to the client, not a crash to dump tracebacks for.
+    """
+    faulthandler.disable()
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
