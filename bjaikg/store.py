@@ -168,6 +168,10 @@ _INFERENCE_RULES = (
          { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p }
          ?s ?p ?o . FILTER(isIRI(?o) || isBlank(?o))
          FILTER NOT EXISTS { ?o ?q ?s } }""",
+    # owl:SymmetricProperty
+    """CONSTRUCT { ?o ?p ?s } WHERE {
+         ?p a owl:SymmetricProperty . ?s ?p ?o . FILTER(isIRI(?o) || isBlank(?o))
+         FILTER NOT EXISTS { ?o ?p ?s } }""",
     # owl:TransitiveProperty closure
     """CONSTRUCT { ?a ?p ?c } WHERE {
          ?p a owl:TransitiveProperty . ?a ?p ?b . ?b ?p ?c . FILTER(?a != ?c)
@@ -178,9 +182,10 @@ _INFERENCE_RULES = (
 def infer(store: ox.Store, *, max_rounds: int = 10) -> int:
     """Materialise the RDFS/OWL entailments the project relies on into ``bjg:inferred``.
 
-    Covers subclass typing, sub-properties, inverses and transitive properties — the closure a
-    researcher's query expects (``?x a org:Organization`` finds every company) — repeated until
-    nothing new appears or ``max_rounds`` is reached. Returns the number of inferred triples.
+    Covers subclass typing, sub-properties, inverses, symmetric and transitive properties — the
+    closure a researcher's query expects (``?x a org:Organization`` finds every company) —
+    repeated until nothing new appears or ``max_rounds`` is reached. Returns the number of
+    inferred triples.
     """
     prologue = sparql_prologue()
     total = 0

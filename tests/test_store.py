@@ -22,12 +22,14 @@ ONTOLOGY = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 ex:Company rdfs:subClassOf ex:Organisation .
 ex:develops owl:inverseOf ex:developedBy .
 ex:locatedIn a owl:TransitiveProperty ; rdfs:subPropertyOf ex:near .
+ex:partner a owl:SymmetricProperty .
 """
 
 DATA = """@prefix ex: <http://example.org/> .
 ex:cambricon a ex:Company ; ex:develops ex:chip ; ex:locatedIn ex:haidian .
 ex:haidian ex:locatedIn ex:beijing .
 ex:label ex:says "寒武纪" .
+ex:cambricon ex:partner ex:kunlunxin .
 """
 
 
@@ -55,11 +57,11 @@ def test_each_file_has_its_own_named_graph_and_the_default_graph_is_their_union(
     names = {graph_file.graph_name for graph_file in graph.files}
     assert names == {f"{BJG}external/a", f"{BJG}external/b"}
     assert {n.value for n in graph.store.named_graphs()} == names
-    assert graph.asserted_triples == 4 + 5
+    assert graph.asserted_triples == 5 + 6
     assert ask(graph.store, "ex:cambricon a ex:Company . ex:Company ?p ex:Organisation")
 
 
-def test_inference_adds_types_inverses_superproperties_and_transitive_closure(
+def test_inference_adds_types_inverses_superproperties_symmetry_and_transitive_closure(
     tmp_path: Path,
 ) -> None:
     write(tmp_path, "a.ttl", ONTOLOGY)
@@ -69,6 +71,7 @@ def test_inference_adds_types_inverses_superproperties_and_transitive_closure(
     assert ask(graph.store, "ex:chip ex:developedBy ex:cambricon")
     assert ask(graph.store, "ex:cambricon ex:locatedIn ex:beijing")
     assert ask(graph.store, "ex:cambricon ex:near ex:haidian")
+    assert ask(graph.store, "ex:kunlunxin ex:partner ex:cambricon")
     inferred = list(graph.store.quads_for_pattern(None, None, None, INFERRED_GRAPH))
     assert len(inferred) == graph.inferred_triples > 0
     # nothing asserted is repeated in the inferred graph
@@ -82,7 +85,7 @@ def test_relative_paths_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     write(tmp_path, "b.ttl", DATA)
     monkeypatch.chdir(tmp_path)
     graph = load_knowledge_graph([Path("b.ttl")], with_inference=False)
-    assert graph.asserted_triples == 5
+    assert graph.asserted_triples == 6
 
 
 def test_project_files_are_named_by_folder_and_stem() -> None:
