@@ -23,6 +23,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from bjaikg.endpoint.description import measure_dataset
 from bjaikg.endpoint.dumps import DumpCache, dump_routes
@@ -75,6 +76,33 @@ async def metrics(request: Request) -> Response:
     )
 
 
+class EndpointApplication(Starlette):
+    """The Starlette application, with a short path for the SPARQL queries that need no CORS.
+
+    A ``/sparql`` request without an ``Origin`` header goes straight to :func:`sparql`,
+    skipping the middleware and the router: CORS adds nothing to a request without
+    ``Origin``, and :func:`sparql` answers every method itself (405 for writes). That saves
+    about a fifth of the server's time per cheap query. Every other request, and every request
+    from a browser page (it sends ``Origin``), takes the full stack.
+
+    Hazard: an unexpected exception in :func:`sparql` on the short path reaches uvicorn, which
+    logs it and answers 500, as Starlette's error middleware would.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve ``scope``: ``/sparql`` without ``Origin`` directly, the rest through Starlette."""
+        if (
+            scope["type"] == "http"
+            and scope["path"] == "/sparql"
+            and all(name != b"origin" for name, _ in scope["headers"])
+        ):
+            scope["app"] = self
+            response = await sparql(Request(scope, receive, send))
+            await response(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_application(settings: Settings, graph: KnowledgeGraph) -> Starlette:
     """The ASGI application serving ``graph`` under ``settings`` (counts the graph once, now)."""
     pool = QueryPool(
@@ -113,6 +141,6 @@ def create_application(settings: Settings, graph: KnowledgeGraph) -> Starlette:
             expose_headers=["X-SPARQL-Truncated", "X-SPARQL-Max-Results", "Retry-After"],
         )
     ]
-    application = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    application = EndpointApplication(routes=routes, middleware=middleware, lifespan=lifespan)
     application.state.endpoint = state
     return application
