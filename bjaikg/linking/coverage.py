@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from bjaikg.linking.markdown import markdown_table
 from bjaikg.linking.targets import LINKABLE_CLASSES, TARGETS, LinkTarget
+from bjaikg.markdown import markdown_table
 from bjaikg.namespaces import BJ, BJO, PREFIXES, shorten, sparql_prologue
 from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph
 

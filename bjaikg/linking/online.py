@@ -21,7 +21,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from bjaikg.linking.coverage import LinkCoverage, LinkedEntity
-from bjaikg.linking.markdown import markdown_table
 from bjaikg.linking.remote import BATCH_SIZE, RemoteEndpoint
 from bjaikg.linking.targets import (
     GEONAMES_FEATURE,
@@ -33,6 +32,7 @@ from bjaikg.linking.targets import (
     WIKIDATA_STOCK_EXCHANGE,
     WIKIDATA_TICKER_SYMBOL,
 )
+from bjaikg.markdown import markdown_table
 from bjaikg.namespaces import shorten
 
 _PROLOGUE = (

@@ -15,6 +15,7 @@ from itertools import groupby
 
 import pyoxigraph as ox
 
+from bjaikg.markdown import markdown_table
 from bjaikg.namespaces import BJSH, PREFIXES
 from bjaikg.validation.finding import (
     CheckStatus,
@@ -223,30 +224,36 @@ def render_github(report: ValidationReport, fail_on: Severity) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(report: ValidationReport, fail_on: Severity) -> str:
     """A pull-request comment: the verdict, a table of checks, then a table of findings."""
     lines = ["## bjaikg validation", "", f"**{_summary(report, fail_on)}**", ""]
-    lines += ["| check | status | findings |", "|---|---|---|"]
-    for run in report.checks:
-        status = run.status.value + (f" — {_cell(run.note)}" if run.note else "")
-        lines.append(f"| {run.check} | {status} | {len(report.findings_of(run.check))} |")
+    lines += markdown_table(
+        ["check", "status", "findings"],
+        (
+            [
+                run.check,
+                run.status.value + (f" — {run.note}" if run.note else ""),
+                str(len(report.findings_of(run.check))),
+            ]
+            for run in report.checks
+        ),
+    )
     if report.findings:
-        lines += ["", "| where | severity | rule | focus | message | fix |", "|---" * 6 + "|"]
-        for finding in _ordered(report):
-            message = finding.message + (f"<br>{finding.message_zh}" if finding.message_zh else "")
-            cells = (
-                f"`{finding.location}`" if finding.location else "",
-                finding.severity.value,
-                f"`{finding.rule}`",
-                _statement(finding),
-                message,
-                finding.hint,
-            )
-            lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+        lines.append("")
+        lines += markdown_table(
+            ["where", "severity", "rule", "focus", "message", "fix"],
+            (
+                [
+                    f"`{finding.location}`" if finding.location else "",
+                    finding.severity.value,
+                    f"`{finding.rule}`",
+                    _statement(finding),
+                    finding.message + (f"<br>{finding.message_zh}" if finding.message_zh else ""),
+                    finding.hint,
+                ]
+                for finding in _ordered(report)
+            ),
+        )
     return "\n".join(lines) + "\n"
 
 
