@@ -25,6 +25,7 @@ from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import ACCESS_LOG
 from bjaikg.errors import BjaikgError
+from bjaikg.linking.targets import PUBLIC_WIKIDATA_ENDPOINTS
 from bjaikg.store import load_knowledge_graph
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("--max-pending", int, "N", "requests in flight or queued before 503 + Retry-After"),
         ("--max-request-bytes", int, "N", "largest POST body accepted (larger: 413)"),
         ("--max-memory", int, "MB", "memory a worker may allocate beyond the graph"),
+        ("--service-timeout", float, "S", "deadline of a query that calls SERVICE (≤ --timeout)"),
     )
     for flag, kind, metavar, description in limits:
         default = getattr(defaults, flag.removeprefix("--").replace("-", "_"))
@@ -71,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--allow-service", action="append", default=[], metavar="URL",
         help="an endpoint SERVICE may call (repeatable; default: none)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--allow-public-wikidata", action="store_true",
+        help="also allow SERVICE to the Wikidata query service and QLever's Wikidata endpoint",
     )  # fmt: skip
     parser.add_argument("--get", metavar="PATH", help="answer one request in-process and exit")
     return parser
@@ -87,7 +93,9 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         workers=arguments.workers,
         max_pending=arguments.max_pending,
         max_request_bytes=arguments.max_request_bytes,
-        allow_service=tuple(arguments.allow_service),
+        allow_service=tuple(arguments.allow_service)
+        + (PUBLIC_WIKIDATA_ENDPOINTS if arguments.allow_public_wikidata else ()),
+        service_timeout=arguments.service_timeout,
         max_memory=arguments.max_memory,
     )
 

@@ -17,6 +17,7 @@ pool's answer or error into a response. A client never sees a traceback.
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import parse_qsl
 
@@ -43,6 +44,8 @@ SPARQL_UPDATE = "application/sparql-update"
 DESCRIPTION_CACHE_SIZE = 64
 """Service descriptions kept (one per endpoint URL, i.e. Host header, and format)."""
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
+SERVICE_KEYWORD = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+"""Cheap test for federation; the worker parses the query before any SERVICE call is made."""
 """Methods routed to handlers that refuse writes themselves (a 405 that says why)."""
 
 
@@ -150,16 +153,22 @@ async def run_query(
     route: str,
     started: float,
 ) -> Response:
-    """Evaluate ``query_request`` under ``timeout`` and answer, counting and logging it."""
+    """Evaluate ``query_request`` under ``timeout`` and answer, counting and logging it.
+
+    A query that names ``SERVICE`` gets at most the server's ``service_timeout``: it waits on
+    endpoints that are not ours, and must not hold a worker for the full query deadline.
+    """
     one_line = " ".join(query_request.query.split())[:200]
+    if SERVICE_KEYWORD.search(query_request.query):
+        timeout = min(timeout, state.settings.service_timeout)
     try:
         answer = await state.pool.run(query_request, timeout)
     except QueryTimeoutError:
         state.metrics.timeouts += 1
         error = ProtocolError(
             503, f"query stopped: it ran longer than its time limit of {timeout:g} s "
-            f"(server limit {state.settings.timeout:g} s; a client can ask for less with "
-            "timeout=SECONDS)",
+            f"(server limit {state.settings.timeout:g} s, {state.settings.service_timeout:g} s "
+            "for a query calling SERVICE; a client can ask for less with timeout=SECONDS)",
         )  # fmt: skip
     except PoolBusyError as busy:
         state.metrics.rejections += 1

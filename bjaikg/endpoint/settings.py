@@ -20,7 +20,9 @@ class Settings:
     parameter can only lower it); ``max_results`` bounds the rows or triples of one answer
     (the answer says it was cut); ``max_pending`` bounds the requests in flight or waiting for
     a query process (beyond it: 503 with ``Retry-After``); ``allow_service`` lists the only
-    IRIs a ``SERVICE`` clause may name (exact match, empty: federation off); ``max_memory`` is
+    IRIs a ``SERVICE`` clause may name (exact match, empty: federation off); ``service_timeout``
+    is the deadline of a query that calls ``SERVICE`` (remote endpoints are slow and not ours:
+    their time counts against it, never beyond ``timeout``); ``max_memory`` is
     how many MB of address space a worker may allocate beyond the loaded graph.
     """
 
@@ -34,4 +36,5 @@ class Settings:
     max_request_bytes: int = 1_000_000
     max_url_bytes: int = 16_384
     allow_service: tuple[str, ...] = ()
+    service_timeout: float = 10.0
     max_memory: int = 2048

@@ -18,7 +18,8 @@ from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError
 from bjaikg.linking.coverage import measure_coverage, render_coverage
 from bjaikg.linking.online import render_review, review_links
-from bjaikg.linking.remote import WIKIDATA_QUERY_SERVICE, RemoteEndpoint
+from bjaikg.linking.remote import RemoteEndpoint
+from bjaikg.linking.targets import WIKIDATA_QUERY_SERVICE
 from bjaikg.store import load_knowledge_graph
 
 LINKS_PAGE = PROJECT_ROOT / "docs" / "links.md"

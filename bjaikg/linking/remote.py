@@ -31,16 +31,6 @@ USER_AGENT = (
 )
 """The User-Agent of every request: says what the client is and where it comes from."""
 
-WIKIDATA_QUERY_SERVICE = "https://query.wikidata.org/sparql"
-QLEVER_WIKIDATA = "https://qlever.cs.uni-freiburg.de/api/wikidata"
-"""QLever's Wikidata endpoint (University of Freiburg), as public scripts use it, e.g.
-``QLEVER_URL = "https://qlever.cs.uni-freiburg.de/api/wikidata"`` beside
-``WD_URL = "https://query.wikidata.org/sparql"``."""
-
-PUBLIC_WIKIDATA_ENDPOINTS = (WIKIDATA_QUERY_SERVICE, QLEVER_WIKIDATA)
-"""The public endpoints the federated example queries (``queries/federated-*.rq``) call; an
-operator who wants them passes each to ``serve.py --allow-service``."""
-
 BATCH_SIZE = 40
 """Items asked for in one query (a VALUES block); small enough for WDQS's 60-second limit."""
 

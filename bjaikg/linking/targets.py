@@ -14,6 +14,17 @@ from dataclasses import dataclass
 
 from bjaikg.namespaces import BJO, PREFIXES
 
+WIKIDATA_QUERY_SERVICE = "https://query.wikidata.org/sparql"
+QLEVER_WIKIDATA = "https://qlever.cs.uni-freiburg.de/api/wikidata"
+"""QLever's Wikidata endpoint (University of Freiburg), as public scripts use it, e.g.
+``QLEVER_URL = "https://qlever.cs.uni-freiburg.de/api/wikidata"`` beside
+``WD_URL = "https://query.wikidata.org/sparql"``."""
+
+PUBLIC_WIKIDATA_ENDPOINTS = (WIKIDATA_QUERY_SERVICE, QLEVER_WIKIDATA)
+"""The public endpoints the federated example queries (``queries/federated-*.rq``) call; an
+operator enables both with ``serve.py --allow-public-wikidata`` (or one by one with
+``--allow-service``)."""
+
 SKOS_EXACT_MATCH = PREFIXES["skos"] + "exactMatch"
 SCHEMA_URL = PREFIXES["schema"] + "url"
 SCHEMA_TICKER_SYMBOL = PREFIXES["schema"] + "tickerSymbol"

@@ -325,3 +325,67 @@ def test_a_query_over_the_memory_bound_fails_alone() -> None:
     assert "out of memory?" in failed.text
     assert time.monotonic() - started < 15, "stopped by the memory bound, not the deadline"
     assert after.json()["results"]["bindings"][0]["l"]["value"] == "测试芯片"
+
+
+@pytest.fixture
+def silent_remote() -> Iterator[tuple[str, list[socket.socket]]]:
+    """A loopback 'endpoint' that accepts connections, reads the request and never answers."""
+    held: list[socket.socket] = []
+    server_socket = socket.socket()
+    server_socket.bind(("127.0.0.1", 0))
+    server_socket.listen(8)
+    server_socket.settimeout(0.2)
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server_socket.accept()
+            except TimeoutError:
+                continue
+            held.append(connection)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server_socket.getsockname()[1]}/sparql", held
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    server_socket.close()
+
+
+def test_a_query_calling_service_gets_the_shorter_service_deadline(
+    silent_remote: tuple[str, list[socket.socket]],
+) -> None:
+    """A remote that accepts and never answers holds the query only for --service-timeout."""
+    url, held = silent_remote
+
+    async def scenario() -> tuple[httpx.Response, float]:
+        async with in_process(allow_service=(url,), timeout=20.0, service_timeout=1.0) as client:
+            started = time.monotonic()
+            response = await client.get(
+                "/sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"}
+            )
+            return response, time.monotonic() - started
+
+    response, seconds = asyncio.run(scenario())
+    assert response.status_code == 503
+    assert "time limit of 1 s" in response.text and "calling SERVICE" in response.text
+    assert seconds < 5.0
+    assert held, "the allow-listed remote was called"
+
+
+def test_public_wikidata_endpoints_are_allowed_only_on_request() -> None:
+    from bjaikg.endpoint.cli import build_parser, settings_from
+    from bjaikg.linking.targets import PUBLIC_WIKIDATA_ENDPOINTS
+
+    parser = build_parser()
+    assert settings_from(parser.parse_args([])).allow_service == ()
+    chosen = settings_from(
+        parser.parse_args(
+            ["--allow-service", "http://127.0.0.1:1/sparql", "--allow-public-wikidata"]
+        )
+    )
+    assert chosen.allow_service == ("http://127.0.0.1:1/sparql", *PUBLIC_WIKIDATA_ENDPOINTS)
+    assert settings_from(parser.parse_args(["--service-timeout", "2.5"])).service_timeout == 2.5

@@ -23,7 +23,8 @@ import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from bjaikg import PROJECT_ROOT
-from bjaikg.linking.remote import PUBLIC_WIKIDATA_ENDPOINTS, USER_AGENT
+from bjaikg.linking.remote import USER_AGENT
+from bjaikg.linking.targets import PUBLIC_WIKIDATA_ENDPOINTS
 from bjaikg.query_catalogue import NamedQuery, load_catalogue
 from tests.server_process import ServerProcess, running_server
 
