@@ -9,9 +9,9 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
@@ -172,10 +172,9 @@ def test_max_results_cuts_and_says_so() -> None:
     assert "x-sparql-truncated" not in small.headers
 
 
-@pytest.fixture
-def listener() -> Iterator[tuple[str, list[bytes]]]:
-    """A TCP listener on loopback that records every connection made to it."""
-    received: list[bytes] = []
+@contextmanager
+def loopback_endpoint(on_connection: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A TCP listener on 127.0.0.1 that hands every connection to ``on_connection``."""
     server_socket = socket.socket()
     server_socket.bind(("127.0.0.1", 0))
     server_socket.listen(8)
@@ -188,16 +187,30 @@ def listener() -> Iterator[tuple[str, list[bytes]]]:
                 connection, _ = server_socket.accept()
             except TimeoutError:
                 continue
-            with connection:
-                connection.settimeout(1)
-                received.append(connection.recv(4096))
+            on_connection(connection)
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server_socket.getsockname()[1]}/sparql", received
-    stop.set()
-    thread.join()
-    server_socket.close()
+    try:
+        yield f"http://127.0.0.1:{server_socket.getsockname()[1]}/sparql"
+    finally:
+        stop.set()
+        thread.join()
+        server_socket.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[bytes]]]:
+    """A loopback endpoint that records (and closes) every connection made to it."""
+    received: list[bytes] = []
+
+    def record(connection: socket.socket) -> None:
+        with connection:
+            connection.settimeout(1)
+            received.append(connection.recv(4096))
+
+    with loopback_endpoint(record) as url:
+        yield url, received
 
 
 @pytest.mark.parametrize(
@@ -329,30 +342,12 @@ def test_a_query_over_the_memory_bound_fails_alone() -> None:
 
 @pytest.fixture
 def silent_remote() -> Iterator[tuple[str, list[socket.socket]]]:
-    """A loopback 'endpoint' that accepts connections, reads the request and never answers."""
+    """A loopback 'endpoint' that accepts connections and never answers (closed at the end)."""
     held: list[socket.socket] = []
-    server_socket = socket.socket()
-    server_socket.bind(("127.0.0.1", 0))
-    server_socket.listen(8)
-    server_socket.settimeout(0.2)
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server_socket.accept()
-            except TimeoutError:
-                continue
-            held.append(connection)
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server_socket.getsockname()[1]}/sparql", held
-    stop.set()
-    thread.join()
+    with loopback_endpoint(held.append) as url:
+        yield url, held
     for connection in held:
         connection.close()
-    server_socket.close()
 
 
 def test_a_query_calling_service_gets_the_shorter_service_deadline(
