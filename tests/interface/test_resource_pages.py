@@ -17,6 +17,13 @@ RDF_FORMATS = [
     ("application/rdf+xml", ox.RdfFormat.RDF_XML),
 ]
 
+RDF_SUFFIXES = [
+    ("ttl", ox.RdfFormat.TURTLE),
+    ("nt", ox.RdfFormat.N_TRIPLES),
+    ("jsonld", ox.RdfFormat.JSON_LD),
+    ("rdf", ox.RdfFormat.RDF_XML),
+]
+
 
 def parse(body: bytes, rdf_format: ox.RdfFormat) -> set[ox.Triple]:
     """The triples of ``body`` (which must parse in ``rdf_format``)."""
@@ -93,15 +100,7 @@ def test_accept_header_gives_rdf(
     assert {triple.subject for triple in triples} == {ox.NamedNode(CHIP)}
 
 
-@pytest.mark.parametrize(
-    ("suffix", "rdf_format"),
-    [
-        ("ttl", ox.RdfFormat.TURTLE),
-        ("nt", ox.RdfFormat.N_TRIPLES),
-        ("jsonld", ox.RdfFormat.JSON_LD),
-        ("rdf", ox.RdfFormat.RDF_XML),
-    ],
-)
+@pytest.mark.parametrize(("suffix", "rdf_format"), RDF_SUFFIXES)
 def test_suffix_gives_rdf(client: TestClient, suffix: str, rdf_format: ox.RdfFormat) -> None:
     answer = client.get(f"/id/test-chip.{suffix}", headers={"Accept": "text/html"})
     assert answer.status_code == 200
@@ -193,15 +192,7 @@ def test_dataset_page_and_void_dcat_description(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("page", ["ontology", "dataset"])
-@pytest.mark.parametrize(
-    ("suffix", "rdf_format"),
-    [
-        ("ttl", ox.RdfFormat.TURTLE),
-        ("nt", ox.RdfFormat.N_TRIPLES),
-        ("jsonld", ox.RdfFormat.JSON_LD),
-        ("rdf", ox.RdfFormat.RDF_XML),
-    ],
-)
+@pytest.mark.parametrize(("suffix", "rdf_format"), RDF_SUFFIXES)
 def test_ontology_and_dataset_by_suffix_and_format(
     client: TestClient, page: str, suffix: str, rdf_format: ox.RdfFormat
 ) -> None:
