@@ -5,10 +5,11 @@
   ``/metrics``; :mod:`~bjaikg.endpoint.state` — what the routes share, and the Python API.
 - :mod:`~bjaikg.endpoint.protocol` — ``/sparql``; :mod:`~bjaikg.endpoint.graph_store` —
   ``/rdf-graph-store``, ``/graphs``; :mod:`~bjaikg.endpoint.dumps` — ``/dump.*``.
-- :mod:`~bjaikg.endpoint.isolation` — worker processes and the deadline;
-  :mod:`~bjaikg.endpoint.evaluation` — what a worker does; :mod:`~bjaikg.endpoint.results` —
+- :mod:`~bjaikg.endpoint.supervisor` — forks the workers, enforces deadlines, sheds load;
+  :mod:`~bjaikg.endpoint.worker` — one connection at a time; :mod:`~bjaikg.endpoint.connection`
+  — HTTP/1.1 on a connection; :mod:`~bjaikg.endpoint.scoreboard` — what the processes share.
+- :mod:`~bjaikg.endpoint.evaluation` — evaluating one query; :mod:`~bjaikg.endpoint.results` —
   SELECT result writers; :mod:`~bjaikg.endpoint.federation` — the ``SERVICE`` allow-list.
 - :mod:`~bjaikg.endpoint.description` — Service Description and VoID;
-  :mod:`~bjaikg.endpoint.metrics` — Prometheus counters; :mod:`~bjaikg.endpoint.transport` —
-  the HTTP/1.1 protocol fix for ``Upgrade: h2c`` requests.
+  :mod:`~bjaikg.endpoint.metrics` — Prometheus counters.
 """

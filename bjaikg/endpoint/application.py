@@ -5,17 +5,15 @@ Routes: ``/sparql`` (:mod:`bjaikg.endpoint.protocol`), ``/rdf-graph-store`` and 
 (:mod:`bjaikg.endpoint.dumps`), ``/health``, ``/metrics``, and the pages of
 :func:`bjaikg.interface.interface_routes`. CORS is open (``*``): the data is public.
 
-The worker processes start in the application's lifespan, so in-process tests get them too
-(``with TestClient(create_application(settings, graph)) as client``).
+The server's workers (:mod:`bjaikg.endpoint.worker`) run this application for every request
+except ``/sparql`` without ``Origin`` (their short path); tests run it in-process
+(``TestClient(create_application(settings, graph))``), where nothing enforces the deadline.
 ``request.app.state.endpoint`` is the :class:`EndpointState`; any route can run a query under
-the server's deadline and limits with ``await request.app.state.endpoint.answer(query,
+the server's deadline and limits with ``request.app.state.endpoint.answer(query,
 accept=..., format_parameter=...)`` (see :meth:`EndpointState.answer`).
 """
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -23,51 +21,52 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
 
 from bjaikg.endpoint.description import measure_dataset
 from bjaikg.endpoint.dumps import DumpCache, dump_routes
 from bjaikg.endpoint.graph_store import graph_store_routes
-from bjaikg.endpoint.isolation import QueryPool
 from bjaikg.endpoint.protocol import ALL_METHODS, sparql
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
-from bjaikg.errors import BjaikgError
 from bjaikg.interface import interface_routes
 from bjaikg.store import KnowledgeGraph
 
 HEALTH_TIMEOUT = 2.0
-"""Seconds within which a worker must answer ``ASK {}`` for ``/health`` to say ok."""
+"""Seconds within which ``ASK {}`` must be answered for ``/health`` to say ok."""
+
+
+def _workers(state: EndpointState) -> dict[str, int]:
+    """Workers running, evaluating and replaced so far (all 0 in-process)."""
+    board = state.scoreboard
+    if board is None:
+        return {"workers": 0, "evaluating": 0, "restarts": 0}
+    return {"workers": board.alive, "evaluating": board.evaluating, "restarts": board.restarts}
 
 
 async def health(request: Request) -> Response:
-    """``/health``: 200 when a worker answers a trivial query in time, else 503."""
+    """``/health``: 200 when the answering worker evaluates a trivial query, else 503."""
     state: EndpointState = request.app.state.endpoint
+    workers = _workers(state)
     summary = {
         "triples": state.statistics.triples,
-        "workers": state.pool.size,
-        "pending": state.pool.pending,
+        "workers": workers["workers"],
+        "evaluating": workers["evaluating"],
     }
-    try:
-        answer = await state.answer("ASK {}", timeout=HEALTH_TIMEOUT)
-    except BjaikgError as error:
-        return JSONResponse({"status": "unavailable", "reason": str(error), **summary}, 503)
+    answer = state.answer("ASK {}", timeout=HEALTH_TIMEOUT)
     status = "ok" if answer.status == 200 else "unavailable"
     return JSONResponse({"status": status, **summary}, 200 if status == "ok" else 503)
 
 
 async def metrics(request: Request) -> Response:
-    """``/metrics``: the Prometheus text exposition of :class:`Metrics` and the pool."""
+    """``/metrics``: the Prometheus text exposition of every process's counters."""
     state: EndpointState = request.app.state.endpoint
+    workers = _workers(state)
     gauges = {
-        "bjaikg_requests_pending": (
-            "Requests in flight or waiting for a worker.",
-            state.pool.pending,
-        ),
-        "bjaikg_workers": ("Query worker processes.", state.pool.size),
+        "bjaikg_requests_evaluating": ("Queries being evaluated now.", workers["evaluating"]),
+        "bjaikg_workers": ("Worker processes running.", workers["workers"]),
         "bjaikg_worker_restarts_total": (
             "Workers killed (deadline or crash) and replaced.",
-            state.pool.restarts,
+            workers["restarts"],
         ),
         "bjaikg_triples": ("Triples in the default graph.", state.statistics.triples),
     }
@@ -76,53 +75,11 @@ async def metrics(request: Request) -> Response:
     )
 
 
-class EndpointApplication(Starlette):
-    """The Starlette application, with a short path for the SPARQL queries that need no CORS.
-
-    A ``/sparql`` request without an ``Origin`` header goes straight to :func:`sparql`,
-    skipping the middleware and the router: CORS adds nothing to a request without
-    ``Origin``, and :func:`sparql` answers every method itself (405 for writes). That saves
-    about a fifth of the server's time per cheap query. Every other request, and every request
-    from a browser page (it sends ``Origin``), takes the full stack.
-
-    Hazard: an unexpected exception in :func:`sparql` on the short path reaches uvicorn, which
-    logs it and answers 500, as Starlette's error middleware would.
-    """
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve ``scope``: ``/sparql`` without ``Origin`` directly, the rest through Starlette."""
-        if (
-            scope["type"] == "http"
-            and scope["path"] == "/sparql"
-            and all(name != b"origin" for name, _ in scope["headers"])
-        ):
-            scope["app"] = self
-            response = await sparql(Request(scope, receive, send))
-            await response(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
-
-
 def create_application(settings: Settings, graph: KnowledgeGraph) -> Starlette:
     """The ASGI application serving ``graph`` under ``settings`` (counts the graph once, now)."""
-    pool = QueryPool(
-        graph.store,
-        workers=settings.workers,
-        max_pending=settings.max_pending,
-        allowed_services=settings.allow_service,
-        max_memory_bytes=settings.max_memory * 1024 * 1024,
-    )
     statistics = measure_dataset(graph)
-    state = EndpointState(settings=settings, graph=graph, statistics=statistics, pool=pool)
+    state = EndpointState(settings=settings, graph=graph, statistics=statistics)
     dumps = DumpCache(graph)
-
-    @asynccontextmanager
-    async def lifespan(application: Starlette) -> AsyncIterator[None]:
-        await pool.start()
-        try:
-            yield
-        finally:
-            await pool.close()
 
     routes = [
         Route("/sparql", sparql, methods=ALL_METHODS),
@@ -141,6 +98,6 @@ def create_application(settings: Settings, graph: KnowledgeGraph) -> Starlette:
             expose_headers=["X-SPARQL-Truncated", "X-SPARQL-Max-Results", "Retry-After"],
         )
     ]
-    application = EndpointApplication(routes=routes, middleware=middleware, lifespan=lifespan)
+    application = Starlette(routes=routes, middleware=middleware)
     application.state.endpoint = state
     return application

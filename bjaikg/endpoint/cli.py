@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import logging
 import socket
 import sys
@@ -18,12 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import uvicorn
 from starlette.applications import Starlette
 
 from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.settings import Settings
-from bjaikg.endpoint.state import ACCESS_LOG
+from bjaikg.endpoint.state import AccessLog
+from bjaikg.endpoint.supervisor import Supervisor
 from bjaikg.errors import BjaikgError
 from bjaikg.linking.targets import PUBLIC_WIKIDATA_ENDPOINTS
 from bjaikg.store import load_knowledge_graph
@@ -58,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     limits: tuple[tuple[str, type[int] | type[float], str, str], ...] = (
         ("--timeout", float, "S", "hard deadline per query in seconds; clients may ask for less"),
         ("--max-results", int, "N", "rows or triples per answer before it is cut"),
-        ("--workers", int, "N", "query worker processes (one per CPU, at least 2)"),
+        ("--workers", int, "N", "worker processes, each serving one connection at a time"),
         ("--max-pending", int, "N", "requests in flight or queued before 503 + Retry-After"),
         ("--max-request-bytes", int, "N", "largest POST body accepted (larger: 413)"),
         ("--max-memory", int, "MB", "memory a worker may allocate beyond the graph"),
@@ -120,26 +119,8 @@ def answer_once(application: Starlette, path: str) -> int:
     return 0
 
 
-def http_protocol() -> type[asyncio.Protocol] | str:
-    """uvicorn's ``http`` setting: httptools with upgrades ignored if installed, else h11."""
-    if importlib.util.find_spec("httptools") is None:
-        return "h11"
-    from bjaikg.endpoint.transport import UpgradeIgnoringProtocol
-
-    return UpgradeIgnoringProtocol
-
-
-async def _serve(server: uvicorn.Server, listener: socket.socket, url: str) -> None:
-    serving = asyncio.create_task(server.serve(sockets=[listener]))
-    while not server.started and not serving.done():
-        await asyncio.sleep(0.01)
-    if server.started:
-        print(f"bjaikg: serving on {url}", flush=True)
-    await serving
-
-
 def serve(application: Starlette, settings: Settings) -> int:
-    """Bind the socket, run uvicorn until interrupted; 0 on a clean stop."""
+    """Bind the socket, fork the workers and supervise them until interrupted; 0 on a clean stop."""
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -150,20 +131,13 @@ def serve(application: Starlette, settings: Settings) -> int:
               f"{error.strerror}", file=sys.stderr)  # fmt: skip
         return 2
     listener.listen(1024)
+    listener.setblocking(False)  # workers wait in epoll; the supervisor accepts only to shed
     port = listener.getsockname()[1]
     host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
-    config = uvicorn.Config(
-        application,
-        http=http_protocol(),
-        ws="none",
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=5,
-    )
-    server = uvicorn.Server(config)
-    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
-        runner.run(_serve(server, listener, f"http://{host}:{port}"))
+    supervisor = Supervisor(application, application.state.endpoint, listener, settings)
+    supervisor.start()
+    print(f"bjaikg: serving on http://{host}:{port}", flush=True)
+    supervisor.run()
     return 0
 
 
@@ -172,7 +146,6 @@ def serve_main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     settings = settings_from(arguments)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="bjaikg: %(message)s")
-    ACCESS_LOG.setLevel(logging.INFO)
     try:
         graph = load_knowledge_graph(list(settings.data) or None)
     except BjaikgError as error:
@@ -181,4 +154,5 @@ def serve_main(argv: list[str] | None = None) -> int:
     application = create_application(settings, graph)
     if arguments.get is not None:
         return answer_once(application, arguments.get)
+    application.state.endpoint.access_log = AccessLog(sys.stderr.fileno())
     return serve(application, settings)

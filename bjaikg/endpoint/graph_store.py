@@ -5,8 +5,8 @@ all named graphs), in any graph format (``Accept`` or ``format``). Writes (``PUT
 ``DELETE``, ``PATCH``) are refused with 405: the data changes through git. ``/graphs`` lists
 the named graphs as JSON, with their triples, source file and Graph Store URL.
 
-Graphs are read through the worker pool (no result bound, the server's deadline), so a huge
-graph cannot stall the server either.
+Graphs are read with :func:`~bjaikg.endpoint.protocol.run_query` (no result bound, the
+server's deadline), so a huge graph cannot hold a worker past the deadline either.
 """
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, QueryRequest
-from bjaikg.endpoint.protocol import ALL_METHODS, ProtocolError, run_query
+from bjaikg.endpoint.protocol import (
+    ALL_METHODS,
+    ProtocolError,
+    http_request,
+    run_query,
+    starlette_response,
+)
 from bjaikg.endpoint.state import EndpointState
 
 GRAPH_STORE_PATH = "/rdf-graph-store"
@@ -31,31 +37,38 @@ async def graph_store(request: Request) -> Response:
     state: EndpointState = request.app.state.endpoint
     started = time.perf_counter()
     if request.method not in ("GET", "HEAD"):
-        return ProtocolError(
-            405, f"{request.method} is not supported: {READ_ONLY_MESSAGE}", {"Allow": "GET, HEAD"}
-        ).response()
+        return starlette_response(
+            ProtocolError(
+                405, f"{request.method} is not supported: {READ_ONLY_MESSAGE}",
+                {"Allow": "GET, HEAD"},
+            ).response()
+        )  # fmt: skip
     parameters = request.query_params
     graph = parameters.get("graph")
     if graph is not None:
         if graph not in state.named_graphs:
             listed = ", ".join(sorted(state.named_graphs))
             message = f"no named graph <{graph}>; named graphs: {listed}"
-            return ProtocolError(404, message).response()
+            return starlette_response(ProtocolError(404, message).response())
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
     elif "default" in parameters:
         query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     else:
-        return ProtocolError(
-            400, "give ?graph=IRI (see /graphs) or ?default; the whole dataset is at /dump.trig"
-        ).response()
+        return starlette_response(
+            ProtocolError(
+                400, "give ?graph=IRI (see /graphs) or ?default; the whole dataset is at /dump.trig"
+            ).response()
+        )
     query_request = QueryRequest(
         query=query,
         accept=request.headers.get("accept"),
         format_parameter=parameters.get("format"),
     )
-    return await run_query(
-        state, request, query_request, state.settings.timeout, "graph-store", started
+    received = await http_request(request, state.settings.max_request_bytes)
+    answer = run_query(
+        state, received, query_request, state.settings.timeout, "graph-store", started
     )
+    return starlette_response(answer)
 
 
 async def graph_list(request: Request) -> Response:

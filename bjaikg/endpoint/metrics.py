@@ -1,46 +1,96 @@
 """Request counters and latency histograms, written in the Prometheus text format at /metrics.
 
-Kept in the server process only (workers report nothing), so a count is exact and cheap: one
-dictionary update per request. ``bjaikg_query_timeouts_total`` counts queries stopped at the
-deadline, ``bjaikg_rejections_total`` requests refused because too many were in flight.
+The counters live in fixed-size C structures (:class:`Counters`), one per process that answers
+requests, in memory the server's processes share (:mod:`bjaikg.endpoint.scoreboard`): a worker
+writes only its own structure (no locks: one writer each), ``/metrics`` sums them all, so any
+worker answers for the whole server. A worker that is killed and replaced keeps its slot, so
+counters never go down. In-process (tests, ``--get``) there is one private structure.
+
+``bjaikg_query_timeouts_total`` counts queries stopped at the deadline,
+``bjaikg_rejections_total`` requests refused because too many were in flight or waiting.
+
+Hazard: routes and statuses are fixed lists (:data:`ROUTES`, :data:`STATUSES`); a status not
+listed is counted as ``status="other"``, a route not listed is a programming error (KeyError).
 """
 
 from __future__ import annotations
 
 import bisect
-from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import ctypes
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 LATENCY_BUCKETS: tuple[float, ...] = (
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
 )  # fmt: skip
 """Upper bounds (seconds) of the latency histogram's buckets; +Inf is implied."""
 
+ROUTES: tuple[str, ...] = ("sparql", "graph-store")
+"""The routes whose requests are counted (each query the server evaluates goes through one)."""
 
-@dataclass
-class _Histogram:
-    counts: list[int] = field(default_factory=lambda: [0] * (len(LATENCY_BUCKETS) + 1))
-    total: float = 0.0
-    observations: int = 0
+STATUSES: tuple[int, ...] = (
+    200, 303, 304, 400, 403, 404, 405, 406, 413, 414, 415, 431, 500, 503,
+)  # fmt: skip
+"""HTTP statuses counted by name; any other is counted as ``other``."""
+
+_ROUTE_INDEX = {route: index for index, route in enumerate(ROUTES)}
+_STATUS_INDEX = {status: index for index, status in enumerate(STATUSES)}
+_OTHER = len(STATUSES)
 
 
-@dataclass
+class Counters(ctypes.Structure):
+    """What one process has answered: counts by route and status, latency histograms."""
+
+    _fields_ = [
+        ("requests", (ctypes.c_uint64 * (len(STATUSES) + 1)) * len(ROUTES)),
+        ("buckets", (ctypes.c_uint64 * (len(LATENCY_BUCKETS) + 1)) * len(ROUTES)),
+        ("seconds", ctypes.c_double * len(ROUTES)),
+        ("timeouts", ctypes.c_uint64),
+        ("rejections", ctypes.c_uint64),
+    ]
+    requests: Any
+    buckets: Any
+    seconds: Any
+    timeouts: int
+    rejections: int
+
+
 class Metrics:
-    """What the endpoint has done since it started."""
+    """The server's counters: ``own`` is this process's structure, ``every`` all of them."""
 
-    requests: Counter[tuple[str, int]] = field(default_factory=Counter)
-    latencies: dict[str, _Histogram] = field(default_factory=dict)
-    timeouts: int = 0
-    rejections: int = 0
+    def __init__(self, every: Sequence[Counters], own: int) -> None:
+        self.every = every
+        self.own = every[own]
+
+    @classmethod
+    def private(cls) -> Metrics:
+        """Counters for one process alone (in-process use: tests, ``--get``)."""
+        return cls([Counters()], 0)
 
     def observe(self, route: str, status: int, seconds: float) -> None:
         """Count one answered request of ``route`` with its status and duration."""
-        self.requests[(route, status)] += 1
-        histogram = self.latencies.setdefault(route, _Histogram())
-        histogram.counts[bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
-        histogram.total += seconds
-        histogram.observations += 1
+        row = _ROUTE_INDEX[route]
+        self.own.requests[row][_STATUS_INDEX.get(status, _OTHER)] += 1
+        self.own.buckets[row][bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        self.own.seconds[row] += seconds
+
+    def count_timeout(self) -> None:
+        """Count one query stopped at its deadline."""
+        self.own.timeouts += 1
+
+    def count_rejection(self) -> None:
+        """Count one request refused because the server was full."""
+        self.own.rejections += 1
+
+    @property
+    def timeouts(self) -> int:
+        """Queries stopped at the deadline, by every process."""
+        return sum(counters.timeouts for counters in self.every)
+
+    @property
+    def rejections(self) -> int:
+        """Requests refused with 503 because too many were in flight, by every process."""
+        return sum(counters.rejections for counters in self.every)
 
     def render(self, gauges: Mapping[str, tuple[str, float]]) -> str:
         """The Prometheus exposition text; ``gauges`` maps a name to (help, current value)."""
@@ -48,21 +98,34 @@ class Metrics:
             "# HELP bjaikg_requests_total Requests answered, by route and HTTP status.",
             "# TYPE bjaikg_requests_total counter",
         ]
-        for (route, status), count in sorted(self.requests.items()):
-            lines.append(f'bjaikg_requests_total{{route="{route}",status="{status}"}} {count}')
+        labels = [*map(str, STATUSES), "other"]
+        for row, route in enumerate(ROUTES):
+            for column, status in enumerate(labels):
+                count = sum(counters.requests[row][column] for counters in self.every)
+                if count:
+                    lines.append(
+                        f'bjaikg_requests_total{{route="{route}",status="{status}"}} {count}'
+                    )
         lines += [
             "# HELP bjaikg_request_seconds Time to answer a request, by route.",
             "# TYPE bjaikg_request_seconds histogram",
         ]
-        for route, histogram in sorted(self.latencies.items()):
+        for row, route in enumerate(ROUTES):
+            counts = [
+                sum(counters.buckets[row][column] for counters in self.every)
+                for column in range(len(LATENCY_BUCKETS) + 1)
+            ]
+            if not any(counts):
+                continue
             cumulative = 0
-            for bound, count in zip((*LATENCY_BUCKETS, None), histogram.counts, strict=True):
+            for bound, count in zip((*LATENCY_BUCKETS, None), counts, strict=True):
                 cumulative += count
                 label = "+Inf" if bound is None else f"{bound:g}"
                 lines.append(
                     f'bjaikg_request_seconds_bucket{{route="{route}",le="{label}"}} {cumulative}'
                 )
-            lines.append(f'bjaikg_request_seconds_sum{{route="{route}"}} {histogram.total:.6f}')
+            total = sum(counters.seconds[row] for counters in self.every)
+            lines.append(f'bjaikg_request_seconds_sum{{route="{route}"}} {total:.6f}')
             lines.append(f'bjaikg_request_seconds_count{{route="{route}"}} {cumulative}')
         counters = {
             "bjaikg_query_timeouts_total": ("Queries stopped at the deadline.", self.timeouts),

@@ -1,4 +1,4 @@
-"""The SPARQL 1.1 Protocol at ``/sparql``: reading a request and answering it through the pool.
+"""The SPARQL 1.1 Protocol at ``/sparql``: reading a request and answering it.
 
 - ``GET``/``HEAD`` with ``query=``; ``POST`` form-encoded (``query=``) or with the query as an
   ``application/sparql-query`` body; ``default-graph-uri`` and ``named-graph-uri`` (repeatable,
@@ -7,12 +7,14 @@
 - No query: the Service Description in an RDF format, or a redirect to ``/`` for a browser.
 - Refusals: SPARQL Update (``update=``, ``application/sparql-update``, or an update in
   ``query=``) 403; other methods 405; a body over ``--max-request-bytes`` 413; a URL over the
-  limit 414; an unknown body type 415; too many requests in flight 503 with ``Retry-After``;
-  over the deadline 503 (the query's process is killed).
+  limit 414; an unknown body type 415. Past the deadline the supervisor kills the evaluating
+  worker and answers 503 itself (:mod:`bjaikg.endpoint.supervisor`).
 
-:func:`run_query` is the one path from an HTTP request to the pool (the Graph Store uses it
-too): it enforces the deadline, counts the request, writes the access-log line and turns the
-pool's answer or error into a response. A client never sees a traceback.
+:func:`answer_sparql` works on a framework-free :class:`~bjaikg.endpoint.connection.HttpRequest`
+so the worker's short path (no ``Origin``) and the Starlette route (:func:`sparql`) are one code
+path. :func:`run_query` is the one path from a request to the store (the Graph Store uses it
+too): it registers the deadline, counts the request, writes the access-log line and turns the
+answer into a response. A client never sees a traceback.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ import time
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
+from bjaikg.endpoint.connection import HttpRequest, HttpResponse
 from bjaikg.endpoint.description import describe_service
-from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, QueryRequest
-from bjaikg.endpoint.isolation import PoolBusyError, QueryTimeoutError, WorkerDiedError
-from bjaikg.endpoint.state import ACCESS_LOG, EndpointState
+from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, QueryRequest, evaluate
+from bjaikg.endpoint.state import EndpointState
 from bjaikg.errors import BjaikgError
 from bjaikg.negotiation import (
     RDF_MEDIA_TYPES,
@@ -44,9 +46,9 @@ SPARQL_UPDATE = "application/sparql-update"
 DESCRIPTION_CACHE_SIZE = 64
 """Service descriptions kept (one per endpoint URL, i.e. Host header, and format)."""
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
+"""Methods routed to handlers that refuse writes themselves (a 405 that says why)."""
 SERVICE_KEYWORD = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 """Cheap test for federation; the worker parses the query before any SERVICE call is made."""
-"""Methods routed to handlers that refuse writes themselves (a 405 that says why)."""
 
 
 class ProtocolError(BjaikgError):
@@ -57,9 +59,36 @@ class ProtocolError(BjaikgError):
         self.status = status
         self.headers = headers or {}
 
-    def response(self) -> Response:
+    def response(self) -> HttpResponse:
         """The plain-text answer that says what was wrong."""
-        return Response(f"{self}\n", self.status, self.headers, media_type=TEXT)
+        headers = [("Content-Type", TEXT), *self.headers.items()]
+        return HttpResponse(self.status, headers, f"{self}\n".encode())
+
+
+def starlette_response(response: HttpResponse) -> Response:
+    """``response`` as a Starlette response (for the routes of the application)."""
+    return Response(response.body, response.status, dict(response.headers))
+
+
+async def http_request(request: Request, limit: int) -> HttpRequest:
+    """A Starlette request as an :class:`HttpRequest`, its body read (413 past ``limit``)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ProtocolError(413, f"request body of {declared} bytes is over the limit of {limit}")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise ProtocolError(413, f"request body is over the limit of {limit} bytes")
+    client = (request.client.host, request.client.port) if request.client else ("-", 0)
+    return HttpRequest(
+        method=request.method,
+        path=request.scope.get("raw_path") or request.scope["path"].encode(),
+        query_string=request.scope.get("query_string", b""),
+        headers=list(request.scope["headers"]),
+        body=bytes(body),
+        client=client,
+    )
 
 
 def _decode(data: bytes, what: str) -> str:
@@ -76,26 +105,13 @@ def _parse_parameters(encoded: str, what: str) -> list[tuple[str, str]]:
         raise ProtocolError(400, f"{what} has percent-encoded bytes that are not UTF-8") from None
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, or 413 as soon as it is known to exceed ``limit`` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise ProtocolError(413, f"request body of {declared} bytes is over the limit of {limit}")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise ProtocolError(413, f"request body is over the limit of {limit} bytes")
-    return bytes(body)
-
-
-async def read_parameters(request: Request, state: EndpointState) -> list[tuple[str, str]]:
+def read_parameters(request: HttpRequest, state: EndpointState) -> list[tuple[str, str]]:
     """The protocol parameters of the URL and (for a form) the body, in order.
 
     A direct ``application/sparql-query`` body becomes a ``query`` parameter.
     """
     settings = state.settings
-    raw_query = request.scope.get("query_string", b"")
+    raw_query = request.query_string
     if len(raw_query) > settings.max_url_bytes:
         raise ProtocolError(
             414,
@@ -105,7 +121,7 @@ async def read_parameters(request: Request, state: EndpointState) -> list[tuple[
     parameters = _parse_parameters(_decode(raw_query, "URL query"), "URL query")
     if request.method != "POST":
         return parameters
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media_type = (request.header(b"content-type") or "").split(";")[0].strip().lower()
     if media_type == SPARQL_UPDATE:
         raise ProtocolError(403, READ_ONLY_MESSAGE)
     if media_type not in (FORM, SPARQL_QUERY):
@@ -114,7 +130,11 @@ async def read_parameters(request: Request, state: EndpointState) -> list[tuple[
             f"POST body of type {media_type or '(none)'} is not a SPARQL request; "
             f"send {FORM} or {SPARQL_QUERY}",
         )
-    body = _decode(await read_body(request, settings.max_request_bytes), "request body")
+    if len(request.body) > settings.max_request_bytes:
+        raise ProtocolError(
+            413, f"request body is over the limit of {settings.max_request_bytes} bytes"
+        )
+    body = _decode(request.body, "request body")
     if media_type == FORM:
         return parameters + _parse_parameters(body, "form body")
     return [*parameters, ("query", body)]
@@ -134,67 +154,59 @@ def _deadline(parameters: list[tuple[str, str]], limit: float) -> float:
 
 
 def _log(
-    state: EndpointState, request: Request, route: str, status: int, started: float, detail: str
+    state: EndpointState,
+    request: HttpRequest,
+    route: str,
+    status: int,
+    started: float,
+    detail: str,
+    query: str | None = None,
 ) -> None:
     seconds = time.perf_counter() - started
     state.metrics.observe(route, status, seconds)
-    client = request.client.host if request.client else "-"
-    ACCESS_LOG.info(
-        '%s "%s %s" %d %.1f ms %s', client, request.method, request.scope["path"], status,
-        seconds * 1000, detail,
-    )  # fmt: skip
+    if state.access_log is not None:
+        state.access_log.write(
+            request.client[0], request.method, request.path.decode("latin-1"), status, seconds,
+            detail, query,
+        )  # fmt: skip
 
 
-async def run_query(
+def run_query(
     state: EndpointState,
-    request: Request,
+    request: HttpRequest,
     query_request: QueryRequest,
     timeout: float,
     route: str,
     started: float,
-) -> Response:
+) -> HttpResponse:
     """Evaluate ``query_request`` under ``timeout`` and answer, counting and logging it.
 
     A query that names ``SERVICE`` gets at most the server's ``service_timeout``: it waits on
     endpoints that are not ours, and must not hold a worker for the full query deadline.
     """
-    one_line = " ".join(query_request.query.split())[:200]
     if SERVICE_KEYWORD.search(query_request.query):
         timeout = min(timeout, state.settings.service_timeout)
-    try:
-        answer = await state.pool.run(query_request, timeout)
-    except QueryTimeoutError:
-        state.metrics.timeouts += 1
-        error = ProtocolError(
-            503, f"query stopped: it ran longer than its time limit of {timeout:g} s "
-            f"(server limit {state.settings.timeout:g} s, {state.settings.service_timeout:g} s "
-            "for a query calling SERVICE; a client can ask for less with timeout=SECONDS)",
-        )  # fmt: skip
-    except PoolBusyError as busy:
-        state.metrics.rejections += 1
-        error = ProtocolError(503, f"server busy: {busy}; retry shortly", {"Retry-After": "1"})
-    except WorkerDiedError as died:
-        error = ProtocolError(500, f"query failed: {died}")
-    else:
-        headers = {"Vary": "Accept"}
-        if answer.truncated:
-            headers["X-SPARQL-Truncated"] = "true"
-            headers["X-SPARQL-Max-Results"] = str(query_request.max_results)
-        detail = f"results={answer.results}{' truncated' if answer.truncated else ''}"
-        _log(state, request, route, answer.status, started, f"{detail} query={one_line}")
-        return Response(answer.body, answer.status, headers, media_type=answer.content_type)
-    _log(state, request, route, error.status, started, f"error query={one_line}")
-    return error.response()
+    with state.clock.evaluating(route, timeout):
+        answer = evaluate(state.graph.store, query_request, state.settings.allow_service)
+    headers = [("Content-Type", answer.content_type), ("Vary", "Accept")]
+    if answer.truncated:
+        headers.append(("X-SPARQL-Truncated", "true"))
+        headers.append(("X-SPARQL-Max-Results", str(query_request.max_results)))
+    counted = f"results={answer.results}" if answer.results is not None else ""
+    detail = f"{counted or f'bytes={len(answer.body)}'}{' truncated' if answer.truncated else ''}"
+    _log(state, request, route, answer.status, started, detail, query_request.query)
+    return HttpResponse(answer.status, headers, answer.body)
 
 
-def _service_description(state: EndpointState, request: Request) -> Response:
-    accept = request.headers.get("accept")
+def _service_description(state: EndpointState, request: HttpRequest) -> HttpResponse:
+    accept = request.header(b"accept")
     if choose_media_type(accept, [*RDF_MEDIA_TYPES, "text/html"]) == "text/html":
-        return RedirectResponse("/", status_code=303)
-    parameters = dict(parse_qsl(request.url.query))
+        return HttpResponse(303, [("Location", "/")])
+    parameters = dict(parse_qsl(request.query_string.decode("latin-1")))
     choice = choose_rdf_format(accept, parameters.get("format"))
-    base = f"{request.url.scheme}://{request.url.netloc}"
-    endpoint = f"{base}{request.url.path}"
+    host = request.header(b"host") or "localhost"
+    base = f"http://{host}"
+    endpoint = f"{base}{request.path.decode('latin-1')}"
     key = (endpoint, choice.media_type)
     if key not in state.description_cache:
         if len(state.description_cache) >= DESCRIPTION_CACHE_SIZE:
@@ -203,14 +215,12 @@ def _service_description(state: EndpointState, request: Request) -> Response:
             endpoint, state.statistics, federation=bool(state.settings.allow_service), base=base
         )
         state.description_cache[key] = serialise_triples(triples, choice)
-    return Response(
-        state.description_cache[key], 200, {"Vary": "Accept"}, media_type=choice.content_type
-    )
+    headers = [("Content-Type", choice.content_type), ("Vary", "Accept")]
+    return HttpResponse(200, headers, state.description_cache[key])
 
 
-async def sparql(request: Request) -> Response:
+def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
     """``/sparql``: a query by GET or POST, or the Service Description when there is none."""
-    state: EndpointState = request.app.state.endpoint
     started = time.perf_counter()
     try:
         if request.method not in ("GET", "HEAD", "POST"):
@@ -218,14 +228,14 @@ async def sparql(request: Request) -> Response:
                 405, f"{request.method} is not supported: {READ_ONLY_MESSAGE}",
                 {"Allow": "GET, HEAD, POST"},
             )  # fmt: skip
-        parameters = await read_parameters(request, state)
+        parameters = read_parameters(request, state)
         names = {name for name, _ in parameters}
         if "update" in names:
             raise ProtocolError(403, READ_ONLY_MESSAGE)
         queries = [value for name, value in parameters if name == "query"]
         if not queries:
             response = _service_description(state, request)
-            _log(state, request, "sparql", response.status_code, started, "service description")
+            _log(state, request, "sparql", response.status, started, "service description")
             return response
         if len(queries) > 1:
             raise ProtocolError(400, "give exactly one query (the request has several)")
@@ -236,7 +246,7 @@ async def sparql(request: Request) -> Response:
             query=queries[0],
             default_graphs=tuple(v for n, v in parameters if n == "default-graph-uri"),
             named_graphs=tuple(v for n, v in parameters if n == "named-graph-uri"),
-            accept=request.headers.get("accept"),
+            accept=request.header(b"accept"),
             format_parameter=formats[-1] if formats else None,
             max_results=state.settings.max_results,
         )
@@ -247,4 +257,14 @@ async def sparql(request: Request) -> Response:
     except ProtocolError as error:
         _log(state, request, "sparql", error.status, started, "refused")
         return error.response()
-    return await run_query(state, request, query_request, timeout, "sparql", started)
+    return run_query(state, request, query_request, timeout, "sparql", started)
+
+
+async def sparql(request: Request) -> Response:
+    """The ``/sparql`` route of the Starlette application (requests with ``Origin``, tests)."""
+    state: EndpointState = request.app.state.endpoint
+    try:
+        message = await http_request(request, state.settings.max_request_bytes)
+    except ProtocolError as error:
+        return starlette_response(error.response())
+    return starlette_response(answer_sparql(state, message))

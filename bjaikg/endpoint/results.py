@@ -1,9 +1,11 @@
 """SELECT results written as SPARQL JSON, XML, CSV and TSV from a list of solutions.
 
 pyoxigraph serialises a whole :class:`pyoxigraph.QuerySolutions` iterator, which leaves no way
-to stop at ``--max-results`` rows; the endpoint therefore takes at most that many solutions and
-writes them here. The output follows the W3C result formats (SPARQL 1.1 Query Results JSON,
-XML, CSV and TSV) and is UTF-8; RDF-star triple terms are written as SPARQL 1.2 proposes.
+to stop at ``--max-results`` rows; when an answer may be longer than that, the endpoint takes
+at most that many solutions and writes them here (shorter ones pyoxigraph writes itself, see
+:data:`MINIMUM_ROW_BYTES`). The output follows the W3C result formats (SPARQL 1.1 Query
+Results JSON, XML, CSV and TSV) and is UTF-8; RDF-star triple terms are written as SPARQL 1.2
+proposes.
 
 Hazard: CSV loses term types by design (the W3C format does); use TSV or JSON to round-trip.
 """
@@ -134,3 +136,14 @@ WRITERS = {
     ox.QueryResultsFormat.TSV: write_tsv,
 }
 """The writer of each results format the endpoint offers."""
+
+MINIMUM_ROW_BYTES: dict[ox.QueryResultsFormat, int] = {
+    ox.QueryResultsFormat.JSON: len("{},"),
+    ox.QueryResultsFormat.XML: len("<result></result>"),
+    ox.QueryResultsFormat.CSV: len("\r\n"),
+    ox.QueryResultsFormat.TSV: len("\n"),
+}
+"""The fewest bytes one solution takes in each format (a solution binding nothing).
+
+An answer of at most ``n`` times this many bytes holds at most ``n`` solutions, whoever wrote it.
+"""

@@ -1,33 +1,69 @@
-"""What every route of the endpoint shares: settings, the loaded graph, the pool, the counters."""
+"""What every route of the endpoint shares: settings, the loaded graph, the clock, the counters."""
 
 from __future__ import annotations
 
-import logging
+import os
 from dataclasses import dataclass, field
 
 from bjaikg.endpoint.description import DatasetStatistics
-from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest
-from bjaikg.endpoint.isolation import QueryPool
+from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest, evaluate
 from bjaikg.endpoint.metrics import Metrics
+from bjaikg.endpoint.scoreboard import NoDeadline, QueryClock, Scoreboard
 from bjaikg.endpoint.settings import Settings
 from bjaikg.store import KnowledgeGraph
 
-ACCESS_LOG = logging.getLogger("bjaikg.access")
-"""One line per answered request (client, method, path, status, duration, results, query)."""
+QUERY_IN_LOG = 200
+"""Characters of a query (whitespace folded) written in its access-log line."""
+
+
+class AccessLog:
+    """One line per answered request, written to file descriptor ``descriptor`` (stderr).
+
+    ``bjaikg: CLIENT "METHOD PATH" STATUS MILLISECONDS ms DETAIL [query=…]``. Each line is one
+    ``write`` system call (no logging machinery: this is on every request's path), so lines of
+    concurrent workers never mix (a write below ``PIPE_BUF`` bytes is atomic on a pipe).
+    """
+
+    def __init__(self, descriptor: int) -> None:
+        self.descriptor = descriptor
+
+    def write(
+        self,
+        client: str,
+        method: str,
+        path: str,
+        status: int,
+        seconds: float,
+        detail: str,
+        query: str | None = None,
+    ) -> None:
+        """Write the line of one request (``query`` shortened to :data:`QUERY_IN_LOG`)."""
+        shown = "" if query is None else " query=" + " ".join(query.split())[:QUERY_IN_LOG]
+        line = f'bjaikg: {client} "{method} {path}" {status} {seconds * 1000:.1f} ms {detail}'
+        os.write(self.descriptor, f"{line}{shown}\n".encode(errors="replace"))
 
 
 @dataclass
 class EndpointState:
-    """The endpoint's shared objects; ``pool`` runs only between start-up and shutdown."""
+    """The endpoint's shared objects.
+
+    In a worker process (:mod:`bjaikg.endpoint.worker`) ``clock`` is the worker's scoreboard
+    slot (queries past their deadline are killed), ``metrics`` its shared counters and
+    ``scoreboard`` the whole server's; in-process (tests, ``--get``) they are a
+    :class:`NoDeadline` clock, private counters and ``None``. ``access_log`` is set by
+    ``serve.py`` (``None``: no access log).
+    """
 
     settings: Settings
     graph: KnowledgeGraph
     statistics: DatasetStatistics
-    pool: QueryPool
-    metrics: Metrics = field(default_factory=Metrics)
+    clock: QueryClock = field(default_factory=NoDeadline)
+    metrics: Metrics = field(default_factory=Metrics.private)
+    scoreboard: Scoreboard | None = None
+    access_log: AccessLog | None = None
     description_cache: dict[tuple[str, str], bytes] = field(default_factory=dict)
 
-    async def answer(
+    def answer(
         self,
         query: str,
         *,
@@ -35,13 +71,12 @@ class EndpointState:
         format_parameter: str | None = None,
         timeout: float | None = None,
     ) -> QueryAnswer:
-        """Evaluate ``query`` in a worker under the server's deadline and result bound.
+        """Evaluate ``query`` under the server's deadline and result bound.
 
         The Python API for other routes (e.g. the UI's named queries): the answer carries the
         status (400 for a syntax error, 406 …), content type and final bytes. ``timeout`` can
-        only lower the server's ``--timeout``. Raises :class:`~bjaikg.endpoint.isolation.
-        QueryTimeoutError`, :class:`~bjaikg.endpoint.isolation.PoolBusyError` or
-        :class:`~bjaikg.endpoint.isolation.WorkerDiedError` (all :class:`BjaikgError`).
+        only lower the server's ``--timeout``. Past the deadline the process is killed and the
+        supervisor answers the client (this call never returns).
         """
         limit = self.settings.timeout if timeout is None else min(timeout, self.settings.timeout)
         request = QueryRequest(
@@ -50,7 +85,8 @@ class EndpointState:
             format_parameter=format_parameter,
             max_results=self.settings.max_results,
         )
-        return await self.pool.run(request, limit)
+        with self.clock.evaluating("sparql", limit):
+            return evaluate(self.graph.store, request, self.settings.allow_service)
 
     @property
     def named_graphs(self) -> dict[str, int]:

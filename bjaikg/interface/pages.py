@@ -21,7 +21,6 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
 from bjaikg.endpoint.description import DatasetStatistics, measure_dataset
-from bjaikg.endpoint.isolation import PoolBusyError, QueryTimeoutError, WorkerDiedError
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.interface.dataset import DUMPS, dataset_triples, describe_dataset
 from bjaikg.interface.diagram import (
@@ -461,7 +460,7 @@ class Site:
             if endpoint is None:
                 answer = run_operation(self.graph, operation, values, accept, format_name)
                 return Response(answer.body, media_type=answer.content_type, headers=VARY)
-            served = await endpoint.answer(
+            served = endpoint.answer(
                 operation.bound_query(values), accept=accept, format_parameter=format_name
             )
         except ParameterError as error:
@@ -470,8 +469,6 @@ class Site:
             return text_answer(406, str(error))
         except NamedQueryError as error:
             return text_answer(500, str(error))
-        except (QueryTimeoutError, PoolBusyError, WorkerDiedError) as error:
-            return text_answer(503, f"{name}: {error}")
         if served.status == 400:  # the bound query does not parse: the query file's fault
             return text_answer(500, f"{operation.query.path}: {served.text.strip()}")
         return Response(

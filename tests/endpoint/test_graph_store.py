@@ -89,7 +89,7 @@ def test_dumps_with_validators_and_gzip(
 def test_health(http: httpx.Client) -> None:
     response = http.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "triples": 23, "workers": 2, "pending": 0}
+    assert response.json() == {"status": "ok", "triples": 23, "workers": 2, "evaluating": 0}
 
 
 def test_metrics_count_requests_and_latency(http: httpx.Client) -> None:

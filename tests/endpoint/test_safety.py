@@ -18,7 +18,6 @@ import httpx
 import pytest
 
 from bjaikg.endpoint.application import create_application
-from bjaikg.endpoint.isolation import QueryTimeoutError
 from bjaikg.endpoint.settings import Settings
 from bjaikg.store import load_knowledge_graph
 from tests.endpoint.conftest import CHAIN, DATA, SERVER_TIMEOUT
@@ -45,8 +44,8 @@ def children(pid: int) -> set[int]:
 
 
 def worker_pids(server: ServerProcess) -> set[int]:
-    """The query workers of ``server``: the children of its zygote (its only child)."""
-    return {pid for zygote in children(server.process.pid) for pid in children(zygote)}
+    """The worker processes of ``server``: its children."""
+    return children(server.process.pid)
 
 
 def metric(http: httpx.Client, name: str) -> float:
@@ -122,31 +121,48 @@ def test_client_timeout_is_clamped_and_obeyed(http: httpx.Client) -> None:
 
 @asynccontextmanager
 async def in_process(**overrides: object) -> AsyncIterator[httpx.AsyncClient]:
-    """The application in-process (lifespan, workers and all) on the fixture data."""
+    """The application in-process on the fixture data (no workers: nothing stops a query)."""
     settings = Settings(data=(DATA,), **overrides)  # type: ignore[arg-type]
     application = create_application(settings, load_knowledge_graph([DATA]))
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            yield client
+    transport = httpx.ASGITransport(app=application)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        yield client
+
+
+def get_in_threads(
+    url: str, queries: list[str], pause: float
+) -> list[tuple[httpx.Response, float]]:
+    """GET each query on its own connection, ``pause`` seconds apart; responses and seconds."""
+
+    def fetch(query: str) -> tuple[httpx.Response, float]:
+        started = time.monotonic()
+        with httpx.Client(base_url=url, timeout=30) as client:
+            response = client.get("/sparql", params={"query": query})
+        return response, time.monotonic() - started
+
+    with ThreadPoolExecutor(len(queries)) as executor:
+        futures = []
+        for query in queries:
+            futures.append(executor.submit(fetch, query))
+            time.sleep(pause)
+        return [future.result() for future in futures]
 
 
 def test_requests_beyond_the_bound_get_503_with_retry_after() -> None:
-    async def scenario() -> list[httpx.Response]:
-        async with in_process(workers=1, max_pending=2, timeout=1.5) as client:
-            slow = [asyncio.create_task(client.get("/sparql", params={"query": RUNAWAY}))
-                    for _ in range(2)]  # fmt: skip
-            await asyncio.sleep(0.2)
-            refused = await client.get("/sparql", params={"query": "ASK {}"})
-            metrics = await client.get("/metrics")
-            assert "bjaikg_rejections_total 1" in metrics.text
-            return [refused, *await asyncio.gather(*slow)]
-
-    refused, *slow = asyncio.run(scenario())
-    assert refused.status_code == 503
-    assert refused.headers["retry-after"] == "1"
-    assert "busy" in refused.text
-    assert [response.status_code for response in slow] == [503, 503]
+    """One worker, at most two pending: the third request makes the longest-waiting one go."""
+    arguments = ("--data", str(DATA), "--workers", "1", "--max-pending", "2", "--timeout", "1.5")
+    with running_server(*arguments) as server:
+        (first, first_seconds), (second, second_seconds), (third, _) = get_in_threads(
+            server.url, [RUNAWAY, RUNAWAY, "ASK {}"], pause=0.2
+        )
+        metrics = httpx.get(f"{server.url}/metrics", timeout=10).text
+    assert first.status_code == 503 and "time limit of 1.5 s" in first.text
+    assert second.status_code == 503 and second.headers["retry-after"] == "1"
+    assert "busy" in second.text
+    assert second_seconds < 1.0, "refused at once, not after waiting for a worker"
+    assert third.status_code == 200, "answered once the runaway was stopped"
+    assert "bjaikg_rejections_total 1" in metrics
+    assert first_seconds < 3.0
 
 
 def test_max_results_cuts_and_says_so() -> None:
@@ -303,40 +319,28 @@ def test_bounded_concurrent_load_loses_nothing(server: ServerProcess) -> None:
 
 
 def test_python_api_answers_under_the_same_limits() -> None:
-    async def scenario() -> None:
-        settings = Settings(data=(DATA,), timeout=1.0, max_results=1)
-        application = create_application(settings, load_knowledge_graph([DATA]))
-        async with application.router.lifespan_context(application):
-            state = application.state.endpoint
-            answer = await state.answer(CHIP_LABEL, format_parameter="csv")
-            assert (answer.status, answer.text) == (200, "l\r\n测试芯片\r\n")
-            broken = await state.answer("ASK {")
-            assert broken.status == 400 and broken.text.startswith("SPARQL syntax error")
-            truncated = await state.answer("SELECT * WHERE { ?s ?p ?o }")
-            assert truncated.truncated and truncated.results == 1
-            started = time.monotonic()
-            with pytest.raises(QueryTimeoutError):
-                await state.answer(RUNAWAY, timeout=60)
-            assert time.monotonic() - started < 3.0
-
-    asyncio.run(scenario())
+    settings = Settings(data=(DATA,), timeout=1.0, max_results=1)
+    state = create_application(settings, load_knowledge_graph([DATA])).state.endpoint
+    answer = state.answer(CHIP_LABEL, format_parameter="csv")
+    assert (answer.status, answer.text) == (200, "l\r\n测试芯片\r\n")
+    broken = state.answer("ASK {")
+    assert broken.status == 400 and broken.text.startswith("SPARQL syntax error")
+    truncated = state.answer("SELECT * WHERE { ?s ?p ?o }")
+    assert truncated.truncated and truncated.results == 1
 
 
 def test_a_query_over_the_memory_bound_fails_alone() -> None:
     # 23^5 rows to sort: gigabytes, reached long before the 20 s deadline.
     hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o } ORDER BY ?a"
-
-    async def scenario() -> tuple[httpx.Response, httpx.Response]:
-        async with in_process(max_memory=100, timeout=20.0) as client:
-            failed = await client.get("/sparql", params={"query": hungry})
-            after = await client.get("/sparql", params={"query": CHIP_LABEL})
-            return failed, after
-
-    started = time.monotonic()
-    failed, after = asyncio.run(scenario())
+    arguments = ("--data", str(DATA), "--workers", "2", "--max-memory", "100", "--timeout", "20")
+    with running_server(*arguments) as server:
+        started = time.monotonic()
+        failed = httpx.get(server.sparql, params={"query": hungry}, timeout=30)
+        seconds = time.monotonic() - started
+        after = httpx.get(server.sparql, params={"query": CHIP_LABEL}, timeout=30)
     assert failed.status_code == 500
     assert "out of memory?" in failed.text
-    assert time.monotonic() - started < 15, "stopped by the memory bound, not the deadline"
+    assert seconds < 15, "stopped by the memory bound, not the deadline"
     assert after.json()["results"]["bindings"][0]["l"]["value"] == "测试芯片"
 
 
@@ -356,15 +360,15 @@ def test_a_query_calling_service_gets_the_shorter_service_deadline(
     """A remote that accepts and never answers holds the query only for --service-timeout."""
     url, held = silent_remote
 
-    async def scenario() -> tuple[httpx.Response, float]:
-        async with in_process(allow_service=(url,), timeout=20.0, service_timeout=1.0) as client:
-            started = time.monotonic()
-            response = await client.get(
-                "/sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"}
-            )
-            return response, time.monotonic() - started
-
-    response, seconds = asyncio.run(scenario())
+    arguments = ("--data", str(DATA), "--allow-service", url, "--timeout", "20")
+    with running_server(*arguments, "--service-timeout", "1") as server:
+        started = time.monotonic()
+        response = httpx.get(
+            server.sparql,
+            params={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"},
+            timeout=30,
+        )
+        seconds = time.monotonic() - started
     assert response.status_code == 503
     assert "time limit of 1 s" in response.text and "calling SERVICE" in response.text
     assert seconds < 5.0

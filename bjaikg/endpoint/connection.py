@@ -1,0 +1,366 @@
+"""HTTP/1.1 on one client connection, in blocking calls: reading requests, writing responses.
+
+A worker process (:mod:`bjaikg.endpoint.worker`) serves one connection at a time with these
+functions, so a query can be evaluated right where its request was read, without handing it to
+another process. :class:`RequestReader` parses with httptools (the llhttp parser): keep-alive,
+pipelining, chunked bodies, ``Expect: 100-continue``; it enforces the request-size bound while
+reading (413 as soon as ``Content-Length`` says too much, or the body grows past it) and bounds
+the header block (431). :func:`call_application` runs an ASGI application (the Starlette app)
+for one request on the worker's own event loop and writes what it sends; :func:`send_response`
+writes a response the worker built itself (the ``/sparql`` short path).
+
+Java's built-in HTTP client (Apache Jena 4.5+) sends every ``http://`` request with
+``Connection: Upgrade, HTTP2-Settings`` and ``Upgrade: h2c``; llhttp then stops at the headers
+and reports the body as upgraded data. This server never switches protocols: such a request is
+served as HTTP/1.1 with the ``Content-Length`` bytes after its headers as body, and the
+connection closes after the answer (the parser cannot continue on it).
+
+Hazards: every call blocks the calling process (that is the design: one connection per
+worker); a client that stops reading holds the worker until the socket's send timeout
+(:data:`SEND_TIMEOUT`). An ``Upgrade`` request with a chunked body arrives empty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import socket
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import unquote
+
+import httptools
+
+SEND_TIMEOUT = 30.0
+"""Seconds a response may take to leave (a client that does not read loses its connection)."""
+MAX_HEADER_BYTES = 65_536
+"""Largest request line plus header block accepted (larger: 431)."""
+READ_SIZE = 65_536
+LOG = logging.getLogger("bjaikg.endpoint")
+
+Application = Callable[
+    [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
+    Awaitable[None],
+]
+
+
+@dataclass
+class HttpRequest:
+    """One request as read from the wire: names of headers in lower case, body complete."""
+
+    method: str
+    path: bytes
+    query_string: bytes
+    headers: list[tuple[bytes, bytes]]
+    body: bytes = b""
+    client: tuple[str, int] = ("-", 0)
+    http_version: str = "1.1"
+    keep_alive: bool = True
+
+    def header(self, name: bytes) -> str | None:
+        """The value of header ``name`` (lower case), or ``None``; repeated ones joined by ``,``."""
+        values = [value for key, value in self.headers if key == name]
+        return b",".join(values).decode("latin-1") if values else None
+
+
+@dataclass
+class HttpResponse:
+    """A response to write: status, headers (``Content-Length`` is added) and the body."""
+
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+
+class RequestRefusedError(Exception):
+    """A request that cannot be read to its end; answer ``status`` and close the connection."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class RequestReader:
+    """The requests arriving on one connection, parsed as bytes are fed (httptools callbacks).
+
+    Complete requests collect in :attr:`ready`, in order. :meth:`feed` raises
+    :class:`RequestRefusedError` for a malformed request (400), a header block over
+    :data:`MAX_HEADER_BYTES` (431) or a body over ``max_body`` bytes (413).
+    """
+
+    def __init__(self, connection: socket.socket, client: tuple[str, int], max_body: int) -> None:
+        self.connection = connection
+        self.client = client
+        self.max_body = max_body
+        self.parser = httptools.HttpRequestParser(self)
+        self.ready: deque[HttpRequest] = deque()
+        self.started = False
+        self._url = b""
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._header_bytes = 0
+        self._body = bytearray()
+        self._upgraded: HttpRequest | None = None
+        self._upgrade_left = 0
+
+    @property
+    def in_progress(self) -> bool:
+        """Whether part of a request has arrived (a connection not to close as idle)."""
+        return self.started or self._upgraded is not None
+
+    def feed(self, data: bytes) -> None:
+        """Parse ``data``; complete requests are appended to :attr:`ready`."""
+        if self._upgraded is not None:
+            self._take_upgrade_body(data)
+            return
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade as upgrade:
+            self._serve_without_upgrade(data[upgrade.args[0] :])
+        except httptools.HttpParserCallbackError as error:
+            if isinstance(error.__context__, RequestRefusedError):
+                raise error.__context__ from None
+            raise RequestRefusedError(400, f"invalid HTTP request: {error}") from None
+        except httptools.HttpParserError as error:
+            raise RequestRefusedError(400, f"invalid HTTP request: {error}") from None
+
+    # httptools callbacks
+    def on_message_begin(self) -> None:
+        """A request starts."""
+        self.started = True
+        self._url, self._headers, self._header_bytes = b"", [], 0
+        self._body = bytearray()
+
+    def on_url(self, url: bytes) -> None:
+        """A piece of the request target."""
+        self._url += url
+        self._count_header_bytes(len(url))
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        """One header line."""
+        self._headers.append((name.lower(), value))
+        self._count_header_bytes(len(name) + len(value))
+
+    def on_headers_complete(self) -> None:
+        """Refuse a declared body over the bound; say ``100 Continue`` when the client waits."""
+        declared = next((value for name, value in self._headers if name == b"content-length"), b"")
+        if declared.strip().isdigit() and int(declared) > self.max_body:
+            raise RequestRefusedError(
+                413, f"request body of {int(declared)} bytes is over the limit of {self.max_body}"
+            )
+        expect = next((value for name, value in self._headers if name == b"expect"), b"")
+        if expect.lower() == b"100-continue":
+            self.connection.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+
+    def on_body(self, body: bytes) -> None:
+        """A piece of the body."""
+        self._body += body
+        if len(self._body) > self.max_body:
+            raise RequestRefusedError(
+                413, f"request body is over the limit of {self.max_body} bytes"
+            )
+
+    def on_message_complete(self) -> None:
+        """The request is complete."""
+        path, _, query_string = self._url.partition(b"?")
+        self.ready.append(
+            HttpRequest(
+                method=self.parser.get_method().decode("ascii"),
+                path=path,
+                query_string=query_string.partition(b"#")[0],
+                headers=self._headers,
+                body=bytes(self._body),
+                client=self.client,
+                http_version=self.parser.get_http_version(),
+                keep_alive=self.parser.should_keep_alive(),
+            )
+        )
+        self.started = False
+
+    def _count_header_bytes(self, size: int) -> None:
+        self._header_bytes += size
+        if self._header_bytes > MAX_HEADER_BYTES:
+            raise RequestRefusedError(
+                431, f"request line and headers are over the limit of {MAX_HEADER_BYTES} bytes"
+            )
+
+    def _serve_without_upgrade(self, rest: bytes) -> None:
+        request = self.ready.pop()  # llhttp completed it without its body
+        request.keep_alive = False
+        declared = request.header(b"content-length") or "0"
+        self._upgraded = request
+        self._upgrade_left = int(declared) if declared.strip().isdigit() else 0
+        if self._upgrade_left > self.max_body:
+            raise RequestRefusedError(
+                413, f"request body of {self._upgrade_left} bytes is over the limit of "
+                f"{self.max_body}",
+            )  # fmt: skip
+        self._take_upgrade_body(rest)
+
+    def _take_upgrade_body(self, data: bytes) -> None:
+        assert self._upgraded is not None
+        chunk = data[: self._upgrade_left]
+        self._upgraded.body += chunk
+        self._upgrade_left -= len(chunk)
+        if self._upgrade_left == 0:
+            self.ready.append(self._upgraded)
+            self._upgraded = None
+            self.parser = httptools.HttpRequestParser(self)  # nothing more is read: it closes
+
+
+_date_cache: tuple[int, bytes] = (0, b"")
+
+
+def _date_header() -> bytes:
+    """``Date: …`` for now, formatted once per second."""
+    global _date_cache
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache = (now, f"date: {email.utils.formatdate(now, usegmt=True)}\r\n".encode())
+    return _date_cache[1]
+
+
+def response_head(
+    status: int, headers: list[tuple[bytes, bytes]], keep_alive: bool, http_version: str = "1.1"
+) -> bytes:
+    """The status line and header block, with ``Date`` and, to close, ``Connection: close``."""
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Status"
+    lines = [f"HTTP/{http_version} {status} {reason}\r\n".encode(), _date_header()]
+    lines += [name + b": " + value + b"\r\n" for name, value in headers]
+    if not keep_alive:
+        lines.append(b"connection: close\r\n")
+    elif http_version == "1.0":
+        lines.append(b"connection: keep-alive\r\n")
+    lines.append(b"\r\n")
+    return b"".join(lines)
+
+
+def send_response(connection: socket.socket, request: HttpRequest, response: HttpResponse) -> None:
+    """Write ``response`` to ``request`` in one system call (no body for ``HEAD``)."""
+    headers = [(name.lower().encode("latin-1"), value.encode("latin-1"))
+               for name, value in response.headers]  # fmt: skip
+    headers.append((b"content-length", str(len(response.body)).encode()))
+    head = response_head(response.status, headers, request.keep_alive, request.http_version)
+    connection.sendall(head if request.method == "HEAD" else head + response.body)
+
+
+def refuse(
+    connection: socket.socket,
+    refusal: RequestRefusedError,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """Answer with ``refusal``'s status and message (and ``headers``); the connection closes."""
+    request = HttpRequest("GET", b"", b"", [], keep_alive=False)
+    body = f"{refusal}\n".encode()
+    fields = [("Content-Type", "text/plain; charset=utf-8"), *(headers or {}).items()]
+    send_response(connection, request, HttpResponse(refusal.status, fields, body))
+
+
+def _scope(request: HttpRequest, server: tuple[str, int]) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": request.http_version,
+        "method": request.method,
+        "scheme": "http",
+        "path": unquote(request.path.decode("latin-1"), encoding="utf-8", errors="replace"),
+        "raw_path": request.path,
+        "query_string": request.query_string,
+        "root_path": "",
+        "headers": request.headers,
+        "client": request.client,
+        "server": server,
+    }
+
+
+class _ResponseWriter:
+    """The ASGI ``send`` of one request: buffers the head, then writes (chunked if streamed)."""
+
+    def __init__(self, connection: socket.socket, request: HttpRequest) -> None:
+        self.connection = connection
+        self.request = request
+        self.status = 500
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.head_sent = False
+        self.chunked = False
+        self.keep_alive = request.keep_alive
+
+    async def __call__(self, message: Any) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = [(bytes(name).lower(), bytes(value))
+                            for name, value in message.get("headers", [])]  # fmt: skip
+            return
+        if message["type"] != "http.response.body":
+            return
+        body: bytes = message.get("body", b"")
+        more = message.get("more_body", False)
+        if self.request.method == "HEAD":
+            body = b""
+        if not self.head_sent:
+            self.head_sent = True
+            names = {name for name, _ in self.headers}
+            if b"content-length" not in names:
+                if more and self.request.http_version == "1.1":
+                    self.chunked = True
+                    self.headers.append((b"transfer-encoding", b"chunked"))
+                elif more:
+                    self.keep_alive = False  # HTTP/1.0: the end of the body is the close
+                elif self.request.method != "HEAD" and self.status not in (204, 304):
+                    self.headers.append((b"content-length", str(len(body)).encode()))
+            head = response_head(
+                self.status, self.headers, self.keep_alive, self.request.http_version
+            )
+            self.connection.sendall(head + self._frame(body, more))
+            return
+        self.connection.sendall(self._frame(body, more))
+
+    def _frame(self, body: bytes, more: bool) -> bytes:
+        if not self.chunked:
+            return body
+        chunk = f"{len(body):x}\r\n".encode() + body + b"\r\n" if body else b""
+        return chunk if more else chunk + b"0\r\n\r\n"
+
+
+def call_application(
+    application: Application,
+    loop: asyncio.AbstractEventLoop,
+    connection: socket.socket,
+    request: HttpRequest,
+    server: tuple[str, int],
+) -> bool:
+    """Run ``application`` for ``request`` on ``loop`` and write its response.
+
+    Returns whether the connection may carry another request. An application that fails
+    before it starts its response gets a 500 written for it.
+    """
+    delivered = False
+    never: asyncio.Future[None] = loop.create_future()
+
+    async def receive() -> dict[str, Any]:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": request.body, "more_body": False}
+        await never  # the client does not disconnect while we answer (blocking model)
+        return {"type": "http.disconnect"}
+
+    writer = _ResponseWriter(connection, request)
+    try:
+        loop.run_until_complete(application(_scope(request, server), receive, writer))
+    except Exception as error:  # the application's bug must not end the worker
+        LOG.exception("the application failed on %s %s", request.method, request.path)
+        if writer.head_sent:
+            return False
+        refuse(connection, RequestRefusedError(500, f"internal error: {type(error).__name__}"))
+        return False
+    finally:
+        never.cancel()
+    return writer.keep_alive
