@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     limits: tuple[tuple[str, type[int] | type[float], str, str], ...] = (
         ("--timeout", float, "S", "hard deadline per query in seconds; clients may ask for less"),
         ("--max-results", int, "N", "rows or triples per answer before it is cut"),
-        ("--workers", int, "N", "worker processes, each serving one connection at a time"),
+        ("--workers", int, "N", "worker processes (one per CPU, at least 2)"),
         ("--max-pending", int, "N", "requests in flight or queued before 503 + Retry-After"),
         ("--max-request-bytes", int, "N", "largest POST body accepted (larger: 413)"),
         ("--max-memory", int, "MB", "memory a worker may allocate beyond the graph"),

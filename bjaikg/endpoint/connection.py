@@ -1,8 +1,11 @@
-"""HTTP/1.1 on one client connection, in blocking calls: reading requests, writing responses.
+"""HTTP/1.1 on a client connection: reading requests, writing responses.
 
-A worker process (:mod:`bjaikg.endpoint.worker`) serves one connection at a time with these
-functions, so a query can be evaluated right where its request was read, without handing it to
-another process. :class:`RequestReader` parses with httptools (the llhttp parser): keep-alive,
+A worker process (:mod:`bjaikg.endpoint.worker`) reads each connection's bytes into a
+:class:`RequestReader` and answers complete requests itself, so a query is evaluated right where
+its request was read, without handing it to another process. Outgoing bytes go to a ``write``
+callable (the worker's, which buffers what the socket cannot take at once).
+
+:class:`RequestReader` parses with httptools (the llhttp parser): keep-alive,
 pipelining, chunked bodies, ``Expect: 100-continue``; it enforces the request-size bound while
 reading (413 as soon as ``Content-Length`` says too much, or the body grows past it) and bounds
 the header block (431). :func:`call_application` runs an ASGI application (the Starlette app)
@@ -15,9 +18,7 @@ and reports the body as upgraded data. This server never switches protocols: suc
 served as HTTP/1.1 with the ``Content-Length`` bytes after its headers as body, and the
 connection closes after the answer (the parser cannot continue on it).
 
-Hazards: every call blocks the calling process (that is the design: one connection per
-worker); a client that stops reading holds the worker until the socket's send timeout
-(:data:`SEND_TIMEOUT`). An ``Upgrade`` request with a chunked body arrives empty.
+Hazard: an ``Upgrade`` request with a chunked body arrives empty.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
-import socket
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
@@ -36,13 +36,13 @@ from urllib.parse import unquote
 
 import httptools
 
-SEND_TIMEOUT = 30.0
-"""Seconds a response may take to leave (a client that does not read loses its connection)."""
 MAX_HEADER_BYTES = 65_536
 """Largest request line plus header block accepted (larger: 431)."""
 READ_SIZE = 65_536
 LOG = logging.getLogger("bjaikg.endpoint")
 
+Write = Callable[[bytes], None]
+"""Where a connection's outgoing bytes go (the worker buffers what the socket cannot take)."""
 Application = Callable[
     [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
     Awaitable[None],
@@ -93,8 +93,8 @@ class RequestReader:
     :data:`MAX_HEADER_BYTES` (431) or a body over ``max_body`` bytes (413).
     """
 
-    def __init__(self, connection: socket.socket, client: tuple[str, int], max_body: int) -> None:
-        self.connection = connection
+    def __init__(self, write: Write, client: tuple[str, int], max_body: int) -> None:
+        self.write = write
         self.client = client
         self.max_body = max_body
         self.parser = httptools.HttpRequestParser(self)
@@ -111,6 +111,11 @@ class RequestReader:
     def in_progress(self) -> bool:
         """Whether part of a request has arrived (a connection not to close as idle)."""
         return self.started or self._upgraded is not None
+
+    @property
+    def idle(self) -> bool:
+        """Whether nothing of a request is held: neither part of one nor a complete one."""
+        return not self.ready and not self.in_progress
 
     def feed(self, data: bytes) -> None:
         """Parse ``data``; complete requests are appended to :attr:`ready`."""
@@ -154,7 +159,7 @@ class RequestReader:
             )
         expect = next((value for name, value in self._headers if name == b"expect"), b"")
         if expect.lower() == b"100-continue":
-            self.connection.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def on_body(self, body: bytes) -> None:
         """A piece of the body."""
@@ -242,17 +247,17 @@ def response_head(
     return b"".join(lines)
 
 
-def send_response(connection: socket.socket, request: HttpRequest, response: HttpResponse) -> None:
-    """Write ``response`` to ``request`` in one system call (no body for ``HEAD``)."""
+def send_response(write: Write, request: HttpRequest, response: HttpResponse) -> None:
+    """Write ``response`` to ``request`` in one piece (no body for ``HEAD``)."""
     headers = [(name.lower().encode("latin-1"), value.encode("latin-1"))
                for name, value in response.headers]  # fmt: skip
     headers.append((b"content-length", str(len(response.body)).encode()))
     head = response_head(response.status, headers, request.keep_alive, request.http_version)
-    connection.sendall(head if request.method == "HEAD" else head + response.body)
+    write(head if request.method == "HEAD" else head + response.body)
 
 
 def refuse(
-    connection: socket.socket,
+    write: Write,
     refusal: RequestRefusedError,
     headers: Mapping[str, str] | None = None,
 ) -> None:
@@ -260,7 +265,7 @@ def refuse(
     request = HttpRequest("GET", b"", b"", [], keep_alive=False)
     body = f"{refusal}\n".encode()
     fields = [("Content-Type", "text/plain; charset=utf-8"), *(headers or {}).items()]
-    send_response(connection, request, HttpResponse(refusal.status, fields, body))
+    send_response(write, request, HttpResponse(refusal.status, fields, body))
 
 
 def _scope(request: HttpRequest, server: tuple[str, int]) -> dict[str, Any]:
@@ -283,8 +288,8 @@ def _scope(request: HttpRequest, server: tuple[str, int]) -> dict[str, Any]:
 class _ResponseWriter:
     """The ASGI ``send`` of one request: buffers the head, then writes (chunked if streamed)."""
 
-    def __init__(self, connection: socket.socket, request: HttpRequest) -> None:
-        self.connection = connection
+    def __init__(self, write: Write, request: HttpRequest) -> None:
+        self.write = write
         self.request = request
         self.status = 500
         self.headers: list[tuple[bytes, bytes]] = []
@@ -318,9 +323,9 @@ class _ResponseWriter:
             head = response_head(
                 self.status, self.headers, self.keep_alive, self.request.http_version
             )
-            self.connection.sendall(head + self._frame(body, more))
+            self.write(head + self._frame(body, more))
             return
-        self.connection.sendall(self._frame(body, more))
+        self.write(self._frame(body, more))
 
     def _frame(self, body: bytes, more: bool) -> bytes:
         if not self.chunked:
@@ -332,7 +337,7 @@ class _ResponseWriter:
 def call_application(
     application: Application,
     loop: asyncio.AbstractEventLoop,
-    connection: socket.socket,
+    write: Write,
     request: HttpRequest,
     server: tuple[str, int],
 ) -> bool:
@@ -352,14 +357,14 @@ def call_application(
         await never  # the client does not disconnect while we answer (blocking model)
         return {"type": "http.disconnect"}
 
-    writer = _ResponseWriter(connection, request)
+    writer = _ResponseWriter(write, request)
     try:
         loop.run_until_complete(application(_scope(request, server), receive, writer))
     except Exception as error:  # the application's bug must not end the worker
         LOG.exception("the application failed on %s %s", request.method, request.path)
         if writer.head_sent:
             return False
-        refuse(connection, RequestRefusedError(500, f"internal error: {type(error).__name__}"))
+        refuse(write, RequestRefusedError(500, f"internal error: {type(error).__name__}"))
         return False
     finally:
         never.cancel()

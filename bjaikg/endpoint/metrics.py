@@ -7,7 +7,8 @@ worker answers for the whole server. A worker that is killed and replaced keeps 
 counters never go down. In-process (tests, ``--get``) there is one private structure.
 
 ``bjaikg_query_timeouts_total`` counts queries stopped at the deadline,
-``bjaikg_rejections_total`` requests refused because too many were in flight or waiting.
+``bjaikg_rejections_total`` requests refused because too many were in flight or waiting,
+``bjaikg_connections_moved_total`` connections moved away from a worker stuck in a query.
 
 Hazard: routes and statuses are fixed lists (:data:`ROUTES`, :data:`STATUSES`); a status not
 listed is counted as ``status="other"``, a route not listed is a programming error (KeyError).
@@ -47,12 +48,14 @@ class Counters(ctypes.Structure):
         ("seconds", ctypes.c_double * len(ROUTES)),
         ("timeouts", ctypes.c_uint64),
         ("rejections", ctypes.c_uint64),
+        ("moves", ctypes.c_uint64),
     ]
     requests: Any
     buckets: Any
     seconds: Any
     timeouts: int
     rejections: int
+    moves: int
 
 
 class Metrics:
@@ -81,6 +84,10 @@ class Metrics:
     def count_rejection(self) -> None:
         """Count one request refused because the server was full."""
         self.own.rejections += 1
+
+    def count_move(self) -> None:
+        """Count one connection moved away from a worker stuck in a query."""
+        self.own.moves += 1
 
     @property
     def timeouts(self) -> int:
@@ -132,6 +139,10 @@ class Metrics:
             "bjaikg_rejections_total": (
                 "Requests refused with 503 because too many were in flight.",
                 self.rejections,
+            ),
+            "bjaikg_connections_moved_total": (
+                "Idle connections moved away from a worker evaluating a long query.",
+                sum(counters.moves for counters in self.every),
             ),
         }
         for name, (description, value) in counters.items():

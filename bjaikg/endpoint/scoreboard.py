@@ -1,8 +1,10 @@
 """The scoreboard: what each worker process is doing, in memory every server process shares.
 
-One :class:`Slot` per worker says whether it waits for a connection, holds one, or evaluates a
-query and until when (its deadline, on the system-wide monotonic clock); the supervisor reads
-the slots to enforce deadlines and to answer for a worker that died. Beside them lie the
+One :class:`Slot` per worker says whether it waits for work, works, or evaluates a query, for
+which connection and until when (its deadline, on the system-wide monotonic clock), and which of
+its other connections could be moved to another worker meanwhile; the supervisor reads the
+slots to enforce deadlines, to move connections away from a worker stuck in a long query and to
+answer for a worker that died. Beside them lie the
 request counters of every process (:class:`~bjaikg.endpoint.metrics.Counters`, one per worker
 and one for the supervisor), so any worker can answer ``/metrics`` for the whole server.
 
@@ -17,15 +19,16 @@ from __future__ import annotations
 
 import ctypes
 import mmap
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
 from bjaikg.endpoint.metrics import Counters, Metrics
 
-WAITING, CONNECTED, EVALUATING = 0, 1, 2
-"""A worker's states: blocked in ``accept``; holding a connection; evaluating a query."""
+WAITING, WORKING, EVALUATING = 0, 1, 2
+"""A worker's states: waiting for bytes or connections; reading or writing; evaluating a query."""
+MAX_OFFERED = 64
+"""Most connections a worker offers to move while it evaluates (the others wait for it)."""
 
 
 class Slot(ctypes.Structure):
@@ -36,17 +39,27 @@ class Slot(ctypes.Structure):
         ("state", ctypes.c_int32),
         ("route", ctypes.c_int32),
         ("connection", ctypes.c_uint64),
+        ("evaluation", ctypes.c_uint64),
         ("started", ctypes.c_double),
         ("deadline", ctypes.c_double),
         ("limit", ctypes.c_double),
+        ("connections", ctypes.c_int32),
+        ("offered", ctypes.c_int32),
+        ("moved", ctypes.c_int32),
+        ("offered_connections", ctypes.c_uint64 * MAX_OFFERED),
     ]
     pid: int
     state: int
     route: int
     connection: int
+    evaluation: int
     started: float
     deadline: float
     limit: float
+    connections: int
+    offered: int
+    moved: int
+    offered_connections: Any
 
 
 class _Header(ctypes.Structure):
@@ -112,31 +125,5 @@ class Scoreboard:
 
     @property
     def waiting(self) -> int:
-        """Workers free to take a new connection now."""
+        """Workers waiting for work now (free to take a new connection at once)."""
         return sum(1 for slot in self.slots if slot.pid and slot.state == WAITING)
-
-
-class WorkerClock:
-    """A worker's own slot: registers each evaluation and its deadline for the supervisor.
-
-    Used as ``with clock.evaluating(route, seconds):`` (a plain class, not a generator: it is
-    entered on every query).
-    """
-
-    def __init__(self, slot: Slot, routes: dict[str, int]) -> None:
-        self.slot = slot
-        self.routes = routes
-
-    def evaluating(self, route: str, seconds: float) -> WorkerClock:
-        """Mark the slot busy until the block ends; the supervisor kills it past ``seconds``."""
-        slot = self.slot
-        now = time.monotonic()
-        slot.route, slot.started, slot.limit = self.routes[route], now, seconds
-        slot.deadline = now + seconds
-        return self
-
-    def __enter__(self) -> None:
-        self.slot.state = EVALUATING
-
-    def __exit__(self, *exception: object) -> None:
-        self.slot.state = CONNECTED

@@ -8,8 +8,8 @@ from pathlib import Path
 
 
 def default_workers() -> int:
-    """Four worker processes per CPU, at least 8: each serves one connection at a time."""
-    return max(8, 4 * (os.cpu_count() or 2))
+    """One worker process per CPU, at least two (one may be stuck in a long query)."""
+    return max(2, os.cpu_count() or 2)
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Settings:
     ``timeout`` is the hard deadline of one request in seconds (a client's ``timeout``
     parameter can only lower it); ``max_results`` bounds the rows or triples of one answer
     (the answer says it was cut); ``workers`` is the number of worker processes (each
-    serves one connection at a time); ``max_pending`` bounds the queries evaluating plus the
+    serves many connections); ``max_pending`` bounds the queries evaluating plus the
     connections waiting for a worker (beyond it: 503 with ``Retry-After``); ``allow_service``
     lists the only IRIs a ``SERVICE`` clause may name (exact match, empty: federation off);
     ``service_timeout`` is the deadline of a query that calls ``SERVICE`` (remote endpoints are

@@ -4,20 +4,21 @@ pyoxigraph cannot cancel a running query from Python, so a runaway query (a Cart
 an unbounded property path) can only be stopped by ending the process that evaluates it. The
 server is therefore a pre-forking one: the supervisor (the process that loaded the graph, single
 threaded) forks ``--workers`` processes (:mod:`bjaikg.endpoint.worker`) that share the store
-copy-on-write, each serving one connection at a time and evaluating its queries itself. Every
-:data:`TICK` seconds the supervisor:
+copy-on-write, each serving many connections and evaluating their queries itself. Every
+:data:`TICK` seconds the supervisor reads the scoreboard (:mod:`bjaikg.endpoint.scoreboard`):
 
-- reads the scoreboard (:mod:`bjaikg.endpoint.scoreboard`): a worker evaluating past its
-  deadline gets SIGKILL (its memory goes back to the kernel);
-- reaps workers that ended and forks replacements. Each worker passed the supervisor a copy of
-  its current connection when it took it, so when one ends while evaluating, the supervisor
-  answers on that connection itself: 503 ("query stopped … time limit") for a deadline, 500
-  ("out of memory?") for a worker that died (the ``--max-memory`` bound aborts it). No other
-  client is affected: each worker holds only its own connection;
-- sheds load: when no worker is free and the queries evaluating plus the connections waiting in
-  the listen queue exceed ``--max-pending``, it accepts the excess itself and answers 503 with
-  ``Retry-After`` (the longest-waiting connections first: the listen queue is first in, first
-  out).
+- a worker evaluating past its deadline gets SIGKILL (its memory goes back to the kernel);
+- a worker evaluating for longer than :data:`MOVE_AFTER` has its idle connections moved to
+  another worker (the supervisor holds a copy of every connection, passed with ``SCM_RIGHTS``
+  when a worker accepted it), so its other clients do not wait for its query;
+- workers that ended are reaped and replaced. When one ends while evaluating, the supervisor
+  answers that request on its copy of the connection: 503 ("query stopped … time limit") for
+  a deadline, 500 ("out of memory?") for a worker that died (the ``--max-memory`` bound aborts
+  it). Its other connections, if any could not be moved, are closed;
+- load is shed: when no worker waits for work and the queries evaluating plus the connections
+  waiting in the listen queue exceed ``--max-pending``, the supervisor accepts the excess
+  itself and answers 503 with ``Retry-After`` (the longest-waiting connections first: the
+  listen queue is first in, first out).
 
 Hazards: Linux only (``fork``, ``SCM_RIGHTS``, ``TCP_INFO``). The store must not change after
 :meth:`Supervisor.start` (workers would not see it). A query whose worker ends between finishing
@@ -29,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import multiprocessing
 import os
 import selectors
 import signal
@@ -36,17 +38,20 @@ import socket
 import struct
 import time
 from types import FrameType
+from typing import Any
 
 from bjaikg.endpoint.connection import Application, RequestRefusedError, refuse
 from bjaikg.endpoint.metrics import ROUTES
-from bjaikg.endpoint.scoreboard import EVALUATING, WAITING, Scoreboard
+from bjaikg.endpoint.scoreboard import EVALUATING, WAITING, Scoreboard, Slot
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
-from bjaikg.endpoint.worker import CONNECTION, Worker
+from bjaikg.endpoint.worker import ADOPT, CLOSED, MESSAGE, OPENED, Worker
 
 LOG = logging.getLogger("bjaikg.endpoint")
 TICK = 0.02
 """Seconds between two looks at the scoreboard: the precision of the deadline."""
+MOVE_AFTER = 0.05
+"""Seconds a worker may evaluate one query before its idle connections go to another worker."""
 LINGER_SECONDS = 2.0
 """How long a connection answered by the supervisor is kept to read what the client still sends
 (closing with unread bytes would reset the connection and could lose the answer)."""
@@ -92,7 +97,9 @@ class Supervisor:
         self.metrics = self.scoreboard.metrics(settings.workers)
         self.selector = selectors.DefaultSelector()
         self.controls: dict[int, socket.socket] = {}
+        self.locks: dict[int, Any] = {}
         self.held: dict[int, tuple[int, socket.socket]] = {}
+        self.moved_in: dict[int, int] = {}
         self.indices: dict[int, int] = {}
         self.stopped_at_deadline: set[int] = set()
         self.lingering: list[tuple[float, socket.socket]] = []
@@ -114,6 +121,7 @@ class Supervisor:
                     self._receive(key.data)
                 self._reap()
                 self._enforce_deadlines()
+                self._move_connections()
                 self._shed()
                 self._linger()
         finally:
@@ -130,6 +138,7 @@ class Supervisor:
         self.indices.clear()
         for _, connection in self.held.values():
             connection.close()
+        self.held.clear()
         for _, connection in self.lingering:
             connection.close()
         for control in self.controls.values():
@@ -140,14 +149,16 @@ class Supervisor:
 
     def _fork(self, index: int) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        lock = self.locks[index] = multiprocessing.Lock()  # a dead worker may hold the old one
         pid = os.fork()
         if pid == 0:
             try:
                 for inherited in [ours, *self.controls.values(), *self._connections()]:
                     inherited.close()
                 worker = Worker(
-                    index, self.application, self.state, self.listener, theirs, self.scoreboard
-                )
+                    index, self.application, self.state, self.listener, theirs,
+                    self.scoreboard, lock,
+                )  # fmt: skip
                 worker.prepare(self.settings.max_memory * 1024 * 1024)
                 worker.run()
             finally:
@@ -161,25 +172,24 @@ class Supervisor:
         slot.state, slot.pid = WAITING, pid
 
     def _connections(self) -> list[socket.socket]:
-        return [connection for _, connection in self.held.values()] + [
-            connection for _, connection in self.lingering
-        ]
+        held = [connection for _, connection in self.held.values()]
+        return held + [connection for _, connection in self.lingering]
 
     def _receive(self, index: int) -> None:
-        """Take the connections worker ``index`` announced (keeping only the newest)."""
+        """Note the connections worker ``index`` opened (with their copies) and closed."""
         control = self.controls[index]
         while True:
             try:
-                message, descriptors, _, _ = socket.recv_fds(control, CONNECTION.size, 1)
+                message, descriptors, _, _ = socket.recv_fds(control, MESSAGE.size, 1)
             except (BlockingIOError, ConnectionError):
                 return
             if not message:
                 return
-            (number,) = CONNECTION.unpack(message)
-            previous = self.held.pop(index, None)
-            if previous is not None:
-                previous[1].close()
-            self.held[index] = (number, socket.socket(fileno=descriptors[0]))
+            kind, number = MESSAGE.unpack(message)
+            if kind == OPENED and descriptors:
+                self.held[number] = (index, socket.socket(fileno=descriptors[0]))
+            elif kind == CLOSED and number in self.held:
+                self.held.pop(number)[1].close()
 
     def _reap(self) -> None:
         while True:
@@ -203,26 +213,67 @@ class Supervisor:
         """Worker ``index`` ended: answer its client if it was evaluating, close the rest."""
         self._receive(index)
         slot = self.scoreboard.slots[index]
-        held = self.held.pop(index, None)
+        owned = [number for number, (owner, _) in self.held.items() if owner == index]
+        for number in owned:
+            connection = self.held.pop(number)[1]
+            if slot.state == EVALUATING and number == slot.connection:
+                self._answer_stopped(connection, slot, at_deadline)
+            self._close_softly(connection)
+        slot.state, slot.pid, slot.connections = WAITING, 0, 0
+
+    def _answer_stopped(self, connection: socket.socket, slot: Slot, at_deadline: bool) -> None:
+        seconds = time.monotonic() - slot.started
+        if at_deadline:
+            status, message = 503, deadline_message(self.settings, slot.limit)
+            self.metrics.count_timeout()
+        else:
+            status, message = 500, DIED_MESSAGE
+        self.metrics.observe(ROUTES[slot.route], status, seconds)
+        LOG.warning(
+            "worker pid %d %s after %.1f s; answered %d",
+            slot.pid, "stopped at its deadline" if at_deadline else "died", seconds, status,
+        )  # fmt: skip
+        with contextlib.suppress(OSError):
+            refuse(connection.sendall, RequestRefusedError(status, message))
+
+    def _move_connections(self) -> None:
+        """Give the idle connections of workers stuck in a query to other workers."""
+        now = time.monotonic()
+        for index, slot in enumerate(self.scoreboard.slots):
+            stuck = slot.state == EVALUATING and now - slot.started > MOVE_AFTER
+            if not stuck or slot.offered == 0 or self.moved_in.get(index) == slot.evaluation:
+                continue
+            target = self._least_busy(index)
+            if target is None or not self.locks[index].acquire(block=False):
+                continue
+            try:  # holding the lock: the worker is still inside this evaluation
+                self._receive(index)
+                self.moved_in[index] = slot.evaluation
+                for position in range(slot.offered):
+                    self._give(slot.offered_connections[position], target)
+                slot.moved = 1
+            finally:
+                self.locks[index].release()
+
+    def _least_busy(self, excluded: int) -> int | None:
+        """The live worker other than ``excluded`` best placed to take more connections."""
+        candidates = [
+            (slot.state != WAITING, slot.connections, index)
+            for index, slot in enumerate(self.scoreboard.slots)
+            if index != excluded and slot.pid and slot.state != EVALUATING
+        ]
+        return min(candidates)[2] if candidates else None
+
+    def _give(self, number: int, target: int) -> None:
+        held = self.held.get(number)
         if held is None:
             return
-        number, connection = held
-        if slot.state == EVALUATING and number == slot.connection:
-            seconds = time.monotonic() - slot.started
-            if at_deadline:
-                status, message = 503, deadline_message(self.settings, slot.limit)
-                self.metrics.count_timeout()
-            else:
-                status, message = 500, DIED_MESSAGE
-            self.metrics.observe(ROUTES[slot.route], status, seconds)
-            LOG.warning(
-                "worker %d (pid %d) %s after %.1f s; answered %d",
-                index, slot.pid, "stopped at its deadline" if at_deadline else "died",
-                seconds, status,
-            )  # fmt: skip
-            with contextlib.suppress(OSError):
-                refuse(connection, RequestRefusedError(status, message))
-        self._close_softly(connection)
+        connection = held[1]
+        message = [MESSAGE.pack(ADOPT, number)]
+        with contextlib.suppress(OSError):
+            socket.send_fds(self.controls[target], message, [connection.fileno()])
+            self.held[number] = (target, connection)
+            self.metrics.count_move()
 
     def _enforce_deadlines(self) -> None:
         now = time.monotonic()
@@ -250,7 +301,7 @@ class Supervisor:
                 f"{self.settings.max_pending}); retry shortly",
             )  # fmt: skip
             with contextlib.suppress(OSError):
-                refuse(connection, refusal, {"Retry-After": "1"})
+                refuse(connection.sendall, refusal, {"Retry-After": "1"})
             self._close_softly(connection)
 
     def _close_softly(self, connection: socket.socket) -> None:

@@ -1,23 +1,25 @@
-"""A worker process: takes one connection at a time and answers its requests itself.
+"""A worker process: serves many connections in one event loop and evaluates queries itself.
 
 The supervisor (:mod:`bjaikg.endpoint.supervisor`) forks the workers after the graph is loaded,
-so each shares the store's memory copy-on-write. A worker waits for a connection on the shared
-listening socket (``EPOLLEXCLUSIVE``: one worker is woken per connection), passes a copy of the
-connection to the supervisor (``SCM_RIGHTS``) so the supervisor can answer on it if this process
-is killed or dies, then reads and answers requests until the client closes, the connection idles
-for :data:`KEEP_ALIVE_SECONDS`, or another client is waiting and no worker is free (the next
-answer then says ``Connection: close``, or an idle connection is closed, so the worker can
-take the waiting client).
+so each shares the store's memory copy-on-write. A worker waits (``epoll``) on the shared
+listening socket (``EPOLLEXCLUSIVE``: one worker is woken per new connection), on its control
+socket to the supervisor and on its clients' connections. It passes the supervisor a copy of
+every connection it accepts (``SCM_RIGHTS``), so the supervisor can answer on it if this
+process is killed, and can move it to another worker. Complete requests are answered at once:
+``/sparql`` without ``Origin`` by :func:`~bjaikg.endpoint.protocol.answer_sparql` (the short
+path), everything else by the Starlette application on the worker's own asyncio loop
+(:func:`~bjaikg.endpoint.connection.call_application`). Bytes a client does not take at once
+wait in the worker, which then stops reading that client until they have left.
 
-``/sparql`` requests without ``Origin`` take the short path (:func:`~bjaikg.endpoint.protocol.
-answer_sparql`, written with one system call); every other request goes through the Starlette
-application on the worker's own event loop (:func:`~bjaikg.endpoint.connection.
-call_application`). Queries are evaluated in this process, their deadline registered on the
-scoreboard (:class:`~bjaikg.endpoint.scoreboard.WorkerClock`).
+The worker is the endpoint's query clock (:meth:`Worker.evaluating`): before evaluating it
+writes the deadline and the connection on its scoreboard slot, offers its idle connections
+(no request pending on them) for moving, and releases its lock; after, it takes the lock back
+and closes its copies of the connections the supervisor moved meanwhile. The supervisor can
+only move connections while it holds that lock, so a connection is never read by two workers.
 
-Hazards: a worker serves one connection at a time, so ``--workers`` bounds the clients served
-at once (others wait in the listen queue, or are refused with 503 beyond ``--max-pending``).
-Linux only (``EPOLLEXCLUSIVE``, ``prctl``, ``SCM_RIGHTS``).
+Hazards: while a worker evaluates, its other connections wait until the supervisor moves them
+(after :data:`~bjaikg.endpoint.supervisor.MOVE_AFTER`); a connection with part of a request
+read is never moved. Linux only (``EPOLLEXCLUSIVE``, ``prctl``, ``SCM_RIGHTS``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import asyncio
 import contextlib
 import ctypes
 import faulthandler
+import itertools
 import resource
 import select
 import signal
@@ -33,10 +36,10 @@ import socket
 import struct
 import time
 from pathlib import Path
+from typing import Any
 
 from bjaikg.endpoint.connection import (
     READ_SIZE,
-    SEND_TIMEOUT,
     Application,
     RequestReader,
     RequestRefusedError,
@@ -46,18 +49,24 @@ from bjaikg.endpoint.connection import (
 )
 from bjaikg.endpoint.metrics import ROUTES
 from bjaikg.endpoint.protocol import answer_sparql
-from bjaikg.endpoint.scoreboard import CONNECTED, WAITING, Scoreboard, WorkerClock
+from bjaikg.endpoint.scoreboard import EVALUATING, MAX_OFFERED, WAITING, WORKING, Scoreboard
 from bjaikg.endpoint.state import EndpointState
 
 KEEP_ALIVE_SECONDS = 15.0
 """An idle keep-alive connection is closed after this long."""
 REQUEST_SECONDS = 30.0
-"""A request must arrive whole within this long once it has begun."""
-YIELD_SECONDS = 1.0
-"""An idle keep-alive connection is closed after this long while another client waits."""
-CONNECTION = struct.Struct("!Q")
-"""The message a worker sends with each connection's descriptor: the connection's number."""
+"""A begun request must arrive whole, and an answer must leave, within this long."""
+SWEEP_SECONDS = 1.0
+"""How often connections are checked for the two limits above."""
+ACCEPTS_PER_WAKE = 16
+"""Connections taken from the listen queue at most per wake-up (others go to other workers)."""
+MESSAGE = struct.Struct("!cQ")
+"""A control message: its kind and a connection number (the descriptor rides along)."""
+OPENED, CLOSED, ADOPT = b"o", b"c", b"a"
+"""Worker to supervisor: took / closed a connection; supervisor to worker: take this one."""
 _PR_SET_PDEATHSIG = 1
+_READ = select.EPOLLIN | select.EPOLLRDHUP
+_WRITE = select.EPOLLOUT
 
 
 def die_with_parent() -> None:
@@ -86,8 +95,52 @@ def _new_event_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()
 
 
+class Client:
+    """One client connection in a worker: its parser and the bytes it has not taken yet."""
+
+    def __init__(self, number: int, connection: socket.socket, max_body: int) -> None:
+        self.number = number
+        self.socket = connection
+        self.descriptor = connection.fileno()
+        try:
+            address = connection.getpeername()
+        except OSError:
+            address = ("-", 0)
+        self.reader = RequestReader(self.write, (str(address[0]), int(address[1])), max_body)
+        self.unsent = bytearray()
+        self.closing = False
+        self.ended = False
+        self.watching = _READ
+        self.since = time.monotonic()
+
+    def write(self, data: bytes) -> None:
+        """Send ``data`` now as far as the socket takes it; keep the rest for later."""
+        if not self.unsent:
+            try:
+                sent = self.socket.send(data)
+            except BlockingIOError:
+                sent = 0
+            if sent == len(data):
+                return
+            data = data[sent:]
+        self.unsent += data
+
+    def flush(self) -> None:
+        """Send what is kept, as far as the socket takes it."""
+        try:
+            sent = self.socket.send(self.unsent)
+        except BlockingIOError:
+            return
+        del self.unsent[:sent]
+
+    @property
+    def movable(self) -> bool:
+        """Whether another worker could take over this connection now."""
+        return self.reader.idle and not self.unsent and not self.closing
+
+
 class Worker:
-    """Worker number ``index``: its scoreboard slot, its control socket to the supervisor."""
+    """Worker number ``index``: its scoreboard slot, lock and control socket."""
 
     def __init__(
         self,
@@ -97,6 +150,7 @@ class Worker:
         listener: socket.socket,
         control: socket.socket,
         scoreboard: Scoreboard,
+        lock: Any,
     ) -> None:
         self.index = index
         self.application = application
@@ -104,12 +158,17 @@ class Worker:
         self.listener = listener
         self.control = control
         self.scoreboard = scoreboard
+        self.lock = lock
         self.slot = scoreboard.slots[index]
-        self.connections = 0
+        self.clients: dict[int, Client] = {}
+        self.current: Client | None = None
+        self.offered: list[int] = []
+        self.numbers = itertools.count((index + 1) << 40)
         self.loop = _new_event_loop()
         self.server_address: tuple[str, int] = listener.getsockname()[:2]
-        self.listen_poller = select.poll()
-        self.listen_poller.register(listener, select.POLLIN)
+        self.poller = select.epoll()
+        self.max_body = state.settings.max_request_bytes
+        self.routes = {route: number for number, route in enumerate(ROUTES)}
 
     def prepare(self, max_memory_bytes: int | None) -> None:
         """Settle into the forked process: signals, parent death, memory bound, own counters."""
@@ -121,91 +180,171 @@ class Worker:
         die_with_parent()
         if max_memory_bytes is not None:
             limit_memory(max_memory_bytes)
-        self.state.clock = WorkerClock(self.slot, {route: i for i, route in enumerate(ROUTES)})
+        self.lock.acquire()
+        self.control.setblocking(False)
+        self.state.clock = self
         self.state.metrics = self.scoreboard.metrics(self.index)
         self.state.scoreboard = self.scoreboard
 
     def run(self) -> None:
-        """Take connections until the process is killed."""
-        waiting = select.epoll()
-        waiting.register(self.listener.fileno(), select.EPOLLIN | select.EPOLLEXCLUSIVE)
+        """Serve until the process is killed."""
+        self.poller.register(self.listener.fileno(), select.EPOLLIN | select.EPOLLEXCLUSIVE)
+        self.poller.register(self.control.fileno(), select.EPOLLIN)
+        swept = time.monotonic()
         while True:
             self.slot.state = WAITING
-            try:
-                connection, client = self.listener.accept()
-            except BlockingIOError:
-                waiting.poll()
-                continue
-            self.connections += 1
-            self.slot.connection = self.connections
-            self.slot.state = CONNECTED
-            with connection:
-                announcement = [CONNECTION.pack(self.connections)]
-                socket.send_fds(self.control, announcement, [connection.fileno()])
-                self.serve(connection, client[:2])
-                with contextlib.suppress(OSError):
-                    connection.shutdown(socket.SHUT_WR)
+            events = self.poller.poll(SWEEP_SECONDS)
+            self.slot.state = WORKING
+            for descriptor, mask in events:
+                if descriptor == self.listener.fileno():
+                    self._accept()
+                elif descriptor == self.control.fileno():
+                    self._adopt()
+                elif (client := self.clients.get(descriptor)) is not None:
+                    self._serve(client, mask)
+            if time.monotonic() - swept > SWEEP_SECONDS:
+                swept = time.monotonic()
+                self._sweep(swept)
 
-    def serve(self, connection: socket.socket, client: tuple[str, int]) -> None:
-        """Answer the requests of one connection until it closes, idles or must yield."""
-        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        connection.settimeout(SEND_TIMEOUT)
-        reader = RequestReader(connection, client, self.state.settings.max_request_bytes)
+    # the query clock (bjaikg.endpoint.scoreboard.QueryClock)
+    def evaluating(self, route: str, seconds: float) -> Worker:
+        """Register one evaluation of at most ``seconds`` (use as a context manager)."""
+        slot = self.slot
+        now = time.monotonic()
+        slot.route, slot.started, slot.limit = self.routes[route], now, seconds
+        slot.deadline = now + seconds
+        slot.connection = self.current.number if self.current is not None else 0
+        return self
+
+    def __enter__(self) -> None:
+        slot = self.slot
+        offered = [client.number for client in self.clients.values()
+                   if client is not self.current and client.movable][:MAX_OFFERED]  # fmt: skip
+        for position, number in enumerate(offered):
+            slot.offered_connections[position] = number
+        slot.offered, slot.moved = len(offered), 0
+        self.offered = offered
+        slot.evaluation += 1
+        slot.state = EVALUATING
+        self.lock.release()
+
+    def __exit__(self, *exception: object) -> None:
+        self.lock.acquire()
+        slot = self.slot
+        slot.state = WORKING
+        if slot.moved:
+            moved = set(self.offered)
+            for client in [c for c in self.clients.values() if c.number in moved]:
+                self._forget(client)  # another worker serves it now; our copy just goes
+        slot.offered = slot.moved = 0
+
+    # connections
+    def _accept(self) -> None:
+        for _ in range(ACCEPTS_PER_WAKE):
+            try:
+                connection, _address = self.listener.accept()
+            except (BlockingIOError, ConnectionAbortedError):
+                return
+            number = next(self.numbers)
+            message = [MESSAGE.pack(OPENED, number)]
+            socket.send_fds(self.control, message, [connection.fileno()])
+            self._add(number, connection)
+
+    def _adopt(self) -> None:
+        """Take the connections the supervisor moved here."""
         while True:
-            while not reader.ready:
-                if not self._wait_for_bytes(connection, reader.in_progress):
-                    return
-                try:
-                    data = connection.recv(READ_SIZE)
-                except OSError:
-                    return
-                if not data:
-                    return
-                try:
-                    reader.feed(data)
-                except RequestRefusedError as refusal:
-                    with contextlib.suppress(OSError):
-                        refuse(connection, refusal)
-                    return
-            request = reader.ready.popleft()
-            if request.keep_alive and self._others_wait():
-                request.keep_alive = False  # answered with Connection: close, then closed
+            try:
+                message, descriptors, _, _ = socket.recv_fds(self.control, MESSAGE.size, 1)
+            except BlockingIOError:
+                return
+            if not message:
+                raise SystemExit(0)  # the supervisor is gone
+            _kind, number = MESSAGE.unpack(message)
+            self._add(number, socket.socket(fileno=descriptors[0]))
+
+    def _add(self, number: int, connection: socket.socket) -> None:
+        connection.setblocking(False)
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        client = Client(number, connection, self.max_body)
+        self.clients[client.descriptor] = client
+        self.poller.register(client.descriptor, _READ)
+        self.slot.connections = len(self.clients)
+
+    def _forget(self, client: Client) -> None:
+        """Stop serving ``client`` here without touching the connection itself."""
+        self.poller.unregister(client.descriptor)
+        del self.clients[client.descriptor]
+        client.socket.close()
+        self.slot.connections = len(self.clients)
+
+    def _close(self, client: Client) -> None:
+        """End the connection (FIN to the client) and tell the supervisor."""
+        with contextlib.suppress(OSError):
+            client.socket.shutdown(socket.SHUT_RDWR)
+        self._forget(client)
+        with contextlib.suppress(OSError):
+            self.control.send(MESSAGE.pack(CLOSED, client.number))
+
+    def _sweep(self, now: float) -> None:
+        for client in list(self.clients.values()):
+            limit = KEEP_ALIVE_SECONDS if client.movable else REQUEST_SECONDS
+            if now - client.since > limit:
+                self._close(client)
+
+    # requests
+    def _serve(self, client: Client, mask: int) -> None:
+        """Handle readiness of ``client``: send what waits, read and answer requests."""
+        client.since = time.monotonic()
+        try:
+            if client.unsent:
+                client.flush()
+            if not client.unsent and not client.closing:
+                if mask & ~_WRITE:
+                    self._read(client)
+                self._answer(client)
+        except OSError:  # the client went away
+            self._close(client)
+            return
+        if client.descriptor not in self.clients:
+            return
+        if client.unsent:
+            self._watch(client, _WRITE)  # read no more until the answer has left
+        elif client.closing:
+            self._close(client)
+        else:
+            self._watch(client, _READ)
+
+    def _watch(self, client: Client, events: int) -> None:
+        if client.watching != events:
+            self.poller.modify(client.descriptor, events)
+            client.watching = events
+
+    def _read(self, client: Client) -> None:
+        data = client.socket.recv(READ_SIZE)
+        if not data:
+            client.ended = True
+            return
+        try:
+            client.reader.feed(data)
+        except RequestRefusedError as refusal:
+            refuse(client.write, refusal)
+            client.closing = True
+
+    def _answer(self, client: Client) -> None:
+        """Answer the complete requests of ``client`` while its answers leave at once."""
+        while client.reader.ready and not client.closing and not client.unsent:
+            request = client.reader.ready.popleft()
+            self.current = client
             try:
                 if request.path == b"/sparql" and request.header(b"origin") is None:
-                    send_response(connection, request, answer_sparql(self.state, request))
+                    send_response(client.write, request, answer_sparql(self.state, request))
                     keep_alive = request.keep_alive
                 else:
                     keep_alive = call_application(
-                        self.application, self.loop, connection, request, self.server_address
+                        self.application, self.loop, client.write, request, self.server_address
                     )
-            except OSError:  # the client went away or stopped reading
-                return
-            if not keep_alive:
-                return
-
-    def _others_wait(self) -> bool:
-        """Whether a client waits in the listen queue and no worker is free to take it."""
-        if self.scoreboard.waiting:
-            return False
-        return bool(self.listen_poller.poll(0))
-
-    def _wait_for_bytes(self, connection: socket.socket, mid_request: bool) -> bool:
-        """Wait until the client sends more; ``False`` to close (idle, or yielding to others).
-
-        Between requests an idle connection is closed after :data:`KEEP_ALIVE_SECONDS`, or
-        after :data:`YIELD_SECONDS` while another client waits and no worker is free (an
-        active client instead gets ``Connection: close`` on its next answer, which no client
-        can miss; closing an idle connection races with a request the client may be sending
-        at that moment, a risk HTTP clients are told to handle by retrying).
-        """
-        seconds = REQUEST_SECONDS if mid_request else KEEP_ALIVE_SECONDS
-        deadline = time.monotonic() + seconds
-        poller = select.poll()
-        poller.register(connection, select.POLLIN)
-        while (left := deadline - time.monotonic()) > 0:
-            step = left if mid_request else min(left, YIELD_SECONDS)
-            if poller.poll(step * 1000):
-                return True
-            if not mid_request and self._others_wait():
-                return False
-        return False
+            finally:
+                self.current = None
+            client.closing = not keep_alive
+        if client.ended and not client.reader.ready:
+            client.closing = True
