@@ -220,12 +220,14 @@ def first(store: ox.Store, query: str, fallback: str) -> str:
 
 
 def dataset_files(size: str, workdir: Path) -> list[Path]:
-    """The project's files, or a synthetic graph of ``size`` triples (written once)."""
+    """The project's files, or a synthetic graph of ``size`` triples (written again whenever
+    ``bench/synthetic.py`` is newer than the file)."""
     if size == "project":
         return discover_files(default_paths())
     path = workdir / f"synthetic-{size}.ttl"
-    if not path.exists():
-        subprocess.run([sys.executable, str(BENCH / "synthetic.py"), "--triples", size,
+    generator = BENCH / "synthetic.py"
+    if not path.exists() or path.stat().st_mtime < generator.stat().st_mtime:
+        subprocess.run([sys.executable, str(generator), "--triples", size,
                         "--output", str(path)], check=True)  # fmt: skip
     return [path]
 

@@ -131,7 +131,7 @@ def serve(application: Starlette, settings: Settings) -> int:
               f"{error.strerror}", file=sys.stderr)  # fmt: skip
         return 2
     listener.listen(1024)
-    listener.setblocking(False)  # workers wait in epoll; the supervisor accepts only to shed
+    listener.setblocking(False)  # the supervisor accepts in its event loop
     port = listener.getsockname()[1]
     host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
     supervisor = Supervisor(application, application.state.endpoint, listener, settings)

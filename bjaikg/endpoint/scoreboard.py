@@ -44,6 +44,7 @@ class Slot(ctypes.Structure):
         ("deadline", ctypes.c_double),
         ("limit", ctypes.c_double),
         ("connections", ctypes.c_int32),
+        ("adopted", ctypes.c_uint64),
         ("offered", ctypes.c_int32),
         ("moved", ctypes.c_int32),
         ("offered_connections", ctypes.c_uint64 * MAX_OFFERED),
@@ -57,6 +58,7 @@ class Slot(ctypes.Structure):
     deadline: float
     limit: float
     connections: int
+    adopted: int
     offered: int
     moved: int
     offered_connections: Any

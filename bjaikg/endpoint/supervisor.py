@@ -1,42 +1,45 @@
-"""The supervisor: forks the worker processes, stops queries at their deadline, sheds load.
+"""The supervisor: accepts connections, hands them to workers, stops queries at their deadline.
 
 pyoxigraph cannot cancel a running query from Python, so a runaway query (a Cartesian product,
 an unbounded property path) can only be stopped by ending the process that evaluates it. The
 server is therefore a pre-forking one: the supervisor (the process that loaded the graph, single
 threaded) forks ``--workers`` processes (:mod:`bjaikg.endpoint.worker`) that share the store
-copy-on-write, each serving many connections and evaluating their queries itself. Every
-:data:`TICK` seconds the supervisor reads the scoreboard (:mod:`bjaikg.endpoint.scoreboard`):
+copy-on-write, each serving many connections and evaluating their queries itself.
+
+The supervisor accepts every connection and hands it to the worker with the fewest connections
+that is not evaluating (``SCM_RIGHTS``), keeping a copy. While every worker is evaluating, new
+connections wait with the supervisor, unread; beyond ``--max-pending`` (queries evaluating plus
+connections waiting) a new connection gets 503 with ``Retry-After`` at once. Every
+:data:`TICK` seconds it reads the scoreboard (:mod:`bjaikg.endpoint.scoreboard`):
 
 - a worker evaluating past its deadline gets SIGKILL (its memory goes back to the kernel);
 - a worker evaluating for longer than :data:`MOVE_AFTER` has its idle connections moved to
-  another worker (the supervisor holds a copy of every connection, passed with ``SCM_RIGHTS``
-  when a worker accepted it), so its other clients do not wait for its query;
+  another worker, so its other clients do not wait for its query;
 - workers that ended are reaped and replaced. When one ends while evaluating, the supervisor
   answers that request on its copy of the connection: 503 ("query stopped … time limit") for
   a deadline, 500 ("out of memory?") for a worker that died (the ``--max-memory`` bound aborts
-  it). Its other connections, if any could not be moved, are closed;
-- load is shed: when no worker waits for work and the queries evaluating plus the connections
-  waiting in the listen queue exceed ``--max-pending``, the supervisor accepts the excess
-  itself and answers 503 with ``Retry-After`` (the longest-waiting connections first: the
-  listen queue is first in, first out).
+  it). Connections handed to it that it never took go to another worker; the others it held
+  are closed.
 
-Hazards: Linux only (``fork``, ``SCM_RIGHTS``, ``TCP_INFO``). The store must not change after
+Hazards: Linux only (``fork``, ``SCM_RIGHTS``). The store must not change after
 :meth:`Supervisor.start` (workers would not see it). A query whose worker ends between finishing
-its evaluation and sending its answer may lose the answer (the connection is closed).
+its evaluation and sending its answer may lose the answer (the connection is closed). Each new
+connection costs the supervisor one wake-up (clients that keep connections alive pay it once).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import logging
 import multiprocessing
 import os
 import selectors
 import signal
 import socket
-import struct
 import time
+from collections import Counter
 from types import FrameType
 from typing import Any
 
@@ -45,7 +48,7 @@ from bjaikg.endpoint.metrics import ROUTES
 from bjaikg.endpoint.scoreboard import EVALUATING, WAITING, Scoreboard, Slot
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
-from bjaikg.endpoint.worker import ADOPT, CLOSED, MESSAGE, OPENED, Worker
+from bjaikg.endpoint.worker import ADOPT, CLOSED, MESSAGE, Worker
 
 LOG = logging.getLogger("bjaikg.endpoint")
 TICK = 0.02
@@ -55,13 +58,8 @@ MOVE_AFTER = 0.05
 LINGER_SECONDS = 2.0
 """How long a connection answered by the supervisor is kept to read what the client still sends
 (closing with unread bytes would reset the connection and could lose the answer)."""
-_TCP_INFO = struct.Struct("=8B6I")  # struct tcp_info up to tcpi_sacked (Linux)
-
-
-def listen_queue(listener: socket.socket) -> int:
-    """Connections waiting in ``listener``'s accept queue (Linux: ``tcpi_unacked``)."""
-    info = listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, _TCP_INFO.size)
-    return _TCP_INFO.unpack_from(info)[12]
+WAITING_TICK = 0.002
+"""Seconds between two looks while connections wait for a free worker."""
 
 
 def deadline_message(settings: Settings, seconds: float) -> str:
@@ -99,6 +97,10 @@ class Supervisor:
         self.controls: dict[int, socket.socket] = {}
         self.locks: dict[int, Any] = {}
         self.held: dict[int, tuple[int, socket.socket]] = {}
+        self.handed: dict[int, list[int]] = {}
+        self.taken: dict[int, int] = {}
+        self.waiting: list[tuple[int, socket.socket]] = []
+        self.numbers = itertools.count(1)
         self.moved_in: dict[int, int] = {}
         self.indices: dict[int, int] = {}
         self.stopped_at_deadline: set[int] = set()
@@ -110,6 +112,7 @@ class Supervisor:
         gc.freeze()  # keep the collector from touching (and so copying) the shared pages
         for index in range(self.settings.workers):
             self._fork(index)
+        self.selector.register(self.listener, selectors.EVENT_READ, None)
 
     def run(self) -> None:
         """Supervise until SIGTERM or SIGINT, then end the workers."""
@@ -117,12 +120,15 @@ class Supervisor:
             signal.signal(number, self._stop)
         try:
             while not self.stopping:
-                for key, _ in self.selector.select(TICK):
-                    self._receive(key.data)
+                for key, _ in self.selector.select(WAITING_TICK if self.waiting else TICK):
+                    if key.data is None:
+                        self._accept()
+                    else:
+                        self._receive(key.data)
                 self._reap()
                 self._enforce_deadlines()
                 self._move_connections()
-                self._shed()
+                self._hand_waiting()
                 self._linger()
         finally:
             self.close()
@@ -136,7 +142,7 @@ class Supervisor:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
         self.indices.clear()
-        for _, connection in self.held.values():
+        for _, connection in [*self.held.values(), *self.waiting]:
             connection.close()
         self.held.clear()
         for _, connection in self.lingering:
@@ -155,10 +161,11 @@ class Supervisor:
             try:
                 for inherited in [ours, *self.controls.values(), *self._connections()]:
                     inherited.close()
+                address = self.listener.getsockname()[:2]
+                self.listener.close()
                 worker = Worker(
-                    index, self.application, self.state, self.listener, theirs,
-                    self.scoreboard, lock,
-                )  # fmt: skip
+                    index, self.application, self.state, address, theirs, self.scoreboard, lock
+                )
                 worker.prepare(self.settings.max_memory * 1024 * 1024)
                 worker.run()
             finally:
@@ -168,28 +175,70 @@ class Supervisor:
         self.controls[index] = ours
         self.selector.register(ours, selectors.EVENT_READ, index)
         self.indices[pid] = index
+        self.handed[index], self.taken[index] = [], 0
         slot = self.scoreboard.slots[index]
-        slot.state, slot.pid = WAITING, pid
+        slot.state, slot.pid, slot.adopted, slot.connections = WAITING, pid, 0, 0
 
     def _connections(self) -> list[socket.socket]:
-        held = [connection for _, connection in self.held.values()]
+        held = [connection for _, connection in [*self.held.values(), *self.waiting]]
         return held + [connection for _, connection in self.lingering]
 
+    def _accept(self) -> None:
+        """Take new connections: to a free worker, to wait, or refused when too many wait."""
+        while True:
+            try:
+                connection, _client = self.listener.accept()
+            except (BlockingIOError, ConnectionAbortedError):
+                return
+            number = next(self.numbers)
+            target = self._least_busy(excluded=None)
+            if target is not None and not self.waiting:
+                self._give(number, connection, target)
+            elif self.scoreboard.evaluating + len(self.waiting) >= self.settings.max_pending:
+                self._refuse_busy(connection)
+            else:
+                self.waiting.append((number, connection))
+
+    def _hand_waiting(self) -> None:
+        """Give waiting connections, oldest first, to workers that are free now."""
+        while self.waiting:
+            target = self._least_busy(excluded=None)
+            if target is None:
+                return
+            number, connection = self.waiting.pop(0)
+            self._give(number, connection, target)
+
+    def _refuse_busy(self, connection: socket.socket) -> None:
+        self.metrics.count_rejection()
+        refusal = RequestRefusedError(
+            503, f"server busy: {self.scoreboard.evaluating} queries evaluating and "
+            f"{len(self.waiting)} connections waiting (limit {self.settings.max_pending}); "
+            "retry shortly",
+        )  # fmt: skip
+        with contextlib.suppress(OSError):
+            refuse(connection.sendall, refusal, {"Retry-After": "1"})
+        self._close_softly(connection)
+
     def _receive(self, index: int) -> None:
-        """Note the connections worker ``index`` opened (with their copies) and closed."""
+        """Note the connections worker ``index`` closed; forget what it has taken."""
         control = self.controls[index]
         while True:
             try:
-                message, descriptors, _, _ = socket.recv_fds(control, MESSAGE.size, 1)
+                message = control.recv(MESSAGE.size)
             except (BlockingIOError, ConnectionError):
-                return
+                break
             if not message:
-                return
+                break
             kind, number = MESSAGE.unpack(message)
-            if kind == OPENED and descriptors:
-                self.held[number] = (index, socket.socket(fileno=descriptors[0]))
-            elif kind == CLOSED and number in self.held:
+            if kind == CLOSED and number in self.held:
                 self.held.pop(number)[1].close()
+        self._forget_taken(index)
+
+    def _forget_taken(self, index: int) -> None:
+        """Drop from ``handed`` the connections worker ``index`` has taken (in order)."""
+        adopted = self.scoreboard.slots[index].adopted
+        del self.handed[index][: adopted - self.taken[index]]
+        self.taken[index] = adopted
 
     def _reap(self) -> None:
         while True:
@@ -204,18 +253,25 @@ class Supervisor:
                 continue
             self._answer_for(index, pid in self.stopped_at_deadline)
             self.stopped_at_deadline.discard(pid)
-            self.selector.unregister(self.controls.pop(index))
+            control = self.controls.pop(index)
+            self.selector.unregister(control)
+            control.close()
             self.scoreboard.count_restart()
             if not self.stopping:
                 self._fork(index)
 
     def _answer_for(self, index: int, at_deadline: bool) -> None:
-        """Worker ``index`` ended: answer its client if it was evaluating, close the rest."""
+        """Worker ``index`` ended: answer its client if it was evaluating, close what it had
+        begun to serve, and let the connections it never took wait for another worker."""
         self._receive(index)
         slot = self.scoreboard.slots[index]
+        untouched = set(self.handed[index])
         owned = [number for number, (owner, _) in self.held.items() if owner == index]
         for number in owned:
             connection = self.held.pop(number)[1]
+            if number in untouched:
+                self.waiting.insert(0, (number, connection))
+                continue
             if slot.state == EVALUATING and number == slot.connection:
                 self._answer_stopped(connection, slot, at_deadline)
             self._close_softly(connection)
@@ -243,37 +299,42 @@ class Supervisor:
             stuck = slot.state == EVALUATING and now - slot.started > MOVE_AFTER
             if not stuck or slot.offered == 0 or self.moved_in.get(index) == slot.evaluation:
                 continue
-            target = self._least_busy(index)
+            target = self._least_busy(excluded=index)
             if target is None or not self.locks[index].acquire(block=False):
                 continue
             try:  # holding the lock: the worker is still inside this evaluation
                 self._receive(index)
                 self.moved_in[index] = slot.evaluation
                 for position in range(slot.offered):
-                    self._give(slot.offered_connections[position], target)
+                    number = slot.offered_connections[position]
+                    if number in self.held:
+                        self._give(number, self.held[number][1], target)
+                        self.metrics.count_move()
                 slot.moved = 1
             finally:
                 self.locks[index].release()
 
-    def _least_busy(self, excluded: int) -> int | None:
-        """The live worker other than ``excluded`` best placed to take more connections."""
+    def _least_busy(self, excluded: int | None) -> int | None:
+        """The live worker (not ``excluded``, not evaluating) with the fewest connections."""
+        counts = Counter(owner for owner, _ in self.held.values())
         candidates = [
-            (slot.state != WAITING, slot.connections, index)
+            (counts[index], index)
             for index, slot in enumerate(self.scoreboard.slots)
             if index != excluded and slot.pid and slot.state != EVALUATING
         ]
-        return min(candidates)[2] if candidates else None
+        return min(candidates)[1] if candidates else None
 
-    def _give(self, number: int, target: int) -> None:
-        held = self.held.get(number)
-        if held is None:
+    def _give(self, number: int, connection: socket.socket, target: int) -> None:
+        """Hand ``connection`` to worker ``target`` (the supervisor keeps its copy)."""
+        try:
+            socket.send_fds(self.controls[target], [MESSAGE.pack(ADOPT, number)],
+                            [connection.fileno()])  # fmt: skip
+        except OSError:  # the worker is ending: the connection waits for the next one
+            self.held.pop(number, None)
+            self.waiting.insert(0, (number, connection))
             return
-        connection = held[1]
-        message = [MESSAGE.pack(ADOPT, number)]
-        with contextlib.suppress(OSError):
-            socket.send_fds(self.controls[target], message, [connection.fileno()])
-            self.held[number] = (target, connection)
-            self.metrics.count_move()
+        self.held[number] = (target, connection)
+        self.handed[target].append(number)
 
     def _enforce_deadlines(self) -> None:
         now = time.monotonic()
@@ -283,26 +344,6 @@ class Supervisor:
                 self.stopped_at_deadline.add(slot.pid)
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(slot.pid, signal.SIGKILL)
-
-    def _shed(self) -> None:
-        if self.scoreboard.waiting:
-            return
-        queued = listen_queue(self.listener)
-        excess = self.scoreboard.evaluating + queued - self.settings.max_pending
-        for _ in range(excess):
-            try:
-                connection, _client = self.listener.accept()
-            except BlockingIOError:
-                return
-            self.metrics.count_rejection()
-            pending = self.settings.max_pending + excess
-            refusal = RequestRefusedError(
-                503, f"server busy: {pending} requests in flight or waiting (limit "
-                f"{self.settings.max_pending}); retry shortly",
-            )  # fmt: skip
-            with contextlib.suppress(OSError):
-                refuse(connection.sendall, refusal, {"Retry-After": "1"})
-            self._close_softly(connection)
 
     def _close_softly(self, connection: socket.socket) -> None:
         """Send FIN now; close once the client has closed too (or after a while)."""

@@ -1,13 +1,12 @@
 """A worker process: serves many connections in one event loop and evaluates queries itself.
 
 The supervisor (:mod:`bjaikg.endpoint.supervisor`) forks the workers after the graph is loaded,
-so each shares the store's memory copy-on-write. A worker waits (``epoll``) on the shared
-listening socket (``EPOLLEXCLUSIVE``: one worker is woken per new connection), on its control
-socket to the supervisor and on its clients' connections. It passes the supervisor a copy of
-every connection it accepts (``SCM_RIGHTS``), so the supervisor can answer on it if this
-process is killed, and can move it to another worker. Complete requests are answered at once:
-``/sparql`` without ``Origin`` by :func:`~bjaikg.endpoint.protocol.answer_sparql` (the short
-path), everything else by the Starlette application on the worker's own asyncio loop
+so each shares the store's memory copy-on-write, accepts every connection itself and hands it
+to the least busy worker (``SCM_RIGHTS`` over the worker's control socket), keeping a copy so
+it can answer on it if this process is killed and move it to another worker. A worker waits
+(``epoll``) on its control socket and its clients' connections and answers complete requests at
+once: ``/sparql`` without ``Origin`` by :func:`~bjaikg.endpoint.protocol.answer_sparql` (the
+short path), everything else by the Starlette application on the worker's own asyncio loop
 (:func:`~bjaikg.endpoint.connection.call_application`). Bytes a client does not take at once
 wait in the worker, which then stops reading that client until they have left.
 
@@ -19,7 +18,7 @@ only move connections while it holds that lock, so a connection is never read by
 
 Hazards: while a worker evaluates, its other connections wait until the supervisor moves them
 (after :data:`~bjaikg.endpoint.supervisor.MOVE_AFTER`); a connection with part of a request
-read is never moved. Linux only (``EPOLLEXCLUSIVE``, ``prctl``, ``SCM_RIGHTS``).
+read is never moved. Linux only (``prctl``, ``SCM_RIGHTS``).
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ import asyncio
 import contextlib
 import ctypes
 import faulthandler
-import itertools
 import resource
 import select
 import signal
@@ -58,12 +56,10 @@ REQUEST_SECONDS = 30.0
 """A begun request must arrive whole, and an answer must leave, within this long."""
 SWEEP_SECONDS = 1.0
 """How often connections are checked for the two limits above."""
-ACCEPTS_PER_WAKE = 16
-"""Connections taken from the listen queue at most per wake-up (others go to other workers)."""
 MESSAGE = struct.Struct("!cQ")
 """A control message: its kind and a connection number (the descriptor rides along)."""
-OPENED, CLOSED, ADOPT = b"o", b"c", b"a"
-"""Worker to supervisor: took / closed a connection; supervisor to worker: take this one."""
+CLOSED, ADOPT = b"c", b"a"
+"""Worker to supervisor: closed a connection; supervisor to worker: serve this one."""
 _PR_SET_PDEATHSIG = 1
 _READ = select.EPOLLIN | select.EPOLLRDHUP
 _WRITE = select.EPOLLOUT
@@ -140,14 +136,17 @@ class Client:
 
 
 class Worker:
-    """Worker number ``index``: its scoreboard slot, lock and control socket."""
+    """Worker number ``index``: its scoreboard slot, lock and control socket.
+
+    Made in the forked process.
+    """
 
     def __init__(
         self,
         index: int,
         application: Application,
         state: EndpointState,
-        listener: socket.socket,
+        server_address: tuple[str, int],
         control: socket.socket,
         scoreboard: Scoreboard,
         lock: Any,
@@ -155,7 +154,6 @@ class Worker:
         self.index = index
         self.application = application
         self.state = state
-        self.listener = listener
         self.control = control
         self.scoreboard = scoreboard
         self.lock = lock
@@ -163,9 +161,8 @@ class Worker:
         self.clients: dict[int, Client] = {}
         self.current: Client | None = None
         self.offered: list[int] = []
-        self.numbers = itertools.count((index + 1) << 40)
         self.loop = _new_event_loop()
-        self.server_address: tuple[str, int] = listener.getsockname()[:2]
+        self.server_address = server_address
         self.poller = select.epoll()
         self.max_body = state.settings.max_request_bytes
         self.routes = {route: number for number, route in enumerate(ROUTES)}
@@ -188,7 +185,6 @@ class Worker:
 
     def run(self) -> None:
         """Serve until the process is killed."""
-        self.poller.register(self.listener.fileno(), select.EPOLLIN | select.EPOLLEXCLUSIVE)
         self.poller.register(self.control.fileno(), select.EPOLLIN)
         swept = time.monotonic()
         while True:
@@ -196,9 +192,7 @@ class Worker:
             events = self.poller.poll(SWEEP_SECONDS)
             self.slot.state = WORKING
             for descriptor, mask in events:
-                if descriptor == self.listener.fileno():
-                    self._accept()
-                elif descriptor == self.control.fileno():
+                if descriptor == self.control.fileno():
                     self._adopt()
                 elif (client := self.clients.get(descriptor)) is not None:
                     self._serve(client, mask)
@@ -239,17 +233,6 @@ class Worker:
         slot.offered = slot.moved = 0
 
     # connections
-    def _accept(self) -> None:
-        for _ in range(ACCEPTS_PER_WAKE):
-            try:
-                connection, _address = self.listener.accept()
-            except (BlockingIOError, ConnectionAbortedError):
-                return
-            number = next(self.numbers)
-            message = [MESSAGE.pack(OPENED, number)]
-            socket.send_fds(self.control, message, [connection.fileno()])
-            self._add(number, connection)
-
     def _adopt(self) -> None:
         """Take the connections the supervisor moved here."""
         while True:
@@ -261,6 +244,7 @@ class Worker:
                 raise SystemExit(0)  # the supervisor is gone
             _kind, number = MESSAGE.unpack(message)
             self._add(number, socket.socket(fileno=descriptors[0]))
+            self.slot.adopted += 1  # the supervisor re-gives what a dead worker never took
 
     def _add(self, number: int, connection: socket.socket) -> None:
         connection.setblocking(False)
@@ -320,7 +304,10 @@ class Worker:
             client.watching = events
 
     def _read(self, client: Client) -> None:
-        data = client.socket.recv(READ_SIZE)
+        try:
+            data = client.socket.recv(READ_SIZE)
+        except BlockingIOError:  # a stale readiness event (nothing to read after all)
+            return
         if not data:
             client.ended = True
             return

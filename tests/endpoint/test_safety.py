@@ -149,18 +149,19 @@ def get_in_threads(
 
 
 def test_requests_beyond_the_bound_get_503_with_retry_after() -> None:
-    """One worker, at most two pending: the third request makes the longest-waiting one go."""
+    """One worker, at most two pending: with a runaway evaluating and one client waiting, the
+    next is refused at once; the waiting one is answered once the runaway is stopped."""
     arguments = ("--data", str(DATA), "--workers", "1", "--max-pending", "2", "--timeout", "1.5")
     with running_server(*arguments) as server:
-        (first, first_seconds), (second, second_seconds), (third, _) = get_in_threads(
-            server.url, [RUNAWAY, RUNAWAY, "ASK {}"], pause=0.2
+        (first, first_seconds), (second, _), (third, third_seconds) = get_in_threads(
+            server.url, [RUNAWAY, "ASK {}", "ASK {}"], pause=0.2
         )
         metrics = httpx.get(f"{server.url}/metrics", timeout=10).text
     assert first.status_code == 503 and "time limit of 1.5 s" in first.text
-    assert second.status_code == 503 and second.headers["retry-after"] == "1"
-    assert "busy" in second.text
-    assert second_seconds < 1.0, "refused at once, not after waiting for a worker"
-    assert third.status_code == 200, "answered once the runaway was stopped"
+    assert second.status_code == 200, "answered once the runaway was stopped"
+    assert third.status_code == 503 and third.headers["retry-after"] == "1"
+    assert "busy" in third.text
+    assert third_seconds < 1.0, "refused at once, not after waiting for a worker"
     assert "bjaikg_rejections_total 1" in metrics
     assert first_seconds < 3.0
 
