@@ -35,6 +35,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import resource
 import selectors
 import signal
 import socket
@@ -108,7 +109,13 @@ class Supervisor:
         self.stopping = False
 
     def start(self) -> None:
-        """Fork every worker (the listener must be bound, listening and non-blocking)."""
+        """Fork every worker (the listener must be bound, listening and non-blocking).
+
+        Also raises this process's descriptor limit to the hard limit: the supervisor holds a
+        copy of every open connection.
+        """
+        _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
         gc.freeze()  # keep the collector from touching (and so copying) the shared pages
         for index in range(self.settings.workers):
             self._fork(index)
@@ -189,6 +196,10 @@ class Supervisor:
             try:
                 connection, _client = self.listener.accept()
             except (BlockingIOError, ConnectionAbortedError):
+                return
+            except OSError as error:  # out of descriptors: the client waits in the queue
+                LOG.warning("cannot accept a connection: %s", error.strerror)
+                time.sleep(TICK)  # the socket stays readable: do not spin meanwhile
                 return
             number = next(self.numbers)
             target = self._least_busy(excluded=None)
