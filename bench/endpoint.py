@@ -8,12 +8,16 @@ institution → product → chip chain, an aggregate, OPTIONAL + FILTER(lang), a
 a text filter), it measures throughput and p50/p99 latency with 1 and 8 concurrent clients:
 
 - ``floor``: the query in-process on pyoxigraph (query + JSON serialisation, threads as clients);
-- ``serve``: our ``serve.py`` over HTTP (worker processes, deadline isolation on);
+- ``serve``: our ``serve.py`` over HTTP (default settings: worker processes, deadlines on);
 - ``oxigraph``: the Oxigraph server (``oxigraph serve-read-only``, PyPI package ``oxigraph``);
 - ``rdflib-endpoint``: the Python peer (``rdflib-endpoint serve``).
 
 HTTP load comes from ``wrk`` (Debian) on loopback. Before timing, every server's answer to
 every query is checked against the floor's row count; a server that answers wrongly is marked.
+All servers run at once; for each query and concurrency they are measured one after the other,
+``--rounds`` times, and the round with the median throughput is reported, so a burst of load
+from elsewhere hits every server alike. Each cell also gives the CPU time the server's
+processes spent per request (µs, from ``/proc``), which depends far less on other load.
 Prints one table per graph and the ratios serve/oxigraph and serve/rdflib-endpoint.
 
 Hazard: figures depend on the machine and on what else runs on it; on a shared 2-core machine
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import shutil
 import socket
@@ -35,7 +40,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -81,10 +86,37 @@ class Measurement:
     p50_ms: float
     p99_ms: float
     errors: int = 0
+    cpu_us: float = math.nan
 
     def cell(self) -> str:
         flag = f" ({self.errors} errors)" if self.errors else ""
-        return f"{self.requests_per_second:8.0f}/s {self.p50_ms:6.2f} {self.p99_ms:7.2f}{flag}"
+        cpu = "" if math.isnan(self.cpu_us) else f" {self.cpu_us:5.0f}µs"
+        figures = f"{self.requests_per_second:8.0f}/s {self.p50_ms:6.2f} {self.p99_ms:7.2f}"
+        return f"{figures}{cpu}{flag}"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A running server: its query URL and its process (children included in CPU time)."""
+
+    url: str
+    pid: int
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of process ``pid`` and its children that are alive now."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def free_port() -> int:
@@ -106,27 +138,27 @@ def wait_until_answering(url: str, seconds: float) -> None:
 
 
 @contextmanager
-def external_server(command: list[str], url: str, ready_seconds: float) -> Iterator[str]:
+def external_server(command: list[str], url: str, ready_seconds: float) -> Iterator[Endpoint]:
     """Run ``command`` until the block ends, once ``url`` answers ``ASK {}``."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_answering(url, ready_seconds)
-        yield url
+        yield Endpoint(url, process.pid)
     finally:
         process.terminate()
         process.wait()
 
 
 @contextmanager
-def serve_endpoint(files: list[Path]) -> Iterator[str]:
+def serve_endpoint(files: list[Path]) -> Iterator[Endpoint]:
     """Our serve.py on the files (each a named graph, union default graph)."""
     arguments = [argument for path in files for argument in ("--data", str(path))]
     with running_server(*arguments, "--max-results", "1000000", ready_seconds=600) as server:
-        yield server.sparql
+        yield Endpoint(server.sparql, server.process.pid)
 
 
 @contextmanager
-def oxigraph_endpoint(files: list[Path]) -> Iterator[str]:
+def oxigraph_endpoint(files: list[Path]) -> Iterator[Endpoint]:
     """``oxigraph serve-read-only`` on a store loaded from the files (default graph)."""
     with tempfile.TemporaryDirectory(prefix="bench-oxigraph-") as location:
         for path in files:
@@ -135,21 +167,21 @@ def oxigraph_endpoint(files: list[Path]) -> Iterator[str]:
         port = free_port()
         command = ["oxigraph", "serve-read-only", "--location", location,
                    "--bind", f"127.0.0.1:{port}"]  # fmt: skip
-        with external_server(command, f"http://127.0.0.1:{port}/query", 120) as url:
-            yield url
+        with external_server(command, f"http://127.0.0.1:{port}/query", 120) as endpoint:
+            yield endpoint
 
 
 @contextmanager
-def rdflib_endpoint(files: list[Path]) -> Iterator[str]:
+def rdflib_endpoint(files: list[Path]) -> Iterator[Endpoint]:
     """``rdflib-endpoint serve`` on the files (rdflib's in-memory store)."""
     port = free_port()
     command = ["rdflib-endpoint", "serve", *map(str, files), "--host", "127.0.0.1",
                "--port", str(port)]  # fmt: skip
-    with external_server(command, f"http://127.0.0.1:{port}/", 900) as url:
-        yield url
+    with external_server(command, f"http://127.0.0.1:{port}/", 900) as endpoint:
+        yield endpoint
 
 
-SERVERS: dict[str, Callable[[list[Path]], AbstractContextManager[str]]] = {
+SERVERS: dict[str, Callable[[list[Path]], AbstractContextManager[Endpoint]]] = {
     "serve": serve_endpoint,
     "oxigraph": oxigraph_endpoint,
     "rdflib-endpoint": rdflib_endpoint,
@@ -159,9 +191,10 @@ _LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULT
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(url: str, query: str, clients: int, seconds: int) -> Measurement:
+def run_wrk(endpoint: Endpoint, query: str, clients: int, seconds: int) -> Measurement:
     """``wrk`` GET load on ``url?query=…`` with ``clients`` connections."""
-    target = f"{url}?query={quote(query, safe='')}"
+    target = f"{endpoint.url}?query={quote(query, safe='')}"
+    cpu_before = cpu_seconds(endpoint.pid)
     completed = subprocess.run(
         ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds}s", "--latency",
          "--timeout", "30s", "-H", f"Accept: {JSON_RESULTS}", target],
@@ -172,8 +205,12 @@ def run_wrk(url: str, query: str, clients: int, seconds: int) -> Measurement:
     latencies = {p: float(v) * _UNIT_MS[u] for p, v, u in _LATENCY.findall(output)}
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     failed = int(errors.group(1)) if errors else 0
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    cpu_us = (cpu_seconds(endpoint.pid) - cpu_before) * 1e6 / requests if requests else math.nan
     # No request finished within the run (a query slower than the run): no latency to report.
-    return Measurement(rate, latencies.get("50", math.nan), latencies.get("99", math.nan), failed)
+    return Measurement(
+        rate, latencies.get("50", math.nan), latencies.get("99", math.nan), failed, cpu_us
+    )
 
 
 def run_floor(store: ox.Store, query: str, clients: int, seconds: float) -> Measurement:
@@ -232,7 +269,9 @@ def dataset_files(size: str, workdir: Path) -> list[Path]:
     return [path]
 
 
-def benchmark(size: str, servers: list[str], seconds: int, workdir: Path) -> None:
+def benchmark(
+    size: str, servers: list[str], seconds: int, workdir: Path, rounds_wanted: int
+) -> None:
     files = dataset_files(size, workdir)
     graph = load_knowledge_graph(files)  # with the inferred triples, as serve.py serves them
     store = graph.store
@@ -258,17 +297,30 @@ def benchmark(size: str, servers: list[str], seconds: int, workdir: Path) -> Non
     for name, query in queries.items():
         for clients in CLIENTS:
             results[("floor", name, clients)] = run_floor(store, query, clients, seconds)
-    for server in servers:
-        started = time.monotonic()
-        with SERVERS[server](files if server == "serve" else [union]) as url:
+    with ExitStack() as running:
+        endpoints = {}
+        for server in servers:
+            started = time.monotonic()
+            endpoints[server] = running.enter_context(
+                SERVERS[server](files if server == "serve" else [union])
+            )
             print(f"  {server} ready in {time.monotonic() - started:.1f} s", flush=True)
-            for name, query in queries.items():
-                answered = rows_over_http(url, query)
-                for clients in CLIENTS:
-                    if answered != expected[name]:
-                        results[(server, name, clients)] = f"wrong: {answered} rows"
-                        continue
-                    results[(server, name, clients)] = run_wrk(url, query, clients, seconds)
+        for name, query in queries.items():
+            answered = {server: rows_over_http(endpoints[server].url, query) for server in servers}
+            for clients in CLIENTS:
+                rounds: dict[str, list[Measurement]] = {server: [] for server in servers}
+                for _ in range(rounds_wanted):
+                    for server in servers:
+                        if answered[server] == expected[name]:
+                            rounds[server].append(
+                                run_wrk(endpoints[server], query, clients, seconds)
+                            )
+                for server in servers:
+                    measured = sorted(rounds[server], key=lambda m: m.requests_per_second)
+                    results[(server, name, clients)] = (
+                        measured[len(measured) // 2] if measured
+                        else f"wrong: {answered[server]} rows"
+                    )  # fmt: skip
     print_table(size, expected, ["floor", *servers], results)
 
 
@@ -278,7 +330,7 @@ def print_table(
     columns: list[str],
     results: dict[tuple[str, str, int], Measurement | str],
 ) -> None:
-    print(f"\n{size}: requests/s, p50 ms, p99 ms")
+    print(f"\n{size}: requests/s, p50 ms, p99 ms, server CPU per request")
     print(f"| query (rows) | clients | {' | '.join(columns)} | serve/oxigraph | serve/rdflib |")
     print(f"|---|---|{'---|' * len(columns)}---|---|")
     for name, rows in expected.items():
@@ -310,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="project,1e5,1e6", help="comma-separated graphs")
     parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated servers")
     parser.add_argument("--seconds", type=int, default=3, help="duration of each run")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per cell (median reported)")
     parser.add_argument(
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "bjaikg-bench"
     )
@@ -320,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments.workdir.mkdir(parents=True, exist_ok=True)
     servers = [name for name in arguments.servers.split(",") if name]
     for size in arguments.sizes.split(","):
-        benchmark(size, servers, arguments.seconds, arguments.workdir)
+        benchmark(size, servers, arguments.seconds, arguments.workdir, arguments.rounds)
     return 0
 
 
