@@ -30,6 +30,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote
@@ -62,10 +63,18 @@ class HttpRequest:
     http_version: str = "1.1"
     keep_alive: bool = True
 
+    @cached_property
+    def fields(self) -> dict[bytes, bytes]:
+        """The headers by lower-case name; repeated ones joined by ``,``."""
+        fields: dict[bytes, bytes] = {}
+        for name, value in self.headers:
+            fields[name] = fields[name] + b"," + value if name in fields else value
+        return fields
+
     def header(self, name: bytes) -> str | None:
-        """The value of header ``name`` (lower case), or ``None``; repeated ones joined by ``,``."""
-        values = [value for key, value in self.headers if key == name]
-        return b",".join(values).decode("latin-1") if values else None
+        """The value of header ``name`` (lower case), or ``None``."""
+        value = self.fields.get(name)
+        return None if value is None else value.decode("latin-1")
 
 
 @dataclass
@@ -152,13 +161,13 @@ class RequestReader:
 
     def on_headers_complete(self) -> None:
         """Refuse a declared body over the bound; say ``100 Continue`` when the client waits."""
-        declared = next((value for name, value in self._headers if name == b"content-length"), b"")
+        fields = dict(self._headers)
+        declared = fields.get(b"content-length", b"")
         if declared.strip().isdigit() and int(declared) > self.max_body:
             raise RequestRefusedError(
                 413, f"request body of {int(declared)} bytes is over the limit of {self.max_body}"
             )
-        expect = next((value for name, value in self._headers if name == b"expect"), b"")
-        if expect.lower() == b"100-continue":
+        if fields.get(b"expect", b"").lower() == b"100-continue":
             self.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def on_body(self, body: bytes) -> None:
@@ -218,6 +227,7 @@ class RequestReader:
 
 
 _date_cache: tuple[int, bytes] = (0, b"")
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
 
 
 def _date_header() -> bytes:
@@ -233,10 +243,7 @@ def response_head(
     status: int, headers: list[tuple[bytes, bytes]], keep_alive: bool, http_version: str = "1.1"
 ) -> bytes:
     """The status line and header block, with ``Date`` and, to close, ``Connection: close``."""
-    try:
-        reason = HTTPStatus(status).phrase
-    except ValueError:
-        reason = "Status"
+    reason = _REASONS.get(status, "Status")
     lines = [f"HTTP/{http_version} {status} {reason}\r\n".encode(), _date_header()]
     lines += [name + b": " + value + b"\r\n" for name, value in headers]
     if not keep_alive:
