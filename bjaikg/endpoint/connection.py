@@ -275,6 +275,12 @@ def refuse(
     send_response(write, request, HttpResponse(refusal.status, fields, body))
 
 
+def answer_failure(write: Write, request: HttpRequest, error: Exception) -> None:
+    """Log the traceback of a bug met while answering ``request``; answer 500, then close."""
+    LOG.error("answering %s %s failed", request.method, request.path, exc_info=error)
+    refuse(write, RequestRefusedError(500, f"internal error: {type(error).__name__}"))
+
+
 def _scope(request: HttpRequest, server: tuple[str, int]) -> dict[str, Any]:
     return {
         "type": "http",
@@ -368,10 +374,8 @@ def call_application(
     try:
         loop.run_until_complete(application(_scope(request, server), receive, writer))
     except Exception as error:  # the application's bug must not end the worker
-        LOG.exception("the application failed on %s %s", request.method, request.path)
-        if writer.head_sent:
-            return False
-        refuse(write, RequestRefusedError(500, f"internal error: {type(error).__name__}"))
+        if not writer.head_sent:
+            answer_failure(write, request, error)
         return False
     finally:
         never.cancel()

@@ -39,8 +39,10 @@ from typing import Any
 from bjaikg.endpoint.connection import (
     READ_SIZE,
     Application,
+    HttpRequest,
     RequestReader,
     RequestRefusedError,
+    answer_failure,
     call_application,
     refuse,
     send_response,
@@ -324,8 +326,7 @@ class Worker:
             self.current = client
             try:
                 if request.path == b"/sparql" and request.header(b"origin") is None:
-                    send_response(client.write, request, answer_sparql(self.state, request))
-                    keep_alive = request.keep_alive
+                    keep_alive = self._answer_sparql(client, request)
                 else:
                     keep_alive = call_application(
                         self.application, self.loop, client.write, request, self.server_address
@@ -335,3 +336,13 @@ class Worker:
             client.closing = not keep_alive
         if client.ended and not client.reader.ready:
             client.closing = True
+
+    def _answer_sparql(self, client: Client, request: HttpRequest) -> bool:
+        """The short path; a bug in it answers 500 instead of ending the worker."""
+        try:
+            response = answer_sparql(self.state, request)
+        except Exception as error:
+            answer_failure(client.write, request, error)
+            return False
+        send_response(client.write, request, response)
+        return request.keep_alive
