@@ -227,7 +227,7 @@ class LoadedInput:
 def to_rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
     """An rdflib Graph of the triples of ``quads`` (graph names dropped), prefixes bound."""
     graph = bind_prefixes(Graph())
-    cache: dict[object, Node] = {}
+    cache: dict[str, URIRef] = {}
     graph.addN(
         (
             to_rdflib(quad.subject, cache),
@@ -240,18 +240,13 @@ def to_rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
     return graph
 
 
-def to_rdflib(term: object, cache: dict[object, Node]) -> Node:
-    """The rdflib term for a pyoxigraph term; ``cache`` (keyed by the pyoxigraph term) shares
-    terms between triples: an rdflib Literal costs 20 µs to make, and values repeat."""
-    found = cache.get(term)
-    if found is None:
-        found = cache[term] = _new_rdflib_term(term)
-    return found
-
-
-def _new_rdflib_term(term: object) -> Node:
+def to_rdflib(term: object, cache: dict[str, URIRef]) -> Node:
+    """The rdflib term for a pyoxigraph term; ``cache`` shares IRIs between triples."""
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        found = cache.get(term.value)
+        if found is None:
+            found = cache[term.value] = URIRef(term.value)
+        return found
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):

@@ -63,6 +63,7 @@ class _Run:
     findings: list[Finding] = field(default_factory=list)
     checks: list[CheckRun] = field(default_factory=list)
     consistency: Future[ConsistencyResult] | None = None
+    rule_findings: dict[str, Future[list[Finding]]] = field(default_factory=dict)
 
     def record(self, check: str, status: CheckStatus, note: str = "") -> None:
         requested = check in self.options.requested
@@ -81,12 +82,17 @@ def validate(options: ValidationOptions) -> ValidationReport:
             if check in options.checks:
                 run.record(check, CheckStatus.NOT_RUN, "input does not parse")
         return ValidationReport(findings=run.findings, checks=run.checks, input_error=True)
-    with ThreadPoolExecutor(max_workers=1) as background:
+    with ThreadPoolExecutor(max_workers=2) as background:
         if "owl" in options.checks:
             # HermiT runs in a Java process: start it first, so it works while SHACL runs.
             run.consistency = background.submit(
                 _consistency, ontology_files() + [s.path for s in loaded.data_files]
             )
+        # The SPARQL rules only read the store: they run beside the SHACL engine (pyoxigraph
+        # and pyshacl-turbo release the GIL while they work). Results are recorded in order.
+        for check in ("quality", "links"):
+            if check in options.checks:
+                run.rule_findings[check] = background.submit(_rule_findings, check, options, loaded)
         for check in CHECK_IDS[1:]:
             if check in options.checks:
                 _STEPS[check](run, loaded)
@@ -112,12 +118,18 @@ def _shacl(run: _Run, loaded: LoadedInput) -> None:
 _Step = Callable[[_Run, LoadedInput], None]
 
 
+def _rule_findings(check: str, options: ValidationOptions, loaded: LoadedInput) -> list[Finding]:
+    findings = []
+    for rule in load_rules(check, options.rule_folder):
+        findings.extend(run_rule(rule, loaded))
+    if check == "quality" and not options.paths:
+        findings.extend(check_query_prefixes(options.rule_folder.parent))
+    return findings
+
+
 def _rules(check: str) -> _Step:
     def step(run: _Run, loaded: LoadedInput) -> None:
-        for rule in load_rules(check, run.options.rule_folder):
-            run.findings.extend(run_rule(rule, loaded))
-        if check == "quality" and not run.options.paths:
-            run.findings.extend(check_query_prefixes(run.options.rule_folder.parent))
+        run.findings.extend(run.rule_findings[check].result())
         run.record(check, CheckStatus.RAN)
 
     return step
