@@ -124,7 +124,7 @@ def commands_for(sizes: list[int], work: Path) -> list[Command]:
         data = work / f"synthetic-{size}.ttl"
         generator = [sys.executable, str(ROOT / "bench" / "synthetic.py")]
         subprocess.run([*generator, "--triples", str(size), "--output", str(data)], check=True)
-        name = f"synthetic {size:.0e}"
+        name = f"synthetic {size:.0e}".replace("e+0", "e")
         ours = [*VALIDATE, str(data), "--no-owl"]
         commands += [
             Command("validate.py --no-owl", name, ours),
