@@ -264,11 +264,13 @@ def _turbo_input(ntriples: str, prefixes: dict[str, URIRef]) -> object:
     """
     try:
         from pyshacl_turbo.rdf import Input
-    except ImportError:
+
+        return Input(ntriples, "oxigraph-nquads", None, {}, prefixes, preserve_ids=True)
+    except (ImportError, TypeError):
         raise BjaikgError(
-            "this pyshacl-turbo has no pyshacl_turbo.rdf.Input: pip install 'pyshacl-turbo>=0.6.5'"
+            "this pyshacl-turbo's pyshacl_turbo.rdf.Input is not the one validate.py was "
+            "written for: pip install 'pyshacl-turbo>=0.6.5,<0.7'"
         ) from None
-    return Input(ntriples, "oxigraph-nquads", None, {}, prefixes, preserve_ids=True)
 
 
 def _finding(report: Graph, result: Node, shapes: Graph, loaded: LoadedInput) -> Finding | None:

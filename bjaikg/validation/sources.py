@@ -150,10 +150,10 @@ class LoadedInput:
         """:meth:`quads` as N-Triples text, written by pyoxigraph (0.1 s per 1e5 triples);
         blank nodes keep their store identifiers."""
         parts = []
-        for source in self.files:
-            if source.is_data is data:
-                text = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=source.graph)
-                parts.append(text.decode("utf-8") if text else "")
+        graphs = {source.graph: None for source in self.files if source.is_data is data}
+        for graph in graphs:  # two external files with one stem share a graph: dump it once
+            text = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            parts.append(text.decode("utf-8") if text else "")
         return "".join(parts)
 
     def locate(self, term: str, path: str = "") -> tuple[SourceFile | None, int | None]:

@@ -25,7 +25,7 @@ from bjaikg.validation.shacl import (
     shapes_files,
 )
 from bjaikg.validation.sources import SHAPES_FOLDER, load_input
-from tests.validation.conftest import PROLOGUE, SOURCED
+from tests.validation.conftest import PROLOGUE, SOURCE, SOURCED
 from tests.validation.test_fixtures import shacl_findings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -163,3 +163,23 @@ def test_triple_term_is_refused_before_either_engine_runs(
     for engine in ("pyshacl", "pyshacl-turbo"):
         with pytest.raises(DataFileError, match=r"RDF 1\.2 triple term"):
             run_shacl(load_input([path]), load_shapes(shapes_files(SHAPES_FOLDER)), engine)
+
+
+def test_two_files_sharing_a_graph_give_the_same_findings_with_either_engine(
+    tmp_path: Path,
+) -> None:
+    """Files outside the project with one stem share a named graph (bjaikg.store)."""
+    paths = []
+    for folder, body in (("a", 'bj:p a bjo:Person ; rdfs:label "甲"@zh ; '), ("b", "bj:p ")):
+        (tmp_path / folder).mkdir()
+        path = tmp_path / folder / "people.ttl"
+        path.write_text(PROLOGUE + SOURCE + body + SOURCED + " .\n", encoding="utf-8")
+        paths.append(path)
+    found = {}
+    for engine in ("pyshacl", "pyshacl-turbo"):
+        options = ValidationOptions(
+            paths=tuple(paths), checks=frozenset({"parse", "shacl"}), engine=engine
+        )
+        found[engine] = [(f.rule, f.focus, f.value) for f in validate(options).findings_of("shacl")]
+    assert found["pyshacl"] == [("shacl.Entity-label", "<https://w3id.org/bjaikg/id/p>", "")]
+    assert found["pyshacl-turbo"] == found["pyshacl"]
