@@ -367,12 +367,14 @@ class Supervisor:
         now = time.monotonic()
         kept = []
         for since, connection in self.lingering:
+            done = now - since > LINGER_SECONDS
             try:
-                while connection.recv(65_536):
-                    pass
-                done = True  # the client closed
+                for _ in range(16):  # a bounded read per tick, whatever the client sends
+                    if not connection.recv(65_536):
+                        done = True  # the client closed
+                        break
             except BlockingIOError:
-                done = now - since > LINGER_SECONDS
+                pass
             except OSError:
                 done = True
             if done:
