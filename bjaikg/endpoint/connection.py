@@ -86,6 +86,13 @@ class HttpResponse:
     body: bytes = b""
 
 
+def body_too_large(limit: int, declared: int | None = None) -> str:
+    """The 413 message for a body over ``limit`` bytes (``declared``: its Content-Length)."""
+    if declared is None:
+        return f"request body is over the limit of {limit} bytes"
+    return f"request body of {declared} bytes is over the limit of {limit}"
+
+
 class RequestRefusedError(Exception):
     """A request that cannot be read to its end; answer ``status`` and close the connection."""
 
@@ -164,9 +171,7 @@ class RequestReader:
         fields = dict(self._headers)
         declared = fields.get(b"content-length", b"")
         if declared.strip().isdigit() and int(declared) > self.max_body:
-            raise RequestRefusedError(
-                413, f"request body of {int(declared)} bytes is over the limit of {self.max_body}"
-            )
+            raise RequestRefusedError(413, body_too_large(self.max_body, int(declared)))
         if fields.get(b"expect", b"").lower() == b"100-continue":
             self.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
@@ -174,9 +179,7 @@ class RequestReader:
         """A piece of the body."""
         self._body += body
         if len(self._body) > self.max_body:
-            raise RequestRefusedError(
-                413, f"request body is over the limit of {self.max_body} bytes"
-            )
+            raise RequestRefusedError(413, body_too_large(self.max_body))
 
     def on_message_complete(self) -> None:
         """The request is complete."""
@@ -209,10 +212,7 @@ class RequestReader:
         self._upgraded = request
         self._upgrade_left = int(declared) if declared.strip().isdigit() else 0
         if self._upgrade_left > self.max_body:
-            raise RequestRefusedError(
-                413, f"request body of {self._upgrade_left} bytes is over the limit of "
-                f"{self.max_body}",
-            )  # fmt: skip
+            raise RequestRefusedError(413, body_too_large(self.max_body, self._upgrade_left))
         self._take_upgrade_body(rest)
 
     def _take_upgrade_body(self, data: bytes) -> None:

@@ -25,7 +25,7 @@ import time
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bjaikg.endpoint.connection import HttpRequest, HttpResponse
+from bjaikg.endpoint.connection import HttpRequest, HttpResponse, body_too_large
 from bjaikg.endpoint.description import describe_service
 from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, QueryRequest, evaluate
 from bjaikg.endpoint.state import EndpointState
@@ -73,12 +73,12 @@ async def http_request(request: Request, limit: int) -> HttpRequest:
     """A Starlette request as an :class:`HttpRequest`, its body read (413 past ``limit``)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise ProtocolError(413, f"request body of {declared} bytes is over the limit of {limit}")
+        raise ProtocolError(413, body_too_large(limit, int(declared)))
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise ProtocolError(413, f"request body is over the limit of {limit} bytes")
+            raise ProtocolError(413, body_too_large(limit))
     client = (request.client.host, request.client.port) if request.client else ("-", 0)
     return HttpRequest(
         method=request.method,
@@ -159,10 +159,6 @@ def read_parameters(request: HttpRequest, state: EndpointState) -> list[tuple[st
             415,
             f"POST body of type {media_type or '(none)'} is not a SPARQL request; "
             f"send {FORM} or {SPARQL_QUERY}",
-        )
-    if len(request.body) > settings.max_request_bytes:
-        raise ProtocolError(
-            413, f"request body is over the limit of {settings.max_request_bytes} bytes"
         )
     if media_type == FORM:
         return parameters + parse_form(request.body, "form body")

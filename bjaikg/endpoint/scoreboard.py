@@ -1,16 +1,17 @@
 """The scoreboard: what each worker process is doing, in memory every server process shares.
 
-One :class:`Slot` per worker says whether it waits for work, works, or evaluates a query, for
-which connection and until when (its deadline, on the system-wide monotonic clock), and which of
-its other connections could be moved to another worker meanwhile; the supervisor reads the
-slots to enforce deadlines, to move connections away from a worker stuck in a long query and to
-answer for a worker that died. Beside them lie the
-request counters of every process (:class:`~bjaikg.endpoint.metrics.Counters`, one per worker
-and one for the supervisor), so any worker can answer ``/metrics`` for the whole server.
+One :class:`Slot` per worker says whether it evaluates a query and, if so, for which connection
+and until when (its deadline, on the system-wide monotonic clock), and which of its other
+connections could be moved to another worker meanwhile; the supervisor reads the slots to
+enforce deadlines, to move connections away from a worker stuck in a long query and to answer
+for a worker that died. Beside them lie the request counters of every process
+(:class:`~bjaikg.endpoint.metrics.Counters`, one per worker and one for the supervisor), so any
+worker can answer ``/metrics`` for the whole server.
 
 The memory is an anonymous shared mapping made before the workers are forked, so a write by one
-process is seen by all. Each field has a single writer (a worker its own slot and counters; the
-supervisor its counters and ``restarts``), so no locks are needed.
+process is seen by all. Each field has one writer at a time (a worker its own slot and counters;
+the supervisor its counters, ``restarts``, a slot's ``moved`` while it holds that worker's lock,
+and a slot it resets when its worker has ended), so no other locks are needed.
 
 In-process use (tests, ``--get``) has no scoreboard: :class:`NoDeadline` stands in for a slot.
 """
@@ -25,8 +26,8 @@ from typing import Any, Protocol
 
 from bjaikg.endpoint.metrics import Counters, Metrics
 
-WAITING, WORKING, EVALUATING = 0, 1, 2
-"""A worker's states: waiting for bytes or connections; reading or writing; evaluating a query."""
+SERVING, EVALUATING = 0, 1
+"""A worker's states: serving its connections; evaluating a query (the deadline runs)."""
 MAX_OFFERED = 64
 """Most connections a worker offers to move while it evaluates (the others wait for it)."""
 
@@ -43,7 +44,6 @@ class Slot(ctypes.Structure):
         ("started", ctypes.c_double),
         ("deadline", ctypes.c_double),
         ("limit", ctypes.c_double),
-        ("connections", ctypes.c_int32),
         ("adopted", ctypes.c_uint64),
         ("offered", ctypes.c_int32),
         ("moved", ctypes.c_int32),
@@ -57,7 +57,6 @@ class Slot(ctypes.Structure):
     started: float
     deadline: float
     limit: float
-    connections: int
     adopted: int
     offered: int
     moved: int
@@ -124,8 +123,3 @@ class Scoreboard:
     def evaluating(self) -> int:
         """Workers evaluating a query now."""
         return sum(1 for slot in self.slots if slot.state == EVALUATING)
-
-    @property
-    def waiting(self) -> int:
-        """Workers waiting for work now (free to take a new connection at once)."""
-        return sum(1 for slot in self.slots if slot.pid and slot.state == WAITING)

@@ -46,7 +46,7 @@ from typing import Any
 
 from bjaikg.endpoint.connection import Application, RequestRefusedError, refuse
 from bjaikg.endpoint.metrics import ROUTES
-from bjaikg.endpoint.scoreboard import EVALUATING, WAITING, Scoreboard, Slot
+from bjaikg.endpoint.scoreboard import EVALUATING, SERVING, Scoreboard, Slot
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.endpoint.worker import ADOPT, CLOSED, MESSAGE, Worker
@@ -184,7 +184,7 @@ class Supervisor:
         self.indices[pid] = index
         self.handed[index], self.taken[index] = [], 0
         slot = self.scoreboard.slots[index]
-        slot.state, slot.pid, slot.adopted, slot.connections = WAITING, pid, 0, 0
+        slot.state, slot.pid, slot.adopted = SERVING, pid, 0
 
     def _connections(self) -> list[socket.socket]:
         held = [connection for _, connection in [*self.held.values(), *self.waiting]]
@@ -286,7 +286,7 @@ class Supervisor:
             if slot.state == EVALUATING and number == slot.connection:
                 self._answer_stopped(connection, slot, at_deadline)
             self._close_softly(connection)
-        slot.state, slot.pid, slot.connections = WAITING, 0, 0
+        slot.state, slot.pid = SERVING, 0
 
     def _answer_stopped(self, connection: socket.socket, slot: Slot, at_deadline: bool) -> None:
         seconds = time.monotonic() - slot.started

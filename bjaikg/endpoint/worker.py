@@ -49,7 +49,7 @@ from bjaikg.endpoint.connection import (
 )
 from bjaikg.endpoint.metrics import ROUTES
 from bjaikg.endpoint.protocol import answer_sparql
-from bjaikg.endpoint.scoreboard import EVALUATING, MAX_OFFERED, WAITING, WORKING, Scoreboard
+from bjaikg.endpoint.scoreboard import EVALUATING, MAX_OFFERED, SERVING, Scoreboard
 from bjaikg.endpoint.state import EndpointState
 
 KEEP_ALIVE_SECONDS = 15.0
@@ -190,9 +190,7 @@ class Worker:
         self.poller.register(self.control.fileno(), select.EPOLLIN)
         swept = time.monotonic()
         while True:
-            self.slot.state = WAITING
             events = self.poller.poll(SWEEP_SECONDS)
-            self.slot.state = WORKING
             for descriptor, mask in events:
                 if descriptor == self.control.fileno():
                     self._adopt()
@@ -227,7 +225,7 @@ class Worker:
     def __exit__(self, *exception: object) -> None:
         self.lock.acquire()
         slot = self.slot
-        slot.state = WORKING
+        slot.state = SERVING
         if slot.moved:
             moved = set(self.offered)
             for client in [c for c in self.clients.values() if c.number in moved]:
@@ -254,14 +252,12 @@ class Worker:
         client = Client(number, connection, self.max_body)
         self.clients[client.descriptor] = client
         self.poller.register(client.descriptor, _READ)
-        self.slot.connections = len(self.clients)
 
     def _forget(self, client: Client) -> None:
         """Stop serving ``client`` here without touching the connection itself."""
         self.poller.unregister(client.descriptor)
         del self.clients[client.descriptor]
         client.socket.close()
-        self.slot.connections = len(self.clients)
 
     def _close(self, client: Client) -> None:
         """End the connection (FIN to the client) and tell the supervisor."""
