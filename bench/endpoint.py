@@ -1,6 +1,6 @@
 """Benchmark of the SPARQL endpoint against its floor and its alternatives (never a test).
 
-    python bench/endpoint.py [--sizes project,1e5,1e6] [--seconds 3] [--servers ...]
+    python bench/endpoint.py [--sizes project,1e5,1e6] [--seconds 3] [--servers ...] [--queries ...]
 
 For each graph (the project graph, and synthetic graphs of 1e5 and 1e6 triples written by
 ``bench/synthetic.py``) and each query of a fixed mix (lookup by IRI, the policy → district →
@@ -270,7 +270,12 @@ def dataset_files(size: str, workdir: Path) -> list[Path]:
 
 
 def benchmark(
-    size: str, servers: list[str], seconds: int, workdir: Path, rounds_wanted: int
+    size: str,
+    servers: list[str],
+    seconds: int,
+    workdir: Path,
+    rounds_wanted: int,
+    chosen: list[str],
 ) -> None:
     files = dataset_files(size, workdir)
     graph = load_knowledge_graph(files)  # with the inferred triples, as serve.py serves them
@@ -289,7 +294,7 @@ def benchmark(
         store, "SELECT ?s WHERE { ?s bjo:includesDistrict ?d } ORDER BY ?s LIMIT 1", anchor
     )
     queries = {name: PROLOGUE + text.replace("{anchor}", anchor).replace("{policy}", policy)
-               for name, text in QUERIES.items()}  # fmt: skip
+               for name, text in QUERIES.items() if name in chosen}  # fmt: skip
     count = sum(1 for _ in ox.parse(path=str(union), format=ox.RdfFormat.N_TRIPLES))
     print(f"\n## {size}: {count} triples from {len(files)} file(s); anchor <{anchor}>", flush=True)
     results: dict[tuple[str, str, int], Measurement | str] = {}
@@ -363,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated servers")
     parser.add_argument("--seconds", type=int, default=3, help="duration of each run")
     parser.add_argument("--rounds", type=int, default=3, help="runs per cell (median reported)")
+    parser.add_argument("--queries", default=",".join(QUERIES), help="comma-separated queries")
     parser.add_argument(
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "bjaikg-bench"
     )
@@ -372,8 +378,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     arguments.workdir.mkdir(parents=True, exist_ok=True)
     servers = [name for name in arguments.servers.split(",") if name]
+    chosen = [name for name in arguments.queries.split(",") if name]
+    unknown = sorted(set(chosen) - set(QUERIES))
+    if unknown:
+        print(f"bench: error: unknown queries {unknown}; known: {list(QUERIES)}", file=sys.stderr)
+        return 2
     for size in arguments.sizes.split(","):
-        benchmark(size, servers, arguments.seconds, arguments.workdir, arguments.rounds)
+        benchmark(size, servers, arguments.seconds, arguments.workdir, arguments.rounds, chosen)
     return 0
 
 
