@@ -8,7 +8,10 @@ All logic lives in :mod:`bjaikg.endpoint`; see docs/endpoint.md.
 
 import sys
 
-from bjaikg.endpoint.cli import serve_main
+from bjaikg.endpoint.allocator import restart_tuned
 
 if __name__ == "__main__":
+    restart_tuned()  # first: it replaces the process (bjaikg.endpoint.allocator)
+    from bjaikg.endpoint.cli import serve_main
+
     sys.exit(serve_main())

@@ -168,6 +168,7 @@ class Worker:
         self.poller = select.epoll()
         self.max_body = state.settings.max_request_bytes
         self.routes = {route: number for number, route in enumerate(ROUTES)}
+        self.buffer = memoryview(bytearray(READ_SIZE))
 
     def prepare(self, max_memory_bytes: int | None) -> None:
         """Settle into the forked process: signals, parent death, memory bound, own counters."""
@@ -303,14 +304,14 @@ class Worker:
 
     def _read(self, client: Client) -> None:
         try:
-            data = client.socket.recv(READ_SIZE)
+            size = client.socket.recv_into(self.buffer)
         except BlockingIOError:  # a stale readiness event (nothing to read after all)
             return
-        if not data:
+        if not size:
             client.ended = True
             return
         try:
-            client.reader.feed(data)
+            client.reader.feed(self.buffer[:size])
         except RequestRefusedError as refusal:
             refuse(client.write, refusal)
             client.closing = True
