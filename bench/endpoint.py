@@ -19,6 +19,8 @@ All servers run at once; for each query and concurrency they are measured one af
 from elsewhere hits every server alike. Each cell also gives the CPU time the server's
 processes spent per request (µs, from ``/proc``), which depends far less on other load.
 Prints one table per graph and the ratios serve/oxigraph and serve/rdflib-endpoint.
+``serve.py`` writes its access log (a line per request) to a file, as ``2>>FILE`` would; the
+other servers write none.
 
 Hazard: figures depend on the machine and on what else runs on it; on a shared 2-core machine
 the client (wrk) competes with the servers for the same cores.
@@ -153,8 +155,15 @@ def external_server(command: list[str], url: str, ready_seconds: float) -> Itera
 def serve_endpoint(files: list[Path]) -> Iterator[Endpoint]:
     """Our serve.py on the files (each a named graph, union default graph)."""
     arguments = [argument for path in files for argument in ("--data", str(path))]
-    with running_server(*arguments, "--max-results", "1000000", ready_seconds=600) as server:
-        yield Endpoint(server.sparql, server.process.pid)
+    log = Path(tempfile.gettempdir()) / "bjaikg-bench-serve.log"  # its access log, as 2>>FILE
+    log.unlink(missing_ok=True)
+    try:
+        with running_server(
+            *arguments, "--max-results", "1000000", ready_seconds=600, log=log
+        ) as server:
+            yield Endpoint(server.sparql, server.process.pid)
+    finally:
+        log.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -6,6 +6,7 @@ Contract with ``serve.py``: once it accepts connections it prints one line to st
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -15,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bjaikg import PROJECT_ROOT
 
@@ -36,28 +38,35 @@ class ServerProcess:
 
 
 @contextmanager
-def running_server(*arguments: str, ready_seconds: float = 60.0) -> Iterator[ServerProcess]:
+def running_server(
+    *arguments: str, ready_seconds: float = 60.0, log: Path | None = None
+) -> Iterator[ServerProcess]:
     """Run ``python serve.py --host 127.0.0.1 --port 0 ARGUMENTS`` until the block ends.
 
+    stderr is read into :attr:`ServerProcess.stderr_lines`, or appended to the file ``log``
+    (as ``serve.py 2>>LOG`` would: no reader on the machine; the lines then stay empty).
     Fails the test (RuntimeError with the server's stderr) when no ready line comes in time.
     """
     command = [sys.executable, str(PROJECT_ROOT / "serve.py"), "--host", "127.0.0.1"]
     command += ["--port", "0", *arguments]
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None and process.stderr is not None
+    with contextlib.ExitStack() as files:
+        stderr = subprocess.PIPE if log is None else files.enter_context(log.open("ab"))
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            encoding="utf-8",
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    assert process.stdout is not None
     stderr_lines: list[str] = []
-    threading.Thread(
-        target=lambda: stderr_lines.extend(iter(process.stderr.readline, "")),  # type: ignore[union-attr]
-        daemon=True,
-    ).start()
+    if process.stderr is not None:
+        threading.Thread(
+            target=lambda: stderr_lines.extend(iter(process.stderr.readline, "")),  # type: ignore[union-attr]
+            daemon=True,
+        ).start()
     url = _wait_for_ready(process, ready_seconds, stderr_lines)
     server = ServerProcess(url=url, process=process, stderr_lines=stderr_lines)
     threading.Thread(target=lambda: process.stdout.read(), daemon=True).start()  # type: ignore[union-attr]
