@@ -30,7 +30,6 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote
@@ -63,13 +62,17 @@ class HttpRequest:
     http_version: str = "1.1"
     keep_alive: bool = True
 
-    @cached_property
+    _fields: dict[bytes, bytes] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
     def fields(self) -> dict[bytes, bytes]:
-        """The headers by lower-case name; repeated ones joined by ``,``."""
-        fields: dict[bytes, bytes] = {}
-        for name, value in self.headers:
-            fields[name] = fields[name] + b"," + value if name in fields else value
-        return fields
+        """The headers by lower-case name; repeated ones joined by ``,`` (made once)."""
+        if self._fields is None:
+            fields: dict[bytes, bytes] = {}
+            for name, value in self.headers:
+                fields[name] = fields[name] + b"," + value if name in fields else value
+            self._fields = fields
+        return self._fields
 
     def header(self, name: bytes) -> str | None:
         """The value of header ``name`` (lower case), or ``None``."""

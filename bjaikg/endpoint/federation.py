@@ -47,12 +47,17 @@ def _service_terms(node: Any) -> Iterator[Any]:
             yield from _service_terms(value)
 
 
+def mentions_service(query: str) -> bool:
+    """Whether "service" occurs in ``query`` in any letter case (a query without has no SERVICE)."""
+    return "service" in query.lower()
+
+
 def service_targets(query: str) -> list[str | None]:
     """The IRI of every ``SERVICE`` clause of ``query`` (``None`` for ``SERVICE ?variable``).
 
     Raises :class:`UncheckableQueryError` when the query mentions "service" but does not parse.
     """
-    if "service" not in query.lower():
+    if not mentions_service(query):
         return []
     # Imported here: rdflib's SPARQL parser takes a quarter of a second to import, which
     # start-up should not pay for the rare query that mentions SERVICE.

@@ -64,6 +64,8 @@ class Metrics:
     def __init__(self, every: Sequence[Counters], own: int) -> None:
         self.every = every
         self.own = every[own]
+        self._requests = [self.own.requests[row] for row in range(len(ROUTES))]
+        self._buckets = [self.own.buckets[row] for row in range(len(ROUTES))]
 
     @classmethod
     def private(cls) -> Metrics:
@@ -73,8 +75,8 @@ class Metrics:
     def observe(self, route: str, status: int, seconds: float) -> None:
         """Count one answered request of ``route`` with its status and duration."""
         row = _ROUTE_INDEX[route]
-        self.own.requests[row][_STATUS_INDEX.get(status, _OTHER)] += 1
-        self.own.buckets[row][bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        self._requests[row][_STATUS_INDEX.get(status, _OTHER)] += 1
+        self._buckets[row][bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
         self.own.seconds[row] += seconds
 
     def count_timeout(self) -> None:

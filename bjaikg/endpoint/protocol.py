@@ -29,6 +29,7 @@ from starlette.responses import Response
 from bjaikg.endpoint.connection import HttpRequest, HttpResponse, body_too_large
 from bjaikg.endpoint.description import describe_service
 from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, QueryRequest, evaluate
+from bjaikg.endpoint.federation import mentions_service
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.errors import BjaikgError
 from bjaikg.negotiation import (
@@ -213,7 +214,7 @@ def run_query(
     endpoints that are not ours, and must not hold a worker for the full query deadline.
     """
     query = query_request.query
-    if "service" in query.lower() and SERVICE_KEYWORD.search(query):  # the search is slow
+    if mentions_service(query) and SERVICE_KEYWORD.search(query):  # the search is slower
         timeout = min(timeout, state.settings.service_timeout)
     with state.clock.evaluating(route, timeout):
         answer = evaluate(state.graph.store, query_request, state.settings.allow_service)
