@@ -49,7 +49,7 @@ Application = Callable[
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class HttpRequest:
     """One request as read from the wire: names of headers in lower case, body complete."""
 
@@ -80,7 +80,7 @@ class HttpRequest:
         return None if value is None else value.decode("latin-1")
 
 
-@dataclass
+@dataclass(slots=True)
 class HttpResponse:
     """A response to write: status, headers (``Content-Length`` is added) and the body."""
 
@@ -127,14 +127,9 @@ class RequestReader:
         self._upgrade_left = 0
 
     @property
-    def in_progress(self) -> bool:
-        """Whether part of a request has arrived (a connection not to close as idle)."""
-        return self.started or self._upgraded is not None
-
-    @property
     def idle(self) -> bool:
         """Whether nothing of a request is held: neither part of one nor a complete one."""
-        return not self.ready and not self.in_progress
+        return not self.ready and not self.started and self._upgraded is None
 
     def feed(self, data: bytes | memoryview) -> None:
         """Parse ``data``; complete requests are appended to :attr:`ready`.

@@ -49,7 +49,7 @@ _UPDATE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QueryRequest:
     """One query to evaluate, as the SPARQL 1.1 Protocol describes it.
 
@@ -67,7 +67,7 @@ class QueryRequest:
     max_results: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QueryAnswer:
     """The HTTP answer to a :class:`QueryRequest`: status, ``Content-Type`` and body bytes.
 
