@@ -1,12 +1,15 @@
 """Whole-dataset downloads: ``/dump.ttl``, ``/dump.nt`` (the default graph, i.e. every triple
 once), ``/dump.trig``, ``/dump.nq`` and ``/dump.jsonld`` (every named graph).
 
-Each dump is serialised once, on first request, and kept with its gzip form, a strong ``ETag``
-(a hash of the bytes) and ``Last-Modified`` (the newest loaded file). Conditional requests get
-304; clients that accept gzip get the compressed bytes.
+Each dump is serialised once per process, on first request, and kept with its gzip form, a
+strong ``ETag`` (a hash of the bytes) and ``Last-Modified`` (the newest loaded file).
+Conditional requests get 304; clients that accept gzip get the compressed bytes. Serialising
+runs under the endpoint's query clock like a query: in a worker the supervisor moves the
+worker's other connections away meanwhile, and stops a build past ``--timeout`` (503).
 
-Hazard: a dump is held in memory twice (plain and gzip); at 1e6 triples that is roughly
-100–200 MB per format, so only requested formats are built.
+Hazards: a dump is held in memory twice (plain and gzip); at 1e6 triples that is roughly
+100–200 MB per format, so only requested formats are built. A graph whose dump cannot be
+serialised within ``--timeout`` cannot be downloaded until the deadline is raised.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from bjaikg.endpoint.state import EndpointState
 from bjaikg.negotiation import RdfChoice, choose_rdf_format, serialise_triples
 from bjaikg.store import KnowledgeGraph
 
@@ -71,11 +75,13 @@ class DumpCache:
         compressed = gzip.compress(body, compresslevel=6, mtime=0)
         return Dump(choice, body, compressed, etag, self.last_modified)
 
-    async def get(self, suffix: str) -> Dump:
-        """The dump for ``suffix`` (a key of :data:`DUMP_FORMATS`), built once."""
+    async def get(self, suffix: str, state: EndpointState) -> Dump:
+        """The dump for ``suffix`` (a key of :data:`DUMP_FORMATS`), built once under the
+        deadline of ``state``'s clock."""
         async with self._lock:
             if suffix not in self._dumps:
-                self._dumps[suffix] = await asyncio.to_thread(self._build, suffix)
+                with state.clock.evaluating("graph-store", state.settings.timeout):
+                    self._dumps[suffix] = await asyncio.to_thread(self._build, suffix)
             return self._dumps[suffix]
 
 
@@ -98,7 +104,7 @@ def dump_routes(cache: DumpCache) -> list[BaseRoute]:
 
     async def dump(request: Request) -> Response:
         suffix = request.url.path.rsplit(".", 1)[-1]
-        current = await cache.get(suffix)
+        current = await cache.get(suffix, request.app.state.endpoint)
         headers = {
             "ETag": current.etag,
             "Last-Modified": formatdate(current.last_modified, usegmt=True),

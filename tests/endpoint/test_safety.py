@@ -389,3 +389,28 @@ def test_public_wikidata_endpoints_are_allowed_only_on_request() -> None:
     )
     assert chosen.allow_service == ("http://127.0.0.1:1/sparql", *PUBLIC_WIKIDATA_ENDPOINTS)
     assert settings_from(parser.parse_args(["--service-timeout", "2.5"])).service_timeout == 2.5
+
+
+def test_a_dump_too_slow_to_build_is_stopped_at_the_deadline(tmp_path: Path) -> None:
+    """Serialising a dump runs under the query deadline: a build past it ends in 503, the
+    worker is replaced and the server goes on answering."""
+    data = tmp_path / "large.ttl"
+    with data.open("w", encoding="utf-8") as output:
+        for number in range(200_000):
+            output.write(
+                f'<http://example.org/s{number}> <http://example.org/p> "value {number}" .\n'
+            )
+    with running_server("--data", str(data), "--timeout", "0.2", ready_seconds=120) as server:
+        client = httpx.Client(base_url=server.url, timeout=30)
+        workers = worker_pids(server)
+        started = time.monotonic()
+        response = client.get("/dump.nt")
+        assert response.status_code == 503
+        assert "time limit of 0.2 s" in response.text
+        assert time.monotonic() - started < 5.0
+        assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+        assert metric(client, "bjaikg_query_timeouts_total") == 1
+        deadline = time.monotonic() + 10
+        while len(worker_pids(server) - workers) < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(worker_pids(server)) == len(workers), "the killed worker was not replaced"
