@@ -95,3 +95,17 @@ def _wait_for_ready(process: subprocess.Popen[str], seconds: float, stderr_lines
             return match.group(1)
     process.kill()
     raise RuntimeError("serve.py did not become ready:\n" + "".join(stderr_lines[-40:]))
+
+
+def worker_pids(server: ServerProcess) -> set[int]:
+    """The worker processes of ``server``: the children of its supervisor (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == server.process.pid:
+                found.add(int(entry.name))
+    return found

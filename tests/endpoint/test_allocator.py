@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bjaikg.endpoint.allocator import TCACHE_COUNT, TCACHE_TUNABLE, TUNABLES, tuned_environment
-from tests.server_process import ServerProcess
+from tests.server_process import ServerProcess, worker_pids
 
 SETTING = f"{TCACHE_TUNABLE}={TCACHE_COUNT}"
 
@@ -31,8 +31,7 @@ def _environment(pid: int) -> dict[str, str]:
 
 def test_the_server_replaced_itself_with_the_tuned_allocator(server: ServerProcess) -> None:
     """Same process id as started (``execve``), the tunable in its environment and its workers'."""
-    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
-    workers = [int(pid) for pid in children.read_text().split()]
+    workers = worker_pids(server)
     assert workers, "the supervisor has no worker processes"
     for pid in [server.process.pid, *workers]:
         assert SETTING in _environment(pid).get(TUNABLES, "").split(":")

@@ -4,6 +4,8 @@ clients, and clients moved away from a worker stuck in a long query."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import time
 from urllib.parse import quote
@@ -11,7 +13,7 @@ from urllib.parse import quote
 import httpx
 
 from tests.endpoint.conftest import DATA
-from tests.server_process import ServerProcess, running_server
+from tests.server_process import ServerProcess, running_server, worker_pids
 
 ASK = "ASK { ?s ?p ?o }"
 TRUE = b'{"head":{},"boolean":true}'
@@ -176,3 +178,30 @@ def test_one_worker_serves_many_keep_alive_clients_at_once() -> None:
         finally:
             for client in clients:
                 client.close()
+
+
+def test_connections_a_dead_worker_never_took_go_to_another_worker() -> None:
+    """A worker that cannot take the connections handed to it (stopped) and then dies: the
+    supervisor gives them to another worker, which answers the requests waiting on them."""
+    with running_server("--data", str(DATA), "--workers", "2") as server:
+        frozen = min(worker_pids(server))
+        os.kill(frozen, signal.SIGSTOP)
+        connections = [connect(server) for _ in range(4)]
+        try:
+            for connection in connections:
+                connection.sendall(get_line(ASK))
+            pending = []
+            for connection in connections:
+                connection.settimeout(0.5)
+                try:
+                    assert connection.recv(65536).endswith(TRUE)
+                except TimeoutError:
+                    pending.append(connection)
+            assert pending, "no connection was handed to the stopped worker"
+            os.kill(frozen, signal.SIGKILL)
+            for connection in pending:
+                connection.settimeout(10)
+                assert connection.recv(65536).endswith(TRUE)
+        finally:
+            for connection in connections:
+                connection.close()

@@ -21,31 +21,12 @@ from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.settings import Settings
 from bjaikg.store import load_knowledge_graph
 from tests.endpoint.conftest import CHAIN, DATA, SERVER_TIMEOUT
-from tests.server_process import ServerProcess, running_server
+from tests.server_process import ServerProcess, running_server, worker_pids
 
 # 23 triples to the power 8: far more rows than any deadline lets pyoxigraph count.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . " \
           "?m ?n2 ?o . ?p ?q ?r . ?s ?t ?u . ?v ?w ?x }"  # fmt: skip
 CHIP_LABEL = f'SELECT ?l WHERE {{ <{CHAIN}test-chip> <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(lang(?l) = "zh") }}'  # noqa: E501
-
-
-def children(pid: int) -> set[int]:
-    """The processes whose parent is ``pid`` (from /proc)."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
-def worker_pids(server: ServerProcess) -> set[int]:
-    """The worker processes of ``server``: its children."""
-    return children(server.process.pid)
 
 
 def metric(http: httpx.Client, name: str) -> float:
