@@ -1,6 +1,7 @@
 """HTTP/1.1 as the workers speak it, over raw sockets: keep-alive, pipelining, chunked bodies,
 ``Expect: 100-continue``, HTTP/1.0, size limits and malformed requests; one worker serving many
-clients, and clients moved away from a worker stuck in a long query."""
+clients, clients moved away from a worker stuck in a long query, and the connections a dead
+worker never took given to another."""
 
 from __future__ import annotations
 
