@@ -8,8 +8,8 @@
   ``/rdf-graph-store``, ``/graphs``; :mod:`~bjaikg.endpoint.dumps` — ``/dump.*``.
 - :mod:`~bjaikg.endpoint.supervisor` — forks the workers, enforces deadlines, sheds load;
   :mod:`~bjaikg.endpoint.worker` — many connections, one query at a time;
-  :mod:`~bjaikg.endpoint.connection`
-  — HTTP/1.1 on a connection; :mod:`~bjaikg.endpoint.scoreboard` — what the processes share.
+  :mod:`~bjaikg.endpoint.connection` — HTTP/1.1 on a connection;
+  :mod:`~bjaikg.endpoint.scoreboard` — what the processes share.
 - :mod:`~bjaikg.endpoint.evaluation` — evaluating one query; :mod:`~bjaikg.endpoint.results` —
   SELECT result writers; :mod:`~bjaikg.endpoint.federation` — the ``SERVICE`` allow-list.
 - :mod:`~bjaikg.endpoint.description` — Service Description and VoID;
