@@ -14,8 +14,10 @@ itself once (``execve``: same process id, same arguments) with ``GLIBC_TUNABLES`
 
 Hazards: each process may keep up to :data:`TCACHE_COUNT` freed blocks per size class (64
 classes up to 1 KiB), at most about 33 MB, instead of returning them to the shared bins. A
-``GLIBC_TUNABLES`` that already sets the cache size is left as the user wrote it. Other C
-libraries (musl) ignore the variable; the restart is then skipped.
+``GLIBC_TUNABLES`` that already sets the cache size is left as the user wrote it, and no
+restart happens: set ``GLIBC_TUNABLES=glibc.malloc.tcache_count=7`` (glibc's default) to run
+``serve.py`` under a debugger, profiler or coverage tool that would not follow the ``execve``.
+On other C libraries (musl) the restart is skipped.
 """
 
 from __future__ import annotations
