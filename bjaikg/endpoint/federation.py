@@ -17,6 +17,7 @@ pyoxigraph on SPARQL-star) is refused with 400 rather than evaluated unchecked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -50,6 +51,16 @@ def _service_terms(node: Any) -> Iterator[Any]:
 def mentions_service(query: str) -> bool:
     """Whether "service" occurs in ``query`` in any letter case (a query without has no SERVICE)."""
     return "service" in query.lower()
+
+
+_SERVICE_KEYWORD = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+def calls_service(query: str) -> bool:
+    """Whether ``query`` has the keyword ``SERVICE`` (a cheap, conservative test: a literal or
+    comment with the word counts too). The regular expression runs only when the cheaper
+    :func:`mentions_service` finds the letters."""
+    return mentions_service(query) and _SERVICE_KEYWORD.search(query) is not None
 
 
 def service_targets(query: str) -> list[str | None]:

@@ -34,7 +34,8 @@ STATUSES: tuple[int, ...] = (
 )  # fmt: skip
 """HTTP statuses counted by name; any other is counted as ``other``."""
 
-_ROUTE_INDEX = {route: index for index, route in enumerate(ROUTES)}
+ROUTE_INDEX = {route: index for index, route in enumerate(ROUTES)}
+"""Each route's position in :data:`ROUTES` (also its number on the scoreboard)."""
 _STATUS_INDEX = {status: index for index, status in enumerate(STATUSES)}
 _OTHER = len(STATUSES)
 
@@ -74,7 +75,7 @@ class Metrics:
 
     def observe(self, route: str, status: int, seconds: float) -> None:
         """Count one answered request of ``route`` with its status and duration."""
-        row = _ROUTE_INDEX[route]
+        row = ROUTE_INDEX[route]
         self._requests[row][_STATUS_INDEX.get(status, _OTHER)] += 1
         self._buckets[row][bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
         self.own.seconds[row] += seconds

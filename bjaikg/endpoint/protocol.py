@@ -19,7 +19,6 @@ answer into a response. A client never sees a traceback.
 
 from __future__ import annotations
 
-import re
 import time
 from urllib.parse import unquote_to_bytes
 
@@ -28,8 +27,7 @@ from starlette.responses import Response
 
 from bjaikg.endpoint.connection import HttpRequest, HttpResponse, body_too_large
 from bjaikg.endpoint.description import describe_service
-from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, QueryRequest, evaluate
-from bjaikg.endpoint.federation import mentions_service
+from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, QueryRequest
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.errors import BjaikgError
 from bjaikg.negotiation import (
@@ -48,8 +46,6 @@ DESCRIPTION_CACHE_SIZE = 64
 """Service descriptions kept (one per endpoint URL, i.e. Host header, and format)."""
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
 """Methods routed to handlers that refuse writes themselves (a 405 that says why)."""
-SERVICE_KEYWORD = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-"""Test for federation; the worker parses the query before any SERVICE call is made."""
 
 
 class ProtocolError(BjaikgError):
@@ -208,16 +204,9 @@ def run_query(
     route: str,
     started: float,
 ) -> HttpResponse:
-    """Evaluate ``query_request`` under ``timeout`` and answer, counting and logging it.
-
-    A query that names ``SERVICE`` gets at most the server's ``service_timeout``: it waits on
-    endpoints that are not ours, and must not hold a worker for the full query deadline.
-    """
-    query = query_request.query
-    if mentions_service(query) and SERVICE_KEYWORD.search(query):  # the search is slower
-        timeout = min(timeout, state.settings.service_timeout)
-    with state.clock.evaluating(route, timeout):
-        answer = evaluate(state.graph.store, query_request, state.settings.allow_service)
+    """Evaluate ``query_request`` under ``timeout`` (:meth:`EndpointState.evaluate`) and
+    answer, counting and logging it."""
+    answer = state.evaluate(query_request, timeout, route)
     headers = [("Content-Type", answer.content_type), ("Vary", "Accept")]
     if answer.truncated:
         headers.append(("X-SPARQL-Truncated", "true"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bjaikg.endpoint.description import DatasetStatistics
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest, evaluate
+from bjaikg.endpoint.federation import calls_service
 from bjaikg.endpoint.metrics import Metrics
 from bjaikg.endpoint.scoreboard import NoDeadline, QueryClock, Scoreboard
 from bjaikg.endpoint.settings import Settings
@@ -85,7 +86,18 @@ class EndpointState:
             format_parameter=format_parameter,
             max_results=self.settings.max_results,
         )
-        with self.clock.evaluating("sparql", limit):
+        return self.evaluate(request, limit, "sparql")
+
+    def evaluate(self, request: QueryRequest, timeout: float, route: str) -> QueryAnswer:
+        """Evaluate ``request`` on the clock for at most ``timeout`` seconds (counted as
+        ``route``), the one way every route reaches the store.
+
+        A query that calls ``SERVICE`` gets at most ``--service-timeout``: it waits on
+        endpoints that are not ours, and must not hold a worker for the full query deadline.
+        """
+        if calls_service(request.query):
+            timeout = min(timeout, self.settings.service_timeout)
+        with self.clock.evaluating(route, timeout):
             return evaluate(self.graph.store, request, self.settings.allow_service)
 
     @property

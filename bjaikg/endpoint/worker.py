@@ -47,7 +47,7 @@ from bjaikg.endpoint.connection import (
     refuse,
     send_response,
 )
-from bjaikg.endpoint.metrics import ROUTES
+from bjaikg.endpoint.metrics import ROUTE_INDEX
 from bjaikg.endpoint.protocol import answer_sparql
 from bjaikg.endpoint.scoreboard import EVALUATING, MAX_OFFERED, SERVING, Scoreboard
 from bjaikg.endpoint.state import EndpointState
@@ -167,7 +167,6 @@ class Worker:
         self.server_address = server_address
         self.poller = select.epoll()
         self.max_body = state.settings.max_request_bytes
-        self.routes = {route: number for number, route in enumerate(ROUTES)}
         self.buffer = memoryview(bytearray(READ_SIZE))
 
     def prepare(self, max_memory_bytes: int | None) -> None:
@@ -206,7 +205,7 @@ class Worker:
         """Register one evaluation of at most ``seconds`` (use as a context manager)."""
         slot = self.slot
         now = time.monotonic()
-        slot.route, slot.started, slot.limit = self.routes[route], now, seconds
+        slot.route, slot.started, slot.limit = ROUTE_INDEX[route], now, seconds
         slot.deadline = now + seconds
         slot.connection = self.current.number if self.current is not None else 0
         return self

@@ -357,6 +357,28 @@ def test_a_query_calling_service_gets_the_shorter_service_deadline(
     assert held, "the allow-listed remote was called"
 
 
+class RecordingClock:
+    """A query clock that records the limits it is given (the worker's clock kills instead)."""
+
+    def __init__(self) -> None:
+        self.limits: list[float] = []
+
+    @contextmanager
+    def evaluating(self, route: str, seconds: float) -> Iterator[None]:
+        self.limits.append(seconds)
+        yield
+
+
+def test_the_python_api_gives_a_query_calling_service_the_service_deadline() -> None:
+    """``EndpointState.answer`` (the UI's named queries, /health) clamps like ``/sparql``."""
+    settings = Settings(data=(DATA,), timeout=30, service_timeout=2)
+    state = create_application(settings, load_knowledge_graph([DATA])).state.endpoint
+    clock = state.clock = RecordingClock()
+    state.answer("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }")
+    state.answer("ASK { ?s ?p ?o }")
+    assert clock.limits == [2, 30]
+
+
 def test_public_wikidata_endpoints_are_allowed_only_on_request() -> None:
     from bjaikg.endpoint.cli import build_parser, settings_from
     from bjaikg.linking.targets import PUBLIC_WIKIDATA_ENDPOINTS
