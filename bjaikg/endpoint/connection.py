@@ -131,18 +131,15 @@ class RequestReader:
         """Whether nothing of a request is held: neither part of one nor a complete one."""
         return not self.ready and not self.started and self._upgraded is None
 
-    def feed(self, data: bytes | memoryview) -> None:
-        """Parse ``data``; complete requests are appended to :attr:`ready`.
-
-        ``data`` may be a view of a buffer the caller reuses: nothing keeps it after the call.
-        """
+    def feed(self, data: bytes) -> None:
+        """Parse ``data``; complete requests are appended to :attr:`ready`."""
         if self._upgraded is not None:
             self._take_upgrade_body(data)
             return
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade as upgrade:
-            self._serve_without_upgrade(bytes(data[upgrade.args[0] :]))
+            self._serve_without_upgrade(data[upgrade.args[0] :])
         except httptools.HttpParserCallbackError as error:
             if isinstance(error.__context__, RequestRefusedError):
                 raise error.__context__ from None
@@ -216,9 +213,9 @@ class RequestReader:
             raise RequestRefusedError(413, body_too_large(self.max_body, self._upgrade_left))
         self._take_upgrade_body(rest)
 
-    def _take_upgrade_body(self, data: bytes | memoryview) -> None:
+    def _take_upgrade_body(self, data: bytes) -> None:
         assert self._upgraded is not None
-        chunk = bytes(data[: self._upgrade_left])
+        chunk = data[: self._upgrade_left]
         self._upgraded.body += chunk
         self._upgrade_left -= len(chunk)
         if self._upgrade_left == 0:

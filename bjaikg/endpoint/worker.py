@@ -167,7 +167,6 @@ class Worker:
         self.server_address = server_address
         self.poller = select.epoll()
         self.max_body = state.settings.max_request_bytes
-        self.buffer = memoryview(bytearray(READ_SIZE))
 
     def prepare(self, max_memory_bytes: int | None) -> None:
         """Settle into the forked process: signals, parent death, memory bound, own counters."""
@@ -303,14 +302,14 @@ class Worker:
 
     def _read(self, client: Client) -> None:
         try:
-            size = client.socket.recv_into(self.buffer)
+            data = client.socket.recv(READ_SIZE)
         except BlockingIOError:  # a stale readiness event (nothing to read after all)
             return
-        if not size:
+        if not data:
             client.ended = True
             return
         try:
-            client.reader.feed(self.buffer[:size])
+            client.reader.feed(data)
         except RequestRefusedError as refusal:
             refuse(client.write, refusal)
             client.closing = True
