@@ -81,12 +81,31 @@ class HttpRequest:
 
 
 @dataclass(slots=True)
+class AccessRecord:
+    """What the counters and the access-log line will say of a request once it is answered.
+
+    ``started`` is :func:`time.perf_counter` when the request began; ``query`` the SPARQL
+    query it evaluated, if any.
+    """
+
+    route: str
+    started: float
+    detail: str
+    query: str | None = None
+
+
+@dataclass(slots=True)
 class HttpResponse:
-    """A response to write: status, headers (``Content-Length`` is added) and the body."""
+    """A response to write: status, headers (``Content-Length`` is added) and the body.
+
+    ``record``, when set, is counted and logged by
+    :meth:`~bjaikg.endpoint.state.EndpointState.account` after the response is sent.
+    """
 
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    record: AccessRecord | None = None
 
 
 def body_too_large(limit: int, declared: int | None = None) -> str:

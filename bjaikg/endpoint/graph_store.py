@@ -68,6 +68,7 @@ async def graph_store(request: Request) -> Response:
     answer = run_query(
         state, received, query_request, state.settings.timeout, "graph-store", started
     )
+    state.account(received, answer)
     return starlette_response(answer)
 
 

@@ -13,8 +13,9 @@
 :func:`answer_sparql` works on a framework-free :class:`~bjaikg.endpoint.connection.HttpRequest`
 so the worker's short path (no ``Origin``) and the Starlette route (:func:`sparql`) are one code
 path. :func:`run_query` is the one path from a request to the store (the Graph Store uses it
-too): it registers the deadline, counts the request, writes the access-log line and turns the
-answer into a response. A client never sees a traceback.
+too): it registers the deadline and turns the answer into a response whose access record the
+caller counts and logs once it is sent (:meth:`~bjaikg.endpoint.state.EndpointState.account`).
+A client never sees a traceback.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from urllib.parse import unquote_to_bytes
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bjaikg.endpoint.connection import HttpRequest, HttpResponse, body_too_large
+from bjaikg.endpoint.connection import AccessRecord, HttpRequest, HttpResponse, body_too_large
 from bjaikg.endpoint.description import describe_service
 from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, QueryRequest
 from bjaikg.endpoint.state import EndpointState
@@ -178,24 +179,6 @@ def _deadline(values: list[str], limit: float) -> float:
     return min(seconds, limit)
 
 
-def _log(
-    state: EndpointState,
-    request: HttpRequest,
-    route: str,
-    status: int,
-    started: float,
-    detail: str,
-    query: str | None = None,
-) -> None:
-    seconds = time.perf_counter() - started
-    state.metrics.observe(route, status, seconds)
-    if state.access_log is not None:
-        state.access_log.write(
-            request.client[0], request.method, request.path.decode("latin-1"), status, seconds,
-            detail, query,
-        )  # fmt: skip
-
-
 def run_query(
     state: EndpointState,
     request: HttpRequest,
@@ -205,7 +188,7 @@ def run_query(
     started: float,
 ) -> HttpResponse:
     """Evaluate ``query_request`` under ``timeout`` (:meth:`EndpointState.evaluate`) and
-    answer, counting and logging it."""
+    answer; the response's record is for :meth:`EndpointState.account` once it is sent."""
     answer = state.evaluate(query_request, timeout, route)
     headers = [("Content-Type", answer.content_type), ("Vary", "Accept")]
     if answer.truncated:
@@ -213,8 +196,8 @@ def run_query(
         headers.append(("X-SPARQL-Max-Results", str(query_request.max_results)))
     counted = f"results={answer.results}" if answer.results is not None else ""
     detail = f"{counted or f'bytes={len(answer.body)}'}{' truncated' if answer.truncated else ''}"
-    _log(state, request, route, answer.status, started, detail, query_request.query)
-    return HttpResponse(answer.status, headers, answer.body)
+    record = AccessRecord(route, started, detail, query_request.query)
+    return HttpResponse(answer.status, headers, answer.body, record)
 
 
 def _service_description(state: EndpointState, request: HttpRequest) -> HttpResponse:
@@ -239,7 +222,10 @@ def _service_description(state: EndpointState, request: HttpRequest) -> HttpResp
 
 
 def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
-    """``/sparql``: a query by GET or POST, or the Service Description when there is none."""
+    """``/sparql``: a query by GET or POST, or the Service Description when there is none.
+
+    The response carries its access record: send it, then :meth:`EndpointState.account`.
+    """
     started = time.perf_counter()
     try:
         if request.method not in ("GET", "HEAD", "POST"):
@@ -255,7 +241,7 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
         queries = found.get("query", [])
         if not queries:
             response = _service_description(state, request)
-            _log(state, request, "sparql", response.status, started, "service description")
+            response.record = AccessRecord("sparql", started, "service description")
             return response
         if len(queries) > 1:
             raise ProtocolError(400, "give exactly one query (the request has several)")
@@ -272,11 +258,13 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
         )
         timeout = _deadline(found.get("timeout", []), state.settings.timeout)
     except NotAcceptableError as error:
-        _log(state, request, "sparql", 406, started, "not acceptable")
-        return ProtocolError(406, str(error)).response()
+        response = ProtocolError(406, str(error)).response()
+        response.record = AccessRecord("sparql", started, "not acceptable")
+        return response
     except ProtocolError as error:
-        _log(state, request, "sparql", error.status, started, "refused")
-        return error.response()
+        response = error.response()
+        response.record = AccessRecord("sparql", started, "refused")
+        return response
     return run_query(state, request, query_request, timeout, "sparql", started)
 
 
@@ -287,4 +275,6 @@ async def sparql(request: Request) -> Response:
         message = await http_request(request, state.settings.max_request_bytes)
     except ProtocolError as error:
         return starlette_response(error.response())
-    return starlette_response(answer_sparql(state, message))
+    response = answer_sparql(state, message)
+    state.account(message, response)
+    return starlette_response(response)

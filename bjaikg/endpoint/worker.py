@@ -333,11 +333,17 @@ class Worker:
             client.closing = True
 
     def _answer_sparql(self, client: Client, request: HttpRequest) -> bool:
-        """The short path; a bug in it answers 500 instead of ending the worker."""
+        """The short path; a bug in it answers 500 instead of ending the worker.
+
+        The request is counted and logged after its answer is sent (or failed to go).
+        """
         try:
             response = answer_sparql(self.state, request)
         except Exception as error:
             answer_failure(client.write, request, error)
             return False
-        send_response(client.write, request, response)
+        try:
+            send_response(client.write, request, response)
+        finally:
+            self.state.account(request, response)
         return request.keep_alive
