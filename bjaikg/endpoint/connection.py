@@ -68,9 +68,11 @@ class HttpRequest:
     def fields(self) -> dict[bytes, bytes]:
         """The headers by lower-case name; repeated ones joined by ``,`` (made once)."""
         if self._fields is None:
-            fields: dict[bytes, bytes] = {}
-            for name, value in self.headers:
-                fields[name] = fields[name] + b"," + value if name in fields else value
+            fields = dict(self.headers)
+            if len(fields) < len(self.headers):  # a name is repeated: join its values
+                fields = {}
+                for name, value in self.headers:
+                    fields[name] = fields[name] + b"," + value if name in fields else value
             self._fields = fields
         return self._fields
 

@@ -211,8 +211,10 @@ class Worker:
 
     def __enter__(self) -> None:
         slot = self.slot
-        offered = [client.number for client in self.clients.values()
-                   if client is not self.current and client.movable][:MAX_OFFERED]  # fmt: skip
+        offered: list[int] = []
+        if len(self.clients) > 1:  # the connection being answered is never offered
+            offered = [client.number for client in self.clients.values()
+                       if client is not self.current and client.movable][:MAX_OFFERED]  # fmt: skip
         for position, number in enumerate(offered):
             slot.offered_connections[position] = number
         slot.offered, slot.moved = len(offered), 0

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import httpx
 
+from bjaikg.endpoint.connection import RequestReader
 from tests.endpoint.conftest import DATA
 from tests.server_process import ServerProcess, running_server, worker_pids
 
@@ -206,3 +207,13 @@ def test_connections_a_dead_worker_never_took_go_to_another_worker() -> None:
         finally:
             for connection in connections:
                 connection.close()
+
+
+def test_repeated_header_values_are_joined_in_order() -> None:
+    """A header name sent twice (any case) reads as its values joined by ``,`` (RFC 9110 5.3)."""
+    reader = RequestReader(lambda data: None, ("127.0.0.1", 1), 1000)
+    reader.feed(b"GET /sparql HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\nACCEPT: text/tab\r\n\r\n")
+    request = reader.ready.popleft()
+    assert request.header(b"accept") == "text/csv,text/tab"
+    assert request.header(b"host") == "x"
+    assert request.header(b"origin") is None
