@@ -258,28 +258,28 @@ def _date_header() -> bytes:
     return _date_cache[1]
 
 
-def response_head(
-    status: int, headers: list[tuple[bytes, bytes]], keep_alive: bool, http_version: str = "1.1"
-) -> bytes:
-    """The status line and header block, with ``Date`` and, to close, ``Connection: close``."""
-    reason = _REASONS.get(status, "Status")
-    lines = [f"HTTP/{http_version} {status} {reason}\r\n".encode(), _date_header()]
-    lines += [name + b": " + value + b"\r\n" for name, value in headers]
+def response_head(status: int, fields: bytes, keep_alive: bool, http_version: str = "1.1") -> bytes:
+    """The status line and header block: ``Date``, ``fields`` (``name: value\\r\\n`` lines)
+    and, to close, ``Connection: close``."""
     if not keep_alive:
-        lines.append(b"connection: close\r\n")
+        connection = b"connection: close\r\n"
     elif http_version == "1.0":
-        lines.append(b"connection: keep-alive\r\n")
-    lines.append(b"\r\n")
-    return b"".join(lines)
+        connection = b"connection: keep-alive\r\n"
+    else:
+        connection = b""
+    status_line = f"HTTP/{http_version} {status} {_REASONS.get(status, 'Status')}\r\n".encode()
+    return b"%s%s%s%s\r\n" % (status_line, _date_header(), fields, connection)
 
 
 def send_response(write: Write, request: HttpRequest, response: HttpResponse) -> None:
     """Write ``response`` to ``request`` in one piece (no body for ``HEAD``)."""
-    headers = [(name.lower().encode("latin-1"), value.encode("latin-1"))
-               for name, value in response.headers]  # fmt: skip
-    headers.append((b"content-length", str(len(response.body)).encode()))
-    head = response_head(response.status, headers, request.keep_alive, request.http_version)
-    write(head if request.method == "HEAD" else head + response.body)
+    body = response.body
+    fields = "".join([f"{name.lower()}: {value}\r\n" for name, value in response.headers])
+    fields += f"content-length: {len(body)}\r\n"
+    head = response_head(
+        response.status, fields.encode("latin-1"), request.keep_alive, request.http_version
+    )
+    write(head if request.method == "HEAD" else head + body)
 
 
 def refuse(
@@ -352,9 +352,8 @@ class _ResponseWriter:
                     self.keep_alive = False  # HTTP/1.0: the end of the body is the close
                 elif self.request.method != "HEAD" and self.status not in (204, 304):
                     self.headers.append((b"content-length", str(len(body)).encode()))
-            head = response_head(
-                self.status, self.headers, self.keep_alive, self.request.http_version
-            )
+            fields = b"".join([name + b": " + value + b"\r\n" for name, value in self.headers])
+            head = response_head(self.status, fields, self.keep_alive, self.request.http_version)
             self.write(head + self._frame(body, more))
             return
         self.write(self._frame(body, more))

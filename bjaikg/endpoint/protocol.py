@@ -21,6 +21,7 @@ A client never sees a traceback.
 from __future__ import annotations
 
 import time
+from codecs import escape_decode
 from urllib.parse import unquote_to_bytes
 
 from starlette.requests import Request
@@ -101,17 +102,21 @@ def _percent_decoded(data: bytes) -> bytes:
 
     The same result as :func:`urllib.parse.unquote_to_bytes` after ``+`` → space, in four C
     calls: each ``%`` becomes ``\\x`` (backslashes doubled first, so no other escape exists)
-    and the ``unicode_escape`` codec decodes them. The standard library loops in Python over
-    each escape, and a query has dozens (a fifth of a lookup's time). A ``%`` without two hex
-    digits after it makes the codec fail; such rare data goes the standard library's way.
+    and ``codecs.escape_decode`` (the decoder of Python's bytes escapes, which :mod:`pickle`
+    uses) turns them into bytes. The standard library loops in Python over each escape, and
+    a query has dozens. A ``%`` without two hex digits after it makes the decoder fail; such
+    rare data goes the standard library's way.
+
+    Hazard: ``escape_decode`` is not in the library reference; the test that compares
+    :func:`parse_form` with :func:`urllib.parse.parse_qsl` on 20,000 random strings guards it.
     """
     data = data.replace(b"+", b" ")
     if b"%" not in data:
         return data
     escaped = data.replace(b"\\", b"\\\\").replace(b"%", b"\\x")
     try:
-        return escaped.decode("unicode_escape").encode("latin-1")
-    except UnicodeDecodeError:
+        return escape_decode(escaped)[0]
+    except ValueError:
         return unquote_to_bytes(data)
 
 

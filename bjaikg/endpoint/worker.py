@@ -163,6 +163,8 @@ class Worker:
         self.clients: dict[int, Client] = {}
         self.current: Client | None = None
         self.offered: list[int] = []
+        self.offered_slots = self.slot.offered_connections  # a view of the shared memory
+        self.evaluations = 0
         self.loop = _new_event_loop()
         self.server_address = server_address
         self.poller = select.epoll()
@@ -183,6 +185,8 @@ class Worker:
         self.state.clock = self
         self.state.metrics = self.scoreboard.metrics(self.index)
         self.state.scoreboard = self.scoreboard
+        self.evaluations = self.slot.evaluation  # a replaced worker counts on
+        self.slot.offered = self.slot.moved = 0
 
     def run(self) -> None:
         """Serve until the process is killed."""
@@ -215,11 +219,11 @@ class Worker:
         if len(self.clients) > 1:  # the connection being answered is never offered
             offered = [client.number for client in self.clients.values()
                        if client is not self.current and client.movable][:MAX_OFFERED]  # fmt: skip
-        for position, number in enumerate(offered):
-            slot.offered_connections[position] = number
-        slot.offered, slot.moved = len(offered), 0
+            self.offered_slots[: len(offered)] = offered
+            slot.offered = len(offered)  # zero between evaluations (``__exit__``)
         self.offered = offered
-        slot.evaluation += 1
+        self.evaluations += 1
+        slot.evaluation = self.evaluations
         slot.state = EVALUATING
         self.lock.release()
 
@@ -227,11 +231,12 @@ class Worker:
         self.lock.acquire()
         slot = self.slot
         slot.state = SERVING
-        if slot.moved:
-            moved = set(self.offered)
-            for client in [c for c in self.clients.values() if c.number in moved]:
-                self._forget(client)  # another worker serves it now; our copy just goes
-        slot.offered = slot.moved = 0
+        if self.offered:
+            if slot.moved:
+                moved = set(self.offered)
+                for client in [c for c in self.clients.values() if c.number in moved]:
+                    self._forget(client)  # another worker serves it now; our copy just goes
+            slot.offered = slot.moved = 0
 
     # connections
     def _adopt(self) -> None:
