@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 
+from bjaikg.endpoint.access_log import AccessLog
 from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.settings import Settings
-from bjaikg.endpoint.state import AccessLog
 from bjaikg.endpoint.supervisor import Supervisor
 from bjaikg.errors import BjaikgError
 from bjaikg.linking.targets import PUBLIC_WIKIDATA_ENDPOINTS

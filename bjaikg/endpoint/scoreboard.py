@@ -4,7 +4,8 @@ One :class:`Slot` per worker says whether it evaluates a query and, if so, for w
 and until when (its deadline, on the system-wide monotonic clock), and which of its other
 connections could be moved to another worker meanwhile; the supervisor reads the slots to
 enforce deadlines, to move connections away from a worker stuck in a long query and to answer
-for a worker that died. Beside them lie the request counters of every process
+for a worker that died; a slot also holds its worker's access-log lines until they are written
+(:mod:`bjaikg.endpoint.access_log`). Beside them lie the request counters of every process
 (:class:`~bjaikg.endpoint.metrics.Counters`, one per worker and one for the supervisor), so any
 worker can answer ``/metrics`` for the whole server.
 
@@ -30,6 +31,8 @@ SERVING, EVALUATING = 0, 1
 """A worker's states: serving its connections; evaluating a query (the deadline runs)."""
 MAX_OFFERED = 64
 """Most connections a worker offers to move while it evaluates (the others wait for it)."""
+LOG_BUFFER_BYTES = 4096
+"""Access-log bytes a worker keeps before writing them (``PIPE_BUF``: a write stays whole)."""
 
 
 class Slot(ctypes.Structure):
@@ -48,6 +51,8 @@ class Slot(ctypes.Structure):
         ("offered", ctypes.c_int32),
         ("moved", ctypes.c_int32),
         ("offered_connections", ctypes.c_uint64 * MAX_OFFERED),
+        ("log_length", ctypes.c_uint64),
+        ("log", ctypes.c_char * LOG_BUFFER_BYTES),
     ]
     pid: int
     state: int
@@ -61,6 +66,7 @@ class Slot(ctypes.Structure):
     offered: int
     moved: int
     offered_connections: Any
+    log_length: int
 
 
 class _Header(ctypes.Structure):
@@ -100,6 +106,11 @@ class Scoreboard:
         self.counters = (Counters * (workers + 1)).from_buffer(
             self.memory, header_size + slots_size
         )
+
+    def log_view(self, index: int) -> memoryview:
+        """The access-log bytes of worker ``index``'s slot (:mod:`bjaikg.endpoint.access_log`)."""
+        start = ctypes.sizeof(_Header) + ctypes.sizeof(Slot) * index + Slot.log.offset
+        return memoryview(self.memory)[start : start + LOG_BUFFER_BYTES]
 
     def metrics(self, index: int) -> Metrics:
         """The counters of worker ``index`` (the supervisor's: ``index == workers``)."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 
+from bjaikg.endpoint.access_log import AccessLog
 from bjaikg.endpoint.connection import HttpRequest, HttpResponse
 from bjaikg.endpoint.description import DatasetStatistics
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest, evaluate
@@ -14,36 +14,6 @@ from bjaikg.endpoint.metrics import Metrics
 from bjaikg.endpoint.scoreboard import NoDeadline, QueryClock, Scoreboard
 from bjaikg.endpoint.settings import Settings
 from bjaikg.store import KnowledgeGraph
-
-QUERY_IN_LOG = 200
-"""Characters of a query (whitespace folded) written in its access-log line."""
-
-
-class AccessLog:
-    """One line per answered request, written to file descriptor ``descriptor`` (stderr).
-
-    ``bjaikg: CLIENT "METHOD PATH" STATUS MILLISECONDS ms DETAIL [query=…]``. Each line is one
-    ``write`` system call (no logging machinery: this is on every request's path), so lines of
-    concurrent workers never mix (a write below ``PIPE_BUF`` bytes is atomic on a pipe).
-    """
-
-    def __init__(self, descriptor: int) -> None:
-        self.descriptor = descriptor
-
-    def write(
-        self,
-        client: str,
-        method: str,
-        path: str,
-        status: int,
-        seconds: float,
-        detail: str,
-        query: str | None = None,
-    ) -> None:
-        """Write the line of one request (``query`` shortened to :data:`QUERY_IN_LOG`)."""
-        shown = "" if query is None else " query=" + " ".join(query.split())[:QUERY_IN_LOG]
-        line = f'bjaikg: {client} "{method} {path}" {status} {seconds * 1000:.1f} ms {detail}'
-        os.write(self.descriptor, f"{line}{shown}\n".encode(errors="replace"))
 
 
 @dataclass

@@ -44,6 +44,7 @@ from collections import Counter
 from types import FrameType
 from typing import Any
 
+from bjaikg.endpoint.access_log import write_left
 from bjaikg.endpoint.connection import Application, RequestRefusedError, refuse
 from bjaikg.endpoint.metrics import ROUTES
 from bjaikg.endpoint.scoreboard import EVALUATING, SERVING, Scoreboard, Slot
@@ -149,6 +150,8 @@ class Supervisor:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
         self.indices.clear()
+        for index in range(self.settings.workers):
+            self._write_log_left(index)
         for _, connection in [*self.held.values(), *self.waiting]:
             connection.close()
         self.held.clear()
@@ -263,6 +266,7 @@ class Supervisor:
             if index is None:
                 continue
             self._answer_for(index, pid in self.stopped_at_deadline)
+            self._write_log_left(index)
             self.stopped_at_deadline.discard(pid)
             control = self.controls.pop(index)
             self.selector.unregister(control)
@@ -287,6 +291,12 @@ class Supervisor:
                 self._answer_stopped(connection, slot, at_deadline)
             self._close_softly(connection)
         slot.state, slot.pid = SERVING, 0
+
+    def _write_log_left(self, index: int) -> None:
+        """Write the access-log lines ended worker ``index`` had not written yet."""
+        if self.state.access_log is not None:
+            view = self.scoreboard.log_view(index)
+            write_left(self.scoreboard.slots[index], view, self.state.access_log.descriptor)
 
     def _answer_stopped(self, connection: socket.socket, slot: Slot, at_deadline: bool) -> None:
         seconds = time.monotonic() - slot.started

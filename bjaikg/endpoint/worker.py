@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bjaikg.endpoint.access_log import LogBuffer
 from bjaikg.endpoint.connection import (
     READ_SIZE,
     Application,
@@ -164,6 +165,7 @@ class Worker:
         self.current: Client | None = None
         self.offered: list[int] = []
         self.offered_slots = self.slot.offered_connections  # a view of the shared memory
+        self.log_buffer: LogBuffer | None = None
         self.evaluations = 0
         self.loop = _new_event_loop()
         self.server_address = server_address
@@ -185,23 +187,35 @@ class Worker:
         self.state.clock = self
         self.state.metrics = self.scoreboard.metrics(self.index)
         self.state.scoreboard = self.scoreboard
+        if self.state.access_log is not None:
+            self.log_buffer = self.state.access_log.buffer = LogBuffer(
+                self.slot, self.scoreboard.log_view(self.index), self.state.access_log.descriptor
+            )
         self.evaluations = self.slot.evaluation  # a replaced worker counts on
         self.slot.offered = self.slot.moved = 0
 
     def run(self) -> None:
-        """Serve until the process is killed."""
+        """Serve until the process is killed (or the supervisor is gone)."""
         self.poller.register(self.control.fileno(), select.EPOLLIN)
         swept = time.monotonic()
-        while True:
-            events = self.poller.poll(SWEEP_SECONDS)
-            for descriptor, mask in events:
-                if descriptor == self.control.fileno():
-                    self._adopt()
-                elif (client := self.clients.get(descriptor)) is not None:
-                    self._serve(client, mask)
-            if time.monotonic() - swept > SWEEP_SECONDS:
-                swept = time.monotonic()
-                self._sweep(swept)
+        log = self.log_buffer
+        try:
+            while True:
+                wait = SWEEP_SECONDS if log is None else log.flush_when_due(SWEEP_SECONDS)
+                self._serve_ready(self.poller.poll(wait))
+                if time.monotonic() - swept > SWEEP_SECONDS:
+                    swept = time.monotonic()
+                    self._sweep(swept)
+        finally:
+            if log is not None:
+                log.flush()
+
+    def _serve_ready(self, events: list[tuple[int, int]]) -> None:
+        for descriptor, mask in events:
+            if descriptor == self.control.fileno():
+                self._adopt()
+            elif (client := self.clients.get(descriptor)) is not None:
+                self._serve(client, mask)
 
     # the query clock (bjaikg.endpoint.scoreboard.QueryClock)
     def evaluating(self, route: str, seconds: float) -> Worker:

@@ -1,0 +1,139 @@
+"""The access log: lines kept in a worker's slot of shared memory and written together, and the
+lines of a worker that ended before writing them written by the supervisor."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import quote
+
+import pytest
+
+from bjaikg.endpoint import access_log
+from bjaikg.endpoint.access_log import LogBuffer, write_left
+from bjaikg.endpoint.scoreboard import LOG_BUFFER_BYTES, Scoreboard
+from tests.endpoint.conftest import DATA
+from tests.endpoint.test_safety import RUNAWAY
+from tests.server_process import ServerProcess, running_server
+
+
+@contextmanager
+def buffer_on_pipe() -> Iterator[tuple[LogBuffer, Scoreboard, int]]:
+    """A log buffer in slot 0 of a one-worker scoreboard, writing to a pipe; and the pipe's end."""
+    scoreboard = Scoreboard(1)
+    reading, writing = os.pipe()
+    os.set_blocking(reading, False)
+    try:
+        yield LogBuffer(scoreboard.slots[0], scoreboard.log_view(0), writing), scoreboard, reading
+    finally:
+        os.close(reading)
+        os.close(writing)
+
+
+def written(reading: int) -> bytes:
+    try:
+        return os.read(reading, 1 << 20)
+    except BlockingIOError:
+        return b""
+
+
+def test_lines_are_kept_until_flushed_and_then_written_in_order() -> None:
+    with buffer_on_pipe() as (buffer, scoreboard, reading):
+        buffer.add(b"one\n")
+        buffer.add(b"two\n")
+        assert written(reading) == b""
+        assert scoreboard.slots[0].log_length == 8  # the supervisor sees what is kept
+        buffer.flush()
+        assert written(reading) == b"one\ntwo\n"
+        assert scoreboard.slots[0].log_length == 0
+
+
+def test_a_full_buffer_is_written_before_the_line_that_does_not_fit() -> None:
+    line = b"x" * (LOG_BUFFER_BYTES // 2 - 1) + b"\n"
+    with buffer_on_pipe() as (buffer, _scoreboard, reading):
+        buffer.add(line)
+        buffer.add(line)
+        assert written(reading) == b""
+        buffer.add(b"third\n")
+        assert written(reading) == line + line  # each write at most PIPE_BUF: never mixed
+        long_line = b"y" * (LOG_BUFFER_BYTES + 10) + b"\n"
+        buffer.add(long_line)  # longer than the buffer: what is kept goes first, then the line
+        assert written(reading) == b"third\n" + long_line
+
+
+def test_lines_are_written_once_they_have_waited(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(access_log, "FLUSH_SECONDS", 0.2)
+    with buffer_on_pipe() as (buffer, _scoreboard, reading):
+        assert buffer.flush_when_due(1.0) == 1.0  # nothing kept: wait as long as the caller likes
+        buffer.add(b"line\n")
+        assert 0 < buffer.flush_when_due(1.0) <= 0.2
+        assert written(reading) == b""
+        time.sleep(0.25)
+        assert buffer.flush_when_due(1.0) == 1.0
+        assert written(reading) == b"line\n"
+
+
+def test_the_supervisor_writes_what_an_ended_worker_left() -> None:
+    with buffer_on_pipe() as (buffer, scoreboard, reading):
+        buffer.add(b"left behind\n")
+        write_left(scoreboard.slots[0], scoreboard.log_view(0), buffer.descriptor)
+        assert written(reading) == b"left behind\n"
+        write_left(scoreboard.slots[0], scoreboard.log_view(0), buffer.descriptor)
+        assert written(reading) == b""  # written once
+
+
+def pipelined(server: ServerProcess, queries: list[str]) -> socket.socket:
+    """Send ``queries`` as GET requests in one piece on a new connection (left open)."""
+    host, port = server.url.removeprefix("http://").split(":")
+    connection = socket.create_connection((host, int(port)), timeout=30)
+    requests = [f"GET /sparql?query={quote(query)} HTTP/1.1\r\nHost: {host}\r\n\r\n"
+                for query in queries]  # fmt: skip
+    connection.sendall("".join(requests).encode())
+    return connection
+
+
+def logged(server: ServerProcess, marker: str, seconds: float = 10.0) -> list[str]:
+    """The access-log lines that mention ``marker``, once they have come (or ``seconds`` on)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        lines = [line for line in server.stderr_lines if marker in line]
+        if lines:
+            return lines
+        time.sleep(0.05)
+    return []
+
+
+def test_lines_of_a_worker_killed_at_the_deadline_are_written() -> None:
+    """Three quick queries and a runaway one arrive together: the worker answers the three,
+    keeps their lines and is killed in the fourth; the supervisor writes the three lines."""
+    quick = [f"ASK {{ ?killed{number} ?p ?o }}" for number in range(3)]
+    arguments = ("--data", str(DATA), "--workers", "1", "--timeout", "1")
+    with running_server(*arguments) as server:
+        with pipelined(server, [*quick, RUNAWAY]) as connection:
+            answers = connection.makefile("rb").read()
+        assert answers.count(b"HTTP/1.1 200") == 3 and b"HTTP/1.1 503" in answers
+        for number in range(3):
+            assert logged(server, f"?killed{number} "), server.stderr_lines
+
+
+def test_lines_kept_at_shutdown_are_written() -> None:
+    """The server is stopped while its worker evaluates: the lines it kept are written."""
+    quick = [f"ASK {{ ?stopped{number} ?p ?o }}" for number in range(3)]
+    with running_server("--data", str(DATA), "--workers", "1") as server:
+        with pipelined(server, [*quick, RUNAWAY]) as connection:
+            reader = connection.makefile("rb")
+            for _ in range(3):  # the three answers; the runaway query is still evaluated
+                assert reader.readline().startswith(b"HTTP/1.1 200")
+                length = 0
+                while (header := reader.readline()) not in (b"\r\n", b""):
+                    name, _, value = header.partition(b":")
+                    length = int(value) if name.lower() == b"content-length" else length
+                reader.read(length)
+            server.process.send_signal(signal.SIGTERM)
+            server.process.wait(timeout=30)
+        for number in range(3):
+            assert logged(server, f"?stopped{number} "), server.stderr_lines
