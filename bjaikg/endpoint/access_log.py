@@ -114,7 +114,7 @@ class AccessLog:
         """Log one request (``query`` shortened to :data:`QUERY_IN_LOG`)."""
         shown = "" if query is None else " query=" + " ".join(query.split())[:QUERY_IN_LOG]
         line = f'bjaikg: {client} "{method} {path}" {status} {seconds * 1000:.1f} ms {detail}'
-        data = f"{line}{shown}\n".encode(errors="replace")
+        data = f"{line}{shown}\n".encode("utf-8", "replace")
         if self.buffer is None:
             os.write(self.descriptor, data)
         else:

