@@ -13,5 +13,6 @@
 - :mod:`~bjaikg.endpoint.evaluation` — evaluating one query; :mod:`~bjaikg.endpoint.results` —
   SELECT result writers; :mod:`~bjaikg.endpoint.federation` — the ``SERVICE`` allow-list.
 - :mod:`~bjaikg.endpoint.description` — Service Description and VoID;
-  :mod:`~bjaikg.endpoint.metrics` — Prometheus counters.
+  :mod:`~bjaikg.endpoint.metrics` — Prometheus counters; :mod:`~bjaikg.endpoint.access_log` —
+  the access log.
 """
