@@ -278,14 +278,21 @@ def dataset_files(size: str, workdir: Path) -> list[Path]:
     return [path]
 
 
-def benchmark(
-    size: str,
-    servers: list[str],
-    seconds: int,
-    workdir: Path,
-    rounds_wanted: int,
-    chosen: list[str],
-) -> None:
+@dataclass
+class Dataset:
+    """A graph to measure on: its Turtle files, the store ``serve.py`` would hold (inferred
+    triples included), the same triples as one N-Triples file for servers that do not infer,
+    and the queries of the mix with their anchors filled in."""
+
+    files: list[Path]
+    store: ox.Store
+    union: Path
+    anchor: str
+    queries: dict[str, str]
+
+
+def prepare_dataset(size: str, workdir: Path, chosen: list[str]) -> Dataset:
+    """The graph ``size`` and the ``chosen`` queries (anchored on its first labelled entity)."""
     files = dataset_files(size, workdir)
     graph = load_knowledge_graph(files)  # with the inferred triples, as serve.py serves them
     store = graph.store
@@ -304,8 +311,22 @@ def benchmark(
     )
     queries = {name: PROLOGUE + text.replace("{anchor}", anchor).replace("{policy}", policy)
                for name, text in QUERIES.items() if name in chosen}  # fmt: skip
+    return Dataset(files, store, union, anchor, queries)
+
+
+def benchmark(
+    size: str,
+    servers: list[str],
+    seconds: int,
+    workdir: Path,
+    rounds_wanted: int,
+    chosen: list[str],
+) -> None:
+    dataset = prepare_dataset(size, workdir, chosen)
+    files, store, union, queries = dataset.files, dataset.store, dataset.union, dataset.queries
     count = sum(1 for _ in ox.parse(path=str(union), format=ox.RdfFormat.N_TRIPLES))
-    print(f"\n## {size}: {count} triples from {len(files)} file(s); anchor <{anchor}>", flush=True)
+    print(f"\n## {size}: {count} triples from {len(files)} file(s); anchor <{dataset.anchor}>",
+          flush=True)  # fmt: skip
     results: dict[tuple[str, str, int], Measurement | str] = {}
     expected = {name: rows_in(store, query) for name, query in queries.items()}
     for name, query in queries.items():

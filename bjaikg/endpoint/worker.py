@@ -16,6 +16,9 @@ writes the deadline and the connection on its scoreboard slot, offers its idle c
 and closes its copies of the connections the supervisor moved meanwhile. The supervisor can
 only move connections while it holds that lock, so a connection is never read by two workers.
 
+A worker counts and logs each request after its answer is sent; it keeps its access-log lines
+in its scoreboard slot and writes them together (:mod:`bjaikg.endpoint.access_log`).
+
 Hazards: while a worker evaluates, its other connections wait until the supervisor moves them
 (after :data:`~bjaikg.endpoint.supervisor.MOVE_AFTER`); a connection with part of a request
 read is never moved. Linux only (``prctl``, ``SCM_RIGHTS``).
@@ -211,6 +214,7 @@ class Worker:
                 log.flush()
 
     def _serve_ready(self, events: list[tuple[int, int]]) -> None:
+        """Take new connections from the supervisor; serve the clients ``events`` name."""
         for descriptor, mask in events:
             if descriptor == self.control.fileno():
                 self._adopt()

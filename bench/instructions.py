@@ -1,0 +1,197 @@
+"""Instructions per request of a ``serve.py`` worker against pyoxigraph alone (never a test).
+
+    python bench/instructions.py [--size 1e5] [--queries lookup] [--requests 1000]
+
+Throughput on a shared virtual machine moves by ±10 % from one minute to the next, more than
+most single changes to the request path; a count of executed instructions does not move at all
+(valgrind's callgrind: the same count twice for the same code and input). For each query this
+runs ``serve.py`` with one worker under callgrind, sends warm-up requests, zeroes the worker's
+counts, sends ``--requests`` requests from one keep-alive client and reads the worker's count:
+the instructions per request of HTTP parsing, the protocol, evaluation, serialisation and the
+bookkeeping — in user space; system calls and loopback TCP are not counted. The reference,
+counted the same way in the same run, is pyoxigraph alone in a Python loop: the query and its
+JSON serialisation to bytes (the ``floor`` of ``bench/endpoint.py``). Prints both and the
+ratio; the difference is what the endpoint adds around the engine.
+
+Needs valgrind (Debian's ``valgrind``). Everything runs about 50 times slower under it: the
+1e5 graph takes a few minutes to load, 1e6 is impractical.
+
+Hazard: instructions are not time. Code that misses the caches costs more per instruction
+(Python's more than pyoxigraph's), and the kernel's share (about a seventh of a worker's time
+on lookups) is left out; use it to compare two versions of the request path, and
+``bench/endpoint.py`` for throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/endpoint.py
+
+from endpoint import QUERIES, prepare_dataset
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+WARM_UP = 200
+"""Requests sent before counting (imports, caches and the allocator settle)."""
+
+FLOOR_SCRIPT = """
+import sys, pyoxigraph as ox
+store = ox.Store()
+for path in sys.argv[2:]:
+    store.load(path=path, format=ox.RdfFormat.N_TRIPLES)
+query = sys.stdin.readline().encode().decode("unicode_escape")
+def once():
+    result = store.query(query, use_default_graph_as_union=True)
+    result.serialize(format=ox.QueryResultsFormat.JSON)
+for _ in range(int(sys.argv[1])):
+    once()
+print("ready", flush=True)
+count = int(sys.stdin.readline())
+for _ in range(count):
+    once()
+print("done", flush=True)
+sys.stdin.readline()
+"""
+
+
+def callgrind(output: Path) -> list[str]:
+    """The valgrind command line counting instructions into ``output``.PID files."""
+    return ["valgrind", "--tool=callgrind", "--trace-children=yes",
+            f"--callgrind-out-file={output}.%p"]  # fmt: skip
+
+
+def counted(output: Path, pid: int) -> int:
+    """The instructions in the last dump of process ``pid`` (``callgrind_control --dump``)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        dumps = sorted(
+            output.parent.glob(f"{output.name}.{pid}.*"), key=lambda p: p.stat().st_mtime
+        )
+        if dumps:
+            match = re.search(r"^(?:summary|totals): (\d+)", dumps[-1].read_text(), re.MULTILINE)
+            if match:
+                return int(match.group(1))
+        time.sleep(0.5)
+    raise RuntimeError(f"no callgrind dump of process {pid} in {output.parent}")
+
+
+def control(option: str, pid: int) -> None:
+    """Run ``callgrind_control OPTION PID`` (``-z``: zero the counts, ``-d``: dump them)."""
+    subprocess.run(["callgrind_control", option, str(pid)], check=True, capture_output=True)
+
+
+def floor_instructions(union: Path, query: str, requests: int, workdir: Path) -> float:
+    """Instructions per query + JSON serialisation in pyoxigraph alone."""
+    output = workdir / "floor"
+    process = subprocess.Popen(
+        [*callgrind(output), sys.executable, "-c", FLOOR_SCRIPT, str(WARM_UP), str(union)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(query.encode("unicode_escape").decode() + "\n")
+    process.stdin.flush()
+    assert process.stdout.readline().strip() == "ready"
+    control("-z", process.pid)
+    process.stdin.write(f"{requests}\n")
+    process.stdin.flush()
+    assert process.stdout.readline().strip() == "done"
+    control("-d", process.pid)
+    total = counted(output, process.pid)
+    process.stdin.write("\n")
+    process.stdin.flush()
+    process.wait(timeout=120)
+    return total / requests
+
+
+def worker_of(pid: int) -> int:
+    """The one child process of ``pid`` (the server's worker)."""
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    found = [int(child) for child in children.stdout.split()]
+    if len(found) != 1:
+        raise RuntimeError(f"expected one worker under process {pid}, found {found}")
+    return found[0]
+
+
+def serve_instructions(files: list[Path], query: str, requests: int, workdir: Path) -> float:
+    """Instructions per request of the worker of ``serve.py --workers 1``."""
+    output = workdir / "serve"
+    data = [argument for path in files for argument in ("--data", str(path))]
+    command = [*callgrind(output), sys.executable, "serve.py", "--port", "0", "--workers", "1"]
+    process = subprocess.Popen(
+        [*command, *data, "--max-results", "1000000"], cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    try:
+        port = 0
+        for line in process.stdout:
+            if match := re.search(r"serving on http://127\.0\.0\.1:(\d+)", line):
+                port = int(match.group(1))
+                break
+        if not port:
+            raise RuntimeError("serve.py ended before it was ready")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        path = "/sparql?query=" + quote(query, safe="")
+        headers = {"Accept": "application/sparql-results+json"}
+
+        def send(count: int) -> None:
+            for _ in range(count):
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"HTTP {response.status}: {body[:200]!r}")
+
+        send(WARM_UP)
+        worker = worker_of(process.pid)
+        control("-z", worker)
+        send(requests)
+        control("-d", worker)
+        return counted(output, worker) / requests
+    finally:
+        process.terminate()
+        process.wait(timeout=120)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Count and print; returns 0 (figures are printed, never judged)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="1e5", help="project, 1e5 or 1e6")
+    parser.add_argument("--queries", default="lookup", help="comma-separated queries")
+    parser.add_argument("--requests", type=int, default=1000, help="requests counted")
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "bjaikg-bench"
+    )
+    arguments = parser.parse_args(argv)
+    if shutil.which("valgrind") is None:
+        print("bench: error: valgrind is not installed (apt-get install valgrind)", file=sys.stderr)
+        return 2
+    arguments.workdir.mkdir(parents=True, exist_ok=True)
+    chosen = [name for name in arguments.queries.split(",") if name]
+    unknown = sorted(set(chosen) - set(QUERIES))
+    if unknown:
+        print(f"bench: error: unknown queries {unknown}; known: {list(QUERIES)}", file=sys.stderr)
+        return 2
+    dataset = prepare_dataset(arguments.size, arguments.workdir, chosen)
+    print(f"## {arguments.size}: instructions per request, {arguments.requests} requests "
+          f"after {WARM_UP} (anchor <{dataset.anchor}>)\n", flush=True)  # fmt: skip
+    print("| query | floor | serve | serve/floor |\n|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="bjaikg-callgrind-") as scratch:
+        for name, query in dataset.queries.items():
+            floor = floor_instructions(dataset.union, query, arguments.requests, Path(scratch))
+            serve = serve_instructions(dataset.files, query, arguments.requests, Path(scratch))
+            print(f"| {name} | {floor:,.0f} | {serve:,.0f} | {serve / floor:.2f}× |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
