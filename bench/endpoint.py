@@ -391,6 +391,30 @@ def print_table(
             print(f"| {name} ({rows}) | {clients} | {' | '.join(cells)} | {' | '.join(ratios)} |")
 
 
+WORKDIR = Path(tempfile.gettempdir()) / "bjaikg-bench"
+"""Where the synthetic graphs and the servers' N-Triples copies are written by default."""
+
+
+def installed(command: str) -> bool:
+    """Whether ``command`` (a Debian package of that name) is on the PATH; says so if not."""
+    if shutil.which(command) is None:
+        print(f"bench: error: {command} is not installed (apt-get install {command})",
+              file=sys.stderr)  # fmt: skip
+        return False
+    return True
+
+
+def chosen_queries(names: str) -> list[str] | None:
+    """The queries of the mix named in ``names`` (comma-separated); ``None``, said on stderr,
+    when one is unknown."""
+    chosen = [name for name in names.split(",") if name]
+    unknown = sorted(set(chosen) - set(QUERIES))
+    if unknown:
+        print(f"bench: error: unknown queries {unknown}; known: {list(QUERIES)}", file=sys.stderr)
+        return None
+    return chosen
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; returns 0 (figures are printed, never judged)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -399,20 +423,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=3, help="duration of each run")
     parser.add_argument("--rounds", type=int, default=3, help="runs per cell (median reported)")
     parser.add_argument("--queries", default=",".join(QUERIES), help="comma-separated queries")
-    parser.add_argument(
-        "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "bjaikg-bench"
-    )
+    parser.add_argument("--workdir", type=Path, default=WORKDIR)
     arguments = parser.parse_args(argv)
-    if shutil.which("wrk") is None:
-        print("bench: error: wrk is not installed (apt-get install wrk)", file=sys.stderr)
+    chosen = chosen_queries(arguments.queries)
+    if chosen is None or not installed("wrk"):
         return 2
     arguments.workdir.mkdir(parents=True, exist_ok=True)
     servers = [name for name in arguments.servers.split(",") if name]
-    chosen = [name for name in arguments.queries.split(",") if name]
-    unknown = sorted(set(chosen) - set(QUERIES))
-    if unknown:
-        print(f"bench: error: unknown queries {unknown}; known: {list(QUERIES)}", file=sys.stderr)
-        return 2
     for size in arguments.sizes.split(","):
         benchmark(size, servers, arguments.seconds, arguments.workdir, arguments.rounds, chosen)
     return 0

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,7 +36,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/endpoint.py
 
-from endpoint import QUERIES, prepare_dataset
+from endpoint import WORKDIR, chosen_queries, installed, prepare_dataset
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WARM_UP = 200
@@ -168,19 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="1e5", help="project, 1e5 or 1e6")
     parser.add_argument("--queries", default="lookup", help="comma-separated queries")
     parser.add_argument("--requests", type=int, default=1000, help="requests counted")
-    parser.add_argument(
-        "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "bjaikg-bench"
-    )
+    parser.add_argument("--workdir", type=Path, default=WORKDIR)
     arguments = parser.parse_args(argv)
-    if shutil.which("valgrind") is None:
-        print("bench: error: valgrind is not installed (apt-get install valgrind)", file=sys.stderr)
+    chosen = chosen_queries(arguments.queries)
+    if chosen is None or not installed("valgrind"):
         return 2
     arguments.workdir.mkdir(parents=True, exist_ok=True)
-    chosen = [name for name in arguments.queries.split(",") if name]
-    unknown = sorted(set(chosen) - set(QUERIES))
-    if unknown:
-        print(f"bench: error: unknown queries {unknown}; known: {list(QUERIES)}", file=sys.stderr)
-        return 2
     dataset = prepare_dataset(arguments.size, arguments.workdir, chosen)
     print(f"## {arguments.size}: instructions per request, {arguments.requests} requests "
           f"after {WARM_UP} (anchor <{dataset.anchor}>)\n", flush=True)  # fmt: skip
