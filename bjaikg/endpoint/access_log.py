@@ -11,9 +11,10 @@ time on lookups, measured with ``perf``). Because the lines lie in shared memory
 supervisor writes those of a worker that ended before writing them (killed at a query's
 deadline, out of memory, or at shutdown): no line is lost with its worker.
 
-Each write is at most :data:`~bjaikg.endpoint.scoreboard.LOG_BUFFER_BYTES` (``PIPE_BUF``), so
-on a pipe the lines of concurrent workers never mix; between workers lines are in the order of
-their writes, not of their requests.
+A buffer's write is at most :data:`~bjaikg.endpoint.scoreboard.LOG_BUFFER_BYTES`
+(``PIPE_BUF``), so on a pipe the lines of concurrent workers do not mix; only a single line
+longer than that (a request path of kilobytes) is written alone and could. Between workers
+lines are in the order of their writes, not of their requests.
 
 Hazard: a worker killed during the write of its buffer may have its lines written twice (the
 supervisor cannot tell whether that write happened); none is lost.
