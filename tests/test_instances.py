@@ -53,6 +53,17 @@ def instance_subjects(graph: KnowledgeGraph) -> list[str]:
     return [row["subject"] for row in rows]
 
 
+def article_subjects(graph: KnowledgeGraph) -> list[str]:
+    """The instance subjects taken from a source document with a text file (the article)."""
+    rows = select(
+        graph,
+        """SELECT DISTINCT ?subject WHERE {
+             ?subject prov:wasDerivedFrom ?source . ?source bjo:sourceFile ?file }""",
+    )
+    taken = {row["subject"] for row in rows}
+    return [subject for subject in instance_subjects(graph) if subject in taken]
+
+
 def test_instance_files_load_and_hold_entities(graph: KnowledgeGraph) -> None:
     names = {graph_file.path.name for graph_file in graph.files}
     for expected in ("sources.ttl", "places.ttl", "districts.ttl", "policies.ttl",
@@ -78,7 +89,7 @@ def test_every_referenced_entity_is_defined(graph: KnowledgeGraph) -> None:
     assert [shorten(row["object"]) for row in rows] == []
 
 
-def test_every_entity_has_one_label_in_zh_and_one_in_en(graph: KnowledgeGraph) -> None:
+def test_every_article_entity_has_one_label_in_zh_and_one_in_en(graph: KnowledgeGraph) -> None:
     labels: dict[str, list[str]] = defaultdict(list)
     for row in select(graph, "SELECT ?subject ?label WHERE { ?subject rdfs:label ?label }"):
         labels[row["subject"]].append(row["label"])
@@ -90,7 +101,7 @@ def test_every_entity_has_one_label_in_zh_and_one_in_en(graph: KnowledgeGraph) -
         per_language[(row["subject"], row.get("language", ""))] += 1
     wrong = [
         shorten(subject)
-        for subject in instance_subjects(graph)
+        for subject in article_subjects(graph)
         if per_language[(subject, "zh")] != 1
         or per_language[(subject, "en")] != 1
         or len(labels[subject]) != 2
@@ -98,27 +109,42 @@ def test_every_entity_has_one_label_in_zh_and_one_in_en(graph: KnowledgeGraph) -
     assert wrong == []
 
 
-def test_every_entity_has_provenance_quote_and_paragraph(graph: KnowledgeGraph) -> None:
-    sourced = {
+def test_every_entity_is_derived_from_a_source(graph: KnowledgeGraph) -> None:
+    """Every subject of instances/ is a source, a snapshot of one, or derived from a source."""
+    rows = select(
+        graph,
+        """SELECT DISTINCT ?subject WHERE {
+             { ?subject prov:wasDerivedFrom ?source . ?source a ?kind .
+               VALUES ?kind { bjo:SourceDocument bjo:WebPage bjo:SourceDataset bjo:SourceRecord } }
+             UNION { ?subject a ?kind . VALUES ?kind { bjo:WebPage bjo:SourceDataset
+                                                       bjo:SourceRecord dcat:Distribution } } }""",
+    )
+    sourced = {row["subject"] for row in rows}
+    unsourced = [shorten(s) for s in instance_subjects(graph) if s not in sourced]
+    assert unsourced == []
+
+
+def test_every_article_entity_has_quote_and_paragraph(graph: KnowledgeGraph) -> None:
+    quoted = {
         row["subject"]
         for row in select(
             graph,
             """SELECT ?subject WHERE {
-                 ?subject prov:wasDerivedFrom ?source ; bjo:quote ?quote ; bjo:paragraph ?n .
-                 ?source a bjo:SourceDocument .
-                 FILTER(LANG(?quote) = "zh") }""",
+                 ?subject bjo:quote ?quote ; bjo:paragraph ?n . FILTER(LANG(?quote) = "zh") }""",
         )
     }
-    unsourced = [shorten(s) for s in instance_subjects(graph) if s not in sourced]
-    assert unsourced == []
+    unquoted = [shorten(s) for s in article_subjects(graph) if s not in quoted]
+    assert unquoted == []
 
 
 def test_every_quote_is_verbatim_in_a_paragraph_it_names(graph: KnowledgeGraph) -> None:
     paragraphs = read_paragraphs(source_file(graph))
     quotes: dict[str, set[str]] = defaultdict(set)
     numbers: dict[str, set[int]] = defaultdict(set)
+    article = set(article_subjects(graph))
     for row in select(graph, "SELECT ?s ?quote WHERE { ?s bjo:quote ?quote }"):
-        quotes[row["s"]].add(row["quote"])
+        if row["s"] in article:
+            quotes[row["s"]].add(row["quote"])
     for row in select(graph, "SELECT ?s ?n WHERE { ?s bjo:paragraph ?n }"):
         numbers[row["s"]].add(int(row["n"]))
     problems = []

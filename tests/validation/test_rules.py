@@ -66,6 +66,11 @@ CASES: dict[str, tuple[str, str]] = {
         CHIP.format(slug="chip-a", zh="芯片 ", en="chip a"),
         CHIP.format(slug="chip-a", zh="芯片", en="chip a"),
     ),
+    "quality.article-fact-without-quote": (
+        'bj:someone a bjo:Person ; rdfs:label "某人"@zh, "someone"@en ; '
+        "prov:wasDerivedFrom bj:source-test .",
+        PERSON,
+    ),
     "quality.dangling-reference": (
         PERSON + "\nbj:someone bjo:locatedIn bj:nowhere .",
         PERSON + "\nbj:someone bjo:locatedIn bj:someone .",
