@@ -14,7 +14,6 @@ removing a non-empty line) shifts them, and every ``bjo:paragraph`` in the data 
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.namespaces import shorten, sparql_prologue
+from bjaikg.sources.registry import sources_folder
 from bjaikg.store import KnowledgeGraph, load_knowledge_graph, read_text
 
 SOURCE_DOCUMENT = "https://w3id.org/bjaikg/id/source-beijing-ai-first-city"
@@ -66,16 +66,6 @@ def read_paragraphs(path: Path) -> list[str]:
     Raises :class:`~bjaikg.errors.DataFileError` when the file cannot be read as text.
     """
     return [line for line in read_text(path).splitlines() if line.strip()]
-
-
-def sources_folder() -> Path:
-    """Where the source documents' texts are: ``$BJAIKG_SOURCES``, else ``../shared/sources``.
-
-    The texts are not committed (the repository carries only the quoted sentences); the folder
-    beside the checkout is where the project's primary sources are kept.
-    """
-    configured = os.environ.get("BJAIKG_SOURCES")
-    return Path(configured) if configured else PROJECT_ROOT.parent / "shared" / "sources"
 
 
 def source_file(graph: KnowledgeGraph, source: str = SOURCE_DOCUMENT) -> Path:

@@ -1,0 +1,201 @@
+"""The hand-kept mapping files of ``instances/mappings/``, read into records and checked.
+
+- ``organisations.csv``: one row per (organisation, source of its location). ``epoch_names``
+  lists the names Epoch AI's tables use for it (`` | `` between names); ``class`` is empty when
+  the organisation is defined in a hand-written file of ``instances/`` (its labels there win);
+  ``city`` and ``district`` place its headquarters as ``source_url`` states it (``quote``, at
+  most one sentence). A row with no city records a search that found nothing. Two rows for one
+  organisation that disagree are both kept: the graph states both, each with its page.
+- ``cities.csv``: the cities the organisations are placed in (slug, English and Chinese name,
+  ``CN`` for the cities in China: the scope of Chinese chip designers; other countries blank).
+- ``hardware.csv``: hardware names of Epoch AI's tables that name the same chip as another row,
+  with the evidence for it; every other hardware name becomes a chip of its own.
+- ``chip-families.csv``: the article's chip families and the designer whose chips they gather.
+
+Every problem is a :class:`~bjaikg.errors.DataFileError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bjaikg import PROJECT_ROOT
+from bjaikg.errors import DataFileError
+
+MAPPING_FOLDER = PROJECT_ROOT / "instances" / "mappings"
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+ORGANISATION_CLASSES = frozenset(
+    {"Company", "University", "ResearchInstitute", "NewTypeResearchInstitute", "GovernmentBody",
+     "Hospital", "Incubator", "NewsMedium", "Network"}
+)  # fmt: skip
+BEIJING_DISTRICTS = {
+    "dongcheng-district": ("Dongcheng District", "东城区"),
+    "xicheng-district": ("Xicheng District", "西城区"),
+    "chaoyang-district": ("Chaoyang District", "朝阳区"),
+    "fengtai-district": ("Fengtai District", "丰台区"),
+    "shijingshan-district": ("Shijingshan District", "石景山区"),
+    "haidian-district": ("Haidian District", "海淀区"),
+    "mentougou-district": ("Mentougou District", "门头沟区"),
+    "fangshan-district": ("Fangshan District", "房山区"),
+    "tongzhou-district": ("Tongzhou District", "通州区"),
+    "shunyi-district": ("Shunyi District", "顺义区"),
+    "changping-district": ("Changping District", "昌平区"),
+    "daxing-district": ("Daxing District", "大兴区"),
+    "huairou-district": ("Huairou District", "怀柔区"),
+    "pinggu-district": ("Pinggu District", "平谷区"),
+    "miyun-district": ("Miyun District", "密云区"),
+    "yanqing-district": ("Yanqing District", "延庆区"),
+    "beijing-economic-technological-development-area": (
+        "Beijing Economic-Technological Development Area",
+        "北京经济技术开发区",
+    ),
+}
+"""The places a row may give as ``district`` (slugs of instances/places.ttl), with their names."""
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    """One row of ``organisations.csv``: an organisation and one sourced headquarters."""
+
+    line: int
+    names: tuple[str, ...]
+    slug: str
+    kind: str
+    label_en: str
+    label_zh: str
+    city: str
+    district: str
+    source_url: str
+    source_title: str
+    seen: str
+    quote: str
+    wikidata: str
+    wikidata_evidence: str
+
+
+@dataclass(frozen=True)
+class City:
+    """A city organisations are placed in."""
+
+    slug: str
+    label_en: str
+    label_zh: str
+    country: str
+
+
+@dataclass(frozen=True)
+class HardwareAlias:
+    """A hardware name that names the chip ``slug`` (as another row of the table does)."""
+
+    name: str
+    slug: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class ChipFamily:
+    """A chip family of the article and the designer whose chips are its members."""
+
+    family: str
+    designer: str
+    evidence: str
+
+
+def read_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a mapping CSV with their line numbers, after checking its header."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DataFileError(path, f"cannot read the mapping: {error}") from None
+    reader = csv.DictReader(text.splitlines())
+    if tuple(reader.fieldnames or ()) != columns:
+        raise DataFileError(path, f"header must be: {','.join(columns)}", line=1)
+    for row in reader:
+        if None in row or any(value is None for value in row.values()):
+            raise DataFileError(path, f"expected {len(columns)} fields", line=reader.line_num)
+        yield reader.line_num, row
+
+
+def organisation_problems(row: OrganisationRow) -> list[str]:
+    """What is wrong with one row of the organisation mapping (empty when nothing)."""
+    checks = [
+        (bool(SLUG.match(row.slug)), f"slug {row.slug!r} is not kebab-case"),
+        (row.kind in ORGANISATION_CLASSES | {""}, f"unknown class {row.kind!r}"),
+        (bool(row.label_en), "every organisation needs its English name (label_en)"),
+        (
+            not row.district or row.district in BEIJING_DISTRICTS,
+            f"unknown district {row.district!r}",
+        ),
+        (not row.district or row.city == "beijing", "a district needs city beijing"),
+        (not row.city or bool(row.source_url), "a placed row needs its source_url"),
+        (not row.source_url or bool(URL.match(row.source_url)), "source_url is not an http(s) URL"),
+        (bool(DATE.match(row.seen)), f"seen {row.seen!r} is not YYYY-MM-DD"),
+        (not row.wikidata or bool(WIKIDATA.match(row.wikidata)), "wikidata must be Q<digits>"),
+        (not row.wikidata or bool(row.wikidata_evidence), "a Wikidata id needs its evidence"),
+    ]
+    return [message for holds, message in checks if not holds]
+
+
+def read_organisations(path: Path = MAPPING_FOLDER / "organisations.csv") -> list[OrganisationRow]:
+    """Every row of the organisation mapping, checked: slugs, classes, places, one owner per name.
+
+    Rows of one organisation must agree on its class and labels (they differ only in the
+    location and its source).
+    """
+    fields = tuple(OrganisationRow.__dataclass_fields__)[2:]
+    columns = tuple("class" if field == "kind" else field for field in fields)
+    rows: list[OrganisationRow] = []
+    owner: dict[str, str] = {}
+    first: dict[str, OrganisationRow] = {}
+    for line, cells in read_rows(path, ("epoch_names", *columns)):
+        names = tuple(name for name in cells["epoch_names"].split(" | ") if name)
+        values = [cells[column].strip() for column in columns]
+        row = OrganisationRow(line, names, *values)
+        for message in organisation_problems(row):
+            raise DataFileError(path, message, line=line)
+        for name in names:
+            if owner.setdefault(name, row.slug) != row.slug:
+                raise DataFileError(path, f"{name!r} is mapped to {owner[name]} already", line=line)
+        same = first.setdefault(row.slug, row)
+        if (row.kind, row.label_en, row.label_zh) != (same.kind, same.label_en, same.label_zh):
+            message = f"{row.slug}: class and labels differ from line {same.line}"
+            raise DataFileError(path, message, line=line)
+        rows.append(row)
+    return rows
+
+
+def read_cities(path: Path = MAPPING_FOLDER / "cities.csv") -> dict[str, City]:
+    """The cities by slug."""
+    cities = {}
+    for line, cells in read_rows(path, ("slug", "label_en", "label_zh", "country")):
+        if not SLUG.match(cells["slug"]):
+            raise DataFileError(path, f"slug {cells['slug']!r} is not kebab-case", line=line)
+        cities[cells["slug"]] = City(
+            cells["slug"], cells["label_en"], cells["label_zh"], cells["country"]
+        )
+    return cities
+
+
+def read_hardware_aliases(path: Path = MAPPING_FOLDER / "hardware.csv") -> dict[str, HardwareAlias]:
+    """The hardware names mapped to another row's chip, by name."""
+    aliases = {}
+    for line, cells in read_rows(path, ("name", "slug", "evidence")):
+        if not SLUG.match(cells["slug"]) or not cells["evidence"].strip():
+            raise DataFileError(path, "an alias needs a kebab-case slug and evidence", line=line)
+        aliases[cells["name"]] = HardwareAlias(cells["name"], cells["slug"], cells["evidence"])
+    return aliases
+
+
+def read_chip_families(path: Path = MAPPING_FOLDER / "chip-families.csv") -> list[ChipFamily]:
+    """The article's chip families with their designers."""
+    return [
+        ChipFamily(cells["family"], cells["designer"], cells["evidence"])
+        for _, cells in read_rows(path, ("family", "designer", "evidence"))
+    ]

@@ -1,0 +1,151 @@
+"""The Epoch AI transform and the organisation mapping: the committed files are what the
+transform makes of the snapshots (no drift), the scope and identity rules hold on real rows,
+and a bad mapping row is refused with its file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, XSD
+
+from bjaikg.errors import DataFileError
+from bjaikg.namespaces import BJ, BJO
+from bjaikg.sources.epoch import EpochGraphs, cells, read_input, slugify, transform
+from bjaikg.sources.generated import build_generated
+from bjaikg.sources.mapping import MAPPING_FOLDER, read_organisations
+from bjaikg.sources.registry import sources_folder
+
+
+@pytest.fixture(scope="module")
+def epoch() -> EpochGraphs:
+    return transform(read_input(sources_folder()))
+
+
+def test_committed_generated_files_are_what_the_transforms_make() -> None:
+    """Regenerate everything in memory and compare byte for byte with the committed files."""
+    files = build_generated(sources_folder())
+    assert files, "nothing generated"
+    drifted = [str(path) for path, text in files.items() if path.read_text("utf-8") != text]
+    assert drifted == [], "run `python -m bjaikg sources build` and review the diff"
+    for folder in {path.parent for path in files}:
+        stale = set(folder.glob("*.ttl")) - set(files)
+        assert stale == set()
+
+
+def test_the_transform_is_deterministic() -> None:
+    assert build_generated(sources_folder()) == build_generated(sources_folder())
+
+
+def test_aims_models_chips_and_training_edges(epoch: EpochGraphs) -> None:
+    models, chips = epoch.graphs["models.ttl"], epoch.graphs["chips.ttl"]
+    assert len(set(models.subjects(RDF.type, BJO.AIModel))) >= 200
+    dated = {
+        chip
+        for chip in chips.subjects(RDF.type, BJO.AIChip)
+        if (chip, BJO.releaseDate, None) in chips and (chip, BJO.designedBy, None) in chips
+    }
+    assert len(dated) >= 60
+    assert len(list(models.triples((None, BJO.trainedOn, None)))) >= 80
+
+
+def test_a_joint_row_keeps_every_developer_and_existing_iris(epoch: EpochGraphs) -> None:
+    models = epoch.graphs["models.ttl"]
+    # "2-layer-LSTM+Deep-Gradient-Compression": Tsinghua with Stanford and NVIDIA
+    developers = set(models.objects(BJ["2-layer-lstm-deep-gradient-compression"], BJO.developedBy))
+    assert developers == {BJ["tsinghua-university"], BJ["stanford-university"], BJ["nvidia"]}
+    # Epoch's "Zhipu AI" is the article's Zhipu, declared by hand: no second declaration
+    assert BJ["zhipu"] in set(models.objects(None, BJO.developedBy))
+    assert (BJ["zhipu"], RDF.type, None) not in epoch.graphs["organisations.ttl"]
+
+
+def test_every_generated_node_is_derived_from_its_row(epoch: EpochGraphs) -> None:
+    records = epoch.graphs["records.ttl"]
+    for name in ("models.ttl", "chips.ttl", "organisations.ttl"):
+        graph = epoch.graphs[name]
+        for subject in set(graph.subjects(RDF.type, None)):
+            sources = set(graph.objects(subject, PROV.wasDerivedFrom))
+            assert sources and all((s, RDF.type, BJO.SourceRecord) in records for s in sources)
+    record = BJ["epoch-ai-models-record-2-layer-lstm-deep-gradient-compression"]
+    assert (record, DCTERMS.isPartOf, BJ["source-epoch-ai-models"]) in records
+    assert (record, BJO.recordKey, Literal("2-layer-LSTM+Deep-Gradient-Compression")) in records
+
+
+def test_chip_figures_keep_precision_and_units(epoch: EpochGraphs) -> None:
+    chips = epoch.graphs["chips.ttl"]
+    ascend = BJ["huawei-ascend-910b"]
+    assert (ascend, BJO.designedBy, BJ["huawei"]) in chips
+    assert (ascend, BJO.releaseDate, Literal("2022-03-17", datatype=XSD.date)) in chips
+    [fp16] = chips.objects(ascend, BJO.peakPerformanceFP16)
+    assert fp16.datatype == XSD.double and float(fp16) == 3.76e14
+
+
+def test_the_articles_chip_families_gather_their_designers_chips(epoch: EpochGraphs) -> None:
+    families = epoch.graphs["chip-families.ttl"]
+    members = set(families.objects(BJ["cambricon-ai-chips"], BJO.familyMember))
+    assert BJ["cambricon-mlu370-x8"] in members
+    chips = epoch.graphs["chips.ttl"]
+    assert all((m, BJO.designedBy, BJ["cambricon"]) in chips for m in members)
+
+
+def test_cells_and_slugs() -> None:
+    assert cells(
+        'Renmin University of China,DP Technology,"AI for Science Institute, Beijing (AISI)"'
+    ) == [
+        "Renmin University of China",
+        "DP Technology",
+        "AI for Science Institute, Beijing (AISI)",
+    ]
+    assert slugify("Baidu Kunlun 2nd-Gen (昆仑芯2代)") == "baidu-kunlun-2nd-gen-2"
+    assert slugify("École polytechnique") == "ecole-polytechnique"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            ",beijing,haidian-district,",
+            ",shanghai,haidian-district,",
+            "district needs city beijing",
+        ),
+        (",Company,", ",Startup,", "unknown class 'Startup'"),
+        (",2026-12-04,", ",04/12/2026,", "is not YYYY-MM-DD"),
+        (",https://ir.baidu.com/", ",ir.baidu.com/", r"source_url is not an http\(s\) URL"),
+    ],
+)
+def test_a_bad_mapping_row_is_refused_with_file_and_line(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    lines = (MAPPING_FOLDER / "organisations.csv").read_text("utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.startswith("Baidu,baidu,Company,"))
+    assert old in lines[number]
+    lines[number] = lines[number].replace(old, new, 1)
+    path = tmp_path / "organisations.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=message) as caught:
+        read_organisations(path)
+    assert caught.value.line == number + 1
+    assert str(caught.value).startswith(f"{path}:{number + 1}:")
+
+
+def test_a_name_mapped_to_two_organisations_is_refused(tmp_path: Path) -> None:
+    text = (MAPPING_FOLDER / "organisations.csv").read_text("utf-8")
+    path = tmp_path / "organisations.csv"
+    path.write_text(text.replace("Beihang University,beihang", "Baidu,beihang", 1), "utf-8")
+    with pytest.raises(DataFileError, match="'Baidu' is mapped to baidu already"):
+        read_organisations(path)
+
+
+def test_sites_place_organisations_with_their_page(tmp_path: Path) -> None:
+    files = build_generated(sources_folder())
+    sites = Graph().parse(data=next(t for p, t in files.items() if p.name == "sites.ttl"))
+    site = BJ["baidu-headquarters-haidian-district"]
+    assert (BJ["baidu"], URIRef("http://www.w3.org/ns/org#hasPrimarySite"), site) in sites
+    assert (site, BJO.locatedIn, BJ["haidian-district"]) in sites
+    pages = set(sites.objects(site, PROV.wasDerivedFrom))
+    assert len(pages) == 2  # two pages agree (a 20-F filing and an annual report)
+    assert all(str(page).startswith(str(BJ["page-"])) for page in pages)
+    renmin = {str(s) for s in sites.subjects(URIRef("http://www.w3.org/ns/org#siteOf"),
+                                             BJ["renmin-university-of-china"])}  # fmt: skip
+    assert len(renmin) == 2  # two sources disagree: both kept
