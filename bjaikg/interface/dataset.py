@@ -18,11 +18,12 @@ from bjaikg.endpoint.dumps import DUMP_FORMATS
 from bjaikg.interface.labels import LabelIndex, expand
 from bjaikg.interface.resource import Term, make_term
 from bjaikg.interface.vocabulary import OntologyHeader
-from bjaikg.namespaces import BJO
+from bjaikg.namespaces import BJO, sparql_prologue
 from bjaikg.negotiation import choose_rdf_format
 from bjaikg.store import KnowledgeGraph
 
 DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 TITLE = {"en": "Beijing AI Knowledge Graph", "zh": "北京人工智能知识图谱"}
 DUMPS = tuple(
     (suffix, choice.media_type, choice.format.name)
@@ -40,6 +41,21 @@ class ClassCount:
     entities: int
 
 
+@dataclass(frozen=True)
+class SourceSummary:
+    """A registered source as the dataset page lists it: licence, citation, triples contributed.
+
+    ``triples`` counts the statements about nodes derived from the source (directly, or through
+    one of its records); a node derived from two sources counts for both.
+    """
+
+    term: Term
+    licence: str | None
+    rights: str | None
+    citation: str | None
+    triples: int
+
+
 @dataclass
 class DatasetPage:
     """What the dataset page shows."""
@@ -49,18 +65,56 @@ class DatasetPage:
     licence: str
     statistics: DatasetStatistics
     classes: list[ClassCount]
-    sources: list[Term]
+    sources: list[SourceSummary]
+    web_pages: int
     citation: str
     bibtex: str
 
 
-def source_documents(graph: KnowledgeGraph, index: LabelIndex, language: str) -> list[Term]:
-    """Every ``bjo:SourceDocument`` of the graph, by IRI."""
-    result = graph.query(
-        f"SELECT DISTINCT ?source WHERE {{ ?source a <{BJO}SourceDocument> }} ORDER BY ?source"
-    )
+_SOURCES_QUERY = """
+SELECT ?source (SAMPLE(?licence) AS ?licence) (SAMPLE(?rights) AS ?rights)
+       (SAMPLE(?citation) AS ?citation) (COUNT(?p) AS ?triples) WHERE {
+  ?source dcat:distribution ?snapshot .
+  OPTIONAL { ?source dcterms:license ?licence }
+  OPTIONAL { ?source dcterms:rights ?rights FILTER(LANG(?rights) = "en") }
+  OPTIONAL { ?source dcterms:bibliographicCitation ?citation }
+  OPTIONAL {
+    { ?node prov:wasDerivedFrom ?source }
+    UNION { ?node prov:wasDerivedFrom/dcterms:isPartOf ?source }
+    FILTER(?node != ?source)
+    ?node ?p ?o
+  }
+} GROUP BY ?source ORDER BY DESC(?triples) ?source
+"""
+
+
+def registered_sources(
+    graph: KnowledgeGraph, index: LabelIndex, language: str
+) -> list[SourceSummary]:
+    """Every source of the registry (a source with a snapshot), largest contribution first."""
+    result = graph.query(sparql_prologue() + _SOURCES_QUERY)
     assert isinstance(result, ox.QuerySolutions)
-    return [make_term(index, row["source"].value, language) for row in result]
+
+    def text(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str | None:
+        return None if term is None else term.value
+
+    return [
+        SourceSummary(
+            term=make_term(index, row["source"].value, language),
+            licence=text(row["licence"]),
+            rights=text(row["rights"]),
+            citation=text(row["citation"]),
+            triples=int(row["triples"].value),
+        )
+        for row in result
+    ]
+
+
+def count_web_pages(graph: KnowledgeGraph) -> int:
+    """How many web pages are cited as evidence."""
+    result = graph.query(f"SELECT (COUNT(DISTINCT ?page) AS ?n) WHERE {{ ?page a <{BJO}WebPage> }}")
+    assert isinstance(result, ox.QuerySolutions)
+    return int(next(iter(result))["n"].value)
 
 
 def describe_dataset(
@@ -101,7 +155,8 @@ def describe_dataset(
         licence=header.licence or DEFAULT_LICENCE,
         statistics=statistics,
         classes=classes,
-        sources=source_documents(graph, index, language),
+        sources=registered_sources(graph, index, language),
+        web_pages=count_web_pages(graph),
         citation=citation,
         bibtex=bibtex,
     )
@@ -124,7 +179,15 @@ def dataset_triples(page: DatasetPage, base: str) -> list[ox.Triple]:
     add(dataset, "dcterms:identifier", ox.Literal("https://w3id.org/bjaikg"))
     add(dataset, "owl:versionInfo", ox.Literal(page.version))
     for source in page.sources:
-        add(dataset, "dcterms:source", ox.NamedNode(source.iri))
+        iri = ox.NamedNode(source.term.iri)
+        add(dataset, "dcterms:source", iri)
+        subset = ox.NamedNode(f"{endpoint}#source-{source.term.iri.rsplit('/', 1)[-1]}")
+        add(dataset, "void:subset", subset)
+        add(subset, "rdf:type", ox.NamedNode(expand("void:Dataset")))
+        add(subset, "dcterms:source", iri)
+        add(subset, "void:triples", ox.Literal(str(source.triples), datatype=XSD_INTEGER))
+        if source.licence:
+            add(subset, "dcterms:license", ox.NamedNode(source.licence))
     for suffix, media_type, _ in DUMPS:
         distribution = ox.NamedNode(f"{base}/dataset#dump-{suffix}")
         add(dataset, "dcat:distribution", distribution)

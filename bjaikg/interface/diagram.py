@@ -14,6 +14,7 @@ from html import escape
 import pyoxigraph as ox
 
 from bjaikg.interface.labels import LabelIndex, local_address
+from bjaikg.interface.language import CHINESE_RUN
 from bjaikg.namespaces import BJO
 from bjaikg.store import KnowledgeGraph
 
@@ -162,6 +163,17 @@ def class_tree(
     return boxes, lines
 
 
+def svg_text(text: str) -> str:
+    """``text`` escaped for an SVG ``<text>``, each run of Chinese in ``<tspan lang="zh">``."""
+    return CHINESE_RUN.sub(lambda run: f'<tspan lang="zh">{run.group(0)}</tspan>', escape(text))
+
+
+def svg_language(text: str) -> str:
+    """``lang="zh"`` for an SVG ``<title>`` that holds Chinese (a title cannot mark its parts:
+    a mixed name such as "Ascend (昇腾) 310" is marked Chinese as a whole), else nothing."""
+    return ' lang="zh"' if CHINESE_RUN.search(text) else ""
+
+
 def shorten_label(label: str) -> str:
     """``label`` cut to :data:`MAX_LABEL_UNITS` display units, with an ellipsis when cut."""
     units = 0
@@ -196,7 +208,7 @@ def render_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="diagram-title diagram-desc">',
-        f'<title id="diagram-title">{escape(title)}</title>',
+        f'<title id="diagram-title"{svg_language(title)}>{escape(title)}</title>',
         f'<desc id="diagram-desc">{escape(description)}</desc>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
@@ -222,7 +234,7 @@ def render_svg(
             f"C {(start_x + end_x) / 2:.0f} {y1 + BOX_HEIGHT / 2:.0f} "
             f"{(start_x + end_x) / 2:.0f} {y2 + BOX_HEIGHT / 2:.0f} "
             f'{end_x} {y2 + BOX_HEIGHT / 2:.0f}" fill="none" stroke="#7a8699"{dash} '
-            f'marker-end="url(#arrow)"><title>{escape(line.title)}</title></path>'
+            f'marker-end="url(#arrow)"><title{svg_language(line.title)}>{escape(line.title)}</title></path>'
         )
     for box in boxes:
         x, y = where[box.key]
@@ -231,8 +243,8 @@ def render_svg(
             f'<a href="{escape(box.address)}" class="{css}">'
             f'<rect x="{x}" y="{y}" width="{BOX_WIDTH}" height="{BOX_HEIGHT}" rx="6"/>'
             f'<text x="{x + BOX_WIDTH / 2:.0f}" y="{y + BOX_HEIGHT / 2 + 5:.0f}" '
-            f'text-anchor="middle">{escape(shorten_label(box.label))}</text>'
-            f"<title>{escape(box.label)}</title></a>"
+            f'text-anchor="middle">{svg_text(shorten_label(box.label))}</text>'
+            f"<title{svg_language(box.label)}>{escape(box.label)}</title></a>"
         )
     parts.append("</svg>")
     return "".join(parts)

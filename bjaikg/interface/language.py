@@ -7,6 +7,8 @@ module only decides which one a page prefers and the words of the page around th
 
 from __future__ import annotations
 
+import re
+
 LANGUAGES = ("en", "zh")
 DEFAULT_LANGUAGE = "en"
 
@@ -28,6 +30,9 @@ def other_language(language: str) -> str:
     """The language the switch on each page offers."""
     return "zh" if language == "en" else "en"
 
+
+CHINESE_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+"""A run of Chinese characters and punctuation (what is marked ``lang="zh"`` in English pages)."""
 
 WORDS: dict[str, dict[str, str]] = {
     "site": {"en": "Beijing AI Knowledge Graph", "zh": "北京人工智能知识图谱"},
@@ -119,7 +124,13 @@ WORDS: dict[str, dict[str, str]] = {
     "triples_total": {"en": "Triples (union of all graphs)", "zh": "三元组（所有图的并集）"},
     "graph": {"en": "Named graph", "zh": "命名图"},
     "file": {"en": "File", "zh": "文件"},
-    "source_documents": {"en": "Source documents", "zh": "来源文献"},
+    "source_documents": {"en": "Sources", "zh": "数据来源"},
+    "source": {"en": "Source", "zh": "来源"},
+    "row_of": {"en": "a row of", "zh": "所属数据集"},
+    "web_pages_cited": {
+        "en": "Besides these, {count} web pages are cited as evidence for single statements.",
+        "zh": "此外，另有 {count} 个网页作为单项陈述的依据被引用。",
+    },
     "main_navigation": {"en": "Main", "zh": "主导航"},
     "responses": {"en": "Responses", "zh": "响应"},
     "openapi_document": {"en": "OpenAPI document", "zh": "OpenAPI 文档"},

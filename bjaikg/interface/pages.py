@@ -9,7 +9,6 @@ never a traceback.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,13 @@ from bjaikg.interface.diagram import (
     render_svg,
 )
 from bjaikg.interface.labels import LabelIndex, expand
-from bjaikg.interface.language import LANGUAGES, WORDS, choose_language, other_language
+from bjaikg.interface.language import (
+    CHINESE_RUN,
+    LANGUAGES,
+    WORDS,
+    choose_language,
+    other_language,
+)
 from bjaikg.interface.openapi import build_openapi
 from bjaikg.interface.operations import NamedQueryError, Operation, ParameterError, run_operation
 from bjaikg.interface.resource import describe_resource, outgoing_rows
@@ -73,9 +78,6 @@ SELECT ?organisation ?name_zh ?name_en WHERE {
 ORDER BY ?name_en
 LIMIT 100
 """
-
-
-CHINESE_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
 def mark_chinese(text: str, language: str) -> Markup:

@@ -94,6 +94,52 @@ class ExternalLink:
     property: Term
 
 
+@dataclass(frozen=True)
+class SourceLine:
+    """One source of a resource: the document, page or dataset row, and — for a row — the
+    dataset it belongs to; with the citation and licence of the registered source."""
+
+    source: Term
+    dataset: Term | None
+    citation: str | None
+    licence: str | None
+    url: str | None
+
+
+_SOURCE_LINES = """
+SELECT ?source ?dataset ?citation ?licence ?url WHERE {
+  {node} <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
+  OPTIONAL { ?source <http://purl.org/dc/terms/isPartOf> ?dataset }
+  BIND(COALESCE(?dataset, ?source) AS ?registered)
+  OPTIONAL { ?registered <http://purl.org/dc/terms/bibliographicCitation> ?citation }
+  OPTIONAL { ?registered <http://purl.org/dc/terms/license> ?licence }
+  OPTIONAL { ?source <https://schema.org/url> ?url }
+} ORDER BY ?source
+"""
+
+
+def source_lines(
+    graph: KnowledgeGraph, index: LabelIndex, node: ox.NamedNode, language: str
+) -> list[SourceLine]:
+    """The sources ``node`` is derived from, each with what a reader needs to cite it."""
+    result = graph.query(_SOURCE_LINES.replace("{node}", str(node)))
+    assert isinstance(result, ox.QuerySolutions)
+
+    def text(term: RdfTerm | None) -> str | None:
+        return None if term is None or isinstance(term, ox.Triple) else term.value
+
+    return [
+        SourceLine(
+            source=make_term(index, row["source"].value, language),
+            dataset=make_term(index, row["dataset"].value, language) if row["dataset"] else None,
+            citation=text(row["citation"]),
+            licence=text(row["licence"]),
+            url=text(row["url"]),
+        )
+        for row in result
+    ]
+
+
 @dataclass
 class ResourceDescription:
     """Everything the resource page shows."""
@@ -104,8 +150,9 @@ class ResourceDescription:
     types: list[Term]
     statements: list[Statement]
     incoming: list[tuple[Term, Term]]
-    sources: list[Term]
-    quotes: list[str]
+    sources: list[SourceLine]
+    quotes: list[tuple[str, str]]
+    """Each quote with its language tag (a web page may be quoted in English)."""
     paragraphs: list[str]
     external_links: list[ExternalLink]
 
@@ -215,8 +262,12 @@ def describe_resource(
         ),
         statements=statements,
         incoming=incoming,
-        sources=[make_term(index, source, language) for source in iris(DERIVED_FROM)],
-        quotes=texts(QUOTE),
+        sources=source_lines(graph, index, node, language),
+        quotes=[
+            (o.value, o.language or "")
+            for p, o, _ in rows
+            if p == QUOTE and isinstance(o, ox.Literal)
+        ],
         paragraphs=sorted(texts(PARAGRAPH), key=_number_first),
         external_links=[
             ExternalLink(url, site_of(url), make_term(index, property_iri, language))

@@ -330,7 +330,7 @@ class Transform:
         chips = self.graph("chips.ttl")
         families = self.graph("chip-families.ttl")
         for family in self.data.families:
-            for chip in sorted(chips.subjects(BJO.designedBy, BJ[family.designer])):
+            for chip in chips.subjects(BJO.designedBy, BJ[family.designer]):
                 families.add((BJ[family.family], BJO.familyMember, chip))
                 for record in chips.objects(chip, PROV.wasDerivedFrom):
                     families.add((BJ[family.family], PROV.wasDerivedFrom, record))

@@ -42,6 +42,8 @@ def test_page_shows_labels_types_properties_sources_and_links(client: TestClient
     assert ">Test Company</a>" in html
     assert '<blockquote lang="zh">测试公司设计了测试芯片。</blockquote>' in html
     assert ">Test article</a>" in html and "paragraph 3" in html
+    assert "Test newspaper, test article." in html  # the source's citation
+    assert 'href="https://example.org/licence"' in html  # and its licence
     assert ">Test Model</a>" in html and ">runs on</a>" in html  # incoming relation
     assert "https://w3id.org/bjaikg/id/test-chip" in html
 
@@ -182,13 +184,21 @@ def test_dataset_page_and_void_dcat_description(client: TestClient) -> None:
     assert "How to cite" in html and "@misc{bjaikg" in html
     assert 'href="/dump.ttl"' in html and 'href="/sparql"' in html
     assert "https://creativecommons.org/licenses/by/4.0/" in html
-    assert ">Test article</a>" in html  # source documents
+    assert ">Test article</a>" in html  # the registered sources, with what they contribute
+    assert "Test newspaper, test article." in html
     answer = client.get("/dataset", headers={"Accept": "text/turtle"})
     triples = parse(answer.content, ox.RdfFormat.TURTLE)
     predicates = {triple.predicate.value for triple in triples}
     assert "http://rdfs.org/ns/void#triples" in predicates
     assert "http://www.w3.org/ns/dcat#downloadURL" in predicates
     assert "http://purl.org/dc/terms/license" in predicates
+    void = "http://rdfs.org/ns/void#"
+    [subset] = [t.object for t in triples if t.predicate.value == f"{void}subset"]
+    about_subset = {t.predicate.value: t.object.value for t in triples if t.subject == subset}
+    assert (
+        about_subset["http://purl.org/dc/terms/source"] == "https://w3id.org/bjaikg/id/test-article"
+    )
+    assert int(about_subset[f"{void}triples"]) > 10  # the statements of nodes derived from it
 
 
 @pytest.mark.parametrize("page", ["ontology", "dataset"])
