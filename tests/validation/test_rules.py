@@ -71,6 +71,12 @@ CASES: dict[str, tuple[str, str]] = {
         "prov:wasDerivedFrom bj:source-test .",
         PERSON,
     ),
+    "quality.sources-disagree": (
+        CHIP.format(slug="chip-a", zh="芯片", en="chip a")
+        + '\nbj:chip-a bjo:releaseDate "2021-11-03"^^xsd:date, "2022-03-21"^^xsd:date .',
+        CHIP.format(slug="chip-a", zh="芯片", en="chip a")
+        + '\nbj:chip-a bjo:releaseDate "2021-11-03"^^xsd:date .',
+    ),
     "quality.dangling-reference": (
         PERSON + "\nbj:someone bjo:locatedIn bj:nowhere .",
         PERSON + "\nbj:someone bjo:locatedIn bj:someone .",
