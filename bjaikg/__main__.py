@@ -43,7 +43,9 @@ def print_statistics(paths: list[Path] | None) -> None:
 def make_release(arguments: argparse.Namespace) -> int:
     """Check the version against the policy, then write the release folder."""
     version = Version.parse(arguments.version)
-    plan = plan_release(version, revision=arguments.revision, date=arguments.date)
+    plan = plan_release(
+        version, revision=arguments.revision, date=arguments.date, replace=arguments.replace
+    )
     if plan.problems:
         for problem in plan.problems:
             print(f"bjaikg release: refused: {problem}", file=sys.stderr)
@@ -90,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("version", help="MAJOR.MINOR.PATCH, as the data's owl:versionInfo")
     release.add_argument("--output", type=Path, help="folder (default releases/VERSION)")
     release.add_argument("--revision", default="HEAD", help="git revision (default HEAD)")
-    release.add_argument("--date", type=release_date, help="release date YYYY-MM-DD (default: the commit's)")
+    release.add_argument(
+        "--date", type=release_date, help="release date YYYY-MM-DD (default: the commit's)"
+    )
     release.add_argument("--replace", action="store_true", help="replace an existing folder")
     diff = commands.add_parser("diff", help="what changed in the knowledge between versions")
     diff.add_argument("old", help="git revision, checkout folder or release folder")

@@ -317,9 +317,12 @@ def plan_release(
     date: str | None = None,
     releases: Path | None = None,
     cwd: Path | None = None,
+    replace: bool = False,
 ) -> ReleasePlan:
     """Load ``revision`` (with inference), find the last release in ``releases`` older than
     ``version``, diff it, and check ``version`` against the policy (:mod:`bjaikg.versioning`).
+    A version not newer than every release is refused, unless it is the newest and ``replace``
+    (building it again, say to check that it is reproducible).
 
     The date is ``date`` or the commit's date, never today's: the same commit gives the same
     release. Raises :class:`~bjaikg.snapshots.SnapshotError` for an unknown revision.
@@ -329,7 +332,12 @@ def plan_release(
     with unpacked_revision(commit, cwd=where) as root:
         snapshot = load_checkout(root, revision, with_inference=True)
     plan = ReleasePlan(version, snapshot, commit, date or commit_date(commit, cwd=where))
-    last = latest_release(releases or where / "releases", before=version)
+    folder = releases or where / "releases"
+    newest = latest_release(folder)
+    if newest is not None and newest[0] >= version and not (replace and newest[0] == version):
+        plan.problems.append(f"{version} is not newer than the last release {newest[0]}")
+        return plan
+    last = latest_release(folder, before=version)
     if last is not None:
         plan.previous = last[0]
         plan.diff = diff_snapshots(load_release(last[1]), snapshot)
