@@ -69,6 +69,8 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "downloads": {"en": "This description as", "zh": "本描述的格式"},
     "not_found": {"en": "Not found", "zh": "未找到"},
+    "deprecated": {"en": "This IRI is deprecated.", "zh": "此 IRI 已弃用。"},
+    "replaced_by": {"en": "Replaced by", "zh": "已由以下资源替代"},
     "not_found_text": {
         "en": "The graph says nothing about this resource.",
         "zh": "图谱中没有关于此资源的陈述。",
