@@ -31,8 +31,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
-from bjaikg.interface.dataset import DEFAULT_LICENCE, TITLE
 from bjaikg.knowledge_diff import KnowledgeDiff, count_line, diff_snapshots, render_markdown
+from bjaikg.metadata import BASE, CREATOR, DEFAULT_LICENCE, TITLE
 from bjaikg.namespaces import BJG, BJO, PREFIXES
 from bjaikg.snapshots import (
     Snapshot,
@@ -44,12 +44,10 @@ from bjaikg.snapshots import (
 )
 from bjaikg.versioning import DataVersion, Version, check_version, latest_release
 
-BASE = "https://w3id.org/bjaikg"
 DATASET_IRI = f"{BASE}/dataset"
 CHECKSUMS = "SHA256SUMS"
 DESCRIPTION = "void.ttl"
 CHANGELOG = "CHANGELOG.md"
-CREATOR = "bjaikg contributors"
 MEDIA_TYPES = {
     ".nq": "application/n-quads",
     ".ttl": "text/turtle",

@@ -92,6 +92,21 @@ WORDS: dict[str, dict[str, str]] = {
     "entities_per_class": {"en": "Entities per class", "zh": "各类实体数"},
     "licence": {"en": "Licence", "zh": "许可"},
     "cite": {"en": "How to cite", "zh": "引用方式"},
+    "releases": {"en": "Releases", "zh": "发布版本"},
+    "releases_intro": {
+        "en": "Each release is a fixed copy of the whole graph; cite the version you used. "
+        "Check a download with sha256sum -c SHA256SUMS.",
+        "zh": "每个发布版本都是整个图谱的固定副本，引用时请注明所用版本。"
+        "可用 sha256sum -c SHA256SUMS 校验下载的文件。",
+    },
+    "released_on": {"en": "released", "zh": "发布于"},
+    "file": {"en": "File", "zh": "文件"},
+    "media_type": {"en": "Media type", "zh": "媒体类型"},
+    "bytes": {"en": "Bytes", "zh": "字节"},
+    "graph_files": {
+        "en": "One Turtle and one JSON-LD file per named graph",
+        "zh": "每个命名图一个 Turtle 文件和一个 JSON-LD 文件",
+    },
     "access": {"en": "Access", "zh": "访问方式"},
     "description_rdf": {"en": "VoID / DCAT description", "zh": "VoID / DCAT 描述"},
     "no_results": {"en": "Nothing matches.", "zh": "没有匹配项。"},
@@ -120,7 +135,6 @@ WORDS: dict[str, dict[str, str]] = {
     "distinct_properties": {"en": "Properties used", "zh": "使用的属性"},
     "triples_total": {"en": "Triples (union of all graphs)", "zh": "三元组（所有图的并集）"},
     "graph": {"en": "Named graph", "zh": "命名图"},
-    "file": {"en": "File", "zh": "文件"},
     "source_documents": {"en": "Source documents", "zh": "来源文献"},
     "main_navigation": {"en": "Main", "zh": "主导航"},
     "responses": {"en": "Responses", "zh": "响应"},
