@@ -1,19 +1,33 @@
-"""``python -m bjaikg`` — the graph's commands.
+"""``python -m bjaikg stats | sources | release | diff`` — the graph's statistics, sources,
+releases and changes.
 
-- ``stats``: load the graph and print what it holds;
-- ``sources``: list the registered sources and verify every snapshot's checksum (exit 1 when a
-  snapshot is missing or differs); ``sources fetch`` downloads missing snapshots from their
-  URLs; ``sources build`` regenerates the generated files of ``instances/``.
+- ``stats [PATH ...]`` — load the graph and print triples per file and entities per class.
+- ``sources [verify|fetch|build]`` — list the registered sources and verify every snapshot's
+  checksum (exit 1 when one is missing or differs); ``fetch`` downloads missing snapshots from
+  their URLs; ``build`` regenerates the generated files of ``instances/``.
+- ``release VERSION [--output DIR] [--revision REV] [--date YYYY-MM-DD]`` — build the release
+  folder of a commit (docs/releases.md); exit 1 when the version breaks the version policy.
+- ``diff OLD NEW [--format text|markdown|json]`` — the knowledge diff between two versions (git
+  revisions, checkout folders or release folders).
+
+Exit codes: 0 done, 1 a snapshot is missing or differs or the release was refused by the version
+policy, 2 input error.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import io
 import sys
 from pathlib import Path
 
+from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError
+from bjaikg.knowledge_diff import FORMATS, diff_snapshots, render
 from bjaikg.namespaces import shorten
+from bjaikg.release import plan_release, write_release
+from bjaikg.snapshots import open_snapshot
 from bjaikg.sources.generated import write_generated
 from bjaikg.sources.registry import (
     REGISTRY_FILE,
@@ -24,9 +38,10 @@ from bjaikg.sources.registry import (
 )
 from bjaikg.statistics import count_entities_per_class
 from bjaikg.store import load_knowledge_graph
+from bjaikg.versioning import Version
 
 
-def print_statistics(paths: list[Path] | None) -> int:
+def print_statistics(paths: list[Path] | None) -> None:
     """Print triples per file and entities per ontology class."""
     graph = load_knowledge_graph(paths or None)
     for graph_file in graph.files:
@@ -36,7 +51,6 @@ def print_statistics(paths: list[Path] | None) -> int:
     print()
     for count in count_entities_per_class(graph):
         print(f"{count.entities:7d}  {shorten(count.class_iri)}")
-    return 0
 
 
 def verify_sources(folder: Path, registry: Path = REGISTRY_FILE) -> int:
@@ -71,12 +85,62 @@ def build_sources(folder: Path, registry: Path = REGISTRY_FILE) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python -m bjaikg``; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="bjaikg", description=__doc__)
+def make_release(arguments: argparse.Namespace) -> int:
+    """Check the version against the policy, then write the release folder."""
+    version = Version.parse(arguments.version)
+    plan = plan_release(
+        version, revision=arguments.revision, date=arguments.date, replace=arguments.replace
+    )
+    if plan.problems:
+        for problem in plan.problems:
+            print(f"bjaikg release: refused: {problem}", file=sys.stderr)
+        return 1
+    folder = arguments.output or PROJECT_ROOT / "releases" / str(version)
+    release = write_release(
+        plan.snapshot,
+        version,
+        folder,
+        date=plan.date,
+        commit=plan.commit,
+        diff=plan.diff,
+        previous=plan.previous,
+        replace=arguments.replace,
+    )
+    print(f"release {version} of {plan.commit[:12]} ({plan.date}) in {folder}")
+    for item in release.files:
+        print(f"{item.size:10d}  {item.path}")
+    return 0
+
+
+def print_diff(arguments: argparse.Namespace) -> int:
+    """Print the knowledge diff between two versions."""
+    diff = diff_snapshots(open_snapshot(arguments.old), open_snapshot(arguments.new))
+    sys.stdout.write(render(diff, arguments.format))
+    return 0
+
+
+def release_date(text: str) -> str:
+    """``text`` if it is a date ``YYYY-MM-DD``, else an argparse error."""
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m bjaikg``."""
+    parser = argparse.ArgumentParser(prog="bjaikg", description=__doc__.split("\n", 1)[0])
     commands = parser.add_subparsers(dest="command", required=True)
     stats = commands.add_parser("stats", help="load the graph and print counts")
     stats.add_argument("paths", nargs="*", type=Path, help="Turtle files or folders")
+    release = commands.add_parser("release", help="build the release folder of a commit")
+    release.add_argument("version", help="MAJOR.MINOR.PATCH, as the data's owl:versionInfo")
+    release.add_argument("--output", type=Path, help="folder (default releases/VERSION)")
+    release.add_argument("--revision", default="HEAD", help="git revision (default HEAD)")
+    release.add_argument(
+        "--date", type=release_date, help="release date YYYY-MM-DD (default: the commit's)"
+    )
+    release.add_argument("--replace", action="store_true", help="replace an existing folder")
     sources = commands.add_parser("sources", help="list and verify the sources' snapshots")
     sources.add_argument(
         "action", nargs="?", choices=("verify", "fetch", "build"), default="verify"
@@ -89,16 +153,32 @@ def main(argv: list[str] | None = None) -> int:
     sources.add_argument(
         "--registry", type=Path, default=REGISTRY_FILE, help="the registry (instances/sources.ttl)"
     )
-    arguments = parser.parse_args(argv)
+    diff = commands.add_parser("diff", help="what changed in the knowledge between versions")
+    diff.add_argument("old", help="git revision, checkout folder or release folder")
+    diff.add_argument("new", help="git revision, checkout folder or release folder")
+    diff.add_argument("--format", choices=FORMATS, default="text")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m bjaikg``; returns the exit code."""
+    if isinstance(sys.stdout, io.TextIOWrapper):  # labels are bilingual, whatever the locale
+        sys.stdout.reconfigure(encoding="utf-8")
+    arguments = build_parser().parse_args(argv)
     try:
-        if arguments.command == "stats":
-            return print_statistics(arguments.paths)
-        folder = arguments.folder or sources_folder()
-        action = {"verify": verify_sources, "fetch": fetch_sources, "build": build_sources}
-        return action[arguments.action](folder, arguments.registry)
-    except BjaikgError as error:
+        if arguments.command == "release":
+            return make_release(arguments)
+        if arguments.command == "diff":
+            return print_diff(arguments)
+        if arguments.command == "sources":
+            folder = arguments.folder or sources_folder()
+            action = {"verify": verify_sources, "fetch": fetch_sources, "build": build_sources}
+            return action[arguments.action](folder, arguments.registry)
+        print_statistics(arguments.paths)
+    except (BjaikgError, ValueError, FileExistsError) as error:
         print(f"bjaikg: error: {error}", file=sys.stderr)
         return 2
+    return 0
 
 
 if __name__ == "__main__":

@@ -85,15 +85,16 @@ def discover_files(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def graph_name_for(path: Path) -> str:
-    """The named graph of ``path``: ``bjg:<folder>/<stem>`` inside the project, else by file name.
+def graph_name_for(path: Path, root: Path = PROJECT_ROOT) -> str:
+    """The named graph of ``path``: ``bjg:<folder>/<stem>`` inside ``root`` (the checkout, or a
+    copy of one, such as a git revision unpacked by :mod:`bjaikg.revisions`), else by file name.
 
-    Files outside the checkout (anyone's data given on the command line) are named
+    Files outside it (anyone's data given on the command line) are named
     ``bjg:external/<stem>``; two such files with one stem share a graph, which only merges them.
     """
     resolved = path.resolve()
     try:
-        relative = resolved.relative_to(PROJECT_ROOT)
+        relative = resolved.relative_to(root.resolve())
     except ValueError:
         return f"{BJG}external/{resolved.stem}"
     return f"{BJG}{relative.with_suffix('').as_posix()}"
@@ -134,7 +135,7 @@ def parse_error(path: Path, error: SyntaxError) -> DataFileError:
     return DataFileError(path, f"Turtle syntax error: {message}", line=line, column=column)
 
 
-def load_file(store: ox.Store, path: Path) -> GraphFile:
+def load_file(store: ox.Store, path: Path, root: Path = PROJECT_ROOT) -> GraphFile:
     """Parse one Turtle file into its own named graph of ``store``.
 
     ``Store.load`` is atomic: a file with a syntax error leaves ``store`` untouched (no
@@ -143,7 +144,7 @@ def load_file(store: ox.Store, path: Path) -> GraphFile:
     added to the store (a triple stated twice, or already in its graph, counts once).
     """
     text = read_text(path)
-    graph = ox.NamedNode(graph_name_for(path))
+    graph = ox.NamedNode(graph_name_for(path, root))
     before = len(store)
     try:
         store.load(
@@ -203,9 +204,14 @@ def infer(store: ox.Store, *, max_rounds: int = 10) -> int:
 
 
 def load_knowledge_graph(
-    paths: Iterable[Path] | None = None, *, with_inference: bool = True
+    paths: Iterable[Path] | None = None,
+    *,
+    with_inference: bool = True,
+    root: Path = PROJECT_ROOT,
 ) -> KnowledgeGraph:
     """Load ``paths`` (default: the project's ontology and instances) into a fresh store.
+
+    Graph names are taken relative to ``root`` (:func:`graph_name_for`).
 
     Raises :class:`DataFileError` (file, line, column, message) for the first file that cannot
     be read or parsed; nothing is served from a graph that did not load completely.
@@ -214,7 +220,7 @@ def load_knowledge_graph(
     store = ox.Store()
     graph = KnowledgeGraph(store=store)
     for path in files:
-        graph.files.append(load_file(store, path))
+        graph.files.append(load_file(store, path, root))
     if with_inference:
         graph.inferred_triples = infer(store)
     return graph

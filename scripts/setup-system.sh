@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Debian packages the tests use: Java (HermiT, Jena CLI), Chromium (browser tests).
+# Debian packages the tests use: Java (HermiT, Jena CLI), Chromium (browser tests), Apache httpd
+# (the w3id redirect rules, tests/release/test_w3id_redirects.py).
 # Installs only what is missing; needs root (or sudo) the first time.
 set -euo pipefail
 needed=()
@@ -8,6 +9,7 @@ command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 [ -e /usr/share/java/jena-arq.jar ] || needed+=(libapache-jena-java)
 # Chinese glyphs for the browser tests' screenshots (no test depends on them)
 [ -d /usr/share/fonts/truetype/wqy ] || needed+=(fonts-wqy-microhei)
+[ -x /usr/sbin/apache2 ] || needed+=(apache2)
 if [ ${#needed[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

@@ -4,6 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
 python -m pip install -q -e '.[test]'
+# cffconvert (the CITATION.cff check) pins jsonschema<4, which the test extra cannot take:
+# it gets a virtual environment of its own (pyproject's `citation` extra)
+[ -x build/cffconvert/bin/cffconvert ] || {
+  python -m venv build/cffconvert && build/cffconvert/bin/pip install -q 'cffconvert==2.0.0'
+}
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; fi
 ruff check .
 ruff format --check .

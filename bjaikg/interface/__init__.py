@@ -20,11 +20,13 @@ from bjaikg import PROJECT_ROOT
 from bjaikg.interface.labels import build_label_index
 from bjaikg.interface.operations import operation_for
 from bjaikg.interface.pages import Site, create_templates
+from bjaikg.interface.releases import read_releases, release_files_app
 from bjaikg.query_catalogue import QUERY_FOLDER, load_catalogue
 from bjaikg.store import KnowledgeGraph
 
 STATIC_FOLDER = Path(__file__).parent / "static"
 NODE_MODULES = PROJECT_ROOT / "node_modules"
+RELEASE_FOLDER = PROJECT_ROOT / "releases"
 YASGUI_BUILD = Path("@zazuko/yasgui/build")
 """Where the YASGUI package keeps its built files, inside ``node_modules``."""
 
@@ -34,10 +36,12 @@ def interface_routes(
     *,
     query_folder: Path = QUERY_FOLDER,
     node_modules: Path = NODE_MODULES,
+    release_folder: Path = RELEASE_FOLDER,
 ) -> list[BaseRoute]:
     """Routes for people, served by the same application as ``/sparql``.
 
-    Reads the labels of ``graph`` and the named queries of ``query_folder`` once; raises
+    Reads the labels of ``graph``, the named queries of ``query_folder`` and the releases of
+    ``release_folder`` (served at ``/releases/``) once; raises
     :class:`bjaikg.errors.QueryFileError` (naming the file) for a query file with a bad header.
     """
     catalogue = load_catalogue(query_folder) if query_folder.is_dir() else []
@@ -48,6 +52,7 @@ def interface_routes(
         operations={query.name: operation_for(query) for query in catalogue},
         templates=create_templates(),
         editor_installed=(assets / "yasgui.min.js").is_file(),
+        releases=read_releases(release_folder),
     )
     read = ["GET", "HEAD"]
     if site.editor_installed:
@@ -61,6 +66,10 @@ def interface_routes(
         Route("/ontology.{suffix}", site.ontology, methods=read),
         Route("/dataset", site.dataset, methods=read),
         Route("/dataset.{suffix}", site.dataset, methods=read),
+        Route("/shapes", site.shapes, methods=read),
+        Route("/shapes.{suffix}", site.shapes, methods=read),
+        Route("/.well-known/void", site.void, methods=read),
+        Mount("/releases", release_files_app(release_folder), name="releases"),
         Route("/search", site.search, methods=read),
         Route("/api", site.api_page, methods=read),
         Route("/api/queries", site.list_queries, methods=read),

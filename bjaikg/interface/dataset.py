@@ -8,6 +8,7 @@ adds the DCAT distributions (the dumps), the title, licence and citation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -16,15 +17,15 @@ from bjaikg import __version__
 from bjaikg.endpoint.description import DatasetStatistics, describe_service
 from bjaikg.endpoint.dumps import DUMP_FORMATS
 from bjaikg.interface.labels import LabelIndex, expand
+from bjaikg.interface.releases import ReleaseEntry
 from bjaikg.interface.resource import Term, make_term
 from bjaikg.interface.vocabulary import OntologyHeader
+from bjaikg.metadata import DEFAULT_LICENCE, TITLE
 from bjaikg.namespaces import BJO, sparql_prologue
 from bjaikg.negotiation import choose_rdf_format
 from bjaikg.store import KnowledgeGraph
 
-DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-TITLE = {"en": "Beijing AI Knowledge Graph", "zh": "北京人工智能知识图谱"}
 DUMPS = tuple(
     (suffix, choice.media_type, choice.format.name)
     for suffix, (name, datasets) in DUMP_FORMATS.items()
@@ -162,9 +163,12 @@ def describe_dataset(
     )
 
 
-def dataset_triples(page: DatasetPage, base: str) -> list[ox.Triple]:
+def dataset_triples(
+    page: DatasetPage, base: str, releases: Sequence[ReleaseEntry] = ()
+) -> list[ox.Triple]:
     """The VoID/DCAT description: the endpoint's service description (VoID counts, partitions,
-    named graphs) plus DCAT title, licence, version and one distribution per dump."""
+    named graphs) plus DCAT title, licence, version, one distribution per dump, and each
+    release (``dcat:hasVersion``, its full description at ``/releases/VERSION/void.ttl``)."""
     endpoint = f"{base}/sparql"
     triples = describe_service(endpoint, page.statistics, federation=False, base=base)
     dataset = ox.NamedNode(f"{endpoint}#dataset")
@@ -195,4 +199,16 @@ def dataset_triples(page: DatasetPage, base: str) -> list[ox.Triple]:
         add(distribution, "dcat:downloadURL", ox.NamedNode(f"{base}/dump.{suffix}"))
         add(distribution, "dcat:mediaType", ox.Literal(media_type))
         add(distribution, "dcterms:license", ox.NamedNode(page.licence))
+    for release in releases:
+        version = ox.NamedNode(release.iri)
+        add(dataset, "dcat:hasVersion", version)
+        add(version, "rdf:type", ox.NamedNode(expand("dcat:Dataset")))
+        add(version, "dcat:version", ox.Literal(release.version))
+        add(
+            version,
+            "dcterms:issued",
+            ox.Literal(release.date, datatype=ox.NamedNode(expand("xsd:date"))),
+        )
+        add(version, "dcterms:bibliographicCitation", ox.Literal(release.citation))
+        add(version, "rdfs:seeAlso", ox.NamedNode(f"{base}/releases/{release.version}/void.ttl"))
     return triples

@@ -74,6 +74,8 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "downloads": {"en": "This description as", "zh": "本描述的格式"},
     "not_found": {"en": "Not found", "zh": "未找到"},
+    "deprecated": {"en": "This IRI is deprecated.", "zh": "此 IRI 已弃用。"},
+    "replaced_by": {"en": "Replaced by", "zh": "已由以下资源替代"},
     "not_found_text": {
         "en": "The graph says nothing about this resource.",
         "zh": "图谱中没有关于此资源的陈述。",
@@ -95,6 +97,21 @@ WORDS: dict[str, dict[str, str]] = {
     "entities_per_class": {"en": "Entities per class", "zh": "各类实体数"},
     "licence": {"en": "Licence", "zh": "许可"},
     "cite": {"en": "How to cite", "zh": "引用方式"},
+    "releases": {"en": "Releases", "zh": "发布版本"},
+    "releases_intro": {
+        "en": "Each release is a fixed copy of the whole graph; cite the version you used. "
+        "Check a download with sha256sum -c SHA256SUMS.",
+        "zh": "每个发布版本都是整个图谱的固定副本，引用时请注明所用版本。"
+        "可用 sha256sum -c SHA256SUMS 校验下载的文件。",
+    },
+    "released_on": {"en": "released", "zh": "发布于"},
+    "file": {"en": "File", "zh": "文件"},
+    "media_type": {"en": "Media type", "zh": "媒体类型"},
+    "bytes": {"en": "Bytes", "zh": "字节"},
+    "graph_files": {
+        "en": "One Turtle and one JSON-LD file per named graph",
+        "zh": "每个命名图一个 Turtle 文件和一个 JSON-LD 文件",
+    },
     "access": {"en": "Access", "zh": "访问方式"},
     "description_rdf": {"en": "VoID / DCAT description", "zh": "VoID / DCAT 描述"},
     "no_results": {"en": "Nothing matches.", "zh": "没有匹配项。"},
@@ -123,7 +140,6 @@ WORDS: dict[str, dict[str, str]] = {
     "distinct_properties": {"en": "Properties used", "zh": "使用的属性"},
     "triples_total": {"en": "Triples (union of all graphs)", "zh": "三元组（所有图的并集）"},
     "graph": {"en": "Named graph", "zh": "命名图"},
-    "file": {"en": "File", "zh": "文件"},
     "source_documents": {"en": "Sources", "zh": "数据来源"},
     "source": {"en": "Source", "zh": "来源"},
     "row_of": {"en": "a row of", "zh": "所属数据集"},

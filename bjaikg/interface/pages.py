@@ -38,10 +38,11 @@ from bjaikg.interface.language import (
 )
 from bjaikg.interface.openapi import build_openapi
 from bjaikg.interface.operations import NamedQueryError, Operation, ParameterError, run_operation
+from bjaikg.interface.releases import ReleaseEntry
 from bjaikg.interface.resource import describe_resource, outgoing_rows
 from bjaikg.interface.search import search_labels
 from bjaikg.interface.vocabulary import KINDS, document_ontology
-from bjaikg.namespaces import BJ, BJO, PREFIXES
+from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES
 from bjaikg.negotiation import (
     RDF_MEDIA_TYPES,
     NotAcceptableError,
@@ -178,6 +179,7 @@ class Site:
     operations: dict[str, Operation]
     templates: Jinja2Templates
     editor_installed: bool
+    releases: list[ReleaseEntry] = field(default_factory=list)
     _statistics: DatasetStatistics | None = field(default=None, repr=False)
 
     # -- rendering ---------------------------------------------------------------------------
@@ -373,7 +375,7 @@ class Site:
         base = base_url(request)
         page = describe_dataset(self.graph, self.index, self.statistics(request), language, base)
         if choice is not None:
-            return rdf_answer(dataset_triples(page, base), choice)
+            return rdf_answer(dataset_triples(page, base, self.releases), choice)
         return self.render(
             request,
             "dataset.html",
@@ -383,9 +385,33 @@ class Site:
                 "named_graphs": page.statistics.named_graphs,
                 "inferred_graph": INFERRED_GRAPH.value,
                 "dumps": DUMPS,
+                "releases": self.releases,
                 "formats": [(label, f"/dataset.{suffix}") for _, suffix, label in RDF_DOWNLOADS],
             },
         )
+
+    async def shapes(self, request: Request) -> Response:
+        """``/shapes[.<suffix>]``: the SHACL shapes in RDF (``bjsh:`` IRIs resolve here);
+        Turtle when the client asks for a page, as there is no HTML form of them."""
+        try:
+            choice = wants_page(request, request.path_params.get("suffix"))
+        except NotAcceptableError as error:
+            return text_answer(406, str(error))
+        return rdf_answer(shapes_triples(self.graph), choice or choose_rdf_format(None, "turtle"))
+
+    async def void(self, request: Request) -> Response:
+        """``/.well-known/void`` (RFC 8615, VoID §7.2): the dataset's VoID/DCAT description,
+        in the RDF format ``Accept`` asks for, Turtle when it asks for none (or for HTML)."""
+        try:
+            choice = wants_page(request)
+        except NotAcceptableError as error:
+            return text_answer(406, str(error))
+        if choice is None:
+            choice = choose_rdf_format(None, "turtle")
+        language = self.language(request)
+        base = base_url(request)
+        page = describe_dataset(self.graph, self.index, self.statistics(request), language, base)
+        return rdf_answer(dataset_triples(page, base, self.releases), choice)
 
     # -- search ------------------------------------------------------------------------------
 
@@ -530,6 +556,21 @@ def ontology_triples(graph: KnowledgeGraph) -> list[ox.Triple]:
         f"""CONSTRUCT {{ ?term ?property ?value }} WHERE {{
               GRAPH ?graph {{ ?term ?property ?value }}
               FILTER(?graph != {INFERRED_GRAPH} && STRSTARTS(STR(?term), "{str(BJO).rstrip("#")}"))
+            }}"""
+    )
+    assert isinstance(result, ox.QueryTriples)
+    return sorted(result, key=str)
+
+
+SHAPES_GRAPHS = f"{BJG}ontology/shapes/"
+"""The named graphs of the SHACL shapes (``ontology/shapes/*.ttl``)."""
+
+
+def shapes_triples(graph: KnowledgeGraph) -> list[ox.Triple]:
+    """The SHACL shapes (every ``bjsh:`` shape with its property shapes and lists), sorted."""
+    result = graph.store.query(
+        f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+              GRAPH ?graph {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?graph), "{SHAPES_GRAPHS}"))
             }}"""
     )
     assert isinstance(result, ox.QueryTriples)

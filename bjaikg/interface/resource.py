@@ -33,6 +33,8 @@ RDF_TYPE = expand("rdf:type")
 QUOTE = expand("bjo:quote")
 PARAGRAPH = expand("bjo:paragraph")
 DERIVED_FROM = expand("prov:wasDerivedFrom")
+DEPRECATED = expand("owl:deprecated")
+REPLACED_BY = expand("dcterms:isReplacedBy")
 EXTERNAL_LINK_PROPERTIES = frozenset(
     expand(name)
     for name in (
@@ -155,6 +157,9 @@ class ResourceDescription:
     """Each quote with its language tag (a web page may be quoted in English)."""
     paragraphs: list[str]
     external_links: list[ExternalLink]
+    deprecated: bool = False
+    """``owl:deprecated true``: the IRI is kept so links still resolve; see ``replaced_by``."""
+    replaced_by: list[Term] = field(default_factory=list)
 
 
 def make_term(index: LabelIndex, iri: str, language: str) -> Term:
@@ -274,6 +279,8 @@ def describe_resource(
             for property_iri in sorted(EXTERNAL_LINK_PROPERTIES)
             for url in iris(property_iri)
         ],
+        deprecated="true" in texts(DEPRECATED),
+        replaced_by=[make_term(index, successor, language) for successor in iris(REPLACED_BY)],
     )
 
 

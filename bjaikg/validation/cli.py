@@ -78,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="pyshacl",
         help="SHACL engine (default pyshacl; pyshacl-turbo is faster, same findings)",
     )
+    parser.add_argument(
+        "--release",
+        type=Path,
+        default=None,
+        help="release folder whose IRIs must not vanish (default: the newest of releases/ "
+        "when the project itself is validated)",
+    )
     return parser
 
 
@@ -100,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         requested=frozenset(requested),
         shapes=arguments.shapes,
         engine=arguments.engine,
+        release=arguments.release,
     )
     fail_on = Severity.parse(arguments.fail_on)
     try:

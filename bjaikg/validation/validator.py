@@ -24,6 +24,7 @@ from bjaikg.validation.finding import (
     Severity,
     ValidationReport,
 )
+from bjaikg.validation.released import default_release, vanished_iris
 from bjaikg.validation.rules import CHECK_FOLDER, check_query_prefixes, load_rules, run_rule
 from bjaikg.validation.shacl import check_shapes, load_shapes, run_shacl, shapes_files
 from bjaikg.validation.sources import (
@@ -55,6 +56,9 @@ class ValidationOptions:
     rule_folder: Path = CHECK_FOLDER
     engine: str = "pyshacl"
     """The SHACL engine (:data:`bjaikg.validation.shacl.ENGINES`)."""
+    release: Path | None = None
+    """The release whose IRIs must not vanish (:mod:`bjaikg.validation.released`); ``None``
+    means the newest of ``releases/`` when the project itself is validated, else none."""
 
 
 @dataclass
@@ -124,6 +128,9 @@ def _rule_findings(check: str, options: ValidationOptions, loaded: LoadedInput) 
         findings.extend(run_rule(rule, loaded))
     if check == "quality" and not options.paths:
         findings.extend(check_query_prefixes(options.rule_folder.parent))
+    release = options.release or (None if options.paths else default_release())
+    if check == "quality" and release is not None:
+        findings.extend(vanished_iris(loaded, release))
     return findings
 
 

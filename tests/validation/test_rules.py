@@ -105,6 +105,12 @@ CASES: dict[str, tuple[str, str]] = {
         PERSON + "\nbj:someone skos:exactMatch <http://sws.geonames.org/1> .",
         PERSON + "\nbj:someone skos:exactMatch <http://sws.geonames.org/1/> .",
     ),
+    "quality.deprecated-without-replacement": (
+        PERSON + '\nbj:gone owl:deprecated true ; rdfs:label "旧"@zh, "old"@en .',
+        PERSON
+        + '\nbj:gone owl:deprecated true ; dcterms:isReplacedBy bj:someone ; rdfs:label "旧"@zh, '
+        '"old"@en .',
+    ),
     "links.iri-ror": (
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdeXYZ> .",
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdef12> .",

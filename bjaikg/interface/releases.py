@@ -1,0 +1,105 @@
+"""The releases in ``releases/`` as the /dataset page lists them: version, date, how to cite,
+and every file with its media type, size and SHA-256, read from each release's ``void.ttl``.
+
+The release files themselves are served as they are at ``/releases/VERSION/FILE``
+(:func:`release_files_app`). Hazard: the folder is read when the routes are made; a release
+added later appears after a restart.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from starlette.staticfiles import StaticFiles
+
+from bjaikg.release import DESCRIPTION, MEDIA_TYPES
+from bjaikg.versioning import release_versions
+
+DCAT = "http://www.w3.org/ns/dcat#"
+DCTERMS = "http://purl.org/dc/terms/"
+SPDX = "http://spdx.org/rdf/terms#"
+IANA = "http://www.iana.org/assignments/media-types/"
+
+for _suffix, _media_type in MEDIA_TYPES.items():  # StaticFiles answers with these types
+    mimetypes.add_type(_media_type, _suffix)
+
+
+@dataclass(frozen=True)
+class ReleaseDownload:
+    """One file of a release."""
+
+    path: str
+    media_type: str
+    size: int
+    sha256: str
+
+
+@dataclass
+class ReleaseEntry:
+    """One release: its version, date, IRI, citation and files (data files first)."""
+
+    version: str
+    date: str
+    iri: str
+    citation: str
+    downloads: list[ReleaseDownload] = field(default_factory=list)
+
+    @property
+    def main_downloads(self) -> list[ReleaseDownload]:
+        """The whole dataset and the changelog (the per-graph files are listed apart)."""
+        return [d for d in self.downloads if not d.path.startswith("graphs/")]
+
+    @property
+    def graph_downloads(self) -> list[ReleaseDownload]:
+        """One Turtle and one JSON-LD file per named graph."""
+        return [d for d in self.downloads if d.path.startswith("graphs/")]
+
+
+def read_release(folder: Path) -> ReleaseEntry:
+    """The entry of the release folder ``folder``, from its ``void.ttl``."""
+    store = ox.Store()
+    store.load(path=folder / DESCRIPTION, format=ox.RdfFormat.TURTLE)
+    [row] = _select(
+        store,
+        f"""SELECT ?release ?date ?citation WHERE {{
+          ?release <{DCAT}version> "{folder.name}" ; <{DCTERMS}issued> ?date ;
+                   <{DCTERMS}bibliographicCitation> ?citation }}""",
+    )
+    release = row["release"].value
+    entry = ReleaseEntry(folder.name, row["date"].value, release, row["citation"].value)
+    for file in _select(
+        store,
+        f"""SELECT ?url ?type ?size ?sum WHERE {{
+          <{release}> <{DCAT}distribution> ?d .
+          ?d <{DCAT}downloadURL> ?url ; <{DCAT}mediaType> ?type ; <{DCAT}byteSize> ?size ;
+             <{SPDX}checksum>/<{SPDX}checksumValue> ?sum }}""",
+    ):
+        entry.downloads.append(
+            ReleaseDownload(
+                path=file["url"].value.removeprefix(f"{release}/"),
+                media_type=file["type"].value.removeprefix(IANA),
+                size=int(file["size"].value),
+                sha256=file["sum"].value,
+            )
+        )
+    entry.downloads.sort(key=lambda d: (d.path.startswith("graphs/"), d.path))
+    return entry
+
+
+def _select(store: ox.Store, query: str) -> list[ox.QuerySolution]:
+    result = store.query(query)
+    assert isinstance(result, ox.QuerySolutions)
+    return list(result)
+
+
+def read_releases(folder: Path) -> list[ReleaseEntry]:
+    """Every release below ``folder``, newest first (none when the folder is missing)."""
+    return [read_release(path) for _, path in reversed(release_versions(folder))]
+
+
+def release_files_app(folder: Path) -> StaticFiles:
+    """Static files of ``folder`` (``/releases/VERSION/FILE``), with the release media types."""
+    return StaticFiles(directory=folder, check_dir=False)

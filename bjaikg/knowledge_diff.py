@@ -1,0 +1,385 @@
+"""What changed in the knowledge between two versions of the graph, by entity, with labels.
+
+:func:`diff_snapshots` compares the asserted triples of two :class:`~bjaikg.snapshots.Snapshot`
+values (named graphs merged: moving a fact to another file is no change; ``bjg:inferred`` left
+out) and reports, per entity (an IRI that is the subject of statements): entities added and
+removed, values changed (old → new), values added and removed, links (IRI values) gained and
+lost, sources added and IRIs deprecated. :func:`render` writes it as text, Markdown or JSON.
+
+Blank nodes are compared by their content: the triples that touch one are relabelled by rdflib's
+canonicalisation (:func:`rdflib.compare.to_canonical_graph`, labels derived from each node's
+surroundings), and a blank-node value is shown inline (``[ p v ; … ]``); two versions that
+write one structure with different blank-node names differ in nothing.
+
+Hazard: rdflib's canonicalisation is exponential in the worst case (many blank nodes that look
+alike); the graph's blank nodes are few and distinct. Every changed entity's statements are
+rendered, so a change touching 1e5 entities gives a report that long.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.compare import to_canonical_graph
+
+from bjaikg.markdown import markdown_table
+from bjaikg.namespaces import BJO, PREFIXES, shorten
+from bjaikg.snapshots import Snapshot
+
+RDF_TYPE = ox.NamedNode(f"{PREFIXES['rdf']}type")
+LABEL_PROPERTIES = (
+    ox.NamedNode(f"{PREFIXES['rdfs']}label"),
+    ox.NamedNode(f"{PREFIXES['skos']}prefLabel"),
+)
+DEPRECATED = ox.NamedNode(f"{PREFIXES['owl']}deprecated")
+REPLACED_BY = ox.NamedNode(f"{PREFIXES['dcterms']}isReplacedBy")
+SOURCE_DOCUMENT = ox.NamedNode(f"{BJO}SourceDocument")
+TRUE = ox.Literal("true", datatype=ox.NamedNode(f"{PREFIXES['xsd']}boolean"))
+FORMATS = ("text", "markdown", "json")
+MAX_INLINE_DEPTH = 8
+
+Subject = ox.NamedNode | ox.BlankNode
+Object = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An IRI with its labels (English and Chinese, empty when it has none)."""
+
+    iri: str
+    label_en: str = ""
+    label_zh: str = ""
+
+    @property
+    def name(self) -> str:
+        """The prefixed name followed by the labels: ``bj:baai 「北京智源」 BAAI``."""
+        words = [shorten(self.iri)]
+        if self.label_zh:
+            words.append(f"「{self.label_zh}」")
+        if self.label_en:
+            words.append(self.label_en)
+        return " ".join(words)
+
+
+@dataclass(frozen=True)
+class PropertyChange:
+    """One property of one entity whose values changed.
+
+    ``kind`` is ``changed`` (values replaced: ``old`` → ``new``), ``added`` or ``removed``
+    (values without a counterpart), ``gained`` or ``lost`` (links: IRI values). Values are shown
+    as text: a literal in N-Triples-like form, an IRI as :attr:`Entity.name`, a blank node
+    inline.
+    """
+
+    property: str
+    kind: str
+    old: tuple[str, ...] = ()
+    new: tuple[str, ...] = ()
+
+
+@dataclass
+class EntityChange:
+    """An entity added, removed or changed, with its types and the changes of its properties."""
+
+    entity: Entity
+    status: str
+    types: list[str] = field(default_factory=list)
+    changes: list[PropertyChange] = field(default_factory=list)
+
+
+@dataclass
+class KnowledgeDiff:
+    """The changes from ``old`` to ``new``; lists are ordered by IRI."""
+
+    old: str
+    new: str
+    added: list[EntityChange] = field(default_factory=list)
+    removed: list[EntityChange] = field(default_factory=list)
+    changed: list[EntityChange] = field(default_factory=list)
+    sources_added: list[Entity] = field(default_factory=list)
+    deprecated: list[tuple[Entity, list[Entity]]] = field(default_factory=list)
+    triples_added: int = 0
+    triples_removed: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether nothing changed."""
+        return not (self.added or self.removed or self.changed)
+
+
+class _Side:
+    """One version's triples indexed by subject, blank nodes relabelled canonically."""
+
+    def __init__(self, quads: Iterable[ox.Quad]) -> None:
+        plain: set[ox.Triple] = set()
+        with_blank: list[ox.Triple] = []
+        for quad in quads:
+            triple = quad.triple
+            if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+                with_blank.append(triple)
+            else:
+                plain.add(triple)
+        self.triples = plain | canonical_triples(with_blank)
+        self.by_subject: dict[Subject, list[ox.Triple]] = defaultdict(list)
+        self.blank_parents: dict[ox.BlankNode, set[Subject]] = defaultdict(set)
+        for triple in self.triples:
+            self.by_subject[triple.subject].append(triple)  # type: ignore[index]
+            if isinstance(triple.object, ox.BlankNode):
+                self.blank_parents[triple.object].add(triple.subject)  # type: ignore[arg-type]
+
+    def roots(self, node: Subject) -> set[ox.NamedNode]:
+        """The IRIs whose descriptions hold ``node`` (itself for an IRI)."""
+        found: set[ox.NamedNode] = set()
+        seen: set[Subject] = set()
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            if isinstance(current, ox.NamedNode):
+                found.add(current)
+            else:
+                stack.extend(self.blank_parents.get(current, ()))
+        return found
+
+    def entity(self, iri: ox.NamedNode) -> Entity:
+        """``iri`` with its English and Chinese labels in this version."""
+        labels: dict[str, str] = {}
+        for triple in self.by_subject.get(iri, ()):
+            if triple.predicate in LABEL_PROPERTIES and isinstance(triple.object, ox.Literal):
+                language = triple.object.language or ""
+                labels.setdefault(language, triple.object.value)
+        return Entity(iri.value, labels.get("en", ""), labels.get("zh", ""))
+
+    def values(self, subject: Subject, predicate: ox.NamedNode) -> list[Object]:
+        """The objects of ``subject predicate ?``."""
+        found = [t.object for t in self.by_subject.get(subject, ()) if t.predicate == predicate]
+        return found  # type: ignore[return-value]
+
+    def show(self, value: Object, depth: int = MAX_INLINE_DEPTH) -> str:
+        """``value`` as text: a literal, an IRI with its labels, a blank node inline."""
+        if isinstance(value, ox.NamedNode):
+            return self.entity(value).name
+        if isinstance(value, ox.Literal):
+            return show_literal(value)
+        if depth == 0:
+            return "[ … ]"
+        parts = sorted(
+            f"{shorten(t.predicate.value)} {self.show(t.object, depth - 1)}"  # type: ignore[arg-type]
+            for t in self.by_subject.get(value, ())
+        )
+        return "[ " + " ; ".join(parts) + " ]" if parts else "[]"
+
+
+def show_literal(literal: ox.Literal) -> str:
+    """A literal as ``"text"@lang`` or ``"text"^^prefix:type`` (plain strings bare-quoted)."""
+    text = json.dumps(literal.value, ensure_ascii=False)
+    if literal.language:
+        return f"{text}@{literal.language}"
+    datatype = shorten(literal.datatype.value)
+    return text if datatype == "xsd:string" else f"{text}^^{datatype}"
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
+    """The rdflib term for a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def from_rdflib(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term for an rdflib term (keeping a literal's lexical form)."""
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, rdflib.Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    datatype = term.datatype or rdflib.XSD.string
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)))
+
+
+def canonical_triples(triples: list[ox.Triple]) -> set[ox.Triple]:
+    """``triples`` (each touching a blank node) with blank nodes relabelled by rdflib's
+    canonicalisation, so one structure gets one set of labels in both versions."""
+    if not triples:
+        return set()
+    graph = rdflib.Graph()
+    for triple in triples:
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))  # type: ignore[arg-type]
+        )
+    return {
+        ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))  # type: ignore[arg-type]
+        for s, p, o in to_canonical_graph(graph)
+    }
+
+
+def diff_snapshots(old: Snapshot, new: Snapshot) -> KnowledgeDiff:
+    """The knowledge diff from ``old`` to ``new`` (asserted triples only)."""
+    before, after = _Side(old.asserted()), _Side(new.asserted())
+    removed_triples = before.triples - after.triples
+    added_triples = after.triples - before.triples
+    touched: set[ox.NamedNode] = set()
+    for side, triples in ((before, removed_triples), (after, added_triples)):
+        for triple in triples:
+            touched |= side.roots(triple.subject)  # type: ignore[arg-type]
+    diff = KnowledgeDiff(
+        old=old.name,
+        new=new.name,
+        triples_added=len(added_triples),
+        triples_removed=len(removed_triples),
+    )
+    for iri in sorted(touched, key=lambda node: node.value):
+        in_old, in_new = iri in before.by_subject, iri in after.by_subject
+        if in_new and not in_old:
+            change = EntityChange(after.entity(iri), "added", types=_types(after, iri))
+            diff.added.append(change)
+            if SOURCE_DOCUMENT in after.values(iri, RDF_TYPE):
+                diff.sources_added.append(change.entity)
+        elif in_old and not in_new:
+            diff.removed.append(EntityChange(before.entity(iri), "removed", _types(before, iri)))
+        else:
+            changes = _property_changes(before, after, iri)
+            if changes:
+                diff.changed.append(EntityChange(after.entity(iri), "changed", changes=changes))
+            if TRUE in after.values(iri, DEPRECATED) and TRUE not in before.values(iri, DEPRECATED):
+                replacements = [
+                    after.entity(node)
+                    for node in after.values(iri, REPLACED_BY)
+                    if isinstance(node, ox.NamedNode)
+                ]
+                diff.deprecated.append((after.entity(iri), replacements))
+    return diff
+
+
+def _types(side: _Side, iri: ox.NamedNode) -> list[str]:
+    return sorted(side.show(value) for value in side.values(iri, RDF_TYPE))
+
+
+def _property_changes(before: _Side, after: _Side, iri: ox.NamedNode) -> list[PropertyChange]:
+    properties = {t.predicate for t in before.by_subject[iri]} | {
+        t.predicate for t in after.by_subject[iri]
+    }
+    changes: list[PropertyChange] = []
+    for predicate in sorted(properties, key=lambda node: node.value):
+        old_values = before.values(iri, predicate)
+        new_values = after.values(iri, predicate)
+        old_links = {before.show(v) for v in old_values if isinstance(v, ox.NamedNode)}
+        new_links = {after.show(v) for v in new_values if isinstance(v, ox.NamedNode)}
+        old_shown = {before.show(v) for v in old_values if not isinstance(v, ox.NamedNode)}
+        new_shown = {after.show(v) for v in new_values if not isinstance(v, ox.NamedNode)}
+        name = predicate.value
+        lost, gained = sorted(old_links - new_links), sorted(new_links - old_links)
+        if lost:
+            changes.append(PropertyChange(name, "lost", old=tuple(lost)))
+        if gained:
+            changes.append(PropertyChange(name, "gained", new=tuple(gained)))
+        gone, come = sorted(old_shown - new_shown), sorted(new_shown - old_shown)
+        if gone and come:
+            changes.append(PropertyChange(name, "changed", tuple(gone), tuple(come)))
+        elif gone:
+            changes.append(PropertyChange(name, "removed", old=tuple(gone)))
+        elif come:
+            changes.append(PropertyChange(name, "added", new=tuple(come)))
+    return changes
+
+
+def count_line(diff: KnowledgeDiff) -> str:
+    """One line of counts: entities added, removed, changed; triples added, removed."""
+    return (
+        f"{len(diff.added)} entities added, {len(diff.removed)} removed, "
+        f"{len(diff.changed)} changed; {diff.triples_added} triples added, "
+        f"{diff.triples_removed} removed"
+    )
+
+
+def _describe(change: PropertyChange) -> str:
+    name = shorten(change.property)
+    old, new = "; ".join(change.old), "; ".join(change.new)
+    return {
+        "changed": f"{name}: {old} → {new}",
+        "added": f"{name}: + {new}",
+        "removed": f"{name}: − {old}",
+        "gained": f"{name}: link gained → {new}",
+        "lost": f"{name}: link lost → {old}",
+    }[change.kind]
+
+
+def render_text(diff: KnowledgeDiff) -> str:
+    """The diff for a terminal: one block per section, one line per entity or change."""
+    lines = [f"knowledge diff {diff.old} → {diff.new}", count_line(diff)]
+    for title, entities in (("added", diff.added), ("removed", diff.removed)):
+        if entities:
+            lines += ["", f"entities {title}:"]
+            lines += [f"  {c.entity.name}  ({', '.join(c.types) or 'no type'})" for c in entities]
+    if diff.changed:
+        lines += ["", "entities changed:"]
+        for change in diff.changed:
+            lines.append(f"  {change.entity.name}")
+            lines += [f"    {_describe(item)}" for item in change.changes]
+    if diff.sources_added:
+        lines += ["", "sources added:"] + [f"  {entity.name}" for entity in diff.sources_added]
+    if diff.deprecated:
+        lines += ["", "deprecated:"]
+        for entity, replacements in diff.deprecated:
+            by = ", ".join(r.name for r in replacements) or "no replacement"
+            lines.append(f"  {entity.name} → {by}")
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(diff: KnowledgeDiff) -> str:
+    """The diff as Markdown: a pull-request comment or a CI job summary."""
+    lines = [f"## Knowledge diff `{diff.old}` → `{diff.new}`", "", count_line(diff) + "."]
+    if diff.is_empty:
+        lines += ["", "No change to the knowledge."]
+    for title, entities in (("Entities added", diff.added), ("Entities removed", diff.removed)):
+        if entities:
+            rows = [(c.entity.name, ", ".join(c.types)) for c in entities]
+            lines += ["", f"### {title}", "", *markdown_table(("entity", "types"), rows)]
+    if diff.changed:
+        changes = [
+            (change.entity.name, shorten(item.property), _describe(item).split(": ", 1)[1])
+            for change in diff.changed
+            for item in change.changes
+        ]
+        header = ("entity", "property", "change")
+        lines += ["", "### Entities changed", "", *markdown_table(header, changes)]
+    if diff.sources_added:
+        lines += ["", "### Sources added", ""]
+        lines += [f"- {entity.name}" for entity in diff.sources_added]
+    if diff.deprecated:
+        lines += ["", "### Deprecated", ""]
+        for entity, replacements in diff.deprecated:
+            by = ", ".join(r.name for r in replacements) or "no replacement"
+            lines.append(f"- {entity.name} → {by}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(diff: KnowledgeDiff) -> str:
+    """The diff as JSON (UTF-8, keys sorted), every field of :class:`KnowledgeDiff`."""
+    document = asdict(diff)
+    document["deprecated"] = [
+        {"entity": asdict(entity), "replaced_by": [asdict(r) for r in replacements]}
+        for entity, replacements in diff.deprecated
+    ]
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
+
+
+def render(diff: KnowledgeDiff, form: str) -> str:
+    """``diff`` in ``form`` (one of :data:`FORMATS`)."""
+    return RENDERERS[form](diff)

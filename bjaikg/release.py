@@ -1,0 +1,343 @@
+"""A release folder: the dataset in every format, checksums, a DCAT/VoID description, changelog.
+
+:func:`write_release` writes, for one version of the data (a
+:class:`~bjaikg.snapshots.Snapshot` loaded with inference)::
+
+    bjaikg-VERSION.nq         every graph, inferred triples in bjg:inferred (N-Quads)
+    graphs/<graph>.ttl        one Turtle file per named graph
+    graphs/<graph>.jsonld     one JSON-LD file per named graph
+    CHANGELOG.md              the knowledge diff from the previous release
+    void.ttl                  DCAT/VoID: version, date, licence, citation, sources,
+                              one dcat:Distribution per file (media type, size, SHA-256)
+    SHA256SUMS                `sha256sum -c` form, every file but itself
+
+The files are a function of the data, the version, the date and the commit only: blank nodes
+are relabelled by RDFC-1.0 (pyoxigraph's canonicalisation), statements are sorted, and no clock
+is read, so the same commit gives byte-identical files.
+
+Hazard: the whole dataset is held in memory several times over (quads, canonical dataset,
+serialisations); fine at 1e6 triples, not at 1e8. An existing output folder is replaced only
+when the caller asks (``replace=True``), and then removed first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from bjaikg import PROJECT_ROOT
+from bjaikg.knowledge_diff import KnowledgeDiff, count_line, diff_snapshots, render_markdown
+from bjaikg.metadata import BASE, CREATOR, DEFAULT_LICENCE, TITLE
+from bjaikg.namespaces import BJG, BJO, PREFIXES
+from bjaikg.snapshots import (
+    Snapshot,
+    commit_date,
+    commit_of,
+    load_checkout,
+    load_release,
+    unpacked_revision,
+)
+from bjaikg.versioning import DataVersion, Version, check_version, latest_release
+
+DATASET_IRI = f"{BASE}/dataset"
+CHECKSUMS = "SHA256SUMS"
+DESCRIPTION = "void.ttl"
+CHANGELOG = "CHANGELOG.md"
+MEDIA_TYPES = {
+    ".nq": "application/n-quads",
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".md": "text/markdown",
+}
+SPDX = "http://spdx.org/rdf/terms#"
+DESCRIPTION_PREFIXES = {**PREFIXES, "spdx": SPDX}
+SOURCE_DOCUMENT = ox.NamedNode(f"{BJO}SourceDocument")
+RDF_TYPE = ox.NamedNode(f"{PREFIXES['rdf']}type")
+
+
+@dataclass(frozen=True)
+class ReleaseFile:
+    """One file of a release: its path in the folder, size, SHA-256 and the graph it holds."""
+
+    path: str
+    size: int
+    sha256: str
+    graph: str = ""
+
+    @property
+    def media_type(self) -> str:
+        """The file's media type, by its suffix."""
+        return MEDIA_TYPES[Path(self.path).suffix]
+
+
+@dataclass
+class Release:
+    """What :func:`write_release` wrote and what it says about it."""
+
+    version: Version
+    date: str
+    folder: Path
+    commit: str
+    files: list[ReleaseFile] = field(default_factory=list)
+    triples_per_graph: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def iri(self) -> str:
+        """The release's IRI, ``https://w3id.org/bjaikg/releases/VERSION``."""
+        return f"{BASE}/releases/{self.version}"
+
+    @property
+    def citation(self) -> str:
+        """How to cite this release."""
+        return citation(str(self.version), self.date)
+
+
+def citation(version: str, date: str) -> str:
+    """The citation of release ``version`` issued on ``date`` (``YYYY-MM-DD``)."""
+    return (
+        f"{CREATOR} ({date[:4]}). {TITLE['en']} ({TITLE['zh']}), version {version} "
+        f"[Data set]. {BASE}/releases/{version}"
+    )
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of the file at ``path`` in hexadecimal."""
+    digest = hashlib.sha256()
+    with path.open("rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def graph_file_stem(graph: ox.NamedNode) -> str:
+    """Where a graph's files go in the release: ``graphs/instances/chips`` for
+    ``bjg:instances/chips``; ValueError for a graph outside ``bjg:``."""
+    if not graph.value.startswith(str(BJG)):
+        raise ValueError(f"graph {graph} is not a project graph (bjg:)")
+    local = graph.value[len(str(BJG)) :]
+    if not local or ".." in local.split("/"):
+        raise ValueError(f"graph {graph} has no usable name")
+    return f"graphs/{local}"
+
+
+def canonical_quads(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """``quads`` with blank nodes relabelled by RDFC-1.0, sorted by graph then statement."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=lambda quad: (str(quad.graph_name), str(quad.triple)))
+
+
+def _serialize(
+    statements: list[ox.Quad] | list[ox.Triple],
+    *,
+    format: ox.RdfFormat,
+    prefixes: dict[str, str] | None = None,
+) -> bytes:
+    data = ox.serialize(statements, format=format, prefixes=prefixes)
+    assert data is not None, "serialize returns bytes when given no output"
+    return data
+
+
+def _write(folder: Path, relative: str, data: bytes, graph: str = "") -> ReleaseFile:
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return ReleaseFile(relative, len(data), hashlib.sha256(data).hexdigest(), graph)
+
+
+def changelog(version: Version, date: str, diff: KnowledgeDiff | None, snapshot: Snapshot) -> str:
+    """The release's CHANGELOG.md: the knowledge diff from the previous release (Markdown)."""
+    lines = [f"# {TITLE['en']} {version} ({date})", ""]
+    if diff is None:
+        asserted = sum(1 for _ in snapshot.asserted())
+        subjects = {q.subject for q in snapshot.asserted() if isinstance(q.subject, ox.NamedNode)}
+        lines.append(
+            f"First release: {asserted} asserted triples about {len(subjects)} IRIs "
+            f"({len(snapshot.quads) - asserted} more inferred)."
+        )
+        return "\n".join(lines) + "\n"
+    lines.append(count_line(diff) + ".")
+    body = render_markdown(diff).split("\n", 3)
+    return "\n".join(lines) + "\n" + (body[3] if len(body) > 3 else "")
+
+
+def write_release(
+    snapshot: Snapshot,
+    version: Version,
+    folder: Path,
+    *,
+    date: str,
+    commit: str = "",
+    diff: KnowledgeDiff | None = None,
+    previous: Version | None = None,
+    replace: bool = False,
+) -> Release:
+    """Write the release ``version`` of ``snapshot`` into ``folder`` (see the module docstring).
+
+    ``diff`` is the knowledge diff from the ``previous`` release (``None`` for the first).
+    Raises FileExistsError when ``folder`` exists and is not empty, unless ``replace``.
+    """
+    if folder.exists() and any(folder.iterdir()):
+        if not replace:
+            raise FileExistsError(f"{folder} exists and is not empty")
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    release = Release(version=version, date=date, folder=folder, commit=commit)
+    quads = canonical_quads(snapshot.quads)
+    nquads = _serialize(quads, format=ox.RdfFormat.N_QUADS)
+    release.files.append(_write(folder, f"bjaikg-{version}.nq", nquads))
+    by_graph: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
+    for quad in quads:
+        assert isinstance(quad.graph_name, ox.NamedNode), "every triple is in a named graph"
+        by_graph[quad.graph_name].append(quad.triple)
+    for graph, triples in sorted(by_graph.items(), key=lambda item: item[0].value):
+        stem = graph_file_stem(graph)
+        release.triples_per_graph[graph.value] = len(triples)
+        for suffix, form in ((".ttl", ox.RdfFormat.TURTLE), (".jsonld", ox.RdfFormat.JSON_LD)):
+            data = _serialize(triples, format=form, prefixes=PREFIXES)
+            release.files.append(_write(folder, stem + suffix, data, graph.value))
+    text = changelog(version, date, diff, snapshot)
+    release.files.append(_write(folder, CHANGELOG, text.encode("utf-8")))
+    description = describe_release(release, snapshot, previous)
+    _write(folder, DESCRIPTION, description)
+    listed = sorted([*release.files, _file_entry(folder, DESCRIPTION)], key=lambda f: f.path)
+    sums = "".join(f"{item.sha256}  {item.path}\n" for item in listed)
+    _write(folder, CHECKSUMS, sums.encode("ascii"))
+    return release
+
+
+def _file_entry(folder: Path, relative: str) -> ReleaseFile:
+    path = folder / relative
+    return ReleaseFile(relative, path.stat().st_size, sha256_of(path))
+
+
+def describe_release(release: Release, snapshot: Snapshot, previous: Version | None) -> bytes:
+    """The DCAT/VoID description of ``release`` as Turtle (sorted, so deterministic)."""
+    triples: set[ox.Triple] = set()
+    node = ox.NamedNode
+
+    def add(subject: str, predicate: str, value: ox.NamedNode | ox.Literal) -> None:
+        prefix, local = predicate.split(":", 1)
+        triples.add(ox.Triple(node(subject), node(DESCRIPTION_PREFIXES[prefix] + local), value))
+
+    def typed(text: str | int, datatype: str) -> ox.Literal:
+        prefix, local = datatype.split(":", 1)
+        return ox.Literal(str(text), datatype=node(DESCRIPTION_PREFIXES[prefix] + local))
+
+    me, version = release.iri, str(release.version)
+    for kind in ("dcat:Dataset", "void:Dataset"):
+        prefix, local = kind.split(":")
+        add(me, "rdf:type", node(DESCRIPTION_PREFIXES[prefix] + local))
+    for language, title in TITLE.items():
+        add(me, "dcterms:title", ox.Literal(f"{title} {version}", language=language))
+    add(me, "dcat:version", ox.Literal(version))
+    add(me, "owl:versionInfo", ox.Literal(version))
+    add(me, "dcterms:isVersionOf", node(DATASET_IRI))
+    add(me, "dcterms:issued", typed(release.date, "xsd:date"))
+    add(me, "dcterms:license", node(DEFAULT_LICENCE))
+    add(me, "dcterms:creator", ox.Literal(CREATOR))
+    add(me, "dcterms:bibliographicCitation", ox.Literal(release.citation))
+    add(me, "dcterms:conformsTo", node(f"{BASE}/ontology"))
+    add(me, "void:uriSpace", ox.Literal(f"{BASE}/id/"))
+    add(me, "void:triples", typed(sum(release.triples_per_graph.values()), "xsd:integer"))
+    if release.commit:
+        add(me, "rdfs:comment", ox.Literal(f"Built from commit {release.commit}.", language="en"))
+    if previous is not None:
+        add(me, "dcat:previousVersion", node(f"{BASE}/releases/{previous}"))
+    for source in _sources(snapshot):
+        add(me, "dcterms:source", source.subject)  # type: ignore[arg-type]
+        if not isinstance(source.object, ox.BlankNode):
+            triples.add(source)
+    for graph, count in release.triples_per_graph.items():
+        subset = f"{me}#{graph_file_stem(node(graph))}"
+        add(me, "void:subset", node(subset))
+        add(subset, "rdf:type", node(DESCRIPTION_PREFIXES["void"] + "Dataset"))
+        add(subset, "sd:name", node(graph))
+        add(subset, "void:triples", typed(count, "xsd:integer"))
+    for item in release.files:
+        distribution = f"{me}/{item.path}"
+        add(me, "dcat:distribution", node(distribution))
+        if item.graph:
+            add(
+                f"{me}#{graph_file_stem(node(item.graph))}", "dcat:distribution", node(distribution)
+            )
+        add(distribution, "rdf:type", node(DESCRIPTION_PREFIXES["dcat"] + "Distribution"))
+        add(distribution, "dcterms:title", ox.Literal(item.path))
+        add(distribution, "dcat:downloadURL", node(distribution))
+        add(
+            distribution,
+            "dcat:mediaType",
+            node(f"http://www.iana.org/assignments/media-types/{item.media_type}"),
+        )
+        add(distribution, "dcat:byteSize", typed(item.size, "xsd:nonNegativeInteger"))
+        add(distribution, "dcterms:license", node(DEFAULT_LICENCE))
+        checksum = f"{distribution}#sha256"
+        add(distribution, "spdx:checksum", node(checksum))
+        add(checksum, "rdf:type", node(SPDX + "Checksum"))
+        add(checksum, "spdx:algorithm", node(SPDX + "checksumAlgorithm_sha256"))
+        add(checksum, "spdx:checksumValue", typed(item.sha256, "xsd:hexBinary"))
+    ordered = sorted(triples, key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
+    return _serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=DESCRIPTION_PREFIXES)
+
+
+def _sources(snapshot: Snapshot) -> list[ox.Triple]:
+    """The statements about each source document (what it is, its date, its version), so a
+    release says which version of each source it was built from."""
+    asserted = [quad.triple for quad in snapshot.asserted()]
+    documents = {
+        t.subject for t in asserted if t.predicate == RDF_TYPE and t.object == SOURCE_DOCUMENT
+    }
+    return [t for t in asserted if t.subject in documents]
+
+
+@dataclass
+class ReleasePlan:
+    """A release to make from a git revision, checked against the version policy."""
+
+    version: Version
+    snapshot: Snapshot
+    commit: str
+    date: str
+    previous: Version | None = None
+    diff: KnowledgeDiff | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def plan_release(
+    version: Version,
+    *,
+    revision: str = "HEAD",
+    date: str | None = None,
+    releases: Path | None = None,
+    cwd: Path | None = None,
+    replace: bool = False,
+) -> ReleasePlan:
+    """Load ``revision`` (with inference), find the last release in ``releases`` older than
+    ``version``, diff it, and check ``version`` against the policy (:mod:`bjaikg.versioning`).
+    A version not newer than every release is refused, unless it is the newest and ``replace``
+    (building it again, say to check that it is reproducible).
+
+    The date is ``date`` or the commit's date, never today's: the same commit gives the same
+    release. Raises :class:`~bjaikg.snapshots.SnapshotError` for an unknown revision.
+    """
+    where = cwd or PROJECT_ROOT
+    commit = commit_of(revision, cwd=where)
+    with unpacked_revision(commit, cwd=where) as root:
+        snapshot = load_checkout(root, revision, with_inference=True)
+    plan = ReleasePlan(version, snapshot, commit, date or commit_date(commit, cwd=where))
+    folder = releases or where / "releases"
+    newest = latest_release(folder)
+    if newest is not None and newest[0] >= version and not (replace and newest[0] == version):
+        plan.problems.append(f"{version} is not newer than the last release {newest[0]}")
+        return plan
+    last = latest_release(folder, before=version)
+    if last is not None:
+        plan.previous = last[0]
+        plan.diff = diff_snapshots(load_release(last[1]), snapshot)
+    plan.problems = check_version(version, DataVersion.read(snapshot), plan.previous, plan.diff)
+    return plan

@@ -1,0 +1,127 @@
+"""A version of the graph to release or compare: a git revision, a checkout, or a release folder.
+
+:func:`open_snapshot` takes what a user types (``HEAD~3``, ``main``, ``releases/1.0.0``, ``.``)
+and gives the quads of that version, each file in its named graph as :mod:`bjaikg.store` loads
+it. A git revision is unpacked with ``git archive`` into a temporary folder (the working tree
+and the index are never touched) and loaded from there.
+
+Hazard: ``git`` runs as a subprocess in the checkout; a revision name is passed as one argument
+(never through a shell), but it may still name any object of the repository.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from bjaikg import PROJECT_ROOT
+from bjaikg.errors import BjaikgError
+from bjaikg.store import DEFAULT_FOLDERS, INFERRED_GRAPH, load_knowledge_graph
+
+RELEASE_DATA_SUFFIX = ".nq"
+"""The one file of a release folder that holds the whole dataset (N-Quads)."""
+
+
+class SnapshotError(BjaikgError):
+    """A version that cannot be read: an unknown revision, a folder that is not a release."""
+
+
+@dataclass
+class Snapshot:
+    """The quads of one version of the graph and what it was read from.
+
+    ``quads`` include ``bjg:inferred`` when the version was loaded with inference (or is a
+    release); :meth:`asserted` leaves it out.
+    """
+
+    name: str
+    quads: list[ox.Quad]
+
+    def asserted(self) -> Iterator[ox.Quad]:
+        """The quads read from the files, not the inferred ones."""
+        return (quad for quad in self.quads if quad.graph_name != INFERRED_GRAPH)
+
+
+def git(*arguments: str, cwd: Path = PROJECT_ROOT) -> bytes:
+    """Run ``git ARGUMENTS`` in ``cwd`` and return its stdout; :class:`SnapshotError` on failure."""
+    try:
+        done = subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, check=True)
+    except FileNotFoundError:
+        raise SnapshotError("git is not installed") from None
+    except subprocess.CalledProcessError as error:
+        message = error.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = message[-1] if message else "failed"
+        raise SnapshotError(f"git {' '.join(arguments)}: {reason}") from None
+    return done.stdout
+
+
+def commit_of(revision: str, *, cwd: Path = PROJECT_ROOT) -> str:
+    """The full commit id ``revision`` names."""
+    return git("rev-parse", "--verify", f"{revision}^{{commit}}", cwd=cwd).decode().strip()
+
+
+def commit_date(revision: str, *, cwd: Path = PROJECT_ROOT) -> str:
+    """The committer date of ``revision`` as ``YYYY-MM-DD`` (UTC), a date that never changes."""
+    stamp = git("log", "-1", "--format=%cd", "--date=format-local:%Y-%m-%d", revision, cwd=cwd)
+    return stamp.decode().strip()
+
+
+@contextmanager
+def unpacked_revision(
+    revision: str, folders: tuple[str, ...] = DEFAULT_FOLDERS, *, cwd: Path = PROJECT_ROOT
+) -> Iterator[Path]:
+    """The ``folders`` of ``revision`` unpacked into a temporary folder, removed afterwards."""
+    commit = commit_of(revision, cwd=cwd)
+    archive = git("archive", "--format=tar", commit, "--", *folders, cwd=cwd)
+    with tempfile.TemporaryDirectory(prefix="bjaikg-revision-") as folder:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(folder, filter="data")
+        yield Path(folder)
+
+
+def load_checkout(root: Path, name: str, *, with_inference: bool) -> Snapshot:
+    """The ``ontology/`` and ``instances/`` of a checkout (or unpacked revision) at ``root``."""
+    paths = [root / folder for folder in DEFAULT_FOLDERS if (root / folder).is_dir()]
+    if not paths:
+        raise SnapshotError(f"{name}: holds neither ontology/ nor instances/")
+    graph = load_knowledge_graph(paths, with_inference=with_inference, root=root)
+    return Snapshot(name=name, quads=list(graph.store))
+
+
+def release_data_file(folder: Path) -> Path:
+    """The N-Quads file of the release folder ``folder``."""
+    found = sorted(folder.glob(f"*{RELEASE_DATA_SUFFIX}"))
+    if len(found) != 1:
+        raise SnapshotError(f"{folder}: not a release folder (no single *{RELEASE_DATA_SUFFIX})")
+    return found[0]
+
+
+def load_release(folder: Path) -> Snapshot:
+    """The dataset of the release folder ``folder`` (its N-Quads file)."""
+    path = release_data_file(folder)
+    with path.open("rb") as data:
+        quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    return Snapshot(name=folder.name, quads=quads)
+
+
+def open_snapshot(spec: str, *, with_inference: bool = False, cwd: Path = PROJECT_ROOT) -> Snapshot:
+    """The version ``spec`` names: a release folder, a checkout folder, or a git revision.
+
+    A folder holding ``*.nq`` is a release; a folder with ``ontology/`` or ``instances/`` is a
+    checkout (its working tree as it is); anything else is given to ``git rev-parse``.
+    """
+    path = Path(spec)
+    if path.is_dir():
+        if list(path.glob(f"*{RELEASE_DATA_SUFFIX}")):
+            return load_release(path)
+        return load_checkout(path, spec, with_inference=with_inference)
+    with unpacked_revision(spec, cwd=cwd) as root:
+        return load_checkout(root, spec, with_inference=with_inference)

@@ -1,0 +1,68 @@
+"""CITATION.cff is valid (cffconvert, from PyPI) and, like .zenodo.json, names the newest
+release: its version, date and IRI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bjaikg import PROJECT_ROOT
+from bjaikg.interface.releases import read_releases
+from bjaikg.metadata import CREATOR, TITLE
+
+CFFCONVERT = PROJECT_ROOT / "build" / "cffconvert" / "bin" / "cffconvert"
+"""Where scripts/test.sh installs cffconvert: in a virtual environment of its own, as it pins
+jsonschema<4, which the test extra's openapi-spec-validator cannot work with."""
+
+NEWEST = read_releases(PROJECT_ROOT / "releases")[0]
+
+
+def cffconvert() -> str:
+    found = str(CFFCONVERT) if CFFCONVERT.is_file() else shutil.which("cffconvert")
+    if found is None:
+        pytest.fail("cffconvert is missing: bash scripts/test.sh installs it in build/cffconvert")
+    return found
+
+
+def test_citation_cff_is_valid() -> None:
+    done = subprocess.run(
+        [cffconvert(), "--validate", "-i", str(PROJECT_ROOT / "CITATION.cff")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "valid" in done.stdout
+
+
+def test_cffconvert_rejects_a_broken_file(tmp_path: Path) -> None:
+    broken = tmp_path / "CITATION.cff"
+    text = (PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    broken.write_text(text.replace('date-released: "', 'date-released: "not a date '), "utf-8")
+    done = subprocess.run([cffconvert(), "--validate", "-i", str(broken)], capture_output=True)
+    assert done.returncode != 0
+
+
+def test_citation_names_the_newest_release() -> None:
+    citation = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["version"] == NEWEST.version
+    assert str(citation["date-released"]) == NEWEST.date
+    assert NEWEST.iri in [identifier["value"] for identifier in citation["identifiers"]]
+    assert TITLE["en"] in citation["title"] and TITLE["zh"] in citation["title"]
+    assert citation["authors"] == [{"name": CREATOR}]
+
+
+def test_zenodo_metadata_names_the_newest_release() -> None:
+    zenodo = json.loads((PROJECT_ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    assert zenodo["upload_type"] == "dataset"
+    assert zenodo["version"] == NEWEST.version
+    assert zenodo["publication_date"] == NEWEST.date
+    assert zenodo["license"] == "CC-BY-4.0"
+    assert zenodo["creators"] == [{"name": CREATOR}]
+    assert zenodo["description"] and TITLE["en"] in zenodo["title"]
+    identifiers = {item["identifier"] for item in zenodo["related_identifiers"]}
+    assert NEWEST.iri in identifiers

@@ -1,0 +1,122 @@
+"""The knowledge diff names every changed fact of a seeded change set, and nothing else."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bjaikg import PROJECT_ROOT
+from bjaikg.knowledge_diff import PropertyChange, diff_snapshots, render
+from bjaikg.snapshots import open_snapshot
+from tests.release.conftest import INSTANCES, DataRepository
+
+SEEDED = (
+    INSTANCES.replace("bjo:employees 100", "bjo:employees 120")
+    .replace("bjo:locatedIn bj:haidian", "bjo:locatedIn bj:chaoyang")
+    # the same structure, written with a named blank node and the other statement order
+    .replace("bjo:range [ bjo:minimum 1 ; bjo:maximum 2 ]", "bjo:range _:r")
+    .replace(
+        'bj:globex a bjo:Company ; rdfs:label "环球"@zh, "Globex"@en ; '
+        "prov:wasDerivedFrom bj:source-a .",
+        '_:r bjo:maximum 2 ; bjo:minimum 1 .\nbj:initech a bjo:Company ; rdfs:label "艾尼"@zh, '
+        '"Initech"@en ; prov:wasDerivedFrom bj:source-b .\nbj:source-b a bjo:SourceDocument ; '
+        'rdfs:label "来源乙"@zh, "Source B"@en .',
+    )
+)
+
+
+def checkout(folder: Path, instances: str) -> Path:
+    (folder / "instances").mkdir(parents=True)
+    (folder / "instances" / "data.ttl").write_text(instances, encoding="utf-8")
+    return folder
+
+
+def test_seeded_change_set(tmp_path: Path) -> None:
+    old = open_snapshot(str(checkout(tmp_path / "old", INSTANCES)))
+    new = open_snapshot(str(checkout(tmp_path / "new", SEEDED)))
+    diff = diff_snapshots(old, new)
+    assert [c.entity.iri.rsplit("/", 1)[1] for c in diff.added] == ["initech", "source-b"]
+    assert [c.entity.iri.rsplit("/", 1)[1] for c in diff.removed] == ["globex"]
+    assert diff.removed[0].entity.label_zh == "环球"
+    assert diff.removed[0].types == ["bjo:Company"]
+    assert [e.label_en for e in diff.sources_added] == ["Source B"]
+    assert [c.entity.label_en for c in diff.changed] == ["Acme"]
+    ontology = "https://w3id.org/bjaikg/ontology#"
+    assert diff.changed[0].changes == [
+        PropertyChange(
+            f"{ontology}employees", "changed", ('"100"^^xsd:integer',), ('"120"^^xsd:integer',)
+        ),
+        PropertyChange(f"{ontology}locatedIn", "lost", old=("bj:haidian 「海淀」 Haidian",)),
+        PropertyChange(f"{ontology}locatedIn", "gained", new=("bj:chaoyang 「朝阳」 Chaoyang",)),
+    ]
+    text = render(diff, "text")
+    assert 'bjo:employees: "100"^^xsd:integer → "120"^^xsd:integer' in text
+    assert "bjo:range" not in text  # the renamed blank-node structure is no change
+
+
+def test_blank_node_content_change_is_reported_inline(tmp_path: Path) -> None:
+    changed = INSTANCES.replace("bjo:maximum 2", "bjo:maximum 3")
+    old = open_snapshot(str(checkout(tmp_path / "old", INSTANCES)))
+    new = open_snapshot(str(checkout(tmp_path / "new", changed)))
+    diff = diff_snapshots(old, new)
+    assert not diff.added and not diff.removed
+    [change] = diff.changed[0].changes
+    assert change.kind == "changed"
+    assert change.old == ('[ bjo:maximum "2"^^xsd:integer ; bjo:minimum "1"^^xsd:integer ]',)
+    assert change.new == ('[ bjo:maximum "3"^^xsd:integer ; bjo:minimum "1"^^xsd:integer ]',)
+
+
+def test_deprecation_is_listed_with_its_replacement(tmp_path: Path) -> None:
+    deprecated = INSTANCES.replace(
+        "bj:globex a bjo:Company ;",
+        "bj:globex owl:deprecated true ; dcterms:isReplacedBy bj:acme ;",
+    )
+    diff = diff_snapshots(
+        open_snapshot(str(checkout(tmp_path / "old", INSTANCES))),
+        open_snapshot(str(checkout(tmp_path / "new", deprecated))),
+    )
+    [(entity, replacements)] = diff.deprecated
+    assert entity.label_en == "Globex"
+    assert [r.label_en for r in replacements] == ["Acme"]
+    assert "bj:globex 「环球」 Globex → bj:acme 「艾克米」 Acme" in render(diff, "markdown")
+
+
+def test_git_revisions_are_compared(data_repository: DataRepository) -> None:
+    first = data_repository.commit(INSTANCES, version="1.0.0")
+    second = data_repository.commit(SEEDED, version="1.0.0")
+    cwd = data_repository.root
+    diff = diff_snapshots(open_snapshot(first, cwd=cwd), open_snapshot(second, cwd=cwd))
+    assert (len(diff.added), len(diff.removed), len(diff.changed)) == (2, 1, 1)
+    same = diff_snapshots(open_snapshot(second, cwd=cwd), open_snapshot("HEAD", cwd=cwd))
+    assert same.is_empty and same.triples_added == same.triples_removed == 0
+
+
+def test_command_line_formats(tmp_path: Path) -> None:
+    old = checkout(tmp_path / "old", INSTANCES)
+    new = checkout(tmp_path / "new", SEEDED)
+    outputs = {}
+    for form in ("text", "markdown", "json"):
+        done = subprocess.run(
+            [sys.executable, "-m", "bjaikg", "diff", str(old), str(new), "--format", form],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=True,
+        )
+        outputs[form] = done.stdout
+    document = json.loads(outputs["json"])
+    assert [c["entity"]["label_en"] for c in document["removed"]] == ["Globex"]
+    assert outputs["markdown"].startswith("## Knowledge diff")
+    assert (
+        "| bj:acme 「艾克米」 Acme | bjo:locatedIn | link gained → bj:chaoyang"
+        in outputs["markdown"]
+    )
+    assert "entities removed:\n  bj:globex 「环球」 Globex  (bjo:Company)" in outputs["text"]
+
+
+def test_project_head_against_itself_is_empty() -> None:
+    diff = diff_snapshots(open_snapshot("HEAD"), open_snapshot("HEAD"))
+    assert diff.is_empty

@@ -1,0 +1,168 @@
+"""Release folders built from real git commits: deterministic, complete, checked by the policy."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from bjaikg.release import CHECKSUMS, DESCRIPTION, plan_release, write_release
+from bjaikg.versioning import Bump, Version, required_bump
+from tests.release.conftest import INSTANCES, DataRepository
+
+SPDX = "http://spdx.org/rdf/terms#"
+DCAT = "http://www.w3.org/ns/dcat#"
+
+
+def build(repository: DataRepository, version: str, folder: Path) -> list[str]:
+    """Plan and write release ``version`` of HEAD into ``folder``; returns the policy's
+    problems (nothing is written when there are any)."""
+    plan = plan_release(
+        Version.parse(version),
+        releases=repository.root / "releases",
+        cwd=repository.root,
+    )
+    if not plan.problems:
+        write_release(
+            plan.snapshot,
+            plan.version,
+            folder,
+            date=plan.date,
+            commit=plan.commit,
+            diff=plan.diff,
+            previous=plan.previous,
+        )
+    return plan.problems
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_same_commit_gives_byte_identical_release(
+    data_repository: DataRepository, tmp_path: Path
+) -> None:
+    data_repository.commit(INSTANCES, version="1.0.0")
+    assert build(data_repository, "1.0.0", tmp_path / "one") == []
+    assert build(data_repository, "1.0.0", tmp_path / "two") == []
+    one = files_of(tmp_path / "one")
+    assert one == files_of(tmp_path / "two")
+    assert set(one) == {
+        "bjaikg-1.0.0.nq",
+        "graphs/inferred.ttl",
+        "graphs/inferred.jsonld",
+        "graphs/instances/data.ttl",
+        "graphs/instances/data.jsonld",
+        "graphs/ontology/core.ttl",
+        "graphs/ontology/core.jsonld",
+        "CHANGELOG.md",
+        DESCRIPTION,
+        CHECKSUMS,
+    }
+    assert b"2026-12-01" in one[DESCRIPTION]  # the commit's date, not today's
+
+
+def test_checksums_and_description_match_the_files(
+    data_repository: DataRepository, tmp_path: Path
+) -> None:
+    data_repository.commit(INSTANCES, version="1.0.0")
+    folder = tmp_path / "release"
+    assert build(data_repository, "1.0.0", folder) == []
+    listed = {}
+    for line in (folder / CHECKSUMS).read_text().splitlines():
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+    assert set(listed) == set(files_of(folder)) - {CHECKSUMS}
+    description = ox.Store()
+    description.load(path=folder / DESCRIPTION, format=ox.RdfFormat.TURTLE)
+    rows = description.query(
+        f"""SELECT ?url ?size ?sum ?type WHERE {{
+          <https://w3id.org/bjaikg/releases/1.0.0> <{DCAT}distribution> ?d .
+          ?d <{DCAT}downloadURL> ?url ; <{DCAT}byteSize> ?size ; <{DCAT}mediaType> ?type ;
+             <{SPDX}checksum>/<{SPDX}checksumValue> ?sum }}"""
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    described = {}
+    for row in rows:
+        name = row["url"].value.removeprefix("https://w3id.org/bjaikg/releases/1.0.0/")
+        described[name] = (int(row["size"].value), row["sum"].value, row["type"].value)
+    # one distribution per file but the description itself and the checksum list
+    assert set(described) == set(listed) - {DESCRIPTION}
+    for name, (size, digest, media_type) in described.items():
+        assert size == (folder / name).stat().st_size
+        assert digest == listed[name]
+        assert media_type.startswith("http://www.iana.org/assignments/media-types/")
+    text = (folder / DESCRIPTION).read_text(encoding="utf-8")
+    for expected in ("dcat:version", "dcterms:license", "dcterms:bibliographicCitation"):
+        assert expected in text
+    assert "dcterms:source bj:source-a" in text
+
+
+def test_data_must_carry_the_version(data_repository: DataRepository, tmp_path: Path) -> None:
+    data_repository.commit(INSTANCES, version="0.9.0")
+    problems = build(data_repository, "1.0.0", tmp_path / "release")
+    assert any("owl:versionInfo '0.9.0'" in problem for problem in problems)
+    assert not (tmp_path / "release").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "refused", "accepted"),
+    [
+        # a removed IRI breaks links: major
+        (
+            lambda t: t.replace("bj:globex a bjo:Company ;", "bj:x a bjo:Company ;"),
+            "1.1.0",
+            "2.0.0",
+        ),
+        # deprecated with its replacement: minor
+        (
+            lambda t: t.replace(
+                "bj:globex a bjo:Company ;",
+                "bj:globex owl:deprecated true ; dcterms:isReplacedBy bj:acme .\n"
+                "bj:g2 a bjo:Company ;",
+            ),
+            "1.0.1",
+            "1.1.0",
+        ),
+        # a value corrected: patch
+        (lambda t: t.replace("bjo:employees 100", "bjo:employees 101"), "1.0.0", "1.0.1"),
+    ],
+)
+def test_version_policy(
+    data_repository: DataRepository, tmp_path: Path, change, refused: str, accepted: str
+) -> None:
+    data_repository.commit(INSTANCES, version="1.0.0")
+    assert build(data_repository, "1.0.0", data_repository.root / "releases" / "1.0.0") == []
+    data_repository.commit(change(INSTANCES), version=refused)
+    assert build(data_repository, refused, tmp_path / "refused") != []
+    data_repository.commit(change(INSTANCES), version=accepted)
+    folder = data_repository.root / "releases" / accepted
+    assert build(data_repository, accepted, folder) == []
+    assert "dcat:previousVersion" in (folder / DESCRIPTION).read_text(encoding="utf-8")
+    assert "Knowledge diff" not in (folder / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "entities" in (folder / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_required_bump_names_the_removed_iris(
+    data_repository: DataRepository, tmp_path: Path
+) -> None:
+    data_repository.commit(INSTANCES, version="1.0.0")
+    assert build(data_repository, "1.0.0", data_repository.root / "releases" / "1.0.0") == []
+    data_repository.commit(INSTANCES.replace("bj:globex", "bj:globex-2"), version="1.0.1")
+    plan = plan_release(
+        Version.parse("1.0.1"), releases=data_repository.root / "releases", cwd=data_repository.root
+    )
+    assert plan.diff is not None
+    bump, reasons = required_bump(plan.diff)
+    assert bump is Bump.MAJOR
+    assert "bj:globex 「环球」 Globex" in reasons[0]
+    assert plan.problems == [
+        f"1.0.0 → 1.0.1 is a patch bump; the change needs a major one ({reasons[0]})"
+    ]

@@ -1,0 +1,181 @@
+"""w3id/bjaikg/.htaccess run by a real Apache httpd (Debian's ``apache2``) on 127.0.0.1, in
+front of a real ``serve.py``: every persistent IRI redirects to the server, and the client's
+``Accept`` still chooses the form (HTML, Turtle, JSON-LD, RDF/XML). Also the release files
+and ``/.well-known/void`` as the server answers them."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from bjaikg import PROJECT_ROOT
+from tests.server_process import ServerProcess, running_server
+
+HTACCESS = PROJECT_ROOT / "w3id" / "bjaikg" / ".htaccess"
+PLACEHOLDER = "https://bjaikg.example.org"
+APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
+MODULES = Path("/usr/lib/apache2/modules")
+RESOURCE = "id/beijing-academy-of-artificial-intelligence"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def apache_configuration(folder: Path, port: int) -> str:
+    """An httpd.conf of its own: the w3id layout (a folder per project, .htaccess allowed)."""
+    user = "User nobody\nGroup nogroup\n" if os.geteuid() == 0 else ""
+    modules = "".join(
+        f"LoadModule {name}_module {MODULES}/mod_{name}.so\n"
+        for name in ("mpm_event", "authz_core", "rewrite")
+    )
+    return f"""ServerRoot "{folder}"
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile "{folder}/httpd.pid"
+DefaultRuntimeDir "{folder}"
+ErrorLog "{folder}/error.log"
+LogLevel warn rewrite:trace2
+{modules}{user}DocumentRoot "{folder}/www"
+<Directory "{folder}/www">
+    Options FollowSymLinks
+    AllowOverride All
+    Require all granted
+</Directory>
+"""
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerProcess]:
+    with running_server("--workers", "1") as process:
+        yield process
+
+
+@pytest.fixture(scope="module")
+def w3id(server: ServerProcess) -> Iterator[str]:
+    """Apache with the project's .htaccess at /bjaikg/, redirecting to ``server``; its base."""
+    if not Path(APACHE).is_file():
+        pytest.fail("apache2 is not installed: bash scripts/setup-system.sh installs it")
+    folder = Path(tempfile.mkdtemp(prefix="bjaikg-apache-"))
+    try:
+        folder.chmod(0o755)  # the worker runs as nobody when the tests run as root
+        (folder / "www" / "bjaikg").mkdir(parents=True)
+        rules = HTACCESS.read_text(encoding="utf-8").replace(PLACEHOLDER, server.url)
+        (folder / "www" / "bjaikg" / ".htaccess").write_text(rules, encoding="utf-8")
+        port = free_port()
+        (folder / "httpd.conf").write_text(apache_configuration(folder, port), encoding="utf-8")
+        apache = subprocess.Popen(
+            [APACHE, "-f", str(folder / "httpd.conf"), "-DFOREGROUND"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}/bjaikg"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(base + "/", timeout=2)
+                break
+            except httpx.TransportError:
+                if apache.poll() is not None or time.monotonic() > deadline:
+                    apache.kill()
+                    output = apache.stdout.read().decode() if apache.stdout else ""
+                    log = folder / "error.log"
+                    output += log.read_text() if log.is_file() else ""
+                    pytest.fail(f"apache2 did not start: {output}")
+                time.sleep(0.1)
+        try:
+            yield base
+        finally:
+            apache.terminate()
+            apache.wait(timeout=10)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        (RESOURCE, f"/{RESOURCE}"),
+        ("ontology", "/ontology"),
+        ("ontology.ttl", "/ontology.ttl"),
+        ("shapes", "/shapes"),
+        ("dataset", "/dataset"),
+        ("ontology/1.0.0", "/dataset#release-1.0.0"),
+        (
+            "graph/instances/chips",
+            "/rdf-graph-store?graph=https://w3id.org/bjaikg/graph/instances/chips",
+        ),
+        ("releases/1.0.0/SHA256SUMS", "/releases/1.0.0/SHA256SUMS"),
+    ],
+)
+def test_redirect_targets(w3id: str, server: ServerProcess, path: str, target: str) -> None:
+    answer = httpx.get(f"{w3id}/{path}", follow_redirects=False)
+    assert answer.status_code in (302, 303)
+    assert answer.headers["location"] == server.url + target
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "marker"),
+    [
+        ("text/html", "text/html", b"<html"),
+        ("text/turtle", "text/turtle", b"@prefix"),
+        ("application/ld+json", "application/ld+json", b"@id"),
+        ("application/rdf+xml", "application/rdf+xml", b"<rdf:RDF"),
+    ],
+)
+@pytest.mark.parametrize("path", [RESOURCE, "ontology"])
+def test_content_negotiation_survives_the_redirect(
+    w3id: str, path: str, accept: str, media_type: str, marker: bytes
+) -> None:
+    answer = httpx.get(f"{w3id}/{path}", headers={"Accept": accept}, follow_redirects=True)
+    assert answer.status_code == 200
+    assert answer.history and answer.history[0].status_code == 303
+    assert answer.headers["content-type"].split(";")[0] == media_type
+    assert marker in answer.content[:4000]
+
+
+def test_shapes_resolve_as_turtle(w3id: str) -> None:
+    answer = httpx.get(f"{w3id}/shapes", headers={"Accept": "text/turtle"}, follow_redirects=True)
+    assert answer.status_code == 200
+    store = ox.Store()
+    store.load(answer.content, format=ox.RdfFormat.TURTLE)
+    shape = ox.NamedNode("https://w3id.org/bjaikg/shapes#Entity")
+    assert list(store.quads_for_pattern(shape, None, None))
+
+
+def test_release_file_arrives_whole(w3id: str) -> None:
+    folder = PROJECT_ROOT / "releases" / "1.0.0"
+    answer = httpx.get(f"{w3id}/releases/1.0.0/bjaikg-1.0.0.nq", follow_redirects=True)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/n-quads"
+    sums = (folder / "SHA256SUMS").read_text(encoding="ascii")
+    assert f"{hashlib.sha256(answer.content).hexdigest()}  bjaikg-1.0.0.nq" in sums
+
+
+def test_well_known_void_and_dataset_page(server: ServerProcess) -> None:
+    void = httpx.get(f"{server.url}/.well-known/void")
+    assert void.status_code == 200
+    assert void.headers["content-type"].startswith("text/turtle")
+    store = ox.Store()
+    store.load(void.content, format=ox.RdfFormat.TURTLE)
+    has_version = ox.NamedNode("http://www.w3.org/ns/dcat#hasVersion")
+    versions = {q.object.value for q in store.quads_for_pattern(None, has_version, None)}
+    assert "https://w3id.org/bjaikg/releases/1.0.0" in versions
+    page = httpx.get(f"{server.url}/dataset?lang=en").text
+    assert 'id="release-1.0.0"' in page
+    digest = (PROJECT_ROOT / "releases" / "1.0.0" / "SHA256SUMS").read_text().split()[0]
+    assert digest in page
+    assert "[Data set]. https://w3id.org/bjaikg/releases/1.0.0" in page
