@@ -62,12 +62,24 @@ def ask(graph: KnowledgeGraph, pattern: str) -> bool:
 # The districts and the development zone
 # ---------------------------------------------------------------------------------------------
 
-DISTRICT_SLUGS = (
-    "dongcheng-district xicheng-district chaoyang-district fengtai-district shijingshan-district "
-    "haidian-district mentougou-district fangshan-district tongzhou-district shunyi-district "
-    "changping-district daxing-district huairou-district pinggu-district miyun-district "
-    "yanqing-district"
-).split()
+DISTRICT_SLUGS = [
+    "dongcheng-district",
+    "xicheng-district",
+    "chaoyang-district",
+    "fengtai-district",
+    "shijingshan-district",
+    "haidian-district",
+    "mentougou-district",
+    "fangshan-district",
+    "tongzhou-district",
+    "shunyi-district",
+    "changping-district",
+    "daxing-district",
+    "huairou-district",
+    "pinggu-district",
+    "miyun-district",
+    "yanqing-district",
+]
 
 
 def test_all_sixteen_districts_are_in_beijing_with_their_codes(asserted: KnowledgeGraph) -> None:
