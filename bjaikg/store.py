@@ -177,16 +177,22 @@ _INFERENCE_RULES = (
     """CONSTRUCT { ?a ?p ?c } WHERE {
          ?p a owl:TransitiveProperty . ?a ?p ?b . ?b ?p ?c . FILTER(?a != ?c)
          FILTER NOT EXISTS { ?a ?p ?c } }""",
+    # owl:propertyChainAxiom of two properties (bjo:locatedIn o geo:sfWithin -> bjo:locatedIn)
+    """CONSTRUCT { ?a ?p ?c } WHERE {
+         ?p owl:propertyChainAxiom ?chain .
+         ?chain rdf:first ?first ; rdf:rest ?rest . ?rest rdf:first ?second ; rdf:rest rdf:nil .
+         ?a ?first ?b . ?b ?second ?c . FILTER(?a != ?c)
+         FILTER NOT EXISTS { ?a ?p ?c } }""",
 )
 
 
 def infer(store: ox.Store, *, max_rounds: int = 10) -> int:
     """Materialise the RDFS/OWL entailments the project relies on into ``bjg:inferred``.
 
-    Covers subclass typing, sub-properties, inverses, symmetric and transitive properties — the
-    closure a researcher's query expects (``?x a org:Organization`` finds every company) —
-    repeated until nothing new appears or ``max_rounds`` is reached. Returns the number of
-    inferred triples.
+    Covers subclass typing, sub-properties, inverses, symmetric and transitive properties and
+    two-property chains — the closure a researcher's query expects (``?x a org:Organization``
+    finds every company) — repeated until nothing new appears or ``max_rounds`` is reached.
+    Returns the number of inferred triples.
     """
     prologue = sparql_prologue()
     total = 0

@@ -57,15 +57,15 @@ def test_the_query_gives_its_expected_answer(graph: KnowledgeGraph, query: Named
 
 
 def test_a_parameter_changes_the_answer_of_a_district_question(graph: KnowledgeGraph) -> None:
-    # Paragraph 43: the Model-Data World lies on the Tongming Lake belt and links with the
-    # robot industrial park and the robot data collection centre.
+    # Paragraph 43: the Model-Data World lies within the Tongming Lake belt (geo:sfWithin) and
+    # links with the robot industrial park and the robot data collection centre.
     outcome = run_named_query(
         graph, by_name("district-places"), {"district": f"{BJ}model-data-world"}
     )
     assert isinstance(outcome, Table)
     places = {(row[0].rsplit("#", 1)[-1].rstrip(">"), row[1]) for row in outcome.rows}
     assert places == {
-        ("coreArea", f"<{BJ}tongming-lake-technology-belt>"),
+        ("sfWithin", f"<{BJ}tongming-lake-technology-belt>"),
         ("linkedArea", f"<{BJ}robot-industrial-park>"),
         ("linkedArea", f"<{BJ}robot-data-collection-centre>"),
     }
