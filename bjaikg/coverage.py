@@ -35,6 +35,8 @@ UNMODELLED_PARAGRAPHS: dict[int, str] = {
     3: "section heading (内涵1)",
     4: "section heading: 一马当先的首都责任",
     8: "rhetorical: the requirement of the new era, a historical duty",
+    10: "heading of the figures that follow; they are observations of paragraph 11 "
+    "(instances/statistics.ttl)",
     12: "heading of the applications that follow; its domain 文商旅体展 is the concept "
     "bjo:CultureCommerceTourismSportsExhibitions (ontology/domains.ttl)",
     14: "rhetorical introduction to the list of “firsts” that follows",
