@@ -1,0 +1,45 @@
+"""The backbone chain (policy → district → institution → model → chip) answers on the published
+data as another store would hold it: the asserted quads only (no inference step of ours), loaded
+into a plain pyoxigraph store and into rdflib (docs/decisions/20261204-chain-on-asserted-edges.md)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset
+
+from bjaikg.query_catalogue import load_catalogue
+from bjaikg.store import load_knowledge_graph
+
+CHAIN = next(query for query in load_catalogue() if query.name == "policy-to-chips-chain")
+
+
+@pytest.fixture(scope="module")
+def dump() -> bytes:
+    """The asserted quads of the project, as N-Quads (what a dump or release carries)."""
+    graph = load_knowledge_graph(with_inference=False)
+    return ox.serialize(graph.store, format=ox.RdfFormat.N_QUADS)
+
+
+def paths_in_pyoxigraph(dump: bytes) -> set[tuple[str, ...]]:
+    store = ox.Store()
+    store.load(dump, format=ox.RdfFormat.N_QUADS)
+    result = store.query(CHAIN.text, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    return {tuple(term.value for term in row) for row in result}
+
+
+def test_at_least_twenty_whole_paths_without_inference(dump: bytes) -> None:
+    paths = paths_in_pyoxigraph(dump)
+    assert len(paths) >= 20
+    institutions = {path[2] for path in paths}
+    assert {"Beijing Academy of Artificial Intelligence", "Tsinghua University"} <= institutions
+    assert any(path[5] == "Huawei Technologies Co., Ltd." for path in paths)  # a Chinese chip
+
+
+@pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
+def test_rdflib_finds_the_same_paths(dump: bytes) -> None:
+    dataset = Dataset(default_union=True)
+    dataset.parse(data=dump, format="nquads")
+    rows = {tuple(str(term) for term in row) for row in dataset.query(CHAIN.text)}
+    assert rows == paths_in_pyoxigraph(dump)
