@@ -10,6 +10,11 @@ its own process (the wall time includes Python start-up and imports, as a CI ste
   shapes), then ``validate.py FILE --no-owl`` with pySHACL and with pyshacl-turbo, and pySHACL's
   own CLI on the same file.
 
+With ``--baseline REV`` (for example the commit before a new source), the project graph of that
+git revision (its ``ontology/`` and ``instances/``) is measured in the same run: ``validate.py
+--no-owl`` on it, and the serving start-up (``serve.py --get`` of an ASK query: load, infer,
+check, answer once) on both graphs, so the growth shows as a ratio measured side by side.
+
 pySHACL's CLI gets the same shapes, the ontology as ``--ont-graph`` (``-e``) and no inference
 (``-i none``), which is what ``validate.py`` asks of pySHACL. Every command runs ``--repeat``
 times in turn (the machine is shared: timings vary by ±30 %); the table gives the median and
@@ -92,6 +97,30 @@ def concatenate(paths: list[Path], output: Path) -> Path:
     return output
 
 
+def export_revision(revision: str, work: Path) -> Path:
+    """``ontology/`` and ``instances/`` of git ``revision``, unpacked under ``work``."""
+    folder = work / f"baseline-{revision}"
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "archive", revision, "ontology", "instances"], cwd=ROOT, check=True,
+        capture_output=True,
+    ).stdout  # fmt: skip
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+def growth_commands(baseline: Path, revision: str) -> list[Command]:
+    """Validation and serving start-up on the project graph and on the baseline's graph."""
+    serve = [sys.executable, str(ROOT / "serve.py"), "--get", "/sparql?query=ASK%7B%7D"]
+    old_data = ["--data", str(baseline / "ontology"), "--data", str(baseline / "instances")]
+    old = f"project at {revision}"
+    return [
+        Command("validate.py --no-owl", old, [*VALIDATE, "--no-owl", *old_data[1::2]]),
+        Command("serve.py start-up (--get ASK)", "project", serve),
+        Command("serve.py start-up (--get ASK)", old, [*serve, *old_data]),
+    ]
+
+
 def commands_for(sizes: list[int], work: Path) -> list[Command]:
     """Every command described in the module docstring, in order (writes the inputs)."""
     shapes = concatenate(sorted((ROOT / "ontology" / "shapes").glob("*.ttl")), work / "shapes.ttl")
@@ -155,12 +184,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1e4,1e5", help="comma-separated triple counts")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each command")
     parser.add_argument("--work", type=Path, default=Path("/tmp/bjaikg-bench"))
+    parser.add_argument("--baseline", metavar="REV", help="also measure the graph of this revision")
     arguments = parser.parse_args(argv)
     arguments.work.mkdir(parents=True, exist_ok=True)
     sizes = [int(float(size)) for size in arguments.sizes.split(",") if size.strip()]
     started = datetime.now(UTC)
     load_before = os.getloadavg()[0]
-    results = measure(commands_for(sizes, arguments.work), max(1, arguments.repeat))
+    commands = commands_for(sizes, arguments.work)
+    if arguments.baseline:
+        baseline = export_revision(arguments.baseline, arguments.work)
+        commands[1:1] = growth_commands(baseline, arguments.baseline)
+    results = measure(commands, max(1, arguments.repeat))
     print(format_table(results))
     print(
         f"\n{started:%Y-%m-%d %H:%M} UTC, {arguments.repeat} run(s) each; {os.cpu_count()} CPUs; "

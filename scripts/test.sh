@@ -10,6 +10,7 @@ python -m pip install -q -e '.[test]'
   python -m venv build/cffconvert && build/cffconvert/bin/pip install -q 'cffconvert==2.0.0'
 }
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; fi
+python -m bjaikg sources   # every registered snapshot present with its checksum
 ruff check .
 ruff format --check .
 mypy

@@ -164,3 +164,20 @@ def test_every_instance_class_says_where_its_instances_live(ontology: Graph) -> 
         and "instances/" not in str(ontology.value(c, SKOS.scopeNote) or "")
     )
     assert silent == []
+
+
+def test_every_property_has_a_domain_and_a_range(ontology: Graph) -> None:
+    """No standard in name only: every object and datatype property of bjo: says what it links."""
+    properties = {
+        p
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)
+        for p in ontology.subjects(RDF.type, kind)
+        if str(p).startswith(str(BJO))
+    }
+    assert len(properties) > 60
+    incomplete = sorted(
+        str(p)
+        for p in properties
+        if (p, RDFS.domain, None) not in ontology or (p, RDFS.range, None) not in ontology
+    )
+    assert incomplete == []
