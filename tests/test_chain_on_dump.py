@@ -1,6 +1,9 @@
 """The backbone chain (policy → district → institution → model → chip) answers on the published
 data as another store would hold it: the asserted quads only (no inference step of ours), loaded
-into a plain pyoxigraph store and into rdflib (docs/decisions/20261204-chain-on-asserted-edges.md)."""
+into a plain pyoxigraph store and into rdflib.
+
+Decision: docs/decisions/20261204-chain-on-asserted-edges.md.
+"""
 
 from __future__ import annotations
 
