@@ -5,8 +5,8 @@ The ontology is mixed into the data graph as pySHACL's ``ont_graph`` option does
 ``owl:NamedIndividual`` descriptions), so ``sh:targetClass`` reaches instances of subclasses and
 ``sh:class`` sees the ontology's individuals; no inference is run (RDFS inference costs ten times
 the time and the subclass triples are all targeting needs). We compute those triples once from
-the ontology (1,200 triples, :mod:`bjaikg.validation.inoculation`) and hand each engine data
-it reads fast, instead of letting the engine mix the ontology into a copy of the data (see
+the ontology with pySHACL's own ``inoculate`` (:func:`ontology_additions`) and hand each engine
+data it reads fast, instead of letting the engine mix the ontology into a copy of the data (see
 docs/validation.md, Speed). Each SHACL result becomes a :class:`Finding` whose rule is
 ``shacl.<local name of the source shape>`` — the shapes are named property shapes, so the rule
 names the exact constraint — with the English and Chinese ``sh:message`` and a fix hint (the
@@ -33,7 +33,6 @@ from bjaikg.errors import BjaikgError, DataFileError
 from bjaikg.namespaces import shorten
 from bjaikg.store import discover_files
 from bjaikg.validation.finding import Finding, Severity
-from bjaikg.validation.inoculation import ontology_additions
 from bjaikg.validation.sources import (
     LoadedInput,
     from_rdflib,
@@ -175,6 +174,17 @@ def _referenced(shapes: Graph, node: Node) -> bool:
 
 def _plain(shapes: Graph, shape: Node) -> bool:
     return (shape, SH.deactivated, None) not in shapes
+
+
+def ontology_additions(ontology: Graph) -> Graph:
+    """The triples pySHACL's ``ont_graph`` option mixes into any data graph: its ``inoculate``
+    applied to an empty graph (what it adds does not depend on the data).
+
+    pySHACL is imported here, not at module level: a pyshacl-turbo run need not pay its import.
+    """
+    from pyshacl.rdfutil.inoculate import inoculate
+
+    return inoculate(Graph(), ontology)  # type: ignore[arg-type]
 
 
 def run_shacl(loaded: LoadedInput, shapes: Graph, engine: str = "pyshacl") -> list[Finding]:

@@ -98,3 +98,21 @@ def test_openapi_document_of_the_project_is_valid(project_client: TestClient) ->
     validate(document)
     for query in load_catalogue():
         assert f"/api/queries/{query.name}" in document["paths"]
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("GLM-4", "glm-4"),  # a model of Epoch AI's table, by its English name
+        ("Ascend 910B", "huawei-ascend-910b"),  # a chip
+        ("昇腾", "ascend-910"),  # a chip whose source name carries Chinese
+        ("寒武纪", "cambricon-ai-chips"),  # the article's chip family
+        ("百度", "baidu"),  # an organisation the mapping names in Chinese
+    ],
+)
+def test_search_finds_models_chips_and_organisations(
+    project_client: TestClient, text: str, slug: str
+) -> None:
+    answer = project_client.get("/search", params={"q": text, "format": "json"})
+    assert answer.status_code == 200
+    assert f"{BJ}{slug}" in {hit["iri"] for hit in answer.json()["hits"]}

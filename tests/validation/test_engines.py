@@ -9,14 +9,10 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from pyshacl.rdfutil import consts
-from pyshacl.rdfutil.inoculate import inoculate
 from rdflib import SH, Graph, URIRef
-from rdflib.compare import isomorphic
 
 from bjaikg.errors import DataFileError
-from bjaikg.validation import ValidationOptions, inoculation, validate
-from bjaikg.validation.inoculation import ontology_additions
+from bjaikg.validation import ValidationOptions, validate
 from bjaikg.validation.shacl import (
     hoist_property_shapes,
     load_shapes,
@@ -63,46 +59,6 @@ def test_only_property_shapes_reached_one_way_only_are_hoisted() -> None:
     assert (URIRef(EX + "Plain"), SH.property, label) not in shapes
     for kept in ("Used", "Shared", "Other", "Off", "Klass"):  # referenced, shared, off, a class
         assert next(shapes.objects(URIRef(EX + kept), SH.property), None) is not None, kept
-
-
-def test_the_terms_copied_are_pyshacls() -> None:
-    assert list(inoculation.RDFS_CLASSES) == consts.RDFS_classes
-    assert list(inoculation.OWL_CLASSES) == consts.OWL_classes
-    assert list(inoculation.RDFS_PROPERTIES) == consts.RDFS_properties
-    assert list(inoculation.OWL_PROPERTIES) == consts.OWL_properties
-
-
-def test_ontology_additions_are_what_pyshacl_mixes_into_the_data() -> None:
-    loaded = load_input([FIXTURES / "Membership" / "invalid" / "membership-of-two.ttl"])
-    ontology = loaded.rdflib_graph(data=False)
-    mixed_by_pyshacl = inoculate(loaded.rdflib_graph(data=True), ontology)  # type: ignore[arg-type]
-    ours = loaded.rdflib_graph(data=True) + ontology_additions(ontology)
-    assert len(ours) > len(ontology) // 2 and isomorphic(ours, mixed_by_pyshacl)
-
-
-TRICKY_ONTOLOGY = """
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix ex: <http://example.org/o#> .
-ex:A a owl:Class ; rdfs:label "A"@en ;
-    rdfs:subClassOf [ a owl:Restriction ; owl:onProperty ex:p ; owl:someValuesFrom ex:B ] .
-ex:B a owl:Class ; owl:equivalentClass [ owl:unionOf ( ex:A [ owl:complementOf ex:A ] ) ] .
-[] a owl:AllDisjointClasses ; owl:members ( ex:A ex:C ) .
-ex:i1 a owl:NamedIndividual, ex:A ; ex:p [ ex:q "x" ; ex:r [ ex:s 1 ] ] ; ex:next ex:n1 ;
-    ex:list ( "a" ex:n2 ) .
-ex:n1 ex:next ex:n2 . ex:n2 ex:next ex:n3 . ex:n3 ex:next ex:n4 . ex:n4 ex:next ex:n5 .
-ex:n5 ex:next ex:n6 . ex:n6 ex:next ex:n7 . ex:n7 ex:next ex:n8 . ex:n8 ex:next ex:n9 .
-ex:n9 ex:next ex:n10 . ex:n10 ex:next ex:n11 . ex:n11 ex:next ex:n12 .
-ex:seen ex:points ex:i1 . [ ex:blank ex:thing ] ex:points ex:i1 .
-ex:named a owl:NamedIndividual ; rdf:first ex:A ; rdf:rest ( ex:C ) .
-"""
-
-
-def test_ontology_additions_follow_pyshacl_on_blank_nodes_lists_and_individuals() -> None:
-    prologue = "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
-    ontology = Graph().parse(data=prologue + TRICKY_ONTOLOGY, format="turtle")
-    expected = inoculate(Graph(), ontology)  # type: ignore[arg-type]
-    assert len(expected) > 40 and isomorphic(ontology_additions(ontology), expected)
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
