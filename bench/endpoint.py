@@ -127,16 +127,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until_answering(url: str, seconds: float) -> None:
+def wait_until_answering(url: str, seconds: float, process: subprocess.Popen[bytes]) -> None:
+    """Return once ``url`` answers ``ASK {}``; a clear error if ``process`` ends or time is up."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            command = " ".join(map(str, process.args))  # type: ignore[arg-type]
+            raise RuntimeError(f"{command} exited with code {process.returncode} before answering")
         try:
             if httpx.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
+    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s: giving up on it")
 
 
 @contextmanager
@@ -144,7 +148,7 @@ def external_server(command: list[str], url: str, ready_seconds: float) -> Itera
     """Run ``command`` until the block ends, once ``url`` answers ``ASK {}``."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_until_answering(url, ready_seconds)
+        wait_until_answering(url, ready_seconds, process)
         yield Endpoint(url, process.pid)
     finally:
         process.terminate()
@@ -171,10 +175,10 @@ def oxigraph_endpoint(files: list[Path]) -> Iterator[Endpoint]:
     """``oxigraph serve-read-only`` on a store loaded from the files (default graph)."""
     with tempfile.TemporaryDirectory(prefix="bench-oxigraph-") as location:
         for path in files:
-            subprocess.run(["oxigraph", "load", "--location", location, "--file", str(path)],
-                           check=True, capture_output=True)  # fmt: skip
+            load = [beside_python("oxigraph"), "load", "--location", location, "--file", str(path)]
+            subprocess.run(load, check=True, capture_output=True)
         port = free_port()
-        command = ["oxigraph", "serve-read-only", "--location", location,
+        command = [beside_python("oxigraph"), "serve-read-only", "--location", location,
                    "--bind", f"127.0.0.1:{port}"]  # fmt: skip
         with external_server(command, f"http://127.0.0.1:{port}/query", 120) as endpoint:
             yield endpoint
@@ -184,7 +188,7 @@ def oxigraph_endpoint(files: list[Path]) -> Iterator[Endpoint]:
 def rdflib_endpoint(files: list[Path]) -> Iterator[Endpoint]:
     """``rdflib-endpoint serve`` on the files (rdflib's in-memory store)."""
     port = free_port()
-    command = ["rdflib-endpoint", "serve", *map(str, files), "--host", "127.0.0.1",
+    command = [beside_python("rdflib-endpoint"), "serve", *map(str, files), "--host", "127.0.0.1",
                "--port", str(port)]  # fmt: skip
     with external_server(command, f"http://127.0.0.1:{port}/", 900) as endpoint:
         yield endpoint
@@ -334,11 +338,16 @@ def benchmark(
             results[("floor", name, clients)] = run_floor(store, query, clients, seconds)
     with ExitStack() as running:
         endpoints = {}
-        for server in servers:
+        for server in list(servers):
             started = time.monotonic()
-            endpoints[server] = running.enter_context(
-                SERVERS[server](files if server == "serve" else [union])
-            )
+            try:
+                endpoints[server] = running.enter_context(
+                    SERVERS[server](files if server == "serve" else [union])
+                )
+            except (RuntimeError, OSError) as error:
+                print(f"  bench: {server} left out: {error}", file=sys.stderr, flush=True)
+                servers = [name for name in servers if name != server]
+                continue
             print(f"  {server} ready in {time.monotonic() - started:.1f} s", flush=True)
         for name, query in queries.items():
             answered = {server: rows_over_http(endpoints[server].url, query) for server in servers}
@@ -393,6 +402,12 @@ def print_table(
 
 WORKDIR = Path(tempfile.gettempdir()) / "bjaikg-bench"
 """Where the synthetic graphs and the servers' N-Triples copies are written by default."""
+
+
+def beside_python(command: str) -> str:
+    """The console script ``command`` of the ``bench`` extra, installed beside this interpreter
+    (a virtual environment's ``bin/``), whatever the PATH holds."""
+    return str(Path(sys.executable).parent / command)
 
 
 def installed(command: str) -> bool:
