@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-public-wikidata", action="store_true",
         help="also allow SERVICE to the Wikidata query service and QLever's Wikidata endpoint",
     )  # fmt: skip
+    parser.add_argument(
+        "--base", metavar="IRI",
+        help="base IRI of queries (default: the service's own URL, http://HOST/sparql)",
+    )  # fmt: skip
     parser.add_argument("--get", metavar="PATH", help="answer one request in-process and exit")
     return parser
 
@@ -96,6 +100,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         + (PUBLIC_WIKIDATA_ENDPOINTS if arguments.allow_public_wikidata else ()),
         service_timeout=arguments.service_timeout,
         max_memory=arguments.max_memory,
+        base=arguments.base,
     )
 
 

@@ -61,7 +61,8 @@ class QueryRequest:
     ``default_graphs`` and ``named_graphs`` are the ``default-graph-uri`` and
     ``named-graph-uri`` IRIs; when both are empty the default graph is the union of all named
     graphs. ``max_results`` bounds rows (SELECT) or triples (CONSTRUCT/DESCRIBE); ``None``
-    means no bound (the Graph Store uses it for whole graphs).
+    means no bound (the Graph Store uses it for whole graphs). ``base_iri`` resolves the query's
+    relative IRIs (``None``: a relative IRI is a syntax error).
     """
 
     query: str
@@ -70,6 +71,7 @@ class QueryRequest:
     accept: str | None = None
     format_parameter: str | None = None
     max_results: int | None = None
+    base_iri: str | None = None
 
 
 @dataclass(slots=True)
@@ -118,13 +120,16 @@ Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 def _run(store: ox.Store, request: QueryRequest) -> Result:
     if not request.default_graphs and not request.named_graphs:
-        return store.query(request.query, use_default_graph_as_union=True)
+        return store.query(
+            request.query, base_iri=request.base_iri, use_default_graph_as_union=True
+        )
     default_graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = []
     default_graphs += _graph_nodes(request.default_graphs, "default-graph-uri")
     named_graphs: list[ox.NamedNode | ox.BlankNode] = []
     named_graphs += _graph_nodes(request.named_graphs, "named-graph-uri")
     return store.query(
         request.query,
+        base_iri=request.base_iri,
         default_graph=default_graphs or None,
         named_graphs=named_graphs or [],
     )

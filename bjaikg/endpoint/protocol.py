@@ -205,15 +205,23 @@ def run_query(
     return HttpResponse(answer.status, headers, answer.body, record)
 
 
+def service_url(request: HttpRequest) -> str:
+    """The URL the client asked for, without its query string: ``http://<Host><path>``.
+
+    Hazard: the Host header is the client's; use the result only for what the client gets back.
+    """
+    host = request.header(b"host") or "localhost"
+    return f"http://{host}{request.path.decode('latin-1')}"
+
+
 def _service_description(state: EndpointState, request: HttpRequest) -> HttpResponse:
     accept = request.header(b"accept")
     if choose_media_type(accept, [*RDF_MEDIA_TYPES, "text/html"]) == "text/html":
         return HttpResponse(303, [("Location", "/")])
     parameters = dict(parse_form(request.query_string, "URL query"))
     choice = choose_rdf_format(accept, parameters.get("format"))
-    host = request.header(b"host") or "localhost"
-    base = f"http://{host}"
-    endpoint = f"{base}{request.path.decode('latin-1')}"
+    endpoint = service_url(request)
+    base = endpoint.removesuffix(request.path.decode("latin-1"))
     key = (endpoint, choice.media_type)
     if key not in state.description_cache:
         if len(state.description_cache) >= DESCRIPTION_CACHE_SIZE:
@@ -244,6 +252,9 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
         if "update" in found:
             raise ProtocolError(403, READ_ONLY_MESSAGE)
         queries = found.get("query", [])
+        dataset = [name for name in ("default-graph-uri", "named-graph-uri") if name in found]
+        if not queries and dataset:
+            raise ProtocolError(400, f"{dataset[0]} is given but no query to apply it to")
         if not queries:
             response = _service_description(state, request)
             response.record = AccessRecord("sparql", started, "service description")
@@ -260,6 +271,7 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
             accept=request.header(b"accept"),
             format_parameter=formats[-1] if formats else None,
             max_results=state.settings.max_results,
+            base_iri=state.settings.base or service_url(request),
         )
         timeout = _deadline(found.get("timeout", []), state.settings.timeout)
     except NotAcceptableError as error:

@@ -24,7 +24,9 @@ class Settings:
     lists the only IRIs a ``SERVICE`` clause may name (exact match, empty: federation off);
     ``service_timeout`` is the deadline of a query that calls ``SERVICE`` (remote endpoints are
     slow and not ours: their time counts against it, never beyond ``timeout``); ``max_memory`` is
-    how many MB of address space a worker may allocate beyond the loaded graph.
+    how many MB of address space a worker may allocate beyond the loaded graph; ``base`` is the
+    base IRI against which a query's relative IRIs resolve (``None``: the service's own URL,
+    ``http://<Host>/sparql``).
     """
 
     host: str = "127.0.0.1"
@@ -39,3 +41,4 @@ class Settings:
     allow_service: tuple[str, ...] = ()
     service_timeout: float = 10.0
     max_memory: int = 2048
+    base: str | None = None

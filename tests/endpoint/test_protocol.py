@@ -13,8 +13,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from tests.endpoint.conftest import CHAIN
-from tests.server_process import ServerProcess
+from tests.endpoint.conftest import CHAIN, DATA
+from tests.server_process import ServerProcess, running_server
 
 LABELS_ZH = f"""SELECT ?thing ?label WHERE {{
   ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = "zh")
@@ -23,6 +23,7 @@ LABELS_ZH = f"""SELECT ?thing ?label WHERE {{
 EXPECTED_ZH = ["测试芯片", "海淀测试区", "额外", "北京测试研究院", "测试政策", "测试大模型"]
 CONSTRUCT_CHIP = f"CONSTRUCT {{ <{CHAIN}test-chip> ?p ?o }} WHERE {{ <{CHAIN}test-chip> ?p ?o }}"
 SPARQL_JSON = "application/sparql-results+json"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 def labels_from_json(response: httpx.Response) -> list[str]:
@@ -356,3 +357,34 @@ def test_form_decoding_agrees_with_the_standard_library() -> None:
         except ProtocolError:
             actual = "refused"
         assert actual == expected, raw
+
+
+def test_relative_iris_resolve_against_the_service_url(http: httpx.Client) -> None:
+    """The service defines a base IRI: its own URL (a relative IRI is no syntax error)."""
+    response = http.get("/sparql", params={"query": "SELECT ?o WHERE { BIND(<test> AS ?o) }"})
+    assert response.status_code == 200
+    [row] = response.json()["results"]["bindings"]
+    host = httpx.URL(str(http.base_url)).netloc.decode()
+    assert row["o"]["value"] == f"http://{host}/test"
+    construct = http.get(
+        "/sparql",
+        params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert construct.status_code == 200
+    assert construct.text.strip() == f'<http://{host}/s> <http://{host}/p> "1"^^<{XSD_INTEGER}> .'
+
+
+def test_the_base_option_sets_the_base_iri() -> None:
+    arguments = ["--data", str(DATA), "--workers", "2", "--base", "https://example.org/bjaikg/"]
+    with running_server(*arguments) as server, httpx.Client(base_url=server.url) as client:
+        query = "SELECT ?o WHERE { BIND(<id/x> AS ?o) }"
+        [row] = client.get("/sparql", params={"query": query}).json()["results"]["bindings"]
+    assert row["o"]["value"] == "https://example.org/bjaikg/id/x"
+
+
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_dataset_parameters_without_a_query_are_refused(http: httpx.Client, parameter: str) -> None:
+    response = http.get("/sparql", params={parameter: f"{CHAIN}graph"})
+    assert response.status_code == 400
+    assert f"{parameter} is given but no query" in response.text
