@@ -38,7 +38,8 @@ LABEL_PROPERTIES = (
 )
 DEPRECATED = ox.NamedNode(f"{PREFIXES['owl']}deprecated")
 REPLACED_BY = ox.NamedNode(f"{PREFIXES['dcterms']}isReplacedBy")
-SOURCE_DOCUMENT = ox.NamedNode(f"{BJO}SourceDocument")
+SOURCE_KINDS = {ox.NamedNode(f"{BJO}{kind}") for kind in ("SourceDocument", "SourceDataset")}
+"""The registered sources a diff lists as sources added (web pages are many: not listed)."""
 TRUE = ox.Literal("true", datatype=ox.NamedNode(f"{PREFIXES['xsd']}boolean"))
 FORMATS = ("text", "markdown", "json")
 MAX_INLINE_DEPTH = 8
@@ -246,7 +247,7 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> KnowledgeDiff:
         if in_new and not in_old:
             change = EntityChange(after.entity(iri), "added", types=_types(after, iri))
             diff.added.append(change)
-            if SOURCE_DOCUMENT in after.values(iri, RDF_TYPE):
+            if SOURCE_KINDS & set(after.values(iri, RDF_TYPE)):
                 diff.sources_added.append(change.entity)
         elif in_old and not in_new:
             diff.removed.append(EntityChange(before.entity(iri), "removed", _types(before, iri)))

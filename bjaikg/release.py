@@ -57,7 +57,11 @@ MEDIA_TYPES = {
 }
 SPDX = "http://spdx.org/rdf/terms#"
 DESCRIPTION_PREFIXES = {**PREFIXES, "spdx": SPDX}
-SOURCE_DOCUMENT = ox.NamedNode(f"{BJO}SourceDocument")
+SOURCES = {ox.NamedNode(f"{BJO}{kind}") for kind in ("SourceDocument", "SourceDataset")}
+SOURCE_PARTS = {
+    ox.NamedNode("http://www.w3.org/ns/dcat#distribution"),
+    ox.NamedNode("http://spdx.org/rdf/terms#checksum"),
+}
 RDF_TYPE = ox.NamedNode(f"{PREFIXES['rdf']}type")
 
 
@@ -278,13 +282,21 @@ def describe_release(release: Release, snapshot: Snapshot, previous: Version | N
 
 
 def _sources(snapshot: Snapshot) -> list[ox.Triple]:
-    """The statements about each source document (what it is, its date, its version), so a
-    release says which version of each source it was built from."""
+    """The statements about each registered source (a document or dataset: what it is, its
+    licence and citation) and its snapshot (file, version, size, SHA-256), so a release says
+    which version of each source it was built from."""
     asserted = [quad.triple for quad in snapshot.asserted()]
-    documents = {
-        t.subject for t in asserted if t.predicate == RDF_TYPE and t.object == SOURCE_DOCUMENT
-    }
-    return [t for t in asserted if t.subject in documents]
+    described = {t.subject for t in asserted if t.predicate == RDF_TYPE and t.object in SOURCES}
+    while True:  # the snapshots of the sources, and their checksum nodes
+        reached = {
+            t.object
+            for t in asserted
+            if t.subject in described and t.predicate in SOURCE_PARTS
+            and isinstance(t.object, ox.NamedNode | ox.BlankNode)
+        }  # fmt: skip
+        if reached <= described:
+            return [t for t in asserted if t.subject in described]
+        described |= reached
 
 
 @dataclass

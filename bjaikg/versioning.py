@@ -32,6 +32,10 @@ VERSION_INFO = ox.NamedNode(f"{PREFIXES['owl']}versionInfo")
 VERSION_IRI = ox.NamedNode(f"{PREFIXES['owl']}versionIRI")
 
 
+OWN_IRIS = "https://w3id.org/bjaikg/"
+"""The namespace of every IRI the project mints (ontology, shapes, resources, graphs)."""
+
+
 class Bump(enum.IntEnum):
     """The kinds of change, least to most; ``NONE`` for a version that is not newer."""
 
@@ -72,13 +76,16 @@ class Version:
 
 
 def required_bump(diff: KnowledgeDiff) -> tuple[Bump, list[str]]:
-    """The least bump the change ``diff`` needs and the reasons for it (docs/releases.md)."""
-    if diff.removed:
-        names = ", ".join(change.entity.name for change in diff.removed[:5])
-        more = f" and {len(diff.removed) - 5} more" if len(diff.removed) > 5 else ""
-        return Bump.MAJOR, [
-            f"{len(diff.removed)} IRI(s) removed without deprecation: {names}{more}"
-        ]
+    """The least bump the change ``diff`` needs and the reasons for it (docs/releases.md).
+
+    Only the project's own IRIs count as removed: a declaration of another vocabulary's term
+    (``qb:DataSet`` in ontology/external.ttl) that is no longer needed is not a released IRI.
+    """
+    removed = [change for change in diff.removed if change.entity.iri.startswith(OWN_IRIS)]
+    if removed:
+        names = ", ".join(change.entity.name for change in removed[:5])
+        more = f" and {len(removed) - 5} more" if len(removed) > 5 else ""
+        return Bump.MAJOR, [f"{len(removed)} IRI(s) removed without deprecation: {names}{more}"]
     reasons = []
     if diff.added:
         reasons.append(f"{len(diff.added)} entities added")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from bjaikg.knowledge_diff import Entity, EntityChange, KnowledgeDiff
 from bjaikg.release import CHECKSUMS, DESCRIPTION, plan_release, write_release
 from bjaikg.versioning import Bump, Version, required_bump
 from tests.release.conftest import INSTANCES, DataRepository
@@ -166,3 +167,12 @@ def test_required_bump_names_the_removed_iris(
     assert plan.problems == [
         f"1.0.0 → 1.0.1 is a patch bump; the change needs a major one ({reasons[0]})"
     ]
+
+
+def test_a_dropped_declaration_of_another_vocabulary_is_no_removed_iri() -> None:
+    """Only the project's own IRIs are released IRIs: ontology/external.ttl may stop declaring
+    a term of another vocabulary (qb:DataSet) without a major bump."""
+    ours = EntityChange(Entity("https://w3id.org/bjaikg/id/globex"), "removed")
+    theirs = EntityChange(Entity("http://purl.org/linked-data/cube#DataSet"), "removed")
+    assert required_bump(KnowledgeDiff("a", "b", removed=[theirs]))[0] is Bump.PATCH
+    assert required_bump(KnowledgeDiff("a", "b", removed=[theirs, ours]))[0] is Bump.MAJOR
