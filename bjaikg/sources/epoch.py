@@ -92,12 +92,18 @@ class EpochGraphs:
     unmapped_names: set[str] = field(default_factory=set)
 
 
+ROW = "#"
+"""The key under which :func:`read_table` gives each row its number (1 = the first data row)."""
+
+
 def read_table(path: Path) -> list[dict[str, str]]:
-    """A CSV table of Epoch AI as rows of stripped strings (its BOM removed)."""
+    """A CSV table of Epoch AI as rows of stripped strings (its BOM removed), each with its row
+    number under :data:`ROW`."""
     with path.open(encoding="utf-8-sig", newline="") as stream:
         return [
-            {key: (value or "").strip() for key, value in row.items() if key is not None}
-            for row in csv.DictReader(stream)
+            {ROW: str(number)}
+            | {key: (value or "").strip() for key, value in row.items() if key is not None}
+            for number, row in enumerate(csv.DictReader(stream), start=1)
         ]
 
 
@@ -173,11 +179,14 @@ class Transform:
         """The generated graph of file ``name`` (made on first use)."""
         return self.result.graphs.setdefault(name, Graph())
 
-    def record(self, dataset: URIRef, kind: str, slug: str, key: str) -> URIRef:
-        """The source record of a row: ``bj:epoch-ai-<kind>-record-<slug>``."""
+    def record(self, dataset: URIRef, kind: str, slug: str, key: str, row: str) -> URIRef:
+        """The source record of a row: ``bj:epoch-ai-<kind>-record-<slug>``, labelled with the
+        row's number in the snapshot and its key."""
         node = BJ[f"epoch-ai-{kind}-record-{slug}"]
         records = self.graph("records.ttl")
         records.add((node, RDF.type, BJO.SourceRecord))
+        label = f"Epoch AI {kind} table, row {row} ({key})"
+        records.add((node, RDFS.label, Literal(label, lang="en")))
         records.add((node, DCTERMS.isPartOf, dataset))
         records.add((node, BJO.recordKey, Literal(key)))
         return node
@@ -252,7 +261,7 @@ class Transform:
         used_hardware: set[str] = set()
         models = self.graph("models.ttl")
         for row, slug in zip(in_scope, slugs, strict=True):
-            record = self.record(MODELS_SOURCE, "models", slug, row["Model"])
+            record = self.record(MODELS_SOURCE, "models", slug, row["Model"], row[ROW])
             node = BJ[slug]
             models.add((node, RDF.type, BJO.AIModel))
             models.add((node, RDFS.label, Literal(row["Model"], lang="en")))
@@ -302,7 +311,8 @@ class Transform:
         record_slugs = unique_slugs(self.chip_slug(row["Hardware name"]) for row in in_scope)
         for row, record_slug in zip(in_scope, record_slugs, strict=True):
             slug = self.chip_slug(row["Hardware name"])
-            record = self.record(HARDWARE_SOURCE, "hardware", record_slug, row["Hardware name"])
+            key = row["Hardware name"]
+            record = self.record(HARDWARE_SOURCE, "hardware", record_slug, key, row[ROW])
             node = BJ[slug]
             chips.add((node, RDF.type, BJO.AIChip))
             if not any(chips.objects(node, RDFS.label)):
