@@ -2,9 +2,9 @@
 ontology and dataset pages, search, named queries as operations, OpenAPI (docs/interface.md).
 
 :func:`interface_routes` is what the endpoint application mounts. The editor's JavaScript
-(YASGUI) comes from ``node_modules/`` (installed by ``npm ci`` from the committed lock file,
-DESIGN.md D8) and is served from there; when it is missing the editor page says how to install
-it and offers a plain query form instead.
+(YASGUI) comes from ``node_modules/`` (installed by ``npm ci`` from the committed lock file;
+docs/architecture.md#offline-first) and is served from there; when it is missing the editor page
+says how to install it and offers a plain query form instead.
 """
 
 from __future__ import annotations

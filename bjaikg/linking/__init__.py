@@ -1,4 +1,6 @@
-"""Links from the graph to external open-data graphs (DESIGN.md D4).
+"""Links from the graph to external open-data graphs.
+
+The principle: docs/architecture.md#links-to-external-graphs.
 
 - :mod:`bjaikg.linking.targets` — the target graphs and identifier kinds, in one table;
 - :mod:`bjaikg.linking.coverage` — coverage per entity type and target, ``docs/links.md``;
