@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.interface.labels import build_label_index
-from bjaikg.interface.operations import operation_for
+from bjaikg.interface.operations import Operation
 from bjaikg.interface.pages import Site, create_templates
 from bjaikg.interface.releases import read_releases, release_files_app
 from bjaikg.query_catalogue import QUERY_FOLDER, load_catalogue
@@ -49,7 +49,7 @@ def interface_routes(
     site = Site(
         graph=graph,
         index=build_label_index(graph),
-        operations={query.name: operation_for(query) for query in catalogue},
+        operations={query.name: Operation(query) for query in catalogue},
         templates=create_templates(),
         editor_installed=(assets / "yasgui.min.js").is_file(),
         releases=read_releases(release_folder),

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from bjaikg.linking.coverage import LinkCoverage, LinkedEntity
+from bjaikg.linking.link_coverage import LinkCoverage, LinkedEntity
 from bjaikg.linking.remote import BATCH_SIZE, RemoteEndpoint
 from bjaikg.linking.targets import (
     GEONAMES_FEATURE,

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from bjaikg.errors import BjaikgError
 from bjaikg.validation.finding import CHECK_IDS, CheckStatus, Severity
+from bjaikg.validation.inputs import SHAPES_FOLDER
 from bjaikg.validation.reporters import RENDERERS
 from bjaikg.validation.shacl import ENGINES
-from bjaikg.validation.sources import SHAPES_FOLDER
 from bjaikg.validation.validator import ValidationOptions, validate
 
 PROGRAM = "validate.py"

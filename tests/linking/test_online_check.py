@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bjaikg import PROJECT_ROOT
-from bjaikg.linking.coverage import LinkCoverage, measure_coverage
+from bjaikg.linking.link_coverage import LinkCoverage, measure_coverage
 from bjaikg.linking.online import Candidate, Mismatch, review_links
 from bjaikg.linking.remote import RemoteEndpoint
 from bjaikg.store import load_knowledge_graph

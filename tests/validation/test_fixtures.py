@@ -18,8 +18,8 @@ from rdflib import RDF, SH, Graph
 
 from bjaikg.validation import ValidationOptions, validate
 from bjaikg.validation.finding import Finding
+from bjaikg.validation.inputs import SHAPES_FOLDER
 from bjaikg.validation.reporters import finding_record
-from bjaikg.validation.sources import SHAPES_FOLDER
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 VALID = sorted(FIXTURES.glob("*/valid/*.ttl"))
