@@ -13,10 +13,13 @@ import time
 from urllib.parse import quote
 
 import httpx
+import pytest
 
 from bjaikg.endpoint.connection import RequestReader
 from tests.endpoint.conftest import DATA
 from tests.server_process import ServerProcess, running_server, worker_pids
+
+pytestmark = pytest.mark.server
 
 ASK = "ASK { ?s ?p ?o }"
 TRUE = b'{"head":{},"boolean":true}'

@@ -23,6 +23,8 @@ from bjaikg.store import load_knowledge_graph
 from tests.endpoint.conftest import CHAIN, DATA, SERVER_TIMEOUT
 from tests.server_process import ServerProcess, running_server, worker_pids
 
+pytestmark = pytest.mark.server
+
 # 23 triples to the power 8: far more rows than any deadline lets pyoxigraph count.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . " \
           "?m ?n2 ?o . ?p ?q ?r . ?s ?t ?u . ?v ?w ?x }"  # fmt: skip

@@ -21,6 +21,8 @@ from bjaikg.linking.remote import RemoteEndpoint
 from bjaikg.store import load_knowledge_graph
 from tests.server_process import ServerProcess, running_server
 
+pytestmark = pytest.mark.server
+
 DATA = Path(__file__).parent / "data"
 LOCAL = [PROJECT_ROOT / "ontology", DATA / "local"]
 BJ = "https://w3id.org/bjaikg/id/"

@@ -24,6 +24,8 @@ from bjaikg.validation.shacl import (
 from tests.validation.conftest import PROLOGUE, SOURCE, SOURCED
 from tests.validation.test_fixtures import shacl_findings
 
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 INVALID = sorted(FIXTURES.glob("*/invalid/*.ttl"))
 EX = "http://example.org/shapes#"

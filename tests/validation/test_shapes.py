@@ -24,6 +24,7 @@ def ontology() -> Graph:
     return graph
 
 
+@pytest.mark.slow
 def test_shapes_are_valid_shacl() -> None:
     paths = shapes_files(SHAPES_FOLDER)
     check_shapes(load_shapes(paths), paths[0])  # raises DataFileError when not valid
