@@ -42,6 +42,7 @@ from bjaikg.snapshots import (
     load_release,
     unpacked_revision,
 )
+from bjaikg.sources.registry import sha256_of
 from bjaikg.versioning import DataVersion, Version, check_version, latest_release
 
 DATASET_IRI = f"{BASE}/dataset"
@@ -103,15 +104,6 @@ def citation(version: str, date: str) -> str:
         f"{CREATOR} ({date[:4]}). {TITLE['en']} ({TITLE['zh']}), version {version} "
         f"[Data set]. {BASE}/releases/{version}"
     )
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of the file at ``path`` in hexadecimal."""
-    digest = hashlib.sha256()
-    with path.open("rb") as data:
-        for block in iter(lambda: data.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def graph_file_stem(graph: ox.NamedNode) -> str:

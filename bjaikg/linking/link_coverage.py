@@ -41,6 +41,7 @@ SELECT DISTINCT ?entity ?predicate ?value WHERE {
   VALUES ?predicate { %(predicates)s }
   ?entity ?predicate ?value .
   FILTER(STRSTARTS(STR(?entity), "%(bj)s"))
+  FILTER NOT EXISTS { ?entity a/rdfs:subClassOf* bjo:Source }  # a page's URL is not a link
 }
 """
 

@@ -98,11 +98,8 @@ def read_registry(path: Path = REGISTRY_FILE) -> list[Snapshot]:
 
 def sha256_of(path: Path) -> str:
     """The SHA-256 of the file at ``path``, in lower-case hex."""
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def how_to_get(snapshot: Snapshot) -> str:
