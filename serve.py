@@ -3,7 +3,8 @@
     python serve.py [--host 127.0.0.1] [--port 8000] [--data DIR ...] [--timeout S]
                     [--max-results N] [--workers N] [--allow-service URL ...] [--get PATH]
 
-All logic lives in :mod:`bjaikg.endpoint`; see docs/endpoint.md.
+All logic lives in :mod:`bjaikg.endpoint` and, for the pages beside ``/sparql``,
+:mod:`bjaikg.interface`; see docs/endpoint.md.
 """
 
 import sys
@@ -13,5 +14,6 @@ from bjaikg.endpoint.allocator import restart_tuned
 if __name__ == "__main__":
     restart_tuned()  # first: it replaces the process (bjaikg.endpoint.allocator)
     from bjaikg.endpoint.cli import serve_main
+    from bjaikg.interface import interface_routes
 
-    sys.exit(serve_main())
+    sys.exit(serve_main(routes_for=interface_routes))

@@ -3,13 +3,32 @@
 The package holds everything behind the two thin entry points ``validate.py`` and ``serve.py``:
 loading the Turtle files into the embedded store (:mod:`bjaikg.store`), the named-query
 catalogue (:mod:`bjaikg.query_catalogue`), validation, the SPARQL endpoint and the query UI.
+The layers and where each concern lives: docs/architecture.md.
 """
 
+import os
 from pathlib import Path
 
 __version__ = "0.1.0"
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-"""The checkout this package lives in; ``ontology/``, ``instances/`` and ``queries/`` are here."""
 
-__all__ = ["PROJECT_ROOT", "__version__"]
+def find_root() -> Path:
+    """The folder whose ``ontology/``, ``instances/`` and ``queries/`` the commands work on.
+
+    ``BJAIKG_HOME`` when set; else the current folder when it holds ``ontology/`` and
+    ``instances/`` (a checkout, or a release's unpacked sources); else the folder this package
+    lives in (an editable install in a checkout). Read once, when :mod:`bjaikg` is imported.
+    """
+    configured = os.environ.get("BJAIKG_HOME")
+    if configured:
+        return Path(configured).resolve()
+    here = Path.cwd()
+    if (here / "ontology").is_dir() and (here / "instances").is_dir():
+        return here.resolve()
+    return Path(__file__).resolve().parent.parent
+
+
+PROJECT_ROOT = find_root()
+"""The checkout the commands work on (see :func:`find_root`)."""
+
+__all__ = ["PROJECT_ROOT", "__version__", "find_root"]

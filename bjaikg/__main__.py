@@ -25,7 +25,7 @@ from pathlib import Path
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError
 from bjaikg.knowledge_diff import FORMATS, diff_snapshots, render
-from bjaikg.namespaces import shorten
+from bjaikg.namespaces import BJO, shorten
 from bjaikg.release import plan_release, write_release
 from bjaikg.snapshots import open_snapshot
 from bjaikg.sources.generated import write_generated
@@ -36,7 +36,7 @@ from bjaikg.sources.registry import (
     read_registry,
     sources_folder,
 )
-from bjaikg.statistics import count_entities_per_class
+from bjaikg.statistics import measure_dataset
 from bjaikg.store import load_knowledge_graph
 from bjaikg.versioning import Version
 
@@ -49,7 +49,7 @@ def print_statistics(paths: list[Path] | None) -> None:
     print(f"{graph.asserted_triples:7d}  triples asserted")
     print(f"{graph.inferred_triples:7d}  triples inferred")
     print()
-    for count in count_entities_per_class(graph):
+    for count in measure_dataset(graph).classes_in(BJO):
         print(f"{count.entities:7d}  {shorten(count.class_iri)}")
 
 

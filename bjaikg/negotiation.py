@@ -17,8 +17,11 @@ API
   project's prefixes in the formats that use them.
 
 Both ``choose_*`` functions take the ``format`` request parameter, which overrides ``Accept``: a
-short name from :data:`FORMAT_NAMES` (``json``, ``xml``, ``csv``, ``tsv``, ``ttl``, ``nt``,
-``jsonld``, ``rdfxml``, ``trig``, ``nq``) or a media type. They raise :class:`NotAcceptableError`
+file extension (``json``, ``xml``, ``csv``, ``tsv``, ``ttl``, ``nt``, ``jsonld``, ``rdf``,
+``trig``, ``nq``), a format's name without punctuation (``turtle``, ``rdfxml`` …) or a media
+type. Media types, extensions and aliases are pyoxigraph's (``RdfFormat`` and
+``QueryResultsFormat``, ``from_media_type``, ``from_extension``); this module only says which
+formats each kind of answer offers, in which order. They raise :class:`NotAcceptableError`
 (HTTP 406; its message lists what is offered) when nothing fits. No ``Accept`` header, or
 ``*/*``, gets the default: SPARQL JSON for results, Turtle for graphs, TriG for datasets.
 
@@ -34,7 +37,7 @@ Hazard: ``text/html`` is not offered by these functions; a caller that serves pa
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar
 
@@ -94,46 +97,28 @@ ResultsChoice = FormatChoice[ox.QueryResultsFormat]
 """A SELECT/ASK results serialisation."""
 
 
-@dataclass(frozen=True)
-class _Offer:
-    media_types: tuple[str, ...]
-    names: tuple[str, ...] = field(default=())
+def media_type_of(rdf_format: ox.RdfFormat | ox.QueryResultsFormat) -> str:
+    """The format's media type without parameters (pyoxigraph adds ``charset`` to CSV and TSV)."""
+    return rdf_format.media_type.partition(";")[0]
 
 
-# Order is the server's preference when the client does not say (the first is the default).
-# The first media type of each offer is what the response declares.
-_RESULTS_OFFERS: dict[ox.QueryResultsFormat, _Offer] = {
-    ox.QueryResultsFormat.JSON: _Offer(
-        ("application/sparql-results+json", "application/json"), ("json",)
-    ),
-    ox.QueryResultsFormat.XML: _Offer(
-        ("application/sparql-results+xml", "application/xml", "text/xml"), ("xml",)
-    ),
-    ox.QueryResultsFormat.CSV: _Offer(("text/csv",), ("csv",)),
-    ox.QueryResultsFormat.TSV: _Offer(("text/tab-separated-values",), ("tsv",)),
-}
-
-_RDF_OFFERS: dict[ox.RdfFormat, _Offer] = {
-    ox.RdfFormat.TURTLE: _Offer(("text/turtle", "application/x-turtle"), ("ttl", "turtle")),
-    ox.RdfFormat.N_TRIPLES: _Offer(("application/n-triples", "text/plain"), ("nt", "ntriples")),
-    ox.RdfFormat.JSON_LD: _Offer(("application/ld+json", "application/json"), ("jsonld", "json")),
-    ox.RdfFormat.RDF_XML: _Offer(
-        ("application/rdf+xml", "application/xml", "text/xml"), ("rdfxml", "rdf", "xml")
-    ),
-    ox.RdfFormat.TRIG: _Offer(("application/trig", "application/x-trig"), ("trig",)),
-    ox.RdfFormat.N_QUADS: _Offer(("application/n-quads", "text/x-nquads"), ("nq", "nquads")),
-}
-
-FORMAT_NAMES: tuple[str, ...] = tuple(
-    name for offers in (_RESULTS_OFFERS, _RDF_OFFERS) for o in offers.values() for name in o.names
+RESULTS_FORMATS: tuple[ox.QueryResultsFormat, ...] = (
+    ox.QueryResultsFormat.JSON,
+    ox.QueryResultsFormat.XML,
+    ox.QueryResultsFormat.CSV,
+    ox.QueryResultsFormat.TSV,
 )
-"""Every short name the ``format`` parameter accepts (some mean different things for graphs)."""
+"""The formats of SELECT and ASK results, the server's preference first (the default)."""
 
-RESULTS_MEDIA_TYPES: tuple[str, ...] = tuple(o.media_types[0] for o in _RESULTS_OFFERS.values())
-"""The media types SELECT and ASK results are served in, default first."""
-
-RDF_MEDIA_TYPES: tuple[str, ...] = tuple(o.media_types[0] for o in _RDF_OFFERS.values())
-"""The media types graphs are served in, default first."""
+RDF_FORMATS: tuple[ox.RdfFormat, ...] = (
+    ox.RdfFormat.TURTLE,
+    ox.RdfFormat.N_TRIPLES,
+    ox.RdfFormat.JSON_LD,
+    ox.RdfFormat.RDF_XML,
+    ox.RdfFormat.TRIG,
+    ox.RdfFormat.N_QUADS,
+)
+"""The formats of graphs, the server's preference first (the default)."""
 
 DATASET_FORMATS: tuple[ox.RdfFormat, ...] = (
     ox.RdfFormat.TRIG,
@@ -141,6 +126,12 @@ DATASET_FORMATS: tuple[ox.RdfFormat, ...] = (
     ox.RdfFormat.JSON_LD,
 )
 """Formats that keep named graphs, default first."""
+
+RESULTS_MEDIA_TYPES: tuple[str, ...] = tuple(media_type_of(f) for f in RESULTS_FORMATS)
+"""The media types SELECT and ASK results are served in, default first."""
+
+RDF_MEDIA_TYPES: tuple[str, ...] = tuple(media_type_of(f) for f in RDF_FORMATS)
+"""The media types graphs are served in, default first."""
 
 
 def parse_accept(header: str | None) -> list[MediaRange]:
@@ -199,32 +190,49 @@ def choose_media_type(accept: str | None, offers: Sequence[str]) -> str | None:
     return chosen
 
 
+def _lookup(formats: Sequence[Format], media_type_or_name: str) -> Format | None:
+    """The format of ``formats`` that pyoxigraph knows by this media type, file extension or
+    name (``turtle``, ``ntriples``, ``rdfxml`` …: its name without punctuation), else ``None``."""
+    kind = type(formats[0])
+    wanted = media_type_or_name.strip().lower()
+    found = kind.from_media_type(wanted) if "/" in wanted else kind.from_extension(wanted)
+    if found is None:
+        by_name = {"".join(filter(str.isalnum, f.name.lower())): f for f in formats}
+        found = by_name.get(wanted)
+    return found if found in formats else None
+
+
 def _choose(
-    offers: dict[Format, _Offer], accept: str | None, format_parameter: str | None, what: str
-) -> tuple[Format, str]:
-    """The format and declared media type from ``offers`` for a request (see module docstring)."""
+    formats: Sequence[Format], accept: str | None, format_parameter: str | None, what: str
+) -> Format:
+    """The format of ``formats`` for a request (see the module docstring).
+
+    ``Accept`` is matched against the formats' own media types and against every other media
+    type the header names that pyoxigraph maps to one of them (``application/json``,
+    ``text/xml`` …).
+    """
     if format_parameter:
-        wanted = format_parameter.strip().lower()
-        for rdf_format, offer in offers.items():
-            if wanted in offer.names or wanted in offer.media_types:
-                return rdf_format, offer.media_types[0]
-        raise NotAcceptableError(
-            f"format={format_parameter!r} is not available for {what}; use one of: "
-            + ", ".join(name for offer in offers.values() for name in offer.names)
-        )
-    by_media_type = {
-        media_type: (rdf_format, offer.media_types[0])
-        for rdf_format, offer in reversed(offers.items())
-        for media_type in reversed(offer.media_types)
-    }
-    ordered = [media_type for offer in offers.values() for media_type in offer.media_types]
-    chosen = choose_media_type(accept, ordered)
+        chosen_format = _lookup(formats, format_parameter)
+        if chosen_format is None:
+            raise NotAcceptableError(
+                f"format={format_parameter!r} is not available for {what}; use a file extension "
+                "or media type of: " + ", ".join(media_type_of(f) for f in formats)
+            )
+        return chosen_format
+    offers = [media_type_of(f) for f in formats]
+    for media_range in parse_accept(accept):
+        named = f"{media_range.type}/{media_range.subtype}"
+        if "*" not in named and named not in offers and _lookup(formats, named):
+            offers.append(named)
+    chosen = choose_media_type(accept, offers)
     if chosen is None:
         raise NotAcceptableError(
             f"none of the media types in Accept: {accept} is available for {what}; offered: "
-            + ", ".join(offer.media_types[0] for offer in offers.values())
+            + ", ".join(media_type_of(f) for f in formats)
         )
-    return by_media_type[chosen]
+    chosen_format = _lookup(formats, chosen)
+    assert chosen_format is not None
+    return chosen_format
 
 
 @lru_cache(maxsize=512)
@@ -233,10 +241,8 @@ def choose_results_format(accept: str | None, format_parameter: str | None) -> R
 
     Cached: clients send the same few ``Accept`` headers over and over.
     """
-    results_format, media_type = _choose(
-        _RESULTS_OFFERS, accept, format_parameter, "SELECT and ASK results"
-    )
-    return ResultsChoice(results_format, media_type)
+    chosen = _choose(RESULTS_FORMATS, accept, format_parameter, "SELECT and ASK results")
+    return ResultsChoice(chosen, media_type_of(chosen))
 
 
 @lru_cache(maxsize=512)
@@ -244,14 +250,10 @@ def choose_rdf_format(
     accept: str | None, format_parameter: str | None, *, datasets: bool = False
 ) -> RdfChoice:
     """The serialisation of a graph (or, with ``datasets``, of named graphs); may raise 406."""
-    offers = (
-        {rdf_format: _RDF_OFFERS[rdf_format] for rdf_format in DATASET_FORMATS}
-        if datasets
-        else _RDF_OFFERS
-    )
+    formats = DATASET_FORMATS if datasets else RDF_FORMATS
     what = "a dataset with named graphs" if datasets else "graph results"
-    rdf_format, media_type = _choose(offers, accept, format_parameter, what)
-    return RdfChoice(rdf_format, media_type)
+    chosen = _choose(formats, accept, format_parameter, what)
+    return RdfChoice(chosen, media_type_of(chosen))
 
 
 def used_prefixes(statements: Sequence[ox.Triple] | Sequence[ox.Quad]) -> dict[str, str]:

@@ -19,19 +19,32 @@ A query file is SPARQL with a header of ``#+ key: value`` lines (the grlc conven
 - ``network`` — the query needs the public internet (federation); never run in default tests.
 
 Variables named ``?_name`` (grlc/BASIL) are parameters; ``defaults`` gives their values as
-``_name=value`` pairs separated by ``;`` (an ``http(s)://`` value is an IRI, anything else a
-plain literal). Queries in ``queries/checks/`` are the validator's quality rules and follow the
+``_name=value`` pairs separated by ``;``. A parameter whose default is an ``http(s)://`` IRI, or
+whose name ends in ``_iri``, takes IRIs; any other takes plain literals; one without a default
+is required. Queries in ``queries/checks/`` are the validator's quality rules and follow the
 header of :mod:`bjaikg.validation` instead.
+
+How values enter a query (:meth:`NamedQuery.bind`): pyoxigraph's ``substitutions=`` binds only
+variables that the query projects, and the named queries do not project their parameters, so
+each value is first turned into an RDF term *by pyoxigraph* — ``NamedNode`` refuses anything
+that is not an IRI (no spaces, ``>``, quotes), ``Literal`` escapes quotes and newlines — and
+that term's N-Triples form replaces each ``?_name`` token (grlc does the same). User text is
+never pasted into the query as such: a value can change a term but never the query's shape.
+Hazard: a parameter that also appears in the SELECT clause makes the bound query invalid; the
+catalogue's queries must not do that.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from bjaikg import PROJECT_ROOT
-from bjaikg.errors import QueryFileError
+from bjaikg.errors import BjaikgError, QueryFileError
 
 QUERY_FOLDER = PROJECT_ROOT / "queries"
 ANSWER_FOLDER = QUERY_FOLDER / "answers"
@@ -43,6 +56,44 @@ _EXPECT = re.compile(r"^(answer|true|false|network|rows\s*(==|>=)\s*(\d+))$")
 REQUIRED_KEYS = ("title.en", "title.zh", "description.en", "description.zh", "expect")
 
 
+class ParameterError(BjaikgError):
+    """A parameter value that a query cannot take (missing, or not of the parameter's kind)."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a named query: ``name`` as the API calls it, ``variable`` in the query
+    (``_name``), its ``kind`` (``iri`` or ``literal``) and its default."""
+
+    name: str
+    variable: str
+    kind: str
+    default: str | None
+
+    @property
+    def required(self) -> bool:
+        """Whether a value must be given (no default)."""
+        return self.default is None
+
+    def term(self, value: str) -> ox.NamedNode | ox.Literal:
+        """``value`` as the RDF term this parameter stands for; :class:`ParameterError` if an
+        IRI parameter gets anything but an absolute http(s) IRI."""
+        if self.kind == "literal":
+            return ox.Literal(value)
+        if not value.startswith(("http://", "https://")):
+            raise ParameterError(f"parameter {self.name}: {value!r} is not an http(s) IRI")
+        try:
+            return ox.NamedNode(value)
+        except ValueError as error:
+            message = f"parameter {self.name}: {value!r} is not an IRI ({error})"
+            raise ParameterError(message) from None
+
+
+def _is_iri(default: str | None, variable: str) -> bool:
+    """Whether a parameter takes IRIs: its name ends in ``_iri`` or its default is one."""
+    return variable.endswith("_iri") or (default or "").startswith(("http://", "https://"))
+
+
 @dataclass(frozen=True)
 class NamedQuery:
     """One query file of ``queries/`` with its parsed header."""
@@ -51,7 +102,7 @@ class NamedQuery:
     path: Path
     text: str
     header: dict[str, str]
-    parameters: tuple[str, ...] = field(default=())
+    parameters: tuple[Parameter, ...] = field(default=())
 
     def title(self, language: str = "en") -> str:
         """The title in ``language`` (``en`` or ``zh``)."""
@@ -76,19 +127,32 @@ class NamedQuery:
         """The header's comma-separated tags."""
         return tuple(t.strip() for t in self.header.get("tags", "").split(",") if t.strip())
 
-    @property
-    def answer_path(self) -> Path:
-        """Where the expected answer of an ``expect: answer`` query is kept."""
-        return ANSWER_FOLDER / f"{self.name}.tsv"
+    def bind(self, values: Mapping[str, str]) -> str:
+        """The query text with each parameter replaced by its value in ``values`` (keyed by
+        parameter name, without the underscore) or else by its default.
 
-    def defaults(self) -> dict[str, str]:
-        """The default value of each parameter, from the ``defaults`` header."""
-        values: dict[str, str] = {}
-        for pair in self.header.get("defaults", "").split(";"):
-            if "=" in pair:
-                key, value = pair.split("=", 1)
-                values[key.strip()] = value.strip()
-        return values
+        Raises :class:`ParameterError` for a missing required value or a value of the wrong
+        kind.
+        """
+        text = self.text
+        for parameter in self.parameters:
+            value = values.get(parameter.name, parameter.default)
+            if value is None:
+                raise ParameterError(f"parameter {parameter.name} is required")
+            term = str(parameter.term(value))
+            pattern = re.compile(r"[?$]" + re.escape(parameter.variable) + r"\b")
+            text = pattern.sub(term.replace("\\", "\\\\"), text)
+        return text
+
+
+def read_defaults(header: dict[str, str]) -> dict[str, str]:
+    """The default value of each parameter variable, from the ``defaults`` header."""
+    values: dict[str, str] = {}
+    for pair in header.get("defaults", "").split(";"):
+        if "=" in pair:
+            key, value = pair.split("=", 1)
+            values[key.strip()] = value.strip()
+    return values
 
 
 def read_header(path: Path, text: str) -> dict[str, str]:
@@ -117,7 +181,16 @@ def parse_query_file(path: Path) -> NamedQuery:
         raise QueryFileError(f"{path}: header lacks {', '.join(missing)}")
     if not _EXPECT.match(header["expect"]):
         raise QueryFileError(f"{path}: expect '{header['expect']}' is not a known rule")
-    parameters = tuple(dict.fromkeys(_PARAMETER.findall(text)))
+    defaults = read_defaults(header)
+    parameters = tuple(
+        Parameter(
+            name=variable.lstrip("_"),
+            variable=variable,
+            kind="iri" if _is_iri(defaults.get(variable), variable) else "literal",
+            default=defaults.get(variable),
+        )
+        for variable in dict.fromkeys(_PARAMETER.findall(text))
+    )
     return NamedQuery(name=path.stem, path=path, text=text, header=header, parameters=parameters)
 
 

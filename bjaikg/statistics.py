@@ -1,36 +1,117 @@
-"""Counts that describe the loaded graph: triples per named graph and entities per class."""
+"""Counts that describe the loaded graph: triples per named graph, entities per class, VoID
+partitions. Counted once (:func:`measure_dataset`) and read by ``python -m bjaikg stats``, the
+endpoint's service description and the dataset page, so they never disagree.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
-from bjaikg.namespaces import BJO, sparql_prologue
+from bjaikg import PROJECT_ROOT
 from bjaikg.store import KnowledgeGraph
 
 
 @dataclass(frozen=True)
 class ClassCount:
-    """How many distinct subjects are asserted to be of ``class_iri`` in the instance files."""
+    """How many distinct subjects are of ``class_iri`` (asserted or inferred)."""
 
     class_iri: str
     entities: int
 
 
-def count_entities_per_class(graph: KnowledgeGraph) -> list[ClassCount]:
-    """Entities per class of our ontology (asserted or inferred), largest first, then by IRI."""
-    query = (
-        sparql_prologue()
-        + f"""
-        SELECT ?class (COUNT(DISTINCT ?entity) AS ?entities) WHERE {{
-          ?entity a ?class .
-          FILTER(STRSTARTS(STR(?class), "{BJO}"))
-        }} GROUP BY ?class ORDER BY DESC(?entities) ?class"""
+@dataclass(frozen=True)
+class NamedGraphStatistics:
+    """One named graph: its IRI, its triples and the file it was loaded from (if any)."""
+
+    name: str
+    triples: int
+    source: str | None
+
+
+@dataclass(frozen=True)
+class DatasetStatistics:
+    """VoID counts of the default graph (the union of all named graphs)."""
+
+    triples: int
+    entities: int
+    classes: int
+    properties: int
+    distinct_subjects: int
+    distinct_objects: int
+    class_partitions: tuple[ClassCount, ...]
+    property_partitions: tuple[tuple[str, int], ...]
+    named_graphs: tuple[NamedGraphStatistics, ...]
+
+    def classes_in(self, namespace: str) -> list[ClassCount]:
+        """The class partitions of the classes in ``namespace``, largest first, then by IRI."""
+        return sorted(
+            (count for count in self.class_partitions if count.class_iri.startswith(namespace)),
+            key=lambda count: (-count.entities, count.class_iri),
+        )
+
+
+def _shown_path(path: Path) -> str:
+    """``path`` relative to the checkout when inside it (never the server's absolute paths)."""
+    resolved = path.resolve()
+    return (
+        resolved.relative_to(PROJECT_ROOT).as_posix()
+        if resolved.is_relative_to(PROJECT_ROOT)
+        else resolved.name
     )
+
+
+def _partitions(graph: KnowledgeGraph, query: str) -> tuple[tuple[str, int], ...]:
     result = graph.query(query)
     assert isinstance(result, ox.QuerySolutions)
-    return [
-        ClassCount(class_iri=row["class"].value, entities=int(row["entities"].value))
-        for row in result
-    ]
+    return tuple((row["key"].value, int(row["n"].value)) for row in result)
+
+
+def measure_dataset(graph: KnowledgeGraph) -> DatasetStatistics:
+    """Count the loaded graph: four passes over it (about a second per 1e5 triples on a
+    loaded 2-core machine, milliseconds for the project graph)."""
+    sources = {graph_file.graph_name: _shown_path(graph_file.path) for graph_file in graph.files}
+    per_graph = graph.store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    )
+    assert isinstance(per_graph, ox.QuerySolutions)
+    named_graphs = tuple(
+        NamedGraphStatistics(
+            name=row["g"].value,
+            triples=int(row["n"].value),
+            source=sources.get(row["g"].value),
+        )
+        for row in per_graph
+    )
+    property_partitions = _partitions(
+        graph,
+        "SELECT ?key (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?key ?o WHERE { ?s ?key ?o } } "
+        "GROUP BY ?key ORDER BY ?key",
+    )
+    class_partitions = tuple(
+        ClassCount(class_iri, entities)
+        for class_iri, entities in _partitions(
+            graph,
+            "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key FILTER(isIRI(?key)) } "
+            "GROUP BY ?key ORDER BY ?key",
+        )
+    )
+    counts = graph.query(
+        "SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) "
+        "(COUNT(DISTINCT IF(isIRI(?s), ?s, ?unbound)) AS ?entities) WHERE { ?s ?p ?o }"
+    )
+    assert isinstance(counts, ox.QuerySolutions)
+    row = next(iter(counts))
+    return DatasetStatistics(
+        triples=sum(count for _, count in property_partitions),
+        entities=int(row["entities"].value),
+        classes=len(class_partitions),
+        properties=len(property_partitions),
+        distinct_subjects=int(row["subjects"].value),
+        distinct_objects=int(row["objects"].value),
+        class_partitions=class_partitions,
+        property_partitions=property_partitions,
+        named_graphs=named_graphs,
+    )

@@ -1,4 +1,6 @@
-"""Loading the project's Turtle files into the embedded pyoxigraph store (DESIGN.md D5).
+"""Loading the project's Turtle files into the embedded pyoxigraph store.
+
+The principle: docs/architecture.md#engine.
 
 Each file goes into a named graph of its own (``bjg:<folder>/<stem>``), the RDFS/OWL entailments
 the ontology licenses into ``bjg:inferred``, and queries see the union of all of them as the

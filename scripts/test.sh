@@ -14,5 +14,6 @@ python -m bjaikg sources   # every registered snapshot present with its checksum
 ruff check .
 ruff format --check .
 mypy
+lint-imports   # the import contracts of pyproject.toml (docs/architecture.md#layers)
 python validate.py --format github
 python -m pytest

@@ -40,6 +40,7 @@ def test_at_least_twenty_whole_paths_without_inference(dump: bytes) -> None:
     assert any(path[5] == "Huawei Technologies Co., Ltd." for path in paths)  # a Chinese chip
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
 def test_rdflib_finds_the_same_paths(dump: bytes) -> None:
     dataset = Dataset(default_union=True)

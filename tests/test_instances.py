@@ -11,7 +11,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 import pytest
 
-from bjaikg.coverage import (
+from bjaikg.article_coverage import (
     COVERAGE_FILE,
     UNMODELLED_PARAGRAPHS,
     paragraph_coverage,
@@ -231,5 +231,5 @@ def test_every_paragraph_is_covered_or_explained(graph: KnowledgeGraph) -> None:
 def test_coverage_document_is_up_to_date(graph: KnowledgeGraph) -> None:
     expected = render_markdown(paragraph_coverage(graph))
     assert COVERAGE_FILE.read_text(encoding="utf-8") == expected, (
-        "docs/coverage.md is stale: run python -m bjaikg.coverage"
+        "docs/coverage.md is stale: run python -m bjaikg.article_coverage"
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bjaikg.errors import QueryFileError
-from bjaikg.query_catalogue import load_catalogue, parse_query_file
+from bjaikg.query_catalogue import Parameter, load_catalogue, parse_query_file
 
 GOOD = """#+ title.en: Chips in a district
 #+ title.zh: 街区的芯片
@@ -29,8 +29,9 @@ def test_a_query_file_is_parsed_with_header_parameters_and_defaults(tmp_path: Pa
     assert query.title("zh") == "街区的芯片"
     assert query.description("en").startswith("Which chips")
     assert query.tags == ("chips", "districts")
-    assert query.parameters == ("_district",)
-    assert query.defaults() == {"_district": "https://w3id.org/bjaikg/id/origin-community"}
+    assert query.parameters == (
+        Parameter("district", "_district", "iri", "https://w3id.org/bjaikg/id/origin-community"),
+    )
     assert not query.needs_network
     assert load_catalogue(tmp_path) == [query]
 

@@ -2,12 +2,14 @@
 
 Routes: ``/sparql`` (:mod:`bjaikg.endpoint.protocol`), ``/rdf-graph-store`` and ``/graphs``
 (:mod:`bjaikg.endpoint.graph_store`), ``/dump.{ttl,nt,trig,nq,jsonld}``
-(:mod:`bjaikg.endpoint.dumps`), ``/health``, ``/metrics``, and the pages of
-:func:`bjaikg.interface.interface_routes`. CORS is open (``*``): the data is public.
+(:mod:`bjaikg.endpoint.dumps`), ``/health``, ``/metrics``, and the routes the caller adds
+(``serve.py`` adds the pages of :func:`bjaikg.interface.interface_routes`: the interface sits
+above the endpoint, which never imports it). CORS is open (``*``): the data is public.
 
 The server's workers (:mod:`bjaikg.endpoint.worker`) run this application for every request
 except ``/sparql`` without ``Origin`` (their short path); tests run it in-process
-(``TestClient(create_application(settings, graph))``), where nothing enforces the deadline.
+(``TestClient(create_application(settings, graph, routes))``), where nothing enforces the
+deadline.
 ``request.app.state.endpoint`` is the :class:`EndpointState`; any route can run a query under
 the server's deadline and limits with ``request.app.state.endpoint.answer(query,
 accept=..., format_parameter=...)`` (see :meth:`EndpointState.answer`).
@@ -15,20 +17,21 @@ accept=..., format_parameter=...)`` (see :meth:`EndpointState.answer`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
-from bjaikg.endpoint.description import measure_dataset
 from bjaikg.endpoint.dumps import DumpCache, dump_routes
 from bjaikg.endpoint.graph_store import graph_store_routes
 from bjaikg.endpoint.protocol import ALL_METHODS, sparql
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
-from bjaikg.interface import interface_routes
+from bjaikg.statistics import measure_dataset
 from bjaikg.store import KnowledgeGraph
 
 HEALTH_TIMEOUT = 2.0
@@ -75,19 +78,21 @@ async def metrics(request: Request) -> Response:
     )
 
 
-def create_application(settings: Settings, graph: KnowledgeGraph) -> Starlette:
-    """The ASGI application serving ``graph`` under ``settings`` (counts the graph once, now)."""
+def create_application(
+    settings: Settings, graph: KnowledgeGraph, routes: Sequence[BaseRoute] = ()
+) -> Starlette:
+    """The ASGI application serving ``graph`` under ``settings``, with ``routes`` beside the
+    endpoint's own (counts the graph once, now)."""
     statistics = measure_dataset(graph)
     state = EndpointState(settings=settings, graph=graph, statistics=statistics)
     dumps = DumpCache(graph)
 
-    routes = [
+    endpoint_routes = [
         Route("/sparql", sparql, methods=ALL_METHODS),
         Route("/health", health, methods=["GET", "HEAD"]),
         Route("/metrics", metrics, methods=["GET", "HEAD"]),
         *graph_store_routes(),
         *dump_routes(dumps),
-        *interface_routes(graph),
     ]
     middleware = [
         Middleware(
@@ -98,6 +103,6 @@ def create_application(settings: Settings, graph: KnowledgeGraph) -> Starlette:
             expose_headers=["X-SPARQL-Truncated", "X-SPARQL-Max-Results", "Retry-After"],
         )
     ]
-    application = Starlette(routes=routes, middleware=middleware)
+    application = Starlette(routes=[*endpoint_routes, *routes], middleware=middleware)
     application.state.endpoint = state
     return application

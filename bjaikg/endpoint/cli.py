@@ -13,11 +13,12 @@ import asyncio
 import logging
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 
 from bjaikg.endpoint.access_log import AccessLog
 from bjaikg.endpoint.application import create_application
@@ -25,7 +26,7 @@ from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.supervisor import Supervisor
 from bjaikg.errors import BjaikgError
 from bjaikg.linking.targets import PUBLIC_WIKIDATA_ENDPOINTS
-from bjaikg.store import load_knowledge_graph
+from bjaikg.store import KnowledgeGraph, load_knowledge_graph
 
 if TYPE_CHECKING:
     import httpx
@@ -146,8 +147,12 @@ def serve(application: Starlette, settings: Settings) -> int:
     return 0
 
 
-def serve_main(argv: list[str] | None = None) -> int:
-    """Entry point of ``serve.py``; returns the exit code."""
+def serve_main(
+    argv: list[str] | None = None,
+    routes_for: Callable[[KnowledgeGraph], Sequence[BaseRoute]] = lambda graph: (),
+) -> int:
+    """Entry point of ``serve.py``; returns the exit code. ``routes_for`` gives the routes served
+    beside the endpoint's for the loaded graph (``serve.py`` passes the interface's)."""
     arguments = build_parser().parse_args(argv)
     settings = settings_from(arguments)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="bjaikg: %(message)s")
@@ -156,7 +161,7 @@ def serve_main(argv: list[str] | None = None) -> int:
     except BjaikgError as error:
         print(f"bjaikg: error: {error}", file=sys.stderr)
         return 2
-    application = create_application(settings, graph)
+    application = create_application(settings, graph, routes_for(graph))
     if arguments.get is not None:
         return answer_once(application, arguments.get)
     application.state.endpoint.access_log = AccessLog(sys.stderr.fileno())

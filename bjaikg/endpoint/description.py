@@ -1,21 +1,16 @@
 """The SPARQL 1.1 Service Description of the endpoint, with VoID statistics of its dataset.
 
-:func:`measure_dataset` counts the graph once at start-up (triples, entities, classes,
-properties, class and property partitions, triples per named graph); :func:`describe_service`
-turns those counts and the endpoint's URL into the triples served at ``GET /sparql`` without a
+:func:`describe_service` turns the counts of :func:`bjaikg.statistics.measure_dataset` (made
+once at start-up) and the endpoint's URL into the triples served at ``GET /sparql`` without a
 query. Nothing is counted per request.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pyoxigraph as ox
 
-from bjaikg import PROJECT_ROOT
 from bjaikg.negotiation import DATASET_FORMATS
-from bjaikg.store import KnowledgeGraph
+from bjaikg.statistics import DatasetStatistics
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -34,91 +29,6 @@ RESULT_FORMATS: tuple[ox.QueryResultsFormat | ox.RdfFormat, ...] = (
     ox.RdfFormat.RDF_XML,
     *(rdf_format for rdf_format in DATASET_FORMATS if rdf_format != ox.RdfFormat.JSON_LD),
 )
-
-
-@dataclass(frozen=True)
-class NamedGraphStatistics:
-    """One named graph: its IRI, its triples and the file it was loaded from (if any)."""
-
-    name: str
-    triples: int
-    source: str | None
-
-
-@dataclass(frozen=True)
-class DatasetStatistics:
-    """VoID counts of the default graph (the union of all named graphs)."""
-
-    triples: int
-    entities: int
-    classes: int
-    properties: int
-    distinct_subjects: int
-    distinct_objects: int
-    class_partitions: tuple[tuple[str, int], ...]
-    property_partitions: tuple[tuple[str, int], ...]
-    named_graphs: tuple[NamedGraphStatistics, ...]
-
-
-def _shown_path(path: Path) -> str:
-    """``path`` relative to the checkout when inside it (never the server's absolute paths)."""
-    resolved = path.resolve()
-    return (
-        resolved.relative_to(PROJECT_ROOT).as_posix()
-        if resolved.is_relative_to(PROJECT_ROOT)
-        else resolved.name
-    )
-
-
-def _partitions(graph: KnowledgeGraph, query: str) -> tuple[tuple[str, int], ...]:
-    result = graph.query(query)
-    assert isinstance(result, ox.QuerySolutions)
-    return tuple((row["key"].value, int(row["n"].value)) for row in result)
-
-
-def measure_dataset(graph: KnowledgeGraph) -> DatasetStatistics:
-    """Count the loaded graph: four passes over it (about a second per 1e5 triples on a
-    loaded 2-core machine, milliseconds for the project graph)."""
-    sources = {graph_file.graph_name: _shown_path(graph_file.path) for graph_file in graph.files}
-    per_graph = graph.store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-    )
-    assert isinstance(per_graph, ox.QuerySolutions)
-    named_graphs = tuple(
-        NamedGraphStatistics(
-            name=row["g"].value,
-            triples=int(row["n"].value),
-            source=sources.get(row["g"].value),
-        )
-        for row in per_graph
-    )
-    property_partitions = _partitions(
-        graph,
-        "SELECT ?key (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?key ?o WHERE { ?s ?key ?o } } "
-        "GROUP BY ?key ORDER BY ?key",
-    )
-    class_partitions = _partitions(
-        graph,
-        "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key FILTER(isIRI(?key)) } "
-        "GROUP BY ?key ORDER BY ?key",
-    )
-    counts = graph.query(
-        "SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) "
-        "(COUNT(DISTINCT IF(isIRI(?s), ?s, ?unbound)) AS ?entities) WHERE { ?s ?p ?o }"
-    )
-    assert isinstance(counts, ox.QuerySolutions)
-    row = next(iter(counts))
-    return DatasetStatistics(
-        triples=sum(count for _, count in property_partitions),
-        entities=int(row["entities"].value),
-        classes=len(class_partitions),
-        properties=len(property_partitions),
-        distinct_subjects=int(row["subjects"].value),
-        distinct_objects=int(row["objects"].value),
-        class_partitions=class_partitions,
-        property_partitions=property_partitions,
-        named_graphs=named_graphs,
-    )
 
 
 def _integer(value: int) -> ox.Literal:
@@ -171,16 +81,16 @@ def describe_service(
     }
     for name, value in counts.items():
         add(default_graph, f"{VOID}{name}", _integer(value))
-    for index, (class_iri, entities) in enumerate(statistics.class_partitions):
+    for index, count in enumerate(statistics.class_partitions):
         partition = ox.NamedNode(f"{endpoint}#class-partition-{index}")
         add(default_graph, f"{VOID}classPartition", partition)
-        add(partition, f"{VOID}class", ox.NamedNode(class_iri))
-        add(partition, f"{VOID}entities", _integer(entities))
-    for index, (property_iri, count) in enumerate(statistics.property_partitions):
+        add(partition, f"{VOID}class", ox.NamedNode(count.class_iri))
+        add(partition, f"{VOID}entities", _integer(count.entities))
+    for index, (property_iri, triples_of) in enumerate(statistics.property_partitions):
         partition = ox.NamedNode(f"{endpoint}#property-partition-{index}")
         add(default_graph, f"{VOID}propertyPartition", partition)
         add(partition, f"{VOID}property", ox.NamedNode(property_iri))
-        add(partition, f"{VOID}triples", _integer(count))
+        add(partition, f"{VOID}triples", _integer(triples_of))
     for index, named in enumerate(statistics.named_graphs):
         node = ox.NamedNode(f"{endpoint}#named-graph-{index}")
         graph = ox.NamedNode(f"{endpoint}#graph-{index}")

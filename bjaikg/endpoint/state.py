@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 from bjaikg.endpoint.access_log import AccessLog
 from bjaikg.endpoint.connection import HttpRequest, HttpResponse
-from bjaikg.endpoint.description import DatasetStatistics
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest, evaluate
 from bjaikg.endpoint.federation import calls_service
 from bjaikg.endpoint.metrics import Metrics
 from bjaikg.endpoint.scoreboard import NoDeadline, QueryClock, Scoreboard
 from bjaikg.endpoint.settings import Settings
+from bjaikg.statistics import DatasetStatistics
 from bjaikg.store import KnowledgeGraph
 
 

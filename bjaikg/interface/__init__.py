@@ -2,9 +2,9 @@
 ontology and dataset pages, search, named queries as operations, OpenAPI (docs/interface.md).
 
 :func:`interface_routes` is what the endpoint application mounts. The editor's JavaScript
-(YASGUI) comes from ``node_modules/`` (installed by ``npm ci`` from the committed lock file,
-DESIGN.md D8) and is served from there; when it is missing the editor page says how to install
-it and offers a plain query form instead.
+(YASGUI) comes from ``node_modules/`` (installed by ``npm ci`` from the committed lock file;
+docs/architecture.md#offline-first) and is served from there; when it is missing the editor page
+says how to install it and offers a plain query form instead.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.interface.labels import build_label_index
-from bjaikg.interface.operations import operation_for
+from bjaikg.interface.operations import Operation
 from bjaikg.interface.pages import Site, create_templates
 from bjaikg.interface.releases import read_releases, release_files_app
 from bjaikg.query_catalogue import QUERY_FOLDER, load_catalogue
@@ -49,7 +49,7 @@ def interface_routes(
     site = Site(
         graph=graph,
         index=build_label_index(graph),
-        operations={query.name: operation_for(query) for query in catalogue},
+        operations={query.name: Operation(query) for query in catalogue},
         templates=create_templates(),
         editor_installed=(assets / "yasgui.min.js").is_file(),
         releases=read_releases(release_folder),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from bjaikg import __version__
-from bjaikg.endpoint.description import DatasetStatistics, describe_service
+from bjaikg.endpoint.description import describe_service
 from bjaikg.endpoint.dumps import DUMP_FORMATS
 from bjaikg.interface.labels import LabelIndex, expand
 from bjaikg.interface.releases import ReleaseEntry
@@ -23,6 +23,7 @@ from bjaikg.interface.vocabulary import OntologyHeader
 from bjaikg.metadata import DEFAULT_LICENCE, TITLE
 from bjaikg.namespaces import BJO, sparql_prologue
 from bjaikg.negotiation import choose_rdf_format
+from bjaikg.statistics import DatasetStatistics
 from bjaikg.store import KnowledgeGraph
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -32,14 +33,6 @@ DUMPS = tuple(
     for choice in [choose_rdf_format(None, name, datasets=datasets)]
 )
 """The dumps the endpoint serves at ``/dump.<suffix>``: suffix, media type, format name."""
-
-
-@dataclass(frozen=True)
-class ClassCount:
-    """Entities of one class, with the class's label."""
-
-    term: Term
-    entities: int
 
 
 @dataclass(frozen=True)
@@ -65,7 +58,8 @@ class DatasetPage:
     version: str
     licence: str
     statistics: DatasetStatistics
-    classes: list[ClassCount]
+    classes: list[tuple[Term, int]]
+    """Entities per class of the ontology, largest first, then by label."""
     sources: list[SourceSummary]
     web_pages: int
     citation: str
@@ -144,11 +138,10 @@ def describe_dataset(
     )
     classes = sorted(
         (
-            ClassCount(make_term(index, class_iri, language), entities)
-            for class_iri, entities in statistics.class_partitions
-            if class_iri.startswith(str(BJO))
+            (make_term(index, count.class_iri, language), count.entities)
+            for count in statistics.classes_in(BJO)
         ),
-        key=lambda count: (-count.entities, count.term.label.lower()),
+        key=lambda count: (-count[1], count[0].label.lower()),
     )
     return DatasetPage(
         title=title,

@@ -1,9 +1,9 @@
 """Labels of every labelled IRI of the graph, read once, and where each IRI is shown locally.
 
-The server's graph never changes while it runs (DESIGN.md D6: data changes go through git), so
-the pages read labels from this index instead of asking the store for each value they show.
-Hazard: an index built before the store is changed does not see the change; build a new one.
-"""
+The server's graph never changes while it runs (data changes go through git:
+docs/architecture.md#serving), so the pages read labels from this index instead of asking the store
+for each value they show. Hazard: an index built before the store is changed does not see the
+change; build a new one."""
 
 from __future__ import annotations
 

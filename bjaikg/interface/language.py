@@ -1,8 +1,9 @@
 """The two languages of the pages (Chinese and English): choosing one per request, UI wording.
 
-The page language comes from ``?lang=zh|en`` when given, else from the first of ``zh``/``en`` in
-the ``Accept-Language`` header, else English. Data literals keep their own language tag; this
-module only decides which one a page prefers and the words of the page around them.
+The page language comes from ``?lang=zh|en`` when given, else from the ``Accept-Language``
+header (the one of ``zh``/``en`` it prefers, by q-value), else English. Data literals keep their
+own language tag; this module only decides which one a page prefers and the words of the page
+around them.
 """
 
 from __future__ import annotations
@@ -15,15 +16,31 @@ DEFAULT_LANGUAGE = "en"
 
 def choose_language(parameter: str | None, accept_language: str | None) -> str:
     """The page language: the ``lang`` parameter if it names one of :data:`LANGUAGES`, else the
-    first ``zh``/``en`` range of ``Accept-Language`` (q-values ignored: browsers list ranges in
-    preference order), else :data:`DEFAULT_LANGUAGE`."""
+    ``zh``/``en`` range of ``Accept-Language`` with the highest q-value (the first of equals;
+    ``q=0`` means "not this one"; a range with an unreadable q-value is skipped), else
+    :data:`DEFAULT_LANGUAGE`.
+
+    >>> choose_language(None, "zh;q=0, en")
+    'en'
+    >>> choose_language(None, "fr, en;q=0.5, zh-CN;q=0.8")
+    'zh'
+    >>> choose_language("zh", "en")
+    'zh'
+    """
     if parameter in LANGUAGES:
         return parameter
+    chosen, best = DEFAULT_LANGUAGE, 0.0
     for item in (accept_language or "").split(","):
-        primary = item.split(";")[0].strip().lower().split("-")[0]
-        if primary in LANGUAGES:
-            return primary
-    return DEFAULT_LANGUAGE
+        tag, _, parameters = item.partition(";")
+        name, _, value = parameters.partition("=")
+        try:
+            quality = float(value) if name.strip().lower() == "q" else 1.0
+        except ValueError:
+            continue
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and quality > best:
+            chosen, best = primary, quality
+    return chosen
 
 
 def other_language(language: str) -> str:

@@ -19,7 +19,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
-from bjaikg.endpoint.description import DatasetStatistics, measure_dataset
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.interface.dataset import DUMPS, dataset_triples, describe_dataset
 from bjaikg.interface.diagram import (
@@ -37,7 +36,7 @@ from bjaikg.interface.language import (
     other_language,
 )
 from bjaikg.interface.openapi import build_openapi
-from bjaikg.interface.operations import NamedQueryError, Operation, ParameterError, run_operation
+from bjaikg.interface.operations import Operation
 from bjaikg.interface.releases import ReleaseEntry
 from bjaikg.interface.resource import describe_resource, outgoing_rows
 from bjaikg.interface.search import search_labels
@@ -51,6 +50,8 @@ from bjaikg.negotiation import (
     choose_rdf_format,
     serialise_triples,
 )
+from bjaikg.query_catalogue import ParameterError
+from bjaikg.statistics import DatasetStatistics
 from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph
 
 TEMPLATE_FOLDER = Path(__file__).parent / "templates"
@@ -117,7 +118,7 @@ def keep_language(address: str, language: str | None) -> str:
 def editor_text(operation: Operation) -> str:
     """The query an example loads into the editor: its defaults bound, and the ``#+`` header
     (shown beside the editor) reduced to one comment line per title."""
-    lines = operation.bound_query({}).splitlines()
+    lines = operation.query.bind({}).splitlines()
     titles = [f"# {operation.query.title(language)}" for language in LANGUAGES]
     body = [line for line in lines if not line.startswith("#+")]
     while body and not body[0].strip():
@@ -170,8 +171,8 @@ def base_url(request: Request) -> str:
 class Site:
     """The state the handlers share: the graph, its label index, the operations and templates.
 
-    Built once when the routes are made; nothing in it changes afterwards except the dataset
-    statistics, which are counted on first use.
+    Built once when the routes are made; nothing in it changes afterwards. The dataset's counts
+    and the evaluation of named queries are the endpoint's (``request.app.state.endpoint``).
     """
 
     graph: KnowledgeGraph
@@ -180,7 +181,6 @@ class Site:
     templates: Jinja2Templates
     editor_installed: bool
     releases: list[ReleaseEntry] = field(default_factory=list)
-    _statistics: DatasetStatistics | None = field(default=None, repr=False)
 
     # -- rendering ---------------------------------------------------------------------------
 
@@ -356,14 +356,9 @@ class Site:
         )
 
     def statistics(self, request: Request) -> DatasetStatistics:
-        """The dataset's counts: the endpoint's (counted at its start), else measured here on
-        first use (when the routes run without the endpoint, as in the interface tests)."""
-        endpoint: EndpointState | None = getattr(request.app.state, "endpoint", None)
-        if endpoint is not None:
-            return endpoint.statistics
-        if self._statistics is None:
-            self._statistics = measure_dataset(self.graph)
-        return self._statistics
+        """The dataset's counts, made by the endpoint when it started."""
+        endpoint: EndpointState = request.app.state.endpoint
+        return endpoint.statistics
 
     async def dataset(self, request: Request) -> Response:
         """``/dataset``: statistics, licence, citation, dumps; VoID/DCAT in RDF."""
@@ -483,20 +478,13 @@ class Site:
         if unknown:
             return text_answer(400, f"{name}: unknown parameter(s) {', '.join(unknown)}")
         accept, format_name = request.headers.get("accept"), request.query_params.get("format")
-        endpoint: EndpointState | None = getattr(request.app.state, "endpoint", None)
+        endpoint: EndpointState = request.app.state.endpoint
         try:
-            if endpoint is None:
-                answer = run_operation(self.graph, operation, values, accept, format_name)
-                return Response(answer.body, media_type=answer.content_type, headers=VARY)
             served = endpoint.answer(
-                operation.bound_query(values), accept=accept, format_parameter=format_name
+                operation.query.bind(values), accept=accept, format_parameter=format_name
             )
         except ParameterError as error:
             return text_answer(400, f"{name}: {error}")
-        except NotAcceptableError as error:
-            return text_answer(406, str(error))
-        except NamedQueryError as error:
-            return text_answer(500, str(error))
         if served.status == 400:  # the bound query does not parse: the query file's fault
             return text_answer(500, f"{operation.query.path}: {served.text.strip()}")
         return Response(

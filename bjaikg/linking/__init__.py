@@ -1,7 +1,9 @@
-"""Links from the graph to external open-data graphs (DESIGN.md D4).
+"""Links from the graph to external open-data graphs.
+
+The principle: docs/architecture.md#links-to-external-graphs.
 
 - :mod:`bjaikg.linking.targets` — the target graphs and identifier kinds, in one table;
-- :mod:`bjaikg.linking.coverage` — coverage per entity type and target, ``docs/links.md``;
+- :mod:`bjaikg.linking.link_coverage` — coverage per entity type and target, ``docs/links.md``;
 - :mod:`bjaikg.linking.remote` — a polite client for remote SPARQL endpoints;
 - :mod:`bjaikg.linking.online` — the opt-in online check and the candidate search;
 - ``python -m bjaikg.linking`` — the command line (``report``, ``check``).

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError
-from bjaikg.linking.coverage import measure_coverage, render_coverage
+from bjaikg.linking.link_coverage import measure_coverage, render_coverage
 from bjaikg.linking.online import render_review, review_links
 from bjaikg.linking.remote import RemoteEndpoint
 from bjaikg.linking.targets import WIKIDATA_QUERY_SERVICE

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from bjaikg.linking.coverage import LinkCoverage, LinkedEntity
+from bjaikg.linking.link_coverage import LinkCoverage, LinkedEntity
 from bjaikg.linking.remote import BATCH_SIZE, RemoteEndpoint
 from bjaikg.linking.targets import (
     GEONAMES_FEATURE,
@@ -319,7 +319,8 @@ def render_review(review: LinkReview) -> str:
         "",
         f"Written by `python -m bjaikg.linking check --endpoint {review.endpoint}`.",
         "Nothing here is in `instances/`: a person checks each row and copies a confirmed link",
-        "into `instances/links.ttl` with its evidence beside it (DESIGN.md D4).",
+        "into `instances/links.ttl` with its evidence beside it",
+        "([architecture: links to external graphs](architecture.md#links-to-external-graphs)).",
         "",
         f"Wikidata links checked: {review.checked}; mismatches: {len(review.mismatches)}; "
         f"candidates for unlinked entities: {len(review.candidates)}.",

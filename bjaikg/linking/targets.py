@@ -1,4 +1,6 @@
-"""The external graphs and identifier kinds that ``instances/links.ttl`` links to (DESIGN.md D4).
+"""The external graphs and identifier kinds that ``instances/links.ttl`` links to.
+
+The principle: docs/architecture.md#links-to-external-graphs.
 
 One table, :data:`TARGETS`, says for each kind of link which predicate carries it and what its
 values look like; the coverage report, the online check and the candidate search all read it,

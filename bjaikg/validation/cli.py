@@ -1,11 +1,10 @@
 """``python validate.py [PATH ...]`` — the command line over :func:`validate`.
 
-Exit codes (DESIGN.md D7, pySHACL's contract): 0 conforms; 1 findings at or above
-``--fail-on``; 2 input or tool error (missing path, folder without RDF, unreadable or
-unparseable file, broken shapes or rule file); 3 a check named in ``--checks`` could not run
-(the OWL check without a Java runtime). The report goes to stdout, diagnostics to stderr, and a
-user's mistake is one line on stderr, never a traceback.
-"""
+Exit codes (docs/architecture.md#validation-contract, pySHACL's contract): 0 conforms; 1 findings at
+or above ``--fail-on``; 2 input or tool error (missing path, folder without RDF, unreadable or
+unparseable file, broken shapes or rule file); 3 a check named in ``--checks`` could not run (the
+OWL check without a Java runtime). The report goes to stdout, diagnostics to stderr, and a user's
+mistake is one line on stderr, never a traceback."""
 
 from __future__ import annotations
 
@@ -17,9 +16,9 @@ from pathlib import Path
 
 from bjaikg.errors import BjaikgError
 from bjaikg.validation.finding import CHECK_IDS, CheckStatus, Severity
+from bjaikg.validation.inputs import SHAPES_FOLDER
 from bjaikg.validation.reporters import RENDERERS
 from bjaikg.validation.shacl import ENGINES
-from bjaikg.validation.sources import SHAPES_FOLDER
 from bjaikg.validation.validator import ValidationOptions, validate
 
 PROGRAM = "validate.py"

@@ -1,10 +1,9 @@
 """What a validation run produces: findings (data about the data), check runs and the report.
 
-A finding is never an exception (DESIGN.md D7): the checks return :class:`Finding` values and
-only input that cannot be read at all raises. RDF terms are kept in N-Triples form
-(``<iri>``, ``"text"@zh``, ``_:id``) so a finding can be written back as a SHACL report graph;
-:func:`display_term` gives the short form people read.
-"""
+A finding is never an exception (docs/architecture.md#validation-contract): the checks return
+:class:`Finding` values and only input that cannot be read at all raises. RDF terms are kept in
+N-Triples form (``<iri>``, ``"text"@zh``, ``_:id``) so a finding can be written back as a SHACL
+report graph; :func:`display_term` gives the short form people read."""
 
 from __future__ import annotations
 
@@ -84,7 +83,8 @@ class Finding:
         return where
 
     def sort_key(self) -> tuple[str, int, str, str, str, str, str, str, str]:
-        """Findings sort by file, line, rule, focus, path, value, component (DESIGN.md D9)."""
+        """Findings sort by file, line, rule, focus, path, value, component (deterministic output:
+        docs/architecture.md#determinism)."""
         return (
             self.file,
             self.line or 0,

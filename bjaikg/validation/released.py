@@ -20,7 +20,7 @@ from bjaikg import PROJECT_ROOT
 from bjaikg.namespaces import BJ, BJG, BJO
 from bjaikg.snapshots import load_release
 from bjaikg.validation.finding import Finding, Severity
-from bjaikg.validation.sources import LoadedInput
+from bjaikg.validation.inputs import LoadedInput
 from bjaikg.versioning import latest_release
 
 RULE = "quality.released-iri-vanished"

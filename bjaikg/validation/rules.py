@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from bjaikg.errors import QueryFileError
 from bjaikg.query_catalogue import QUERY_FOLDER, QUERY_SUFFIXES, read_header
 from bjaikg.validation.finding import Finding, Severity
-from bjaikg.validation.sources import LoadedInput, display_path
+from bjaikg.validation.inputs import LoadedInput, display_path
 
 CHECK_FOLDER = QUERY_FOLDER / "checks"
 RULE_KEYS = ("id", "severity", "message.en", "message.zh", "hint")

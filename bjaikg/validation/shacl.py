@@ -33,7 +33,7 @@ from bjaikg.errors import BjaikgError, DataFileError
 from bjaikg.namespaces import shorten
 from bjaikg.store import discover_files
 from bjaikg.validation.finding import Finding, Severity
-from bjaikg.validation.sources import (
+from bjaikg.validation.inputs import (
     LoadedInput,
     from_rdflib,
     load_turtle,

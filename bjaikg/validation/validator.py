@@ -24,16 +24,16 @@ from bjaikg.validation.finding import (
     Severity,
     ValidationReport,
 )
-from bjaikg.validation.released import default_release, vanished_iris
-from bjaikg.validation.rules import CHECK_FOLDER, check_query_prefixes, load_rules, run_rule
-from bjaikg.validation.shacl import check_shapes, load_shapes, run_shacl, shapes_files
-from bjaikg.validation.sources import (
+from bjaikg.validation.inputs import (
     SHAPES_FOLDER,
     LoadedInput,
     load_input,
     ontology_files,
     select_data_files,
 )
+from bjaikg.validation.released import default_release, vanished_iris
+from bjaikg.validation.rules import CHECK_FOLDER, check_query_prefixes, load_rules, run_rule
+from bjaikg.validation.shacl import check_shapes, load_shapes, run_shacl, shapes_files
 
 if TYPE_CHECKING:  # importing owlready2 takes 0.6 s: only the owl check pays for it
     from bjaikg.reasoning import ConsistencyResult

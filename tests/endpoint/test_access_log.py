@@ -107,6 +107,7 @@ def logged(server: ServerProcess, marker: str, seconds: float = 10.0) -> list[st
     return []
 
 
+@pytest.mark.server
 def test_lines_of_a_worker_killed_at_the_deadline_are_written() -> None:
     """Three quick queries and a runaway one arrive together: the worker answers the three,
     keeps their lines and is killed in the fourth; the supervisor writes the three lines."""
@@ -120,6 +121,7 @@ def test_lines_of_a_worker_killed_at_the_deadline_are_written() -> None:
             assert logged(server, f"?killed{number} "), server.stderr_lines
 
 
+@pytest.mark.server
 def test_lines_kept_at_shutdown_are_written() -> None:
     """The server is stopped while its worker evaluates: the lines it kept are written."""
     quick = [f"ASK {{ ?stopped{number} ?p ?o }}" for number in range(3)]

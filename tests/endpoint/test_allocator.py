@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bjaikg.endpoint.allocator import TCACHE_COUNT, TCACHE_TUNABLE, TUNABLES, tuned_environment
 from tests.server_process import ServerProcess, worker_pids
 
@@ -29,6 +31,7 @@ def _environment(pid: int) -> dict[str, str]:
     return {name: value for name, _, value in pairs}
 
 
+@pytest.mark.server
 def test_the_server_replaced_itself_with_the_tuned_allocator(server: ServerProcess) -> None:
     """Same process id as started (``execve``), the tunable in its environment and its workers'."""
     workers = worker_pids(server)

@@ -9,9 +9,12 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bjaikg import PROJECT_ROOT
 from tests.server_process import running_server
+
+pytestmark = pytest.mark.server
 
 SERVE = [sys.executable, str(PROJECT_ROOT / "serve.py")]
 

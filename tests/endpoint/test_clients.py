@@ -17,6 +17,8 @@ from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 from tests.endpoint.conftest import CHAIN
 from tests.server_process import ServerProcess
 
+pytestmark = pytest.mark.server
+
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 CHIP_ZH = f'SELECT ?label WHERE {{ <{CHAIN}test-chip> {LABEL} ?label FILTER(lang(?label) = "zh") }}'
 JAVA_LIBRARIES = Path("/usr/share/java")

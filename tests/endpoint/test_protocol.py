@@ -16,6 +16,8 @@ from rdflib import Graph
 from tests.endpoint.conftest import CHAIN, DATA
 from tests.server_process import ServerProcess, running_server
 
+pytestmark = pytest.mark.server
+
 LABELS_ZH = f"""SELECT ?thing ?label WHERE {{
   ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = "zh")
   FILTER(STRSTARTS(STR(?thing), "{CHAIN}test-"))

@@ -1,4 +1,4 @@
-"""The interface routes in-process, on the small fixture graph and fixture queries of data/."""
+"""The application in-process, on the small fixture graph and fixture queries of data/."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from bjaikg.interface import interface_routes
 from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+from tests.application import application_for
 
 DATA = Path(__file__).resolve().parent / "data"
 QUERIES = DATA / "queries"
@@ -24,9 +23,8 @@ def fixture_graph() -> KnowledgeGraph:
 
 @pytest.fixture(scope="session")
 def client(fixture_graph: KnowledgeGraph) -> Iterator[TestClient]:
-    """A client of an application that holds only the interface routes."""
-    application = Starlette(routes=interface_routes(fixture_graph, query_folder=QUERIES))
-    with TestClient(application) as test_client:
+    """A client of the application on the fixture graph and the fixture queries."""
+    with TestClient(application_for(fixture_graph, query_folder=QUERIES)) as test_client:
         yield test_client
 
 
@@ -38,6 +36,6 @@ def project_graph() -> KnowledgeGraph:
 
 @pytest.fixture(scope="session")
 def project_client(project_graph: KnowledgeGraph) -> Iterator[TestClient]:
-    """A client of the interface routes on the project graph and the project's queries."""
-    with TestClient(Starlette(routes=interface_routes(project_graph))) as test_client:
+    """A client of the application on the project graph and the project's queries."""
+    with TestClient(application_for(project_graph)) as test_client:
         yield test_client

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from bjaikg.interface import interface_routes
 from bjaikg.store import load_knowledge_graph
+from tests.application import application_for
 
 DATA = """\
 @prefix bj: <https://w3id.org/bjaikg/id/> .
@@ -26,7 +25,7 @@ def test_deprecated_page_names_its_replacement(tmp_path: Path) -> None:
     path = tmp_path / "deprecated.ttl"
     path.write_text(DATA, encoding="utf-8")
     graph = load_knowledge_graph([path])
-    application = Starlette(routes=interface_routes(graph, query_folder=tmp_path))
+    application = application_for(graph, query_folder=tmp_path)
     with TestClient(application) as client:
         old = client.get("/id/old-name?lang=en")
         new = client.get("/id/new-name?lang=en")

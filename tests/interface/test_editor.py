@@ -7,13 +7,13 @@ import json
 import re
 from pathlib import Path
 
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from bjaikg.interface import NODE_MODULES, YASGUI_BUILD, interface_routes
+from bjaikg.interface import NODE_MODULES, YASGUI_BUILD
 from bjaikg.interface.language import LANGUAGES, WORDS
 from bjaikg.namespaces import PREFIXES
 from bjaikg.store import KnowledgeGraph
+from tests.application import application_for
 
 from .conftest import QUERIES
 
@@ -70,8 +70,8 @@ def test_editor_script_uses_local_completions_not_lov() -> None:
 def test_missing_node_modules_gives_install_hint_and_plain_form(
     fixture_graph: KnowledgeGraph, tmp_path: Path
 ) -> None:
-    routes = interface_routes(fixture_graph, query_folder=QUERIES, node_modules=tmp_path)
-    with TestClient(Starlette(routes=routes)) as bare:
+    application = application_for(fixture_graph, query_folder=QUERIES, node_modules=tmp_path)
+    with TestClient(application) as bare:
         page = bare.get("/?lang=en")
         assert page.status_code == 200
         assert "npm ci" in page.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,7 @@ from starlette.testclient import TestClient
 
 from bjaikg.errors import QueryFileError
 from bjaikg.interface import interface_routes
-from bjaikg.interface.operations import ParameterError, operation_for
-from bjaikg.query_catalogue import NamedQuery, load_catalogue
+from bjaikg.query_catalogue import ParameterError, load_catalogue
 from bjaikg.store import KnowledgeGraph
 
 from .conftest import QUERIES
@@ -101,21 +101,19 @@ def test_client_mistakes_are_one_line_4xx(client: TestClient) -> None:
 
 
 def test_literal_parameters_cannot_change_the_query() -> None:
-    operation = {query.name: operation_for(query) for query in load_catalogue(QUERIES)}[
-        "entities-per-class"
-    ]
-    text = operation.bound_query({"text": '") ) } DROP ALL #'})
+    query = {query.name: query for query in load_catalogue(QUERIES)}["entities-per-class"]
+    text = query.bind({"text": '") ) } DROP ALL #'})
     assert 'CONTAINS(?label, "\\") ) } DROP ALL #")' in text
     assert "?_text" not in text
 
 
 def test_required_parameter_without_value_is_refused() -> None:
     query = load_catalogue(QUERIES)[0]
-    header = {key: value for key, value in query.header.items() if key != "defaults"}
-    without_defaults = NamedQuery(query.name, query.path, query.text, header, query.parameters)
-    operation = operation_for(without_defaults)
+    without_defaults = replace(
+        query, parameters=tuple(replace(parameter, default=None) for parameter in query.parameters)
+    )
     with pytest.raises(ParameterError, match="designer is required"):
-        operation.bound_query({})
+        without_defaults.bind({})
 
 
 def test_openapi_document_is_valid_and_describes_every_operation(client: TestClient) -> None:

@@ -16,6 +16,8 @@ from bjaikg.store import KnowledgeGraph
 
 from .accessibility import accessibility_problems
 
+pytestmark = pytest.mark.slow
+
 GENERATED = ("instances/epoch/", "instances/headquarters/")
 PER_GENERATED_CLASS = 12
 """Generated resources are rendered as a sample: the first of each class, and every one whose

@@ -86,6 +86,17 @@ def test_accept_language_picks_the_page_language(client: TestClient) -> None:
     assert '<html lang="zh">' in page.text
 
 
+@pytest.mark.parametrize(
+    ("accept_language", "language"),
+    [("zh;q=0, en", "en"), ("en;q=0.5, zh;q=0.8", "zh"), ("fr, en;q=0.1", "en"), ("zh;q=x", "en")],
+)
+def test_accept_language_q_values_are_honoured(
+    client: TestClient, accept_language: str, language: str
+) -> None:
+    page = client.get("/id/test-chip", headers={"Accept-Language": accept_language})
+    assert f'<html lang="{language}">' in page.text
+
+
 @pytest.mark.parametrize(("media_type", "rdf_format"), RDF_FORMATS)
 def test_accept_header_gives_rdf(
     client: TestClient, media_type: str, rdf_format: ox.RdfFormat

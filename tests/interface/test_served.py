@@ -12,6 +12,8 @@ import pytest
 from bjaikg.query_catalogue import load_catalogue
 from tests.server_process import ServerProcess, running_server
 
+pytestmark = pytest.mark.server
+
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[ServerProcess]:

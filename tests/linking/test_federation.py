@@ -28,6 +28,8 @@ from bjaikg.linking.targets import PUBLIC_WIKIDATA_ENDPOINTS
 from bjaikg.query_catalogue import NamedQuery, load_catalogue
 from tests.server_process import ServerProcess, running_server
 
+pytestmark = pytest.mark.server
+
 DATA = Path(__file__).parent / "data"
 BJ = "https://w3id.org/bjaikg/id/"
 FEDERATED = [query for query in load_catalogue() if query.name.startswith("federated-")]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.linking.__main__ import LINKS_PAGE
-from bjaikg.linking.coverage import measure_coverage, render_coverage
+from bjaikg.linking.link_coverage import measure_coverage, render_coverage
 from bjaikg.store import load_knowledge_graph
 
 DATA = Path(__file__).parent / "data"

@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 
 from bjaikg import PROJECT_ROOT
-from bjaikg.linking.coverage import LinkCoverage, measure_coverage
+from bjaikg.linking.link_coverage import LinkCoverage, measure_coverage
 from bjaikg.linking.online import Candidate, Mismatch, review_links
 from bjaikg.linking.remote import RemoteEndpoint
 from bjaikg.store import load_knowledge_graph
 from tests.server_process import ServerProcess, running_server
+
+pytestmark = pytest.mark.server
 
 DATA = Path(__file__).parent / "data"
 LOCAL = [PROJECT_ROOT / "ontology", DATA / "local"]

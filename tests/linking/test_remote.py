@@ -19,6 +19,8 @@ import pytest
 
 from bjaikg.linking.remote import RemoteEndpoint, RemoteError
 
+pytestmark = pytest.mark.server
+
 ANSWER = {
     "head": {"vars": ["item"]},
     "results": {"bindings": [{"item": {"type": "uri", "value": "http://example.org/x"}}]},

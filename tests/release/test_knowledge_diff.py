@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bjaikg import PROJECT_ROOT
 from bjaikg.knowledge_diff import PropertyChange, diff_snapshots, render
 from bjaikg.snapshots import open_snapshot
@@ -117,6 +119,7 @@ def test_command_line_formats(tmp_path: Path) -> None:
     assert "entities removed:\n  bj:globex 「环球」 Globex  (bjo:Company)" in outputs["text"]
 
 
+@pytest.mark.slow
 def test_project_head_against_itself_is_empty() -> None:
     diff = diff_snapshots(open_snapshot("HEAD"), open_snapshot("HEAD"))
     assert diff.is_empty

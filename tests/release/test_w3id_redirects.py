@@ -22,6 +22,8 @@ import pytest
 from bjaikg import PROJECT_ROOT
 from tests.server_process import ServerProcess, running_server
 
+pytestmark = pytest.mark.server
+
 HTACCESS = PROJECT_ROOT / "w3id" / "bjaikg" / ".htaccess"
 PLACEHOLDER = "https://bjaikg.example.org"
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"

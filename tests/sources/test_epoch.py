@@ -34,6 +34,7 @@ def test_committed_generated_files_are_what_the_transforms_make() -> None:
         assert stale == set()
 
 
+@pytest.mark.slow
 def test_the_transform_is_deterministic() -> None:
     assert build_generated(sources_folder()) == build_generated(sources_folder())
 

@@ -18,6 +18,8 @@ from bjaikg import PROJECT_ROOT
 from bjaikg.validation.cli import main
 from tests.validation.conftest import SOURCED
 
+pytestmark = pytest.mark.slow  # every test runs validate.py in a process of its own
+
 GOOD = 'bj:someone a bjo:Person ; rdfs:label "某人"@zh, "someone"@en ; ' + SOURCED + " ."
 BAD = 'bj:someone a bjo:Person ; rdfs:label "某人"@zh ; ' + SOURCED + " ."
 WARNING_ONLY = (

@@ -13,6 +13,7 @@ from rdflib import SH, Graph, URIRef
 
 from bjaikg.errors import DataFileError
 from bjaikg.validation import ValidationOptions, validate
+from bjaikg.validation.inputs import SHAPES_FOLDER, load_input
 from bjaikg.validation.shacl import (
     hoist_property_shapes,
     load_shapes,
@@ -20,9 +21,10 @@ from bjaikg.validation.shacl import (
     run_shacl,
     shapes_files,
 )
-from bjaikg.validation.sources import SHAPES_FOLDER, load_input
 from tests.validation.conftest import PROLOGUE, SOURCE, SOURCED
 from tests.validation.test_fixtures import shacl_findings
+
+pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 INVALID = sorted(FIXTURES.glob("*/invalid/*.ttl"))

@@ -18,8 +18,8 @@ from rdflib import RDF, SH, Graph
 
 from bjaikg.validation import ValidationOptions, validate
 from bjaikg.validation.finding import Finding
+from bjaikg.validation.inputs import SHAPES_FOLDER
 from bjaikg.validation.reporters import finding_record
-from bjaikg.validation.sources import SHAPES_FOLDER
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 VALID = sorted(FIXTURES.glob("*/valid/*.ttl"))
@@ -91,6 +91,7 @@ def test_invalid_fixture_gives_exactly_the_expected_findings(path: Path) -> None
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", VALID + INVALID, ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
 def test_turbo_engine_finds_exactly_what_pyshacl_finds(path: Path) -> None:
     turbo, reference = shacl_findings(path, engine="pyshacl-turbo"), shacl_findings(path)

@@ -7,8 +7,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SH, XSD, Graph, Literal, URIRef
 
 from bjaikg.namespaces import BJO
+from bjaikg.validation.inputs import SHAPES_FOLDER, ontology_files
 from bjaikg.validation.shacl import check_shapes, load_shapes, shapes_files
-from bjaikg.validation.sources import SHAPES_FOLDER, ontology_files
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +24,7 @@ def ontology() -> Graph:
     return graph
 
 
+@pytest.mark.slow
 def test_shapes_are_valid_shacl() -> None:
     paths = shapes_files(SHAPES_FOLDER)
     check_shapes(load_shapes(paths), paths[0])  # raises DataFileError when not valid

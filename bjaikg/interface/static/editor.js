@@ -2,7 +2,7 @@
  * bjaikg query editor: YASGUI (installed from npm, served from node_modules) wired to /sparql.
  *
  * - autocompletion of prefixes, classes and properties from this graph's own ontology, so
- *   nothing is fetched from prefix.cc or LOV (the page works offline, DESIGN.md D8);
+ *   nothing is fetched from prefix.cc or LOV (the page works offline, docs/architecture.md#offline-first);
  * - the example questions load into the editor and run;
  * - the query is kept in the URL (YASGUI's share-link format), so a link reproduces it;
  * - IRIs of this graph in the result table link to their pages on this server;

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bjaikg.validation.sources import index_subjects, load_input
+from bjaikg.validation.inputs import index_subjects, load_input
 
 BASE = "file:///data/x.ttl"
 

@@ -1,10 +1,7 @@
 """Running the competency questions of ``queries/`` and checking them against their answers.
 
 A named query runs with its parameters bound the way the API binds them
-(:meth:`bjaikg.interface.operations.Operation.bound_query`: each value becomes an RDF term made
-by pyoxigraph, never text pasted into the query), so the tests check what researchers get.
-pyoxigraph's own ``substitutions=`` cannot serve here: it binds only variables that the query
-projects, and a projected parameter breaks the API's binding.
+(:meth:`bjaikg.query_catalogue.NamedQuery.bind`), so the tests check what researchers get.
 
 The outcome of a SELECT query is a :class:`Table` whose cells are the N-Triples form of each
 term (``""`` when unbound), so ``3`` in a TSV file and ``"3"^^xsd:integer`` from the store
@@ -22,7 +19,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from bjaikg.interface.operations import operation_for
 from bjaikg.query_catalogue import ANSWER_FOLDER, NamedQuery
 from bjaikg.store import KnowledgeGraph
 
@@ -57,7 +53,7 @@ def bound_text(query: NamedQuery, values: Mapping[str, str] | None = None) -> st
 
     ``values`` are keyed by parameter name without the leading underscore, as in the API.
     """
-    return operation_for(query).bound_query(values or {})
+    return query.bind(values or {})
 
 
 def run_named_query(

@@ -2,8 +2,8 @@
 
 :func:`measure_coverage` reads the loaded graph (links from ``instances/links.ttl`` and the
 entities from the other instance files) and :func:`render_coverage` writes the Markdown page;
-the page is committed and a test checks it equals what the data gives now (DESIGN.md D9: no
-timestamps, stable order).
+the page is committed and a test checks it equals what the data gives now (no timestamps,
+stable order: docs/architecture.md#determinism).
 
 Hazard: an entity's *type* here is its most specific asserted ``bjo:`` class; an entity with two
 unrelated classes is counted once under each in the per-type table (the totals count it once).
@@ -192,8 +192,10 @@ def render_coverage(coverage: LinkCoverage) -> str:
         "",
         "Generated from the data by `python -m bjaikg.linking report` — do not edit by hand.",
         "The links are in `instances/links.ttl`, each with the evidence for it in a comment",
-        "beside it (DESIGN.md D4). An entity without evidence for an identifier stays unlinked",
-        "and is listed at the end of this page.",
+        "beside it ([architecture: links to external graphs]"
+        "(architecture.md#links-to-external-graphs)).",
+        "An entity without evidence for an identifier stays unlinked and is listed at the end of",
+        "this page.",
         "",
         "`validate.py` checks the links offline (rules in `queries/checks/links/`). Online,",
         "`python -m bjaikg.linking check --review docs/link-review.md` asks the Wikidata query",
