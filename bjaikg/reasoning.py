@@ -8,7 +8,7 @@ status ``"not run"``, not an exception.
 
 Hazards:
 
-- it starts a Java virtual machine (about 1–3 s for the project graph, more for large data)
+- it starts a Java virtual machine (seconds, more for large data: bench/validation.py)
   and writes a temporary N-Triples file, which owlready2 deletes afterwards;
 - HermiT is run with ``--ignoreUnsupportedDatatypes``: literals typed ``xsd:date``,
   ``xsd:gYear`` or ``xsd:gYearMonth`` (outside the OWL 2 datatype map) are not reasoned about,

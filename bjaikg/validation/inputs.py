@@ -147,8 +147,8 @@ class LoadedInput:
         return to_rdflib_graph(self.quads(data=data))
 
     def ntriples(self, *, data: bool) -> str:
-        """:meth:`quads` as N-Triples text, written by pyoxigraph (0.1 s per 1e5 triples);
-        blank nodes keep their store identifiers."""
+        """:meth:`quads` as N-Triples text, written by pyoxigraph; blank nodes keep their store
+        identifiers."""
         parts = []
         graphs = {source.graph: None for source in self.files if source.is_data is data}
         for graph in graphs:  # two external files with one stem share a graph: dump it once

@@ -238,9 +238,8 @@ def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off for the block (and back on after, if it was on).
 
     Building the rdflib graph and pySHACL's run allocate millions of objects; each full
-    collection walks the whole growing graph again — a fifth of the time at 1e5 triples
-    (2.3 s instead of 2.9 s to build, 4.8 s instead of 5.8 s to validate). What it would free
-    is little: peak memory is the same with it off.
+    collection walks the whole growing graph again (docs/validation.md, Speed, has the figures).
+    What it would free is little: peak memory is the same with it off.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -270,7 +269,7 @@ def _turbo_input(ntriples: str, prefixes: dict[str, URIRef]) -> object:
     in its ``__all__``), plus the prefixes a store cannot carry: without them, messages that
     pyshacl-turbo writes itself (shapes without ``sh:message``) would show full IRIs where
     pySHACL shows ``bj:…``. Passing the ontology as ``ont_graph`` would carry them too, but
-    costs 0.8 s per 1e5 triples (the data is copied to mix it in).
+    the data would be copied to mix it in.
     """
     try:
         from pyshacl_turbo.rdf import Input

@@ -35,7 +35,7 @@ from bjaikg.validation.released import default_release, vanished_iris
 from bjaikg.validation.rules import CHECK_FOLDER, check_query_prefixes, load_rules, run_rule
 from bjaikg.validation.shacl import check_shapes, load_shapes, run_shacl, shapes_files
 
-if TYPE_CHECKING:  # importing owlready2 takes 0.6 s: only the owl check pays for it
+if TYPE_CHECKING:  # importing owlready2 is slow: only the owl check pays for it
     from bjaikg.reasoning import ConsistencyResult
 
 
@@ -112,7 +112,7 @@ def _consistency(paths: list[Path]) -> ConsistencyResult:
 def _shacl(run: _Run, loaded: LoadedInput) -> None:
     paths = shapes_files(run.options.shapes)
     if run.options.shapes.resolve() != SHAPES_FOLDER.resolve():
-        # Someone else's shapes: check them against SHACL-for-SHACL first (2 s; ours are
+        # Someone else's shapes: check them against SHACL-for-SHACL first (slow; ours are
         # checked by the tests). pySHACL mutates a shapes graph, hence a second load.
         check_shapes(load_shapes(paths), paths[0])
     run.findings.extend(run_shacl(loaded, load_shapes(paths), run.options.engine))
