@@ -86,3 +86,14 @@ def build_openapi(operations: list[Operation]) -> JsonObject:
         **{path: item for path, item in paths.items() if path not in ("/sparql", "/api/queries")},
     }
     return document
+
+
+def resolve_parameters(document: JsonObject, operation: JsonObject) -> JsonObject:
+    """``operation`` with each ``$ref`` parameter replaced by the component it names (for the
+    /api page, which shows every parameter)."""
+    components = document["components"]["parameters"]
+    parameters = [
+        components[parameter["$ref"].rsplit("/", 1)[1]] if "$ref" in parameter else parameter
+        for parameter in operation.get("parameters", [])
+    ]
+    return {**operation, "parameters": parameters}

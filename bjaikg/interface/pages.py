@@ -35,7 +35,7 @@ from bjaikg.interface.language import (
     choose_language,
     other_language,
 )
-from bjaikg.interface.openapi import build_openapi
+from bjaikg.interface.openapi import build_openapi, resolve_parameters
 from bjaikg.interface.operations import Operation
 from bjaikg.interface.releases import ReleaseEntry
 from bjaikg.interface.resource import describe_resource, outgoing_rows
@@ -500,7 +500,7 @@ class Site:
         language = self.language(request)
         document = build_openapi(list(self.operations.values()))
         operations = [
-            (path, method, details)
+            (path, method, resolve_parameters(document, details))
             for path, item in document["paths"].items()
             for method, details in item.items()
         ]
