@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pyoxigraph as ox
 import pytest
 
 from bjaikg.article_coverage import (
@@ -19,8 +18,9 @@ from bjaikg.article_coverage import (
     render_markdown,
     source_file,
 )
-from bjaikg.namespaces import BJ, BJG, BJO, shorten, sparql_prologue
+from bjaikg.namespaces import BJ, BJG, BJO, shorten
 from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+from tests.graph_rows import select
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC_DATATYPES = {f"{XSD}decimal", f"{XSD}integer"}
@@ -31,14 +31,6 @@ NUMERIC_PROPERTIES = ("statedValue", "minimumValue", "maximumValue", "unitMultip
 @pytest.fixture(scope="module")
 def graph() -> KnowledgeGraph:
     return load_knowledge_graph(with_inference=False)
-
-
-def select(graph: KnowledgeGraph, body: str) -> list[dict[str, str]]:
-    """Rows of a SELECT over the graph, each variable's lexical value (or IRI)."""
-    result = graph.query(sparql_prologue() + body)
-    assert isinstance(result, ox.QuerySolutions)
-    names = [variable.value for variable in result.variables]
-    return [{name: row[name].value for name in names if row[name] is not None} for row in result]
 
 
 def instance_subjects(graph: KnowledgeGraph) -> list[str]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.namespaces import BJ, shorten, sparql_prologue
 from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+from tests.graph_rows import select
 
 # A place never lies within a place of a finer kind: the rank of the container is at most the
 # rank of what it contains (a park may lie within an area or an innovation district, never a
@@ -41,17 +41,6 @@ def inferred() -> KnowledgeGraph:
 @pytest.fixture(scope="module")
 def asserted() -> KnowledgeGraph:
     return load_knowledge_graph(with_inference=False)
-
-
-def rows(graph: KnowledgeGraph, query: str) -> list[dict[str, str]]:
-    """The solutions of a SELECT query, each as {variable: value} (unbound variables left out)."""
-    result = graph.query(sparql_prologue() + query)
-    assert isinstance(result, ox.QuerySolutions)
-    names = [variable.value for variable in result.variables]
-    return [
-        {name: term.value for name, term in zip(names, solution, strict=True) if term is not None}
-        for solution in result
-    ]
 
 
 def ask(graph: KnowledgeGraph, pattern: str) -> bool:
@@ -83,7 +72,7 @@ DISTRICT_SLUGS = [
 
 
 def test_all_sixteen_districts_are_in_beijing_with_their_codes(asserted: KnowledgeGraph) -> None:
-    found = rows(
+    found = select(
         asserted,
         """SELECT ?district ?code ?zh ?en WHERE {
              ?district a bjo:AdministrativeDistrict ; bjo:divisionCode ?code ;
@@ -118,7 +107,7 @@ def test_an_innovation_district_contains_its_core_and_never_lies_within_it(
     # 以五道口3公里区域为核心: 五道口 is within the Origin Community, not the reverse (the old
     # bjo:coreArea, a sub-property of bjo:locatedIn, placed the community inside 五道口).
     assert ask(inferred, "bj:wudaokou geo:sfWithin bj:origin-community")
-    wrong = rows(
+    wrong = select(
         inferred,
         """SELECT ?district ?core WHERE {
              ?district bjo:coreArea ?core .
@@ -129,7 +118,7 @@ def test_an_innovation_district_contains_its_core_and_never_lies_within_it(
 
 
 def test_no_place_lies_within_a_place_it_contains(inferred: KnowledgeGraph) -> None:
-    cycles = rows(
+    cycles = select(
         inferred,
         """SELECT DISTINCT ?a ?b WHERE {
              ?a (geo:sfWithin|^geo:sfContains|bjo:locatedIn)+ ?b .
@@ -140,7 +129,7 @@ def test_no_place_lies_within_a_place_it_contains(inferred: KnowledgeGraph) -> N
 
 
 def test_no_place_lies_within_a_place_of_a_finer_kind(inferred: KnowledgeGraph) -> None:
-    pairs = rows(
+    pairs = select(
         inferred,
         """SELECT DISTINCT ?inner ?innerKind ?outer ?outerKind WHERE {
              { ?inner geo:sfWithin ?outer } UNION { ?outer geo:sfContains ?inner }
@@ -162,7 +151,7 @@ def test_no_place_lies_within_a_place_of_a_finer_kind(inferred: KnowledgeGraph) 
 
 
 def test_no_place_within_a_place_of_smaller_stated_land_area(inferred: KnowledgeGraph) -> None:
-    areas = rows(
+    areas = select(
         inferred,
         """SELECT ?inner ?innerArea ?outer ?outerArea WHERE {
              { ?inner geo:sfWithin ?outer } UNION { ?outer geo:sfContains ?inner }
@@ -182,7 +171,7 @@ def test_no_place_within_a_place_of_smaller_stated_land_area(inferred: Knowledge
 def test_every_innovation_district_lies_in_beijing_without_inference(
     asserted: KnowledgeGraph,
 ) -> None:
-    outside = rows(
+    outside = select(
         asserted,
         """SELECT ?district WHERE { ?district a bjo:InnovationDistrict .
              FILTER NOT EXISTS {

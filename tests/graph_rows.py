@@ -1,0 +1,17 @@
+"""Rows of a SELECT over a loaded graph, for tests that check the data with SPARQL."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from bjaikg.namespaces import sparql_prologue
+from bjaikg.store import KnowledgeGraph
+
+
+def select(graph: KnowledgeGraph, body: str) -> list[dict[str, str]]:
+    """Rows of a SELECT over the graph (the project's prefixes declared), each variable's
+    lexical value or IRI; unbound variables are left out."""
+    result = graph.query(sparql_prologue() + body)
+    assert isinstance(result, ox.QuerySolutions)
+    names = [variable.value for variable in result.variables]
+    return [{name: row[name].value for name in names if row[name] is not None} for row in result]
