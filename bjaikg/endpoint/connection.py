@@ -128,7 +128,9 @@ class RequestRefusedError(Exception):
 class RequestReader:
     """The requests arriving on one connection, parsed as bytes are fed (httptools callbacks).
 
-    Complete requests collect in :attr:`ready`, in order. :meth:`feed` raises
+    Complete requests collect in :attr:`ready`, in order; :attr:`began` is the
+    :func:`time.monotonic` time of the read that brought the first byte of the request being
+    received (see :attr:`receiving`). :meth:`feed` raises
     :class:`RequestRefusedError` for a malformed request (400), a header block over
     :data:`MAX_HEADER_BYTES` (431) or a body over ``max_body`` bytes (413).
     """
@@ -140,6 +142,7 @@ class RequestReader:
         self.parser = httptools.HttpRequestParser(self)
         self.ready: deque[HttpRequest] = deque()
         self.started = False
+        self.began = 0.0
         self._url = b""
         self._headers: list[tuple[bytes, bytes]] = []
         self._header_bytes = 0
@@ -150,7 +153,12 @@ class RequestReader:
     @property
     def idle(self) -> bool:
         """Whether nothing of a request is held: neither part of one nor a complete one."""
-        return not self.ready and not self.started and self._upgraded is None
+        return not self.ready and not self.receiving
+
+    @property
+    def receiving(self) -> bool:
+        """Whether part of a request has been read, and not the rest."""
+        return self.started or self._upgraded is not None
 
     def feed(self, data: bytes) -> None:
         """Parse ``data``; complete requests are appended to :attr:`ready`."""
@@ -171,7 +179,7 @@ class RequestReader:
     # httptools callbacks
     def on_message_begin(self) -> None:
         """A request starts."""
-        self.started = True
+        self.started, self.began = True, time.monotonic()
         self._url, self._headers, self._header_bytes = b"", [], 0
         self._body = bytearray()
 

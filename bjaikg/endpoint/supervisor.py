@@ -205,30 +205,32 @@ class Supervisor:
                 time.sleep(TICK)  # the socket stays readable: do not spin meanwhile
                 return
             number = next(self.numbers)
-            target = self._least_busy(excluded=None)
-            if target is not None and not self.waiting:
+            target, _ = self._least_busy(excluded=None)
+            limit = self.settings.max_connections
+            if len(self.held) + len(self.waiting) >= limit:
+                self._refuse_busy(connection, f"{limit} connections open (the limit)")
+            elif target is not None and not self.waiting:
                 self._give(number, connection, target)
             elif self.scoreboard.evaluating + len(self.waiting) >= self.settings.max_pending:
-                self._refuse_busy(connection)
+                self._refuse_busy(connection, f"{self.scoreboard.evaluating} queries evaluating "
+                    f"and {len(self.waiting)} connections waiting (limit "
+                    f"{self.settings.max_pending})")  # fmt: skip
             else:
                 self.waiting.append((number, connection))
 
     def _hand_waiting(self) -> None:
         """Give waiting connections, oldest first, to workers that are free now."""
         while self.waiting:
-            target = self._least_busy(excluded=None)
+            target, _ = self._least_busy(excluded=None)
             if target is None:
                 return
             number, connection = self.waiting.pop(0)
             self._give(number, connection, target)
 
-    def _refuse_busy(self, connection: socket.socket) -> None:
+    def _refuse_busy(self, connection: socket.socket, reason: str) -> None:
+        """Answer 503 + ``Retry-After`` before reading anything, and close."""
         self.metrics.count_rejection()
-        refusal = RequestRefusedError(
-            503, f"server busy: {self.scoreboard.evaluating} queries evaluating and "
-            f"{len(self.waiting)} connections waiting (limit {self.settings.max_pending}); "
-            "retry shortly",
-        )  # fmt: skip
+        refusal = RequestRefusedError(503, f"server busy: {reason}; retry shortly")
         with contextlib.suppress(OSError):
             refuse(connection.sendall, refusal, {"Retry-After": "1"})
         self._close_softly(connection)
@@ -320,30 +322,37 @@ class Supervisor:
             stuck = slot.state == EVALUATING and now - slot.started > MOVE_AFTER
             if not stuck or slot.offered == 0 or self.moved_in.get(index) == slot.evaluation:
                 continue
-            target = self._least_busy(excluded=index)
+            target, room = self._least_busy(excluded=index)
             if target is None or not self.locks[index].acquire(block=False):
                 continue
             try:  # holding the lock: the worker is still inside this evaluation
                 self._receive(index)
                 self.moved_in[index] = slot.evaluation
-                for position in range(slot.offered):
+                moved = min(slot.offered, room)  # the first ones offered, up to the share
+                for position in range(moved):
                     number = slot.offered_connections[position]
                     if number in self.held:
                         self._give(number, self.held[number][1], target)
                         self.metrics.count_move()
-                slot.moved = 1
+                slot.moved = moved
             finally:
                 self.locks[index].release()
 
-    def _least_busy(self, excluded: int | None) -> int | None:
-        """The live worker (not ``excluded``, not evaluating) with the fewest connections."""
+    def _least_busy(self, excluded: int | None) -> tuple[int | None, int]:
+        """The live worker (not ``excluded``, not evaluating, under its share of
+        ``--max-connections``) with the fewest connections, and how many more it may hold."""
         counts = Counter(owner for owner, _ in self.held.values())
+        share = -(-self.settings.max_connections // self.settings.workers)
         candidates = [
             (counts[index], index)
             for index, slot in enumerate(self.scoreboard.slots)
             if index != excluded and slot.pid and slot.state != EVALUATING
-        ]
-        return min(candidates)[1] if candidates else None
+            and counts[index] < share
+        ]  # fmt: skip
+        if not candidates:
+            return None, 0
+        count, index = min(candidates)
+        return index, share - count
 
     def _give(self, number: int, connection: socket.socket, target: int) -> None:
         """Hand ``connection`` to worker ``target`` (the supervisor keeps its copy)."""
@@ -367,9 +376,13 @@ class Supervisor:
                     os.kill(slot.pid, signal.SIGKILL)
 
     def _close_softly(self, connection: socket.socket) -> None:
-        """Send FIN now; close once the client has closed too (or after a while)."""
+        """Send FIN now; close once the client has closed too (or after a while; at once when
+        ``--max-connections`` are lingering already)."""
         with contextlib.suppress(OSError):
             connection.shutdown(socket.SHUT_WR)
+        if len(self.lingering) >= self.settings.max_connections:
+            connection.close()
+            return
         connection.setblocking(False)
         self.lingering.append((time.monotonic(), connection))
 

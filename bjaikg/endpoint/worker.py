@@ -58,10 +58,11 @@ from bjaikg.endpoint.state import EndpointState
 
 KEEP_ALIVE_SECONDS = 15.0
 """An idle keep-alive connection is closed after this long."""
-REQUEST_SECONDS = 30.0
-"""A begun request must arrive whole, and an answer must leave, within this long."""
+SEND_SECONDS = 30.0
+"""An answer the client does not take is dropped (with the connection) after this long with no
+progress."""
 SWEEP_SECONDS = 1.0
-"""How often connections are checked for the two limits above."""
+"""How often connections are checked for these limits and ``--request-timeout``."""
 MESSAGE = struct.Struct("!cQ")
 """A control message: its kind and a connection number (the descriptor rides along)."""
 CLOSED, ADOPT = b"c", b"a"
@@ -250,8 +251,8 @@ class Worker:
         slot = self.slot
         slot.state = SERVING
         if self.offered:
-            if slot.moved:
-                moved = set(self.offered)
+            if slot.moved:  # the supervisor moved the first ``moved`` offered
+                moved = set(self.offered[: slot.moved])
                 for client in [c for c in self.clients.values() if c.number in moved]:
                     self._forget(client)  # another worker serves it now; our copy just goes
             slot.offered = slot.moved = 0
@@ -292,9 +293,16 @@ class Worker:
             self.control.send(MESSAGE.pack(CLOSED, client.number))
 
     def _sweep(self, now: float) -> None:
+        """Close idle connections, answers that do not leave, and requests that do not arrive
+        whole within ``--request-timeout`` of their first byte (408)."""
+        limit = self.state.settings.request_timeout
         for client in list(self.clients.values()):
-            limit = KEEP_ALIVE_SECONDS if client.movable else REQUEST_SECONDS
-            if now - client.since > limit:
+            if client.reader.receiving and not client.unsent and now - client.reader.began > limit:
+                refuse(client.write, RequestRefusedError(
+                    408, f"the request did not arrive whole within {limit:g} s of its first byte"
+                ))  # fmt: skip
+                self._close(client)
+            elif now - client.since > (KEEP_ALIVE_SECONDS if client.movable else SEND_SECONDS):
                 self._close(client)
 
     # requests
