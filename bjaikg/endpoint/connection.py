@@ -41,6 +41,8 @@ MAX_HEADER_BYTES = 65_536
 READ_SIZE = 65_536
 LOG = logging.getLogger("bjaikg.endpoint")
 
+RECORD = "bjaikg.record"
+"""The key of the request's :class:`AccessRecord` in the ASGI scope (absent in-process)."""
 Write = Callable[[bytes], None]
 """Where a connection's outgoing bytes go (the worker buffers what the socket cannot take)."""
 Application = Callable[
@@ -87,7 +89,9 @@ class AccessRecord:
     """What the counters and the access-log line will say of a request once it is answered.
 
     ``started`` is :func:`time.perf_counter` when the request began; ``query`` the SPARQL
-    query it evaluated, if any.
+    query it evaluated, if any. A worker running the application puts one in the ASGI scope
+    under :data:`RECORD` (``route`` ``other``, ``detail`` empty: the bytes sent are logged);
+    a route that knows more fills it in (:func:`~bjaikg.endpoint.protocol.note`).
     """
 
     route: str
@@ -308,8 +312,9 @@ def answer_failure(write: Write, request: HttpRequest, error: Exception) -> None
     refuse(write, RequestRefusedError(500, f"internal error: {type(error).__name__}"))
 
 
-def _scope(request: HttpRequest, server: tuple[str, int]) -> dict[str, Any]:
+def _scope(request: HttpRequest, server: tuple[str, int], record: AccessRecord) -> dict[str, Any]:
     return {
+        RECORD: record,
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
         "http_version": request.http_version,
@@ -336,6 +341,7 @@ class _ResponseWriter:
         self.head_sent = False
         self.chunked = False
         self.keep_alive = request.keep_alive
+        self.sent = 0
 
     async def __call__(self, message: Any) -> None:
         if message["type"] == "http.response.start":
@@ -349,6 +355,7 @@ class _ResponseWriter:
         more = message.get("more_body", False)
         if self.request.method == "HEAD":
             body = b""
+        self.sent += len(body)
         if not self.head_sent:
             self.head_sent = True
             names = {name for name, _ in self.headers}
@@ -379,11 +386,14 @@ def call_application(
     write: Write,
     request: HttpRequest,
     server: tuple[str, int],
-) -> bool:
+    record: AccessRecord,
+) -> tuple[bool, int]:
     """Run ``application`` for ``request`` on ``loop`` and write its response.
 
-    Returns whether the connection may carry another request. An application that fails
-    before it starts its response gets a 500 written for it.
+    Returns whether the connection may carry another request, and the status sent. An
+    application that fails before it starts its response gets a 500 written for it.
+    ``record`` is in the scope for the routes to fill in; its ``detail`` is the bytes sent
+    unless a route set it.
     """
     delivered = False
     never: asyncio.Future[None] = loop.create_future()
@@ -398,11 +408,13 @@ def call_application(
 
     writer = _ResponseWriter(write, request)
     try:
-        loop.run_until_complete(application(_scope(request, server), receive, writer))
+        loop.run_until_complete(application(_scope(request, server, record), receive, writer))
     except Exception as error:  # the application's bug must not end the worker
         if not writer.head_sent:
             answer_failure(write, request, error)
-        return False
+            return False, 500
+        return False, writer.status
     finally:
         never.cancel()
-    return writer.keep_alive
+        record.detail = record.detail or f"bytes={writer.sent}"
+    return writer.keep_alive, writer.status

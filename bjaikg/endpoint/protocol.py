@@ -27,7 +27,13 @@ from urllib.parse import unquote_to_bytes
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bjaikg.endpoint.connection import AccessRecord, HttpRequest, HttpResponse, body_too_large
+from bjaikg.endpoint.connection import (
+    RECORD,
+    AccessRecord,
+    HttpRequest,
+    HttpResponse,
+    body_too_large,
+)
 from bjaikg.endpoint.description import describe_service
 from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, QueryRequest
 from bjaikg.endpoint.state import EndpointState
@@ -237,7 +243,8 @@ def _service_description(state: EndpointState, request: HttpRequest) -> HttpResp
 def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
     """``/sparql``: a query by GET or POST, or the Service Description when there is none.
 
-    The response carries its access record: send it, then :meth:`EndpointState.account`.
+    The response carries its access record: send it, then :meth:`EndpointState.account`
+    (or, on a Starlette route, :func:`note`).
     """
     started = time.perf_counter()
     try:
@@ -285,6 +292,14 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
     return run_query(state, request, query_request, timeout, "sparql", started)
 
 
+def note(request: Request, response: HttpResponse) -> Response:
+    """``response`` for Starlette, its access record copied to the one the worker logs."""
+    record, ours = response.record, request.scope.get(RECORD)
+    if record is not None and ours is not None:
+        ours.route, ours.detail, ours.query = record.route, record.detail, record.query
+    return starlette_response(response)
+
+
 async def sparql(request: Request) -> Response:
     """The ``/sparql`` route of the Starlette application (requests with ``Origin``, tests)."""
     state: EndpointState = request.app.state.endpoint
@@ -292,6 +307,4 @@ async def sparql(request: Request) -> Response:
         message = await http_request(request, state.settings.max_request_bytes)
     except ProtocolError as error:
         return starlette_response(error.response())
-    response = answer_sparql(state, message)
-    state.account(message, response)
-    return starlette_response(response)
+    return note(request, answer_sparql(state, message))

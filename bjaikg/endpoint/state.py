@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from bjaikg.endpoint.access_log import AccessLog
-from bjaikg.endpoint.connection import HttpRequest, HttpResponse
+from bjaikg.endpoint.connection import AccessRecord, HttpRequest
 from bjaikg.endpoint.description import DatasetStatistics
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest, evaluate
 from bjaikg.endpoint.federation import calls_service
@@ -69,25 +69,21 @@ class EndpointState:
         """
         if calls_service(request.query):
             timeout = min(timeout, self.settings.service_timeout)
-        with self.clock.evaluating(route, timeout):
+        with self.clock.evaluating(route, timeout, request.query):
             return evaluate(self.graph.store, request, self.settings.allow_service)
 
-    def account(self, request: HttpRequest, response: HttpResponse) -> None:
-        """Count ``response`` to ``request`` and write its access-log line (when it has a
-        :attr:`~bjaikg.endpoint.connection.HttpResponse.record`).
+    def account(self, request: HttpRequest, status: int, record: AccessRecord) -> None:
+        """Count the answer ``status`` to ``request`` and write its access-log line.
 
         Call it once the response is sent: the duration then covers sending, and on the
         worker's short path a client gets its answer before the bookkeeping is done.
         """
-        record = response.record
-        if record is None:
-            return
         seconds = time.perf_counter() - record.started
-        self.metrics.observe(record.route, response.status, seconds)
+        self.metrics.observe(record.route, status, seconds)
         if self.access_log is not None:
             self.access_log.write(
                 request.client[0], request.method, request.path.decode("latin-1"),
-                response.status, seconds, record.detail, record.query,
+                status, seconds, record.detail, record.query,
             )  # fmt: skip
 
     @property

@@ -231,6 +231,7 @@ class Supervisor:
         """Answer 503 + ``Retry-After`` before reading anything, and close."""
         self.metrics.count_rejection()
         refusal = RequestRefusedError(503, f"server busy: {reason}; retry shortly")
+        self._log(connection, "-", "-", 503, 0.0, f"refused: {refusal}")
         with contextlib.suppress(OSError):
             refuse(connection.sendall, refusal, {"Retry-After": "1"})
         self._close_softly(connection)
@@ -267,8 +268,8 @@ class Supervisor:
             index = self.indices.pop(pid, None)
             if index is None:
                 continue
-            self._answer_for(index, pid in self.stopped_at_deadline)
             self._write_log_left(index)
+            self._answer_for(index, pid in self.stopped_at_deadline)
             self.stopped_at_deadline.discard(pid)
             control = self.controls.pop(index)
             self.selector.unregister(control)
@@ -301,19 +302,30 @@ class Supervisor:
             write_left(self.scoreboard.slots[index], view, self.state.access_log.descriptor)
 
     def _answer_stopped(self, connection: socket.socket, slot: Slot, at_deadline: bool) -> None:
+        """Answer the request ``slot``'s worker was evaluating when it ended, and log it with
+        the start of its query (the slot's ``request``)."""
         seconds = time.monotonic() - slot.started
         if at_deadline:
             status, message = 503, deadline_message(self.settings, slot.limit)
             self.metrics.count_timeout()
+            detail = f"stopped at its deadline of {slot.limit:g} s (worker pid {slot.pid})"
         else:
-            status, message = 500, DIED_MESSAGE
+            status, message, detail = 500, DIED_MESSAGE, f"worker pid {slot.pid} died"
         self.metrics.observe(ROUTES[slot.route], status, seconds)
-        LOG.warning(
-            "worker pid %d %s after %.1f s; answered %d",
-            slot.pid, "stopped at its deadline" if at_deadline else "died", seconds, status,
-        )  # fmt: skip
+        head, _, query = slot.request.decode("utf-8", "replace").partition("\n")
+        method, _, path = head.partition(" ")
+        self._log(connection, method, path, status, seconds, detail, query or None)
         with contextlib.suppress(OSError):
             refuse(connection.sendall, RequestRefusedError(status, message))
+
+    def _log(self, connection: socket.socket, *line: Any) -> None:
+        """An access-log line for ``connection`` (:meth:`AccessLog.write`'s other fields)."""
+        if self.state.access_log is not None:
+            try:
+                client = str(connection.getpeername()[0])
+            except OSError:
+                client = "-"
+            self.state.access_log.write(client, *line)
 
     def _move_connections(self) -> None:
         """Give the idle connections of workers stuck in a query to other workers."""

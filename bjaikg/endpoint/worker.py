@@ -39,9 +39,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bjaikg.endpoint.access_log import LogBuffer
+from bjaikg.endpoint.access_log import QUERY_IN_LOG, LogBuffer
 from bjaikg.endpoint.connection import (
     READ_SIZE,
+    AccessRecord,
     Application,
     HttpRequest,
     RequestReader,
@@ -167,6 +168,7 @@ class Worker:
         self.slot = scoreboard.slots[index]
         self.clients: dict[int, Client] = {}
         self.current: Client | None = None
+        self.request: HttpRequest | None = None
         self.offered: list[int] = []
         self.offered_slots = self.slot.offered_connections  # a view of the shared memory
         self.log_buffer: LogBuffer | None = None
@@ -223,13 +225,20 @@ class Worker:
                 self._serve(client, mask)
 
     # the query clock (bjaikg.endpoint.scoreboard.QueryClock)
-    def evaluating(self, route: str, seconds: float) -> Worker:
-        """Register one evaluation of at most ``seconds`` (use as a context manager)."""
+    def evaluating(self, route: str, seconds: float, query: str = "") -> Worker:
+        """Register one evaluation of ``query`` of at most ``seconds`` (use as a context
+        manager); the slot names the request, for the log line if the deadline passes."""
         slot = self.slot
         now = time.monotonic()
         slot.route, slot.started, slot.limit = ROUTE_INDEX[route], now, seconds
         slot.deadline = now + seconds
         slot.connection = self.current.number if self.current is not None else 0
+        request = self.request
+        if request is not None:
+            slot.request = b"%s %s\n%s" % (
+                request.method.encode(), request.path[:100],
+                query[:QUERY_IN_LOG].encode("utf-8", "replace"),
+            )  # fmt: skip
         return self
 
     def __enter__(self) -> None:
@@ -298,7 +307,7 @@ class Worker:
         limit = self.state.settings.request_timeout
         for client in list(self.clients.values()):
             if client.reader.receiving and not client.unsent and now - client.reader.began > limit:
-                refuse(client.write, RequestRefusedError(
+                self._refuse(client, RequestRefusedError(
                     408, f"the request did not arrive whole within {limit:g} s of its first byte"
                 ))  # fmt: skip
                 self._close(client)
@@ -344,23 +353,37 @@ class Worker:
         try:
             client.reader.feed(data)
         except RequestRefusedError as refusal:
-            refuse(client.write, refusal)
+            self._refuse(client, refusal)
             client.closing = True
+
+    def _refuse(self, client: Client, refusal: RequestRefusedError) -> None:
+        """Answer ``refusal`` on ``client`` (the connection is to close), count and log it."""
+        refuse(client.write, refusal)
+        reader = client.reader
+        seconds = time.monotonic() - reader.began if reader.receiving else 0.0
+        self.state.metrics.observe("other", refusal.status, seconds)
+        if self.state.access_log is not None:
+            self.state.access_log.write(
+                reader.client[0], "-", "-", refusal.status, seconds, f"refused: {refusal}"
+            )
 
     def _answer(self, client: Client) -> None:
         """Answer the complete requests of ``client`` while its answers leave at once."""
         while client.reader.ready and not client.closing and not client.unsent:
             request = client.reader.ready.popleft()
-            self.current = client
+            self.current, self.request = client, request
             try:
                 if request.path == b"/sparql" and request.header(b"origin") is None:
                     keep_alive = self._answer_sparql(client, request)
                 else:
-                    keep_alive = call_application(
-                        self.application, self.loop, client.write, request, self.server_address
-                    )
+                    record = AccessRecord("other", time.perf_counter(), "")
+                    keep_alive, status = call_application(
+                        self.application, self.loop, client.write, request, self.server_address,
+                        record,
+                    )  # fmt: skip
+                    self.state.account(request, status, record)
             finally:
-                self.current = None
+                self.current = self.request = None
             client.closing = not keep_alive
         if client.ended and not client.reader.ready:
             client.closing = True
@@ -370,13 +393,16 @@ class Worker:
 
         The request is counted and logged after its answer is sent (or failed to go).
         """
+        started = time.perf_counter()
         try:
             response = answer_sparql(self.state, request)
         except Exception as error:
             answer_failure(client.write, request, error)
+            self.state.account(request, 500, AccessRecord("sparql", started, "internal error"))
             return False
         try:
             send_response(client.write, request, response)
         finally:
-            self.state.account(request, response)
+            if response.record is not None:
+                self.state.account(request, response.status, response.record)
         return request.keep_alive

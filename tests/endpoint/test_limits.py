@@ -8,6 +8,7 @@ import socket
 import time
 
 from tests.endpoint.conftest import DATA
+from tests.endpoint.test_access_log import logged
 from tests.endpoint.test_connection import ASK, TRUE, connect, get_line, read_until_closed
 from tests.endpoint.test_safety import RUNAWAY
 from tests.server_process import running_server
@@ -46,6 +47,7 @@ def test_a_trickling_client_is_cut_at_the_request_deadline() -> None:
             assert other.recv(65536).endswith(TRUE)
         assert 1 <= seconds < 2.8, seconds
         assert answer.startswith(b"HTTP/1.1 408 ") and b"within 1 s of its first byte" in answer
+        assert logged(server, '"- -" 408 '), server.stderr_lines
         with connect(server) as patient:
             request = get_line(ASK, "Connection: close")
             for part in (request[:20], request[20:40], request[40:]):
@@ -66,6 +68,7 @@ def test_past_the_connection_cap_a_new_connection_gets_503_and_the_others_are_se
                 answer = read_until_closed(refused)
             assert answer.startswith(b"HTTP/1.1 503 ") and b"retry-after: 1" in answer.lower()
             assert b"3 connections open" in answer
+            assert logged(server, "refused: server busy: 3 connections open")
             for connection in held:
                 connection.sendall(get_line(ASK))
                 assert connection.recv(65536).endswith(TRUE)
