@@ -31,13 +31,14 @@ if TYPE_CHECKING:
     import httpx
 
 
-def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
-    """An argparse type: ``kind`` of ``text``, refused unless more than 0."""
+def _positive(kind: type[int] | type[float], zero: bool) -> Callable[[str], int | float]:
+    """An argparse type: ``kind`` of ``text``, refused unless more than 0 (or 0, if ``zero``)."""
 
     def parse(text: str) -> int | float:
         value = kind(text)
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+        if value < 0 or (value == 0 and not zero):
+            bound = "at least 0" if zero else "more than 0"
+            raise argparse.ArgumentTypeError(f"must be {bound}, not {text}")
         return value
 
     parse.__name__ = kind.__name__
@@ -54,6 +55,8 @@ LIMITS: tuple[tuple[str, type[int] | type[float], str, str], ...] = (
     ("--max-request-bytes", int, "N", "largest POST body accepted (larger: 413)"),
     ("--max-memory", int, "MB", "memory a worker may allocate beyond the graph"),
     ("--service-timeout", float, "S", "deadline of a query that calls SERVICE (≤ --timeout)"),
+    ("--cache-size", int, "BYTES", "answers a worker keeps to answer again (0: none)"),
+    ("--cache-max-age", int, "S", "max-age of GET answers in Cache-Control (0 allowed)"),
 )
 """The numeric options: flag (the :class:`Settings` field of that name), type, metavar, help."""
 
@@ -75,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     for flag, kind, metavar, description in LIMITS:
         default = getattr(defaults, _field(flag))
         parser.add_argument(
-            flag, type=_positive(kind), default=default, metavar=metavar,
+            flag, type=_positive(kind, zero=flag.startswith("--cache")), default=default,
+            metavar=metavar,
             help=f"{description} (default {default})",
         )  # fmt: skip
     parser.add_argument(

@@ -287,7 +287,8 @@ def send_response(write: Write, request: HttpRequest, response: HttpResponse) ->
     """Write ``response`` to ``request`` in one piece (no body for ``HEAD``)."""
     body = response.body
     fields = "".join([f"{name.lower()}: {value}\r\n" for name, value in response.headers])
-    fields += f"content-length: {len(body)}\r\n"
+    if response.status != 304:  # a 304's length would be that of the answer it stands for
+        fields += f"content-length: {len(body)}\r\n"
     head = response_head(
         response.status, fields.encode("latin-1"), request.keep_alive, request.http_version
     )

@@ -30,7 +30,9 @@ class Settings:
     slow and not ours: their time counts against it, never beyond ``timeout``); ``max_memory`` is
     how many MB of address space a worker may allocate beyond the loaded graph; ``base`` is the
     base IRI against which a query's relative IRIs resolve (``None``: the service's own URL,
-    ``http://<Host>/sparql``).
+    ``http://<Host>/sparql``); ``cache_size`` bounds the bytes of answers a worker keeps
+    (0: none) and ``cache_max_age`` is the ``max-age`` in seconds a GET answer may be reused by
+    HTTP caches (:mod:`bjaikg.endpoint.cache`).
     """
 
     host: str = "127.0.0.1"
@@ -48,3 +50,5 @@ class Settings:
     service_timeout: float = 10.0
     max_memory: int = 2048
     base: str | None = None
+    cache_size: int = 64 * 1024 * 1024
+    cache_max_age: int = 60

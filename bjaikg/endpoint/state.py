@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from bjaikg.endpoint.access_log import AccessLog
+from bjaikg.endpoint.cache import AnswerCache, Key, data_fingerprint
 from bjaikg.endpoint.connection import AccessRecord, HttpRequest
 from bjaikg.endpoint.description import DatasetStatistics
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest, evaluate
@@ -24,7 +25,7 @@ class EndpointState:
     slot (queries past their deadline are killed), ``metrics`` its shared counters and
     ``scoreboard`` the whole server's; in-process (tests, ``--get``) they are a
     :class:`NoDeadline` clock, private counters and ``None``. ``access_log`` is set by
-    ``serve.py`` (``None``: no access log).
+    ``serve.py`` (``None``: no access log). ``cache`` keeps answers (each worker its own).
     """
 
     settings: Settings
@@ -35,6 +36,10 @@ class EndpointState:
     scoreboard: Scoreboard | None = None
     access_log: AccessLog | None = None
     description_cache: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    cache: AnswerCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cache = AnswerCache(self.settings.cache_size, data_fingerprint(self.graph))
 
     def answer(
         self,
@@ -43,13 +48,15 @@ class EndpointState:
         accept: str | None = None,
         format_parameter: str | None = None,
         timeout: float | None = None,
+        fresh: bool = False,
     ) -> QueryAnswer:
         """Evaluate ``query`` under the server's deadline and result bound.
 
         The Python API for other routes (e.g. the UI's named queries): the answer carries the
         status (400 for a syntax error, 406 …), content type and final bytes. ``timeout`` can
         only lower the server's ``--timeout``. Past the deadline the process is killed and the
-        supervisor answers the client (this call never returns).
+        supervisor answers the client (this call never returns). An answer kept for the same
+        request is given without evaluating, unless ``fresh``.
         """
         limit = self.settings.timeout if timeout is None else min(timeout, self.settings.timeout)
         request = QueryRequest(
@@ -58,11 +65,15 @@ class EndpointState:
             format_parameter=format_parameter,
             max_results=self.settings.max_results,
         )
-        return self.evaluate(request, limit, "sparql")
+        key = self.cache.key(request)
+        kept = None if fresh else self.cache.get(key)
+        return kept or self.evaluate(request, limit, "sparql", key)
 
-    def evaluate(self, request: QueryRequest, timeout: float, route: str) -> QueryAnswer:
+    def evaluate(
+        self, request: QueryRequest, timeout: float, route: str, key: Key | None = None
+    ) -> QueryAnswer:
         """Evaluate ``request`` on the clock for at most ``timeout`` seconds (counted as
-        ``route``), the one way every route reaches the store.
+        ``route``), the one way every route reaches the store; keep the answer under ``key``.
 
         A query that calls ``SERVICE`` gets at most ``--service-timeout``: it waits on
         endpoints that are not ours, and must not hold a worker for the full query deadline.
@@ -70,7 +81,10 @@ class EndpointState:
         if calls_service(request.query):
             timeout = min(timeout, self.settings.service_timeout)
         with self.clock.evaluating(route, timeout, request.query):
-            return evaluate(self.graph.store, request, self.settings.allow_service)
+            answer = evaluate(self.graph.store, request, self.settings.allow_service)
+        if key is not None:
+            self.cache.put(key, answer)
+        return answer
 
     def account(self, request: HttpRequest, status: int, record: AccessRecord) -> None:
         """Count the answer ``status`` to ``request`` and write its access-log line.
