@@ -7,9 +7,11 @@ threaded) forks ``--workers`` processes (:mod:`bjaikg.endpoint.worker`) that sha
 copy-on-write, each serving many connections and evaluating their queries itself.
 
 The supervisor accepts every connection and hands it to the worker with the fewest connections
-that is not evaluating (``SCM_RIGHTS``), keeping a copy. While every worker is evaluating, new
-connections wait with the supervisor, unread; beyond ``--max-pending`` (queries evaluating plus
-connections waiting) a new connection gets 503 with ``Retry-After`` at once. Every
+that is not evaluating and holds less than its share of ``--max-connections`` (``SCM_RIGHTS``),
+keeping a copy. While no worker can take it, a new connection waits with the supervisor,
+unread; beyond ``--max-pending`` (queries evaluating plus connections waiting), or with
+``--max-connections`` open, a new connection gets 503 with ``Retry-After`` at once, logged
+with ``"- -"`` for the request it never read. Every
 :data:`TICK` seconds it reads the scoreboard (:mod:`bjaikg.endpoint.scoreboard`):
 
 - a worker evaluating past its deadline gets SIGKILL (its memory goes back to the kernel);
@@ -18,8 +20,8 @@ connections waiting) a new connection gets 503 with ``Retry-After`` at once. Eve
 - workers that ended are reaped and replaced. When one ends while evaluating, the supervisor
   answers that request on its copy of the connection: 503 ("query stopped … time limit") for
   a deadline, 500 ("out of memory?") for a worker that died (the ``--max-memory`` bound aborts
-  it). Connections handed to it that it never took go to another worker; the others it held
-  are closed.
+  it), and logs it with the start of the query the worker wrote on its slot. Connections
+  handed to it that it never took go to another worker; the others it held are closed.
 
 Hazards: Linux only (``fork``, ``SCM_RIGHTS``). The store must not change after
 :meth:`Supervisor.start` (workers would not see it). A query whose worker ends between finishing

@@ -16,8 +16,10 @@ writes the deadline and the connection on its scoreboard slot, offers its idle c
 and closes its copies of the connections the supervisor moved meanwhile. The supervisor can
 only move connections while it holds that lock, so a connection is never read by two workers.
 
-A worker counts and logs each request after its answer is sent; it keeps its access-log lines
-in its scoreboard slot and writes them together (:mod:`bjaikg.endpoint.access_log`).
+A worker counts and logs every request after its answer is sent, and every request it refuses
+(400, 408, 413, 431); it keeps its access-log lines in its scoreboard slot and writes them
+together (:mod:`bjaikg.endpoint.access_log`). A request not whole ``--request-timeout`` after
+its first byte is answered 408 and its connection closed, however steadily its bytes come.
 
 Hazards: while a worker evaluates, its other connections wait until the supervisor moves them
 (after :data:`~bjaikg.endpoint.supervisor.MOVE_AFTER`); a connection with part of a request
