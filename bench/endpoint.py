@@ -5,7 +5,10 @@
 For each graph (the project graph, and synthetic graphs of 1e5 and 1e6 triples written by
 ``bench/synthetic.py``) and each query of a fixed mix (lookup by IRI, the policy → district →
 institution → product → chip chain, an aggregate, OPTIONAL + FILTER(lang), a property path and
-a text filter), it measures throughput and p50/p99 latency with 1 and 8 concurrent clients:
+a text filter), it measures throughput and p50/p99 latency with 1 and 8 concurrent clients.
+Every request says ``Cache-Control: no-cache``, so ``serve.py`` evaluates each one; the rows
+``QUERY cached`` (``--cached``) repeat the query without it, so ``serve.py`` sends the answer it
+keeps (the Oxigraph server keeps none and evaluates each time):
 
 - ``floor``: the query in-process on pyoxigraph (query + JSON serialisation, threads as clients);
 - ``serve``: our ``serve.py`` over HTTP (default settings: worker processes, deadlines on);
@@ -204,13 +207,17 @@ _LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULT
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(endpoint: Endpoint, query: str, clients: int, seconds: int) -> Measurement:
-    """``wrk`` GET load on ``url?query=…`` with ``clients`` connections."""
+def run_wrk(
+    endpoint: Endpoint, query: str, clients: int, seconds: int, cached: bool
+) -> Measurement:
+    """``wrk`` GET load on ``url?query=…`` with ``clients`` connections (with
+    ``Cache-Control: no-cache`` unless ``cached``)."""
     target = f"{endpoint.url}?query={quote(query, safe='')}"
     cpu_before = cpu_seconds(endpoint.pid)
+    fresh = [] if cached else ["-H", "Cache-Control: no-cache"]
     completed = subprocess.run(
         ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds}s", "--latency",
-         "--timeout", "30s", "-H", f"Accept: {JSON_RESULTS}", target],
+         "--timeout", "30s", "-H", f"Accept: {JSON_RESULTS}", *fresh, target],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     output = completed.stdout
@@ -325,9 +332,12 @@ def benchmark(
     workdir: Path,
     rounds_wanted: int,
     chosen: list[str],
+    cached: list[str],
 ) -> None:
-    dataset = prepare_dataset(size, workdir, chosen)
-    files, store, union, queries = dataset.files, dataset.store, dataset.union, dataset.queries
+    dataset = prepare_dataset(size, workdir, chosen + cached)
+    files, store, union = dataset.files, dataset.store, dataset.union
+    queries = {name: dataset.queries[name] for name in chosen}
+    queries |= {f"{name} cached": dataset.queries[name] for name in cached}
     count = sum(1 for _ in ox.parse(path=str(union), format=ox.RdfFormat.N_TRIPLES))
     print(f"\n## {size}: {count} triples from {len(files)} file(s); anchor <{dataset.anchor}>",
           flush=True)  # fmt: skip
@@ -335,7 +345,8 @@ def benchmark(
     expected = {name: rows_in(store, query) for name, query in queries.items()}
     for name, query in queries.items():
         for clients in CLIENTS:
-            results[("floor", name, clients)] = run_floor(store, query, clients, seconds)
+            if not name.endswith(" cached"):
+                results[("floor", name, clients)] = run_floor(store, query, clients, seconds)
     with ExitStack() as running:
         endpoints = {}
         for server in list(servers):
@@ -356,9 +367,10 @@ def benchmark(
                 for _ in range(rounds_wanted):
                     for server in servers:
                         if answered[server] == expected[name]:
-                            rounds[server].append(
-                                run_wrk(endpoints[server], query, clients, seconds)
-                            )
+                            rounds[server].append(run_wrk(
+                                endpoints[server], query, clients, seconds,
+                                cached=name.endswith(" cached"),
+                            ))  # fmt: skip
                 for server in servers:
                     measured = sorted(rounds[server], key=lambda m: m.requests_per_second)
                     results[(server, name, clients)] = (
@@ -438,15 +450,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=3, help="duration of each run")
     parser.add_argument("--rounds", type=int, default=3, help="runs per cell (median reported)")
     parser.add_argument("--queries", default=",".join(QUERIES), help="comma-separated queries")
+    parser.add_argument(
+        "--cached", default="lookup,chain", help="queries also measured repeated, cached"
+    )
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
     arguments = parser.parse_args(argv)
-    chosen = chosen_queries(arguments.queries)
-    if chosen is None or not installed("wrk"):
+    chosen, cached = chosen_queries(arguments.queries), chosen_queries(arguments.cached)
+    if chosen is None or cached is None or not installed("wrk"):
         return 2
     arguments.workdir.mkdir(parents=True, exist_ok=True)
     servers = [name for name in arguments.servers.split(",") if name]
     for size in arguments.sizes.split(","):
-        benchmark(size, servers, arguments.seconds, arguments.workdir, arguments.rounds, chosen)
+        benchmark(
+            size, servers, arguments.seconds, arguments.workdir, arguments.rounds, chosen, cached
+        )
     return 0
 
 

@@ -10,8 +10,9 @@
   :mod:`~bjaikg.endpoint.worker` — many connections, one query at a time;
   :mod:`~bjaikg.endpoint.connection` — HTTP/1.1 on a connection;
   :mod:`~bjaikg.endpoint.scoreboard` — what the processes share.
-- :mod:`~bjaikg.endpoint.evaluation` — evaluating one query; :mod:`~bjaikg.endpoint.results` —
-  SELECT result writers; :mod:`~bjaikg.endpoint.federation` — the ``SERVICE`` allow-list.
+- :mod:`~bjaikg.endpoint.evaluation` — evaluating one query; :mod:`~bjaikg.endpoint.cache` —
+  answers kept, ETags; :mod:`~bjaikg.endpoint.results` — SELECT result writers;
+  :mod:`~bjaikg.endpoint.federation` — the ``SERVICE`` allow-list.
 - :mod:`~bjaikg.endpoint.description` — Service Description and VoID;
   :mod:`~bjaikg.endpoint.metrics` — Prometheus counters; :mod:`~bjaikg.endpoint.access_log` —
   the access log.

@@ -1,7 +1,8 @@
-"""The access log: one line per answered request, on stderr.
+"""The access log: one line per request, whatever its route and outcome, on stderr.
 
-``bjaikg: CLIENT "METHOD PATH" STATUS MILLISECONDS ms DETAIL [query=…]``. There is no logging
-machinery on this path: in-process (``--get``, tests) each line is one ``write`` system call.
+``bjaikg: CLIENT "METHOD PATH" STATUS MILLISECONDS ms DETAIL [query=…]``; ``"- -"`` for a
+request refused before it was read. There is no logging machinery on this path: outside a
+worker (the supervisor) each line is one ``write`` system call.
 
 A worker process collects its lines in a :class:`LogBuffer`, a few kilobytes of the memory the
 server's processes share (its scoreboard slot, :mod:`bjaikg.endpoint.scoreboard`), and writes

@@ -55,7 +55,7 @@ async def health(request: Request) -> Response:
         "workers": workers["workers"],
         "evaluating": workers["evaluating"],
     }
-    answer = state.answer("ASK {}", timeout=HEALTH_TIMEOUT)
+    answer = state.answer("ASK {}", timeout=HEALTH_TIMEOUT, fresh=True)
     status = "ok" if answer.status == 200 else "unavailable"
     return JSONResponse({"status": status, **summary}, 200 if status == "ok" else 503)
 

@@ -32,17 +32,38 @@ if TYPE_CHECKING:
     import httpx
 
 
-def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
-    """An argparse type: ``kind`` of ``text``, refused unless more than 0."""
+def _positive(kind: type[int] | type[float], zero: bool) -> Callable[[str], int | float]:
+    """An argparse type: ``kind`` of ``text``, refused unless more than 0 (or 0, if ``zero``)."""
 
     def parse(text: str) -> int | float:
         value = kind(text)
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+        if value < 0 or (value == 0 and not zero):
+            bound = "at least 0" if zero else "more than 0"
+            raise argparse.ArgumentTypeError(f"must be {bound}, not {text}")
         return value
 
     parse.__name__ = kind.__name__
     return parse
+
+
+LIMITS: tuple[tuple[str, type[int] | type[float], str, str], ...] = (
+    ("--timeout", float, "S", "hard deadline per query in seconds; clients may ask for less"),
+    ("--max-results", int, "N", "rows or triples per answer before it is cut"),
+    ("--workers", int, "N", "worker processes (one per CPU, at least 2)"),
+    ("--max-pending", int, "N", "requests in flight or queued before 503 + Retry-After"),
+    ("--max-connections", int, "N", "open connections before 503 + Retry-After"),
+    ("--request-timeout", float, "S", "time for a request's head and body from its first byte"),
+    ("--max-request-bytes", int, "N", "largest POST body accepted (larger: 413)"),
+    ("--max-memory", int, "MB", "memory a worker may allocate beyond the graph"),
+    ("--service-timeout", float, "S", "deadline of a query that calls SERVICE (≤ --timeout)"),
+    ("--cache-size", int, "BYTES", "answers a worker keeps to answer again (0: none)"),
+    ("--cache-max-age", int, "S", "max-age of GET answers in Cache-Control (0 allowed)"),
+)
+"""The numeric options: flag (the :class:`Settings` field of that name), type, metavar, help."""
+
+
+def _field(flag: str) -> str:
+    return flag.removeprefix("--").replace("-", "_")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,19 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="Turtle file or folder to serve (repeatable; default: ontology/ and instances/)",
     )  # fmt: skip
     defaults = Settings()
-    limits: tuple[tuple[str, type[int] | type[float], str, str], ...] = (
-        ("--timeout", float, "S", "hard deadline per query in seconds; clients may ask for less"),
-        ("--max-results", int, "N", "rows or triples per answer before it is cut"),
-        ("--workers", int, "N", "worker processes (one per CPU, at least 2)"),
-        ("--max-pending", int, "N", "requests in flight or queued before 503 + Retry-After"),
-        ("--max-request-bytes", int, "N", "largest POST body accepted (larger: 413)"),
-        ("--max-memory", int, "MB", "memory a worker may allocate beyond the graph"),
-        ("--service-timeout", float, "S", "deadline of a query that calls SERVICE (≤ --timeout)"),
-    )
-    for flag, kind, metavar, description in limits:
-        default = getattr(defaults, flag.removeprefix("--").replace("-", "_"))
+    for flag, kind, metavar, description in LIMITS:
+        default = getattr(defaults, _field(flag))
         parser.add_argument(
-            flag, type=_positive(kind), default=default, metavar=metavar,
+            flag, type=_positive(kind, zero=flag.startswith("--cache")), default=default,
+            metavar=metavar,
             help=f"{description} (default {default})",
         )  # fmt: skip
     parser.add_argument(
@@ -92,15 +105,9 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         host=arguments.host,
         port=arguments.port,
         data=tuple(path.resolve() for path in arguments.data or ()),
-        timeout=arguments.timeout,
-        max_results=arguments.max_results,
-        workers=arguments.workers,
-        max_pending=arguments.max_pending,
-        max_request_bytes=arguments.max_request_bytes,
+        **{_field(flag): getattr(arguments, _field(flag)) for flag, *_ in LIMITS},
         allow_service=tuple(arguments.allow_service)
         + (PUBLIC_WIKIDATA_ENDPOINTS if arguments.allow_public_wikidata else ()),
-        service_timeout=arguments.service_timeout,
-        max_memory=arguments.max_memory,
         base=arguments.base,
     )
 

@@ -41,6 +41,8 @@ MAX_HEADER_BYTES = 65_536
 READ_SIZE = 65_536
 LOG = logging.getLogger("bjaikg.endpoint")
 
+RECORD = "bjaikg.record"
+"""The key of the request's :class:`AccessRecord` in the ASGI scope (absent in-process)."""
 Write = Callable[[bytes], None]
 """Where a connection's outgoing bytes go (the worker buffers what the socket cannot take)."""
 Application = Callable[
@@ -87,7 +89,9 @@ class AccessRecord:
     """What the counters and the access-log line will say of a request once it is answered.
 
     ``started`` is :func:`time.perf_counter` when the request began; ``query`` the SPARQL
-    query it evaluated, if any.
+    query it evaluated, if any. A worker running the application puts one in the ASGI scope
+    under :data:`RECORD` (``route`` ``other``, ``detail`` empty: the bytes sent are logged);
+    a route that knows more fills it in (:func:`~bjaikg.endpoint.protocol.note`).
     """
 
     route: str
@@ -128,7 +132,9 @@ class RequestRefusedError(Exception):
 class RequestReader:
     """The requests arriving on one connection, parsed as bytes are fed (httptools callbacks).
 
-    Complete requests collect in :attr:`ready`, in order. :meth:`feed` raises
+    Complete requests collect in :attr:`ready`, in order; :attr:`began` is the
+    :func:`time.monotonic` time of the read that brought the first byte of the request being
+    received (see :attr:`receiving`). :meth:`feed` raises
     :class:`RequestRefusedError` for a malformed request (400), a header block over
     :data:`MAX_HEADER_BYTES` (431) or a body over ``max_body`` bytes (413).
     """
@@ -140,6 +146,7 @@ class RequestReader:
         self.parser = httptools.HttpRequestParser(self)
         self.ready: deque[HttpRequest] = deque()
         self.started = False
+        self.began = 0.0
         self._url = b""
         self._headers: list[tuple[bytes, bytes]] = []
         self._header_bytes = 0
@@ -150,7 +157,12 @@ class RequestReader:
     @property
     def idle(self) -> bool:
         """Whether nothing of a request is held: neither part of one nor a complete one."""
-        return not self.ready and not self.started and self._upgraded is None
+        return not self.ready and not self.receiving
+
+    @property
+    def receiving(self) -> bool:
+        """Whether part of a request has been read, and not the rest."""
+        return self.started or self._upgraded is not None
 
     def feed(self, data: bytes) -> None:
         """Parse ``data``; complete requests are appended to :attr:`ready`."""
@@ -171,7 +183,7 @@ class RequestReader:
     # httptools callbacks
     def on_message_begin(self) -> None:
         """A request starts."""
-        self.started = True
+        self.started, self.began = True, time.monotonic()
         self._url, self._headers, self._header_bytes = b"", [], 0
         self._body = bytearray()
 
@@ -275,7 +287,8 @@ def send_response(write: Write, request: HttpRequest, response: HttpResponse) ->
     """Write ``response`` to ``request`` in one piece (no body for ``HEAD``)."""
     body = response.body
     fields = "".join([f"{name.lower()}: {value}\r\n" for name, value in response.headers])
-    fields += f"content-length: {len(body)}\r\n"
+    if response.status != 304:  # a 304's length would be that of the answer it stands for
+        fields += f"content-length: {len(body)}\r\n"
     head = response_head(
         response.status, fields.encode("latin-1"), request.keep_alive, request.http_version
     )
@@ -300,8 +313,9 @@ def answer_failure(write: Write, request: HttpRequest, error: Exception) -> None
     refuse(write, RequestRefusedError(500, f"internal error: {type(error).__name__}"))
 
 
-def _scope(request: HttpRequest, server: tuple[str, int]) -> dict[str, Any]:
+def _scope(request: HttpRequest, server: tuple[str, int], record: AccessRecord) -> dict[str, Any]:
     return {
+        RECORD: record,
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
         "http_version": request.http_version,
@@ -328,6 +342,7 @@ class _ResponseWriter:
         self.head_sent = False
         self.chunked = False
         self.keep_alive = request.keep_alive
+        self.sent = 0
 
     async def __call__(self, message: Any) -> None:
         if message["type"] == "http.response.start":
@@ -341,6 +356,7 @@ class _ResponseWriter:
         more = message.get("more_body", False)
         if self.request.method == "HEAD":
             body = b""
+        self.sent += len(body)
         if not self.head_sent:
             self.head_sent = True
             names = {name for name, _ in self.headers}
@@ -371,11 +387,14 @@ def call_application(
     write: Write,
     request: HttpRequest,
     server: tuple[str, int],
-) -> bool:
+    record: AccessRecord,
+) -> tuple[bool, int]:
     """Run ``application`` for ``request`` on ``loop`` and write its response.
 
-    Returns whether the connection may carry another request. An application that fails
-    before it starts its response gets a 500 written for it.
+    Returns whether the connection may carry another request, and the status sent. An
+    application that fails before it starts its response gets a 500 written for it.
+    ``record`` is in the scope for the routes to fill in; its ``detail`` is the bytes sent
+    unless a route set it.
     """
     delivered = False
     never: asyncio.Future[None] = loop.create_future()
@@ -390,11 +409,13 @@ def call_application(
 
     writer = _ResponseWriter(write, request)
     try:
-        loop.run_until_complete(application(_scope(request, server), receive, writer))
+        loop.run_until_complete(application(_scope(request, server, record), receive, writer))
     except Exception as error:  # the application's bug must not end the worker
         if not writer.head_sent:
             answer_failure(write, request, error)
-        return False
+            return False, 500
+        return False, writer.status
     finally:
         never.cancel()
-    return writer.keep_alive
+        record.detail = record.detail or f"bytes={writer.sent}"
+    return writer.keep_alive, writer.status

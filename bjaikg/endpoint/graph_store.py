@@ -24,6 +24,7 @@ from bjaikg.endpoint.protocol import (
     ALL_METHODS,
     ProtocolError,
     http_request,
+    note,
     run_query,
     starlette_response,
 )
@@ -68,8 +69,7 @@ async def graph_store(request: Request) -> Response:
     answer = run_query(
         state, received, query_request, state.settings.timeout, "graph-store", started
     )
-    state.account(received, answer)
-    return starlette_response(answer)
+    return note(request, answer)
 
 
 async def graph_list(request: Request) -> Response:

@@ -26,8 +26,9 @@ LATENCY_BUCKETS: tuple[float, ...] = (
 )  # fmt: skip
 """Upper bounds (seconds) of the latency histogram's buckets; +Inf is implied."""
 
-ROUTES: tuple[str, ...] = ("sparql", "graph-store")
-"""The routes whose requests are counted (each query the server evaluates goes through one)."""
+ROUTES: tuple[str, ...] = ("sparql", "graph-store", "other")
+"""The routes requests are counted under: queries go through the first two, every other
+request (pages, dumps, refusals) is ``other``."""
 
 STATUSES: tuple[int, ...] = (
     200, 303, 304, 400, 403, 404, 405, 406, 413, 414, 415, 431, 500, 503,

@@ -27,7 +27,13 @@ from urllib.parse import unquote_to_bytes
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bjaikg.endpoint.connection import AccessRecord, HttpRequest, HttpResponse, body_too_large
+from bjaikg.endpoint.connection import (
+    RECORD,
+    AccessRecord,
+    HttpRequest,
+    HttpResponse,
+    body_too_large,
+)
 from bjaikg.endpoint.description import describe_service
 from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, QueryRequest
 from bjaikg.endpoint.state import EndpointState
@@ -193,16 +199,37 @@ def run_query(
     started: float,
 ) -> HttpResponse:
     """Evaluate ``query_request`` under ``timeout`` (:meth:`EndpointState.evaluate`) and
-    answer; the response's record is for :meth:`EndpointState.account` once it is sent."""
-    answer = state.evaluate(query_request, timeout, route)
-    headers = [("Content-Type", answer.content_type), ("Vary", "Accept")]
+    answer; the response's record is for :meth:`EndpointState.account` once it is sent.
+
+    An answer kept for the same request is sent without evaluating (unless the request says
+    ``Cache-Control: no-cache``). A GET answer that depends only on the data carries a strong
+    ``ETag`` and ``Cache-Control: public, max-age=…``; ``If-None-Match`` with its tag gets 304
+    without evaluating.
+    """
+    cache, query = state.cache, query_request.query
+    key = cache.key(query_request)
+    headers = [("Vary", "Accept")]
+    if key is not None and request.method != "POST":
+        etag = cache.etag(key)
+        max_age = state.settings.cache_max_age
+        headers += [("ETag", etag), ("Cache-Control", f"public, max-age={max_age}")]
+        matching = request.header(b"if-none-match") or ""
+        if etag in [tag.strip().removeprefix("W/") for tag in matching.split(",")]:
+            return HttpResponse(304, headers, b"", AccessRecord(route, started, "unchanged", query))
+    kept = None if "no-cache" in (request.header(b"cache-control") or "") else cache.get(key)
+    answer = kept or state.evaluate(query_request, timeout, route, key)
+    if answer.status != 200:
+        del headers[1:]
+    headers.append(("Content-Type", answer.content_type))
     if answer.truncated:
         headers.append(("X-SPARQL-Truncated", "true"))
         headers.append(("X-SPARQL-Max-Results", str(query_request.max_results)))
     counted = f"results={answer.results}" if answer.results is not None else ""
     detail = f"{counted or f'bytes={len(answer.body)}'}{' truncated' if answer.truncated else ''}"
-    record = AccessRecord(route, started, detail, query_request.query)
-    return HttpResponse(answer.status, headers, answer.body, record)
+    detail += " cached" if kept else ""
+    return HttpResponse(
+        answer.status, headers, answer.body, AccessRecord(route, started, detail, query)
+    )
 
 
 def service_url(request: HttpRequest) -> str:
@@ -237,7 +264,8 @@ def _service_description(state: EndpointState, request: HttpRequest) -> HttpResp
 def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
     """``/sparql``: a query by GET or POST, or the Service Description when there is none.
 
-    The response carries its access record: send it, then :meth:`EndpointState.account`.
+    The response carries its access record: send it, then :meth:`EndpointState.account`
+    (or, on a Starlette route, :func:`note`).
     """
     started = time.perf_counter()
     try:
@@ -285,6 +313,14 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
     return run_query(state, request, query_request, timeout, "sparql", started)
 
 
+def note(request: Request, response: HttpResponse) -> Response:
+    """``response`` for Starlette, its access record copied to the one the worker logs."""
+    record, ours = response.record, request.scope.get(RECORD)
+    if record is not None and ours is not None:
+        ours.route, ours.detail, ours.query = record.route, record.detail, record.query
+    return starlette_response(response)
+
+
 async def sparql(request: Request) -> Response:
     """The ``/sparql`` route of the Starlette application (requests with ``Origin``, tests)."""
     state: EndpointState = request.app.state.endpoint
@@ -292,6 +328,4 @@ async def sparql(request: Request) -> Response:
         message = await http_request(request, state.settings.max_request_bytes)
     except ProtocolError as error:
         return starlette_response(error.response())
-    response = answer_sparql(state, message)
-    state.account(message, response)
-    return starlette_response(response)
+    return note(request, answer_sparql(state, message))

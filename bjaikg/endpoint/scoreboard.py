@@ -31,6 +31,9 @@ SERVING, EVALUATING = 0, 1
 """A worker's states: serving its connections; evaluating a query (the deadline runs)."""
 MAX_OFFERED = 64
 """Most connections a worker offers to move while it evaluates (the others wait for it)."""
+REQUEST_BYTES = 1024
+"""Bytes of a slot that name the request being evaluated (``METHOD PATH``, a newline and the
+start of the query), for the access-log line of a query stopped at its deadline."""
 LOG_BUFFER_BYTES = 4096
 """Access-log bytes a worker keeps before writing them (``PIPE_BUF``: a write stays whole)."""
 
@@ -51,6 +54,7 @@ class Slot(ctypes.Structure):
         ("offered", ctypes.c_int32),
         ("moved", ctypes.c_int32),
         ("offered_connections", ctypes.c_uint64 * MAX_OFFERED),
+        ("request", ctypes.c_char * REQUEST_BYTES),
         ("log_length", ctypes.c_uint64),
         ("log", ctypes.c_char * LOG_BUFFER_BYTES),
     ]
@@ -66,6 +70,7 @@ class Slot(ctypes.Structure):
     offered: int
     moved: int
     offered_connections: Any
+    request: bytes
     log_length: int
 
 
@@ -77,8 +82,9 @@ class _Header(ctypes.Structure):
 class QueryClock(Protocol):
     """Where a query's deadline is registered while it is evaluated."""
 
-    def evaluating(self, route: str, seconds: float) -> Any:
-        """A context manager around one evaluation that must end within ``seconds``."""
+    def evaluating(self, route: str, seconds: float, query: str = "") -> Any:
+        """A context manager around one evaluation of ``query`` that must end within
+        ``seconds``."""
         ...
 
 
@@ -86,7 +92,7 @@ class NoDeadline:
     """In-process evaluation: nothing can stop a query (documented hazard of ``--get``)."""
 
     @contextmanager
-    def evaluating(self, route: str, seconds: float) -> Iterator[None]:
+    def evaluating(self, route: str, seconds: float, query: str = "") -> Iterator[None]:
         """Evaluate without a deadline."""
         yield
 

@@ -20,13 +20,19 @@ class Settings:
     parameter can only lower it); ``max_results`` bounds the rows or triples of one answer
     (the answer says it was cut); ``workers`` is the number of worker processes (each
     serves many connections); ``max_pending`` bounds the queries evaluating plus the
-    connections waiting for a worker (beyond it: 503 with ``Retry-After``); ``allow_service``
+    connections waiting for a worker (beyond it: 503 with ``Retry-After``);
+    ``max_connections`` bounds the open connections (beyond it: 503 with ``Retry-After``, sent
+    before anything is read; each worker holds at most its share, ``max_connections /
+    workers`` rounded up); ``request_timeout`` is the time a request's head and body have to
+    arrive, from its first byte (then 408 and the connection closes); ``allow_service``
     lists the only IRIs a ``SERVICE`` clause may name (exact match, empty: federation off);
     ``service_timeout`` is the deadline of a query that calls ``SERVICE`` (remote endpoints are
     slow and not ours: their time counts against it, never beyond ``timeout``); ``max_memory`` is
     how many MB of address space a worker may allocate beyond the loaded graph; ``base`` is the
     base IRI against which a query's relative IRIs resolve (``None``: the service's own URL,
-    ``http://<Host>/sparql``).
+    ``http://<Host>/sparql``); ``cache_size`` bounds the bytes of answers a worker keeps
+    (0: none) and ``cache_max_age`` is the ``max-age`` in seconds a GET answer may be reused by
+    HTTP caches (:mod:`bjaikg.endpoint.cache`).
     """
 
     host: str = "127.0.0.1"
@@ -36,9 +42,13 @@ class Settings:
     max_results: int = 100_000
     workers: int = field(default_factory=default_workers)
     max_pending: int = 64
+    max_connections: int = 10_000
+    request_timeout: float = 30.0
     max_request_bytes: int = 1_000_000
     max_url_bytes: int = 16_384
     allow_service: tuple[str, ...] = ()
     service_timeout: float = 10.0
     max_memory: int = 2048
     base: str | None = None
+    cache_size: int = 64 * 1024 * 1024
+    cache_max_age: int = 60

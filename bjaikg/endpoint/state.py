@@ -6,7 +6,8 @@ import time
 from dataclasses import dataclass, field
 
 from bjaikg.endpoint.access_log import AccessLog
-from bjaikg.endpoint.connection import HttpRequest, HttpResponse
+from bjaikg.endpoint.cache import AnswerCache, Key, data_fingerprint
+from bjaikg.endpoint.connection import AccessRecord, HttpRequest
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest, evaluate
 from bjaikg.endpoint.federation import calls_service
 from bjaikg.endpoint.metrics import Metrics
@@ -24,7 +25,7 @@ class EndpointState:
     slot (queries past their deadline are killed), ``metrics`` its shared counters and
     ``scoreboard`` the whole server's; in-process (tests, ``--get``) they are a
     :class:`NoDeadline` clock, private counters and ``None``. ``access_log`` is set by
-    ``serve.py`` (``None``: no access log).
+    ``serve.py`` (``None``: no access log). ``cache`` keeps answers (each worker its own).
     """
 
     settings: Settings
@@ -35,6 +36,10 @@ class EndpointState:
     scoreboard: Scoreboard | None = None
     access_log: AccessLog | None = None
     description_cache: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    cache: AnswerCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cache = AnswerCache(self.settings.cache_size, data_fingerprint(self.graph))
 
     def answer(
         self,
@@ -43,13 +48,15 @@ class EndpointState:
         accept: str | None = None,
         format_parameter: str | None = None,
         timeout: float | None = None,
+        fresh: bool = False,
     ) -> QueryAnswer:
         """Evaluate ``query`` under the server's deadline and result bound.
 
         The Python API for other routes (e.g. the UI's named queries): the answer carries the
         status (400 for a syntax error, 406 …), content type and final bytes. ``timeout`` can
         only lower the server's ``--timeout``. Past the deadline the process is killed and the
-        supervisor answers the client (this call never returns).
+        supervisor answers the client (this call never returns). An answer kept for the same
+        request is given without evaluating, unless ``fresh``.
         """
         limit = self.settings.timeout if timeout is None else min(timeout, self.settings.timeout)
         request = QueryRequest(
@@ -58,36 +65,39 @@ class EndpointState:
             format_parameter=format_parameter,
             max_results=self.settings.max_results,
         )
-        return self.evaluate(request, limit, "sparql")
+        key = self.cache.key(request)
+        kept = None if fresh else self.cache.get(key)
+        return kept or self.evaluate(request, limit, "sparql", key)
 
-    def evaluate(self, request: QueryRequest, timeout: float, route: str) -> QueryAnswer:
+    def evaluate(
+        self, request: QueryRequest, timeout: float, route: str, key: Key | None = None
+    ) -> QueryAnswer:
         """Evaluate ``request`` on the clock for at most ``timeout`` seconds (counted as
-        ``route``), the one way every route reaches the store.
+        ``route``), the one way every route reaches the store; keep the answer under ``key``.
 
         A query that calls ``SERVICE`` gets at most ``--service-timeout``: it waits on
         endpoints that are not ours, and must not hold a worker for the full query deadline.
         """
         if calls_service(request.query):
             timeout = min(timeout, self.settings.service_timeout)
-        with self.clock.evaluating(route, timeout):
-            return evaluate(self.graph.store, request, self.settings.allow_service)
+        with self.clock.evaluating(route, timeout, request.query):
+            answer = evaluate(self.graph.store, request, self.settings.allow_service)
+        if key is not None:
+            self.cache.put(key, answer)
+        return answer
 
-    def account(self, request: HttpRequest, response: HttpResponse) -> None:
-        """Count ``response`` to ``request`` and write its access-log line (when it has a
-        :attr:`~bjaikg.endpoint.connection.HttpResponse.record`).
+    def account(self, request: HttpRequest, status: int, record: AccessRecord) -> None:
+        """Count the answer ``status`` to ``request`` and write its access-log line.
 
         Call it once the response is sent: the duration then covers sending, and on the
         worker's short path a client gets its answer before the bookkeeping is done.
         """
-        record = response.record
-        if record is None:
-            return
         seconds = time.perf_counter() - record.started
-        self.metrics.observe(record.route, response.status, seconds)
+        self.metrics.observe(record.route, status, seconds)
         if self.access_log is not None:
             self.access_log.write(
                 request.client[0], request.method, request.path.decode("latin-1"),
-                response.status, seconds, record.detail, record.query,
+                status, seconds, record.detail, record.query,
             )  # fmt: skip
 
     @property

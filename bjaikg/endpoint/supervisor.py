@@ -7,9 +7,11 @@ threaded) forks ``--workers`` processes (:mod:`bjaikg.endpoint.worker`) that sha
 copy-on-write, each serving many connections and evaluating their queries itself.
 
 The supervisor accepts every connection and hands it to the worker with the fewest connections
-that is not evaluating (``SCM_RIGHTS``), keeping a copy. While every worker is evaluating, new
-connections wait with the supervisor, unread; beyond ``--max-pending`` (queries evaluating plus
-connections waiting) a new connection gets 503 with ``Retry-After`` at once. Every
+that is not evaluating and holds less than its share of ``--max-connections`` (``SCM_RIGHTS``),
+keeping a copy. While no worker can take it, a new connection waits with the supervisor,
+unread; beyond ``--max-pending`` (queries evaluating plus connections waiting), or with
+``--max-connections`` open, a new connection gets 503 with ``Retry-After`` at once, logged
+with ``"- -"`` for the request it never read. Every
 :data:`TICK` seconds it reads the scoreboard (:mod:`bjaikg.endpoint.scoreboard`):
 
 - a worker evaluating past its deadline gets SIGKILL (its memory goes back to the kernel);
@@ -18,8 +20,8 @@ connections waiting) a new connection gets 503 with ``Retry-After`` at once. Eve
 - workers that ended are reaped and replaced. When one ends while evaluating, the supervisor
   answers that request on its copy of the connection: 503 ("query stopped … time limit") for
   a deadline, 500 ("out of memory?") for a worker that died (the ``--max-memory`` bound aborts
-  it). Connections handed to it that it never took go to another worker; the others it held
-  are closed.
+  it), and logs it with the start of the query the worker wrote on its slot. Connections
+  handed to it that it never took go to another worker; the others it held are closed.
 
 Hazards: Linux only (``fork``, ``SCM_RIGHTS``). The store must not change after
 :meth:`Supervisor.start` (workers would not see it). A query whose worker ends between finishing
@@ -205,30 +207,33 @@ class Supervisor:
                 time.sleep(TICK)  # the socket stays readable: do not spin meanwhile
                 return
             number = next(self.numbers)
-            target = self._least_busy(excluded=None)
-            if target is not None and not self.waiting:
+            target, _ = self._least_busy(excluded=None)
+            limit = self.settings.max_connections
+            if len(self.held) + len(self.waiting) >= limit:
+                self._refuse_busy(connection, f"{limit} connections open (the limit)")
+            elif target is not None and not self.waiting:
                 self._give(number, connection, target)
             elif self.scoreboard.evaluating + len(self.waiting) >= self.settings.max_pending:
-                self._refuse_busy(connection)
+                self._refuse_busy(connection, f"{self.scoreboard.evaluating} queries evaluating "
+                    f"and {len(self.waiting)} connections waiting (limit "
+                    f"{self.settings.max_pending})")  # fmt: skip
             else:
                 self.waiting.append((number, connection))
 
     def _hand_waiting(self) -> None:
         """Give waiting connections, oldest first, to workers that are free now."""
         while self.waiting:
-            target = self._least_busy(excluded=None)
+            target, _ = self._least_busy(excluded=None)
             if target is None:
                 return
             number, connection = self.waiting.pop(0)
             self._give(number, connection, target)
 
-    def _refuse_busy(self, connection: socket.socket) -> None:
+    def _refuse_busy(self, connection: socket.socket, reason: str) -> None:
+        """Answer 503 + ``Retry-After`` before reading anything, and close."""
         self.metrics.count_rejection()
-        refusal = RequestRefusedError(
-            503, f"server busy: {self.scoreboard.evaluating} queries evaluating and "
-            f"{len(self.waiting)} connections waiting (limit {self.settings.max_pending}); "
-            "retry shortly",
-        )  # fmt: skip
+        refusal = RequestRefusedError(503, f"server busy: {reason}; retry shortly")
+        self._log(connection, "-", "-", 503, 0.0, f"refused: {refusal}")
         with contextlib.suppress(OSError):
             refuse(connection.sendall, refusal, {"Retry-After": "1"})
         self._close_softly(connection)
@@ -265,8 +270,8 @@ class Supervisor:
             index = self.indices.pop(pid, None)
             if index is None:
                 continue
-            self._answer_for(index, pid in self.stopped_at_deadline)
             self._write_log_left(index)
+            self._answer_for(index, pid in self.stopped_at_deadline)
             self.stopped_at_deadline.discard(pid)
             control = self.controls.pop(index)
             self.selector.unregister(control)
@@ -299,19 +304,30 @@ class Supervisor:
             write_left(self.scoreboard.slots[index], view, self.state.access_log.descriptor)
 
     def _answer_stopped(self, connection: socket.socket, slot: Slot, at_deadline: bool) -> None:
+        """Answer the request ``slot``'s worker was evaluating when it ended, and log it with
+        the start of its query (the slot's ``request``)."""
         seconds = time.monotonic() - slot.started
         if at_deadline:
             status, message = 503, deadline_message(self.settings, slot.limit)
             self.metrics.count_timeout()
+            detail = f"stopped at its deadline of {slot.limit:g} s (worker pid {slot.pid})"
         else:
-            status, message = 500, DIED_MESSAGE
+            status, message, detail = 500, DIED_MESSAGE, f"worker pid {slot.pid} died"
         self.metrics.observe(ROUTES[slot.route], status, seconds)
-        LOG.warning(
-            "worker pid %d %s after %.1f s; answered %d",
-            slot.pid, "stopped at its deadline" if at_deadline else "died", seconds, status,
-        )  # fmt: skip
+        head, _, query = slot.request.decode("utf-8", "replace").partition("\n")
+        method, _, path = head.partition(" ")
+        self._log(connection, method, path, status, seconds, detail, query or None)
         with contextlib.suppress(OSError):
             refuse(connection.sendall, RequestRefusedError(status, message))
+
+    def _log(self, connection: socket.socket, *line: Any) -> None:
+        """An access-log line for ``connection`` (:meth:`AccessLog.write`'s other fields)."""
+        if self.state.access_log is not None:
+            try:
+                client = str(connection.getpeername()[0])
+            except OSError:
+                client = "-"
+            self.state.access_log.write(client, *line)
 
     def _move_connections(self) -> None:
         """Give the idle connections of workers stuck in a query to other workers."""
@@ -320,30 +336,37 @@ class Supervisor:
             stuck = slot.state == EVALUATING and now - slot.started > MOVE_AFTER
             if not stuck or slot.offered == 0 or self.moved_in.get(index) == slot.evaluation:
                 continue
-            target = self._least_busy(excluded=index)
+            target, room = self._least_busy(excluded=index)
             if target is None or not self.locks[index].acquire(block=False):
                 continue
             try:  # holding the lock: the worker is still inside this evaluation
                 self._receive(index)
                 self.moved_in[index] = slot.evaluation
-                for position in range(slot.offered):
+                moved = min(slot.offered, room)  # the first ones offered, up to the share
+                for position in range(moved):
                     number = slot.offered_connections[position]
                     if number in self.held:
                         self._give(number, self.held[number][1], target)
                         self.metrics.count_move()
-                slot.moved = 1
+                slot.moved = moved
             finally:
                 self.locks[index].release()
 
-    def _least_busy(self, excluded: int | None) -> int | None:
-        """The live worker (not ``excluded``, not evaluating) with the fewest connections."""
+    def _least_busy(self, excluded: int | None) -> tuple[int | None, int]:
+        """The live worker (not ``excluded``, not evaluating, under its share of
+        ``--max-connections``) with the fewest connections, and how many more it may hold."""
         counts = Counter(owner for owner, _ in self.held.values())
+        share = -(-self.settings.max_connections // self.settings.workers)
         candidates = [
             (counts[index], index)
             for index, slot in enumerate(self.scoreboard.slots)
             if index != excluded and slot.pid and slot.state != EVALUATING
-        ]
-        return min(candidates)[1] if candidates else None
+            and counts[index] < share
+        ]  # fmt: skip
+        if not candidates:
+            return None, 0
+        count, index = min(candidates)
+        return index, share - count
 
     def _give(self, number: int, connection: socket.socket, target: int) -> None:
         """Hand ``connection`` to worker ``target`` (the supervisor keeps its copy)."""
@@ -367,9 +390,13 @@ class Supervisor:
                     os.kill(slot.pid, signal.SIGKILL)
 
     def _close_softly(self, connection: socket.socket) -> None:
-        """Send FIN now; close once the client has closed too (or after a while)."""
+        """Send FIN now; close once the client has closed too (or after a while; at once when
+        ``--max-connections`` are lingering already)."""
         with contextlib.suppress(OSError):
             connection.shutdown(socket.SHUT_WR)
+        if len(self.lingering) >= self.settings.max_connections:
+            connection.close()
+            return
         connection.setblocking(False)
         self.lingering.append((time.monotonic(), connection))
 

@@ -16,8 +16,10 @@ writes the deadline and the connection on its scoreboard slot, offers its idle c
 and closes its copies of the connections the supervisor moved meanwhile. The supervisor can
 only move connections while it holds that lock, so a connection is never read by two workers.
 
-A worker counts and logs each request after its answer is sent; it keeps its access-log lines
-in its scoreboard slot and writes them together (:mod:`bjaikg.endpoint.access_log`).
+A worker counts and logs every request after its answer is sent, and every request it refuses
+(400, 408, 413, 431); it keeps its access-log lines in its scoreboard slot and writes them
+together (:mod:`bjaikg.endpoint.access_log`). A request not whole ``--request-timeout`` after
+its first byte is answered 408 and its connection closed, however steadily its bytes come.
 
 Hazards: while a worker evaluates, its other connections wait until the supervisor moves them
 (after :data:`~bjaikg.endpoint.supervisor.MOVE_AFTER`); a connection with part of a request
@@ -39,9 +41,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bjaikg.endpoint.access_log import LogBuffer
+from bjaikg.endpoint.access_log import QUERY_IN_LOG, LogBuffer
 from bjaikg.endpoint.connection import (
     READ_SIZE,
+    AccessRecord,
     Application,
     HttpRequest,
     RequestReader,
@@ -58,10 +61,11 @@ from bjaikg.endpoint.state import EndpointState
 
 KEEP_ALIVE_SECONDS = 15.0
 """An idle keep-alive connection is closed after this long."""
-REQUEST_SECONDS = 30.0
-"""A begun request must arrive whole, and an answer must leave, within this long."""
+SEND_SECONDS = 30.0
+"""An answer the client does not take is dropped (with the connection) after this long with no
+progress."""
 SWEEP_SECONDS = 1.0
-"""How often connections are checked for the two limits above."""
+"""How often connections are checked for these limits and ``--request-timeout``."""
 MESSAGE = struct.Struct("!cQ")
 """A control message: its kind and a connection number (the descriptor rides along)."""
 CLOSED, ADOPT = b"c", b"a"
@@ -166,6 +170,7 @@ class Worker:
         self.slot = scoreboard.slots[index]
         self.clients: dict[int, Client] = {}
         self.current: Client | None = None
+        self.request: HttpRequest | None = None
         self.offered: list[int] = []
         self.offered_slots = self.slot.offered_connections  # a view of the shared memory
         self.log_buffer: LogBuffer | None = None
@@ -222,13 +227,20 @@ class Worker:
                 self._serve(client, mask)
 
     # the query clock (bjaikg.endpoint.scoreboard.QueryClock)
-    def evaluating(self, route: str, seconds: float) -> Worker:
-        """Register one evaluation of at most ``seconds`` (use as a context manager)."""
+    def evaluating(self, route: str, seconds: float, query: str = "") -> Worker:
+        """Register one evaluation of ``query`` of at most ``seconds`` (use as a context
+        manager); the slot names the request, for the log line if the deadline passes."""
         slot = self.slot
         now = time.monotonic()
         slot.route, slot.started, slot.limit = ROUTE_INDEX[route], now, seconds
         slot.deadline = now + seconds
         slot.connection = self.current.number if self.current is not None else 0
+        request = self.request
+        if request is not None:
+            slot.request = b"%s %s\n%s" % (
+                request.method.encode(), request.path[:100],
+                query[:QUERY_IN_LOG].encode("utf-8", "replace"),
+            )  # fmt: skip
         return self
 
     def __enter__(self) -> None:
@@ -250,8 +262,8 @@ class Worker:
         slot = self.slot
         slot.state = SERVING
         if self.offered:
-            if slot.moved:
-                moved = set(self.offered)
+            if slot.moved:  # the supervisor moved the first ``moved`` offered
+                moved = set(self.offered[: slot.moved])
                 for client in [c for c in self.clients.values() if c.number in moved]:
                     self._forget(client)  # another worker serves it now; our copy just goes
             slot.offered = slot.moved = 0
@@ -292,9 +304,16 @@ class Worker:
             self.control.send(MESSAGE.pack(CLOSED, client.number))
 
     def _sweep(self, now: float) -> None:
+        """Close idle connections, answers that do not leave, and requests that do not arrive
+        whole within ``--request-timeout`` of their first byte (408)."""
+        limit = self.state.settings.request_timeout
         for client in list(self.clients.values()):
-            limit = KEEP_ALIVE_SECONDS if client.movable else REQUEST_SECONDS
-            if now - client.since > limit:
+            if client.reader.receiving and not client.unsent and now - client.reader.began > limit:
+                self._refuse(client, RequestRefusedError(
+                    408, f"the request did not arrive whole within {limit:g} s of its first byte"
+                ))  # fmt: skip
+                self._close(client)
+            elif now - client.since > (KEEP_ALIVE_SECONDS if client.movable else SEND_SECONDS):
                 self._close(client)
 
     # requests
@@ -336,23 +355,37 @@ class Worker:
         try:
             client.reader.feed(data)
         except RequestRefusedError as refusal:
-            refuse(client.write, refusal)
+            self._refuse(client, refusal)
             client.closing = True
+
+    def _refuse(self, client: Client, refusal: RequestRefusedError) -> None:
+        """Answer ``refusal`` on ``client`` (the connection is to close), count and log it."""
+        refuse(client.write, refusal)
+        reader = client.reader
+        seconds = time.monotonic() - reader.began if reader.receiving else 0.0
+        self.state.metrics.observe("other", refusal.status, seconds)
+        if self.state.access_log is not None:
+            self.state.access_log.write(
+                reader.client[0], "-", "-", refusal.status, seconds, f"refused: {refusal}"
+            )
 
     def _answer(self, client: Client) -> None:
         """Answer the complete requests of ``client`` while its answers leave at once."""
         while client.reader.ready and not client.closing and not client.unsent:
             request = client.reader.ready.popleft()
-            self.current = client
+            self.current, self.request = client, request
             try:
                 if request.path == b"/sparql" and request.header(b"origin") is None:
                     keep_alive = self._answer_sparql(client, request)
                 else:
-                    keep_alive = call_application(
-                        self.application, self.loop, client.write, request, self.server_address
-                    )
+                    record = AccessRecord("other", time.perf_counter(), "")
+                    keep_alive, status = call_application(
+                        self.application, self.loop, client.write, request, self.server_address,
+                        record,
+                    )  # fmt: skip
+                    self.state.account(request, status, record)
             finally:
-                self.current = None
+                self.current = self.request = None
             client.closing = not keep_alive
         if client.ended and not client.reader.ready:
             client.closing = True
@@ -362,13 +395,16 @@ class Worker:
 
         The request is counted and logged after its answer is sent (or failed to go).
         """
+        started = time.perf_counter()
         try:
             response = answer_sparql(self.state, request)
         except Exception as error:
             answer_failure(client.write, request, error)
+            self.state.account(request, 500, AccessRecord("sparql", started, "internal error"))
             return False
         try:
             send_response(client.write, request, response)
         finally:
-            self.state.account(request, response)
+            if response.record is not None:
+                self.state.account(request, response.status, response.record)
         return request.keep_alive

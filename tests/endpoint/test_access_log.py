@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
+import httpx
 import pytest
 
 from bjaikg.endpoint import access_log
@@ -139,3 +140,51 @@ def test_lines_kept_at_shutdown_are_written() -> None:
             server.process.wait(timeout=30)
         for number in range(3):
             assert logged(server, f"?stopped{number} "), server.stderr_lines
+
+
+def test_a_query_stopped_at_its_deadline_is_logged_with_its_text_client_and_time() -> None:
+    runaway = RUNAWAY.replace("?a ?b ?c", "?deadline ?b ?c")
+    arguments = ("--data", str(DATA), "--workers", "1", "--timeout", "1")
+    with running_server(*arguments) as server:
+        with pipelined(server, [runaway]) as connection:
+            assert connection.makefile("rb").read().startswith(b"HTTP/1.1 503 ")
+        [line] = logged(server, "?deadline ?b ?c")
+    assert line.startswith('bjaikg: 127.0.0.1 "GET /sparql" 503 '), line
+    assert "stopped at its deadline of 1 s" in line
+    assert "query=SELECT (COUNT(*) AS ?n) WHERE { ?deadline ?b ?c . ?d ?e ?f" in line
+    milliseconds = float(line.split('" 503 ')[1].split(" ms ")[0])
+    assert 1000 <= milliseconds < 3000
+
+
+def test_every_request_gets_one_line_whatever_its_route_and_outcome(
+    server: ServerProcess,
+) -> None:
+    """Pages, dumps, health, a page that does not exist, /sparql through the application
+    (with Origin), a graph that does not exist and a request that is not HTTP."""
+    unique = f"/no-such-page-{time.monotonic_ns()}"
+    requests = {
+        '"GET /dump.nt" 200': ("/dump.nt", {}),
+        '"GET /health" 200': ("/health", {}),
+        '"GET /" 200': ("/", {}),
+        f'"GET {unique}" 404': (unique, {}),
+        '"GET /rdf-graph-store" 404': ("/rdf-graph-store?graph=urn:none", {}),
+        '"GET /sparql" 200': ("/sparql?query=ASK%7B%7D", {"Origin": "http://example.org"}),
+    }
+
+    def count(marker: str) -> int:
+        return sum(marker in line for line in server.stderr_lines)
+
+    before = {marker: count(marker) for marker in [*requests, '"- -" 400']}
+    for path, headers in requests.values():
+        httpx.get(server.url + path, headers=headers, timeout=10)
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"\x16\x03\x01 not HTTP\r\n\r\n")
+        connection.makefile("rb").read()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if all(count(marker) == before[marker] + 1 for marker in before):
+            break
+        time.sleep(0.05)
+    added = {marker: count(marker) - before[marker] for marker in before}
+    assert added == dict.fromkeys(before, 1)

@@ -361,7 +361,7 @@ class RecordingClock:
         self.limits: list[float] = []
 
     @contextmanager
-    def evaluating(self, route: str, seconds: float) -> Iterator[None]:
+    def evaluating(self, route: str, seconds: float, query: str = "") -> Iterator[None]:
         self.limits.append(seconds)
         yield
 

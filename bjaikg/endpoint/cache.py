@@ -1,0 +1,94 @@
+"""Answers kept: the store never changes while the server runs, so an answer is a function of
+the request and the loaded data.
+
+:class:`AnswerCache` keeps a worker's serialised answers (status 200), the least recently used
+leaving first, within ``--cache-size`` bytes (bodies plus query texts). :meth:`AnswerCache.etag`
+names a request's answer by a hash of the loaded data (:func:`data_fingerprint`) and the
+request (:meth:`AnswerCache.key`: query, dataset, ``Accept``, ``format``, base IRI, result
+bound), so a client can revalidate without the answer being evaluated again.
+
+Hazards: a query whose answer is not a function of the data has no key and is never kept:
+one calling ``SERVICE`` (another endpoint's answer) or ``NOW()``, ``RAND()``, ``UUID()``,
+``STRUUID()``, ``BNODE()`` — found by name in the text, so a literal naming them only costs
+the query its caching. The ETag names the request, not the bytes: rows without ``ORDER BY``
+come in the engine's order, which the same data and engine keep. Each worker keeps its own
+cache, inside its ``--max-memory``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import OrderedDict
+
+import pyoxigraph as ox
+
+import bjaikg
+from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest
+from bjaikg.store import KnowledgeGraph
+
+Key = tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None, int | None, str | None]
+"""What an answer depends on besides the data (see :meth:`AnswerCache.key`)."""
+
+_VOLATILE = re.compile(r"\b(?:now|rand|uuid|bnode)\s*\(")
+"""Functions whose value changes from one evaluation to the next (``struuid`` ends in ``uuid``),
+in a lower-cased query; looked for only when a cheap substring test finds a name."""
+
+
+def data_fingerprint(graph: KnowledgeGraph) -> str:
+    """A hash of the files ``graph`` was loaded from (names and bytes) and of the code that
+    loads and answers (bjaikg's and pyoxigraph's versions)."""
+    digest = hashlib.sha256(f"{bjaikg.__version__} {ox.__version__}".encode())
+    for graph_file in graph.files:
+        digest.update(str(graph_file.path).encode() + b"\0" + graph_file.path.read_bytes())
+    return digest.hexdigest()
+
+
+class AnswerCache:
+    """Answers by request, at most ``size`` bytes of them (0: none kept)."""
+
+    def __init__(self, size: int, fingerprint: str) -> None:
+        self.size = size
+        self.fingerprint = fingerprint
+        self.bytes = 0
+        self._answers: OrderedDict[Key, QueryAnswer] = OrderedDict()
+
+    @staticmethod
+    def key(request: QueryRequest) -> Key | None:
+        """What the answer to ``request`` depends on; ``None`` when not only on the data."""
+        text = request.query.lower()
+        if "service" in text or (
+            ("now" in text or "rand" in text or "uuid" in text or "bnode" in text)
+            and _VOLATILE.search(text)
+        ):
+            return None
+        return (
+            request.query, request.default_graphs, request.named_graphs, request.accept,
+            request.format_parameter, request.max_results, request.base_iri,
+        )  # fmt: skip
+
+    def etag(self, key: Key) -> str:
+        """The strong entity tag of the answer to the request of ``key``."""
+        digest = hashlib.sha256(f"{self.fingerprint}{key!r}".encode()).hexdigest()
+        return f'"{digest[:32]}"'
+
+    def get(self, key: Key | None) -> QueryAnswer | None:
+        """The answer kept for ``key``, if any (it becomes the most recently used)."""
+        answer = self._answers.get(key) if key is not None else None
+        if answer is not None:
+            self._answers.move_to_end(key)  # type: ignore[arg-type]
+        return answer
+
+    def put(self, key: Key, answer: QueryAnswer) -> None:
+        """Keep ``answer`` (status 200 only), dropping the least recently used past the bound."""
+        size = len(answer.body) + len(key[0])
+        if answer.status != 200 or size > self.size or key in self._answers:
+            return
+        self._answers[key] = answer
+        self.bytes += size
+        while self.bytes > self.size:
+            old_key, old = self._answers.popitem(last=False)
+            self.bytes -= len(old.body) + len(old_key[0])
+
+    def __len__(self) -> int:
+        return len(self._answers)

@@ -1,0 +1,100 @@
+"""Answers cached: strong ETag, Cache-Control, If-None-Match → 304, and the answers a worker
+keeps (bounded in bytes), on the real server and on :class:`AnswerCache` itself."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from bjaikg.endpoint.cache import AnswerCache
+from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest
+from tests.endpoint.conftest import DATA
+from tests.endpoint.test_access_log import logged
+from tests.server_process import ServerProcess, running_server
+
+JSON = "application/sparql-results+json"
+
+
+def cached(server: ServerProcess, marker: str, count: int) -> list[bool]:
+    """Whether each of the ``count`` access-log lines mentioning ``marker`` says ``cached``."""
+    deadline = time.monotonic() + 10
+    while len(lines := logged(server, marker)) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [" cached " in line for line in lines]
+
+
+def test_a_get_answer_has_a_strong_etag_and_is_revalidated_with_304(
+    http: httpx.Client, server: ServerProcess
+) -> None:
+    params = {"query": "SELECT ?s WHERE { ?s ?p ?revalidated } ORDER BY ?s"}
+    first = http.get("/sparql", params=params, headers={"Accept": JSON})
+    etag = first.headers["etag"]
+    assert first.status_code == 200 and etag.startswith('"') and not etag.startswith("W/")
+    assert first.headers["cache-control"] == "public, max-age=60"
+    again = http.get("/sparql", params=params, headers={"Accept": JSON, "If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    weak = http.get(
+        "/sparql", params=params, headers={"Accept": JSON, "If-None-Match": f"W/{etag}"}
+    )
+    assert weak.status_code == 304  # If-None-Match compares weakly
+    csv = http.get("/sparql", params={**params, "format": "csv"}, headers={"If-None-Match": etag})
+    assert csv.status_code == 200 and csv.headers["etag"] != etag
+    assert cached(server, "?revalidated } ORDER BY", 4) == [False] * 4
+    revalidated = [line for line in logged(server, "?revalidated }") if '" 304 ' in line]
+    assert len(revalidated) == 2 and all(" unchanged " in line for line in revalidated)
+
+
+def test_a_cached_answer_equals_a_fresh_one(http: httpx.Client, server: ServerProcess) -> None:
+    params = {"query": "SELECT ?s ?o WHERE { ?s ?p ?o . ?s ?q ?kept } ORDER BY ?s ?o"}
+    first = http.get("/sparql", params=params)
+    again = http.get("/sparql", params=params)
+    fresh = http.get("/sparql", params=params, headers={"Cache-Control": "no-cache"})
+    assert first.status_code == again.status_code == fresh.status_code == 200
+    assert first.content == again.content == fresh.content
+    assert first.headers["etag"] == again.headers["etag"] == fresh.headers["etag"]
+    assert cached(server, "?q ?kept", 3) == [False, True, False]
+
+
+def test_answers_that_are_not_a_function_of_the_data_get_no_etag(http: httpx.Client) -> None:
+    for query in ("SELECT (RAND() AS ?r) WHERE {}", "SELECT (NOW() AS ?t) WHERE {}"):
+        response = http.get("/sparql", params={"query": query})
+        assert response.status_code == 200 and "etag" not in response.headers
+    posted = http.post("/sparql", data={"query": "ASK { ?s ?p ?o }"})
+    assert posted.status_code == 200 and "etag" not in posted.headers
+    refused = http.get("/sparql", params={"query": "SELECT"})
+    assert refused.status_code == 400 and "etag" not in refused.headers
+
+
+def test_the_cache_keeps_its_bound_and_drops_the_least_recently_used() -> None:
+    """One worker that keeps at most 80 bytes: one ASK answer (with its query), not two."""
+    arguments = ("--data", str(DATA), "--workers", "1", "--cache-size", "80")
+    with running_server(*arguments, "--cache-max-age", "5") as server:
+        first, second = "ASK { ?first ?p ?o }", "ASK { ?second ?p ?o }"
+        for query in (first, second, first, first, second):
+            response = httpx.get(server.sparql, params={"query": query}, timeout=10)
+            assert response.headers["cache-control"] == "public, max-age=5"
+        assert cached(server, "?first ?p ?o", 3) == [False, False, True]
+        assert cached(server, "?second ?p ?o", 2) == [False, False]
+
+
+def answer(size: int) -> QueryAnswer:
+    return QueryAnswer(200, "text/plain", b"x" * size)
+
+
+def test_answer_cache_bound_in_bytes() -> None:
+    cache = AnswerCache(300, "data")
+    keys = [cache.key(QueryRequest(query=f"ASK {{ ?s{n} ?p ?o }}")) for n in range(4)]
+    assert all(key is not None for key in keys)
+    for key in keys[:2]:
+        cache.put(key, answer(100))  # type: ignore[arg-type]
+    assert cache.get(keys[0]) is not None  # now the most recently used
+    cache.put(keys[2], answer(100))  # type: ignore[arg-type]
+    assert cache.bytes <= 300 and len(cache) == 2
+    assert cache.get(keys[1]) is None and cache.get(keys[0]) is not None
+    cache.put(keys[3], answer(400))  # type: ignore[arg-type]  # larger than the bound: not kept
+    assert cache.get(keys[3]) is None and cache.bytes <= 300
+    cache.put(keys[3], QueryAnswer(400, "text/plain", b"no"))  # type: ignore[arg-type]
+    assert cache.get(keys[3]) is None
+    assert AnswerCache.key(QueryRequest(query="SELECT * { SERVICE <x:y> { ?s ?p ?o } }")) is None
+    assert cache.etag(keys[0]) != AnswerCache(300, "other data").etag(keys[0])  # type: ignore[arg-type]

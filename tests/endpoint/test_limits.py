@@ -1,0 +1,115 @@
+"""Slow and idle clients over real sockets: a request must arrive whole within
+``--request-timeout`` of its first byte, and ``--max-connections`` bounds the open connections
+(in total and, by share, per worker) with 503 + ``Retry-After`` past it."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+from tests.endpoint.conftest import DATA
+from tests.endpoint.test_access_log import logged
+from tests.endpoint.test_connection import ASK, TRUE, connect, get_line, read_until_closed
+from tests.endpoint.test_safety import RUNAWAY
+from tests.server_process import running_server
+
+
+def trickle(connection: socket.socket, pause: float, seconds: float) -> tuple[bytes, float]:
+    """Send a request head one header line every ``pause`` seconds, never ending it, until the
+    server closes (or ``seconds``); what the server said and when, from the first byte."""
+    started = time.monotonic()
+    connection.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    line = 0
+    while time.monotonic() - started < seconds:
+        time.sleep(pause)
+        try:
+            connection.sendall(f"X-Trickle-{line}: y\r\n".encode())
+        except OSError:
+            break
+        line += 1
+    try:
+        answer = read_until_closed(connection)
+    except ConnectionResetError:
+        answer = b""
+    return answer, time.monotonic() - started
+
+
+def test_a_trickling_client_is_cut_at_the_request_deadline() -> None:
+    """One header line every 0.2 s keeps the connection busy but the request never whole: it
+    is answered 408 and closed 1–2 s after its first byte (the deadline, checked each second),
+    while another client of the same worker is served; a request that arrives slowly but
+    within the deadline is answered."""
+    arguments = ("--data", str(DATA), "--workers", "1", "--request-timeout", "1")
+    with running_server(*arguments) as server:
+        with connect(server) as slow, connect(server) as other:
+            answer, seconds = trickle(slow, 0.2, 6)
+            other.sendall(get_line(ASK))
+            assert other.recv(65536).endswith(TRUE)
+        assert 1 <= seconds < 2.8, seconds
+        assert answer.startswith(b"HTTP/1.1 408 ") and b"within 1 s of its first byte" in answer
+        assert logged(server, '"- -" 408 '), server.stderr_lines
+        with connect(server) as patient:
+            request = get_line(ASK, "Connection: close")
+            for part in (request[:20], request[20:40], request[40:]):
+                patient.sendall(part)
+                time.sleep(0.3)
+            assert read_until_closed(patient).endswith(TRUE)
+
+
+def test_past_the_connection_cap_a_new_connection_gets_503_and_the_others_are_served() -> None:
+    arguments = ("--data", str(DATA), "--workers", "1", "--max-connections", "3")
+    with running_server(*arguments) as server:
+        held = [connect(server) for _ in range(3)]
+        try:
+            for connection in held:
+                connection.sendall(get_line(ASK))
+                assert connection.recv(65536).endswith(TRUE)
+            with connect(server) as refused:  # answered before it sends anything
+                answer = read_until_closed(refused)
+            assert answer.startswith(b"HTTP/1.1 503 ") and b"retry-after: 1" in answer.lower()
+            assert b"3 connections open" in answer
+            assert logged(server, "refused: server busy: 3 connections open")
+            for connection in held:
+                connection.sendall(get_line(ASK))
+                assert connection.recv(65536).endswith(TRUE)
+            held.pop().close()
+            time.sleep(0.3)  # the worker sees the close and tells the supervisor
+            with connect(server) as admitted:
+                admitted.sendall(get_line(ASK, "Connection: close"))
+                assert read_until_closed(admitted).endswith(TRUE)
+        finally:
+            for connection in held:
+                connection.close()
+
+
+def test_a_worker_takes_no_more_than_its_share_of_the_connections() -> None:
+    """Two workers, ``--max-connections 4``: each holds at most 2. While worker 0 evaluates a
+    runaway query, worker 1 takes two connections and no third: the next one waits for a
+    worker with room (answered once the runaway's worker is replaced), and the one after it
+    finds 4 connections open (3 held, 1 waiting) and gets 503."""
+    arguments = ("--data", str(DATA), "--workers", "2", "--max-connections", "4", "--timeout", "1")
+    with running_server(*arguments) as server:
+        runaway = connect(server)
+        runaway.sendall(get_line(RUNAWAY))
+        time.sleep(0.3)
+        served = [connect(server) for _ in range(2)]
+        waiting = connect(server)
+        try:
+            for connection in served:
+                connection.sendall(get_line(ASK))
+                assert connection.recv(65536).endswith(TRUE)
+            waiting.sendall(get_line(ASK))
+            waiting.settimeout(0.3)
+            try:
+                early = waiting.recv(65536)
+            except TimeoutError:
+                early = b""
+            assert early == b""
+            with connect(server) as refused:
+                assert read_until_closed(refused).startswith(b"HTTP/1.1 503 ")
+            assert read_until_closed(runaway).startswith(b"HTTP/1.1 503 ")  # its deadline
+            waiting.settimeout(10)
+            assert waiting.recv(65536).endswith(TRUE)
+        finally:
+            for connection in [runaway, *served, waiting]:
+                connection.close()
