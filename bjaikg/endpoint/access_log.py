@@ -7,8 +7,8 @@ worker (the supervisor) each line is one ``write`` system call.
 A worker process collects its lines in a :class:`LogBuffer`, a few kilobytes of the memory the
 server's processes share (its scoreboard slot, :mod:`bjaikg.endpoint.scoreboard`), and writes
 them together: when the buffer is full, and before it waits for requests once the oldest line
-has waited :data:`FLUSH_SECONDS`. That saves a system call per request (about 2 % of a worker's
-time on lookups, measured with ``perf``). Because the lines lie in shared memory, the
+has waited :data:`FLUSH_SECONDS`. That saves a system call per request (bench/ENDPOINT.md has
+what it is worth). Because the lines lie in shared memory, the
 supervisor writes those of a worker that ended before writing them (killed at a query's
 deadline, out of memory, or at shutdown): no line is lost with its worker.
 

@@ -3,17 +3,15 @@
 pyoxigraph allocates and frees hundreds of small blocks per query (parser, evaluator, result
 writer), and so does Python for the request around it. glibc keeps at most 7 freed blocks of
 each size in its per-thread cache (tcache); the rest go back to the shared bins, and the next
-query takes them out again through ``_int_malloc``: a tenth of a worker's time on a lookup
-(measured with ``perf``; 1 % with the larger cache). With a cache of :data:`TCACHE_COUNT`
-blocks per size the same blocks are reused at once. Measured on the 1e5 synthetic graph with 8
-clients (2026-11-30): CPU per lookup 296–319 µs with glibc's default, 218–246 µs with 100
-blocks, 230–277 µs with 1000; per 4-join chain 479–539, 407–457 and 394–438 µs.
+query takes them out again through ``_int_malloc``. With a cache of :data:`TCACHE_COUNT`
+blocks per size the same blocks are reused at once (the measurements, CPU per lookup and per
+chain with each cache size: docs/decisions/20261130-allocator-restart.md, bench/ENDPOINT.md).
 
 The cache size is a glibc tunable, read only when a program starts, so ``serve.py`` replaces
 itself once (``execve``: same process id, same arguments) with ``GLIBC_TUNABLES`` set.
 
 Hazards: each process may keep up to :data:`TCACHE_COUNT` freed blocks per size class (64
-classes up to 1 KiB), at most about 33 MB, instead of returning them to the shared bins. A
+classes up to 1 KiB) instead of returning them to the shared bins: tens of MB at most. A
 ``GLIBC_TUNABLES`` that already sets the cache size is left as the user wrote it, and no
 restart happens: set ``GLIBC_TUNABLES=glibc.malloc.tcache_count=7`` (glibc's default) to run
 ``serve.py`` under a debugger, profiler or coverage tool that would not follow the ``execve``.

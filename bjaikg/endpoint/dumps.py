@@ -7,8 +7,8 @@ Conditional requests get 304; clients that accept gzip get the compressed bytes.
 runs under the endpoint's query clock like a query: in a worker the supervisor moves the
 worker's other connections away meanwhile, and stops a build past ``--timeout`` (503).
 
-Hazards: a dump is held in memory twice (plain and gzip); at 1e6 triples that is roughly
-100–200 MB per format, so only requested formats are built. A graph whose dump cannot be
+Hazards: a dump is held in memory twice (plain and gzip), hundreds of MB per format for a
+large graph (docs/endpoint.md), so only requested formats are built. A graph whose dump cannot be
 serialised within ``--timeout`` cannot be downloaded until the deadline is raised.
 """
 

@@ -9,7 +9,7 @@ The keyword cannot be written with escapes (SPARQL ``\\u`` escapes are not proce
 keywords), so a query whose text does not contain "service" in any letter case has no
 ``SERVICE`` clause and skips the check; the others are parsed with rdflib's SPARQL parser.
 
-The first such query in each worker process imports rdflib's SPARQL parser (~0.3 s).
+The first such query in each worker process imports rdflib's SPARQL parser (a noticeable pause).
 
 Hazard: a query that mentions "service" and that rdflib cannot parse (rdflib lags behind
 pyoxigraph on SPARQL-star) is refused with 400 rather than evaluated unchecked.
