@@ -142,6 +142,7 @@ def test_lines_kept_at_shutdown_are_written() -> None:
             assert logged(server, f"?stopped{number} "), server.stderr_lines
 
 
+@pytest.mark.server
 def test_a_query_stopped_at_its_deadline_is_logged_with_its_text_client_and_time() -> None:
     runaway = RUNAWAY.replace("?a ?b ?c", "?deadline ?b ?c")
     arguments = ("--data", str(DATA), "--workers", "1", "--timeout", "1")
@@ -156,6 +157,7 @@ def test_a_query_stopped_at_its_deadline_is_logged_with_its_text_client_and_time
     assert 1000 <= milliseconds < 3000
 
 
+@pytest.mark.server
 def test_every_request_gets_one_line_whatever_its_route_and_outcome(
     server: ServerProcess,
 ) -> None:

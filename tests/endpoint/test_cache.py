@@ -6,12 +6,15 @@ from __future__ import annotations
 import time
 
 import httpx
+import pytest
 
 from bjaikg.endpoint.cache import AnswerCache
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest
 from tests.endpoint.conftest import DATA
 from tests.endpoint.test_access_log import logged
 from tests.server_process import ServerProcess, running_server
+
+pytestmark = pytest.mark.server
 
 JSON = "application/sparql-results+json"
 

@@ -7,11 +7,15 @@ from __future__ import annotations
 import socket
 import time
 
+import pytest
+
 from tests.endpoint.conftest import DATA
 from tests.endpoint.test_access_log import logged
 from tests.endpoint.test_connection import ASK, TRUE, connect, get_line, read_until_closed
 from tests.endpoint.test_safety import RUNAWAY
 from tests.server_process import running_server
+
+pytestmark = pytest.mark.server
 
 
 def trickle(connection: socket.socket, pause: float, seconds: float) -> tuple[bytes, float]:
