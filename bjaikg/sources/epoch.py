@@ -88,8 +88,9 @@ class EpochGraphs:
 
     graphs: dict[str, Graph] = field(default_factory=dict)
     organisations: set[str] = field(default_factory=set)
-    """Slugs of every organisation the generated data names (mapped or not)."""
-    unmapped_names: set[str] = field(default_factory=set)
+    """Slugs of every organisation the generated data names. An unmapped name becomes a
+    ``bjo:Organisation`` without headquarters (the query organisations-without-headquarters
+    lists it)."""
 
 
 ROW = "#"
@@ -173,7 +174,6 @@ class Transform:
         self.rows_of: dict[str, list[OrganisationRow]] = defaultdict(list)
         for row in data.organisations:
             self.rows_of[row.slug].append(row)
-        self.sources_of: dict[URIRef, set[URIRef]] = defaultdict(set)
 
     def graph(self, name: str) -> Graph:
         """The generated graph of file ``name`` (made on first use)."""
@@ -195,7 +195,6 @@ class Transform:
         """Our IRI for an organisation name of the tables; new organisations are declared."""
         mapped = self.organisation_of.get(name)
         if mapped is None:
-            self.result.unmapped_names.add(name)
             slug, kind, label_en, label_zh = slugify(name), "Organisation", name, ""
         else:
             slug, kind, label_en, label_zh = (
