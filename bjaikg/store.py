@@ -63,6 +63,12 @@ class KnowledgeGraph:
         return sum(graph_file.triples for graph_file in self.files)
 
 
+def term_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str | None:
+    """The lexical value or IRI of an optional query-result term (``None`` when unbound, and for
+    an RDF 1.2 triple term, which has no single value)."""
+    return None if term is None or isinstance(term, ox.Triple) else term.value
+
+
 def default_paths() -> list[Path]:
     """The project's own data: ``ontology/`` and ``instances/`` of this checkout."""
     return [PROJECT_ROOT / folder for folder in DEFAULT_FOLDERS]

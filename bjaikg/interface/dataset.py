@@ -24,7 +24,7 @@ from bjaikg.metadata import DEFAULT_LICENCE, TITLE
 from bjaikg.namespaces import BJO, sparql_prologue
 from bjaikg.negotiation import choose_rdf_format
 from bjaikg.statistics import DatasetStatistics
-from bjaikg.store import KnowledgeGraph
+from bjaikg.store import KnowledgeGraph, term_value
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 DUMPS = tuple(
@@ -90,15 +90,12 @@ def registered_sources(
     result = graph.query(sparql_prologue() + _SOURCES_QUERY)
     assert isinstance(result, ox.QuerySolutions)
 
-    def text(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str | None:
-        return None if term is None else term.value
-
     return [
         SourceSummary(
             term=make_term(index, row["source"].value, language),
-            licence=text(row["licence"]),
-            rights=text(row["rights"]),
-            citation=text(row["citation"]),
+            licence=term_value(row["licence"]),
+            rights=term_value(row["rights"]),
+            citation=term_value(row["citation"]),
             triples=int(row["triples"].value),
         )
         for row in result

@@ -22,7 +22,7 @@ from bjaikg.interface.labels import (
     local_address,
 )
 from bjaikg.namespaces import shorten
-from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph
+from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph, term_value
 
 RdfTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 """Any term pyoxigraph returns in a solution."""
@@ -127,16 +127,13 @@ def source_lines(
     result = graph.query(_SOURCE_LINES.replace("{node}", str(node)))
     assert isinstance(result, ox.QuerySolutions)
 
-    def text(term: RdfTerm | None) -> str | None:
-        return None if term is None or isinstance(term, ox.Triple) else term.value
-
     return [
         SourceLine(
             source=make_term(index, row["source"].value, language),
             dataset=make_term(index, row["dataset"].value, language) if row["dataset"] else None,
-            citation=text(row["citation"]),
-            licence=text(row["licence"]),
-            url=text(row["url"]),
+            citation=term_value(row["citation"]),
+            licence=term_value(row["licence"]),
+            url=term_value(row["url"]),
         )
         for row in result
     ]

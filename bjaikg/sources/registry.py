@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError
 from bjaikg.namespaces import sparql_prologue
+from bjaikg.store import term_value
 
 REGISTRY_FILE = PROJECT_ROOT / "instances" / "sources.ttl"
 
@@ -78,19 +79,16 @@ def read_registry(path: Path = REGISTRY_FILE) -> list[Snapshot]:
     result = store.query(sparql_prologue() + _SNAPSHOTS_QUERY)
     assert isinstance(result, ox.QuerySolutions)
 
-    def text(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str | None:
-        return None if term is None else term.value
-
     return [
         Snapshot(
             source=row["source"].value,
-            title=text(row["title"]) or row["file"].value,
+            title=term_value(row["title"]) or row["file"].value,
             file=row["file"].value,
             byte_size=int(row["size"].value),
             sha256=row["sha256"].value.lower(),
-            download_url=text(row["url"]),
-            licence=text(row["licence"]),
-            citation=text(row["citation"]),
+            download_url=term_value(row["url"]),
+            licence=term_value(row["licence"]),
+            citation=term_value(row["citation"]),
         )
         for row in result
     ]
