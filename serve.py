@@ -9,8 +9,11 @@ All logic lives in :mod:`bjaikg.endpoint` and, for the pages beside ``/sparql``,
 
 import sys
 
-from bjaikg.endpoint.cli import serve_main
-from bjaikg.interface import interface_routes
+from bjaikg.endpoint.allocator import restart_tuned
 
 if __name__ == "__main__":
+    restart_tuned()  # first: it replaces the process (bjaikg.endpoint.allocator)
+    from bjaikg.endpoint.cli import serve_main
+    from bjaikg.interface import interface_routes
+
     sys.exit(serve_main(routes_for=interface_routes))

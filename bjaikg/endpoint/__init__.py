@@ -1,6 +1,7 @@
 """The SPARQL endpoint behind ``serve.py`` (docs/endpoint.md).
 
-- :mod:`~bjaikg.endpoint.cli` — the command line; :mod:`~bjaikg.endpoint.settings` — its limits.
+- :mod:`~bjaikg.endpoint.cli` — the command line; :mod:`~bjaikg.endpoint.settings` — its limits;
+  :mod:`~bjaikg.endpoint.allocator` — the allocator tuning ``serve.py`` restarts itself with.
 - :mod:`~bjaikg.endpoint.application` — the Starlette application factory, ``/health``,
   ``/metrics``; :mod:`~bjaikg.endpoint.state` — what the routes share, and the Python API.
 - :mod:`~bjaikg.endpoint.protocol` — ``/sparql``; :mod:`~bjaikg.endpoint.graph_store` —
