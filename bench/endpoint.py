@@ -13,7 +13,10 @@ keeps (the Oxigraph server keeps none and evaluates each time):
 - ``floor``: the query in-process on pyoxigraph (query + JSON serialisation, threads as clients);
 - ``serve``: our ``serve.py`` over HTTP (default settings: worker processes, deadlines on);
 - ``oxigraph``: the Oxigraph server (``oxigraph serve-read-only``, PyPI package ``oxigraph``);
-- ``rdflib-endpoint``: the Python peer (``rdflib-endpoint serve``).
+- ``rdflib-endpoint``: the Python peer (``rdflib-endpoint serve``);
+- ``uvicorn``: ``serve.py``'s Starlette application on uvicorn with 2 worker processes, no
+  deadline and no access log (``bench/uvicorn_application.py``): the bound of a design on
+  standard parts (not in the default ``--servers``).
 
 HTTP load comes from ``wrk`` (Debian) on loopback. Before timing, every server's answer to
 every query is checked against the floor's row count; a server that answers wrongly is marked.
@@ -21,7 +24,7 @@ All servers run at once; for each query and concurrency they are measured one af
 ``--rounds`` times, and the round with the median throughput is reported, so a burst of load
 from elsewhere hits every server alike. Each cell also gives the CPU time the server's
 processes spent per request (µs, from ``/proc``), which depends far less on other load.
-Prints one table per graph and the ratios serve/oxigraph and serve/rdflib-endpoint.
+Prints one table per graph and the ratios of serve to each other server.
 ``serve.py`` writes its access log (a line per request) to a file, as ``2>>FILE`` would; the
 other servers write none.
 
@@ -147,9 +150,13 @@ def wait_until_answering(url: str, seconds: float, process: subprocess.Popen[byt
 
 
 @contextmanager
-def external_server(command: list[str], url: str, ready_seconds: float) -> Iterator[Endpoint]:
-    """Run ``command`` until the block ends, once ``url`` answers ``ASK {}``."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def external_server(
+    command: list[str], url: str, ready_seconds: float, environment: dict[str, str] | None = None
+) -> Iterator[Endpoint]:
+    """Run ``command`` (with ``environment`` added) until the block ends, once ``url`` answers
+    ``ASK {}``."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, **(environment or {})})  # fmt: skip
     try:
         wait_until_answering(url, ready_seconds, process)
         yield Endpoint(url, process.pid)
@@ -197,11 +204,29 @@ def rdflib_endpoint(files: list[Path]) -> Iterator[Endpoint]:
         yield endpoint
 
 
+@contextmanager
+def uvicorn_endpoint(files: list[Path]) -> Iterator[Endpoint]:
+    """serve.py's Starlette application on uvicorn, 2 workers, no deadline, no access log."""
+    port = free_port()
+    command = [beside_python("uvicorn"), "--factory", "uvicorn_application:application",
+               "--app-dir", str(BENCH), "--host", "127.0.0.1", "--port", str(port),
+               "--workers", "2", "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    files_variable = {"BJAIKG_BENCH_FILES": os.pathsep.join(map(str, files))}
+    with external_server(
+        command, f"http://127.0.0.1:{port}/sparql", 600, files_variable
+    ) as endpoint:
+        yield endpoint
+
+
 SERVERS: dict[str, Callable[[list[Path]], AbstractContextManager[Endpoint]]] = {
     "serve": serve_endpoint,
     "oxigraph": oxigraph_endpoint,
     "rdflib-endpoint": rdflib_endpoint,
+    "uvicorn": uvicorn_endpoint,
 }
+DEFAULT_SERVERS = ("serve", "oxigraph", "rdflib-endpoint")
+TURTLE_SERVERS = ("serve", "uvicorn")
+"""Servers given the Turtle files (they infer as serve.py does); the others get N-Triples."""
 
 _LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -353,7 +378,7 @@ def benchmark(
             started = time.monotonic()
             try:
                 endpoints[server] = running.enter_context(
-                    SERVERS[server](files if server == "serve" else [union])
+                    SERVERS[server](files if server in TURTLE_SERVERS else [union])
                 )
             except (RuntimeError, OSError) as error:
                 print(f"  bench: {server} left out: {error}", file=sys.stderr, flush=True)
@@ -387,8 +412,10 @@ def print_table(
     results: dict[tuple[str, str, int], Measurement | str],
 ) -> None:
     print(f"\n{size}: requests/s, p50 ms, p99 ms, server CPU per request")
-    print(f"| query (rows) | clients | {' | '.join(columns)} | serve/oxigraph | serve/rdflib |")
-    print(f"|---|---|{'---|' * len(columns)}---|---|")
+    others = [column for column in columns if column not in ("floor", "serve")]
+    ratio_names = "".join(f" serve/{other} |" for other in others)
+    print(f"| query (rows) | clients | {' | '.join(columns)} |{ratio_names}")
+    print(f"|---|---|{'---|' * (len(columns) + len(others))}")
     for name, rows in expected.items():
         for clients in CLIENTS:
             cells = []
@@ -396,7 +423,7 @@ def print_table(
                 value = results.get((column, name, clients), "-")
                 cells.append(value.cell() if isinstance(value, Measurement) else value)
             ratios = []
-            for other in ("oxigraph", "rdflib-endpoint"):
+            for other in others:
                 ours, theirs = (
                     results.get(("serve", name, clients)),
                     results.get((other, name, clients)),
@@ -409,7 +436,7 @@ def print_table(
                     ratios.append(f"{ours.requests_per_second / theirs.requests_per_second:.2f}×")
                 else:
                     ratios.append("-")
-            print(f"| {name} ({rows}) | {clients} | {' | '.join(cells)} | {' | '.join(ratios)} |")
+            print(f"| {name} ({rows}) | {clients} | {' | '.join(cells + ratios)} |")
 
 
 WORKDIR = Path(tempfile.gettempdir()) / "bjaikg-bench"
@@ -446,7 +473,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; returns 0 (figures are printed, never judged)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="project,1e5,1e6", help="comma-separated graphs")
-    parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated servers")
+    parser.add_argument(
+        "--servers", default=",".join(DEFAULT_SERVERS), help=f"comma-separated of {list(SERVERS)}"
+    )
     parser.add_argument("--seconds", type=int, default=3, help="duration of each run")
     parser.add_argument("--rounds", type=int, default=3, help="runs per cell (median reported)")
     parser.add_argument("--queries", default=",".join(QUERIES), help="comma-separated queries")

@@ -1,12 +1,14 @@
 """Instructions per request of a ``serve.py`` worker against pyoxigraph alone (never a test).
 
     python bench/instructions.py [--size 1e5] [--queries lookup] [--requests 1000]
+                                 [--header 'NAME: VALUE' ...]
 
 Throughput on a shared virtual machine moves by ±10 % from one minute to the next, more than
 most single changes to the request path; a count of executed instructions does not move at all
 (valgrind's callgrind: the same count twice for the same code and input). For each query this
 runs ``serve.py`` with one worker under callgrind, sends warm-up requests, zeroes the worker's
-counts, sends ``--requests`` requests from one keep-alive client and reads the worker's count:
+counts, sends ``--requests`` requests from one keep-alive client (with ``Cache-Control:
+no-cache``, so each is evaluated, and any ``--header``) and reads the worker's count:
 the instructions per request of HTTP parsing, the protocol, evaluation, serialisation and the
 bookkeeping — in user space; system calls and loopback TCP are not counted. The reference,
 counted the same way in the same run, is pyoxigraph alone in a Python loop: the query and its
@@ -120,7 +122,9 @@ def worker_of(pid: int) -> int:
     return found[0]
 
 
-def serve_instructions(files: list[Path], query: str, requests: int, workdir: Path) -> float:
+def serve_instructions(
+    files: list[Path], query: str, requests: int, workdir: Path, extra: dict[str, str]
+) -> float:
     """Instructions per request of the worker of ``serve.py --workers 1``."""
     output = workdir / "serve"
     data = [argument for path in files for argument in ("--data", str(path))]
@@ -140,7 +144,8 @@ def serve_instructions(files: list[Path], query: str, requests: int, workdir: Pa
             raise RuntimeError("serve.py ended before it was ready")
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         path = "/sparql?query=" + quote(query, safe="")
-        headers = {"Accept": "application/sparql-results+json"}
+        headers = {"Accept": "application/sparql-results+json", "Cache-Control": "no-cache"}
+        headers |= extra
 
         def send(count: int) -> None:
             for _ in range(count):
@@ -167,8 +172,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="1e5", help="project, 1e5 or 1e6")
     parser.add_argument("--queries", default="lookup", help="comma-separated queries")
     parser.add_argument("--requests", type=int, default=1000, help="requests counted")
+    parser.add_argument(
+        "--header", action="append", default=[], help="'NAME: VALUE' sent with each request"
+    )
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
     arguments = parser.parse_args(argv)
+    extra = dict(
+        tuple(part.strip() for part in header.split(":", 1)) for header in arguments.header
+    )
     chosen = chosen_queries(arguments.queries)
     if chosen is None or not installed("valgrind"):
         return 2
@@ -180,7 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bjaikg-callgrind-") as scratch:
         for name, query in dataset.queries.items():
             floor = floor_instructions(dataset.union, query, arguments.requests, Path(scratch))
-            serve = serve_instructions(dataset.files, query, arguments.requests, Path(scratch))
+            serve = serve_instructions(
+                dataset.files, query, arguments.requests, Path(scratch), extra
+            )
             print(f"| {name} | {floor:,.0f} | {serve:,.0f} | {serve / floor:.2f}× |", flush=True)
     return 0
 

@@ -7,7 +7,8 @@ Routes: ``/sparql`` (:mod:`bjaikg.endpoint.protocol`), ``/rdf-graph-store`` and 
 above the endpoint, which never imports it). CORS is open (``*``): the data is public.
 
 The server's workers (:mod:`bjaikg.endpoint.worker`) run this application for every request
-except ``/sparql`` without ``Origin`` (their short path); tests run it in-process
+except ``/sparql`` without ``Origin`` (their short path), each request whole on the query clock
+(its store accesses, a page's included, are stopped at ``--timeout``); tests run it in-process
 (``TestClient(create_application(settings, graph, routes))``), where nothing enforces the
 deadline.
 ``request.app.state.endpoint`` is the :class:`EndpointState`; any route can run a query under
@@ -39,11 +40,16 @@ HEALTH_TIMEOUT = 2.0
 
 
 def _workers(state: EndpointState) -> dict[str, int]:
-    """Workers running, evaluating and replaced so far (all 0 in-process)."""
+    """Workers running, evaluating and replaced so far (all 0 in-process).
+
+    A worker answers every request of this application on the clock (it is "evaluating"
+    meanwhile), so the answering worker is not counted among those evaluating.
+    """
     board = state.scoreboard
     if board is None:
         return {"workers": 0, "evaluating": 0, "restarts": 0}
-    return {"workers": board.alive, "evaluating": board.evaluating, "restarts": board.restarts}
+    evaluating = board.evaluating - 1
+    return {"workers": board.alive, "evaluating": evaluating, "restarts": board.restarts}
 
 
 async def health(request: Request) -> Response:

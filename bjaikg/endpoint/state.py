@@ -73,7 +73,8 @@ class EndpointState:
         self, request: QueryRequest, timeout: float, route: str, key: Key | None = None
     ) -> QueryAnswer:
         """Evaluate ``request`` on the clock for at most ``timeout`` seconds (counted as
-        ``route``), the one way every route reaches the store; keep the answer under ``key``.
+        ``route``) and keep the answer under ``key``. The pages' own store accesses are on the
+        clock too: a worker runs each request of the application whole on it.
 
         A query that calls ``SERVICE`` gets at most ``--service-timeout``: it waits on
         endpoints that are not ours, and must not hold a worker for the full query deadline.

@@ -10,7 +10,9 @@ short path), everything else by the Starlette application on the worker's own as
 (:func:`~bjaikg.endpoint.connection.call_application`). Bytes a client does not take at once
 wait in the worker, which then stops reading that client until they have left.
 
-The worker is the endpoint's query clock (:meth:`Worker.evaluating`): before evaluating it
+The worker is the endpoint's query clock (:meth:`Worker.evaluating`), around every query and
+around every request it runs through the application, whose store accesses (pages, dumps,
+``/graphs``) are then stopped at ``--timeout`` like a query's: before evaluating it
 writes the deadline and the connection on its scoreboard slot, offers its idle connections
 (no request pending on them) for moving, and releases its lock; after, it takes the lock back
 and closes its copies of the connections the supervisor moved meanwhile. The supervisor can
@@ -172,6 +174,9 @@ class Worker:
         self.current: Client | None = None
         self.request: HttpRequest | None = None
         self.offered: list[int] = []
+        self.pending: tuple[str, float, str] = ("other", 0.0, "")
+        self.depth = 0
+        self.outer: list[tuple[int, float, float, bytes]] = []
         self.offered_slots = self.slot.offered_connections  # a view of the shared memory
         self.log_buffer: LogBuffer | None = None
         self.evaluations = 0
@@ -229,22 +234,32 @@ class Worker:
     # the query clock (bjaikg.endpoint.scoreboard.QueryClock)
     def evaluating(self, route: str, seconds: float, query: str = "") -> Worker:
         """Register one evaluation of ``query`` of at most ``seconds`` (use as a context
-        manager); the slot names the request, for the log line if the deadline passes."""
-        slot = self.slot
-        now = time.monotonic()
-        slot.route, slot.started, slot.limit = ROUTE_INDEX[route], now, seconds
-        slot.deadline = now + seconds
-        slot.connection = self.current.number if self.current is not None else 0
-        request = self.request
-        if request is not None:
-            slot.request = b"%s %s\n%s" % (
-                request.method.encode(), request.path[:100],
-                query[:QUERY_IN_LOG].encode("utf-8", "replace"),
-            )  # fmt: skip
+        manager); the slot names the request, for the log line if the deadline passes.
+
+        Re-entrant: inside an evaluation (a page, whose whole request is on the clock, asking
+        :meth:`EndpointState.answer`) the inner one can only bring the deadline nearer, and the
+        outer deadline, route and request come back when it ends.
+        """
+        self.pending = (route, seconds, query)
         return self
 
     def __enter__(self) -> None:
+        route, seconds, query = self.pending
         slot = self.slot
+        now = time.monotonic()
+        if self.depth:
+            self.outer.append((slot.route, slot.deadline, slot.limit, slot.request))
+            self.depth += 1
+            slot.route = ROUTE_INDEX[route]
+            if now + seconds < slot.deadline:
+                slot.deadline, slot.limit = now + seconds, seconds
+            if query:
+                slot.request = self._naming(query)
+            return
+        slot.route, slot.started, slot.limit = ROUTE_INDEX[route], now, seconds
+        slot.deadline = now + seconds
+        slot.connection = self.current.number if self.current is not None else 0
+        slot.request = self._naming(query)
         offered: list[int] = []
         if len(self.clients) > 1:  # the connection being answered is never offered
             offered = [client.number for client in self.clients.values()
@@ -254,12 +269,17 @@ class Worker:
         self.offered = offered
         self.evaluations += 1
         slot.evaluation = self.evaluations
+        self.depth = 1
         slot.state = EVALUATING
         self.lock.release()
 
     def __exit__(self, *exception: object) -> None:
-        self.lock.acquire()
         slot = self.slot
+        self.depth -= 1
+        if self.depth:
+            slot.route, slot.deadline, slot.limit, slot.request = self.outer.pop()
+            return
+        self.lock.acquire()
         slot.state = SERVING
         if self.offered:
             if slot.moved:  # the supervisor moved the first ``moved`` offered
@@ -267,6 +287,16 @@ class Worker:
                 for client in [c for c in self.clients.values() if c.number in moved]:
                     self._forget(client)  # another worker serves it now; our copy just goes
             slot.offered = slot.moved = 0
+
+    def _naming(self, query: str) -> bytes:
+        """``METHOD PATH``, a newline and the start of ``query``: the request on the slot."""
+        request = self.request
+        if request is None:
+            return b""
+        return b"%s %s\n%s" % (
+            request.method.encode(), request.path[:100],
+            query[:QUERY_IN_LOG].encode("utf-8", "replace"),
+        )  # fmt: skip
 
     # connections
     def _adopt(self) -> None:
@@ -379,10 +409,11 @@ class Worker:
                     keep_alive = self._answer_sparql(client, request)
                 else:
                     record = AccessRecord("other", time.perf_counter(), "")
-                    keep_alive, status = call_application(
-                        self.application, self.loop, client.write, request, self.server_address,
-                        record,
-                    )  # fmt: skip
+                    with self.evaluating("other", self.state.settings.timeout):
+                        keep_alive, status = call_application(
+                            self.application, self.loop, client.write, request,
+                            self.server_address, record,
+                        )  # fmt: skip
                     self.state.account(request, status, record)
             finally:
                 self.current = self.request = None

@@ -412,3 +412,48 @@ def test_a_dump_too_slow_to_build_is_stopped_at_the_deadline(tmp_path: Path) -> 
         while len(worker_pids(server) - workers) < 1 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert len(worker_pids(server)) == len(workers), "the killed worker was not replaced"
+
+
+def test_a_page_too_slow_to_build_is_stopped_at_the_deadline(tmp_path: Path) -> None:
+    """A page's store accesses run on the clock like a query: a resource page whose statements
+    take longer than ``--timeout`` to gather is answered 503 in time and logged, while other
+    clients are answered meanwhile and after."""
+    for fixture in DATA.glob("*.ttl"):
+        (tmp_path / fixture.name).write_bytes(fixture.read_bytes())
+    values = ", ".join(f'"value {number}"' for number in range(100_000))
+    (tmp_path / "slow.ttl").write_text(f"<{CHAIN}slow> <http://example.org/p> {values} .\n")
+    arguments = ("--data", str(tmp_path), "--timeout", "1", "--workers", "2")
+    with running_server(*arguments, ready_seconds=120) as server:
+        client = httpx.Client(base_url=server.url, timeout=30)
+        outcome: dict[str, object] = {}
+
+        def ask_for_page() -> None:
+            started = time.monotonic()
+            with httpx.Client(base_url=server.url, timeout=30) as own:
+                outcome["response"] = own.get("/id/slow")
+            outcome["seconds"] = time.monotonic() - started
+
+        page = threading.Thread(target=ask_for_page)
+        page.start()
+        time.sleep(0.2)
+        answered_meanwhile = 0
+        while page.is_alive():
+            response = client.get("/sparql", params={"query": CHIP_LABEL})
+            assert response.status_code == 200, response.text
+            answered_meanwhile += page.is_alive()
+        page.join()
+        response = outcome["response"]
+        assert isinstance(response, httpx.Response)
+        assert response.status_code == 503, response.text[:200]
+        assert "time limit of 1 s" in response.text
+        assert 1.0 <= outcome["seconds"] < 2.0  # type: ignore[operator]
+        assert answered_meanwhile >= 3
+        assert client.get("/sparql", params={"query": CHIP_LABEL}).status_code == 200
+        assert client.get("/id/test-chip").status_code == 200
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not any(
+            '"GET /id/slow" 503' in line for line in server.stderr_lines
+        ):
+            time.sleep(0.1)
+        [line] = [line for line in server.stderr_lines if '"GET /id/slow" 503' in line]
+        assert "stopped at its deadline of 1 s" in line
