@@ -173,6 +173,7 @@ def serve(
     listener.setblocking(False)  # the supervisor accepts in its event loop
     port = listener.getsockname()[1]
     host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
+
     def reload() -> tuple[Starlette, EndpointState]:
         assert load is not None
         loaded = load()
@@ -195,6 +196,7 @@ def serve_main(
     arguments = build_parser().parse_args(argv)
     settings = settings_from(arguments)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="bjaikg: %(message)s")
+
     def load() -> Starlette:
         graph = load_knowledge_graph(list(settings.data) or None)
         return create_application(settings, graph, routes_for(graph))

@@ -127,6 +127,11 @@ def local_link(request: Request, address: str) -> str:
     return root_path(request) + linked if linked.startswith("/") else linked
 
 
+def download_links(request: Request, stem: str) -> list[tuple[str, str]]:
+    """The RDF downloads of the page at local path ``stem``: (label, link) pairs."""
+    return [(label, f"{root_path(request)}{stem}.{suffix}") for _, suffix, label in RDF_DOWNLOADS]
+
+
 def editor_text(operation: Operation) -> str:
     """The query an example loads into the editor: its defaults bound, and the ``#+`` header
     (shown beside the editor) reduced to one comment line per title."""
@@ -331,7 +336,7 @@ class Site:
             {
                 "resource": description,
                 "diagram": diagram,
-                "formats": [(label, root_path(request) + f"/id/{slug}.{suffix}") for _, suffix, label in RDF_DOWNLOADS],
+                "formats": download_links(request, f"/id/{slug}"),
             },
         )
 
@@ -364,7 +369,7 @@ class Site:
                 "ontology": documentation,
                 "diagram": diagram,
                 "kinds": {name: texts[language] for name, texts in KINDS.items()},
-                "formats": [(label, root_path(request) + f"/ontology.{suffix}") for _, suffix, label in RDF_DOWNLOADS],
+                "formats": download_links(request, "/ontology"),
             },
         )
 
@@ -394,7 +399,7 @@ class Site:
                 "inferred_graph": INFERRED_GRAPH.value,
                 "dumps": DUMPS,
                 "releases": self.releases,
-                "formats": [(label, root_path(request) + f"/dataset.{suffix}") for _, suffix, label in RDF_DOWNLOADS],
+                "formats": download_links(request, "/dataset"),
             },
         )
 
