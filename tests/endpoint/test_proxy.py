@@ -1,0 +1,351 @@
+"""serve.py behind a proxy and as replicas: forwarded headers, graceful stop, reload, nginx.
+
+Real processes only: serve.py on loopback ports, and nginx from Debian terminating TLS with a
+certificate made here by openssl, configured from the site in docs/deployment.md (the block
+the documentation shows is the one run), with its pid, logs and temporary files in the test's
+folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bjaikg import PROJECT_ROOT
+from bjaikg.endpoint.cli import build_parser
+from tests.endpoint.conftest import DATA
+from tests.server_process import ServerProcess, running_server
+
+pytestmark = pytest.mark.server
+
+ASK_EXTRA = "ASK { <https://w3id.org/bjaikg/id/test-extra> ?p ?o }"
+ASK_NEW = "ASK { <https://w3id.org/bjaikg/id/test-reloaded> ?p ?o }"
+NEW_TRIPLE = '\n<https://w3id.org/bjaikg/id/test-reloaded> <http://www.w3.org/2000/01/rdf-schema#label> "new"@en .\n'
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { " + " . ".join(f"?a{i} ?b{i} ?c{i}" for i in range(5)) + " }"
+"""About a second on the fixture data (23⁵ rows counted): a request still in flight."""
+FORWARDED = {
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Host": "example.org",
+    "X-Forwarded-For": "203.0.113.5",
+}
+DEPLOYMENT = PROJECT_ROOT / "docs" / "deployment.md"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def ask(client: httpx.Client, url: str, query: str) -> bool:
+    response = client.get(url, params={"query": query}, headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    return bool(response.json()["boolean"])
+
+
+def stop(server: ServerProcess, seconds: float = 30.0) -> int:
+    """SIGTERM ``server`` and wait for it to exit; its exit code."""
+    server.process.send_signal(signal.SIGTERM)
+    return server.process.wait(timeout=seconds)
+
+
+class QueryLoop:
+    """Threads asking ``ASK_EXTRA`` at ``url`` over and over until stopped; every answer kept.
+
+    One thread keeps its connection alive, the other opens a new one per request.
+    """
+
+    def __init__(self, url: str, verify: ssl.SSLContext | bool = True) -> None:
+        self.url = url
+        self.verify = verify
+        self.statuses: list[int | str] = []
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self._run, args=(keep,)) for keep in (True, False)]
+
+    def _run(self, keep_alive: bool) -> None:
+        limits = httpx.Limits(max_keepalive_connections=1 if keep_alive else 0)
+        with httpx.Client(verify=self.verify, timeout=30.0, limits=limits) as client:
+            while not self.stopping.is_set():
+                try:
+                    response = client.get(self.url, params={"query": ASK_EXTRA})
+                    ok = response.status_code == 200 and response.json()["boolean"] is True
+                    self.statuses.append(response.status_code if ok else response.text)
+                except httpx.HTTPError as error:
+                    self.statuses.append(f"{type(error).__name__}: {error}")
+
+    def __enter__(self) -> QueryLoop:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
+
+    def failures(self) -> list[int | str]:
+        return [status for status in self.statuses if status != 200]
+
+
+def test_forwarded_headers_believed_only_from_a_trusted_peer() -> None:
+    common = ["--data", str(DATA), "--workers", "2", "--root-path", "/bjaikg"]
+    with (
+        running_server(*common, "--forwarded-allow-ips", "127.0.0.1") as trusted,
+        running_server(*common, "--forwarded-allow-ips", "192.0.2.0/24") as untrusted,
+        httpx.Client(timeout=30.0) as client,
+    ):
+        for path in ("/sparql", "/bjaikg/sparql"):  # with or without the prefix
+            description = client.get(trusted.url + path, headers=FORWARDED).text
+            assert "sd:endpoint <https://example.org/bjaikg/sparql>" in description
+            assert "<https://example.org/bjaikg/dump.nt>" in description
+        page = client.get(trusted.url + "/bjaikg/dataset", headers=FORWARDED)
+        assert page.status_code == 200
+        openapi = client.get(trusted.url + "/openapi.json", headers=FORWARDED).json()
+        assert openapi["servers"] == [{"url": "https://example.org/bjaikg"}]
+        redirect = client.get(trusted.url + "/sparql", headers={**FORWARDED, "Accept": "text/html"})
+        assert (redirect.status_code, redirect.headers["location"]) == (303, "/bjaikg/")
+
+        ignored = client.get(untrusted.url + "/sparql", headers=FORWARDED).text
+        assert f"sd:endpoint <{untrusted.url}/bjaikg/sparql>" in ignored
+        time.sleep(0.3)  # a worker writes its log lines within 50 ms
+    assert any(line.startswith('bjaikg: 203.0.113.5 "GET /dataset" 200')
+               for line in trusted.stderr_lines)  # fmt: skip
+    assert any(line.startswith('bjaikg: 127.0.0.1 "GET /sparql" 200')
+               for line in untrusted.stderr_lines)  # fmt: skip
+    assert not any("203.0.113.5" in line for line in untrusted.stderr_lines)
+
+
+def test_sigterm_finishes_requests_in_flight_refuses_new_ones_and_exits_0() -> None:
+    with running_server("--data", str(DATA), "--workers", "2", "--timeout", "30") as server:
+        idle = socket.create_connection(("127.0.0.1", int(server.url.rsplit(":", 1)[1])))
+        idle.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert b" 200 " in idle.recv(65536)  # a kept-alive connection, idle from now on
+        answers: list[httpx.Response] = []
+        slow = threading.Thread(
+            target=lambda: answers.append(
+                httpx.get(server.sparql, params={"query": SLOW}, timeout=30.0)
+            )
+        )
+        slow.start()
+        time.sleep(0.3)  # the slow query is evaluating
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        time.sleep(0.2)
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(server.url + "/health", timeout=5.0)
+        idle.settimeout(10)
+        assert idle.recv(65536) == b"", "the idle connection is closed"
+        assert server.process.wait(timeout=20) == 0
+        slow.join()
+    assert answers[0].status_code == 200
+    assert answers[0].json()["results"]["bindings"][0]["n"]["value"] == str(23**5)
+    assert time.monotonic() - started < 15
+
+
+def test_sigterm_kills_what_is_past_the_grace_period() -> None:
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { " + " . ".join(
+        f"?a{i} ?b{i} ?c{i}" for i in range(8)
+    ) + " }"  # fmt: skip
+    arguments = ["--data", str(DATA), "--workers", "2", "--timeout", "60"]
+    with running_server(*arguments, "--graceful-timeout", "1") as server:
+        answers: list[int | str] = []
+
+        def run_away() -> None:
+            try:
+                answers.append(httpx.get(server.sparql, params={"query": runaway}, timeout=30).status_code)
+            except httpx.HTTPError as error:
+                answers.append(type(error).__name__)
+
+        thread = threading.Thread(target=run_away)
+        thread.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=20) == 0
+        assert time.monotonic() - started < 5, "killed after the 1 s grace"
+        thread.join()
+    assert answers and answers[0] != 200
+
+
+def test_sighup_reloads_the_data_without_a_failed_request(tmp_path: Path) -> None:
+    for source in DATA.glob("*.ttl"):
+        shutil.copy(source, tmp_path / source.name)
+    with (
+        running_server("--data", str(tmp_path), "--workers", "2") as server,
+        httpx.Client(timeout=30.0) as client,
+    ):
+        assert not ask(client, server.sparql, ASK_NEW)
+        before = client.get(server.sparql, params={"query": ASK_NEW}).headers["etag"]
+        with QueryLoop(server.sparql) as loop:
+            time.sleep(0.5)
+            with (tmp_path / "extra.ttl").open("a", encoding="utf-8") as data:
+                data.write(NEW_TRIPLE)
+            server.process.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 30
+            while not ask(client, server.sparql, ASK_NEW):
+                assert time.monotonic() < deadline, "the new triple never became visible"
+                time.sleep(0.1)
+            time.sleep(1.0)  # both workers replaced: the loop runs on the new data a while
+        after = client.get(server.sparql, params={"query": ASK_NEW}).headers["etag"]
+        assert [ask(client, server.sparql, ASK_NEW) for _ in range(6)] == [True] * 6
+    assert len(loop.statuses) > 20
+    assert loop.failures() == []
+    assert before != after
+    assert any("reloaded the data" in line for line in server.stderr_lines)
+
+
+# -- nginx in front of two replicas ------------------------------------------------------------
+
+
+def documented_block(language: str) -> str:
+    """The first ```language block of docs/deployment.md."""
+    match = re.search(rf"```{language}\n(.*?)```", DEPLOYMENT.read_text(encoding="utf-8"), re.S)
+    assert match, f"docs/deployment.md has no {language} block"
+    return match.group(1)
+
+
+def test_documented_systemd_unit_runs_serve_py_with_valid_options() -> None:
+    unit = documented_block("ini")
+    fields = dict(line.split("=", 1) for line in unit.splitlines() if "=" in line)
+    command = fields["ExecStart"].replace("%i", "8001").split()
+    assert command[1] == "serve.py"
+    arguments = build_parser().parse_args(command[2:])
+    assert (arguments.root_path, arguments.forwarded_allow_ips) == ("/bjaikg", ["127.0.0.1"])
+    assert fields["ExecReload"] == "/bin/kill -HUP $MAINPID"
+    assert fields["KillSignal"] == "SIGTERM"
+    assert float(fields["TimeoutStopSec"]) > arguments.graceful_timeout
+
+
+def make_certificate(folder: Path) -> tuple[Path, Path]:
+    certificate, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return certificate, key
+
+
+@contextlib.contextmanager
+def running_nginx(folder: Path, port: int, replicas: tuple[int, int]) -> Iterator[Path]:
+    """nginx on ``port`` with the documented site in front of ``replicas``; yields the CA file."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.fail("nginx is missing: run scripts/setup-system.sh")
+    certificate, key = make_certificate(folder)
+    site = (
+        documented_block("nginx")
+        .replace("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;")
+        .replace("/etc/ssl/certs/example.org.pem", str(certificate))
+        .replace("/etc/ssl/private/example.org.key", str(key))
+        .replace("127.0.0.1:8001", f"127.0.0.1:{replicas[0]}")
+        .replace("127.0.0.1:8002", f"127.0.0.1:{replicas[1]}")
+    )
+    temporary = "".join(f"{kind}_temp_path {folder / kind};\n"
+                        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))  # fmt: skip
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must reach the temp folder
+    (folder / "nginx.conf").write_text(
+        f"{user}pid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\nevents {{}}\n"
+        f"http {{\naccess_log {folder / 'access.log'};\n{temporary}{site}}}\n"
+    )
+    command = [nginx, "-p", str(folder), "-e", str(folder / "error.log"),
+               "-c", str(folder / "nginx.conf")]  # fmt: skip
+    subprocess.run([*command, "-t"], check=True, capture_output=True)
+    process = subprocess.Popen([*command, "-g", "daemon off;"], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
+                break
+            assert process.poll() is None and time.monotonic() < deadline, (
+                (folder / "error.log").read_text()
+            )
+            time.sleep(0.05)
+        yield certificate
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+URL_IN_TEXT = re.compile(r"""(?:href|src|action)="([^"]*)"|<(https?://[^>]*)>|"(https?://[^"]*)\"""")
+
+
+def own_urls(text: str, origin: str) -> list[str]:
+    """Every link in ``text`` to this server: root-relative paths and URLs naming ``origin``'s
+    host (any scheme)."""
+    host = origin.split("://", 1)[1]
+    found = []
+    for match in URL_IN_TEXT.finditer(text):
+        url = next(group for group in match.groups() if group is not None)
+        if url.startswith("/") and not url.startswith("//"):
+            found.append(url)
+        elif url.split("://", 1)[-1].startswith(host):
+            found.append(url)
+    return found
+
+
+@pytest.mark.timeout(240)
+def test_nginx_tls_in_front_of_two_replicas(tmp_path: Path) -> None:
+    ports = (free_port(), free_port())
+    proxy_port = free_port()
+    base = f"https://127.0.0.1:{proxy_port}/bjaikg"
+    unit = documented_block("ini")
+    flags = unit.split("serve.py ", 1)[1].split("\n", 1)[0].split()
+    flags = flags[flags.index("--root-path") :]  # the documented options, without host and port
+    flags += ["--data", str(DATA), "--workers", "2"]
+    with contextlib.ExitStack() as stack:
+        first = stack.enter_context(running_server("--port", str(ports[0]), *flags))
+        stack.enter_context(running_server("--port", str(ports[1]), *flags))
+        certificate = stack.enter_context(running_nginx(tmp_path, proxy_port, ports))
+        verify = ssl.create_default_context(cafile=str(certificate))
+        client = stack.enter_context(httpx.Client(verify=verify, timeout=30.0))
+
+        assert ask(client, f"{base}/sparql", ASK_EXTRA)
+        page = client.get(f"{base}/id/test-extra")
+        assert page.status_code == 200 and "Extra" in page.text
+        documents = {
+            "service description": client.get(f"{base}/sparql").text,
+            "VoID": client.get(f"{base}/.well-known/void").text,
+            "dataset page": client.get(f"{base}/dataset").text,
+            "resource page": page.text,
+            "query page": client.get(f"{base}/").text,
+        }
+        openapi = client.get(f"{base}/openapi.json").json()
+        assert openapi["servers"] == [{"url": base}]
+        assert f"sd:endpoint <{base}/sparql>" in documents["service description"]
+        for name, text in documents.items():
+            urls = own_urls(text, base)
+            assert urls, name
+            wrong = [url for url in urls
+                     if not (url.startswith(f"{base}/") or url.startswith("/bjaikg/"))]  # fmt: skip
+            assert wrong == [], name
+        assert client.get(f"https://127.0.0.1:{proxy_port}/bjaikg").headers["location"].endswith(
+            "/bjaikg/"
+        )
+
+        with QueryLoop(f"{base}/sparql", verify) as loop:
+            time.sleep(0.5)
+            assert stop(first) == 0
+            time.sleep(1.0)  # the other replica answers alone
+            restarted = stack.enter_context(running_server("--port", str(ports[0]), *flags))
+            time.sleep(3.0)  # nginx comes back to it after fail_timeout
+        assert len(loop.statuses) > 20
+        assert loop.failures() == []
+        time.sleep(0.3)
+        assert any('"GET /sparql" 200' in line for line in restarted.stderr_lines), (
+            "the restarted replica answers again"
+        )
