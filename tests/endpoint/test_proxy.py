@@ -33,8 +33,17 @@ pytestmark = pytest.mark.server
 
 ASK_EXTRA = "ASK { <https://w3id.org/bjaikg/id/test-extra> ?p ?o }"
 ASK_NEW = "ASK { <https://w3id.org/bjaikg/id/test-reloaded> ?p ?o }"
-NEW_TRIPLE = '\n<https://w3id.org/bjaikg/id/test-reloaded> <http://www.w3.org/2000/01/rdf-schema#label> "new"@en .\n'
-SLOW = "SELECT (COUNT(*) AS ?n) WHERE { " + " . ".join(f"?a{i} ?b{i} ?c{i}" for i in range(5)) + " }"
+NEW_TRIPLE = '\nbj:test-reloaded rdfs:label "new"@en .\n'
+"""Appended to extra.ttl, which declares the prefixes."""
+
+
+def product(patterns: int) -> str:
+    """A count of the Cartesian product of ``patterns`` copies of the graph (23 triples)."""
+    joined = " . ".join(f"?a{i} ?b{i} ?c{i}" for i in range(patterns))
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ {joined} }}"
+
+
+SLOW = product(5)
 """About a second on the fixture data (23⁵ rows counted): a request still in flight."""
 FORWARDED = {
     "X-Forwarded-Proto": "https",
@@ -156,16 +165,15 @@ def test_sigterm_finishes_requests_in_flight_refuses_new_ones_and_exits_0() -> N
 
 
 def test_sigterm_kills_what_is_past_the_grace_period() -> None:
-    runaway = "SELECT (COUNT(*) AS ?n) WHERE { " + " . ".join(
-        f"?a{i} ?b{i} ?c{i}" for i in range(8)
-    ) + " }"  # fmt: skip
+    runaway = product(8)
     arguments = ["--data", str(DATA), "--workers", "2", "--timeout", "60"]
     with running_server(*arguments, "--graceful-timeout", "1") as server:
         answers: list[int | str] = []
 
         def run_away() -> None:
             try:
-                answers.append(httpx.get(server.sparql, params={"query": runaway}, timeout=30).status_code)
+                response = httpx.get(server.sparql, params={"query": runaway}, timeout=30)
+                answers.append(response.status_code)
             except httpx.HTTPError as error:
                 answers.append(type(error).__name__)
 
@@ -255,8 +263,8 @@ def running_nginx(folder: Path, port: int, replicas: tuple[int, int]) -> Iterato
         .replace("127.0.0.1:8001", f"127.0.0.1:{replicas[0]}")
         .replace("127.0.0.1:8002", f"127.0.0.1:{replicas[1]}")
     )
-    temporary = "".join(f"{kind}_temp_path {folder / kind};\n"
-                        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))  # fmt: skip
+    kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    temporary = "".join(f"{kind}_temp_path {folder / kind};\n" for kind in kinds)
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers must reach the temp folder
     (folder / "nginx.conf").write_text(
         f"{user}pid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\nevents {{}}\n"
@@ -272,8 +280,8 @@ def running_nginx(folder: Path, port: int, replicas: tuple[int, int]) -> Iterato
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
                 break
             assert process.poll() is None and time.monotonic() < deadline, (
-                (folder / "error.log").read_text()
-            )
+                folder / "error.log"
+            ).read_text()
             time.sleep(0.05)
         yield certificate
     finally:
@@ -281,7 +289,9 @@ def running_nginx(folder: Path, port: int, replicas: tuple[int, int]) -> Iterato
         process.wait(timeout=10)
 
 
-URL_IN_TEXT = re.compile(r"""(?:href|src|action)="([^"]*)"|<(https?://[^>]*)>|"(https?://[^"]*)\"""")
+URL_IN_TEXT = re.compile(
+    r"""(?:href|src|action)="([^"]*)"|<(https?://[^>]*)>|"(https?://[^"]*)\""""
+)
 
 
 def own_urls(text: str, origin: str) -> list[str]:
@@ -291,9 +301,8 @@ def own_urls(text: str, origin: str) -> list[str]:
     found = []
     for match in URL_IN_TEXT.finditer(text):
         url = next(group for group in match.groups() if group is not None)
-        if url.startswith("/") and not url.startswith("//"):
-            found.append(url)
-        elif url.split("://", 1)[-1].startswith(host):
+        local = url.startswith("/") and not url.startswith("//")
+        if local or url.split("://", 1)[-1].startswith(host):
             found.append(url)
     return found
 
@@ -333,8 +342,10 @@ def test_nginx_tls_in_front_of_two_replicas(tmp_path: Path) -> None:
             wrong = [url for url in urls
                      if not (url.startswith(f"{base}/") or url.startswith("/bjaikg/"))]  # fmt: skip
             assert wrong == [], name
-        assert client.get(f"https://127.0.0.1:{proxy_port}/bjaikg").headers["location"].endswith(
-            "/bjaikg/"
+        assert (
+            client.get(f"https://127.0.0.1:{proxy_port}/bjaikg")
+            .headers["location"]
+            .endswith("/bjaikg/")
         )
 
         with QueryLoop(f"{base}/sparql", verify) as loop:
