@@ -228,6 +228,8 @@ class Supervisor:
         except Exception as error:  # bad data or a bug must not end a serving server
             LOG.error("reload failed, still serving the data loaded before: %s", error)
             return
+        gc.unfreeze()  # the old data's cycles are collectable again, then the new data frozen
+        gc.collect()
         gc.freeze()
         self.generation += 1
         LOG.warning("reloaded the data in %.1f s; replacing the workers one at a time",
