@@ -376,14 +376,30 @@ def test_nginx_tls_in_front_of_two_replicas(tmp_path: Path) -> None:
             .endswith("/bjaikg/")
         )
 
+        slow: list[httpx.Response] = []
+
+        def post_slow() -> None:  # nginx repeats no POST once sent: the replica must finish it
+            with httpx.Client(verify=verify, timeout=30.0) as own:
+                slow.append(own.post(f"{base}/sparql", data={"query": SLOW}))
+
+        posts = [threading.Thread(target=post_slow) for _ in range(4)]
         with QueryLoop(f"{base}/sparql", verify) as loop:
             time.sleep(0.5)
+            for post in posts:
+                post.start()
+            time.sleep(0.3)  # the slow queries evaluate on both replicas
             assert stop(first) == 0
+            for post in posts:
+                post.join()
             time.sleep(1.0)  # the other replica answers alone
             restarted = stack.enter_context(running_server("--port", str(ports[0]), *flags))
             time.sleep(3.0)  # nginx comes back to it after fail_timeout
         assert len(loop.statuses) > 20
         assert loop.failures() == []
+        assert [answer.status_code for answer in slow] == [200] * 4, [a.text for a in slow]
+        assert {answer.json()["results"]["bindings"][0]["n"]["value"] for answer in slow} == {
+            str(23**5)
+        }
         time.sleep(0.3)
         assert any('"GET /sparql" 200' in line for line in restarted.stderr_lines), (
             "the restarted replica answers again"
