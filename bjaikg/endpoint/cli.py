@@ -24,7 +24,7 @@ from bjaikg.endpoint.access_log import AccessLog
 from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
-from bjaikg.endpoint.supervisor import Supervisor
+from bjaikg.endpoint.supervisor import Loader, Supervisor
 from bjaikg.errors import BjaikgError
 from bjaikg.linking.targets import PUBLIC_WIKIDATA_ENDPOINTS
 from bjaikg.store import KnowledgeGraph, load_knowledge_graph
@@ -153,12 +153,10 @@ def answer_once(application: Starlette, path: str) -> int:
     return 0
 
 
-def serve(
-    application: Starlette, settings: Settings, load: Callable[[], Starlette] | None = None
-) -> int:
+def serve(application: Starlette, settings: Settings, load: Loader | None = None) -> int:
     """Bind the socket, fork the workers and supervise them until interrupted; 0 on a clean stop.
 
-    ``load`` loads the data again for a reload (SIGHUP).
+    ``load`` loads the data again on SIGHUP.
     """
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM)
@@ -173,14 +171,7 @@ def serve(
     listener.setblocking(False)  # the supervisor accepts in its event loop
     port = listener.getsockname()[1]
     host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
-
-    def reload() -> tuple[Starlette, EndpointState]:
-        assert load is not None
-        loaded = load()
-        return loaded, loaded.state.endpoint
-
-    supervisor = Supervisor(application, application.state.endpoint, listener, settings,
-                            None if load is None else reload)  # fmt: skip
+    supervisor = Supervisor(application, application.state.endpoint, listener, settings, load)
     supervisor.start()
     print(f"bjaikg: serving on http://{host}:{port}", flush=True)
     supervisor.run()
@@ -197,23 +188,20 @@ def serve_main(
     settings = settings_from(arguments)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="bjaikg: %(message)s")
 
-    def load() -> Starlette:
+    access_log = None if arguments.get is not None else AccessLog(sys.stderr.fileno())
+
+    def load() -> tuple[Starlette, EndpointState]:
+        """The application on the data loaded now (at start, and again on SIGHUP)."""
         graph = load_knowledge_graph(list(settings.data) or None)
-        return create_application(settings, graph, routes_for(graph))
+        application = create_application(settings, graph, routes_for(graph))
+        application.state.endpoint.access_log = access_log
+        return application, application.state.endpoint
 
     try:
-        application = load()
+        application, _ = load()
     except BjaikgError as error:
         print(f"bjaikg: error: {error}", file=sys.stderr)
         return 2
     if arguments.get is not None:
         return answer_once(application, arguments.get)
-    access_log = AccessLog(sys.stderr.fileno())
-
-    def load_logged() -> Starlette:
-        loaded = load()
-        loaded.state.endpoint.access_log = access_log
-        return loaded
-
-    application.state.endpoint.access_log = access_log
-    return serve(application, settings, load_logged)
+    return serve(application, settings, load)

@@ -328,7 +328,7 @@ class Supervisor:
             kind, number = MESSAGE.unpack(message)
             if kind == CLOSED and number in self.held:
                 self.held.pop(number)[1].close()
-            elif kind == RETURNED and number in self.held:
+            elif kind == RETURNED and self.held.get(number, (None,))[0] == index:
                 self._take_back(number)
         self._forget_taken(index)
 
