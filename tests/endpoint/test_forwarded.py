@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bjaikg.endpoint.cli import build_parser
 from bjaikg.endpoint.connection import HttpRequest
 from bjaikg.endpoint.protocol import service_url
 from bjaikg.endpoint.proxy import Proxy
@@ -61,3 +64,10 @@ def test_root_path_is_taken_off_when_present_and_kept_in_urls() -> None:
         proxy.apply(asked)
         assert asked.path == route
         assert service_url(asked) == f"http://127.0.0.1:8001/bjaikg{route.decode()}"
+
+
+def test_root_path_must_start_with_a_slash(capsys: pytest.CaptureFixture[str]) -> None:
+    assert build_parser().parse_args(["--root-path", "/bjaikg/"]).root_path == "/bjaikg"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--root-path", "bjaikg"])
+    assert "--root-path: must start with /, not bjaikg" in capsys.readouterr().err

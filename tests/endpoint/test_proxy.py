@@ -244,6 +244,26 @@ def test_sighup_reloads_the_data_without_a_failed_request(tmp_path: Path) -> Non
     assert any("reloaded the data" in line for line in server.stderr_lines)
 
 
+def test_sighup_with_data_that_does_not_load_keeps_the_old_data(tmp_path: Path) -> None:
+    for source in DATA.glob("*.ttl"):
+        shutil.copy(source, tmp_path / source.name)
+    with (
+        running_server("--data", str(tmp_path), "--workers", "2") as server,
+        httpx.Client(timeout=30.0) as client,
+    ):
+        workers = worker_pids(server)
+        (tmp_path / "broken.ttl").write_text("<a> <b> .\n", encoding="utf-8")
+        server.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while not any("reload failed" in line for line in server.stderr_lines):
+            assert time.monotonic() < deadline, server.stderr_lines
+            time.sleep(0.1)
+        assert ask(client, server.sparql, ASK_EXTRA)
+        assert worker_pids(server) == workers, "no worker was replaced"
+    [line] = [line for line in server.stderr_lines if "reload failed" in line]
+    assert "broken.ttl:1:" in line
+
+
 # -- nginx in front of two replicas ------------------------------------------------------------
 
 
