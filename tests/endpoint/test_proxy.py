@@ -149,6 +149,12 @@ def test_forwarded_headers_believed_only_from_a_trusted_peer() -> None:
         assert page.status_code == 200
         openapi = client.get(trusted.url + "/openapi.json", headers=FORWARDED).json()
         assert openapi["servers"] == [{"url": "https://example.org/bjaikg"}]
+        relative = client.get(
+            trusted.url + "/bjaikg/sparql",
+            params={"query": "SELECT ?o WHERE { BIND(<test> AS ?o) }"},
+            headers={**FORWARDED, "Accept": "application/json"},
+        ).json()["results"]["bindings"][0]["o"]["value"]
+        assert relative == "https://example.org/bjaikg/test", "the base IRI is the service's URL"
         redirect = client.get(trusted.url + "/sparql", headers={**FORWARDED, "Accept": "text/html"})
         assert (redirect.status_code, redirect.headers["location"]) == (303, "/bjaikg/")
 
