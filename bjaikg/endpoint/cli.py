@@ -95,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument(
         "--base", metavar="IRI",
-        help="base IRI of queries (default: the service's own URL, http://HOST/sparql)",
+        help="base IRI of queries (default: the service's own URL, http://HOST/sparql or as a "
+        "trusted proxy says)",
     )  # fmt: skip
     parser.add_argument(
         "--forwarded-allow-ips", action="append", default=[], metavar="ADDRESSES",
