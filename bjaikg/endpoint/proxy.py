@@ -99,12 +99,15 @@ class Proxy:
 
 
 def _within(address: str, networks: tuple[Network, ...]) -> bool:
-    """Whether ``address`` is in one of ``networks``."""
+    """Whether ``address`` is in one of ``networks`` (``::ffff:127.0.0.1``, a peer of a server
+    listening on ``::``, counts as ``127.0.0.1``)."""
     try:
         ip = ipaddress.ip_address(address.strip("[]"))
     except ValueError:
         return False
-    return any(ip in network for network in networks)
+    mapped = getattr(ip, "ipv4_mapped", None)
+    addresses = [ip] if mapped is None else [ip, mapped]
+    return any(each in network for each in addresses for network in networks)
 
 
 def _parameters(element: str) -> dict[str, str]:

@@ -50,6 +50,12 @@ def test_rfc7239_forwarded_nearest_element_and_first_untrusted_client() -> None:
     assert asked.client == ("198.51.100.7", 0), "the trusted 2001:db8::1 is skipped"
 
 
+def test_ipv4_mapped_peer_matches_its_ipv4_address() -> None:
+    proxy = Proxy.from_settings(("127.0.0.1",), "")
+    assert proxy.trusts("::ffff:127.0.0.1")
+    assert not proxy.trusts("::1") and not proxy.trusts("not an address")
+
+
 def test_star_trusts_any_peer() -> None:
     asked = request(b"/sparql", "192.0.2.9", (b"x-forwarded-proto", b"https"))
     Proxy.from_settings(("*",), "").apply(asked)
