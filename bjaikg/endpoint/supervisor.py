@@ -27,8 +27,10 @@ Signals (:meth:`Supervisor.run`): SIGTERM stops gracefully — the listener clos
 connections are refused, so a proxy tries another replica), waiting connections are still
 served, then every worker is retired: it gives back its idle connections (closed here), answers
 the requests it has begun and exits; workers still busy after ``--graceful-timeout`` are killed.
-SIGINT stops at once. SIGHUP loads the data again (``load``) and retires the workers one at a
-time, each replaced by a worker forked from the new data; the connections a retiring worker gives
+SIGINT stops at once. SIGHUP loads the data again (``load``, in a thread: meanwhile deadlines
+are enforced, and a worker that ends is replaced only once the load is done, as forking beside
+a running thread is unsafe) and retires the workers one at a time, each replaced by a worker
+forked from the new data; the connections a retiring worker gives
 back go to the others, so no request fails during the switch. Data that does not load is
 logged and the old data kept.
 
@@ -50,6 +52,7 @@ import resource
 import selectors
 import signal
 import socket
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -131,6 +134,10 @@ class Supervisor:
         self.generation = 0
         self.generations: dict[int, int] = {}
         self.retiring: set[int] = set()
+        self.loading: threading.Thread | None = None
+        self.loaded: tuple[Application, EndpointState] | Exception | None = None
+        self.load_seconds = 0.0
+        self.unforked: list[int] = []
 
     def start(self) -> None:
         """Fork every worker (the listener must be bound, listening and non-blocking).
@@ -207,33 +214,47 @@ class Supervisor:
                 for index in set(self.indices.values()) - self.retiring:
                     self._retire(index)
             return
-        if self.reload_asked and self.load is not None:
+        if self.reload_asked and self.load is not None and self.loading is None:
             self.reload_asked = False
-            self._reload(self.load)
+            self.loading = threading.Thread(target=self._load, args=(self.load,), daemon=True)
+            self.loading.start()
+        if self.loading is not None:
+            if self.loading.is_alive():
+                return
+            self.loading = None
+            self._use_loaded()
+            for index in self.unforked:  # ended while loading: forked from the new data
+                self._fork(index)
+            self.unforked.clear()
         older = [index for index in self.indices.values()
                  if self.generations[index] < self.generation]  # fmt: skip
         if older and not self.retiring:
             self._retire(older[0])
 
-    def _reload(self, load: Loader) -> None:
-        """Load the data again; workers forked from now on serve it. Data that does not load
-        is logged and the loaded data kept.
-
-        Hazard: the supervisor loads in its own loop; meanwhile connections wait in the listen
-        queue and deadlines are not enforced (workers keep serving their connections).
-        """
+    def _load(self, load: Loader) -> None:
+        """Load the data again (in a thread, so the supervisor meanwhile accepts connections and
+        stops queries at their deadline; no worker is forked until it ends)."""
         started = time.monotonic()
         try:
-            self.application, self.state = load()
+            self.loaded = load()
         except Exception as error:  # bad data or a bug must not end a serving server
-            LOG.error("reload failed, still serving the data loaded before: %s", error)
+            self.loaded = error
+        self.load_seconds = time.monotonic() - started
+
+    def _use_loaded(self) -> None:
+        """Workers forked from now on serve the data just loaded; data that did not load is
+        logged and the data loaded before kept."""
+        loaded, self.loaded = self.loaded, None
+        if not isinstance(loaded, tuple):
+            LOG.error("reload failed, still serving the data loaded before: %s", loaded)
             return
+        self.application, self.state = loaded
         gc.unfreeze()  # the old data's cycles are collectable again, then the new data frozen
         gc.collect()
         gc.freeze()
         self.generation += 1
         LOG.warning("reloaded the data in %.1f s; replacing the workers one at a time",
-                    time.monotonic() - started)  # fmt: skip
+                    self.load_seconds)  # fmt: skip
 
     def _retire(self, index: int) -> None:
         """Ask worker ``index`` to give back its idle connections, finish the rest and exit."""
@@ -366,7 +387,11 @@ class Supervisor:
             control.close()
             self.retiring.discard(index)
             self.scoreboard.count_restart()
-            if not self.stopping:
+            if self.stopping:
+                continue
+            if self.loading is not None:
+                self.unforked.append(index)  # no fork beside the loading thread
+            else:
                 self._fork(index)
 
     def _answer_for(self, index: int, at_deadline: bool) -> None:

@@ -270,6 +270,35 @@ def test_sighup_with_data_that_does_not_load_keeps_the_old_data(tmp_path: Path) 
     assert "broken.ttl:1:" in line
 
 
+def test_deadlines_are_enforced_while_a_reload_loads(tmp_path: Path) -> None:
+    """The supervisor loads in a thread: a runaway query is stopped at its deadline before a
+    slow load (200,000 more triples, about 2 s here) ends, and its worker is replaced after it."""
+    for source in DATA.glob("*.ttl"):
+        shutil.copy(source, tmp_path / source.name)
+    with (tmp_path / "big.ttl").open("w", encoding="utf-8") as big:
+        big.writelines(f"<https://example.org/s{n}> <https://example.org/p> {n} .\n"
+                       for n in range(200_000))  # fmt: skip
+    arguments = ["--data", str(tmp_path), "--workers", "2", "--timeout", "0.2"]
+    with (
+        running_server(*arguments, ready_seconds=120) as server,
+        httpx.Client(timeout=60.0) as client,
+    ):
+        server.process.send_signal(signal.SIGHUP)
+        started = time.monotonic()
+        stopped = client.get(server.sparql, params={"query": product(8)})
+        stopped_after = time.monotonic() - started
+        deadline = time.monotonic() + 120
+        while not any("reloaded the data" in line for line in server.stderr_lines):
+            assert time.monotonic() < deadline, server.stderr_lines
+            time.sleep(0.1)
+        assert ask(client, server.sparql, ASK_EXTRA)
+        assert len(worker_pids(server)) == 2
+    assert stopped.status_code == 503 and "time limit of 0.2 s" in stopped.text
+    [line] = [line for line in server.stderr_lines if "reloaded the data" in line]
+    load_seconds = float(line.split(" in ")[1].split(" s")[0])
+    assert stopped_after < load_seconds, "stopped while the data was still loading"
+
+
 # -- nginx in front of two replicas ------------------------------------------------------------
 
 
