@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the tests use: Java (HermiT, Jena CLI), Chromium (browser tests), Apache httpd
-# (the w3id redirect rules, tests/release/test_w3id_redirects.py).
+# (the w3id redirect rules, tests/release/test_w3id_redirects.py), nginx and openssl.
 # Installs only what is missing; needs root (or sudo) the first time.
 set -euo pipefail
 needed=()
@@ -10,6 +10,10 @@ command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 # Chinese glyphs for the browser tests' screenshots (no test depends on them)
 [ -d /usr/share/fonts/truetype/wqy ] || needed+=(fonts-wqy-microhei)
 [ -x /usr/sbin/apache2 ] || needed+=(apache2)
+# nginx terminating TLS (a self-signed certificate made by openssl) in front of two serve.py
+# replicas (tests/endpoint/test_proxy.py)
+[ -x /usr/sbin/nginx ] || needed+=(nginx)
+command -v openssl >/dev/null 2>&1 || needed+=(openssl)
 if [ ${#needed[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

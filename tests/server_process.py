@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -73,7 +74,7 @@ def running_server(
     try:
         yield server
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # at once: SIGTERM would wait for requests in flight
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -9,7 +9,8 @@
 - :mod:`~bjaikg.endpoint.supervisor` — forks the workers, enforces deadlines, sheds load;
   :mod:`~bjaikg.endpoint.worker` — many connections, one query at a time;
   :mod:`~bjaikg.endpoint.connection` — HTTP/1.1 on a connection;
-  :mod:`~bjaikg.endpoint.scoreboard` — what the processes share.
+  :mod:`~bjaikg.endpoint.scoreboard` — what the processes share;
+  :mod:`~bjaikg.endpoint.proxy` — a request's scheme, host, client and root path behind a proxy.
 - :mod:`~bjaikg.endpoint.evaluation` — evaluating one query; :mod:`~bjaikg.endpoint.cache` —
   answers kept, ETags; :mod:`~bjaikg.endpoint.results` — SELECT result writers;
   :mod:`~bjaikg.endpoint.federation` — the ``SERVICE`` allow-list.

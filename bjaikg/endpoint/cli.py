@@ -23,7 +23,8 @@ from starlette.routing import BaseRoute
 from bjaikg.endpoint.access_log import AccessLog
 from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.settings import Settings
-from bjaikg.endpoint.supervisor import Supervisor
+from bjaikg.endpoint.state import EndpointState
+from bjaikg.endpoint.supervisor import Loader, Supervisor
 from bjaikg.errors import BjaikgError
 from bjaikg.linking.targets import PUBLIC_WIKIDATA_ENDPOINTS
 from bjaikg.store import KnowledgeGraph, load_knowledge_graph
@@ -58,6 +59,7 @@ LIMITS: tuple[tuple[str, type[int] | type[float], str, str], ...] = (
     ("--service-timeout", float, "S", "deadline of a query that calls SERVICE (≤ --timeout)"),
     ("--cache-size", int, "BYTES", "answers a worker keeps to answer again (0: none)"),
     ("--cache-max-age", int, "S", "max-age of GET answers in Cache-Control (0 allowed)"),
+    ("--graceful-timeout", float, "S", "time requests in flight have to finish after SIGTERM"),
 )
 """The numeric options: flag (the :class:`Settings` field of that name), type, metavar, help."""
 
@@ -93,10 +95,28 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument(
         "--base", metavar="IRI",
-        help="base IRI of queries (default: the service's own URL, http://HOST/sparql)",
+        help="base IRI of queries (default: the service's own URL, http://HOST/sparql or as a "
+        "trusted proxy says)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--forwarded-allow-ips", action="append", default=[], metavar="ADDRESSES",
+        help="proxies whose Forwarded and X-Forwarded-* headers are believed: addresses or "
+        "networks, comma-separated, or * (repeatable; default: none)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--root-path", type=_root_path, default="", metavar="/PREFIX",
+        help="path prefix under which a proxy publishes the server (e.g. /bjaikg); requests "
+        "may arrive with or without it",
     )  # fmt: skip
     parser.add_argument("--get", metavar="PATH", help="answer one request in-process and exit")
     return parser
+
+
+def _root_path(text: str) -> str:
+    """An argparse type: ``/prefix`` without a trailing slash (``""`` for none)."""
+    if text and not text.startswith("/"):
+        raise argparse.ArgumentTypeError(f"must start with /, not {text}")
+    return text.rstrip("/")
 
 
 def settings_from(arguments: argparse.Namespace) -> Settings:
@@ -109,6 +129,8 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         allow_service=tuple(arguments.allow_service)
         + (PUBLIC_WIKIDATA_ENDPOINTS if arguments.allow_public_wikidata else ()),
         base=arguments.base,
+        forwarded_allow_ips=tuple(arguments.forwarded_allow_ips),
+        root_path=arguments.root_path,
     )
 
 
@@ -132,8 +154,11 @@ def answer_once(application: Starlette, path: str) -> int:
     return 0
 
 
-def serve(application: Starlette, settings: Settings) -> int:
-    """Bind the socket, fork the workers and supervise them until interrupted; 0 on a clean stop."""
+def serve(application: Starlette, settings: Settings, load: Loader | None = None) -> int:
+    """Bind the socket, fork the workers and supervise them until interrupted; 0 on a clean stop.
+
+    ``load`` loads the data again on SIGHUP.
+    """
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -147,7 +172,7 @@ def serve(application: Starlette, settings: Settings) -> int:
     listener.setblocking(False)  # the supervisor accepts in its event loop
     port = listener.getsockname()[1]
     host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
-    supervisor = Supervisor(application, application.state.endpoint, listener, settings)
+    supervisor = Supervisor(application, application.state.endpoint, listener, settings, load)
     supervisor.start()
     print(f"bjaikg: serving on http://{host}:{port}", flush=True)
     supervisor.run()
@@ -163,13 +188,21 @@ def serve_main(
     arguments = build_parser().parse_args(argv)
     settings = settings_from(arguments)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="bjaikg: %(message)s")
-    try:
+
+    access_log = None if arguments.get is not None else AccessLog(sys.stderr.fileno())
+
+    def load() -> tuple[Starlette, EndpointState]:
+        """The application on the data loaded now (at start, and again on SIGHUP)."""
         graph = load_knowledge_graph(list(settings.data) or None)
+        application = create_application(settings, graph, routes_for(graph))
+        application.state.endpoint.access_log = access_log
+        return application, application.state.endpoint
+
+    try:
+        application, _ = load()
     except BjaikgError as error:
         print(f"bjaikg: error: {error}", file=sys.stderr)
         return 2
-    application = create_application(settings, graph, routes_for(graph))
     if arguments.get is not None:
         return answer_once(application, arguments.get)
-    application.state.endpoint.access_log = AccessLog(sys.stderr.fileno())
-    return serve(application, settings)
+    return serve(application, settings, load)

@@ -53,7 +53,11 @@ Application = Callable[
 
 @dataclass(slots=True)
 class HttpRequest:
-    """One request as read from the wire: names of headers in lower case, body complete."""
+    """One request as read from the wire: names of headers in lower case, body complete.
+
+    ``scheme``, ``root_path``, the ``host`` header and ``client`` are as the client asked,
+    once :meth:`bjaikg.endpoint.proxy.Proxy.apply` has read what a trusted proxy says.
+    """
 
     method: str
     path: bytes
@@ -63,6 +67,8 @@ class HttpRequest:
     client: tuple[str, int] = ("-", 0)
     http_version: str = "1.1"
     keep_alive: bool = True
+    scheme: str = "http"
+    root_path: str = ""
 
     _fields: dict[bytes, bytes] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -77,6 +83,10 @@ class HttpRequest:
                     fields[name] = fields[name] + b"," + value if name in fields else value
             self._fields = fields
         return self._fields
+
+    def forget_fields(self) -> None:
+        """Read :attr:`headers` again at the next look (after they were changed)."""
+        self._fields = None
 
     def header(self, name: bytes) -> str | None:
         """The value of header ``name`` (lower case), or ``None``."""
@@ -320,11 +330,12 @@ def _scope(request: HttpRequest, server: tuple[str, int], record: AccessRecord) 
         "asgi": {"version": "3.0", "spec_version": "2.3"},
         "http_version": request.http_version,
         "method": request.method,
-        "scheme": "http",
-        "path": unquote(request.path.decode("latin-1"), encoding="utf-8", errors="replace"),
-        "raw_path": request.path,
+        "scheme": request.scheme,
+        "path": request.root_path
+        + unquote(request.path.decode("latin-1"), encoding="utf-8", errors="replace"),
+        "raw_path": request.root_path.encode() + request.path,
         "query_string": request.query_string,
-        "root_path": "",
+        "root_path": request.root_path,
         "headers": request.headers,
         "client": request.client,
         "server": server,

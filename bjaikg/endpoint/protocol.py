@@ -86,13 +86,17 @@ async def http_request(request: Request, limit: int) -> HttpRequest:
         if len(body) > limit:
             raise ProtocolError(413, body_too_large(limit))
     client = (request.client.host, request.client.port) if request.client else ("-", 0)
+    root_path = request.scope.get("root_path", "")
+    path = request.scope.get("raw_path") or request.scope["path"].encode()
     return HttpRequest(
         method=request.method,
-        path=request.scope.get("raw_path") or request.scope["path"].encode(),
+        path=path.removeprefix(root_path.encode()),
         query_string=request.scope.get("query_string", b""),
         headers=list(request.scope["headers"]),
         body=bytes(body),
         client=client,
+        scheme=request.url.scheme,
+        root_path=root_path,
     )
 
 
@@ -233,22 +237,23 @@ def run_query(
 
 
 def service_url(request: HttpRequest) -> str:
-    """The URL the client asked for, without its query string: ``http://<Host><path>``.
+    """The URL the client asked for, without its query string:
+    ``<scheme>://<Host><root path><path>`` (as a trusted proxy says, :mod:`bjaikg.endpoint.proxy`).
 
     Hazard: the Host header is the client's; use the result only for what the client gets back.
     """
     host = request.header(b"host") or "localhost"
-    return f"http://{host}{request.path.decode('latin-1')}"
+    return f"{request.scheme}://{host}{request.root_path}{request.path.decode('latin-1')}"
 
 
 def _service_description(state: EndpointState, request: HttpRequest) -> HttpResponse:
     accept = request.header(b"accept")
     if choose_media_type(accept, [*RDF_MEDIA_TYPES, "text/html"]) == "text/html":
-        return HttpResponse(303, [("Location", "/")])
+        return HttpResponse(303, [("Location", f"{request.root_path}/")])
     parameters = dict(parse_form(request.query_string, "URL query"))
     choice = choose_rdf_format(accept, parameters.get("format"))
     endpoint = service_url(request)
-    base = endpoint.removesuffix(request.path.decode("latin-1"))
+    base = endpoint.removesuffix(request.path.decode("latin-1"))  # with the root path
     key = (endpoint, choice.media_type)
     if key not in state.description_cache:
         if len(state.description_cache) >= DESCRIPTION_CACHE_SIZE:

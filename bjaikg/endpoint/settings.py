@@ -32,7 +32,11 @@ class Settings:
     base IRI against which a query's relative IRIs resolve (``None``: the service's own URL,
     ``http://<Host>/sparql``); ``cache_size`` bounds the bytes of answers a worker keeps
     (0: none) and ``cache_max_age`` is the ``max-age`` in seconds a GET answer may be reused by
-    HTTP caches (:mod:`bjaikg.endpoint.cache`).
+    HTTP caches (:mod:`bjaikg.endpoint.cache`); ``forwarded_allow_ips`` lists the peers (addresses,
+    networks, or ``*``) whose ``Forwarded`` / ``X-Forwarded-*`` headers are believed and
+    ``root_path`` is the path prefix under which a proxy publishes the server
+    (:mod:`bjaikg.endpoint.proxy`); ``graceful_timeout`` is how many seconds requests in flight
+    have to finish after SIGTERM before their workers are killed.
     """
 
     host: str = "127.0.0.1"
@@ -52,3 +56,6 @@ class Settings:
     base: str | None = None
     cache_size: int = 64 * 1024 * 1024
     cache_max_age: int = 60
+    forwarded_allow_ips: tuple[str, ...] = ()
+    root_path: str = ""
+    graceful_timeout: float = 30.0

@@ -23,6 +23,17 @@ with ``"- -"`` for the request it never read. Every
   it), and logs it with the start of the query the worker wrote on its slot. Connections
   handed to it that it never took go to another worker; the others it held are closed.
 
+Signals (:meth:`Supervisor.run`): SIGTERM stops gracefully — the listener closes (new
+connections are refused, so a proxy tries another replica), waiting connections are still
+served, then every worker is retired: it gives back its idle connections (closed here), answers
+the requests it has begun and exits; workers still busy after ``--graceful-timeout`` are killed.
+SIGINT stops at once. SIGHUP loads the data again (``load``, in a thread: meanwhile deadlines
+are enforced, and a worker that ends is replaced only once the load is done, as forking beside
+a running thread is unsafe) and retires the workers one at a time, each replaced by a worker
+forked from the new data; the connections a retiring worker gives
+back go to the others, so no request fails during the switch. Data that does not load is
+logged and the old data kept.
+
 Hazards: Linux only (``fork``, ``SCM_RIGHTS``). The store must not change after
 :meth:`Supervisor.start` (workers would not see it). A query whose worker ends between finishing
 its evaluation and sending its answer may lose the answer (the connection is closed). Each new
@@ -41,8 +52,10 @@ import resource
 import selectors
 import signal
 import socket
+import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -52,7 +65,7 @@ from bjaikg.endpoint.metrics import ROUTES
 from bjaikg.endpoint.scoreboard import EVALUATING, SERVING, Scoreboard, Slot
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
-from bjaikg.endpoint.worker import ADOPT, CLOSED, MESSAGE, Worker
+from bjaikg.endpoint.worker import ADOPT, CLOSED, MESSAGE, RETIRE, RETURNED, Worker
 
 LOG = logging.getLogger("bjaikg.endpoint")
 TICK = 0.02
@@ -81,6 +94,10 @@ DIED_MESSAGE = (
 )
 
 
+Loader = Callable[[], tuple[Application, EndpointState]]
+"""Loads the data again: the application and state new workers serve (SIGHUP)."""
+
+
 class Supervisor:
     """The parent of the workers; :meth:`start`, then :meth:`run` until a signal stops it."""
 
@@ -90,8 +107,10 @@ class Supervisor:
         state: EndpointState,
         listener: socket.socket,
         settings: Settings,
+        load: Loader | None = None,
     ) -> None:
         self.application = application
+        self.load = load
         self.state = state
         self.listener = listener
         self.settings = settings
@@ -110,6 +129,15 @@ class Supervisor:
         self.stopped_at_deadline: set[int] = set()
         self.lingering: list[tuple[float, socket.socket]] = []
         self.stopping = False
+        self.stop_by = float("inf")
+        self.reload_asked = False
+        self.generation = 0
+        self.generations: dict[int, int] = {}
+        self.retiring: set[int] = set()
+        self.loading: threading.Thread | None = None
+        self.loaded: tuple[Application, EndpointState] | Exception | None = None
+        self.load_seconds = 0.0
+        self.unforked: list[int] = []
 
     def start(self) -> None:
         """Fork every worker (the listener must be bound, listening and non-blocking).
@@ -125,11 +153,13 @@ class Supervisor:
         self.selector.register(self.listener, selectors.EVENT_READ, None)
 
     def run(self) -> None:
-        """Supervise until SIGTERM or SIGINT, then end the workers."""
-        for number in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(number, self._stop)
+        """Supervise until SIGTERM (graceful) or SIGINT (at once), then end the workers;
+        SIGHUP loads the data again."""
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop_now)
+        signal.signal(signal.SIGHUP, self._ask_reload)
         try:
-            while not self.stopping:
+            while not (self.stopping and (not self.indices or time.monotonic() > self.stop_by)):
                 for key, _ in self.selector.select(WAITING_TICK if self.waiting else TICK):
                     if key.data is None:
                         self._accept()
@@ -140,6 +170,7 @@ class Supervisor:
                 self._move_connections()
                 self._hand_waiting()
                 self._linger()
+                self._switch()
         finally:
             self.close()
 
@@ -163,7 +194,73 @@ class Supervisor:
             control.close()
 
     def _stop(self, number: int, frame: FrameType | None) -> None:
-        self.stopping = True
+        if not self.stopping:
+            self.stopping, self.stop_by = True, time.monotonic() + self.settings.graceful_timeout
+
+    def _stop_now(self, number: int, frame: FrameType | None) -> None:
+        self.stopping, self.stop_by = True, 0.0
+
+    def _ask_reload(self, number: int, frame: FrameType | None) -> None:
+        self.reload_asked = True
+
+    def _switch(self) -> None:
+        """Act on the signals: stop accepting and retire every worker (stopping), load the data
+        again (SIGHUP), retire the next worker forked from older data (one at a time)."""
+        if self.stopping:
+            if self.listener.fileno() >= 0:
+                self.selector.unregister(self.listener)
+                self.listener.close()  # new connections are refused: the proxy tries another
+            if not self.waiting:  # connections that wait may hold a request: serve them first
+                for index in set(self.indices.values()) - self.retiring:
+                    self._retire(index)
+            return
+        if self.reload_asked and self.load is not None and self.loading is None:
+            self.reload_asked = False
+            self.loading = threading.Thread(target=self._load, args=(self.load,), daemon=True)
+            self.loading.start()
+        if self.loading is not None:
+            if self.loading.is_alive():
+                return
+            self.loading = None
+            self._use_loaded()
+            for index in self.unforked:  # ended while loading: forked from the new data
+                self._fork(index)
+            self.unforked.clear()
+        older = [index for index in self.indices.values()
+                 if self.generations[index] < self.generation]  # fmt: skip
+        if older and not self.retiring:
+            self._retire(older[0])
+
+    def _load(self, load: Loader) -> None:
+        """Load the data again (in a thread, so the supervisor meanwhile accepts connections and
+        stops queries at their deadline; no worker is forked until it ends)."""
+        started = time.monotonic()
+        try:
+            self.loaded = load()
+        except Exception as error:  # bad data or a bug must not end a serving server
+            self.loaded = error
+        self.load_seconds = time.monotonic() - started
+
+    def _use_loaded(self) -> None:
+        """Workers forked from now on serve the data just loaded; data that did not load is
+        logged and the data loaded before kept."""
+        loaded, self.loaded = self.loaded, None
+        if not isinstance(loaded, tuple):
+            LOG.error("reload failed, still serving the data loaded before: %s", loaded)
+            return
+        self.application, self.state = loaded
+        gc.unfreeze()  # the old data's cycles are collectable again, then the new data frozen
+        gc.collect()
+        gc.freeze()
+        self.generation += 1
+        LOG.warning("reloaded the data in %.1f s; replacing the workers one at a time",
+                    self.load_seconds)  # fmt: skip
+
+    def _retire(self, index: int) -> None:
+        """Ask worker ``index`` to give back its idle connections, finish the rest and exit."""
+        self.retiring.add(index)
+        with contextlib.suppress(OSError):
+            self.controls[index].send(MESSAGE.pack(RETIRE, 0))
 
     def _fork(self, index: int) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -187,6 +284,7 @@ class Supervisor:
         self.controls[index] = ours
         self.selector.register(ours, selectors.EVENT_READ, index)
         self.indices[pid] = index
+        self.generations[index] = self.generation
         self.handed[index], self.taken[index] = [], 0
         slot = self.scoreboard.slots[index]
         slot.state, slot.pid, slot.adopted = SERVING, pid, 0
@@ -251,7 +349,18 @@ class Supervisor:
             kind, number = MESSAGE.unpack(message)
             if kind == CLOSED and number in self.held:
                 self.held.pop(number)[1].close()
+            elif kind == RETURNED and self.held.get(number, (None,))[0] == index:
+                self._take_back(number)
         self._forget_taken(index)
+
+    def _take_back(self, number: int) -> None:
+        """A retiring worker gave back idle connection ``number``: to another worker, or
+        closed when the server stops."""
+        connection = self.held.pop(number)[1]
+        if self.stopping:
+            self._close_softly(connection)
+        else:
+            self.waiting.insert(0, (number, connection))
 
     def _forget_taken(self, index: int) -> None:
         """Drop from ``handed`` the connections worker ``index`` has taken (in order)."""
@@ -276,8 +385,13 @@ class Supervisor:
             control = self.controls.pop(index)
             self.selector.unregister(control)
             control.close()
+            self.retiring.discard(index)
             self.scoreboard.count_restart()
-            if not self.stopping:
+            if self.stopping:
+                continue
+            if self.loading is not None:
+                self.unforked.append(index)  # no fork beside the loading thread
+            else:
                 self._fork(index)
 
     def _answer_for(self, index: int, at_deadline: bool) -> None:
@@ -361,7 +475,7 @@ class Supervisor:
             (counts[index], index)
             for index, slot in enumerate(self.scoreboard.slots)
             if index != excluded and slot.pid and slot.state != EVALUATING
-            and counts[index] < share
+            and counts[index] < share and index not in self.retiring
         ]  # fmt: skip
         if not candidates:
             return None, 0

@@ -58,6 +58,7 @@ from bjaikg.endpoint.connection import (
 )
 from bjaikg.endpoint.metrics import ROUTE_INDEX
 from bjaikg.endpoint.protocol import answer_sparql
+from bjaikg.endpoint.proxy import Proxy
 from bjaikg.endpoint.scoreboard import EVALUATING, MAX_OFFERED, SERVING, Scoreboard
 from bjaikg.endpoint.state import EndpointState
 
@@ -72,6 +73,8 @@ MESSAGE = struct.Struct("!cQ")
 """A control message: its kind and a connection number (the descriptor rides along)."""
 CLOSED, ADOPT = b"c", b"a"
 """Worker to supervisor: closed a connection; supervisor to worker: serve this one."""
+RETIRE, RETURNED = b"r", b"n"
+"""Supervisor to worker: finish and exit; worker to supervisor: give this idle one to another."""
 _PR_SET_PDEATHSIG = 1
 _READ = select.EPOLLIN | select.EPOLLRDHUP
 _WRITE = select.EPOLLOUT
@@ -184,13 +187,16 @@ class Worker:
         self.server_address = server_address
         self.poller = select.epoll()
         self.max_body = state.settings.max_request_bytes
+        settings = state.settings
+        self.proxy = Proxy.from_settings(settings.forwarded_allow_ips, settings.root_path)
+        self.retiring = False
 
     def prepare(self, max_memory_bytes: int | None) -> None:
         """Settle into the forked process: signals, parent death, memory bound, own counters."""
         faulthandler.disable()  # an abort by the memory bound is expected, not a crash to dump
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's business
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the supervisor retires its workers
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         die_with_parent()
         if max_memory_bytes is not None:
@@ -208,12 +214,13 @@ class Worker:
         self.slot.offered = self.slot.moved = 0
 
     def run(self) -> None:
-        """Serve until the process is killed (or the supervisor is gone)."""
+        """Serve until the process is killed, the supervisor is gone, or, retired, it has given
+        back or closed every connection."""
         self.poller.register(self.control.fileno(), select.EPOLLIN)
         swept = time.monotonic()
         log = self.log_buffer
         try:
-            while True:
+            while not (self.retiring and self._return_idle()):
                 wait = SWEEP_SECONDS if log is None else log.flush_when_due(SWEEP_SECONDS)
                 self._serve_ready(self.poller.poll(wait))
                 if time.monotonic() - swept > SWEEP_SECONDS:
@@ -308,9 +315,23 @@ class Worker:
                 return
             if not message:
                 raise SystemExit(0)  # the supervisor is gone
-            _kind, number = MESSAGE.unpack(message)
+            kind, number = MESSAGE.unpack(message)
+            if kind == RETIRE:
+                self.retiring = True
+                continue
             self._add(number, socket.socket(fileno=descriptors[0]))
             self.slot.adopted += 1  # the supervisor re-gives what a dead worker never took
+
+    def _return_idle(self) -> bool:
+        """Retiring: give the supervisor back every connection with nothing of a request read
+        and nothing left to send (it hands them to another worker, or closes them when the
+        server stops); True once none is left. The others are served until they are idle."""
+        for client in list(self.clients.values()):
+            if client.movable:
+                self._forget(client)  # the supervisor's copy keeps the connection open
+                with contextlib.suppress(OSError):
+                    self.control.send(MESSAGE.pack(RETURNED, client.number))
+        return not self.clients
 
     def _add(self, number: int, connection: socket.socket) -> None:
         connection.setblocking(False)
@@ -403,6 +424,7 @@ class Worker:
         """Answer the complete requests of ``client`` while its answers leave at once."""
         while client.reader.ready and not client.closing and not client.unsent:
             request = client.reader.ready.popleft()
+            self.proxy.apply(request)
             self.current, self.request = client, request
             try:
                 if request.path == b"/sparql" and request.header(b"origin") is None:

@@ -115,6 +115,23 @@ def keep_language(address: str, language: str | None) -> str:
     return f"{path}{separator}lang={language}{hash_mark}{fragment}"
 
 
+def root_path(request: Request) -> str:
+    """The path prefix the server is published under (``--root-path``; ``""`` for none)."""
+    return str(request.scope.get("root_path", ""))
+
+
+def local_link(request: Request, address: str) -> str:
+    """``address`` as a link: a local one (``/…``) under the root path and keeping the reader's
+    explicit language; others unchanged."""
+    linked = keep_language(address, chosen_language(request))
+    return root_path(request) + linked if linked.startswith("/") else linked
+
+
+def download_links(request: Request, stem: str) -> list[tuple[str, str]]:
+    """The RDF downloads of the page at local path ``stem``: (label, link) pairs."""
+    return [(label, f"{root_path(request)}{stem}.{suffix}") for _, suffix, label in RDF_DOWNLOADS]
+
+
 def editor_text(operation: Operation) -> str:
     """The query an example loads into the editor: its defaults bound, and the ``#+`` header
     (shown beside the editor) reduced to one comment line per title."""
@@ -197,10 +214,9 @@ class Site:
         other = other_language(language)
         words = {key: texts[language] for key, texts in WORDS.items()}
         switch = request.url.include_query_params(lang=other)
-        chosen = chosen_language(request)
 
         def link(address: str) -> str:
-            return keep_language(address, chosen)
+            return local_link(request, address)
 
         page = {
             "request": request,
@@ -210,6 +226,7 @@ class Site:
             "title": title,
             "switch_url": f"{switch.path}?{switch.query}",
             "link": link,
+            "root": root_path(request),
             **context,
         }
         return self.templates.TemplateResponse(
@@ -224,8 +241,9 @@ class Site:
 
     # -- the query editor --------------------------------------------------------------------
 
-    def editor_configuration(self, language: str) -> dict[str, Any]:
-        """What the editor's script needs: endpoint, prefixes, ontology terms, examples."""
+    def editor_configuration(self, language: str, root: str = "") -> dict[str, Any]:
+        """What the editor's script needs: endpoint, prefixes, ontology terms, examples
+        (local addresses under the root path ``root``)."""
         classes, properties = [], []
         for iri, types in sorted(self.index.types.items()):
             if not iri.startswith(str(BJO)):
@@ -235,13 +253,13 @@ class Site:
             elif any(kind.endswith("Property") for kind in types):
                 properties.append(iri)
         return {
-            "endpoint": "/sparql",
+            "endpoint": f"{root}/sparql",
             "language": language,
             "prefixes": PREFIXES,
             "classes": classes,
             "properties": properties,
             "defaultQuery": DEFAULT_QUERY,
-            "localNamespaces": {str(BJ): "/id/", str(BJO): "/ontology#"},
+            "localNamespaces": {str(BJ): f"{root}/id/", str(BJO): f"{root}/ontology#"},
             "chartLabel": WORDS["chart"][language],
             "tabName": WORDS["query"][language],
         }
@@ -258,7 +276,9 @@ class Site:
     async def editor(self, request: Request) -> Response:
         """``/``: YASGUI on ``/sparql`` with the examples; a plain form if it is not installed."""
         language = self.language(request)
-        configuration = json.dumps(self.editor_configuration(language), ensure_ascii=False)
+        configuration = json.dumps(
+            self.editor_configuration(language, root_path(request)), ensure_ascii=False
+        )
         return self.render(
             request,
             "editor.html",
@@ -299,8 +319,7 @@ class Site:
         if choice is not None:
             return rdf_answer(resource_triples(self.graph, iri), choice)
         boxes, lines = chain_neighbourhood(self.graph, self.index, iri, language)
-        chosen = chosen_language(request)
-        boxes = [replace(box, address=keep_language(box.address, chosen)) for box in boxes]
+        boxes = [replace(box, address=local_link(request, box.address)) for box in boxes]
         diagram = ""
         if boxes:
             diagram = render_svg(
@@ -317,7 +336,7 @@ class Site:
             {
                 "resource": description,
                 "diagram": diagram,
-                "formats": [(label, f"/id/{slug}.{suffix}") for _, suffix, label in RDF_DOWNLOADS],
+                "formats": download_links(request, f"/id/{slug}"),
             },
         )
 
@@ -334,8 +353,7 @@ class Site:
         language = self.language(request)
         documentation = document_ontology(self.graph, self.index, language)
         boxes, lines = class_tree(self.index, documentation.class_parents(), language)
-        chosen = chosen_language(request)
-        boxes = [replace(box, address=keep_language(box.address, chosen)) for box in boxes]
+        boxes = [replace(box, address=local_link(request, box.address)) for box in boxes]
         diagram = render_svg(
             boxes,
             lines,
@@ -351,7 +369,7 @@ class Site:
                 "ontology": documentation,
                 "diagram": diagram,
                 "kinds": {name: texts[language] for name, texts in KINDS.items()},
-                "formats": [(label, f"/ontology.{suffix}") for _, suffix, label in RDF_DOWNLOADS],
+                "formats": download_links(request, "/ontology"),
             },
         )
 
@@ -381,7 +399,7 @@ class Site:
                 "inferred_graph": INFERRED_GRAPH.value,
                 "dumps": DUMPS,
                 "releases": self.releases,
-                "formats": [(label, f"/dataset.{suffix}") for _, suffix, label in RDF_DOWNLOADS],
+                "formats": download_links(request, "/dataset"),
             },
         )
 
@@ -493,7 +511,9 @@ class Site:
 
     async def openapi(self, request: Request) -> Response:
         """``/openapi.json``: the OpenAPI document."""
-        return JSONResponse(build_openapi(list(self.operations.values())))
+        document = build_openapi(list(self.operations.values()))
+        document["servers"] = [{"url": base_url(request)}]
+        return JSONResponse(document)
 
     async def api_page(self, request: Request) -> Response:
         """``/api``: the OpenAPI document as a browsable page with a form per operation."""

@@ -124,7 +124,8 @@ def test_lines_of_a_worker_killed_at_the_deadline_are_written() -> None:
 
 @pytest.mark.server
 def test_lines_kept_at_shutdown_are_written() -> None:
-    """The server is stopped while its worker evaluates: the lines it kept are written."""
+    """The server is stopped (SIGINT: at once) while its worker evaluates: the lines it kept
+    are written."""
     quick = [f"ASK {{ ?stopped{number} ?p ?o }}" for number in range(3)]
     with running_server("--data", str(DATA), "--workers", "1") as server:
         with pipelined(server, [*quick, RUNAWAY]) as connection:
@@ -136,7 +137,7 @@ def test_lines_kept_at_shutdown_are_written() -> None:
                     name, _, value = header.partition(b":")
                     length = int(value) if name.lower() == b"content-length" else length
                 reader.read(length)
-            server.process.send_signal(signal.SIGTERM)
+            server.process.send_signal(signal.SIGINT)
             server.process.wait(timeout=30)
         for number in range(3):
             assert logged(server, f"?stopped{number} "), server.stderr_lines

@@ -1,0 +1,131 @@
+"""Where a request came from and under which URL it was asked: trusted proxies and a root path.
+
+Behind a reverse proxy (nginx terminating TLS under ``https://example.org/bjaikg/``) the server
+sees the proxy's address, plain ``http`` and the proxy's upstream ``Host``. :class:`Proxy`
+rewrites each request, once, before any route sees it (the worker calls :meth:`Proxy.apply`),
+so every URL the server writes — the service description and VoID, page links, the OpenAPI
+server, redirects, a query's base IRI — comes from the request's ``scheme``, ``Host`` header
+and ``root_path``:
+
+- a peer listed in ``--forwarded-allow-ips`` (addresses or networks, ``*`` for any; none by
+  default) is believed: the last element of ``Forwarded`` (RFC 7239, added by that peer) gives
+  ``proto`` and ``host``, or else ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` (last value);
+  the client is the nearest address of ``Forwarded: for=`` or ``X-Forwarded-For`` that is not
+  itself a trusted proxy. Headers from any other peer are ignored.
+- ``--root-path /bjaikg``: URLs are written under the prefix; a request path carrying the prefix
+  has it removed (nginx ``proxy_pass http://upstream;``), one without it is taken as it is
+  (``proxy_pass http://upstream/;``), so both configurations work.
+
+Hazard: a ``Forwarded`` value with a quoted comma or semicolon is split there (RFC 7239 allows
+it; no proxy we know sends one); the element's other parameters are then still read.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from bjaikg.endpoint.connection import HttpRequest
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class Proxy:
+    """The trusted proxies (``trust_all`` for ``*``) and the root path (``""`` or ``/prefix``)."""
+
+    trusted: tuple[Network, ...] = ()
+    trust_all: bool = False
+    root_path: str = ""
+
+    @classmethod
+    def from_settings(cls, allowed: tuple[str, ...], root_path: str) -> Proxy:
+        """Parse ``--forwarded-allow-ips`` items (each may hold several, comma-separated)."""
+        items = [item.strip() for value in allowed for item in value.split(",") if item.strip()]
+        networks = tuple(ipaddress.ip_network(item, strict=False) for item in items if item != "*")
+        return cls(networks, "*" in items, root_path.rstrip("/"))
+
+    verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    """Addresses already judged (parsing one costs microseconds); emptied past 4096."""
+
+    def trusts(self, address: str) -> bool:
+        """Whether the headers of a peer at ``address`` are believed."""
+        verdict = self.verdicts.get(address)
+        if verdict is None:
+            if len(self.verdicts) >= 4096:
+                self.verdicts.clear()
+            verdict = self.verdicts[address] = self.trust_all or _within(address, self.trusted)
+        return verdict
+
+    def apply(self, request: HttpRequest) -> None:
+        """Set ``request``'s scheme, ``Host``, client and root path from what a trusted peer
+        says, and take the root path off its path."""
+        request.root_path = self.root_path
+        if self.root_path:
+            prefix = self.root_path.encode()
+            if request.path == prefix or request.path.startswith(prefix + b"/"):
+                request.path = request.path[len(prefix) :] or b"/"
+        if not (self.trusted or self.trust_all) or not self.trusts(request.client[0]):
+            return
+        forwarded = request.header(b"forwarded")
+        if forwarded is not None:
+            elements = [_parameters(element) for element in forwarded.split(",")]
+            nearest = elements[-1]
+            proto, host = nearest.get("proto"), nearest.get("host")
+            clients = [element.get("for", "") for element in elements]
+        else:
+            proto = _last(request.header(b"x-forwarded-proto"))
+            host = _last(request.header(b"x-forwarded-host"))
+            clients = (request.header(b"x-forwarded-for") or "").split(",")
+        if proto in ("http", "https"):
+            request.scheme = proto
+        if host:
+            request.headers = [
+                *[(name, value) for name, value in request.headers if name != b"host"],
+                (b"host", host.encode("latin-1")),
+            ]
+            request.forget_fields()
+        client = self._client(clients)
+        if client:
+            request.client = (client, 0)
+
+    def _client(self, addresses: list[str]) -> str | None:
+        """The nearest of ``addresses`` (farthest first) that is not a trusted proxy."""
+        hosts = [_host(address) for address in addresses if address.strip()]
+        for host in reversed(hosts):
+            if not self.trusts(host):
+                return host
+        return hosts[0] if hosts else None
+
+
+def _within(address: str, networks: tuple[Network, ...]) -> bool:
+    """Whether ``address`` is in one of ``networks`` (``::ffff:127.0.0.1``, a peer of a server
+    listening on ``::``, counts as ``127.0.0.1``)."""
+    try:
+        ip = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    addresses = [ip] if mapped is None else [ip, mapped]
+    return any(each in network for each in addresses for network in networks)
+
+
+def _parameters(element: str) -> dict[str, str]:
+    """``for=…;proto=…`` as a mapping (names in lower case, quotes removed)."""
+    pairs = (pair.partition("=") for pair in element.split(";"))
+    return {name.strip().lower(): value.strip().strip('"') for name, _, value in pairs if value}
+
+
+def _last(value: str | None) -> str | None:
+    return None if value is None else value.rsplit(",", 1)[-1].strip() or None
+
+
+def _host(node: str) -> str:
+    """The address of a ``Forwarded: for=`` node or an ``X-Forwarded-For`` item, port removed
+    (``[2001:db8::1]:80`` → ``2001:db8::1``, ``192.0.2.1:80`` → ``192.0.2.1``)."""
+    node = node.strip().strip('"')
+    if node.startswith("["):
+        return node[1:].partition("]")[0]
+    if node.count(":") == 1:
+        return node.partition(":")[0]
+    return node

@@ -1,0 +1,79 @@
+"""Forwarded headers and the root path on a request (:mod:`bjaikg.endpoint.proxy`), in-process."""
+
+from __future__ import annotations
+
+import pytest
+
+from bjaikg.endpoint.cli import build_parser
+from bjaikg.endpoint.connection import HttpRequest
+from bjaikg.endpoint.protocol import service_url
+from bjaikg.endpoint.proxy import Proxy
+
+
+def request(path: bytes, peer: str, *headers: tuple[bytes, bytes]) -> HttpRequest:
+    return HttpRequest("GET", path, b"", [(b"host", b"127.0.0.1:8001"), *headers], client=(peer, 5))
+
+
+FORWARDED_X = (
+    (b"x-forwarded-proto", b"https"),
+    (b"x-forwarded-host", b"example.org"),
+    (b"x-forwarded-for", b"203.0.113.5"),
+)
+
+
+def test_trusted_proxy_gives_scheme_host_and_client() -> None:
+    asked = request(b"/sparql", "127.0.0.1", *FORWARDED_X)
+    Proxy.from_settings(("127.0.0.1",), "/bjaikg").apply(asked)
+    assert service_url(asked) == "https://example.org/bjaikg/sparql"
+    assert asked.client == ("203.0.113.5", 0)
+
+
+def test_untrusted_peer_is_not_believed() -> None:
+    asked = request(b"/sparql", "192.0.2.9", *FORWARDED_X)
+    Proxy.from_settings(("127.0.0.1", "10.0.0.0/8"), "").apply(asked)
+    assert service_url(asked) == "http://127.0.0.1:8001/sparql"
+    assert asked.client == ("192.0.2.9", 5)
+
+
+def test_no_proxy_trusted_by_default() -> None:
+    asked = request(b"/sparql", "127.0.0.1", *FORWARDED_X)
+    Proxy.from_settings((), "").apply(asked)
+    assert service_url(asked) == "http://127.0.0.1:8001/sparql"
+
+
+def test_rfc7239_forwarded_nearest_element_and_first_untrusted_client() -> None:
+    header = b'for=198.51.100.7;proto=http, for="[2001:db8::1]:4711";proto=https;host=example.org'
+    asked = request(b"/id/x", "10.1.2.3", (b"forwarded", header))
+    proxy = Proxy.from_settings(("10.0.0.0/8, 2001:db8::/32",), "/bjaikg")
+    proxy.apply(asked)
+    assert service_url(asked) == "https://example.org/bjaikg/id/x"
+    assert asked.client == ("198.51.100.7", 0), "the trusted 2001:db8::1 is skipped"
+
+
+def test_ipv4_mapped_peer_matches_its_ipv4_address() -> None:
+    proxy = Proxy.from_settings(("127.0.0.1",), "")
+    assert proxy.trusts("::ffff:127.0.0.1")
+    assert not proxy.trusts("::1") and not proxy.trusts("not an address")
+
+
+def test_star_trusts_any_peer() -> None:
+    asked = request(b"/sparql", "192.0.2.9", (b"x-forwarded-proto", b"https"))
+    Proxy.from_settings(("*",), "").apply(asked)
+    assert service_url(asked) == "https://127.0.0.1:8001/sparql"
+
+
+def test_root_path_is_taken_off_when_present_and_kept_in_urls() -> None:
+    proxy = Proxy.from_settings((), "/bjaikg/")
+    for path, route in ((b"/bjaikg/sparql", b"/sparql"), (b"/sparql", b"/sparql"),
+                        (b"/bjaikg", b"/"), (b"/bjaikgx", b"/bjaikgx")):  # fmt: skip
+        asked = request(path, "127.0.0.1")
+        proxy.apply(asked)
+        assert asked.path == route
+        assert service_url(asked) == f"http://127.0.0.1:8001/bjaikg{route.decode()}"
+
+
+def test_root_path_must_start_with_a_slash(capsys: pytest.CaptureFixture[str]) -> None:
+    assert build_parser().parse_args(["--root-path", "/bjaikg/"]).root_path == "/bjaikg"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--root-path", "bjaikg"])
+    assert "--root-path: must start with /, not bjaikg" in capsys.readouterr().err

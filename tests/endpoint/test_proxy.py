@@ -1,0 +1,469 @@
+"""serve.py behind a proxy and as replicas: forwarded headers, graceful stop, reload, nginx.
+
+Real processes only: serve.py on loopback ports, and nginx from Debian terminating TLS with a
+certificate made here by openssl, configured from the site in docs/deployment.md (the block
+the documentation shows is the one run), with its pid, logs and temporary files in the test's
+folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+import pytest
+
+from bjaikg import PROJECT_ROOT
+from bjaikg.endpoint.cli import build_parser
+from tests.endpoint.conftest import DATA
+from tests.server_process import ServerProcess, running_server, worker_pids
+
+pytestmark = pytest.mark.server
+
+ASK_EXTRA = "ASK { <https://w3id.org/bjaikg/id/test-extra> ?p ?o }"
+ASK_NEW = "ASK { <https://w3id.org/bjaikg/id/test-reloaded> ?p ?o }"
+NEW_TRIPLE = '\nbj:test-reloaded rdfs:label "new"@en .\n'
+"""Appended to extra.ttl, which declares the prefixes."""
+
+
+def joined(patterns: int) -> str:
+    """``patterns`` triple patterns sharing no variable: the graph (23 triples) to that power."""
+    return " . ".join(f"?a{i} ?b{i} ?c{i}" for i in range(patterns))
+
+
+def product(patterns: int) -> str:
+    """A count of the Cartesian product of ``patterns`` copies of the graph."""
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ {joined(patterns)} }}"
+
+
+SLOW = f"SELECT (COUNT(*) AS ?n) WHERE {{ {' UNION '.join(['{ ' + joined(5) + ' }'] * 3)} }}"
+"""About 3 s on the fixture data (3 × 23⁵ rows counted): a request still in flight a second
+after it was sent, however loaded the machine."""
+SLOW_COUNT = str(3 * 23**5)
+FORWARDED = {
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Host": "example.org",
+    "X-Forwarded-For": "203.0.113.5",
+}
+DEPLOYMENT = PROJECT_ROOT / "docs" / "deployment.md"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def ask(client: httpx.Client, url: str, query: str) -> bool:
+    response = client.get(url, params={"query": query}, headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    return bool(response.json()["boolean"])
+
+
+def stop(server: ServerProcess, seconds: float = 30.0) -> int:
+    """SIGTERM ``server`` and wait for it to exit; its exit code."""
+    server.process.send_signal(signal.SIGTERM)
+    return server.process.wait(timeout=seconds)
+
+
+class QueryLoop:
+    """Threads asking ``ASK_EXTRA`` at ``url`` over and over until stopped; every answer kept.
+
+    One thread keeps its connection alive, another opens a new one per request (httpx: a
+    connection the server closed while idle is replaced unseen); for an ``http://`` URL a third
+    sends every request on one socket and records ``closed`` if the server ever closes it.
+    """
+
+    def __init__(self, url: str, verify: ssl.SSLContext | bool = True) -> None:
+        self.url = url
+        self.verify = verify
+        self.statuses: list[int | str] = []
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self._run, args=(keep,)) for keep in (True, False)]
+        if url.startswith("http://"):
+            self.threads.append(threading.Thread(target=self._run_on_one_connection))
+
+    def _run(self, keep_alive: bool) -> None:
+        limits = httpx.Limits(max_keepalive_connections=1 if keep_alive else 0)
+        with httpx.Client(verify=self.verify, timeout=30.0, limits=limits) as client:
+            while not self.stopping.is_set():
+                try:
+                    response = client.get(self.url, params={"query": ASK_EXTRA})
+                    ok = response.status_code == 200 and response.json()["boolean"] is True
+                    self.statuses.append(response.status_code if ok else response.text)
+                except httpx.HTTPError as error:
+                    self.statuses.append(f"{type(error).__name__}: {error}")
+
+    def _run_on_one_connection(self) -> None:
+        host, port = self.url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)
+        target = self.url.split(f":{port}", 1)[1] + "?" + urlencode({"query": ASK_EXTRA})
+        request = f"GET {target} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+        with socket.create_connection((host, int(port)), timeout=30) as connection:
+            reader = connection.makefile("rb")
+            while not self.stopping.is_set():
+                connection.sendall(request)
+                status_line = reader.readline()
+                if not status_line:
+                    self.statuses.append("closed")
+                    return
+                length = 0
+                while (header := reader.readline()) not in (b"\r\n", b""):
+                    name, _, value = header.partition(b":")
+                    length = int(value) if name.lower() == b"content-length" else length
+                body = reader.read(length)
+                ok = status_line.split()[1] == b"200" and b'"boolean":true' in body
+                self.statuses.append(200 if ok else status_line.decode() + body.decode())
+
+    def __enter__(self) -> QueryLoop:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
+
+    def failures(self) -> list[int | str]:
+        return [status for status in self.statuses if status != 200]
+
+
+def test_forwarded_headers_believed_only_from_a_trusted_peer() -> None:
+    common = ["--data", str(DATA), "--workers", "2", "--root-path", "/bjaikg"]
+    with (
+        running_server(*common, "--forwarded-allow-ips", "127.0.0.1") as trusted,
+        running_server(*common, "--forwarded-allow-ips", "192.0.2.0/24") as untrusted,
+        httpx.Client(timeout=30.0) as client,
+    ):
+        for path in ("/sparql", "/bjaikg/sparql"):  # with or without the prefix
+            description = client.get(trusted.url + path, headers=FORWARDED).text
+            assert "sd:endpoint <https://example.org/bjaikg/sparql>" in description
+            assert "<https://example.org/bjaikg/dump.nt>" in description
+        page = client.get(trusted.url + "/bjaikg/dataset", headers=FORWARDED)
+        assert page.status_code == 200
+        openapi = client.get(trusted.url + "/openapi.json", headers=FORWARDED).json()
+        assert openapi["servers"] == [{"url": "https://example.org/bjaikg"}]
+        relative = client.get(
+            trusted.url + "/bjaikg/sparql",
+            params={"query": "SELECT ?o WHERE { BIND(<test> AS ?o) }"},
+            headers={**FORWARDED, "Accept": "application/json"},
+        ).json()["results"]["bindings"][0]["o"]["value"]
+        assert relative == "https://example.org/bjaikg/test", "the base IRI is the service's URL"
+        redirect = client.get(trusted.url + "/sparql", headers={**FORWARDED, "Accept": "text/html"})
+        assert (redirect.status_code, redirect.headers["location"]) == (303, "/bjaikg/")
+
+        ignored = client.get(untrusted.url + "/sparql", headers=FORWARDED).text
+        assert f"sd:endpoint <{untrusted.url}/bjaikg/sparql>" in ignored
+        time.sleep(0.3)  # a worker writes its log lines within 50 ms
+    assert any(line.startswith('bjaikg: 203.0.113.5 "GET /dataset" 200')
+               for line in trusted.stderr_lines)  # fmt: skip
+    assert any(line.startswith('bjaikg: 127.0.0.1 "GET /sparql" 200')
+               for line in untrusted.stderr_lines)  # fmt: skip
+    assert not any("203.0.113.5" in line for line in untrusted.stderr_lines)
+
+
+def test_sigterm_finishes_requests_in_flight_refuses_new_ones_and_exits_0() -> None:
+    with running_server("--data", str(DATA), "--workers", "2", "--timeout", "30") as server:
+        idle = socket.create_connection(("127.0.0.1", int(server.url.rsplit(":", 1)[1])))
+        idle.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert b" 200 " in idle.recv(65536)  # a kept-alive connection, idle from now on
+        answers: list[httpx.Response] = []
+        slow = threading.Thread(
+            target=lambda: answers.append(
+                httpx.get(server.sparql, params={"query": SLOW}, timeout=30.0)
+            )
+        )
+        slow.start()
+        time.sleep(1.0)  # the slow query is evaluating
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        time.sleep(0.2)
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(server.url + "/health", timeout=5.0)
+        idle.settimeout(10)
+        assert idle.recv(65536) == b"", "the idle connection is closed"
+        assert server.process.wait(timeout=20) == 0
+        slow.join()
+    assert answers[0].status_code == 200
+    assert answers[0].json()["results"]["bindings"][0]["n"]["value"] == SLOW_COUNT
+    assert time.monotonic() - started < 15
+
+
+def test_sigterm_kills_what_is_past_the_grace_period() -> None:
+    runaway = product(8)
+    arguments = ["--data", str(DATA), "--workers", "2", "--timeout", "60"]
+    with running_server(*arguments, "--graceful-timeout", "1") as server:
+        answers: list[int | str] = []
+
+        def run_away() -> None:
+            try:
+                response = httpx.get(server.sparql, params={"query": runaway}, timeout=30)
+                answers.append(response.status_code)
+            except httpx.HTTPError as error:
+                answers.append(type(error).__name__)
+
+        thread = threading.Thread(target=run_away)
+        thread.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=20) == 0
+        assert time.monotonic() - started < 5, "killed after the 1 s grace"
+        thread.join()
+    assert answers and answers[0] != 200
+
+
+def test_sighup_reloads_the_data_without_a_failed_request(tmp_path: Path) -> None:
+    for source in DATA.glob("*.ttl"):
+        shutil.copy(source, tmp_path / source.name)
+    with (
+        running_server("--data", str(tmp_path), "--workers", "2") as server,
+        httpx.Client(timeout=30.0) as client,
+    ):
+        assert not ask(client, server.sparql, ASK_NEW)
+        before = client.get(server.sparql, params={"query": ASK_NEW}).headers["etag"]
+        old_workers = worker_pids(server)
+        with QueryLoop(server.sparql) as loop:
+            time.sleep(0.5)
+            with (tmp_path / "extra.ttl").open("a", encoding="utf-8") as data:
+                data.write(NEW_TRIPLE)
+            server.process.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 30
+            while not ask(client, server.sparql, ASK_NEW):
+                assert time.monotonic() < deadline, "the new triple never became visible"
+                time.sleep(0.1)
+            while worker_pids(server) & old_workers or len(worker_pids(server)) < 2:
+                assert time.monotonic() < deadline, "the old workers were not all replaced"
+                time.sleep(0.1)
+            time.sleep(0.5)  # the loop runs on the new workers a while
+        after = client.get(server.sparql, params={"query": ASK_NEW}).headers["etag"]
+        assert [ask(client, server.sparql, ASK_NEW) for _ in range(6)] == [True] * 6
+    assert len(loop.statuses) > 20
+    assert loop.failures() == [], "no failed request, no connection closed"
+    assert before != after
+    assert any("reloaded the data" in line for line in server.stderr_lines)
+
+
+def test_sighup_with_data_that_does_not_load_keeps_the_old_data(tmp_path: Path) -> None:
+    for source in DATA.glob("*.ttl"):
+        shutil.copy(source, tmp_path / source.name)
+    with (
+        running_server("--data", str(tmp_path), "--workers", "2") as server,
+        httpx.Client(timeout=30.0) as client,
+    ):
+        workers = worker_pids(server)
+        (tmp_path / "broken.ttl").write_text("<a> <b> .\n", encoding="utf-8")
+        server.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while not any("reload failed" in line for line in server.stderr_lines):
+            assert time.monotonic() < deadline, server.stderr_lines
+            time.sleep(0.1)
+        assert ask(client, server.sparql, ASK_EXTRA)
+        assert worker_pids(server) == workers, "no worker was replaced"
+    [line] = [line for line in server.stderr_lines if "reload failed" in line]
+    assert "broken.ttl:1:" in line
+
+
+def test_deadlines_are_enforced_while_a_reload_loads(tmp_path: Path) -> None:
+    """The supervisor loads in a thread: a runaway query is stopped at its deadline before a
+    slow load (200,000 more triples, about 2 s here) ends, and its worker is replaced after it."""
+    for source in DATA.glob("*.ttl"):
+        shutil.copy(source, tmp_path / source.name)
+    with (tmp_path / "big.ttl").open("w", encoding="utf-8") as big:
+        big.writelines(f"<https://example.org/s{n}> <https://example.org/p> {n} .\n"
+                       for n in range(200_000))  # fmt: skip
+    arguments = ["--data", str(tmp_path), "--workers", "2", "--timeout", "0.2"]
+    with (
+        running_server(*arguments, ready_seconds=120) as server,
+        httpx.Client(timeout=60.0) as client,
+    ):
+        server.process.send_signal(signal.SIGHUP)
+        started = time.monotonic()
+        stopped = client.get(server.sparql, params={"query": product(8)})
+        stopped_after = time.monotonic() - started
+        deadline = time.monotonic() + 120
+        while not any("reloaded the data" in line for line in server.stderr_lines):
+            assert time.monotonic() < deadline, server.stderr_lines
+            time.sleep(0.1)
+        while len(worker_pids(server)) < 2:  # the stopped worker is replaced after the load
+            assert time.monotonic() < deadline, "the stopped worker was not replaced"
+            time.sleep(0.1)
+        assert ask(client, server.sparql, ASK_EXTRA)
+    assert stopped.status_code == 503 and "time limit of 0.2 s" in stopped.text
+    [line] = [line for line in server.stderr_lines if "reloaded the data" in line]
+    load_seconds = float(line.split(" in ")[1].split(" s")[0])
+    assert stopped_after < load_seconds, "stopped while the data was still loading"
+
+
+# -- nginx in front of two replicas ------------------------------------------------------------
+
+
+def documented_block(language: str) -> str:
+    """The first ```language block of docs/deployment.md."""
+    match = re.search(rf"```{language}\n(.*?)```", DEPLOYMENT.read_text(encoding="utf-8"), re.S)
+    assert match, f"docs/deployment.md has no {language} block"
+    return match.group(1)
+
+
+def test_documented_systemd_unit_runs_serve_py_with_valid_options() -> None:
+    unit = documented_block("ini")
+    fields = dict(line.split("=", 1) for line in unit.splitlines() if "=" in line)
+    command = fields["ExecStart"].replace("%i", "8001").split()
+    assert command[1] == "serve.py"
+    arguments = build_parser().parse_args(command[2:])
+    assert (arguments.root_path, arguments.forwarded_allow_ips) == ("/bjaikg", ["127.0.0.1"])
+    assert fields["ExecReload"] == "/bin/kill -HUP $MAINPID"
+    assert fields["KillSignal"] == "SIGTERM"
+    assert float(fields["TimeoutStopSec"]) > arguments.graceful_timeout
+
+
+def make_certificate(folder: Path) -> tuple[Path, Path]:
+    certificate, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return certificate, key
+
+
+@contextlib.contextmanager
+def running_nginx(folder: Path, port: int, replicas: tuple[int, int]) -> Iterator[Path]:
+    """nginx on ``port`` with the documented site in front of ``replicas``; yields the CA file."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.fail("nginx is missing: run scripts/setup-system.sh")
+    certificate, key = make_certificate(folder)
+    site = (
+        documented_block("nginx")
+        .replace("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;")
+        .replace("/etc/ssl/certs/example.org.pem", str(certificate))
+        .replace("/etc/ssl/private/example.org.key", str(key))
+        .replace("127.0.0.1:8001", f"127.0.0.1:{replicas[0]}")
+        .replace("127.0.0.1:8002", f"127.0.0.1:{replicas[1]}")
+    )
+    kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    temporary = "".join(f"{kind}_temp_path {folder / kind};\n" for kind in kinds)
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must reach the temp folder
+    (folder / "nginx.conf").write_text(
+        f"{user}pid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\nevents {{}}\n"
+        f"http {{\naccess_log {folder / 'access.log'};\n{temporary}{site}}}\n"
+    )
+    command = [nginx, "-p", str(folder), "-e", str(folder / "error.log"),
+               "-c", str(folder / "nginx.conf")]  # fmt: skip
+    subprocess.run([*command, "-t"], check=True, capture_output=True)
+    process = subprocess.Popen([*command, "-g", "daemon off;"], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
+                break
+            assert process.poll() is None and time.monotonic() < deadline, (
+                folder / "error.log"
+            ).read_text()
+            time.sleep(0.05)
+        yield certificate
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+URL_IN_TEXT = re.compile(
+    r"""(?:href|src|action)="([^"]*)"|<(https?://[^>]*)>|"(https?://[^"]*)\""""
+)
+
+
+def own_urls(text: str) -> list[str]:
+    """Every link in ``text`` to this machine: root-relative paths, and URLs of any scheme and
+    port on 127.0.0.1 or localhost (the replicas' own addresses included)."""
+    found = []
+    for match in URL_IN_TEXT.finditer(text):
+        url = next(group for group in match.groups() if group is not None)
+        local = url.startswith("/") and not url.startswith("//")
+        if local or urlsplit(url).hostname in ("127.0.0.1", "localhost"):
+            found.append(url)
+    return found
+
+
+@pytest.mark.timeout(240)
+def test_nginx_tls_in_front_of_two_replicas(tmp_path: Path) -> None:
+    ports = (free_port(), free_port())
+    proxy_port = free_port()
+    base = f"https://127.0.0.1:{proxy_port}/bjaikg"
+    unit = documented_block("ini")
+    flags = unit.split("serve.py ", 1)[1].split("\n", 1)[0].split()
+    flags = flags[flags.index("--root-path") :]  # the documented options, without host and port
+    flags += ["--data", str(DATA), "--workers", "2"]
+    with contextlib.ExitStack() as stack:
+        first = stack.enter_context(running_server("--port", str(ports[0]), *flags))
+        stack.enter_context(running_server("--port", str(ports[1]), *flags))
+        certificate = stack.enter_context(running_nginx(tmp_path, proxy_port, ports))
+        verify = ssl.create_default_context(cafile=str(certificate))
+        client = stack.enter_context(httpx.Client(verify=verify, timeout=30.0))
+
+        assert ask(client, f"{base}/sparql", ASK_EXTRA)
+        page = client.get(f"{base}/id/test-extra")
+        assert page.status_code == 200 and "Extra" in page.text
+        documents = {
+            "service description": client.get(f"{base}/sparql").text,
+            "VoID": client.get(f"{base}/.well-known/void").text,
+            "dataset page": client.get(f"{base}/dataset").text,
+            "resource page": page.text,
+            "query page": client.get(f"{base}/").text,
+        }
+        openapi = client.get(f"{base}/openapi.json").json()
+        assert openapi["servers"] == [{"url": base}]
+        assert f"sd:endpoint <{base}/sparql>" in documents["service description"]
+        for name, text in documents.items():
+            urls = own_urls(text)
+            assert urls, name
+            wrong = [url for url in urls
+                     if not (url.startswith(f"{base}/") or url.startswith("/bjaikg/"))]  # fmt: skip
+            assert wrong == [], name
+        assert (
+            client.get(f"https://127.0.0.1:{proxy_port}/bjaikg")
+            .headers["location"]
+            .endswith("/bjaikg/")
+        )
+
+        slow: list[httpx.Response] = []
+
+        def post_slow() -> None:  # nginx repeats no POST once sent: the replica must finish it
+            with httpx.Client(verify=verify, timeout=30.0) as own:
+                slow.append(own.post(f"{base}/sparql", data={"query": SLOW}))
+
+        posts = [threading.Thread(target=post_slow) for _ in range(4)]
+        with QueryLoop(f"{base}/sparql", verify) as loop:
+            time.sleep(0.5)
+            for post in posts:
+                post.start()
+            time.sleep(1.0)  # the slow queries evaluate on both replicas
+            assert stop(first) == 0
+            for post in posts:
+                post.join()
+            time.sleep(1.0)  # the other replica answers alone
+            restarted = stack.enter_context(running_server("--port", str(ports[0]), *flags))
+            time.sleep(3.0)  # nginx comes back to it after fail_timeout
+        assert len(loop.statuses) > 20
+        assert loop.failures() == []
+        assert [answer.status_code for answer in slow] == [200] * 4, [a.text for a in slow]
+        assert {answer.json()["results"]["bindings"][0]["n"]["value"] for answer in slow} == {
+            SLOW_COUNT
+        }
+        time.sleep(0.3)
+        assert any('"GET /sparql" 200' in line for line in restarted.stderr_lines), (
+            "the restarted replica answers again"
+        )
