@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pyoxigraph as ox
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import DataFileError
 from bjaikg.namespaces import BJG, sparql_prologue
+from bjaikg.remote_store import RemoteStore
 
 RDF_SUFFIXES = (".ttl",)
 """Files the loader reads when it is given a folder."""
@@ -47,15 +49,28 @@ class GraphFile:
 
 @dataclass
 class KnowledgeGraph:
-    """The loaded store and what went into it."""
+    """The loaded store and what went into it, or an external store (``files`` empty: what it
+    holds was put there by ``python -m bjaikg load``, inference included)."""
 
-    store: ox.Store
+    store: ox.Store | RemoteStore
     files: list[GraphFile] = field(default_factory=list)
     inferred_triples: int = 0
 
     def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Evaluate ``sparql`` over the union default graph (no implicit prefixes)."""
         return self.store.query(sparql, use_default_graph_as_union=True)
+
+    @property
+    def remote(self) -> bool:
+        """Whether the store is another server's (its blank nodes cannot be asked about)."""
+        return isinstance(self.store, RemoteStore)
+
+    def deadline(self, seconds: float) -> AbstractContextManager[None]:
+        """Within the block, a remote store's client gives up after ``seconds`` (the embedded
+        store is stopped by the worker's clock instead)."""
+        return (
+            self.store.deadline(seconds) if isinstance(self.store, RemoteStore) else nullcontext()
+        )
 
     @property
     def asserted_triples(self) -> int:

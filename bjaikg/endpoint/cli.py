@@ -2,7 +2,8 @@
 
 Prints ``bjaikg: serving on http://HOST:PORT`` to stdout once it accepts connections (with
 ``--port 0`` the port the system picked); everything else (access log, errors) goes to stderr.
-A graph that does not load is refused with ``file:line:column: message`` and exit code 2;
+A graph that does not load is refused with ``file:line:column: message`` and exit code 2 (with
+``--store URL``: a store that does not answer, or whose counts fail, with one line and exit 2);
 ``--get PATH`` answers one request in-process, prints the body and exits 0 on 200, else 1.
 """
 
@@ -26,6 +27,7 @@ from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.supervisor import Supervisor
 from bjaikg.errors import BjaikgError
 from bjaikg.linking.targets import PUBLIC_WIKIDATA_ENDPOINTS
+from bjaikg.remote_store import connect
 from bjaikg.store import KnowledgeGraph, load_knowledge_graph
 
 if TYPE_CHECKING:
@@ -71,9 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="serve.py", description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port; 0 picks a free one")
-    parser.add_argument(
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
         "--data", type=Path, action="append", metavar="DIR",
         help="Turtle file or folder to serve (repeatable; default: ontology/ and instances/)",
+    )  # fmt: skip
+    source.add_argument(
+        "--store", metavar="URL",
+        help="serve an external SPARQL query endpoint holding the graph (loaded by "
+        "'python -m bjaikg load --into URL') instead of loading files",
     )  # fmt: skip
     defaults = Settings()
     for flag, kind, metavar, description in LIMITS:
@@ -105,6 +113,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         host=arguments.host,
         port=arguments.port,
         data=tuple(path.resolve() for path in arguments.data or ()),
+        store=arguments.store,
         **{_field(flag): getattr(arguments, _field(flag)) for flag, *_ in LIMITS},
         allow_service=tuple(arguments.allow_service)
         + (PUBLIC_WIKIDATA_ENDPOINTS if arguments.allow_public_wikidata else ()),
@@ -164,11 +173,15 @@ def serve_main(
     settings = settings_from(arguments)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="bjaikg: %(message)s")
     try:
-        graph = load_knowledge_graph(list(settings.data) or None)
+        graph = (
+            KnowledgeGraph(store=connect(settings.store, seconds=settings.timeout))
+            if settings.store is not None
+            else load_knowledge_graph(list(settings.data) or None)
+        )
+        application = create_application(settings, graph, routes_for(graph))
     except BjaikgError as error:
         print(f"bjaikg: error: {error}", file=sys.stderr)
         return 2
-    application = create_application(settings, graph, routes_for(graph))
     if arguments.get is not None:
         return answer_once(application, arguments.get)
     application.state.endpoint.access_log = AccessLog(sys.stderr.fileno())

@@ -204,12 +204,13 @@ def group_statements(
 ) -> list[Statement]:
     """Group (property, object, inferred) rows into statements, properties ordered by label.
 
-    An unnamed (blank) object is described inline, ``depth`` levels deep at most.
+    An unnamed (blank) object is described inline, ``depth`` levels deep at most; not over a
+    remote store, whose blank nodes cannot be named in a later query.
     """
     by_property: dict[str, list[Value]] = {}
     for property_iri, node, inferred in rows:
         value = make_value(index, node, language, inferred)
-        if isinstance(node, ox.BlankNode) and depth > 0:
+        if isinstance(node, ox.BlankNode) and depth > 0 and not graph.remote:
             nested_rows = outgoing_rows(graph, node)
             value.nested = group_statements(graph, index, nested_rows, language, depth - 1)
         by_property.setdefault(property_iri, []).append(value)
