@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 
 from bjaikg.loading import Target
+from tests.competency import Table
 
 VIRTUOSO_USER = "dba"
 VIRTUOSO_PASSWORD = "dba"
@@ -205,3 +207,19 @@ def running_oxigraph(
         )
     finally:
         stop(process)
+
+
+def ask(store: StoreServer, text: str) -> Table | bool:
+    """The store's answer to the SELECT or ASK query ``text`` (SPARQL JSON results, HTTP POST)."""
+    response = httpx.post(
+        store.query_url,
+        data={"query": text},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=120.0,
+    )
+    response.raise_for_status()
+    result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    assert isinstance(result, ox.QuerySolutions)
+    return Table.from_solutions(result)
