@@ -70,10 +70,9 @@ ResultSetMaxRows = 1000000
 MaxQueryExecutionTime = {query_seconds}
 MaxQueryCostEstimationTime = 0
 """
-"""A minimal ``virtuoso.ini``; ``NumberOfBuffers`` are 8 KiB pages (Virtuoso's sizing advice:
-about two thirds of the memory given to it; ``MaxDirtyBuffers`` three quarters of that).
-``MaxQueryExecutionTime`` (seconds, 0 for none) makes Virtuoso stop a query and answer with
-what it has so far (an "anytime" partial result, flagged in the ``X-SQL-State`` header)."""
+"""A minimal ``virtuoso.ini``; ``NumberOfBuffers`` are 8 KiB pages, ``MaxDirtyBuffers`` three
+quarters of them. ``MaxQueryExecutionTime`` is Virtuoso's own limit on a query, in seconds (0:
+none); what it answers when the limit is hit is for the tests of ``serve.py --store`` to pin."""
 
 
 @dataclass(frozen=True)
