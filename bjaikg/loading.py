@@ -364,11 +364,17 @@ def load_dataset(dataset: Dataset, method: str, target: Target, *, replace: bool
         if method == "gsp":
             send_graphs(dataset, store, replace=replace)
         elif method == "virtuoso":
-            if target.isql is None or target.load_folder is None or target.password is None:
-                raise LoadError("the virtuoso method needs --isql, --load-folder and a password")
-            console = VirtuosoConsole(
-                target.isql, target.user or "dba", target.password, target.load_folder
+            isql, folder, user, password = (
+                target.isql,
+                target.load_folder,
+                target.user,
+                target.password,
             )
+            if isql is None or folder is None or user is None or password is None:
+                raise LoadError(
+                    "the virtuoso method needs --isql, --load-folder, --user, a password"
+                )
+            console = VirtuosoConsole(isql, user, password, folder)
             bulk_load_virtuoso(dataset, console, store, replace=replace)
         else:
             raise LoadError(f"unknown method {method!r} (one of {', '.join(METHODS)})")

@@ -16,8 +16,8 @@ import pytest
 from bjaikg.loading import Dataset, Target, load_dataset, read_dataset
 from tests.stores.servers import StoreServer, running_oxigraph, running_virtuoso
 
-STORE_QUERY_SECONDS = 10
-"""The stores' own query time limit in the session fixtures (Virtuoso answers partially then)."""
+STORE_QUERY_SECONDS = 60
+"""The stores' own query time limit (seconds) in the session fixtures."""
 
 
 @pytest.fixture(scope="session")

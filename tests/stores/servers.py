@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 
 from bjaikg.loading import Target
+from tests.competency import Table
 
 VIRTUOSO_USER = "dba"
 VIRTUOSO_PASSWORD = "dba"
@@ -68,10 +70,9 @@ ResultSetMaxRows = 1000000
 MaxQueryExecutionTime = {query_seconds}
 MaxQueryCostEstimationTime = 0
 """
-"""A minimal ``virtuoso.ini``; ``NumberOfBuffers`` are 8 KiB pages (Virtuoso's sizing advice:
-about two thirds of the memory given to it; ``MaxDirtyBuffers`` three quarters of that).
-``MaxQueryExecutionTime`` (seconds, 0 for none) makes Virtuoso stop a query and answer with
-what it has so far (an "anytime" partial result, flagged in the ``X-SQL-State`` header)."""
+"""A minimal ``virtuoso.ini``; ``NumberOfBuffers`` are 8 KiB pages, ``MaxDirtyBuffers`` three
+quarters of them. ``MaxQueryExecutionTime`` is Virtuoso's own limit on a query, in seconds (0:
+none); what it answers when the limit is hit is for the tests of ``serve.py --store`` to pin."""
 
 
 @dataclass(frozen=True)
@@ -205,3 +206,19 @@ def running_oxigraph(
         )
     finally:
         stop(process)
+
+
+def ask(store: StoreServer, text: str) -> Table | bool:
+    """The store's answer to the SELECT or ASK query ``text`` (SPARQL JSON results, HTTP POST)."""
+    response = httpx.post(
+        store.query_url,
+        data={"query": text},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=120.0,
+    )
+    response.raise_for_status()
+    result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    assert isinstance(result, ox.QuerySolutions)
+    return Table.from_solutions(result)
