@@ -13,7 +13,14 @@ keeps (the Oxigraph server keeps none and evaluates each time):
 - ``floor``: the query in-process on pyoxigraph (query + JSON serialisation, threads as clients);
 - ``serve``: our ``serve.py`` over HTTP (default settings: worker processes, deadlines on);
 - ``oxigraph``: the Oxigraph server (``oxigraph serve-read-only``, PyPI package ``oxigraph``);
-- ``rdflib-endpoint``: the Python peer (``rdflib-endpoint serve``).
+- ``rdflib-endpoint``: the Python peer (``rdflib-endpoint serve``);
+- ``serve-oxigraph``: our ``serve.py --store`` over the Oxigraph server (``oxigraph serve
+  --union-default-graph``, the triples in one named graph);
+- ``serve-virtuoso``: our ``serve.py --store`` over Virtuoso 7 (Debian), bulk-loaded as
+  ``python -m bjaikg load --method virtuoso`` does (left out when ``virtuoso-t`` is missing).
+
+The mix also has ``page``: ``GET /id/<slug>`` of the anchor, the resource page (only the
+``serve*`` servers have pages; its check is a 200, not a row count).
 
 HTTP load comes from ``wrk`` (Debian) on loopback. Before timing, every server's answer to
 every query is checked against the floor's row count; a server that answers wrongly is marked.
@@ -21,7 +28,8 @@ All servers run at once; for each query and concurrency they are measured one af
 ``--rounds`` times, and the round with the median throughput is reported, so a burst of load
 from elsewhere hits every server alike. Each cell also gives the CPU time the server's
 processes spent per request (µs, from ``/proc``), which depends far less on other load.
-Prints one table per graph and the ratios serve/oxigraph and serve/rdflib-endpoint.
+Prints one table per graph and the throughput ratios of :data:`RATIOS` (serve/oxigraph,
+serve/rdflib-endpoint, and each ``serve-*`` front-end over an external store to ``serve``).
 ``serve.py`` writes its access log (a line per request) to a file, as ``2>>FILE`` would; the
 other servers write none.
 
@@ -55,9 +63,11 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bjaikg.namespaces import sparql_prologue
+from bjaikg.loading import VirtuosoConsole, sql_string
+from bjaikg.namespaces import BJG, sparql_prologue
 from bjaikg.store import default_paths, discover_files, load_knowledge_graph
 from tests.server_process import running_server
+from tests.stores.servers import running_oxigraph, running_virtuoso
 
 BENCH = Path(__file__).resolve().parent
 PROLOGUE = sparql_prologue({"bj": "https://w3id.org/bjaikg/id/",
@@ -79,6 +89,8 @@ QUERIES: dict[str, str] = {
     "text": "SELECT ?s ?label WHERE { ?s rdfs:label ?label FILTER(CONTAINS(?label, '芯片1')) } "
             "LIMIT 20",
 }  # fmt: skip
+PAGES: dict[str, str] = {"page": "/id/{slug}"}
+"""Pages of the mix: a path on the server (``serve*`` servers only)."""
 CLIENTS = (1, 8)
 JSON_RESULTS = "application/sparql-results+json"
 
@@ -197,10 +209,69 @@ def rdflib_endpoint(files: list[Path]) -> Iterator[Endpoint]:
         yield endpoint
 
 
+STORE_GRAPH = f"{BJG}bench"
+"""The named graph the external stores of ``serve-*`` hold the triples in."""
+VIRTUOSO_BUFFERS = 340000
+"""8 KiB pages (2.7 GB), as bench/stores.py gives Virtuoso."""
+
+
+@contextmanager
+def store_front_end(query_url: str) -> Iterator[Endpoint]:
+    """Our serve.py --store over the external store at ``query_url``."""
+    log = Path(tempfile.gettempdir()) / "bjaikg-bench-serve-store.log"
+    log.unlink(missing_ok=True)
+    try:
+        with running_server(
+            "--store", query_url, "--max-results", "1000000", ready_seconds=600, log=log
+        ) as server:
+            yield Endpoint(server.sparql, server.process.pid)
+    finally:
+        log.unlink(missing_ok=True)
+
+
+@contextmanager
+def serve_oxigraph_endpoint(files: list[Path]) -> Iterator[Endpoint]:
+    """``serve.py --store`` over ``oxigraph serve --union-default-graph`` holding the files."""
+    with tempfile.TemporaryDirectory(prefix="bench-serve-oxigraph-") as location:
+        folder = Path(location) / "store"
+        for path in files:
+            load = [beside_python("oxigraph"), "load", "--location", str(folder),
+                    "--file", str(path), "--graph", STORE_GRAPH]  # fmt: skip
+            subprocess.run(load, check=True, capture_output=True)
+        store = running_oxigraph(folder, timeout_seconds=60, ready_seconds=300)
+        with store as running, store_front_end(running.query_url) as endpoint:
+            yield endpoint
+
+
+@contextmanager
+def serve_virtuoso_endpoint(files: list[Path]) -> Iterator[Endpoint]:
+    """``serve.py --store`` over Virtuoso holding the files (its bulk loader)."""
+    if shutil.which("virtuoso-t") is None:
+        raise RuntimeError("virtuoso-t is not installed (scripts/setup-system.sh)")
+    with tempfile.TemporaryDirectory(prefix="bench-serve-virtuoso-") as location:
+        folder = Path(location)
+        with running_virtuoso(
+            folder, buffers=VIRTUOSO_BUFFERS, query_seconds=60, ready_seconds=300
+        ) as store:
+            assert store.isql is not None and store.user and store.password
+            console = VirtuosoConsole(store.isql, store.user, store.password, folder / "load")
+            for path in files:
+                shutil.copy(path, folder / "load" / path.name)
+                console.run(
+                    f"ld_dir({sql_string(str(folder / 'load'))}, {sql_string(path.name)}, "
+                    f"{sql_string(STORE_GRAPH)});"
+                )
+            console.run("rdf_loader_run();checkpoint;")
+            with store_front_end(store.query_url) as endpoint:
+                yield endpoint
+
+
 SERVERS: dict[str, Callable[[list[Path]], AbstractContextManager[Endpoint]]] = {
     "serve": serve_endpoint,
     "oxigraph": oxigraph_endpoint,
     "rdflib-endpoint": rdflib_endpoint,
+    "serve-oxigraph": serve_oxigraph_endpoint,
+    "serve-virtuoso": serve_virtuoso_endpoint,
 }
 
 _LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
@@ -212,7 +283,10 @@ def run_wrk(
 ) -> Measurement:
     """``wrk`` GET load on ``url?query=…`` with ``clients`` connections (with
     ``Cache-Control: no-cache`` unless ``cached``)."""
-    target = f"{endpoint.url}?query={quote(query, safe='')}"
+    if query.startswith("/"):  # a page of the server
+        target = endpoint.url.removesuffix("/sparql") + query
+    else:
+        target = f"{endpoint.url}?query={quote(query, safe='')}"
     cpu_before = cpu_seconds(endpoint.pid)
     fresh = [] if cached else ["-H", "Cache-Control: no-cache"]
     completed = subprocess.run(
@@ -270,6 +344,15 @@ def rows_over_http(url: str, query: str) -> int | str:
     return len(json.loads(response.content)["results"]["bindings"])
 
 
+def answered_over_http(server: str, url: str, query: str) -> int | str:
+    """Rows of ``query`` at ``url``; for a page (a path), its status on a ``serve*`` server."""
+    if not query.startswith("/"):
+        return rows_over_http(url, query)
+    if not server.startswith("serve"):
+        return "no pages"
+    return httpx.get(url.removesuffix("/sparql") + query, timeout=60).status_code
+
+
 def first(store: ox.Store, query: str, fallback: str) -> str:
     result = store.query(PROLOGUE + query, use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
@@ -322,6 +405,9 @@ def prepare_dataset(size: str, workdir: Path, chosen: list[str]) -> Dataset:
     )
     queries = {name: PROLOGUE + text.replace("{anchor}", anchor).replace("{policy}", policy)
                for name, text in QUERIES.items() if name in chosen}  # fmt: skip
+    slug = quote(anchor.removeprefix("https://w3id.org/bjaikg/id/"))
+    queries |= {name: path.replace("{slug}", slug) for name, path in PAGES.items()
+                if name in chosen}  # fmt: skip
     return Dataset(files, store, union, anchor, queries)
 
 
@@ -342,10 +428,12 @@ def benchmark(
     print(f"\n## {size}: {count} triples from {len(files)} file(s); anchor <{dataset.anchor}>",
           flush=True)  # fmt: skip
     results: dict[tuple[str, str, int], Measurement | str] = {}
-    expected = {name: rows_in(store, query) for name, query in queries.items()}
+    expected = {name: rows_in(store, query) for name, query in queries.items()
+                if not query.startswith("/")}  # fmt: skip
+    expected |= {name: 200 for name, query in queries.items() if query.startswith("/")}
     for name, query in queries.items():
         for clients in CLIENTS:
-            if not name.endswith(" cached"):
+            if not name.endswith(" cached") and not query.startswith("/"):
                 results[("floor", name, clients)] = run_floor(store, query, clients, seconds)
     with ExitStack() as running:
         endpoints = {}
@@ -361,7 +449,8 @@ def benchmark(
                 continue
             print(f"  {server} ready in {time.monotonic() - started:.1f} s", flush=True)
         for name, query in queries.items():
-            answered = {server: rows_over_http(endpoints[server].url, query) for server in servers}
+            answered = {server: answered_over_http(server, endpoints[server].url, query)
+                        for server in servers}  # fmt: skip
             for clients in CLIENTS:
                 rounds: dict[str, list[Measurement]] = {server: [] for server in servers}
                 for _ in range(rounds_wanted):
@@ -387,29 +476,37 @@ def print_table(
     results: dict[tuple[str, str, int], Measurement | str],
 ) -> None:
     print(f"\n{size}: requests/s, p50 ms, p99 ms, server CPU per request")
-    print(f"| query (rows) | clients | {' | '.join(columns)} | serve/oxigraph | serve/rdflib |")
-    print(f"|---|---|{'---|' * len(columns)}---|---|")
+    pairs = [(ours, theirs) for ours, theirs in RATIOS if ours in columns and theirs in columns]
+    named = " | ".join(f"{ours}/{theirs}" for ours, theirs in pairs)
+    print(f"| query (rows) | clients | {' | '.join(columns)} | {named} |")
+    print(f"|---|---|{'---|' * (len(columns) + len(pairs))}")
     for name, rows in expected.items():
         for clients in CLIENTS:
             cells = []
             for column in columns:
                 value = results.get((column, name, clients), "-")
                 cells.append(value.cell() if isinstance(value, Measurement) else value)
-            ratios = []
-            for other in ("oxigraph", "rdflib-endpoint"):
-                ours, theirs = (
-                    results.get(("serve", name, clients)),
-                    results.get((other, name, clients)),
-                )
+            for ours_name, theirs_name in pairs:
+                ours = results.get((ours_name, name, clients))
+                theirs = results.get((theirs_name, name, clients))
                 if (
                     isinstance(ours, Measurement)
                     and isinstance(theirs, Measurement)
                     and theirs.requests_per_second > 0
                 ):
-                    ratios.append(f"{ours.requests_per_second / theirs.requests_per_second:.2f}×")
+                    cells.append(f"{ours.requests_per_second / theirs.requests_per_second:.2f}×")
                 else:
-                    ratios.append("-")
-            print(f"| {name} ({rows}) | {clients} | {' | '.join(cells)} | {' | '.join(ratios)} |")
+                    cells.append("-")
+            print(f"| {name} ({rows}) | {clients} | {' | '.join(cells)} |")
+
+
+RATIOS = (
+    ("serve", "oxigraph"),
+    ("serve", "rdflib-endpoint"),
+    ("serve-oxigraph", "serve"),
+    ("serve-virtuoso", "serve"),
+)
+"""Throughput ratios printed beside the cells (when both servers ran)."""
 
 
 WORKDIR = Path(tempfile.gettempdir()) / "bjaikg-bench"
@@ -435,9 +532,10 @@ def chosen_queries(names: str) -> list[str] | None:
     """The queries of the mix named in ``names`` (comma-separated); ``None``, said on stderr,
     when one is unknown."""
     chosen = [name for name in names.split(",") if name]
-    unknown = sorted(set(chosen) - set(QUERIES))
+    unknown = sorted(set(chosen) - set(QUERIES) - set(PAGES))
     if unknown:
-        print(f"bench: error: unknown queries {unknown}; known: {list(QUERIES)}", file=sys.stderr)
+        known = [*QUERIES, *PAGES]
+        print(f"bench: error: unknown queries {unknown}; known: {known}", file=sys.stderr)
         return None
     return chosen
 
@@ -446,7 +544,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; returns 0 (figures are printed, never judged)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="project,1e5,1e6", help="comma-separated graphs")
-    parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated servers")
+    parser.add_argument(
+        "--servers", default="serve,oxigraph,rdflib-endpoint", help=f"of {', '.join(SERVERS)}"
+    )
     parser.add_argument("--seconds", type=int, default=3, help="duration of each run")
     parser.add_argument("--rounds", type=int, default=3, help="runs per cell (median reported)")
     parser.add_argument("--queries", default=",".join(QUERIES), help="comma-separated queries")

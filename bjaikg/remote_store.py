@@ -23,6 +23,11 @@ What the store is told, and how:
 
 Hazards:
 
+- Virtuoso answers ``ASK`` with a one-column table (``__ASK_RETVAL``): turned back into the
+  boolean. Its other differences from the embedded store (booleans as integers, the lexical
+  form of doubles, some property paths; docs/deployment.md#answers-compared-with-the-embedded-store)
+  reach our clients as Virtuoso gives them.
+
 - Virtuoso stopped by its ``timeout`` or ``MaxQueryExecutionTime`` answers 200 with the rows it
   had so far (an "anytime" answer, marked by the ``X-SQL-State`` header): such an answer is
   refused (503), never served as if complete.
@@ -51,16 +56,24 @@ import httpx
 import pyoxigraph as ox
 
 from bjaikg.errors import BjaikgError
+from bjaikg.namespaces import BJG
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/plain;q=0.8"
 """SELECT and ASK answers in SPARQL JSON, CONSTRUCT and DESCRIBE in N-Triples (Virtuoso calls
 N-Triples ``text/plain``)."""
 
-QUADS_QUERY = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-"""Every quad of the store's named graphs (what iterating over a :class:`RemoteStore` reads)."""
+QUADS_QUERY = (
+    f'SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{BJG}")) }}'
+)
+"""The quads of the project's named graphs (IRIs under ``bjg:``), what iterating over a
+:class:`RemoteStore` reads (the dumps): not the other graphs a store holds (Virtuoso's own)."""
 
 CANCELLED = b"The SPARQL operation has been cancelled"
 """What the Oxigraph server writes into an answer it stops at ``--timeout-s``."""
+
+VIRTUOSO_ASK_VARIABLE = "__ASK_RETVAL"
+"""Virtuoso answers ASK with a table of this one variable (a row ``1`` for true, none for false)
+instead of a boolean result; :meth:`RemoteStore.query` turns it back into the boolean."""
 
 _FIRST_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
@@ -197,11 +210,20 @@ class RemoteStore:
         deadline = time.monotonic() + self.seconds
         self._reader = _ResponseReader(response.iter_bytes(), self.url, deadline)
         try:
-            return ox.parse_query_results(
+            result = ox.parse_query_results(
                 io.BufferedReader(self._reader), format=ox.QueryResultsFormat.JSON
             )
         except SyntaxError as error:
             raise self.unreadable(error) from None
+        if isinstance(result, ox.QuerySolutions) and [
+            variable.value for variable in result.variables
+        ] == [VIRTUOSO_ASK_VARIABLE]:
+            answer = any(row[0] is not None and row[0].value == "1" for row in result)
+            return ox.parse_query_results(
+                b'{"head":{},"boolean":%s}' % (b"true" if answer else b"false"),
+                format=ox.QueryResultsFormat.JSON,
+            )
+        return result
 
     def unreadable(self, error: SyntaxError) -> StoreError:
         """The :class:`StoreError` for results of the last query that did not parse: 503 when
@@ -215,7 +237,7 @@ class RemoteStore:
         return StoreError(502, f"store {self.url} sent unreadable results: {error}")
 
     def __iter__(self) -> Iterator[ox.Quad]:
-        """Every quad in the store's named graphs."""
+        """Every quad of the project's named graphs in the store (:data:`QUADS_QUERY`)."""
         result = self.query(QUADS_QUERY)
         assert isinstance(result, ox.QuerySolutions)
         for row in result:
