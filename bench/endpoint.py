@@ -283,15 +283,16 @@ def run_wrk(
 ) -> Measurement:
     """``wrk`` GET load on ``url?query=…`` with ``clients`` connections (with
     ``Cache-Control: no-cache`` unless ``cached``)."""
+    accept = JSON_RESULTS
     if query.startswith("/"):  # a page of the server
-        target = endpoint.url.removesuffix("/sparql") + query
+        target, accept = endpoint.url.removesuffix("/sparql") + query, "text/html"
     else:
         target = f"{endpoint.url}?query={quote(query, safe='')}"
     cpu_before = cpu_seconds(endpoint.pid)
     fresh = [] if cached else ["-H", "Cache-Control: no-cache"]
     completed = subprocess.run(
         ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds}s", "--latency",
-         "--timeout", "30s", "-H", f"Accept: {JSON_RESULTS}", *fresh, target],
+         "--timeout", "30s", "-H", f"Accept: {accept}", *fresh, target],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     output = completed.stdout

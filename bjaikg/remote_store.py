@@ -9,6 +9,9 @@ whichever store answers: the only difference is where the SPARQL goes.
 
 What the store is told, and how:
 
+- only queries pyoxigraph parses: each is parsed first against an empty store (a ``SyntaxError``
+  is the query's, answered 400 or 403 as on the embedded store), and its form chooses what is
+  asked for: SPARQL JSON for SELECT and ASK, N-Triples for CONSTRUCT and DESCRIBE;
 - the query, by POST (form-encoded), with ``default-graph-uri`` / ``named-graph-uri`` for a
   protocol dataset; ``base_iri`` becomes a ``BASE`` line in front of the query;
 - ``use_default_graph_as_union`` is the store's business: its default graph must be the union
@@ -23,11 +26,14 @@ What the store is told, and how:
 
 Hazards:
 
+- The parse against an empty store evaluates an ``ASK`` there (instantly; a ``SERVICE`` in it,
+  allowed by the allow-list, is then called once more).
 - Virtuoso answers ``ASK`` with a one-column table (``__ASK_RETVAL``): turned back into the
-  boolean. Its other differences from the embedded store (booleans as integers, the lexical
-  form of doubles, some property paths; docs/deployment.md#answers-compared-with-the-embedded-store)
-  reach our clients as Virtuoso gives them.
-
+  boolean; it labels blank nodes ``nodeID://b1`` in SPARQL JSON, which pyoxigraph refuses: the
+  prefix is removed from the stream. Its other differences from the embedded store (computed
+  booleans as integers, which the pages read with :func:`bjaikg.store.is_true`; the lexical form
+  of doubles; some property paths: docs/deployment.md, "Answers compared with the embedded
+  store") reach our clients as Virtuoso gives them.
 - Virtuoso stopped by its ``timeout`` or ``MaxQueryExecutionTime`` answers 200 with the rows it
   had so far (an "anytime" answer, marked by the ``X-SQL-State`` header): such an answer is
   refused (503), never served as if complete.
@@ -58,9 +64,18 @@ import pyoxigraph as ox
 from bjaikg.errors import BjaikgError
 from bjaikg.namespaces import BJG
 
-RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/plain;q=0.8"
-"""SELECT and ASK answers in SPARQL JSON, CONSTRUCT and DESCRIBE in N-Triples (Virtuoso calls
-N-Triples ``text/plain``)."""
+SOLUTIONS_ACCEPT = "application/sparql-results+json"
+"""SELECT and ASK answers are asked for in SPARQL JSON."""
+TRIPLES_ACCEPT = "application/n-triples, text/plain;q=0.9"
+"""CONSTRUCT and DESCRIBE answers in N-Triples (older stores call it ``text/plain``). Asked for
+alone: Virtuoso, offered JSON too, answers a CONSTRUCT with a JSON table of s, p, o."""
+
+_EMPTY = ox.Store()
+"""Parses each query before it is sent: a query pyoxigraph refuses never reaches the store (the
+same 400/403 as on the embedded store), and the query's form chooses the answer's format."""
+
+_VIRTUOSO_BLANK = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
+"""Virtuoso names blank nodes ``nodeID://b10003`` in SPARQL JSON, which pyoxigraph refuses."""
 
 QUADS_QUERY = (
     f'SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{BJG}")) }}'
@@ -103,8 +118,10 @@ class _ResponseReader(io.RawIOBase):
     chunks: Iterator[bytes]
     url: str
     deadline: float
+    virtuoso: bool = False
     pending: bytes = b""
     last: bytes = b""
+    held: bytes = b""
 
     def readable(self) -> bool:
         return True
@@ -112,20 +129,33 @@ class _ResponseReader(io.RawIOBase):
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         while not self.pending:
             try:
-                self.pending = next(self.chunks, b"")
+                chunk = next(self.chunks, b"")
             except httpx.TimeoutException:
                 raise _late(self.url) from None
             except httpx.HTTPError as error:
                 raise StoreError(502, f"store {self.url} broke off its answer: {error}") from None
-            if not self.pending:
-                return 0
+            self.pending = self._mend(chunk) if self.virtuoso else chunk
+            if not chunk:  # the end: nothing more, or the tail _mend held back
+                if not self.pending:
+                    return 0
+                break
             if time.monotonic() > self.deadline:
                 raise _late(self.url)
-            self.last = self.pending
+            self.last = chunk
         size = min(len(buffer), len(self.pending))
         buffer[:size] = self.pending[:size]
         self.pending = self.pending[size:]
         return size
+
+    def _mend(self, chunk: bytes) -> bytes:
+        """``chunk`` with Virtuoso's blank node labels made valid; the last 64 bytes are held
+        back until the next chunk (a label may be split between two), released at the end."""
+        if not chunk:
+            held, self.held = self.held, b""
+            return _VIRTUOSO_BLANK.sub(rb"\1", held)
+        text = _VIRTUOSO_BLANK.sub(rb"\1", self.held + chunk)
+        self.held = text[-64:]
+        return text[:-64]
 
 
 def _late(url: str) -> StoreError:
@@ -168,7 +198,7 @@ class RemoteStore:
 
     def check(self) -> None:
         """Ask ``ASK {}``: a :class:`StoreError` when the store does not answer it."""
-        response = self._send({"query": "ASK {}"}, stream=False)
+        response = self._send({"query": "ASK {}"}, SOLUTIONS_ACCEPT, stream=False)
         self.virtuoso = response.headers.get("server", "").startswith("Virtuoso")
 
     def query(
@@ -190,40 +220,40 @@ class RemoteStore:
             query = substitute(query, substitutions)
         if base_iri is not None:
             query = f"BASE {ox.NamedNode(base_iri)}\n{query}"
+        shape = _EMPTY.query(query, use_default_graph_as_union=True)  # SyntaxError: the query's
         form: dict[str, str | list[str]] = {"query": query}
         if default_graph:
             form["default-graph-uri"] = [_graph_iri(graph) for graph in default_graph]
         if named_graphs:
             form["named-graph-uri"] = [_graph_iri(graph) for graph in named_graphs]
-        response = self._send(form, stream=True)
-        media_type = response.headers.get("content-type", "").split(";")[0].strip()
-        if media_type in ("application/n-triples", "text/plain"):
-            triples = ox.Store()
-            triples.load(response.read(), format=ox.RdfFormat.N_TRIPLES)
-            constructed = triples.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-            assert isinstance(constructed, ox.QueryTriples)
-            return constructed
-        if media_type != "application/sparql-results+json":
-            response.close()
-            raise StoreError(502, f"store {self.url} answered with {media_type or 'no type'}")
+        if isinstance(shape, ox.QueryTriples):
+            return self._triples(form)
+        response = self._send(form, SOLUTIONS_ACCEPT, stream=True)
         self._open = response
         deadline = time.monotonic() + self.seconds
-        self._reader = _ResponseReader(response.iter_bytes(), self.url, deadline)
+        self._reader = _ResponseReader(response.iter_bytes(), self.url, deadline, self.virtuoso)
         try:
             result = ox.parse_query_results(
                 io.BufferedReader(self._reader), format=ox.QueryResultsFormat.JSON
             )
         except SyntaxError as error:
             raise self.unreadable(error) from None
-        if isinstance(result, ox.QuerySolutions) and [
-            variable.value for variable in result.variables
-        ] == [VIRTUOSO_ASK_VARIABLE]:
-            answer = any(row[0] is not None and row[0].value == "1" for row in result)
-            return ox.parse_query_results(
-                b'{"head":{},"boolean":%s}' % (b"true" if answer else b"false"),
-                format=ox.QueryResultsFormat.JSON,
-            )
+        if isinstance(shape, ox.QueryBoolean) and isinstance(result, ox.QuerySolutions):
+            return _boolean_from_table(result)
         return result
+
+    def _triples(self, form: dict[str, str | list[str]]) -> ox.QueryTriples:
+        """A CONSTRUCT or DESCRIBE answer, read whole into a small store and handed out as
+        pyoxigraph's own ``QueryTriples``."""
+        response = self._send(form, TRIPLES_ACCEPT, stream=False)
+        triples = ox.Store()
+        try:
+            triples.load(response.content, format=ox.RdfFormat.N_TRIPLES)
+        except SyntaxError as error:
+            raise StoreError(502, f"store {self.url} sent unreadable triples: {error}") from None
+        constructed = triples.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        assert isinstance(constructed, ox.QueryTriples)
+        return constructed
 
     def unreadable(self, error: SyntaxError) -> StoreError:
         """The :class:`StoreError` for results of the last query that did not parse: 503 when
@@ -245,7 +275,9 @@ class RemoteStore:
             assert isinstance(graph, ox.NamedNode | ox.BlankNode)
             yield ox.Quad(row["s"], row["p"], row["o"], graph)
 
-    def _send(self, form: dict[str, str | list[str]], *, stream: bool) -> httpx.Response:
+    def _send(
+        self, form: dict[str, str | list[str]], accept: str, *, stream: bool
+    ) -> httpx.Response:
         """POST ``form`` and return the 200 response (streamed or read), else StoreError."""
         client = self.client
         if self._open is not None:
@@ -256,7 +288,7 @@ class RemoteStore:
             form["timeout"] = str(max(1, int(seconds * 1000)))
         started = time.monotonic()
         request = client.build_request(
-            "POST", self.url, data=form, headers={"Accept": RESULTS_ACCEPT},
+            "POST", self.url, data=form, headers={"Accept": accept},
             timeout=httpx.Timeout(seconds, connect=min(seconds, 5.0)),
         )  # fmt: skip
         try:
@@ -282,6 +314,21 @@ class RemoteStore:
         if not stream:
             response.read()
         return response
+
+
+def _boolean_from_table(table: ox.QuerySolutions) -> ox.QueryBoolean:
+    """Virtuoso's answer to ASK (a table of :data:`VIRTUOSO_ASK_VARIABLE`, a row ``1`` for
+    true, none for false) as the boolean result it stands for."""
+    names = [variable.value for variable in table.variables]
+    if names != [VIRTUOSO_ASK_VARIABLE]:
+        raise StoreError(502, f"store answered ASK with a table of {names}")
+    answer = any(row[0] is not None and row[0].value == "1" for row in table)
+    boolean = ox.parse_query_results(
+        b'{"head":{},"boolean":%s}' % (b"true" if answer else b"false"),
+        format=ox.QueryResultsFormat.JSON,
+    )
+    assert isinstance(boolean, ox.QueryBoolean)
+    return boolean
 
 
 def _graph_iri(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:

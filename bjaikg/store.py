@@ -84,6 +84,12 @@ def term_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
     return None if term is None or isinstance(term, ox.Triple) else term.value
 
 
+def is_true(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> bool:
+    """Whether a query result's boolean is true: ``true``, or ``1`` as Virtuoso writes the
+    booleans a query computes (docs/deployment.md#answers-compared-with-the-embedded-store)."""
+    return term_value(term) in ("true", "1")
+
+
 def default_paths() -> list[Path]:
     """The project's own data: ``ontology/`` and ``instances/`` of this checkout."""
     return [PROJECT_ROOT / folder for folder in DEFAULT_FOLDERS]

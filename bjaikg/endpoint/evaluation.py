@@ -118,9 +118,6 @@ def _graph_nodes(iris: Sequence[str], parameter: str) -> list[ox.NamedNode]:
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Store = ox.Store | RemoteStore
 
-_EMPTY = ox.Store()
-"""Parses the queries sent to a remote store, so that they are refused as on the embedded one."""
-
 
 def _run(store: Store, request: QueryRequest) -> Result:
     if not request.default_graphs and not request.named_graphs:
@@ -214,17 +211,17 @@ def evaluate(store: Store, request: QueryRequest, allowed_services: Sequence[str
 
     Evaluation errors of the engine itself (a failing ``SERVICE`` call, an I/O error) are a
     500 answer with pyoxigraph's message. A remote store gets only queries pyoxigraph parses
-    (each is parsed against an empty store first: an ``ASK`` there is evaluated, a ``SERVICE``
-    in it called) and only after the ``SERVICE`` allow-list; its failures are the
-    :class:`StoreError`'s status (502, 503 at the deadline) with the store's message.
+    (:class:`RemoteStore` parses each first) and only after the ``SERVICE`` allow-list; its
+    failures are the :class:`StoreError`'s status (502, 503 at the deadline) with the store's
+    message.
     """
     try:
         check_services(request.query, allowed_services)
+        result = _run(store, request)
         if not isinstance(store, RemoteStore):
-            return _answer(store, _run(store, request), request)
-        _run(_EMPTY, request)
+            return _answer(store, result, request)
         try:
-            return _answer(store, _run(store, request), request)
+            return _answer(store, result, request)
         except SyntaxError as error:  # the query parsed: the store's answer did not
             raise store.unreadable(error) from None
     except StoreError as error:
