@@ -222,7 +222,7 @@ def store_front_end(query_url: str) -> Iterator[Endpoint]:
     log.unlink(missing_ok=True)
     try:
         with running_server(
-            "--store", query_url, "--max-results", "1000000", ready_seconds=600, log=log
+            "--store", query_url, "--max-results", "1000000", ready_seconds=3600, log=log
         ) as server:
             yield Endpoint(server.sparql, server.process.pid)
     finally:
@@ -238,7 +238,7 @@ def serve_oxigraph_endpoint(files: list[Path]) -> Iterator[Endpoint]:
             load = [beside_python("oxigraph"), "load", "--location", str(folder),
                     "--file", str(path), "--graph", STORE_GRAPH]  # fmt: skip
             subprocess.run(load, check=True, capture_output=True)
-        store = running_oxigraph(folder, timeout_seconds=60, ready_seconds=300)
+        store = running_oxigraph(folder, timeout_seconds=3600, ready_seconds=300)
         with store as running, store_front_end(running.query_url) as endpoint:
             yield endpoint
 
@@ -251,7 +251,7 @@ def serve_virtuoso_endpoint(files: list[Path]) -> Iterator[Endpoint]:
     with tempfile.TemporaryDirectory(prefix="bench-serve-virtuoso-") as location:
         folder = Path(location)
         with running_virtuoso(
-            folder, buffers=VIRTUOSO_BUFFERS, query_seconds=60, ready_seconds=300
+            folder, buffers=VIRTUOSO_BUFFERS, query_seconds=3600, ready_seconds=300
         ) as store:
             assert store.isql is not None and store.user and store.password
             console = VirtuosoConsole(store.isql, store.user, store.password, folder / "load")

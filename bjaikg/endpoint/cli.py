@@ -64,6 +64,11 @@ LIMITS: tuple[tuple[str, type[int] | type[float], str, str], ...] = (
 """The numeric options: flag (the :class:`Settings` field of that name), type, metavar, help."""
 
 
+STARTUP_SECONDS = 3600.0
+"""How long each start-up query to a ``--store`` may take (the VoID counts and the label index
+read the whole graph: minutes for 1e7 triples), instead of ``--timeout``."""
+
+
 def _field(flag: str) -> str:
     return flag.removeprefix("--").replace("-", "_")
 
@@ -173,12 +178,14 @@ def serve_main(
     settings = settings_from(arguments)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="bjaikg: %(message)s")
     try:
-        graph = (
-            KnowledgeGraph(store=connect(settings.store, seconds=settings.timeout))
-            if settings.store is not None
-            else load_knowledge_graph(list(settings.data) or None)
-        )
-        application = create_application(settings, graph, routes_for(graph))
+        if settings.store is not None:
+            store = connect(settings.store, seconds=STARTUP_SECONDS)
+            graph = KnowledgeGraph(store=store)
+            application = create_application(settings, graph, routes_for(graph))
+            store.seconds = settings.timeout  # from now on, each query has the server's deadline
+        else:
+            graph = load_knowledge_graph(list(settings.data) or None)
+            application = create_application(settings, graph, routes_for(graph))
     except BjaikgError as error:
         print(f"bjaikg: error: {error}", file=sys.stderr)
         return 2
