@@ -19,6 +19,9 @@ keeps (the Oxigraph server keeps none and evaluates each time):
 - ``serve-virtuoso``: our ``serve.py --store`` over Virtuoso 7 (Debian), bulk-loaded as
   ``python -m bjaikg load --method virtuoso`` does (left out when ``virtuoso-t`` is missing).
 
+``--front-ends N`` runs N ``serve.py --store`` processes (``--workers 1`` each) over each
+external store; the clients are then shared among them (:func:`run_wrk`).
+
 The mix also has ``page``: ``GET /id/<slug>`` of the anchor, the resource page (only the
 ``serve*`` servers have pages; its check is a 200, not a row count).
 
@@ -114,10 +117,12 @@ class Measurement:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A running server: its query URL and its process (children included in CPU time)."""
+    """A running server: its query URL and its process (children included in CPU time), and
+    ``more`` front-ends beside it (query URL, process) sharing its store."""
 
     url: str
     pid: int
+    more: tuple[tuple[str, int], ...] = ()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -215,16 +220,26 @@ VIRTUOSO_BUFFERS = 340000
 """8 KiB pages (2.7 GB), as bench/stores.py gives Virtuoso."""
 
 
+FRONT_ENDS = 1
+"""``serve.py --store`` processes over each external store (``--front-ends``)."""
+
+
 @contextmanager
 def store_front_end(query_url: str) -> Iterator[Endpoint]:
-    """Our serve.py --store over the external store at ``query_url``."""
+    """:data:`FRONT_ENDS` of our serve.py --store over the external store at ``query_url``
+    (with more than one, each has ``--workers 1``)."""
     log = Path(tempfile.gettempdir()) / "bjaikg-bench-serve-store.log"
     log.unlink(missing_ok=True)
+    workers = ["--workers", "1"] if FRONT_ENDS > 1 else []
+    arguments = ["--store", query_url, "--max-results", "1000000", *workers]
     try:
-        with running_server(
-            "--store", query_url, "--max-results", "1000000", ready_seconds=3600, log=log
-        ) as server:
-            yield Endpoint(server.sparql, server.process.pid)
+        with ExitStack() as running:
+            servers = [
+                running.enter_context(running_server(*arguments, ready_seconds=3600, log=log))
+                for _ in range(FRONT_ENDS)
+            ]
+            more = tuple((server.sparql, server.process.pid) for server in servers[1:])
+            yield Endpoint(servers[0].sparql, servers[0].process.pid, more)
     finally:
         log.unlink(missing_ok=True)
 
@@ -282,30 +297,39 @@ def run_wrk(
     endpoint: Endpoint, query: str, clients: int, seconds: int, cached: bool
 ) -> Measurement:
     """``wrk`` GET load on ``url?query=…`` with ``clients`` connections (with
-    ``Cache-Control: no-cache`` unless ``cached``)."""
-    accept = JSON_RESULTS
-    if query.startswith("/"):  # a page of the server
-        target, accept = endpoint.url.removesuffix("/sparql") + query, "text/html"
-    else:
-        target = f"{endpoint.url}?query={quote(query, safe='')}"
-    cpu_before = cpu_seconds(endpoint.pid)
+    ``Cache-Control: no-cache`` unless ``cached``). Over several front-ends the clients are
+    shared among them (one ``wrk`` each, at once): the rates add up, p50 is the mean of the
+    front-ends' and p99 the largest."""
+    servers = [(endpoint.url, endpoint.pid), *endpoint.more][:clients]
+    accept = "text/html" if query.startswith("/") else JSON_RESULTS
     fresh = [] if cached else ["-H", "Cache-Control: no-cache"]
-    completed = subprocess.run(
-        ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds}s", "--latency",
-         "--timeout", "30s", "-H", f"Accept: {accept}", *fresh, target],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    output = completed.stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    latencies = {p: float(v) * _UNIT_MS[u] for p, v, u in _LATENCY.findall(output)}
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    failed = int(errors.group(1)) if errors else 0
-    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
-    cpu_us = (cpu_seconds(endpoint.pid) - cpu_before) * 1e6 / requests if requests else math.nan
+    cpu_before = sum(cpu_seconds(pid) for _, pid in servers)
+    runs = []
+    for url, _ in servers:
+        if query.startswith("/"):  # a page of the server
+            target = url.removesuffix("/sparql") + query
+        else:
+            target = f"{url}?query={quote(query, safe='')}"
+        share = clients // len(servers)
+        runs.append(subprocess.Popen(
+            ["wrk", f"-t{min(share, 2)}", f"-c{share}", f"-d{seconds}s", "--latency",
+             "--timeout", "30s", "-H", f"Accept: {accept}", *fresh, target],
+            stdout=subprocess.PIPE, text=True,
+        ))  # fmt: skip
+    outputs = [run.communicate()[0] for run in runs]
+    rate, failed, requests, p50s, p99s = 0.0, 0, 0, [], []
+    for output in outputs:
+        rate += float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+        latencies = {p: float(v) * _UNIT_MS[u] for p, v, u in _LATENCY.findall(output)}
+        p50s.append(latencies.get("50", math.nan))
+        p99s.append(latencies.get("99", math.nan))
+        errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+        failed += int(errors.group(1)) if errors else 0
+        requests += int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    cpu_after = sum(cpu_seconds(pid) for _, pid in servers)
+    cpu_us = (cpu_after - cpu_before) * 1e6 / requests if requests else math.nan
     # No request finished within the run (a query slower than the run): no latency to report.
-    return Measurement(
-        rate, latencies.get("50", math.nan), latencies.get("99", math.nan), failed, cpu_us
-    )
+    return Measurement(rate, statistics.fmean(p50s), max(p99s), failed, cpu_us)
 
 
 def run_floor(store: ox.Store, query: str, clients: int, seconds: float) -> Measurement:
@@ -555,7 +579,12 @@ def main(argv: list[str] | None = None) -> int:
         "--cached", default="lookup,chain", help="queries also measured repeated, cached"
     )
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
+    parser.add_argument(
+        "--front-ends", type=int, default=1, help="serve.py --store processes per store"
+    )
     arguments = parser.parse_args(argv)
+    global FRONT_ENDS
+    FRONT_ENDS = arguments.front_ends
     chosen, cached = chosen_queries(arguments.queries), chosen_queries(arguments.cached)
     if chosen is None or cached is None or not installed("wrk"):
         return 2
