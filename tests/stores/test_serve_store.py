@@ -200,3 +200,13 @@ def test_start_against_no_store_is_one_line_and_exit_2() -> None:
     assert completed.returncode == 2
     assert completed.stderr.startswith(f"bjaikg: error: store {url} unreachable")
     assert completed.stderr.count("\n") == 1
+
+
+def test_store_and_data_are_one_or_the_other() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "serve.py"), "--store", "http://127.0.0.1:1/sparql",
+         "--data", "instances", "--get", "/health"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert "argument --data: not allowed with argument --store" in completed.stderr
