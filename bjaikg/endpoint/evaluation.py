@@ -218,12 +218,12 @@ def evaluate(store: Store, request: QueryRequest, allowed_services: Sequence[str
     try:
         check_services(request.query, allowed_services)
         result = _run(store, request)
-        if not isinstance(store, RemoteStore):
-            return _answer(store, result, request)
         try:
             return _answer(store, result, request)
-        except SyntaxError as error:  # the query parsed: the store's answer did not
-            raise store.unreadable(error) from None
+        except SyntaxError as error:
+            if isinstance(store, RemoteStore):  # the query parsed: the store's answer did not
+                raise store.unreadable(error) from None
+            raise
     except StoreError as error:
         return error_answer(error.status, str(error))
     except SyntaxError as error:
