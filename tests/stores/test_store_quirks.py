@@ -9,6 +9,7 @@ docs to change.
 from __future__ import annotations
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 from bjaikg.loading import Dataset
@@ -34,7 +35,10 @@ def graph() -> KnowledgeGraph:
 def embedded(graph: KnowledgeGraph, text: str) -> Table | bool:
     """The embedded store's answer, as a Table (SELECT) or bool (ASK)."""
     result = graph.query(PROLOGUE + text)
-    return Table.from_solutions(result) if hasattr(result, "variables") else bool(result)  # type: ignore[arg-type]
+    if isinstance(result, ox.QuerySolutions):
+        return Table.from_solutions(result)
+    assert isinstance(result, ox.QueryBoolean)
+    return bool(result)
 
 
 def rows(answer: Table | bool) -> tuple[tuple[str, ...], ...]:
