@@ -93,10 +93,21 @@ class StoreClient:
         """Close the connections."""
         self.client.close()
 
-    def request(self, method: str, url: str, **arguments: object) -> httpx.Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, str] | None = None,
+        data: dict[str, str] | None = None,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         """Send one request; a :class:`LoadError` of one line for anything but a 2xx answer."""
         try:
-            response = self.client.request(method, url, **arguments)  # type: ignore[arg-type]
+            response = self.client.request(
+                method, url, params=params, data=data, content=content, headers=headers
+            )
         except httpx.HTTPError as error:
             raise LoadError(f"{url}: cannot reach the store: {error}") from None
         if response.status_code in (401, 403):

@@ -140,6 +140,20 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
+def started(
+    command: list[str], query_url: str, log: Path, ready_seconds: float, cwd: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` (output into ``log``) until the block ends, once ``query_url`` answers."""
+    with log.open("ab") as output:
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=output)
+    try:
+        wait_until_answering(process, query_url, ready_seconds, log)
+        yield process
+    finally:
+        stop(process)
+
+
+@contextmanager
 def running_virtuoso(
     folder: Path, *, buffers: int = 20000, query_seconds: int = 0, ready_seconds: float = 90.0
 ) -> Iterator[StoreServer]:
@@ -158,14 +172,10 @@ def running_virtuoso(
             query_seconds=query_seconds,
         )
     )
-    log = folder / "virtuoso.log"
-    with (folder / "stdout.log").open("wb") as output:
-        process = subprocess.Popen(
-            ["virtuoso-t", "-f", "-c", str(ini)], cwd=folder, stdout=output, stderr=output
-        )
     base = f"http://127.0.0.1:{http_port}"
-    try:
-        wait_until_answering(process, f"{base}/sparql", ready_seconds, log)
+    command = ["virtuoso-t", "-f", "-c", str(ini)]
+    log = folder / "virtuoso-output.log"  # -f: the server's log on its standard output
+    with started(command, f"{base}/sparql", log, ready_seconds, folder) as process:
         yield StoreServer(
             name="virtuoso",
             query_url=f"{base}/sparql",
@@ -176,8 +186,6 @@ def running_virtuoso(
             password=VIRTUOSO_PASSWORD,
             isql=f"127.0.0.1:{sql_port}",
         )
-    finally:
-        stop(process)
 
 
 @contextmanager
@@ -191,12 +199,9 @@ def running_oxigraph(
     command.append("--union-default-graph")
     if timeout_seconds is not None:
         command += ["--timeout-s", str(timeout_seconds)]
-    log = folder.parent / f"{folder.name}-oxigraph.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=output)
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answering(process, f"{base}/query", ready_seconds, log)
+    log = folder.parent / f"{folder.name}-oxigraph.log"
+    with started(command, f"{base}/query", log, ready_seconds) as process:
         yield StoreServer(
             name="oxigraph",
             query_url=f"{base}/query",
@@ -204,8 +209,6 @@ def running_oxigraph(
             process=process,
             folder=folder,
         )
-    finally:
-        stop(process)
 
 
 def ask(store: StoreServer, text: str) -> Table | bool:
