@@ -17,6 +17,16 @@ keeps (the Oxigraph server keeps none and evaluates each time):
 - ``uvicorn``: ``serve.py``'s Starlette application on uvicorn with 2 worker processes, no
   deadline and no access log (``bench/uvicorn_application.py``): the bound of a design on
   standard parts (not in the default ``--servers``).
+- ``serve-oxigraph``: our ``serve.py --store`` over the Oxigraph server (``oxigraph serve
+  --union-default-graph``, the triples in one named graph);
+- ``serve-virtuoso``: our ``serve.py --store`` over Virtuoso 7 (Debian), bulk-loaded as
+  ``python -m bjaikg load --method virtuoso`` does (left out when ``virtuoso-t`` is missing).
+
+``--front-ends N`` runs N ``serve.py --store`` processes (``--workers 1`` each) over each
+external store; the clients are then shared among them (:func:`run_wrk`).
+
+The mix also has ``page``: ``GET /id/<slug>`` of the anchor, the resource page (only the
+``serve*`` servers have pages; its check is a 200, not a row count).
 
 HTTP load comes from ``wrk`` (Debian) on loopback. Before timing, every server's answer to
 every query is checked against the floor's row count; a server that answers wrongly is marked.
@@ -24,7 +34,9 @@ All servers run at once; for each query and concurrency they are measured one af
 ``--rounds`` times, and the round with the median throughput is reported, so a burst of load
 from elsewhere hits every server alike. Each cell also gives the CPU time the server's
 processes spent per request (µs, from ``/proc``), which depends far less on other load.
-Prints one table per graph and the ratios of serve to each other server.
+Prints one table per graph and the throughput ratios of :data:`RATIOS` (serve/oxigraph,
+serve/rdflib-endpoint, serve/uvicorn, and each ``serve-*`` front-end over an external store
+to ``serve``).
 ``serve.py`` writes its access log (a line per request) to a file, as ``2>>FILE`` would; the
 other servers write none.
 
@@ -58,9 +70,11 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bjaikg.namespaces import sparql_prologue
+from bjaikg.loading import VirtuosoConsole, sql_string
+from bjaikg.namespaces import BJG, sparql_prologue
 from bjaikg.store import default_paths, discover_files, load_knowledge_graph
 from tests.server_process import running_server
+from tests.stores.servers import running_oxigraph, running_virtuoso
 
 BENCH = Path(__file__).resolve().parent
 PROLOGUE = sparql_prologue({"bj": "https://w3id.org/bjaikg/id/",
@@ -82,6 +96,8 @@ QUERIES: dict[str, str] = {
     "text": "SELECT ?s ?label WHERE { ?s rdfs:label ?label FILTER(CONTAINS(?label, '芯片1')) } "
             "LIMIT 20",
 }  # fmt: skip
+PAGES: dict[str, str] = {"page": "/id/{slug}"}
+"""Pages of the mix: a path on the server (``serve*`` servers only)."""
 CLIENTS = (1, 8)
 JSON_RESULTS = "application/sparql-results+json"
 
@@ -105,10 +121,12 @@ class Measurement:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A running server: its query URL and its process (children included in CPU time)."""
+    """A running server: its query URL and its process (children included in CPU time), and
+    ``more`` front-ends beside it (query URL, process) sharing its store."""
 
     url: str
     pid: int
+    more: tuple[tuple[str, int], ...] = ()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -218,11 +236,80 @@ def uvicorn_endpoint(files: list[Path]) -> Iterator[Endpoint]:
         yield endpoint
 
 
+STORE_GRAPH = f"{BJG}bench"
+"""The named graph the external stores of ``serve-*`` hold the triples in."""
+VIRTUOSO_BUFFERS = 340000
+"""8 KiB pages (2.7 GB), as bench/stores.py gives Virtuoso."""
+
+
+FRONT_ENDS = 1
+"""``serve.py --store`` processes over each external store (``--front-ends``)."""
+
+
+@contextmanager
+def store_front_end(query_url: str) -> Iterator[Endpoint]:
+    """:data:`FRONT_ENDS` of our serve.py --store over the external store at ``query_url``
+    (with more than one, each has ``--workers 1``)."""
+    log = Path(tempfile.gettempdir()) / "bjaikg-bench-serve-store.log"
+    log.unlink(missing_ok=True)
+    workers = ["--workers", "1"] if FRONT_ENDS > 1 else []
+    arguments = ["--store", query_url, "--max-results", "1000000", *workers]
+    try:
+        with ExitStack() as running:
+            servers = [
+                running.enter_context(running_server(*arguments, ready_seconds=3600, log=log))
+                for _ in range(FRONT_ENDS)
+            ]
+            more = tuple((server.sparql, server.process.pid) for server in servers[1:])
+            yield Endpoint(servers[0].sparql, servers[0].process.pid, more)
+    finally:
+        log.unlink(missing_ok=True)
+
+
+@contextmanager
+def serve_oxigraph_endpoint(files: list[Path]) -> Iterator[Endpoint]:
+    """``serve.py --store`` over ``oxigraph serve --union-default-graph`` holding the files."""
+    with tempfile.TemporaryDirectory(prefix="bench-serve-oxigraph-") as location:
+        folder = Path(location) / "store"
+        for path in files:
+            load = [beside_python("oxigraph"), "load", "--location", str(folder),
+                    "--file", str(path), "--graph", STORE_GRAPH]  # fmt: skip
+            subprocess.run(load, check=True, capture_output=True)
+        store = running_oxigraph(folder, timeout_seconds=3600, ready_seconds=300)
+        with store as running, store_front_end(running.query_url) as endpoint:
+            yield endpoint
+
+
+@contextmanager
+def serve_virtuoso_endpoint(files: list[Path]) -> Iterator[Endpoint]:
+    """``serve.py --store`` over Virtuoso holding the files (its bulk loader)."""
+    if shutil.which("virtuoso-t") is None:
+        raise RuntimeError("virtuoso-t is not installed (scripts/setup-system.sh)")
+    with tempfile.TemporaryDirectory(prefix="bench-serve-virtuoso-") as location:
+        folder = Path(location)
+        with running_virtuoso(
+            folder, buffers=VIRTUOSO_BUFFERS, query_seconds=3600, ready_seconds=300
+        ) as store:
+            assert store.isql is not None and store.user and store.password
+            console = VirtuosoConsole(store.isql, store.user, store.password, folder / "load")
+            for path in files:
+                shutil.copy(path, folder / "load" / path.name)
+                console.run(
+                    f"ld_dir({sql_string(str(folder / 'load'))}, {sql_string(path.name)}, "
+                    f"{sql_string(STORE_GRAPH)});"
+                )
+            console.run("rdf_loader_run();checkpoint;")
+            with store_front_end(store.query_url) as endpoint:
+                yield endpoint
+
+
 SERVERS: dict[str, Callable[[list[Path]], AbstractContextManager[Endpoint]]] = {
     "serve": serve_endpoint,
     "oxigraph": oxigraph_endpoint,
     "rdflib-endpoint": rdflib_endpoint,
     "uvicorn": uvicorn_endpoint,
+    "serve-oxigraph": serve_oxigraph_endpoint,
+    "serve-virtuoso": serve_virtuoso_endpoint,
 }
 DEFAULT_SERVERS = ("serve", "oxigraph", "rdflib-endpoint")
 TURTLE_SERVERS = ("serve", "uvicorn")
@@ -236,26 +323,39 @@ def run_wrk(
     endpoint: Endpoint, query: str, clients: int, seconds: int, cached: bool
 ) -> Measurement:
     """``wrk`` GET load on ``url?query=…`` with ``clients`` connections (with
-    ``Cache-Control: no-cache`` unless ``cached``)."""
-    target = f"{endpoint.url}?query={quote(query, safe='')}"
-    cpu_before = cpu_seconds(endpoint.pid)
+    ``Cache-Control: no-cache`` unless ``cached``). Over several front-ends the clients are
+    shared among them (one ``wrk`` each, at once): the rates add up, p50 is the mean of the
+    front-ends' and p99 the largest."""
+    servers = [(endpoint.url, endpoint.pid), *endpoint.more][:clients]
+    accept = "text/html" if query.startswith("/") else JSON_RESULTS
     fresh = [] if cached else ["-H", "Cache-Control: no-cache"]
-    completed = subprocess.run(
-        ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds}s", "--latency",
-         "--timeout", "30s", "-H", f"Accept: {JSON_RESULTS}", *fresh, target],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    output = completed.stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    latencies = {p: float(v) * _UNIT_MS[u] for p, v, u in _LATENCY.findall(output)}
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    failed = int(errors.group(1)) if errors else 0
-    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
-    cpu_us = (cpu_seconds(endpoint.pid) - cpu_before) * 1e6 / requests if requests else math.nan
+    cpu_before = sum(cpu_seconds(pid) for _, pid in servers)
+    runs = []
+    for url, _ in servers:
+        if query.startswith("/"):  # a page of the server
+            target = url.removesuffix("/sparql") + query
+        else:
+            target = f"{url}?query={quote(query, safe='')}"
+        share = clients // len(servers)
+        runs.append(subprocess.Popen(
+            ["wrk", f"-t{min(share, 2)}", f"-c{share}", f"-d{seconds}s", "--latency",
+             "--timeout", "30s", "-H", f"Accept: {accept}", *fresh, target],
+            stdout=subprocess.PIPE, text=True,
+        ))  # fmt: skip
+    outputs = [run.communicate()[0] for run in runs]
+    rate, failed, requests, p50s, p99s = 0.0, 0, 0, [], []
+    for output in outputs:
+        rate += float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+        latencies = {p: float(v) * _UNIT_MS[u] for p, v, u in _LATENCY.findall(output)}
+        p50s.append(latencies.get("50", math.nan))
+        p99s.append(latencies.get("99", math.nan))
+        errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+        failed += int(errors.group(1)) if errors else 0
+        requests += int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    cpu_after = sum(cpu_seconds(pid) for _, pid in servers)
+    cpu_us = (cpu_after - cpu_before) * 1e6 / requests if requests else math.nan
     # No request finished within the run (a query slower than the run): no latency to report.
-    return Measurement(
-        rate, latencies.get("50", math.nan), latencies.get("99", math.nan), failed, cpu_us
-    )
+    return Measurement(rate, statistics.fmean(p50s), max(p99s), failed, cpu_us)
 
 
 def run_floor(store: ox.Store, query: str, clients: int, seconds: float) -> Measurement:
@@ -293,6 +393,15 @@ def rows_over_http(url: str, query: str) -> int | str:
     if response.status_code != 200:
         return f"HTTP {response.status_code}"
     return len(json.loads(response.content)["results"]["bindings"])
+
+
+def answered_over_http(server: str, url: str, query: str) -> int | str:
+    """Rows of ``query`` at ``url``; for a page (a path), its status on a ``serve*`` server."""
+    if not query.startswith("/"):
+        return rows_over_http(url, query)
+    if not server.startswith("serve"):
+        return "no pages"
+    return httpx.get(url.removesuffix("/sparql") + query, timeout=60).status_code
 
 
 def first(store: ox.Store, query: str, fallback: str) -> str:
@@ -347,6 +456,9 @@ def prepare_dataset(size: str, workdir: Path, chosen: list[str]) -> Dataset:
     )
     queries = {name: PROLOGUE + text.replace("{anchor}", anchor).replace("{policy}", policy)
                for name, text in QUERIES.items() if name in chosen}  # fmt: skip
+    slug = quote(anchor.removeprefix("https://w3id.org/bjaikg/id/"))
+    queries |= {name: path.replace("{slug}", slug) for name, path in PAGES.items()
+                if name in chosen}  # fmt: skip
     return Dataset(files, store, union, anchor, queries)
 
 
@@ -367,10 +479,12 @@ def benchmark(
     print(f"\n## {size}: {count} triples from {len(files)} file(s); anchor <{dataset.anchor}>",
           flush=True)  # fmt: skip
     results: dict[tuple[str, str, int], Measurement | str] = {}
-    expected = {name: rows_in(store, query) for name, query in queries.items()}
+    expected = {name: rows_in(store, query) for name, query in queries.items()
+                if not query.startswith("/")}  # fmt: skip
+    expected |= {name: 200 for name, query in queries.items() if query.startswith("/")}
     for name, query in queries.items():
         for clients in CLIENTS:
-            if not name.endswith(" cached"):
+            if not name.endswith(" cached") and not query.startswith("/"):
                 results[("floor", name, clients)] = run_floor(store, query, clients, seconds)
     with ExitStack() as running:
         endpoints = {}
@@ -386,7 +500,8 @@ def benchmark(
                 continue
             print(f"  {server} ready in {time.monotonic() - started:.1f} s", flush=True)
         for name, query in queries.items():
-            answered = {server: rows_over_http(endpoints[server].url, query) for server in servers}
+            answered = {server: answered_over_http(server, endpoints[server].url, query)
+                        for server in servers}  # fmt: skip
             for clients in CLIENTS:
                 rounds: dict[str, list[Measurement]] = {server: [] for server in servers}
                 for _ in range(rounds_wanted):
@@ -412,31 +527,38 @@ def print_table(
     results: dict[tuple[str, str, int], Measurement | str],
 ) -> None:
     print(f"\n{size}: requests/s, p50 ms, p99 ms, server CPU per request")
-    others = [column for column in columns if column not in ("floor", "serve")]
-    ratio_names = "".join(f" serve/{other} |" for other in others)
-    print(f"| query (rows) | clients | {' | '.join(columns)} |{ratio_names}")
-    print(f"|---|---|{'---|' * (len(columns) + len(others))}")
+    pairs = [(ours, theirs) for ours, theirs in RATIOS if ours in columns and theirs in columns]
+    named = " | ".join(f"{ours}/{theirs}" for ours, theirs in pairs)
+    print(f"| query (rows) | clients | {' | '.join(columns)} | {named} |")
+    print(f"|---|---|{'---|' * (len(columns) + len(pairs))}")
     for name, rows in expected.items():
         for clients in CLIENTS:
             cells = []
             for column in columns:
                 value = results.get((column, name, clients), "-")
                 cells.append(value.cell() if isinstance(value, Measurement) else value)
-            ratios = []
-            for other in others:
-                ours, theirs = (
-                    results.get(("serve", name, clients)),
-                    results.get((other, name, clients)),
-                )
+            for ours_name, theirs_name in pairs:
+                ours = results.get((ours_name, name, clients))
+                theirs = results.get((theirs_name, name, clients))
                 if (
                     isinstance(ours, Measurement)
                     and isinstance(theirs, Measurement)
                     and theirs.requests_per_second > 0
                 ):
-                    ratios.append(f"{ours.requests_per_second / theirs.requests_per_second:.2f}×")
+                    cells.append(f"{ours.requests_per_second / theirs.requests_per_second:.2f}×")
                 else:
-                    ratios.append("-")
-            print(f"| {name} ({rows}) | {clients} | {' | '.join(cells + ratios)} |")
+                    cells.append("-")
+            print(f"| {name} ({rows}) | {clients} | {' | '.join(cells)} |")
+
+
+RATIOS = (
+    ("serve", "oxigraph"),
+    ("serve", "rdflib-endpoint"),
+    ("serve", "uvicorn"),
+    ("serve-oxigraph", "serve"),
+    ("serve-virtuoso", "serve"),
+)
+"""Throughput ratios printed beside the cells (when both servers ran)."""
 
 
 WORKDIR = Path(tempfile.gettempdir()) / "bjaikg-bench"
@@ -462,9 +584,10 @@ def chosen_queries(names: str) -> list[str] | None:
     """The queries of the mix named in ``names`` (comma-separated); ``None``, said on stderr,
     when one is unknown."""
     chosen = [name for name in names.split(",") if name]
-    unknown = sorted(set(chosen) - set(QUERIES))
+    unknown = sorted(set(chosen) - set(QUERIES) - set(PAGES))
     if unknown:
-        print(f"bench: error: unknown queries {unknown}; known: {list(QUERIES)}", file=sys.stderr)
+        known = [*QUERIES, *PAGES]
+        print(f"bench: error: unknown queries {unknown}; known: {known}", file=sys.stderr)
         return None
     return chosen
 
@@ -483,7 +606,12 @@ def main(argv: list[str] | None = None) -> int:
         "--cached", default="lookup,chain", help="queries also measured repeated, cached"
     )
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
+    parser.add_argument(
+        "--front-ends", type=int, default=1, help="serve.py --store processes per store"
+    )
     arguments = parser.parse_args(argv)
+    global FRONT_ENDS
+    FRONT_ENDS = arguments.front_ends
     chosen, cached = chosen_queries(arguments.queries), chosen_queries(arguments.cached)
     if chosen is None or cached is None or not installed("wrk"):
         return 2

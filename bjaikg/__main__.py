@@ -1,5 +1,5 @@
-"""``python -m bjaikg stats | sources | release | diff`` — the graph's statistics, sources,
-releases and changes.
+"""``python -m bjaikg stats | sources | release | diff | load`` — the graph's statistics,
+sources, releases and changes, and loading it into an external store.
 
 - ``stats [PATH ...]`` — load the graph and print triples per file and entities per class.
 - ``sources [verify|fetch|build]`` — list the registered sources and verify every snapshot's
@@ -9,9 +9,13 @@ releases and changes.
   folder of a commit (docs/releases.md); exit 1 when the version breaks the version policy.
 - ``diff OLD NEW [--format text|markdown|json]`` — the knowledge diff between two versions (git
   revisions, checkout folders or release folders).
+- ``load --into URL [--release DIR] [--method gsp|virtuoso|oxigraph] [--replace]`` — put every
+  named graph of a release (default: the working tree, with inference) into a triple store and
+  check each graph's triple count there (docs/deployment.md#stores). The password comes from
+  ``--password`` or ``$BJAIKG_STORE_PASSWORD``.
 
-Exit codes: 0 done, 1 a snapshot is missing or differs or the release was refused by the version
-policy, 2 input error.
+Exit codes: 0 done, 1 a snapshot is missing or differs, the release was refused by the version
+policy, or the store cannot be reached, refused the data or holds other counts, 2 input error.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
+import os
 import sys
 from pathlib import Path
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError
 from bjaikg.knowledge_diff import FORMATS, diff_snapshots, render
+from bjaikg.loading import METHODS, LoadError, Target, load_dataset, read_dataset
 from bjaikg.namespaces import BJO, shorten
 from bjaikg.release import plan_release, write_release
 from bjaikg.snapshots import open_snapshot
@@ -119,6 +125,29 @@ def print_diff(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def load_store(arguments: argparse.Namespace) -> int:
+    """Load the release or working tree into the store and print the graphs' counts."""
+    dataset = read_dataset(arguments.release)
+    target = Target(
+        query_url=arguments.into,
+        graph_store_url=arguments.graph_store,
+        user=arguments.user,
+        password=arguments.password or os.environ.get("BJAIKG_STORE_PASSWORD"),
+        isql=arguments.isql,
+        load_folder=arguments.load_folder,
+        location=arguments.location,
+    )
+    try:
+        counts = load_dataset(dataset, arguments.method, target, replace=arguments.replace)
+    except LoadError as error:
+        print(f"bjaikg load: {error}", file=sys.stderr)
+        return 1
+    for graph, count in sorted(counts.items()):
+        print(f"{count:7d}  {graph}")
+    print(f"{sum(counts.values()):7d}  triples in {len(counts)} graphs of {dataset.name}, checked")
+    return 0
+
+
 def release_date(text: str) -> str:
     """``text`` if it is a date ``YYYY-MM-DD``, else an argparse error."""
     try:
@@ -157,6 +186,19 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("old", help="git revision, checkout folder or release folder")
     diff.add_argument("new", help="git revision, checkout folder or release folder")
     diff.add_argument("--format", choices=FORMATS, default="text")
+    load = commands.add_parser("load", help="put the graph into an external triple store")
+    load.add_argument("--into", help="the store's SPARQL query URL (counts are checked there)")
+    load.add_argument("--release", type=Path, help="release folder (default: the working tree)")
+    load.add_argument("--method", choices=METHODS, default="gsp")
+    load.add_argument("--replace", action="store_true", help="replace the project's graphs")
+    load.add_argument("--graph-store", help="Graph Store Protocol URL (default: --into)")
+    load.add_argument("--user", help="user for HTTP digest auth and Virtuoso's isql")
+    load.add_argument("--password", help="password (default: $BJAIKG_STORE_PASSWORD)")
+    load.add_argument("--isql", help="Virtuoso's SQL port HOST:PORT (virtuoso method)")
+    load.add_argument(
+        "--load-folder", type=Path, help="a folder in Virtuoso's DirsAllowed (virtuoso method)"
+    )
+    load.add_argument("--location", type=Path, help="the Oxigraph folder (oxigraph method)")
     return parser
 
 
@@ -170,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
             return make_release(arguments)
         if arguments.command == "diff":
             return print_diff(arguments)
+        if arguments.command == "load":
+            return load_store(arguments)
         if arguments.command == "sources":
             folder = arguments.folder or sources_folder()
             action = {"verify": verify_sources, "fetch": fetch_sources, "build": build_sources}

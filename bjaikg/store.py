@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pyoxigraph as ox
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import DataFileError
 from bjaikg.namespaces import BJG, sparql_prologue
+from bjaikg.remote_store import RemoteStore
 
 RDF_SUFFIXES = (".ttl",)
 """Files the loader reads when it is given a folder."""
@@ -47,15 +49,28 @@ class GraphFile:
 
 @dataclass
 class KnowledgeGraph:
-    """The loaded store and what went into it."""
+    """The loaded store and what went into it, or an external store (``files`` empty: what it
+    holds was put there by ``python -m bjaikg load``, inference included)."""
 
-    store: ox.Store
+    store: ox.Store | RemoteStore
     files: list[GraphFile] = field(default_factory=list)
     inferred_triples: int = 0
 
     def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Evaluate ``sparql`` over the union default graph (no implicit prefixes)."""
         return self.store.query(sparql, use_default_graph_as_union=True)
+
+    @property
+    def remote(self) -> bool:
+        """Whether the store is another server's (its blank nodes cannot be asked about)."""
+        return isinstance(self.store, RemoteStore)
+
+    def deadline(self, seconds: float) -> AbstractContextManager[None]:
+        """Within the block, a remote store's client gives up after ``seconds`` (the embedded
+        store is stopped by the worker's clock instead)."""
+        return (
+            self.store.deadline(seconds) if isinstance(self.store, RemoteStore) else nullcontext()
+        )
 
     @property
     def asserted_triples(self) -> int:
@@ -67,6 +82,12 @@ def term_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
     """The lexical value or IRI of an optional query-result term (``None`` when unbound, and for
     an RDF 1.2 triple term, which has no single value)."""
     return None if term is None or isinstance(term, ox.Triple) else term.value
+
+
+def is_true(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> bool:
+    """Whether a query result's boolean is true: ``true``, or ``1`` as Virtuoso writes the
+    booleans a query computes (docs/deployment.md#answers-compared-with-the-embedded-store)."""
+    return term_value(term) in ("true", "1")
 
 
 def default_paths() -> list[Path]:

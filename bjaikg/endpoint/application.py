@@ -32,6 +32,7 @@ from bjaikg.endpoint.graph_store import graph_store_routes
 from bjaikg.endpoint.protocol import ALL_METHODS, sparql
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
+from bjaikg.remote_store import StoreError
 from bjaikg.statistics import measure_dataset
 from bjaikg.store import KnowledgeGraph
 
@@ -84,6 +85,12 @@ async def metrics(request: Request) -> Response:
     )
 
 
+async def store_failed(request: Request, error: Exception) -> Response:
+    """A page or API call whose remote store failed: the store's status and message."""
+    assert isinstance(error, StoreError)
+    return PlainTextResponse(f"{error}\n", error.status)
+
+
 def create_application(
     settings: Settings, graph: KnowledgeGraph, routes: Sequence[BaseRoute] = ()
 ) -> Starlette:
@@ -109,6 +116,10 @@ def create_application(
             expose_headers=["X-SPARQL-Truncated", "X-SPARQL-Max-Results", "Retry-After"],
         )
     ]
-    application = Starlette(routes=[*endpoint_routes, *routes], middleware=middleware)
+    application = Starlette(
+        routes=[*endpoint_routes, *routes],
+        middleware=middleware,
+        exception_handlers={StoreError: store_failed},
+    )
     application.state.endpoint = state
     return application

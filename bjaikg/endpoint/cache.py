@@ -25,6 +25,8 @@ import pyoxigraph as ox
 
 import bjaikg
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest
+from bjaikg.remote_store import RemoteStore
+from bjaikg.statistics import DatasetStatistics
 from bjaikg.store import KnowledgeGraph
 
 Key = tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None, int | None, str | None]
@@ -35,10 +37,18 @@ _VOLATILE = re.compile(r"\b(?:now|rand|uuid|bnode)\s*\(")
 in a lower-cased query; looked for only when a cheap substring test finds a name."""
 
 
-def data_fingerprint(graph: KnowledgeGraph) -> str:
+def data_fingerprint(graph: KnowledgeGraph, statistics: DatasetStatistics) -> str:
     """A hash of the files ``graph`` was loaded from (names and bytes) and of the code that
-    loads and answers (bjaikg's and pyoxigraph's versions)."""
+    loads and answers (bjaikg's and pyoxigraph's versions); for a remote store, of its URL and
+    the triples of each of its named graphs, counted at start-up.
+
+    Hazard: a remote store's data can change while the server runs, and an edit that keeps
+    every graph's count (a literal corrected in place) keeps the fingerprint: such answers stay
+    cached, and their ETags valid, until the server restarts (docs/deployment.md).
+    """
     digest = hashlib.sha256(f"{bjaikg.__version__} {ox.__version__}".encode())
+    if isinstance(graph.store, RemoteStore):
+        digest.update(f"{graph.store.url} {statistics.named_graphs!r}".encode())
     for graph_file in graph.files:
         digest.update(str(graph_file.path).encode() + b"\0" + graph_file.path.read_bytes())
     return digest.hexdigest()

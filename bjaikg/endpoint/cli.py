@@ -2,7 +2,8 @@
 
 Prints ``bjaikg: serving on http://HOST:PORT`` to stdout once it accepts connections (with
 ``--port 0`` the port the system picked); everything else (access log, errors) goes to stderr.
-A graph that does not load is refused with ``file:line:column: message`` and exit code 2;
+A graph that does not load is refused with ``file:line:column: message`` and exit code 2 (with
+``--store URL``: a store that does not answer, or whose counts fail, with one line and exit 2);
 ``--get PATH`` answers one request in-process, prints the body and exits 0 on 200, else 1.
 """
 
@@ -27,6 +28,7 @@ from bjaikg.endpoint.state import EndpointState
 from bjaikg.endpoint.supervisor import Loader, Supervisor
 from bjaikg.errors import BjaikgError
 from bjaikg.linking.targets import PUBLIC_WIKIDATA_ENDPOINTS
+from bjaikg.remote_store import connect
 from bjaikg.store import KnowledgeGraph, load_knowledge_graph
 
 if TYPE_CHECKING:
@@ -64,6 +66,11 @@ LIMITS: tuple[tuple[str, type[int] | type[float], str, str], ...] = (
 """The numeric options: flag (the :class:`Settings` field of that name), type, metavar, help."""
 
 
+STARTUP_SECONDS = 3600.0
+"""How long each start-up query to a ``--store`` may take (the VoID counts and the label index
+read the whole graph: minutes for 1e7 triples), instead of ``--timeout``."""
+
+
 def _field(flag: str) -> str:
     return flag.removeprefix("--").replace("-", "_")
 
@@ -73,9 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="serve.py", description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port; 0 picks a free one")
-    parser.add_argument(
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
         "--data", type=Path, action="append", metavar="DIR",
         help="Turtle file or folder to serve (repeatable; default: ontology/ and instances/)",
+    )  # fmt: skip
+    source.add_argument(
+        "--store", metavar="URL",
+        help="serve an external SPARQL query endpoint holding the graph (loaded by "
+        "'python -m bjaikg load --into URL') instead of loading files",
     )  # fmt: skip
     defaults = Settings()
     for flag, kind, metavar, description in LIMITS:
@@ -125,6 +138,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         host=arguments.host,
         port=arguments.port,
         data=tuple(path.resolve() for path in arguments.data or ()),
+        store=arguments.store,
         **{_field(flag): getattr(arguments, _field(flag)) for flag, *_ in LIMITS},
         allow_service=tuple(arguments.allow_service)
         + (PUBLIC_WIKIDATA_ENDPOINTS if arguments.allow_public_wikidata else ()),
@@ -188,13 +202,19 @@ def serve_main(
     arguments = build_parser().parse_args(argv)
     settings = settings_from(arguments)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="bjaikg: %(message)s")
-
     access_log = None if arguments.get is not None else AccessLog(sys.stderr.fileno())
 
     def load() -> tuple[Starlette, EndpointState]:
-        """The application on the data loaded now (at start, and again on SIGHUP)."""
-        graph = load_knowledge_graph(list(settings.data) or None)
-        application = create_application(settings, graph, routes_for(graph))
+        """The application on the data loaded now (at start, and again on SIGHUP): the
+        ``--store``'s data as it is then, or the files of ``--data``."""
+        if settings.store is not None:
+            store = connect(settings.store, seconds=STARTUP_SECONDS)
+            graph = KnowledgeGraph(store=store)
+            application = create_application(settings, graph, routes_for(graph))
+            store.seconds = settings.timeout  # from now on, each query has the server's deadline
+        else:
+            graph = load_knowledge_graph(list(settings.data) or None)
+            application = create_application(settings, graph, routes_for(graph))
         application.state.endpoint.access_log = access_log
         return application, application.state.endpoint
 

@@ -33,6 +33,7 @@ from bjaikg.negotiation import (
     choose_results_format,
     serialise_triples,
 )
+from bjaikg.remote_store import RemoteStore, StoreError
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -115,9 +116,10 @@ def _graph_nodes(iris: Sequence[str], parameter: str) -> list[ox.NamedNode]:
 
 
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Store = ox.Store | RemoteStore
 
 
-def _run(store: ox.Store, request: QueryRequest) -> Result:
+def _run(store: Store, request: QueryRequest) -> Result:
     if not request.default_graphs and not request.named_graphs:
         return store.query(
             request.query, base_iri=request.base_iri, use_default_graph_as_union=True
@@ -158,7 +160,7 @@ class _BoundedOutput:
 
 
 def _serialise_solutions(
-    store: ox.Store, result: ox.QuerySolutions, request: QueryRequest
+    store: Store, result: ox.QuerySolutions, request: QueryRequest
 ) -> QueryAnswer:
     """SELECT results, by pyoxigraph's own writer whenever they cannot exceed the bound.
 
@@ -187,7 +189,7 @@ def _serialise_solutions(
     return QueryAnswer(200, choice.content_type, body, len(rows), truncated)
 
 
-def _answer(store: ox.Store, result: Result, request: QueryRequest) -> QueryAnswer:
+def _answer(store: Store, result: Result, request: QueryRequest) -> QueryAnswer:
     if isinstance(result, ox.QueryBoolean):
         choice = choose_results_format(request.accept, request.format_parameter)
         body = result.serialize(format=choice.format)
@@ -204,17 +206,26 @@ def _answer(store: ox.Store, result: Result, request: QueryRequest) -> QueryAnsw
     return QueryAnswer(200, rdf_choice.content_type, body, len(triples), truncated)
 
 
-def evaluate(
-    store: ox.Store, request: QueryRequest, allowed_services: Sequence[str]
-) -> QueryAnswer:
+def evaluate(store: Store, request: QueryRequest, allowed_services: Sequence[str]) -> QueryAnswer:
     """The answer to ``request`` on ``store``; client mistakes become 4xx answers, not errors.
 
     Evaluation errors of the engine itself (a failing ``SERVICE`` call, an I/O error) are a
-    500 answer with pyoxigraph's message.
+    500 answer with pyoxigraph's message. A remote store gets only queries pyoxigraph parses
+    (:class:`RemoteStore` parses each first) and only after the ``SERVICE`` allow-list; its
+    failures are the :class:`StoreError`'s status (502, 503 at the deadline) with the store's
+    message.
     """
     try:
         check_services(request.query, allowed_services)
-        return _answer(store, _run(store, request), request)
+        result = _run(store, request)
+        try:
+            return _answer(store, result, request)
+        except SyntaxError as error:
+            if isinstance(store, RemoteStore):  # the query parsed: the store's answer did not
+                raise store.unreadable(error) from None
+            raise
+    except StoreError as error:
+        return error_answer(error.status, str(error))
     except SyntaxError as error:
         if looks_like_update(request.query):
             return error_answer(403, READ_ONLY_MESSAGE)

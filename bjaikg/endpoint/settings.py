@@ -16,6 +16,9 @@ def default_workers() -> int:
 class Settings:
     """How the endpoint runs: where it listens, what it loads and the bounds it enforces.
 
+    ``store`` is the URL of an external SPARQL query endpoint to serve instead of loading
+    ``data`` (:mod:`bjaikg.remote_store`).
+
     ``timeout`` is the hard deadline of one request in seconds (a client's ``timeout``
     parameter can only lower it); ``max_results`` bounds the rows or triples of one answer
     (the answer says it was cut); ``workers`` is the number of worker processes (each
@@ -42,6 +45,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     data: tuple[Path, ...] = ()
+    store: str | None = None
     timeout: float = 30.0
     max_results: int = 100_000
     workers: int = field(default_factory=default_workers)

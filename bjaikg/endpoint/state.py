@@ -39,7 +39,8 @@ class EndpointState:
     cache: AnswerCache = field(init=False)
 
     def __post_init__(self) -> None:
-        self.cache = AnswerCache(self.settings.cache_size, data_fingerprint(self.graph))
+        fingerprint = data_fingerprint(self.graph, self.statistics)
+        self.cache = AnswerCache(self.settings.cache_size, fingerprint)
 
     def answer(
         self,
@@ -81,7 +82,7 @@ class EndpointState:
         """
         if calls_service(request.query):
             timeout = min(timeout, self.settings.service_timeout)
-        with self.clock.evaluating(route, timeout, request.query):
+        with self.clock.evaluating(route, timeout, request.query), self.graph.deadline(timeout):
             answer = evaluate(self.graph.store, request, self.settings.allow_service)
         if key is not None:
             self.cache.put(key, answer)

@@ -67,18 +67,22 @@ def stage_of(index: LabelIndex, iri: str) -> int | None:
     return stage
 
 
-def neighbours(graph: KnowledgeGraph, iri: str) -> list[tuple[str, str]]:
-    """(IRI, property IRI) of every IRI linked to ``iri`` in either direction, sorted."""
-    result = graph.store.query(
-        """SELECT DISTINCT ?node ?other ?property WHERE {
-             { ?node ?property ?other } UNION { ?other ?property ?node }
+def neighbours(graph: KnowledgeGraph, iris: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """For each of ``iris``: (IRI, property IRI) of every IRI linked to it in either direction,
+    sorted. One query for all of them (over an external store each query is a round trip)."""
+    values = " ".join(str(ox.NamedNode(iri)) for iri in iris)
+    result = graph.query(
+        f"""SELECT DISTINCT ?node ?other ?property WHERE {{
+             VALUES ?node {{ {values} }}
+             {{ ?node ?property ?other }} UNION {{ ?other ?property ?node }}
              FILTER(isIRI(?other) && ?other != ?node)
-           } ORDER BY ?other ?property""",
-        substitutions={ox.Variable("node"): ox.NamedNode(iri)},
-        use_default_graph_as_union=True,
+           }} ORDER BY ?other ?property"""
     )
     assert isinstance(result, ox.QuerySolutions)
-    return [(row["other"].value, row["property"].value) for row in result]
+    found: dict[str, list[tuple[str, str]]] = {iri: [] for iri in iris}
+    for row in result:
+        found[row["node"].value].append((row["other"].value, row["property"].value))
+    return found
 
 
 def chain_neighbourhood(
@@ -96,23 +100,25 @@ def chain_neighbourhood(
     if start is None:
         return [], []
     columns[start] = [iri]
-    frontier = [(iri, start, -1), (iri, start, 1)]
-    while frontier:
-        node, stage, direction = frontier.pop(0)
-        for other, property_iri in neighbours(graph, node):
-            other_stage = stage_of(index, other)
-            if other_stage is None or (other_stage - stage) * direction <= 0:
-                continue
-            column = columns.setdefault(other_stage, [])
-            if other not in column:
-                if len(column) >= MAX_PER_COLUMN:
+    level = [(iri, start, -1), (iri, start, 1)]
+    while level:  # breadth first: a level's neighbours in one query, taken in the level's order
+        linked = neighbours(graph, list(dict.fromkeys(node for node, _, _ in level)))
+        frontier, level = level, []
+        for node, stage, direction in frontier:
+            for other, property_iri in linked[node]:
+                other_stage = stage_of(index, other)
+                if other_stage is None or (other_stage - stage) * direction <= 0:
                     continue
-                column.append(other)
-                frontier.append((other, other_stage, direction))
-            pair = (node, other) if direction > 0 else (other, node)
-            title = index.label(property_iri, language)
-            if not any((line.start, line.end) == pair for line in lines):
-                lines.append(Line(pair[0], pair[1], title))
+                column = columns.setdefault(other_stage, [])
+                if other not in column:
+                    if len(column) >= MAX_PER_COLUMN:
+                        continue
+                    column.append(other)
+                    level.append((other, other_stage, direction))
+                pair = (node, other) if direction > 0 else (other, node)
+                title = index.label(property_iri, language)
+                if not any((line.start, line.end) == pair for line in lines):
+                    lines.append(Line(pair[0], pair[1], title))
     boxes = [
         Box(
             key=member,

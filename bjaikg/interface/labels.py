@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from bjaikg.namespaces import BJ, BJO, PREFIXES, shorten, sparql_prologue
-from bjaikg.store import KnowledgeGraph
+from bjaikg.store import KnowledgeGraph, is_true
 
 ONTOLOGY_IRI = str(BJO).rstrip("#")
 
@@ -83,7 +83,7 @@ def build_label_index(graph: KnowledgeGraph) -> LabelIndex:
     for row in result:
         text = row["text"]
         assert isinstance(text, ox.Literal)
-        name = Name(text.value, text.language or "", row["preferred"].value == "true")
+        name = Name(text.value, text.language or "", is_true(row["preferred"]))
         names = index.names.setdefault(row["iri"].value, [])
         if name not in names:
             names.append(name)

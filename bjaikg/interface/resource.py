@@ -22,7 +22,7 @@ from bjaikg.interface.labels import (
     local_address,
 )
 from bjaikg.namespaces import shorten
-from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph, term_value
+from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph, is_true, term_value
 
 RdfTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 """Any term pyoxigraph returns in a solution."""
@@ -204,12 +204,13 @@ def group_statements(
 ) -> list[Statement]:
     """Group (property, object, inferred) rows into statements, properties ordered by label.
 
-    An unnamed (blank) object is described inline, ``depth`` levels deep at most.
+    An unnamed (blank) object is described inline, ``depth`` levels deep at most; not over a
+    remote store, whose blank nodes cannot be named in a later query.
     """
     by_property: dict[str, list[Value]] = {}
     for property_iri, node, inferred in rows:
         value = make_value(index, node, language, inferred)
-        if isinstance(node, ox.BlankNode) and depth > 0:
+        if isinstance(node, ox.BlankNode) and depth > 0 and not graph.remote:
             nested_rows = outgoing_rows(graph, node)
             value.nested = group_statements(graph, index, nested_rows, language, depth - 1)
         by_property.setdefault(property_iri, []).append(value)
@@ -231,9 +232,7 @@ def outgoing_rows(
         substitutions={ox.Variable("subject"): node},
     )
     assert isinstance(result, ox.QuerySolutions)
-    return [
-        (row["property"].value, row["value"], row["onlyInferred"].value == "true") for row in result
-    ]
+    return [(row["property"].value, row["value"], is_true(row["onlyInferred"])) for row in result]
 
 
 def describe_resource(
@@ -276,7 +275,9 @@ def describe_resource(
             for property_iri in sorted(EXTERNAL_LINK_PROPERTIES)
             for url in iris(property_iri)
         ],
-        deprecated="true" in texts(DEPRECATED),
+        deprecated=any(
+            is_true(o) for p, o, _ in rows if p == DEPRECATED and isinstance(o, ox.Literal)
+        ),
         replaced_by=[make_term(index, successor, language) for successor in iris(REPLACED_BY)],
     )
 

@@ -1,0 +1,359 @@
+"""An external SPARQL 1.1 query endpoint behind the server (``serve.py --store URL``).
+
+:class:`RemoteStore` has the part of :class:`pyoxigraph.Store`'s API the project uses
+(``query`` with the same keywords, iteration over the quads) and answers with pyoxigraph's own
+result types, parsed from the store's answer (``parse_query_results`` for SELECT and ASK; a
+CONSTRUCT or DESCRIBE answer is read into a small in-memory store and handed out as its
+``QueryTriples``). So evaluation, serialisation, the result bound and the pages run unchanged
+whichever store answers: the only difference is where the SPARQL goes.
+
+What the store is told, and how:
+
+- only queries pyoxigraph parses: each is parsed first against an empty store (a ``SyntaxError``
+  is the query's, answered 400 or 403 as on the embedded store), and its form chooses what is
+  asked for: SPARQL JSON for SELECT and ASK, N-Triples for CONSTRUCT and DESCRIBE;
+- the query, by POST (form-encoded), with ``default-graph-uri`` / ``named-graph-uri`` for a
+  protocol dataset; ``base_iri`` becomes a ``BASE`` line in front of the query;
+- ``use_default_graph_as_union`` is the store's business: its default graph must be the union
+  of its named graphs (Oxigraph: ``oxigraph serve --union-default-graph``; Virtuoso: the default
+  graph without ``FROM`` is every graph it holds);
+- the deadline: the HTTP client gives up at :attr:`RemoteStore.seconds` (lowered for one block
+  with :meth:`RemoteStore.deadline`) and raises :class:`StoreError` 503, also while the rows
+  arrive. Virtuoso is also sent
+  its ``timeout`` parameter (milliseconds) so that it stops the query itself; the Oxigraph
+  server has no per-query limit, only ``oxigraph serve --timeout-s`` for all queries
+  (docs/deployment.md#front-ends-over-one-external-store).
+
+Hazards:
+
+- The parse against an empty store evaluates an ``ASK`` there (instantly; a ``SERVICE`` in it,
+  allowed by the allow-list, is then called once more).
+- Virtuoso answers ``ASK`` with a one-column table (``__ASK_RETVAL``): turned back into the
+  boolean; it labels blank nodes ``nodeID://b1`` in SPARQL JSON, which pyoxigraph refuses: the
+  prefix is removed from the stream. Its other differences from the embedded store (computed
+  booleans as integers, which the pages read with :func:`bjaikg.store.is_true`; the lexical form
+  of doubles; some property paths: docs/deployment.md, "Answers compared with the embedded
+  store") reach our clients as Virtuoso gives them.
+- Virtuoso stopped by its ``timeout`` or ``MaxQueryExecutionTime`` answers 200 with the rows it
+  had so far (an "anytime" answer, marked by the ``X-SQL-State`` header): such an answer is
+  refused (503), never served as if complete.
+- ``substitutions`` (SEP-0007) are written into the query as a ``VALUES`` block at the start of
+  its first ``WHERE {``: only for the project's own queries, which all have one; a blank node
+  cannot be named to another store, so a substitution by a blank node is a ``ValueError``.
+- Blank nodes in answers are the store's labels of the moment, not addressable in a later query.
+- The Oxigraph server past its ``--timeout-s`` ends a 200 answer with a line of text instead of
+  the rest of the results: parsing then fails, and :meth:`RemoteStore.unreadable` says 503.
+- SELECT answers are parsed as they arrive (the response stays open until read to its end or
+  the next query), so a result bound stops reading early; CONSTRUCT answers are read whole.
+- The HTTP client is made per process (the server forks its workers after start-up).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+import pyoxigraph as ox
+
+from bjaikg.errors import BjaikgError
+from bjaikg.namespaces import BJG
+
+SOLUTIONS_ACCEPT = "application/sparql-results+json"
+"""SELECT and ASK answers are asked for in SPARQL JSON."""
+TRIPLES_ACCEPT = "application/n-triples, text/plain;q=0.9"
+"""CONSTRUCT and DESCRIBE answers in N-Triples (older stores call it ``text/plain``). Asked for
+alone: Virtuoso, offered JSON too, answers a CONSTRUCT with a JSON table of s, p, o."""
+
+_EMPTY = ox.Store()
+"""Parses each query before it is sent: a query pyoxigraph refuses never reaches the store (the
+same 400/403 as on the embedded store), and the query's form chooses the answer's format."""
+
+_VIRTUOSO_BLANK = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
+"""Virtuoso names blank nodes ``nodeID://b10003`` in SPARQL JSON, which pyoxigraph refuses."""
+
+QUADS_QUERY = (
+    f'SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{BJG}")) }}'
+)
+"""The quads of the project's named graphs (IRIs under ``bjg:``), what iterating over a
+:class:`RemoteStore` reads (the dumps): not the other graphs a store holds (Virtuoso's own)."""
+
+CANCELLED = b"The SPARQL operation has been cancelled"
+"""What the Oxigraph server writes into an answer it stops at ``--timeout-s``."""
+
+VIRTUOSO_ASK_VARIABLE = "__ASK_RETVAL"
+"""Virtuoso answers ASK with a table of this one variable (a row ``1`` for true, none for false)
+instead of a boolean result; :meth:`RemoteStore.query` turns it back into the boolean."""
+
+_FIRST_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class StoreError(BjaikgError):
+    """The store cannot be reached, did not answer in time, or answered with an error.
+
+    ``status`` is the HTTP status our server answers with: 502 (unreachable, or an error of
+    the store), 503 (the deadline passed), 400 (the store refused the query as malformed).
+    """
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class _ResponseReader(io.RawIOBase):
+    """A file over an HTTP response's body, read as pyoxigraph's parser asks for it, that
+    raises :class:`StoreError` 503 once ``deadline`` (``time.monotonic``) has passed, or when
+    the store stops sending for as long as the query had (a store may send the head of its
+    results at once and the rows much later)."""
+
+    chunks: Iterator[bytes]
+    url: str
+    deadline: float
+    virtuoso: bool = False
+    pending: bytes = b""
+    last: bytes = b""
+    held: bytes = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self.pending:
+            try:
+                chunk = next(self.chunks, b"")
+            except httpx.TimeoutException:
+                raise _late(self.url) from None
+            except httpx.HTTPError as error:
+                raise StoreError(502, f"store {self.url} broke off its answer: {error}") from None
+            self.pending = self._mend(chunk) if self.virtuoso else chunk
+            if not chunk:  # the end: nothing more, or the tail _mend held back
+                if not self.pending:
+                    return 0
+                break
+            if time.monotonic() > self.deadline:
+                raise _late(self.url)
+            self.last = chunk
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+    def _mend(self, chunk: bytes) -> bytes:
+        """``chunk`` with Virtuoso's blank node labels made valid; the last 64 bytes are held
+        back until the next chunk (a label may be split between two), released at the end."""
+        if not chunk:
+            held, self.held = self.held, b""
+            return _VIRTUOSO_BLANK.sub(rb"\1", held)
+        text = _VIRTUOSO_BLANK.sub(rb"\1", self.held + chunk)
+        self.held = text[-64:]
+        return text[:-64]
+
+
+def _late(url: str) -> StoreError:
+    return StoreError(503, f"query stopped: store {url} did not answer within its time limit")
+
+
+class RemoteStore:
+    """A SPARQL 1.1 query endpoint at ``url``, asked with at most ``seconds`` per query."""
+
+    def __init__(self, url: str, *, seconds: float) -> None:
+        self.url = url
+        self.seconds = seconds
+        self.virtuoso = False
+        self._client: httpx.Client | None = None
+        self._client_process = 0
+        self._open: httpx.Response | None = None
+        self._reader: _ResponseReader | None = None
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.url!r})"
+
+    @property
+    def client(self) -> httpx.Client:
+        """This process's HTTP client (a forked worker makes its own)."""
+        if self._client is None or self._client_process != os.getpid():
+            self._client = httpx.Client(headers={"User-Agent": "bjaikg"})
+            self._client_process = os.getpid()
+            self._open = None
+        return self._client
+
+    @contextmanager
+    def deadline(self, seconds: float) -> Iterator[None]:
+        """Give every query of the block at most ``seconds`` (never more than before)."""
+        before = self.seconds
+        self.seconds = min(before, seconds)
+        try:
+            yield
+        finally:
+            self.seconds = before
+
+    def check(self) -> None:
+        """Ask ``ASK {}``: a :class:`StoreError` when the store does not answer it."""
+        response = self._send({"query": "ASK {}"}, SOLUTIONS_ACCEPT, stream=False)
+        self.virtuoso = response.headers.get("server", "").startswith("Virtuoso")
+
+    def query(
+        self,
+        query: str,
+        *,
+        base_iri: str | None = None,
+        use_default_graph_as_union: bool = False,
+        default_graph: Sequence[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None,
+        named_graphs: Sequence[ox.NamedNode | ox.BlankNode] | None = None,
+        substitutions: Mapping[ox.Variable, Term] | None = None,
+    ) -> Result:
+        """The store's answer to ``query``, as :meth:`pyoxigraph.Store.query` gives it.
+
+        ``use_default_graph_as_union`` is accepted for the same calls and not sent: the
+        store's default graph is its union already (see the module's note).
+        """
+        if substitutions:
+            query = substitute(query, substitutions)
+        if base_iri is not None:
+            query = f"BASE {ox.NamedNode(base_iri)}\n{query}"
+        shape = _EMPTY.query(query, use_default_graph_as_union=True)  # SyntaxError: the query's
+        form: dict[str, str | list[str]] = {"query": query}
+        if default_graph:
+            form["default-graph-uri"] = [_graph_iri(graph) for graph in default_graph]
+        if named_graphs:
+            form["named-graph-uri"] = [_graph_iri(graph) for graph in named_graphs]
+        if isinstance(shape, ox.QueryTriples):
+            return self._triples(form)
+        response = self._send(form, SOLUTIONS_ACCEPT, stream=True)
+        self._open = response
+        deadline = time.monotonic() + self.seconds
+        self._reader = _ResponseReader(response.iter_bytes(), self.url, deadline, self.virtuoso)
+        try:
+            result = ox.parse_query_results(
+                io.BufferedReader(self._reader), format=ox.QueryResultsFormat.JSON
+            )
+        except SyntaxError as error:
+            raise self.unreadable(error) from None
+        if isinstance(shape, ox.QueryBoolean) and isinstance(result, ox.QuerySolutions):
+            return _boolean_from_table(result)
+        return result
+
+    def _triples(self, form: dict[str, str | list[str]]) -> ox.QueryTriples:
+        """A CONSTRUCT or DESCRIBE answer, read whole into a small store and handed out as
+        pyoxigraph's own ``QueryTriples``."""
+        response = self._send(form, TRIPLES_ACCEPT, stream=False)
+        triples = ox.Store()
+        try:
+            triples.load(response.content, format=ox.RdfFormat.N_TRIPLES)
+        except SyntaxError as error:
+            raise StoreError(502, f"store {self.url} sent unreadable triples: {error}") from None
+        constructed = triples.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        assert isinstance(constructed, ox.QueryTriples)
+        return constructed
+
+    def unreadable(self, error: SyntaxError) -> StoreError:
+        """The :class:`StoreError` for results of the last query that did not parse: 503 when
+        the store cut them at its own time limit (the Oxigraph server then ends a 200 answer
+        with "The SPARQL operation has been cancelled"), else 502."""
+        tail = self._reader.last if self._reader is not None else b""
+        if tail.rstrip().endswith(CANCELLED):
+            return StoreError(
+                503, f"query stopped: store {self.url} cancelled it at its own time limit"
+            )
+        return StoreError(502, f"store {self.url} sent unreadable results: {error}")
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        """Every quad of the project's named graphs in the store (:data:`QUADS_QUERY`)."""
+        result = self.query(QUADS_QUERY)
+        assert isinstance(result, ox.QuerySolutions)
+        for row in result:
+            graph = row["g"]
+            assert isinstance(graph, ox.NamedNode | ox.BlankNode)
+            yield ox.Quad(row["s"], row["p"], row["o"], graph)
+
+    def _send(
+        self, form: dict[str, str | list[str]], accept: str, *, stream: bool
+    ) -> httpx.Response:
+        """POST ``form`` and return the 200 response (streamed or read), else StoreError."""
+        client = self.client
+        if self._open is not None:
+            self._open.close()
+            self._open = None
+        seconds = self.seconds
+        if self.virtuoso:
+            form["timeout"] = str(max(1, int(seconds * 1000)))
+        started = time.monotonic()
+        request = client.build_request(
+            "POST", self.url, data=form, headers={"Accept": accept},
+            timeout=httpx.Timeout(seconds, connect=min(seconds, 5.0)),
+        )  # fmt: skip
+        try:
+            response = client.send(request, stream=True)
+        except httpx.TimeoutException:
+            raise _late(self.url) from None
+        except httpx.HTTPError as error:
+            raise StoreError(502, f"store {self.url} unreachable: {error}") from None
+        if response.status_code != 200:
+            message = " ".join(response.read().decode("utf-8", "replace").split())[:2000]
+            response.close()
+            status = 400 if response.status_code == 400 else 502
+            raise StoreError(status, f"store {self.url} answered {response.status_code}: {message}")
+        partial = response.headers.get("x-sql-state")
+        if partial:
+            response.close()
+            spent = time.monotonic() - started
+            raise StoreError(
+                503,
+                f"query stopped: store {self.url} gave a partial answer after {spent:.1f} s "
+                f"({partial}: {response.headers.get('x-sql-message', 'time limit')})",
+            )
+        if not stream:
+            response.read()
+        return response
+
+
+def _boolean_from_table(table: ox.QuerySolutions) -> ox.QueryBoolean:
+    """Virtuoso's answer to ASK (a table of :data:`VIRTUOSO_ASK_VARIABLE`, a row ``1`` for
+    true, none for false) as the boolean result it stands for."""
+    names = [variable.value for variable in table.variables]
+    if names != [VIRTUOSO_ASK_VARIABLE]:
+        raise StoreError(502, f"store answered ASK with a table of {names}")
+    answer = any(row[0] is not None and row[0].value == "1" for row in table)
+    boolean = ox.parse_query_results(
+        b'{"head":{},"boolean":%s}' % (b"true" if answer else b"false"),
+        format=ox.QueryResultsFormat.JSON,
+    )
+    assert isinstance(boolean, ox.QueryBoolean)
+    return boolean
+
+
+def _graph_iri(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
+    if not isinstance(graph, ox.NamedNode):
+        raise ValueError(f"a store over HTTP is given graphs by IRI only, not {graph}")
+    return graph.value
+
+
+def substitute(query: str, substitutions: Mapping[ox.Variable, Term]) -> str:
+    """``query`` with a ``VALUES`` block binding ``substitutions`` at the start of its first
+    ``WHERE {`` (ValueError for a blank node, or a query without ``WHERE {``)."""
+    match = _FIRST_WHERE.search(query)
+    if match is None:
+        raise ValueError("substitutions need a query with WHERE {")
+    for term in substitutions.values():
+        if isinstance(term, ox.BlankNode):
+            raise ValueError("a blank node cannot be named in a query to another store")
+    variables = " ".join(str(variable) for variable in substitutions)
+    values = " ".join(str(term) for term in substitutions.values())
+    block = f" VALUES ({variables}) {{ ({values}) }} "
+    return query[: match.end()] + block + query[match.end() :]
+
+
+def connect(url: str, *, seconds: float) -> RemoteStore:
+    """A :class:`RemoteStore` at ``url`` that has answered ``ASK {}`` (else StoreError)."""
+    store = RemoteStore(url, seconds=seconds)
+    store.check()
+    return store

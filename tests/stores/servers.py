@@ -1,0 +1,227 @@
+"""Starting real external triple stores on 127.0.0.1 with free ports and temporary folders.
+
+- Virtuoso Open Source 7 from Debian (``virtuoso-t``, package virtuoso-opensource-7-bin, installed
+  by scripts/setup-system.sh) with a generated ``virtuoso.ini``: SQL and HTTP ports on loopback,
+  the database in the given folder, its ``load/`` subfolder in ``DirsAllowed`` for the bulk
+  loader. A fresh database has the user ``dba`` with password ``dba``: loopback tests only.
+- The Oxigraph server from PyPI (``oxigraph serve``, package oxigraph) over a folder, with
+  ``--union-default-graph`` so that, like our endpoint, the default graph is the union of the
+  named graphs.
+
+Both are used by tests/stores/ and bench/stores.py. The package's init script is never used:
+each store lives as long as the ``with`` block that started it.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+from bjaikg.loading import Target
+from tests.competency import Table
+
+VIRTUOSO_USER = "dba"
+VIRTUOSO_PASSWORD = "dba"
+"""The administrator of a fresh Virtuoso database (never changed: loopback only)."""
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DirsAllowed = ., {folder}/load
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty_buffers}
+CheckpointInterval = 60
+ThreadsPerQuery = 2
+AsyncQueueMaxThreads = 2
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerThreads = 4
+MaxClientConnections = 4
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = {query_seconds}
+MaxQueryCostEstimationTime = 0
+"""
+"""A minimal ``virtuoso.ini``; ``NumberOfBuffers`` are 8 KiB pages, ``MaxDirtyBuffers`` three
+quarters of them. ``MaxQueryExecutionTime`` is Virtuoso's own limit on a query, in seconds (0:
+none); what it answers when the limit is hit is for the tests of ``serve.py --store`` to pin."""
+
+
+@dataclass(frozen=True)
+class StoreServer:
+    """A running external store: its URLs, what the loader needs, and its process."""
+
+    name: str
+    query_url: str
+    graph_store_url: str
+    process: subprocess.Popen[bytes]
+    folder: Path
+    user: str | None = None
+    password: str | None = None
+    isql: str | None = None
+
+    def target(self) -> Target:
+        """What :func:`bjaikg.loading.load_dataset` needs to load into this store."""
+        is_virtuoso = self.name == "virtuoso"
+        return Target(
+            query_url=self.query_url,
+            graph_store_url=self.graph_store_url,
+            user=self.user,
+            password=self.password,
+            isql=self.isql,
+            load_folder=self.folder / "load" if is_virtuoso else None,
+            location=None if is_virtuoso else self.folder,
+        )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 free at the time of asking."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_answering(
+    process: subprocess.Popen[bytes], url: str, seconds: float, log: Path
+) -> None:
+    """Poll ``url`` with a SPARQL ASK until it answers 200; RuntimeError with the log if not."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            if httpx.get(url, params={"query": "ASK {}"}, timeout=2.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    process.wait()
+    tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+    raise RuntimeError(f"{url} did not answer within {seconds} s:\n{tail}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate ``process`` (SIGTERM, then SIGKILL after 20 s)."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def started(
+    command: list[str], query_url: str, log: Path, ready_seconds: float, cwd: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` (output into ``log``) until the block ends, once ``query_url`` answers."""
+    with log.open("ab") as output:
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=output)
+    try:
+        wait_until_answering(process, query_url, ready_seconds, log)
+        yield process
+    finally:
+        stop(process)
+
+
+@contextmanager
+def running_virtuoso(
+    folder: Path, *, buffers: int = 20000, query_seconds: int = 0, ready_seconds: float = 90.0
+) -> Iterator[StoreServer]:
+    """Virtuoso with a fresh database in ``folder`` (created) until the block ends."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "load").mkdir(exist_ok=True)
+    sql_port, http_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(
+        VIRTUOSO_INI.format(
+            folder=folder,
+            sql_port=sql_port,
+            http_port=http_port,
+            buffers=buffers,
+            dirty_buffers=buffers * 3 // 4,
+            query_seconds=query_seconds,
+        )
+    )
+    base = f"http://127.0.0.1:{http_port}"
+    command = ["virtuoso-t", "-f", "-c", str(ini)]
+    log = folder / "virtuoso-output.log"  # -f: the server's log on its standard output
+    with started(command, f"{base}/sparql", log, ready_seconds, folder) as process:
+        yield StoreServer(
+            name="virtuoso",
+            query_url=f"{base}/sparql",
+            graph_store_url=f"{base}/sparql-graph-crud-auth",
+            process=process,
+            folder=folder,
+            user=VIRTUOSO_USER,
+            password=VIRTUOSO_PASSWORD,
+            isql=f"127.0.0.1:{sql_port}",
+        )
+
+
+@contextmanager
+def running_oxigraph(
+    folder: Path, *, timeout_seconds: int | None = None, ready_seconds: float = 60.0
+) -> Iterator[StoreServer]:
+    """``oxigraph serve --union-default-graph`` over ``folder`` until the block ends."""
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    command = ["oxigraph", "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]
+    command.append("--union-default-graph")
+    if timeout_seconds is not None:
+        command += ["--timeout-s", str(timeout_seconds)]
+    base = f"http://127.0.0.1:{port}"
+    log = folder.parent / f"{folder.name}-oxigraph.log"
+    with started(command, f"{base}/query", log, ready_seconds) as process:
+        yield StoreServer(
+            name="oxigraph",
+            query_url=f"{base}/query",
+            graph_store_url=f"{base}/store",
+            process=process,
+            folder=folder,
+        )
+
+
+def ask(store: StoreServer, text: str) -> Table | bool:
+    """The store's answer to the SELECT or ASK query ``text`` (SPARQL JSON results, HTTP POST)."""
+    response = httpx.post(
+        store.query_url,
+        data={"query": text},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=120.0,
+    )
+    response.raise_for_status()
+    result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    assert isinstance(result, ox.QuerySolutions)
+    return Table.from_solutions(result)

@@ -1,0 +1,210 @@
+"""The external stores' documented differences from the embedded store, each pinned by the
+smallest query that shows it (docs/deployment.md#stores): the embedded answer, then the store's.
+
+Virtuoso is 7.2.5.1 from Debian bookworm (virtuoso-opensource-7-bin); the Oxigraph server is
+the PyPI ``oxigraph`` of pyproject.toml. When a store changes, these tests say which line of the
+docs to change.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from bjaikg.loading import Dataset
+from bjaikg.namespaces import BJG, sparql_prologue
+from bjaikg.query_catalogue import load_catalogue
+from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+from tests.competency import Table, bound_text, run_named_query
+from tests.stores.servers import StoreServer, ask
+
+pytestmark = pytest.mark.server
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PROLOGUE = sparql_prologue()
+TRUE_AS_INTEGER = {"type": "typed-literal", "datatype": f"{XSD}integer", "value": "1"}
+
+
+@pytest.fixture(scope="module")
+def graph() -> KnowledgeGraph:
+    """The embedded store, as serve.py holds it."""
+    return load_knowledge_graph()
+
+
+def embedded(graph: KnowledgeGraph, text: str) -> Table | bool:
+    """The embedded store's answer, as a Table (SELECT) or bool (ASK)."""
+    result = graph.query(PROLOGUE + text)
+    if isinstance(result, ox.QuerySolutions):
+        return Table.from_solutions(result)
+    assert isinstance(result, ox.QueryBoolean)
+    return bool(result)
+
+
+def rows(answer: Table | bool) -> tuple[tuple[str, ...], ...]:
+    """The rows of a SELECT answer."""
+    assert isinstance(answer, Table)
+    return answer.rows
+
+
+def test_virtuoso_answers_ask_with_a_one_column_table(
+    graph: KnowledgeGraph, virtuoso_store: StoreServer
+) -> None:
+    """ask-as-table: JSON (and XML) results of an ASK query are a table ``__ASK_RETVAL``."""
+    for text, truth, bindings in (
+        ("ASK { ?policy a bjo:Policy }", True, [{"__ASK_RETVAL": TRUE_AS_INTEGER}]),
+        ("ASK { ?policy a bjo:NoSuchClass }", False, []),
+    ):
+        assert embedded(graph, text) is truth
+        response = httpx.post(
+            virtuoso_store.query_url,
+            data={"query": PROLOGUE + text},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        assert response.json()["head"]["vars"] == ["__ASK_RETVAL"]
+        assert response.json()["results"]["bindings"] == bindings
+
+
+def test_virtuoso_gives_booleans_as_integers(
+    graph: KnowledgeGraph, virtuoso_store: StoreServer
+) -> None:
+    """boolean-as-integer: a boolean expression's value is ``1``/``0`` typed xsd:integer."""
+    text = "SELECT (1 < 2 AS ?yes) (1 > 2 AS ?no) WHERE {}"
+    assert rows(embedded(graph, text)) == ((f'"true"^^<{XSD}boolean>', f'"false"^^<{XSD}boolean>'),)
+    assert rows(ask(virtuoso_store, PROLOGUE + text)) == (
+        (f'"1"^^<{XSD}integer>', f'"0"^^<{XSD}integer>'),
+    )
+
+
+def test_virtuoso_writes_doubles_in_exponent_form(
+    graph: KnowledgeGraph, virtuoso_store: StoreServer
+) -> None:
+    """double-lexical-form: the same xsd:double value, another lexical form."""
+    text = 'SELECT ("64000000000000"^^xsd:double AS ?flops) WHERE {}'
+    assert rows(embedded(graph, text)) == ((f'"64000000000000"^^<{XSD}double>',),)
+    assert rows(ask(virtuoso_store, PROLOGUE + text)) == ((f'"6.4e+13"^^<{XSD}double>',),)
+
+
+LITERALS = (
+    "SELECT ?literal WHERE { GRAPH ?g { ?s ?p ?literal } "
+    f"FILTER(isLiteral(?literal) && STRSTARTS(STR(?g), '{BJG}')) }}"
+)
+"""Every literal of the project's graphs, once per triple."""
+
+
+def literal_value(cell: str) -> tuple[str, str]:
+    """The datatype of an xsd:double or xsd:boolean literal in N-Triples form, and its value
+    as Virtuoso writes it: six significant digits for a double (``%g``), true or false."""
+    quad = next(iter(ox.parse(f"<urn:s> <urn:p> {cell} .", format=ox.RdfFormat.N_TRIPLES)))
+    literal = quad.object
+    assert isinstance(literal, ox.Literal)
+    datatype = literal.datatype.value
+    if datatype == f"{XSD}boolean":
+        return datatype, str(literal.value in ("true", "1"))
+    assert datatype == f"{XSD}double", cell
+    return datatype, f"{float(literal.value):.6g}"
+
+
+def test_stored_literals_come_back_as_loaded_but_virtuoso_doubles_and_booleans(
+    graph: KnowledgeGraph, virtuoso_store: StoreServer, oxigraph_store: StoreServer
+) -> None:
+    """double-lexical-form, double-precision, boolean-as-one: Oxigraph gives back every literal
+    as loaded. Virtuoso writes every xsd:double with six significant digits (``%g``), so doubles
+    with more digits come back rounded (the store keeps them whole: a ``FILTER`` sees every
+    digit), and the xsd:boolean ``true`` as ``"1"``."""
+    loaded = Counter(row[0] for row in rows(embedded(graph, LITERALS)))
+    assert Counter(row[0] for row in rows(ask(oxigraph_store, LITERALS))) == loaded
+    on_virtuoso = Counter(row[0] for row in rows(ask(virtuoso_store, LITERALS)))
+    sent, held = loaded - on_virtuoso, on_virtuoso - loaded
+    assert sorted(map(literal_value, sent.elements())) == sorted(
+        map(literal_value, held.elements())
+    )
+    assert f'"1"^^<{XSD}boolean>' in held
+    assert f'"8649021000000000"^^<{XSD}double>' in sent
+    assert f'"8.64902e+15"^^<{XSD}double>' in held  # 1,000,000,000 less than the data
+    text = """SELECT ?flops WHERE { ?s ?p ?flops
+        FILTER(DATATYPE(?flops) = xsd:double && ?flops > 8649020500000000e0
+               && ?flops < 8649021500000000e0) } LIMIT 1"""  # only the whole value is in range
+    assert rows(ask(virtuoso_store, PROLOGUE + text)) == ((f'"8.64902e+15"^^<{XSD}double>',),)
+
+
+def test_virtuoso_loses_rows_with_a_path_in_not_exists(
+    graph: KnowledgeGraph, virtuoso_store: StoreServer
+) -> None:
+    """path-in-not-exists: the "most specific class" pattern (a ``+`` path between two
+    variables bound outside ``FILTER NOT EXISTS``) gives other rows than SPARQL's; which rows
+    varies from one load of the same data to the next (observed: only Baidu's row)."""
+    text = """SELECT ?organisation ?kind WHERE {
+        VALUES ?organisation { bj:baidu bj:peking-university }
+        ?organisation a ?kind . ?kind rdfs:subClassOf* bjo:Organisation .
+        FILTER NOT EXISTS { ?organisation a ?narrower . ?narrower rdfs:subClassOf+ ?kind }
+      } ORDER BY ?organisation"""
+    baidu = ("<https://w3id.org/bjaikg/id/baidu>", "<https://w3id.org/bjaikg/ontology#Company>")
+    peking = (
+        "<https://w3id.org/bjaikg/id/peking-university>",
+        "<https://w3id.org/bjaikg/ontology#University>",
+    )
+    assert rows(embedded(graph, text)) == (baidu, peking)
+    assert rows(ask(virtuoso_store, PROLOGUE + text)) != (baidu, peking)
+
+
+def test_virtuoso_repeats_solutions_of_a_one_or_more_path(
+    graph: KnowledgeGraph, virtuoso_store: StoreServer
+) -> None:
+    """transitive-duplicates: ``?x geo:sfWithin+ bj:beijing`` gives one row per route, not one
+    per place (SPARQL 1.1 paths of ``+`` have no duplicates)."""
+    text = "SELECT ?place WHERE { VALUES ?place { bj:wudaokou } ?place geo:sfWithin+ bj:beijing }"
+    assert len(rows(embedded(graph, text))) == 1
+    assert len(rows(ask(virtuoso_store, PROLOGUE + text))) > 1
+
+
+WHOLE_QUESTIONS = {
+    "entities-without-english-label": (0, 202),
+    "label-search": (5, 0),
+    "largest-training-compute-per-organisation": (33, 122),
+    "places-within-place": (25, 1),
+    "policy-documents": (19, 25),
+    "policy-targets": (40, 0),
+}
+"""Questions Virtuoso answers with other rows for no reason a smaller query showed: rows
+embedded, rows on Virtuoso in the run of docs/deployment.md#stores. Virtuoso's count varies
+between loads of the same data (policy-documents: 25, then 22), so the test pins the embedded
+count and that Virtuoso's differs."""
+
+
+@pytest.mark.parametrize("name", sorted(WHOLE_QUESTIONS))
+def test_virtuoso_row_counts_of_the_questions_it_answers_otherwise(
+    graph: KnowledgeGraph, virtuoso_store: StoreServer, name: str
+) -> None:
+    query = next(query for query in load_catalogue() if query.name == name)
+    expected, _observed = WHOLE_QUESTIONS[name]
+    assert len(rows(run_named_query(graph, query))) == expected
+    assert len(rows(ask(virtuoso_store, bound_text(query)))) != expected
+
+
+def test_virtuoso_default_graph_holds_its_own_system_graphs(
+    virtuoso_store: StoreServer, working_tree: Dataset
+) -> None:
+    """system-graphs: with no graph named, Virtuoso queries every graph, its own included."""
+    text = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    graphs = {row[0]: row[1] for row in rows(ask(virtuoso_store, text))}
+    others = sorted(graph for graph in graphs if not graph.startswith(f"<{BJG}"))
+    assert others == [
+        "<http://localuriqaserver/sparql>",
+        "<http://www.openlinksw.com/schemas/virtrdf#>",
+        "<http://www.w3.org/ns/ldp#>",
+    ]
+    everything = rows(ask(virtuoso_store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    system = sum(int(graphs[graph].split('"')[1]) for graph in others)
+    ours = sum(working_tree.counts.values())
+    assert everything == ((f'"{ours + system}"^^<{XSD}integer>',),)
+
+
+def test_oxigraph_default_graph_is_the_union_of_the_named_graphs(
+    oxigraph_store: StoreServer, working_tree: Dataset
+) -> None:
+    """Handled by configuration: ``oxigraph serve --union-default-graph``."""
+    everything = rows(ask(oxigraph_store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    assert everything == ((f'"{sum(working_tree.counts.values())}"^^<{XSD}integer>',),)
