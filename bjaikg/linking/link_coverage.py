@@ -56,6 +56,14 @@ SELECT ?thing ?predicate ?name ?language WHERE {
 """
 _RDFS_LABEL = PREFIXES["rdfs"] + "label"
 
+_SEARCH_NOTES = """
+SELECT ?thing ?note WHERE {
+  VALUES ?thing { %(things)s }
+  ?thing skos:editorialNote ?note .
+  FILTER(LANG(?note) = "en")
+}
+"""
+
 
 @dataclass(frozen=True)
 class LinkedEntity:
@@ -68,6 +76,8 @@ class LinkedEntity:
     identifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Every ``rdfs:label`` and ``skos:altLabel`` per language (``zh``, ``en``), sorted."""
+    searched: tuple[str, ...] = ()
+    """Its English ``skos:editorialNote``s (instances/links.ttl): what was searched, sorted."""
 
     @property
     def is_linked(self) -> bool:
@@ -148,6 +158,14 @@ def _names(graph: KnowledgeGraph, iris: list[str]) -> _Names:
     return found
 
 
+def _search_notes(graph: KnowledgeGraph, iris: list[str]) -> dict[str, tuple[str, ...]]:
+    notes: dict[str, set[str]] = defaultdict(set)
+    if iris:
+        for row in _select(graph, _SEARCH_NOTES, things=_values(iris)):
+            notes[row["thing"]].add(row["note"])
+    return {thing: tuple(sorted(found)) for thing, found in notes.items()}
+
+
 def measure_coverage(graph: KnowledgeGraph) -> LinkCoverage:
     """Collect each linkable entity (and each linked subject) with its identifiers per target."""
     common = {"bj": str(BJ), "bjo": str(BJO), "inferred": INFERRED_GRAPH.value}
@@ -164,6 +182,7 @@ def measure_coverage(graph: KnowledgeGraph) -> LinkCoverage:
     iris = sorted(types)
     all_types = sorted({t for entity_types in types.values() for t in entity_types})
     names = _names(graph, iris + all_types)
+    searched = _search_notes(graph, iris)
     entities = [
         LinkedEntity(
             iri=iri,
@@ -172,6 +191,7 @@ def measure_coverage(graph: KnowledgeGraph) -> LinkCoverage:
             label_en=names.label(iri, "en"),
             identifiers={key: tuple(sorted(values)) for key, values in identifiers[iri].items()},
             names={lang: tuple(sorted(found)) for lang, found in sorted(names.names[iri].items())},
+            searched=searched.get(iri, ()),
         )
         for iri in iris
     ]
@@ -195,7 +215,8 @@ def render_coverage(coverage: LinkCoverage) -> str:
         "beside it ([architecture: links to external graphs]"
         "(architecture.md#links-to-external-graphs)).",
         "An entity without evidence for an identifier stays unlinked and is listed at the end of",
-        "this page.",
+        "this page, with what was searched for it where a `skos:editorialNote` in",
+        "`instances/links.ttl` records it.",
         "",
         "`validate.py` checks the links offline (rules in `queries/checks/links/`). Online,",
         "`python -m bjaikg.linking check --review docs/link-review.md` asks the Wikidata query",
@@ -259,8 +280,9 @@ def render_coverage(coverage: LinkCoverage) -> str:
             shorten(entity.iri),
             ", ".join(coverage.type_label(t) for t in entity.types if t),
             entity.label(),
+            "<br>".join(entity.searched),
         ]
         for entity in coverage.unlinked()
     ]
-    lines += markdown_table(["Entity", "Type", "Label"], unlinked_rows)
+    lines += markdown_table(["Entity", "Type", "Label", "Searched"], unlinked_rows)
     return "\n".join(lines) + "\n"

@@ -45,7 +45,14 @@ def test_coverage_counts_entities_per_type_and_target() -> None:
     page = render_coverage(coverage)
     assert "| company | 4 | 2 | 0 | 0 | 2 | 2 | 4 |" in page
     assert "| **all entities** | 8 | 3 | 0 | 1 | 2 | 2 | 6 |" in page
-    assert "| bj:fixture-eta | administrative district | 庚区 / Eta District |" in page
+    assert by_iri["fixture-eta"].searched == (
+        'Searched the code corpus for "Eta District" with "wikidata": no pairing found.',
+    )
+    assert (
+        "| bj:fixture-eta | administrative district | 庚区 / Eta District | Searched the code"
+        ' corpus for "Eta District" with "wikidata": no pairing found. |'
+    ) in page
+    assert "| bj:fixture-epsilon |" in page and "检索过" not in page
 
 
 def test_report_check_fails_on_a_stale_page_and_passes_on_a_fresh_one(tmp_path: Path) -> None:
