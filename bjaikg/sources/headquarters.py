@@ -22,6 +22,7 @@ from bjaikg.sources.mapping import BEIJING_DISTRICTS, City, OrganisationRow
 ORG = "http://www.w3.org/ns/org#"
 SCHEMA_URL = URIRef("https://schema.org/url")
 WIKIDATA = PREFIXES["wd"]
+ROR = "https://ror.org/"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -52,6 +53,8 @@ def headquarters_graphs(
         organisation = BJ[row.slug]
         if row.wikidata:
             links.add((organisation, SKOS.exactMatch, URIRef(WIKIDATA + row.wikidata)))
+        if row.ror:
+            links.add((organisation, SKOS.exactMatch, URIRef(ROR + row.ror)))
         if not row.city:
             continue
         page = page_node(row.source_url)

@@ -30,6 +30,7 @@ MAPPING_FOLDER = PROJECT_ROOT / "instances" / "mappings"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+ROR = re.compile(r"^0[a-z0-9]{6}[0-9]{2}$")
 URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 ORGANISATION_CLASSES = frozenset(
     {"Company", "University", "ResearchInstitute", "NewTypeResearchInstitute", "GovernmentBody",
@@ -78,6 +79,8 @@ class OrganisationRow:
     quote: str
     wikidata: str
     wikidata_evidence: str
+    ror: str
+    ror_evidence: str
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,8 @@ def organisation_problems(row: OrganisationRow) -> list[str]:
         (bool(DATE.match(row.seen)), f"seen {row.seen!r} is not YYYY-MM-DD"),
         (not row.wikidata or bool(WIKIDATA.match(row.wikidata)), "wikidata must be Q<digits>"),
         (not row.wikidata or bool(row.wikidata_evidence), "a Wikidata id needs its evidence"),
+        (not row.ror or bool(ROR.match(row.ror)), "ror must be the 9 characters of a ROR id"),
+        (not row.ror or bool(row.ror_evidence), "a ROR id needs its evidence"),
     ]
     return [message for holds, message in checks if not holds]
 
