@@ -149,6 +149,15 @@ class Client:
         """Whether another worker could take over this connection now."""
         return self.reader.idle and not self.unsent and not self.closing
 
+    @property
+    def has_input(self) -> bool:
+        """Whether bytes the client sent wait unread in the kernel (a request that arrived
+        while this worker evaluated another: closing the connection now would lose it)."""
+        try:
+            return bool(self.socket.recv(1, socket.MSG_PEEK))
+        except OSError:  # nothing waiting (BlockingIOError), or the connection is gone
+            return False
+
 
 class Worker:
     """Worker number ``index``: its scoreboard slot, lock and control socket.
@@ -325,9 +334,10 @@ class Worker:
     def _return_idle(self) -> bool:
         """Retiring: give the supervisor back every connection with nothing of a request read
         and nothing left to send (it hands them to another worker, or closes them when the
-        server stops); True once none is left. The others are served until they are idle."""
+        server stops); True once none is left. The others, and those with a request waiting
+        unread, are served until they are idle."""
         for client in list(self.clients.values()):
-            if client.movable:
+            if client.movable and not client.has_input:
                 self._forget(client)  # the supervisor's copy keeps the connection open
                 with contextlib.suppress(OSError):
                     self.control.send(MESSAGE.pack(RETURNED, client.number))

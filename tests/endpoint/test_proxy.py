@@ -441,7 +441,7 @@ def test_nginx_tls_in_front_of_two_replicas(tmp_path: Path) -> None:
 
         slow: list[httpx.Response] = []
 
-        def post_slow() -> None:  # nginx repeats no POST once sent: the replica must finish it
+        def post_slow() -> None:  # the replica must finish what it has read
             with httpx.Client(verify=verify, timeout=30.0) as own:
                 slow.append(own.post(f"{base}/sparql", data={"query": SLOW}))
 
