@@ -52,7 +52,6 @@ import math
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -73,7 +72,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bjaikg.loading import VirtuosoConsole, sql_string
 from bjaikg.namespaces import BJG, sparql_prologue
 from bjaikg.store import default_paths, discover_files, load_knowledge_graph
-from tests.server_process import running_server
+from tests.server_process import free_port, running_server
 from tests.stores.servers import running_oxigraph, running_virtuoso
 
 BENCH = Path(__file__).resolve().parent
@@ -143,12 +142,6 @@ def cpu_seconds(pid: int) -> float:
         if int(entry.name) == pid or int(fields[1]) == pid:
             total += (int(fields[11]) + int(fields[12])) / ticks
     return total
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until_answering(url: str, seconds: float, process: subprocess.Popen[bytes]) -> None:

@@ -10,6 +10,7 @@ import contextlib
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +23,13 @@ from pathlib import Path
 from bjaikg import PROJECT_ROOT
 
 READY_LINE = re.compile(r"bjaikg: serving on (http://127\.0\.0\.1:\d+)")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 free at the time of asking (another process may take it after)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @dataclass

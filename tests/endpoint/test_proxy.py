@@ -28,7 +28,7 @@ import pytest
 from bjaikg import PROJECT_ROOT
 from bjaikg.endpoint.cli import build_parser
 from tests.endpoint.conftest import DATA
-from tests.server_process import ServerProcess, running_server, worker_pids
+from tests.server_process import ServerProcess, free_port, running_server, worker_pids
 
 pytestmark = pytest.mark.server
 
@@ -58,12 +58,6 @@ FORWARDED = {
     "X-Forwarded-For": "203.0.113.5",
 }
 DEPLOYMENT = PROJECT_ROOT / "docs" / "deployment.md"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def ask(client: httpx.Client, url: str, query: str) -> bool:

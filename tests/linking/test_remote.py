@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bjaikg.linking.remote import RemoteEndpoint, RemoteError
+from tests.server_process import free_port
 
 pytestmark = pytest.mark.server
 
@@ -99,9 +99,7 @@ def test_retry_after_as_http_date_and_the_cap() -> None:
 
 
 def test_unreachable_endpoint_is_a_one_line_error() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"
     with pytest.raises(RemoteError, match=r"^http://127\.0\.0\.1:\d+/sparql: unreachable"):
         RemoteEndpoint(url, attempts=1).select("SELECT * WHERE { ?s ?p ?o }")

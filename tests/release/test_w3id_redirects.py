@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -20,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 
 from bjaikg import PROJECT_ROOT
-from tests.server_process import ServerProcess, running_server
+from tests.server_process import ServerProcess, free_port, running_server
 
 pytestmark = pytest.mark.server
 
@@ -29,12 +28,6 @@ PLACEHOLDER = "https://bjaikg.example.org"
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
 MODULES = Path("/usr/lib/apache2/modules")
 RESOURCE = "id/beijing-academy-of-artificial-intelligence"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def apache_configuration(folder: Path, port: int) -> str:

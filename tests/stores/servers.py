@@ -14,7 +14,6 @@ each store lives as long as the ``with`` block that started it.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ import pyoxigraph as ox
 
 from bjaikg.loading import Target
 from tests.competency import Table
+from tests.server_process import free_port
 
 VIRTUOSO_USER = "dba"
 VIRTUOSO_PASSWORD = "dba"
@@ -100,13 +100,6 @@ class StoreServer:
             load_folder=self.folder / "load" if is_virtuoso else None,
             location=None if is_virtuoso else self.folder,
         )
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 free at the time of asking."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until_answering(
