@@ -205,14 +205,20 @@ def running_oxigraph(
 
 
 def ask(store: StoreServer, text: str) -> Table | bool:
-    """The store's answer to the SELECT or ASK query ``text`` (SPARQL JSON results, HTTP POST)."""
+    """The store's answer to the SELECT or ASK query ``text``."""
+    return answer_at(store.query_url, text)
+
+
+def answer_at(url: str, text: str) -> Table | bool:
+    """The answer of the SPARQL endpoint at ``url`` to the SELECT or ASK query ``text`` (SPARQL
+    JSON results, HTTP POST); an AssertionError with the answer's text unless it is a 200."""
     response = httpx.post(
-        store.query_url,
+        url,
         data={"query": text},
         headers={"Accept": "application/sparql-results+json"},
         timeout=120.0,
     )
-    response.raise_for_status()
+    assert response.status_code == 200, f"{url}: HTTP {response.status_code}: {response.text}"
     result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
     if isinstance(result, ox.QueryBoolean):
         return bool(result)

@@ -27,7 +27,8 @@ from bjaikg.loading import (
     read_dataset,
 )
 from bjaikg.namespaces import BJG
-from tests.stores.servers import StoreServer, free_port, running_oxigraph, running_virtuoso
+from tests.server_process import free_port
+from tests.stores.servers import StoreServer, running_oxigraph, running_virtuoso
 
 OLD_RELEASE = PROJECT_ROOT / "releases" / "1.0.0"
 PASSWORD_VARIABLE = "BJAIKG_STORE_PASSWORD"

@@ -23,10 +23,10 @@ from bjaikg import PROJECT_ROOT
 from bjaikg.loading import Dataset, Target, load_dataset
 from bjaikg.query_catalogue import NamedQuery, load_catalogue
 from bjaikg.store import KnowledgeGraph, load_knowledge_graph
-from tests.competency import Table, bound_text, run_named_query
+from tests.competency import bound_text, run_named_query
 from tests.endpoint.test_safety import RUNAWAY
-from tests.server_process import ServerProcess, running_server
-from tests.stores.servers import StoreServer, ask, free_port, running_oxigraph
+from tests.server_process import ServerProcess, free_port, running_server
+from tests.stores.servers import StoreServer, answer_at, ask, running_oxigraph
 from tests.stores.test_store_answers import KNOWN_DIFFERENCES, differences
 
 pytestmark = pytest.mark.server
@@ -77,25 +77,13 @@ def served(request: pytest.FixtureRequest) -> Iterator[ServedStore]:
         yield ServedStore(server, store)
 
 
-def ask_endpoint(server: ServerProcess, text: str) -> Table | bool:
-    response = httpx.post(
-        server.sparql,
-        data={"query": text},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=60.0,
-    )
-    assert response.status_code == 200, response.text
-    result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-    return bool(result) if isinstance(result, ox.QueryBoolean) else Table.from_solutions(result)
-
-
 @pytest.mark.parametrize("query", RUNNABLE, ids=[query.name for query in RUNNABLE])
 def test_competency_question_through_our_endpoint(
     served: ServedStore, query: NamedQuery, graph: KnowledgeGraph
 ) -> None:
     """As the embedded store answers, except for a store's documented quirks, which come
     through unchanged (our answer is the store's own), and Virtuoso's ASK, which is mended."""
-    ours = ask_endpoint(served.server, bound_text(query))
+    ours = answer_at(served.server.sparql, bound_text(query))
     quirk = KNOWN_DIFFERENCES[served.store.name].get(query.name)
     if quirk is None or quirk == "ask-as-table":
         expected = run_named_query(graph, query)
