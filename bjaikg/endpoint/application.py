@@ -1,14 +1,16 @@
-"""The endpoint's Starlette application, built by :func:`create_application`.
+"""The endpoint's Starlette application, built by :func:`create_application`, and CORS.
 
-Routes: ``/sparql`` (:mod:`bjaikg.endpoint.protocol`), ``/rdf-graph-store`` and ``/graphs``
-(:mod:`bjaikg.endpoint.graph_store`), ``/dump.{ttl,nt,trig,nq,jsonld}``
-(:mod:`bjaikg.endpoint.dumps`), ``/health``, ``/metrics``, and the routes the caller adds
-(``serve.py`` adds the pages of :func:`bjaikg.interface.interface_routes`: the interface sits
-above the endpoint, which never imports it). CORS is open (``*``): the data is public.
+Routes: ``/rdf-graph-store`` and ``/graphs`` (:mod:`bjaikg.endpoint.graph_store`),
+``/dump.{ttl,nt,trig,nq,jsonld}`` (:mod:`bjaikg.endpoint.dumps`), ``/health``, ``/metrics``, and
+the routes the caller adds (``serve.py`` adds the pages of
+:func:`bjaikg.interface.interface_routes`: the interface sits above the endpoint, which never
+imports it). ``/sparql`` is not among them: a worker answers it itself
+(:func:`~bjaikg.endpoint.protocol.answer_sparql`), with the same CORS policy
+(:func:`cross_origin`). CORS is open (``*``): the data is public.
 
 The server's workers (:mod:`bjaikg.endpoint.worker`) run this application for every request
-except ``/sparql`` without ``Origin`` (their short path), each request whole on the query clock
-(its store accesses, a page's included, are stopped at ``--timeout``); tests run it in-process
+but ``/sparql``, each request whole on the query clock (its store accesses, a page's included,
+are stopped at ``--timeout``); tests run it in-process
 (``TestClient(create_application(settings, graph, routes))``), where nothing enforces the
 deadline.
 ``request.app.state.endpoint`` is the :class:`EndpointState`; any route can run a query under
@@ -27,9 +29,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bjaikg.endpoint.connection import AccessRecord, HttpRequest, HttpResponse
 from bjaikg.endpoint.dumps import DumpCache, dump_routes
 from bjaikg.endpoint.graph_store import graph_store_routes
-from bjaikg.endpoint.protocol import ALL_METHODS, sparql
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.remote_store import StoreError
@@ -38,6 +40,45 @@ from bjaikg.store import KnowledgeGraph
 
 HEALTH_TIMEOUT = 2.0
 """Seconds within which ``ASK {}`` must be answered for ``/health`` to say ok."""
+CORS_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+CORS_EXPOSED = ("X-SPARQL-Truncated", "X-SPARQL-Max-Results", "Retry-After")
+CORS_MAX_AGE = 600
+"""Seconds a browser may keep a preflight's answer (Starlette's default)."""
+CROSS_ORIGIN = [
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", ", ".join(CORS_EXPOSED)),
+]
+"""The CORS headers of every ``/sparql`` answer. Sent whether or not the request has
+``Origin``, so an answer an HTTP cache keeps serves browsers too (no ``Vary: Origin``)."""
+_PREFLIGHT_VARY = (
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    "Access-Control-Request-Private-Network"
+)
+
+
+def cross_origin(request: HttpRequest, started: float) -> HttpResponse | None:
+    """The answer to a CORS preflight at ``/sparql`` (``OPTIONS`` with ``Origin`` and
+    ``Access-Control-Request-Method``), as Starlette's ``CORSMiddleware`` configured in
+    :func:`create_application` gives it for the other routes; ``None`` for any other request."""
+    method = request.header(b"access-control-request-method")
+    if request.method != "OPTIONS" or method is None or request.header(b"origin") is None:
+        return None
+    headers = [
+        ("Vary", _PREFLIGHT_VARY),
+        ("Access-Control-Allow-Origin", "*"),
+        ("Access-Control-Allow-Methods", ", ".join(CORS_METHODS)),
+        ("Access-Control-Max-Age", str(CORS_MAX_AGE)),
+        ("Content-Type", "text/plain; charset=utf-8"),
+    ]
+    if (asked := request.header(b"access-control-request-headers")) is not None:
+        headers.append(("Access-Control-Allow-Headers", asked))  # every header is allowed
+    failures = [name for name, failed in (
+        ("method", method not in CORS_METHODS),
+        ("private-network", request.header(b"access-control-request-private-network") is not None),
+    ) if failed]  # fmt: skip
+    status, body = (400, f"Disallowed CORS {', '.join(failures)}") if failures else (200, "OK")
+    record = AccessRecord("sparql", started, "preflight")
+    return HttpResponse(status, headers, body.encode(), record)
 
 
 def _workers(state: EndpointState) -> dict[str, int]:
@@ -101,7 +142,6 @@ def create_application(
     dumps = DumpCache(graph)
 
     endpoint_routes = [
-        Route("/sparql", sparql, methods=ALL_METHODS),
         Route("/health", health, methods=["GET", "HEAD"]),
         Route("/metrics", metrics, methods=["GET", "HEAD"]),
         *graph_store_routes(),
@@ -111,9 +151,10 @@ def create_application(
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
-            allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+            allow_methods=CORS_METHODS,
             allow_headers=["*"],
-            expose_headers=["X-SPARQL-Truncated", "X-SPARQL-Max-Results", "Retry-After"],
+            expose_headers=CORS_EXPOSED,
+            max_age=CORS_MAX_AGE,
         )
     ]
     application = Starlette(

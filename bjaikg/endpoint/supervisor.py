@@ -142,8 +142,8 @@ class Supervisor:
     def start(self) -> None:
         """Fork every worker (the listener must be bound, listening and non-blocking).
 
-        Also raises this process's descriptor limit to the hard limit: the supervisor holds a
-        copy of every open connection.
+        Also raises this process's descriptor limit to the hard limit (the supervisor holds a
+        copy of every open connection), and takes SIGTERM, SIGINT and SIGHUP from here on.
         """
         _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -151,13 +151,13 @@ class Supervisor:
         for index in range(self.settings.workers):
             self._fork(index)
         self.selector.register(self.listener, selectors.EVENT_READ, None)
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop_now)
+        signal.signal(signal.SIGHUP, self._ask_reload)  # ignored until now (serve.py)
 
     def run(self) -> None:
         """Supervise until SIGTERM (graceful) or SIGINT (at once), then end the workers;
         SIGHUP loads the data again."""
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop_now)
-        signal.signal(signal.SIGHUP, self._ask_reload)
         try:
             while not (self.stopping and (not self.indices or time.monotonic() > self.stop_by)):
                 for key, _ in self.selector.select(WAITING_TICK if self.waiting else TICK):

@@ -5,10 +5,11 @@ so each shares the store's memory copy-on-write, accepts every connection itself
 to the least busy worker (``SCM_RIGHTS`` over the worker's control socket), keeping a copy so
 it can answer on it if this process is killed and move it to another worker. A worker waits
 (``epoll``) on its control socket and its clients' connections and answers complete requests at
-once: ``/sparql`` without ``Origin`` by :func:`~bjaikg.endpoint.protocol.answer_sparql` (the
-short path), everything else by the Starlette application on the worker's own asyncio loop
-(:func:`~bjaikg.endpoint.connection.call_application`). Bytes a client does not take at once
-wait in the worker, which then stops reading that client until they have left.
+once: ``/sparql`` (every method, CORS included) by
+:func:`~bjaikg.endpoint.protocol.answer_sparql`, everything else by the Starlette application on
+the worker's own asyncio loop (:func:`~bjaikg.endpoint.connection.call_application`). Bytes a
+client does not take at once wait in the worker, which then stops reading that client until
+they have left.
 
 The worker is the endpoint's query clock (:meth:`Worker.evaluating`), around every query and
 around every request it runs through the application, whose store accesses (pages, dumps,
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from bjaikg.endpoint.access_log import QUERY_IN_LOG, LogBuffer
+from bjaikg.endpoint.application import CROSS_ORIGIN, cross_origin
 from bjaikg.endpoint.connection import (
     READ_SIZE,
     AccessRecord,
@@ -206,6 +208,7 @@ class Worker:
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's business
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the supervisor retires its workers
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the supervisor reloads
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         die_with_parent()
         if max_memory_bytes is not None:
@@ -309,8 +312,8 @@ class Worker:
         request = self.request
         if request is None:
             return b""
-        return b"%s %s\n%s" % (
-            request.method.encode(), request.path[:100],
+        return b"%s %s%s\n%s" % (
+            request.method.encode(), request.root_path.encode(), request.path[:100],
             query[:QUERY_IN_LOG].encode("utf-8", "replace"),
         )  # fmt: skip
 
@@ -437,7 +440,7 @@ class Worker:
             self.proxy.apply(request)
             self.current, self.request = client, request
             try:
-                if request.path == b"/sparql" and request.header(b"origin") is None:
+                if request.path == b"/sparql":
                     keep_alive = self._answer_sparql(client, request)
                 else:
                     record = AccessRecord("other", time.perf_counter(), "")
@@ -454,13 +457,14 @@ class Worker:
             client.closing = True
 
     def _answer_sparql(self, client: Client, request: HttpRequest) -> bool:
-        """The short path; a bug in it answers 500 instead of ending the worker.
+        """``/sparql``, CORS headers added; a bug answers 500 instead of ending the worker.
 
         The request is counted and logged after its answer is sent (or failed to go).
         """
         started = time.perf_counter()
         try:
-            response = answer_sparql(self.state, request)
+            response = cross_origin(request, started) or answer_sparql(self.state, request)
+            response.headers += CROSS_ORIGIN
         except Exception as error:
             answer_failure(client.write, request, error)
             self.state.account(request, 500, AccessRecord("sparql", started, "internal error"))

@@ -158,12 +158,15 @@ def test_a_query_stopped_at_its_deadline_is_logged_with_its_text_client_and_time
     assert 1000 <= milliseconds < 3000
 
 
+PREFLIGHT = {"Origin": "http://example.org", "Access-Control-Request-Method": "POST"}
+
+
 @pytest.mark.server
 def test_every_request_gets_one_line_whatever_its_route_and_outcome(
     server: ServerProcess,
 ) -> None:
-    """Pages, dumps, health, a page that does not exist, /sparql through the application
-    (with Origin), a graph that does not exist and a request that is not HTTP."""
+    """Pages, dumps, health, a page that does not exist, /sparql with Origin and a CORS
+    preflight, a graph that does not exist and a request that is not HTTP."""
     unique = f"/no-such-page-{time.monotonic_ns()}"
     requests = {
         '"GET /dump.nt" 200': ("/dump.nt", {}),
@@ -172,6 +175,7 @@ def test_every_request_gets_one_line_whatever_its_route_and_outcome(
         f'"GET {unique}" 404': (unique, {}),
         '"GET /rdf-graph-store" 404': ("/rdf-graph-store?graph=urn:none", {}),
         '"GET /sparql" 200': ("/sparql?query=ASK%7B%7D", {"Origin": "http://example.org"}),
+        '"OPTIONS /sparql" 200': ("/sparql", PREFLIGHT),
     }
 
     def count(marker: str) -> int:
@@ -179,7 +183,8 @@ def test_every_request_gets_one_line_whatever_its_route_and_outcome(
 
     before = {marker: count(marker) for marker in [*requests, '"- -" 400']}
     for path, headers in requests.values():
-        httpx.get(server.url + path, headers=headers, timeout=10)
+        method = "OPTIONS" if headers is PREFLIGHT else "GET"
+        httpx.request(method, server.url + path, headers=headers, timeout=10)
     host, port = server.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as connection:
         connection.sendall(b"\x16\x03\x01 not HTTP\r\n\r\n")
