@@ -463,8 +463,10 @@ class Worker:
         """
         started = time.perf_counter()
         try:
-            response = cross_origin(request, started) or answer_sparql(self.state, request)
-            response.headers += CROSS_ORIGIN
+            response = cross_origin(request, started)
+            if response is None:
+                response = answer_sparql(self.state, request)
+                response.headers += CROSS_ORIGIN
         except Exception as error:
             answer_failure(client.write, request, error)
             self.state.account(request, 500, AccessRecord("sparql", started, "internal error"))
