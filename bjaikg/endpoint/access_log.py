@@ -1,24 +1,16 @@
 """The access log: one line per request, whatever its route and outcome, on stderr.
 
-``bjaikg: CLIENT "METHOD PATH" STATUS MILLISECONDS ms DETAIL [query=…]``; ``"- -"`` for a
-request refused before it was read. There is no logging machinery on this path: outside a
-worker (the supervisor) each line is one ``write`` system call.
+``bjaikg: CLIENT "METHOD PATH" STATUS MILLISECONDS ms DETAIL [query=…]`` (docs/endpoint.md).
+Outside a worker each line is one ``write``. A worker keeps its lines in a :class:`LogBuffer`,
+a few kilobytes of its scoreboard slot (shared memory), and writes them together when the
+buffer is full or its oldest line has waited :data:`FLUSH_SECONDS`: one system call for many
+requests (what it is worth: bench/ENDPOINT.md). The supervisor
+writes the lines a worker left when it ended (:func:`write_left`): none is lost with it.
 
-A worker process collects its lines in a :class:`LogBuffer`, a few kilobytes of the memory the
-server's processes share (its scoreboard slot, :mod:`bjaikg.endpoint.scoreboard`), and writes
-them together: when the buffer is full, and before it waits for requests once the oldest line
-has waited :data:`FLUSH_SECONDS`. That saves a system call per request (bench/ENDPOINT.md has
-what it is worth). Because the lines lie in shared memory, the
-supervisor writes those of a worker that ended before writing them (killed at a query's
-deadline, out of memory, or at shutdown): no line is lost with its worker.
-
-A buffer's write is at most :data:`~bjaikg.endpoint.scoreboard.LOG_BUFFER_BYTES`
-(``PIPE_BUF``), so on a pipe the lines of concurrent workers do not mix; only a single line
-longer than that (a request path of kilobytes) is written alone and could. Between workers
-lines are in the order of their writes, not of their requests.
-
-Hazard: a worker killed during the write of its buffer may have its lines written twice (the
-supervisor cannot tell whether that write happened); none is lost.
+Hazards: a write is at most :data:`~bjaikg.endpoint.scoreboard.LOG_BUFFER_BYTES` (``PIPE_BUF``),
+so on a pipe the lines of workers do not mix, but a single line longer than that can. A worker
+killed during a write may have its lines written twice. Between workers, lines are in the order
+of their writes, not of their requests.
 """
 
 from __future__ import annotations

@@ -81,28 +81,20 @@ def cross_origin(request: HttpRequest, started: float) -> HttpResponse | None:
     return HttpResponse(status, headers, body.encode(), record)
 
 
-def _workers(state: EndpointState) -> dict[str, int]:
-    """Workers running, evaluating and replaced so far (all 0 in-process).
-
-    A worker answers every request of this application on the clock (it is "evaluating"
-    meanwhile), so the answering worker is not counted among those evaluating.
-    """
+def _workers(state: EndpointState) -> tuple[int, int]:
+    """Workers running, and those evaluating but the one answering (0, 0 in-process): a
+    worker answers every request of this application on the clock."""
     board = state.scoreboard
     if board is None:
-        return {"workers": 0, "evaluating": 0, "restarts": 0}
-    evaluating = board.evaluating - 1
-    return {"workers": board.alive, "evaluating": evaluating, "restarts": board.restarts}
+        return 0, 0
+    return board.alive, board.evaluating - 1
 
 
 async def health(request: Request) -> Response:
     """``/health``: 200 when the answering worker evaluates a trivial query, else 503."""
     state: EndpointState = request.app.state.endpoint
-    workers = _workers(state)
-    summary = {
-        "triples": state.statistics.triples,
-        "workers": workers["workers"],
-        "evaluating": workers["evaluating"],
-    }
+    workers, evaluating = _workers(state)
+    summary = {"triples": state.statistics.triples, "workers": workers, "evaluating": evaluating}
     answer = state.answer("ASK {}", timeout=HEALTH_TIMEOUT, fresh=True)
     status = "ok" if answer.status == 200 else "unavailable"
     return JSONResponse({"status": status, **summary}, 200 if status == "ok" else 503)
@@ -111,14 +103,10 @@ async def health(request: Request) -> Response:
 async def metrics(request: Request) -> Response:
     """``/metrics``: the Prometheus text exposition of every process's counters."""
     state: EndpointState = request.app.state.endpoint
-    workers = _workers(state)
+    workers, evaluating = _workers(state)
     gauges = {
-        "bjaikg_requests_evaluating": ("Queries being evaluated now.", workers["evaluating"]),
-        "bjaikg_workers": ("Worker processes running.", workers["workers"]),
-        "bjaikg_worker_restarts_total": (
-            "Workers killed (deadline or crash) and replaced.",
-            workers["restarts"],
-        ),
+        "bjaikg_requests_evaluating": ("Queries being evaluated now.", evaluating),
+        "bjaikg_workers": ("Worker processes running.", workers),
         "bjaikg_triples": ("Triples in the default graph.", state.statistics.triples),
     }
     return PlainTextResponse(

@@ -1,22 +1,14 @@
-"""HTTP/1.1 on a client connection: reading requests, writing responses.
+"""HTTP/1.1 on a client connection: reading requests (httptools), writing responses.
 
-A worker process (:mod:`bjaikg.endpoint.worker`) reads each connection's bytes into a
-:class:`RequestReader` and answers complete requests itself, so a query is evaluated right where
-its request was read, without handing it to another process. Outgoing bytes go to a ``write``
-callable (the worker's, which buffers what the socket cannot take at once).
+:class:`RequestReader` parses keep-alive, pipelined and chunked requests and
+``Expect: 100-continue``, and bounds the body (413) and the header block (431) while reading.
+:func:`send_response` writes a response built by the worker (``/sparql``);
+:func:`call_application` runs the Starlette application for one request on the worker's loop.
 
-:class:`RequestReader` parses with httptools (the llhttp parser): keep-alive,
-pipelining, chunked bodies, ``Expect: 100-continue``; it enforces the request-size bound while
-reading (413 as soon as ``Content-Length`` says too much, or the body grows past it) and bounds
-the header block (431). :func:`call_application` runs an ASGI application (the Starlette app)
-for one request on the worker's own event loop and writes what it sends; :func:`send_response`
-writes a response the worker built itself (the ``/sparql`` short path).
-
-Java's built-in HTTP client (Apache Jena 4.5+) sends every ``http://`` request with
-``Connection: Upgrade, HTTP2-Settings`` and ``Upgrade: h2c``; llhttp then stops at the headers
-and reports the body as upgraded data. This server never switches protocols: such a request is
-served as HTTP/1.1 with the ``Content-Length`` bytes after its headers as body, and the
-connection closes after the answer (the parser cannot continue on it).
+Java's HTTP client (Apache Jena 4.5+) sends ``Upgrade: h2c`` on every request; llhttp then stops
+at the headers. This server never switches protocols: such a request is served as HTTP/1.1
+with the ``Content-Length`` bytes after its headers as body, and the connection closes after the
+answer (the parser cannot continue on it).
 
 Hazard: an ``Upgrade`` request with a chunked body arrives empty.
 """

@@ -499,6 +499,6 @@ def test_nginx_tls_in_front_of_two_replicas(tmp_path: Path) -> None:
             SLOW_COUNT
         }
         time.sleep(0.3)
-        assert any('"GET /sparql" 200' in line for line in restarted.stderr_lines), (
+        assert any('"GET /bjaikg/sparql" 200' in line for line in restarted.stderr_lines), (
             "the restarted replica answers again"
         )
