@@ -16,7 +16,7 @@ it; no proxy we know sends one); the element's other parameters are then still r
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bjaikg.endpoint.connection import HttpRequest
 
@@ -38,17 +38,9 @@ class Proxy:
         networks = tuple(ipaddress.ip_network(item, strict=False) for item in items if item != "*")
         return cls(networks, "*" in items, root_path.rstrip("/"))
 
-    verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
-    """Addresses already judged (parsing one costs microseconds); emptied past 4096."""
-
     def trusts(self, address: str) -> bool:
         """Whether the headers of a peer at ``address`` are believed."""
-        verdict = self.verdicts.get(address)
-        if verdict is None:
-            if len(self.verdicts) >= 4096:
-                self.verdicts.clear()
-            verdict = self.verdicts[address] = self.trust_all or _within(address, self.trusted)
-        return verdict
+        return self.trust_all or _within(address, self.trusted)
 
     def apply(self, request: HttpRequest) -> None:
         """Set ``request``'s scheme, ``Host``, client and root path from what a trusted peer
