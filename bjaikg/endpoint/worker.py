@@ -34,7 +34,7 @@ from typing import Any
 
 import uvloop
 
-from bjaikg.endpoint.access_log import QUERY_IN_LOG, LogBuffer
+from bjaikg.endpoint.access_log import QUERY_IN_LOG
 from bjaikg.endpoint.application import CROSS_ORIGIN, cross_origin
 from bjaikg.endpoint.connection import (
     READ_SIZE,
@@ -174,7 +174,6 @@ class Worker:
         self.depth = 0
         self.outer: list[tuple[int, float, float, bytes]] = []
         self.offered_slots = self.slot.offered_connections  # a view of the shared memory
-        self.log_buffer: LogBuffer | None = None
         self.evaluations = 0
         self.loop = uvloop.new_event_loop()
         self.server_address = server_address
@@ -201,9 +200,7 @@ class Worker:
         self.state.metrics = self.scoreboard.metrics(self.index)
         self.state.scoreboard = self.scoreboard
         if self.state.access_log is not None:
-            self.log_buffer = self.state.access_log.buffer = LogBuffer(
-                self.slot, self.scoreboard.log_view(self.index), self.state.access_log.descriptor
-            )
+            self.state.access_log.keep_in(self.slot, self.scoreboard.log_view(self.index))
         self.evaluations = self.slot.evaluation  # a replaced worker counts on
         self.slot.offered = self.slot.moved = 0
 
@@ -212,7 +209,7 @@ class Worker:
         back or closed every connection."""
         self.poller.register(self.control.fileno(), select.EPOLLIN)
         swept = time.monotonic()
-        log = self.log_buffer
+        log = self.state.access_log
         try:
             while not (self.retiring and self._return_idle()):
                 wait = SWEEP_SECONDS if log is None else log.flush_when_due(SWEEP_SECONDS)

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from bjaikg.endpoint import access_log
-from bjaikg.endpoint.access_log import LogBuffer, write_left
+from bjaikg.endpoint.access_log import AccessLog, write_left
 from bjaikg.endpoint.scoreboard import LOG_BUFFER_BYTES, Scoreboard
 from tests.endpoint.conftest import DATA
 from tests.endpoint.test_safety import RUNAWAY
@@ -23,13 +23,16 @@ from tests.server_process import ServerProcess, running_server
 
 
 @contextmanager
-def buffer_on_pipe() -> Iterator[tuple[LogBuffer, Scoreboard, int]]:
-    """A log buffer in slot 0 of a one-worker scoreboard, writing to a pipe; and the pipe's end."""
+def buffer_on_pipe() -> Iterator[tuple[AccessLog, Scoreboard, int]]:
+    """An access log kept in slot 0 of a one-worker scoreboard, writing to a pipe; and the
+    pipe's end."""
     scoreboard = Scoreboard(1)
     reading, writing = os.pipe()
     os.set_blocking(reading, False)
+    log = AccessLog(writing)
+    log.keep_in(scoreboard.slots[0], scoreboard.log_view(0))
     try:
-        yield LogBuffer(scoreboard.slots[0], scoreboard.log_view(0), writing), scoreboard, reading
+        yield log, scoreboard, reading
     finally:
         os.close(reading)
         os.close(writing)
