@@ -281,6 +281,7 @@ def test_sighup_while_starting_does_not_end_the_server() -> None:
             process.send_signal(signal.SIGHUP)
             sent += 1
             time.sleep(0.02)
+        assert "serving on " in ready[0], f"ended after {sent} SIGHUP"
         url = ready[0].split("serving on ")[1].strip()
         process.send_signal(signal.SIGHUP)  # serving: a reload of the same data
         assert sent >= 5, "the signals came while it started"
