@@ -7,12 +7,16 @@ All logic lives in :mod:`bjaikg.endpoint` and, for the pages beside ``/sparql``,
 :mod:`bjaikg.interface`; see docs/endpoint.md.
 """
 
+import signal
 import sys
 
-from bjaikg.endpoint.allocator import restart_tuned
-
 if __name__ == "__main__":
-    restart_tuned()  # first: it replaces the process (bjaikg.endpoint.allocator)
+    # SIGHUP (reload) is ignored until the supervisor serves: by default it would end the
+    # process; the ignoring survives the restart below.
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    from bjaikg.endpoint.allocator import restart_tuned
+
+    restart_tuned()  # it replaces the process (bjaikg.endpoint.allocator)
     from bjaikg.endpoint.cli import serve_main
     from bjaikg.interface import interface_routes
 

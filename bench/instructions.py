@@ -1,7 +1,7 @@
 """Instructions per request of a ``serve.py`` worker against pyoxigraph alone (never a test).
 
     python bench/instructions.py [--size 1e5] [--queries lookup] [--requests 1000]
-                                 [--header 'NAME: VALUE' ...]
+                                 [--header 'NAME: VALUE' ...] [--path PATH]
 
 Throughput on a shared virtual machine moves by ±10 % from one minute to the next, more than
 most single changes to the request path; a count of executed instructions does not move at all
@@ -123,9 +123,15 @@ def worker_of(pid: int) -> int:
 
 
 def serve_instructions(
-    files: list[Path], query: str, requests: int, workdir: Path, extra: dict[str, str]
+    files: list[Path],
+    query: str,
+    requests: int,
+    workdir: Path,
+    extra: dict[str, str],
+    target: str | None = None,
 ) -> float:
-    """Instructions per request of the worker of ``serve.py --workers 1``."""
+    """Instructions per request of the worker of ``serve.py --workers 1``: a GET of ``query`` at
+    ``/sparql``, or of ``target`` (another route, e.g. ``/health``) when given."""
     output = workdir / "serve"
     data = [argument for path in files for argument in ("--data", str(path))]
     command = [*callgrind(output), sys.executable, "serve.py", "--port", "0", "--workers", "1"]
@@ -143,7 +149,7 @@ def serve_instructions(
         if not port:
             raise RuntimeError("serve.py ended before it was ready")
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-        path = "/sparql?query=" + quote(query, safe="")
+        path = target or "/sparql?query=" + quote(query, safe="")
         headers = {"Accept": "application/sparql-results+json", "Cache-Control": "no-cache"}
         headers |= extra
 
@@ -175,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--header", action="append", default=[], help="'NAME: VALUE' sent with each request"
     )
+    parser.add_argument("--path", help="GET this path instead of each query (e.g. /health)")
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
     arguments = parser.parse_args(argv)
     extra = dict(
@@ -192,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, query in dataset.queries.items():
             floor = floor_instructions(dataset.union, query, arguments.requests, Path(scratch))
             serve = serve_instructions(
-                dataset.files, query, arguments.requests, Path(scratch), extra
+                dataset.files, query, arguments.requests, Path(scratch), extra, arguments.path
             )
             print(f"| {name} | {floor:,.0f} | {serve:,.0f} | {serve / floor:.2f}× |", flush=True)
     return 0

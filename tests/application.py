@@ -1,4 +1,5 @@
-"""The application `serve.py` serves (endpoint and interface routes), in-process for tests."""
+"""The application `serve.py` serves (its routes but `/sparql`, which a worker answers), in-process
+for tests."""
 
 from __future__ import annotations
 

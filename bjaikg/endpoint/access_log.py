@@ -1,24 +1,16 @@
 """The access log: one line per request, whatever its route and outcome, on stderr.
 
-``bjaikg: CLIENT "METHOD PATH" STATUS MILLISECONDS ms DETAIL [query=…]``; ``"- -"`` for a
-request refused before it was read. There is no logging machinery on this path: outside a
-worker (the supervisor) each line is one ``write`` system call.
+``bjaikg: CLIENT "METHOD PATH" STATUS MILLISECONDS ms DETAIL [query=…]`` (docs/endpoint.md).
+Outside a worker each line is one ``write``. A worker keeps its lines in a few kilobytes of
+its scoreboard slot (shared memory, :meth:`AccessLog.keep_in`) and writes them together when
+the buffer is full or its oldest line has waited :data:`FLUSH_SECONDS`: one system call for
+many requests (what it is worth: bench/ENDPOINT.md). The supervisor writes the lines a worker
+left when it ended (:func:`write_left`): none is lost with it.
 
-A worker process collects its lines in a :class:`LogBuffer`, a few kilobytes of the memory the
-server's processes share (its scoreboard slot, :mod:`bjaikg.endpoint.scoreboard`), and writes
-them together: when the buffer is full, and before it waits for requests once the oldest line
-has waited :data:`FLUSH_SECONDS`. That saves a system call per request (bench/ENDPOINT.md has
-what it is worth). Because the lines lie in shared memory, the
-supervisor writes those of a worker that ended before writing them (killed at a query's
-deadline, out of memory, or at shutdown): no line is lost with its worker.
-
-A buffer's write is at most :data:`~bjaikg.endpoint.scoreboard.LOG_BUFFER_BYTES`
-(``PIPE_BUF``), so on a pipe the lines of concurrent workers do not mix; only a single line
-longer than that (a request path of kilobytes) is written alone and could. Between workers
-lines are in the order of their writes, not of their requests.
-
-Hazard: a worker killed during the write of its buffer may have its lines written twice (the
-supervisor cannot tell whether that write happened); none is lost.
+Hazards: a write is at most :data:`~bjaikg.endpoint.scoreboard.LOG_BUFFER_BYTES` (``PIPE_BUF``),
+so on a pipe the lines of workers do not mix, but a single line longer than that can. A worker
+killed during a write may have its lines written twice. Between workers, lines are in the order
+of their writes, not of their requests.
 """
 
 from __future__ import annotations
@@ -42,22 +34,50 @@ def write_whole(descriptor: int, data: bytes | memoryview) -> None:
         data = data[os.write(descriptor, data) :]
 
 
-class LogBuffer:
-    """A worker's access-log lines not written yet, in ``view`` (its slot's ``log`` bytes).
+def write_left(slot: Slot, view: memoryview, descriptor: int) -> None:
+    """Write the lines an ended worker left in its slot, and empty it (the supervisor's part)."""
+    if slot.log_length:
+        write_whole(descriptor, view[: slot.log_length])
+        slot.log_length = 0
 
-    ``slot.log_length`` says how many bytes of ``view`` hold lines; the supervisor reads it
-    when the worker has ended (:func:`write_left`).
-    """
 
-    def __init__(self, slot: Slot, view: memoryview, descriptor: int) -> None:
-        self.slot = slot
-        self.view = view
+class AccessLog:
+    """The access log on file descriptor ``descriptor`` (stderr); in a worker, its lines are
+    kept in its scoreboard slot (:meth:`keep_in`) and written together."""
+
+    def __init__(self, descriptor: int) -> None:
         self.descriptor = descriptor
+        self.view: memoryview | None = None
+        self.slot: Slot | None = None  # its ``log_length``: the bytes of ``view`` kept
         self.length = 0
         self.since = 0.0
 
+    def keep_in(self, slot: Slot, view: memoryview) -> None:
+        """From now on keep lines in ``view``, ``slot``'s log bytes (:func:`write_left`)."""
+        self.view, self.slot = view, slot
+
+    def write(
+        self,
+        client: str,
+        method: str,
+        path: str,
+        status: int,
+        seconds: float,
+        detail: str,
+        query: str | None = None,
+    ) -> None:
+        """Log one request (``query`` shortened to :data:`QUERY_IN_LOG`)."""
+        shown = "" if query is None else " query=" + " ".join(query.split())[:QUERY_IN_LOG]
+        line = f'bjaikg: {client} "{method} {path}" {status} {seconds * 1000:.1f} ms {detail}'
+        data = f"{line}{shown}\n".encode("utf-8", "replace")
+        if self.view is None:
+            os.write(self.descriptor, data)
+        else:
+            self.add(data)
+
     def add(self, line: bytes) -> None:
         """Keep ``line`` (written first if it does not fit)."""
+        assert self.view is not None and self.slot is not None
         end = self.length + len(line)
         if end > len(self.view):
             self.flush()
@@ -83,41 +103,6 @@ class LogBuffer:
 
     def flush(self) -> None:
         """Write the kept lines."""
-        if not self.length:
-            return
-        write_whole(self.descriptor, self.view[: self.length])
-        self.length = self.slot.log_length = 0
-
-
-def write_left(slot: Slot, view: memoryview, descriptor: int) -> None:
-    """Write the lines an ended worker left in its slot, and empty it (the supervisor's part)."""
-    if slot.log_length:
-        write_whole(descriptor, view[: slot.log_length])
-        slot.log_length = 0
-
-
-class AccessLog:
-    """The access log on file descriptor ``descriptor`` (stderr); see the module's docstring."""
-
-    def __init__(self, descriptor: int) -> None:
-        self.descriptor = descriptor
-        self.buffer: LogBuffer | None = None
-
-    def write(
-        self,
-        client: str,
-        method: str,
-        path: str,
-        status: int,
-        seconds: float,
-        detail: str,
-        query: str | None = None,
-    ) -> None:
-        """Log one request (``query`` shortened to :data:`QUERY_IN_LOG`)."""
-        shown = "" if query is None else " query=" + " ".join(query.split())[:QUERY_IN_LOG]
-        line = f'bjaikg: {client} "{method} {path}" {status} {seconds * 1000:.1f} ms {detail}'
-        data = f"{line}{shown}\n".encode("utf-8", "replace")
-        if self.buffer is None:
-            os.write(self.descriptor, data)
-        else:
-            self.buffer.add(data)
+        if self.length and self.view is not None and self.slot is not None:
+            write_whole(self.descriptor, self.view[: self.length])
+            self.length = self.slot.log_length = 0

@@ -1,21 +1,16 @@
 """glibc's allocator, tuned for the many small blocks each query allocates and frees.
 
-pyoxigraph allocates and frees hundreds of small blocks per query (parser, evaluator, result
-writer), and so does Python for the request around it. glibc keeps at most 7 freed blocks of
-each size in its per-thread cache (tcache); the rest go back to the shared bins, and the next
-query takes them out again through ``_int_malloc``. With a cache of :data:`TCACHE_COUNT`
-blocks per size the same blocks are reused at once (the measurements, CPU per lookup and per
-chain with each cache size: docs/decisions/20261130-allocator-restart.md, bench/ENDPOINT.md).
+glibc keeps at most 7 freed blocks of each size in its per-thread cache; pyoxigraph and Python
+allocate and free hundreds per query, and the rest go through glibc's slow path. With
+:data:`TCACHE_COUNT` the same blocks are reused at once (figures:
+docs/decisions/20261130-allocator-restart.md, 20261204-serving-parts.md). The cache size is a
+tunable read only at program start, so ``serve.py`` replaces itself once (``execve``: same
+process id and arguments) with ``GLIBC_TUNABLES`` set.
 
-The cache size is a glibc tunable, read only when a program starts, so ``serve.py`` replaces
-itself once (``execve``: same process id, same arguments) with ``GLIBC_TUNABLES`` set.
-
-Hazards: each process may keep up to :data:`TCACHE_COUNT` freed blocks per size class (64
-classes up to 1 KiB) instead of returning them to the shared bins: tens of MB at most. A
-``GLIBC_TUNABLES`` that already sets the cache size is left as the user wrote it, and no
-restart happens: set ``GLIBC_TUNABLES=glibc.malloc.tcache_count=7`` (glibc's default) to run
-``serve.py`` under a debugger, profiler or coverage tool that would not follow the ``execve``.
-On other C libraries (musl) the restart is skipped.
+Hazards: each process may keep up to :data:`TCACHE_COUNT` freed blocks per size class: tens of
+MB at most. A ``GLIBC_TUNABLES`` that sets the cache size already is kept and nothing restarts:
+set ``GLIBC_TUNABLES=glibc.malloc.tcache_count=7`` under a debugger, profiler or coverage tool
+that would not follow the ``execve``. Skipped on other C libraries (musl).
 """
 
 from __future__ import annotations

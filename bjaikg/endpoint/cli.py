@@ -23,6 +23,8 @@ from starlette.routing import BaseRoute
 
 from bjaikg.endpoint.access_log import AccessLog
 from bjaikg.endpoint.application import create_application
+from bjaikg.endpoint.connection import HttpRequest
+from bjaikg.endpoint.protocol import answer_sparql
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.endpoint.supervisor import Loader, Supervisor
@@ -158,12 +160,20 @@ async def _get(application: Starlette, path: str) -> httpx.Response:
 
 
 def answer_once(application: Starlette, path: str) -> int:
-    """Answer ``GET path`` in-process, print the body to stdout; 0 on 200, else 1."""
-    response = asyncio.run(_get(application, path))
-    sys.stdout.buffer.write(response.content)
+    """Answer ``GET path`` in-process (``/sparql`` as a worker does, the rest by
+    ``application``), print the body to stdout; 0 on 200, else 1."""
+    target, _, query_string = path.partition("?")
+    if target == "/sparql":
+        request = HttpRequest("GET", b"/sparql", query_string.encode(), [(b"host", b"localhost")])
+        response = answer_sparql(application.state.endpoint, request)
+        status, body = response.status, response.body
+    else:
+        answer = asyncio.run(_get(application, path))
+        status, body = answer.status_code, answer.content
+    sys.stdout.buffer.write(body)
     sys.stdout.flush()
-    if response.status_code != 200:
-        print(f"bjaikg: GET {path} answered {response.status_code}", file=sys.stderr)
+    if status != 200:
+        print(f"bjaikg: GET {path} answered {status}", file=sys.stderr)
         return 1
     return 0
 

@@ -1,22 +1,14 @@
-"""HTTP/1.1 on a client connection: reading requests, writing responses.
+"""HTTP/1.1 on a client connection: reading requests (httptools), writing responses.
 
-A worker process (:mod:`bjaikg.endpoint.worker`) reads each connection's bytes into a
-:class:`RequestReader` and answers complete requests itself, so a query is evaluated right where
-its request was read, without handing it to another process. Outgoing bytes go to a ``write``
-callable (the worker's, which buffers what the socket cannot take at once).
+:class:`RequestReader` parses keep-alive, pipelined and chunked requests and
+``Expect: 100-continue``, and bounds the body (413) and the header block (431) while reading.
+:func:`send_response` writes a response built by the worker (``/sparql``);
+:func:`call_application` runs the Starlette application for one request on the worker's loop.
 
-:class:`RequestReader` parses with httptools (the llhttp parser): keep-alive,
-pipelining, chunked bodies, ``Expect: 100-continue``; it enforces the request-size bound while
-reading (413 as soon as ``Content-Length`` says too much, or the body grows past it) and bounds
-the header block (431). :func:`call_application` runs an ASGI application (the Starlette app)
-for one request on the worker's own event loop and writes what it sends; :func:`send_response`
-writes a response the worker built itself (the ``/sparql`` short path).
-
-Java's built-in HTTP client (Apache Jena 4.5+) sends every ``http://`` request with
-``Connection: Upgrade, HTTP2-Settings`` and ``Upgrade: h2c``; llhttp then stops at the headers
-and reports the body as upgraded data. This server never switches protocols: such a request is
-served as HTTP/1.1 with the ``Content-Length`` bytes after its headers as body, and the
-connection closes after the answer (the parser cannot continue on it).
+Java's HTTP client (Apache Jena 4.5+) sends ``Upgrade: h2c`` on every request; llhttp then stops
+at the headers. This server never switches protocols: such a request is served as HTTP/1.1
+with the ``Content-Length`` bytes after its headers as body, and the connection closes after the
+answer (the parser cannot continue on it).
 
 Hazard: an ``Upgrade`` request with a chunked body arrives empty.
 """
@@ -343,7 +335,11 @@ def _scope(request: HttpRequest, server: tuple[str, int], record: AccessRecord) 
 
 
 class _ResponseWriter:
-    """The ASGI ``send`` of one request: buffers the head, then writes (chunked if streamed)."""
+    """The ASGI ``send`` of one request: the head with the first part of the body, then the rest.
+
+    A body sent in parts without ``Content-Length`` (no route of ours sends one) ends with the
+    connection.
+    """
 
     def __init__(self, write: Write, request: HttpRequest) -> None:
         self.write = write
@@ -351,7 +347,6 @@ class _ResponseWriter:
         self.status = 500
         self.headers: list[tuple[bytes, bytes]] = []
         self.head_sent = False
-        self.chunked = False
         self.keep_alive = request.keep_alive
         self.sent = 0
 
@@ -363,33 +358,19 @@ class _ResponseWriter:
             return
         if message["type"] != "http.response.body":
             return
-        body: bytes = message.get("body", b"")
-        more = message.get("more_body", False)
-        if self.request.method == "HEAD":
-            body = b""
+        body: bytes = b"" if self.request.method == "HEAD" else message.get("body", b"")
         self.sent += len(body)
         if not self.head_sent:
             self.head_sent = True
-            names = {name for name, _ in self.headers}
-            if b"content-length" not in names:
-                if more and self.request.http_version == "1.1":
-                    self.chunked = True
-                    self.headers.append((b"transfer-encoding", b"chunked"))
-                elif more:
-                    self.keep_alive = False  # HTTP/1.0: the end of the body is the close
+            if all(name != b"content-length" for name, _ in self.headers):
+                if message.get("more_body", False):
+                    self.keep_alive = False
                 elif self.request.method != "HEAD" and self.status not in (204, 304):
                     self.headers.append((b"content-length", str(len(body)).encode()))
             fields = b"".join([name + b": " + value + b"\r\n" for name, value in self.headers])
             head = response_head(self.status, fields, self.keep_alive, self.request.http_version)
-            self.write(head + self._frame(body, more))
-            return
-        self.write(self._frame(body, more))
-
-    def _frame(self, body: bytes, more: bool) -> bytes:
-        if not self.chunked:
-            return body
-        chunk = f"{len(body):x}\r\n".encode() + body + b"\r\n" if body else b""
-        return chunk if more else chunk + b"0\r\n\r\n"
+            body = head + body
+        self.write(body)
 
 
 def call_application(

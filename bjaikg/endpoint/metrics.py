@@ -1,14 +1,9 @@
 """Request counters and latency histograms, written in the Prometheus text format at /metrics.
 
-The counters live in fixed-size C structures (:class:`Counters`), one per process that answers
-requests, in memory the server's processes share (:mod:`bjaikg.endpoint.scoreboard`): a worker
-writes only its own structure (no locks: one writer each), ``/metrics`` sums them all, so any
-worker answers for the whole server. A worker that is killed and replaced keeps its slot, so
-counters never go down. In-process (tests, ``--get``) there is one private structure.
-
-``bjaikg_query_timeouts_total`` counts queries stopped at the deadline,
-``bjaikg_rejections_total`` requests refused because too many were in flight or waiting,
-``bjaikg_connections_moved_total`` connections moved away from a worker stuck in a query.
+One fixed-size C structure (:class:`Counters`) per process that answers requests, in the memory
+the server's processes share (:mod:`bjaikg.endpoint.scoreboard`): each process writes only its
+own (no locks), ``/metrics`` sums them all. In-process (tests, ``--get``) there is one private
+structure.
 
 Hazard: routes and statuses are fixed lists (:data:`ROUTES`, :data:`STATUSES`); a status not
 listed is counted as ``status="other"``, a route not listed is a programming error (KeyError).
@@ -25,20 +20,24 @@ LATENCY_BUCKETS: tuple[float, ...] = (
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
 )  # fmt: skip
 """Upper bounds (seconds) of the latency histogram's buckets; +Inf is implied."""
-
 ROUTES: tuple[str, ...] = ("sparql", "graph-store", "other")
 """The routes requests are counted under: queries go through the first two, every other
 request (pages, dumps, refusals) is ``other``."""
-
 STATUSES: tuple[int, ...] = (
     200, 303, 304, 400, 403, 404, 405, 406, 413, 414, 415, 431, 500, 503,
 )  # fmt: skip
 """HTTP statuses counted by name; any other is counted as ``other``."""
-
+EVENTS: dict[str, str] = {
+    "query_timeouts": "Queries stopped at the deadline.",
+    "rejections": "Requests refused with 503 because too many were in flight.",
+    "connections_moved": "Idle connections moved away from a worker evaluating a long query.",
+    "worker_restarts": "Workers killed (deadline or crash) and replaced.",
+}
+"""The counters of events (``bjaikg_<name>_total``), counted by :meth:`Metrics.count`."""
 ROUTE_INDEX = {route: index for index, route in enumerate(ROUTES)}
 """Each route's position in :data:`ROUTES` (also its number on the scoreboard)."""
 _STATUS_INDEX = {status: index for index, status in enumerate(STATUSES)}
-_OTHER = len(STATUSES)
+_EVENT_INDEX = {event: index for index, event in enumerate(EVENTS)}
 
 
 class Counters(ctypes.Structure):
@@ -48,16 +47,12 @@ class Counters(ctypes.Structure):
         ("requests", (ctypes.c_uint64 * (len(STATUSES) + 1)) * len(ROUTES)),
         ("buckets", (ctypes.c_uint64 * (len(LATENCY_BUCKETS) + 1)) * len(ROUTES)),
         ("seconds", ctypes.c_double * len(ROUTES)),
-        ("timeouts", ctypes.c_uint64),
-        ("rejections", ctypes.c_uint64),
-        ("moves", ctypes.c_uint64),
+        ("events", ctypes.c_uint64 * len(EVENTS)),
     ]
     requests: Any
     buckets: Any
     seconds: Any
-    timeouts: int
-    rejections: int
-    moves: int
+    events: Any
 
 
 class Metrics:
@@ -78,31 +73,20 @@ class Metrics:
     def observe(self, route: str, status: int, seconds: float) -> None:
         """Count one answered request of ``route`` with its status and duration."""
         row = ROUTE_INDEX[route]
-        self._requests[row][_STATUS_INDEX.get(status, _OTHER)] += 1
+        self._requests[row][_STATUS_INDEX.get(status, len(STATUSES))] += 1
         self._buckets[row][bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
         self._seconds[row] += seconds
 
-    def count_timeout(self) -> None:
-        """Count one query stopped at its deadline."""
-        self.own.timeouts += 1
+    def count(self, event: str) -> None:
+        """Count one ``event`` (a name in :data:`EVENTS`)."""
+        self.own.events[_EVENT_INDEX[event]] += 1
 
-    def count_rejection(self) -> None:
-        """Count one request refused because the server was full."""
-        self.own.rejections += 1
-
-    def count_move(self) -> None:
-        """Count one connection moved away from a worker stuck in a query."""
-        self.own.moves += 1
-
-    @property
-    def timeouts(self) -> int:
-        """Queries stopped at the deadline, by every process."""
-        return sum(counters.timeouts for counters in self.every)
-
-    @property
-    def rejections(self) -> int:
-        """Requests refused with 503 because too many were in flight, by every process."""
-        return sum(counters.rejections for counters in self.every)
+    def _sum(self, field: str, row: int, column: int | None = None) -> Any:
+        return sum(
+            getattr(counters, field)[row] if column is None else
+            getattr(counters, field)[row][column]
+            for counters in self.every
+        )  # fmt: skip
 
     def render(self, gauges: Mapping[str, tuple[str, float]]) -> str:
         """The Prometheus exposition text; ``gauges`` maps a name to (help, current value)."""
@@ -110,22 +94,18 @@ class Metrics:
             "# HELP bjaikg_requests_total Requests answered, by route and HTTP status.",
             "# TYPE bjaikg_requests_total counter",
         ]
-        labels = [*map(str, STATUSES), "other"]
         for row, route in enumerate(ROUTES):
-            for column, status in enumerate(labels):
-                count = sum(counters.requests[row][column] for counters in self.every)
-                if count:
-                    lines.append(
-                        f'bjaikg_requests_total{{route="{route}",status="{status}"}} {count}'
-                    )
+            for column, status in enumerate([*map(str, STATUSES), "other"]):
+                if count := self._sum("requests", row, column):
+                    labels = f'route="{route}",status="{status}"'
+                    lines.append(f"bjaikg_requests_total{{{labels}}} {count}")
         lines += [
             "# HELP bjaikg_request_seconds Time to answer a request, by route.",
             "# TYPE bjaikg_request_seconds histogram",
         ]
         for row, route in enumerate(ROUTES):
             counts = [
-                sum(counters.buckets[row][column] for counters in self.every)
-                for column in range(len(LATENCY_BUCKETS) + 1)
+                self._sum("buckets", row, column) for column in range(len(LATENCY_BUCKETS) + 1)
             ]
             if not any(counts):
                 continue
@@ -136,21 +116,12 @@ class Metrics:
                 lines.append(
                     f'bjaikg_request_seconds_bucket{{route="{route}",le="{label}"}} {cumulative}'
                 )
-            total = sum(counters.seconds[row] for counters in self.every)
+            total = self._sum("seconds", row)
             lines.append(f'bjaikg_request_seconds_sum{{route="{route}"}} {total:.6f}')
             lines.append(f'bjaikg_request_seconds_count{{route="{route}"}} {cumulative}')
-        counters = {
-            "bjaikg_query_timeouts_total": ("Queries stopped at the deadline.", self.timeouts),
-            "bjaikg_rejections_total": (
-                "Requests refused with 503 because too many were in flight.",
-                self.rejections,
-            ),
-            "bjaikg_connections_moved_total": (
-                "Idle connections moved away from a worker evaluating a long query.",
-                sum(counters.moves for counters in self.every),
-            ),
-        }
-        for name, (description, value) in counters.items():
+        for row, (event, description) in enumerate(EVENTS.items()):
+            name = f"bjaikg_{event}_total"
+            value = self._sum("events", row)
             lines += [f"# HELP {name} {description}", f"# TYPE {name} counter", f"{name} {value}"]
         for name, (description, gauge) in gauges.items():
             lines += [f"# HELP {name} {description}", f"# TYPE {name} gauge", f"{name} {gauge:g}"]

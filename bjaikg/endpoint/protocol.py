@@ -10,11 +10,11 @@
   limit 414; an unknown body type 415. Past the deadline the supervisor kills the evaluating
   worker and answers 503 itself (:mod:`bjaikg.endpoint.supervisor`).
 
-:func:`answer_sparql` works on a framework-free :class:`~bjaikg.endpoint.connection.HttpRequest`
-so the worker's short path (no ``Origin``) and the Starlette route (:func:`sparql`) are one code
-path. :func:`run_query` is the one path from a request to the store (the Graph Store uses it
-too): it registers the deadline and turns the answer into a response whose access record the
-caller counts and logs once it is sent (:meth:`~bjaikg.endpoint.state.EndpointState.account`).
+:func:`answer_sparql` works on a framework-free :class:`~bjaikg.endpoint.connection.HttpRequest`:
+a worker answers every ``/sparql`` request with it, without Starlette. :func:`run_query` is the
+one path from a request to the store (the Graph Store uses it too): it registers the deadline
+and turns the answer into a response whose access record the caller counts and logs once it is
+sent (:meth:`~bjaikg.endpoint.state.EndpointState.account`).
 A client never sees a traceback.
 """
 
@@ -269,8 +269,7 @@ def _service_description(state: EndpointState, request: HttpRequest) -> HttpResp
 def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
     """``/sparql``: a query by GET or POST, or the Service Description when there is none.
 
-    The response carries its access record: send it, then :meth:`EndpointState.account`
-    (or, on a Starlette route, :func:`note`).
+    The response carries its access record: send it, then :meth:`EndpointState.account`.
     """
     started = time.perf_counter()
     try:
@@ -324,13 +323,3 @@ def note(request: Request, response: HttpResponse) -> Response:
     if record is not None and ours is not None:
         ours.route, ours.detail, ours.query = record.route, record.detail, record.query
     return starlette_response(response)
-
-
-async def sparql(request: Request) -> Response:
-    """The ``/sparql`` route of the Starlette application (requests with ``Origin``, tests)."""
-    state: EndpointState = request.app.state.endpoint
-    try:
-        message = await http_request(request, state.settings.max_request_bytes)
-    except ProtocolError as error:
-        return starlette_response(error.response())
-    return note(request, answer_sparql(state, message))

@@ -1,20 +1,13 @@
 """Where a request came from and under which URL it was asked: trusted proxies and a root path.
 
-Behind a reverse proxy (nginx terminating TLS under ``https://example.org/bjaikg/``) the server
-sees the proxy's address, plain ``http`` and the proxy's upstream ``Host``. :class:`Proxy`
-rewrites each request, once, before any route sees it (the worker calls :meth:`Proxy.apply`),
-so every URL the server writes — the service description and VoID, page links, the OpenAPI
-server, redirects, a query's base IRI — comes from the request's ``scheme``, ``Host`` header
-and ``root_path``:
-
-- a peer listed in ``--forwarded-allow-ips`` (addresses or networks, ``*`` for any; none by
-  default) is believed: the last element of ``Forwarded`` (RFC 7239, added by that peer) gives
-  ``proto`` and ``host``, or else ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` (last value);
-  the client is the nearest address of ``Forwarded: for=`` or ``X-Forwarded-For`` that is not
-  itself a trusted proxy. Headers from any other peer are ignored.
-- ``--root-path /bjaikg``: URLs are written under the prefix; a request path carrying the prefix
-  has it removed (nginx ``proxy_pass http://upstream;``), one without it is taken as it is
-  (``proxy_pass http://upstream/;``), so both configurations work.
+:meth:`Proxy.apply` rewrites each request once, before any route sees it, so every URL the
+server writes (service description, VoID, page links, OpenAPI server, redirects, base IRI)
+comes from its ``scheme``, ``Host`` and ``root_path``. From a peer in ``--forwarded-allow-ips``
+the last ``Forwarded`` element (RFC 7239), or else the last ``X-Forwarded-Proto`` /
+``X-Forwarded-Host``, gives scheme and host, and the client is the nearest forwarded address
+that is not a trusted proxy; from any other peer these headers are ignored. A path carrying
+``--root-path`` has it removed, one without it is taken as it is (docs/endpoint.md, "Behind a
+proxy").
 
 Hazard: a ``Forwarded`` value with a quoted comma or semicolon is split there (RFC 7239 allows
 it; no proxy we know sends one); the element's other parameters are then still read.
@@ -23,7 +16,7 @@ it; no proxy we know sends one); the element's other parameters are then still r
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bjaikg.endpoint.connection import HttpRequest
 
@@ -45,17 +38,9 @@ class Proxy:
         networks = tuple(ipaddress.ip_network(item, strict=False) for item in items if item != "*")
         return cls(networks, "*" in items, root_path.rstrip("/"))
 
-    verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
-    """Addresses already judged (parsing one costs microseconds); emptied past 4096."""
-
     def trusts(self, address: str) -> bool:
         """Whether the headers of a peer at ``address`` are believed."""
-        verdict = self.verdicts.get(address)
-        if verdict is None:
-            if len(self.verdicts) >= 4096:
-                self.verdicts.clear()
-            verdict = self.verdicts[address] = self.trust_all or _within(address, self.trusted)
-        return verdict
+        return self.trust_all or _within(address, self.trusted)
 
     def apply(self, request: HttpRequest) -> None:
         """Set ``request``'s scheme, ``Host``, client and root path from what a trusted peer

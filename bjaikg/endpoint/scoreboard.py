@@ -1,20 +1,15 @@
 """The scoreboard: what each worker process is doing, in memory every server process shares.
 
-One :class:`Slot` per worker says whether it evaluates a query and, if so, for which connection
-and until when (its deadline, on the system-wide monotonic clock), and which of its other
-connections could be moved to another worker meanwhile; the supervisor reads the slots to
-enforce deadlines, to move connections away from a worker stuck in a long query and to answer
-for a worker that died; a slot also holds its worker's access-log lines until they are written
-(:mod:`bjaikg.endpoint.access_log`). Beside them lie the request counters of every process
-(:class:`~bjaikg.endpoint.metrics.Counters`, one per worker and one for the supervisor), so any
-worker can answer ``/metrics`` for the whole server.
+One :class:`Slot` per worker: whether it evaluates, for which connection, until when (on the
+system-wide monotonic clock), which of its connections could be moved meanwhile, and its
+access-log lines not yet written (:mod:`bjaikg.endpoint.access_log`); beside the slots, the
+counters of every process (:mod:`bjaikg.endpoint.metrics`). docs/endpoint.md says how the
+supervisor uses them.
 
-The memory is an anonymous shared mapping made before the workers are forked, so a write by one
-process is seen by all. Each field has one writer at a time (a worker its own slot and counters;
-the supervisor its counters, ``restarts``, a slot's ``moved`` while it holds that worker's lock,
-and a slot it resets when its worker has ended), so no other locks are needed.
-
-In-process use (tests, ``--get``) has no scoreboard: :class:`NoDeadline` stands in for a slot.
+The memory is an anonymous shared mapping made before the workers are forked. Each field has
+one writer at a time (a worker its own slot and counters; the supervisor its counters, a slot's
+``moved`` while it holds that worker's lock, and a slot whose worker has ended), so no other
+locks are needed. In-process use (tests, ``--get``) has none: :class:`NoDeadline` stands in.
 """
 
 from __future__ import annotations
@@ -74,11 +69,6 @@ class Slot(ctypes.Structure):
     log_length: int
 
 
-class _Header(ctypes.Structure):
-    _fields_ = [("restarts", ctypes.c_uint64)]
-    restarts: int
-
-
 class QueryClock(Protocol):
     """Where a query's deadline is registered while it is evaluated."""
 
@@ -98,38 +88,24 @@ class NoDeadline:
 
 
 class Scoreboard:
-    """The shared memory: a header, ``workers`` slots and ``workers + 1`` counter blocks."""
+    """The shared memory: ``workers`` slots and ``workers + 1`` counter blocks."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        header_size = ctypes.sizeof(_Header)
         slots_size = ctypes.sizeof(Slot) * workers
-        counters_size = ctypes.sizeof(Counters) * (workers + 1)
         # An anonymous mapping is MAP_SHARED: forked children write to the same pages.
-        self.memory = mmap.mmap(-1, header_size + slots_size + counters_size)
-        self.header = _Header.from_buffer(self.memory)
-        self.slots = (Slot * workers).from_buffer(self.memory, header_size)
-        self.counters = (Counters * (workers + 1)).from_buffer(
-            self.memory, header_size + slots_size
-        )
+        self.memory = mmap.mmap(-1, slots_size + ctypes.sizeof(Counters) * (workers + 1))
+        self.slots = (Slot * workers).from_buffer(self.memory)
+        self.counters = (Counters * (workers + 1)).from_buffer(self.memory, slots_size)
 
     def log_view(self, index: int) -> memoryview:
         """The access-log bytes of worker ``index``'s slot (:mod:`bjaikg.endpoint.access_log`)."""
-        start = ctypes.sizeof(_Header) + ctypes.sizeof(Slot) * index + Slot.log.offset
+        start = ctypes.sizeof(Slot) * index + Slot.log.offset
         return memoryview(self.memory)[start : start + LOG_BUFFER_BYTES]
 
     def metrics(self, index: int) -> Metrics:
         """The counters of worker ``index`` (the supervisor's: ``index == workers``)."""
         return Metrics(list(self.counters), index)
-
-    def count_restart(self) -> None:
-        """Count one worker replaced (killed at its deadline, or died)."""
-        self.header.restarts += 1
-
-    @property
-    def restarts(self) -> int:
-        """Workers replaced since start."""
-        return int(self.header.restarts)
 
     @property
     def alive(self) -> int:

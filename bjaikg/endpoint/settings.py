@@ -16,30 +16,10 @@ def default_workers() -> int:
 class Settings:
     """How the endpoint runs: where it listens, what it loads and the bounds it enforces.
 
-    ``store`` is the URL of an external SPARQL query endpoint to serve instead of loading
-    ``data`` (:mod:`bjaikg.remote_store`).
-
-    ``timeout`` is the hard deadline of one request in seconds (a client's ``timeout``
-    parameter can only lower it); ``max_results`` bounds the rows or triples of one answer
-    (the answer says it was cut); ``workers`` is the number of worker processes (each
-    serves many connections); ``max_pending`` bounds the queries evaluating plus the
-    connections waiting for a worker (beyond it: 503 with ``Retry-After``);
-    ``max_connections`` bounds the open connections (beyond it: 503 with ``Retry-After``, sent
-    before anything is read; each worker holds at most its share, ``max_connections /
-    workers`` rounded up); ``request_timeout`` is the time a request's head and body have to
-    arrive, from its first byte (then 408 and the connection closes); ``allow_service``
-    lists the only IRIs a ``SERVICE`` clause may name (exact match, empty: federation off);
-    ``service_timeout`` is the deadline of a query that calls ``SERVICE`` (remote endpoints are
-    slow and not ours: their time counts against it, never beyond ``timeout``); ``max_memory`` is
-    how many MB of address space a worker may allocate beyond the loaded graph; ``base`` is the
-    base IRI against which a query's relative IRIs resolve (``None``: the service's own URL,
-    ``http://<Host>/sparql``); ``cache_size`` bounds the bytes of answers a worker keeps
-    (0: none) and ``cache_max_age`` is the ``max-age`` in seconds a GET answer may be reused by
-    HTTP caches (:mod:`bjaikg.endpoint.cache`); ``forwarded_allow_ips`` lists the peers (addresses,
-    networks, or ``*``) whose ``Forwarded`` / ``X-Forwarded-*`` headers are believed and
-    ``root_path`` is the path prefix under which a proxy publishes the server
-    (:mod:`bjaikg.endpoint.proxy`); ``graceful_timeout`` is how many seconds requests in flight
-    have to finish after SIGTERM before their workers are killed.
+    Each field but ``max_url_bytes`` is the command-line option of that name (``max_pending``
+    is ``--max-pending``); docs/endpoint.md's table says what each means. ``timeout`` and
+    ``service_timeout``, ``request_timeout`` and ``graceful_timeout`` are seconds,
+    ``max_memory`` MB, ``cache_size`` and ``max_request_bytes`` bytes.
     """
 
     host: str = "127.0.0.1"

@@ -89,17 +89,19 @@ class EndpointState:
         return answer
 
     def account(self, request: HttpRequest, status: int, record: AccessRecord) -> None:
-        """Count the answer ``status`` to ``request`` and write its access-log line.
+        """Count the answer ``status`` to ``request`` and write its access-log line, with
+        the path the client asked for (``--root-path`` and path).
 
-        Call it once the response is sent: the duration then covers sending, and on the
-        worker's short path a client gets its answer before the bookkeeping is done.
+        Call it once the response is sent: the duration then covers sending, and a client
+        gets its answer before the bookkeeping is done.
         """
         seconds = time.perf_counter() - record.started
         self.metrics.observe(record.route, status, seconds)
         if self.access_log is not None:
+            path = request.root_path + request.path.decode("latin-1")
             self.access_log.write(
-                request.client[0], request.method, request.path.decode("latin-1"),
-                status, seconds, record.detail, record.query,
+                request.client[0], request.method, path, status, seconds, record.detail,
+                record.query,
             )  # fmt: skip
 
     @property

@@ -1,43 +1,20 @@
 """The supervisor: accepts connections, hands them to workers, stops queries at their deadline.
 
-pyoxigraph cannot cancel a running query from Python, so a runaway query (a Cartesian product,
-an unbounded property path) can only be stopped by ending the process that evaluates it. The
-server is therefore a pre-forking one: the supervisor (the process that loaded the graph, single
-threaded) forks ``--workers`` processes (:mod:`bjaikg.endpoint.worker`) that share the store
-copy-on-write, each serving many connections and evaluating their queries itself.
-
-The supervisor accepts every connection and hands it to the worker with the fewest connections
-that is not evaluating and holds less than its share of ``--max-connections`` (``SCM_RIGHTS``),
-keeping a copy. While no worker can take it, a new connection waits with the supervisor,
-unread; beyond ``--max-pending`` (queries evaluating plus connections waiting), or with
-``--max-connections`` open, a new connection gets 503 with ``Retry-After`` at once, logged
-with ``"- -"`` for the request it never read. Every
-:data:`TICK` seconds it reads the scoreboard (:mod:`bjaikg.endpoint.scoreboard`):
-
-- a worker evaluating past its deadline gets SIGKILL (its memory goes back to the kernel);
-- a worker evaluating for longer than :data:`MOVE_AFTER` has its idle connections moved to
-  another worker, so its other clients do not wait for its query;
-- workers that ended are reaped and replaced. When one ends while evaluating, the supervisor
-  answers that request on its copy of the connection: 503 ("query stopped … time limit") for
-  a deadline, 500 ("out of memory?") for a worker that died (the ``--max-memory`` bound aborts
-  it), and logs it with the start of the query the worker wrote on its slot. Connections
-  handed to it that it never took go to another worker; the others it held are closed.
-
-Signals (:meth:`Supervisor.run`): SIGTERM stops gracefully — the listener closes (new
-connections are refused, so a proxy tries another replica), waiting connections are still
-served, then every worker is retired: it gives back its idle connections (closed here), answers
-the requests it has begun and exits; workers still busy after ``--graceful-timeout`` are killed.
-SIGINT stops at once. SIGHUP loads the data again (``load``, in a thread: meanwhile deadlines
-are enforced, and a worker that ends is replaced only once the load is done, as forking beside
-a running thread is unsafe) and retires the workers one at a time, each replaced by a worker
-forked from the new data; the connections a retiring worker gives
-back go to the others, so no request fails during the switch. Data that does not load is
-logged and the old data kept.
+pyoxigraph cannot cancel a query, so a query past its deadline is stopped by killing the worker
+process evaluating it (:mod:`bjaikg.endpoint.worker`). The supervisor forks the workers, hands
+each new connection (``SCM_RIGHTS``) to the least busy one, keeping a copy, refuses connections
+past ``--max-pending`` or ``--max-connections``, and every :data:`TICK` reads the scoreboard
+(:mod:`bjaikg.endpoint.scoreboard`): it kills late workers and answers their clients on its
+copy, moves the idle connections of a worker stuck in a query, and replaces workers that ended.
+SIGTERM drains, SIGINT stops at once, SIGHUP reloads (:meth:`Supervisor.start`). The whole
+design, and who is refused when: docs/endpoint.md ("How a runaway query is stopped", "Behind a
+proxy, stop and reload").
 
 Hazards: Linux only (``fork``, ``SCM_RIGHTS``). The store must not change after
 :meth:`Supervisor.start` (workers would not see it). A query whose worker ends between finishing
 its evaluation and sending its answer may lose the answer (the connection is closed). Each new
-connection costs the supervisor one wake-up (clients that keep connections alive pay it once).
+connection costs the supervisor one wake-up. A reload forks no worker while the loading thread
+runs (forking beside a thread is unsafe): one that ends meanwhile is replaced after the load.
 """
 
 from __future__ import annotations
@@ -142,8 +119,8 @@ class Supervisor:
     def start(self) -> None:
         """Fork every worker (the listener must be bound, listening and non-blocking).
 
-        Also raises this process's descriptor limit to the hard limit: the supervisor holds a
-        copy of every open connection.
+        Also raises this process's descriptor limit to the hard limit (the supervisor holds a
+        copy of every open connection), and takes SIGTERM, SIGINT and SIGHUP from here on.
         """
         _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -151,13 +128,13 @@ class Supervisor:
         for index in range(self.settings.workers):
             self._fork(index)
         self.selector.register(self.listener, selectors.EVENT_READ, None)
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop_now)
+        signal.signal(signal.SIGHUP, self._ask_reload)  # ignored until now (serve.py)
 
     def run(self) -> None:
         """Supervise until SIGTERM (graceful) or SIGINT (at once), then end the workers;
         SIGHUP loads the data again."""
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop_now)
-        signal.signal(signal.SIGHUP, self._ask_reload)
         try:
             while not (self.stopping and (not self.indices or time.monotonic() > self.stop_by)):
                 for key, _ in self.selector.select(WAITING_TICK if self.waiting else TICK):
@@ -329,7 +306,7 @@ class Supervisor:
 
     def _refuse_busy(self, connection: socket.socket, reason: str) -> None:
         """Answer 503 + ``Retry-After`` before reading anything, and close."""
-        self.metrics.count_rejection()
+        self.metrics.count("rejections")
         refusal = RequestRefusedError(503, f"server busy: {reason}; retry shortly")
         self._log(connection, "-", "-", 503, 0.0, f"refused: {refusal}")
         with contextlib.suppress(OSError):
@@ -386,7 +363,7 @@ class Supervisor:
             self.selector.unregister(control)
             control.close()
             self.retiring.discard(index)
-            self.scoreboard.count_restart()
+            self.metrics.count("worker_restarts")
             if self.stopping:
                 continue
             if self.loading is not None:
@@ -423,7 +400,7 @@ class Supervisor:
         seconds = time.monotonic() - slot.started
         if at_deadline:
             status, message = 503, deadline_message(self.settings, slot.limit)
-            self.metrics.count_timeout()
+            self.metrics.count("query_timeouts")
             detail = f"stopped at its deadline of {slot.limit:g} s (worker pid {slot.pid})"
         else:
             status, message, detail = 500, DIED_MESSAGE, f"worker pid {slot.pid} died"
@@ -461,7 +438,7 @@ class Supervisor:
                     number = slot.offered_connections[position]
                     if number in self.held:
                         self._give(number, self.held[number][1], target)
-                        self.metrics.count_move()
+                        self.metrics.count("connections_moved")
                 slot.moved = moved
             finally:
                 self.locks[index].release()

@@ -1,36 +1,25 @@
-"""A worker process: serves many connections in one event loop and evaluates queries itself.
+"""A worker process: serves many connections in one ``epoll`` loop and evaluates queries itself.
 
-The supervisor (:mod:`bjaikg.endpoint.supervisor`) forks the workers after the graph is loaded,
-so each shares the store's memory copy-on-write, accepts every connection itself and hands it
-to the least busy worker (``SCM_RIGHTS`` over the worker's control socket), keeping a copy so
-it can answer on it if this process is killed and move it to another worker. A worker waits
-(``epoll``) on its control socket and its clients' connections and answers complete requests at
-once: ``/sparql`` without ``Origin`` by :func:`~bjaikg.endpoint.protocol.answer_sparql` (the
-short path), everything else by the Starlette application on the worker's own asyncio loop
-(:func:`~bjaikg.endpoint.connection.call_application`). Bytes a client does not take at once
-wait in the worker, which then stops reading that client until they have left.
+A worker adopts the connections the supervisor hands it (:mod:`bjaikg.endpoint.supervisor`),
+parses their requests (:mod:`bjaikg.endpoint.connection`) and answers at once: ``/sparql``
+(every method, CORS included) by :func:`~bjaikg.endpoint.protocol.answer_sparql`, everything
+else by the Starlette application on the worker's own asyncio loop. It counts and logs each
+request once its answer is sent, and each request it refuses (400, 408, 413, 431).
 
-The worker is the endpoint's query clock (:meth:`Worker.evaluating`), around every query and
-around every request it runs through the application, whose store accesses (pages, dumps,
-``/graphs``) are then stopped at ``--timeout`` like a query's: before evaluating it
-writes the deadline and the connection on its scoreboard slot, offers its idle connections
-(no request pending on them) for moving, and releases its lock; after, it takes the lock back
-and closes its copies of the connections the supervisor moved meanwhile. The supervisor can
-only move connections while it holds that lock, so a connection is never read by two workers.
-
-A worker counts and logs every request after its answer is sent, and every request it refuses
-(400, 408, 413, 431); it keeps its access-log lines in its scoreboard slot and writes them
-together (:mod:`bjaikg.endpoint.access_log`). A request not whole ``--request-timeout`` after
-its first byte is answered 408 and its connection closed, however steadily its bytes come.
+The worker is the query clock (:meth:`Worker.evaluating`), around every query and every request
+it runs through the application: before evaluating it writes the deadline on its scoreboard
+slot, offers its idle connections for moving and releases its lock; after, it takes the lock
+back and drops its copies of the connections the supervisor moved meanwhile. The supervisor
+moves connections only while it holds that lock, so a connection is never read by two workers.
 
 Hazards: while a worker evaluates, its other connections wait until the supervisor moves them
 (after :data:`~bjaikg.endpoint.supervisor.MOVE_AFTER`); a connection with part of a request
-read is never moved. Linux only (``prctl``, ``SCM_RIGHTS``).
+read is never moved. Bytes a client does not take wait in the worker, which stops reading that
+client meanwhile. Linux only (``prctl``, ``SCM_RIGHTS``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import ctypes
 import faulthandler
@@ -43,7 +32,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bjaikg.endpoint.access_log import QUERY_IN_LOG, LogBuffer
+import uvloop
+
+from bjaikg.endpoint.access_log import QUERY_IN_LOG
+from bjaikg.endpoint.application import CROSS_ORIGIN, cross_origin
 from bjaikg.endpoint.connection import (
     READ_SIZE,
     AccessRecord,
@@ -96,14 +88,6 @@ def limit_memory(extra_bytes: int) -> None:
     mapped_kilobytes = int(status.split("VmSize:", 1)[1].split()[0])
     limit = mapped_kilobytes * 1024 + extra_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-def _new_event_loop() -> asyncio.AbstractEventLoop:
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.new_event_loop()
-    return uvloop.new_event_loop()
 
 
 class Client:
@@ -190,9 +174,8 @@ class Worker:
         self.depth = 0
         self.outer: list[tuple[int, float, float, bytes]] = []
         self.offered_slots = self.slot.offered_connections  # a view of the shared memory
-        self.log_buffer: LogBuffer | None = None
         self.evaluations = 0
-        self.loop = _new_event_loop()
+        self.loop = uvloop.new_event_loop()
         self.server_address = server_address
         self.poller = select.epoll()
         self.max_body = state.settings.max_request_bytes
@@ -206,6 +189,7 @@ class Worker:
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's business
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the supervisor retires its workers
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the supervisor reloads
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         die_with_parent()
         if max_memory_bytes is not None:
@@ -216,9 +200,7 @@ class Worker:
         self.state.metrics = self.scoreboard.metrics(self.index)
         self.state.scoreboard = self.scoreboard
         if self.state.access_log is not None:
-            self.log_buffer = self.state.access_log.buffer = LogBuffer(
-                self.slot, self.scoreboard.log_view(self.index), self.state.access_log.descriptor
-            )
+            self.state.access_log.keep_in(self.slot, self.scoreboard.log_view(self.index))
         self.evaluations = self.slot.evaluation  # a replaced worker counts on
         self.slot.offered = self.slot.moved = 0
 
@@ -227,7 +209,7 @@ class Worker:
         back or closed every connection."""
         self.poller.register(self.control.fileno(), select.EPOLLIN)
         swept = time.monotonic()
-        log = self.log_buffer
+        log = self.state.access_log
         try:
             while not (self.retiring and self._return_idle()):
                 wait = SWEEP_SECONDS if log is None else log.flush_when_due(SWEEP_SECONDS)
@@ -309,8 +291,8 @@ class Worker:
         request = self.request
         if request is None:
             return b""
-        return b"%s %s\n%s" % (
-            request.method.encode(), request.path[:100],
+        return b"%s %s%s\n%s" % (
+            request.method.encode(), request.root_path.encode(), request.path[:100],
             query[:QUERY_IN_LOG].encode("utf-8", "replace"),
         )  # fmt: skip
 
@@ -437,7 +419,7 @@ class Worker:
             self.proxy.apply(request)
             self.current, self.request = client, request
             try:
-                if request.path == b"/sparql" and request.header(b"origin") is None:
+                if request.path == b"/sparql":
                     keep_alive = self._answer_sparql(client, request)
                 else:
                     record = AccessRecord("other", time.perf_counter(), "")
@@ -454,13 +436,16 @@ class Worker:
             client.closing = True
 
     def _answer_sparql(self, client: Client, request: HttpRequest) -> bool:
-        """The short path; a bug in it answers 500 instead of ending the worker.
+        """``/sparql``, CORS headers added; a bug answers 500 instead of ending the worker.
 
         The request is counted and logged after its answer is sent (or failed to go).
         """
         started = time.perf_counter()
         try:
-            response = answer_sparql(self.state, request)
+            response = cross_origin(request, started)
+            if response is None:
+                response = answer_sparql(self.state, request)
+                response.headers += CROSS_ORIGIN
         except Exception as error:
             answer_failure(client.write, request, error)
             self.state.account(request, 500, AccessRecord("sparql", started, "internal error"))

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from bjaikg.endpoint import access_log
-from bjaikg.endpoint.access_log import LogBuffer, write_left
+from bjaikg.endpoint.access_log import AccessLog, write_left
 from bjaikg.endpoint.scoreboard import LOG_BUFFER_BYTES, Scoreboard
 from tests.endpoint.conftest import DATA
 from tests.endpoint.test_safety import RUNAWAY
@@ -23,13 +23,16 @@ from tests.server_process import ServerProcess, running_server
 
 
 @contextmanager
-def buffer_on_pipe() -> Iterator[tuple[LogBuffer, Scoreboard, int]]:
-    """A log buffer in slot 0 of a one-worker scoreboard, writing to a pipe; and the pipe's end."""
+def buffer_on_pipe() -> Iterator[tuple[AccessLog, Scoreboard, int]]:
+    """An access log kept in slot 0 of a one-worker scoreboard, writing to a pipe; and the
+    pipe's end."""
     scoreboard = Scoreboard(1)
     reading, writing = os.pipe()
     os.set_blocking(reading, False)
+    log = AccessLog(writing)
+    log.keep_in(scoreboard.slots[0], scoreboard.log_view(0))
     try:
-        yield LogBuffer(scoreboard.slots[0], scoreboard.log_view(0), writing), scoreboard, reading
+        yield log, scoreboard, reading
     finally:
         os.close(reading)
         os.close(writing)
@@ -158,12 +161,15 @@ def test_a_query_stopped_at_its_deadline_is_logged_with_its_text_client_and_time
     assert 1000 <= milliseconds < 3000
 
 
+PREFLIGHT = {"Origin": "http://example.org", "Access-Control-Request-Method": "POST"}
+
+
 @pytest.mark.server
 def test_every_request_gets_one_line_whatever_its_route_and_outcome(
     server: ServerProcess,
 ) -> None:
-    """Pages, dumps, health, a page that does not exist, /sparql through the application
-    (with Origin), a graph that does not exist and a request that is not HTTP."""
+    """Pages, dumps, health, a page that does not exist, /sparql with Origin and a CORS
+    preflight, a graph that does not exist and a request that is not HTTP."""
     unique = f"/no-such-page-{time.monotonic_ns()}"
     requests = {
         '"GET /dump.nt" 200': ("/dump.nt", {}),
@@ -172,6 +178,7 @@ def test_every_request_gets_one_line_whatever_its_route_and_outcome(
         f'"GET {unique}" 404': (unique, {}),
         '"GET /rdf-graph-store" 404': ("/rdf-graph-store?graph=urn:none", {}),
         '"GET /sparql" 200': ("/sparql?query=ASK%7B%7D", {"Origin": "http://example.org"}),
+        '"OPTIONS /sparql" 200': ("/sparql", PREFLIGHT),
     }
 
     def count(marker: str) -> int:
@@ -179,7 +186,8 @@ def test_every_request_gets_one_line_whatever_its_route_and_outcome(
 
     before = {marker: count(marker) for marker in [*requests, '"- -" 400']}
     for path, headers in requests.values():
-        httpx.get(server.url + path, headers=headers, timeout=10)
+        method = "OPTIONS" if headers is PREFLIGHT else "GET"
+        httpx.request(method, server.url + path, headers=headers, timeout=10)
     host, port = server.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as connection:
         connection.sendall(b"\x16\x03\x01 not HTTP\r\n\r\n")

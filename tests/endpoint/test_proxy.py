@@ -16,6 +16,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -161,10 +162,12 @@ def test_forwarded_headers_believed_only_from_a_trusted_peer() -> None:
         ignored = client.get(untrusted.url + "/sparql", headers=FORWARDED).text
         assert f"sd:endpoint <{untrusted.url}/bjaikg/sparql>" in ignored
         time.sleep(0.3)  # a worker writes its log lines within 50 ms
-    assert any(line.startswith('bjaikg: 203.0.113.5 "GET /dataset" 200')
+    # the path the client asked for, whether the proxy passed the prefix on or not
+    assert any(line.startswith('bjaikg: 203.0.113.5 "GET /bjaikg/dataset" 200')
                for line in trusted.stderr_lines)  # fmt: skip
-    assert any(line.startswith('bjaikg: 127.0.0.1 "GET /sparql" 200')
+    assert any(line.startswith('bjaikg: 127.0.0.1 "GET /bjaikg/sparql" 200')
                for line in untrusted.stderr_lines)  # fmt: skip
+    assert not any('"GET /sparql"' in line for line in trusted.stderr_lines)
     assert not any("203.0.113.5" in line for line in untrusted.stderr_lines)
 
 
@@ -248,6 +251,45 @@ def test_sighup_reloads_the_data_without_a_failed_request(tmp_path: Path) -> Non
     assert loop.failures() == [], "no failed request, no connection closed"
     assert before != after
     assert any("reloaded the data" in line for line in server.stderr_lines)
+
+
+def ignores_sighup(pid: int) -> bool:
+    """Whether process ``pid`` ignores SIGHUP (bit 0 of ``SigIgn`` in /proc/PID/status)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return bool(int(status.split("SigIgn:", 1)[1].split()[0], 16) & 1)
+
+
+def test_sighup_while_starting_does_not_end_the_server() -> None:
+    """From when serve.py runs (it ignores SIGHUP first thing) until it serves, SIGHUP is
+    ignored: sent every 20 ms while it loads, forks and becomes ready, and once serving."""
+    command = [sys.executable, "serve.py", "--host", "127.0.0.1", "--port", "0"]
+    process = subprocess.Popen(
+        [*command, "--data", str(DATA), "--workers", "2"], cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    ready: list[str] = []
+    threading.Thread(target=lambda: ready.append(process.stdout.readline()), daemon=True).start()  # type: ignore[union-attr]
+    try:
+        deadline = time.monotonic() + 30
+        while not ignores_sighup(process.pid):
+            assert time.monotonic() < deadline and process.poll() is None, "SIGHUP not ignored"
+            time.sleep(0.001)
+        sent = 0
+        while not ready:
+            assert time.monotonic() < deadline and process.poll() is None, f"ended, {sent} sent"
+            process.send_signal(signal.SIGHUP)
+            sent += 1
+            time.sleep(0.02)
+        assert "serving on " in ready[0], f"ended after {sent} SIGHUP"
+        url = ready[0].split("serving on ")[1].strip()
+        process.send_signal(signal.SIGHUP)  # serving: a reload of the same data
+        assert sent >= 5, "the signals came while it started"
+        assert httpx.get(url + "/health", timeout=30).json()["status"] == "ok"
+        assert process.poll() is None
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
 
 
 def test_sighup_with_data_that_does_not_load_keeps_the_old_data(tmp_path: Path) -> None:
@@ -458,6 +500,6 @@ def test_nginx_tls_in_front_of_two_replicas(tmp_path: Path) -> None:
             SLOW_COUNT
         }
         time.sleep(0.3)
-        assert any('"GET /sparql" 200' in line for line in restarted.stderr_lines), (
+        assert any('"GET /bjaikg/sparql" 200' in line for line in restarted.stderr_lines), (
             "the restarted replica answers again"
         )

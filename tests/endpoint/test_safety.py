@@ -3,21 +3,23 @@ SERVICE allow-list, and a bounded concurrent load with every answer checked."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 
 from bjaikg.endpoint.application import create_application
+from bjaikg.endpoint.connection import HttpRequest
+from bjaikg.endpoint.protocol import answer_sparql
 from bjaikg.endpoint.settings import Settings
 from bjaikg.store import load_knowledge_graph
 from tests.endpoint.conftest import CHAIN, DATA, SERVER_TIMEOUT
@@ -102,16 +104,6 @@ def test_client_timeout_is_clamped_and_obeyed(http: httpx.Client) -> None:
     assert clamped.status_code == 200
 
 
-@asynccontextmanager
-async def in_process(**overrides: object) -> AsyncIterator[httpx.AsyncClient]:
-    """The application in-process on the fixture data (no workers: nothing stops a query)."""
-    settings = Settings(data=(DATA,), **overrides)  # type: ignore[arg-type]
-    application = create_application(settings, load_knowledge_graph([DATA]))
-    transport = httpx.ASGITransport(app=application)
-    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-        yield client
-
-
 def get_in_threads(
     url: str, queries: list[str], pause: float
 ) -> tuple[list[httpx.Response], list[int]]:
@@ -151,20 +143,18 @@ def test_requests_beyond_the_bound_get_503_with_retry_after() -> None:
 
 
 def test_max_results_cuts_and_says_so() -> None:
-    async def scenario() -> tuple[httpx.Response, httpx.Response, httpx.Response]:
-        async with in_process(max_results=2) as client:
-            select = await client.get(
-                "/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }", "format": "tsv"}
-            )
-            construct = await client.get(
-                "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "nt"}
-            )
-            small = await client.get(
-                "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 2"}
-            )
-            return select, construct, small
+    """The protocol's result bound (:func:`answer_sparql`, what a worker runs for /sparql)."""
+    settings = Settings(data=(DATA,), max_results=2)
+    state = create_application(settings, load_knowledge_graph([DATA])).state.endpoint
 
-    select, construct, small = asyncio.run(scenario())
+    def get(**parameters: str) -> httpx.Response:
+        asked = HttpRequest("GET", b"/sparql", urlencode(parameters).encode(), [])
+        answer = answer_sparql(state, asked)
+        return httpx.Response(answer.status, headers=answer.headers, content=answer.body)
+
+    select = get(query="SELECT ?s WHERE { ?s ?p ?o }", format="tsv")
+    construct = get(query="CONSTRUCT WHERE { ?s ?p ?o }", format="nt")
+    small = get(query="SELECT * WHERE { ?s ?p ?o } LIMIT 2")
     assert select.headers["x-sparql-truncated"] == "true"
     assert select.headers["x-sparql-max-results"] == "2"
     assert len(select.text.splitlines()) == 3
