@@ -2,7 +2,11 @@
 the request and the loaded data.
 
 :class:`AnswerCache` keeps a worker's serialised answers (status 200), the least recently used
-leaving first, within ``--cache-size`` bytes (bodies plus query texts). :meth:`AnswerCache.etag`
+leaving first, within ``--cache-size`` bytes (bodies plus query texts or query strings): a GET
+answer as the whole response under the request as it arrived (:data:`RequestKey`), so the same
+request again is answered without parsing its parameters, evaluating or serialising; any other
+answer (POST, :meth:`~bjaikg.endpoint.state.EndpointState.answer`) under its parsed request
+(:data:`Key`). A GET and a POST of one query are therefore kept apart. :meth:`AnswerCache.etag`
 names a request's answer by a hash of the loaded data (:func:`data_fingerprint`) and the
 request (:meth:`AnswerCache.key`: query, dataset, ``Accept``, ``format``, base IRI, result
 bound), so a client can revalidate without the answer being evaluated again.
@@ -24,6 +28,7 @@ from collections import OrderedDict
 import pyoxigraph as ox
 
 import bjaikg
+from bjaikg.endpoint.connection import HttpResponse
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest
 from bjaikg.remote_store import RemoteStore
 from bjaikg.statistics import DatasetStatistics
@@ -31,6 +36,9 @@ from bjaikg.store import KnowledgeGraph
 
 Key = tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None, int | None, str | None]
 """What an answer depends on besides the data (see :meth:`AnswerCache.key`)."""
+RequestKey = tuple[bytes, bytes, bytes | None, bytes | None, str, str]
+"""A GET request as it arrived: path, query string, ``Accept``, ``Host``, scheme and root path
+(:func:`bjaikg.endpoint.protocol.request_key`); with the data they decide its answer."""
 
 _VOLATILE = re.compile(r"\b(?:now|rand|uuid|bnode)\s*\(")
 """Functions whose value changes from one evaluation to the next (``struuid`` ends in ``uuid``),
@@ -61,7 +69,9 @@ class AnswerCache:
         self.size = size
         self.fingerprint = fingerprint
         self.bytes = 0
-        self._answers: OrderedDict[Key, QueryAnswer] = OrderedDict()
+        self._kept: OrderedDict[Key | RequestKey, tuple[QueryAnswer | HttpResponse, int]] = (
+            OrderedDict()
+        )
 
     @staticmethod
     def key(request: QueryRequest) -> Key | None:
@@ -84,21 +94,40 @@ class AnswerCache:
 
     def get(self, key: Key | None) -> QueryAnswer | None:
         """The answer kept for ``key``, if any (it becomes the most recently used)."""
-        answer = self._answers.get(key) if key is not None else None
-        if answer is not None:
-            self._answers.move_to_end(key)  # type: ignore[arg-type]
-        return answer
+        kept = self._take(key) if key is not None else None
+        return kept if isinstance(kept, QueryAnswer) else None
+
+    def response(self, key: RequestKey) -> HttpResponse | None:
+        """The response kept for the GET request ``key``, if any (see :meth:`keep_response`)."""
+        kept = self._take(key)
+        return kept if isinstance(kept, HttpResponse) else None
 
     def put(self, key: Key, answer: QueryAnswer) -> None:
         """Keep ``answer`` (status 200 only), dropping the least recently used past the bound."""
-        size = len(answer.body) + len(key[0])
-        if answer.status != 200 or size > self.size or key in self._answers:
+        if answer.status == 200:
+            self._keep(key, answer, len(answer.body) + len(key[0]))
+
+    def keep_response(self, key: RequestKey, response: HttpResponse) -> None:
+        """Keep ``response`` (status 200, its record what the access log says of it once sent
+        again) to send again for the GET request ``key``."""
+        if response.status == 200:
+            self._keep(key, response, len(response.body) + len(key[1]))
+
+    def _take(self, key: Key | RequestKey) -> QueryAnswer | HttpResponse | None:
+        kept = self._kept.get(key)
+        if kept is None:
+            return None
+        self._kept.move_to_end(key)
+        return kept[0]
+
+    def _keep(self, key: Key | RequestKey, value: QueryAnswer | HttpResponse, size: int) -> None:
+        if size > self.size or key in self._kept:
             return
-        self._answers[key] = answer
+        self._kept[key] = (value, size)
         self.bytes += size
         while self.bytes > self.size:
-            old_key, old = self._answers.popitem(last=False)
-            self.bytes -= len(old.body) + len(old_key[0])
+            _, (_, dropped) = self._kept.popitem(last=False)
+            self.bytes -= dropped
 
     def __len__(self) -> int:
-        return len(self._answers)
+        return len(self._kept)
