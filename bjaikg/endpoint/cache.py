@@ -22,6 +22,7 @@ cache, inside its ``--max-memory``.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import re
 from collections import OrderedDict
 
@@ -68,6 +69,7 @@ class AnswerCache:
     def __init__(self, size: int, fingerprint: str) -> None:
         self.size = size
         self.fingerprint = fingerprint
+        self._fingerprint_hash = hashlib.sha256(fingerprint.encode())
         self.bytes = 0
         self._kept: OrderedDict[Key | RequestKey, tuple[QueryAnswer | HttpResponse, int]] = (
             OrderedDict()
@@ -88,9 +90,11 @@ class AnswerCache:
         )  # fmt: skip
 
     def etag(self, key: Key) -> str:
-        """The strong entity tag of the answer to the request of ``key``."""
-        digest = hashlib.sha256(f"{self.fingerprint}{key!r}".encode()).hexdigest()
-        return f'"{digest[:32]}"'
+        """The strong entity tag of the answer to the request of ``key``: a hash of the data's
+        fingerprint and ``key`` (``marshal`` format 2, which writes equal tuples alike)."""
+        digest = self._fingerprint_hash.copy()
+        digest.update(marshal.dumps(key, 2))
+        return f'"{digest.hexdigest()[:32]}"'
 
     def get(self, key: Key | None) -> QueryAnswer | None:
         """The answer kept for ``key``, if any (it becomes the most recently used)."""
@@ -128,6 +132,9 @@ class AnswerCache:
         while self.bytes > self.size:
             _, (_, dropped) = self._kept.popitem(last=False)
             self.bytes -= dropped
+
+    def __contains__(self, key: Key | RequestKey) -> bool:
+        return key in self._kept
 
     def __len__(self) -> int:
         return len(self._kept)

@@ -266,11 +266,9 @@ def run_query(
         headers.append(("X-SPARQL-Max-Results", str(query_request.max_results)))
     counted = f"results={answer.results}" if answer.results is not None else ""
     detail = f"{counted or f'bytes={len(answer.body)}'}{' truncated' if answer.truncated else ''}"
-    if get:
+    if get and answer.status == 200 and (arrived := request_key(request)) not in cache:
         again = AccessRecord(route, 0.0, f"{detail} cached", query)
-        cache.keep_response(
-            request_key(request), HttpResponse(answer.status, headers, answer.body, again)
-        )
+        cache.keep_response(arrived, HttpResponse(200, headers, answer.body, again))
     detail += " cached" if kept else ""
     return HttpResponse(
         answer.status, headers, answer.body, AccessRecord(route, started, detail, query)
