@@ -113,7 +113,10 @@ class AnswerCache:
 
     def keep_response(self, key: RequestKey, response: HttpResponse) -> None:
         """Keep ``response`` (status 200, its record what the access log says of it once sent
-        again) to send again for the GET request ``key``."""
+        again) to send again for the GET request ``key``.
+
+        Hazard: every response sent from it shares its header list and body; never change them.
+        """
         if response.status == 200:
             self._keep(key, response, len(response.body) + len(key[1]))
 

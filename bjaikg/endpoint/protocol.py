@@ -244,8 +244,8 @@ def run_query(
     cache, query = state.cache, query_request.query
     key = cache.key(query_request)
     headers = [("Vary", "Accept")]
-    get = key is not None and request.method != "POST"
-    if get:
+    tagged = key is not None and request.method != "POST"  # a GET or HEAD answer of the data
+    if tagged:
         assert key is not None
         etag = cache.etag(key)
         max_age = state.settings.cache_max_age
@@ -256,8 +256,8 @@ def run_query(
         if (response := _kept_response(state, request, started)) is not None:
             return response
     fresh = "no-cache" in (request.header(b"cache-control") or "")
-    kept = None if fresh or get else cache.get(key)
-    answer = kept or state.evaluate(query_request, timeout, route, None if get else key)
+    kept = None if fresh or tagged else cache.get(key)
+    answer = kept or state.evaluate(query_request, timeout, route, None if tagged else key)
     if answer.status != 200:
         del headers[1:]
     headers.append(("Content-Type", answer.content_type))
@@ -266,7 +266,7 @@ def run_query(
         headers.append(("X-SPARQL-Max-Results", str(query_request.max_results)))
     counted = f"results={answer.results}" if answer.results is not None else ""
     detail = f"{counted or f'bytes={len(answer.body)}'}{' truncated' if answer.truncated else ''}"
-    if get and answer.status == 200 and (arrived := request_key(request)) not in cache:
+    if tagged and answer.status == 200 and (arrived := request_key(request)) not in cache:
         again = AccessRecord(route, 0.0, f"{detail} cached", query)
         cache.keep_response(arrived, HttpResponse(200, headers, answer.body, again))
     detail += " cached" if kept else ""
