@@ -91,7 +91,11 @@ class AnswerCache:
 
     def etag(self, key: Key) -> str:
         """The strong entity tag of the answer to the request of ``key``: a hash of the data's
-        fingerprint and ``key`` (``marshal`` format 2, which writes equal tuples alike)."""
+        fingerprint and ``key`` (``marshal`` format 2, which writes equal tuples alike).
+
+        Hazard: ``marshal`` may change between Python versions; replicas on different ones give
+        one answer different tags (a client then gets the answer again instead of a 304).
+        """
         digest = self._fingerprint_hash.copy()
         digest.update(marshal.dumps(key, 2))
         return f'"{digest.hexdigest()[:32]}"'
