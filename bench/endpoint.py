@@ -596,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="runs per cell (median reported)")
     parser.add_argument("--queries", default=",".join(QUERIES), help="comma-separated queries")
     parser.add_argument(
-        "--cached", default="lookup,chain", help="queries also measured repeated, cached"
+        "--cached", default="lookup,chain,aggregate", help="queries also measured repeated, cached"
     )
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
     parser.add_argument(

@@ -1,14 +1,15 @@
 """Instructions per request of a ``serve.py`` worker against pyoxigraph alone (never a test).
 
     python bench/instructions.py [--size 1e5] [--queries lookup] [--requests 1000]
-                                 [--header 'NAME: VALUE' ...] [--path PATH]
+                                 [--header 'NAME: VALUE' ...] [--cached] [--path PATH]
 
 Throughput on a shared virtual machine moves by ±10 % from one minute to the next, more than
 most single changes to the request path; a count of executed instructions does not move at all
 (valgrind's callgrind: the same count twice for the same code and input). For each query this
 runs ``serve.py`` with one worker under callgrind, sends warm-up requests, zeroes the worker's
 counts, sends ``--requests`` requests from one keep-alive client (with ``Cache-Control:
-no-cache``, so each is evaluated, and any ``--header``) and reads the worker's count:
+no-cache``, so each is evaluated, and any ``--header``; with ``--cached`` without it, so each is
+the answer the worker keeps) and reads the worker's count:
 the instructions per request of HTTP parsing, the protocol, evaluation, serialisation and the
 bookkeeping — in user space; system calls and loopback TCP are not counted. The reference,
 counted the same way in the same run, is pyoxigraph alone in a Python loop: the query and its
@@ -127,11 +128,11 @@ def serve_instructions(
     query: str,
     requests: int,
     workdir: Path,
-    extra: dict[str, str],
+    headers: dict[str, str],
     target: str | None = None,
 ) -> float:
-    """Instructions per request of the worker of ``serve.py --workers 1``: a GET of ``query`` at
-    ``/sparql``, or of ``target`` (another route, e.g. ``/health``) when given."""
+    """Instructions per request (with ``headers``) of the worker of ``serve.py --workers 1``: a
+    GET of ``query`` at ``/sparql``, or of ``target`` (another route, e.g. ``/health``)."""
     output = workdir / "serve"
     data = [argument for path in files for argument in ("--data", str(path))]
     command = [*callgrind(output), sys.executable, "serve.py", "--port", "0", "--workers", "1"]
@@ -150,8 +151,6 @@ def serve_instructions(
             raise RuntimeError("serve.py ended before it was ready")
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         path = target or "/sparql?query=" + quote(query, safe="")
-        headers = {"Accept": "application/sparql-results+json", "Cache-Control": "no-cache"}
-        headers |= extra
 
         def send(count: int) -> None:
             for _ in range(count):
@@ -182,9 +181,15 @@ def main(argv: list[str] | None = None) -> int:
         "--header", action="append", default=[], help="'NAME: VALUE' sent with each request"
     )
     parser.add_argument("--path", help="GET this path instead of each query (e.g. /health)")
+    parser.add_argument(
+        "--cached", action="store_true", help="count kept answers (no Cache-Control: no-cache)"
+    )
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
     arguments = parser.parse_args(argv)
-    extra = dict(
+    headers = {"Accept": "application/sparql-results+json"}
+    if not arguments.cached:
+        headers["Cache-Control"] = "no-cache"
+    headers |= dict(
         tuple(part.strip() for part in header.split(":", 1)) for header in arguments.header
     )
     chosen = chosen_queries(arguments.queries)
@@ -199,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, query in dataset.queries.items():
             floor = floor_instructions(dataset.union, query, arguments.requests, Path(scratch))
             serve = serve_instructions(
-                dataset.files, query, arguments.requests, Path(scratch), extra, arguments.path
+                dataset.files, query, arguments.requests, Path(scratch), headers, arguments.path
             )
             print(f"| {name} | {floor:,.0f} | {serve:,.0f} | {serve / floor:.2f}× |", flush=True)
     return 0

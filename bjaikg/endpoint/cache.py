@@ -2,7 +2,11 @@
 the request and the loaded data.
 
 :class:`AnswerCache` keeps a worker's serialised answers (status 200), the least recently used
-leaving first, within ``--cache-size`` bytes (bodies plus query texts). :meth:`AnswerCache.etag`
+leaving first, within ``--cache-size`` bytes (bodies plus query texts or query strings): a GET
+answer as the whole response under the request as it arrived (:data:`RequestKey`), so the same
+request again is answered without parsing its parameters, evaluating or serialising; any other
+answer (POST, :meth:`~bjaikg.endpoint.state.EndpointState.answer`) under its parsed request
+(:data:`Key`). A GET and a POST of one query are therefore kept apart. :meth:`AnswerCache.etag`
 names a request's answer by a hash of the loaded data (:func:`data_fingerprint`) and the
 request (:meth:`AnswerCache.key`: query, dataset, ``Accept``, ``format``, base IRI, result
 bound), so a client can revalidate without the answer being evaluated again.
@@ -18,12 +22,14 @@ cache, inside its ``--max-memory``.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import re
 from collections import OrderedDict
 
 import pyoxigraph as ox
 
 import bjaikg
+from bjaikg.endpoint.connection import HttpResponse
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest
 from bjaikg.remote_store import RemoteStore
 from bjaikg.statistics import DatasetStatistics
@@ -31,6 +37,9 @@ from bjaikg.store import KnowledgeGraph
 
 Key = tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None, int | None, str | None]
 """What an answer depends on besides the data (see :meth:`AnswerCache.key`)."""
+RequestKey = tuple[bytes, bytes, bytes | None, bytes | None, str, str]
+"""A GET request as it arrived: path, query string, ``Accept``, ``Host``, scheme and root path
+(:func:`bjaikg.endpoint.protocol.request_key`); with the data they decide its answer."""
 
 _VOLATILE = re.compile(r"\b(?:now|rand|uuid|bnode)\s*\(")
 """Functions whose value changes from one evaluation to the next (``struuid`` ends in ``uuid``),
@@ -60,8 +69,11 @@ class AnswerCache:
     def __init__(self, size: int, fingerprint: str) -> None:
         self.size = size
         self.fingerprint = fingerprint
+        self._fingerprint_hash = hashlib.sha256(fingerprint.encode())
         self.bytes = 0
-        self._answers: OrderedDict[Key, QueryAnswer] = OrderedDict()
+        self._kept: OrderedDict[Key | RequestKey, tuple[QueryAnswer | HttpResponse, int]] = (
+            OrderedDict()
+        )
 
     @staticmethod
     def key(request: QueryRequest) -> Key | None:
@@ -78,27 +90,58 @@ class AnswerCache:
         )  # fmt: skip
 
     def etag(self, key: Key) -> str:
-        """The strong entity tag of the answer to the request of ``key``."""
-        digest = hashlib.sha256(f"{self.fingerprint}{key!r}".encode()).hexdigest()
-        return f'"{digest[:32]}"'
+        """The strong entity tag of the answer to the request of ``key``: a hash of the data's
+        fingerprint and ``key`` (``marshal`` format 2, which writes equal tuples alike).
+
+        Hazard: ``marshal`` may change between Python versions; replicas on different ones give
+        one answer different tags (a client then gets the answer again instead of a 304).
+        """
+        digest = self._fingerprint_hash.copy()
+        digest.update(marshal.dumps(key, 2))
+        return f'"{digest.hexdigest()[:32]}"'
 
     def get(self, key: Key | None) -> QueryAnswer | None:
         """The answer kept for ``key``, if any (it becomes the most recently used)."""
-        answer = self._answers.get(key) if key is not None else None
-        if answer is not None:
-            self._answers.move_to_end(key)  # type: ignore[arg-type]
-        return answer
+        kept = self._take(key) if key is not None else None
+        return kept if isinstance(kept, QueryAnswer) else None
+
+    def response(self, key: RequestKey) -> HttpResponse | None:
+        """The response kept for the GET request ``key``, if any (see :meth:`keep_response`)."""
+        kept = self._take(key)
+        return kept if isinstance(kept, HttpResponse) else None
 
     def put(self, key: Key, answer: QueryAnswer) -> None:
         """Keep ``answer`` (status 200 only), dropping the least recently used past the bound."""
-        size = len(answer.body) + len(key[0])
-        if answer.status != 200 or size > self.size or key in self._answers:
+        if answer.status == 200:
+            self._keep(key, answer, len(answer.body) + len(key[0]))
+
+    def keep_response(self, key: RequestKey, response: HttpResponse) -> None:
+        """Keep ``response`` (status 200, its record what the access log says of it once sent
+        again) to send again for the GET request ``key``.
+
+        Hazard: every response sent from it shares its header list and body; never change them.
+        """
+        if response.status == 200:
+            self._keep(key, response, len(response.body) + len(key[1]))
+
+    def _take(self, key: Key | RequestKey) -> QueryAnswer | HttpResponse | None:
+        kept = self._kept.get(key)
+        if kept is None:
+            return None
+        self._kept.move_to_end(key)
+        return kept[0]
+
+    def _keep(self, key: Key | RequestKey, value: QueryAnswer | HttpResponse, size: int) -> None:
+        if size > self.size or key in self._kept:
             return
-        self._answers[key] = answer
+        self._kept[key] = (value, size)
         self.bytes += size
         while self.bytes > self.size:
-            old_key, old = self._answers.popitem(last=False)
-            self.bytes -= len(old.body) + len(old_key[0])
+            _, (_, dropped) = self._kept.popitem(last=False)
+            self.bytes -= dropped
+
+    def __contains__(self, key: Key | RequestKey) -> bool:
+        return key in self._kept
 
     def __len__(self) -> int:
-        return len(self._answers)
+        return len(self._kept)

@@ -27,6 +27,7 @@ from urllib.parse import unquote_to_bytes
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bjaikg.endpoint.cache import RequestKey
 from bjaikg.endpoint.connection import (
     RECORD,
     AccessRecord,
@@ -194,6 +195,35 @@ def _deadline(values: list[str], limit: float) -> float:
     return min(seconds, limit)
 
 
+def request_key(request: HttpRequest) -> RequestKey:
+    """What the answer to a GET or HEAD request depends on besides the data, as it arrived
+    (:data:`~bjaikg.endpoint.cache.RequestKey`): the base IRI comes from the scheme, ``Host``
+    and root path, every parameter from the query string, the format from it and ``Accept``."""
+    fields = request.fields
+    return (
+        request.path, request.query_string, fields.get(b"accept"), fields.get(b"host"),
+        request.scheme, request.root_path,
+    )  # fmt: skip
+
+
+def _kept_response(
+    state: EndpointState, request: HttpRequest, started: float
+) -> HttpResponse | None:
+    """The response kept for a GET or HEAD request like ``request``, with a record of its own;
+    ``None`` when none is kept or the request says ``Cache-Control: no-cache``."""
+    if b"no-cache" in request.fields.get(b"cache-control", b""):
+        return None
+    kept = state.cache.response(request_key(request))
+    if kept is None:
+        return None
+    record = kept.record
+    assert record is not None  # AnswerCache.keep_response is given responses with a record
+    return HttpResponse(
+        kept.status, kept.headers, kept.body,
+        AccessRecord(record.route, started, record.detail, record.query),
+    )  # fmt: skip
+
+
 def run_query(
     state: EndpointState,
     request: HttpRequest,
@@ -206,22 +236,28 @@ def run_query(
     answer; the response's record is for :meth:`EndpointState.account` once it is sent.
 
     An answer kept for the same request is sent without evaluating (unless the request says
-    ``Cache-Control: no-cache``). A GET answer that depends only on the data carries a strong
+    ``Cache-Control: no-cache``): a GET answer as the whole response, kept under the request as
+    it arrived (:func:`request_key`). A GET answer that depends only on the data carries a strong
     ``ETag`` and ``Cache-Control: public, max-age=…``; ``If-None-Match`` with its tag gets 304
     without evaluating.
     """
     cache, query = state.cache, query_request.query
     key = cache.key(query_request)
     headers = [("Vary", "Accept")]
-    if key is not None and request.method != "POST":
+    tagged = key is not None and request.method != "POST"  # a GET or HEAD answer of the data
+    if tagged:
+        assert key is not None
         etag = cache.etag(key)
         max_age = state.settings.cache_max_age
         headers += [("ETag", etag), ("Cache-Control", f"public, max-age={max_age}")]
         matching = request.header(b"if-none-match") or ""
         if etag in [tag.strip().removeprefix("W/") for tag in matching.split(",")]:
             return HttpResponse(304, headers, b"", AccessRecord(route, started, "unchanged", query))
-    kept = None if "no-cache" in (request.header(b"cache-control") or "") else cache.get(key)
-    answer = kept or state.evaluate(query_request, timeout, route, key)
+        if (response := _kept_response(state, request, started)) is not None:
+            return response
+    fresh = "no-cache" in (request.header(b"cache-control") or "")
+    kept = None if fresh or tagged else cache.get(key)
+    answer = kept or state.evaluate(query_request, timeout, route, None if tagged else key)
     if answer.status != 200:
         del headers[1:]
     headers.append(("Content-Type", answer.content_type))
@@ -230,6 +266,9 @@ def run_query(
         headers.append(("X-SPARQL-Max-Results", str(query_request.max_results)))
     counted = f"results={answer.results}" if answer.results is not None else ""
     detail = f"{counted or f'bytes={len(answer.body)}'}{' truncated' if answer.truncated else ''}"
+    if tagged and answer.status == 200 and (arrived := request_key(request)) not in cache:
+        again = AccessRecord(route, 0.0, f"{detail} cached", query)
+        cache.keep_response(arrived, HttpResponse(200, headers, answer.body, again))
     detail += " cached" if kept else ""
     return HttpResponse(
         answer.status, headers, answer.body, AccessRecord(route, started, detail, query)
@@ -272,6 +311,10 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
     The response carries its access record: send it, then :meth:`EndpointState.account`.
     """
     started = time.perf_counter()
+    if request.method in ("GET", "HEAD") and b"if-none-match" not in request.fields:
+        response = _kept_response(state, request, started)
+        if response is not None:
+            return response  # parameters, evaluation and serialisation all skipped
     try:
         if request.method not in ("GET", "HEAD", "POST"):
             raise ProtocolError(

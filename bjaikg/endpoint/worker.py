@@ -445,7 +445,8 @@ class Worker:
             response = cross_origin(request, started)
             if response is None:
                 response = answer_sparql(self.state, request)
-                response.headers += CROSS_ORIGIN
+                # a new list: a kept response shares its headers with the cache
+                response.headers = response.headers + CROSS_ORIGIN
         except Exception as error:
             answer_failure(client.write, request, error)
             self.state.account(request, 500, AccessRecord("sparql", started, "internal error"))

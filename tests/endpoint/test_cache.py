@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from bjaikg.endpoint.cache import AnswerCache
+from bjaikg.endpoint.connection import AccessRecord, HttpResponse
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest
 from tests.endpoint.conftest import DATA
 from tests.endpoint.test_access_log import logged
@@ -59,6 +60,23 @@ def test_a_cached_answer_equals_a_fresh_one(http: httpx.Client, server: ServerPr
     assert cached(server, "?q ?kept", 3) == [False, True, False]
 
 
+def test_a_kept_get_answer_is_sent_again_for_the_same_request_only(
+    http: httpx.Client, server: ServerProcess
+) -> None:
+    params = {"query": "SELECT ?s WHERE { ?s ?p ?again } ORDER BY ?s"}
+    first = http.get("/sparql", params=params, headers={"Accept": JSON})
+    head = http.head("/sparql", params=params, headers={"Accept": JSON})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == first.headers["etag"]
+    assert head.headers["content-length"] == str(len(first.content))
+    elsewhere = http.get("/sparql", params=params, headers={"Accept": JSON, "Host": "example.org"})
+    assert elsewhere.status_code == 200  # another base IRI: another request, evaluated
+    assert elsewhere.headers["etag"] != first.headers["etag"]
+    posted = http.post("/sparql", data=params, headers={"Accept": JSON})
+    assert posted.content == first.content and "etag" not in posted.headers
+    assert cached(server, "?again } ORDER BY", 4) == [False, True, False, False]
+
+
 def test_answers_that_are_not_a_function_of_the_data_get_no_etag(http: httpx.Client) -> None:
     for query in ("SELECT (RAND() AS ?r) WHERE {}", "SELECT (NOW() AS ?t) WHERE {}"):
         response = http.get("/sparql", params={"query": query})
@@ -79,6 +97,23 @@ def test_the_cache_keeps_its_bound_and_drops_the_least_recently_used() -> None:
             assert response.headers["cache-control"] == "public, max-age=5"
         assert cached(server, "?first ?p ?o", 3) == [False, False, True]
         assert cached(server, "?second ?p ?o", 2) == [False, False]
+
+
+def test_get_responses_and_answers_share_the_bound() -> None:
+    """A GET response counts its body and query string, an answer its body and query."""
+    cache = AnswerCache(400, "data")
+    key = cache.key(QueryRequest(query="ASK { ?s ?p ?o }"))  # 16 characters
+    assert key is not None
+    request = (b"/sparql", b"query=" + b"x" * 94, None, b"host", "http", "")
+    record = AccessRecord("sparql", 0.0, "results=1 cached")
+    cache.keep_response(request, HttpResponse(200, [], b"y" * 100, record))
+    cache.put(key, answer(100))
+    assert cache.bytes == 200 + 116 and len(cache) == 2
+    assert cache.response(request) is not None and cache.get(key) is not None
+    cache.put(cache.key(QueryRequest(query="ASK { ?t ?p ?o }")), answer(100))  # type: ignore[arg-type]
+    assert cache.response(request) is None and cache.get(key) is not None  # the oldest left
+    cache.keep_response((*request[:1], b"query=y", *request[2:]), HttpResponse(404))
+    assert cache.bytes == 232 and len(cache) == 2  # only 200 answers are kept
 
 
 def answer(size: int) -> QueryAnswer:
