@@ -372,13 +372,15 @@ def incoming_relations(
     store finds, and whether there were more."""
     result = graph.query(_INCOMING.format(node=node, limit=INCOMING_LIMIT + 1))
     assert isinstance(result, ox.QuerySolutions)
-    relations = [
-        (
-            make_term(index, row["subject"].value, language),
-            make_term(index, row["property"].value, language),
+    properties: dict[str, Term] = {}  # a hub's links share a few properties
+    relations = []
+    for row in result:
+        property_iri = row["property"].value
+        if property_iri not in properties:
+            properties[property_iri] = make_term(index, property_iri, language)
+        relations.append(
+            (make_term(index, row["subject"].value, language), properties[property_iri])
         )
-        for row in result
-    ]
     return relations[:INCOMING_LIMIT], len(relations) > INCOMING_LIMIT
 
 
