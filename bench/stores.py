@@ -13,11 +13,22 @@ graph per size (bench/synthetic.py, one Turtle file, into one named graph) and m
 
 Prints one line per store and size, and the ratios to ``serve.py`` at the same size. Memory is
 VmRSS from /proc (pages the process touched, shared pages counted in each process).
+
+``python bench/stores.py --through-server --sizes 1e6 1e7 [--embedded 1e6] [--seconds 5]``
+measures instead what a reader of our server sees: Virtuoso bulk-loaded at each size with
+``serve.py --store`` in front of it, and ``serve.py --data`` (embedded) at ``--embedded`` sizes as
+the reference, each under ``wrk`` load at :data:`CLIENTS` clients on the targets of
+:func:`through_server_targets` (a lookup query, the chain join, the page of an ordinary entity,
+the pages of the graph's two hubs, a named-query API call). Every target is checked first (rows
+of a query, 200 of a page). Prints throughput, p50/p99 latency and server CPU per request
+(bench/endpoint.py's :func:`run_wrk`), the load average before each target, and each
+configuration's p99 against the embedded reference.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -29,8 +40,17 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.endpoint import (
+    PROLOGUE,
+    QUERIES,
+    Endpoint,
+    Measurement,
+    run_wrk,
+    serve_endpoint,
+    store_front_end,
+)
 from bjaikg.loading import VirtuosoConsole, sql_string
-from bjaikg.namespaces import BJG
+from bjaikg.namespaces import BJ, BJG
 from tests.server_process import running_server, worker_pids
 from tests.stores.servers import running_oxigraph, running_virtuoso
 
@@ -146,6 +166,112 @@ def measure_embedded(size: str, data: Path) -> Figure:
         return Figure(f"serve.py/{len(pids) - 1}w", size, triples, ready, None, memory)
 
 
+CLIENTS = 8
+"""Concurrent clients of the ``--through-server`` measurements (issue 17's aim: p99 at 8)."""
+ORDINARY = "company-1"
+"""An entity of the synthetic graph with a dozen statements and a handful of incoming links."""
+HUBS = ("area-0", "synthetic-source")
+"""The synthetic graph's hubs: the area every programme has as its jurisdiction (about 1/7 of
+the entities link to it) and the source every entity is derived from (all of them)."""
+
+
+def through_server_targets() -> dict[str, str]:
+    """What ``--through-server`` measures: SPARQL queries (sent to ``/sparql``) or local paths."""
+    anchor, policy = f"{BJ}{ORDINARY}", f"{BJ}policy-0"
+    named = f"/api/queries/quotes-for-entity?entity={anchor}&format=json"
+    return {
+        "lookup": PROLOGUE + QUERIES["lookup"].replace("{anchor}", anchor),
+        "chain": PROLOGUE + QUERIES["chain"].replace("{policy}", policy),
+        f"page {ORDINARY}": f"/id/{ORDINARY}",
+        **{f"hub page {hub}": f"/id/{hub}" for hub in HUBS},
+        "named query": named,
+    }
+
+
+def checked(endpoint: Endpoint, target: str) -> str:
+    """What ``target`` answers once: its rows (a query) or its status (a path)."""
+    if target.startswith("/"):
+        response = httpx.get(endpoint.url.removesuffix("/sparql") + target, timeout=600)
+        return f"HTTP {response.status_code}"
+    response = httpx.get(
+        endpoint.url,
+        params={"query": target},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=600,
+    )
+    return f"{len(response.json()['results']['bindings'])} rows"
+
+
+def measure_targets(name: str, endpoint: Endpoint, seconds: int) -> dict[str, Measurement]:
+    """Every target of :func:`through_server_targets` under :data:`CLIENTS` clients."""
+    measured = {}
+    for target_name, target in through_server_targets().items():
+        answer = checked(endpoint, target)
+        load = " ".join(f"{value:.1f}" for value in os.getloadavg())
+        measured[target_name] = run_wrk(endpoint, target, CLIENTS, seconds, cached=False)
+        print(
+            f"| {name} | {target_name} ({answer}) | {measured[target_name].cell()} | {load} |",
+            flush=True,
+        )
+    return measured
+
+
+def through_server(
+    sizes: list[str], embedded: list[str], seconds: int, workdir: Path
+) -> dict[str, dict[str, Measurement]]:
+    """The targets over ``serve.py --data`` at each ``embedded`` size, then over ``serve.py
+    --store`` in front of Virtuoso, bulk-loaded, at each of ``sizes``."""
+    results = {}
+    print("| configuration | target | req/s p50 ms p99 ms CPU/request | load average |")
+    for size in sizes:
+        data = synthetic(size, workdir)
+        if size in embedded:
+            started = time.monotonic()
+            with serve_endpoint([data]) as endpoint:
+                print(f"serve.py --data {size} ready in {time.monotonic() - started:.0f} s")
+                results[f"embedded {size}"] = measure_targets(f"embedded {size}", endpoint, seconds)
+        folder = workdir / f"through-virtuoso-{size}"
+        with running_virtuoso(
+            folder, buffers=VIRTUOSO_BUFFERS, query_seconds=3600, ready_seconds=300
+        ) as store:
+            began = time.monotonic()
+            (folder / "load" / data.name).hardlink_to(data)
+            assert store.isql is not None and store.user and store.password
+            console = VirtuosoConsole(store.isql, store.user, store.password, folder / "load")
+            console.run(
+                f"ld_dir({sql_string(str(folder / 'load'))}, {sql_string(data.name)}, "
+                f"{sql_string(GRAPH)});rdf_loader_run();checkpoint;"
+            )
+            loaded = time.monotonic() - began
+            started = time.monotonic()
+            with store_front_end(store.query_url) as endpoint:
+                print(
+                    f"Virtuoso {size}: loaded in {loaded:.0f} s; serve.py --store ready in "
+                    f"{time.monotonic() - started:.0f} s"
+                )
+                name = f"virtuoso {size}"
+                results[name] = measure_targets(name, endpoint, seconds)
+    return results
+
+
+def print_through_ratios(results: dict[str, dict[str, Measurement]]) -> None:
+    """Each configuration's p99 and throughput against the first embedded one's."""
+    references = [name for name in results if name.startswith("embedded")]
+    if not references:
+        return
+    reference = results[references[0]]
+    for name, measured in results.items():
+        if name == references[0]:
+            continue
+        for target, measurement in measured.items():
+            base = reference[target]
+            print(
+                f"{name} / {references[0]}: {target}: p99 "
+                f"{measurement.p99_ms / base.p99_ms:.2f}x, throughput "
+                f"{measurement.requests_per_second / base.requests_per_second:.2f}x"
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure every store at every size; print the figures and the ratios to serve.py."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -153,10 +279,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedded", nargs="*", default=["1e6"], help="sizes for serve.py")
     parser.add_argument("--stores", nargs="+", default=["virtuoso", "oxigraph"])
     parser.add_argument("--workdir", type=Path, help="keep files here (default: a temp folder)")
+    parser.add_argument("--through-server", action="store_true", help="latency of pages & API")
+    parser.add_argument("--seconds", type=int, default=5, help="of wrk load per target")
     arguments = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-stores-") as temporary:
         workdir = arguments.workdir or Path(temporary)
         workdir.mkdir(parents=True, exist_ok=True)
+        if arguments.through_server:
+            results = through_server(
+                arguments.sizes, arguments.embedded, arguments.seconds, workdir
+            )
+            print_through_ratios(results)
+            return 0
         figures: list[Figure] = []
         for size in arguments.sizes:
             data = synthetic(size, workdir)

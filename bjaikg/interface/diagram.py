@@ -29,6 +29,9 @@ CHAIN_STAGES = (
 
 MAX_PER_COLUMN = 6
 """At most this many entities are drawn per stage; the rest are left out of the picture."""
+NEIGHBOUR_LIMIT = 100
+"""At most this many neighbours of an entity are read in each direction (the first the store
+finds), so a picture costs the same whatever the entity's degree."""
 
 BOX_WIDTH, BOX_HEIGHT, COLUMN_GAP, ROW_GAP, MARGIN = 168, 34, 44, 14, 12
 MAX_LABEL_UNITS = 22
@@ -68,15 +71,21 @@ def stage_of(index: LabelIndex, iri: str) -> int | None:
 
 
 def neighbours(graph: KnowledgeGraph, iris: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """For each of ``iris``: (IRI, property IRI) of every IRI linked to it in either direction,
-    sorted. One query for all of them (over an external store each query is a round trip)."""
-    values = " ".join(str(ox.NamedNode(iri)) for iri in iris)
+    """For each of ``iris``: (IRI, property IRI) of the IRIs linked to it in either direction,
+    at most :data:`NEIGHBOUR_LIMIT` each way, sorted. One query for all of them (over an
+    external store each query is a round trip), a LIMITed sub-select per IRI and direction."""
+    parts = []
+    for iri in iris:
+        node = ox.NamedNode(iri)
+        for pattern in (f"{node} ?property ?other", f"?other ?property {node}"):
+            parts.append(
+                f"{{ SELECT DISTINCT ?node ?other ?property WHERE {{ {pattern} "
+                f"FILTER(isIRI(?other) && ?other != {node}) BIND({node} AS ?node) }} "
+                f"LIMIT {NEIGHBOUR_LIMIT} }}"
+            )
     result = graph.query(
-        f"""SELECT DISTINCT ?node ?other ?property WHERE {{
-             VALUES ?node {{ {values} }}
-             {{ ?node ?property ?other }} UNION {{ ?other ?property ?node }}
-             FILTER(isIRI(?other) && ?other != ?node)
-           }} ORDER BY ?other ?property"""
+        f"SELECT DISTINCT ?node ?other ?property WHERE {{ {' UNION '.join(parts)} }} "
+        "ORDER BY ?other ?property"
     )
     assert isinstance(result, ox.QuerySolutions)
     found: dict[str, list[tuple[str, str]]] = {iri: [] for iri in iris}

@@ -81,6 +81,15 @@ WORDS: dict[str, dict[str, str]] = {
     "value": {"en": "Value", "zh": "值"},
     "incoming": {"en": "Referenced by", "zh": "被引用"},
     "subject": {"en": "Subject", "zh": "主体"},
+    "incoming_cut": {
+        "en": "Only the first {limit} found are shown; there are more.",
+        "zh": "仅显示最先找到的 {limit} 条，另有更多。",
+    },
+    "see_all": {"en": "See them all in the query editor", "zh": "在查询编辑器中查看全部"},
+    "statements_cut": {
+        "en": "Only the first {limit} statements found are shown; the RDF downloads hold them all.",
+        "zh": "仅显示最先找到的 {limit} 条陈述；RDF 下载文件包含全部。",
+    },
     "sources": {"en": "Sources and supporting sentences", "zh": "来源与原文"},
     "paragraph": {"en": "paragraph", "zh": "段落"},
     "external": {"en": "External links", "zh": "外部链接"},

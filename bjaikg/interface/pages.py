@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from markupsafe import Markup, escape
@@ -38,7 +39,13 @@ from bjaikg.interface.language import (
 from bjaikg.interface.openapi import build_openapi, resolve_parameters
 from bjaikg.interface.operations import Operation
 from bjaikg.interface.releases import ReleaseEntry
-from bjaikg.interface.resource import describe_resource, outgoing_rows
+from bjaikg.interface.resource import (
+    INCOMING_LIMIT,
+    OUTGOING_LIMIT,
+    describe_resource,
+    incoming_listing,
+    read_description,
+)
 from bjaikg.interface.search import search_labels
 from bjaikg.interface.vocabulary import KINDS, document_ontology
 from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES
@@ -337,6 +344,10 @@ class Site:
                 "resource": description,
                 "diagram": diagram,
                 "formats": download_links(request, f"/id/{slug}"),
+                "limits": {"incoming": INCOMING_LIMIT, "outgoing": OUTGOING_LIMIT},
+                "all_incoming": local_link(
+                    request, "/?" + urlencode({"query": incoming_listing(iri)})
+                ),
             },
         )
 
@@ -545,17 +556,10 @@ RDF_SUFFIX_NAMES = (
 
 
 def resource_triples(graph: KnowledgeGraph, iri: str) -> list[ox.Triple]:
-    """The description served for ``iri`` in RDF: its statements (asserted and inferred), with
-    the statements of the unnamed nodes it points to (two levels deep)."""
-    triples: list[ox.Triple] = []
-    pending: list[tuple[ox.NamedNode | ox.BlankNode, int]] = [(ox.NamedNode(iri), 2)]
-    while pending:
-        subject, depth = pending.pop(0)
-        for property_iri, value, _ in outgoing_rows(graph, subject):
-            triples.append(ox.Triple(subject, ox.NamedNode(property_iri), value))
-            if isinstance(value, ox.BlankNode) and depth > 0:
-                pending.append((value, depth - 1))
-    return triples
+    """The description served for ``iri`` in RDF: all its statements (asserted and inferred,
+    never cut), with the statements of the unnamed nodes under it (two levels deep)."""
+    node = ox.NamedNode(iri)
+    return read_description(graph, node, limit=None).triples(node)
 
 
 def ontology_triples(graph: KnowledgeGraph) -> list[ox.Triple]:

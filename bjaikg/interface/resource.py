@@ -1,10 +1,17 @@
 """What the graph says about one resource: the content of its page at ``/id/<slug>``.
 
-Every query here is the project's own, bounded by one IRI that goes in through pyoxigraph's
-``substitutions`` (never formatted into the SPARQL text). Values carry their labels from the
-:class:`~bjaikg.interface.labels.LabelIndex`, so the page never shows a raw IRI where a label is
-known. Hazard: a resource with tens of thousands of statements gets a page that long; the
-project's resources have dozens, and incoming relations are cut at :data:`INCOMING_LIMIT`.
+Every query here is the project's own, about one IRI written in as a
+:class:`pyoxigraph.NamedNode` (which refuses anything that is not an IRI), so the same text goes
+to the embedded store and to an external one: a sub-select must be about the resource itself,
+which a ``VALUES`` block or ``substitutions`` in front of the query would not bind. Values carry
+their labels from the :class:`~bjaikg.interface.labels.LabelIndex`, so the page never shows a
+raw IRI where a label is known.
+
+A page costs the same whatever the resource's degree: outgoing statements are read at most
+:data:`OUTGOING_LIMIT` rows and incoming relations :data:`INCOMING_LIMIT`, each by a LIMITed
+sub-select that the store can stop early (only the rows kept are sorted), and the page says
+when a list was cut. Hazard: which rows a cut list keeps is the store's choice (the first it
+finds), not the first in sorted order.
 """
 
 from __future__ import annotations
@@ -27,7 +34,12 @@ from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph, is_true, term_value
 RdfTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 """Any term pyoxigraph returns in a solution."""
 
-INCOMING_LIMIT = 500
+INCOMING_LIMIT = 100
+"""At most this many incoming relations on a page; one more is asked for, to know it was cut."""
+OUTGOING_LIMIT = 1000
+"""At most this many rows of outgoing statements (unnamed nodes' included) on a page."""
+UNNAMED_DEPTH = 2
+"""Unnamed (blank) objects are described this many levels deep."""
 
 RDF_TYPE = expand("rdf:type")
 QUOTE = expand("bjo:quote")
@@ -148,7 +160,11 @@ class ResourceDescription:
     names: list[Name]
     types: list[Term]
     statements: list[Statement]
+    statements_cut: bool
+    """More than :data:`OUTGOING_LIMIT` rows: the statements shown are a part."""
     incoming: list[tuple[Term, Term]]
+    incoming_cut: bool
+    """More than :data:`INCOMING_LIMIT` incoming relations: the first found are shown."""
     sources: list[SourceLine]
     quotes: list[tuple[str, str]]
     """Each quote with its language tag (a web page may be quoted in English)."""
@@ -195,24 +211,88 @@ def site_of(url: str) -> str:
     return url.split("//", 1)[-1].split("/", 1)[0]
 
 
-def group_statements(
-    graph: KnowledgeGraph,
-    index: LabelIndex,
-    rows: list[tuple[str, RdfTerm, bool]],
-    language: str,
-    depth: int = 2,
-) -> list[Statement]:
-    """Group (property, object, inferred) rows into statements, properties ordered by label.
+Row = tuple[str, RdfTerm, bool]
+"""(property IRI, object, only-inferred) of one statement."""
 
-    An unnamed (blank) object is described inline, ``depth`` levels deep at most; not over a
-    remote store, whose blank nodes cannot be named in a later query.
-    """
+
+@dataclass
+class Description:
+    """The statements about a resource and about the unnamed nodes under it (``nested``, by
+    node, :data:`UNNAMED_DEPTH` levels deep), read in one query; ``cut`` when the rows were
+    more than the limit asked for."""
+
+    rows: list[Row]
+    nested: dict[ox.BlankNode, list[Row]]
+    cut: bool = False
+
+    def triples(self, node: ox.NamedNode) -> list[ox.Triple]:
+        """The statements as triples, the resource's first, then each unnamed node's."""
+        subjects: list[tuple[ox.NamedNode | ox.BlankNode, list[Row]]] = [(node, self.rows)]
+        subjects += self.nested.items()
+        return [
+            ox.Triple(subject, ox.NamedNode(property_iri), value)
+            for subject, rows in subjects
+            for property_iri, value, _ in rows
+        ]
+
+
+_DESCRIPTION = """
+SELECT ?parent ?property ?value (MIN(?graph = {inferred}) AS ?onlyInferred) (COUNT(*) AS ?copies)
+WHERE {{
+  {{ SELECT ?parent ?property ?value ?graph WHERE {{
+      {{ GRAPH ?graph {{ {node} ?property ?value }} BIND({node} AS ?parent) }}
+      UNION {{ {node} ?first ?parent . FILTER(isBlank(?parent))
+              GRAPH ?graph {{ ?parent ?property ?value }} }}
+      UNION {{ {node} ?first ?middle . ?middle ?second ?parent
+              FILTER(isBlank(?middle) && isBlank(?parent))
+              GRAPH ?graph {{ ?parent ?property ?value }} }}
+  }} {limit} }}
+}} GROUP BY ?parent ?property ?value ORDER BY ?property ?value
+"""
+"""The statements of a resource and of the unnamed nodes two levels under it, in one answer:
+blank nodes keep their identity within one answer, also from an external store, where they
+cannot be named in a later query. ``?copies`` counts the rows behind each statement (one per
+graph that holds it), so that the rows read can be compared with the limit."""
+
+
+def read_description(
+    graph: KnowledgeGraph, node: ox.NamedNode, limit: int | None = OUTGOING_LIMIT
+) -> Description:
+    """What the store says about ``node`` and the unnamed nodes under it, in
+    :data:`_DESCRIPTION`'s order; at most ``limit`` rows (``None``: all)."""
+    bound = "" if limit is None else f"LIMIT {limit + 1}"
+    text = _DESCRIPTION.format(inferred=INFERRED_GRAPH, node=node, limit=bound)
+    result = graph.query(text)
+    assert isinstance(result, ox.QuerySolutions)
+    solutions = list(result)
+    copies = sum(int(solution["copies"].value) for solution in solutions)
+    cut = limit is not None and copies > limit
+    description = Description(rows=[], nested={}, cut=cut)
+    for solution in solutions[:-1] if cut else solutions:  # one row was read to see the cut
+        parent = solution["parent"]
+        row = (solution["property"].value, solution["value"], is_true(solution["onlyInferred"]))
+        if parent == node:
+            description.rows.append(row)
+        elif isinstance(parent, ox.BlankNode):
+            description.nested.setdefault(parent, []).append(row)
+    return description
+
+
+def group_statements(
+    index: LabelIndex,
+    rows: list[Row],
+    nested: dict[ox.BlankNode, list[Row]],
+    language: str,
+    depth: int = UNNAMED_DEPTH,
+) -> list[Statement]:
+    """Group (property, object, inferred) rows into statements, properties ordered by label;
+    an unnamed (blank) object is described inline from ``nested``, ``depth`` levels deep."""
     by_property: dict[str, list[Value]] = {}
     for property_iri, node, inferred in rows:
         value = make_value(index, node, language, inferred)
-        if isinstance(node, ox.BlankNode) and depth > 0 and not graph.remote:
-            nested_rows = outgoing_rows(graph, node)
-            value.nested = group_statements(graph, index, nested_rows, language, depth - 1)
+        if isinstance(node, ox.BlankNode) and depth > 0:
+            inner = nested.get(node, [])
+            value.nested = group_statements(index, inner, nested, language, depth - 1)
         by_property.setdefault(property_iri, []).append(value)
     statements = [
         Statement(make_term(index, property_iri, language), values)
@@ -221,31 +301,18 @@ def group_statements(
     return sorted(statements, key=lambda statement: statement.property.label.lower())
 
 
-def outgoing_rows(
-    graph: KnowledgeGraph, node: ox.NamedNode | ox.BlankNode
-) -> list[tuple[str, RdfTerm, bool]]:
-    """(property IRI, object, only-inferred) for every statement about ``node``, sorted."""
-    result = graph.store.query(
-        f"""SELECT ?subject ?property ?value (MIN(?graph = {INFERRED_GRAPH}) AS ?onlyInferred)
-           WHERE {{ GRAPH ?graph {{ ?subject ?property ?value }} }}
-           GROUP BY ?subject ?property ?value ORDER BY ?property ?value""",
-        substitutions={ox.Variable("subject"): node},
-    )
-    assert isinstance(result, ox.QuerySolutions)
-    return [(row["property"].value, row["value"], is_true(row["onlyInferred"])) for row in result]
-
-
 def describe_resource(
     graph: KnowledgeGraph, index: LabelIndex, iri: str, language: str
 ) -> ResourceDescription | None:
     """What the graph says about ``iri`` (outgoing and incoming), or ``None`` if nothing."""
     node = ox.NamedNode(iri)
-    rows = outgoing_rows(graph, node)
-    incoming = incoming_relations(graph, index, node, language)
+    description = read_description(graph, node)
+    rows = description.rows
+    incoming, incoming_cut = incoming_relations(graph, index, node, language)
     if not rows and not incoming:
         return None
     shown = [row for row in rows if row[0] not in SHOWN_ELSEWHERE]
-    statements = group_statements(graph, index, shown, language)
+    statements = group_statements(index, shown, description.nested, language)
 
     def iris(property_iri: str) -> list[str]:
         return [o.value for p, o, _ in rows if p == property_iri and isinstance(o, ox.NamedNode)]
@@ -262,7 +329,9 @@ def describe_resource(
             key=lambda term: (not term.is_local, term.label.lower()),
         ),
         statements=statements,
+        statements_cut=description.cut,
         incoming=incoming,
+        incoming_cut=incoming_cut,
         sources=source_lines(graph, index, node, language),
         quotes=[
             (o.value, o.language or "")
@@ -286,23 +355,39 @@ def _number_first(text: str) -> tuple[int, str]:
     return (int(text), text) if text.isdigit() else (1 << 30, text)
 
 
+_INCOMING = """
+SELECT ?subject ?property WHERE {{
+  {{ SELECT DISTINCT ?subject ?property WHERE {{
+      ?subject ?property {node} . FILTER(isIRI(?subject))
+  }} LIMIT {limit} }}
+}} ORDER BY ?property ?subject
+"""
+
+
 def incoming_relations(
     graph: KnowledgeGraph, index: LabelIndex, node: ox.NamedNode, language: str
-) -> list[tuple[Term, Term]]:
+) -> tuple[list[tuple[Term, Term]], bool]:
     """(subject, property) of the statements whose object is ``node`` (IRI subjects only),
-    at most :data:`INCOMING_LIMIT`, ordered by property and subject."""
-    result = graph.store.query(
-        f"""SELECT DISTINCT ?object ?subject ?property WHERE {{
-             ?subject ?property ?object . FILTER(isIRI(?subject))
-           }} ORDER BY ?property ?subject LIMIT {INCOMING_LIMIT}""",
-        substitutions={ox.Variable("object"): node},
-        use_default_graph_as_union=True,
-    )
+    ordered by property and subject: at most :data:`INCOMING_LIMIT` of them, the first the
+    store finds, and whether there were more."""
+    result = graph.query(_INCOMING.format(node=node, limit=INCOMING_LIMIT + 1))
     assert isinstance(result, ox.QuerySolutions)
-    return [
-        (
-            make_term(index, row["subject"].value, language),
-            make_term(index, row["property"].value, language),
+    properties: dict[str, Term] = {}  # a hub's links share a few properties
+    relations = []
+    for row in result:
+        property_iri = row["property"].value
+        if property_iri not in properties:
+            properties[property_iri] = make_term(index, property_iri, language)
+        relations.append(
+            (make_term(index, row["subject"].value, language), properties[property_iri])
         )
-        for row in result
-    ]
+    return relations[:INCOMING_LIMIT], len(relations) > INCOMING_LIMIT
+
+
+def incoming_listing(iri: str) -> str:
+    """The query that lists every incoming relation of ``iri``, for the query editor."""
+    return (
+        "SELECT DISTINCT ?subject ?property WHERE {\n"
+        f"  ?subject ?property {ox.NamedNode(iri)} . FILTER(isIRI(?subject))\n"
+        "} ORDER BY ?property ?subject\n"
+    )

@@ -1,0 +1,137 @@
+"""Resource pages whose cost does not grow with the resource's degree, and unnamed (blank) nodes
+described on them, the same over the embedded store and over an external one.
+
+A small graph has a hub (more incoming links than a page lists, and an address made of nested
+blank nodes) and an entity with more statements than a page lists. It is served by ``serve.py
+--data`` (embedded) and by ``serve.py --store`` over the Oxigraph server holding it; the pages
+must cut the lists, say so, link to the whole list, and describe the blank nodes; the RDF
+forms stay whole. The project graph's blank nodes (a snapshot's checksum) are checked on both
+external stores of tests/stores/conftest.py.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from bjaikg.interface.resource import INCOMING_LIMIT, OUTGOING_LIMIT
+from bjaikg.namespaces import BJG
+from tests.server_process import running_server
+from tests.stores.servers import StoreServer, running_oxigraph
+from tests.stores.test_serve_store import SERVER_TIMEOUT
+
+pytestmark = pytest.mark.server
+
+HUB_REFERENCES = INCOMING_LIMIT + 30
+SPREAD_STATEMENTS = OUTGOING_LIMIT + 30
+ID = "https://w3id.org/bjaikg/id/"
+
+
+def hub_graph() -> str:
+    """Turtle of the hub, its referrers and the entity with many statements."""
+    lines = [
+        f"@prefix bj: <{ID}> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix schema: <https://schema.org/> .",
+        'bj:hub rdfs:label "Hub"@en ; schema:address [ schema:postalCode "100080" ;',
+        '    schema:geo [ schema:latitude "39.98" ; schema:longitude "116.31" ] ] .',
+        'bj:spread rdfs:label "Spread"@en .',
+    ]
+    lines += [f"bj:referrer-{n} schema:about bj:hub ." for n in range(HUB_REFERENCES)]
+    lines += [f"bj:spread rdfs:seeAlso bj:item-{n} ." for n in range(SPREAD_STATEMENTS)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def hub_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("hub") / "hub.ttl"
+    path.write_text(hub_graph(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module", params=["embedded", "oxigraph"])
+def hub_server(request: pytest.FixtureRequest, hub_file: Path) -> Iterator[str]:
+    """Our server's URL: over the hub file itself, or over the Oxigraph server holding it."""
+    if request.param == "embedded":
+        with running_server("--data", str(hub_file), "--workers", "1") as server:
+            yield server.url
+        return
+    folder = hub_file.parent / "oxigraph"
+    load = ["oxigraph", "load", "--location", str(folder), "--file", str(hub_file)]
+    subprocess.run([*load, "--graph", f"{BJG}hub"], check=True, capture_output=True)
+    with (
+        running_oxigraph(folder) as store,
+        running_server("--store", store.query_url, "--workers", "1") as server,
+    ):
+        yield server.url
+
+
+def section(html: str, heading_id: str) -> str:
+    """The ``<section>`` of ``html`` labelled by ``heading_id``."""
+    start = html.index(f'aria-labelledby="{heading_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_incoming_relations_are_cut_and_say_so(hub_server: str) -> None:
+    page = httpx.get(f"{hub_server}/id/hub", timeout=60).text
+    incoming = section(page, "incoming-heading")
+    assert f"Referenced by ({INCOMING_LIMIT}+)" in incoming
+    assert incoming.count("<tr><td>") == INCOMING_LIMIT
+    assert f"Only the first {INCOMING_LIMIT} found are shown" in incoming
+    link = re.search(r'<a href="([^"]+)">See them all in the query editor', incoming)
+    assert link is not None
+    query = parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query)["query"][0]
+    answer = ox.Store()
+    answer.load(hub_graph(), format=ox.RdfFormat.TURTLE)
+    listed = answer.query(query)
+    assert isinstance(listed, ox.QuerySolutions)
+    assert len(list(listed)) == HUB_REFERENCES  # the editor's query lists them all
+
+
+def test_an_entity_with_few_references_lists_them_all(hub_server: str) -> None:
+    page = httpx.get(f"{hub_server}/id/item-3", timeout=60).text
+    incoming = section(page, "incoming-heading")
+    assert "Referenced by (1)" in incoming and "Only the first" not in incoming
+
+
+def test_outgoing_statements_are_cut_on_the_page_not_in_rdf(hub_server: str) -> None:
+    page = httpx.get(f"{hub_server}/id/spread", timeout=60).text
+    properties = section(page, "properties-heading")
+    assert f"Only the first {OUTGOING_LIMIT} statements found are shown" in properties
+    assert properties.count("<li>") <= OUTGOING_LIMIT
+    triples = httpx.get(f"{hub_server}/id/spread.nt", timeout=60).text.splitlines()
+    assert len(triples) == SPREAD_STATEMENTS + 1  # the label too
+
+
+def test_blank_nodes_are_described_two_levels_deep(hub_server: str) -> None:
+    page = httpx.get(f"{hub_server}/id/hub", timeout=60).text
+    properties = section(page, "properties-heading")
+    assert properties.count('<table class="nested">') == 2
+    for text in ("100080", "39.98", "116.31"):
+        assert text in properties
+    turtle = httpx.get(f"{hub_server}/id/hub.nt", timeout=60).text
+    described = ox.Dataset(ox.parse(turtle.encode(), format=ox.RdfFormat.N_TRIPLES))
+    assert len(described) == 6  # label, address, postal code, geo, latitude, longitude
+
+
+@pytest.mark.parametrize("store_name", ["oxigraph_store", "virtuoso_store"])
+def test_the_project_s_blank_nodes_on_a_store_backed_page(
+    request: pytest.FixtureRequest, store_name: str
+) -> None:
+    """A snapshot's checksum (a blank node) is shown on its page over each store."""
+    store: StoreServer = request.getfixturevalue(store_name)
+    arguments = ["--store", store.query_url, "--timeout", str(SERVER_TIMEOUT), "--workers", "1"]
+    with running_server(*arguments) as server:
+        page = httpx.get(f"{server.url}/id/snapshot-beijing-ai-first-city", timeout=60).text
+        properties = section(page, "properties-heading")
+        assert '<table class="nested">' in properties
+        assert "9064baabf9f8ceb22103112824b5f1f6ff6e69460d1866439f140d5b5251c507" in properties
+        rdf = httpx.get(f"{server.url}/id/snapshot-beijing-ai-first-city.nt", timeout=60).text
+        assert "9064baabf9f8ceb22103112824b5f1f6ff6e69460d1866439f140d5b5251c507" in rdf
