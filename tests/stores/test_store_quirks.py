@@ -9,17 +9,18 @@ docs to change.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from bjaikg.loading import Dataset
+from bjaikg.loading import Dataset, load_dataset
 from bjaikg.namespaces import BJG, sparql_prologue
 from bjaikg.query_catalogue import load_catalogue
 from bjaikg.store import KnowledgeGraph, load_knowledge_graph
 from tests.competency import Table, bound_text, run_named_query
-from tests.stores.servers import StoreServer, ask
+from tests.stores.servers import StoreServer, ask, running_virtuoso
 
 pytestmark = pytest.mark.server
 
@@ -130,24 +131,70 @@ def test_stored_literals_come_back_as_loaded_but_virtuoso_doubles_and_booleans(
     assert rows(ask(virtuoso_store, PROLOGUE + text)) == ((f'"8.64902e+15"^^<{XSD}double>',),)
 
 
-def test_virtuoso_loses_rows_with_a_path_in_not_exists(
-    graph: KnowledgeGraph, virtuoso_store: StoreServer
+def test_virtuoso_turtle_results_keep_a_double_s_digits_but_not_its_datatype(
+    virtuoso_store: StoreServer,
 ) -> None:
-    """path-in-not-exists: the "most specific class" pattern (a ``+`` path between two
-    variables bound outside ``FILTER NOT EXISTS``) gives other rows than SPARQL's; which rows
-    varies from one load of the same data to the next (observed: only Baidu's row)."""
-    text = """SELECT ?organisation ?kind WHERE {
-        VALUES ?organisation { bj:baidu bj:peking-university }
-        ?organisation a ?kind . ?kind rdfs:subClassOf* bjo:Organisation .
-        FILTER NOT EXISTS { ?organisation a ?narrower . ?narrower rdfs:subClassOf+ ?kind }
-      } ORDER BY ?organisation"""
+    """turtle-results (openlink/virtuoso-opensource#1006): SELECT results asked for as
+    ``text/turtle`` (the result-set vocabulary) are not rounded, but Virtuoso writes the double
+    as a Turtle decimal, so the answer is an xsd:decimal, not the data's xsd:double: no
+    way around the rounding for RemoteStore (docs/decisions/20261204-remote-store.md)."""
+    text = """SELECT ?flops WHERE { ?s ?p ?flops
+        FILTER(DATATYPE(?flops) = xsd:double && ?flops > 8649020500000000e0
+               && ?flops < 8649021500000000e0) } LIMIT 1"""
+    response = httpx.post(
+        virtuoso_store.query_url,
+        data={"query": PROLOGUE + text},
+        headers={"Accept": "text/turtle"},
+    )
+    assert response.status_code == 200, response.text
+    values = [
+        triple.object
+        for triple in ox.parse(response.content, format=ox.RdfFormat.TURTLE)
+        if triple.predicate == ox.NamedNode("http://www.w3.org/2005/sparql-results#value")
+    ]
+    assert values == [ox.Literal("8649021000000000.0", datatype=ox.NamedNode(f"{XSD}decimal"))]
+
+
+@pytest.fixture(scope="module")
+def unrestarted_virtuoso_store(
+    tmp_path_factory: pytest.TempPathFactory, working_tree: Dataset
+) -> Iterator[StoreServer]:
+    """Virtuoso still run by the server that created its database and bulk-loaded it (what
+    ``virtuoso_store`` is before its restart)."""
+    folder = tmp_path_factory.mktemp("unrestarted-virtuoso")
+    with running_virtuoso(folder, query_seconds=60) as store:
+        load_dataset(working_tree, "virtuoso", store.target(), replace=False)
+        yield store
+
+
+MOST_SPECIFIC_CLASS = """SELECT DISTINCT ?organisation ?kind WHERE {
+    VALUES ?organisation { bj:baidu bj:peking-university }
+    ?organisation a ?kind . ?kind rdfs:subClassOf* bjo:Organisation .
+    FILTER NOT EXISTS { ?organisation a ?narrower . ?narrower rdfs:subClassOf+ ?kind }
+  } ORDER BY ?organisation"""
+"""The "most specific class" pattern: a ``+`` path between two variables bound outside
+``FILTER NOT EXISTS`` (``DISTINCT``: Virtuoso repeats solutions of the ``*`` path, see
+:func:`test_virtuoso_repeats_solutions_of_a_one_or_more_path`)."""
+
+
+def test_virtuoso_answers_paths_wrongly_until_restarted_after_loading(
+    graph: KnowledgeGraph, virtuoso_store: StoreServer, unrestarted_virtuoso_store: StoreServer
+) -> None:
+    """restart-after-load: the server that created the database and bulk-loaded it gives
+    other rows than SPARQL's for :data:`MOST_SPECIFIC_CLASS` (observed: only Baidu's row;
+    over all organisations 359 where there are 193); the same database after a restart
+    answers it right (openlink/virtuoso-opensource#929 reports the same of a fresh instance)."""
     baidu = ("<https://w3id.org/bjaikg/id/baidu>", "<https://w3id.org/bjaikg/ontology#Company>")
     peking = (
         "<https://w3id.org/bjaikg/id/peking-university>",
         "<https://w3id.org/bjaikg/ontology#University>",
     )
-    assert rows(embedded(graph, text)) == (baidu, peking)
-    assert rows(ask(virtuoso_store, PROLOGUE + text)) != (baidu, peking)
+    assert rows(embedded(graph, MOST_SPECIFIC_CLASS)) == (baidu, peking)
+    assert rows(ask(virtuoso_store, PROLOGUE + MOST_SPECIFIC_CLASS)) == (baidu, peking)
+    assert rows(ask(unrestarted_virtuoso_store, PROLOGUE + MOST_SPECIFIC_CLASS)) != (
+        baidu,
+        peking,
+    )
 
 
 def test_virtuoso_repeats_solutions_of_a_one_or_more_path(
@@ -161,17 +208,14 @@ def test_virtuoso_repeats_solutions_of_a_one_or_more_path(
 
 
 WHOLE_QUESTIONS = {
-    "entities-without-english-label": (0, 202),
     "label-search": (5, 0),
     "largest-training-compute-per-organisation": (33, 122),
-    "places-within-place": (25, 1),
     "policy-documents": (19, 25),
-    "policy-targets": (40, 0),
 }
-"""Questions Virtuoso answers with other rows for no reason a smaller query showed: rows
-embedded, rows on Virtuoso in the run of docs/deployment.md#stores. Virtuoso's count varies
-between loads of the same data (policy-documents: 25, then 22), so the test pins the embedded
-count and that Virtuoso's differs."""
+"""Questions Virtuoso (restarted after loading) answers with other rows for no reason a smaller
+query showed: rows embedded, rows on Virtuoso in the runs of docs/deployment.md#stores (the
+same in two loads of the same data); the test pins the embedded count and that Virtuoso's
+differs."""
 
 
 @pytest.mark.parametrize("name", sorted(WHOLE_QUESTIONS))
