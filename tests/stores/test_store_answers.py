@@ -30,8 +30,6 @@ KNOWN_DIFFERENCES: dict[str, dict[str, str]] = {
         "one-core-multiple-points-layout": "boolean-as-integer",
         "chinese-designer-chips": "double-lexical-form",
         "largest-training-compute-per-organisation": "whole-question",
-        "label-search": "whole-question",
-        "policy-documents": "whole-question",
     },
     "oxigraph": {},
 }
