@@ -31,9 +31,10 @@ Hazards:
 - Virtuoso answers ``ASK`` with a one-column table (``__ASK_RETVAL``): turned back into the
   boolean; it labels blank nodes ``nodeID://b1`` in SPARQL JSON, which pyoxigraph refuses: the
   prefix is removed from the stream. Its other differences from the embedded store (computed
-  booleans as integers, which the pages read with :func:`bjaikg.store.is_true`; the lexical form
-  of doubles; some property paths: docs/deployment.md, "Answers compared with the embedded
-  store") reach our clients as Virtuoso gives them.
+  booleans as integers, which the pages read with :func:`bjaikg.store.is_true`; doubles rounded
+  to six digits; property paths answered wrongly until Virtuoso is restarted after loading:
+  docs/deployment.md, "Answers compared with the embedded store") reach our clients as
+  Virtuoso gives them.
 - Virtuoso stopped by its ``timeout`` or ``MaxQueryExecutionTime`` answers 200 with the rows it
   had so far (an "anytime" answer, marked by the ``X-SQL-State`` header): such an answer is
   refused (503), never served as if complete.

@@ -29,24 +29,11 @@ KNOWN_DIFFERENCES: dict[str, dict[str, str]] = {
         "models-trained-on-chinese-chips": "boolean-as-integer",
         "one-core-multiple-points-layout": "boolean-as-integer",
         "chinese-designer-chips": "double-lexical-form",
-        "largest-training-compute-per-organisation": "whole-question",
-        "label-search": "whole-question",
-        "ai-safety-governance-releases": "path-in-not-exists",
-        "entities-without-english-label": "whole-question",
-        "event-releases": "path-in-not-exists",
-        "events-dates-and-releases": "path-in-not-exists",
-        "organisations-by-kind": "path-in-not-exists",
-        "places-within-place": "whole-question",
-        "policies-and-issuers": "path-in-not-exists",
-        "products-by-developer": "path-in-not-exists",
-        "sourced-from-paragraph": "path-in-not-exists",
-        "policy-documents": "whole-question",
-        "policy-targets": "whole-question",
+        "largest-training-compute-per-organisation": "double-precision",
     },
     "oxigraph": {},
 }
-"""Store → question → the quirk that explains it (tests/stores/test_store_quirks.py pins each;
-``whole-question``: no smaller query reproduces it, the question's row counts are pinned)."""
+"""Store → question → the quirk that explains it (tests/stores/test_store_quirks.py pins each)."""
 
 _ORDER_KEY = re.compile(r"(?:(?:ASC|DESC)\s*\(\s*)?\?(\w+)", re.IGNORECASE)
 _ORDER_CLAUSE = re.compile(r"\bORDER\s+BY\b(.*?)(?:\bLIMIT\b|\bOFFSET\b|$)", re.I | re.S)

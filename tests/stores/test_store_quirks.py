@@ -9,17 +9,17 @@ docs to change.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from bjaikg.loading import Dataset
+from bjaikg.loading import Dataset, load_dataset
 from bjaikg.namespaces import BJG, sparql_prologue
-from bjaikg.query_catalogue import load_catalogue
 from bjaikg.store import KnowledgeGraph, load_knowledge_graph
-from tests.competency import Table, bound_text, run_named_query
-from tests.stores.servers import StoreServer, ask
+from tests.competency import Table
+from tests.stores.servers import StoreServer, ask, running_virtuoso
 
 pytestmark = pytest.mark.server
 
@@ -70,12 +70,21 @@ def test_virtuoso_answers_ask_with_a_one_column_table(
 def test_virtuoso_gives_booleans_as_integers(
     graph: KnowledgeGraph, virtuoso_store: StoreServer
 ) -> None:
-    """boolean-as-integer: a boolean expression's value is ``1``/``0`` typed xsd:integer."""
-    text = "SELECT (1 < 2 AS ?yes) (1 > 2 AS ?no) WHERE {}"
-    assert rows(embedded(graph, text)) == ((f'"true"^^<{XSD}boolean>', f'"false"^^<{XSD}boolean>'),)
-    assert rows(ask(virtuoso_store, PROLOGUE + text)) == (
-        (f'"1"^^<{XSD}integer>', f'"0"^^<{XSD}integer>'),
-    )
+    """boolean-as-integer: a boolean expression's value is ``1``/``0`` typed xsd:integer, and
+    an xsd:boolean made with ``STRDT`` is written ``1``/``0`` too, so no rewriting of a question
+    gives the embedded store's ``true``/``false``."""
+    canonical = ((f'"true"^^<{XSD}boolean>', f'"false"^^<{XSD}boolean>'),)
+    for text, on_virtuoso in (
+        ("SELECT (1 < 2 AS ?yes) (1 > 2 AS ?no) WHERE {}", "integer"),
+        (
+            'SELECT (STRDT("true", xsd:boolean) AS ?yes) (STRDT("false", xsd:boolean) AS ?no) {}',
+            "boolean",
+        ),
+    ):
+        assert rows(embedded(graph, PROLOGUE + text)) == canonical
+        assert rows(ask(virtuoso_store, PROLOGUE + text)) == (
+            (f'"1"^^<{XSD}{on_virtuoso}>', f'"0"^^<{XSD}{on_virtuoso}>'),
+        )
 
 
 def test_virtuoso_writes_doubles_in_exponent_form(
@@ -130,24 +139,101 @@ def test_stored_literals_come_back_as_loaded_but_virtuoso_doubles_and_booleans(
     assert rows(ask(virtuoso_store, PROLOGUE + text)) == ((f'"8.64902e+15"^^<{XSD}double>',),)
 
 
-def test_virtuoso_loses_rows_with_a_path_in_not_exists(
+def test_virtuoso_turtle_results_keep_a_double_s_digits_but_not_its_datatype(
+    virtuoso_store: StoreServer,
+) -> None:
+    """turtle-results (openlink/virtuoso-opensource#1006): SELECT results asked for as
+    ``text/turtle`` (the result-set vocabulary) are not rounded, but Virtuoso writes the double
+    as a Turtle decimal, so the answer is an xsd:decimal, not the data's xsd:double: no
+    way around the rounding for RemoteStore (docs/decisions/20261204-remote-store.md)."""
+    text = """SELECT ?flops WHERE { ?s ?p ?flops
+        FILTER(DATATYPE(?flops) = xsd:double && ?flops > 8649020500000000e0
+               && ?flops < 8649021500000000e0) } LIMIT 1"""
+    response = httpx.post(
+        virtuoso_store.query_url,
+        data={"query": PROLOGUE + text},
+        headers={"Accept": "text/turtle"},
+    )
+    assert response.status_code == 200, response.text
+    values = [
+        triple.object
+        for triple in ox.parse(response.content, format=ox.RdfFormat.TURTLE)
+        if triple.predicate == ox.NamedNode("http://www.w3.org/2005/sparql-results#value")
+    ]
+    assert values == [ox.Literal("8649021000000000.0", datatype=ox.NamedNode(f"{XSD}decimal"))]
+
+
+def test_virtuoso_str_of_a_chinese_constant_matches_nothing(
     graph: KnowledgeGraph, virtuoso_store: StoreServer
 ) -> None:
-    """path-in-not-exists: the "most specific class" pattern (a ``+`` path between two
-    variables bound outside ``FILTER NOT EXISTS``) gives other rows than SPARQL's; which rows
-    varies from one load of the same data to the next (observed: only Baidu's row)."""
-    text = """SELECT ?organisation ?kind WHERE {
-        VALUES ?organisation { bj:baidu bj:peking-university }
-        ?organisation a ?kind . ?kind rdfs:subClassOf* bjo:Organisation .
-        FILTER NOT EXISTS { ?organisation a ?narrower . ?narrower rdfs:subClassOf+ ?kind }
-      } ORDER BY ?organisation"""
+    """str-of-constant: ``STR()`` of a non-ASCII string given in the query (a constant or a
+    ``VALUES`` row) no longer matches the same text in the data; ``LCASE()`` of it, or the
+    literal itself, does (label-search uses ``LCASE(?_text)`` for this reason)."""
+    for needle, found in (("STR(?text)", 0), ("LCASE(?text)", 2), ("?text", 2)):
+        text = f"""SELECT ?matched WHERE {{ VALUES ?text {{ "智源" }}
+            bj:beijing-academy-of-artificial-intelligence skos:altLabel ?matched .
+            FILTER(CONTAINS(STR(?matched), {needle})) }}"""
+        assert len(rows(embedded(graph, text))) == 2
+        assert len(rows(ask(virtuoso_store, PROLOGUE + text))) == found, needle
+
+
+def test_virtuoso_mixes_the_two_sides_of_a_zero_or_one_path(
+    graph: KnowledgeGraph, virtuoso_store: StoreServer
+) -> None:
+    """zero-or-one-path: ``?policy ^bjo:issuanceOf? ?statement`` followed by patterns on
+    ``?statement`` gives rows of statements that are neither the policy nor an issuance of
+    it (observed: 10 rows where there are 2; the old text of policy-documents gave 25 rows
+    where there are 19); policy-documents now joins ``BIND(?policy AS ?statement)`` and
+    ``?statement bjo:issuanceOf ?policy`` by ``UNION``."""
+    text = """SELECT DISTINCT ?source ?type_zh WHERE {
+        VALUES ?policy { bj:beijing-ai-plus-action-plan }
+        ?policy ^bjo:issuanceOf? ?statement .
+        ?statement prov:wasDerivedFrom ?source .
+        ?statement bjo:documentType/rdfs:label ?type_zh . FILTER(LANG(?type_zh) = "zh") }"""
+    assert len(rows(embedded(graph, text))) == 2
+    assert len(rows(ask(virtuoso_store, PROLOGUE + text))) > 2
+
+
+@pytest.fixture(scope="module")
+def unrestarted_virtuoso_store(
+    tmp_path_factory: pytest.TempPathFactory, working_tree: Dataset
+) -> Iterator[StoreServer]:
+    """Virtuoso still run by the server that created its database and bulk-loaded it (what
+    ``virtuoso_store`` is before its restart)."""
+    folder = tmp_path_factory.mktemp("unrestarted-virtuoso")
+    with running_virtuoso(folder, query_seconds=60) as store:
+        load_dataset(working_tree, "virtuoso", store.target(), replace=False)
+        yield store
+
+
+MOST_SPECIFIC_CLASS = """SELECT DISTINCT ?organisation ?kind WHERE {
+    VALUES ?organisation { bj:baidu bj:peking-university }
+    ?organisation a ?kind . ?kind rdfs:subClassOf* bjo:Organisation .
+    FILTER NOT EXISTS { ?organisation a ?narrower . ?narrower rdfs:subClassOf+ ?kind }
+  } ORDER BY ?organisation"""
+"""The "most specific class" pattern: a ``+`` path between two variables bound outside
+``FILTER NOT EXISTS`` (``DISTINCT``: Virtuoso repeats solutions of the ``*`` path, see
+:func:`test_virtuoso_repeats_solutions_of_a_one_or_more_path`)."""
+
+
+def test_virtuoso_answers_paths_wrongly_until_restarted_after_loading(
+    graph: KnowledgeGraph, virtuoso_store: StoreServer, unrestarted_virtuoso_store: StoreServer
+) -> None:
+    """restart-after-load: the server that created the database and bulk-loaded it gives
+    other rows than SPARQL's for :data:`MOST_SPECIFIC_CLASS` (observed: only Baidu's row;
+    over all organisations 359 where there are 193); the same database after a restart
+    answers it right (openlink/virtuoso-opensource#929 reports the same of a fresh instance)."""
     baidu = ("<https://w3id.org/bjaikg/id/baidu>", "<https://w3id.org/bjaikg/ontology#Company>")
     peking = (
         "<https://w3id.org/bjaikg/id/peking-university>",
         "<https://w3id.org/bjaikg/ontology#University>",
     )
-    assert rows(embedded(graph, text)) == (baidu, peking)
-    assert rows(ask(virtuoso_store, PROLOGUE + text)) != (baidu, peking)
+    assert rows(embedded(graph, MOST_SPECIFIC_CLASS)) == (baidu, peking)
+    assert rows(ask(virtuoso_store, PROLOGUE + MOST_SPECIFIC_CLASS)) == (baidu, peking)
+    assert rows(ask(unrestarted_virtuoso_store, PROLOGUE + MOST_SPECIFIC_CLASS)) != (
+        baidu,
+        peking,
+    )
 
 
 def test_virtuoso_repeats_solutions_of_a_one_or_more_path(
@@ -160,28 +246,26 @@ def test_virtuoso_repeats_solutions_of_a_one_or_more_path(
     assert len(rows(ask(virtuoso_store, PROLOGUE + text))) > 1
 
 
-WHOLE_QUESTIONS = {
-    "entities-without-english-label": (0, 202),
-    "label-search": (5, 0),
-    "largest-training-compute-per-organisation": (33, 122),
-    "places-within-place": (25, 1),
-    "policy-documents": (19, 25),
-    "policy-targets": (40, 0),
-}
-"""Questions Virtuoso answers with other rows for no reason a smaller query showed: rows
-embedded, rows on Virtuoso in the run of docs/deployment.md#stores. Virtuoso's count varies
-between loads of the same data (policy-documents: 25, then 22), so the test pins the embedded
-count and that Virtuoso's differs."""
+LARGEST_COMPUTE_BEFORE = """SELECT ?organisation ?largest_compute ?model WHERE {
+    { SELECT ?organisation (MAX(?compute) AS ?largest_compute) WHERE {
+        ?any a bjo:AIModel ; bjo:developedBy ?organisation ; bjo:trainingCompute ?compute .
+        FILTER EXISTS { ?organisation org:hasPrimarySite/bjo:locatedIn/geo:sfWithin* bj:beijing }
+      } GROUP BY ?organisation }
+    ?model bjo:developedBy ?organisation ; bjo:trainingCompute ?largest_compute .
+  }"""
+"""largest-training-compute-per-organisation as it was, without its labels: the organisations
+in Beijing chosen by ``FILTER EXISTS`` in the aggregating subquery."""
 
 
-@pytest.mark.parametrize("name", sorted(WHOLE_QUESTIONS))
-def test_virtuoso_row_counts_of_the_questions_it_answers_otherwise(
-    graph: KnowledgeGraph, virtuoso_store: StoreServer, name: str
+def test_virtuoso_answers_the_old_largest_compute_question_otherwise(
+    graph: KnowledgeGraph, virtuoso_store: StoreServer
 ) -> None:
-    query = next(query for query in load_catalogue() if query.name == name)
-    expected, _observed = WHOLE_QUESTIONS[name]
-    assert len(rows(run_named_query(graph, query))) == expected
-    assert len(rows(ask(virtuoso_store, bound_text(query)))) != expected
+    """exists-in-subquery: with the Beijing test as ``FILTER EXISTS`` inside the subquery,
+    Virtuoso gives 122 rows where there are 33 (122: the organisations with a training compute
+    anywhere; the subquery alone, counted, gives the right 33: no smaller query found). The
+    question now joins the same path instead, which Virtuoso answers right (doubles aside)."""
+    assert len(rows(embedded(graph, LARGEST_COMPUTE_BEFORE))) == 33
+    assert len(rows(ask(virtuoso_store, PROLOGUE + LARGEST_COMPUTE_BEFORE))) > 33
 
 
 def test_virtuoso_default_graph_holds_its_own_system_graphs(
