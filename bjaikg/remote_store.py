@@ -51,6 +51,7 @@ Hazards:
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import time
@@ -158,6 +159,26 @@ class _ResponseReader(io.RawIOBase):
         return text[:-64]
 
 
+def _unreadable(url: str, reader: _ResponseReader | None, error: SyntaxError) -> StoreError:
+    """The :class:`StoreError` for results that did not parse: 503 when the store cut them at
+    its own time limit (the Oxigraph server then ends a 200 answer with "The SPARQL operation
+    has been cancelled"), else 502."""
+    tail = reader.last if reader is not None else b""
+    if tail.rstrip().endswith(CANCELLED):
+        return StoreError(503, f"query stopped: store {url} cancelled it at its own time limit")
+    return StoreError(502, f"store {url} sent unreadable results: {error}")
+
+
+def _checked(
+    solutions: ox.QuerySolutions, url: str, reader: _ResponseReader
+) -> Iterator[ox.QuerySolution]:
+    """The rows of ``solutions``; results that stop parsing are a :class:`StoreError`."""
+    try:
+        yield from solutions
+    except SyntaxError as error:
+        raise _unreadable(url, reader, error) from None
+
+
 def _late(url: str) -> StoreError:
     return StoreError(503, f"query stopped: store {url} did not answer within its time limit")
 
@@ -216,6 +237,7 @@ class RemoteStore:
         ``use_default_graph_as_union`` is accepted for the same calls and not sent: the
         store's default graph is its union already (see the module's note).
         """
+        self._close_open()
         if substitutions:
             query = substitute(query, substitutions)
         if base_iri is not None:
@@ -256,15 +278,9 @@ class RemoteStore:
         return constructed
 
     def unreadable(self, error: SyntaxError) -> StoreError:
-        """The :class:`StoreError` for results of the last query that did not parse: 503 when
-        the store cut them at its own time limit (the Oxigraph server then ends a 200 answer
-        with "The SPARQL operation has been cancelled"), else 502."""
-        tail = self._reader.last if self._reader is not None else b""
-        if tail.rstrip().endswith(CANCELLED):
-            return StoreError(
-                503, f"query stopped: store {self.url} cancelled it at its own time limit"
-            )
-        return StoreError(502, f"store {self.url} sent unreadable results: {error}")
+        """The :class:`StoreError` for results of the last query that did not parse
+        (:func:`_unreadable`)."""
+        return _unreadable(self.url, self._reader, error)
 
     def __iter__(self) -> Iterator[ox.Quad]:
         """Every quad of the project's named graphs in the store (:data:`QUADS_QUERY`)."""
@@ -275,16 +291,44 @@ class RemoteStore:
             assert isinstance(graph, ox.NamedNode | ox.BlankNode)
             yield ox.Quad(row["s"], row["p"], row["o"], graph)
 
-    def _send(
-        self, form: dict[str, str | list[str]], accept: str, *, stream: bool
-    ) -> httpx.Response:
-        """POST ``form`` and return the 200 response (streamed or read), else StoreError."""
-        client = self.client
+    def _close_open(self) -> None:
+        """Close the answer of the last query (its rows may not have been read to the end)."""
         if self._open is not None:
             self._open.close()
             self._open = None
+
+    @contextmanager
+    def rows(self, query: str) -> Iterator[Iterator[ox.QuerySolution]]:
+        """The solutions of the SELECT ``query`` read as they arrive, for a long read (a dump).
+
+        The answer has a response of its own, closed when the block ends (not by the next
+        :meth:`query`), and no deadline as a whole: only each wait for the store's next bytes
+        is bounded by :attr:`seconds`, and Virtuoso is not sent a ``timeout`` (its own
+        ``MaxQueryExecutionTime`` still holds). Errors while the rows arrive are
+        :class:`StoreError` (a cut, late or unreadable answer).
+        """
+        response = self._send({"query": query}, SOLUTIONS_ACCEPT, stream=True, limited=False)
+        reader = _ResponseReader(response.iter_bytes(), self.url, math.inf, self.virtuoso)
+        try:
+            try:
+                solutions = ox.parse_query_results(
+                    io.BufferedReader(reader), format=ox.QueryResultsFormat.JSON
+                )
+            except SyntaxError as error:
+                raise _unreadable(self.url, reader, error) from None
+            assert isinstance(solutions, ox.QuerySolutions)
+            yield _checked(solutions, self.url, reader)
+        finally:
+            response.close()
+
+    def _send(
+        self, form: dict[str, str | list[str]], accept: str, *, stream: bool, limited: bool = True
+    ) -> httpx.Response:
+        """POST ``form`` and return the 200 response (streamed or read), else StoreError.
+        ``limited``: Virtuoso is sent :attr:`seconds` as its ``timeout`` too."""
+        client = self.client
         seconds = self.seconds
-        if self.virtuoso:
+        if self.virtuoso and limited:
             form["timeout"] = str(max(1, int(seconds * 1000)))
         started = time.monotonic()
         request = client.build_request(
