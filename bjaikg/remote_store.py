@@ -186,9 +186,14 @@ def _late(url: str) -> StoreError:
 class RemoteStore:
     """A SPARQL 1.1 query endpoint at ``url``, asked with at most ``seconds`` per query."""
 
-    def __init__(self, url: str, *, seconds: float) -> None:
+    def __init__(
+        self, url: str, *, seconds: float, user: str | None = None, password: str | None = None
+    ) -> None:
         self.url = url
         self.seconds = seconds
+        self.auth = httpx.DigestAuth(user, password or "") if user else None
+        """HTTP digest credentials, sent where the store asks for them (Virtuoso's
+        ``/sparql-graph-crud-auth``)."""
         self.virtuoso = False
         self._client: httpx.Client | None = None
         self._client_process = 0
@@ -202,7 +207,7 @@ class RemoteStore:
     def client(self) -> httpx.Client:
         """This process's HTTP client (a forked worker makes its own)."""
         if self._client is None or self._client_process != os.getpid():
-            self._client = httpx.Client(headers={"User-Agent": "bjaikg"})
+            self._client = httpx.Client(headers={"User-Agent": "bjaikg"}, auth=self.auth)
             self._client_process = os.getpid()
             self._open = None
         return self._client
@@ -321,31 +326,61 @@ class RemoteStore:
         finally:
             response.close()
 
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, str] | None = None,
+        data: dict[str, str | list[str]] | None = None,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        stream: bool = False,
+    ) -> httpx.Response:
+        """One request to the store (a query, or a Graph Store ``PUT``/``DELETE`` at ``url``)
+        within :attr:`seconds`; a one-line :class:`StoreError` for anything but a 2xx answer:
+        502 (unreachable, credentials refused, an error of the store), 503 (late), 400 (the
+        store's 400)."""
+        seconds = self.seconds
+        request = self.client.build_request(
+            method, url, params=params, data=data, content=content, headers=headers,
+            timeout=httpx.Timeout(seconds, connect=min(seconds, 5.0)),
+        )  # fmt: skip
+        try:
+            response = self.client.send(request, stream=True)
+        except httpx.TimeoutException:
+            raise _late(url) from None
+        except httpx.HTTPError as error:
+            raise StoreError(502, f"store {url} unreachable: {error}") from None
+        if response.status_code in (401, 403):
+            response.close()
+            raise StoreError(
+                502, f"store {url} refused the credentials (HTTP {response.status_code})"
+            )
+        if not response.is_success:
+            message = " ".join(response.read().decode("utf-8", "replace").split())[:2000]
+            response.close()
+            status = 400 if response.status_code == 400 else 502
+            raise StoreError(status, f"store {url} answered {response.status_code}: {message}")
+        if not stream:
+            response.read()
+        return response
+
+    def close(self) -> None:
+        """Close this process's connections to the store."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
     def _send(
         self, form: dict[str, str | list[str]], accept: str, *, stream: bool, limited: bool = True
     ) -> httpx.Response:
         """POST ``form`` and return the 200 response (streamed or read), else StoreError.
         ``limited``: Virtuoso is sent :attr:`seconds` as its ``timeout`` too."""
-        client = self.client
-        seconds = self.seconds
         if self.virtuoso and limited:
-            form["timeout"] = str(max(1, int(seconds * 1000)))
+            form["timeout"] = str(max(1, int(self.seconds * 1000)))
         started = time.monotonic()
-        request = client.build_request(
-            "POST", self.url, data=form, headers={"Accept": accept},
-            timeout=httpx.Timeout(seconds, connect=min(seconds, 5.0)),
-        )  # fmt: skip
-        try:
-            response = client.send(request, stream=True)
-        except httpx.TimeoutException:
-            raise _late(self.url) from None
-        except httpx.HTTPError as error:
-            raise StoreError(502, f"store {self.url} unreachable: {error}") from None
-        if response.status_code != 200:
-            message = " ".join(response.read().decode("utf-8", "replace").split())[:2000]
-            response.close()
-            status = 400 if response.status_code == 400 else 502
-            raise StoreError(status, f"store {self.url} answered {response.status_code}: {message}")
+        response = self.send("POST", self.url, data=form, headers={"Accept": accept}, stream=True)
         partial = response.headers.get("x-sql-state")
         if partial:
             response.close()
@@ -396,8 +431,10 @@ def substitute(query: str, substitutions: Mapping[ox.Variable, Term]) -> str:
     return query[: match.end()] + block + query[match.end() :]
 
 
-def connect(url: str, *, seconds: float) -> RemoteStore:
+def connect(
+    url: str, *, seconds: float, user: str | None = None, password: str | None = None
+) -> RemoteStore:
     """A :class:`RemoteStore` at ``url`` that has answered ``ASK {}`` (else StoreError)."""
-    store = RemoteStore(url, seconds=seconds)
+    store = RemoteStore(url, seconds=seconds, user=user, password=password)
     store.check()
     return store
