@@ -45,6 +45,9 @@ Hazards:
   the rest of the results: parsing then fails, and :meth:`RemoteStore.unreadable` says 503.
 - SELECT answers are parsed as they arrive (the response stays open until read to its end or
   the next query), so a result bound stops reading early; CONSTRUCT answers are read whole.
+  :meth:`RemoteStore.rows` (a dump's long read) keeps a response of its own instead.
+- The loader (bjaikg/loading.py) uses the same client: HTTP digest credentials where given,
+  :meth:`RemoteStore.send` for its Graph Store ``PUT`` and ``DELETE``.
 - The HTTP client is made per process (the server forks its workers after start-up).
 """
 
@@ -82,7 +85,8 @@ QUADS_QUERY = (
     f'SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{BJG}")) }}'
 )
 """The quads of the project's named graphs (IRIs under ``bjg:``), what iterating over a
-:class:`RemoteStore` reads (the dumps): not the other graphs a store holds (Virtuoso's own)."""
+:class:`RemoteStore` reads: not the other graphs a store holds (Virtuoso's own). The dumps
+read graph by graph with :meth:`RemoteStore.rows` instead (bjaikg/endpoint/dumps.py)."""
 
 CANCELLED = b"The SPARQL operation has been cancelled"
 """What the Oxigraph server writes into an answer it stops at ``--timeout-s``."""
