@@ -12,6 +12,10 @@ The store receives the same named graphs as the embedded one (bjaikg/store.py): 
 - ``oxigraph``: ``oxigraph load --location DIR`` into an Oxigraph server's folder while no server
   has it open (RocksDB allows one writer); start ``oxigraph serve`` on it afterwards.
 
+Requests to the store go through :class:`bjaikg.remote_store.RemoteStore` (its ``send`` for
+the Graph Store calls, with HTTP digest credentials where given); its one-line
+:class:`~bjaikg.remote_store.StoreError` becomes a :class:`LoadError`.
+
 Afterwards the triple count of every named graph is checked with a SPARQL ``COUNT`` (over HTTP,
 or for ``oxigraph`` over the folder opened read-only) and each graph that differs is named.
 
@@ -28,15 +32,15 @@ import tempfile
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError
 from bjaikg.namespaces import BJG
+from bjaikg.remote_store import RemoteStore, StoreError
 from bjaikg.snapshots import Snapshot, load_checkout, load_release
 
 METHODS = ("gsp", "virtuoso", "oxigraph")
@@ -71,83 +75,18 @@ class Dataset:
             yield from (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
 
 
-@dataclass
-class StoreClient:
-    """A SPARQL query endpoint (and optionally its Graph Store endpoint) over HTTP.
+def put_graph(store: RemoteStore, url: str, graph: str, triples: list[ox.Triple]) -> None:
+    """Replace ``graph`` with ``triples`` at the Graph Store endpoint ``url`` (``PUT``)."""
+    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    headers = {"Content-Type": "application/n-triples"}
+    store.send("PUT", url, params={"graph": graph}, content=body, headers=headers)
 
-    ``user``/``password`` are sent with HTTP digest auth, which Virtuoso requires on
-    ``/sparql-graph-crud-auth`` (and which falls back to nothing where no challenge comes).
-    """
 
-    query_url: str
-    graph_store_url: str | None = None
-    user: str | None = None
-    password: str | None = None
-    client: httpx.Client = field(init=False)
-
-    def __post_init__(self) -> None:
-        auth = httpx.DigestAuth(self.user, self.password or "") if self.user else None
-        self.client = httpx.Client(auth=auth, timeout=HTTP_SECONDS)
-
-    def close(self) -> None:
-        """Close the connections."""
-        self.client.close()
-
-    def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: dict[str, str] | None = None,
-        data: dict[str, str] | None = None,
-        content: bytes | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> httpx.Response:
-        """Send one request; a :class:`LoadError` of one line for anything but a 2xx answer."""
-        try:
-            response = self.client.request(
-                method, url, params=params, data=data, content=content, headers=headers
-            )
-        except httpx.HTTPError as error:
-            raise LoadError(f"{url}: cannot reach the store: {error}") from None
-        if response.status_code in (401, 403):
-            raise LoadError(
-                f"{url}: the store refused the credentials (HTTP {response.status_code})"
-            )
-        if response.is_error:
-            first_line = response.text.strip().split("\n", 1)[0][:200]
-            raise LoadError(f"{url}: HTTP {response.status_code}: {first_line}")
-        return response
-
-    def select(self, query: str) -> list[dict[str, str]]:
-        """The rows of a SELECT query, each variable to the value of its term."""
-        response = self.request(
-            "POST",
-            self.query_url,
-            data={"query": query},
-            headers={"Accept": "application/sparql-results+json"},
-        )
-        try:
-            bindings = response.json()["results"]["bindings"]
-        except (ValueError, KeyError):
-            raise LoadError(f"{self.query_url}: not a SPARQL JSON results answer") from None
-        return [{name: term["value"] for name, term in row.items()} for row in bindings]
-
-    def put_graph(self, graph: str, triples: list[ox.Triple]) -> None:
-        """Replace ``graph`` in the store with ``triples`` (Graph Store Protocol ``PUT``)."""
-        url = self.graph_store_url or self.query_url
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        self.request(
-            "PUT",
-            url,
-            params={"graph": graph},
-            content=body,
-            headers={"Content-Type": "application/n-triples"},
-        )
-
-    def delete_graph(self, graph: str) -> None:
-        """Remove ``graph`` from the store (Graph Store Protocol ``DELETE``)."""
-        self.request("DELETE", self.graph_store_url or self.query_url, params={"graph": graph})
+def store_counts(store: RemoteStore) -> dict[str, int]:
+    """Triples per named graph of ``store`` (:data:`GRAPH_COUNTS`)."""
+    solutions = store.query(GRAPH_COUNTS)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return graph_counts(solutions)
 
 
 def read_dataset(release: Path | None = None) -> Dataset:
@@ -167,9 +106,9 @@ def read_dataset(release: Path | None = None) -> Dataset:
     )
 
 
-def graph_counts(rows: Iterable[dict[str, str]]) -> dict[str, int]:
-    """Triples per graph from the rows of :data:`GRAPH_COUNTS`."""
-    return {row["g"]: int(row["n"]) for row in rows}
+def graph_counts(solutions: ox.QuerySolutions) -> dict[str, int]:
+    """Triples per graph from the answer to :data:`GRAPH_COUNTS`."""
+    return {str(row["g"].value): int(row["n"].value) for row in solutions}
 
 
 def ours(counts: dict[str, int]) -> dict[str, int]:
@@ -218,19 +157,19 @@ def check_blank_nodes(dataset: Dataset) -> None:
                     )
 
 
-def send_graphs(dataset: Dataset, store: StoreClient, *, replace: bool) -> None:
-    """Load ``dataset`` through the Graph Store Protocol, one ``PUT`` per graph.
+def send_graphs(dataset: Dataset, store: RemoteStore, url: str, *, replace: bool) -> None:
+    """Load ``dataset`` through the Graph Store Protocol at ``url``, one ``PUT`` per graph.
 
     With ``replace``, project graphs the store holds that the dataset lacks are deleted.
     """
     check_blank_nodes(dataset)
-    found = graph_counts(store.select(GRAPH_COUNTS))
+    found = store_counts(store)
     if not replace:
-        refuse_existing(found, store.query_url)
+        refuse_existing(found, store.url)
     for graph in sorted(ours(found).keys() - dataset.graphs.keys()):
-        store.delete_graph(graph)
+        store.send("DELETE", url, params={"graph": graph})
     for graph, triples in dataset.graphs.items():
-        store.put_graph(graph, triples)
+        put_graph(store, url, graph, triples)
 
 
 @dataclass(frozen=True)
@@ -270,16 +209,16 @@ def sql_string(text: str) -> str:
 
 
 def bulk_load_virtuoso(
-    dataset: Dataset, console: VirtuosoConsole, store: StoreClient, *, replace: bool
+    dataset: Dataset, console: VirtuosoConsole, store: RemoteStore, *, replace: bool
 ) -> None:
     """Load ``dataset`` with Virtuoso's bulk loader (one N-Quads file, ``rdf_loader_run``).
 
     With ``replace`` every project graph in the store is cleared first. The file is removed and
     its row deleted from ``DB.DBA.load_list`` afterwards; a row with ``ll_error`` is reported.
     """
-    found = graph_counts(store.select(GRAPH_COUNTS))
+    found = store_counts(store)
     if not replace:
-        refuse_existing(found, store.query_url)
+        refuse_existing(found, store.url)
     clear = "".join(f"SPARQL CLEAR GRAPH <{graph}>;" for graph in sorted(ours(found)))
     path = console.folder / f"bjaikg-{uuid.uuid4().hex}.nq"
     path.write_bytes(ox.serialize(dataset.quads(), format=ox.RdfFormat.N_QUADS) or b"")
@@ -305,7 +244,7 @@ def load_oxigraph_folder(dataset: Dataset, location: Path, *, replace: bool) -> 
     No server may have ``location`` open. With ``replace`` the project graphs are dropped first
     (``oxigraph update``).
     """
-    found = graph_counts(select_folder(location)) if location.exists() else {}
+    found = folder_counts(location) if location.exists() else {}
     if not replace:
         refuse_existing(found, str(location))
     drops = ";".join(f"DROP GRAPH <{graph}>" for graph in sorted(ours(found)))
@@ -315,7 +254,7 @@ def load_oxigraph_folder(dataset: Dataset, location: Path, *, replace: bool) -> 
         if drops:
             run_oxigraph(["update", "--location", str(location), "--update", drops])
         run_oxigraph(["load", "--location", str(location), "--file", str(path)])
-    return graph_counts(select_folder(location))
+    return folder_counts(location)
 
 
 def run_oxigraph(arguments: list[str]) -> None:
@@ -329,15 +268,15 @@ def run_oxigraph(arguments: list[str]) -> None:
         raise LoadError(f"oxigraph {arguments[0]} failed: {last}")
 
 
-def select_folder(location: Path) -> list[dict[str, str]]:
-    """The rows of :data:`GRAPH_COUNTS` over an Oxigraph folder opened read-only."""
+def folder_counts(location: Path) -> dict[str, int]:
+    """Triples per named graph of an Oxigraph folder opened read-only."""
     try:
         store = ox.Store.read_only(str(location))
     except OSError as error:
         raise LoadError(f"{location}: not an Oxigraph folder: {error}") from None
     solutions = store.query(GRAPH_COUNTS)
     assert isinstance(solutions, ox.QuerySolutions)
-    return [{"g": str(row["g"].value), "n": str(row["n"].value)} for row in solutions]
+    return graph_counts(solutions)
 
 
 @dataclass(frozen=True)
@@ -370,10 +309,13 @@ def load_dataset(dataset: Dataset, method: str, target: Target, *, replace: bool
         return ours(found)
     if target.query_url is None:
         raise LoadError(f"the {method} method needs --into (the store's SPARQL query URL)")
-    store = StoreClient(target.query_url, target.graph_store_url, target.user, target.password)
+    store = RemoteStore(
+        target.query_url, seconds=HTTP_SECONDS, user=target.user, password=target.password
+    )
     try:
         if method == "gsp":
-            send_graphs(dataset, store, replace=replace)
+            url = target.graph_store_url or target.query_url
+            send_graphs(dataset, store, url, replace=replace)
         elif method == "virtuoso":
             isql, folder, user, password = (
                 target.isql,
@@ -389,7 +331,9 @@ def load_dataset(dataset: Dataset, method: str, target: Target, *, replace: bool
             bulk_load_virtuoso(dataset, console, store, replace=replace)
         else:
             raise LoadError(f"unknown method {method!r} (one of {', '.join(METHODS)})")
-        found = graph_counts(store.select(GRAPH_COUNTS))
+        found = store_counts(store)
+    except StoreError as error:
+        raise LoadError(str(error)) from None
     finally:
         store.close()
     check_counts(dataset.counts, found, target.query_url)

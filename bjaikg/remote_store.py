@@ -46,12 +46,16 @@ Hazards:
   the rest of the results: parsing then fails, and :meth:`RemoteStore.unreadable` says 503.
 - SELECT answers are parsed as they arrive (the response stays open until read to its end or
   the next query), so a result bound stops reading early; CONSTRUCT answers are read whole.
+  :meth:`RemoteStore.rows` (a dump's long read) keeps a response of its own instead.
+- The loader (bjaikg/loading.py) uses the same client: HTTP digest credentials where given,
+  :meth:`RemoteStore.send` for its Graph Store ``PUT`` and ``DELETE``.
 - The HTTP client is made per process (the server forks its workers after start-up).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import time
@@ -82,7 +86,8 @@ QUADS_QUERY = (
     f'SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{BJG}")) }}'
 )
 """The quads of the project's named graphs (IRIs under ``bjg:``), what iterating over a
-:class:`RemoteStore` reads (the dumps): not the other graphs a store holds (Virtuoso's own)."""
+:class:`RemoteStore` reads: not the other graphs a store holds (Virtuoso's own). The dumps
+read graph by graph with :meth:`RemoteStore.rows` instead (bjaikg/endpoint/dumps.py)."""
 
 CANCELLED = b"The SPARQL operation has been cancelled"
 """What the Oxigraph server writes into an answer it stops at ``--timeout-s``."""
@@ -159,6 +164,26 @@ class _ResponseReader(io.RawIOBase):
         return text[:-64]
 
 
+def _unreadable(url: str, reader: _ResponseReader | None, error: SyntaxError) -> StoreError:
+    """The :class:`StoreError` for results that did not parse: 503 when the store cut them at
+    its own time limit (the Oxigraph server then ends a 200 answer with "The SPARQL operation
+    has been cancelled"), else 502."""
+    tail = reader.last if reader is not None else b""
+    if tail.rstrip().endswith(CANCELLED):
+        return StoreError(503, f"query stopped: store {url} cancelled it at its own time limit")
+    return StoreError(502, f"store {url} sent unreadable results: {error}")
+
+
+def _checked(
+    solutions: ox.QuerySolutions, url: str, reader: _ResponseReader
+) -> Iterator[ox.QuerySolution]:
+    """The rows of ``solutions``; results that stop parsing are a :class:`StoreError`."""
+    try:
+        yield from solutions
+    except SyntaxError as error:
+        raise _unreadable(url, reader, error) from None
+
+
 def _late(url: str) -> StoreError:
     return StoreError(503, f"query stopped: store {url} did not answer within its time limit")
 
@@ -166,9 +191,14 @@ def _late(url: str) -> StoreError:
 class RemoteStore:
     """A SPARQL 1.1 query endpoint at ``url``, asked with at most ``seconds`` per query."""
 
-    def __init__(self, url: str, *, seconds: float) -> None:
+    def __init__(
+        self, url: str, *, seconds: float, user: str | None = None, password: str | None = None
+    ) -> None:
         self.url = url
         self.seconds = seconds
+        self.auth = httpx.DigestAuth(user, password or "") if user else None
+        """HTTP digest credentials, sent where the store asks for them (Virtuoso's
+        ``/sparql-graph-crud-auth``)."""
         self.virtuoso = False
         self._client: httpx.Client | None = None
         self._client_process = 0
@@ -182,7 +212,7 @@ class RemoteStore:
     def client(self) -> httpx.Client:
         """This process's HTTP client (a forked worker makes its own)."""
         if self._client is None or self._client_process != os.getpid():
-            self._client = httpx.Client(headers={"User-Agent": "bjaikg"})
+            self._client = httpx.Client(headers={"User-Agent": "bjaikg"}, auth=self.auth)
             self._client_process = os.getpid()
             self._open = None
         return self._client
@@ -217,6 +247,7 @@ class RemoteStore:
         ``use_default_graph_as_union`` is accepted for the same calls and not sent: the
         store's default graph is its union already (see the module's note).
         """
+        self._close_open()
         if substitutions:
             query = substitute(query, substitutions)
         if base_iri is not None:
@@ -257,15 +288,9 @@ class RemoteStore:
         return constructed
 
     def unreadable(self, error: SyntaxError) -> StoreError:
-        """The :class:`StoreError` for results of the last query that did not parse: 503 when
-        the store cut them at its own time limit (the Oxigraph server then ends a 200 answer
-        with "The SPARQL operation has been cancelled"), else 502."""
-        tail = self._reader.last if self._reader is not None else b""
-        if tail.rstrip().endswith(CANCELLED):
-            return StoreError(
-                503, f"query stopped: store {self.url} cancelled it at its own time limit"
-            )
-        return StoreError(502, f"store {self.url} sent unreadable results: {error}")
+        """The :class:`StoreError` for results of the last query that did not parse
+        (:func:`_unreadable`)."""
+        return _unreadable(self.url, self._reader, error)
 
     def __iter__(self) -> Iterator[ox.Quad]:
         """Every quad of the project's named graphs in the store (:data:`QUADS_QUERY`)."""
@@ -276,33 +301,91 @@ class RemoteStore:
             assert isinstance(graph, ox.NamedNode | ox.BlankNode)
             yield ox.Quad(row["s"], row["p"], row["o"], graph)
 
-    def _send(
-        self, form: dict[str, str | list[str]], accept: str, *, stream: bool
-    ) -> httpx.Response:
-        """POST ``form`` and return the 200 response (streamed or read), else StoreError."""
-        client = self.client
+    def _close_open(self) -> None:
+        """Close the answer of the last query (its rows may not have been read to the end)."""
         if self._open is not None:
             self._open.close()
             self._open = None
+
+    @contextmanager
+    def rows(self, query: str) -> Iterator[Iterator[ox.QuerySolution]]:
+        """The solutions of the SELECT ``query`` read as they arrive, for a long read (a dump).
+
+        The answer has a response of its own, closed when the block ends (not by the next
+        :meth:`query`), and no deadline as a whole: only each wait for the store's next bytes
+        is bounded by :attr:`seconds`, and Virtuoso is not sent a ``timeout`` (its own
+        ``MaxQueryExecutionTime`` still holds). Errors while the rows arrive are
+        :class:`StoreError` (a cut, late or unreadable answer).
+        """
+        response = self._send({"query": query}, SOLUTIONS_ACCEPT, stream=True, limited=False)
+        reader = _ResponseReader(response.iter_bytes(), self.url, math.inf, self.virtuoso)
+        try:
+            try:
+                solutions = ox.parse_query_results(
+                    io.BufferedReader(reader), format=ox.QueryResultsFormat.JSON
+                )
+            except SyntaxError as error:
+                raise _unreadable(self.url, reader, error) from None
+            assert isinstance(solutions, ox.QuerySolutions)
+            yield _checked(solutions, self.url, reader)
+        finally:
+            response.close()
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, str] | None = None,
+        data: dict[str, str | list[str]] | None = None,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        stream: bool = False,
+    ) -> httpx.Response:
+        """One request to the store (a query, or a Graph Store ``PUT``/``DELETE`` at ``url``)
+        within :attr:`seconds`; a one-line :class:`StoreError` for anything but a 2xx answer:
+        502 (unreachable, credentials refused, an error of the store), 503 (late), 400 (the
+        store's 400)."""
         seconds = self.seconds
-        if self.virtuoso:
-            form["timeout"] = str(max(1, int(seconds * 1000)))
-        started = time.monotonic()
-        request = client.build_request(
-            "POST", self.url, data=form, headers={"Accept": accept},
+        request = self.client.build_request(
+            method, url, params=params, data=data, content=content, headers=headers,
             timeout=httpx.Timeout(seconds, connect=min(seconds, 5.0)),
         )  # fmt: skip
         try:
-            response = client.send(request, stream=True)
+            response = self.client.send(request, stream=True)
         except httpx.TimeoutException:
-            raise _late(self.url) from None
+            raise _late(url) from None
         except httpx.HTTPError as error:
-            raise StoreError(502, f"store {self.url} unreachable: {error}") from None
-        if response.status_code != 200:
+            raise StoreError(502, f"store {url} unreachable: {error}") from None
+        if response.status_code in (401, 403):
+            response.close()
+            raise StoreError(
+                502, f"store {url} refused the credentials (HTTP {response.status_code})"
+            )
+        if not response.is_success:
             message = " ".join(response.read().decode("utf-8", "replace").split())[:2000]
             response.close()
             status = 400 if response.status_code == 400 else 502
-            raise StoreError(status, f"store {self.url} answered {response.status_code}: {message}")
+            raise StoreError(status, f"store {url} answered {response.status_code}: {message}")
+        if not stream:
+            response.read()
+        return response
+
+    def close(self) -> None:
+        """Close this process's connections to the store."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def _send(
+        self, form: dict[str, str | list[str]], accept: str, *, stream: bool, limited: bool = True
+    ) -> httpx.Response:
+        """POST ``form`` and return the 200 response (streamed or read), else StoreError.
+        ``limited``: Virtuoso is sent :attr:`seconds` as its ``timeout`` too."""
+        if self.virtuoso and limited:
+            form["timeout"] = str(max(1, int(self.seconds * 1000)))
+        started = time.monotonic()
+        response = self.send("POST", self.url, data=form, headers={"Accept": accept}, stream=True)
         partial = response.headers.get("x-sql-state")
         if partial:
             response.close()
@@ -353,8 +436,10 @@ def substitute(query: str, substitutions: Mapping[ox.Variable, Term]) -> str:
     return query[: match.end()] + block + query[match.end() :]
 
 
-def connect(url: str, *, seconds: float) -> RemoteStore:
+def connect(
+    url: str, *, seconds: float, user: str | None = None, password: str | None = None
+) -> RemoteStore:
     """A :class:`RemoteStore` at ``url`` that has answered ``ASK {}`` (else StoreError)."""
-    store = RemoteStore(url, seconds=seconds)
+    store = RemoteStore(url, seconds=seconds, user=user, password=password)
     store.check()
     return store

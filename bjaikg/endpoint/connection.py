@@ -335,11 +335,7 @@ def _scope(request: HttpRequest, server: tuple[str, int], record: AccessRecord) 
 
 
 class _ResponseWriter:
-    """The ASGI ``send`` of one request: the head with the first part of the body, then the rest.
-
-    A body sent in parts without ``Content-Length`` (no route of ours sends one) ends with the
-    connection.
-    """
+    """The ASGI ``send`` of one request: buffers the head, then writes (chunked if streamed)."""
 
     def __init__(self, write: Write, request: HttpRequest) -> None:
         self.write = write
@@ -347,6 +343,7 @@ class _ResponseWriter:
         self.status = 500
         self.headers: list[tuple[bytes, bytes]] = []
         self.head_sent = False
+        self.chunked = False
         self.keep_alive = request.keep_alive
         self.sent = 0
 
@@ -358,19 +355,33 @@ class _ResponseWriter:
             return
         if message["type"] != "http.response.body":
             return
-        body: bytes = b"" if self.request.method == "HEAD" else message.get("body", b"")
+        body: bytes = message.get("body", b"")
+        more = message.get("more_body", False)
+        if self.request.method == "HEAD":
+            body = b""
         self.sent += len(body)
         if not self.head_sent:
             self.head_sent = True
-            if all(name != b"content-length" for name, _ in self.headers):
-                if message.get("more_body", False):
-                    self.keep_alive = False
+            names = {name for name, _ in self.headers}
+            if b"content-length" not in names:
+                if more and self.request.http_version == "1.1":
+                    self.chunked = True
+                    self.headers.append((b"transfer-encoding", b"chunked"))
+                elif more:
+                    self.keep_alive = False  # HTTP/1.0: the end of the body is the close
                 elif self.request.method != "HEAD" and self.status not in (204, 304):
                     self.headers.append((b"content-length", str(len(body)).encode()))
             fields = b"".join([name + b": " + value + b"\r\n" for name, value in self.headers])
             head = response_head(self.status, fields, self.keep_alive, self.request.http_version)
-            body = head + body
-        self.write(body)
+            self.write(head + self._frame(body, more))
+            return
+        self.write(self._frame(body, more))
+
+    def _frame(self, body: bytes, more: bool) -> bytes:
+        if not self.chunked:
+            return body
+        chunk = f"{len(body):x}\r\n".encode() + body + b"\r\n" if body else b""
+        return chunk if more else chunk + b"0\r\n\r\n"
 
 
 def call_application(

@@ -7,6 +7,12 @@ Conditional requests get 304; clients that accept gzip get the compressed bytes.
 runs under the endpoint's query clock like a query: in a worker the supervisor moves the
 worker's other connections away meanwhile, and stops a build past ``--timeout`` (503).
 
+Over an external store (``serve.py --store URL``) a dump is streamed instead, never held: the
+store's rows are serialised as they arrive and each 8 KiB written leaves at once, gzip-compressed
+for a client that accepts it (:class:`StoreDump`). Such a dump has no validators (a hash of its
+bytes is known only at its end) and is not under ``--timeout`` as a whole — a dump is long by
+nature — but each wait for the store's next bytes is (docs/deployment.md#dumps-from-a-store).
+
 Hazards: a dump is held in memory twice (plain and gzip), hundreds of MB per format for a
 large graph (docs/endpoint.md), so only requested formats are built. A graph whose dump cannot be
 serialised within ``--timeout`` cannot be downloaded until the deadline is raised.
@@ -17,17 +23,47 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
-from dataclasses import dataclass
+import io
+import logging
+import queue
+import threading
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from bjaikg.endpoint.state import EndpointState
+from bjaikg.namespaces import BJG, PREFIXES
 from bjaikg.negotiation import RdfChoice, choose_rdf_format, serialise_triples
+from bjaikg.remote_store import RemoteStore, StoreError
 from bjaikg.store import KnowledgeGraph
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer  # Python 3.12's collections.abc.Buffer
+
+LOG = logging.getLogger(__name__)
+
+CHUNKS_IN_FLIGHT = 16
+"""Chunks (about 8 KiB each, pyoxigraph's writes) between the serialising thread and the
+response: what bounds a streamed dump's memory when the client reads slower than the store."""
+
+GRAPHS_QUERY = (
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+    f'FILTER(STRSTARTS(STR(?g), "{BJG}")) }} GROUP BY ?g ORDER BY ?g'
+)
+"""The project's named graphs in the store, each with its number of triples."""
+
+TRIPLES_QUERY = (
+    "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+    f'FILTER(STRSTARTS(STR(?g), "{BJG}")) }}'
+)
+"""Every triple of the project's graphs once (the default-graph dumps)."""
 
 DUMP_FORMATS: dict[str, tuple[str, bool]] = {
     "ttl": ("ttl", False),
@@ -85,6 +121,122 @@ class DumpCache:
             return self._dumps[suffix]
 
 
+@dataclass
+class StoreDump:
+    """One dump streamed from an external store: ``graphs`` (IRI to its triple count, asked
+    before the answer starts, so a store that fails at once is a 502/503 answer) are read one
+    by one and serialised by pyoxigraph in a thread into a bounded queue of chunks.
+
+    A quad dump whose graph arrives with fewer or more triples than the store counted (a
+    Virtuoso ``ResultSetMaxRows`` below the graph's size, a store's own time limit) or a store
+    that fails or stalls past ``--timeout`` mid-way ends the answer without its last chunk: the
+    client sees a cut transfer, never a complete-looking partial dump.
+    """
+
+    store: RemoteStore
+    choice: RdfChoice
+    graphs: dict[str, int]
+    compress: bool
+    _chunks: queue.Queue[bytes | BaseException | None] = field(
+        default_factory=lambda: queue.Queue(CHUNKS_IN_FLIGHT)
+    )
+    _stopped: threading.Event = field(default_factory=threading.Event)
+
+    @classmethod
+    def ask(cls, store: RemoteStore, suffix: str, compress: bool) -> StoreDump:
+        """The dump for ``suffix`` with the store's graphs counted (StoreError if it fails)."""
+        name, datasets = DUMP_FORMATS[suffix]
+        choice = choose_rdf_format(None, name, datasets=datasets)
+        result = store.query(GRAPHS_QUERY)
+        assert isinstance(result, ox.QuerySolutions)
+        graphs = {str(row["g"].value): int(row["n"].value) for row in result}
+        return cls(store, choice, graphs, compress)
+
+    def statements(self) -> Iterator[ox.Triple] | Iterator[ox.Quad]:
+        """What the dump holds, as the store sends it."""
+        if not self.choice.format.supports_datasets:
+            with self.store.rows(TRIPLES_QUERY) as rows:
+                for row in rows:
+                    yield ox.Triple(row["s"], row["p"], row["o"])
+            return
+        for graph, count in self.graphs.items():
+            name, sent = ox.NamedNode(graph), 0
+            with self.store.rows(
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}"
+            ) as rows:
+                for row in rows:
+                    sent += 1
+                    yield ox.Quad(row["s"], row["p"], row["o"], name)
+            if sent != count:
+                raise StoreError(502, f"store sent {sent} triples of {graph}; it counted {count}")
+
+    def write(self, chunk: bytes) -> int:
+        """Take pyoxigraph's next output (a file's ``write``); blocks while the queue is full."""
+        data = self._compressor.compress(chunk) if self.compress else chunk
+        self._put(data)
+        return len(chunk)
+
+    def _put(self, item: bytes | BaseException | None) -> None:
+        while not self._stopped.is_set():
+            try:
+                self._chunks.put(item, timeout=1.0)
+                return
+            except queue.Full:
+                continue
+        raise _ClientLeftError
+
+    def _serialise(self) -> None:
+        self._compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: the gzip container
+        prefixes = (
+            PREFIXES if self.choice.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        )
+        try:
+            output = io.BufferedWriter(_Writer(self))
+            ox.serialize(self.statements(), output, format=self.choice.format, prefixes=prefixes)
+            output.flush()
+            if self.compress:
+                self._put(self._compressor.flush())
+            self._put(None)
+        except _ClientLeftError:
+            return
+        except Exception as error:  # handed to the response, which ends cut
+            try:
+                self._put(error)
+            except _ClientLeftError:
+                return
+
+    def chunks(self) -> Iterator[bytes]:
+        """The dump's bytes as they are serialised (the thread stops when the client leaves)."""
+        thread = threading.Thread(target=self._serialise, name="dump", daemon=True)
+        thread.start()
+        try:
+            while (item := self._chunks.get()) is not None:
+                if isinstance(item, BaseException):
+                    LOG.warning("dump from the store cut: %s", item)
+                    raise item
+                if item:
+                    yield item
+        finally:
+            self._stopped.set()
+
+
+class _Writer(io.RawIOBase):
+    """The file pyoxigraph writes a :class:`StoreDump` into."""
+
+    def __init__(self, dump: StoreDump) -> None:
+        self.dump = dump
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Buffer, /) -> int:
+        return self.dump.write(bytes(data))
+
+
+class _ClientLeftError(Exception):
+    """The client left: the serialising thread stops."""
+
+
 def _not_modified(request: Request, dump: Dump) -> bool:
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
@@ -104,6 +256,8 @@ def dump_routes(cache: DumpCache) -> list[BaseRoute]:
 
     async def dump(request: Request) -> Response:
         suffix = request.url.path.rsplit(".", 1)[-1]
+        if isinstance(cache.graph.store, RemoteStore):
+            return await _streamed(request, cache.graph.store, suffix)
         current = await cache.get(suffix, request.app.state.endpoint)
         headers = {
             "ETag": current.etag,
@@ -120,3 +274,20 @@ def dump_routes(cache: DumpCache) -> list[BaseRoute]:
         return Response(body, 200, headers, media_type=current.choice.content_type)
 
     return [Route(f"/dump.{suffix}", dump, methods=["GET", "HEAD"]) for suffix in DUMP_FORMATS]
+
+
+async def _streamed(request: Request, store: RemoteStore, suffix: str) -> Response:
+    """A dump streamed from ``store`` (:class:`StoreDump`); HEAD asks the store nothing."""
+    compress = "gzip" in request.headers.get("accept-encoding", "")
+    headers = {
+        "Vary": "Accept-Encoding",
+        "Content-Disposition": f'attachment; filename="bjaikg.{suffix}"',
+    }
+    if compress:
+        headers["Content-Encoding"] = "gzip"
+    name, datasets = DUMP_FORMATS[suffix]
+    media_type = choose_rdf_format(None, name, datasets=datasets).content_type
+    if request.method == "HEAD":
+        return Response(None, 200, headers, media_type=media_type)
+    current = await asyncio.to_thread(StoreDump.ask, store, suffix, compress)
+    return StreamingResponse(current.chunks(), 200, headers, media_type=media_type)

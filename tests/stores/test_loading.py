@@ -16,17 +16,16 @@ import pytest
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.loading import (
-    GRAPH_COUNTS,
     Dataset,
     LoadError,
-    StoreClient,
     check_blank_nodes,
     check_counts,
-    graph_counts,
     ours,
     read_dataset,
+    store_counts,
 )
 from bjaikg.namespaces import BJG
+from bjaikg.remote_store import RemoteStore
 from tests.server_process import free_port
 from tests.stores.servers import StoreServer, running_oxigraph, running_virtuoso
 
@@ -47,9 +46,9 @@ def load(*arguments: str, env_password: str | None = None) -> subprocess.Complet
 
 def project_counts(store: StoreServer) -> dict[str, int]:
     """Triples per project graph in ``store`` now."""
-    client = StoreClient(store.query_url)
+    client = RemoteStore(store.query_url, seconds=60.0)
     try:
-        return ours(graph_counts(client.select(GRAPH_COUNTS)))
+        return ours(store_counts(client))
     finally:
         client.close()
 
@@ -107,8 +106,7 @@ def test_virtuoso_takes_graph_store_writes_with_digest_auth_only(
     refused = load(*urls, "--user", "dba", "--password", "not-the-password", "--replace")
     assert refused.returncode == 1
     assert refused.stderr == (
-        f"bjaikg load: {empty_virtuoso.graph_store_url}: "
-        "the store refused the credentials (HTTP 401)\n"
+        f"bjaikg load: store {empty_virtuoso.graph_store_url} refused the credentials (HTTP 401)\n"
     )
     anonymous_url = empty_virtuoso.graph_store_url.removesuffix("-auth")
     anonymous = load("--into", empty_virtuoso.query_url, "--graph-store", anonymous_url)
@@ -192,16 +190,16 @@ def test_the_count_check_names_every_graph_that_differs(
     [
         (
             "http://127.0.0.1:{port}/sparql",
-            "cannot reach the store: [Errno 111] Connection refused",
+            "unreachable: [Errno 111] Connection refused",
         ),
-        ("store.example/sparql", "cannot reach the store: Request URL is missing an 'http://'"),
+        ("store.example/sparql", "unreachable: Request URL is missing an 'http://'"),
     ],
 )
 def test_an_unreachable_store_is_one_line_and_exit_code_1(url: str, message: str) -> None:
     into = url.format(port=free_port())
     result = load("--into", into)
     assert result.returncode == 1
-    assert result.stderr.startswith(f"bjaikg load: {into}: {message}")
+    assert result.stderr.startswith(f"bjaikg load: store {into} {message}")
     assert result.stderr.count("\n") == 1
 
 

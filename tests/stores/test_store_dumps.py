@@ -1,0 +1,194 @@
+"""Dumps streamed from an external store (``serve.py --store URL``): every format and its gzip
+form hold what the store holds, a worker's memory does not grow with the dump, and a dump the
+store cuts or a client leaves ends without harm.
+
+The synthetic store holds :data:`SYNTHETIC_TRIPLES` triples in three project graphs, loaded
+with ``oxigraph load`` into an Oxigraph server; the working tree's stores are those of
+conftest.py (Oxigraph server and Virtuoso).
+"""
+
+from __future__ import annotations
+
+import gzip
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from bjaikg.endpoint.dumps import DUMP_FORMATS
+from bjaikg.loading import Dataset, Target, load_dataset
+from bjaikg.namespaces import BJG
+from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+from tests.server_process import ServerProcess, running_server
+from tests.stores.servers import StoreServer, running_oxigraph
+
+pytestmark = pytest.mark.server
+
+SYNTHETIC_TRIPLES = 300_000
+SYNTHETIC_GRAPHS = 3
+FORMATS = {suffix: ox.RdfFormat.from_extension(suffix) for suffix in DUMP_FORMATS}
+
+
+def synthetic() -> Dataset:
+    """``SYNTHETIC_TRIPLES`` triples (an IRI, a label, a number per subject) in graphs under
+    ``bjg:synthetic/``."""
+    graphs: dict[str, list[ox.Triple]] = {}
+    per_graph = SYNTHETIC_TRIPLES // SYNTHETIC_GRAPHS
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    for index in range(SYNTHETIC_GRAPHS):
+        triples = []
+        for number in range(index * per_graph, (index + 1) * per_graph):
+            subject = ox.NamedNode(f"{BJG}id/synthetic-{number // 3}")
+            match number % 3:
+                case 0:
+                    triples.append(ox.Triple(subject, label, ox.Literal(f"entity {number}")))
+                case 1:
+                    triples.append(
+                        ox.Triple(subject, ox.NamedNode(f"{BJG}rank"), ox.Literal(number))
+                    )
+                case _:
+                    target = ox.NamedNode(f"{BJG}id/synthetic-{number // 3 + 1}")
+                    triples.append(ox.Triple(subject, ox.NamedNode(f"{BJG}next"), target))
+        graphs[f"{BJG}synthetic/{index}"] = triples
+    return Dataset("synthetic", graphs)
+
+
+@pytest.fixture(scope="module")
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreServer]:
+    folder = tmp_path_factory.mktemp("synthetic-oxigraph") / "store"
+    load_dataset(synthetic(), "oxigraph", Target(location=folder), replace=False)
+    with running_oxigraph(folder, timeout_seconds=600) as store:
+        yield store
+
+
+def worker_ids(server: ServerProcess) -> list[int]:
+    """The process ids of ``serve.py``'s workers (the children of its supervisor)."""
+    pid = server.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children]
+
+
+def peak_memory_kib(pid: int) -> int:
+    """The most resident memory process ``pid`` has had (``VmHWM``), in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no VmHWM for process {pid}")
+
+
+@pytest.fixture(scope="module")
+def synthetic_served(synthetic_store: StoreServer) -> Iterator[ServerProcess]:
+    arguments = ["--store", synthetic_store.query_url, "--timeout", "30", "--workers", "2"]
+    with running_server(*arguments) as server:
+        yield server
+
+
+@pytest.mark.timeout(600)
+def test_a_large_dump_streams_in_bounded_memory(synthetic_served: ServerProcess) -> None:
+    """300 000 quads leave as N-Quads while the store sends them: the first bytes arrive long
+    before the last, every quad arrives, and no worker's peak memory grows by a tenth of the
+    dump's size (the dump built in memory, as the embedded store does, costs several times
+    its size)."""
+    workers = worker_ids(synthetic_served)
+    before = {pid: peak_memory_kib(pid) for pid in workers}
+    size = 0
+    started = time.monotonic()
+    first = last = 0.0
+    body = bytearray()
+    headers = {"Accept-Encoding": "identity"}
+    with httpx.stream("GET", f"{synthetic_served.url}/dump.nq", headers=headers) as answer:
+        assert answer.status_code == 200
+        assert "etag" not in answer.headers and "content-length" not in answer.headers
+        for chunk in answer.iter_bytes():
+            if not size:
+                first = time.monotonic() - started
+            size += len(chunk)
+            body += chunk
+        last = time.monotonic() - started
+    quads = ox.Dataset(ox.parse(bytes(body), format=ox.RdfFormat.N_QUADS))
+    assert len(quads) == SYNTHETIC_TRIPLES
+    growth = max(peak_memory_kib(pid) - before[pid] for pid in workers)
+    print(f"dump {size / 1e6:.1f} MB: first bytes {first:.2f} s, last {last:.2f} s; "
+          f"peak memory of a worker +{growth / 1024:.1f} MiB")  # fmt: skip
+    assert first < last / 4
+    assert growth * 1024 < size / 2
+
+
+@pytest.mark.timeout(600)
+def test_a_gzip_dump_is_streamed_compressed(synthetic_served: ServerProcess) -> None:
+    """The gzip form decompresses to a complete Turtle dump of the default graph, every
+    triple once."""
+    headers = {"Accept-Encoding": "gzip"}
+    with httpx.stream("GET", f"{synthetic_served.url}/dump.ttl", headers=headers) as answer:
+        assert answer.headers["content-encoding"] == "gzip"
+        compressed = b"".join(answer.iter_raw())  # the bytes as sent, not decompressed
+    turtle = gzip.decompress(compressed)
+    assert len(compressed) < len(turtle) / 3
+    assert len(ox.Dataset(ox.parse(turtle, format=ox.RdfFormat.TURTLE))) == SYNTHETIC_TRIPLES
+
+
+def test_a_client_that_leaves_does_not_stop_the_server(synthetic_served: ServerProcess) -> None:
+    """A client that reads a few chunks and hangs up: the next dump is whole."""
+    with httpx.Client(base_url=synthetic_served.url, timeout=60.0) as http:
+        for _ in range(3):
+            with http.stream("GET", "/dump.nt") as answer:
+                assert answer.status_code == 200
+                next(answer.iter_bytes())
+        assert http.head("/dump.nt").status_code == 200
+        health = http.get("/health")
+        assert health.status_code == 200, health.text
+
+
+@pytest.mark.timeout(300)
+def test_a_dump_the_store_breaks_off_is_cut_for_the_client(tmp_path: Path) -> None:
+    """An Oxigraph server that dies while the dump flows: our answer ends without its last
+    chunk (the client sees a broken transfer, not a short dump), and the server lives on."""
+    copy = tmp_path / "store"  # a store of its own, since it is killed
+    load_dataset(synthetic(), "oxigraph", Target(location=copy), replace=False)
+    with running_oxigraph(copy) as store:
+        arguments = ["--store", store.query_url, "--timeout", "30", "--workers", "2"]
+        with running_server(*arguments) as server:
+            with httpx.stream("GET", f"{server.url}/dump.nq") as answer:
+                assert answer.status_code == 200
+                chunks = answer.iter_bytes()
+                next(chunks)
+                store.process.kill()
+                with pytest.raises(httpx.RemoteProtocolError):
+                    for _ in chunks:
+                        pass
+            assert httpx.get(f"{server.url}/health", timeout=10.0).status_code in (200, 503)
+
+
+@pytest.fixture(scope="module")
+def graph() -> KnowledgeGraph:
+    return load_knowledge_graph()
+
+
+@pytest.fixture(scope="module", params=["oxigraph_store", "virtuoso_store"])
+def served(request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
+    """``serve.py --store`` over each store of conftest.py holding the working tree."""
+    store: StoreServer = request.getfixturevalue(request.param)
+    with running_server("--store", store.query_url, "--workers", "2") as server:
+        yield server
+
+
+@pytest.mark.parametrize("suffix", list(DUMP_FORMATS))
+def test_every_dump_format_from_each_store(
+    served: ServerProcess, suffix: str, graph: KnowledgeGraph
+) -> None:
+    """Each format, plain and gzip, parses and holds as many statements as the embedded
+    store's dump (quads for TriG, N-Quads and JSON-LD; distinct triples for Turtle and
+    N-Triples)."""
+    embedded = ox.Dataset(graph.store)
+    _, datasets = DUMP_FORMATS[suffix]
+    expected = len(embedded) if datasets else len({quad.triple for quad in embedded})
+    with httpx.Client(base_url=served.url, timeout=120.0) as http:
+        plain = http.get(f"/dump.{suffix}", headers={"Accept-Encoding": "identity"})
+        zipped = http.get(f"/dump.{suffix}", headers={"Accept-Encoding": "gzip"})
+    assert plain.status_code == 200, plain.text
+    assert zipped.headers["content-encoding"] == "gzip"
+    for body in (plain.content, zipped.content):  # httpx decompresses the gzip form
+        assert len(ox.Dataset(ox.parse(body, format=FORMATS[suffix]))) == expected
