@@ -177,12 +177,8 @@ class ResourceDescription:
 
 def make_term(index: LabelIndex, iri: str, language: str) -> Term:
     """The :class:`Term` for ``iri``: its label in ``language`` and its local or own address."""
-    return Term(
-        iri=iri,
-        label=index.label(iri, language),
-        label_language=index.label_language(iri, language),
-        address=local_address(iri) or iri,
-    )
+    label, label_language = index.label_and_language(iri, language)
+    return Term(iri, label, label_language, local_address(iri) or iri)
 
 
 def make_value(index: LabelIndex, node: RdfTerm, language: str, inferred: bool) -> Value:
