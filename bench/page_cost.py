@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from bench.stores import GRAPH, HUBS, ORDINARY, synthetic
 from bjaikg.interface.labels import build_label_index
 from bjaikg.interface.resource import describe_resource
@@ -38,7 +40,7 @@ class CountingGraph(KnowledgeGraph):
 
     queries = 0
 
-    def query(self, sparql: str):  # type: ignore[no-untyped-def]
+    def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         self.queries += 1
         return super().query(sparql)
 
