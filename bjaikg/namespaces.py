@@ -62,15 +62,18 @@ def sparql_prologue(prefixes: dict[str, str] | None = None) -> str:
 def shorten(iri: str) -> str:
     """``iri`` as a prefixed name where a project prefix covers it, else ``<iri>``.
 
-    The longest matching namespace wins, so ``bj:`` and ``bjo:`` never shadow each other.
+    Every namespace ends in ``#`` or ``/`` and a local name holds neither, so the only namespace
+    that can make a prefixed name of ``iri`` is ``iri`` up to its last ``#`` or ``/``: one look-up
+    in :data:`PREFIXES` read backwards (``bj:`` and ``bjo:`` never shadow each other). Hazard:
+    that table is built once, at import; a prefix added to :data:`PREFIXES` later is not seen.
     """
-    best = ""
-    best_prefix = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(best):
-            best, best_prefix = namespace, prefix
-    if best:
-        local = iri[len(best) :]
-        if local and all(ch.isalnum() or ch in "-_." for ch in local):
-            return f"{best_prefix}:{local}"
+    cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+    prefix = _PREFIX_OF.get(iri[:cut])
+    local = iri[cut:]
+    if prefix is not None and local and all(ch.isalnum() or ch in "-_." for ch in local):
+        return f"{prefix}:{local}"
     return f"<{iri}>"
+
+
+_PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}
+"""Namespace to prefix, for :func:`shorten` (each namespace ends in ``#`` or ``/``: tested)."""

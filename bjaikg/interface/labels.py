@@ -48,22 +48,18 @@ class LabelIndex:
     def label(self, iri: str, language: str) -> str:
         """The preferred label of ``iri`` in ``language``, else its first preferred label in any
         language, else its prefixed name (``bj:cambricon``), else the IRI itself."""
+        return self.label_and_language(iri, language)[0]
+
+    def label_and_language(self, iri: str, language: str) -> tuple[str, str]:
+        """:meth:`label` and its language tag ('' for a prefixed name or an IRI)."""
         names = [name for name in self.names.get(iri, []) if name.preferred]
         for candidate in names:
             if candidate.language == language:
-                return candidate.text
+                return candidate.text, candidate.language
         if names:
-            return names[0].text
+            return names[0].text, names[0].language
         short = shorten(iri)
-        return iri if short.startswith("<") else short
-
-    def label_language(self, iri: str, language: str) -> str:
-        """The language tag of the text :meth:`label` returns ('' when it is a prefixed name)."""
-        text = self.label(iri, language)
-        for name in self.names.get(iri, []):
-            if name.preferred and name.text == text:
-                return name.language
-        return ""
+        return (iri if short.startswith("<") else short), ""
 
 
 def build_label_index(graph: KnowledgeGraph) -> LabelIndex:

@@ -120,37 +120,6 @@ class SourceLine:
     url: str | None
 
 
-_SOURCE_LINES = """
-SELECT ?source ?dataset ?citation ?licence ?url WHERE {
-  {node} <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
-  OPTIONAL { ?source <http://purl.org/dc/terms/isPartOf> ?dataset }
-  BIND(COALESCE(?dataset, ?source) AS ?registered)
-  OPTIONAL { ?registered <http://purl.org/dc/terms/bibliographicCitation> ?citation }
-  OPTIONAL { ?registered <http://purl.org/dc/terms/license> ?licence }
-  OPTIONAL { ?source <https://schema.org/url> ?url }
-} ORDER BY ?source
-"""
-
-
-def source_lines(
-    graph: KnowledgeGraph, index: LabelIndex, node: ox.NamedNode, language: str
-) -> list[SourceLine]:
-    """The sources ``node`` is derived from, each with what a reader needs to cite it."""
-    result = graph.query(_SOURCE_LINES.replace("{node}", str(node)))
-    assert isinstance(result, ox.QuerySolutions)
-
-    return [
-        SourceLine(
-            source=make_term(index, row["source"].value, language),
-            dataset=make_term(index, row["dataset"].value, language) if row["dataset"] else None,
-            citation=term_value(row["citation"]),
-            licence=term_value(row["licence"]),
-            url=term_value(row["url"]),
-        )
-        for row in result
-    ]
-
-
 @dataclass
 class ResourceDescription:
     """Everything the resource page shows."""
@@ -177,12 +146,8 @@ class ResourceDescription:
 
 def make_term(index: LabelIndex, iri: str, language: str) -> Term:
     """The :class:`Term` for ``iri``: its label in ``language`` and its local or own address."""
-    return Term(
-        iri=iri,
-        label=index.label(iri, language),
-        label_language=index.label_language(iri, language),
-        address=local_address(iri) or iri,
-    )
+    label, label_language = index.label_and_language(iri, language)
+    return Term(iri, label, label_language, local_address(iri) or iri)
 
 
 def make_value(index: LabelIndex, node: RdfTerm, language: str, inferred: bool) -> Value:
@@ -219,11 +184,17 @@ Row = tuple[str, RdfTerm, bool]
 class Description:
     """The statements about a resource and about the unnamed nodes under it (``nested``, by
     node, :data:`UNNAMED_DEPTH` levels deep), read in one query; ``cut`` when the rows were
-    more than the limit asked for."""
+    more than the limit asked for. With its neighbours (same query): the (subject, property)
+    IRIs of its incoming relations, at most :data:`INCOMING_LIMIT` (``incoming_cut`` when
+    there were more), and the rows of its sources (``source``, ``dataset``, ``citation``,
+    ``licence``, ``url``)."""
 
     rows: list[Row]
     nested: dict[ox.BlankNode, list[Row]]
     cut: bool = False
+    incoming: list[tuple[str, str]] = field(default_factory=list)
+    incoming_cut: bool = False
+    sources: list[ox.QuerySolution] = field(default_factory=list)
 
     def triples(self, node: ox.NamedNode) -> list[ox.Triple]:
         """The statements as triples, the resource's first, then each unnamed node's."""
@@ -237,44 +208,87 @@ class Description:
 
 
 _DESCRIPTION = """
-SELECT ?parent ?property ?value (MIN(?graph = {inferred}) AS ?onlyInferred) (COUNT(*) AS ?copies)
-WHERE {{
-  {{ SELECT ?parent ?property ?value ?graph WHERE {{
-      {{ GRAPH ?graph {{ {node} ?property ?value }} BIND({node} AS ?parent) }}
-      UNION {{ {node} ?first ?parent . FILTER(isBlank(?parent))
-              GRAPH ?graph {{ ?parent ?property ?value }} }}
-      UNION {{ {node} ?first ?middle . ?middle ?second ?parent
-              FILTER(isBlank(?middle) && isBlank(?parent))
-              GRAPH ?graph {{ ?parent ?property ?value }} }}
-  }} {limit} }}
-}} GROUP BY ?parent ?property ?value ORDER BY ?property ?value
+  {{ SELECT ?parent ?property ?value (MIN(?graph = {inferred}) AS ?onlyInferred)
+            (COUNT(*) AS ?copies) WHERE {{
+    {{ SELECT ?parent ?property ?value ?graph WHERE {{
+        {{ GRAPH ?graph {{ {node} ?property ?value }} BIND({node} AS ?parent) }}
+        UNION {{ {node} ?first ?parent . FILTER(isBlank(?parent))
+                GRAPH ?graph {{ ?parent ?property ?value }} }}
+        UNION {{ {node} ?first ?middle . ?middle ?second ?parent
+                FILTER(isBlank(?middle) && isBlank(?parent))
+                GRAPH ?graph {{ ?parent ?property ?value }} }}
+    }} {limit} }}
+  }} GROUP BY ?parent ?property ?value }}
 """
 """The statements of a resource and of the unnamed nodes two levels under it, in one answer:
 blank nodes keep their identity within one answer, also from an external store, where they
 cannot be named in a later query. ``?copies`` counts the rows behind each statement (one per
 graph that holds it), so that the rows read can be compared with the limit."""
 
+_NEIGHBOURS = """
+  UNION {{ SELECT DISTINCT ?subject ?incoming WHERE {{
+      ?subject ?incoming {node} . FILTER(isIRI(?subject))
+  }} LIMIT {incoming_limit} }}
+  UNION {{
+    {node} <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
+    OPTIONAL {{ ?source <http://purl.org/dc/terms/isPartOf> ?dataset }}
+    BIND(COALESCE(?dataset, ?source) AS ?registered)
+    OPTIONAL {{ ?registered <http://purl.org/dc/terms/bibliographicCitation> ?citation }}
+    OPTIONAL {{ ?registered <http://purl.org/dc/terms/license> ?licence }}
+    OPTIONAL {{ ?source <https://schema.org/url> ?url }}
+  }}
+"""
+"""The incoming relations (a LIMITed sub-select the store can stop early) and the sources of a
+resource, as further branches of :data:`_DESCRIPTION`'s query: a page is one round trip to
+the store. Each branch binds its own variables. The answer is ordered by ``?property ?value``
+only (the statements; the other rows, with both unbound, come first): the incoming relations
+(by property, then subject) and the sources (by source) are sorted after reading, as strings,
+which for IRIs is SPARQL's order — sorting them in the store by three more keys cost more than
+the two round trips saved (bench/STORES.md)."""
+
 
 def read_description(
-    graph: KnowledgeGraph, node: ox.NamedNode, limit: int | None = OUTGOING_LIMIT
+    graph: KnowledgeGraph,
+    node: ox.NamedNode,
+    limit: int | None = OUTGOING_LIMIT,
+    *,
+    neighbours: bool = False,
 ) -> Description:
     """What the store says about ``node`` and the unnamed nodes under it, in
-    :data:`_DESCRIPTION`'s order; at most ``limit`` rows (``None``: all)."""
+    :data:`_DESCRIPTION`'s order; at most ``limit`` rows (``None``: all); with ``neighbours``,
+    its incoming relations and sources too (:data:`_NEIGHBOURS`), in the same query."""
     bound = "" if limit is None else f"LIMIT {limit + 1}"
-    text = _DESCRIPTION.format(inferred=INFERRED_GRAPH, node=node, limit=bound)
-    result = graph.query(text)
+    branches = _DESCRIPTION.format(inferred=INFERRED_GRAPH, node=node, limit=bound)
+    if neighbours:
+        branches += _NEIGHBOURS.format(node=node, incoming_limit=INCOMING_LIMIT + 1)
+    result = graph.query(
+        "SELECT ?parent ?property ?value ?onlyInferred ?copies ?subject ?incoming"
+        f" ?source ?dataset ?citation ?licence ?url WHERE {{{branches}}}"
+        " ORDER BY ?property ?value"
+    )
     assert isinstance(result, ox.QuerySolutions)
-    solutions = list(result)
-    copies = sum(int(solution["copies"].value) for solution in solutions)
-    cut = limit is not None and copies > limit
-    description = Description(rows=[], nested={}, cut=cut)
-    for solution in solutions[:-1] if cut else solutions:  # one row was read to see the cut
+    description = Description(rows=[], nested={})
+    statements = []
+    for solution in result:
+        if solution["parent"] is not None:
+            statements.append(solution)
+        elif solution["subject"] is not None:
+            description.incoming.append((solution["subject"].value, solution["incoming"].value))
+        else:
+            description.sources.append(solution)
+    copies = sum(int(solution["copies"].value) for solution in statements)
+    description.cut = limit is not None and copies > limit
+    for solution in statements[:-1] if description.cut else statements:  # one more was read
         parent = solution["parent"]
         row = (solution["property"].value, solution["value"], is_true(solution["onlyInferred"]))
         if parent == node:
             description.rows.append(row)
         elif isinstance(parent, ox.BlankNode):
             description.nested.setdefault(parent, []).append(row)
+    description.incoming.sort(key=lambda relation: (relation[1], relation[0]))
+    description.sources.sort(key=lambda solution: solution["source"].value)
+    description.incoming_cut = len(description.incoming) > INCOMING_LIMIT
+    del description.incoming[INCOMING_LIMIT:]
     return description
 
 
@@ -306,9 +320,9 @@ def describe_resource(
 ) -> ResourceDescription | None:
     """What the graph says about ``iri`` (outgoing and incoming), or ``None`` if nothing."""
     node = ox.NamedNode(iri)
-    description = read_description(graph, node)
+    description = read_description(graph, node, neighbours=True)
     rows = description.rows
-    incoming, incoming_cut = incoming_relations(graph, index, node, language)
+    incoming = incoming_terms(index, description.incoming, language)
     if not rows and not incoming:
         return None
     shown = [row for row in rows if row[0] not in SHOWN_ELSEWHERE]
@@ -331,8 +345,8 @@ def describe_resource(
         statements=statements,
         statements_cut=description.cut,
         incoming=incoming,
-        incoming_cut=incoming_cut,
-        sources=source_lines(graph, index, node, language),
+        incoming_cut=description.incoming_cut,
+        sources=[source_line(index, row, language) for row in description.sources],
         quotes=[
             (o.value, o.language or "")
             for p, o, _ in rows
@@ -355,33 +369,28 @@ def _number_first(text: str) -> tuple[int, str]:
     return (int(text), text) if text.isdigit() else (1 << 30, text)
 
 
-_INCOMING = """
-SELECT ?subject ?property WHERE {{
-  {{ SELECT DISTINCT ?subject ?property WHERE {{
-      ?subject ?property {node} . FILTER(isIRI(?subject))
-  }} LIMIT {limit} }}
-}} ORDER BY ?property ?subject
-"""
-
-
-def incoming_relations(
-    graph: KnowledgeGraph, index: LabelIndex, node: ox.NamedNode, language: str
-) -> tuple[list[tuple[Term, Term]], bool]:
-    """(subject, property) of the statements whose object is ``node`` (IRI subjects only),
-    ordered by property and subject: at most :data:`INCOMING_LIMIT` of them, the first the
-    store finds, and whether there were more."""
-    result = graph.query(_INCOMING.format(node=node, limit=INCOMING_LIMIT + 1))
-    assert isinstance(result, ox.QuerySolutions)
+def incoming_terms(
+    index: LabelIndex, incoming: list[tuple[str, str]], language: str
+) -> list[tuple[Term, Term]]:
+    """(subject, property) terms of incoming relations given as IRIs."""
     properties: dict[str, Term] = {}  # a hub's links share a few properties
     relations = []
-    for row in result:
-        property_iri = row["property"].value
+    for subject, property_iri in incoming:
         if property_iri not in properties:
             properties[property_iri] = make_term(index, property_iri, language)
-        relations.append(
-            (make_term(index, row["subject"].value, language), properties[property_iri])
-        )
-    return relations[:INCOMING_LIMIT], len(relations) > INCOMING_LIMIT
+        relations.append((make_term(index, subject, language), properties[property_iri]))
+    return relations
+
+
+def source_line(index: LabelIndex, row: ox.QuerySolution, language: str) -> SourceLine:
+    """One source of a resource from a row of :data:`_NEIGHBOURS`' sources branch."""
+    return SourceLine(
+        source=make_term(index, row["source"].value, language),
+        dataset=make_term(index, row["dataset"].value, language) if row["dataset"] else None,
+        citation=term_value(row["citation"]),
+        licence=term_value(row["licence"]),
+        url=term_value(row["url"]),
+    )
 
 
 def incoming_listing(iri: str) -> str:
