@@ -60,11 +60,6 @@ class KnowledgeGraph:
         """Evaluate ``sparql`` over the union default graph (no implicit prefixes)."""
         return self.store.query(sparql, use_default_graph_as_union=True)
 
-    @property
-    def remote(self) -> bool:
-        """Whether the store is another server's (its blank nodes cannot be asked about)."""
-        return isinstance(self.store, RemoteStore)
-
     def deadline(self, seconds: float) -> AbstractContextManager[None]:
         """Within the block, a remote store's client gives up after ``seconds`` (the embedded
         store is stopped by the worker's clock instead)."""
