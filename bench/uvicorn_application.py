@@ -39,7 +39,7 @@ async def sparql(request: Request) -> Response:
     except ProtocolError as error:
         return starlette_response(error.response())
     answer = answer_sparql(state, asked)
-    answer.headers += CROSS_ORIGIN
+    answer.headers = answer.headers + CROSS_ORIGIN  # a kept response shares its list
     return starlette_response(answer)
 
 

@@ -5,12 +5,13 @@ Routes: ``/rdf-graph-store`` and ``/graphs`` (:mod:`bjaikg.endpoint.graph_store`
 the routes the caller adds (``serve.py`` adds the pages of
 :func:`bjaikg.interface.interface_routes`: the interface sits above the endpoint, which never
 imports it). ``/sparql`` is not among them: a worker answers it itself
-(:func:`~bjaikg.endpoint.protocol.answer_sparql`), with the same CORS policy
-(:func:`cross_origin`). CORS is open (``*``): the data is public.
+(:func:`~bjaikg.endpoint.protocol.answer_sparql`) with :data:`CROSS_ORIGIN`, and hands its CORS
+preflights to this application, whose ``CORSMiddleware`` answers them as for every route. CORS
+is open (``*``): the data is public.
 
 The server's workers (:mod:`bjaikg.endpoint.worker`) run this application for every request
-but ``/sparql``, each request whole on the query clock (its store accesses, a page's included,
-are stopped at ``--timeout``); tests run it in-process
+but ``/sparql`` (its preflights excepted), each request whole on the query clock (its store
+accesses, a page's included, are stopped at ``--timeout``); tests run it in-process
 (``TestClient(create_application(settings, graph, routes))``), where nothing enforces the
 deadline.
 ``request.app.state.endpoint`` is the :class:`EndpointState`; any route can run a query under
@@ -29,7 +30,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bjaikg.endpoint.connection import AccessRecord, HttpRequest, HttpResponse
 from bjaikg.endpoint.dumps import DumpCache, dump_routes
 from bjaikg.endpoint.graph_store import graph_store_routes
 from bjaikg.endpoint.settings import Settings
@@ -50,35 +50,6 @@ CROSS_ORIGIN = [
 ]
 """The CORS headers of every ``/sparql`` answer. Sent whether or not the request has
 ``Origin``, so an answer an HTTP cache keeps serves browsers too (no ``Vary: Origin``)."""
-_PREFLIGHT_VARY = (
-    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
-    "Access-Control-Request-Private-Network"
-)
-
-
-def cross_origin(request: HttpRequest, started: float) -> HttpResponse | None:
-    """The answer to a CORS preflight at ``/sparql`` (``OPTIONS`` with ``Origin`` and
-    ``Access-Control-Request-Method``), as Starlette's ``CORSMiddleware`` configured in
-    :func:`create_application` gives it for the other routes; ``None`` for any other request."""
-    method = request.header(b"access-control-request-method")
-    if request.method != "OPTIONS" or method is None or request.header(b"origin") is None:
-        return None
-    headers = [
-        ("Vary", _PREFLIGHT_VARY),
-        ("Access-Control-Allow-Origin", "*"),
-        ("Access-Control-Allow-Methods", ", ".join(CORS_METHODS)),
-        ("Access-Control-Max-Age", str(CORS_MAX_AGE)),
-        ("Content-Type", "text/plain; charset=utf-8"),
-    ]
-    if (asked := request.header(b"access-control-request-headers")) is not None:
-        headers.append(("Access-Control-Allow-Headers", asked))  # every header is allowed
-    failures = [name for name, failed in (
-        ("method", method not in CORS_METHODS),
-        ("private-network", request.header(b"access-control-request-private-network") is not None),
-    ) if failed]  # fmt: skip
-    status, body = (400, f"Disallowed CORS {', '.join(failures)}") if failures else (200, "OK")
-    record = AccessRecord("sparql", started, "preflight")
-    return HttpResponse(status, headers, body.encode(), record)
 
 
 def _workers(state: EndpointState) -> tuple[int, int]:

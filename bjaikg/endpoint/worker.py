@@ -2,9 +2,9 @@
 
 A worker adopts the connections the supervisor hands it (:mod:`bjaikg.endpoint.supervisor`),
 parses their requests (:mod:`bjaikg.endpoint.connection`) and answers at once: ``/sparql``
-(every method, CORS included) by :func:`~bjaikg.endpoint.protocol.answer_sparql`, everything
-else by the Starlette application on the worker's own asyncio loop. It counts and logs each
-request once its answer is sent, and each request it refuses (400, 408, 413, 431).
+(every method but a CORS preflight) by :func:`~bjaikg.endpoint.protocol.answer_sparql`,
+everything else by the Starlette application on the worker's own asyncio loop. It counts and
+logs each request once its answer is sent, and each request it refuses (400, 408, 413, 431).
 
 The worker is the query clock (:meth:`Worker.evaluating`), around every query and every request
 it runs through the application: before evaluating it writes the deadline on its scoreboard
@@ -35,7 +35,7 @@ from typing import Any
 import uvloop
 
 from bjaikg.endpoint.access_log import QUERY_IN_LOG
-from bjaikg.endpoint.application import CROSS_ORIGIN, cross_origin
+from bjaikg.endpoint.application import CROSS_ORIGIN
 from bjaikg.endpoint.connection import (
     READ_SIZE,
     AccessRecord,
@@ -76,6 +76,16 @@ def die_with_parent() -> None:
     """Ask the kernel to SIGKILL this process when the process that forked it ends."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _is_preflight(request: HttpRequest) -> bool:
+    """A CORS preflight (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``):
+    the application's ``CORSMiddleware`` answers it."""
+    return (
+        request.method == "OPTIONS"
+        and request.header(b"origin") is not None
+        and request.header(b"access-control-request-method") is not None
+    )
 
 
 def limit_memory(extra_bytes: int) -> None:
@@ -419,7 +429,7 @@ class Worker:
             self.proxy.apply(request)
             self.current, self.request = client, request
             try:
-                if request.path == b"/sparql":
+                if request.path == b"/sparql" and not _is_preflight(request):
                     keep_alive = self._answer_sparql(client, request)
                 else:
                     record = AccessRecord("other", time.perf_counter(), "")
@@ -442,11 +452,9 @@ class Worker:
         """
         started = time.perf_counter()
         try:
-            response = cross_origin(request, started)
-            if response is None:
-                response = answer_sparql(self.state, request)
-                # a new list: a kept response shares its headers with the cache
-                response.headers = response.headers + CROSS_ORIGIN
+            response = answer_sparql(self.state, request)
+            # a new list: a kept response shares its headers with the cache
+            response.headers = response.headers + CROSS_ORIGIN
         except Exception as error:
             answer_failure(client.write, request, error)
             self.state.account(request, 500, AccessRecord("sparql", started, "internal error"))
