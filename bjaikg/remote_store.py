@@ -67,7 +67,6 @@ import httpx
 import pyoxigraph as ox
 
 from bjaikg.errors import BjaikgError
-from bjaikg.namespaces import BJG
 
 SOLUTIONS_ACCEPT = "application/sparql-results+json"
 """SELECT and ASK answers are asked for in SPARQL JSON."""
@@ -81,13 +80,6 @@ same 400/403 as on the embedded store), and the query's form chooses the answer'
 
 _VIRTUOSO_BLANK = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 """Virtuoso names blank nodes ``nodeID://b10003`` in SPARQL JSON, which pyoxigraph refuses."""
-
-QUADS_QUERY = (
-    f'SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{BJG}")) }}'
-)
-"""The quads of the project's named graphs (IRIs under ``bjg:``), what iterating over a
-:class:`RemoteStore` reads: not the other graphs a store holds (Virtuoso's own). The dumps
-read graph by graph with :meth:`RemoteStore.rows` instead (bjaikg/endpoint/dumps.py)."""
 
 CANCELLED = b"The SPARQL operation has been cancelled"
 """What the Oxigraph server writes into an answer it stops at ``--timeout-s``."""
@@ -291,15 +283,6 @@ class RemoteStore:
         """The :class:`StoreError` for results of the last query that did not parse
         (:func:`_unreadable`)."""
         return _unreadable(self.url, self._reader, error)
-
-    def __iter__(self) -> Iterator[ox.Quad]:
-        """Every quad of the project's named graphs in the store (:data:`QUADS_QUERY`)."""
-        result = self.query(QUADS_QUERY)
-        assert isinstance(result, ox.QuerySolutions)
-        for row in result:
-            graph = row["g"]
-            assert isinstance(graph, ox.NamedNode | ox.BlankNode)
-            yield ox.Quad(row["s"], row["p"], row["o"], graph)
 
     def _close_open(self) -> None:
         """Close the answer of the last query (its rows may not have been read to the end)."""
