@@ -1,7 +1,7 @@
 """An external SPARQL 1.1 query endpoint behind the server (``serve.py --store URL``).
 
 :class:`RemoteStore` has the part of :class:`pyoxigraph.Store`'s API the project uses
-(``query`` with the same keywords, iteration over the quads) and answers with pyoxigraph's own
+(``query`` with the same keywords) and answers with pyoxigraph's own
 result types, parsed from the store's answer (``parse_query_results`` for SELECT and ASK; a
 CONSTRUCT or DESCRIBE answer is read into a small in-memory store and handed out as its
 ``QueryTriples``). So evaluation, serialisation, the result bound and the pages run unchanged
