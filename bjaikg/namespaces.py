@@ -43,6 +43,7 @@ PREFIXES: dict[str, str] = {
     "wd": "http://www.wikidata.org/entity/",
     "wdt": "http://www.wikidata.org/prop/direct/",
     "gn": "http://www.geonames.org/ontology#",
+    "wikibase": "http://wikiba.se/ontology#",
 }
 
 

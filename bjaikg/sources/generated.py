@@ -16,6 +16,7 @@ from bjaikg import PROJECT_ROOT
 from bjaikg.namespaces import bind_prefixes
 from bjaikg.sources.epoch import read_input, transform
 from bjaikg.sources.headquarters import headquarters_graphs
+from bjaikg.sources.mapping import read_headquarters_ranks
 
 INSTANCES = PROJECT_ROOT / "instances"
 HEADERS = {
@@ -49,7 +50,9 @@ def build_generated(sources: Path) -> dict[Path, str]:
     present = epoch.organisations | {row.slug for row in data.organisations if not row.kind}
     folders = {
         "epoch": epoch.graphs,
-        "headquarters": headquarters_graphs(data.organisations, data.cities, present),
+        "headquarters": headquarters_graphs(
+            data.organisations, data.cities, present, read_headquarters_ranks(data.organisations)
+        ),
     }
     return {
         INSTANCES / folder / name: render(graph, HEADERS[folder])

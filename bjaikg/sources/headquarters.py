@@ -3,7 +3,10 @@
 Each placed row of ``instances/mappings/organisations.csv`` becomes a site (``org:Site``) of the
 organisation, ``bjo:locatedIn`` its district (in Beijing) or city, derived from the web page the
 row cites, with the row's quote. Two rows that place one organisation differently give two sites,
-each with its own page: the disagreement stays visible (and the validator reports it).
+each with its own page: the disagreement stays visible. Where ``headquarters-ranks.csv`` reviews
+it, the sites get Wikidata's statement ranks (``wikibase:rank``): the preferred one with the
+reason (``bjo:rankReason``) and the page it rests on (``bjo:rankSource``), the others normal; the
+validator warns only about disagreements nobody ranked.
 Organisations the graph does not hold (no hand-written entity, no generated one) are skipped.
 """
 
@@ -17,9 +20,10 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from bjaikg.namespaces import BJ, BJO, PREFIXES
-from bjaikg.sources.mapping import BEIJING_DISTRICTS, City, OrganisationRow
+from bjaikg.sources.mapping import BEIJING_DISTRICTS, City, HeadquartersRank, OrganisationRow
 
 ORG = "http://www.w3.org/ns/org#"
+WIKIBASE = PREFIXES["wikibase"]
 SCHEMA_URL = URIRef("https://schema.org/url")
 WIKIDATA = PREFIXES["wd"]
 ROR = "https://ror.org/"
@@ -36,16 +40,38 @@ def page_node(url: str) -> URIRef:
     return BJ[f"page-{hashlib.sha256(url.encode()).hexdigest()[:12]}"]
 
 
-def place_of(row: OrganisationRow) -> str:
-    """The slug of the most specific place the row gives: its district, else its city."""
-    return row.district or row.city
+def add_page(pages: Graph, url: str, title: str, seen: str) -> URIRef:
+    """Declare the web page at ``url`` in ``pages`` (its title, or the URL, and the date seen)."""
+    page = page_node(url)
+    pages.add((page, RDF.type, BJO.WebPage))
+    pages.add((page, SCHEMA_URL, URIRef(url)))
+    title = title or url
+    pages.add((page, DCTERMS.title, Literal(title, lang=language_of(title))))
+    pages.add((page, BJO.dateRetrieved, Literal(seen, datatype=XSD.date)))
+    return page
+
+
+def add_rank(sites: Graph, pages: Graph, site: URIRef, rank: HeadquartersRank, place: str) -> None:
+    """Give ``site`` (the site in ``place``) its Wikibase rank from the review ``rank``: preferred
+    with the reason and its page (declared in ``pages``) when ``place`` is the one preferred,
+    else normal."""
+    preferred = place == rank.preferred
+    level = "PreferredRank" if preferred else "NormalRank"
+    sites.add((site, URIRef(WIKIBASE + "rank"), URIRef(WIKIBASE + level)))
+    if preferred:
+        sites.add((site, BJO.rankReason, Literal(rank.reason, lang="en")))
+        page = add_page(pages, rank.source_url, rank.source_title, rank.seen)
+        sites.add((site, BJO.rankSource, page))
 
 
 def headquarters_graphs(
-    rows: Iterable[OrganisationRow], cities: dict[str, City], present: set[str]
+    rows: Iterable[OrganisationRow],
+    cities: dict[str, City],
+    present: set[str],
+    ranks: dict[str, HeadquartersRank],
 ) -> dict[str, Graph]:
     """``sites.ttl``, ``pages.ttl``, ``cities.ttl`` and ``links.ttl`` for the organisations in
-    ``present`` (their slugs)."""
+    ``present`` (their slugs), the sites of an organisation reviewed in ``ranks`` ranked."""
     sites, pages, city_graph, links = Graph(), Graph(), Graph(), Graph()
     for row in rows:
         if row.slug not in present:
@@ -57,13 +83,8 @@ def headquarters_graphs(
             links.add((organisation, SKOS.exactMatch, URIRef(ROR + row.ror)))
         if not row.city:
             continue
-        page = page_node(row.source_url)
-        pages.add((page, RDF.type, BJO.WebPage))
-        pages.add((page, SCHEMA_URL, URIRef(row.source_url)))
-        title = row.source_title or row.source_url
-        pages.add((page, DCTERMS.title, Literal(title, lang=language_of(title))))
-        pages.add((page, BJO.dateRetrieved, Literal(row.seen, datatype=XSD.date)))
-        site = BJ[f"{row.slug}-headquarters-{place_of(row)}"]
+        page = add_page(pages, row.source_url, row.source_title, row.seen)
+        site = BJ[f"{row.slug}-headquarters-{row.place}"]
         city = cities[row.city]
         where_en, where_zh = BEIJING_DISTRICTS.get(row.district, (city.label_en, city.label_zh))
         sites.add((site, RDF.type, URIRef(ORG + "Site")))
@@ -75,10 +96,12 @@ def headquarters_graphs(
             sites.add((site, RDFS.label, Literal(label_zh, lang="zh")))
         sites.add((site, URIRef(ORG + "siteOf"), organisation))
         sites.add((organisation, URIRef(ORG + "hasPrimarySite"), site))
-        sites.add((site, BJO.locatedIn, BJ[place_of(row)]))
+        sites.add((site, BJO.locatedIn, BJ[row.place]))
         sites.add((site, PROV.wasDerivedFrom, page))
         if row.quote:
             sites.add((site, BJO.quote, Literal(row.quote, lang=language_of(row.quote))))
+        if row.slug in ranks:
+            add_rank(sites, pages, site, ranks[row.slug], row.place)
         if row.city != "beijing":  # bj:beijing is defined in instances/places.ttl
             node = BJ[city.slug]
             city_graph.add((node, RDF.type, BJO.City))

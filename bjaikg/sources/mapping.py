@@ -11,6 +11,9 @@
 - ``hardware.csv``: hardware names of Epoch AI's tables that name the same chip as another row,
   with the evidence for it; every other hardware name becomes a chip of its own.
 - ``chip-families.csv``: the article's chip families and the designer whose chips they gather.
+- ``headquarters-ranks.csv``: reviews of organisations whose rows place the headquarters in
+  different places: the place preferred, the reason, and the page the reason rests on (the
+  generated sites get Wikidata's statement ranks; the other rows stay, ranked normal).
 
 Every problem is a :class:`~bjaikg.errors.DataFileError` naming the file and line.
 """
@@ -81,6 +84,25 @@ class OrganisationRow:
     wikidata_evidence: str
     ror: str
     ror_evidence: str
+
+    @property
+    def place(self) -> str:
+        """The slug of the most specific place the row gives: its district, else its city."""
+        return self.district or self.city
+
+
+@dataclass(frozen=True)
+class HeadquartersRank:
+    """A review of an organisation's disagreeing headquarters rows: the place (district or city
+    slug) whose statement is preferred, why, and the page the reason rests on."""
+
+    line: int
+    slug: str
+    preferred: str
+    reason: str
+    source_url: str
+    source_title: str
+    seen: str
 
 
 @dataclass(frozen=True)
@@ -204,3 +226,34 @@ def read_chip_families(path: Path = MAPPING_FOLDER / "chip-families.csv") -> lis
         ChipFamily(cells["family"], cells["designer"], cells["evidence"])
         for _, cells in read_rows(path, ("family", "designer", "evidence"))
     ]
+
+
+def read_headquarters_ranks(
+    rows: list[OrganisationRow], path: Path = MAPPING_FOLDER / "headquarters-ranks.csv"
+) -> dict[str, HeadquartersRank]:
+    """The reviews by organisation slug, checked against the organisation rows ``rows``: one
+    review per organisation, of an organisation whose rows place it in two or more places, the
+    preferred place one of them, with a reason and an http(s) page."""
+    places: dict[str, set[str]] = {}
+    for row in rows:
+        if row.city:
+            places.setdefault(row.slug, set()).add(row.place)
+    columns = tuple(HeadquartersRank.__dataclass_fields__)[1:]
+    ranks: dict[str, HeadquartersRank] = {}
+    for line, cells in read_rows(path, columns):
+        rank = HeadquartersRank(line, *(cells[column].strip() for column in columns))
+        checks = [
+            (rank.slug not in ranks, f"{rank.slug} is reviewed on an earlier line already"),
+            (len(places.get(rank.slug, ())) > 1,
+             f"{rank.slug} has no disagreeing headquarters rows in organisations.csv"),
+            (rank.preferred in places.get(rank.slug, ()),
+             f"{rank.preferred!r} is not a place the rows of {rank.slug} give"),
+            (bool(rank.reason), "a preferred rank needs its reason"),
+            (bool(URL.match(rank.source_url)), "source_url is not an http(s) URL"),
+            (bool(DATE.match(rank.seen)), f"seen {rank.seen!r} is not YYYY-MM-DD"),
+        ]  # fmt: skip
+        for holds, message in checks:
+            if not holds:
+                raise DataFileError(path, message, line=line)
+        ranks[rank.slug] = rank
+    return ranks

@@ -11,11 +11,13 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from bjaikg.errors import DataFileError
-from bjaikg.namespaces import BJ, BJO
+from bjaikg.namespaces import BJ, BJO, PREFIXES
 from bjaikg.sources.epoch import EpochGraphs, cells, read_input, slugify, transform
 from bjaikg.sources.generated import build_generated
-from bjaikg.sources.mapping import MAPPING_FOLDER, read_organisations
+from bjaikg.sources.mapping import MAPPING_FOLDER, read_headquarters_ranks, read_organisations
 from bjaikg.sources.registry import sources_folder
+
+WIKIBASE = PREFIXES["wikibase"]
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +149,41 @@ def test_sites_place_organisations_with_their_page(tmp_path: Path) -> None:
     pages = set(sites.objects(site, PROV.wasDerivedFrom))
     assert len(pages) == 2  # two pages agree (a 20-F filing and an annual report)
     assert all(str(page).startswith(str(BJ["page-"])) for page in pages)
-    renmin = {str(s) for s in sites.subjects(URIRef("http://www.w3.org/ns/org#siteOf"),
-                                             BJ["renmin-university-of-china"])}  # fmt: skip
-    assert len(renmin) == 2  # two sources disagree: both kept
+
+
+def test_a_reviewed_disagreement_keeps_both_sites_ranked() -> None:
+    files = build_generated(sources_folder())
+    sites = Graph().parse(data=next(t for p, t in files.items() if p.name == "sites.ttl"))
+    pages = Graph().parse(data=next(t for p, t in files.items() if p.name == "pages.ttl"))
+    rank = URIRef(WIKIBASE + "rank")
+    metax = set(sites.subjects(URIRef("http://www.w3.org/ns/org#siteOf"), BJ["metax"]))
+    assert metax == {BJ["metax-headquarters-shanghai"], BJ["metax-headquarters-beijing"]}
+    preferred, normal = BJ["metax-headquarters-shanghai"], BJ["metax-headquarters-beijing"]
+    assert set(sites.objects(preferred, rank)) == {URIRef(WIKIBASE + "PreferredRank")}
+    assert set(sites.objects(normal, rank)) == {URIRef(WIKIBASE + "NormalRank")}
+    (reason,) = sites.objects(preferred, BJO.rankReason)
+    assert isinstance(reason, Literal) and reason.language == "en" and "Shanghai" in reason
+    (page,) = sites.objects(preferred, BJO.rankSource)
+    assert (page, RDF.type, BJO.WebPage) in pages
+    assert not set(sites.objects(normal, BJO.rankReason))
+    assert not set(sites.subjects(rank, None)) - metax  # only reviewed organisations are ranked
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("metax,hangzhou,why,https://example.org/,t,2026-12-04", "'hangzhou' is not a place"),
+        ("baidu,haidian-district,why,https://example.org/,t,2026-12-04", "no disagreeing"),
+        ("metax,shanghai,,https://example.org/,t,2026-12-04", "needs its reason"),
+        ("metax,shanghai,why,example.org,t,2026-12-04", r"not an http\(s\) URL"),
+    ],
+)
+def test_a_bad_rank_row_is_refused_with_file_and_line(
+    tmp_path: Path, row: str, message: str
+) -> None:
+    path = tmp_path / "headquarters-ranks.csv"
+    header = (MAPPING_FOLDER / "headquarters-ranks.csv").read_text("utf-8").splitlines()[0]
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=message) as caught:
+        read_headquarters_ranks(read_organisations(), path)
+    assert caught.value.line == 2

@@ -10,6 +10,7 @@ import pytest
 
 from bjaikg.errors import QueryFileError
 from bjaikg.validation import ValidationOptions, validate
+from bjaikg.validation.finding import Severity
 from bjaikg.validation.rules import (
     CHECK_FOLDER,
     check_query_prefixes,
@@ -214,3 +215,40 @@ def test_rule_with_invalid_sparql_is_an_error(
 
 def test_rule_catalogue_folder_exists() -> None:
     assert (CHECK_FOLDER / "quality").is_dir() and load_rules("quality")
+
+
+TWO_SITES = (
+    'bj:city-a a bjo:City ; rdfs:label "甲市"@zh, "city a"@en ; ' + SOURCED + " .\n"
+    'bj:city-b a bjo:City ; rdfs:label "乙市"@zh, "city b"@en ; ' + SOURCED + " .\n"
+    'bj:firm a bjo:Company ; rdfs:label "公司"@zh, "firm"@en ; ' + SOURCED + " ;\n"
+    "    org:hasPrimarySite bj:firm-in-a, bj:firm-in-b .\n"
+    'bj:firm-in-a a org:Site ; rdfs:label "公司（甲市）"@zh, "firm, city a"@en ; '
+    "org:siteOf bj:firm ; bjo:locatedIn bj:city-a ; {rank_a} " + SOURCED + " .\n"
+    'bj:firm-in-b a org:Site ; rdfs:label "公司（乙市）"@zh, "firm, city b"@en ; '
+    "org:siteOf bj:firm ; bjo:locatedIn bj:city-b ; {rank_b} " + SOURCED + " .\n"
+)
+PREFERRED = (
+    'wikibase:rank wikibase:PreferredRank ; bjo:rankReason "a third source agrees"@en ; '
+    "bjo:rankSource bj:source-test ;"
+)
+NORMAL = "wikibase:rank wikibase:NormalRank ;"
+
+
+@pytest.mark.parametrize(
+    ("rank_a", "rank_b", "warned"),
+    [
+        ("", "", True),  # nobody ranked the disagreement
+        (NORMAL, NORMAL, True),  # ranked, but neither preferred
+        (PREFERRED, PREFERRED.replace("third", "fourth"), True),  # both preferred: unresolved
+        (PREFERRED, NORMAL, False),  # reviewed: one preferred with its reason
+        (NORMAL, PREFERRED, False),
+    ],
+)
+def test_only_disagreements_nobody_ranked_are_warned_about(
+    turtle_file: Callable[..., Path], rank_a: str, rank_b: str, warned: bool
+) -> None:
+    path = turtle_file(TWO_SITES.format(rank_a=rank_a, rank_b=rank_b))
+    options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "shacl", "quality"}))
+    findings = validate(options).findings
+    assert [f.rule for f in findings if f.severity is Severity.VIOLATION] == []
+    assert ("quality.sources-disagree" in {f.rule for f in findings}) is warned
