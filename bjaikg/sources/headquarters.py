@@ -30,9 +30,10 @@ ROR = "https://ror.org/"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-def language_of(text: str) -> str:
-    """``zh`` for text with Chinese characters, else ``en`` (the two languages of the graph)."""
-    return "zh" if CHINESE.search(text) else "en"
+def language_of(text: str, language: str = "") -> str:
+    """``language`` when a row gives one, else ``zh`` for text with Chinese characters and ``en``
+    for the rest (the graph's two languages)."""
+    return language or ("zh" if CHINESE.search(text) else "en")
 
 
 def page_node(url: str) -> URIRef:
@@ -40,13 +41,14 @@ def page_node(url: str) -> URIRef:
     return BJ[f"page-{hashlib.sha256(url.encode()).hexdigest()[:12]}"]
 
 
-def add_page(pages: Graph, url: str, title: str, seen: str) -> URIRef:
-    """Declare the web page at ``url`` in ``pages`` (its title, or the URL, and the date seen)."""
+def add_page(pages: Graph, url: str, title: str, seen: str, language: str = "") -> URIRef:
+    """Declare the web page at ``url`` in ``pages`` (its title, or the URL, in ``language`` when
+    given, and the date seen)."""
     page = page_node(url)
     pages.add((page, RDF.type, BJO.WebPage))
     pages.add((page, SCHEMA_URL, URIRef(url)))
     title = title or url
-    pages.add((page, DCTERMS.title, Literal(title, lang=language_of(title))))
+    pages.add((page, DCTERMS.title, Literal(title, lang=language_of(title, language))))
     pages.add((page, BJO.dateRetrieved, Literal(seen, datatype=XSD.date)))
     return page
 
@@ -83,7 +85,7 @@ def headquarters_graphs(
             links.add((organisation, SKOS.exactMatch, URIRef(ROR + row.ror)))
         if not row.city:
             continue
-        page = add_page(pages, row.source_url, row.source_title, row.seen)
+        page = add_page(pages, row.source_url, row.source_title, row.seen, row.language)
         site = BJ[f"{row.slug}-headquarters-{row.place}"]
         city = cities[row.city]
         where_en, where_zh = BEIJING_DISTRICTS.get(row.district, (city.label_en, city.label_zh))
@@ -99,7 +101,8 @@ def headquarters_graphs(
         sites.add((site, BJO.locatedIn, BJ[row.place]))
         sites.add((site, PROV.wasDerivedFrom, page))
         if row.quote:
-            sites.add((site, BJO.quote, Literal(row.quote, lang=language_of(row.quote))))
+            quote = Literal(row.quote, lang=language_of(row.quote, row.language))
+            sites.add((site, BJO.quote, quote))
         if row.slug in ranks:
             add_rank(sites, pages, site, ranks[row.slug], row.place)
         if row.city != "beijing":  # bj:beijing is defined in instances/places.ttl

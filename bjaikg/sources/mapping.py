@@ -4,8 +4,10 @@
   lists the names Epoch AI's tables use for it (`` | `` between names); ``class`` is empty when
   the organisation is defined in a hand-written file of ``instances/`` (its labels there win);
   ``city`` and ``district`` place its headquarters as ``source_url`` states it (``quote``, at
-  most one sentence). A row with no city records a search that found nothing. Two rows for one
-  organisation that disagree are both kept: the graph states both, each with its page.
+  most one sentence; ``language`` is the BCP 47 tag of the quote and the page's title when they
+  are in neither Chinese nor English). A row with no city records a search that found nothing.
+  Two rows for one organisation that disagree are both kept: the graph states both, each with
+  its page.
 - ``cities.csv``: the cities the organisations are placed in (slug, English and Chinese name,
   ``CN`` for the cities in China: the scope of Chinese chip designers; other countries blank).
 - ``hardware.csv``: hardware names of Epoch AI's tables that name the same chip as another row,
@@ -35,6 +37,7 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 ROR = re.compile(r"^0[a-z0-9]{6}[0-9]{2}$")
 URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 ORGANISATION_CLASSES = frozenset(
     {"Company", "University", "ResearchInstitute", "NewTypeResearchInstitute", "GovernmentBody",
      "Hospital", "Incubator", "NewsMedium", "Network"}
@@ -84,6 +87,7 @@ class OrganisationRow:
     wikidata_evidence: str
     ror: str
     ror_evidence: str
+    language: str  # of quote and source_title; empty: zh with Chinese characters, else en
 
     @property
     def place(self) -> str:
@@ -166,6 +170,10 @@ def organisation_problems(row: OrganisationRow) -> list[str]:
         (not row.wikidata or bool(row.wikidata_evidence), "a Wikidata id needs its evidence"),
         (not row.ror or bool(ROR.match(row.ror)), "ror must be the 9 characters of a ROR id"),
         (not row.ror or bool(row.ror_evidence), "a ROR id needs its evidence"),
+        (
+            not row.language or bool(LANGUAGE.match(row.language)),
+            f"language {row.language!r} is not a BCP 47 tag such as de or fr",
+        ),
     ]
     return [message for holds, message in checks if not holds]
 

@@ -132,6 +132,22 @@ def test_a_bad_mapping_row_is_refused_with_file_and_line(
     assert str(caught.value).startswith(f"{path}:{number + 1}:")
 
 
+def test_a_quote_in_another_language_is_tagged_with_it(tmp_path: Path) -> None:
+    files = build_generated(sources_folder())
+    sites = Graph().parse(data=next(t for p, t in files.items() if p.name == "sites.ttl"))
+    (quote,) = sites.objects(BJ["hec-montreal-headquarters-montreal"], BJO.quote)
+    assert isinstance(quote, Literal) and quote.language == "fr"
+    lines = (MAPPING_FOLDER / "organisations.csv").read_text("utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.startswith("Baidu,baidu,Company,"))
+    assert lines[number].endswith(",")  # no language: the quote is in English
+    lines[number] += "English"
+    path = tmp_path / "organisations.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="'English' is not a BCP 47 tag") as caught:
+        read_organisations(path)
+    assert caught.value.line == number + 1
+
+
 def test_a_name_mapped_to_two_organisations_is_refused(tmp_path: Path) -> None:
     text = (MAPPING_FOLDER / "organisations.csv").read_text("utf-8")
     path = tmp_path / "organisations.csv"
