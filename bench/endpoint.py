@@ -37,8 +37,8 @@ processes spent per request (µs, from ``/proc``), which depends far less on oth
 Prints one table per graph and the throughput ratios of :data:`RATIOS` (serve/oxigraph,
 serve/rdflib-endpoint, serve/uvicorn, and each ``serve-*`` front-end over an external store
 to ``serve``).
-``serve.py`` writes its access log (a line per request) to a file, as ``2>>FILE`` would; the
-other servers write none.
+Every server's output (``serve.py``'s access log, a line per request, among it) goes to a file
+in the temporary folder, removed once it has stopped (:func:`log_file`).
 
 Hazard: figures depend on the machine and on what else runs on it; on a shared 2-core machine
 the client (wrk) competes with the servers for the same cores.
@@ -72,7 +72,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bjaikg.loading import VirtuosoConsole, sql_string
 from bjaikg.namespaces import BJG, sparql_prologue
 from bjaikg.store import default_paths, discover_files, load_knowledge_graph
-from tests.server_process import free_port, running_server
+from tests.server_process import answers_query, free_port, running, running_server
 from tests.stores.servers import running_oxigraph, running_virtuoso
 
 BENCH = Path(__file__).resolve().parent
@@ -144,20 +144,16 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def wait_until_answering(url: str, seconds: float, process: subprocess.Popen[bytes]) -> None:
-    """Return once ``url`` answers ``ASK {}``; a clear error if ``process`` ends or time is up."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            command = " ".join(map(str, process.args))  # type: ignore[arg-type]
-            raise RuntimeError(f"{command} exited with code {process.returncode} before answering")
-        try:
-            if httpx.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s: giving up on it")
+@contextmanager
+def log_file(name: str) -> Iterator[Path]:
+    """``bjaikg-bench-NAME.log`` in the temporary folder, a server's output (quoted if it does
+    not start): absent at first, removed when the block ends."""
+    log = Path(tempfile.gettempdir()) / f"bjaikg-bench-{name}.log"
+    log.unlink(missing_ok=True)
+    try:
+        yield log
+    finally:
+        log.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -166,29 +162,27 @@ def external_server(
 ) -> Iterator[Endpoint]:
     """Run ``command`` (with ``environment`` added) until the block ends, once ``url`` answers
     ``ASK {}``."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, **(environment or {})})  # fmt: skip
-    try:
-        wait_until_answering(url, ready_seconds, process)
-        yield Endpoint(url, process.pid)
-    finally:
-        process.terminate()
-        process.wait()
+    with (
+        log_file(Path(command[0]).name) as log,
+        running(
+            command, answers_query(url), ready_seconds=ready_seconds, log=log,
+            environment=environment,
+        ) as server,
+    ):  # fmt: skip
+        yield Endpoint(url, server.process.pid)
 
 
 @contextmanager
 def serve_endpoint(files: list[Path]) -> Iterator[Endpoint]:
     """Our serve.py on the files (each a named graph, union default graph)."""
     arguments = [argument for path in files for argument in ("--data", str(path))]
-    log = Path(tempfile.gettempdir()) / "bjaikg-bench-serve.log"  # its access log, as 2>>FILE
-    log.unlink(missing_ok=True)
-    try:
-        with running_server(
+    with (
+        log_file("serve") as log,
+        running_server(
             *arguments, "--max-results", "1000000", ready_seconds=600, log=log
-        ) as server:
-            yield Endpoint(server.sparql, server.process.pid)
-    finally:
-        log.unlink(missing_ok=True)
+        ) as server,
+    ):
+        yield Endpoint(server.sparql, server.process.pid)
 
 
 @contextmanager
@@ -243,20 +237,15 @@ FRONT_ENDS = 1
 def store_front_end(query_url: str) -> Iterator[Endpoint]:
     """:data:`FRONT_ENDS` of our serve.py --store over the external store at ``query_url``
     (with more than one, each has ``--workers 1``)."""
-    log = Path(tempfile.gettempdir()) / "bjaikg-bench-serve-store.log"
-    log.unlink(missing_ok=True)
     workers = ["--workers", "1"] if FRONT_ENDS > 1 else []
     arguments = ["--store", query_url, "--max-results", "1000000", *workers]
-    try:
-        with ExitStack() as running:
-            servers = [
-                running.enter_context(running_server(*arguments, ready_seconds=3600, log=log))
-                for _ in range(FRONT_ENDS)
-            ]
-            more = tuple((server.sparql, server.process.pid) for server in servers[1:])
-            yield Endpoint(servers[0].sparql, servers[0].process.pid, more)
-    finally:
-        log.unlink(missing_ok=True)
+    with log_file("serve-store") as log, ExitStack() as front_ends:
+        servers = [
+            front_ends.enter_context(running_server(*arguments, ready_seconds=3600, log=log))
+            for _ in range(FRONT_ENDS)
+        ]
+        more = tuple((server.sparql, server.process.pid) for server in servers[1:])
+        yield Endpoint(servers[0].sparql, servers[0].process.pid, more)
 
 
 @contextmanager
@@ -434,6 +423,7 @@ def prepare_dataset(size: str, workdir: Path, chosen: list[str]) -> Dataset:
     files = dataset_files(size, workdir)
     graph = load_knowledge_graph(files)  # with the inferred triples, as serve.py serves them
     store = graph.store
+    assert isinstance(store, ox.Store)  # loaded from files: the embedded store
     union = workdir / f"{size}-union.nt"  # the same triples for the servers that do not infer
     triples = graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     assert isinstance(triples, ox.QueryTriples)

@@ -35,13 +35,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/endpoint.py
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from endpoint import WORKDIR, chosen_queries, installed, prepare_dataset
+from bench.endpoint import WORKDIR, chosen_queries, installed, prepare_dataset
+from tests.server_process import running_server, worker_pids
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WARM_UP = 200
 """Requests sent before counting (imports, caches and the allocator settle)."""
 
@@ -114,15 +114,6 @@ def floor_instructions(union: Path, query: str, requests: int, workdir: Path) ->
     return total / requests
 
 
-def worker_of(pid: int) -> int:
-    """The one child process of ``pid`` (the server's worker)."""
-    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
-    found = [int(child) for child in children.stdout.split()]
-    if len(found) != 1:
-        raise RuntimeError(f"expected one worker under process {pid}, found {found}")
-    return found[0]
-
-
 def serve_instructions(
     files: list[Path],
     query: str,
@@ -135,21 +126,11 @@ def serve_instructions(
     GET of ``query`` at ``/sparql``, or of ``target`` (another route, e.g. ``/health``)."""
     output = workdir / "serve"
     data = [argument for path in files for argument in ("--data", str(path))]
-    command = [*callgrind(output), sys.executable, "serve.py", "--port", "0", "--workers", "1"]
-    process = subprocess.Popen(
-        [*command, *data, "--max-results", "1000000"], cwd=PROJECT_ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    assert process.stdout is not None
-    try:
-        port = 0
-        for line in process.stdout:
-            if match := re.search(r"serving on http://127\.0\.0\.1:(\d+)", line):
-                port = int(match.group(1))
-                break
-        if not port:
-            raise RuntimeError("serve.py ended before it was ready")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    with running_server(
+        "--workers", "1", *data, "--max-results", "1000000", launcher=callgrind(output),
+        ready_seconds=3600, log=workdir / "serve.log",
+    ) as server:  # fmt: skip
+        connection = http.client.HTTPConnection(urlsplit(server.url).netloc, timeout=600)
         path = target or "/sparql?query=" + quote(query, safe="")
 
         def send(count: int) -> None:
@@ -161,14 +142,14 @@ def serve_instructions(
                     raise RuntimeError(f"HTTP {response.status}: {body[:200]!r}")
 
         send(WARM_UP)
-        worker = worker_of(process.pid)
+        workers = worker_pids(server)
+        if len(workers) != 1:
+            raise RuntimeError(f"expected one worker of serve.py, found {sorted(workers)}")
+        worker = workers.pop()
         control("-z", worker)
         send(requests)
         control("-d", worker)
         return counted(output, worker) / requests
-    finally:
-        process.terminate()
-        process.wait(timeout=120)
 
 
 def main(argv: list[str] | None = None) -> int:

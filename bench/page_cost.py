@@ -20,11 +20,14 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.stores import GRAPH, HUBS, ORDINARY, synthetic
 from bjaikg.interface.labels import build_label_index

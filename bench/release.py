@@ -26,10 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import generate
-
+from bench.synthetic import generate
 from bjaikg import PROJECT_ROOT
 from bjaikg.knowledge_diff import count_line, diff_snapshots, render_text
 from bjaikg.release import write_release

@@ -37,12 +37,11 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/endpoint.py
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from endpoint import WORKDIR, chosen_queries, installed, prepare_dataset
+from bench.endpoint import WORKDIR, chosen_queries, installed, prepare_dataset
 
 LAYERS = (
     "floor", "evaluate", "state.evaluate", "parameters", "answer_sparql", "read", "send",
@@ -57,23 +56,20 @@ def inner(files: list[Path], query: str, calls: int) -> None:
 
     import pyoxigraph as ox
 
-    from bjaikg.endpoint.access_log import AccessLog, LogBuffer
+    from bjaikg.endpoint.access_log import AccessLog
     from bjaikg.endpoint.application import create_application
     from bjaikg.endpoint.connection import HttpRequest, RequestReader, send_response
     from bjaikg.endpoint.evaluation import QueryRequest, evaluate
     from bjaikg.endpoint.protocol import answer_sparql, read_parameters
     from bjaikg.endpoint.proxy import Proxy
+    from bjaikg.endpoint.scoreboard import LOG_BUFFER_BYTES, Slot
     from bjaikg.endpoint.settings import Settings
     from bjaikg.store import load_knowledge_graph
 
     settings = Settings(data=tuple(files))
     state = create_application(settings, load_knowledge_graph(files)).state.endpoint
     log = state.access_log = AccessLog(os.open(os.devnull, os.O_WRONLY))
-    log.buffer = LogBuffer(
-        SimpleNamespace(log_length=0),  # type: ignore[arg-type]
-        memoryview(bytearray(4096)),
-        log.descriptor,
-    )
+    log.keep_in(Slot(), memoryview(bytearray(LOG_BUFFER_BYTES)))  # as in a worker
     proxy = Proxy.from_settings((), "")
     reader = RequestReader(lambda data: None, ("127.0.0.1", 40000), settings.max_request_bytes)
     head = (f"GET /sparql?query={quote(query, safe='')} HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n"

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -45,8 +46,10 @@ def paired_medians(
 
 def first_value(store: RemoteStore, query: str) -> str:
     result = store.query(query)
-    row = next(iter(result), None)  # type: ignore[call-overload]
-    return "urn:x" if row is None else row[0].value
+    assert isinstance(result, ox.QuerySolutions)
+    row = next(iter(result), None)
+    term = None if row is None else row[0]
+    return "urn:x" if term is None else term.value
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,8 +18,8 @@ What the store is told, and how:
   of its named graphs (Oxigraph: ``oxigraph serve --union-default-graph``; Virtuoso: the default
   graph without ``FROM`` is every graph it holds);
 - the deadline: the HTTP client gives up at :attr:`RemoteStore.seconds` (lowered for one block
-  with :meth:`RemoteStore.deadline`) and raises :class:`StoreError` 503, also while the rows
-  arrive. Virtuoso is also sent
+  of one thread with :meth:`RemoteStore.deadline`) and raises :class:`StoreError` 503, also
+  while the rows arrive. Virtuoso is also sent
   its ``timeout`` parameter (milliseconds) so that it stops the query itself; the Oxigraph
   server has no per-query limit, only ``oxigraph serve --timeout-s`` for all queries
   (docs/deployment.md#front-ends-over-one-external-store).
@@ -45,8 +45,11 @@ Hazards:
 - The Oxigraph server past its ``--timeout-s`` ends a 200 answer with a line of text instead of
   the rest of the results: parsing then fails, and :meth:`RemoteStore.unreadable` says 503.
 - SELECT answers are parsed as they arrive (the response stays open until read to its end or
-  the next query), so a result bound stops reading early; CONSTRUCT answers are read whole.
-  :meth:`RemoteStore.rows` (a dump's long read) keeps a response of its own instead.
+  the same thread's next query), so a result bound stops reading early; CONSTRUCT answers are
+  read whole. :meth:`RemoteStore.rows` (a dump's long read) keeps a response of its own instead.
+- Threads share one store: each has its own open answer and deadline (:class:`_ThreadState`),
+  and they share the process's HTTP client (httpx's ``Client`` "can be shared between
+  threads"), whose pool gives each open answer a connection of its own.
 - The loader (bjaikg/loading.py) uses the same client: HTTP digest credentials where given,
   :meth:`RemoteStore.send` for its Graph Store ``PUT`` and ``DELETE``.
 - The HTTP client is made per process (the server forks its workers after start-up).
@@ -58,6 +61,7 @@ import io
 import math
 import os
 import re
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -176,6 +180,16 @@ def _checked(
         raise _unreadable(url, reader, error) from None
 
 
+class _ThreadState(threading.local):
+    """One thread's part of a :class:`RemoteStore`: the answer of its last query (open until
+    read to its end or the thread's next query) and that answer's reader, and the limit
+    :meth:`RemoteStore.deadline` set for the thread (``None``: :attr:`RemoteStore.seconds`)."""
+
+    response: httpx.Response | None = None
+    reader: _ResponseReader | None = None
+    seconds: float | None = None
+
+
 def _late(url: str) -> StoreError:
     return StoreError(503, f"query stopped: store {url} did not answer within its time limit")
 
@@ -194,8 +208,7 @@ class RemoteStore:
         self.virtuoso = False
         self._client: httpx.Client | None = None
         self._client_process = 0
-        self._open: httpx.Response | None = None
-        self._reader: _ResponseReader | None = None
+        self._thread = _ThreadState()
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.url!r})"
@@ -206,18 +219,26 @@ class RemoteStore:
         if self._client is None or self._client_process != os.getpid():
             self._client = httpx.Client(headers={"User-Agent": "bjaikg"}, auth=self.auth)
             self._client_process = os.getpid()
-            self._open = None
         return self._client
+
+    @property
+    def allowed_seconds(self) -> float:
+        """What this thread's next query may take: :attr:`seconds`, or less within
+        :meth:`deadline`."""
+        lowered = self._thread.seconds
+        return self.seconds if lowered is None else lowered
 
     @contextmanager
     def deadline(self, seconds: float) -> Iterator[None]:
-        """Give every query of the block at most ``seconds`` (never more than before)."""
-        before = self.seconds
-        self.seconds = min(before, seconds)
+        """Give every query of the block, in this thread, at most ``seconds`` (never more than
+        before)."""
+        thread = self._thread
+        before = thread.seconds
+        thread.seconds = min(self.allowed_seconds, seconds)
         try:
             yield
         finally:
-            self.seconds = before
+            thread.seconds = before
 
     def check(self) -> None:
         """Ask ``ASK {}``: a :class:`StoreError` when the store does not answer it."""
@@ -253,12 +274,13 @@ class RemoteStore:
         if isinstance(shape, ox.QueryTriples):
             return self._triples(form)
         response = self._send(form, SOLUTIONS_ACCEPT, stream=True)
-        self._open = response
-        deadline = time.monotonic() + self.seconds
-        self._reader = _ResponseReader(response.iter_bytes(), self.url, deadline, self.virtuoso)
+        thread = self._thread
+        thread.response = response
+        deadline = time.monotonic() + self.allowed_seconds
+        thread.reader = _ResponseReader(response.iter_bytes(), self.url, deadline, self.virtuoso)
         try:
             result = ox.parse_query_results(
-                io.BufferedReader(self._reader), format=ox.QueryResultsFormat.JSON
+                io.BufferedReader(thread.reader), format=ox.QueryResultsFormat.JSON
             )
         except SyntaxError as error:
             raise self.unreadable(error) from None
@@ -280,15 +302,17 @@ class RemoteStore:
         return constructed
 
     def unreadable(self, error: SyntaxError) -> StoreError:
-        """The :class:`StoreError` for results of the last query that did not parse
+        """The :class:`StoreError` for results of this thread's last query that did not parse
         (:func:`_unreadable`)."""
-        return _unreadable(self.url, self._reader, error)
+        return _unreadable(self.url, self._thread.reader, error)
 
     def _close_open(self) -> None:
-        """Close the answer of the last query (its rows may not have been read to the end)."""
-        if self._open is not None:
-            self._open.close()
-            self._open = None
+        """Close the answer of this thread's last query (its rows may not have been read to
+        the end)."""
+        thread = self._thread
+        if thread.response is not None:
+            thread.response.close()
+            thread.response = None
 
     @contextmanager
     def rows(self, query: str) -> Iterator[Iterator[ox.QuerySolution]]:
@@ -296,7 +320,7 @@ class RemoteStore:
 
         The answer has a response of its own, closed when the block ends (not by the next
         :meth:`query`), and no deadline as a whole: only each wait for the store's next bytes
-        is bounded by :attr:`seconds`, and Virtuoso is not sent a ``timeout`` (its own
+        is bounded by :attr:`allowed_seconds`, and Virtuoso is not sent a ``timeout`` (its own
         ``MaxQueryExecutionTime`` still holds). Errors while the rows arrive are
         :class:`StoreError` (a cut, late or unreadable answer).
         """
@@ -326,10 +350,10 @@ class RemoteStore:
         stream: bool = False,
     ) -> httpx.Response:
         """One request to the store (a query, or a Graph Store ``PUT``/``DELETE`` at ``url``)
-        within :attr:`seconds`; a one-line :class:`StoreError` for anything but a 2xx answer:
-        502 (unreachable, credentials refused, an error of the store), 503 (late), 400 (the
-        store's 400)."""
-        seconds = self.seconds
+        within :attr:`allowed_seconds`; a one-line :class:`StoreError` for anything but a 2xx
+        answer: 502 (unreachable, credentials refused, an error of the store), 503 (late), 400
+        (the store's 400)."""
+        seconds = self.allowed_seconds
         request = self.client.build_request(
             method, url, params=params, data=data, content=content, headers=headers,
             timeout=httpx.Timeout(seconds, connect=min(seconds, 5.0)),
@@ -364,9 +388,9 @@ class RemoteStore:
         self, form: dict[str, str | list[str]], accept: str, *, stream: bool, limited: bool = True
     ) -> httpx.Response:
         """POST ``form`` and return the 200 response (streamed or read), else StoreError.
-        ``limited``: Virtuoso is sent :attr:`seconds` as its ``timeout`` too."""
+        ``limited``: Virtuoso is sent :attr:`allowed_seconds` as its ``timeout`` too."""
         if self.virtuoso and limited:
-            form["timeout"] = str(max(1, int(self.seconds * 1000)))
+            form["timeout"] = str(max(1, int(self.allowed_seconds * 1000)))
         started = time.monotonic()
         response = self.send("POST", self.url, data=form, headers={"Accept": accept}, stream=True)
         partial = response.headers.get("x-sql-state")

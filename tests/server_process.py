@@ -1,28 +1,54 @@
-"""Starting the real ``serve.py`` as a subprocess on 127.0.0.1 with a free port, for tests.
+"""Server processes for tests and benches: start one on 127.0.0.1, wait until it answers, stop
+it by its PID.
+
+The one way every server the tests and benches run is started, polled and stopped: ``serve.py``
+(:func:`running_server`), the external stores (tests/stores/servers.py), the peers of
+bench/endpoint.py, Apache and nginx (tests/release, tests/endpoint). :func:`running` starts a
+command, asks ``ready`` until the server answers, and stops it when the block ends. A server
+that exits before it answers, or does not answer within ``ready_seconds``, is killed and raises
+:class:`ServerStartError`: one line (the command, its exit code or the seconds waited), then the end
+of what it wrote.
+
+What a server writes (stdout and stderr) is appended to a ``log`` file when one is given (no
+reader; what a long bench needs), else read into :attr:`ServerProcess.stdout_lines` and
+:attr:`ServerProcess.stderr_lines` (kept whole: tests read the access log there).
 
 Contract with ``serve.py``: once it accepts connections it prints one line to stdout of the form
 ``bjaikg: serving on http://127.0.0.1:PORT`` (flushed). Everything else goes to stderr.
+
+Hazard: a server is stopped by the PID of the process started (``Popen.send_signal``, nothing
+once it has ended), never by name; children it leaves behind (none of ours does: serve.py's
+workers die with it) are not looked for.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
+import shlex
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
+
+import httpx
 
 from bjaikg import PROJECT_ROOT
 
 READY_LINE = re.compile(r"bjaikg: serving on (http://127\.0\.0\.1:\d+)")
+TAIL_CHARACTERS = 3000
+"""How much of a failed server's output :class:`ServerStartError` quotes."""
+
+
+class ServerStartError(RuntimeError):
+    """A server exited before it answered, or did not answer in time (it is then killed)."""
 
 
 def free_port() -> int:
@@ -34,76 +60,209 @@ def free_port() -> int:
 
 @dataclass
 class ServerProcess:
-    """A running ``serve.py``: its base URL and what it wrote to stderr so far."""
+    """A started server: the URL it answers at (once ready), its process, and its output."""
 
     url: str
     process: subprocess.Popen[str]
+    command: list[str] = field(default_factory=list)
+    stdout_lines: list[str] = field(default_factory=list)
     stderr_lines: list[str] = field(default_factory=list)
+    log: Path | None = None
+    log_start: int = 0
+    """The size of ``log`` before the server started: what it writes comes after."""
+    readers: list[threading.Thread] = field(default_factory=list)
 
     @property
     def sparql(self) -> str:
-        """The SPARQL endpoint URL."""
+        """The SPARQL endpoint URL (of ``serve.py``)."""
         return f"{self.url}/sparql"
+
+    def output(self) -> str:
+        """What the server has written so far: its part of ``log``, or stdout then stderr."""
+        if self.log is None:
+            return "".join(self.stdout_lines) + "".join(self.stderr_lines)
+        with self.log.open("rb") as text:
+            text.seek(self.log_start)
+            return text.read().decode("utf-8", "replace")
+
+
+Ready = Callable[[ServerProcess], str | None]
+"""Asked until the server answers: the URL it answers at, else ``None`` (never raises)."""
+
+
+def start(
+    command: Sequence[str | Path],
+    *,
+    log: Path | None = None,
+    cwd: Path | None = None,
+    environment: Mapping[str, str] | None = None,
+) -> ServerProcess:
+    """Start ``command`` (``environment`` added to this process's); its output into ``log``
+    (appended) or read into the lines of the :class:`ServerProcess` returned."""
+    arguments = [str(argument) for argument in command]
+    variables = {**os.environ, **(environment or {})}
+    if log is None:
+        process = subprocess.Popen(
+            arguments, cwd=cwd, env=variables, text=True, encoding="utf-8", errors="replace",
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        server = ServerProcess("", process, arguments)
+        assert process.stdout is not None and process.stderr is not None
+        for stream, lines in ((process.stdout, server.stdout_lines),
+                              (process.stderr, server.stderr_lines)):  # fmt: skip
+            reader = threading.Thread(target=_read_lines, args=(stream, lines), daemon=True)
+            reader.start()
+            server.readers.append(reader)
+        return server
+    with log.open("ab") as output:
+        log_start = output.tell()
+        process = subprocess.Popen(
+            arguments, cwd=cwd, env=variables, text=True, stdout=output, stderr=output
+        )
+    return ServerProcess("", process, arguments, log=log, log_start=log_start)
+
+
+def _read_lines(stream: IO[str], lines: list[str]) -> None:
+    lines.extend(iter(stream.readline, ""))
+
+
+def wait_until_ready(server: ServerProcess, ready: Ready, seconds: float) -> None:
+    """Ask ``ready`` until it gives the server's URL (set as :attr:`ServerProcess.url`); a
+    :class:`ServerStartError` when the process exits first or ``seconds`` pass (then killed)."""
+    deadline = time.monotonic() + seconds
+    process = server.process
+    while (code := process.poll()) is None:
+        url = ready(server)
+        if url is not None:
+            server.url = url
+            return
+        if time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            raise ServerStartError(
+                f"{shlex.join(server.command)} did not answer within {seconds:g} s (killed); "
+                f"its output ends:\n{_tail(server)}"
+            )
+        time.sleep(0.05)
+    raise ServerStartError(
+        f"{shlex.join(server.command)} exited with code {code} before it answered; "
+        f"its output ends:\n{_tail(server)}"
+    )
+
+
+def _tail(server: ServerProcess) -> str:
+    """The end of what ``server`` wrote, once its output has been read (its process ended)."""
+    for reader in server.readers:
+        reader.join(timeout=2.0)  # the last lines of the closed pipes
+    return server.output()[-TAIL_CHARACTERS:] or "(nothing)"
+
+
+def stop(
+    process: subprocess.Popen[str], signal_number: int = signal.SIGTERM, seconds: float = 20.0
+) -> None:
+    """Send ``signal_number`` to ``process`` by its PID (nothing once it has ended), then
+    SIGKILL if it has not ended after ``seconds``."""
+    process.send_signal(signal_number)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def running(
+    command: Sequence[str | Path],
+    ready: Ready,
+    *,
+    ready_seconds: float,
+    log: Path | None = None,
+    cwd: Path | None = None,
+    environment: Mapping[str, str] | None = None,
+    stop_signal: int = signal.SIGTERM,
+    stop_seconds: float = 20.0,
+) -> Iterator[ServerProcess]:
+    """Run ``command`` (:func:`start`) until the block ends, once ``ready`` gives its URL
+    (:func:`wait_until_ready`); then :func:`stop` it with ``stop_signal``."""
+    server = start(command, log=log, cwd=cwd, environment=environment)
+    try:
+        wait_until_ready(server, ready, ready_seconds)
+        yield server
+    finally:
+        stop(server.process, stop_signal, stop_seconds)
+
+
+def answers_query(url: str) -> Ready:
+    """Ready once the SPARQL endpoint at ``url`` answers ``ASK {}`` with a 200."""
+
+    def ready(server: ServerProcess) -> str | None:
+        try:
+            response = httpx.get(url, params={"query": "ASK {}"}, timeout=2.0)
+        except httpx.HTTPError:
+            return None
+        return url if response.status_code == 200 else None
+
+    return ready
+
+
+def answers_http(url: str) -> Ready:
+    """Ready once ``url`` gives any HTTP answer."""
+
+    def ready(server: ServerProcess) -> str | None:
+        try:
+            httpx.get(url, timeout=2.0)
+        except httpx.HTTPError:
+            return None
+        return url
+
+    return ready
+
+
+def accepts_connections(port: int) -> Ready:
+    """Ready once 127.0.0.1:``port`` accepts a TCP connection (its URL: ``127.0.0.1:PORT``)."""
+
+    def ready(server: ServerProcess) -> str | None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2.0).close()
+        except OSError:
+            return None
+        return f"127.0.0.1:{port}"
+
+    return ready
+
+
+def serve_announced(server: ServerProcess) -> str | None:
+    """Ready once ``serve.py`` has printed that it serves: the URL it printed."""
+    match = READY_LINE.search(server.output())
+    return match.group(1) if match else None
+
+
+def serve_command(*arguments: str, launcher: Sequence[str] = ()) -> list[str]:
+    """``python serve.py --host 127.0.0.1 --port 0 ARGUMENTS`` (a later ``--port`` wins),
+    run under ``launcher`` (e.g. valgrind) when given."""
+    return [*launcher, sys.executable, str(PROJECT_ROOT / "serve.py"), "--host", "127.0.0.1",
+            "--port", "0", *arguments]  # fmt: skip
 
 
 @contextmanager
 def running_server(
-    *arguments: str, ready_seconds: float = 60.0, log: Path | None = None
+    *arguments: str,
+    ready_seconds: float = 60.0,
+    log: Path | None = None,
+    launcher: Sequence[str] = (),
 ) -> Iterator[ServerProcess]:
-    """Run ``python serve.py --host 127.0.0.1 --port 0 ARGUMENTS`` until the block ends.
+    """Run ``serve.py`` (:func:`serve_command`) until the block ends, once it says it serves.
 
-    stderr is read into :attr:`ServerProcess.stderr_lines`, or appended to the file ``log``
-    (as ``serve.py 2>>LOG`` would: no reader on the machine; the lines then stay empty).
-    Fails the test (RuntimeError with the server's stderr) when no ready line comes in time.
+    Its output is read into :attr:`ServerProcess.stderr_lines` (the access log) or appended to
+    the file ``log`` (as ``serve.py >>LOG 2>&1`` would). Stopped with SIGINT, at once (SIGTERM
+    would wait for requests in flight), killed after 10 s.
     """
-    command = [sys.executable, str(PROJECT_ROOT / "serve.py"), "--host", "127.0.0.1"]
-    command += ["--port", "0", *arguments]
-    with contextlib.ExitStack() as files:
-        stderr = subprocess.PIPE if log is None else files.enter_context(log.open("ab"))
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            encoding="utf-8",
-            cwd=PROJECT_ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    assert process.stdout is not None
-    stderr_lines: list[str] = []
-    if process.stderr is not None:
-        threading.Thread(
-            target=lambda: stderr_lines.extend(iter(process.stderr.readline, "")),  # type: ignore[union-attr]
-            daemon=True,
-        ).start()
-    url = _wait_for_ready(process, ready_seconds, stderr_lines)
-    server = ServerProcess(url=url, process=process, stderr_lines=stderr_lines)
-    threading.Thread(target=lambda: process.stdout.read(), daemon=True).start()  # type: ignore[union-attr]
-    try:
+    with running(
+        serve_command(*arguments, launcher=launcher), serve_announced,
+        ready_seconds=ready_seconds, log=log, cwd=PROJECT_ROOT,
+        environment={"PYTHONUNBUFFERED": "1"}, stop_signal=signal.SIGINT, stop_seconds=10.0,
+    ) as server:  # fmt: skip
         yield server
-    finally:
-        process.send_signal(signal.SIGINT)  # at once: SIGTERM would wait for requests in flight
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_for_ready(process: subprocess.Popen[str], seconds: float, stderr_lines: list[str]) -> str:
-    deadline = time.monotonic() + seconds
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            if process.poll() is not None:
-                break
-            continue
-        match = READY_LINE.search(line)
-        if match:
-            return match.group(1)
-    process.kill()
-    raise RuntimeError("serve.py did not become ready:\n" + "".join(stderr_lines[-40:]))
 
 
 def worker_pids(server: ServerProcess) -> set[int]:

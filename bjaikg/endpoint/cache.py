@@ -46,6 +46,17 @@ _VOLATILE = re.compile(r"\b(?:now|rand|uuid|bnode)\s*\(")
 in a lower-cased query; looked for only when a cheap substring test finds a name."""
 
 
+def asks_fresh(cache_control: bytes | str | None) -> bool:
+    """Whether a request's ``Cache-Control`` value says ``no-cache`` (the directive's name in
+    any case): its answer is then evaluated, never sent from what a worker keeps, and kept
+    again. Every cached route asks it: ``/sparql``, the Graph Store, the named-query API."""
+    if not cache_control:
+        return False
+    if isinstance(cache_control, bytes):
+        return b"no-cache" in cache_control.lower()
+    return "no-cache" in cache_control.lower()
+
+
 def data_fingerprint(graph: KnowledgeGraph, statistics: DatasetStatistics) -> str:
     """A hash of the files ``graph`` was loaded from (names and bytes) and of the code that
     loads and answers (bjaikg's and pyoxigraph's versions); for a remote store, of its URL and

@@ -27,7 +27,7 @@ from urllib.parse import unquote_to_bytes
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bjaikg.endpoint.cache import RequestKey
+from bjaikg.endpoint.cache import RequestKey, asks_fresh
 from bjaikg.endpoint.connection import (
     RECORD,
     AccessRecord,
@@ -211,7 +211,7 @@ def _kept_response(
 ) -> HttpResponse | None:
     """The response kept for a GET or HEAD request like ``request``, with a record of its own;
     ``None`` when none is kept or the request says ``Cache-Control: no-cache``."""
-    if b"no-cache" in request.fields.get(b"cache-control", b""):
+    if asks_fresh(request.fields.get(b"cache-control")):
         return None
     kept = state.cache.response(request_key(request))
     if kept is None:
@@ -255,7 +255,7 @@ def run_query(
             return HttpResponse(304, headers, b"", AccessRecord(route, started, "unchanged", query))
         if (response := _kept_response(state, request, started)) is not None:
             return response
-    fresh = "no-cache" in (request.header(b"cache-control") or "")
+    fresh = asks_fresh(request.fields.get(b"cache-control"))
     kept = None if fresh or tagged else cache.get(key)
     answer = kept or state.evaluate(query_request, timeout, route, None if tagged else key)
     if answer.status != 200:

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
+from bjaikg.endpoint.cache import asks_fresh
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.interface.dataset import DUMPS, dataset_triples, describe_dataset
 from bjaikg.interface.diagram import (
@@ -496,7 +497,8 @@ class Site:
         )
 
     async def run_query(self, request: Request) -> Response:
-        """``/api/queries/<name>``: run one named query with the request's parameters."""
+        """``/api/queries/<name>``: run one named query with the request's parameters (an
+        answer the worker keeps is sent again unless the request says ``no-cache``)."""
         name = request.path_params["name"]
         operation = self.operations.get(name)
         if operation is None:
@@ -510,8 +512,9 @@ class Site:
         endpoint: EndpointState = request.app.state.endpoint
         try:
             served = endpoint.answer(
-                operation.query.bind(values), accept=accept, format_parameter=format_name
-            )
+                operation.query.bind(values), accept=accept, format_parameter=format_name,
+                fresh=asks_fresh(request.headers.get("cache-control")),
+            )  # fmt: skip
         except ParameterError as error:
             return text_answer(400, f"{name}: {error}")
         if served.status == 400:  # the bound query does not parse: the query file's fault

@@ -16,7 +16,6 @@ import signal
 import socket
 import ssl
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -29,7 +28,18 @@ import pytest
 from bjaikg import PROJECT_ROOT
 from bjaikg.endpoint.cli import build_parser
 from tests.endpoint.conftest import DATA
-from tests.server_process import ServerProcess, free_port, running_server, worker_pids
+from tests.server_process import (
+    ServerProcess,
+    accepts_connections,
+    free_port,
+    running,
+    running_server,
+    serve_announced,
+    serve_command,
+    start,
+    worker_pids,
+)
+from tests.server_process import stop as stop_process
 
 pytestmark = pytest.mark.server
 
@@ -262,34 +272,25 @@ def ignores_sighup(pid: int) -> bool:
 def test_sighup_while_starting_does_not_end_the_server() -> None:
     """From when serve.py runs (it ignores SIGHUP first thing) until it serves, SIGHUP is
     ignored: sent every 20 ms while it loads, forks and becomes ready, and once serving."""
-    command = [sys.executable, "serve.py", "--host", "127.0.0.1", "--port", "0"]
-    process = subprocess.Popen(
-        [*command, "--data", str(DATA), "--workers", "2"], cwd=PROJECT_ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    assert process.stdout is not None
-    ready: list[str] = []
-    threading.Thread(target=lambda: ready.append(process.stdout.readline()), daemon=True).start()  # type: ignore[union-attr]
+    server = start(serve_command("--data", str(DATA), "--workers", "2"), cwd=PROJECT_ROOT)
+    process = server.process
     try:
         deadline = time.monotonic() + 30
         while not ignores_sighup(process.pid):
             assert time.monotonic() < deadline and process.poll() is None, "SIGHUP not ignored"
             time.sleep(0.001)
         sent = 0
-        while not ready:
+        while (url := serve_announced(server)) is None:
             assert time.monotonic() < deadline and process.poll() is None, f"ended, {sent} sent"
             process.send_signal(signal.SIGHUP)
             sent += 1
             time.sleep(0.02)
-        assert "serving on " in ready[0], f"ended after {sent} SIGHUP"
-        url = ready[0].split("serving on ")[1].strip()
         process.send_signal(signal.SIGHUP)  # serving: a reload of the same data
         assert sent >= 5, "the signals came while it started"
         assert httpx.get(url + "/health", timeout=30).json()["status"] == "ok"
         assert process.poll() is None
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        stop_process(process, signal.SIGINT, seconds=30)
 
 
 def test_sighup_with_data_that_does_not_load_keeps_the_old_data(tmp_path: Path) -> None:
@@ -401,20 +402,11 @@ def running_nginx(folder: Path, port: int, replicas: tuple[int, int]) -> Iterato
     command = [nginx, "-p", str(folder), "-e", str(folder / "error.log"),
                "-c", str(folder / "nginx.conf")]  # fmt: skip
     subprocess.run([*command, "-t"], check=True, capture_output=True)
-    process = subprocess.Popen([*command, "-g", "daemon off;"], stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
-                break
-            assert process.poll() is None and time.monotonic() < deadline, (
-                folder / "error.log"
-            ).read_text()
-            time.sleep(0.05)
+    log = folder / "error.log"  # its error_log too
+    with running(
+        [*command, "-g", "daemon off;"], accepts_connections(port), ready_seconds=10, log=log
+    ):
         yield certificate
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 URL_IN_TEXT = re.compile(

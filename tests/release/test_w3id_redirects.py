@@ -8,9 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,13 @@ import pyoxigraph as ox
 import pytest
 
 from bjaikg import PROJECT_ROOT
-from tests.server_process import ServerProcess, free_port, running_server
+from tests.server_process import (
+    ServerProcess,
+    answers_http,
+    free_port,
+    running,
+    running_server,
+)
 
 pytestmark = pytest.mark.server
 
@@ -72,30 +76,11 @@ def w3id(server: ServerProcess) -> Iterator[str]:
         (folder / "www" / "bjaikg" / ".htaccess").write_text(rules, encoding="utf-8")
         port = free_port()
         (folder / "httpd.conf").write_text(apache_configuration(folder, port), encoding="utf-8")
-        apache = subprocess.Popen(
-            [APACHE, "-f", str(folder / "httpd.conf"), "-DFOREGROUND"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
         base = f"http://127.0.0.1:{port}/bjaikg"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(base + "/", timeout=2)
-                break
-            except httpx.TransportError:
-                if apache.poll() is not None or time.monotonic() > deadline:
-                    apache.kill()
-                    output = apache.stdout.read().decode() if apache.stdout else ""
-                    log = folder / "error.log"
-                    output += log.read_text() if log.is_file() else ""
-                    pytest.fail(f"apache2 did not start: {output}")
-                time.sleep(0.1)
-        try:
+        command = [APACHE, "-f", str(folder / "httpd.conf"), "-DFOREGROUND"]
+        log = folder / "error.log"  # its ErrorLog too
+        with running(command, answers_http(base + "/"), ready_seconds=20, log=log):
             yield base
-        finally:
-            apache.terminate()
-            apache.wait(timeout=10)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -8,14 +8,14 @@
   ``--union-default-graph`` so that, like our endpoint, the default graph is the union of the
   named graphs.
 
-Both are used by tests/stores/ and bench/stores.py. The package's init script is never used:
+Both are used by tests/stores/ and the benches, started, polled and stopped (SIGTERM, SIGKILL
+after 20 s) by :func:`tests.server_process.running`. The package's init script is never used:
 each store lives as long as the ``with`` block that started it.
 """
 
 from __future__ import annotations
 
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from bjaikg.loading import Target
 from tests.competency import Table
-from tests.server_process import free_port
+from tests.server_process import answers_query, free_port, running
 
 VIRTUOSO_USER = "dba"
 VIRTUOSO_PASSWORD = "dba"
@@ -82,7 +82,7 @@ class StoreServer:
     name: str
     query_url: str
     graph_store_url: str
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[str]
     folder: Path
     user: str | None = None
     password: str | None = None
@@ -100,50 +100,6 @@ class StoreServer:
             load_folder=self.folder / "load" if is_virtuoso else None,
             location=None if is_virtuoso else self.folder,
         )
-
-
-def wait_until_answering(
-    process: subprocess.Popen[bytes], url: str, seconds: float, log: Path
-) -> None:
-    """Poll ``url`` with a SPARQL ASK until it answers 200; RuntimeError with the log if not."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            if httpx.get(url, params={"query": "ASK {}"}, timeout=2.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    process.wait()
-    tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
-    raise RuntimeError(f"{url} did not answer within {seconds} s:\n{tail}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate ``process`` (SIGTERM, then SIGKILL after 20 s)."""
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-@contextmanager
-def started(
-    command: list[str], query_url: str, log: Path, ready_seconds: float, cwd: Path | None = None
-) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``command`` (output into ``log``) until the block ends, once ``query_url`` answers."""
-    with log.open("ab") as output:
-        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=output)
-    try:
-        wait_until_answering(process, query_url, ready_seconds, log)
-        yield process
-    finally:
-        stop(process)
 
 
 @contextmanager
@@ -168,12 +124,13 @@ def running_virtuoso(
     base = f"http://127.0.0.1:{http_port}"
     command = ["virtuoso-t", "-f", "-c", str(ini)]
     log = folder / "virtuoso-output.log"  # -f: the server's log on its standard output
-    with started(command, f"{base}/sparql", log, ready_seconds, folder) as process:
+    ready = answers_query(f"{base}/sparql")
+    with running(command, ready, ready_seconds=ready_seconds, log=log, cwd=folder) as server:
         yield StoreServer(
             name="virtuoso",
             query_url=f"{base}/sparql",
             graph_store_url=f"{base}/sparql-graph-crud-auth",
-            process=process,
+            process=server.process,
             folder=folder,
             user=VIRTUOSO_USER,
             password=VIRTUOSO_PASSWORD,
@@ -194,12 +151,13 @@ def running_oxigraph(
         command += ["--timeout-s", str(timeout_seconds)]
     base = f"http://127.0.0.1:{port}"
     log = folder.parent / f"{folder.name}-oxigraph.log"
-    with started(command, f"{base}/query", log, ready_seconds) as process:
+    ready = answers_query(f"{base}/query")
+    with running(command, ready, ready_seconds=ready_seconds, log=log) as server:
         yield StoreServer(
             name="oxigraph",
             query_url=f"{base}/query",
             graph_store_url=f"{base}/store",
-            process=process,
+            process=server.process,
             folder=folder,
         )
 

@@ -198,3 +198,69 @@ def test_store_and_data_are_one_or_the_other() -> None:
     )  # fmt: skip
     assert completed.returncode == 2
     assert "argument --data: not allowed with argument --store" in completed.stderr
+
+
+FRESH_GRAPH = "https://w3id.org/bjaikg/graph/fresh"
+FRESH_CLASS = "https://w3id.org/bjaikg/ontology#FreshThing"
+FRESH_TRIPLES = f"""\
+<{FRESH_CLASS}> a <http://www.w3.org/2002/07/owl#Class> ;
+  <http://www.w3.org/2000/01/rdf-schema#label> "新"@zh, "fresh"@en .
+<https://w3id.org/bjaikg/id/fresh-1> a <{FRESH_CLASS}> .
+"""
+
+
+def add_to_store(store: StoreServer, turtle: str) -> None:
+    """Add ``turtle`` to the store's graph :data:`FRESH_GRAPH` (Graph Store POST)."""
+    added = httpx.post(
+        store.graph_store_url,
+        params={"graph": FRESH_GRAPH},
+        content=turtle.encode(),
+        headers={"Content-Type": "text/turtle"},
+        timeout=30.0,
+    )
+    assert added.is_success, added.text
+
+
+def fresh_counts(http: httpx.Client, headers: dict[str, str]) -> tuple[int, int, int]:
+    """Instances of :data:`FRESH_CLASS` as each cached route answers with ``headers``:
+    ``/sparql``, the named query instances-per-class, the Graph Store (its ``a`` triples)."""
+    json_results = {"Accept": "application/sparql-results+json", **headers}
+    query = f"SELECT (COUNT(?s) AS ?n) WHERE {{ ?s a <{FRESH_CLASS}> }}"
+    counted = http.get("/sparql", params={"query": query}, headers=json_results)
+    assert counted.status_code == 200, counted.text
+    per_class = http.get("/api/queries/instances-per-class", headers=json_results)
+    assert per_class.status_code == 200, per_class.text
+    [row] = [row for row in per_class.json()["results"]["bindings"]
+             if row["class"]["value"] == FRESH_CLASS]  # fmt: skip
+    triples = http.get(
+        "/rdf-graph-store",
+        params={"graph": FRESH_GRAPH},
+        headers={"Accept": "application/n-triples", **headers},
+    )
+    assert triples.status_code == 200, triples.text
+    typed = f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{FRESH_CLASS}> ."
+    return (
+        int(counted.json()["results"]["bindings"][0]["n"]["value"]),
+        int(row["instances"]["value"]),
+        triples.text.count(typed),
+    )
+
+
+def test_no_cache_is_evaluated_again_on_every_cached_route(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A store changed behind the server (docs/deployment.md#caching): the worker sends the
+    answers it kept, and a request saying ``Cache-Control: no-cache`` gets the store's answer of
+    now — at ``/sparql``, a named query of the API and the Graph Store alike."""
+    folder = tmp_path_factory.mktemp("fresh") / "store"
+    with running_oxigraph(folder) as store:
+        add_to_store(store, FRESH_TRIPLES)
+        with (
+            running_server("--store", store.query_url, "--workers", "1") as server,
+            httpx.Client(base_url=server.url, timeout=30.0) as http,
+        ):
+            assert fresh_counts(http, {}) == (1, 1, 1)
+            add_to_store(store, f"<https://w3id.org/bjaikg/id/fresh-2> a <{FRESH_CLASS}> .")
+            assert fresh_counts(http, {}) == (1, 1, 1)  # kept answers
+            assert fresh_counts(http, {"Cache-Control": "no-cache"}) == (2, 2, 2)
+            assert fresh_counts(http, {"Cache-Control": "max-age=0, No-Cache"}) == (2, 2, 2)
