@@ -21,7 +21,7 @@ import pytest
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.query_catalogue import NamedQuery, load_catalogue
-from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+from bjaikg.store import KnowledgeGraph
 from tests.competency import DefaultAnswers, bound_text
 from tests.endpoint.test_safety import RUNAWAY
 from tests.server_process import ServerProcess, free_port, running_server
@@ -41,11 +41,6 @@ CLIENT_TIMEOUT = 2.0
 SLACK = 2.0
 SLUG = "beijing-academy-of-artificial-intelligence"
 ENTITY = f"https://w3id.org/bjaikg/id/{SLUG}"
-
-
-@pytest.fixture(scope="module")
-def graph() -> KnowledgeGraph:
-    return load_knowledge_graph()
 
 
 @dataclass(frozen=True)
@@ -90,8 +85,8 @@ def label(graph: KnowledgeGraph, iri: str, language: str) -> str:
     return next(iter(result))["l"].value
 
 
-def test_pages_render_with_their_labels(served: ServedStore, graph: KnowledgeGraph) -> None:
-    english = label(graph, ENTITY, "en")
+def test_pages_render_with_their_labels(served: ServedStore, project_graph: KnowledgeGraph) -> None:
+    english = label(project_graph, ENTITY, "en")
     with httpx.Client(base_url=served.server.url, timeout=30.0) as http:
         resource = http.get(f"/id/{SLUG}")
         assert resource.status_code == 200
@@ -109,7 +104,7 @@ def test_pages_render_with_their_labels(served: ServedStore, graph: KnowledgeGra
 
 
 def test_dump_and_graph_list_come_from_the_store(
-    served: ServedStore, graph: KnowledgeGraph
+    served: ServedStore, project_graph: KnowledgeGraph
 ) -> None:
     """The dump holds the project's graphs as the embedded store does: the same quads (blank
     nodes aside) on the Oxigraph server; on Virtuoso as many, its doubles written its way."""
@@ -117,7 +112,7 @@ def test_dump_and_graph_list_come_from_the_store(
         dump = http.get("/dump.nq")
         assert dump.status_code == 200
         served_quads = ox.Dataset(ox.parse(dump.content, format=ox.RdfFormat.N_QUADS))
-        embedded_quads = ox.Dataset(graph.store)
+        embedded_quads = ox.Dataset(project_graph.store)
         if served.store.name == "virtuoso":
             assert len(served_quads) == len(embedded_quads)
         else:
@@ -125,7 +120,9 @@ def test_dump_and_graph_list_come_from_the_store(
                 dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
             assert served_quads == embedded_quads
         graphs = http.get("/graphs").json()["graphs"]
-        assert {entry["graph"] for entry in graphs} >= {file.graph_name for file in graph.files}
+        assert {entry["graph"] for entry in graphs} >= {
+            file.graph_name for file in project_graph.files
+        }
 
 
 def test_a_runaway_query_is_stopped_at_our_deadline(served: ServedStore) -> None:

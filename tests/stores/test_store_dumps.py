@@ -22,7 +22,7 @@ import pytest
 from bjaikg.endpoint.dumps import DUMP_FORMATS
 from bjaikg.loading import Dataset, Target, load_dataset
 from bjaikg.namespaces import BJG
-from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+from bjaikg.store import KnowledgeGraph
 from tests.server_process import ServerProcess, running_server
 from tests.stores.servers import StoreServer, running_oxigraph
 
@@ -179,11 +179,6 @@ def test_a_dump_the_store_breaks_off_is_cut_for_the_client(
             assert httpx.get(f"{server.url}/health", timeout=10.0).status_code in (200, 503)
 
 
-@pytest.fixture(scope="module")
-def graph() -> KnowledgeGraph:
-    return load_knowledge_graph()
-
-
 @pytest.fixture(scope="module", params=["oxigraph_store", "virtuoso_store"])
 def served(request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
     """``serve.py --store`` over each store of conftest.py holding the working tree."""
@@ -194,12 +189,12 @@ def served(request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
 
 @pytest.mark.parametrize("suffix", list(DUMP_FORMATS))
 def test_every_dump_format_from_each_store(
-    served: ServerProcess, suffix: str, graph: KnowledgeGraph
+    served: ServerProcess, suffix: str, project_graph: KnowledgeGraph
 ) -> None:
     """Each format, plain and gzip, parses and holds as many statements as the embedded
     store's dump (quads for TriG, N-Quads and JSON-LD; distinct triples for Turtle and
     N-Triples)."""
-    embedded = ox.Dataset(graph.store)
+    embedded = ox.Dataset(project_graph.store)
     _, datasets = DUMP_FORMATS[suffix]
     expected = len(embedded) if datasets else len({quad.triple for quad in embedded})
     with httpx.Client(base_url=served.url, timeout=120.0) as http:
