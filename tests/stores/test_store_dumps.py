@@ -187,16 +187,23 @@ def served(request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
         yield server
 
 
+@pytest.fixture(scope="module")
+def embedded_counts(project_graph: KnowledgeGraph) -> dict[bool, int]:
+    """The embedded store's quads (``True``) and distinct triples (``False``), counted once
+    for all the dump tests."""
+    embedded = ox.Dataset(project_graph.store)
+    return {True: len(embedded), False: len({quad.triple for quad in embedded})}
+
+
 @pytest.mark.parametrize("suffix", list(DUMP_FORMATS))
 def test_every_dump_format_from_each_store(
-    served: ServerProcess, suffix: str, project_graph: KnowledgeGraph
+    served: ServerProcess, suffix: str, embedded_counts: dict[bool, int]
 ) -> None:
     """Each format, plain and gzip, parses and holds as many statements as the embedded
     store's dump (quads for TriG, N-Quads and JSON-LD; distinct triples for Turtle and
     N-Triples)."""
-    embedded = ox.Dataset(project_graph.store)
     _, datasets = DUMP_FORMATS[suffix]
-    expected = len(embedded) if datasets else len({quad.triple for quad in embedded})
+    expected = embedded_counts[datasets]
     with httpx.Client(base_url=served.url, timeout=120.0) as http:
         plain = http.get(f"/dump.{suffix}", headers={"Accept-Encoding": "identity"})
         zipped = http.get(f"/dump.{suffix}", headers={"Accept-Encoding": "gzip"})
