@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -66,6 +66,22 @@ def run_named_query(
     if isinstance(result, ox.QuerySolutions):
         return Table.from_solutions(result)
     raise TypeError(f"{query.path}: a competency query is a SELECT or an ASK query")
+
+
+@dataclass
+class DefaultAnswers:
+    """The answer of ``graph`` to each named query with its default parameters, computed once
+    and kept: several modules compare a store's answer with the embedded one, and the slowest
+    questions take seconds each. Hazard: only for a graph no test changes."""
+
+    graph: KnowledgeGraph
+    answers: dict[str, Table | bool] = field(default_factory=dict)
+
+    def of(self, query: NamedQuery) -> Table | bool:
+        """:func:`run_named_query` of ``query`` with its defaults, run at the first call only."""
+        if query.name not in self.answers:
+            self.answers[query.name] = run_named_query(self.graph, query)
+        return self.answers[query.name]
 
 
 def read_answer(path: Path) -> Table:

@@ -1,6 +1,6 @@
 """The competency questions of ``queries/``: each runs on the project graph and gives its answer.
 
-The whole-graph tests load the project's ontology and instances once (module fixture) and run
+The whole-graph tests load the project's ontology and instances once (session fixture) and run
 every named query that does not need the internet with its default parameters, comparing the
 outcome with the query's ``expect`` rule (``queries/answers/<name>.tsv`` for ``answer``). The
 catalogue itself is checked too: at least 30 questions, complete bilingual headers, every prefix
@@ -19,6 +19,7 @@ import pytest
 from bjaikg.query_catalogue import ANSWER_FOLDER, NamedQuery, load_catalogue, parse_query_file
 from bjaikg.store import KnowledgeGraph, load_knowledge_graph
 from tests.competency import (
+    DefaultAnswers,
     Table,
     bound_text,
     compare_with_answer,
@@ -34,12 +35,6 @@ SLOW_QUERIES = {"chinese-designer-chips", "models-trained-on-chinese-chips"}
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]{3}")
 BJ = "https://w3id.org/bjaikg/id/"
-
-
-@pytest.fixture(scope="module")
-def graph() -> KnowledgeGraph:
-    """The project's ontology and instances with the inferred triples."""
-    return load_knowledge_graph()
 
 
 def by_name(name: str) -> NamedQuery:
@@ -59,16 +54,20 @@ def by_name(name: str) -> NamedQuery:
         for query in RUNNABLE
     ],
 )
-def test_the_query_gives_its_expected_answer(graph: KnowledgeGraph, query: NamedQuery) -> None:
-    problems = compare_with_answer(query, run_named_query(graph, query))
+def test_the_query_gives_its_expected_answer(
+    default_answers: DefaultAnswers, query: NamedQuery
+) -> None:
+    problems = compare_with_answer(query, default_answers.of(query))
     assert problems == [], f"{query.path.name} ({query.expect}):\n" + "\n".join(problems)
 
 
-def test_a_parameter_changes_the_answer_of_a_district_question(graph: KnowledgeGraph) -> None:
+def test_a_parameter_changes_the_answer_of_a_district_question(
+    project_graph: KnowledgeGraph,
+) -> None:
     # Paragraph 43: the Model-Data World lies within the Tongming Lake belt (geo:sfWithin) and
     # links with the robot industrial park and the robot data collection centre.
     outcome = run_named_query(
-        graph, by_name("district-places"), {"district": f"{BJ}model-data-world"}
+        project_graph, by_name("district-places"), {"district": f"{BJ}model-data-world"}
     )
     assert isinstance(outcome, Table)
     places = {(row[0].rsplit("#", 1)[-1].rstrip(">"), row[1]) for row in outcome.rows}
@@ -79,9 +78,9 @@ def test_a_parameter_changes_the_answer_of_a_district_question(graph: KnowledgeG
     }
 
 
-def test_a_paragraph_parameter_finds_the_byline(graph: KnowledgeGraph) -> None:
+def test_a_paragraph_parameter_finds_the_byline(project_graph: KnowledgeGraph) -> None:
     # Paragraph 44 is "文/北京青年报记者 武文娟".
-    outcome = run_named_query(graph, by_name("sourced-from-paragraph"), {"paragraph": "44"})
+    outcome = run_named_query(project_graph, by_name("sourced-from-paragraph"), {"paragraph": "44"})
     assert isinstance(outcome, Table)
     nodes = {row[0] for row in outcome.rows}
     assert {f"<{BJ}wu-wenjuan>", f"<{BJ}beijing-youth-daily>"} <= nodes

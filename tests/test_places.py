@@ -34,11 +34,6 @@ KIND_RANK = {
 
 
 @pytest.fixture(scope="module")
-def inferred() -> KnowledgeGraph:
-    return load_knowledge_graph()
-
-
-@pytest.fixture(scope="module")
 def asserted() -> KnowledgeGraph:
     return load_knowledge_graph(with_inference=False)
 
@@ -102,13 +97,13 @@ def test_the_development_zone_is_a_zone_not_a_district(asserted: KnowledgeGraph)
 
 
 def test_an_innovation_district_contains_its_core_and_never_lies_within_it(
-    inferred: KnowledgeGraph,
+    project_graph: KnowledgeGraph,
 ) -> None:
     # 以五道口3公里区域为核心: 五道口 is within the Origin Community, not the reverse (the old
     # bjo:coreArea, a sub-property of bjo:locatedIn, placed the community inside 五道口).
-    assert ask(inferred, "bj:wudaokou geo:sfWithin bj:origin-community")
+    assert ask(project_graph, "bj:wudaokou geo:sfWithin bj:origin-community")
     wrong = select(
-        inferred,
+        project_graph,
         """SELECT ?district ?core WHERE {
              ?district bjo:coreArea ?core .
              { ?district geo:sfWithin ?core } UNION { ?district bjo:locatedIn ?core }
@@ -117,9 +112,9 @@ def test_an_innovation_district_contains_its_core_and_never_lies_within_it(
     assert [(shorten(r["district"]), shorten(r["core"])) for r in wrong] == []
 
 
-def test_no_place_lies_within_a_place_it_contains(inferred: KnowledgeGraph) -> None:
+def test_no_place_lies_within_a_place_it_contains(project_graph: KnowledgeGraph) -> None:
     cycles = select(
-        inferred,
+        project_graph,
         """SELECT DISTINCT ?a ?b WHERE {
              ?a (geo:sfWithin|^geo:sfContains|bjo:locatedIn)+ ?b .
              ?b (geo:sfWithin|^geo:sfContains|bjo:locatedIn)+ ?a .
@@ -128,9 +123,9 @@ def test_no_place_lies_within_a_place_it_contains(inferred: KnowledgeGraph) -> N
     assert [(shorten(r["a"]), shorten(r["b"])) for r in cycles] == []
 
 
-def test_no_place_lies_within_a_place_of_a_finer_kind(inferred: KnowledgeGraph) -> None:
+def test_no_place_lies_within_a_place_of_a_finer_kind(project_graph: KnowledgeGraph) -> None:
     pairs = select(
-        inferred,
+        project_graph,
         """SELECT DISTINCT ?inner ?innerKind ?outer ?outerKind WHERE {
              { ?inner geo:sfWithin ?outer } UNION { ?outer geo:sfContains ?inner }
              UNION { ?inner bjo:locatedIn ?outer . ?inner a bjo:Place }
@@ -150,9 +145,9 @@ def test_no_place_lies_within_a_place_of_a_finer_kind(inferred: KnowledgeGraph) 
     assert pairs, "no containment at all: the query no longer sees the data"
 
 
-def test_no_place_within_a_place_of_smaller_stated_land_area(inferred: KnowledgeGraph) -> None:
+def test_no_place_within_a_place_of_smaller_stated_land_area(project_graph: KnowledgeGraph) -> None:
     areas = select(
-        inferred,
+        project_graph,
         """SELECT ?inner ?innerArea ?outer ?outerArea WHERE {
              { ?inner geo:sfWithin ?outer } UNION { ?outer geo:sfContains ?inner }
              ?a1 bjo:indicator bjo:LandArea ; (sdmx-dimension:refArea|bjo:observationAbout) ?inner ;

@@ -29,12 +29,6 @@ def client(fixture_graph: KnowledgeGraph) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="session")
-def project_graph() -> KnowledgeGraph:
-    """The project's own ontology and instances."""
-    return load_knowledge_graph()
-
-
-@pytest.fixture(scope="session")
 def project_client(project_graph: KnowledgeGraph) -> Iterator[TestClient]:
     """A client of the application on the project graph and the project's queries."""
     with TestClient(application_for(project_graph)) as test_client:

@@ -9,14 +9,14 @@ from pathlib import Path
 from bjaikg import PROJECT_ROOT
 from bjaikg.linking.__main__ import LINKS_PAGE
 from bjaikg.linking.link_coverage import measure_coverage, render_coverage
-from bjaikg.store import load_knowledge_graph
+from bjaikg.store import KnowledgeGraph, load_knowledge_graph
 
 DATA = Path(__file__).parent / "data"
 BJ = "https://w3id.org/bjaikg/id/"
 
 
-def test_committed_links_page_equals_what_the_data_gives() -> None:
-    page = render_coverage(measure_coverage(load_knowledge_graph()))
+def test_committed_links_page_equals_what_the_data_gives(project_graph: KnowledgeGraph) -> None:
+    page = render_coverage(measure_coverage(project_graph))
     assert LINKS_PAGE.read_text(encoding="utf-8") == page, (
         "docs/links.md is out of date: run python -m bjaikg.linking report"
     )

@@ -20,10 +20,9 @@ import pyoxigraph as ox
 import pytest
 
 from bjaikg import PROJECT_ROOT
-from bjaikg.loading import Dataset, Target, load_dataset
 from bjaikg.query_catalogue import NamedQuery, load_catalogue
-from bjaikg.store import KnowledgeGraph, load_knowledge_graph
-from tests.competency import bound_text, run_named_query
+from bjaikg.store import KnowledgeGraph
+from tests.competency import DefaultAnswers, bound_text
 from tests.endpoint.test_safety import RUNAWAY
 from tests.server_process import ServerProcess, free_port, running_server
 from tests.stores.servers import StoreServer, answer_at, ask, running_oxigraph
@@ -32,32 +31,16 @@ from tests.stores.test_store_answers import KNOWN_DIFFERENCES, differences
 pytestmark = pytest.mark.server
 
 RUNNABLE = [query for query in load_catalogue() if not query.needs_network]
-STORES = ["patient_oxigraph_store", "virtuoso_store"]
+STORES = ["oxigraph_store", "virtuoso_store"]
 SERVER_TIMEOUT = 120.0
 """Our deadline in these servers: chinese-designer-chips takes about 50 s on the Oxigraph server
 of a loaded 2-core machine (6 s embedded)."""
 CLIENT_TIMEOUT = 2.0
-"""The deadline a client asks for (``timeout=``): below the stores' own (conftest.py, 10 s)."""
+"""The deadline a client asks for (``timeout=``): below the stores' own (conftest.py: 60 s and
+150 s)."""
 SLACK = 2.0
 SLUG = "beijing-academy-of-artificial-intelligence"
 ENTITY = f"https://w3id.org/bjaikg/id/{SLUG}"
-
-
-@pytest.fixture(scope="module")
-def graph() -> KnowledgeGraph:
-    return load_knowledge_graph()
-
-
-@pytest.fixture(scope="module")
-def patient_oxigraph_store(
-    tmp_path_factory: pytest.TempPathFactory, working_tree: Dataset
-) -> Iterator[StoreServer]:
-    """An Oxigraph server like ``oxigraph_store`` but with a 150 s limit of its own: the
-    session's 10 s cuts the slowest competency question (:data:`SERVER_TIMEOUT`)."""
-    folder = tmp_path_factory.mktemp("patient-oxigraph") / "store"
-    load_dataset(working_tree, "oxigraph", Target(location=folder), replace=False)
-    with running_oxigraph(folder, timeout_seconds=150) as store:
-        yield store
 
 
 @dataclass(frozen=True)
@@ -79,14 +62,14 @@ def served(request: pytest.FixtureRequest) -> Iterator[ServedStore]:
 
 @pytest.mark.parametrize("query", RUNNABLE, ids=[query.name for query in RUNNABLE])
 def test_competency_question_through_our_endpoint(
-    served: ServedStore, query: NamedQuery, graph: KnowledgeGraph
+    served: ServedStore, query: NamedQuery, default_answers: DefaultAnswers
 ) -> None:
     """As the embedded store answers, except for a store's documented quirks, which come
     through unchanged (our answer is the store's own), and Virtuoso's ASK, which is mended."""
     ours = answer_at(served.server.sparql, bound_text(query))
     quirk = KNOWN_DIFFERENCES[served.store.name].get(query.name)
     if quirk is None or quirk == "ask-as-table":
-        expected = run_named_query(graph, query)
+        expected = default_answers.of(query)
     else:
         expected = ask(served.store, bound_text(query))
     problems = differences(query, expected, ours)
@@ -102,8 +85,8 @@ def label(graph: KnowledgeGraph, iri: str, language: str) -> str:
     return next(iter(result))["l"].value
 
 
-def test_pages_render_with_their_labels(served: ServedStore, graph: KnowledgeGraph) -> None:
-    english = label(graph, ENTITY, "en")
+def test_pages_render_with_their_labels(served: ServedStore, project_graph: KnowledgeGraph) -> None:
+    english = label(project_graph, ENTITY, "en")
     with httpx.Client(base_url=served.server.url, timeout=30.0) as http:
         resource = http.get(f"/id/{SLUG}")
         assert resource.status_code == 200
@@ -121,7 +104,7 @@ def test_pages_render_with_their_labels(served: ServedStore, graph: KnowledgeGra
 
 
 def test_dump_and_graph_list_come_from_the_store(
-    served: ServedStore, graph: KnowledgeGraph
+    served: ServedStore, project_graph: KnowledgeGraph
 ) -> None:
     """The dump holds the project's graphs as the embedded store does: the same quads (blank
     nodes aside) on the Oxigraph server; on Virtuoso as many, its doubles written its way."""
@@ -129,7 +112,7 @@ def test_dump_and_graph_list_come_from_the_store(
         dump = http.get("/dump.nq")
         assert dump.status_code == 200
         served_quads = ox.Dataset(ox.parse(dump.content, format=ox.RdfFormat.N_QUADS))
-        embedded_quads = ox.Dataset(graph.store)
+        embedded_quads = ox.Dataset(project_graph.store)
         if served.store.name == "virtuoso":
             assert len(served_quads) == len(embedded_quads)
         else:
@@ -137,7 +120,9 @@ def test_dump_and_graph_list_come_from_the_store(
                 dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
             assert served_quads == embedded_quads
         graphs = http.get("/graphs").json()["graphs"]
-        assert {entry["graph"] for entry in graphs} >= {file.graph_name for file in graph.files}
+        assert {entry["graph"] for entry in graphs} >= {
+            file.graph_name for file in project_graph.files
+        }
 
 
 def test_a_runaway_query_is_stopped_at_our_deadline(served: ServedStore) -> None:

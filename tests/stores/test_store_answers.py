@@ -16,8 +16,7 @@ from collections import Counter
 import pytest
 
 from bjaikg.query_catalogue import NamedQuery, load_catalogue
-from bjaikg.store import KnowledgeGraph, load_knowledge_graph
-from tests.competency import Table, bound_text, is_ordered, run_named_query
+from tests.competency import DefaultAnswers, Table, bound_text, is_ordered
 from tests.stores.servers import StoreServer, ask
 
 RUNNABLE = [query for query in load_catalogue() if not query.needs_network]
@@ -37,12 +36,6 @@ KNOWN_DIFFERENCES: dict[str, dict[str, str]] = {
 
 _ORDER_KEY = re.compile(r"(?:(?:ASC|DESC)\s*\(\s*)?\?(\w+)", re.IGNORECASE)
 _ORDER_CLAUSE = re.compile(r"\bORDER\s+BY\b(.*?)(?:\bLIMIT\b|\bOFFSET\b|$)", re.I | re.S)
-
-
-@pytest.fixture(scope="module")
-def graph() -> KnowledgeGraph:
-    """The embedded store, as serve.py holds it."""
-    return load_knowledge_graph()
 
 
 def sort_keys(query: NamedQuery, table: Table) -> list[tuple[str, ...]] | None:
@@ -78,10 +71,14 @@ def differences(query: NamedQuery, expected: Table | bool, actual: Table | bool)
 @pytest.mark.parametrize("store_name", ["virtuoso", "oxigraph"])
 @pytest.mark.parametrize("query", RUNNABLE, ids=[query.name for query in RUNNABLE])
 def test_the_store_answers_as_the_embedded_store(
-    request: pytest.FixtureRequest, store_name: str, query: NamedQuery, graph: KnowledgeGraph
+    request: pytest.FixtureRequest,
+    store_name: str,
+    query: NamedQuery,
+    default_answers: DefaultAnswers,
 ) -> None:
+    """The embedded answer is the session's (:class:`DefaultAnswers`), computed once."""
     store: StoreServer = request.getfixturevalue(f"{store_name}_store")
-    problems = differences(query, run_named_query(graph, query), ask(store, bound_text(query)))
+    problems = differences(query, default_answers.of(query), ask(store, bound_text(query)))
     quirk = KNOWN_DIFFERENCES[store_name].get(query.name)
     if quirk is None:
         assert not problems, f"{store_name} answers {query.name} otherwise:\n" + "\n".join(

@@ -10,6 +10,7 @@ conftest.py (Oxigraph server and Virtuoso).
 from __future__ import annotations
 
 import gzip
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 from bjaikg.endpoint.dumps import DUMP_FORMATS
 from bjaikg.loading import Dataset, Target, load_dataset
 from bjaikg.namespaces import BJG
-from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+from bjaikg.store import KnowledgeGraph
 from tests.server_process import ServerProcess, running_server
 from tests.stores.servers import StoreServer, running_oxigraph
 
@@ -57,9 +58,24 @@ def synthetic() -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreServer]:
+def synthetic_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An Oxigraph store folder holding :func:`synthetic`, loaded once and never served: each
+    server runs on a copy of its own (a copy takes a second, loading it again about 20)."""
     folder = tmp_path_factory.mktemp("synthetic-oxigraph") / "store"
     load_dataset(synthetic(), "oxigraph", Target(location=folder), replace=False)
+    return folder
+
+
+def copy_of(folder: Path, parent: Path) -> Path:
+    """A copy of the store ``folder`` (no server running on it) in ``parent``."""
+    return Path(shutil.copytree(folder, parent / "store"))
+
+
+@pytest.fixture(scope="module")
+def synthetic_store(
+    synthetic_folder: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StoreServer]:
+    folder = copy_of(synthetic_folder, tmp_path_factory.mktemp("synthetic-served"))
     with running_oxigraph(folder, timeout_seconds=600) as store:
         yield store
 
@@ -143,11 +159,12 @@ def test_a_client_that_leaves_does_not_stop_the_server(synthetic_served: ServerP
 
 
 @pytest.mark.timeout(300)
-def test_a_dump_the_store_breaks_off_is_cut_for_the_client(tmp_path: Path) -> None:
+def test_a_dump_the_store_breaks_off_is_cut_for_the_client(
+    synthetic_folder: Path, tmp_path: Path
+) -> None:
     """An Oxigraph server that dies while the dump flows: our answer ends without its last
     chunk (the client sees a broken transfer, not a short dump), and the server lives on."""
-    copy = tmp_path / "store"  # a store of its own, since it is killed
-    load_dataset(synthetic(), "oxigraph", Target(location=copy), replace=False)
+    copy = copy_of(synthetic_folder, tmp_path)  # a store of its own, since it is killed
     with running_oxigraph(copy) as store:
         arguments = ["--store", store.query_url, "--timeout", "30", "--workers", "2"]
         with running_server(*arguments) as server:
@@ -162,11 +179,6 @@ def test_a_dump_the_store_breaks_off_is_cut_for_the_client(tmp_path: Path) -> No
             assert httpx.get(f"{server.url}/health", timeout=10.0).status_code in (200, 503)
 
 
-@pytest.fixture(scope="module")
-def graph() -> KnowledgeGraph:
-    return load_knowledge_graph()
-
-
 @pytest.fixture(scope="module", params=["oxigraph_store", "virtuoso_store"])
 def served(request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
     """``serve.py --store`` over each store of conftest.py holding the working tree."""
@@ -175,16 +187,23 @@ def served(request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
         yield server
 
 
+@pytest.fixture(scope="module")
+def embedded_counts(project_graph: KnowledgeGraph) -> dict[bool, int]:
+    """The embedded store's quads (``True``) and distinct triples (``False``), counted once
+    for all the dump tests."""
+    embedded = ox.Dataset(project_graph.store)
+    return {True: len(embedded), False: len({quad.triple for quad in embedded})}
+
+
 @pytest.mark.parametrize("suffix", list(DUMP_FORMATS))
 def test_every_dump_format_from_each_store(
-    served: ServerProcess, suffix: str, graph: KnowledgeGraph
+    served: ServerProcess, suffix: str, embedded_counts: dict[bool, int]
 ) -> None:
     """Each format, plain and gzip, parses and holds as many statements as the embedded
     store's dump (quads for TriG, N-Quads and JSON-LD; distinct triples for Turtle and
     N-Triples)."""
-    embedded = ox.Dataset(graph.store)
     _, datasets = DUMP_FORMATS[suffix]
-    expected = len(embedded) if datasets else len({quad.triple for quad in embedded})
+    expected = embedded_counts[datasets]
     with httpx.Client(base_url=served.url, timeout=120.0) as http:
         plain = http.get(f"/dump.{suffix}", headers={"Accept-Encoding": "identity"})
         zipped = http.get(f"/dump.{suffix}", headers={"Accept-Encoding": "gzip"})

@@ -24,7 +24,7 @@ import pytest
 from bjaikg.interface.resource import INCOMING_LIMIT, OUTGOING_LIMIT, read_description
 from bjaikg.namespaces import BJG
 from bjaikg.remote_store import connect
-from bjaikg.store import KnowledgeGraph, load_knowledge_graph, term_value
+from bjaikg.store import KnowledgeGraph, term_value
 from tests.server_process import running_server
 from tests.stores.servers import StoreServer, running_oxigraph
 from tests.stores.test_serve_store import SERVER_TIMEOUT
@@ -142,14 +142,14 @@ def test_the_project_s_blank_nodes_on_a_store_backed_page(
 @pytest.mark.parametrize("store_name", ["oxigraph_store", "virtuoso_store"])
 @pytest.mark.parametrize("slug", ["baidu", "cambricon"])
 def test_one_query_gives_the_embedded_page_s_incoming_relations_and_sources(
-    request: pytest.FixtureRequest, store_name: str, slug: str
+    request: pytest.FixtureRequest, store_name: str, slug: str, project_graph: KnowledgeGraph
 ) -> None:
     """The page's one query (statements, incoming relations, sources as UNION branches) reads
     from each store the incoming relations and sources, in order, that the embedded store
     gives (baidu: 18 sources from a dataset, with citation and licence)."""
     store: StoreServer = request.getfixturevalue(store_name)
     node = ox.NamedNode(f"{ID}{slug}")
-    embedded = read_description(load_knowledge_graph(), node, neighbours=True)
+    embedded = read_description(project_graph, node, neighbours=True)
     external = KnowledgeGraph(store=connect(store.query_url, seconds=SERVER_TIMEOUT))
     found = read_description(external, node, neighbours=True)
     assert embedded.sources and embedded.incoming and not embedded.incoming_cut

@@ -17,7 +17,7 @@ import pytest
 
 from bjaikg.loading import Dataset, load_dataset
 from bjaikg.namespaces import BJG, sparql_prologue
-from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+from bjaikg.store import KnowledgeGraph
 from tests.competency import Table
 from tests.stores.servers import StoreServer, ask, running_virtuoso
 
@@ -26,12 +26,6 @@ pytestmark = pytest.mark.server
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PROLOGUE = sparql_prologue()
 TRUE_AS_INTEGER = {"type": "typed-literal", "datatype": f"{XSD}integer", "value": "1"}
-
-
-@pytest.fixture(scope="module")
-def graph() -> KnowledgeGraph:
-    """The embedded store, as serve.py holds it."""
-    return load_knowledge_graph()
 
 
 def embedded(graph: KnowledgeGraph, text: str) -> Table | bool:
@@ -50,14 +44,14 @@ def rows(answer: Table | bool) -> tuple[tuple[str, ...], ...]:
 
 
 def test_virtuoso_answers_ask_with_a_one_column_table(
-    graph: KnowledgeGraph, virtuoso_store: StoreServer
+    project_graph: KnowledgeGraph, virtuoso_store: StoreServer
 ) -> None:
     """ask-as-table: JSON (and XML) results of an ASK query are a table ``__ASK_RETVAL``."""
     for text, truth, bindings in (
         ("ASK { ?policy a bjo:Policy }", True, [{"__ASK_RETVAL": TRUE_AS_INTEGER}]),
         ("ASK { ?policy a bjo:NoSuchClass }", False, []),
     ):
-        assert embedded(graph, text) is truth
+        assert embedded(project_graph, text) is truth
         response = httpx.post(
             virtuoso_store.query_url,
             data={"query": PROLOGUE + text},
@@ -68,7 +62,7 @@ def test_virtuoso_answers_ask_with_a_one_column_table(
 
 
 def test_virtuoso_gives_booleans_as_integers(
-    graph: KnowledgeGraph, virtuoso_store: StoreServer
+    project_graph: KnowledgeGraph, virtuoso_store: StoreServer
 ) -> None:
     """boolean-as-integer: a boolean expression's value is ``1``/``0`` typed xsd:integer, and
     an xsd:boolean made with ``STRDT`` is written ``1``/``0`` too, so no rewriting of a question
@@ -81,18 +75,18 @@ def test_virtuoso_gives_booleans_as_integers(
             "boolean",
         ),
     ):
-        assert rows(embedded(graph, PROLOGUE + text)) == canonical
+        assert rows(embedded(project_graph, PROLOGUE + text)) == canonical
         assert rows(ask(virtuoso_store, PROLOGUE + text)) == (
             (f'"1"^^<{XSD}{on_virtuoso}>', f'"0"^^<{XSD}{on_virtuoso}>'),
         )
 
 
 def test_virtuoso_writes_doubles_in_exponent_form(
-    graph: KnowledgeGraph, virtuoso_store: StoreServer
+    project_graph: KnowledgeGraph, virtuoso_store: StoreServer
 ) -> None:
     """double-lexical-form: the same xsd:double value, another lexical form."""
     text = 'SELECT ("64000000000000"^^xsd:double AS ?flops) WHERE {}'
-    assert rows(embedded(graph, text)) == ((f'"64000000000000"^^<{XSD}double>',),)
+    assert rows(embedded(project_graph, text)) == ((f'"64000000000000"^^<{XSD}double>',),)
     assert rows(ask(virtuoso_store, PROLOGUE + text)) == ((f'"6.4e+13"^^<{XSD}double>',),)
 
 
@@ -117,13 +111,13 @@ def literal_value(cell: str) -> tuple[str, str]:
 
 
 def test_stored_literals_come_back_as_loaded_but_virtuoso_doubles_and_booleans(
-    graph: KnowledgeGraph, virtuoso_store: StoreServer, oxigraph_store: StoreServer
+    project_graph: KnowledgeGraph, virtuoso_store: StoreServer, oxigraph_store: StoreServer
 ) -> None:
     """double-lexical-form, double-precision, boolean-as-one: Oxigraph gives back every literal
     as loaded. Virtuoso writes every xsd:double with six significant digits (``%g``), so doubles
     with more digits come back rounded (the store keeps them whole: a ``FILTER`` sees every
     digit), and the xsd:boolean ``true`` as ``"1"``."""
-    loaded = Counter(row[0] for row in rows(embedded(graph, LITERALS)))
+    loaded = Counter(row[0] for row in rows(embedded(project_graph, LITERALS)))
     assert Counter(row[0] for row in rows(ask(oxigraph_store, LITERALS))) == loaded
     on_virtuoso = Counter(row[0] for row in rows(ask(virtuoso_store, LITERALS)))
     sent, held = loaded - on_virtuoso, on_virtuoso - loaded
@@ -164,7 +158,7 @@ def test_virtuoso_turtle_results_keep_a_double_s_digits_but_not_its_datatype(
 
 
 def test_virtuoso_str_of_a_chinese_constant_matches_nothing(
-    graph: KnowledgeGraph, virtuoso_store: StoreServer
+    project_graph: KnowledgeGraph, virtuoso_store: StoreServer
 ) -> None:
     """str-of-constant: ``STR()`` of a non-ASCII string given in the query (a constant or a
     ``VALUES`` row) no longer matches the same text in the data; ``LCASE()`` of it, or the
@@ -173,12 +167,12 @@ def test_virtuoso_str_of_a_chinese_constant_matches_nothing(
         text = f"""SELECT ?matched WHERE {{ VALUES ?text {{ "智源" }}
             bj:beijing-academy-of-artificial-intelligence skos:altLabel ?matched .
             FILTER(CONTAINS(STR(?matched), {needle})) }}"""
-        assert len(rows(embedded(graph, text))) == 2
+        assert len(rows(embedded(project_graph, text))) == 2
         assert len(rows(ask(virtuoso_store, PROLOGUE + text))) == found, needle
 
 
 def test_virtuoso_mixes_the_two_sides_of_a_zero_or_one_path(
-    graph: KnowledgeGraph, virtuoso_store: StoreServer
+    project_graph: KnowledgeGraph, virtuoso_store: StoreServer
 ) -> None:
     """zero-or-one-path: ``?policy ^bjo:issuanceOf? ?statement`` followed by patterns on
     ``?statement`` gives rows of statements that are neither the policy nor an issuance of
@@ -190,7 +184,7 @@ def test_virtuoso_mixes_the_two_sides_of_a_zero_or_one_path(
         ?policy ^bjo:issuanceOf? ?statement .
         ?statement prov:wasDerivedFrom ?source .
         ?statement bjo:documentType/rdfs:label ?type_zh . FILTER(LANG(?type_zh) = "zh") }"""
-    assert len(rows(embedded(graph, text))) == 2
+    assert len(rows(embedded(project_graph, text))) == 2
     assert len(rows(ask(virtuoso_store, PROLOGUE + text))) > 2
 
 
@@ -217,7 +211,9 @@ MOST_SPECIFIC_CLASS = """SELECT DISTINCT ?organisation ?kind WHERE {
 
 
 def test_virtuoso_answers_paths_wrongly_until_restarted_after_loading(
-    graph: KnowledgeGraph, virtuoso_store: StoreServer, unrestarted_virtuoso_store: StoreServer
+    project_graph: KnowledgeGraph,
+    virtuoso_store: StoreServer,
+    unrestarted_virtuoso_store: StoreServer,
 ) -> None:
     """restart-after-load: the server that created the database and bulk-loaded it gives
     other rows than SPARQL's for :data:`MOST_SPECIFIC_CLASS` (observed: only Baidu's row;
@@ -228,7 +224,7 @@ def test_virtuoso_answers_paths_wrongly_until_restarted_after_loading(
         "<https://w3id.org/bjaikg/id/peking-university>",
         "<https://w3id.org/bjaikg/ontology#University>",
     )
-    assert rows(embedded(graph, MOST_SPECIFIC_CLASS)) == (baidu, peking)
+    assert rows(embedded(project_graph, MOST_SPECIFIC_CLASS)) == (baidu, peking)
     assert rows(ask(virtuoso_store, PROLOGUE + MOST_SPECIFIC_CLASS)) == (baidu, peking)
     assert rows(ask(unrestarted_virtuoso_store, PROLOGUE + MOST_SPECIFIC_CLASS)) != (
         baidu,
@@ -237,12 +233,12 @@ def test_virtuoso_answers_paths_wrongly_until_restarted_after_loading(
 
 
 def test_virtuoso_repeats_solutions_of_a_one_or_more_path(
-    graph: KnowledgeGraph, virtuoso_store: StoreServer
+    project_graph: KnowledgeGraph, virtuoso_store: StoreServer
 ) -> None:
     """transitive-duplicates: ``?x geo:sfWithin+ bj:beijing`` gives one row per route, not one
     per place (SPARQL 1.1 paths of ``+`` have no duplicates)."""
     text = "SELECT ?place WHERE { VALUES ?place { bj:wudaokou } ?place geo:sfWithin+ bj:beijing }"
-    assert len(rows(embedded(graph, text))) == 1
+    assert len(rows(embedded(project_graph, text))) == 1
     assert len(rows(ask(virtuoso_store, PROLOGUE + text))) > 1
 
 
@@ -258,13 +254,13 @@ in Beijing chosen by ``FILTER EXISTS`` in the aggregating subquery."""
 
 
 def test_virtuoso_answers_the_old_largest_compute_question_otherwise(
-    graph: KnowledgeGraph, virtuoso_store: StoreServer
+    project_graph: KnowledgeGraph, virtuoso_store: StoreServer
 ) -> None:
     """exists-in-subquery: with the Beijing test as ``FILTER EXISTS`` inside the subquery,
     Virtuoso gives 122 rows where there are 33 (122: the organisations with a training compute
     anywhere; the subquery alone, counted, gives the right 33: no smaller query found). The
     question now joins the same path instead, which Virtuoso answers right (doubles aside)."""
-    assert len(rows(embedded(graph, LARGEST_COMPUTE_BEFORE))) == 33
+    assert len(rows(embedded(project_graph, LARGEST_COMPUTE_BEFORE))) == 33
     assert len(rows(ask(virtuoso_store, PROLOGUE + LARGEST_COMPUTE_BEFORE))) > 33
 
 
