@@ -210,9 +210,8 @@ def _kept_response(
     state: EndpointState, request: HttpRequest, started: float
 ) -> HttpResponse | None:
     """The response kept for a GET or HEAD request like ``request``, with a record of its own;
-    ``None`` when none is kept or the request says ``Cache-Control: no-cache``."""
-    if asks_fresh(request.fields.get(b"cache-control")):
-        return None
+    ``None`` when none is kept. Ask it only of a request that does not say ``Cache-Control:
+    no-cache`` (:func:`~bjaikg.endpoint.cache.asks_fresh`)."""
     kept = state.cache.response(request_key(request))
     if kept is None:
         return None
@@ -245,17 +244,19 @@ def run_query(
     key = cache.key(query_request)
     headers = [("Vary", "Accept")]
     tagged = key is not None and request.method != "POST"  # a GET or HEAD answer of the data
+    fresh = asks_fresh(request.fields.get(b"cache-control"))
     if tagged:
         assert key is not None
         etag = cache.etag(key)
         max_age = state.settings.cache_max_age
         headers += [("ETag", etag), ("Cache-Control", f"public, max-age={max_age}")]
-        matching = request.header(b"if-none-match") or ""
-        if etag in [tag.strip().removeprefix("W/") for tag in matching.split(",")]:
+        matching = request.header(b"if-none-match")
+        if matching is not None and etag in [
+            tag.strip().removeprefix("W/") for tag in matching.split(",")
+        ]:
             return HttpResponse(304, headers, b"", AccessRecord(route, started, "unchanged", query))
-        if (response := _kept_response(state, request, started)) is not None:
+        if not fresh and (response := _kept_response(state, request, started)) is not None:
             return response
-    fresh = asks_fresh(request.fields.get(b"cache-control"))
     kept = None if fresh or tagged else cache.get(key)
     answer = kept or state.evaluate(query_request, timeout, route, None if tagged else key)
     if answer.status != 200:
@@ -311,10 +312,14 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
     The response carries its access record: send it, then :meth:`EndpointState.account`.
     """
     started = time.perf_counter()
-    if request.method in ("GET", "HEAD") and b"if-none-match" not in request.fields:
-        response = _kept_response(state, request, started)
-        if response is not None:
-            return response  # parameters, evaluation and serialisation all skipped
+    fields = request.fields
+    if (
+        request.method in ("GET", "HEAD")
+        and b"if-none-match" not in fields
+        and not asks_fresh(fields.get(b"cache-control"))
+        and (response := _kept_response(state, request, started)) is not None
+    ):
+        return response  # parameters, evaluation and serialisation all skipped
     try:
         if request.method not in ("GET", "HEAD", "POST"):
             raise ProtocolError(

@@ -141,7 +141,7 @@ class Client:
     @property
     def movable(self) -> bool:
         """Whether another worker could take over this connection now."""
-        return self.reader.idle and not self.unsent and not self.closing
+        return not self.unsent and not self.closing and self.reader.idle
 
     @property
     def has_input(self) -> bool:

@@ -221,3 +221,16 @@ def test_repeated_header_values_are_joined_in_order() -> None:
     assert request.header(b"accept") == "text/csv,text/tab"
     assert request.header(b"host") == "x"
     assert request.header(b"origin") is None
+
+
+def test_trailers_of_a_chunked_body_read_as_headers() -> None:
+    """Header fields sent after a chunked body read like the others; the next request on the
+    connection has only its own."""
+    reader = RequestReader(lambda data: None, ("127.0.0.1", 1), 1000)
+    reader.feed(
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"3\r\nabc\r\n0\r\nX-Note: after\r\n\r\nGET /health HTTP/1.1\r\nHost: y\r\n\r\n"
+    )
+    first, second = reader.ready
+    assert first.body == b"abc" and first.header(b"x-note") == "after"
+    assert second.fields == {b"host": b"y"}
