@@ -43,16 +43,6 @@ Application = Callable[
 ]
 
 
-def index_headers(headers: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
-    """``headers`` by name; the values of a repeated name joined by ``,``."""
-    fields = dict(headers)
-    if len(fields) < len(headers):  # a name is repeated: join its values
-        fields = {}
-        for name, value in headers:
-            fields[name] = fields[name] + b"," + value if name in fields else value
-    return fields
-
-
 @dataclass(slots=True)
 class HttpRequest:
     """One request as read from the wire: names of headers in lower case, body complete.
@@ -78,7 +68,12 @@ class HttpRequest:
     def fields(self) -> dict[bytes, bytes]:
         """The headers by lower-case name; repeated ones joined by ``,`` (made once)."""
         if self._fields is None:
-            self._fields = index_headers(self.headers)
+            fields = dict(self.headers)
+            if len(fields) < len(self.headers):  # a name is repeated: join its values
+                fields = {}
+                for name, value in self.headers:
+                    fields[name] = fields[name] + b"," + value if name in fields else value
+            self._fields = fields
         return self._fields
 
     def forget_fields(self) -> None:
@@ -156,8 +151,6 @@ class RequestReader:
         self.began = 0.0
         self._url = b""
         self._headers: list[tuple[bytes, bytes]] = []
-        self._fields: dict[bytes, bytes] = {}
-        self._indexed = 0  # headers in ``_fields``: trailers of a chunked body come after
         self._header_bytes = 0
         self._body = bytearray()
         self._upgraded: HttpRequest | None = None
@@ -166,7 +159,7 @@ class RequestReader:
     @property
     def idle(self) -> bool:
         """Whether nothing of a request is held: neither part of one nor a complete one."""
-        return not self.ready and not self.started and self._upgraded is None
+        return not self.ready and not self.receiving
 
     @property
     def receiving(self) -> bool:
@@ -208,8 +201,7 @@ class RequestReader:
 
     def on_headers_complete(self) -> None:
         """Refuse a declared body over the bound; say ``100 Continue`` when the client waits."""
-        fields = self._fields = index_headers(self._headers)
-        self._indexed = len(self._headers)
+        fields = dict(self._headers)
         declared = fields.get(b"content-length", b"")
         if declared.strip().isdigit() and int(declared) > self.max_body:
             raise RequestRefusedError(413, body_too_large(self.max_body, int(declared)))
@@ -225,19 +217,18 @@ class RequestReader:
     def on_message_complete(self) -> None:
         """The request is complete."""
         path, _, query_string = self._url.partition(b"?")
-        request = HttpRequest(
-            method=self.parser.get_method().decode("ascii"),
-            path=path,
-            query_string=query_string.partition(b"#")[0],
-            headers=self._headers,
-            body=bytes(self._body),
-            client=self.client,
-            http_version=self.parser.get_http_version(),
-            keep_alive=self.parser.should_keep_alive(),
+        self.ready.append(
+            HttpRequest(
+                method=self.parser.get_method().decode("ascii"),
+                path=path,
+                query_string=query_string.partition(b"#")[0],
+                headers=self._headers,
+                body=bytes(self._body),
+                client=self.client,
+                http_version=self.parser.get_http_version(),
+                keep_alive=self.parser.should_keep_alive(),
+            )
         )
-        if len(self._headers) == self._indexed:  # no trailers: the headers are indexed
-            request._fields = self._fields
-        self.ready.append(request)
         self.started = False
 
     def _count_header_bytes(self, size: int) -> None:
