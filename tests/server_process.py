@@ -277,3 +277,31 @@ def worker_pids(server: ServerProcess) -> set[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == server.process.pid:
                 found.add(int(entry.name))
     return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) process ``pid`` has used, in seconds; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_evaluating(
+    *servers: ServerProcess, seconds: float = 30.0, busy: float = 0.1
+) -> None:
+    """Return once a worker of one of ``servers`` has used ``busy`` seconds of CPU since the
+    call: a request sent before it is being evaluated. Where a test slept "long enough" for
+    that, this holds however loaded the machine is (an idle worker uses a few milliseconds a
+    second).
+
+    Raises :class:`AssertionError` when no worker has after ``seconds``.
+    """
+    started = {pid: cpu_seconds(pid) for server in servers for pid in worker_pids(server)}
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(cpu_seconds(pid) - used >= busy for pid, used in started.items()):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"no worker used {busy} s of CPU within {seconds} s")

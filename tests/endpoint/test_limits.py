@@ -13,7 +13,7 @@ from tests.endpoint.conftest import DATA
 from tests.endpoint.test_access_log import logged
 from tests.endpoint.test_connection import ASK, TRUE, connect, get_line, read_until_closed
 from tests.endpoint.test_safety import RUNAWAY
-from tests.server_process import running_server
+from tests.server_process import ServerProcess, running_server, wait_until_evaluating
 
 pytestmark = pytest.mark.server
 
@@ -40,7 +40,8 @@ def trickle(connection: socket.socket, pause: float, seconds: float) -> tuple[by
 
 def test_a_trickling_client_is_cut_at_the_request_deadline() -> None:
     """One header line every 0.2 s keeps the connection busy but the request never whole: it
-    is answered 408 and closed 1–2 s after its first byte (the deadline, checked each second),
+    is answered 408 and closed 1–2 s after its first byte (the deadline, checked each second;
+    up to 5 s on a loaded machine, still well before the 15 s idle limit),
     while another client of the same worker is served; a request that arrives slowly but
     within the deadline is answered."""
     arguments = ("--data", str(DATA), "--workers", "1", "--request-timeout", "1")
@@ -49,7 +50,7 @@ def test_a_trickling_client_is_cut_at_the_request_deadline() -> None:
             answer, seconds = trickle(slow, 0.2, 6)
             other.sendall(get_line(ASK))
             assert other.recv(65536).endswith(TRUE)
-        assert 1 <= seconds < 2.8, seconds
+        assert 1 <= seconds < 5, seconds
         assert answer.startswith(b"HTTP/1.1 408 ") and b"within 1 s of its first byte" in answer
         assert logged(server, '"- -" 408 '), server.stderr_lines
         with connect(server) as patient:
@@ -58,6 +59,23 @@ def test_a_trickling_client_is_cut_at_the_request_deadline() -> None:
                 patient.sendall(part)
                 time.sleep(0.3)
             assert read_until_closed(patient).endswith(TRUE)
+
+
+def admitted_answer(server: ServerProcess, seconds: float = 10.0) -> bytes:
+    """The answer to an ASK on a new connection, asked again while it is the 503 of a full
+    server: the worker that saw a connection close tells the supervisor, which then admits
+    one more (how soon depends on the machine's load). The last answer after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with connect(server) as connection:
+            try:
+                connection.sendall(get_line(ASK, "Connection: close"))
+                answer = read_until_closed(connection)
+            except ConnectionError:  # refused and closed before the request was read
+                answer = b""
+        if answer.endswith(TRUE) or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.05)
 
 
 def test_past_the_connection_cap_a_new_connection_gets_503_and_the_others_are_served() -> None:
@@ -77,10 +95,7 @@ def test_past_the_connection_cap_a_new_connection_gets_503_and_the_others_are_se
                 connection.sendall(get_line(ASK))
                 assert connection.recv(65536).endswith(TRUE)
             held.pop().close()
-            time.sleep(0.3)  # the worker sees the close and tells the supervisor
-            with connect(server) as admitted:
-                admitted.sendall(get_line(ASK, "Connection: close"))
-                assert read_until_closed(admitted).endswith(TRUE)
+            assert admitted_answer(server).endswith(TRUE)
         finally:
             for connection in held:
                 connection.close()
@@ -91,11 +106,11 @@ def test_a_worker_takes_no_more_than_its_share_of_the_connections() -> None:
     runaway query, worker 1 takes two connections and no third: the next one waits for a
     worker with room (answered once the runaway's worker is replaced), and the one after it
     finds 4 connections open (3 held, 1 waiting) and gets 503."""
-    arguments = ("--data", str(DATA), "--workers", "2", "--max-connections", "4", "--timeout", "1")
+    arguments = ("--data", str(DATA), "--workers", "2", "--max-connections", "4", "--timeout", "3")
     with running_server(*arguments) as server:
         runaway = connect(server)
         runaway.sendall(get_line(RUNAWAY))
-        time.sleep(0.3)
+        wait_until_evaluating(server)
         served = [connect(server) for _ in range(2)]
         waiting = connect(server)
         try:

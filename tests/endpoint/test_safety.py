@@ -40,6 +40,18 @@ def metric(http: httpx.Client, name: str) -> float:
     raise AssertionError(f"no metric {name}")
 
 
+def replaced_workers(server: ServerProcess, before: set[int], seconds: float = 10.0) -> set[int]:
+    """The workers of ``server`` once as many run as ``before`` and one of them is new (a
+    replacement starts within a second, later on a loaded machine); as they are after
+    ``seconds`` otherwise."""
+    deadline = time.monotonic() + seconds
+    while True:
+        after = worker_pids(server)
+        if (len(after) == len(before) and after - before) or time.monotonic() > deadline:
+            return after
+        time.sleep(0.05)
+
+
 def test_runaway_query_is_killed_while_others_are_answered(
     http: httpx.Client, server: ServerProcess
 ) -> None:
@@ -74,8 +86,7 @@ def test_runaway_query_is_killed_while_others_are_answered(
     assert outcome["seconds"] >= SERVER_TIMEOUT  # type: ignore[operator]
     assert answered >= 5
     assert metric(http, "bjaikg_query_timeouts_total") == timeouts_before + 1
-    time.sleep(0.5)
-    after = worker_pids(server)
+    after = replaced_workers(server, before)
     assert len(after) == 2
     killed = before - after
     assert len(killed) == 1, "exactly the runaway's worker was replaced"
@@ -85,14 +96,14 @@ def test_runaway_query_is_killed_while_others_are_answered(
 def test_a_worker_that_dies_while_idle_is_replaced_unnoticed(
     http: httpx.Client, server: ServerProcess
 ) -> None:
-    victim = min(worker_pids(server))
+    before = worker_pids(server)
+    victim = min(before)
     os.kill(victim, signal.SIGKILL)
     time.sleep(0.3)
     for _ in range(6):
         response = http.get("/sparql", params={"query": CHIP_LABEL})
         assert response.status_code == 200, response.text
-    time.sleep(0.3)
-    after = worker_pids(server)
+    after = replaced_workers(server, before)
     assert victim not in after and len(after) == 2
 
 
@@ -438,7 +449,7 @@ def test_a_page_too_slow_to_build_is_stopped_at_the_deadline(tmp_path: Path) -> 
         assert isinstance(response, httpx.Response)
         assert response.status_code == 503, response.text[:200]
         assert "time limit of 1 s" in response.text
-        assert 1.0 <= outcome["seconds"] < 2.0  # type: ignore[operator]
+        assert 1.0 <= outcome["seconds"] < 4.0  # type: ignore[operator]
         assert answered_meanwhile >= 3
         assert client.get("/sparql", params={"query": CHIP_LABEL}).status_code == 200
         assert client.get("/id/test-chip").status_code == 200
