@@ -66,13 +66,14 @@ ServerThreads = 4
 MaxClientConnections = 4
 
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = {query_seconds}
 MaxQueryCostEstimationTime = 0
 """
 """A minimal ``virtuoso.ini``; ``NumberOfBuffers`` are 8 KiB pages, ``MaxDirtyBuffers`` three
 quarters of them. ``MaxQueryExecutionTime`` is Virtuoso's own limit on a query, in seconds (0:
-none); what it answers when the limit is hit is for the tests of ``serve.py --store`` to pin."""
+none); what it answers when the limit is hit is for the tests of ``serve.py --store`` to pin.
+``ResultSetMaxRows`` cuts every answer over HTTP to that many rows, silently."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,12 @@ class StoreServer:
 
 @contextmanager
 def running_virtuoso(
-    folder: Path, *, buffers: int = 20000, query_seconds: int = 0, ready_seconds: float = 90.0
+    folder: Path,
+    *,
+    buffers: int = 20000,
+    query_seconds: int = 0,
+    max_rows: int = 1_000_000,
+    ready_seconds: float = 90.0,
 ) -> Iterator[StoreServer]:
     """Virtuoso with a fresh database in ``folder`` (created) until the block ends."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -119,6 +125,7 @@ def running_virtuoso(
             buffers=buffers,
             dirty_buffers=buffers * 3 // 4,
             query_seconds=query_seconds,
+            max_rows=max_rows,
         )
     )
     base = f"http://127.0.0.1:{http_port}"

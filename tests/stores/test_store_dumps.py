@@ -24,7 +24,7 @@ from bjaikg.loading import Dataset, Target, load_dataset
 from bjaikg.namespaces import BJG
 from bjaikg.store import KnowledgeGraph
 from tests.server_process import ServerProcess, running_server
-from tests.stores.servers import StoreServer, running_oxigraph
+from tests.stores.servers import StoreServer, running_oxigraph, running_virtuoso
 
 pytestmark = pytest.mark.server
 
@@ -33,11 +33,11 @@ SYNTHETIC_GRAPHS = 3
 FORMATS = {suffix: ox.RdfFormat.from_extension(suffix) for suffix in DUMP_FORMATS}
 
 
-def synthetic() -> Dataset:
-    """``SYNTHETIC_TRIPLES`` triples (an IRI, a label, a number per subject) in graphs under
-    ``bjg:synthetic/``."""
+def synthetic(size: int = SYNTHETIC_TRIPLES) -> Dataset:
+    """``size`` triples (an IRI, a label, a number per subject) in :data:`SYNTHETIC_GRAPHS`
+    graphs under ``bjg:synthetic/``."""
     graphs: dict[str, list[ox.Triple]] = {}
-    per_graph = SYNTHETIC_TRIPLES // SYNTHETIC_GRAPHS
+    per_graph = size // SYNTHETIC_GRAPHS
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     for index in range(SYNTHETIC_GRAPHS):
         triples = []
@@ -177,6 +177,27 @@ def test_a_dump_the_store_breaks_off_is_cut_for_the_client(
                     for _ in chunks:
                         pass
             assert httpx.get(f"{server.url}/health", timeout=10.0).status_code in (200, 503)
+
+
+@pytest.mark.timeout(300)
+def test_a_dump_the_store_truncates_is_cut_for_the_client(tmp_path: Path) -> None:
+    """Virtuoso cutting every answer at 150 rows (``ResultSetMaxRows``) under three graphs of
+    200 triples: the N-Quads dump (a graph short of its count) and the N-Triples dump (fewer
+    rows than the store counts distinct triples) both end without their last chunk, and the
+    server answers on."""
+    with running_virtuoso(tmp_path / "virtuoso", max_rows=150) as store:
+        load_dataset(synthetic(600), "virtuoso", store.target(), replace=False)
+        with running_server("--store", store.query_url, "--workers", "2") as server:
+            for suffix in ("nq", "nt"):
+                with httpx.stream("GET", f"{server.url}/dump.{suffix}") as answer:
+                    assert answer.status_code == 200
+                    with pytest.raises(httpx.RemoteProtocolError):
+                        for _ in answer.iter_bytes():
+                            pass
+            assert httpx.get(f"{server.url}/health", timeout=10.0).status_code == 200
+            cut = [line for line in server.stderr_lines if "dump from the store cut" in line]
+            assert len(cut) == 2, server.stderr_lines
+            assert "it counts 600 distinct" in cut[1]
 
 
 @pytest.fixture(scope="module", params=["oxigraph_store", "virtuoso_store"])
