@@ -47,8 +47,9 @@ async def graph_store(request: Request) -> Response:
     parameters = request.query_params
     graph = parameters.get("graph")
     if graph is not None:
-        if graph not in state.named_graphs:
-            listed = ", ".join(sorted(state.named_graphs))
+        names = [named.name for named in state.statistics.named_graphs]
+        if graph not in names:
+            listed = ", ".join(sorted(names))
             message = f"no named graph <{graph}>; named graphs: {listed}"
             return starlette_response(ProtocolError(404, message).response())
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
