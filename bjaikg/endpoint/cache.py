@@ -79,7 +79,6 @@ class AnswerCache:
 
     def __init__(self, size: int, fingerprint: str) -> None:
         self.size = size
-        self.fingerprint = fingerprint
         self._fingerprint_hash = hashlib.sha256(fingerprint.encode())
         self.bytes = 0
         self._kept: OrderedDict[Key | RequestKey, tuple[QueryAnswer | HttpResponse, int]] = (

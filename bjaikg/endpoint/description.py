@@ -14,8 +14,8 @@ from bjaikg.statistics import DatasetStatistics
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-DCTERMS_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 RESULT_FORMATS: tuple[ox.QueryResultsFormat | ox.RdfFormat, ...] = (
@@ -51,8 +51,7 @@ def describe_service(
     def add(subject: ox.NamedNode, predicate: str, value: ox.Literal | ox.NamedNode) -> None:
         triples.append(ox.Triple(subject, ox.NamedNode(predicate), value))
 
-    rdf_type = RDF_TYPE.value
-    add(service, rdf_type, ox.NamedNode(f"{SD}Service"))
+    add(service, RDF_TYPE, ox.NamedNode(f"{SD}Service"))
     add(service, f"{SD}endpoint", service)
     add(service, f"{SD}supportedLanguage", ox.NamedNode(f"{SD}SPARQL11Query"))
     features = ["UnionDefaultGraph"]
@@ -63,14 +62,14 @@ def describe_service(
     for result_format in RESULT_FORMATS:
         add(service, f"{SD}resultFormat", ox.NamedNode(result_format.iri))
     add(service, f"{SD}defaultDataset", dataset)
-    add(dataset, rdf_type, ox.NamedNode(f"{SD}Dataset"))
-    add(dataset, rdf_type, ox.NamedNode(f"{VOID}Dataset"))
+    add(dataset, RDF_TYPE, ox.NamedNode(f"{SD}Dataset"))
+    add(dataset, RDF_TYPE, ox.NamedNode(f"{VOID}Dataset"))
     add(dataset, f"{SD}defaultGraph", default_graph)
     add(dataset, f"{VOID}sparqlEndpoint", service)
     for suffix in ("ttl", "nt", "trig", "jsonld"):
         add(dataset, f"{VOID}dataDump", ox.NamedNode(f"{base}/dump.{suffix}"))
-    add(default_graph, rdf_type, ox.NamedNode(f"{SD}Graph"))
-    add(default_graph, rdf_type, ox.NamedNode(f"{VOID}Dataset"))
+    add(default_graph, RDF_TYPE, ox.NamedNode(f"{SD}Graph"))
+    add(default_graph, RDF_TYPE, ox.NamedNode(f"{VOID}Dataset"))
     counts = {
         "triples": statistics.triples,
         "entities": statistics.entities,
@@ -95,11 +94,11 @@ def describe_service(
         node = ox.NamedNode(f"{endpoint}#named-graph-{index}")
         graph = ox.NamedNode(f"{endpoint}#graph-{index}")
         add(dataset, f"{SD}namedGraph", node)
-        add(node, rdf_type, ox.NamedNode(f"{SD}NamedGraph"))
+        add(node, RDF_TYPE, ox.NamedNode(f"{SD}NamedGraph"))
         add(node, f"{SD}name", ox.NamedNode(named.name))
         add(node, f"{SD}graph", graph)
-        add(graph, rdf_type, ox.NamedNode(f"{SD}Graph"))
+        add(graph, RDF_TYPE, ox.NamedNode(f"{SD}Graph"))
         add(graph, f"{VOID}triples", _integer(named.triples))
         if named.source is not None:
-            add(graph, DCTERMS_SOURCE.value, ox.Literal(named.source))
+            add(graph, DCTERMS_SOURCE, ox.Literal(named.source))
     return triples

@@ -124,15 +124,11 @@ def _run(store: Store, request: QueryRequest) -> Result:
         return store.query(
             request.query, base_iri=request.base_iri, use_default_graph_as_union=True
         )
-    default_graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = []
-    default_graphs += _graph_nodes(request.default_graphs, "default-graph-uri")
-    named_graphs: list[ox.NamedNode | ox.BlankNode] = []
-    named_graphs += _graph_nodes(request.named_graphs, "named-graph-uri")
     return store.query(
         request.query,
         base_iri=request.base_iri,
-        default_graph=default_graphs or None,
-        named_graphs=named_graphs or [],
+        default_graph=[*_graph_nodes(request.default_graphs, "default-graph-uri")] or None,
+        named_graphs=[*_graph_nodes(request.named_graphs, "named-graph-uri")],
     )
 
 

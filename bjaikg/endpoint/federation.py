@@ -48,19 +48,14 @@ def _service_terms(node: Any) -> Iterator[Any]:
             yield from _service_terms(value)
 
 
-def mentions_service(query: str) -> bool:
-    """Whether "service" occurs in ``query`` in any letter case (a query without has no SERVICE)."""
-    return "service" in query.lower()
-
-
 _SERVICE_KEYWORD = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 
 def calls_service(query: str) -> bool:
     """Whether ``query`` has the keyword ``SERVICE`` (a cheap, conservative test: a literal or
-    comment with the word counts too). The regular expression runs only when the cheaper
-    :func:`mentions_service` finds the letters."""
-    return mentions_service(query) and _SERVICE_KEYWORD.search(query) is not None
+    comment with the word counts too). The regular expression runs only when the letters
+    occur in some case."""
+    return "service" in query.lower() and _SERVICE_KEYWORD.search(query) is not None
 
 
 def service_targets(query: str) -> list[str | None]:
@@ -68,7 +63,7 @@ def service_targets(query: str) -> list[str | None]:
 
     Raises :class:`UncheckableQueryError` when the query mentions "service" but does not parse.
     """
-    if not mentions_service(query):
+    if "service" not in query.lower():
         return []
     # Imported here: rdflib's SPARQL parser takes a quarter of a second to import, which
     # start-up should not pay for the rare query that mentions SERVICE.

@@ -37,35 +37,29 @@ async def graph_store(request: Request) -> Response:
     """One graph of the store, read-only."""
     state: EndpointState = request.app.state.endpoint
     started = time.perf_counter()
-    if request.method not in ("GET", "HEAD"):
-        return starlette_response(
-            ProtocolError(
-                405, f"{request.method} is not supported: {READ_ONLY_MESSAGE}",
-                {"Allow": "GET, HEAD"},
-            ).response()
-        )  # fmt: skip
     parameters = request.query_params
     graph = parameters.get("graph")
-    if graph is not None:
-        if graph not in state.named_graphs:
-            listed = ", ".join(sorted(state.named_graphs))
-            message = f"no named graph <{graph}>; named graphs: {listed}"
-            return starlette_response(ProtocolError(404, message).response())
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
-    elif "default" in parameters:
-        query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    else:
-        return starlette_response(
-            ProtocolError(
+    names = [named.name for named in state.statistics.named_graphs]
+    try:
+        if request.method not in ("GET", "HEAD"):
+            message = f"{request.method} is not supported: {READ_ONLY_MESSAGE}"
+            raise ProtocolError(405, message, {"Allow": "GET, HEAD"})
+        if graph is not None and graph not in names:
+            listed = ", ".join(sorted(names))
+            raise ProtocolError(404, f"no named graph <{graph}>; named graphs: {listed}")
+        if graph is None and "default" not in parameters:
+            raise ProtocolError(
                 400, "give ?graph=IRI (see /graphs) or ?default; the whole dataset is at /dump.trig"
-            ).response()
-        )
+            )
+        received = await http_request(request, state.settings.max_request_bytes)
+    except ProtocolError as error:
+        return starlette_response(error.response())
+    pattern = "?s ?p ?o" if graph is None else f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}"
     query_request = QueryRequest(
-        query=query,
+        query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} }}",
         accept=request.headers.get("accept"),
         format_parameter=parameters.get("format"),
     )
-    received = await http_request(request, state.settings.max_request_bytes)
     answer = run_query(
         state, received, query_request, state.settings.timeout, "graph-store", started
     )

@@ -36,7 +36,7 @@ from bjaikg.endpoint.connection import (
     body_too_large,
 )
 from bjaikg.endpoint.description import describe_service
-from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, QueryRequest
+from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, TEXT, QueryRequest
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.errors import BjaikgError
 from bjaikg.negotiation import (
@@ -47,7 +47,6 @@ from bjaikg.negotiation import (
     serialise_triples,
 )
 
-TEXT = "text/plain; charset=utf-8"
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"

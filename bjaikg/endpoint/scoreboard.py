@@ -91,7 +91,6 @@ class Scoreboard:
     """The shared memory: ``workers`` slots and ``workers + 1`` counter blocks."""
 
     def __init__(self, workers: int) -> None:
-        self.workers = workers
         slots_size = ctypes.sizeof(Slot) * workers
         # An anonymous mapping is MAP_SHARED: forked children write to the same pages.
         self.memory = mmap.mmap(-1, slots_size + ctypes.sizeof(Counters) * (workers + 1))

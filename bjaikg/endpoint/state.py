@@ -103,8 +103,3 @@ class EndpointState:
                 request.client[0], request.method, path, status, seconds, record.detail,
                 record.query,
             )  # fmt: skip
-
-    @property
-    def named_graphs(self) -> dict[str, int]:
-        """The named graphs of the store and their triples."""
-        return {named.name: named.triples for named in self.statistics.named_graphs}

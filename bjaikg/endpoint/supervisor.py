@@ -162,11 +162,9 @@ class Supervisor:
         self.indices.clear()
         for index in range(self.settings.workers):
             self._write_log_left(index)
-        for _, connection in [*self.held.values(), *self.waiting]:
+        for connection in self._connections():
             connection.close()
         self.held.clear()
-        for _, connection in self.lingering:
-            connection.close()
         for control in self.controls.values():
             control.close()
 
@@ -267,8 +265,9 @@ class Supervisor:
         slot.state, slot.pid, slot.adopted = SERVING, pid, 0
 
     def _connections(self) -> list[socket.socket]:
-        held = [connection for _, connection in [*self.held.values(), *self.waiting]]
-        return held + [connection for _, connection in self.lingering]
+        """Every connection the supervisor holds: given, waiting and lingering."""
+        held = [*self.held.values(), *self.waiting, *self.lingering]
+        return [connection for _, connection in held]
 
     def _accept(self) -> None:
         """Take new connections: to a free worker, to wait, or refused when too many wait."""
