@@ -16,6 +16,13 @@ message. The id starts with the folder's name (the check: ``quality``, ``links``
 declare every PREFIX they use; the rule :data:`IMPLICIT_PREFIX_RULE` checks that for every
 query in ``queries/``.
 
+A rule that states what a named query states takes the named query's lines instead of a copy
+(:func:`insert_patterns`): a line ``# insert pattern NAME from FILE.rq`` is replaced by the lines
+between ``# begin pattern NAME`` and ``# end pattern NAME`` of ``queries/FILE.rq``, so the rule
+and the named query cannot drift apart (``quality.sources-disagree`` and
+``headquarters-disagreements``). The rule uses the named query's variable names; it declares
+the prefixes the inserted lines use.
+
 Hazard: rules are evaluated over the union of data and context (the ontology); a finding whose
 focus node is written only in a context file is dropped, so validating someone's file never
 reports problems of the project's ontology.
@@ -63,6 +70,7 @@ def parse_rule_file(path: Path, check: str) -> Rule:
     except UnicodeDecodeError:
         raise QueryFileError(f"{path}: not UTF-8 text") from None
     header = read_header(path, text)
+    text = insert_patterns(path, text, folder=path.parents[2])  # queries/checks/<check>/
     missing = [key for key in RULE_KEYS if not header.get(key)]
     if missing:
         raise QueryFileError(f"{path}: rule header lacks {', '.join(missing)}")
@@ -81,6 +89,35 @@ def parse_rule_file(path: Path, check: str) -> Rule:
         path=path,
         query=text,
     )
+
+
+_INSERT = re.compile(r"^[ \t]*# insert pattern ([\w-]+) from ([\w-]+\.rq)[ \t]*$", re.MULTILINE)
+
+
+def insert_patterns(path: Path, text: str, folder: Path = QUERY_FOLDER) -> str:
+    """``text`` with each ``# insert pattern NAME from FILE.rq`` line replaced by the lines of
+    pattern NAME of ``folder/FILE.rq`` (``folder``: the named queries' folder), the lines from
+    its ``# begin pattern NAME`` line to its ``# end pattern NAME`` line.
+
+    Raises :class:`QueryFileError` naming ``path`` and the line when the file or the pattern is
+    missing.
+    """
+
+    def pattern(match: re.Match[str]) -> str:
+        name, source = match.group(1), folder / match.group(2)
+        line = text.count("\n", 0, match.start()) + 1
+        try:
+            lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+        except OSError:
+            raise QueryFileError(f"{path}:{line}: no query file {source}") from None
+        stripped = [content.strip() for content in lines]
+        begin, end = f"# begin pattern {name}", f"# end pattern {name}"
+        if stripped.count(begin) != 1 or stripped.count(end) != 1:
+            message = f"{path}:{line}: {source} has no pattern {name!r} (begin and end lines)"
+            raise QueryFileError(message)
+        return "".join(lines[stripped.index(begin) : stripped.index(end) + 1]).rstrip("\n")
+
+    return _INSERT.sub(pattern, text)
 
 
 def load_rules(check: str, folder: Path = CHECK_FOLDER) -> list[Rule]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bjaikg.errors import QueryFileError
+from bjaikg.query_catalogue import QUERY_FOLDER, parse_query_file
 from bjaikg.validation import ValidationOptions, validate
 from bjaikg.validation.finding import Severity
 from bjaikg.validation.rules import (
@@ -252,3 +253,49 @@ def test_only_disagreements_nobody_ranked_are_warned_about(
     findings = validate(options).findings
     assert [f.rule for f in findings if f.severity is Severity.VIOLATION] == []
     assert ("quality.sources-disagree" in {f.rule for f in findings}) is warned
+
+
+def test_a_disagreement_is_warned_about_with_both_places(
+    turtle_file: Callable[..., Path],
+) -> None:
+    path = turtle_file(TWO_SITES.format(rank_a="", rank_b=""))
+    options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "quality"}))
+    warned = [f for f in validate(options).findings if f.rule == "quality.sources-disagree"]
+    assert [(f.focus, f.path, f.value, f.message) for f in warned] == [
+        (
+            "<https://w3id.org/bjaikg/id/firm>",
+            "<http://www.w3.org/ns/org#hasPrimarySite>",
+            "<https://w3id.org/bjaikg/id/firm-in-a>",
+            "Sources place the headquarters in https://w3id.org/bjaikg/id/city-a and in "
+            "https://w3id.org/bjaikg/id/city-b",
+        )
+    ]
+
+
+def test_the_disagreement_rule_is_the_named_querys_pattern() -> None:
+    """quality.sources-disagree takes its headquarters pattern from headquarters-disagreements
+    instead of a copy, so a change of the rule in one changes it in the other."""
+    rule = next(r for r in load_rules("quality") if r.id == "quality.sources-disagree")
+    named = parse_query_file(QUERY_FOLDER / "headquarters-disagreements.rq").text
+    pattern = named[named.index("  # begin pattern sites-apart") : named.index("# end pattern")]
+    assert "geo:sfWithin" in pattern
+    assert pattern in rule.query
+    assert "geo:sfWithin ?" not in rule.path.read_text(encoding="utf-8")
+
+
+def test_a_pattern_is_inserted_from_the_named_query(tmp_path: Path) -> None:
+    folder = tmp_path / "checks" / "quality"
+    folder.mkdir(parents=True)
+    (tmp_path / "named.rq").write_text(
+        "SELECT * WHERE {\n  # begin pattern p\n  ?a ?b ?c .\n  # end pattern p\n}\n"
+    )
+    header = "".join(
+        f"#+ {key}: quality.x\n" if key == "id" else f"#+ {key}: warning\n"
+        for key in ("id", "severity", "message.en", "message.zh", "hint")
+    )
+    rule_file = folder / "x.rq"
+    rule_file.write_text(header + "SELECT ?focus WHERE {\n  # insert pattern p from named.rq\n}\n")
+    assert "  ?a ?b ?c .\n" in parse_rule_file(rule_file, "quality").query
+    rule_file.write_text(header + "SELECT ?focus WHERE {\n  # insert pattern q from named.rq\n}\n")
+    with pytest.raises(QueryFileError, match=r"x\.rq:7: .*named\.rq has no pattern 'q'"):
+        parse_rule_file(rule_file, "quality")
