@@ -19,9 +19,10 @@ from tests.stores.servers import StoreServer, running_oxigraph, running_virtuoso
 STORE_QUERY_SECONDS = 60
 """Virtuoso's own query time limit (seconds) in the session fixture."""
 OXIGRAPH_QUERY_SECONDS = 150
-"""The Oxigraph server's own query time limit (seconds) in the session fixture: the slowest
-competency questions take about 50 s there on a loaded 2-core machine (6 s embedded), asked
-directly (test_store_answers.py) and through ``serve.py --store`` (test_serve_store.py)."""
+"""The Oxigraph server's own query time limit (seconds) in the session fixture, for the
+competency questions asked directly (test_store_answers.py) and through ``serve.py --store``
+(test_serve_store.py): far above what any takes (the slowest about 0.15 s, bench/QUERIES.md;
+before their rewrite as subqueries, up to 50 s on a loaded 2-core machine)."""
 
 
 @pytest.fixture(scope="session")
