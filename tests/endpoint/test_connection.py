@@ -17,12 +17,7 @@ import pytest
 
 from bjaikg.endpoint.connection import RequestReader
 from tests.endpoint.conftest import DATA
-from tests.server_process import (
-    ServerProcess,
-    running_server,
-    wait_until_evaluating,
-    worker_pids,
-)
+from tests.server_process import ServerProcess, running_server, worker_pids
 
 pytestmark = pytest.mark.server
 
@@ -161,7 +156,7 @@ def test_keep_alive_clients_of_a_worker_stuck_in_a_query_are_moved() -> None:
                 assert connection.recv(65536).endswith(TRUE)
             runaway, others = connections[0], connections[1:]
             runaway.sendall(get_line(RUNAWAY))
-            wait_until_evaluating(server)
+            time.sleep(0.3)
             for connection in others:
                 connection.sendall(get_line(ASK))
                 assert connection.recv(65536).endswith(TRUE)
