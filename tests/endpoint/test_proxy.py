@@ -143,6 +143,15 @@ class QueryLoop:
         for thread in self.threads:
             thread.join()
 
+    def wait_for_answers(self, count: int, seconds: float = 60.0) -> None:
+        """Return once ``count`` more requests have been answered (or have failed) than now:
+        the loop has run for a while, however slowly a loaded machine runs it."""
+        target = len(self.statuses) + count
+        deadline = time.monotonic() + seconds
+        while len(self.statuses) < target:
+            assert time.monotonic() < deadline, f"{len(self.statuses)} answers, not {target}"
+            time.sleep(0.02)
+
     def failures(self) -> list[int | str]:
         return [status for status in self.statuses if status != 200]
 
@@ -200,7 +209,10 @@ def refused_while_in_flight(url: str, in_flight: threading.Thread, seconds: floa
 
 
 def test_sigterm_finishes_requests_in_flight_refuses_new_ones_and_exits_0() -> None:
-    with running_server("--data", str(DATA), "--workers", "2", "--timeout", "30") as server:
+    """The server ends once the request in flight is answered, not when the grace (600 s)
+    ends: it has ended within 60 s of the answer, however slowly a loaded machine evaluates."""
+    arguments = ("--data", str(DATA), "--workers", "2", "--timeout", "60")
+    with running_server(*arguments, "--graceful-timeout", "600") as server:
         idle = socket.create_connection(("127.0.0.1", int(server.url.rsplit(":", 1)[1])))
         idle.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
         assert b" 200 " in idle.recv(65536)  # a kept-alive connection, idle from now on
@@ -212,21 +224,19 @@ def test_sigterm_finishes_requests_in_flight_refuses_new_ones_and_exits_0() -> N
         )
         slow.start()
         wait_until_evaluating(server)
-        started = time.monotonic()
         server.process.send_signal(signal.SIGTERM)
         refused_while_in_flight(server.url + "/health", slow)
-        idle.settimeout(10)
+        idle.settimeout(30)
         assert idle.recv(65536) == b"", "the idle connection is closed"
-        assert server.process.wait(timeout=20) == 0
         slow.join()
+        assert server.process.wait(timeout=60) == 0
     assert answers[0].status_code == 200
     assert answers[0].json()["results"]["bindings"][0]["n"]["value"] == SLOW_COUNT
-    assert time.monotonic() - started < 15
 
 
 def test_sigterm_kills_what_is_past_the_grace_period() -> None:
     runaway = product(8)
-    arguments = ["--data", str(DATA), "--workers", "2", "--timeout", "60"]
+    arguments = ["--data", str(DATA), "--workers", "2", "--timeout", "600"]
     with running_server(*arguments, "--graceful-timeout", "1") as server:
         answers: list[int | str] = []
 
@@ -240,10 +250,9 @@ def test_sigterm_kills_what_is_past_the_grace_period() -> None:
         thread = threading.Thread(target=run_away)
         thread.start()
         wait_until_evaluating(server)
-        started = time.monotonic()
         server.process.send_signal(signal.SIGTERM)
-        assert server.process.wait(timeout=20) == 0
-        assert time.monotonic() - started < 10, "killed after the 1 s grace, not its 60 s"
+        # the 1 s grace, not the query's 600 s deadline, ends it
+        assert server.process.wait(timeout=60) == 0
         thread.join()
     assert answers and answers[0] != 200
 
@@ -259,7 +268,7 @@ def test_sighup_reloads_the_data_without_a_failed_request(tmp_path: Path) -> Non
         before = client.get(server.sparql, params={"query": ASK_NEW}).headers["etag"]
         old_workers = worker_pids(server)
         with QueryLoop(server.sparql) as loop:
-            time.sleep(0.5)
+            loop.wait_for_answers(10)
             with (tmp_path / "extra.ttl").open("a", encoding="utf-8") as data:
                 data.write(NEW_TRIPLE)
             server.process.send_signal(signal.SIGHUP)
@@ -270,7 +279,7 @@ def test_sighup_reloads_the_data_without_a_failed_request(tmp_path: Path) -> Non
             while worker_pids(server) & old_workers or len(worker_pids(server)) < 2:
                 assert time.monotonic() < deadline, "the old workers were not all replaced"
                 time.sleep(0.1)
-            time.sleep(0.5)  # the loop runs on the new workers a while
+            loop.wait_for_answers(10)  # on the new workers
         after = client.get(server.sparql, params={"query": ASK_NEW}).headers["etag"]
         assert [ask(client, server.sparql, ASK_NEW) for _ in range(6)] == [True] * 6
     assert len(loop.statuses) > 20
@@ -491,16 +500,16 @@ def test_nginx_tls_in_front_of_two_replicas(tmp_path: Path) -> None:
 
         posts = [threading.Thread(target=post_slow) for _ in range(4)]
         with QueryLoop(f"{base}/sparql", verify) as loop:
-            time.sleep(0.5)
+            loop.wait_for_answers(10)
             for post in posts:
                 post.start()
             wait_until_evaluating(first, second)  # the slow queries reached the replicas
             assert stop(first) == 0
             for post in posts:
                 post.join()
-            time.sleep(1.0)  # the other replica answers alone
+            loop.wait_for_answers(10)  # from the other replica alone
             restarted = stack.enter_context(running_server("--port", str(ports[0]), *flags))
-            deadline = time.monotonic() + 15  # nginx comes back to it after fail_timeout (2 s)
+            deadline = time.monotonic() + 60  # nginx comes back to it after fail_timeout (2 s)
             while not any('"GET /bjaikg/sparql" 200' in line for line in restarted.stderr_lines):
                 assert time.monotonic() < deadline, "nginx never came back to the restarted replica"
                 time.sleep(0.1)
