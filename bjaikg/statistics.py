@@ -53,6 +53,32 @@ class DatasetStatistics:
         )
 
 
+PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+"""Triples per named graph."""
+PROPERTY_PARTITIONS = (
+    "SELECT ?key (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?key ?o WHERE { ?s ?key ?o } } "
+    "GROUP BY ?key ORDER BY ?key"
+)
+"""Distinct triples per property (the union default graph counts a triple once)."""
+CLASS_PARTITIONS = (
+    "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key FILTER(isIRI(?key)) } "
+    "GROUP BY ?key ORDER BY ?key"
+)
+"""Distinct typed subjects per class."""
+DISTINCT_COUNTS = (
+    "SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) "
+    "(COUNT(DISTINCT IF(isIRI(?s), ?s, ?unbound)) AS ?entities) WHERE { ?s ?p ?o }"
+)
+"""Distinct subjects, objects and IRI subjects."""
+STEPS = {
+    "per_graph": PER_GRAPH,
+    "property_partitions": PROPERTY_PARTITIONS,
+    "class_partitions": CLASS_PARTITIONS,
+    "distinct_counts": DISTINCT_COUNTS,
+}
+"""The queries of :func:`measure_dataset`, by step name (bench/store_startup.py times each)."""
+
+
 def _shown_path(path: Path) -> str:
     """``path`` relative to the checkout when inside it (never the server's absolute paths)."""
     resolved = path.resolve()
@@ -73,9 +99,7 @@ def measure_dataset(graph: KnowledgeGraph) -> DatasetStatistics:
     """Count the loaded graph: four passes over it (about a second per 1e5 triples on a
     loaded 2-core machine, milliseconds for the project graph)."""
     sources = {graph_file.graph_name: _shown_path(graph_file.path) for graph_file in graph.files}
-    per_graph = graph.store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-    )
+    per_graph = graph.store.query(PER_GRAPH)
     assert isinstance(per_graph, ox.QuerySolutions)
     named_graphs = tuple(
         NamedGraphStatistics(
@@ -87,21 +111,16 @@ def measure_dataset(graph: KnowledgeGraph) -> DatasetStatistics:
     )
     property_partitions = _partitions(
         graph,
-        "SELECT ?key (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?key ?o WHERE { ?s ?key ?o } } "
-        "GROUP BY ?key ORDER BY ?key",
+        PROPERTY_PARTITIONS,
     )
     class_partitions = tuple(
         ClassCount(class_iri, entities)
         for class_iri, entities in _partitions(
             graph,
-            "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key FILTER(isIRI(?key)) } "
-            "GROUP BY ?key ORDER BY ?key",
+            CLASS_PARTITIONS,
         )
     )
-    counts = graph.query(
-        "SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) "
-        "(COUNT(DISTINCT IF(isIRI(?s), ?s, ?unbound)) AS ?entities) WHERE { ?s ?p ?o }"
-    )
+    counts = graph.query(DISTINCT_COUNTS)
     assert isinstance(counts, ox.QuerySolutions)
     row = next(iter(counts))
     return DatasetStatistics(
