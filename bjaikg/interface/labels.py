@@ -64,7 +64,10 @@ class LabelIndex:
 
 def build_label_index(graph: KnowledgeGraph) -> LabelIndex:
     """Read the labels (preferred and alternative) and the asserted or inferred types of every
-    labelled IRI; deterministic order (by IRI, then preference, language and text)."""
+    labelled IRI; deterministic order (by IRI, then preference, language and text).
+
+    The order is made here, not by ``ORDER BY``: a store sorting the whole answer before
+    sending it took most of ``serve.py --store``'s start-up (bench/STORES.md#start-up)."""
     preferred = " ".join(f"({name} true)" for name in PREFERRED_LABELS)
     alternative = " ".join(f"({name} false)" for name in ALTERNATIVE_LABELS)
     result = graph.query(
@@ -72,24 +75,30 @@ def build_label_index(graph: KnowledgeGraph) -> LabelIndex:
         + f"""SELECT DISTINCT ?iri ?text ?preferred WHERE {{
               VALUES (?property ?preferred) {{ {preferred} {alternative} }}
               ?iri ?property ?text . FILTER(isIRI(?iri) && isLiteral(?text))
-            }} ORDER BY ?iri DESC(?preferred) LANG(?text) ?text"""
+            }}"""
     )
     assert isinstance(result, ox.QuerySolutions)
-    index = LabelIndex()
+    labels: list[tuple[str, Name]] = []
     for row in result:
         text = row["text"]
         assert isinstance(text, ox.Literal)
-        name = Name(text.value, text.language or "", is_true(row["preferred"]))
-        names = index.names.setdefault(row["iri"].value, [])
+        labels.append(
+            (row["iri"].value, Name(text.value, text.language or "", is_true(row["preferred"])))
+        )
+    labels.sort(
+        key=lambda label: (label[0], not label[1].preferred, label[1].language, label[1].text)
+    )
+    index = LabelIndex()
+    for iri, name in labels:
+        names = index.names.setdefault(iri, [])
         if name not in names:
             names.append(name)
     types = graph.query(
         "SELECT DISTINCT ?iri ?type WHERE { ?iri a ?type . FILTER(isIRI(?iri) && isIRI(?type)) }"
-        " ORDER BY ?iri ?type"
     )
     assert isinstance(types, ox.QuerySolutions)
-    for row in types:
-        index.types.setdefault(row["iri"].value, []).append(row["type"].value)
+    for iri, type_iri in sorted((row["iri"].value, row["type"].value) for row in types):
+        index.types.setdefault(iri, []).append(type_iri)
     return index
 
 
