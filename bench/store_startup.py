@@ -5,9 +5,11 @@
 serve --union-default-graph`` and times each query of :func:`bjaikg.statistics.measure_dataset`
 (:data:`bjaikg.statistics.STEPS`) over HTTP, then the steps of ``serve.py --store``'s start-up
 as ``bjaikg.endpoint.cli`` runs them through a :class:`bjaikg.remote_store.RemoteStore`:
-``connect``, the label index of the pages (``build_label_index``), the rest of
-``interface_routes``, and ``measure_dataset`` (``create_application``'s counts). Prints seconds
-and each step's share of the start-up total.
+``connect``, the label index of the pages (``build_label_index``), ``interface_routes``
+(which builds the label index again), ``measure_dataset`` (``create_application``'s counts),
+and as reference in the same run the label index's two queries with the store's ``ORDER BY``
+they had before against the unordered ones sorted by us now. Prints seconds, each step's share
+of the start-up total, and the ratio now/before of the label queries.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.stores import GRAPH, synthetic
 from bjaikg.endpoint.cli import STARTUP_SECONDS
 from bjaikg.interface import interface_routes
-from bjaikg.interface.labels import build_label_index
+from bjaikg.interface.labels import LABELS_QUERY, TYPES_QUERY, build_label_index
 from bjaikg.remote_store import connect
 from bjaikg.statistics import STEPS, measure_dataset
 from bjaikg.store import KnowledgeGraph
@@ -88,11 +90,28 @@ def main(argv: list[str] | None = None) -> int:
         with running_oxigraph(folder, ready_seconds=300) as store:
             startup = startup_steps(store.query_url)
             queries = {name: timed_query(store.query_url, query) for name, query in STEPS.items()}
+            labels = {
+                "labels, store's ORDER BY (before)": timed_query(
+                    store.query_url,
+                    f"{LABELS_QUERY} ORDER BY ?iri DESC(?preferred) LANG(?text) ?text",
+                ),
+                "labels, unordered (now)": timed_query(store.query_url, LABELS_QUERY),
+                "types, store's ORDER BY (before)": timed_query(
+                    store.query_url, f"{TYPES_QUERY} ORDER BY ?iri ?type"
+                ),
+                "types, unordered (now)": timed_query(store.query_url, TYPES_QUERY),
+            }
     # interface_routes builds the label index itself: start-up is connect + it + the counts.
     total = startup["connect"] + startup["interface_routes (labels again)"]
     total += startup["measure_dataset"]
     printed(f"start-up steps ({arguments.size} triples, Oxigraph server)", startup, total)
     printed("measure_dataset's queries", queries, total)
+    printed("label index queries (sorted by the store before, by us now)", labels, total)
+    before = (
+        labels["labels, store's ORDER BY (before)"] + labels["types, store's ORDER BY (before)"]
+    )
+    now = labels["labels, unordered (now)"] + labels["types, unordered (now)"]
+    print(f"  label queries now / before: {now / before:.2f}")
     print(f"  {'start-up total':34s} {total:8.2f} s")
     return 0
 

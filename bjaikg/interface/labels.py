@@ -23,6 +23,21 @@ ALTERNATIVE_LABELS = ("skos:altLabel", "schema:alternateName")
 """Properties whose values are other names (searched, shown on the resource page)."""
 
 
+LABELS_QUERY = sparql_prologue() + (
+    "SELECT DISTINCT ?iri ?text ?preferred WHERE { VALUES (?property ?preferred) { "
+    + " ".join(f"({name} true)" for name in PREFERRED_LABELS)
+    + " "
+    + " ".join(f"({name} false)" for name in ALTERNATIVE_LABELS)
+    + " } ?iri ?property ?text . FILTER(isIRI(?iri) && isLiteral(?text)) }"
+)
+"""Every label of an IRI, flagged preferred or alternative (unordered)."""
+
+TYPES_QUERY = (
+    "SELECT DISTINCT ?iri ?type WHERE { ?iri a ?type . FILTER(isIRI(?iri) && isIRI(?type)) }"
+)
+"""Every IRI's asserted or inferred types (unordered)."""
+
+
 def expand(prefixed: str) -> str:
     """The full IRI of a prefixed name with a project prefix (``rdfs:label``)."""
     prefix, _, local = prefixed.partition(":")
@@ -68,15 +83,7 @@ def build_label_index(graph: KnowledgeGraph) -> LabelIndex:
 
     The order is made here, not by ``ORDER BY``: a store sorting the whole answer before
     sending it took most of ``serve.py --store``'s start-up (bench/STORES.md#start-up)."""
-    preferred = " ".join(f"({name} true)" for name in PREFERRED_LABELS)
-    alternative = " ".join(f"({name} false)" for name in ALTERNATIVE_LABELS)
-    result = graph.query(
-        sparql_prologue()
-        + f"""SELECT DISTINCT ?iri ?text ?preferred WHERE {{
-              VALUES (?property ?preferred) {{ {preferred} {alternative} }}
-              ?iri ?property ?text . FILTER(isIRI(?iri) && isLiteral(?text))
-            }}"""
-    )
+    result = graph.query(LABELS_QUERY)
     assert isinstance(result, ox.QuerySolutions)
     labels: list[tuple[str, Name]] = []
     for row in result:
@@ -93,9 +100,7 @@ def build_label_index(graph: KnowledgeGraph) -> LabelIndex:
         names = index.names.setdefault(iri, [])
         if name not in names:
             names.append(name)
-    types = graph.query(
-        "SELECT DISTINCT ?iri ?type WHERE { ?iri a ?type . FILTER(isIRI(?iri) && isIRI(?type)) }"
-    )
+    types = graph.query(TYPES_QUERY)
     assert isinstance(types, ox.QuerySolutions)
     for iri, type_iri in sorted((row["iri"].value, row["type"].value) for row in types):
         index.types.setdefault(iri, []).append(type_iri)
