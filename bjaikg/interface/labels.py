@@ -82,7 +82,7 @@ def build_label_index(graph: KnowledgeGraph) -> LabelIndex:
     labelled IRI; deterministic order (by IRI, then preference, language and text).
 
     The order is made here, not by ``ORDER BY``: a store sorting the whole answer before
-    sending it took most of ``serve.py --store``'s start-up (bench/STORES.md#start-up)."""
+    sending it took most of ``serve.py --store``'s start-up (bench/store_startup.py)."""
     result = graph.query(LABELS_QUERY)
     assert isinstance(result, ox.QuerySolutions)
     labels: list[tuple[str, Name]] = []
