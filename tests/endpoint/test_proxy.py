@@ -109,7 +109,8 @@ class QueryLoop:
                 try:
                     response = client.get(self.url, params={"query": ASK_EXTRA})
                     ok = response.status_code == 200 and response.json()["boolean"] is True
-                    self.statuses.append(response.status_code if ok else response.text)
+                    failure = f"{response.status_code} {response.text[:200]}"
+                    self.statuses.append(response.status_code if ok else failure)
                 except httpx.HTTPError as error:
                     self.statuses.append(f"{type(error).__name__}: {error}")
 
@@ -514,7 +515,8 @@ def test_nginx_tls_in_front_of_two_replicas(tmp_path: Path) -> None:
                 assert time.monotonic() < deadline, "nginx never came back to the restarted replica"
                 time.sleep(0.1)
         assert len(loop.statuses) > 20
-        assert loop.failures() == []
+        error_log = (tmp_path / "error.log").read_text()
+        assert loop.failures() == [], error_log[-3000:]  # why nginx failed a request
         assert [answer.status_code for answer in slow] == [200] * 4, [a.text for a in slow]
         assert {answer.json()["results"]["bindings"][0]["n"]["value"] for answer in slow} == {
             SLOW_COUNT
