@@ -21,11 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.stores import GRAPH, synthetic
+from bench.stores import GRAPH, post_query, synthetic
 from bjaikg.endpoint.cli import STARTUP_SECONDS
 from bjaikg.interface import interface_routes
 from bjaikg.interface.labels import LABELS_QUERY, TYPES_QUERY, build_label_index
@@ -38,13 +36,7 @@ from tests.stores.servers import running_oxigraph
 def timed_query(url: str, query: str) -> float:
     """Seconds until the store's whole SPARQL JSON answer to ``query`` is read."""
     began = time.monotonic()
-    response = httpx.post(
-        url,
-        data={"query": query},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=3600,
-    )
-    response.raise_for_status()
+    post_query(url, query)
     return time.monotonic() - began
 
 

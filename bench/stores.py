@@ -109,15 +109,21 @@ PROJECT_TRIPLES = (
 """Triples in the project's named graphs (serve.py's include ``bjg:inferred``)."""
 
 
-def count(url: str) -> int:
-    """:data:`PROJECT_TRIPLES` over HTTP."""
+def post_query(url: str, query: str) -> httpx.Response:
+    """The store's whole SPARQL JSON answer to ``query`` (POSTed; an HTTP error raises)."""
     response = httpx.post(
         url,
-        data={"query": PROJECT_TRIPLES},
+        data={"query": query},
         headers={"Accept": "application/sparql-results+json"},
         timeout=3600,
     )
     response.raise_for_status()
+    return response
+
+
+def count(url: str) -> int:
+    """:data:`PROJECT_TRIPLES` over HTTP."""
+    response = post_query(url, PROJECT_TRIPLES)
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 
