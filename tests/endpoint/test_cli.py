@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ import httpx
 import pytest
 
 from bjaikg import PROJECT_ROOT
-from tests.server_process import running_server
+from tests.server_process import cpu_seconds, running_server
 
 pytestmark = pytest.mark.server
 
@@ -24,12 +23,6 @@ def run_serve(*arguments: str) -> subprocess.CompletedProcess[str]:
         [*SERVE, *arguments], capture_output=True, text=True, encoding="utf-8",
         cwd=PROJECT_ROOT, timeout=120, check=False,
     )  # fmt: skip
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far (from /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def test_project_graph_starts_fast_and_answers() -> None:

@@ -23,7 +23,7 @@ from bjaikg.endpoint.dumps import DUMP_FORMATS
 from bjaikg.loading import Dataset, Target, load_dataset
 from bjaikg.namespaces import BJG
 from bjaikg.store import KnowledgeGraph
-from tests.server_process import ServerProcess, running_server
+from tests.server_process import ServerProcess, running_server, worker_pids
 from tests.stores.servers import StoreServer, running_oxigraph, running_virtuoso
 
 pytestmark = pytest.mark.server
@@ -80,13 +80,6 @@ def synthetic_store(
         yield store
 
 
-def worker_ids(server: ServerProcess) -> list[int]:
-    """The process ids of ``serve.py``'s workers (the children of its supervisor)."""
-    pid = server.process.pid
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(child) for child in children]
-
-
 def peak_memory_kib(pid: int) -> int:
     """The most resident memory process ``pid`` has had (``VmHWM``), in KiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -109,7 +102,7 @@ def test_a_large_dump_streams_in_bounded_memory(synthetic_served: ServerProcess)
     (the dump built in memory, as the embedded store does, costs several times its size).
     The seconds to the first and the last bytes are printed, not judged: their ratio
     (0.13 on a quiet machine) follows the machine's load."""
-    workers = worker_ids(synthetic_served)
+    workers = worker_pids(synthetic_served)
     before = {pid: peak_memory_kib(pid) for pid in workers}
     size = 0
     started = time.monotonic()
