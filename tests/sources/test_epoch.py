@@ -182,7 +182,14 @@ def test_a_reviewed_disagreement_keeps_both_sites_ranked() -> None:
     (page,) = sites.objects(preferred, BJO.rankSource)
     assert (page, RDF.type, BJO.WebPage) in pages
     assert not set(sites.objects(normal, BJO.rankReason))
-    assert not set(sites.subjects(rank, None)) - metax  # only reviewed organisations are ranked
+    office = BJ["china-mobile-limited-headquarters-xicheng-district"]
+    offices = set(
+        sites.subjects(URIRef("http://www.w3.org/ns/org#siteOf"), BJ["china-mobile-limited"])
+    )
+    assert offices == {BJ["china-mobile-limited-headquarters-hong-kong"], office}
+    assert set(sites.objects(office, rank)) == {URIRef(WIKIBASE + "NormalRank")}
+    # only reviewed organisations are ranked
+    assert not set(sites.subjects(rank, None)) - metax - offices
 
 
 @pytest.mark.parametrize(
