@@ -54,7 +54,7 @@ def test_coverage_counts_entities_per_type_and_target() -> None:
         ' corpus for "Eta District" with "wikidata": no pairing found.<br>Searched the pages'
         " corpus for every district of the fixture: nothing citable. |"
     ) in page
-    assert "fixture-district-search" not in page  # the group is no entity of its own
+    assert "Fixture district search" not in page  # the group is no entity of its own
     assert "| bj:fixture-epsilon |" in page and "检索过" not in page
 
 
