@@ -57,9 +57,11 @@ SELECT ?thing ?predicate ?name ?language WHERE {
 _RDFS_LABEL = PREFIXES["rdfs"] + "label"
 
 _SEARCH_NOTES = """
-SELECT ?thing ?note WHERE {
+SELECT ?thing ?note ?group WHERE {
   VALUES ?thing { %(things)s }
-  ?thing skos:editorialNote ?note .
+  { ?thing skos:editorialNote ?note }
+  UNION
+  { ?group skos:member ?thing ; skos:editorialNote ?note }
   FILTER(LANG(?note) = "en")
 }
 """
@@ -77,7 +79,9 @@ class LinkedEntity:
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Every ``rdfs:label`` and ``skos:altLabel`` per language (``zh``, ``en``), sorted."""
     searched: tuple[str, ...] = ()
-    """Its English ``skos:editorialNote``s (instances/links.ttl): what was searched, sorted."""
+    """Its English ``skos:editorialNote``s (instances/links.ttl): what was searched, sorted, then
+    those of each ``skos:Collection`` it is a ``skos:member`` of (a search stated once for a
+    group of entities), sorted."""
 
     @property
     def is_linked(self) -> bool:
@@ -159,11 +163,16 @@ def _names(graph: KnowledgeGraph, iris: list[str]) -> _Names:
 
 
 def _search_notes(graph: KnowledgeGraph, iris: list[str]) -> dict[str, tuple[str, ...]]:
-    notes: dict[str, set[str]] = defaultdict(set)
+    """Per thing, its own notes (sorted) before the notes of the groups it is a member of."""
+    own: dict[str, set[str]] = defaultdict(set)
+    shared: dict[str, set[str]] = defaultdict(set)
     if iris:
         for row in _select(graph, _SEARCH_NOTES, things=_values(iris)):
-            notes[row["thing"]].add(row["note"])
-    return {thing: tuple(sorted(found)) for thing, found in notes.items()}
+            (shared if "group" in row else own)[row["thing"]].add(row["note"])
+    return {
+        thing: (*sorted(own[thing]), *sorted(shared[thing] - own[thing]))
+        for thing in own.keys() | shared.keys()
+    }
 
 
 def measure_coverage(graph: KnowledgeGraph) -> LinkCoverage:
@@ -216,7 +225,8 @@ def render_coverage(coverage: LinkCoverage) -> str:
         "(architecture.md#links-to-external-graphs)).",
         "An entity without evidence for an identifier stays unlinked and is listed at the end of",
         "this page, with what was searched for it where a `skos:editorialNote` in",
-        "`instances/links.ttl` records it.",
+        "`instances/links.ttl` records it: its own, then that of a `skos:Collection` it is a",
+        "`skos:member` of (a search stated once for a group, such as Beijing's districts).",
         "",
         "`validate.py` checks the links offline (rules in `queries/checks/links/`). Online,",
         "`python -m bjaikg.linking check --review docs/link-review.md` asks the Wikidata query",

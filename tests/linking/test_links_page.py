@@ -47,11 +47,14 @@ def test_coverage_counts_entities_per_type_and_target() -> None:
     assert "| **all entities** | 8 | 3 | 0 | 1 | 2 | 2 | 6 |" in page
     assert by_iri["fixture-eta"].searched == (
         'Searched the code corpus for "Eta District" with "wikidata": no pairing found.',
+        "Searched the pages corpus for every district of the fixture: nothing citable.",
     )
     assert (
         "| bj:fixture-eta | administrative district | 庚区 / Eta District | Searched the code"
-        ' corpus for "Eta District" with "wikidata": no pairing found. |'
+        ' corpus for "Eta District" with "wikidata": no pairing found.<br>Searched the pages'
+        " corpus for every district of the fixture: nothing citable. |"
     ) in page
+    assert "Fixture district search" not in page  # the group is no entity of its own
     assert "| bj:fixture-epsilon |" in page and "检索过" not in page
 
 
