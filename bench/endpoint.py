@@ -17,6 +17,8 @@ keeps (the Oxigraph server keeps none and evaluates each time):
 - ``uvicorn``: ``serve.py``'s Starlette application on uvicorn with 2 worker processes, no
   deadline and no access log (``bench/uvicorn_application.py``): the bound of a design on
   standard parts (not in the default ``--servers``).
+- ``static``: nginx (Debian) sending each query's answer from a file: the cheapest HTTP answer
+  the machine gives, so the bound of any server's kept answer;
 - ``serve-oxigraph``: our ``serve.py --store`` over the Oxigraph server (``oxigraph serve
   --union-default-graph``, the triples in one named graph);
 - ``serve-virtuoso``: our ``serve.py --store`` over Virtuoso 7 (Debian), bulk-loaded as
@@ -33,10 +35,11 @@ every query is checked against the floor's row count; a server that answers wron
 All servers run at once; for each query and concurrency they are measured one after the other,
 ``--rounds`` times, and the round with the median throughput is reported, so a burst of load
 from elsewhere hits every server alike. Each cell also gives the CPU time the server's
-processes spent per request (µs, from ``/proc``), which depends far less on other load.
+processes spent per request (µs, from ``/proc``), which depends far less on other load, and
+the CPU time ``wrk`` spent per request.
 Prints one table per graph and the throughput ratios of :data:`RATIOS` (serve/oxigraph,
-serve/rdflib-endpoint, serve/uvicorn, and each ``serve-*`` front-end over an external store
-to ``serve``).
+serve/rdflib-endpoint, serve/uvicorn, static/oxigraph, and each ``serve-*`` front-end over an
+external store to ``serve``).
 Every server's output (``serve.py``'s access log, a line per request, among it) goes to a file
 in the temporary folder, removed once it has stopped (:func:`log_file`).
 
@@ -51,6 +54,7 @@ import json
 import math
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -72,7 +76,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bjaikg.loading import VirtuosoConsole, sql_string
 from bjaikg.namespaces import BJG, sparql_prologue
 from bjaikg.store import default_paths, discover_files, load_knowledge_graph
-from tests.server_process import answers_query, free_port, running, running_server
+from tests.server_process import (
+    accepts_connections,
+    answers_query,
+    free_port,
+    running,
+    running_server,
+)
 from tests.stores.servers import running_oxigraph, running_virtuoso
 
 BENCH = Path(__file__).resolve().parent
@@ -110,10 +120,13 @@ class Measurement:
     p99_ms: float
     errors: int = 0
     cpu_us: float = math.nan
+    client_cpu_us: float = math.nan
 
     def cell(self) -> str:
         flag = f" ({self.errors} errors)" if self.errors else ""
         cpu = "" if math.isnan(self.cpu_us) else f" {self.cpu_us:5.0f}µs"
+        if not math.isnan(self.client_cpu_us):
+            cpu += f" (wrk {self.client_cpu_us:.0f}µs)"
         figures = f"{self.requests_per_second:8.0f}/s {self.p50_ms:6.2f} {self.p99_ms:7.2f}"
         return f"{figures}{cpu}{flag}"
 
@@ -223,6 +236,56 @@ def uvicorn_endpoint(files: list[Path]) -> Iterator[Endpoint]:
         yield endpoint
 
 
+NGINX_STATIC = """daemon off;
+worker_processes {workers};
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  map_hash_bucket_size 8192;
+  map $arg_query $answer {{ default ""; {answers} }}
+  server {{
+    listen 127.0.0.1:{port};
+    location = /sparql {{
+      default_type application/sparql-results+json;
+      root {folder};
+      try_files /$answer =404;
+    }}
+  }}
+}}
+"""
+"""nginx answering each query of the mix with its answer from a file, matched by the query
+string exactly as :func:`run_wrk` encodes it."""
+
+
+@contextmanager
+def static_endpoint(dataset: Dataset) -> Iterator[Endpoint]:
+    """nginx (Debian) sending each query's JSON answer, serialised beforehand by pyoxigraph,
+    from a file: the cheapest HTTP answer this machine gives, so the bound of any server's
+    kept answer (``static/oxigraph`` is the most a cached row can reach)."""
+    if shutil.which("nginx") is None:
+        raise RuntimeError("nginx is not installed (scripts/setup-system.sh)")
+    with tempfile.TemporaryDirectory(prefix="bench-static-") as location:
+        folder, port = Path(location), free_port()
+        folder.chmod(0o755)  # nginx's workers run as another user when started by root
+        answers = []
+        for number, query in enumerate(dataset.queries.values()):
+            if query.startswith("/"):  # a page: only the serve* servers have them
+                continue
+            result = dataset.store.query(query, use_default_graph_as_union=True)
+            assert isinstance(result, ox.QuerySolutions)  # the mix has SELECT queries only
+            result.serialize(str(folder / f"{number}.json"), ox.QueryResultsFormat.JSON)
+            answers.append(f'"{quote(query, safe="")}" {number}.json;')
+        configuration = NGINX_STATIC.format(
+            workers=os.cpu_count() or 1, folder=folder, port=port, answers=" ".join(answers)
+        )
+        (folder / "nginx.conf").write_text(configuration)
+        command = ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)]
+        with running(command, accepts_connections(port), ready_seconds=30) as server:
+            yield Endpoint(f"http://127.0.0.1:{port}/sparql", server.process.pid)
+
+
 STORE_GRAPH = f"{BJG}bench"
 """The named graph the external stores of ``serve-*`` hold the triples in."""
 VIRTUOSO_BUFFERS = 340000
@@ -285,16 +348,16 @@ def serve_virtuoso_endpoint(files: list[Path]) -> Iterator[Endpoint]:
                 yield endpoint
 
 
-SERVERS: dict[str, Callable[[list[Path]], AbstractContextManager[Endpoint]]] = {
-    "serve": serve_endpoint,
-    "oxigraph": oxigraph_endpoint,
-    "rdflib-endpoint": rdflib_endpoint,
-    "uvicorn": uvicorn_endpoint,
-    "serve-oxigraph": serve_oxigraph_endpoint,
-    "serve-virtuoso": serve_virtuoso_endpoint,
+SERVERS: dict[str, Callable[[Dataset], AbstractContextManager[Endpoint]]] = {
+    "serve": lambda dataset: serve_endpoint(dataset.files),  # Turtle: serve.py infers itself
+    "oxigraph": lambda dataset: oxigraph_endpoint([dataset.union]),
+    "rdflib-endpoint": lambda dataset: rdflib_endpoint([dataset.union]),
+    "uvicorn": lambda dataset: uvicorn_endpoint(dataset.files),
+    "serve-oxigraph": lambda dataset: serve_oxigraph_endpoint([dataset.union]),
+    "serve-virtuoso": lambda dataset: serve_virtuoso_endpoint([dataset.union]),
+    "static": static_endpoint,
 }
-DEFAULT_SERVERS = ("serve", "oxigraph", "rdflib-endpoint")
-TURTLE_SERVERS = ("serve", "uvicorn")
+DEFAULT_SERVERS = ("serve", "oxigraph", "rdflib-endpoint", "static")
 """Servers given the Turtle files (they infer as serve.py does); the others get N-Triples."""
 
 _LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
@@ -312,6 +375,7 @@ def run_wrk(
     accept = "text/html" if query.startswith("/") else JSON_RESULTS
     fresh = [] if cached else ["-H", "Cache-Control: no-cache"]
     cpu_before = sum(cpu_seconds(pid) for _, pid in servers)
+    client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     runs = []
     for url, _ in servers:
         if query.startswith("/"):  # a page of the server
@@ -325,6 +389,7 @@ def run_wrk(
             stdout=subprocess.PIPE, text=True,
         ))  # fmt: skip
     outputs = [run.communicate()[0] for run in runs]
+    client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     rate, failed, requests, p50s, p99s = 0.0, 0, 0, [], []
     for output in outputs:
         rate += float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
@@ -336,8 +401,13 @@ def run_wrk(
         requests += int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     cpu_after = sum(cpu_seconds(pid) for _, pid in servers)
     cpu_us = (cpu_after - cpu_before) * 1e6 / requests if requests else math.nan
+    client_seconds = sum(
+        getattr(client_after, field) - getattr(client_before, field)
+        for field in ("ru_utime", "ru_stime")
+    )
+    client_us = client_seconds * 1e6 / requests if requests else math.nan
     # No request finished within the run (a query slower than the run): no latency to report.
-    return Measurement(rate, statistics.fmean(p50s), max(p99s), failed, cpu_us)
+    return Measurement(rate, statistics.fmean(p50s), max(p99s), failed, cpu_us, client_us)
 
 
 def run_floor(store: ox.Store, query: str, clients: int, seconds: float) -> Measurement:
@@ -370,7 +440,7 @@ def rows_in(store: ox.Store, query: str) -> int:
 
 
 def rows_over_http(url: str, query: str) -> int | str:
-    response = httpx.get(url, params={"query": query}, headers={"Accept": JSON_RESULTS},
+    response = httpx.get(f"{url}?query={quote(query, safe='')}", headers={"Accept": JSON_RESULTS},
                          timeout=300)  # fmt: skip
     if response.status_code != 200:
         return f"HTTP {response.status_code}"
@@ -474,9 +544,7 @@ def benchmark(
         for server in list(servers):
             started = time.monotonic()
             try:
-                endpoints[server] = running.enter_context(
-                    SERVERS[server](files if server in TURTLE_SERVERS else [union])
-                )
+                endpoints[server] = running.enter_context(SERVERS[server](dataset))
             except (RuntimeError, OSError) as error:
                 print(f"  bench: {server} left out: {error}", file=sys.stderr, flush=True)
                 servers = [name for name in servers if name != server]
@@ -538,6 +606,7 @@ RATIOS = (
     ("serve", "oxigraph"),
     ("serve", "rdflib-endpoint"),
     ("serve", "uvicorn"),
+    ("static", "oxigraph"),
     ("serve-oxigraph", "serve"),
     ("serve-virtuoso", "serve"),
 )
