@@ -18,11 +18,11 @@ from tests.stores.servers import StoreServer, running_oxigraph, running_virtuoso
 
 STORE_QUERY_SECONDS = 60
 """Virtuoso's own query time limit (seconds) in the session fixture."""
-OXIGRAPH_QUERY_SECONDS = 150
+OXIGRAPH_QUERY_SECONDS = 60
 """The Oxigraph server's own query time limit (seconds) in the session fixture, for the
 competency questions asked directly (test_store_answers.py) and through ``serve.py --store``
-(test_serve_store.py): far above what any takes (the slowest about 0.15 s, bench/QUERIES.md;
-before their rewrite as subqueries, up to 50 s on a loaded 2-core machine)."""
+(test_serve_store.py): far above what any takes (the slowest about 0.15 s, bench/QUERIES.md),
+so that a query gone wrong fails within a minute, as on Virtuoso."""
 
 
 @pytest.fixture(scope="session")
