@@ -79,6 +79,8 @@ from bjaikg.store import default_paths, discover_files, load_knowledge_graph
 from tests.server_process import (
     accepts_connections,
     answers_query,
+    children,
+    cpu_seconds,
     free_port,
     running,
     running_server,
@@ -141,20 +143,9 @@ class Endpoint:
     more: tuple[tuple[str, int], ...] = ()
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of process ``pid`` and its children that are alive now."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(entry.name) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+def cpu_seconds_with_children(pid: int) -> float:
+    """CPU time (user + system) of process ``pid`` and of its children alive now."""
+    return sum(cpu_seconds(process) for process in (pid, *children(pid)))
 
 
 @contextmanager
@@ -374,7 +365,7 @@ def run_wrk(
     servers = [(endpoint.url, endpoint.pid), *endpoint.more][:clients]
     accept = "text/html" if query.startswith("/") else JSON_RESULTS
     fresh = [] if cached else ["-H", "Cache-Control: no-cache"]
-    cpu_before = sum(cpu_seconds(pid) for _, pid in servers)
+    cpu_before = sum(cpu_seconds_with_children(pid) for _, pid in servers)
     client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     runs = []
     for url, _ in servers:
@@ -399,7 +390,7 @@ def run_wrk(
         errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
         failed += int(errors.group(1)) if errors else 0
         requests += int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
-    cpu_after = sum(cpu_seconds(pid) for _, pid in servers)
+    cpu_after = sum(cpu_seconds_with_children(pid) for _, pid in servers)
     cpu_us = (cpu_after - cpu_before) * 1e6 / requests if requests else math.nan
     client_seconds = sum(
         getattr(client_after, field) - getattr(client_before, field)

@@ -265,8 +265,8 @@ def running_server(
         yield server
 
 
-def worker_pids(server: ServerProcess) -> set[int]:
-    """The worker processes of ``server``: the children of its supervisor (from /proc)."""
+def children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` now (from /proc)."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -274,9 +274,14 @@ def worker_pids(server: ServerProcess) -> set[int]:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == server.process.pid:
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
                 found.add(int(entry.name))
     return found
+
+
+def worker_pids(server: ServerProcess) -> set[int]:
+    """The worker processes of ``server``: the children of its supervisor."""
+    return children(server.process.pid)
 
 
 def cpu_seconds(pid: int) -> float:
