@@ -38,8 +38,8 @@ from elsewhere hits every server alike. Each cell also gives the CPU time the se
 processes spent per request (µs, from ``/proc``), which depends far less on other load, and
 the CPU time ``wrk`` spent per request.
 Prints one table per graph and the throughput ratios of :data:`RATIOS` (serve/oxigraph,
-serve/rdflib-endpoint, serve/uvicorn, static/oxigraph, and each ``serve-*`` front-end over an
-external store to ``serve``).
+serve/rdflib-endpoint, serve/uvicorn, serve/static, static/oxigraph, and each ``serve-*``
+front-end over an external store to ``serve``).
 Every server's output (``serve.py``'s access log, a line per request, among it) goes to a file
 in the temporary folder, removed once it has stopped (:func:`log_file`).
 
@@ -597,6 +597,7 @@ RATIOS = (
     ("serve", "oxigraph"),
     ("serve", "rdflib-endpoint"),
     ("serve", "uvicorn"),
+    ("serve", "static"),
     ("static", "oxigraph"),
     ("serve-oxigraph", "serve"),
     ("serve-virtuoso", "serve"),
