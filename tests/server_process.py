@@ -13,6 +13,10 @@ What a server writes (stdout and stderr) is appended to a ``log`` file when one 
 reader; what a long bench needs), else read into :attr:`ServerProcess.stdout_lines` and
 :attr:`ServerProcess.stderr_lines` (kept whole: tests read the access log there).
 
+What tests wait for instead of sleeping is read from /proc (Linux): a server's workers, the
+CPU time they use (:func:`wait_until_evaluating`), which of them holds a connection and whether
+the server has read what was sent on it (:func:`workers_holding`, :func:`wait_until_read`).
+
 Contract with ``serve.py``: once it accepts connections it prints one line to stdout of the form
 ``bjaikg: serving on http://127.0.0.1:PORT`` (flushed). Everything else goes to stderr.
 
@@ -33,7 +37,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -310,3 +314,55 @@ def wait_until_evaluating(
             return
         time.sleep(0.02)
     raise AssertionError(f"no worker used {busy} s of CPU within {seconds} s")
+
+
+@dataclass(frozen=True)
+class ServerEnd:
+    """The server's end of a TCP connection on loopback, as /proc/net/tcp shows it."""
+
+    unread: int
+    """Bytes the client sent that no server process has read yet (the receive queue)."""
+    inode: int
+    """The socket's inode: ``socket:[INODE]`` in /proc/PID/fd of each process holding it."""
+
+
+def server_end(connection: socket.socket) -> ServerEnd | None:
+    """The server's end of ``connection``, a client socket connected to a local server (Linux:
+    /proc/net/tcp; IPv4): from the handshake on, accepted by the server or not, until the
+    server has closed it (then ``None``)."""
+    client_port, server_port = connection.getsockname()[1], connection.getpeername()[1]
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = int(fields[1].split(":")[1], 16), int(fields[2].split(":")[1], 16)
+        if (local, remote) == (server_port, client_port):
+            return ServerEnd(int(fields[4].split(":")[1], 16), int(fields[9]))
+    return None
+
+
+def wait_until_read(connection: socket.socket, seconds: float = 30.0) -> None:
+    """Return once the server has read everything sent on ``connection`` so far (or closed
+    it): what is sent next arrives in a later read of the server, however loaded the machine
+    is (a pause of the client's only makes that likely). :class:`AssertionError` after
+    ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while (end := server_end(connection)) is not None and end.unread:
+        assert time.monotonic() < deadline, f"{end.unread} bytes still unread after {seconds} s"
+        time.sleep(0.005)
+
+
+def workers_holding(server: ServerProcess, connection: socket.socket) -> set[int]:
+    """The workers of ``server`` that hold the server's end of ``connection`` (besides the
+    supervisor, which keeps a copy of every connection): none while it is being handed over,
+    two while the worker it was moved from has not dropped its copy yet."""
+    end = server_end(connection)
+    if end is None:
+        return set()
+    link = f"socket:[{end.inode}]"
+    holding = set()
+    for pid in worker_pids(server):
+        with suppress(OSError):  # the worker ended meanwhile
+            for entry in Path(f"/proc/{pid}/fd").iterdir():
+                with suppress(OSError):  # the descriptor was closed meanwhile
+                    if os.readlink(entry) == link:
+                        holding.add(pid)
+    return holding

@@ -148,17 +148,22 @@ def test_lines_kept_at_shutdown_are_written() -> None:
 
 @pytest.mark.server
 def test_a_query_stopped_at_its_deadline_is_logged_with_its_text_client_and_time() -> None:
+    """The time logged is the query's, from its start: at least its 1 s deadline, and no more
+    than the client waited for the answer (sent after the line is made), however late a loaded
+    machine lets the supervisor stop it."""
     runaway = RUNAWAY.replace("?a ?b ?c", "?deadline ?b ?c")
     arguments = ("--data", str(DATA), "--workers", "1", "--timeout", "1")
     with running_server(*arguments) as server:
+        started = time.monotonic()
         with pipelined(server, [runaway]) as connection:
             assert connection.makefile("rb").read().startswith(b"HTTP/1.1 503 ")
+        waited = time.monotonic() - started
         [line] = logged(server, "?deadline ?b ?c")
     assert line.startswith('bjaikg: 127.0.0.1 "GET /sparql" 503 '), line
     assert "stopped at its deadline of 1 s" in line
     assert "query=SELECT (COUNT(*) AS ?n) WHERE { ?deadline ?b ?c . ?d ?e ?f" in line
     milliseconds = float(line.split('" 503 ')[1].split(" ms ")[0])
-    assert 1000 <= milliseconds < 3000
+    assert 1000 <= milliseconds <= waited * 1000 + 0.05, waited  # the line rounds to 0.1 ms
 
 
 PREFLIGHT = {"Origin": "http://example.org", "Access-Control-Request-Method": "POST"}

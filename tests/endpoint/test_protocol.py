@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph
 
 from tests.endpoint.conftest import CHAIN, DATA
-from tests.server_process import ServerProcess, running_server
+from tests.server_process import ServerProcess, running_server, wait_until_read
 
 pytestmark = pytest.mark.server
 
@@ -328,12 +328,13 @@ def test_access_log_line_per_query(http: httpx.Client, server: ServerProcess) ->
 
 
 def raw_exchange(server: ServerProcess, *parts: bytes) -> bytes:
-    """Send ``parts`` on one connection (a pause between them) and read the whole answer."""
+    """Send ``parts`` on one connection, each once the server has read the one before (so in
+    reads of its own), and read the whole answer."""
     host, port = server.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as connection:
         for part in parts:
+            wait_until_read(connection)
             connection.sendall(part)
-            time.sleep(0.2)
         return connection.makefile("rb").read()
 
 
