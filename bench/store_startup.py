@@ -82,9 +82,13 @@ def startup_steps(url: str) -> dict[str, float]:
 
 
 def timed_get(client: httpx.Client, path: str) -> str:
-    """Seconds and status of ``GET path``."""
+    """Seconds and status of ``GET path``, or the client's error (a worker closes a kept-alive
+    connection as idle right after an answer that took longer than 15 s: bench/STORES.md)."""
     began = time.monotonic()
-    status = client.get(path).status_code
+    try:
+        status = str(client.get(path).status_code)
+    except httpx.TransportError as error:
+        status = f"{type(error).__name__}: {error}"
     return f"{time.monotonic() - began:8.2f} s ({status})"
 
 
