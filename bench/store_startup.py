@@ -1,36 +1,54 @@
-"""Seconds per start-up step of ``serve.py --store`` over the Oxigraph server.
+"""Start-up of ``serve.py --store`` over the Oxigraph server, and its first ``/dataset``.
 
-``python bench/store_startup.py --size 1e6 [--workdir DIR]`` writes a synthetic graph
-(bench/synthetic.py), loads it with ``oxigraph load`` into one named graph, starts ``oxigraph
-serve --union-default-graph`` and times each query of :func:`bjaikg.statistics.measure_dataset`
-(:data:`bjaikg.statistics.STEPS`) over HTTP, then the steps of ``serve.py --store``'s start-up
-as ``bjaikg.endpoint.cli`` runs them through a :class:`bjaikg.remote_store.RemoteStore`:
-``connect``, the label index of the pages (``build_label_index``), ``interface_routes``
-(which builds the label index again), ``measure_dataset`` (``create_application``'s counts),
-and as reference in the same run the label index's two queries with the store's ``ORDER BY``
-they had before against the unordered ones sorted by us now. Prints seconds, each step's share
-of the start-up total, and the ratio now/before of the label queries.
+``python bench/store_startup.py --size 1e6 [--workdir DIR] [--reference CHECKOUT]`` writes a
+synthetic graph (bench/synthetic.py), loads it with ``oxigraph load`` into one named graph,
+starts ``oxigraph serve --union-default-graph`` and measures, in one run:
+
+1. each start-up step as ``bjaikg.endpoint.cli`` runs it through a
+   :class:`bjaikg.remote_store.RemoteStore`: ``connect``, the label index of the pages
+   (``build_label_index``), ``interface_routes`` (which builds the label index again), the
+   triples per named graph (``count_named_graphs``, what the application counts at start now)
+   and the VoID counts (``measure_dataset``, what it counted at start before, now on the first
+   request needing them); start-up before (connect + interface_routes + measure_dataset)
+   against now (connect + interface_routes + count_named_graphs);
+2. each query of :data:`bjaikg.statistics.STEPS` timed alone over HTTP;
+3. the real ``serve.py --store URL --workers 2 --timeout S`` of this checkout, and of
+   ``--reference`` (a checkout of the code before, e.g. the main branch's) when given: seconds
+   until it says it serves, the CPU seconds of its supervisor and of each worker then (a
+   worker that built the label index or counted again would show seconds of CPU), the first
+   ``/dataset`` on one kept-alive connection, the second on it, and the first on a second
+   connection (handed to the other worker, which has not counted yet), and ``/health``'s
+   triple count before and after (each request's status beside its seconds: counts longer
+   than ``--timeout`` are a 503).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import httpx
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.stores import GRAPH, post_query, synthetic
+from bjaikg import PROJECT_ROOT
 from bjaikg.endpoint.cli import STARTUP_SECONDS
+from bjaikg.endpoint.settings import Settings
 from bjaikg.interface import interface_routes
-from bjaikg.interface.labels import LABELS_QUERY, TYPES_QUERY, build_label_index
+from bjaikg.interface.labels import build_label_index
 from bjaikg.remote_store import connect
-from bjaikg.statistics import STEPS, measure_dataset
+from bjaikg.statistics import STEPS, count_named_graphs, measure_dataset
 from bjaikg.store import KnowledgeGraph
+from tests.server_process import cpu_seconds, running, serve_announced, worker_pids
 from tests.stores.servers import running_oxigraph
+
+WORKERS = 2
 
 
 def timed_query(url: str, query: str) -> float:
@@ -41,7 +59,7 @@ def timed_query(url: str, query: str) -> float:
 
 
 def startup_steps(url: str) -> dict[str, float]:
-    """Seconds of each start-up step of ``serve.py --store url``, in its order."""
+    """Seconds of each start-up step of ``serve.py --store url``, before and now."""
     seconds: dict[str, float] = {}
     began = time.monotonic()
     store = connect(url, seconds=STARTUP_SECONDS)
@@ -54,24 +72,70 @@ def startup_steps(url: str) -> dict[str, float]:
     interface_routes(graph)
     seconds["interface_routes (labels again)"] = time.monotonic() - began
     began = time.monotonic()
+    count_named_graphs(graph)
+    seconds["count_named_graphs (now)"] = time.monotonic() - began
+    began = time.monotonic()
     measure_dataset(graph)
-    seconds["measure_dataset"] = time.monotonic() - began
+    seconds["measure_dataset (before)"] = time.monotonic() - began
     store.close()
     return seconds
+
+
+def timed_get(client: httpx.Client, path: str) -> str:
+    """Seconds and status of ``GET path``, or the client's error (a worker closes a kept-alive
+    connection as idle right after an answer that took longer than 15 s: bench/STORES.md)."""
+    began = time.monotonic()
+    try:
+        status = str(client.get(path).status_code)
+    except httpx.TransportError as error:
+        status = f"{type(error).__name__}: {error}"
+    return f"{time.monotonic() - began:8.2f} s ({status})"
+
+
+def served_figures(checkout: Path, url: str, timeout: float) -> dict[str, float | str]:
+    """``checkout``'s ``serve.py --store url``: seconds to start, CPU seconds of each process
+    once it serves, seconds of the ``/dataset`` requests and ``/health``'s triple count."""
+    command = [sys.executable, str(checkout / "serve.py"), "--host", "127.0.0.1", "--port", "0",
+               "--store", url, "--workers", str(WORKERS), "--timeout", str(timeout)]  # fmt: skip
+    environment = {"PYTHONPATH": str(checkout), "PYTHONUNBUFFERED": "1"}
+    figures: dict[str, float | str] = {}
+    began = time.monotonic()
+    with running(command, serve_announced, ready_seconds=STARTUP_SECONDS, cwd=checkout,
+                 environment=environment) as server:  # fmt: skip
+        figures["ready"] = time.monotonic() - began
+        workers = sorted(worker_pids(server))
+        figures["supervisor CPU"] = cpu_seconds(server.process.pid)
+        for number, pid in enumerate(workers, 1):
+            figures[f"worker {number} CPU at ready"] = cpu_seconds(pid)
+        with httpx.Client(base_url=server.url, timeout=STARTUP_SECONDS) as first:
+            figures["/health triples before"] = str(first.get("/health").json()["triples"])
+            figures["first /dataset"] = timed_get(first, "/dataset")
+            figures["second /dataset, same connection"] = timed_get(first, "/dataset")
+            figures["/health triples after"] = str(first.get("/health").json()["triples"])
+            with httpx.Client(base_url=server.url, timeout=STARTUP_SECONDS) as second:
+                figures["first /dataset, second connection"] = timed_get(second, "/dataset")
+        for number, pid in enumerate(workers, 1):
+            figures[f"worker {number} CPU after"] = cpu_seconds(pid)
+    return figures
 
 
 def printed(title: str, seconds: dict[str, float], total: float) -> None:
     """One line per step: seconds and share of ``total``."""
     print(title)
     for name, step in seconds.items():
-        print(f"  {name:34s} {step:8.2f} s {step / total:6.1%}")
+        print(f"  {name:36s} {step:8.2f} s {step / total:6.1%}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", default="1e6")
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--reference", type=Path, help="a checkout of the code before")
+    parser.add_argument(
+        "--timeout", type=float, default=Settings().timeout, help="serve.py's --timeout"
+    )
     arguments = parser.parse_args(argv)
+    print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as temporary:
         workdir = arguments.workdir or Path(temporary)
         data = synthetic(arguments.size, workdir)
@@ -82,29 +146,28 @@ def main(argv: list[str] | None = None) -> int:
         with running_oxigraph(folder, ready_seconds=300) as store:
             startup = startup_steps(store.query_url)
             queries = {name: timed_query(store.query_url, query) for name, query in STEPS.items()}
-            labels = {
-                "labels, store's ORDER BY (before)": timed_query(
-                    store.query_url,
-                    f"{LABELS_QUERY} ORDER BY ?iri DESC(?preferred) LANG(?text) ?text",
-                ),
-                "labels, unordered (now)": timed_query(store.query_url, LABELS_QUERY),
-                "types, store's ORDER BY (before)": timed_query(
-                    store.query_url, f"{TYPES_QUERY} ORDER BY ?iri ?type"
-                ),
-                "types, unordered (now)": timed_query(store.query_url, TYPES_QUERY),
+            checkouts = {"now": PROJECT_ROOT}
+            if arguments.reference is not None:
+                checkouts = {"before": arguments.reference.resolve(), **checkouts}
+            served = {
+                name: served_figures(path, store.query_url, arguments.timeout)
+                for name, path in checkouts.items()
             }
     # interface_routes builds the label index itself: start-up is connect + it + the counts.
-    total = startup["connect"] + startup["interface_routes (labels again)"]
-    total += startup["measure_dataset"]
-    printed(f"start-up steps ({arguments.size} triples, Oxigraph server)", startup, total)
-    printed("measure_dataset's queries", queries, total)
-    printed("label index queries (sorted by the store before, by us now)", labels, total)
-    before = (
-        labels["labels, store's ORDER BY (before)"] + labels["types, store's ORDER BY (before)"]
-    )
-    now = labels["labels, unordered (now)"] + labels["types, unordered (now)"]
-    print(f"  label queries now / before: {now / before:.2f}")
-    print(f"  {'start-up total':34s} {total:8.2f} s")
+    common = startup["connect"] + startup["interface_routes (labels again)"]
+    before = common + startup["measure_dataset (before)"]
+    now = common + startup["count_named_graphs (now)"]
+    printed(f"start-up steps ({arguments.size} triples, Oxigraph server)", startup, before)
+    printed("measure_dataset's queries, each alone", queries, before)
+    print(f"  {'start-up before':36s} {before:8.2f} s")
+    print(f"  {'start-up now':36s} {now:8.2f} s")
+    print(f"  {'now / before':36s} {now / before:8.2f}")
+    for name, figures in served.items():
+        print(f"serve.py --store --workers {WORKERS} --timeout {arguments.timeout:g} ({name}: "
+              f"{checkouts[name]})")  # fmt: skip
+        for figure, value in figures.items():
+            shown = value if isinstance(value, str) else f"{value:8.2f} s"
+            print(f"  {figure:36s} {shown}")
     return 0
 
 

@@ -35,7 +35,7 @@ from bjaikg.endpoint.graph_store import graph_store_routes
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.remote_store import StoreError
-from bjaikg.statistics import measure_dataset
+from bjaikg.statistics import count_named_graphs
 from bjaikg.store import KnowledgeGraph
 
 HEALTH_TIMEOUT = 2.0
@@ -61,11 +61,17 @@ def _workers(state: EndpointState) -> tuple[int, int]:
     return board.alive, board.evaluating - 1
 
 
+def _triples(state: EndpointState) -> int | None:
+    """The default graph's triples if this process has made the VoID counts, else ``None``
+    (``/health`` and ``/metrics`` never count: :meth:`EndpointState.count_dataset`)."""
+    return None if state.statistics is None else state.statistics.triples
+
+
 async def health(request: Request) -> Response:
     """``/health``: 200 when the answering worker evaluates a trivial query, else 503."""
     state: EndpointState = request.app.state.endpoint
     workers, evaluating = _workers(state)
-    summary = {"triples": state.statistics.triples, "workers": workers, "evaluating": evaluating}
+    summary = {"triples": _triples(state), "workers": workers, "evaluating": evaluating}
     answer = state.answer("ASK {}", timeout=HEALTH_TIMEOUT, fresh=True)
     status = "ok" if answer.status == 200 else "unavailable"
     return JSONResponse({"status": status, **summary}, 200 if status == "ok" else 503)
@@ -78,8 +84,10 @@ async def metrics(request: Request) -> Response:
     gauges = {
         "bjaikg_requests_evaluating": ("Queries being evaluated now.", evaluating),
         "bjaikg_workers": ("Worker processes running.", workers),
-        "bjaikg_triples": ("Triples in the default graph.", state.statistics.triples),
     }
+    triples = _triples(state)
+    if triples is not None:
+        gauges["bjaikg_triples"] = ("Triples in the default graph.", triples)
     return PlainTextResponse(
         state.metrics.render(gauges), media_type="text/plain; version=0.0.4; charset=utf-8"
     )
@@ -95,9 +103,9 @@ def create_application(
     settings: Settings, graph: KnowledgeGraph, routes: Sequence[BaseRoute] = ()
 ) -> Starlette:
     """The ASGI application serving ``graph`` under ``settings``, with ``routes`` beside the
-    endpoint's own (counts the graph once, now)."""
-    statistics = measure_dataset(graph)
-    state = EndpointState(settings=settings, graph=graph, statistics=statistics)
+    endpoint's own (counts the triples of each named graph now, the VoID counts when first
+    needed: :meth:`EndpointState.count_dataset`)."""
+    state = EndpointState(settings=settings, graph=graph, named_graphs=count_named_graphs(graph))
     dumps = DumpCache(graph)
 
     endpoint_routes = [

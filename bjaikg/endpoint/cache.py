@@ -32,7 +32,7 @@ import bjaikg
 from bjaikg.endpoint.connection import HttpResponse
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest
 from bjaikg.remote_store import RemoteStore
-from bjaikg.statistics import DatasetStatistics
+from bjaikg.statistics import NamedGraphStatistics
 from bjaikg.store import KnowledgeGraph
 
 Key = tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None, int | None, str | None]
@@ -57,10 +57,10 @@ def asks_fresh(cache_control: bytes | str | None) -> bool:
     return "no-cache" in cache_control.lower()
 
 
-def data_fingerprint(graph: KnowledgeGraph, statistics: DatasetStatistics) -> str:
+def data_fingerprint(graph: KnowledgeGraph, named_graphs: tuple[NamedGraphStatistics, ...]) -> str:
     """A hash of the files ``graph`` was loaded from (names and bytes) and of the code that
     loads and answers (bjaikg's and pyoxigraph's versions); for a remote store, of its URL and
-    the triples of each of its named graphs, counted at start-up.
+    ``named_graphs``, the triples of each of its named graphs, counted at start-up.
 
     Hazard: a remote store's data can change while the server runs, and an edit that keeps
     every graph's count (a literal corrected in place) keeps the fingerprint: such answers stay
@@ -68,7 +68,7 @@ def data_fingerprint(graph: KnowledgeGraph, statistics: DatasetStatistics) -> st
     """
     digest = hashlib.sha256(f"{bjaikg.__version__} {ox.__version__}".encode())
     if isinstance(graph.store, RemoteStore):
-        digest.update(f"{graph.store.url} {statistics.named_graphs!r}".encode())
+        digest.update(f"{graph.store.url} {named_graphs!r}".encode())
     for graph_file in graph.files:
         digest.update(str(graph_file.path).encode() + b"\0" + graph_file.path.read_bytes())
     return digest.hexdigest()

@@ -69,8 +69,8 @@ LIMITS: tuple[tuple[str, type[int] | type[float], str, str], ...] = (
 
 
 STARTUP_SECONDS = 3600.0
-"""How long each start-up query to a ``--store`` may take (the VoID counts and the label index
-read the whole graph: minutes for 1e7 triples), instead of ``--timeout``."""
+"""How long each start-up query to a ``--store`` may take (the label index and the triples per
+named graph read the whole graph: minutes for 1e7 triples), instead of ``--timeout``."""
 
 
 def _field(flag: str) -> str:
@@ -216,7 +216,11 @@ def serve_main(
 
     def load() -> tuple[Starlette, EndpointState]:
         """The application on the data loaded now (at start, and again on SIGHUP): the
-        ``--store``'s data as it is then, or the files of ``--data``."""
+        ``--store``'s data as it is then, or the files of ``--data``.
+
+        The VoID counts of files are made here, in memory, and the workers inherit them; over
+        a store each worker makes them on its first request needing them (bench/STORES.md).
+        """
         if settings.store is not None:
             store = connect(settings.store, seconds=STARTUP_SECONDS)
             graph = KnowledgeGraph(store=store)
@@ -225,6 +229,7 @@ def serve_main(
         else:
             graph = load_knowledge_graph(list(settings.data) or None)
             application = create_application(settings, graph, routes_for(graph))
+            application.state.endpoint.count_dataset("other")
         application.state.endpoint.access_log = access_log
         return application, application.state.endpoint
 

@@ -39,7 +39,7 @@ async def graph_store(request: Request) -> Response:
     started = time.perf_counter()
     parameters = request.query_params
     graph = parameters.get("graph")
-    names = [named.name for named in state.statistics.named_graphs]
+    names = [named.name for named in state.named_graphs]
     try:
         if request.method not in ("GET", "HEAD"):
             message = f"{request.method} is not supported: {READ_ONLY_MESSAGE}"
@@ -76,7 +76,7 @@ async def graph_list(request: Request) -> Response:
             "source": named.source,
             "url": f"{GRAPH_STORE_PATH}?graph={quote(named.name, safe='')}",
         }
-        for named in state.statistics.named_graphs
+        for named in state.named_graphs
     ]
     return JSONResponse({"default": f"{GRAPH_STORE_PATH}?default", "graphs": graphs})
 

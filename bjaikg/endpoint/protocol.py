@@ -46,6 +46,7 @@ from bjaikg.negotiation import (
     choose_rdf_format,
     serialise_triples,
 )
+from bjaikg.remote_store import StoreError
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -297,9 +298,9 @@ def _service_description(state: EndpointState, request: HttpRequest) -> HttpResp
     if key not in state.description_cache:
         if len(state.description_cache) >= DESCRIPTION_CACHE_SIZE:
             state.description_cache.clear()  # the Host header is the client's: bound the cache
-        triples = describe_service(
-            endpoint, state.statistics, federation=bool(state.settings.allow_service), base=base
-        )
+        statistics = state.count_dataset("sparql")
+        federation = bool(state.settings.allow_service)
+        triples = describe_service(endpoint, statistics, federation=federation, base=base)
         state.description_cache[key] = serialise_triples(triples, choice)
     headers = [("Content-Type", choice.content_type), ("Vary", "Accept")]
     return HttpResponse(200, headers, state.description_cache[key])
@@ -335,8 +336,12 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
         if not queries and dataset:
             raise ProtocolError(400, f"{dataset[0]} is given but no query to apply it to")
         if not queries:
-            response = _service_description(state, request)
-            response.record = AccessRecord("sparql", started, "service description")
+            detail = "service description"
+            try:
+                response = _service_description(state, request)
+            except StoreError as error:  # its VoID counts, counted on first need, failed
+                response, detail = ProtocolError(error.status, str(error)).response(), "store"
+            response.record = AccessRecord("sparql", started, detail)
             return response
         if len(queries) > 1:
             raise ProtocolError(400, "give exactly one query (the request has several)")

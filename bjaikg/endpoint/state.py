@@ -13,7 +13,7 @@ from bjaikg.endpoint.federation import calls_service
 from bjaikg.endpoint.metrics import Metrics
 from bjaikg.endpoint.scoreboard import NoDeadline, QueryClock, Scoreboard
 from bjaikg.endpoint.settings import Settings
-from bjaikg.statistics import DatasetStatistics
+from bjaikg.statistics import DatasetStatistics, NamedGraphStatistics, measure_dataset
 from bjaikg.store import KnowledgeGraph
 
 
@@ -26,11 +26,14 @@ class EndpointState:
     ``scoreboard`` the whole server's; in-process (tests, ``--get``) they are a
     :class:`NoDeadline` clock, private counters and ``None``. ``access_log`` is set by
     ``serve.py`` (``None``: no access log). ``cache`` keeps answers (each worker its own).
+    ``named_graphs`` are counted when the application is made; ``statistics``, the VoID
+    counts, by :meth:`count_dataset` when first needed (``None`` until then).
     """
 
     settings: Settings
     graph: KnowledgeGraph
-    statistics: DatasetStatistics
+    named_graphs: tuple[NamedGraphStatistics, ...]
+    statistics: DatasetStatistics | None = None
     clock: QueryClock = field(default_factory=NoDeadline)
     metrics: Metrics = field(default_factory=Metrics.private)
     scoreboard: Scoreboard | None = None
@@ -39,8 +42,24 @@ class EndpointState:
     cache: AnswerCache = field(init=False)
 
     def __post_init__(self) -> None:
-        fingerprint = data_fingerprint(self.graph, self.statistics)
+        fingerprint = data_fingerprint(self.graph, self.named_graphs)
         self.cache = AnswerCache(self.settings.cache_size, fingerprint)
+
+    def count_dataset(self, route: str) -> DatasetStatistics:
+        """The VoID counts (:func:`bjaikg.statistics.measure_dataset`), counted on the first call
+        in this process and kept: by the supervisor before it forks (``serve.py --data``, whose
+        workers inherit them), else by each worker on the first request needing them, on the
+        clock under ``--timeout`` (counted as ``route``) like any store access.
+
+        Hazard: counts stopped at the deadline (the worker killed, or the store's 503) or by a
+        store error are not kept, whole or in part: the next request needing them counts
+        again. Over a store whose counts take longer than ``--timeout`` the requests needing
+        them are answered 503.
+        """
+        if self.statistics is None:
+            with self.clock.evaluating(route, self.settings.timeout, "VoID counts"):
+                self.statistics = measure_dataset(self.graph, self.named_graphs)
+        return self.statistics
 
     def answer(
         self,

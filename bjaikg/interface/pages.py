@@ -386,9 +386,10 @@ class Site:
         )
 
     def statistics(self, request: Request) -> DatasetStatistics:
-        """The dataset's counts, made by the endpoint when it started."""
+        """The dataset's counts, made by the endpoint when first needed
+        (:meth:`EndpointState.count_dataset`)."""
         endpoint: EndpointState = request.app.state.endpoint
-        return endpoint.statistics
+        return endpoint.count_dataset("other")
 
     async def dataset(self, request: Request) -> Response:
         """``/dataset``: statistics, licence, citation, dumps; VoID/DCAT in RDF."""

@@ -7,6 +7,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from bjaikg.namespaces import BJ, BJO
+from bjaikg.statistics import measure_dataset
+from bjaikg.store import KnowledgeGraph
+from tests.application import application_for
+from tests.interface.conftest import QUERIES
 
 CHIP = f"{BJ}test-chip"
 
@@ -210,6 +214,23 @@ def test_dataset_page_and_void_dcat_description(client: TestClient) -> None:
         about_subset["http://purl.org/dc/terms/source"] == "https://w3id.org/bjaikg/id/test-article"
     )
     assert int(about_subset[f"{void}triples"]) > 10  # the statements of nodes derived from it
+
+
+def test_void_counts_are_made_when_first_needed(fixture_graph: KnowledgeGraph) -> None:
+    """The application counts the triples per named graph when made, the VoID counts on the
+    first request needing them: until then ``/health`` and ``/metrics`` give no triple count."""
+    with TestClient(application_for(fixture_graph, query_folder=QUERIES)) as fresh:
+        state = fresh.app.state.endpoint  # type: ignore[attr-defined]
+        expected = measure_dataset(fixture_graph)
+        listed = [named["graph"] for named in fresh.get("/graphs").json()["graphs"]]
+        assert listed == [named.name for named in expected.named_graphs]
+        assert fresh.get("/health").json()["triples"] is None
+        assert "bjaikg_triples" not in fresh.get("/metrics").text
+        assert state.statistics is None
+        assert fresh.get("/dataset").status_code == 200
+        assert state.statistics == expected
+        assert fresh.get("/health").json()["triples"] == expected.triples
+        assert f"bjaikg_triples {expected.triples}" in fresh.get("/metrics").text
 
 
 @pytest.mark.parametrize("page", ["ontology", "dataset"])

@@ -21,6 +21,7 @@ import pytest
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.query_catalogue import NamedQuery, load_catalogue
+from bjaikg.statistics import measure_dataset
 from bjaikg.store import KnowledgeGraph
 from tests.competency import DefaultAnswers, bound_text
 from tests.endpoint.test_safety import RUNAWAY
@@ -160,9 +161,39 @@ def test_a_store_that_goes_down_is_a_502(tmp_path_factory: pytest.TempPathFactor
             assert answer.status_code == 502 and store.query_url in answer.text
             page = http.get("/id/anything")
             assert page.status_code == 502 and "unreachable" in page.text
-            assert http.get("/health").status_code == 503
+            for path in ("/dataset", "/sparql"):  # the VoID counts, never made: no figure
+                counted = http.get(path, headers={"Accept": "text/turtle"})
+                assert counted.status_code == 502 and "unreachable" in counted.text, path
+            health = http.get("/health")
+            assert health.status_code == 503 and health.json()["triples"] is None
     finally:
         server_context.__exit__(None, None, None)
+
+
+def test_void_counts_are_made_by_the_first_request_needing_them(
+    oxigraph_store: StoreServer, project_graph: KnowledgeGraph
+) -> None:
+    """A server over a store starts without the VoID counts; the first request needing them
+    (the service description, here) makes them, as the embedded store counts, and from then
+    on ``/health`` and the dataset page give them."""
+    expected = measure_dataset(project_graph)
+    with (
+        running_server("--store", oxigraph_store.query_url, "--workers", "1") as server,
+        httpx.Client(base_url=server.url, timeout=60.0) as http,
+    ):
+        assert http.get("/health").json()["triples"] is None
+        described = http.get("/sparql", headers={"Accept": "application/n-triples"})
+        assert described.status_code == 200, described.text
+        void_triples = [
+            int(triple.object.value)
+            for triple in ox.parse(described.content, format=ox.RdfFormat.N_TRIPLES)
+            if triple.predicate.value == "http://rdfs.org/ns/void#triples"
+            and triple.subject.value.endswith("#default-graph")
+        ]
+        assert void_triples == [expected.triples]
+        assert http.get("/health").json()["triples"] == expected.triples
+        dataset = http.get("/dataset", params={"lang": "en"})
+        assert dataset.status_code == 200 and f"<td>{expected.triples}</td>" in dataset.text
 
 
 def test_start_against_no_store_is_one_line_and_exit_2() -> None:
