@@ -58,6 +58,7 @@ LIMITS: tuple[tuple[str, type[int] | type[float], str, str], ...] = (
     ("--max-pending", int, "N", "requests in flight or queued before 503 + Retry-After"),
     ("--max-connections", int, "N", "open connections before 503 + Retry-After"),
     ("--request-timeout", float, "S", "time for a request's head and body from its first byte"),
+    ("--keep-alive", float, "S", "time a kept-alive connection may stay idle after an answer"),
     ("--max-request-bytes", int, "N", "largest POST body accepted (larger: 413)"),
     ("--max-memory", int, "MB", "memory a worker may allocate beyond the graph"),
     ("--service-timeout", float, "S", "deadline of a query that calls SERVICE (≤ --timeout)"),

@@ -54,8 +54,6 @@ from bjaikg.endpoint.proxy import Proxy
 from bjaikg.endpoint.scoreboard import EVALUATING, MAX_OFFERED, SERVING, Scoreboard
 from bjaikg.endpoint.state import EndpointState
 
-KEEP_ALIVE_SECONDS = 15.0
-"""An idle keep-alive connection is closed after this long."""
 SEND_SECONDS = 30.0
 """An answer the client does not take is dropped (with the connection) after this long with no
 progress."""
@@ -359,20 +357,21 @@ class Worker:
     def _sweep(self, now: float) -> None:
         """Close idle connections, answers that do not leave, and requests that do not arrive
         whole within ``--request-timeout`` of their first byte (408)."""
-        limit = self.state.settings.request_timeout
+        limit, keep_alive = self.state.settings.request_timeout, self.state.settings.keep_alive
         for client in list(self.clients.values()):
             if client.reader.receiving and not client.unsent and now - client.reader.began > limit:
                 self._refuse(client, RequestRefusedError(
                     408, f"the request did not arrive whole within {limit:g} s of its first byte"
                 ))  # fmt: skip
                 self._close(client)
-            elif now - client.since > (KEEP_ALIVE_SECONDS if client.movable else SEND_SECONDS):
+            elif now - client.since > (keep_alive if client.movable else SEND_SECONDS):
                 self._close(client)
 
     # requests
     def _serve(self, client: Client, mask: int) -> None:
-        """Handle readiness of ``client``: send what waits, read and answer requests."""
-        client.since = time.monotonic()
+        """Handle readiness of ``client``: send what waits, read and answer requests; its idle
+        clock starts again once they are done (an answer may have taken longer than
+        ``--keep-alive``)."""
         try:
             if client.unsent:
                 client.flush()
@@ -385,6 +384,7 @@ class Worker:
             return
         if client.descriptor not in self.clients:
             return
+        client.since = time.monotonic()
         if client.unsent:
             self._watch(client, _WRITE)  # read no more until the answer has left
         elif client.closing:

@@ -44,6 +44,20 @@ def read_until_closed(connection: socket.socket) -> bytes:
     return b"".join(chunks)
 
 
+def read_response(connection: socket.socket) -> bytes:
+    """One response with a ``content-length`` (head and body) read from ``connection``; what
+    arrived, however short, once the server closes."""
+    data = b""
+    while b"\r\n\r\n" not in data and (chunk := connection.recv(65536)):
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lengths = [line for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")]
+    length = int(lengths[0].split(b":")[1]) if lengths else 0
+    while len(body) < length and (chunk := connection.recv(65536)):
+        body += chunk
+    return head + b"\r\n\r\n" + body if head else data
+
+
 def get_line(query: str, *headers: str, version: str = "1.1") -> bytes:
     lines = [f"GET /sparql?query={quote(query)} HTTP/{version}", "Host: 127.0.0.1", *headers]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
@@ -208,6 +222,28 @@ def test_keep_alive_clients_of_a_worker_stuck_in_a_query_are_moved() -> None:
                 connection.close()
         assert metric(server, "bjaikg_connections_moved_total") >= len(sharing)
         assert metric(server, "bjaikg_query_timeouts_total") == 1
+
+
+def test_a_connection_is_idle_from_its_last_answer_not_from_its_request() -> None:
+    """With ``--keep-alive 1``, a query answered after about 3 s leaves its connection open:
+    the next request, sent on it at once, is answered (the idle clock starts when the answer
+    has left, not when its request was read: before, the sweep that follows a long answer
+    closed the connection as idle at once, and a client or proxy sending its next request then
+    got nothing). The connection is then closed after being idle for the second."""
+    from tests.endpoint.test_proxy import SLOW, SLOW_COUNT
+
+    arguments = ("--data", str(DATA), "--workers", "1", "--keep-alive", "1")
+    with running_server(*arguments) as server, connect(server) as connection:
+        connection.sendall(get_line(SLOW, "Cache-Control: no-cache"))
+        first = read_response(connection)
+        assert first.startswith(b"HTTP/1.1 200") and SLOW_COUNT.encode() in first, first[:300]
+        connection.sendall(get_line(ASK))
+        second = read_response(connection)
+        assert second.startswith(b"HTTP/1.1 200") and second.endswith(TRUE), second[:300]
+        started = time.monotonic()
+        assert select.select([connection], [], [], 30)[0], "the idle connection stayed open"
+        assert connection.recv(1) == b"", "the server sent something instead of closing"
+        assert time.monotonic() - started >= 0.9, "closed before it was idle for --keep-alive"
 
 
 def test_one_worker_serves_many_keep_alive_clients_at_once() -> None:
