@@ -82,8 +82,9 @@ def startup_steps(url: str) -> dict[str, float]:
 
 
 def timed_get(client: httpx.Client, path: str) -> str:
-    """Seconds and status of ``GET path``, or the client's error (a worker closes a kept-alive
-    connection as idle right after an answer that took longer than 15 s: bench/STORES.md)."""
+    """Seconds and status of ``GET path``, or the client's error (a ``--reference`` checkout
+    older than commit 10ebea7 closes a kept-alive connection as idle right after an answer that
+    took longer than 15 s: bench/STORES.md)."""
     began = time.monotonic()
     try:
         status = str(client.get(path).status_code)
