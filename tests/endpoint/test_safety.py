@@ -23,7 +23,12 @@ from bjaikg.endpoint.protocol import answer_sparql
 from bjaikg.endpoint.settings import Settings
 from bjaikg.store import load_knowledge_graph
 from tests.endpoint.conftest import CHAIN, DATA, SERVER_TIMEOUT
-from tests.server_process import ServerProcess, running_server, worker_pids
+from tests.server_process import (
+    ServerProcess,
+    running_server,
+    wait_until_evaluating,
+    worker_pids,
+)
 
 pytestmark = pytest.mark.server
 
@@ -70,7 +75,7 @@ def test_runaway_query_is_killed_while_others_are_answered(
 
     runaway = threading.Thread(target=run_away)
     runaway.start()
-    time.sleep(0.3)
+    wait_until_evaluating(server)
     answered = 0
     while not runaway_answered.is_set():
         response = http.get("/sparql", params={"query": CHIP_LABEL})
@@ -84,7 +89,7 @@ def test_runaway_query_is_killed_while_others_are_answered(
     assert response.status_code == 503
     assert "time limit of 3 s" in response.text
     assert outcome["seconds"] >= SERVER_TIMEOUT  # type: ignore[operator]
-    assert answered >= 5
+    assert answered >= 1, "no other query was answered while the runaway was evaluated"
     assert metric(http, "bjaikg_query_timeouts_total") == timeouts_before + 1
     after = replaced_workers(server, before)
     assert len(after) == 2
@@ -460,7 +465,7 @@ def test_a_page_too_slow_to_build_is_stopped_at_the_deadline(tmp_path: Path) -> 
 
         page = threading.Thread(target=ask_for_page)
         page.start()
-        time.sleep(0.2)
+        wait_until_evaluating(server)
         answered_meanwhile = 0
         while page.is_alive():
             response = client.get("/sparql", params={"query": CHIP_LABEL})
@@ -474,7 +479,7 @@ def test_a_page_too_slow_to_build_is_stopped_at_the_deadline(tmp_path: Path) -> 
         # at its deadline: the 503 names the 1 s limit, which only the supervisor's kill at
         # the deadline writes; how soon after it is the load's business, not bounded here
         assert outcome["seconds"] >= 1.0  # type: ignore[operator]
-        assert answered_meanwhile >= 3
+        assert answered_meanwhile >= 1, "nobody was answered while the page was being built"
         assert client.get("/sparql", params={"query": CHIP_LABEL}).status_code == 200
         assert client.get("/id/test-chip").status_code == 200
         deadline = time.monotonic() + 5
