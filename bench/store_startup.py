@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -65,18 +66,16 @@ def startup_steps(url: str) -> dict[str, float]:
     store = connect(url, seconds=STARTUP_SECONDS)
     graph = KnowledgeGraph(store=store)
     seconds["connect"] = time.monotonic() - began
-    began = time.monotonic()
-    build_label_index(graph)
-    seconds["label index"] = time.monotonic() - began
-    began = time.monotonic()
-    interface_routes(graph)
-    seconds["interface_routes (labels again)"] = time.monotonic() - began
-    began = time.monotonic()
-    count_named_graphs(graph)
-    seconds["count_named_graphs (now)"] = time.monotonic() - began
-    began = time.monotonic()
-    measure_dataset(graph)
-    seconds["measure_dataset (before)"] = time.monotonic() - began
+    steps: dict[str, Callable[[KnowledgeGraph], object]] = {
+        "label index": build_label_index,
+        "interface_routes (labels again)": interface_routes,
+        "count_named_graphs (now)": count_named_graphs,
+        "measure_dataset (before)": measure_dataset,
+    }
+    for name, step in steps.items():
+        began = time.monotonic()
+        step(graph)
+        seconds[name] = time.monotonic() - began
     store.close()
     return seconds
 
