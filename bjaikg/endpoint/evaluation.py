@@ -25,8 +25,10 @@ from bjaikg.endpoint.federation import (
     ServiceRefusedError,
     UncheckableQueryError,
     check_services,
+    nodes_named,
 )
 from bjaikg.endpoint.results import MINIMUM_ROW_BYTES, WRITERS
+from bjaikg.namespaces import PREFIXES
 from bjaikg.negotiation import (
     NotAcceptableError,
     choose_rdf_format,
@@ -103,6 +105,57 @@ def error_answer(status: int, message: str) -> QueryAnswer:
 def looks_like_update(query: str) -> bool:
     """Whether ``query`` is (after its prologue) a SPARQL Update operation."""
     return _UPDATE.match(query) is not None
+
+
+_POSITION = re.compile(r"^error at \d+:\d+")
+DIAGNOSED_CHARACTERS = 20_000
+"""The longest refused query whose prefixes rdflib's parser checks (it is slow on long text)."""
+
+
+def undeclared_prefix(query: str) -> str | None:
+    """The first prefix ``query`` uses without declaring it (``""``: the empty prefix), found
+    with rdflib's SPARQL parser; ``None`` when there is none or rdflib cannot parse the query.
+
+    Ask it only of a query pyoxigraph refused: pyoxigraph reports an undeclared prefix as
+    "expected one of Prefix not found, …" or, after a ``;``, as another token expected further
+    on. (rdflib's own check is no use: it knows ``schema:``, ``xsd:`` and others undeclared.)
+    The first call in a process imports rdflib's SPARQL parser (a noticeable pause), as
+    :func:`~bjaikg.endpoint.federation.service_targets` does. Hazard: runs within the query's
+    deadline; a query longer than :data:`DIAGNOSED_CHARACTERS` is not checked.
+    """
+    if len(query) > DIAGNOSED_CHARACTERS:
+        return None
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        prologue, body = parseQuery(query)
+    except ParseException:
+        return None
+    # dict.get: a CompValue's own get answers the key's name for a missing key (the empty prefix)
+    declared = {dict.get(node, "prefix", "") for node in nodes_named(prologue, "PrefixDecl")}
+    for node in nodes_named(body, "pname"):
+        if (prefix := dict.get(node, "prefix", "")) not in declared:
+            return str(prefix)
+    return None
+
+
+def syntax_message(query: str, error: SyntaxError) -> str:
+    """What a client reads about the syntax error ``error`` of ``query``: pyoxigraph's message
+    with its line:column, or, for an undeclared prefix, its position and the ``PREFIX`` line
+    to add (the project's namespace for a prefix of :data:`~bjaikg.namespaces.PREFIXES`)."""
+    message = " ".join(str(error.msg or error).split())
+    prefix = undeclared_prefix(query)
+    if prefix is None:
+        return f"SPARQL syntax error: {message}"
+    position = _POSITION.match(message)
+    where = f"{position[0]}: " if position else ""
+    namespace = PREFIXES.get(prefix)
+    declaration = f"<{namespace}>" if namespace else "<its namespace IRI>"
+    return (
+        f"SPARQL syntax error: {where}the prefix {prefix}: is not declared; add "
+        f"PREFIX {prefix}: {declaration}"
+    )
 
 
 def _graph_nodes(iris: Sequence[str], parameter: str) -> list[ox.NamedNode]:
@@ -225,8 +278,7 @@ def evaluate(store: Store, request: QueryRequest, allowed_services: Sequence[str
     except SyntaxError as error:
         if looks_like_update(request.query):
             return error_answer(403, READ_ONLY_MESSAGE)
-        message = " ".join(str(error.msg or error).split())
-        return error_answer(400, f"SPARQL syntax error: {message}")
+        return error_answer(400, syntax_message(request.query, error))
     except ServiceRefusedError as error:
         return error_answer(403, str(error))
     except UncheckableQueryError as error:

@@ -32,20 +32,23 @@ class UncheckableQueryError(BjaikgError):
     """A query that mentions ``SERVICE`` but that could not be parsed to check it."""
 
 
-def _service_terms(node: Any) -> Iterator[Any]:
+def nodes_named(node: Any, name: str) -> Iterator[Any]:
+    """Every node called ``name`` (a ``CompValue``) in ``node``, a tree of rdflib's SPARQL
+    parser or algebra, in the order of the tree."""
+    from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
     if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            yield node.get("term")
+        if node.name == name:
+            yield node
         for value in node.values():
-            yield from _service_terms(value)
-    elif isinstance(node, list | tuple):
+            yield from nodes_named(value, name)
+    elif isinstance(node, list | tuple | ParseResults):
         for value in node:
-            yield from _service_terms(value)
+            yield from nodes_named(value, name)
     elif isinstance(node, dict):
         for value in node.values():
-            yield from _service_terms(value)
+            yield from nodes_named(value, name)
 
 
 _SERVICE_KEYWORD = re.compile(r"\bSERVICE\b", re.IGNORECASE)
@@ -80,7 +83,8 @@ def service_targets(query: str) -> list[str | None]:
             f"the query mentions SERVICE but could not be parsed to check it against the "
             f"allow-list: {message}"
         ) from None
-    return [str(term) if isinstance(term, URIRef) else None for term in _service_terms(algebra)]
+    terms = [node.get("term") for node in nodes_named(algebra, "ServiceGraphPattern")]
+    return [str(term) if isinstance(term, URIRef) else None for term in terms]
 
 
 def check_services(query: str, allowed: Sequence[str]) -> None:

@@ -252,6 +252,43 @@ def test_syntax_error_is_400_with_position(http: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (  # pyoxigraph: "expected one of Prefix not found, ['%'], ['-' | '0' ..= '9' …"
+            "SELECT * WHERE { ?s a bjo:AIChip }",
+            "error at 1:33: the prefix bjo: is not declared; "
+            "add PREFIX bjo: <https://w3id.org/bjaikg/ontology#>",
+        ),
+        (  # pyoxigraph: "expected OPTIONAL", after the second pattern
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            "SELECT * WHERE {\n ?s rdfs:label ?l ; schema:name ?n }",
+            "error at 3:",
+        ),
+        (
+            "SELECT * WHERE { ?s a :AIChip }",
+            "the prefix : is not declared; add PREFIX : <its namespace IRI>",
+        ),
+    ],
+)
+def test_an_undeclared_prefix_is_named_with_its_declaration(
+    http: httpx.Client, query: str, expected: str
+) -> None:
+    response = http.get("/sparql", params={"query": query})
+    assert response.status_code == 400
+    assert expected in response.text, response.text
+    assert "Prefix not found" not in response.text and "expected" not in response.text
+
+
+def test_another_syntax_error_keeps_the_parsers_message(http: httpx.Client) -> None:
+    """A query whose only fault is not a prefix (``bjo:`` in a string is no use of it)."""
+    query = 'SELECT * WHERE { ?s ?p "bjo:AIChip" . ?s }'
+    response = http.get("/sparql", params={"query": query})
+    assert response.status_code == 400
+    assert response.text.startswith("SPARQL syntax error: error at 1:")
+    assert "not declared" not in response.text
+
+
+@pytest.mark.parametrize(
     "request_arguments",
     [
         {"method": "POST", "data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
