@@ -279,9 +279,14 @@ def test_an_undeclared_prefix_is_named_with_its_declaration(
     assert "Prefix not found" not in response.text and "expected" not in response.text
 
 
-def test_another_syntax_error_keeps_the_parsers_message(http: httpx.Client) -> None:
-    """A query whose only fault is not a prefix (``bjo:`` in a string is no use of it)."""
-    query = 'SELECT * WHERE { ?s ?p "bjo:AIChip" . ?s }'
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT * WHERE { ?s ?p "bjo:AIChip" . ?s }',  # bjo: in a string is no use of it
+        "SELECT * WHERE { " + "{ " * 300 + "?s ?p }" + " }" * 300,  # too deep for rdflib
+    ],
+)
+def test_another_syntax_error_keeps_the_parsers_message(http: httpx.Client, query: str) -> None:
     response = http.get("/sparql", params={"query": query})
     assert response.status_code == 400
     assert response.text.startswith("SPARQL syntax error: error at 1:")
