@@ -12,7 +12,8 @@ keywords), so a query whose text does not contain "service" in any letter case h
 The first such query in each worker process imports rdflib's SPARQL parser (a noticeable pause).
 
 Hazard: a query that mentions "service" and that rdflib cannot parse (rdflib lags behind
-pyoxigraph on SPARQL-star) is refused with 400 rather than evaluated unchecked.
+pyoxigraph on SPARQL-star; a few hundred nested groups exhaust its recursive descent) is
+refused with 400 rather than evaluated unchecked.
 """
 
 from __future__ import annotations
@@ -77,7 +78,14 @@ def service_targets(query: str) -> list[str | None]:
 
     try:
         algebra = translateQuery(parseQuery(query)).algebra
-    except (ParseException, ValueError, TypeError, KeyError, AttributeError) as error:
+    except (
+        ParseException,
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        RecursionError,
+    ) as error:
         message = " ".join(str(error).split())
         raise UncheckableQueryError(
             f"the query mentions SERVICE but could not be parsed to check it against the "

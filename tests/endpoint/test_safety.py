@@ -266,6 +266,18 @@ def test_service_outside_the_allow_list_is_refused_and_never_called(
     assert called == [], "the endpoint contacted a host that is not on its allow-list"
 
 
+def test_service_nested_too_deep_to_check_is_refused_and_never_called(
+    http: httpx.Client, listener: tuple[str, list[bytes]]
+) -> None:
+    """A query rdflib's parser cannot follow (300 nested groups) is refused, not a 500."""
+    url, received = listener
+    query = "SELECT * WHERE { " + "{ " * 300 + f"SERVICE <{url}> {{ ?s ?p ?o }}" + " }" * 301
+    response = http.get("/sparql", params={"query": query})
+    assert response.status_code == 400
+    assert "could not be parsed to check it against the allow-list" in response.text
+    assert received_before_now(url, received) == []
+
+
 def test_service_on_the_allow_list_federates(
     server: ServerProcess, listener: tuple[str, list[bytes]]
 ) -> None:
