@@ -4,7 +4,8 @@
 ``Accept`` and ``format``, the result bound) into a :class:`QueryAnswer` (status, content type,
 the final bytes). It never raises for anything a client sent: a syntax error is a 400 answer
 with the parser's line:column, an update a 403 (the endpoint is read-only), a ``SERVICE`` off
-the allow-list a 403, an unacceptable format a 406.
+the allow-list a 403, an unacceptable format a 406, brackets nested past :data:`MAX_NESTING`
+a 400 (before any parser sees them).
 
 Hazard: this runs inside a worker process that the server kills at the deadline; it must not
 hold anything (files, locks) that another process waits for.
@@ -161,6 +162,34 @@ def syntax_message(query: str, error: SyntaxError) -> str:
     )
 
 
+MAX_NESTING = 500
+"""How deep a query may nest brackets (``{``, ``(``, ``[``): pyoxigraph's parser recurses on each
+and, at about 3,000 on a thread's 8 MB stack, overflows it and crashes the process."""
+
+
+def check_nesting(query: str) -> None:
+    """Raise :class:`ValueError` (a 400) when ``query`` nests brackets deeper than
+    :data:`MAX_NESTING`, saying where (line:column). Brackets in strings, IRIs and comments
+    count too, so only a query with hundreds of unclosed ones in its literals is refused
+    wrongly. A query with fewer brackets in all than the bound is not scanned."""
+    if query.count("{") + query.count("(") + query.count("[") <= MAX_NESTING:
+        return
+    depth = 0
+    for index, character in enumerate(query):
+        if character in "{([":
+            depth += 1
+            if depth > MAX_NESTING:
+                line = query.count("\n", 0, index) + 1
+                column = index - query.rfind("\n", 0, index)
+                raise ValueError(
+                    f"query refused: its brackets ({{, ( and [) nest more than {MAX_NESTING} "
+                    f"deep at {line}:{column} (deeper nesting would overflow the SPARQL "
+                    "parser's stack)"
+                )
+        elif character in "})]":
+            depth -= 1
+
+
 def _graph_nodes(iris: Sequence[str], parameter: str) -> list[ox.NamedNode]:
     nodes = []
     for iri in iris:
@@ -268,6 +297,7 @@ def evaluate(store: Store, request: QueryRequest, allowed_services: Sequence[str
     message.
     """
     try:
+        check_nesting(request.query)
         check_services(request.query, allowed_services)
         result = _run(store, request)
         try:

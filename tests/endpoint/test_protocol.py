@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
+from bjaikg.endpoint.evaluation import MAX_NESTING
 from tests.endpoint.conftest import CHAIN, DATA
 from tests.server_process import ServerProcess, running_server, wait_until_read
 
@@ -277,6 +278,30 @@ def test_an_undeclared_prefix_is_named_with_its_declaration(
     assert response.status_code == 400
     assert expected in response.text, response.text
     assert "Prefix not found" not in response.text and "expected" not in response.text
+
+
+NESTED = {
+    "groups": lambda depth: "{ " * depth + "?s ?p ?o" + " }" * depth,
+    "parentheses": lambda depth: "FILTER(" + "(" * depth + "true" + ")" * depth + ")",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NESTED))
+def test_brackets_nested_past_the_bound_are_refused_where_they_pass_it(
+    http: httpx.Client, kind: str
+) -> None:
+    """At 3,000 nested groups pyoxigraph's parser overflowed a worker's stack: the worker
+    died and the client read 500. Past MAX_NESTING the query is refused (400, line:column);
+    at the bound it is answered."""
+
+    def query(depth: int) -> str:  # the WHERE clause's group and FILTER's call add one
+        return f"SELECT * WHERE {{\n?s ?p ?o {NESTED[kind](depth)} }} LIMIT 1"
+
+    deep = http.post("/sparql", data={"query": query(5_000)})
+    assert deep.status_code == 400, deep.text
+    assert f"nest more than {MAX_NESTING} deep at 2:" in deep.text
+    within = http.post("/sparql", data={"query": query(MAX_NESTING - 2)})
+    assert within.status_code == 200, within.text
 
 
 @pytest.mark.parametrize(
