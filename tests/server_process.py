@@ -283,6 +283,18 @@ def children(pid: int) -> set[int]:
     return found
 
 
+def logged(server: ServerProcess, marker: str, seconds: float = 10.0) -> list[str]:
+    """The lines of standard error that mention ``marker``, once they have come (or
+    ``seconds`` on)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        lines = [line for line in server.stderr_lines if marker in line]
+        if lines:
+            return lines
+        time.sleep(0.05)
+    return []
+
+
 def worker_pids(server: ServerProcess) -> set[int]:
     """The worker processes of ``server``: the children of its supervisor."""
     return children(server.process.pid)

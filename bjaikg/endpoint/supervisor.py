@@ -69,6 +69,11 @@ DIED_MESSAGE = (
     "query failed: the query process ended without an answer (out of memory? each worker may "
     "allocate --max-memory beyond the loaded graph)"
 )
+CRASHED_MESSAGE = (
+    "query failed: the query process crashed (SIGSEGV): a query chaining thousands of "
+    "operators in a row ('/', '|', UNION, '||', '+', OPTIONAL) overflows the engine's stack; "
+    "split it into smaller queries"
+)
 
 
 Loader = Callable[[], tuple[Application, EndpointState]]
@@ -347,7 +352,7 @@ class Supervisor:
     def _reap(self) -> None:
         while True:
             try:
-                pid, _status = os.waitpid(-1, os.WNOHANG)
+                pid, wait_status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
@@ -356,7 +361,7 @@ class Supervisor:
             if index is None:
                 continue
             self._write_log_left(index)
-            self._answer_for(index, pid in self.stopped_at_deadline)
+            self._answer_for(index, pid in self.stopped_at_deadline, wait_status)
             self.stopped_at_deadline.discard(pid)
             control = self.controls.pop(index)
             self.selector.unregister(control)
@@ -370,9 +375,10 @@ class Supervisor:
             else:
                 self._fork(index)
 
-    def _answer_for(self, index: int, at_deadline: bool) -> None:
-        """Worker ``index`` ended: answer its client if it was evaluating, close what it had
-        begun to serve, and let the connections it never took wait for another worker."""
+    def _answer_for(self, index: int, at_deadline: bool, wait_status: int) -> None:
+        """Worker ``index`` ended (``wait_status`` from ``waitpid``): answer its client if it
+        was evaluating, close what it had begun to serve, and let the connections it never
+        took wait for another worker."""
         self._receive(index)
         slot = self.scoreboard.slots[index]
         untouched = set(self.handed[index])
@@ -383,7 +389,7 @@ class Supervisor:
                 self.waiting.insert(0, (number, connection))
                 continue
             if slot.state == EVALUATING and number == slot.connection:
-                self._answer_stopped(connection, slot, at_deadline)
+                self._answer_stopped(connection, slot, at_deadline, wait_status)
             self._close_softly(connection)
         slot.state, slot.pid = SERVING, 0
 
@@ -393,16 +399,22 @@ class Supervisor:
             view = self.scoreboard.log_view(index)
             write_left(self.scoreboard.slots[index], view, self.state.access_log.descriptor)
 
-    def _answer_stopped(self, connection: socket.socket, slot: Slot, at_deadline: bool) -> None:
+    def _answer_stopped(
+        self, connection: socket.socket, slot: Slot, at_deadline: bool, wait_status: int
+    ) -> None:
         """Answer the request ``slot``'s worker was evaluating when it ended, and log it with
-        the start of its query (the slot's ``request``)."""
+        the start of its query (the slot's ``request``) and the signal that ended it."""
         seconds = time.monotonic() - slot.started
         if at_deadline:
             status, message = 503, deadline_message(self.settings, slot.limit)
             self.metrics.count("query_timeouts")
             detail = f"stopped at its deadline of {slot.limit:g} s (worker pid {slot.pid})"
         else:
-            status, message, detail = 500, DIED_MESSAGE, f"worker pid {slot.pid} died"
+            ended_by = os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else None
+            crashed = ended_by == signal.SIGSEGV
+            status, message = 500, CRASHED_MESSAGE if crashed else DIED_MESSAGE
+            signal_name = f" ({signal.Signals(ended_by).name})" if ended_by else ""
+            detail = f"worker pid {slot.pid} died{signal_name}"
         self.metrics.observe(ROUTES[slot.route], status, seconds)
         head, _, query = slot.request.decode("utf-8", "replace").partition("\n")
         method, _, path = head.partition(" ")

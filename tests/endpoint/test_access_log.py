@@ -19,7 +19,7 @@ from bjaikg.endpoint.access_log import AccessLog, write_left
 from bjaikg.endpoint.scoreboard import LOG_BUFFER_BYTES, Scoreboard
 from tests.endpoint.conftest import DATA
 from tests.endpoint.test_safety import RUNAWAY
-from tests.server_process import ServerProcess, running_server
+from tests.server_process import ServerProcess, logged, running_server
 
 
 @contextmanager
@@ -98,17 +98,6 @@ def pipelined(server: ServerProcess, queries: list[str]) -> socket.socket:
                 for query in queries]  # fmt: skip
     connection.sendall("".join(requests).encode())
     return connection
-
-
-def logged(server: ServerProcess, marker: str, seconds: float = 10.0) -> list[str]:
-    """The access-log lines that mention ``marker``, once they have come (or ``seconds`` on)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        lines = [line for line in server.stderr_lines if marker in line]
-        if lines:
-            return lines
-        time.sleep(0.05)
-    return []
 
 
 @pytest.mark.server

@@ -25,6 +25,7 @@ from bjaikg.store import load_knowledge_graph
 from tests.endpoint.conftest import CHAIN, DATA, SERVER_TIMEOUT
 from tests.server_process import (
     ServerProcess,
+    logged,
     running_server,
     wait_until_evaluating,
     worker_pids,
@@ -96,6 +97,24 @@ def test_runaway_query_is_killed_while_others_are_answered(
     killed = before - after
     assert len(killed) == 1, "exactly the runaway's worker was replaced"
     assert not any(Path(f"/proc/{pid}").exists() for pid in killed), "the process is gone"
+
+
+def test_a_query_that_crashes_its_worker_is_answered_500_saying_why(
+    http: httpx.Client, server: ServerProcess
+) -> None:
+    """60,000 ``||`` in a row overflow pyoxigraph's stack (SIGSEGV in the worker): the
+    client reads what happened, the access log names the signal, a new worker answers."""
+    before = worker_pids(server)
+    query = "ASK { FILTER(" + " || ".join(["true"] * 60_000) + ") }"
+    response = http.post(
+        "/sparql", content=query, headers={"Content-Type": "application/sparql-query"}
+    )
+    assert response.status_code == 500
+    assert "crashed (SIGSEGV)" in response.text and "split it" in response.text
+    after = replaced_workers(server, before)
+    assert len(after) == 2 and after != before
+    assert http.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+    assert logged(server, "died (SIGSEGV)"), server.stderr_lines[-5:]
 
 
 def test_a_worker_that_dies_while_idle_is_replaced_unnoticed(
