@@ -16,11 +16,15 @@ it; no proxy we know sends one); the element's other parameters are then still r
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 
-from bjaikg.endpoint.connection import HttpRequest
+from bjaikg.endpoint.connection import HttpRequest, RequestRefusedError
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+_HOST = re.compile(r"(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+"""A ``Host`` the server's URLs can be made of: a name or IPv4 address, or an IPv6 address in
+brackets, and an optional port (RFC 3986's host without percent-escapes and sub-delimiters)."""
 
 
 @dataclass(frozen=True)
@@ -44,14 +48,28 @@ class Proxy:
 
     def apply(self, request: HttpRequest) -> None:
         """Set ``request``'s scheme, ``Host``, client and root path from what a trusted peer
-        says, and take the root path off its path."""
+        says, and take the root path off its path.
+
+        Raises :class:`RequestRefusedError` (400) for a ``Host`` (as the peer sent it or as a
+        trusted proxy forwarded it) that is not a host name, IPv4 or ``[IPv6]`` address with
+        an optional port: every URL the server writes would be an invalid IRI.
+        """
         request.root_path = self.root_path
         if self.root_path:
             prefix = self.root_path.encode()
             if request.path == prefix or request.path.startswith(prefix + b"/"):
                 request.path = request.path[len(prefix) :] or b"/"
-        if not (self.trusted or self.trust_all) or not self.trusts(request.client[0]):
-            return
+        if (self.trusted or self.trust_all) and self.trusts(request.client[0]):
+            self._apply_forwarded(request)
+        host = request.header(b"host")
+        if host and _HOST.fullmatch(host) is None:
+            raise RequestRefusedError(
+                400,
+                f"the Host {host[:100]!r} is not a host name or address with an optional port "
+                "(the server's URLs are made from it)",
+            )
+
+    def _apply_forwarded(self, request: HttpRequest) -> None:
         forwarded = request.header(b"forwarded")
         if forwarded is not None:
             elements = [_parameters(element) for element in forwarded.split(",")]

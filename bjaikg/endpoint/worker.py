@@ -426,7 +426,12 @@ class Worker:
         """Answer the complete requests of ``client`` while its answers leave at once."""
         while client.reader.ready and not client.closing and not client.unsent:
             request = client.reader.ready.popleft()
-            self.proxy.apply(request)
+            try:
+                self.proxy.apply(request)
+            except RequestRefusedError as refusal:
+                self._refuse(client, refusal)
+                client.closing = True
+                break
             self.current, self.request = client, request
             try:
                 if request.path == b"/sparql" and not _is_preflight(request):

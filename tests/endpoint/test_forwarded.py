@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bjaikg.endpoint.cli import build_parser
-from bjaikg.endpoint.connection import HttpRequest
+from bjaikg.endpoint.connection import HttpRequest, RequestRefusedError
 from bjaikg.endpoint.protocol import service_url
 from bjaikg.endpoint.proxy import Proxy
 
@@ -77,3 +77,29 @@ def test_root_path_must_start_with_a_slash(capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--root-path", "bjaikg"])
     assert "--root-path: must start with /, not bjaikg" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "host", [b"example.org", b"127.0.0.1:8001", b"[::1]:8000", b"bj-aikg.example_1.org", b""]
+)
+def test_a_host_name_or_address_is_accepted(host: bytes) -> None:
+    asked = HttpRequest("GET", b"/sparql", b"", [(b"host", host)], client=("192.0.2.9", 5))
+    Proxy.from_settings((), "").apply(asked)
+    assert service_url(asked).endswith("/sparql")
+
+
+@pytest.mark.parametrize(
+    "host",
+    [b"<script>", b"a b", b"example.org:80:80", b"exa%6dple.org", b"me@example.org", b"[::1"],
+)
+def test_a_host_that_would_make_invalid_urls_is_refused(host: bytes) -> None:
+    asked = HttpRequest("GET", b"/sparql", b"", [(b"host", host)], client=("192.0.2.9", 5))
+    with pytest.raises(RequestRefusedError) as refused:
+        Proxy.from_settings((), "").apply(asked)
+    assert refused.value.status == 400 and "is not a host name" in str(refused.value)
+
+
+def test_a_forwarded_host_is_checked_too() -> None:
+    asked = request(b"/sparql", "127.0.0.1", (b"x-forwarded-host", b"example.org/evil"))
+    with pytest.raises(RequestRefusedError):
+        Proxy.from_settings(("127.0.0.1",), "").apply(asked)

@@ -280,6 +280,20 @@ def test_an_undeclared_prefix_is_named_with_its_declaration(
     assert "Prefix not found" not in response.text and "expected" not in response.text
 
 
+@pytest.mark.parametrize("path", ["/sparql?query=ASK%20%7B%7D", "/sparql", "/dataset"])
+def test_a_host_header_that_is_no_host_is_refused(server: ServerProcess, path: str) -> None:
+    """``Host: <script>`` made the service description answer 500 (an invalid IRI) and every
+    query 400 "Invalid base IRI"; now the request is refused before any route sees it."""
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: <script>\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):  # the server closes after the refusal
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+    assert b"is not a host name or address" in answer
+
+
 NESTED = {
     "groups": lambda depth: "{ " * depth + "?s ?p ?o" + " }" * depth,
     "parentheses": lambda depth: "FILTER(" + "(" * depth + "true" + ")" * depth + ")",
