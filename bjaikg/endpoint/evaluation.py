@@ -165,20 +165,26 @@ def syntax_message(query: str, error: SyntaxError) -> str:
 MAX_NESTING = 500
 """How deep a query may nest brackets (``{``, ``(``, ``[``): pyoxigraph's parser recurses on each
 and, at about 3,000 on a thread's 8 MB stack, overflows it and crashes the process."""
+_NESTING_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{(\[]|[})\]]'
+)
+"""A string, an IRI, a comment (each skipped whole) or a bracket, in SPARQL's terms."""
 
 
 def check_nesting(query: str) -> None:
     """Raise :class:`ValueError` (a 400) when ``query`` nests brackets deeper than
     :data:`MAX_NESTING`, saying where (line:column). Brackets in strings, IRIs and comments
-    count too, so only a query with hundreds of unclosed ones in its literals is refused
-    wrongly. A query with fewer brackets in all than the bound is not scanned."""
+    do not count. A query with fewer brackets in all than the bound is not scanned."""
     if query.count("{") + query.count("(") + query.count("[") <= MAX_NESTING:
         return
     depth = 0
-    for index, character in enumerate(query):
-        if character in "{([":
+    for token in _NESTING_TOKENS.finditer(query):
+        bracket = token[0]
+        if bracket in ("{", "(", "["):
             depth += 1
             if depth > MAX_NESTING:
+                index = token.start()
                 line = query.count("\n", 0, index) + 1
                 column = index - query.rfind("\n", 0, index)
                 raise ValueError(
@@ -186,7 +192,7 @@ def check_nesting(query: str) -> None:
                     f"deep at {line}:{column} (deeper nesting would overflow the SPARQL "
                     "parser's stack)"
                 )
-        elif character in "})]":
+        elif bracket in ("}", ")", "]"):
             depth -= 1
 
 

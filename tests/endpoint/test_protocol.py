@@ -318,6 +318,17 @@ def test_brackets_nested_past_the_bound_are_refused_where_they_pass_it(
     assert within.status_code == 200, within.text
 
 
+def test_brackets_in_strings_iris_and_comments_do_not_count(http: httpx.Client) -> None:
+    """Strings and comments may hold any bracket, an IRI parentheses (RFC 3987)."""
+    brackets = "({[" * 1_000
+    query = (
+        f"# {brackets}\nSELECT * WHERE {{ ?s ?p ?o FILTER(?o != '{brackets}' && "
+        f'?o != """{brackets}\n""" && ?s != <http://example.org/{"(" * 1_000}>) }} LIMIT 1'
+    )
+    response = http.post("/sparql", data={"query": query})
+    assert response.status_code == 200, response.text
+
+
 @pytest.mark.parametrize(
     "query",
     [
