@@ -428,8 +428,10 @@ class Worker:
             request = client.reader.ready.popleft()
             try:
                 self.proxy.apply(request)
-            except RequestRefusedError as refusal:
-                self._refuse(client, refusal)
+            except RequestRefusedError as refusal:  # the request is whole: log its path
+                refuse(client.write, refusal)
+                record = AccessRecord("other", time.perf_counter(), f"refused: {refusal}")
+                self.state.account(request, refusal.status, record)
                 client.closing = True
                 break
             self.current, self.request = client, request

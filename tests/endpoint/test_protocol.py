@@ -15,7 +15,7 @@ from rdflib import Graph
 
 from bjaikg.endpoint.evaluation import MAX_NESTING
 from tests.endpoint.conftest import CHAIN, DATA
-from tests.server_process import ServerProcess, running_server, wait_until_read
+from tests.server_process import ServerProcess, logged, running_server, wait_until_read
 
 pytestmark = pytest.mark.server
 
@@ -280,18 +280,27 @@ def test_an_undeclared_prefix_is_named_with_its_declaration(
     assert "Prefix not found" not in response.text and "expected" not in response.text
 
 
-@pytest.mark.parametrize("path", ["/sparql?query=ASK%20%7B%7D", "/sparql", "/dataset"])
-def test_a_host_header_that_is_no_host_is_refused(server: ServerProcess, path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "logged_path"),
+    [("/sparql?query=ASK%20%7B%7D", "/sparql"), ("/sparql", "/sparql"), ("/dataset", "/dataset")],
+)
+def test_a_host_header_that_is_no_host_is_refused(
+    server: ServerProcess, path: str, logged_path: str
+) -> None:
     """``Host: <script>`` made the service description answer 500 (an invalid IRI) and every
-    query 400 "Invalid base IRI"; now the request is refused before any route sees it."""
+    query 400 "Invalid base IRI"; now the request is refused before any route sees it, and
+    logged with its method and path."""
     host, port = server.url.removeprefix("http://").split(":")
+    marker = f"<script-{time.monotonic_ns()}>"  # this request's line, not an earlier one
     with socket.create_connection((host, int(port)), timeout=30) as connection:
-        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: <script>\r\n\r\n".encode())
+        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: {marker}\r\n\r\n".encode())
         answer = b""
         while chunk := connection.recv(65536):  # the server closes after the refusal
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
     assert b"is not a host name or address" in answer
+    [line] = logged(server, marker)
+    assert f'"GET {logged_path}" 400 ' in line, line
 
 
 NESTED = {
