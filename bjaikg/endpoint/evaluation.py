@@ -110,9 +110,8 @@ def looks_like_update(query: str) -> bool:
 
 _POSITION = re.compile(r"^error at \d+:\d+")
 DIAGNOSED_CHARACTERS = 4_000
-"""The longest refused query whose prefixes rdflib's parser checks: its parser is slow on long
-chains of expressions (in the order of 0.1 ms per character of ``FILTER``s, against a few ms
-for a typical query of the editor with its ``PREFIX`` lines)."""
+"""The longest refused query whose prefixes rdflib's parser checks: its time grows with long
+chains of expressions (figures: docs/endpoint.md, "Errors")."""
 
 
 def undeclared_prefix(query: str) -> str | None:
@@ -164,7 +163,8 @@ def syntax_message(query: str, error: SyntaxError) -> str:
 
 MAX_NESTING = 500
 """How deep a query may nest brackets (``{``, ``(``, ``[``): pyoxigraph's parser recurses on each
-and, at about 3,000 on a thread's 8 MB stack, overflows it and crashes the process."""
+and, some thousands deep, overflows a thread's stack and crashes the process (docs/endpoint.md,
+"Errors")."""
 _NESTING_TOKENS = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{(\[]|[})\]]'

@@ -70,9 +70,9 @@ DIED_MESSAGE = (
     "allocate --max-memory beyond the loaded graph)"
 )
 CRASHED_MESSAGE = (
-    "query failed: the query process crashed (SIGSEGV): a query chaining thousands of "
-    "operators in a row ('/', '|', UNION, '||', '+', OPTIONAL) overflows the engine's stack; "
-    "split it into smaller queries"
+    "query failed: the query process crashed (SIGSEGV), most likely on the engine's stack: a "
+    "query chaining thousands of operators in a row ('/', '|', UNION, '||', '+', OPTIONAL) "
+    "overflows it; split it into smaller queries"
 )
 
 
