@@ -142,4 +142,4 @@ def test_pyoxigraph_uses_our_endpoint_as_a_service(server: ServerProcess) -> Non
     query = f"SELECT ?label WHERE {{ SERVICE <{server.sparql}> {{ {CHIP_ZH.split('{', 1)[1]} }}"
     solutions = store.query(query)
     assert isinstance(solutions, ox.QuerySolutions)
-    assert [s["label"].value for s in solutions] == ["测试芯片"]  # type: ignore[union-attr]
+    assert [s["label"].value for s in solutions] == ["测试芯片"]

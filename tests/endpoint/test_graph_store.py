@@ -74,7 +74,7 @@ def test_dumps_with_validators_and_gzip(
     assert len(parsed) == statements
     assert any(getattr(q.object, "value", None) == "测试芯片" for q in parsed)
     if rdf_format.supports_datasets:
-        assert {q.graph_name.value for q in parsed} == {f"{GRAPHS}extra", f"{GRAPHS}fixture"}  # type: ignore[union-attr]
+        assert {q.graph_name.value for q in parsed} == {f"{GRAPHS}extra", f"{GRAPHS}fixture"}
     etag, last_modified = plain.headers["etag"], plain.headers["last-modified"]
     assert http.get(f"/dump.{suffix}", headers={"If-None-Match": etag}).status_code == 304
     since = http.get(f"/dump.{suffix}", headers={"If-Modified-Since": last_modified})

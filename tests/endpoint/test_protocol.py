@@ -7,6 +7,7 @@ import io
 import json
 import socket
 import time
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -81,7 +82,7 @@ def test_select_formats_round_trip_chinese(
                 SPARQL_JSON: ox.QueryResultsFormat.JSON}[content_type]  # fmt: skip
         solutions = ox.parse_query_results(response.content, format=kind)
         assert isinstance(solutions, ox.QuerySolutions)
-        labels = [solution["label"].value for solution in solutions]  # type: ignore[union-attr]
+        labels = [solution["label"].value for solution in solutions]
     assert labels == EXPECTED_ZH
 
 
@@ -93,7 +94,8 @@ def test_csv_and_tsv_escape_awkward_literals(http: httpx.Client) -> None:
     assert list(csv.reader(io.StringIO(csv_text))) == [["c"], [expected]]
     tsv = http.get("/sparql", params={"query": query, "format": "tsv"}).content
     solutions = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-    assert [s["c"].value for s in solutions] == [expected]  # type: ignore[union-attr,index]
+    assert isinstance(solutions, ox.QuerySolutions)
+    assert [s["c"].value for s in solutions] == [expected]
 
 
 def test_ask(http: httpx.Client) -> None:
@@ -361,7 +363,9 @@ def test_another_syntax_error_keeps_the_parsers_message(http: httpx.Client, quer
         {"method": "GET", "params": {"query": "PREFIX x: <urn:x:>\nINSERT DATA { x:a x:b x:c }"}},
     ],
 )  # fmt: skip
-def test_updates_are_refused_as_read_only(http: httpx.Client, request_arguments: dict) -> None:  # type: ignore[type-arg]
+def test_updates_are_refused_as_read_only(
+    http: httpx.Client, request_arguments: dict[str, Any]
+) -> None:
     method = request_arguments.pop("method")
     response = http.request(method, "/sparql", **request_arguments)
     assert response.status_code == 403
@@ -413,7 +417,8 @@ def test_overlong_url_is_414(server: ServerProcess) -> None:
 def test_malformed_requests_are_400(
     http: httpx.Client, params: list[tuple[str, str]], fragment: str
 ) -> None:
-    response = http.get("/sparql", params=params)
+    # a tuple of pairs: httpx takes a list only as list[tuple[str, str | int | ... | None]]
+    response = http.get("/sparql", params=tuple(params))
     assert response.status_code == 400
     assert fragment in response.text
 

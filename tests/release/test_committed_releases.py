@@ -78,7 +78,7 @@ def test_nquads_load_with_the_described_counts(folder: Path) -> None:
     data = release_data_file(folder)
     store = ox.Store()
     store.load(path=data, format=ox.RdfFormat.N_QUADS)
-    in_oxigraph = Counter(quad.graph_name.value for quad in store)  # type: ignore[union-attr]
+    in_oxigraph = Counter(quad.graph_name.value for quad in store)
     dataset = rdflib.Dataset()
     dataset.parse(data, format="nquads")
     in_rdflib = {

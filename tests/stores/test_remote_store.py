@@ -53,7 +53,7 @@ def opened(store: RemoteStore, query: str) -> tuple[Row, Iterator[ox.QuerySoluti
 
 
 def values(row: ox.QuerySolution) -> Row:
-    return tuple(term.value for term in row if term is not None)  # type: ignore[union-attr]
+    return tuple(term.value for term in row if term is not None)
 
 
 def test_two_threads_read_two_answers_at_once(oxigraph: StoreServer) -> None:
