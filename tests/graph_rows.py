@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+from rdflib.query import Result, ResultRow
 
 from bjaikg.namespaces import sparql_prologue
 from bjaikg.store import KnowledgeGraph
@@ -15,3 +16,12 @@ def select(graph: KnowledgeGraph, body: str) -> list[dict[str, str]]:
     assert isinstance(result, ox.QuerySolutions)
     names = [variable.value for variable in result.variables]
     return [{name: row[name].value for name in names if row[name] is not None} for row in result]
+
+
+def rdflib_rows(result: Result) -> list[ResultRow]:
+    """The rows of an rdflib SELECT answer (rdflib types iteration for every query form)."""
+    rows = []
+    for row in result:
+        assert isinstance(row, ResultRow)
+        rows.append(row)
+    return rows

@@ -16,6 +16,7 @@ from rdflib import Graph
 
 from bjaikg.endpoint.evaluation import MAX_NESTING
 from tests.endpoint.conftest import CHAIN, DATA
+from tests.graph_rows import rdflib_rows
 from tests.server_process import ServerProcess, logged, running_server, wait_until_read
 
 pytestmark = pytest.mark.server
@@ -213,7 +214,7 @@ def test_service_description_with_void_statistics(
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/turtle; charset=utf-8"
     graph = Graph().parse(data=response.text, format="turtle")
-    rows = list(graph.query("""
+    rows = rdflib_rows(graph.query("""
         PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
         PREFIX void: <http://rdfs.org/ns/void#>
         SELECT ?endpoint ?triples ?entities ?classes WHERE {
@@ -222,18 +223,18 @@ def test_service_description_with_void_statistics(
           ?graph void:triples ?triples ; void:entities ?entities ; void:classes ?classes .
         }"""))  # fmt: skip
     assert len(rows) == 1
-    endpoint, triples, entities, classes = rows[0]  # type: ignore[misc]
+    endpoint, triples, entities, classes = rows[0]
     assert str(endpoint) == server.sparql
     assert (int(triples), int(entities), int(classes)) == (23, 6, 5)
     formats = {str(o) for o in graph.objects(predicate=None) if "ns/formats/" in str(o)}
     assert "http://www.w3.org/ns/formats/SPARQL_Results_TSV" in formats
-    partitions = list(
+    partitions = rdflib_rows(
         graph.query("""
         PREFIX void: <http://rdfs.org/ns/void#>
         SELECT ?p ?n WHERE { ?x void:propertyPartition [ void:property ?p ; void:triples ?n ] }
     """)
     )
-    by_property = {str(p).rsplit("#", 1)[-1]: int(n) for p, n in partitions}  # type: ignore[misc]
+    by_property = {str(p).rsplit("#", 1)[-1]: int(n) for p, n in partitions}
     assert by_property["label"] == 12
     jsonld = http.get("/sparql", headers={"Accept": "application/ld+json"})
     assert jsonld.headers["content-type"].startswith("application/ld+json")
