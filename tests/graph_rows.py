@@ -1,4 +1,4 @@
-"""Rows of a SELECT over a loaded graph, for tests that check the data with SPARQL."""
+"""Rows of a SELECT over a loaded graph, and values of terms, for tests that check data."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ def select(graph: KnowledgeGraph, body: str) -> list[dict[str, str]]:
     assert isinstance(result, ox.QuerySolutions)
     names = [variable.value for variable in result.variables]
     return [{name: row[name].value for name in names if row[name] is not None} for row in result]
+
+
+def value_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """The IRI or lexical value of a term the test knows is not an RDF 1.2 triple term."""
+    assert not isinstance(term, ox.Triple)
+    return term.value
 
 
 def rdflib_rows(result: Result) -> list[ResultRow]:

@@ -10,6 +10,7 @@ from bjaikg.namespaces import BJ, BJO
 from bjaikg.statistics import measure_dataset
 from bjaikg.store import KnowledgeGraph
 from tests.application import application_for
+from tests.graph_rows import value_of
 from tests.interface.conftest import QUERIES
 
 CHIP = f"{BJ}test-chip"
@@ -190,7 +191,7 @@ def test_ontology_page_and_rdf(client: TestClient) -> None:
         )
         in triples
     )
-    subjects = {triple.subject.value for triple in triples}
+    subjects = {value_of(triple.subject) for triple in triples}
     assert all(subject.startswith("https://w3id.org/bjaikg/ontology") for subject in subjects)
 
 
@@ -209,7 +210,7 @@ def test_dataset_page_and_void_dcat_description(client: TestClient) -> None:
     assert "http://purl.org/dc/terms/license" in predicates
     void = "http://rdfs.org/ns/void#"
     [subset] = [t.object for t in triples if t.predicate.value == f"{void}subset"]
-    about_subset = {t.predicate.value: t.object.value for t in triples if t.subject == subset}
+    about_subset = {t.predicate.value: value_of(t.object) for t in triples if t.subject == subset}
     assert (
         about_subset["http://purl.org/dc/terms/source"] == "https://w3id.org/bjaikg/id/test-article"
     )

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from bjaikg import PROJECT_ROOT
+from tests.graph_rows import value_of
 from tests.server_process import (
     ServerProcess,
     answers_http,
@@ -152,7 +153,7 @@ def test_well_known_void_and_dataset_page(server: ServerProcess) -> None:
     store = ox.Store()
     store.load(void.content, format=ox.RdfFormat.TURTLE)
     has_version = ox.NamedNode("http://www.w3.org/ns/dcat#hasVersion")
-    versions = {q.object.value for q in store.quads_for_pattern(None, has_version, None)}
+    versions = {value_of(q.object) for q in store.quads_for_pattern(None, has_version, None)}
     assert "https://w3id.org/bjaikg/releases/1.0.0" in versions
     page = httpx.get(f"{server.url}/dataset?lang=en").text
     assert 'id="release-1.0.0"' in page
