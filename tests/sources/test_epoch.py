@@ -81,6 +81,7 @@ def test_chip_figures_keep_precision_and_units(epoch: EpochGraphs) -> None:
     assert (ascend, BJO.designedBy, BJ["huawei"]) in chips
     assert (ascend, BJO.releaseDate, Literal("2022-03-17", datatype=XSD.date)) in chips
     [fp16] = chips.objects(ascend, BJO.peakPerformanceFP16)
+    assert isinstance(fp16, Literal)
     assert fp16.datatype == XSD.double and float(fp16) == 3.76e14
 
 

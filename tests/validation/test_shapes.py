@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import OWL, RDF, RDFS, SH, XSD, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from bjaikg.namespaces import BJO
 from bjaikg.validation.inputs import SHAPES_FOLDER, ontology_files
@@ -35,7 +36,7 @@ def test_every_ontology_class_is_targeted(shapes: Graph, ontology: Graph) -> Non
     classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(BJO))}
     assert len(classes) > 10
 
-    def covered(cls: URIRef) -> bool:
+    def covered(cls: Node) -> bool:
         """Targeted itself or through a superclass, or abstract with every subclass covered."""
         if targeted & set(ontology.transitive_objects(cls, RDFS.subClassOf)):
             return True
