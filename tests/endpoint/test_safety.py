@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -39,6 +40,14 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 CHIP_LABEL = f'SELECT ?l WHERE {{ <{CHAIN}test-chip> <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(lang(?l) = "zh") }}'  # noqa: E501
 
 
+@dataclass
+class Outcome:
+    """What a request made on another thread was answered, and how long it took."""
+
+    response: httpx.Response | None = None
+    seconds: float = 0.0
+
+
 def metric(http: httpx.Client, name: str) -> float:
     for line in http.get("/metrics").text.splitlines():
         if line.startswith(f"{name} "):
@@ -64,12 +73,12 @@ def test_runaway_query_is_killed_while_others_are_answered(
     before = worker_pids(server)
     assert len(before) == 2
     timeouts_before = metric(http, "bjaikg_query_timeouts_total")
-    outcome: dict[str, object] = {}
+    outcome = Outcome()
 
     def run_away() -> None:
         started = time.monotonic()
         response = http.get("/sparql", params={"query": RUNAWAY})
-        outcome["response"], outcome["seconds"] = response, time.monotonic() - started
+        outcome.response, outcome.seconds = response, time.monotonic() - started
         runaway_answered.set()
 
     runaway_answered = threading.Event()
@@ -85,11 +94,10 @@ def test_runaway_query_is_killed_while_others_are_answered(
         if not runaway_answered.is_set():
             answered += 1  # answered while the runaway was still running
     runaway.join()
-    response = outcome["response"]
-    assert isinstance(response, httpx.Response)
-    assert response.status_code == 503
-    assert "time limit of 3 s" in response.text
-    assert outcome["seconds"] >= SERVER_TIMEOUT  # type: ignore[operator]
+    assert outcome.response is not None
+    assert outcome.response.status_code == 503
+    assert "time limit of 3 s" in outcome.response.text
+    assert outcome.seconds >= SERVER_TIMEOUT
     assert answered >= 1, "no other query was answered while the runaway was evaluated"
     assert metric(http, "bjaikg_query_timeouts_total") == timeouts_before + 1
     after = replaced_workers(server, before)
@@ -488,13 +496,13 @@ def test_a_page_too_slow_to_build_is_stopped_at_the_deadline(tmp_path: Path) -> 
     arguments = ("--data", str(tmp_path), "--timeout", "1", "--workers", "2")
     with running_server(*arguments, ready_seconds=120) as server:
         client = httpx.Client(base_url=server.url, timeout=30)
-        outcome: dict[str, object] = {}
+        outcome = Outcome()
 
         def ask_for_page() -> None:
             started = time.monotonic()
             with httpx.Client(base_url=server.url, timeout=30) as own:
-                outcome["response"] = own.get("/id/slow.ttl")
-            outcome["seconds"] = time.monotonic() - started
+                outcome.response = own.get("/id/slow.ttl")
+            outcome.seconds = time.monotonic() - started
 
         page = threading.Thread(target=ask_for_page)
         page.start()
@@ -505,13 +513,12 @@ def test_a_page_too_slow_to_build_is_stopped_at_the_deadline(tmp_path: Path) -> 
             assert response.status_code == 200, response.text
             answered_meanwhile += page.is_alive()
         page.join()
-        response = outcome["response"]
-        assert isinstance(response, httpx.Response)
-        assert response.status_code == 503, response.text[:200]
-        assert "time limit of 1 s" in response.text
+        assert outcome.response is not None
+        assert outcome.response.status_code == 503, outcome.response.text[:200]
+        assert "time limit of 1 s" in outcome.response.text
         # at its deadline: the 503 names the 1 s limit, which only the supervisor's kill at
         # the deadline writes; how soon after it is the load's business, not bounded here
-        assert outcome["seconds"] >= 1.0  # type: ignore[operator]
+        assert outcome.seconds >= 1.0
         assert answered_meanwhile >= 1, "nobody was answered while the page was being built"
         assert client.get("/sparql", params={"query": CHIP_LABEL}).status_code == 200
         assert client.get("/id/test-chip").status_code == 200
