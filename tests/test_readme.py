@@ -20,5 +20,7 @@ def test_the_opening_example_gives_the_answer_shown(project_graph: KnowledgeGrap
     shown = blocks[[text for _, text in blocks].index(query) + 1][1]
     result = project_graph.query(query)
     assert isinstance(result, ox.QuerySolutions)
-    answer = result.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")
+    csv_bytes = result.serialize(format=ox.QueryResultsFormat.CSV)
+    assert csv_bytes is not None  # without an output, serialize returns the bytes
+    answer = csv_bytes.decode("utf-8")
     assert list(csv.reader(io.StringIO(answer))) == list(csv.reader(io.StringIO(shown)))

@@ -44,7 +44,7 @@ def solutions(store: ox.Store, query: str) -> list[ox.QuerySolution]:
 @pytest.mark.parametrize("folder", [folder for _, folder in RELEASES], ids=lambda f: f.name)
 def test_checksums(folder: Path) -> None:
     lines = (folder / CHECKSUMS).read_text(encoding="ascii").splitlines()
-    listed = dict(reversed(line.split("  ", 1)) for line in lines)
+    listed = {name: digest for digest, name in (line.split("  ", 1) for line in lines)}
     present = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
     assert set(listed) == present - {CHECKSUMS}
     for name, digest in listed.items():
