@@ -123,7 +123,7 @@ def test_virtuoso_bulk_loader_replaces_and_leaves_nothing_behind(
     empty_virtuoso: StoreServer, working_tree: Dataset, old_release: Dataset
 ) -> None:
     folder = empty_virtuoso.folder / "load"
-    bulk = ("--method", "virtuoso", "--into", empty_virtuoso.query_url, "--isql")
+    bulk: tuple[str, ...] = ("--method", "virtuoso", "--into", empty_virtuoso.query_url, "--isql")
     bulk += (str(empty_virtuoso.isql), "--load-folder", str(folder), "--user", "dba")
     older = load(*bulk, "--replace", "--release", str(OLD_RELEASE), env_password="dba")
     assert older.returncode == 0, older.stderr
