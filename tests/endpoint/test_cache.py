@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from bjaikg.endpoint.cache import AnswerCache
+from bjaikg.endpoint.cache import AnswerCache, Key
 from bjaikg.endpoint.connection import AccessRecord, HttpResponse
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest
 from tests.endpoint.conftest import DATA
@@ -110,7 +110,7 @@ def test_get_responses_and_answers_share_the_bound() -> None:
     cache.put(key, answer(100))
     assert cache.bytes == 200 + 116 and len(cache) == 2
     assert cache.response(request) is not None and cache.get(key) is not None
-    cache.put(cache.key(QueryRequest(query="ASK { ?t ?p ?o }")), answer(100))  # type: ignore[arg-type]
+    cache.put(key_for("ASK { ?t ?p ?o }"), answer(100))
     assert cache.response(request) is None and cache.get(key) is not None  # the oldest left
     cache.keep_response((*request[:1], b"query=y", *request[2:]), HttpResponse(404))
     assert cache.bytes == 232 and len(cache) == 2  # only 200 answers are kept
@@ -120,19 +120,25 @@ def answer(size: int) -> QueryAnswer:
     return QueryAnswer(200, "text/plain", b"x" * size)
 
 
+def key_for(query: str) -> Key:
+    """The cache key of ``query`` asked by GET (one the cache keeps: not ``None``)."""
+    key = AnswerCache.key(QueryRequest(query=query))
+    assert key is not None
+    return key
+
+
 def test_answer_cache_bound_in_bytes() -> None:
     cache = AnswerCache(300, "data")
-    keys = [cache.key(QueryRequest(query=f"ASK {{ ?s{n} ?p ?o }}")) for n in range(4)]
-    assert all(key is not None for key in keys)
+    keys = [key_for(f"ASK {{ ?s{n} ?p ?o }}") for n in range(4)]
     for key in keys[:2]:
-        cache.put(key, answer(100))  # type: ignore[arg-type]
+        cache.put(key, answer(100))
     assert cache.get(keys[0]) is not None  # now the most recently used
-    cache.put(keys[2], answer(100))  # type: ignore[arg-type]
+    cache.put(keys[2], answer(100))
     assert cache.bytes <= 300 and len(cache) == 2
     assert cache.get(keys[1]) is None and cache.get(keys[0]) is not None
-    cache.put(keys[3], answer(400))  # type: ignore[arg-type]  # larger than the bound: not kept
+    cache.put(keys[3], answer(400))  # larger than the bound: not kept
     assert cache.get(keys[3]) is None and cache.bytes <= 300
-    cache.put(keys[3], QueryAnswer(400, "text/plain", b"no"))  # type: ignore[arg-type]
+    cache.put(keys[3], QueryAnswer(400, "text/plain", b"no"))
     assert cache.get(keys[3]) is None
     assert AnswerCache.key(QueryRequest(query="SELECT * { SERVICE <x:y> { ?s ?p ?o } }")) is None
-    assert cache.etag(keys[0]) != AnswerCache(300, "other data").etag(keys[0])  # type: ignore[arg-type]
+    assert cache.etag(keys[0]) != AnswerCache(300, "other data").etag(keys[0])
