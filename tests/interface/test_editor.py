@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from starlette.testclient import TestClient
 
@@ -18,7 +19,7 @@ from tests.application import application_for
 from .conftest import QUERIES
 
 
-def configuration(html: str) -> dict[str, object]:
+def configuration(html: str) -> dict[str, Any]:
     """The editor's configuration embedded in the page."""
     match = re.search(
         r'<script type="application/json" id="editor-configuration">(.*?)</script>', html, re.S
@@ -42,9 +43,9 @@ def test_editor_configuration_has_prefixes_terms_and_endpoint(client: TestClient
     settings = configuration(client.get("/").text)
     assert settings["endpoint"] == "/sparql"
     assert settings["prefixes"] == PREFIXES
-    assert "https://w3id.org/bjaikg/ontology#AIChip" in settings["classes"]  # type: ignore[operator]
-    assert "https://w3id.org/bjaikg/ontology#designedBy" in settings["properties"]  # type: ignore[operator]
-    assert "https://w3id.org/bjaikg/ontology#designedBy" not in settings["classes"]  # type: ignore[operator]
+    assert "https://w3id.org/bjaikg/ontology#AIChip" in settings["classes"]
+    assert "https://w3id.org/bjaikg/ontology#designedBy" in settings["properties"]
+    assert "https://w3id.org/bjaikg/ontology#designedBy" not in settings["classes"]
 
 
 def test_examples_are_offered_in_both_languages_with_defaults_bound(client: TestClient) -> None:
