@@ -220,8 +220,9 @@ def test_dataset_page_and_void_dcat_description(client: TestClient) -> None:
 def test_void_counts_are_made_when_first_needed(fixture_graph: KnowledgeGraph) -> None:
     """The application counts the triples per named graph when made, the VoID counts on the
     first request needing them: until then ``/health`` and ``/metrics`` give no triple count."""
-    with TestClient(application_for(fixture_graph, query_folder=QUERIES)) as fresh:
-        state = fresh.app.state.endpoint  # type: ignore[attr-defined]
+    application = application_for(fixture_graph, query_folder=QUERIES)
+    with TestClient(application) as fresh:
+        state = application.state.endpoint
         expected = measure_dataset(fixture_graph)
         listed = [named["graph"] for named in fresh.get("/graphs").json()["graphs"]]
         assert listed == [named.name for named in expected.named_graphs]
