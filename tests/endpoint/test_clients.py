@@ -7,6 +7,7 @@ import subprocess
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from xml.dom.minidom import Document, Text
 
 import pyoxigraph as ox
 import pytest
@@ -15,6 +16,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 from tests.endpoint.conftest import CHAIN
+from tests.graph_rows import rdflib_rows
 from tests.server_process import ServerProcess
 
 pytestmark = pytest.mark.server
@@ -41,11 +43,16 @@ def test_sparqlwrapper_select_in_every_results_format(server: ServerProcess) -> 
         client.setReturnFormat(return_format)
         converted = client.query().convert()
         if return_format == JSON:
-            assert converted["results"]["bindings"][0]["label"]["value"] == "测试芯片"  # type: ignore[index,call-overload]
+            assert isinstance(converted, dict)
+            assert converted["results"]["bindings"][0]["label"]["value"] == "测试芯片"
         elif return_format == XML:
-            assert converted.getElementsByTagName("literal")[0].firstChild.data == "测试芯片"  # type: ignore[union-attr]
+            assert isinstance(converted, Document)
+            text = converted.getElementsByTagName("literal")[0].firstChild
+            assert isinstance(text, Text)
+            assert text.data == "测试芯片"
         else:
-            assert "测试芯片" in converted.decode("utf-8")  # type: ignore[union-attr]
+            assert isinstance(converted, bytes)
+            assert "测试芯片" in converted.decode("utf-8")
 
 
 def test_sparqlwrapper_post_construct_and_ask(server: ServerProcess) -> None:
@@ -53,18 +60,22 @@ def test_sparqlwrapper_post_construct_and_ask(server: ServerProcess) -> None:
     client.setMethod("POST")
     client.setQuery(f"CONSTRUCT WHERE {{ <{CHAIN}test-chip> ?p ?o }}")
     client.setReturnFormat(TURTLE)
-    graph = Graph().parse(data=client.query().convert(), format="turtle")  # type: ignore[arg-type]
+    turtle = client.query().convert()
+    assert isinstance(turtle, bytes)
+    graph = Graph().parse(data=turtle, format="turtle")
     assert Literal("测试芯片", lang="zh") in set(graph.objects())
     client.setQuery(f"ASK {{ <{CHAIN}test-chip> ?p ?o }}")
     client.setReturnFormat(JSON)
-    assert client.query().convert()["boolean"] is True  # type: ignore[index,call-overload]
+    answer = client.query().convert()
+    assert isinstance(answer, dict)
+    assert answer["boolean"] is True
 
 
 def test_rdflib_sparqlstore(server: ServerProcess) -> None:
     store = SPARQLStore(server.sparql, returnFormat="json")
     graph = Graph(store=store)
-    rows = list(graph.query(CHIP_ZH))
-    assert [str(row[0]) for row in rows] == ["测试芯片"]  # type: ignore[index]
+    rows = rdflib_rows(graph.query(CHIP_ZH))
+    assert [str(row[0]) for row in rows] == ["测试芯片"]
     assert len(graph) == 23
 
 
