@@ -1,9 +1,10 @@
 """How many operators or group elements in a row crash pyoxigraph's stack (never a test).
 
-    python bench/stack_depth.py [SHAPE ...]
+    python bench/stack_depth.py [--up-to N] [SHAPE ...]
 
 For each query shape (``bind``, ``minus``, ``or`` …) this doubles the count from 1,000 until a
-child process running the query on an empty store dies of a signal (64,000 at most), then
+child process running the query on an empty store dies of a signal (``--up-to``, 64,000 by
+default), then
 bisects to within 5 %. Each child has this process's stack limit (``ulimit -s``; 8 MB by
 default, as a ``serve.py`` worker has). Prints the last count that answered and the first that
 crashed; docs/endpoint.md ("Errors") quotes the figures.
@@ -48,12 +49,12 @@ def crashes(query: str) -> bool:
     return child.returncode < 0
 
 
-def find_threshold(shape: Callable[[int], str]) -> tuple[int, int | None]:
-    """The last count that answered and the first that crashed (``None``: none up to 64,000)."""
+def find_threshold(shape: Callable[[int], str], up_to: int) -> tuple[int, int | None]:
+    """The last count that answered and the first that crashed (``None``: none up to ``up_to``)."""
     answered, count = 0, 1000
-    while count <= 64_000 and not crashes(shape(count)):
+    while count <= up_to and not crashes(shape(count)):
         answered, count = count, count * 2
-    if count > 64_000:
+    if count > up_to:
         return answered, None
     crashed = count
     while crashed - answered > max(answered // 20, 50):
@@ -68,13 +69,17 @@ def find_threshold(shape: Callable[[int], str]) -> tuple[int, int | None]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("shapes", nargs="*", help=f"some of: {', '.join(SHAPES)} (default: all)")
-    names = parser.parse_args().shapes or list(SHAPES)
+    parser.add_argument("--up-to", type=int, default=64_000, help="largest count tried")
+    arguments = parser.parse_args()
+    names = arguments.shapes or list(SHAPES)
     unknown = set(names) - set(SHAPES)
     if unknown:
         parser.error(f"unknown shape(s): {', '.join(sorted(unknown))}")
     for name in names:
-        answered, crashed = find_threshold(SHAPES[name])
-        outcome = f"first crash at {crashed:,}" if crashed else "no crash up to 64,000"
+        answered, crashed = find_threshold(SHAPES[name], arguments.up_to)
+        outcome = (
+            f"first crash at {crashed:,}" if crashed else f"no crash up to {arguments.up_to:,}"
+        )
         print(f"{name:12} answered at {answered:,}, {outcome}", flush=True)
 
 

@@ -98,6 +98,28 @@ def limit_memory(extra_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+STACK_BYTES = 112 * 1024 * 1024
+"""How far a worker's stack may grow: pyoxigraph recurses once per operator or group element
+in a row, and on the default 8 MB a POST of a few thousand (``BIND``, ``MINUS``, ``||`` …)
+crashed the worker (``bench/stack_depth.py``)."""
+
+
+def deepen_stack() -> None:
+    """Raise this process's stack limit to :data:`STACK_BYTES` (within the hard limit).
+
+    Hazard: only the main thread's stack grows with the limit, and only into the gap of at
+    least 128 MB that Linux leaves below it when the program starts; a larger limit would have
+    to be set before ``exec``. A query long enough still overflows it (the worker crashes and is
+    answered 500, as before). The stack pages a deep query touched stay with the worker: its
+    memory can stay up to :data:`STACK_BYTES` higher until it is replaced, and they count
+    against ``--max-memory``.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    wanted = STACK_BYTES if hard == resource.RLIM_INFINITY else min(STACK_BYTES, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_STACK, (wanted, hard))
+
+
 class Client:
     """One client connection in a worker: its parser and the bytes it has not taken yet."""
 
@@ -200,6 +222,7 @@ class Worker:
         signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the supervisor reloads
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         die_with_parent()
+        deepen_stack()
         if max_memory_bytes is not None:
             limit_memory(max_memory_bytes)
         self.lock.acquire()
