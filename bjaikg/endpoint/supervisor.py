@@ -71,8 +71,8 @@ DIED_MESSAGE = (
 )
 CRASHED_MESSAGE = (
     "query failed: the query process crashed (SIGSEGV), most likely on the engine's stack: a "
-    "query chaining thousands of operators in a row ('/', '|', UNION, '||', '+', OPTIONAL) "
-    "overflows it; split it into smaller queries"
+    "query chaining tens of thousands of operators or group elements in a row ('||', '|', "
+    "UNION, OPTIONAL, MINUS, BIND …) overflows it; split it into smaller queries"
 )
 
 
