@@ -81,8 +81,7 @@ def to_ntriples(paths: Iterable[Path] | None = None) -> bytes:
     chosen = default_paths() if paths is None else [path.resolve() for path in paths]
     files = [path for path in discover_files(chosen) if SHAPES_FOLDER not in path.parts]
     graph = load_knowledge_graph(files, with_inference=False)
-    assert isinstance(graph.store, ox.Store)  # loaded from files: the embedded store
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in graph.store}
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in graph.embedded_store}
     return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
 
 

@@ -93,8 +93,7 @@ def load_checkout(root: Path, name: str, *, with_inference: bool) -> Snapshot:
     if not paths:
         raise SnapshotError(f"{name}: holds neither ontology/ nor instances/")
     graph = load_knowledge_graph(paths, with_inference=with_inference, root=root)
-    assert isinstance(graph.store, ox.Store)  # loaded from files: the embedded store
-    return Snapshot(name=name, quads=list(graph.store))
+    return Snapshot(name=name, quads=list(graph.embedded_store))
 
 
 def release_data_file(folder: Path) -> Path:

@@ -68,6 +68,14 @@ class KnowledgeGraph:
         )
 
     @property
+    def embedded_store(self) -> ox.Store:
+        """The embedded store of a graph loaded from files; :class:`TypeError` for a graph in an
+        external store (``--store``)."""
+        if not isinstance(self.store, ox.Store):
+            raise TypeError("the graph is in an external store, not loaded from files")
+        return self.store
+
+    @property
     def asserted_triples(self) -> int:
         """Triples read from the files (not counting inferred ones)."""
         return sum(graph_file.triples for graph_file in self.files)

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 from rdflib.query import Result, ResultRow
 
 from bjaikg.namespaces import sparql_prologue
-from bjaikg.store import KnowledgeGraph
+from bjaikg.store import KnowledgeGraph, term_value
 
 
 def select(graph: KnowledgeGraph, body: str) -> list[dict[str, str]]:
@@ -20,8 +20,9 @@ def select(graph: KnowledgeGraph, body: str) -> list[dict[str, str]]:
 
 def value_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
     """The IRI or lexical value of a term the test knows is not an RDF 1.2 triple term."""
-    assert not isinstance(term, ox.Triple)
-    return term.value
+    value = term_value(term)
+    assert value is not None, term
+    return value
 
 
 def rdflib_rows(result: Result) -> list[ResultRow]:

@@ -22,8 +22,7 @@ CHAIN = next(query for query in load_catalogue() if query.name == "policy-to-chi
 def dump() -> bytes:
     """The asserted quads of the project, as N-Quads (what a dump or release carries)."""
     graph = load_knowledge_graph(with_inference=False)
-    assert isinstance(graph.store, ox.Store)  # loaded from files: the embedded store
-    nquads = ox.serialize(graph.store, format=ox.RdfFormat.N_QUADS)
+    nquads = ox.serialize(graph.embedded_store, format=ox.RdfFormat.N_QUADS)
     assert nquads is not None  # without an output, serialize returns the bytes
     return nquads
 

@@ -55,12 +55,12 @@ def test_each_file_has_its_own_named_graph_and_the_default_graph_is_their_union(
     write(tmp_path, "a.ttl", ONTOLOGY)
     write(tmp_path, "b.ttl", DATA)
     graph = load_knowledge_graph([tmp_path], with_inference=False)
-    assert isinstance(graph.store, ox.Store)  # loaded from files: the embedded store
+    store = graph.embedded_store
     names = {graph_file.graph_name for graph_file in graph.files}
     assert names == {f"{BJG}external/a", f"{BJG}external/b"}
-    assert {n.value for n in graph.store.named_graphs()} == names
+    assert {n.value for n in store.named_graphs()} == names
     assert graph.asserted_triples == 5 + 6
-    assert ask(graph.store, "ex:cambricon a ex:Company . ex:Company ?p ex:Organisation")
+    assert ask(store, "ex:cambricon a ex:Company . ex:Company ?p ex:Organisation")
 
 
 def test_inference_adds_types_inverses_superproperties_symmetry_and_transitive_closure(
@@ -69,13 +69,13 @@ def test_inference_adds_types_inverses_superproperties_symmetry_and_transitive_c
     write(tmp_path, "a.ttl", ONTOLOGY)
     write(tmp_path, "b.ttl", DATA)
     graph = load_knowledge_graph([tmp_path])
-    assert isinstance(graph.store, ox.Store)  # loaded from files: the embedded store
-    assert ask(graph.store, "ex:cambricon a ex:Organisation")
-    assert ask(graph.store, "ex:chip ex:developedBy ex:cambricon")
-    assert ask(graph.store, "ex:cambricon ex:locatedIn ex:beijing")
-    assert ask(graph.store, "ex:cambricon ex:near ex:haidian")
-    assert ask(graph.store, "ex:kunlunxin ex:partner ex:cambricon")
-    inferred = list(graph.store.quads_for_pattern(None, None, None, INFERRED_GRAPH))
+    store = graph.embedded_store
+    assert ask(store, "ex:cambricon a ex:Organisation")
+    assert ask(store, "ex:chip ex:developedBy ex:cambricon")
+    assert ask(store, "ex:cambricon ex:locatedIn ex:beijing")
+    assert ask(store, "ex:cambricon ex:near ex:haidian")
+    assert ask(store, "ex:kunlunxin ex:partner ex:cambricon")
+    inferred = list(store.quads_for_pattern(None, None, None, INFERRED_GRAPH))
     assert len(inferred) == graph.inferred_triples > 0
     # nothing asserted is repeated in the inferred graph
     assert not any(

@@ -104,8 +104,7 @@ class DumpCache:
         choice = choose_rdf_format(None, name, datasets=datasets)
         statements: list[ox.Triple] | list[ox.Quad]
         if datasets:
-            assert isinstance(self.graph.store, ox.Store)  # a store's dumps are StoreDump's
-            statements = list(self.graph.store)
+            statements = list(self.graph.embedded_store)  # a store's dumps are StoreDump's
         else:
             triples = self.graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
             assert isinstance(triples, ox.QueryTriples)

@@ -114,8 +114,7 @@ def test_dump_and_graph_list_come_from_the_store(
         dump = http.get("/dump.nq")
         assert dump.status_code == 200
         served_quads = ox.Dataset(ox.parse(dump.content, format=ox.RdfFormat.N_QUADS))
-        assert isinstance(project_graph.store, ox.Store)  # loaded from files: the embedded store
-        embedded_quads = ox.Dataset(project_graph.store)
+        embedded_quads = ox.Dataset(project_graph.embedded_store)
         if served.store.name == "virtuoso":
             assert len(served_quads) == len(embedded_quads)
         else:

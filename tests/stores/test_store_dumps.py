@@ -205,8 +205,7 @@ def served(request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
 def embedded_counts(project_graph: KnowledgeGraph) -> dict[bool, int]:
     """The embedded store's quads (``True``) and distinct triples (``False``), counted once
     for all the dump tests."""
-    assert isinstance(project_graph.store, ox.Store)  # loaded from files: the embedded store
-    embedded = ox.Dataset(project_graph.store)
+    embedded = ox.Dataset(project_graph.embedded_store)
     return {True: len(embedded), False: len({quad.triple for quad in embedded})}
 
 
