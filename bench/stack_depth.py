@@ -32,6 +32,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "alternative": lambda n: "SELECT * { ?s " + "|".join([P] * (n + 1)) + " ?o }",
     "or": lambda n: "SELECT * { FILTER(" + "||".join(["true"] * (n + 1)) + ") }",
     "filters": lambda n: "SELECT * { " + "FILTER(true) " * n + "}",
+    "and": lambda n: "SELECT * { FILTER(" + "&&".join(["true"] * (n + 1)) + ") }",
     "not": lambda n: "SELECT * { FILTER(" + "!" * n + "true) }",
     "values": lambda n: "SELECT * { VALUES ?x { " + "1 " * n + "} }",
 }

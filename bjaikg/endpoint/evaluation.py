@@ -5,7 +5,7 @@
 the final bytes). It never raises for anything a client sent: a syntax error is a 400 answer
 with the parser's line:column, an update a 403 (the endpoint is read-only), a ``SERVICE`` off
 the allow-list a 403, an unacceptable format a 406, brackets nested past :data:`MAX_NESTING`
-a 400 (before any parser sees them).
+or more chaining operators than :data:`MAX_CHAIN` a 400 (before any parser sees them).
 
 Hazard: this runs inside a worker process that the server kills at the deadline; it must not
 hold anything (files, locks) that another process waits for.
@@ -165,35 +165,65 @@ MAX_NESTING = 500
 """How deep a query may nest brackets (``{``, ``(``, ``[``): pyoxigraph's parser recurses on each
 and, some thousands deep, overflows a thread's stack and crashes the process (docs/endpoint.md,
 "Errors")."""
-_NESTING_TOKENS = re.compile(
+MAX_CHAIN = 50_000
+"""How many operators, separators and group elements (``||``, ``&&``, ``!``, ``|``, ``/``,
+``+``, ``-``, ``*``, ``.``, ``,``, ``;``, ``{``, ``MINUS``, ``UNION``, ``OPTIONAL``, ``BIND``,
+``FILTER``) a query may hold in all: pyoxigraph's parser or its algebra recurses once for each
+in a chain of them, so a long enough chain overflows even a worker's raised stack
+(``bench/stack_depth.py``; docs/endpoint.md, "Errors")."""
+_DEPTH_TOKENS = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{(\[]|[})\]]'
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+    r"|[?$]\w+|[A-Za-z_][\w.-]*:[\w.:%-]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
+    r"|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+    r"|(?P<group>\{)|(?P<open>[(\[])|(?P<close>[})\]])"
+    r"|(?P<chain>\|\||&&|[!|/+*.,;-]|(?i:\b(?:MINUS|UNION|OPTIONAL|BIND|FILTER)\b))"
 )
-"""A string, an IRI, a comment (each skipped whole) or a bracket, in SPARQL's terms."""
+"""A string, an IRI, a comment, a variable, a prefixed name, a language tag or an unsigned
+number (each skipped whole), a bracket, or an operator or keyword that chains, in SPARQL's
+terms."""
 
 
-def check_nesting(query: str) -> None:
+def check_depth(query: str) -> None:
     """Raise :class:`ValueError` (a 400) when ``query`` nests brackets deeper than
-    :data:`MAX_NESTING`, saying where (line:column). Brackets in strings, IRIs and comments
-    do not count. A query with fewer brackets in all than the bound is not scanned."""
-    if query.count("{") + query.count("(") + query.count("[") <= MAX_NESTING:
+    :data:`MAX_NESTING` or holds more than :data:`MAX_CHAIN` operators and group elements,
+    saying where (line:column). What is in strings, IRIs, comments, variables, prefixed names,
+    language tags and numbers does not count. A query too short to pass either bound is not
+    scanned.
+
+    Hazard: the chain bound counts the whole query, not its longest chain, so a query of many
+    short chains is refused too; and it holds only on a worker's raised stack (the worker
+    module's ``deepen_stack``): on the default 8 MB, chains of 2,625 ``BIND``s crash."""
+    brackets = query.count("{") + query.count("(") + query.count("[")
+    if brackets <= MAX_NESTING and len(query) <= MAX_CHAIN:
         return
-    depth = 0
-    for token in _NESTING_TOKENS.finditer(query):
-        bracket = token[0]
-        if bracket in ("{", "(", "["):
-            depth += 1
-            if depth > MAX_NESTING:
-                index = token.start()
-                line = query.count("\n", 0, index) + 1
-                column = index - query.rfind("\n", 0, index)
-                raise ValueError(
-                    f"query refused: its brackets ({{, ( and [) nest more than {MAX_NESTING} "
-                    f"deep at {line}:{column} (deeper nesting would overflow the SPARQL "
-                    "parser's stack)"
-                )
-        elif bracket in ("}", ")", "]"):
+    depth = chain = 0
+    for token in _DEPTH_TOKENS.finditer(query):
+        if token["close"]:
             depth -= 1
+            continue
+        depth += token["group"] is not None or token["open"] is not None
+        chain += token["group"] is not None or token["chain"] is not None
+        if depth > MAX_NESTING:
+            raise ValueError(
+                f"query refused: its brackets ({{, ( and [) nest more than {MAX_NESTING} deep "
+                f"at {line_and_column(query, token.start())} (deeper nesting would overflow the "
+                "SPARQL parser's stack)"
+            )
+        if chain > MAX_CHAIN:
+            raise ValueError(
+                f"query refused: it holds more than {MAX_CHAIN:,} operators, separators and group "
+                "elements (||, &&, !, |, /, +, -, *, '.', ',', ';', '{', MINUS, UNION, OPTIONAL, "
+                f"BIND, FILTER), the last at {line_and_column(query, token.start())} (a chain "
+                "that long would overflow the SPARQL engine's stack); split it into smaller queries"
+            )
+
+
+def line_and_column(query: str, index: int) -> str:
+    """``LINE:COLUMN`` of ``index`` in ``query``, both from 1."""
+    line = query.count("\n", 0, index) + 1
+    column = index - query.rfind("\n", 0, index)
+    return f"{line}:{column}"
 
 
 def _graph_nodes(iris: Sequence[str], parameter: str) -> list[ox.NamedNode]:
@@ -303,7 +333,7 @@ def evaluate(store: Store, request: QueryRequest, allowed_services: Sequence[str
     message.
     """
     try:
-        check_nesting(request.query)
+        check_depth(request.query)
         check_services(request.query, allowed_services)
         result = _run(store, request)
         try:

@@ -70,9 +70,9 @@ DIED_MESSAGE = (
     "allocate --max-memory beyond the loaded graph)"
 )
 CRASHED_MESSAGE = (
-    "query failed: the query process crashed (SIGSEGV), most likely on the engine's stack: a "
-    "query chaining tens of thousands of operators or group elements in a row ('||', '|', "
-    "UNION, OPTIONAL, MINUS, BIND …) overflows it; split it into smaller queries"
+    "query failed: the query process crashed (SIGSEGV), most likely on the engine's stack, "
+    "which a query with a very long chain of operators or group elements can overflow; split "
+    "it into smaller queries"
 )
 
 

@@ -20,12 +20,14 @@ import pytest
 
 from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.connection import HttpRequest
+from bjaikg.endpoint.evaluation import MAX_CHAIN
 from bjaikg.endpoint.protocol import answer_sparql
 from bjaikg.endpoint.settings import Settings
 from bjaikg.store import load_knowledge_graph
 from tests.endpoint.conftest import CHAIN, DATA, SERVER_TIMEOUT
 from tests.server_process import (
     ServerProcess,
+    cpu_seconds,
     logged,
     running_server,
     wait_until_evaluating,
@@ -124,21 +126,57 @@ def test_thousands_of_group_elements_in_a_row_are_answered(
     assert worker_pids(server) == before, "no worker died"
 
 
-def test_a_query_that_crashes_its_worker_is_answered_500_saying_why(
+def test_a_chain_long_enough_to_crash_a_worker_is_refused_saying_where(
     http: httpx.Client, server: ServerProcess
 ) -> None:
-    """300,000 ``||`` in a row (a 900 kB body) overflow pyoxigraph's stack even at the
-    worker's :data:`STACK_BYTES` (SIGSEGV in the worker): the client reads what happened, the
-    access log names the signal, a new worker answers."""
+    """132,000 ``!`` in a row (a 132 kB body) overflowed pyoxigraph's stack even at the
+    worker's :data:`STACK_BYTES` (``bench/stack_depth.py``), as 300,000 ``||`` did: both are
+    refused before the engine sees them, saying where, and no worker dies."""
     before = worker_pids(server)
-    query = "ASK { FILTER(" + "||".join(["1"] * 300_000) + ") }"
+    negations = "ASK {\n  FILTER(" + "!" * 132_000 + "true) }"
+    disjunction = "ASK { FILTER(" + "||".join(["1"] * 300_000) + ") }"
+    # "{" and FILTER are the first two, so the one refused is the 49,999th "!", after
+    # "  FILTER(" (9 columns) on line 2
+    for query, where in ((negations, f"2:{9 + MAX_CHAIN - 1}"), (disjunction, "1:")):
+        response = http.post(
+            "/sparql", content=query, headers={"Content-Type": "application/sparql-query"}
+        )
+        assert response.status_code == 400, response.text[:200]
+        assert f"more than {MAX_CHAIN:,} operators, separators" in response.text
+        assert f"the last at {where}" in response.text and "split it" in response.text
+    within = "ASK { FILTER(" + "!" * (MAX_CHAIN - 100) + "true) }"
     response = http.post(
-        "/sparql", content=query, headers={"Content-Type": "application/sparql-query"}
+        "/sparql", content=within, headers={"Content-Type": "application/sparql-query"}
     )
-    assert response.status_code == 500
-    assert "crashed (SIGSEGV)" in response.text and "split it" in response.text
+    assert response.status_code == 200 and response.json()["boolean"] is True
+    assert worker_pids(server) == before, "no worker died"
+
+
+def test_a_worker_that_crashes_mid_query_is_answered_500_saying_why(
+    http: httpx.Client, server: ServerProcess
+) -> None:
+    """A worker that dies of SIGSEGV while it evaluates (as pyoxigraph's stack overflow kills
+    it; here the signal is sent to it): the client reads what happened, the access log names
+    the signal, a new worker answers."""
+    before = worker_pids(server)
+    used = {pid: cpu_seconds(pid) for pid in before}
+    outcome = Outcome()
+
+    def run_away() -> None:
+        outcome.response = http.get("/sparql", params={"query": RUNAWAY})
+
+    runaway = threading.Thread(target=run_away)
+    runaway.start()
+    wait_until_evaluating(server)
+    evaluating = max(before, key=lambda pid: cpu_seconds(pid) - used[pid])
+    os.kill(evaluating, signal.SIGSEGV)
+    runaway.join()
+    assert outcome.response is not None
+    assert outcome.response.status_code == 500
+    assert "crashed (SIGSEGV)" in outcome.response.text
+    assert "split it" in outcome.response.text
     after = replaced_workers(server, before)
-    assert len(after) == 2 and after != before
+    assert len(after) == 2 and evaluating not in after
     assert http.get("/sparql", params={"query": "ASK {}"}).status_code == 200
     assert logged(server, "died (SIGSEGV)"), server.stderr_lines[-5:]
 
