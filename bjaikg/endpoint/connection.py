@@ -215,8 +215,13 @@ class RequestReader:
             raise RequestRefusedError(413, body_too_large(self.max_body))
 
     def on_message_complete(self) -> None:
-        """The request is complete."""
-        path, _, query_string = self._url.partition(b"?")
+        """The request is complete. An absolute-form target (``GET http://host/path``, which
+        HTTP/1.1 servers must accept) is served by its path and query."""
+        if self._url.startswith((b"http://", b"https://")):
+            target = httptools.parse_url(self._url)
+            path, query_string = target.path or b"/", target.query or b""
+        else:
+            path, _, query_string = self._url.partition(b"?")
         self.ready.append(
             HttpRequest(
                 method=self.parser.get_method().decode("ascii"),

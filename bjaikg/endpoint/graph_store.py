@@ -44,6 +44,8 @@ async def graph_store(request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
             message = f"{request.method} is not supported: {READ_ONLY_MESSAGE}"
             raise ProtocolError(405, message, {"Allow": "GET, HEAD"})
+        if graph is not None and "default" in parameters:
+            raise ProtocolError(400, "give either ?graph=IRI or ?default, not both")
         if graph is not None and graph not in names:
             listed = ", ".join(sorted(names))
             raise ProtocolError(404, f"no named graph <{graph}>; named graphs: {listed}")

@@ -101,6 +101,18 @@ def test_chunked_request_body(server: ServerProcess) -> None:
     assert answer.startswith(b"HTTP/1.1 200 OK") and answer.endswith(TRUE)
 
 
+def test_an_absolute_form_target_is_served_by_its_path(server: ServerProcess) -> None:
+    """HTTP/1.1 servers must accept ``GET http://host/path`` (RFC 9112, 3.2.2), as a client
+    configured to use the server as a proxy sends it; the Starlette route sees the same path."""
+    with connect(server) as connection:
+        target = f"http://127.0.0.1/sparql?query={quote(ASK)}"
+        connection.sendall(get_line(ASK).replace(f"/sparql?query={quote(ASK)}".encode(),
+                                                 target.encode(), 1))  # fmt: skip
+        assert read_response(connection).endswith(TRUE)
+        connection.sendall(b"GET https://example.org/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert b'"status":"ok"' in read_response(connection)
+
+
 def test_http_1_0_closes_unless_asked_to_keep_alive(server: ServerProcess) -> None:
     with connect(server) as connection:
         connection.sendall(get_line(ASK, version="1.0"))

@@ -40,7 +40,7 @@ def test_default_graph_is_the_union(http: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     ("query", "status"),
-    [(f"graph={GRAPHS}missing", 404), ("", 400)],
+    [(f"graph={GRAPHS}missing", 404), ("", 400), (f"graph={GRAPHS}extra&default", 400)],
 )
 def test_unknown_or_missing_graph(http: httpx.Client, query: str, status: int) -> None:
     assert http.get(f"/rdf-graph-store?{query}").status_code == status
