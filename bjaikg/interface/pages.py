@@ -505,7 +505,11 @@ class Site:
         if operation is None:
             known = ", ".join(self.operations) or "none"
             return text_answer(404, f"no named query {name!r}; known: {known}")
-        values = {key: value for key, value in request.query_params.items() if key != "format"}
+        parameters = request.query_params
+        repeated = sorted(key for key in parameters if len(parameters.getlist(key)) > 1)
+        if repeated:
+            return text_answer(400, f"{name}: give each parameter once ({', '.join(repeated)})")
+        values = {key: value for key, value in parameters.items() if key != "format"}
         unknown = sorted(set(values) - {parameter.name for parameter in operation.parameters})
         if unknown:
             return text_answer(400, f"{name}: unknown parameter(s) {', '.join(unknown)}")

@@ -94,6 +94,11 @@ def test_client_mistakes_are_one_line_4xx(client: TestClient) -> None:
     assert injection.status_code == 400
     unknown = client.get("/api/queries/chips-by-designer", params={"colour": "red"})
     assert unknown.status_code == 400 and "colour" in unknown.text
+    twice = client.get(
+        "/api/queries/chips-by-designer",
+        params=[("designer", "http://a/"), ("designer", "http://b/")],
+    )
+    assert twice.status_code == 400 and "give each parameter once (designer)" in twice.text
     missing = client.get("/api/queries/no-such-query")
     assert missing.status_code == 404 and "chips-by-designer" in missing.text
     refused = client.get("/api/queries/chips-by-designer", headers={"Accept": "image/png"})
