@@ -85,6 +85,18 @@ def test_chip_figures_keep_precision_and_units(epoch: EpochGraphs) -> None:
     assert fp16.datatype == XSD.double and float(fp16) == 3.76e14
 
 
+def test_rows_naming_the_same_chip_make_one_chip(epoch: EpochGraphs) -> None:
+    """A hardware alias (instances/mappings/hardware.csv) merges its row into the other row's chip:
+    both records, both designers, no node for the alias's own name."""
+    chips = epoch.graphs["chips.ttl"]
+    hanguang = BJ["t-head-hanguang-800"]
+    assert set(chips.objects(hanguang, BJO.designedBy)) == {BJ["alibaba"], BJ["t-head"]}
+    assert len(set(chips.objects(hanguang, PROV.wasDerivedFrom))) == 2
+    assert (BJ["hanguang-800-800-npu"], RDF.type, BJO.AIChip) not in chips
+    [fp16] = chips.objects(BJ["huawei-ascend-910b"], BJO.peakPerformanceFP16)  # one, not two
+    assert float(fp16) == 3.76e14
+
+
 def test_the_articles_chip_families_gather_their_designers_chips(epoch: EpochGraphs) -> None:
     families = epoch.graphs["chip-families.ttl"]
     members = set(families.objects(BJ["cambricon-ai-chips"], BJO.familyMember))
