@@ -89,7 +89,7 @@ def test_the_graph_store_protocol_loads_checks_refuses_and_replaces(
     again = load(*urls)
     assert again.returncode == 1
     assert again.stderr.count("\n") == 1
-    assert "already holds 41 graph(s) of this project" in again.stderr
+    assert f"already holds {len(working_tree.counts)} graph(s) of this project" in again.stderr
     assert "give --replace" in again.stderr
 
     older = load(*urls, "--replace", "--release", str(OLD_RELEASE))
@@ -147,7 +147,8 @@ def test_oxigraph_load_fills_a_folder_the_server_then_serves(
     assert load("--method", "oxigraph", "--location", str(folder)).returncode == 0
     again = load("--method", "oxigraph", "--location", str(folder))
     assert again.returncode == 1
-    assert f"bjaikg load: {folder}: already holds 41 graph(s)" in again.stderr
+    holds = f"already holds {len(working_tree.counts)} graph(s)"
+    assert f"bjaikg load: {folder}: {holds}" in again.stderr
     replaced = load(
         "--method",
         "oxigraph",
