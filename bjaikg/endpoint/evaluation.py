@@ -28,7 +28,7 @@ from bjaikg.endpoint.federation import (
     check_services,
     nodes_named,
 )
-from bjaikg.endpoint.results import MINIMUM_ROW_BYTES, WRITERS
+from bjaikg.endpoint.results import MINIMUM_ROW_BYTES, write_solutions
 from bjaikg.namespaces import PREFIXES
 from bjaikg.negotiation import (
     NotAcceptableError,
@@ -302,7 +302,7 @@ def _serialise_solutions(
     rows = list(islice(again, limit + 1))
     truncated = len(rows) > limit
     rows = rows[:limit] if truncated else rows
-    body = WRITERS[choice.format](variables, rows)
+    body = write_solutions(variables, rows, choice.format)
     return QueryAnswer(200, choice.content_type, body, len(rows), truncated)
 
 
