@@ -5,6 +5,7 @@ worker never took given to another."""
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -267,6 +268,33 @@ def test_one_worker_serves_many_keep_alive_clients_at_once() -> None:
         finally:
             for client in clients:
                 client.close()
+
+
+def test_an_answer_its_client_does_not_read_waits_and_the_worker_serves_others() -> None:
+    """About 12 MB for a client that has a 4 kB receive buffer and does not read: more than a
+    socket takes (the kernel's send buffer is at most 4 MB), so the worker keeps the rest,
+    answers another client meanwhile, and sends all of it once the client reads."""
+    padding = "x" * 1000
+    query = (
+        "SELECT ?x WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i "
+        f'BIND(CONCAT(STR(?c), STR(?f), STR(?i), "{padding}") AS ?x) }}'
+    )
+    with running_server("--data", str(DATA), "--workers", "1") as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.socket() as slow:
+            slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            slow.settimeout(30)
+            slow.connect((host, int(port)))
+            slow.sendall(get_line(query))
+            time.sleep(1)  # the answer fills the buffers; the worker keeps what is left
+            other = httpx.get(f"{server.url}/sparql", params={"query": ASK}, timeout=10)
+            assert other.json()["boolean"]
+            slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)  # read it faster
+            head, _, body = read_response(slow).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    rows = json.loads(body)["results"]["bindings"]
+    assert len(rows) == 23**3  # the fixture's 23 triples, three times over
+    assert all(row["x"]["value"].endswith(padding) for row in rows)
 
 
 def test_connections_a_dead_worker_never_took_go_to_another_worker() -> None:
