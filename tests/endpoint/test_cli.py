@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -47,6 +48,12 @@ def test_get_answers_one_request_in_process() -> None:
     assert completed.stdout == '{"head":{},"boolean":true}'
 
 
+def test_get_answers_a_page_of_the_application_in_process() -> None:
+    completed = run_serve("--data", "tests/endpoint/data", "--get", "/health")
+    assert completed.returncode == 0, completed.stderr
+    assert '"status":"ok"' in completed.stdout.replace(" ", "")
+
+
 def test_get_exits_1_on_an_error_status() -> None:
     completed = run_serve("--data", "tests/endpoint/data", "--get", "/sparql?query=ASK%7B")
     assert completed.returncode == 1
@@ -62,6 +69,18 @@ def test_refuses_data_that_does_not_parse(tmp_path: Path) -> None:
     assert completed.stderr.startswith(f"bjaikg: error: {broken}:3:")
     assert "Traceback" not in completed.stderr
     assert completed.stdout == ""
+
+
+def test_a_port_in_use_is_refused_with_its_address() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        completed = run_serve("--data", "tests/endpoint/data", "--port", str(port))
+    assert completed.returncode == 2
+    assert completed.stderr == (
+        f"bjaikg: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    )
 
 
 def test_refuses_bad_options() -> None:
