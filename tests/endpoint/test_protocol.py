@@ -172,6 +172,22 @@ def test_unacceptable_accept_is_406(http: httpx.Client) -> None:
     assert "application/sparql-results+json" in response.text
     graph = http.get("/sparql", params={"query": CONSTRUCT_CHIP, "format": "csv"})
     assert graph.status_code == 406
+    description = http.get("/sparql", headers={"Accept": "image/png"})
+    assert description.status_code == 406, "the service description has RDF formats only"
+    assert "text/turtle" in description.text
+
+
+@pytest.mark.parametrize(
+    ("timeout", "message"),
+    [("soon", "timeout='soon' is not a number of seconds"),
+     ("0", "timeout='0' must be more than 0 seconds"),
+     ("-1", "timeout='-1' must be more than 0 seconds")],
+)  # fmt: skip
+def test_a_timeout_that_is_not_a_positive_number_is_400(
+    http: httpx.Client, timeout: str, message: str
+) -> None:
+    response = http.get("/sparql", params={"query": "ASK {}", "timeout": timeout})
+    assert (response.status_code, response.text.strip()) == (400, message)
 
 
 def test_head_has_headers_and_no_body(http: httpx.Client) -> None:
