@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from bjaikg import PROJECT_ROOT
 from bjaikg.knowledge_diff import Entity, EntityChange, KnowledgeDiff
 from bjaikg.release import CHECKSUMS, DESCRIPTION, plan_release, write_release
 from bjaikg.versioning import Bump, Version, required_bump
@@ -176,3 +179,19 @@ def test_a_dropped_declaration_of_another_vocabulary_is_no_removed_iri() -> None
     theirs = EntityChange(Entity("http://purl.org/linked-data/cube#DataSet"), "removed")
     assert required_bump(KnowledgeDiff("a", "b", removed=[theirs]))[0] is Bump.PATCH
     assert required_bump(KnowledgeDiff("a", "b", removed=[theirs, ours]))[0] is Bump.MAJOR
+
+
+def test_the_release_command_refuses_a_version_and_writes_nothing(tmp_path: Path) -> None:
+    """``python -m bjaikg release`` on the project: a refused version exits 1, says why on
+    stderr, and leaves no folder."""
+    newest = max(Version.parse(folder.name) for folder in (PROJECT_ROOT / "releases").iterdir())
+    folder = tmp_path / "release"
+    completed = subprocess.run(
+        [sys.executable, "-m", "bjaikg", "release", "0.0.1", "--output", str(folder)],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 1
+    assert completed.stderr == (
+        f"bjaikg release: refused: 0.0.1 is not newer than the last release {newest}\n"
+    )
+    assert not folder.exists()
