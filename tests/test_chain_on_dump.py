@@ -48,15 +48,28 @@ def test_at_least_twenty_whole_paths_without_inference(dump: bytes) -> None:
     assert any(path[5] == "Huawei Technologies Co., Ltd." for path in paths)  # a Chinese chip
 
 
-def test_software_reaches_the_chips_its_readme_names(dump: bytes) -> None:
+def test_software_reaches_the_chips_its_documentation_names(dump: bytes) -> None:
     paths = paths_in_pyoxigraph(dump, "policy-to-chips-through-software")
-    assert {path[3:5] for path in paths} == {("FlagOS", "FlagTree")}
-    assert {path[5] for path in paths} == {
+    assert {path[3:5] for path in paths} == {
+        ("FlagOS", "FlagTree"), ("PaddlePaddle", "PaddlePaddle"), ("PaddlePaddle", "Paddle Lite"),
+    }  # fmt: skip
+    supported: dict[str, set[tuple[str, ...]]] = {path[4]: set() for path in paths}
+    for path in paths:
+        supported[path[4]].add(path[5:])
+    # FlagTree's README names designers: its paths end at a designer's chips and the designer
+    assert {chips for chips, _ in supported["FlagTree"]} == {
         "Cambricon chips", "Kunlunxin chips", "Moore Threads chips", "TsingMicro chips",
         "Iluvatar CoreX chips", "MetaX chips", "Hygon chips", "Enflame chips",
     }  # fmt: skip
-    # each path ends at a designer's chips and the designer, not at a member chip
-    assert ("Kunlunxin chips", "Kunlunxin") in {path[5:] for path in paths}
+    assert ("Kunlunxin chips", "Kunlunxin") in supported["FlagTree"]
+    # PaddlePaddle's documentation names chips: its paths end at them, with their designers
+    assert {
+        ("Baidu Kunlun R200", "Baidu"), ("Baidu Kunlun RG800", "Kunlunxin"),
+        ("Cambricon MLU370-X8", "Cambricon"),
+        ("Huawei Ascend 910", "Huawei Technologies Co., Ltd."),
+    } <= supported["PaddlePaddle"]  # fmt: skip
+    assert not any(chips.endswith(" chips") for chips, _ in supported["PaddlePaddle"])
+    assert ("Baidu Kunlun K100", "Baidu") in supported["Paddle Lite"]
 
 
 @pytest.mark.slow
