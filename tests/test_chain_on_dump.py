@@ -52,6 +52,7 @@ def test_software_reaches_the_chips_its_documentation_names(dump: bytes) -> None
     paths = paths_in_pyoxigraph(dump, "policy-to-chips-through-software")
     assert {path[3:5] for path in paths} == {
         ("FlagOS", "FlagTree"), ("PaddlePaddle", "PaddlePaddle"), ("PaddlePaddle", "Paddle Lite"),
+        ("PaddlePaddle", "Paddle2ONNX"),
     }  # fmt: skip
     supported: dict[str, set[tuple[str, ...]]] = {path[4]: set() for path in paths}
     for path in paths:
@@ -70,6 +71,8 @@ def test_software_reaches_the_chips_its_documentation_names(dump: bytes) -> None
     } <= supported["PaddlePaddle"]  # fmt: skip
     assert not any(chips.endswith(" chips") for chips, _ in supported["PaddlePaddle"])
     assert ("Baidu Kunlun K100", "Baidu") in supported["Paddle Lite"]
+    # a chip of one of the article's four designers that only PaddlePaddle's table names
+    assert supported["Paddle2ONNX"] == {("TsingMicro TX5368", "TsingMicro")}
 
 
 @pytest.mark.slow
