@@ -52,7 +52,7 @@ def test_software_reaches_the_chips_its_documentation_names(dump: bytes) -> None
     paths = paths_in_pyoxigraph(dump, "policy-to-chips-through-software")
     assert {path[3:5] for path in paths} == {
         ("FlagOS", "FlagTree"), ("PaddlePaddle", "PaddlePaddle"), ("PaddlePaddle", "Paddle Lite"),
-        ("PaddlePaddle", "Paddle2ONNX"),
+        ("PaddlePaddle", "Paddle2ONNX"), ("torch_musa", "torch_musa"),
     }  # fmt: skip
     supported: dict[str, set[tuple[str, ...]]] = {path[4]: set() for path in paths}
     for path in paths:
@@ -73,6 +73,10 @@ def test_software_reaches_the_chips_its_documentation_names(dump: bytes) -> None
     assert ("Baidu Kunlun K100", "Baidu") in supported["Paddle Lite"]
     # a chip of one of the article's four designers that only PaddlePaddle's table names
     assert supported["Paddle2ONNX"] == {("TsingMicro TX5368", "TsingMicro")}
+    # a designer's own software: its chips as a family, and the cards its README names
+    assert {("Moore Threads chips", "Moore Threads"), ("MTT S4000", "Moore Threads")} <= supported[
+        "torch_musa"
+    ]
 
 
 @pytest.mark.slow
