@@ -52,7 +52,7 @@ def test_software_reaches_the_chips_its_documentation_names(dump: bytes) -> None
     paths = paths_in_pyoxigraph(dump, "policy-to-chips-through-software")
     assert {path[3:5] for path in paths} == {
         ("FlagOS", "FlagTree"), ("PaddlePaddle", "PaddlePaddle"), ("PaddlePaddle", "Paddle Lite"),
-        ("PaddlePaddle", "Paddle2ONNX"), ("torch_musa", "torch_musa"),
+        ("PaddlePaddle", "Paddle2ONNX"), ("torch_musa", "torch_musa"), ("torch_mlu", "torch_mlu"),
     }  # fmt: skip
     supported: dict[str, set[tuple[str, ...]]] = {path[4]: set() for path in paths}
     for path in paths:
