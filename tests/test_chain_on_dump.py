@@ -32,24 +32,30 @@ def dump() -> bytes:
     return nquads
 
 
-def paths_in_pyoxigraph(dump: bytes, chain: str) -> set[tuple[str, ...]]:
+@pytest.fixture(scope="module")
+def plain_store(dump: bytes) -> ox.Store:
+    """The dump loaded once into a plain pyoxigraph store, shared by the module's tests."""
     store = ox.Store()
     store.load(dump, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def paths_in_pyoxigraph(store: ox.Store, chain: str) -> set[tuple[str, ...]]:
     result = store.query(CHAINS[chain].text, use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
     return {tuple(term.value for term in row) for row in result}
 
 
-def test_at_least_twenty_whole_paths_without_inference(dump: bytes) -> None:
-    paths = paths_in_pyoxigraph(dump, "policy-to-chips-chain")
+def test_at_least_twenty_whole_paths_without_inference(plain_store: ox.Store) -> None:
+    paths = paths_in_pyoxigraph(plain_store, "policy-to-chips-chain")
     assert len(paths) >= 20
     institutions = {path[2] for path in paths}
     assert {"Beijing Academy of Artificial Intelligence", "Tsinghua University"} <= institutions
     assert any(path[5] == "Huawei Technologies Co., Ltd." for path in paths)  # a Chinese chip
 
 
-def test_software_reaches_the_chips_its_documentation_names(dump: bytes) -> None:
-    paths = paths_in_pyoxigraph(dump, "policy-to-chips-through-software")
+def test_software_reaches_the_chips_its_documentation_names(plain_store: ox.Store) -> None:
+    paths = paths_in_pyoxigraph(plain_store, "policy-to-chips-through-software")
     assert {path[3:5] for path in paths} == {
         ("FlagOS", "FlagTree"), ("PaddlePaddle", "PaddlePaddle"), ("PaddlePaddle", "Paddle Lite"),
         ("PaddlePaddle", "Paddle2ONNX"), ("torch_musa", "torch_musa"), ("torch_mlu", "torch_mlu"),
@@ -81,11 +87,11 @@ def test_software_reaches_the_chips_its_documentation_names(dump: bytes) -> None
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
-def test_rdflib_finds_the_same_paths(dump: bytes) -> None:
+def test_rdflib_finds_the_same_paths(dump: bytes, plain_store: ox.Store) -> None:
     """Only the model chain: rdflib 7.6 did not answer the software chain within five minutes
     (2026-12-05), too long for the suite; pyoxigraph answers it in milliseconds."""
     dataset = Dataset(default_union=True)
     dataset.parse(data=dump, format="nquads")
     result = dataset.query(CHAINS["policy-to-chips-chain"].text)
     rows = {tuple(str(term) for term in row) for row in rdflib_rows(result)}
-    assert rows == paths_in_pyoxigraph(dump, "policy-to-chips-chain")
+    assert rows == paths_in_pyoxigraph(plain_store, "policy-to-chips-chain")
