@@ -148,8 +148,8 @@ def test_a_bad_mapping_row_is_refused_with_file_and_line(
 def test_a_quote_in_another_language_is_tagged_with_it(tmp_path: Path) -> None:
     files = build_generated(sources_folder())
     sites = Graph().parse(data=next(t for p, t in files.items() if p.name == "sites.ttl"))
-    (quote,) = sites.objects(BJ["hec-montreal-headquarters-montreal"], BJO.quote)
-    assert isinstance(quote, Literal) and quote.language == "fr"
+    (quote,) = sites.objects(BJ["aithyra-institute-headquarters-vienna"], BJO.quote)
+    assert isinstance(quote, Literal) and quote.language == "de"
     lines = (MAPPING_FOLDER / "organisations.csv").read_text("utf-8").splitlines()
     number = next(i for i, line in enumerate(lines) if line.startswith("Baidu,baidu,Company,"))
     assert lines[number].endswith(",")  # no language: the quote is in English
