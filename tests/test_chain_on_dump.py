@@ -19,7 +19,12 @@ from tests.graph_rows import rdflib_rows
 CHAINS = {
     query.name: query
     for query in load_catalogue()
-    if query.name in ("policy-to-chips-chain", "policy-to-chips-through-software")
+    if query.name
+    in (
+        "policy-to-chips-chain",
+        "policy-to-chips-through-software",
+        "models-and-the-chips-they-run-on",
+    )
 }
 
 
@@ -83,6 +88,17 @@ def test_software_reaches_the_chips_its_documentation_names(plain_store: ox.Stor
     assert {("Moore Threads chips", "Moore Threads"), ("MTT S4000", "Moore Threads")} <= supported[
         "torch_musa"
     ]
+
+
+def test_models_reach_the_chips_the_software_running_them_names(plain_store: ox.Store) -> None:
+    rows = paths_in_pyoxigraph(plain_store, "models-and-the-chips-they-run-on")
+    pairs = {(model, chip) for model, _, chip, *_ in rows}
+    assert {
+        ("Baichuan2-13B", "Huawei Ascend 910A"), ("CodeGeeX", "Huawei Ascend 910"),
+        ("TeleChat", "Atlas 300I Pro"), ("ERNIE 4.5 (文心大模型4.5)", "Kunlunxin chips"),
+    } <= pairs  # fmt: skip
+    # every row names the page it rests on
+    assert all(row[4].startswith("https://github.com/") for row in rows)
 
 
 @pytest.mark.slow
