@@ -19,7 +19,7 @@ from bjaikg.loading import Dataset, load_dataset
 from bjaikg.namespaces import BJG, sparql_prologue
 from bjaikg.query_catalogue import ANSWER_FOLDER
 from bjaikg.store import KnowledgeGraph
-from tests.competency import Table
+from tests.competency import Table, read_answer
 from tests.stores.servers import StoreServer, ask, running_virtuoso
 
 pytestmark = pytest.mark.server
@@ -262,8 +262,8 @@ def test_virtuoso_answers_the_old_largest_compute_question_otherwise(
     training compute anywhere; the subquery alone, counted, gives the right number: no smaller
     query found). The question now joins the same path instead, which Virtuoso answers right
     (doubles aside), so its recorded answer gives the number of organisations there are."""
-    answer = (ANSWER_FOLDER / "largest-training-compute-per-organisation.tsv").read_text("utf-8")
-    organisations = len(answer.splitlines()) - 1  # the header line
+    answer = read_answer(ANSWER_FOLDER / "largest-training-compute-per-organisation.tsv")
+    organisations = len(answer.rows)
     assert len(rows(embedded(project_graph, LARGEST_COMPUTE_BEFORE))) == organisations
     assert len(rows(ask(virtuoso_store, PROLOGUE + LARGEST_COMPUTE_BEFORE))) > organisations
 
