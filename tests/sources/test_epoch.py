@@ -201,8 +201,19 @@ def test_a_reviewed_disagreement_keeps_both_sites_ranked() -> None:
     )
     assert offices == {BJ["china-mobile-limited-headquarters-hong-kong"], office}
     assert set(sites.objects(office, rank)) == {URIRef(WIKIBASE + "NormalRank")}
+    standards = set(
+        sites.subjects(
+            URIRef("http://www.w3.org/ns/org#siteOf"),
+            BJ["standardization-administration-of-china"],
+        )
+    )
+    haidian = BJ["standardization-administration-of-china-headquarters-haidian-district"]
+    xicheng = BJ["standardization-administration-of-china-headquarters-xicheng-district"]
+    assert standards == {haidian, xicheng}
+    assert set(sites.objects(haidian, rank)) == {URIRef(WIKIBASE + "PreferredRank")}
+    assert set(sites.objects(xicheng, rank)) == {URIRef(WIKIBASE + "NormalRank")}
     # only reviewed organisations are ranked
-    assert not set(sites.subjects(rank, None)) - metax - offices
+    assert not set(sites.subjects(rank, None)) - metax - offices - standards
 
 
 @pytest.mark.parametrize(
