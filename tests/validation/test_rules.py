@@ -36,6 +36,10 @@ MEETING = (
 )
 PERIOD = 'bjo:period "2025"^^xsd:gYear ;'
 UNIT = "sdmx-attribute:unitMeasure unit:NUM ;"
+PAGE = (
+    'bj:{slug} a bjo:WebPage ; schema:url <https://example.org/page> ; dcterms:title "page"@en ; '
+    'bjo:dateRetrieved "2026-12-06"^^xsd:date .\n'
+)
 
 CASES: dict[str, tuple[str, str]] = {
     # rule id: (Turtle with exactly the problem, the same data without it)
@@ -112,6 +116,12 @@ CASES: dict[str, tuple[str, str]] = {
         PERSON
         + '\nbj:gone owl:deprecated true ; dcterms:isReplacedBy bj:someone ; rdfs:label "旧"@zh, '
         '"old"@en .',
+    ),
+    "quality.duplicate-page": (
+        PAGE.format(slug="page-a") + PAGE.format(slug="page-b"),
+        PAGE.format(slug="page-a")
+        + PAGE.format(slug="page-b")
+        + "\nbj:page-b owl:deprecated true ; dcterms:isReplacedBy bj:page-a .",
     ),
     "links.iri-ror": (
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdeXYZ> .",
