@@ -36,6 +36,10 @@ MEETING = (
 )
 PERIOD = 'bjo:period "2025"^^xsd:gYear ;'
 UNIT = "sdmx-attribute:unitMeasure unit:NUM ;"
+ISSUANCE = (
+    'bj:{slug} a bjo:PolicyIssuance ; rdfs:label "{slug}"@en ; bjo:issuanceOf bj:plan ; '
+    "prov:wasDerivedFrom bj:source-test .\n"
+)
 PAGE = (
     'bj:{slug} a bjo:WebPage ; schema:url <https://example.org/page> ; dcterms:title "page"@en ; '
     'bjo:dateRetrieved "2026-12-06"^^xsd:date .\n'
@@ -122,6 +126,10 @@ CASES: dict[str, tuple[str, str]] = {
         PAGE.format(slug="page-a")
         + PAGE.format(slug="page-b")
         + "\nbj:page-b owl:deprecated true ; dcterms:isReplacedBy bj:page-a .",
+    ),
+    "quality.issuance-source-repeated": (
+        ISSUANCE.format(slug="issuance-a") + ISSUANCE.format(slug="issuance-b"),
+        ISSUANCE.format(slug="issuance-a"),
     ),
     "links.iri-ror": (
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdeXYZ> .",
