@@ -131,6 +131,14 @@ CASES: dict[str, tuple[str, str]] = {
         ISSUANCE.format(slug="issuance-a") + ISSUANCE.format(slug="issuance-b"),
         ISSUANCE.format(slug="issuance-a"),
     ),
+    "quality.chip-support-unstated": (
+        CHIP.format(slug="chip-a", zh="芯片", en="chip a")
+        + "\nbj:model bjo:supportsChip bj:chip-a .",
+        CHIP.format(slug="chip-a", zh="芯片", en="chip a")
+        + "\nbj:model bjo:supportsChip bj:chip-a .\n"
+        + "bj:support a bjo:ChipSupport ; bjo:supportingProduct bj:model ; "
+        + "bjo:supportedChip bj:chip-a .",
+    ),
     "links.iri-ror": (
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdeXYZ> .",
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdef12> .",
