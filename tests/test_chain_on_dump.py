@@ -102,11 +102,12 @@ def test_models_reach_the_chips_the_software_running_them_names(plain_store: ox.
         ("ChatGLM3-6B", "Zhipu", "Atlas 300I Duo"),
         ("GLM-4V-9B", "Zhipu", "Iluvatar CoreX chips"),
     } <= {row[:3] for row in rows}  # fmt: skip
-    # each such model rests on a web page, not only on its dataset row
+    # each such edge rests on a web page that states it (its bjo:ChipSupport statement)
     unsourced = plain_store.query(
         "PREFIX bjo: <https://w3id.org/bjaikg/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#> "
         "ASK { ?model a bjo:AIModel ; bjo:supportsChip ?chip . "
-        "FILTER NOT EXISTS { ?model prov:wasDerivedFrom/a bjo:WebPage } }",
+        "FILTER NOT EXISTS { ?statement bjo:supportingProduct ?model ; bjo:supportedChip ?chip ; "
+        "prov:wasDerivedFrom/a bjo:WebPage } }",
         use_default_graph_as_union=True,
     )
     assert isinstance(unsourced, ox.QueryBoolean) and not unsourced
