@@ -172,10 +172,40 @@ def read_header(path: Path, text: str) -> dict[str, str]:
     return header
 
 
+_INSERT = re.compile(r"^[ \t]*# insert pattern ([\w-]+) from ([\w-]+\.rq)[ \t]*$", re.MULTILINE)
+
+
+def insert_patterns(path: Path, text: str, folder: Path = QUERY_FOLDER) -> str:
+    """``text`` with each ``# insert pattern NAME from FILE.rq`` line replaced by the lines of
+    pattern NAME of ``folder/FILE.rq`` (``folder``: the named queries' folder), the lines from
+    its ``# begin pattern NAME`` line to its ``# end pattern NAME`` line.
+
+    Raises :class:`QueryFileError` naming ``path`` and the line when the file or the pattern is
+    missing.
+    """
+
+    def pattern(match: re.Match[str]) -> str:
+        name, source = match.group(1), folder / match.group(2)
+        line = text.count("\n", 0, match.start()) + 1
+        try:
+            lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+        except OSError:
+            raise QueryFileError(f"{path}:{line}: no query file {source}") from None
+        stripped = [content.strip() for content in lines]
+        begin, end = f"# begin pattern {name}", f"# end pattern {name}"
+        if stripped.count(begin) != 1 or stripped.count(end) != 1:
+            message = f"{path}:{line}: {source} has no pattern {name!r} (begin and end lines)"
+            raise QueryFileError(message)
+        return "".join(lines[stripped.index(begin) : stripped.index(end) + 1]).rstrip("\n")
+
+    return _INSERT.sub(pattern, text)
+
+
 def parse_query_file(path: Path) -> NamedQuery:
     """Read one query file; raise :class:`QueryFileError` naming the file when its header is bad."""
     text = path.read_text(encoding="utf-8")
     header = read_header(path, text)
+    text = insert_patterns(path, text, folder=path.parent)
     missing = [key for key in REQUIRED_KEYS if key not in header]
     if missing:
         raise QueryFileError(f"{path}: header lacks {', '.join(missing)}")

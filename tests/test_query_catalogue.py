@@ -51,3 +51,18 @@ def test_a_bad_header_is_refused_naming_the_file(tmp_path: Path, broken: str, me
     with pytest.raises(QueryFileError, match=message) as caught:
         parse_query_file(path)
     assert str(path) in str(caught.value)
+
+
+def test_a_named_query_takes_another_named_querys_pattern(tmp_path: Path) -> None:
+    (tmp_path / "chain.rq").write_text(
+        "SELECT * WHERE {\n  # begin pattern hop\n  ?a ?b ?c .\n  # end pattern hop\n}\n"
+    )
+    header = "#+ title.en: t\n#+ title.zh: t\n#+ description.en: d\n#+ description.zh: d\n"
+    evidence = tmp_path / "evidence.rq"
+    evidence.write_text(
+        header + "#+ expect: answer\nSELECT * WHERE {\n  # insert pattern hop from chain.rq\n"
+        "  ?c ?d ?e .\n}\n"
+    )
+    text = parse_query_file(evidence).text
+    assert "  ?a ?b ?c .\n  # end pattern hop\n  ?c ?d ?e ." in text
+    assert "# insert pattern" not in text

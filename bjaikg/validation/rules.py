@@ -17,8 +17,9 @@ declare every PREFIX they use; the rule :data:`IMPLICIT_PREFIX_RULE` checks that
 query in ``queries/``.
 
 A rule that states what a named query states takes the named query's lines instead of a copy
-(:func:`insert_patterns`): a line ``# insert pattern NAME from FILE.rq`` is replaced by the lines
-between ``# begin pattern NAME`` and ``# end pattern NAME`` of ``queries/FILE.rq``, so the rule
+(:func:`bjaikg.query_catalogue.insert_patterns`): a line ``# insert pattern NAME from FILE.rq``
+is replaced by the lines between ``# begin pattern NAME`` and ``# end pattern NAME`` of
+``queries/FILE.rq``, so the rule
 and the named query cannot drift apart (``quality.sources-disagree`` and
 ``headquarters-disagreements``). The rule uses the named query's variable names; it declares
 the prefixes the inserted lines use.
@@ -37,7 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bjaikg.errors import QueryFileError
-from bjaikg.query_catalogue import QUERY_FOLDER, QUERY_SUFFIXES, read_header
+from bjaikg.query_catalogue import QUERY_FOLDER, QUERY_SUFFIXES, insert_patterns, read_header
 from bjaikg.validation.finding import Finding, Severity
 from bjaikg.validation.inputs import LoadedInput, display_path
 
@@ -89,35 +90,6 @@ def parse_rule_file(path: Path, check: str) -> Rule:
         path=path,
         query=text,
     )
-
-
-_INSERT = re.compile(r"^[ \t]*# insert pattern ([\w-]+) from ([\w-]+\.rq)[ \t]*$", re.MULTILINE)
-
-
-def insert_patterns(path: Path, text: str, folder: Path = QUERY_FOLDER) -> str:
-    """``text`` with each ``# insert pattern NAME from FILE.rq`` line replaced by the lines of
-    pattern NAME of ``folder/FILE.rq`` (``folder``: the named queries' folder), the lines from
-    its ``# begin pattern NAME`` line to its ``# end pattern NAME`` line.
-
-    Raises :class:`QueryFileError` naming ``path`` and the line when the file or the pattern is
-    missing.
-    """
-
-    def pattern(match: re.Match[str]) -> str:
-        name, source = match.group(1), folder / match.group(2)
-        line = text.count("\n", 0, match.start()) + 1
-        try:
-            lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
-        except OSError:
-            raise QueryFileError(f"{path}:{line}: no query file {source}") from None
-        stripped = [content.strip() for content in lines]
-        begin, end = f"# begin pattern {name}", f"# end pattern {name}"
-        if stripped.count(begin) != 1 or stripped.count(end) != 1:
-            message = f"{path}:{line}: {source} has no pattern {name!r} (begin and end lines)"
-            raise QueryFileError(message)
-        return "".join(lines[stripped.index(begin) : stripped.index(end) + 1]).rstrip("\n")
-
-    return _INSERT.sub(pattern, text)
 
 
 def load_rules(check: str, folder: Path = CHECK_FOLDER) -> list[Rule]:
