@@ -97,7 +97,7 @@ def test_models_reach_the_chips_the_software_running_them_names(plain_store: ox.
         ("CodeGeeX", "Zhipu", "Huawei Ascend 910"),
         ("CodeGeeX", "Tsinghua University", "Huawei Ascend 910"),
         ("TeleChat", "China Telecom Corporation Limited", "Atlas 300I Pro"),
-        ("ERNIE 4.5 (文心大模型4.5)", "Baidu", "Kunlunxin chips"),
+        ("ERNIE 4.5", "Baidu", "Kunlunxin chips"),
         ("Yi-34B", "01.AI", "Huawei Ascend"),
         ("ChatGLM3-6B", "Zhipu", "Atlas 300I Duo"),
         ("GLM-4V-9B", "Zhipu", "Iluvatar CoreX chips"),

@@ -13,8 +13,8 @@ from html import escape
 
 import pyoxigraph as ox
 
+from bjaikg.chinese import CHINESE_RUN
 from bjaikg.interface.labels import LabelIndex, local_address
-from bjaikg.interface.language import CHINESE_RUN
 from bjaikg.namespaces import BJO
 from bjaikg.store import KnowledgeGraph
 

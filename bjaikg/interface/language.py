@@ -8,8 +8,6 @@ around them.
 
 from __future__ import annotations
 
-import re
-
 LANGUAGES = ("en", "zh")
 DEFAULT_LANGUAGE = "en"
 
@@ -47,9 +45,6 @@ def other_language(language: str) -> str:
     """The language the switch on each page offers."""
     return "zh" if language == "en" else "en"
 
-
-CHINESE_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
-"""A run of Chinese characters and punctuation (what is marked ``lang="zh"`` in English pages)."""
 
 WORDS: dict[str, dict[str, str]] = {
     "site": {"en": "Beijing AI Knowledge Graph", "zh": "北京人工智能知识图谱"},

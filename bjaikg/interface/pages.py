@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
+from bjaikg.chinese import CHINESE_RUN
 from bjaikg.endpoint.cache import asks_fresh
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.interface.dataset import DUMPS, dataset_triples, describe_dataset
@@ -31,7 +32,6 @@ from bjaikg.interface.diagram import (
 )
 from bjaikg.interface.labels import LabelIndex, expand
 from bjaikg.interface.language import (
-    CHINESE_RUN,
     LANGUAGES,
     WORDS,
     choose_language,

@@ -26,6 +26,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
+from bjaikg.chinese import CHINESE_CHARACTERS
 from bjaikg.namespaces import BJ, BJO
 from bjaikg.sources.mapping import (
     ChipFamily,
@@ -44,6 +45,10 @@ MODELS_SOURCE = BJ["source-epoch-ai-models"]
 HARDWARE_SOURCE = BJ["source-epoch-ai-hardware"]
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+_CHINESE_PART = re.compile(
+    rf"[(（][^()（）]*[{CHINESE_CHARACTERS}][^()（）]*[)）]|\S*[{CHINESE_CHARACTERS}]\S*"
+)
+"""A bracketed group or a word that holds a Chinese character."""
 
 PERFORMANCE_COLUMNS = {
     "FP64 (double precision) performance (FLOP/s)": BJO.peakPerformanceFP64,
@@ -133,6 +138,24 @@ def slugify(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_name.lower())) or "unnamed"
 
 
+def english_name(name: str) -> str:
+    """A table's name for an ``@en`` label: without the bracketed groups and words that hold
+    Chinese characters ("Ascend (昇腾) 910" → "Ascend 910", "Biren 壁仞科技 BR104" → "Biren
+    BR104"); the name as it is when nothing else is left. The table's own spelling stays the
+    record's key (``bjo:recordKey``)."""
+    return " ".join(_CHINESE_PART.sub(" ", name).split()) or name
+
+
+def add_names(graph: Graph, node: URIRef, name: str) -> None:
+    """Label ``node`` with a table's ``name``: its :func:`english_name` in ``@en`` and, when that
+    leaves Chinese out, the table's spelling as a ``skos:altLabel`` in ``@zh``, so that a search
+    for the Chinese (昇腾) still finds it."""
+    english = english_name(name)
+    graph.add((node, RDFS.label, Literal(english, lang="en")))
+    if english != name:
+        graph.add((node, SKOS.altLabel, Literal(name, lang="zh")))
+
+
 def decimal(value: str) -> Literal | None:
     """``value`` as an xsd:decimal literal in plain notation, or ``None`` if it is no number."""
     try:
@@ -185,7 +208,7 @@ class Transform:
         node = BJ[f"epoch-ai-{kind}-record-{slug}"]
         records = self.graph("records.ttl")
         records.add((node, RDF.type, BJO.SourceRecord))
-        label = f"Epoch AI {kind} table, row {row} ({key})"
+        label = f"Epoch AI {kind} table, row {row} ({english_name(key)})"
         records.add((node, RDFS.label, Literal(label, lang="en")))
         records.add((node, DCTERMS.isPartOf, dataset))
         records.add((node, BJO.recordKey, Literal(key)))
@@ -195,7 +218,7 @@ class Transform:
         """Our IRI for an organisation name of the tables; new organisations are declared."""
         mapped = self.organisation_of.get(name)
         if mapped is None:
-            slug, kind, label_en, label_zh = slugify(name), "Organisation", name, ""
+            slug, kind, label_en, label_zh = slugify(name), "Organisation", english_name(name), ""
         else:
             slug, kind, label_en, label_zh = (
                 mapped.slug, mapped.kind, mapped.label_en, mapped.label_zh,
@@ -263,7 +286,7 @@ class Transform:
             record = self.record(MODELS_SOURCE, "models", slug, row["Model"], row[ROW])
             node = BJ[slug]
             models.add((node, RDF.type, BJO.AIModel))
-            models.add((node, RDFS.label, Literal(row["Model"], lang="en")))
+            add_names(models, node, row["Model"])
             models.add((node, PROV.wasDerivedFrom, record))
             for name in cells(row["Organization"]):
                 models.add((node, BJO.developedBy, self.organisation(name, record)))
@@ -315,7 +338,7 @@ class Transform:
             node = BJ[slug]
             chips.add((node, RDF.type, BJO.AIChip))
             if not any(chips.objects(node, RDFS.label)):
-                chips.add((node, RDFS.label, Literal(row["Hardware name"], lang="en")))
+                add_names(chips, node, row["Hardware name"])
             chips.add((node, PROV.wasDerivedFrom, record))
             if row["Manufacturer"]:
                 chips.add((node, BJO.designedBy, self.organisation(row["Manufacturer"], record)))

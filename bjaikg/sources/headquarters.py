@@ -13,12 +13,12 @@ Organisations the graph does not hold (no hand-written entity, no generated one)
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
+from bjaikg.chinese import CHINESE_RUN
 from bjaikg.namespaces import BJ, BJO, PREFIXES
 from bjaikg.sources.mapping import BEIJING_DISTRICTS, City, HeadquartersRank, OrganisationRow
 
@@ -27,13 +27,12 @@ WIKIBASE = PREFIXES["wikibase"]
 SCHEMA_URL = URIRef("https://schema.org/url")
 WIKIDATA = PREFIXES["wd"]
 ROR = "https://ror.org/"
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def language_of(text: str, language: str = "") -> str:
     """``language`` when a row gives one, else ``zh`` for text with Chinese characters and ``en``
     for the rest (the graph's two languages)."""
-    return language or ("zh" if CHINESE.search(text) else "en")
+    return language or ("zh" if CHINESE_RUN.search(text) else "en")
 
 
 def page_node(url: str) -> URIRef:

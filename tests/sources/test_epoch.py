@@ -7,12 +7,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from bjaikg.errors import DataFileError
 from bjaikg.namespaces import BJ, BJO, PREFIXES
-from bjaikg.sources.epoch import EpochGraphs, cells, read_input, slugify, transform
+from bjaikg.sources.epoch import (
+    EpochGraphs,
+    cells,
+    english_name,
+    read_input,
+    slugify,
+    transform,
+)
 from bjaikg.sources.generated import build_generated
 from bjaikg.sources.mapping import MAPPING_FOLDER, read_headquarters_ranks, read_organisations
 from bjaikg.sources.registry import sources_folder
@@ -115,6 +122,30 @@ def test_cells_and_slugs() -> None:
     ]
     assert slugify("Baidu Kunlun 2nd-Gen (昆仑芯2代)") == "baidu-kunlun-2nd-gen-2"
     assert slugify("École polytechnique") == "ecole-polytechnique"
+
+
+@pytest.mark.parametrize(
+    ("name", "english"),
+    [
+        ("Ascend (昇腾) 910", "Ascend 910"),
+        ("ERNIE 4.5 (文心大模型4.5)", "ERNIE 4.5"),
+        ("Hanguang 800 (含光800) NPU", "Hanguang 800 NPU"),
+        ("Biren 壁仞科技 BR104", "Biren BR104"),
+        ("Enflame Technology 燧原科技 Suisi (燧思) chip", "Enflame Technology Suisi chip"),
+        ("Cambricon MLU370-S4/S8", "Cambricon MLU370-S4/S8"),
+        ("AI for Science Institute, Beijing (AISI)", "AI for Science Institute, Beijing (AISI)"),
+        ("文心一言", "文心一言"),  # nothing else: the name stays (and the validator flags it)
+    ],
+)
+def test_english_name_leaves_out_the_chinese_parts(name: str, english: str) -> None:
+    assert english_name(name) == english
+
+
+def test_a_tables_chinese_spelling_stays_an_alternative_name(epoch: EpochGraphs) -> None:
+    chips = epoch.graphs["chips.ttl"]
+    assert set(chips.objects(BJ["ascend-910"], RDFS.label)) == {Literal("Ascend 910", lang="en")}
+    assert (BJ["ascend-910"], SKOS.altLabel, Literal("Ascend (昇腾) 910", lang="zh")) in chips
+    assert not any(chips.objects(BJ["atlas-300i"], SKOS.altLabel))  # an English name only
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,10 @@ CASES: dict[str, tuple[str, str]] = {
         CHIP.format(slug="chip-a", zh="芯片 ", en="chip a"),
         CHIP.format(slug="chip-a", zh="芯片", en="chip a"),
     ),
+    "quality.chinese-in-english-label": (
+        CHIP.format(slug="chip-a", zh="昇腾 910", en="Ascend (昇腾) 910"),
+        CHIP.format(slug="chip-a", zh="昇腾 910", en="Ascend 910"),
+    ),
     "quality.article-fact-without-quote": (
         'bj:someone a bjo:Person ; rdfs:label "某人"@zh, "someone"@en ; '
         "prov:wasDerivedFrom bj:source-test .",
