@@ -62,8 +62,10 @@ def test_at_least_twenty_whole_paths_without_inference(plain_store: ox.Store) ->
 def test_software_reaches_the_chips_its_documentation_names(plain_store: ox.Store) -> None:
     paths = paths_in_pyoxigraph(plain_store, "policy-to-chips-through-software")
     assert {path[3:5] for path in paths} == {
-        ("FlagOS", "FlagTree"), ("PaddlePaddle", "PaddlePaddle"), ("PaddlePaddle", "Paddle Lite"),
-        ("PaddlePaddle", "Paddle2ONNX"), ("torch_musa", "torch_musa"), ("torch_mlu", "torch_mlu"),
+        ("FlagOS", "FlagTree"), ("FlagOS", "FlagGems"), ("FlagOS", "FlagCX"),
+        ("FlagOS", "FlagScale"), ("FlagScale", "FlagScale"), ("PaddlePaddle", "PaddlePaddle"),
+        ("PaddlePaddle", "Paddle Lite"), ("PaddlePaddle", "Paddle2ONNX"),
+        ("torch_musa", "torch_musa"), ("torch_mlu", "torch_mlu"),
     }  # fmt: skip
     supported: dict[str, set[tuple[str, ...]]] = {path[4]: set() for path in paths}
     for path in paths:
@@ -74,6 +76,15 @@ def test_software_reaches_the_chips_its_documentation_names(plain_store: ox.Stor
         "Iluvatar CoreX chips", "MetaX chips", "Hygon chips", "Enflame chips",
     }  # fmt: skip
     assert ("Kunlunxin chips", "Kunlunxin") in supported["FlagTree"]
+    # FlagOS's other modules: FlagGems' supported platforms, FlagScale's v0.2 release
+    assert {chips for chips, _ in supported["FlagGems"]} == {
+        "Cambricon chips", "Hygon chips", "Iluvatar CoreX chips", "Kunlunxin chips", "MetaX chips",
+        "Moore Threads chips",
+    }  # fmt: skip
+    assert {chips for chips, _ in supported["FlagScale"]} == {
+        "Iluvatar CoreX chips",
+        "Kunlunxin chips",
+    }
     # PaddlePaddle's documentation names chips: its paths end at them, with their designers
     assert {
         ("Baidu Kunlun R200", "Baidu"), ("Baidu Kunlun RG800", "Kunlunxin"),
@@ -99,6 +110,8 @@ def test_models_reach_the_chips_the_software_running_them_names(plain_store: ox.
         ("TeleChat", "China Telecom Corporation Limited", "Atlas 300I Pro"),
         ("ERNIE 4.5", "Baidu", "Kunlunxin chips"),
         ("Yi-34B", "01.AI", "Huawei Ascend"),
+        ("Emu3", "Beijing Academy of Artificial Intelligence", "Huawei Ascend"),
+        ("MiniCPM-1.2B", "ModelBest Inc.", "Atlas 300I Duo"),
         ("ChatGLM3-6B", "Zhipu", "Atlas 300I Duo"),
         ("GLM-4V-9B", "Zhipu", "Iluvatar CoreX chips"),
     } <= {row[:3] for row in rows}  # fmt: skip
