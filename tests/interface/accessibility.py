@@ -59,7 +59,8 @@ class AccessibilityCheck(HTMLParser):
             not self.in_script
             and not self.in_title
             and CJK.search(data)
-            and not language.startswith("zh")
+            # Chinese, or Japanese written with the same characters (a quote tagged @ja)
+            and not language.startswith(("zh", "ja"))
         ):
             self.unmarked_chinese.append(data.strip())
 
@@ -67,7 +68,7 @@ class AccessibilityCheck(HTMLParser):
 def accessibility_problems(html: str, expected_language: str) -> list[str]:
     """What is wrong with ``html`` (empty when nothing): ``<html lang>`` other than
     ``expected_language``, no title, unlabelled fields, unnamed pictures, and Chinese text
-    outside an element marked ``lang="zh"``."""
+    outside an element marked ``lang="zh"`` (or ``lang="ja"`` for a Japanese quote)."""
     check = AccessibilityCheck()
     check.feed(html)
     problems = []
