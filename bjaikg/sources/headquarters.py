@@ -99,9 +99,8 @@ def headquarters_graphs(
         sites.add((organisation, URIRef(ORG + "hasPrimarySite"), site))
         sites.add((site, BJO.locatedIn, BJ[row.place]))
         sites.add((site, PROV.wasDerivedFrom, page))
-        if row.quote:
-            quote = Literal(row.quote, lang=language_of(row.quote, row.language))
-            sites.add((site, BJO.quote, quote))
+        for quote in row.quotes:
+            sites.add((site, BJO.quote, Literal(quote, lang=language_of(quote, row.language))))
         if row.slug in ranks:
             add_rank(sites, pages, site, ranks[row.slug], row.place)
         if row.city != "beijing":  # bj:beijing is defined in instances/places.ttl

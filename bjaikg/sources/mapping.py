@@ -4,8 +4,9 @@
   lists the names Epoch AI's tables use for it (`` | `` between names); ``class`` is empty when
   the organisation is defined in a hand-written file of ``instances/`` (its labels there win);
   ``city`` and ``district`` place its headquarters as ``source_url`` states it (``quote``, at
-  most one sentence; ``language`` is the BCP 47 tag of the quote and the page's title when they
-  are in neither Chinese nor English). A row with no city records a search that found nothing.
+  most one sentence, or the pieces of a text laid out in columns one per line, never joined
+  with " … "; ``language`` is the BCP 47 tag of the quote and the page's title when they are in
+  neither Chinese nor English). A row with no city records a search that found nothing.
   Two rows for one organisation that disagree are both kept: the graph states both, each with
   its page.
 - ``cities.csv``: the cities the organisations are placed in (slug, English and Chinese name,
@@ -94,6 +95,11 @@ class OrganisationRow:
         """The slug of the most specific place the row gives: its district, else its city."""
         return self.district or self.city
 
+    @property
+    def quotes(self) -> list[str]:
+        """The verbatim quotes of the row: one per line of its ``quote`` cell."""
+        return [quote.strip() for quote in self.quote.splitlines() if quote.strip()]
+
 
 @dataclass(frozen=True)
 class HeadquartersRank:
@@ -143,7 +149,7 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise DataFileError(path, f"cannot read the mapping: {error}") from None
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(text.splitlines(keepends=True))
     if tuple(reader.fieldnames or ()) != columns:
         raise DataFileError(path, f"header must be: {','.join(columns)}", line=1)
     for row in reader:
@@ -170,6 +176,10 @@ def organisation_problems(row: OrganisationRow) -> list[str]:
         (not row.wikidata or bool(row.wikidata_evidence), "a Wikidata id needs its evidence"),
         (not row.ror or bool(ROR.match(row.ror)), "ror must be the 9 characters of a ROR id"),
         (not row.ror or bool(row.ror_evidence), "a ROR id needs its evidence"),
+        (
+            not row.city or " … " not in row.quote,
+            "quote pieces go on lines of their own, not joined with ' … '",
+        ),
         (
             not row.language or bool(LANGUAGE.match(row.language)),
             f"language {row.language!r} is not a BCP 47 tag such as de or fr",

@@ -159,6 +159,7 @@ def test_a_tables_chinese_spelling_stays_an_alternative_name(epoch: EpochGraphs)
         (",Company,", ",Startup,", "unknown class 'Startup'"),
         (",2026-12-04,", ",04/12/2026,", "is not YYYY-MM-DD"),
         (",https://ir.baidu.com/", ",ir.baidu.com/", r"source_url is not an http\(s\) URL"),
+        (" Shangdi 10th Street", " … Shangdi 10th Street", "not joined with ' … '"),
     ],
 )
 def test_a_bad_mapping_row_is_refused_with_file_and_line(
@@ -190,6 +191,17 @@ def test_a_quote_in_another_language_is_tagged_with_it(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match="'English' is not a BCP 47 tag") as caught:
         read_organisations(path)
     assert caught.value.line == number + 1
+
+
+def test_each_line_of_a_quote_cell_is_a_quote_of_its_own() -> None:
+    files = build_generated(sources_folder())
+    sites = Graph().parse(data=next(t for p, t in files.items() if p.name == "sites.ttl"))
+    quotes = {
+        str(quote)
+        for quote in sites.objects(BJ["meituan-headquarters-chaoyang-district"], BJO.quote)
+    }
+    assert {"HEAD OFFICE AND PRINCIPAL PLACE OF", "Chaoyang District", "Beijing 100102"} <= quotes
+    assert not any("…" in quote or "\n" in quote for quote in quotes)
 
 
 def test_a_name_mapped_to_two_organisations_is_refused(tmp_path: Path) -> None:
