@@ -144,7 +144,8 @@ class ChipFamily:
 
 
 def read_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """The rows of a mapping CSV with their line numbers, after checking its header."""
+    """The rows of a mapping CSV with the line each starts on (a quoted cell may hold line
+    breaks), after checking its header."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -152,10 +153,12 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[
     reader = csv.DictReader(text.splitlines(keepends=True))
     if tuple(reader.fieldnames or ()) != columns:
         raise DataFileError(path, f"header must be: {','.join(columns)}", line=1)
+    start = reader.line_num + 1
     for row in reader:
         if None in row or any(value is None for value in row.values()):
-            raise DataFileError(path, f"expected {len(columns)} fields", line=reader.line_num)
-        yield reader.line_num, row
+            raise DataFileError(path, f"expected {len(columns)} fields", line=start)
+        yield start, row
+        start = reader.line_num + 1
 
 
 def organisation_problems(row: OrganisationRow) -> list[str]:

@@ -204,6 +204,19 @@ def test_each_line_of_a_quote_cell_is_a_quote_of_its_own() -> None:
     assert not any("…" in quote or "\n" in quote for quote in quotes)
 
 
+def test_a_bad_row_with_quote_lines_is_refused_at_its_first_line(tmp_path: Path) -> None:
+    lines = (MAPPING_FOLDER / "organisations.csv").read_text("utf-8").splitlines()
+    start = "Meituan University,meituan,Company,Meituan,美团,beijing,chaoyang-district,"
+    number = next(i for i, line in enumerate(lines) if line.startswith(start))
+    assert not lines[number].endswith(",")  # the quote cell goes on over the next lines
+    lines[number] = lines[number].replace(",2026-12-06,", ",06/12/2026,", 1)
+    path = tmp_path / "organisations.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="is not YYYY-MM-DD") as caught:
+        read_organisations(path)
+    assert caught.value.line == number + 1
+
+
 def test_a_name_mapped_to_two_organisations_is_refused(tmp_path: Path) -> None:
     text = (MAPPING_FOLDER / "organisations.csv").read_text("utf-8")
     path = tmp_path / "organisations.csv"
