@@ -86,6 +86,22 @@ def test_a_paragraph_parameter_finds_the_byline(project_graph: KnowledgeGraph) -
     assert {f"<{BJ}wu-wenjuan>", f"<{BJ}beijing-youth-daily>"} <= nodes
 
 
+def test_a_statement_of_two_pages_gives_each_page_its_own_quote(
+    project_graph: KnowledgeGraph,
+) -> None:
+    # vLLM-gcu's Baichuan 2 page lists the model, its introduction names the Enflame chip: each
+    # quote comes with the page it is copied from (prov:qualifiedDerivation), not with both.
+    outcome = run_named_query(
+        project_graph, by_name("chip-support-evidence"), {"product": f"{BJ}baichuan-2-7b"}
+    )
+    assert isinstance(outcome, Table)
+    enflame = {(row[1], row[3][:20]) for row in outcome.rows if row[0] == '"Enflame chips"@en'}
+    assert enflame == {
+        (f"<{BJ}page-vllm-gcu-baichuan2>", '"*  url:[baichuan2-7'),
+        (f"<{BJ}page-vllm-gcu-introduction>", '"vLLM-gcu是适配于燧原S60 g'),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # The catalogue
 # ---------------------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ RDF_TYPE = expand("rdf:type")
 QUOTE = expand("bjo:quote")
 PARAGRAPH = expand("bjo:paragraph")
 DERIVED_FROM = expand("prov:wasDerivedFrom")
+QUALIFIED_DERIVATION = expand("prov:qualifiedDerivation")
+DERIVATION_SOURCE = expand("prov:entity")
 DEPRECATED = expand("owl:deprecated")
 REPLACED_BY = expand("dcterms:isReplacedBy")
 EXTERNAL_LINK_PROPERTIES = frozenset(
@@ -59,7 +61,8 @@ EXTERNAL_LINK_PROPERTIES = frozenset(
     )
 )
 SHOWN_ELSEWHERE = frozenset(
-    {RDF_TYPE, QUOTE, PARAGRAPH} | {expand(name) for name in PREFERRED_LABELS + ALTERNATIVE_LABELS}
+    {RDF_TYPE, QUOTE, PARAGRAPH, QUALIFIED_DERIVATION}
+    | {expand(name) for name in PREFERRED_LABELS + ALTERNATIVE_LABELS}
 )
 """Properties the page shows in its own sections rather than in the property table."""
 
@@ -111,13 +114,15 @@ class ExternalLink:
 @dataclass(frozen=True)
 class SourceLine:
     """One source of a resource: the document, page or dataset row, and — for a row — the
-    dataset it belongs to; with the citation and licence of the registered source."""
+    dataset it belongs to; with the citation and licence of the registered source, and the
+    quotes the resource's qualified derivation of this source pairs with it."""
 
     source: Term
     dataset: Term | None
     citation: str | None
     licence: str | None
     url: str | None
+    quotes: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -136,7 +141,8 @@ class ResourceDescription:
     """More than :data:`INCOMING_LIMIT` incoming relations: the first found are shown."""
     sources: list[SourceLine]
     quotes: list[tuple[str, str]]
-    """Each quote with its language tag (a web page may be quoted in English)."""
+    """Each quote on the resource itself with its language tag (a web page may be quoted in
+    English); quotes paired with a source are on its :class:`SourceLine`."""
     paragraphs: list[str]
     external_links: list[ExternalLink]
     deprecated: bool = False
@@ -326,6 +332,7 @@ def describe_resource(
     if not rows and not incoming:
         return None
     shown = [row for row in rows if row[0] not in SHOWN_ELSEWHERE]
+    paired = paired_quotes(rows, description.nested)
     statements = group_statements(index, shown, description.nested, language)
 
     def iris(property_iri: str) -> list[str]:
@@ -346,12 +353,11 @@ def describe_resource(
         statements_cut=description.cut,
         incoming=incoming,
         incoming_cut=description.incoming_cut,
-        sources=[source_line(index, row, language) for row in description.sources],
-        quotes=[
-            (o.value, o.language or "")
-            for p, o, _ in rows
-            if p == QUOTE and isinstance(o, ox.Literal)
+        sources=[
+            source_line(index, row, language, paired.get(row["source"].value, []))
+            for row in description.sources
         ],
+        quotes=quotes_of(rows),
         paragraphs=sorted(texts(PARAGRAPH), key=_number_first),
         external_links=[
             ExternalLink(url, site_of(url), make_term(index, property_iri, language))
@@ -382,14 +388,40 @@ def incoming_terms(
     return relations
 
 
-def source_line(index: LabelIndex, row: ox.QuerySolution, language: str) -> SourceLine:
-    """One source of a resource from a row of :data:`_NEIGHBOURS`' sources branch."""
+def quotes_of(rows: list[Row]) -> list[tuple[str, str]]:
+    """The ``bjo:quote`` values among ``rows``, each with its language tag."""
+    return [
+        (o.value, o.language or "") for p, o, _ in rows if p == QUOTE and isinstance(o, ox.Literal)
+    ]
+
+
+def paired_quotes(
+    rows: list[Row], nested: dict[ox.BlankNode, list[Row]]
+) -> dict[str, list[tuple[str, str]]]:
+    """The quotes of the resource's qualified derivations (``prov:qualifiedDerivation``), by the
+    IRI of the source each names (``prov:entity``)."""
+    paired: dict[str, list[tuple[str, str]]] = {}
+    for property_iri, node, _ in rows:
+        if property_iri == QUALIFIED_DERIVATION and isinstance(node, ox.BlankNode):
+            inner = nested.get(node, [])
+            for p, source, _ in inner:
+                if p == DERIVATION_SOURCE and isinstance(source, ox.NamedNode):
+                    paired.setdefault(source.value, []).extend(quotes_of(inner))
+    return paired
+
+
+def source_line(
+    index: LabelIndex, row: ox.QuerySolution, language: str, quotes: list[tuple[str, str]]
+) -> SourceLine:
+    """One source of a resource from a row of :data:`_NEIGHBOURS`' sources branch, with the
+    ``quotes`` paired with it."""
     return SourceLine(
         source=make_term(index, row["source"].value, language),
         dataset=make_term(index, row["dataset"].value, language) if row["dataset"] else None,
         citation=term_value(row["citation"]),
         licence=term_value(row["licence"]),
         url=term_value(row["url"]),
+        quotes=quotes,
     )
 
 

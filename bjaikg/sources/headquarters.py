@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from bjaikg.chinese import CHINESE_RUN
@@ -65,6 +65,23 @@ def add_rank(sites: Graph, pages: Graph, site: URIRef, rank: HeadquartersRank, p
         sites.add((site, BJO.rankSource, page))
 
 
+def add_quotes(sites: Graph, site: URIRef, quotes_by_page: dict[URIRef, list[Literal]]) -> None:
+    """Give ``site`` its rows' quotes: on the site when one page places it, else each page's on a
+    ``prov:qualifiedDerivation`` of that page, so that every quote names the page it is copied
+    from (``quality.quote-unpaired``). The derivations' blank-node labels are made from the site
+    and the page, so the Turtle written is the same on every build."""
+    if len(quotes_by_page) == 1:
+        for quote in next(iter(quotes_by_page.values())):
+            sites.add((site, BJO.quote, quote))
+        return
+    for page, quotes in quotes_by_page.items():
+        derivation = BNode(f"{site.removeprefix(BJ)}-from-{page.removeprefix(BJ)}")
+        sites.add((site, PROV.qualifiedDerivation, derivation))
+        sites.add((derivation, PROV.entity, page))
+        for quote in quotes:
+            sites.add((derivation, BJO.quote, quote))
+
+
 def headquarters_graphs(
     rows: Iterable[OrganisationRow],
     cities: dict[str, City],
@@ -74,6 +91,7 @@ def headquarters_graphs(
     """``sites.ttl``, ``pages.ttl``, ``cities.ttl`` and ``links.ttl`` for the organisations in
     ``present`` (their slugs), the sites of an organisation reviewed in ``ranks`` ranked."""
     sites, pages, city_graph, links = Graph(), Graph(), Graph(), Graph()
+    quoted: dict[URIRef, dict[URIRef, list[Literal]]] = {}
     for row in rows:
         if row.slug not in present:
             continue
@@ -99,8 +117,9 @@ def headquarters_graphs(
         sites.add((organisation, URIRef(ORG + "hasPrimarySite"), site))
         sites.add((site, BJO.locatedIn, BJ[row.place]))
         sites.add((site, PROV.wasDerivedFrom, page))
-        for quote in row.quotes:
-            sites.add((site, BJO.quote, Literal(quote, lang=language_of(quote, row.language))))
+        quoted.setdefault(site, {})[page] = [
+            Literal(quote, lang=language_of(quote, row.language)) for quote in row.quotes
+        ]
         if row.slug in ranks:
             add_rank(sites, pages, site, ranks[row.slug], row.place)
         if row.city != "beijing":  # bj:beijing is defined in instances/places.ttl
@@ -110,4 +129,6 @@ def headquarters_graphs(
             if city.label_zh:
                 city_graph.add((node, RDFS.label, Literal(city.label_zh, lang="zh")))
             city_graph.add((node, PROV.wasDerivedFrom, page))
+    for site, quotes_by_page in quoted.items():
+        add_quotes(sites, site, quotes_by_page)
     return {"sites.ttl": sites, "pages.ttl": pages, "cities.ttl": city_graph, "links.ttl": links}

@@ -118,3 +118,16 @@ def test_search_finds_models_chips_and_organisations(
     answer = project_client.get("/search", params={"q": text, "format": "json"})
     assert answer.status_code == 200
     assert f"{BJ}{slug}" in {hit["iri"] for hit in answer.json()["hits"]}
+
+
+def test_a_quote_is_shown_with_the_page_it_comes_from(project_client: TestClient) -> None:
+    html = project_client.get(
+        "/id/beijing-academy-of-artificial-intelligence-headquarters-haidian-district?lang=en"
+    ).text
+    sources = html.split('<ul class="source-lines">', 1)[1].split("</ul>", 1)[0]
+    items = {item.split("</a>", 1)[0]: item for item in sources.split("<li>")[1:]}
+    github = next(item for item in items.values() if "https://github.com/BAAI-WuDao" in item)
+    report = next(item for item in items.values() if "bs178.com" in item)
+    assert '<blockquote lang="zh">北京市海淀区成府路150号</blockquote>' in github
+    assert "位于海淀区" not in github and "位于海淀区" in report
+    assert "prov:qualifiedDerivation" not in html and "qualified derivation" not in html

@@ -45,6 +45,10 @@ PAGE = (
     'bjo:dateRetrieved "2026-12-06"^^xsd:date .\n'
 )
 
+TWO_PAGES = "".join(
+    f"bj:page-{slug} a bjo:WebPage ; schema:url <https://example.org/{slug}> .\n" for slug in "ab"
+)
+
 CASES: dict[str, tuple[str, str]] = {
     # rule id: (Turtle with exactly the problem, the same data without it)
     "quality.undeclared-term": (
@@ -143,6 +147,12 @@ CASES: dict[str, tuple[str, str]] = {
         + "bj:support a bjo:ChipSupport ; bjo:supportingProduct bj:model ; "
         + "bjo:supportedChip bj:chip-a .",
     ),
+    "quality.quote-unpaired": (
+        TWO_PAGES + 'bj:body prov:wasDerivedFrom bj:page-a, bj:page-b ; bjo:quote "a"@en .',
+        TWO_PAGES
+        + "bj:body prov:wasDerivedFrom bj:page-a, bj:page-b ;"
+        + ' prov:qualifiedDerivation [ prov:entity bj:page-a ; bjo:quote "a"@en ] .',
+    ),
     "links.iri-ror": (
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdeXYZ> .",
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdef12> .",
@@ -179,6 +189,18 @@ def test_finding_points_to_the_subject_block(turtle_file: Callable[..., Path]) -
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[finding.line - 1].startswith("bj:other a bjo:Person") if finding.line else False
     assert finding.focus == "<https://w3id.org/bjaikg/id/other>"
+
+
+def test_a_derivation_of_a_page_the_node_does_not_cite_is_unpaired(
+    turtle_file: Callable[..., Path],
+) -> None:
+    path = turtle_file(
+        TWO_PAGES + "bj:body prov:wasDerivedFrom bj:page-a ;"
+        ' prov:qualifiedDerivation [ prov:entity bj:page-b ; bjo:quote "b"@en ] .'
+    )
+    options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "quality"}))
+    [finding] = [f for f in validate(options).findings if f.rule == "quality.quote-unpaired"]
+    assert finding.value == "<https://w3id.org/bjaikg/id/page-b>"
 
 
 def test_problems_of_the_context_ontology_are_not_reported(
