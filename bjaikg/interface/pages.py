@@ -92,10 +92,11 @@ LIMIT 100
 
 def mark_chinese(text: str, language: str) -> Markup:
     """``text`` escaped, with each run of Chinese characters in ``<span lang="zh">`` unless
-    ``language`` — the language in effect where the text goes — is already Chinese. For text
-    whose parts may be in either language (an English definition citing 推进会, a query)."""
+    ``language`` — the language in effect where the text goes — is already Chinese, or Japanese
+    (whose kanji are the same characters). For text whose parts may be in either language (an
+    English definition citing 推进会, a query, an English page's quote naming 模数世界)."""
     escaped = str(escape(text))
-    if language.startswith("zh"):
+    if language.startswith(("zh", "ja")):
         return Markup(escaped)
     return Markup(CHINESE_RUN.sub(lambda run: f'<span lang="zh">{run.group(0)}</span>', escaped))
 

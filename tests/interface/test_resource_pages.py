@@ -6,6 +6,7 @@ import pyoxigraph as ox
 import pytest
 from starlette.testclient import TestClient
 
+from bjaikg.interface.pages import mark_chinese
 from bjaikg.namespaces import BJ, BJO
 from bjaikg.statistics import measure_dataset
 from bjaikg.store import KnowledgeGraph
@@ -249,3 +250,11 @@ def test_ontology_and_dataset_by_suffix_and_format(
     assert client.get(f"/{page}.html").headers["content-type"].startswith("text/html")
     assert client.get(f"/{page}", headers={"Accept": "image/png"}).status_code == 406
     assert client.get(f"/{page}.pdf").status_code == 406
+
+
+def test_chinese_inside_another_language_is_marked_but_not_inside_japanese() -> None:
+    assert mark_chinese("Magic World (模数世界)", "en") == (
+        'Magic World (<span lang="zh">模数世界</span>)'
+    )
+    assert mark_chinese("人工知能の研究所", "ja") == "人工知能の研究所"
+    assert mark_chinese("北京", "zh-Hans") == "北京"

@@ -151,7 +151,8 @@ CASES: dict[str, tuple[str, str]] = {
         TWO_PAGES + 'bj:body prov:wasDerivedFrom bj:page-a, bj:page-b ; bjo:quote "a"@en .',
         TWO_PAGES
         + "bj:body prov:wasDerivedFrom bj:page-a, bj:page-b ;"
-        + ' prov:qualifiedDerivation [ prov:entity bj:page-a ; bjo:quote "a"@en ] .',
+        + ' prov:qualifiedDerivation [ prov:entity bj:page-a ; bjo:quote "a"@en ] ,'
+        + ' [ prov:entity bj:page-b ; bjo:quote "b"@en ] .',
     ),
     "links.iri-ror": (
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdeXYZ> .",
@@ -197,6 +198,16 @@ def test_a_derivation_of_a_page_the_node_does_not_cite_is_unpaired(
     path = turtle_file(
         TWO_PAGES + "bj:body prov:wasDerivedFrom bj:page-a ;"
         ' prov:qualifiedDerivation [ prov:entity bj:page-b ; bjo:quote "b"@en ] .'
+    )
+    options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "quality"}))
+    [finding] = [f for f in validate(options).findings if f.rule == "quality.quote-unpaired"]
+    assert finding.value == "<https://w3id.org/bjaikg/id/page-b>"
+
+
+def test_a_page_without_a_quote_of_its_own_is_unpaired(turtle_file: Callable[..., Path]) -> None:
+    path = turtle_file(
+        TWO_PAGES + "bj:body prov:wasDerivedFrom bj:page-a, bj:page-b ;"
+        ' prov:qualifiedDerivation [ prov:entity bj:page-a ; bjo:quote "a"@en ] .'
     )
     options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "quality"}))
     [finding] = [f for f in validate(options).findings if f.rule == "quality.quote-unpaired"]
