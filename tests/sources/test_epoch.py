@@ -234,6 +234,14 @@ def test_sites_place_organisations_with_their_page(tmp_path: Path) -> None:
     pages = set(sites.objects(site, PROV.wasDerivedFrom))
     assert len(pages) == 2  # two pages agree (a 20-F filing and an annual report)
     assert all(str(page).startswith(str(BJ["page-"])) for page in pages)
+    # each page's quote on the derivation of that page, none left on the site itself
+    derivations = list(sites.objects(site, PROV.qualifiedDerivation))
+    assert {sites.value(derivation, PROV.entity) for derivation in derivations} == pages
+    assert all((derivation, BJO.quote, None) in sites for derivation in derivations)
+    assert (site, BJO.quote, None) not in sites
+    one_page = BJ["01-ai-headquarters-beijing"]
+    assert (one_page, BJO.quote, None) in sites
+    assert (one_page, PROV.qualifiedDerivation, None) not in sites
 
 
 def test_a_reviewed_disagreement_keeps_both_sites_ranked() -> None:
