@@ -12,7 +12,8 @@ surroundings), and a blank-node value is shown inline (``[ p v ; … ]``); two v
 write one structure with different blank-node names differ in nothing.
 
 Hazard: rdflib's canonicalisation is exponential in the worst case (many blank nodes that look
-alike); the graph's blank nodes are few and distinct. Every changed entity's statements are
+alike); the graph's blank nodes (checksums, qualified derivations) each hang from one named node,
+which tells look-alikes apart. Every changed entity's statements are
 rendered, so a change touching 1e5 entities gives a report that long.
 """
 

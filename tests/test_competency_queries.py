@@ -102,6 +102,24 @@ def test_a_statement_of_two_pages_gives_each_page_its_own_quote(
     }
 
 
+def test_each_quote_comes_with_its_source(project_graph: KnowledgeGraph) -> None:
+    outcome = run_named_query(project_graph, by_name("quotes-for-entity"))
+    assert isinstance(outcome, Table)
+    sources = {row[2]: row[1] for row in outcome.rows}
+    assert sources['"北京市海淀区成府路150号"@zh'] == f"<{BJ}page-459567c17d8e>"  # its site's page
+    assert sources[
+        '"此次推进会上,北京智源人工智能研究院正式发布面向多种AI芯片的系统软件栈"@zh'
+    ] == (f"<{BJ}source-beijing-ai-first-city>")
+    assert len(sources) == len(outcome.rows)  # one source for each quote
+
+
+def test_the_quotes_of_a_page_include_nodes_quoting_it_alone(project_graph: KnowledgeGraph) -> None:
+    page = f"{BJ}page-mindformers-baichuan2"  # cited alone by chip-support statements
+    outcome = run_named_query(project_graph, by_name("quotes-of-a-page"), {"page": page})
+    assert isinstance(outcome, Table)
+    assert ('"- 硬件：Ascend 910A"@zh') in {row[1] for row in outcome.rows}
+
+
 # ---------------------------------------------------------------------------------------------
 # The catalogue
 # ---------------------------------------------------------------------------------------------

@@ -235,18 +235,19 @@ _NEIGHBOURS = """
   UNION {{ SELECT DISTINCT ?subject ?incoming WHERE {{
       ?subject ?incoming {node} . FILTER(isIRI(?subject))
   }} LIMIT {incoming_limit} }}
-  UNION {{
+  UNION {{ SELECT DISTINCT ?source ?dataset ?citation ?licence ?url WHERE {{
     {node} <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
     OPTIONAL {{ ?source <http://purl.org/dc/terms/isPartOf> ?dataset }}
     BIND(COALESCE(?dataset, ?source) AS ?registered)
     OPTIONAL {{ ?registered <http://purl.org/dc/terms/bibliographicCitation> ?citation }}
     OPTIONAL {{ ?registered <http://purl.org/dc/terms/license> ?licence }}
     OPTIONAL {{ ?source <https://schema.org/url> ?url }}
-  }}
+  }} }}
 """
 """The incoming relations (a LIMITed sub-select the store can stop early) and the sources of a
 resource, as further branches of :data:`_DESCRIPTION`'s query: a page is one round trip to
-the store. Each branch binds its own variables. The answer is ordered by ``?property ?value``
+the store. The sources are DISTINCT: a node's source stated in two files (a source doubt restates
+it) is one line. Each branch binds its own variables. The answer is ordered by ``?property ?value``
 only (the statements; the other rows, with both unbound, come first): the incoming relations
 (by property, then subject) and the sources (by source) are sorted after reading, as strings,
 which for IRIs is SPARQL's order — sorting them in the store by three more keys cost more than

@@ -8,6 +8,7 @@ edit there is lost — edit the mapping or the transform instead.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rdflib import Graph
@@ -36,11 +37,17 @@ HEADERS = {
 }
 
 
+PREDICATE_LINE_SPACE = re.compile(r"^( +[\w:-]+) $", re.MULTILINE)
+"""A predicate alone on its line with a trailing space: rdflib's ``longturtle`` writes one before
+a list of blank nodes (``prov:qualifiedDerivation``)."""
+
+
 def render(graph: Graph, header: str) -> str:
-    """``graph`` as sorted Turtle (rdflib's ``longturtle``) under a comment ``header``."""
+    """``graph`` as sorted Turtle (rdflib's ``longturtle``) under a comment ``header``, without
+    the trailing space ``longturtle`` leaves after a predicate alone on its line."""
     comment = "".join(f"# {line}\n" for line in header.splitlines())
     body = bind_prefixes(graph).serialize(format="longturtle")
-    return comment + "\n" + body
+    return comment + "\n" + PREDICATE_LINE_SPACE.sub(r"\1", body)
 
 
 def build_generated(sources: Path) -> dict[Path, str]:

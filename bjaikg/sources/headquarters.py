@@ -117,9 +117,9 @@ def headquarters_graphs(
         sites.add((organisation, URIRef(ORG + "hasPrimarySite"), site))
         sites.add((site, BJO.locatedIn, BJ[row.place]))
         sites.add((site, PROV.wasDerivedFrom, page))
-        quoted.setdefault(site, {})[page] = [
+        quoted.setdefault(site, {}).setdefault(page, []).extend(
             Literal(quote, lang=language_of(quote, row.language)) for quote in row.quotes
-        ]
+        )
         if row.slug in ranks:
             add_rank(sites, pages, site, ranks[row.slug], row.place)
         if row.city != "beijing":  # bj:beijing is defined in instances/places.ttl

@@ -173,6 +173,7 @@ def organisation_problems(row: OrganisationRow) -> list[str]:
         ),
         (not row.district or row.city == "beijing", "a district needs city beijing"),
         (not row.city or bool(row.source_url), "a placed row needs its source_url"),
+        (not row.city or bool(row.quotes), "a placed row needs its quote"),
         (not row.source_url or bool(URL.match(row.source_url)), "source_url is not an http(s) URL"),
         (bool(DATE.match(row.seen)), f"seen {row.seen!r} is not YYYY-MM-DD"),
         (not row.wikidata or bool(WIKIDATA.match(row.wikidata)), "wikidata must be Q<digits>"),

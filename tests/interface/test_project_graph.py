@@ -125,9 +125,17 @@ def test_a_quote_is_shown_with_the_page_it_comes_from(project_client: TestClient
         "/id/beijing-academy-of-artificial-intelligence-headquarters-haidian-district?lang=en"
     ).text
     sources = html.split('<ul class="source-lines">', 1)[1].split("</ul>", 1)[0]
-    items = {item.split("</a>", 1)[0]: item for item in sources.split("<li>")[1:]}
-    github = next(item for item in items.values() if "https://github.com/BAAI-WuDao" in item)
-    report = next(item for item in items.values() if "bs178.com" in item)
+    items = sources.split("<li>")[1:]
+    github = next(item for item in items if "https://github.com/BAAI-WuDao" in item)
+    report = next(item for item in items if "bs178.com" in item)
     assert '<blockquote lang="zh">北京市海淀区成府路150号</blockquote>' in github
     assert "位于海淀区" not in github and "位于海淀区" in report
     assert "prov:qualifiedDerivation" not in html and "qualified derivation" not in html
+
+
+def test_a_source_stated_in_two_files_is_listed_once(project_client: TestClient) -> None:
+    # instances/organisations.ttl and instances/source-doubts.ttl both cite the report
+    html = project_client.get("/id/zhongguancun-academy?lang=en").text
+    sources = html.split('<ul class="source-lines">', 1)[1].split("</ul>", 1)[0]
+    assert sources.count('href="/id/page-ce734d5fc371') == 1
+    assert sources.count("一所打破传统教育边界的新型机构") == 1  # and its quote once

@@ -41,6 +41,13 @@ def test_committed_generated_files_are_what_the_transforms_make() -> None:
     for folder in {path.parent for path in files}:
         stale = set(folder.glob("*.ttl")) - set(files)
         assert stale == set()
+    trailing = [
+        f"{path.name}:{number}"
+        for path, text in files.items()
+        for number, line in enumerate(text.splitlines(), 1)
+        if line != line.rstrip()
+    ]
+    assert trailing == []
 
 
 @pytest.mark.slow

@@ -204,6 +204,53 @@ def test_a_derivation_of_a_page_the_node_does_not_cite_is_unpaired(
     assert finding.value == "<https://w3id.org/bjaikg/id/page-b>"
 
 
+ARTICLE = (
+    'bj:article a bjo:SourceDocument ; bjo:sourceFile "beijing-ai-first-city.zh.txt" .\n'
+    "bj:page-a a bjo:WebPage ; schema:url <https://example.org/a> .\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("turtle", "unpaired"),
+    [
+        # the article's quote on the node, the page's on its derivation: paired
+        (
+            ARTICLE + 'bj:body prov:wasDerivedFrom bj:article, bj:page-a ; bjo:quote "北京"@zh ;'
+            " bjo:paragraph 1 ; prov:qualifiedDerivation [ prov:entity bj:page-a ;"
+            ' bjo:quote "a"@en ] .',
+            set(),
+        ),
+        # one page and a dataset row: the node's quote is the page's
+        (
+            ARTICLE.split("\n", 1)[1]
+            + "bj:row a bjo:SourceRecord .\n"
+            + 'bj:body prov:wasDerivedFrom bj:page-a, bj:row ; bjo:quote "a"@en .',
+            set(),
+        ),
+        # a quote left on a node that pairs its page's quotes: whose is it?
+        (
+            ARTICLE.split("\n", 1)[1] + 'bj:body prov:wasDerivedFrom bj:page-a ; bjo:quote "b"@en ;'
+            ' prov:qualifiedDerivation [ prov:entity bj:page-a ; bjo:quote "a"@en ] .',
+            {'"b"@en'},
+        ),
+        # the article's quotes are not paired through a derivation (their paragraphs pair them)
+        (
+            ARTICLE + "bj:body prov:wasDerivedFrom bj:article ;"
+            ' prov:qualifiedDerivation [ prov:entity bj:article ; bjo:quote "北京"@zh ] .',
+            {"<https://w3id.org/bjaikg/id/article>"},
+        ),
+    ],
+)
+def test_what_the_pairing_rule_finds_and_lets_through(
+    turtle_file: Callable[..., Path], turtle: str, unpaired: set[str]
+) -> None:
+    options = ValidationOptions(
+        paths=(turtle_file(turtle),), checks=frozenset({"parse", "quality"})
+    )
+    found = {f.value for f in validate(options).findings if f.rule == "quality.quote-unpaired"}
+    assert found == unpaired
+
+
 def test_a_page_without_a_quote_of_its_own_is_unpaired(turtle_file: Callable[..., Path]) -> None:
     path = turtle_file(
         TWO_PAGES + "bj:body prov:wasDerivedFrom bj:page-a, bj:page-b ;"
