@@ -167,6 +167,12 @@ def test_a_tables_chinese_spelling_stays_an_alternative_name(epoch: EpochGraphs)
         (",2026-12-04,", ",04/12/2026,", "is not YYYY-MM-DD"),
         (",https://ir.baidu.com/", ",ir.baidu.com/", r"source_url is not an http\(s\) URL"),
         (" Shangdi 10th Street", " … Shangdi 10th Street", "not joined with ' … '"),
+        (
+            ',"Baidu Campus No. 10 Shangdi 10th Street Haidian District, Beijing 100085 The'
+            ' People’s Republic of China (Address of principal executive offices)",',
+            ",,",
+            "a placed row needs its quote",
+        ),
     ],
 )
 def test_a_bad_mapping_row_is_refused_with_file_and_line(
