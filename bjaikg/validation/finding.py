@@ -8,6 +8,7 @@ report graph; :func:`display_term` gives the short form people read."""
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 
 from bjaikg.namespaces import shorten
@@ -53,8 +54,9 @@ class Finding:
     """One problem in the data, located in the Turtle source.
 
     ``focus``, ``value`` are N-Triples terms; ``path`` is an N-Triples IRI, ``^<iri>`` for an
-    inverse path, or empty. ``rule`` is the stable id of what was broken: a check-file id such
-    as ``quality.duplicate-label`` or, for SHACL, ``shacl.<property shape local name>``.
+    inverse path, another SHACL path as SPARQL writes it (``(<p>|<q>/<r>)``), or empty.
+    ``rule`` is the stable id of what was broken: a check-file id such as
+    ``quality.duplicate-label`` or, for SHACL, ``shacl.<property shape local name>``.
     """
 
     check: str
@@ -138,6 +140,10 @@ class ValidationReport:
         return 0
 
 
+IRI_TERM = re.compile(r"<([^<>]*)>")
+"""An IRI in N-Triples form: a whole term (``fullmatch``), or each IRI of a property path."""
+
+
 def display_term(term: str) -> str:
     """A term in the form people read: prefixed names, ``[]`` for blank nodes, literals as written.
 
@@ -145,11 +151,12 @@ def display_term(term: str) -> str:
     'bj:haidian'
     >>> display_term("^<http://www.w3.org/2000/01/rdf-schema#label>")
     '^rdfs:label'
+    >>> bjo = "https://w3id.org/bjaikg/ontology#"
+    >>> display_term(f"(<{bjo}quote>|<{bjo}paragraph>/<{bjo}quote>)")
+    '(bjo:quote|bjo:paragraph/bjo:quote)'
     """
-    if term.startswith("^"):
-        return "^" + display_term(term[1:])
-    if term.startswith("<") and term.endswith(">"):
-        return shorten(term[1:-1])
+    if term.startswith(("<", "^", "(")):  # an IRI or a property path: each IRI shortened
+        return IRI_TERM.sub(lambda match: shorten(match.group(1)), term)
     if term.startswith("_:"):
         return "[]"
     if term.startswith('"'):

@@ -31,7 +31,7 @@ from bjaikg import PROJECT_ROOT
 from bjaikg.errors import DataFileError
 from bjaikg.namespaces import PREFIXES, bind_prefixes
 from bjaikg.store import default_paths, discover_files, load_file
-from bjaikg.validation.finding import Finding, Severity
+from bjaikg.validation.finding import IRI_TERM, Finding, Severity
 
 ONTOLOGY_FOLDER = PROJECT_ROOT / "ontology"
 SHAPES_FOLDER = ONTOLOGY_FOLDER / "shapes"
@@ -168,7 +168,7 @@ class LoadedInput:
             return None, None
         if isinstance(node, ox.BlankNode):
             return self._locate_blank(node)
-        predicate = from_ntriples(path) if path.startswith("<") else None
+        predicate = from_ntriples(path) if IRI_TERM.fullmatch(path) else None
         candidates: list[tuple[int, SourceFile]] = []
         for position, source in enumerate(self.files):
             if not self._has(node, None, source.graph):

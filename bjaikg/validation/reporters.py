@@ -4,6 +4,10 @@
 one testcase per check and one per finding), ``github`` (workflow-command annotations),
 ``markdown`` (a pull-request comment) and ``turtle`` (a SHACL validation report graph). Every
 renderer lists findings in :meth:`Finding.sort_key` order, so output is deterministic (D9).
+
+Hazard: the ``turtle`` report gives ``sh:resultPath`` only for a path that is an IRI or an inverse
+IRI; a longer path (a sequence, alternatives) is left out there, while the other formats give it
+as SPARQL writes it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import pyoxigraph as ox
 from bjaikg.markdown import markdown_table
 from bjaikg.namespaces import BJSH, PREFIXES
 from bjaikg.validation.finding import (
+    IRI_TERM,
     CheckStatus,
     Finding,
     Severity,
@@ -287,10 +292,10 @@ def report_triples(report: ValidationReport, fail_on: Severity) -> list[ox.Tripl
             statements.append((f"<{sh}sourceConstraintComponent>", f"<{sh}{component}>", result))
         if finding.focus:
             statements.append((f"<{sh}focusNode>", finding.focus, result))
-        if finding.path.startswith("^"):
+        if IRI_TERM.fullmatch(finding.path.removeprefix("^")) and finding.path.startswith("^"):
             statements.append((f"<{sh}resultPath>", f"_:path{index}", result))
             statements.append((f"<{sh}inversePath>", finding.path[1:], f"_:path{index}"))
-        elif finding.path:
+        elif IRI_TERM.fullmatch(finding.path):  # a longer path is left out (hazard above)
             statements.append((f"<{sh}resultPath>", finding.path, result))
         if finding.value:
             statements.append((f"<{sh}value>", finding.value, result))

@@ -27,12 +27,13 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.term import Node
 
 from bjaikg.errors import BjaikgError, DataFileError
 from bjaikg.namespaces import shorten
 from bjaikg.store import discover_files
-from bjaikg.validation.finding import Finding, Severity
+from bjaikg.validation.finding import IRI_TERM, Finding, Severity, display_term
 from bjaikg.validation.inputs import (
     LoadedInput,
     from_rdflib,
@@ -322,13 +323,30 @@ def _one(graph: Graph, subject: Node, predicate: URIRef) -> Node:
     return value
 
 
+_PATH_SUFFIXES = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
+
+
 def _path_term(report: Graph, path: Node | None) -> str:
+    """A SHACL property path as SPARQL writes it, with IRIs in N-Triples form: ``<p>``, ``^<p>``,
+    ``<p>/<q>``, ``(<p>|<q>/<r>)``, ``<p>*``; empty when ``path`` is none of these."""
     if isinstance(path, URIRef):
         return to_ntriples(path)
-    if isinstance(path, BNode):
-        inverse = report.value(path, SH.inversePath)
-        if isinstance(inverse, URIRef):
-            return "^" + to_ntriples(inverse)
+    if not isinstance(path, BNode):
+        return ""
+    if (path, RDF.first, None) in report:  # a sequence path is an RDF list
+        steps = [_path_term(report, step) for step in Collection(report, path)]
+        return "/".join(steps) if all(steps) else ""
+    inverse = _path_term(report, report.value(path, SH.inversePath))
+    if inverse:
+        return f"^{inverse}" if IRI_TERM.fullmatch(inverse) else f"^({inverse})"
+    alternatives = report.value(path, SH.alternativePath)
+    if isinstance(alternatives, BNode):
+        options = [_path_term(report, option) for option in Collection(report, alternatives)]
+        return f"({'|'.join(options)})" if all(options) else ""
+    for predicate, suffix in _PATH_SUFFIXES.items():
+        inner = _path_term(report, report.value(path, predicate))
+        if inner:
+            return f"{inner}{suffix}" if IRI_TERM.fullmatch(inner) else f"({inner}){suffix}"
     return ""
 
 
@@ -338,5 +356,5 @@ def _hint(shapes: Graph, shape: Node | None, component: str, path: str) -> str:
             if isinstance(comment, Literal) and comment.language in (None, "en"):
                 return str(comment)
     template = _COMPONENT_HINTS.get(component, "correct the data as the message says")
-    shown = shorten(path.strip("^<>")) if path else "the"
+    shown = display_term(path) if path else "the"
     return template.format(path=shown)

@@ -260,3 +260,17 @@ def test_text_output_groups_by_file(findings_run: Callable[[str], str]) -> None:
     lines = findings_run("text").splitlines()
     assert lines[0].endswith("data.ttl")
     assert lines[-1].startswith("1 violation(s), 2 warning(s)")  # both duplicates
+
+
+def test_a_longer_shacl_path_is_given_as_sparql_writes_it() -> None:
+    fixture = (
+        PROJECT_ROOT
+        / "tests/fixtures/ChipSupport/invalid"
+        / "statement-without-source-naming-two-products.ttl"
+    )
+    findings = json.loads(run(str(fixture), *FAST, "--format", "json").stdout)["findings"]
+    [quote] = [f for f in findings if f["rule"] == "shacl.ChipSupport-quote"]
+    assert quote["path"] == "(bjo:quote|prov:qualifiedDerivation/bjo:quote)"
+    report = Graph().parse(data=run(str(fixture), *FAST, "--format", "turtle").stdout)
+    results = list(report.objects(None, SH.result))
+    assert len(results) == len(findings)  # the result is there, without its sh:resultPath
