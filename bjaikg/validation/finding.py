@@ -54,7 +54,7 @@ class Finding:
     """One problem in the data, located in the Turtle source.
 
     ``focus``, ``value`` are N-Triples terms; ``path`` is an N-Triples IRI, ``^<iri>`` for an
-    inverse path, another SHACL path as SPARQL writes it (``(<p>|<q>/<r>)``), or empty.
+    inverse path, another SHACL path as SPARQL writes it (``<p>|(<q>/<r>)``), or empty.
     ``rule`` is the stable id of what was broken: a check-file id such as
     ``quality.duplicate-label`` or, for SHACL, ``shacl.<property shape local name>``.
     """

@@ -5,9 +5,8 @@ one testcase per check and one per finding), ``github`` (workflow-command annota
 ``markdown`` (a pull-request comment) and ``turtle`` (a SHACL validation report graph). Every
 renderer lists findings in :meth:`Finding.sort_key` order, so output is deterministic (D9).
 
-Hazard: the ``turtle`` report gives ``sh:resultPath`` only for a path that is an IRI or an inverse
-IRI; a longer path (a sequence, alternatives) is left out there, while the other formats give it
-as SPARQL writes it.
+The ``turtle`` report writes each result's ``sh:resultPath`` as a SHACL path (rdflib reads the
+finding's SPARQL form back and builds the path), the other formats give it as SPARQL writes it.
 """
 
 from __future__ import annotations
@@ -18,6 +17,10 @@ from collections.abc import Callable
 from itertools import groupby
 
 import pyoxigraph as ox
+from rdflib import BNode
+from rdflib.extras.shacl import build_shacl_path
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Node
 
 from bjaikg.markdown import markdown_table
 from bjaikg.namespaces import BJSH, PREFIXES
@@ -292,11 +295,7 @@ def report_triples(report: ValidationReport, fail_on: Severity) -> list[ox.Tripl
             statements.append((f"<{sh}sourceConstraintComponent>", f"<{sh}{component}>", result))
         if finding.focus:
             statements.append((f"<{sh}focusNode>", finding.focus, result))
-        if IRI_TERM.fullmatch(finding.path.removeprefix("^")) and finding.path.startswith("^"):
-            statements.append((f"<{sh}resultPath>", f"_:path{index}", result))
-            statements.append((f"<{sh}inversePath>", finding.path[1:], f"_:path{index}"))
-        elif IRI_TERM.fullmatch(finding.path):  # a longer path is left out (hazard above)
-            statements.append((f"<{sh}resultPath>", finding.path, result))
+        statements += _path_statements(finding.path, result)
         if finding.value:
             statements.append((f"<{sh}value>", finding.value, result))
         if finding.message_zh:
@@ -307,6 +306,33 @@ def report_triples(report: ValidationReport, fail_on: Severity) -> list[ox.Tripl
         lines += [f"{subject} {predicate} {value} ." for predicate, value, subject in statements]
     text = "\n".join(lines).encode("utf-8")
     return [quad.triple for quad in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _path_statements(path: str, result: str) -> list[tuple[str, str, str]]:
+    """(predicate, object, subject) statements giving ``result`` its ``sh:resultPath``: ``path``
+    as a finding holds it (SPARQL syntax) read by rdflib's SPARQL parser and written back as a
+    SHACL path by rdflib, its blank nodes labelled after ``result`` in a fixed order."""
+    result_path = f"<{PREFIXES['sh']}resultPath>"
+    if not path or IRI_TERM.fullmatch(path):
+        return [(result_path, path, result)] if path else []
+    parsed = prepareQuery(f"ASK {{ ?s {path} ?o }}").algebra.p.p["triples"][0][1]
+    root, graph = build_shacl_path(parsed)
+    labels: dict[Node, str] = {}
+
+    def name(node: Node) -> str:
+        if isinstance(node, BNode):
+            return labels.setdefault(node, f"{result}path{len(labels)}")
+        return node.n3()
+
+    statements = [(result_path, name(root), result)]
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for predicate, value in sorted(graph.predicate_objects(node) if graph else ()):
+            statements.append((name(predicate), name(value), name(node)))
+            if isinstance(value, BNode):
+                stack.append(value)
+    return statements
 
 
 def _boolean(value: bool) -> str:

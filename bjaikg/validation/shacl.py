@@ -27,13 +27,13 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
+from rdflib.extras.shacl import SHACLPathError, parse_shacl_path
 from rdflib.term import Node
 
 from bjaikg.errors import BjaikgError, DataFileError
 from bjaikg.namespaces import shorten
 from bjaikg.store import discover_files
-from bjaikg.validation.finding import IRI_TERM, Finding, Severity, display_term
+from bjaikg.validation.finding import Finding, Severity, display_term
 from bjaikg.validation.inputs import (
     LoadedInput,
     from_rdflib,
@@ -323,30 +323,16 @@ def _one(graph: Graph, subject: Node, predicate: URIRef) -> Node:
     return value
 
 
-_PATH_SUFFIXES = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
-
-
 def _path_term(report: Graph, path: Node | None) -> str:
-    """A SHACL property path as SPARQL writes it, with IRIs in N-Triples form: ``<p>``, ``^<p>``,
-    ``<p>/<q>``, ``(<p>|<q>/<r>)``, ``<p>*``; empty when ``path`` is none of these."""
+    """A SHACL property path as SPARQL writes it, IRIs in N-Triples form (``<p>``, ``^<p>``,
+    ``<p>|(<q>/<r>)``, ``<p>*``: rdflib's reading of the SHACL path); empty when there is none."""
     if isinstance(path, URIRef):
         return to_ntriples(path)
-    if not isinstance(path, BNode):
-        return ""
-    if (path, RDF.first, None) in report:  # a sequence path is an RDF list
-        steps = [_path_term(report, step) for step in Collection(report, path)]
-        return "/".join(steps) if all(steps) else ""
-    inverse = _path_term(report, report.value(path, SH.inversePath))
-    if inverse:
-        return f"^{inverse}" if IRI_TERM.fullmatch(inverse) else f"^({inverse})"
-    alternatives = report.value(path, SH.alternativePath)
-    if isinstance(alternatives, BNode):
-        options = [_path_term(report, option) for option in Collection(report, alternatives)]
-        return f"({'|'.join(options)})" if all(options) else ""
-    for predicate, suffix in _PATH_SUFFIXES.items():
-        inner = _path_term(report, report.value(path, predicate))
-        if inner:
-            return f"{inner}{suffix}" if IRI_TERM.fullmatch(inner) else f"({inner}){suffix}"
+    if isinstance(path, BNode):
+        try:
+            return parse_shacl_path(report, path).n3()
+        except SHACLPathError:
+            return ""
     return ""
 
 

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, SH, Graph, Literal
+from rdflib import RDF, SH, Graph, Literal, URIRef
+from rdflib.extras.shacl import parse_shacl_path
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.validation.cli import main
@@ -262,7 +263,7 @@ def test_text_output_groups_by_file(findings_run: Callable[[str], str]) -> None:
     assert lines[-1].startswith("1 violation(s), 2 warning(s)")  # both duplicates
 
 
-def test_a_longer_shacl_path_is_given_as_sparql_writes_it() -> None:
+def test_a_longer_shacl_path_is_given_as_sparql_writes_it_and_as_shacl_in_turtle() -> None:
     fixture = (
         PROJECT_ROOT
         / "tests/fixtures/ChipSupport/invalid"
@@ -270,7 +271,11 @@ def test_a_longer_shacl_path_is_given_as_sparql_writes_it() -> None:
     )
     findings = json.loads(run(str(fixture), *FAST, "--format", "json").stdout)["findings"]
     [quote] = [f for f in findings if f["rule"] == "shacl.ChipSupport-quote"]
-    assert quote["path"] == "(bjo:quote|prov:qualifiedDerivation/bjo:quote)"
+    assert quote["path"] == "bjo:quote|(prov:qualifiedDerivation/bjo:quote)"
     report = Graph().parse(data=run(str(fixture), *FAST, "--format", "turtle").stdout)
-    results = list(report.objects(None, SH.result))
-    assert len(results) == len(findings)  # the result is there, without its sh:resultPath
+    shapes = Graph().parse(PROJECT_ROOT / "ontology/shapes/products.ttl")
+    shape = URIRef("https://w3id.org/bjaikg/shapes#ChipSupport-quote")
+    [result] = report.subjects(SH.sourceShape, shape)
+    written, declared = report.value(result, SH.resultPath), shapes.value(shape, SH.path)
+    assert written is not None and declared is not None
+    assert parse_shacl_path(report, written) == parse_shacl_path(shapes, declared)
