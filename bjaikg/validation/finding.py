@@ -152,8 +152,8 @@ def display_term(term: str) -> str:
     >>> display_term("^<http://www.w3.org/2000/01/rdf-schema#label>")
     '^rdfs:label'
     >>> bjo = "https://w3id.org/bjaikg/ontology#"
-    >>> display_term(f"(<{bjo}quote>|<{bjo}paragraph>/<{bjo}quote>)")
-    '(bjo:quote|bjo:paragraph/bjo:quote)'
+    >>> display_term(f"<{bjo}quote>|(<{bjo}paragraph>/<{bjo}quote>)")
+    'bjo:quote|(bjo:paragraph/bjo:quote)'
     """
     if term.startswith(("<", "^", "(")):  # an IRI or a property path: each IRI shortened
         return IRI_TERM.sub(lambda match: shorten(match.group(1)), term)

@@ -11,6 +11,7 @@ finding's SPARQL form back and builds the path), the other formats give it as SP
 
 from __future__ import annotations
 
+import functools
 import json
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
@@ -310,21 +311,40 @@ def report_triples(report: ValidationReport, fail_on: Severity) -> list[ox.Tripl
 
 def _path_statements(path: str, result: str) -> list[tuple[str, str, str]]:
     """(predicate, object, subject) statements giving ``result`` its ``sh:resultPath``: ``path``
-    as a finding holds it (SPARQL syntax) read by rdflib's SPARQL parser and written back as a
-    SHACL path by rdflib, its blank nodes labelled after ``result`` in a fixed order."""
+    as a finding holds it (SPARQL syntax), a longer one as the SHACL path of
+    :func:`_shacl_path`, its blank nodes labelled after ``result``."""
+    if not path:
+        return []
     result_path = f"<{PREFIXES['sh']}resultPath>"
-    if not path or IRI_TERM.fullmatch(path):
-        return [(result_path, path, result)] if path else []
+    if IRI_TERM.fullmatch(path):
+        return [(result_path, path, result)]
+
+    def label(term: str) -> str:
+        return result + term if term.startswith("path") else term  # a blank node of the path
+
+    statements = [
+        (predicate, label(value), label(node)) for predicate, value, node in _shacl_path(path)
+    ]
+    return [(result_path, label("path0"), result), *statements]
+
+
+@functools.cache
+def _shacl_path(path: str) -> tuple[tuple[str, str, str], ...]:
+    """The SHACL path (RDF) of a SPARQL property path: (predicate, object, subject) statements,
+    rdflib's SPARQL parser reading it and rdflib's ``build_shacl_path`` writing it; blank nodes
+    named ``path0`` (the path itself), ``path1`` … in a fixed order. Cached: a report repeats the
+    few paths of the shapes over many findings."""
     parsed = prepareQuery(f"ASK {{ ?s {path} ?o }}").algebra.p.p["triples"][0][1]
     root, graph = build_shacl_path(parsed)
     labels: dict[Node, str] = {}
 
     def name(node: Node) -> str:
         if isinstance(node, BNode):
-            return labels.setdefault(node, f"{result}path{len(labels)}")
+            return labels.setdefault(node, f"path{len(labels)}")
         return node.n3()
 
-    statements = [(result_path, name(root), result)]
+    name(root)
+    statements = []
     stack = [root]
     while stack:
         node = stack.pop()
@@ -332,7 +352,7 @@ def _path_statements(path: str, result: str) -> list[tuple[str, str, str]]:
             statements.append((name(predicate), name(value), name(node)))
             if isinstance(value, BNode):
                 stack.append(value)
-    return statements
+    return tuple(statements)
 
 
 def _boolean(value: bool) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, URIRef
-from rdflib.extras.shacl import SHACLPathError, parse_shacl_path
+from rdflib.extras.shacl import parse_shacl_path
 from rdflib.term import Node
 
 from bjaikg.errors import BjaikgError, DataFileError
@@ -328,11 +328,8 @@ def _path_term(report: Graph, path: Node | None) -> str:
     ``<p>|(<q>/<r>)``, ``<p>*``: rdflib's reading of the SHACL path); empty when there is none."""
     if isinstance(path, URIRef):
         return to_ntriples(path)
-    if isinstance(path, BNode):
-        try:
-            return parse_shacl_path(report, path).n3()
-        except SHACLPathError:
-            return ""
+    if isinstance(path, BNode):  # well formed: the shapes passed SHACL-for-SHACL
+        return parse_shacl_path(report, path).n3()
     return ""
 
 
