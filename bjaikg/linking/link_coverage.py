@@ -42,6 +42,7 @@ SELECT DISTINCT ?entity ?predicate ?value WHERE {
   ?entity ?predicate ?value .
   FILTER(STRSTARTS(STR(?entity), "%(bj)s"))
   FILTER NOT EXISTS { ?entity a/rdfs:subClassOf* bjo:Source }  # a page's URL is not a link
+  FILTER NOT EXISTS { ?entity owl:deprecated true }  # nor is what a retired IRI kept
 }
 """
 

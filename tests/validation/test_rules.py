@@ -129,11 +129,19 @@ CASES: dict[str, tuple[str, str]] = {
         + '\nbj:gone owl:deprecated true ; dcterms:isReplacedBy bj:someone ; rdfs:label "旧"@zh, '
         '"old"@en .',
     ),
+    "quality.deprecated-typed": (
+        PERSON + "\nbj:gone a bjo:Person ; owl:deprecated true ; dcterms:isReplacedBy bj:someone .",
+        PERSON + "\nbj:gone a owl:Thing ; owl:deprecated true ; dcterms:isReplacedBy bj:someone .",
+    ),
     "quality.duplicate-page": (
         PAGE.format(slug="page-a") + PAGE.format(slug="page-b"),
         PAGE.format(slug="page-a")
         + PAGE.format(slug="page-b")
         + "\nbj:page-b owl:deprecated true ; dcterms:isReplacedBy bj:page-a .",
+    ),
+    "quality.statement-repeated": (
+        PERSON + "\nbjo:Person a owl:Class .",
+        PERSON,
     ),
     "quality.issuance-source-repeated": (
         ISSUANCE.format(slug="issuance-a") + ISSUANCE.format(slug="issuance-b"),
