@@ -21,15 +21,19 @@ accept=..., format_parameter=...)`` (see :meth:`EndpointState.answer`).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bjaikg.endpoint.cache import names_tag
 from bjaikg.endpoint.dumps import DumpCache, dump_routes
 from bjaikg.endpoint.graph_store import graph_store_routes
 from bjaikg.endpoint.settings import Settings
@@ -50,6 +54,62 @@ CROSS_ORIGIN = [
 ]
 """The CORS headers of every ``/sparql`` answer. Sent whether or not the request has
 ``Origin``, so an answer an HTTP cache keeps serves browsers too (no ``Vary: Origin``)."""
+
+
+NOT_STORED = {"Cache-Control": "no-store"}
+"""The answers of ``/health`` and ``/metrics``: the server's state, not the data's."""
+
+
+class EntityTags:
+    """ASGI middleware: a GET answered 200 in one body that has neither ``ETag`` nor
+    ``Cache-Control`` gets a strong ``ETag`` (a hash of the body) and ``Cache-Control: public,
+    max-age=…``; a GET whose ``If-None-Match`` names that tag gets 304 without the body.
+
+    The store is read-only while the server runs, so a page or an API answer changes only with
+    the data: the routes whose answers do not (``/health``, ``/metrics``) say ``no-store``.
+    Hazards: the body is hashed after the route made it, so a 304 saves the transfer, not the
+    work (the named-query API's evaluation is kept by the answer cache); a streamed answer
+    (more than one body message) and HEAD (Starlette sends it no body to hash) pass unchanged.
+    """
+
+    def __init__(self, app: ASGIApp, max_age: int) -> None:
+        self.app = app
+        self.max_age = max_age
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        if_none_match = Headers(scope=scope).get("if-none-match")
+        held: list[Message] = []
+
+        async def tag(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                held.append(message)
+                return
+            if not held:  # the start already went out
+                await send(message)
+                return
+            start = held.pop()
+            headers = MutableHeaders(scope=start)
+            whole = message["type"] == "http.response.body" and not message.get("more_body")
+            validated = "etag" in headers or "cache-control" in headers
+            if start["status"] != 200 or not whole or validated:
+                await send(start)
+                await send(message)
+                return
+            etag = f'"{hashlib.sha256(message["body"]).hexdigest()[:32]}"'
+            headers["ETag"] = etag
+            headers["Cache-Control"] = f"public, max-age={self.max_age}"
+            if names_tag(if_none_match, etag):
+                start["status"] = 304
+                del headers["content-length"]
+                del headers["content-type"]
+                message = {"type": "http.response.body", "body": b""}
+            await send(start)
+            await send(message)
+
+        await self.app(scope, receive, tag)
 
 
 def _workers(state: EndpointState) -> tuple[int, int]:
@@ -74,7 +134,7 @@ async def health(request: Request) -> Response:
     summary = {"triples": _triples(state), "workers": workers, "evaluating": evaluating}
     answer = state.answer("ASK {}", timeout=HEALTH_TIMEOUT, fresh=True)
     status = "ok" if answer.status == 200 else "unavailable"
-    return JSONResponse({"status": status, **summary}, 200 if status == "ok" else 503)
+    return JSONResponse({"status": status, **summary}, 200 if status == "ok" else 503, NOT_STORED)
 
 
 async def metrics(request: Request) -> Response:
@@ -89,7 +149,9 @@ async def metrics(request: Request) -> Response:
     if triples is not None:
         gauges["bjaikg_triples"] = ("Triples in the default graph.", triples)
     return PlainTextResponse(
-        state.metrics.render(gauges), media_type="text/plain; version=0.0.4; charset=utf-8"
+        state.metrics.render(gauges),
+        headers=NOT_STORED,
+        media_type="text/plain; version=0.0.4; charset=utf-8",
     )
 
 
@@ -122,7 +184,8 @@ def create_application(
             allow_headers=["*"],
             expose_headers=CORS_EXPOSED,
             max_age=CORS_MAX_AGE,
-        )
+        ),
+        Middleware(EntityTags, max_age=settings.cache_max_age),
     ]
     application = Starlette(
         routes=[*endpoint_routes, *routes],

@@ -57,6 +57,15 @@ def asks_fresh(cache_control: bytes | str | None) -> bool:
     return "no-cache" in cache_control.lower()
 
 
+def names_tag(if_none_match: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` value names ``etag`` or is ``*``, compared weakly (a ``W/``
+    prefix ignored), as RFC 9110 §13.1.2 asks of that header."""
+    if not if_none_match:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return etag in tags or "*" in tags
+
+
 def data_fingerprint(graph: KnowledgeGraph, named_graphs: tuple[NamedGraphStatistics, ...]) -> str:
     """A hash of the files ``graph`` was loaded from (names and bytes) and of the code that
     loads and answers (bjaikg's and pyoxigraph's versions); for a remote store, of its URL and

@@ -31,6 +31,20 @@ RESULT_FORMATS: tuple[ox.QueryResultsFormat | ox.RdfFormat, ...] = (
 )
 
 
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+
+
+def format_iri(result_format: ox.QueryResultsFormat | ox.RdfFormat) -> str:
+    """The IRI of ``result_format`` in W3C's register of file formats (https://www.w3.org/ns/formats).
+
+    Hazard: pyoxigraph 0.5 names JSON-LD ``https://www.w3.org/ns/formats/data/JSON-LD``, which
+    the register does not list; a client matching the register's IRIs would not find it.
+    """
+    if result_format == ox.RdfFormat.JSON_LD:
+        return f"{W3C_FORMATS}JSON-LD"
+    return result_format.iri
+
+
 def _integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=XSD_INTEGER)
 
@@ -60,13 +74,13 @@ def describe_service(
     for feature in features:
         add(service, f"{SD}feature", ox.NamedNode(f"{SD}{feature}"))
     for result_format in RESULT_FORMATS:
-        add(service, f"{SD}resultFormat", ox.NamedNode(result_format.iri))
+        add(service, f"{SD}resultFormat", ox.NamedNode(format_iri(result_format)))
     add(service, f"{SD}defaultDataset", dataset)
     add(dataset, RDF_TYPE, ox.NamedNode(f"{SD}Dataset"))
     add(dataset, RDF_TYPE, ox.NamedNode(f"{VOID}Dataset"))
     add(dataset, f"{SD}defaultGraph", default_graph)
     add(dataset, f"{VOID}sparqlEndpoint", service)
-    for suffix in ("ttl", "nt", "trig", "jsonld"):
+    for suffix in ("ttl", "nt", "trig", "nq", "jsonld"):
         add(dataset, f"{VOID}dataDump", ox.NamedNode(f"{base}/dump.{suffix}"))
     add(default_graph, RDF_TYPE, ox.NamedNode(f"{SD}Graph"))
     add(default_graph, RDF_TYPE, ox.NamedNode(f"{VOID}Dataset"))

@@ -38,6 +38,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from bjaikg.endpoint.cache import names_tag
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.namespaces import BJG, PREFIXES
 from bjaikg.negotiation import RdfChoice, choose_rdf_format, serialise_triples
@@ -87,6 +88,12 @@ class Dump:
     compressed: bytes
     etag: str
     last_modified: float
+
+    @property
+    def compressed_etag(self) -> str:
+        """The strong tag of the gzip bytes: a strong validator differs between content codings
+        (RFC 9110 §8.8.3)."""
+        return f'{self.etag[:-1]}-gzip"'
 
 
 class DumpCache:
@@ -253,15 +260,14 @@ class _ClientLeftError(Exception):
     """The client left: the serialising thread stops."""
 
 
-def _not_modified(request: Request, dump: Dump) -> bool:
+def _not_modified(request: Request, etag: str, last_modified: float) -> bool:
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
-        tags = [tag.strip() for tag in if_none_match.split(",")]
-        return dump.etag in tags or "*" in tags
+        return names_tag(if_none_match, etag)
     if_modified_since = request.headers.get("if-modified-since")
     if if_modified_since:
         try:
-            return parsedate_to_datetime(if_modified_since).timestamp() >= int(dump.last_modified)
+            return parsedate_to_datetime(if_modified_since).timestamp() >= int(last_modified)
         except (TypeError, ValueError):
             return False
     return False
@@ -274,19 +280,22 @@ def dump_routes(cache: DumpCache) -> list[BaseRoute]:
         suffix = request.url.path.rsplit(".", 1)[-1]
         if isinstance(cache.graph.store, RemoteStore):
             return await _streamed(request, cache.graph.store, suffix)
-        current = await cache.get(suffix, request.app.state.endpoint)
+        state: EndpointState = request.app.state.endpoint
+        current = await cache.get(suffix, state)
+        compress = "gzip" in request.headers.get("accept-encoding", "")
+        etag = current.compressed_etag if compress else current.etag
         headers = {
-            "ETag": current.etag,
+            "ETag": etag,
             "Last-Modified": formatdate(current.last_modified, usegmt=True),
+            "Cache-Control": f"public, max-age={state.settings.cache_max_age}",
             "Vary": "Accept-Encoding",
             "Content-Disposition": f'attachment; filename="bjaikg.{suffix}"',
         }
-        if _not_modified(request, current):
+        if _not_modified(request, etag, current.last_modified):
             return Response(status_code=304, headers=headers)
-        body = current.body
-        if "gzip" in request.headers.get("accept-encoding", ""):
+        if compress:
             headers["Content-Encoding"] = "gzip"
-            body = current.compressed
+        body = current.compressed if compress else current.body
         return Response(body, 200, headers, media_type=current.choice.content_type)
 
     return [Route(f"/dump.{suffix}", dump, methods=["GET", "HEAD"]) for suffix in DUMP_FORMATS]

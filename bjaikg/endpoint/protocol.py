@@ -20,6 +20,7 @@ A client never sees a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from codecs import escape_decode
 from urllib.parse import unquote_to_bytes
@@ -27,7 +28,7 @@ from urllib.parse import unquote_to_bytes
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bjaikg.endpoint.cache import RequestKey, asks_fresh
+from bjaikg.endpoint.cache import RequestKey, asks_fresh, names_tag
 from bjaikg.endpoint.connection import (
     RECORD,
     AccessRecord,
@@ -250,10 +251,7 @@ def run_query(
         etag = cache.etag(key)
         max_age = state.settings.cache_max_age
         headers += [("ETag", etag), ("Cache-Control", f"public, max-age={max_age}")]
-        matching = request.header(b"if-none-match")
-        if matching is not None and etag in [
-            tag.strip().removeprefix("W/") for tag in matching.split(",")
-        ]:
+        if names_tag(request.header(b"if-none-match"), etag):
             return HttpResponse(304, headers, b"", AccessRecord(route, started, "unchanged", query))
         if not fresh and (response := _kept_response(state, request, started)) is not None:
             return response
@@ -302,8 +300,13 @@ def _service_description(state: EndpointState, request: HttpRequest) -> HttpResp
         federation = bool(state.settings.allow_service)
         triples = describe_service(endpoint, statistics, federation=federation, base=base)
         state.description_cache[key] = serialise_triples(triples, choice)
-    headers = [("Content-Type", choice.content_type), ("Vary", "Accept")]
-    return HttpResponse(200, headers, state.description_cache[key])
+    body = state.description_cache[key]
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    max_age = state.settings.cache_max_age
+    headers = [("Vary", "Accept"), ("ETag", etag), ("Cache-Control", f"public, max-age={max_age}")]
+    if names_tag(request.header(b"if-none-match"), etag):
+        return HttpResponse(304, headers, b"")
+    return HttpResponse(200, [("Content-Type", choice.content_type), *headers], body)
 
 
 def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:

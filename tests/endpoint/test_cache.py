@@ -142,3 +142,41 @@ def test_answer_cache_bound_in_bytes() -> None:
     assert cache.get(keys[3]) is None
     assert AnswerCache.key(QueryRequest(query="SELECT * { SERVICE <x:y> { ?s ?p ?o } }")) is None
     assert cache.etag(keys[0]) != AnswerCache(300, "other data").etag(keys[0])
+
+
+def test_pages_api_and_description_carry_validators_and_are_revalidated(
+    http: httpx.Client,
+) -> None:
+    for path, accept in (
+        ("/id/test-district", "text/html"),
+        ("/id/test-district", "text/turtle"),
+        ("/ontology", "text/html"),
+        ("/api/queries", "application/json"),
+        ("/graphs", "application/json"),
+        ("/sparql", "text/turtle"),  # the service description
+    ):
+        first = http.get(path, headers={"Accept": accept})
+        etag = first.headers["etag"]
+        assert first.status_code == 200 and etag.startswith('"'), path
+        assert first.headers["cache-control"] == "public, max-age=60", path
+        again = http.get(path, headers={"Accept": accept, "If-None-Match": etag})
+        assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", etag), path
+    html, turtle = (
+        http.get("/id/test-district", headers={"Accept": a}) for a in ("text/html", "text/turtle")
+    )
+    assert html.headers["etag"] != turtle.headers["etag"]
+    for path in ("/health", "/metrics"):  # the server's state, not the data's
+        response = http.get(path)
+        assert response.headers["cache-control"] == "no-store" and "etag" not in response.headers
+
+
+def test_a_dump_has_one_strong_tag_per_content_coding(http: httpx.Client) -> None:
+    plain = http.get("/dump.ttl", headers={"Accept-Encoding": "identity"})
+    zipped = http.get("/dump.ttl", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
+    assert plain.headers["etag"] != zipped.headers["etag"]
+    assert plain.headers["cache-control"] == zipped.headers["cache-control"] == "public, max-age=60"
+    crossed = {"Accept-Encoding": "gzip", "If-None-Match": plain.headers["etag"]}
+    assert http.get("/dump.ttl", headers=crossed).status_code == 200
+    same = {"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["etag"]}
+    assert http.get("/dump.ttl", headers=same).status_code == 304

@@ -13,6 +13,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
+from rdflib.namespace import VOID
 
 from bjaikg.endpoint.evaluation import MAX_NESTING
 from tests.endpoint.conftest import CHAIN, DATA
@@ -244,6 +245,12 @@ def test_service_description_with_void_statistics(
     assert (int(triples), int(entities), int(classes)) == (23, 6, 5)
     formats = {str(o) for o in graph.objects(predicate=None) if "ns/formats/" in str(o)}
     assert "http://www.w3.org/ns/formats/SPARQL_Results_TSV" in formats
+    assert "http://www.w3.org/ns/formats/JSON-LD" in formats  # the register's IRI, not pyoxigraph's
+    assert all(iri.startswith("http://www.w3.org/ns/formats/") for iri in formats), formats
+    dumps = {str(o).rsplit("/", 1)[-1] for o in graph.objects(None, VOID.dataDump)}
+    assert dumps == {"dump.ttl", "dump.nt", "dump.trig", "dump.nq", "dump.jsonld"}
+    for dump in dumps:
+        assert http.head(f"/{dump}").status_code == 200, dump
     partitions = rdflib_rows(
         graph.query("""
         PREFIX void: <http://rdfs.org/ns/void#>
