@@ -13,6 +13,7 @@ hold anything (files, locks) that another process waits for.
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from collections.abc import Sequence
@@ -108,7 +109,7 @@ def looks_like_update(query: str) -> bool:
     return _UPDATE.match(query) is not None
 
 
-_POSITION = re.compile(r"^error at \d+:\d+")
+_POSITION = re.compile(r"^error at (\d+):(\d+)")
 DIAGNOSED_CHARACTERS = 4_000
 """The longest refused query whose prefixes rdflib's parser checks: its time grows with long
 chains of expressions (figures: docs/endpoint.md, "Errors")."""
@@ -143,15 +144,77 @@ def undeclared_prefix(query: str) -> str | None:
     return None
 
 
+SPARQL_WORDS = frozenset(
+    """A ABS ADD ALL AS ASC ASK AVG BASE BIND BNODE BOUND BY CEIL CLEAR COALESCE CONCAT CONSTRUCT
+    CONTAINS COPY COUNT CREATE DATA DATATYPE DAY DEFAULT DELETE DESC DESCRIBE DISTINCT DROP
+    ENCODE_FOR_URI EXISTS FALSE FILTER FLOOR FROM GRAPH GROUP GROUP_CONCAT HAVING HOURS IF IN
+    INSERT INTO IRI ISBLANK ISIRI ISLITERAL ISNUMERIC ISURI LANG LANGMATCHES LCASE LIMIT LOAD MAX
+    MD5 MIN MINUS MINUTES MONTH MOVE NAMED NOT NOW OFFSET OPTIONAL ORDER PREFIX RAND REDUCED REGEX
+    REPLACE ROUND SAMETERM SAMPLE SECONDS SELECT SEPARATOR SERVICE SHA1 SHA256 SHA384 SHA512
+    SILENT STR STRAFTER STRBEFORE STRDT STRENDS STRLANG STRLEN STRSTARTS STRUUID SUBSTR SUM
+    TIMEZONE TO TRUE TZ UCASE UNDEF UNION URI USING UUID VALUES WHERE WITH YEAR
+    ADJUST HASLANG HASLANGDIR ISTRIPLE LANGDIR LATERAL OBJECT PREDICATE STRLANGDIR SUBJECT
+    TRIPLE""".split()  # noqa: SIM905 (a word list reads better as words)
+)
+"""SPARQL 1.1's keywords and built-in function names, and those pyoxigraph adds (SPARQL 1.2's,
+``LATERAL``, ``ADJUST``), in upper case: any other bare word in a query outside strings, IRIs,
+comments, variables, prefixed names and language tags is an error, usually a misspelt
+keyword."""
+_SKIPPED = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+    r"|[?$]\w+|[A-Za-z_][\w.-]*:[\w.:%-]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\d[\w.]*"
+    r"|(?P<word>[A-Za-z_]\w*)"
+)
+"""A string, an IRI, a comment, a variable, a prefixed name, a language tag or a number
+(skipped), or a bare word."""
+_PARSER_NOTE = re.compile(r"^(error at \d+:\d+): expected one of (.*)$")
+
+
+def unknown_word(query: str, line: int, column: int) -> tuple[str, int, int] | None:
+    """The first bare word of ``query`` that is no SPARQL keyword or function and starts before
+    ``line``:``column`` (1-based, pyoxigraph's position of a syntax error), with its own line
+    and column; ``None`` when there is none. Any such word is an error of its own."""
+    for number, text in enumerate(query.split("\n")[:line], start=1):
+        for match in _SKIPPED.finditer(text):
+            if number == line and match.start() >= column:
+                break
+            if (word := match["word"]) is not None and word.upper() not in SPARQL_WORDS:
+                return word, number, match.start() + 1
+    return None
+
+
 def syntax_message(query: str, error: SyntaxError) -> str:
     """What a client reads about the syntax error ``error`` of ``query``: pyoxigraph's message
     with its line:column, or, for an undeclared prefix, its position and the ``PREFIX`` line
-    to add (the project's namespace for a prefix of :data:`~bjaikg.namespaces.PREFIXES`)."""
+    to add (the project's namespace for a prefix of :data:`~bjaikg.namespaces.PREFIXES`).
+
+    pyoxigraph's "expected …" names what one rule of its grammar would have taken, which often
+    misleads: a bare word that is no SPARQL keyword before the position is named instead (with
+    the keyword it is closest to), and a sentence in the expected set (a rule's own message,
+    such as "The SELECT contains a variable that is unbound") replaces the set.
+    """
     message = " ".join(str(error.msg or error).split())
     prefix = undeclared_prefix(query)
-    if prefix is None:
-        return f"SPARQL syntax error: {message}"
     position = _POSITION.match(message)
+    if prefix is None:
+        word = position and unknown_word(query, int(position[1]), int(position[2]))
+        if word:
+            text, word_line, word_column = word
+            close = difflib.get_close_matches(text.upper(), SPARQL_WORDS, n=1, cutoff=0.7)
+            guess = f" (did you mean {close[0]}?)" if close else ""
+            return (
+                f"SPARQL syntax error: error at {word_line}:{word_column}: {text} is not "
+                f"a SPARQL keyword or function{guess}"
+            )
+        if (note := _PARSER_NOTE.match(message)) is not None:
+            parts = [part for part in note[2].split(", ") if not part.startswith("[")]
+            sentences = [part[0].lower() + part[1:] for part in parts if " " in part]
+            if sentences:  # parts starting "[" are character classes
+                return f"SPARQL syntax error: {note[1]}: {'; '.join(sentences)}"
+            expected = f"one of {', '.join(parts)}" if len(parts) > 1 else "".join(parts)
+            return f"SPARQL syntax error: {note[1]}: expected {expected}"
+        return f"SPARQL syntax error: {message}"
     where = f"{position[0]}: " if position else ""
     namespace = PREFIXES.get(prefix)
     declaration = f"<{namespace}>" if namespace else "<its namespace IRI>"

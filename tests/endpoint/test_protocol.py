@@ -365,6 +365,39 @@ def test_brackets_in_strings_iris_and_comments_do_not_count(http: httpx.Client) 
 
 
 @pytest.mark.parametrize(
+    ("query", "message"),
+    [  # pyoxigraph's own words in the comments
+        (  # "error at 1:37: expected OPTIONAL"
+            "SELECT * WHERE { ?s ?p ?o . FILTR(?o) }",
+            "error at 1:29: FILTR is not a SPARQL keyword or function (did you mean FILTER?)",
+        ),
+        (  # "error at 1:35: expected one of HAVING, OFFSET, OPTIONAL, VALUES"
+            "SELECT * WHERE { ?s ?p ?o }\nLIMT 10",
+            "error at 2:1: LIMT is not a SPARQL keyword or function (did you mean LIMIT?)",
+        ),
+        (  # "expected one of The SELECT contains a variable that is unbound, [_]"
+            "SELECT (COUNT(?s) AS ?n) ?p WHERE { ?s ?p ?o }",
+            "error at 1:47: the SELECT contains a variable that is unbound",
+        ),
+        (  # "expected one of ",", ".", ";", "{", "{|", "}", "~", [_]"
+            "SELECT * WHERE { ?s ?p ?o ",
+            'error at 1:27: expected one of ",", ".", ";", "{", "{|", "}", "~"',
+        ),
+        (  # bare words inside strings, IRIs, names, tags and numbers are not words of the query
+            'SELECT * WHERE { ?s <http://x/FILTR> "LIMT"@en-GB, 1e10, ex:ORDR . ?s BLAH }',
+            "error at 1:65: prefix not found\n",
+        ),
+    ],
+)
+def test_a_syntax_error_names_the_misspelt_word_or_the_rules_own_message(
+    http: httpx.Client, query: str, message: str
+) -> None:
+    response = http.get("/sparql", params={"query": query})
+    assert response.status_code == 400
+    assert message in response.text, response.text
+
+
+@pytest.mark.parametrize(
     "query",
     [
         'SELECT * WHERE { ?s ?p "bjo:AIChip" . ?s }',  # bjo: in a string is no use of it
