@@ -256,15 +256,28 @@ def choose_rdf_format(
     return RdfChoice(chosen, media_type_of(chosen))
 
 
+_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_IMPLICIT_DATATYPES = (
+    ox.NamedNode(PREFIXES["xsd"] + "string"),
+    ox.NamedNode(PREFIXES["rdf"] + "langString"),
+)
+
+
 def used_prefixes(statements: Sequence[ox.Triple] | Sequence[ox.Quad]) -> dict[str, str]:
     """The project prefixes whose namespace holds an IRI of ``statements`` (subject, predicate,
-    object or datatype), in :data:`PREFIXES` order — so Turtle output declares only what it uses.
+    object or datatype), in :data:`PREFIXES` order — so Turtle output declares only what it uses
+    (not ``rdf:`` for a predicate ``rdf:type``, written ``a``, nor ``xsd:`` or ``rdf:`` for the
+    datatypes of plain and language-tagged strings, written without one).
     """
     by_namespace = {namespace: prefix for prefix, namespace in PREFIXES.items()}
     seen: set[str] = set()
     for statement in statements:
-        for term in (statement.subject, statement.predicate, statement.object):
+        predicate = statement.predicate
+        terms = (statement.subject, statement.object)
+        for term in terms if predicate == _RDF_TYPE else (*terms, predicate):  # rdf:type: "a"
             if isinstance(term, ox.Literal):
+                if term.datatype in _IMPLICIT_DATATYPES:
+                    continue  # written as a plain or a language-tagged string
                 iri = term.datatype.value
             elif isinstance(term, ox.NamedNode):
                 iri = term.value
@@ -277,10 +290,16 @@ def used_prefixes(statements: Sequence[ox.Triple] | Sequence[ox.Quad]) -> dict[s
     return {prefix: namespace for prefix, namespace in PREFIXES.items() if namespace in seen}
 
 
+def _block(statement: ox.Triple | ox.Quad) -> tuple[str, str]:
+    graph = statement.graph_name if isinstance(statement, ox.Quad) else None
+    return (str(graph) if graph is not None else "", str(statement.subject))
+
+
 def serialise_triples(
     statements: Sequence[ox.Triple] | Sequence[ox.Quad], choice: RdfChoice
 ) -> bytes:
-    """``statements`` in the chosen format, UTF-8, with the prefixes they use where they apply.
+    """``statements`` in the chosen format, UTF-8, with the prefixes they use where they apply;
+    in Turtle and TriG grouped by graph and subject, so that each subject is written once.
 
     Triples given for a dataset format land in the default graph; quads given for a graph
     format are a :class:`TypeError` from pyoxigraph (a caller's mistake, not a client's).
@@ -288,6 +307,8 @@ def serialise_triples(
     prefixes = None
     if choice.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         prefixes = used_prefixes(statements)
+        # grouped by graph and subject, so each subject's statements form one block
+        statements = sorted(statements, key=_block)
     output: Iterable[ox.Triple] | Iterable[ox.Quad] = statements
     if choice.format.supports_datasets:
         output = (

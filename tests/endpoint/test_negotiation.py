@@ -84,3 +84,21 @@ def test_serialise_triples_declares_only_used_prefixes_and_keeps_chinese() -> No
     quads = serialise_triples([triple], choose_rdf_format(None, "nq")).decode("utf-8")
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"
     assert quads == f'<https://w3id.org/bjaikg/id/x> {label} "北京"@zh .\n'
+
+
+def test_turtle_writes_each_subject_once_and_declares_no_prefix_it_writes_implicitly() -> None:
+    bj, rdfs = "https://w3id.org/bjaikg/id/", "http://www.w3.org/2000/01/rdf-schema#"
+    label, kind = ox.NamedNode(rdfs + "label"), ox.NamedNode(rdfs + "comment")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    x, y = ox.NamedNode(bj + "x"), ox.NamedNode(bj + "y")
+    triples = [  # x's statements apart, as a CONSTRUCT may give them
+        ox.Triple(x, label, ox.Literal("x")),
+        ox.Triple(y, label, ox.Literal("y")),
+        ox.Triple(x, rdf_type, ox.NamedNode(rdfs + "Resource")),
+        ox.Triple(x, kind, ox.Literal("北京", language="zh")),
+    ]
+    turtle = serialise_triples(triples, choose_rdf_format(None, "ttl")).decode("utf-8")
+    assert turtle.count("bj:x ") == 1 and turtle.count("bj:y ") == 1, turtle
+    assert "@prefix rdf:" not in turtle and "@prefix xsd:" not in turtle, turtle
+    parsed = ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)
+    assert {ox.Triple(q.subject, q.predicate, q.object) for q in parsed} == set(triples)
