@@ -90,6 +90,10 @@ class FormatChoice(Generic[Format]):
         return f"{self.media_type}; charset=utf-8"
 
 
+JSON_MEDIA_TYPE = "application/json; charset=utf-8"
+"""What the server's plain JSON answers say they are: UTF-8, as every answer says
+(docs/endpoint.md); Starlette adds the charset to ``text/`` types only."""
+
 RdfChoice = FormatChoice[ox.RdfFormat]
 """A graph serialisation (CONSTRUCT, DESCRIBE, Graph Store, dumps, resource data)."""
 

@@ -20,9 +20,10 @@ A query file is SPARQL with a header of ``#+ key: value`` lines (the grlc conven
 
 Variables named ``?_name`` (grlc/BASIL) are parameters; ``defaults`` gives their values as
 ``_name=value`` pairs separated by ``;``. A parameter whose default is an ``http(s)://`` IRI, or
-whose name ends in ``_iri``, takes IRIs; any other takes plain literals; one without a default
-is required. Queries in ``queries/checks/`` are the validator's quality rules and follow the
-header of :mod:`bjaikg.validation` instead.
+whose name ends in ``_iri``, takes IRIs; one whose default is a whole number takes
+``xsd:integer`` literals (any other value is refused); any other takes plain literals; one
+without a default is required. Queries in ``queries/checks/`` are the validator's quality
+rules and follow the header of :mod:`bjaikg.validation` instead.
 
 How values enter a query (:meth:`NamedQuery.bind`): pyoxigraph's ``substitutions=`` binds only
 variables that the query projects, and the named queries do not project their parameters, so
@@ -53,6 +54,8 @@ QUERY_SUFFIXES = (".rq", ".sparql")
 _HEADER_LINE = re.compile(r"^#\+\s*([A-Za-z_][\w.-]*)\s*:\s*(.*?)\s*$")
 _PARAMETER = re.compile(r"\?(_[A-Za-z][A-Za-z0-9_]*)")
 _EXPECT = re.compile(r"^(answer|true|false|network|rows\s*(==|>=)\s*(\d+))$")
+_INTEGER = re.compile(r"[+-]?\d+")
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 REQUIRED_KEYS = ("title.en", "title.zh", "description.en", "description.zh", "expect")
 
 
@@ -63,7 +66,7 @@ class ParameterError(BjaikgError):
 @dataclass(frozen=True)
 class Parameter:
     """One parameter of a named query: ``name`` as the API calls it, ``variable`` in the query
-    (``_name``), its ``kind`` (``iri`` or ``literal``) and its default."""
+    (``_name``), its ``kind`` (``iri``, ``integer`` or ``literal``) and its default."""
 
     name: str
     variable: str
@@ -77,9 +80,14 @@ class Parameter:
 
     def term(self, value: str) -> ox.NamedNode | ox.Literal:
         """``value`` as the RDF term this parameter stands for; :class:`ParameterError` if an
-        IRI parameter gets anything but an absolute http(s) IRI."""
+        IRI parameter gets anything but an absolute http(s) IRI, or an integer one anything but
+        a whole number."""
         if self.kind == "literal":
             return ox.Literal(value)
+        if self.kind == "integer":
+            if not _INTEGER.fullmatch(value):
+                raise ParameterError(f"parameter {self.name}: {value!r} is not a whole number")
+            return ox.Literal(value, datatype=XSD_INTEGER)
         if not value.startswith(("http://", "https://")):
             raise ParameterError(f"parameter {self.name}: {value!r} is not an http(s) IRI")
         try:
@@ -89,9 +97,12 @@ class Parameter:
             raise ParameterError(message) from None
 
 
-def _is_iri(default: str | None, variable: str) -> bool:
-    """Whether a parameter takes IRIs: its name ends in ``_iri`` or its default is one."""
-    return variable.endswith("_iri") or (default or "").startswith(("http://", "https://"))
+def _kind(default: str | None, variable: str) -> str:
+    """A parameter's kind: ``iri`` if its name ends in ``_iri`` or its default is an IRI,
+    ``integer`` if its default is a whole number, else ``literal``."""
+    if variable.endswith("_iri") or (default or "").startswith(("http://", "https://")):
+        return "iri"
+    return "integer" if default is not None and _INTEGER.fullmatch(default) else "literal"
 
 
 @dataclass(frozen=True)
@@ -216,7 +227,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         Parameter(
             name=variable.lstrip("_"),
             variable=variable,
-            kind="iri" if _is_iri(defaults.get(variable), variable) else "literal",
+            kind=_kind(defaults.get(variable), variable),
             default=defaults.get(variable),
         )
         for variable in dict.fromkeys(_PARAMETER.findall(text))

@@ -169,7 +169,7 @@ SELECT = """#+ title.en: Sizes
 #+ expect: {expect}
 #+ defaults: _minimum=1
 PREFIX ex: <https://example.org/>
-SELECT ?thing ?size WHERE {{ ?thing ex:size ?size FILTER(STR(?size) >= ?_minimum) }}
+SELECT ?thing ?size WHERE {{ ?thing ex:size ?size FILTER(?size >= ?_minimum) }}
 {order}
 """
 

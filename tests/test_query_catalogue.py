@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from bjaikg.errors import QueryFileError
-from bjaikg.query_catalogue import Parameter, load_catalogue, parse_query_file
+from bjaikg.query_catalogue import (
+    XSD_INTEGER,
+    Parameter,
+    ParameterError,
+    load_catalogue,
+    parse_query_file,
+)
 
 GOOD = """#+ title.en: Chips in a district
 #+ title.zh: 街区的芯片
@@ -66,3 +73,18 @@ def test_a_named_query_takes_another_named_querys_pattern(tmp_path: Path) -> Non
     text = parse_query_file(evidence).text
     assert "  ?a ?b ?c .\n  # end pattern hop\n  ?c ?d ?e ." in text
     assert "# insert pattern" not in text
+
+
+def test_a_whole_number_default_makes_an_integer_parameter(tmp_path: Path) -> None:
+    path = tmp_path / "paragraph.rq"
+    path.write_text(
+        GOOD.replace("_district=https://w3id.org/bjaikg/id/origin-community", "_n=17").replace(
+            "?_district bjo:gathers ?org .", "?org bjo:paragraph ?_n ."
+        ),
+        encoding="utf-8",
+    )
+    [parameter] = parse_query_file(path).parameters
+    assert parameter.kind == "integer"
+    assert parameter.term("44") == ox.Literal("44", datatype=XSD_INTEGER)
+    with pytest.raises(ParameterError, match="'abc' is not a whole number"):
+        parameter.term("abc")

@@ -38,6 +38,7 @@ from bjaikg.endpoint.dumps import DumpCache, dump_routes
 from bjaikg.endpoint.graph_store import graph_store_routes
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
+from bjaikg.negotiation import JSON_MEDIA_TYPE
 from bjaikg.remote_store import StoreError
 from bjaikg.statistics import count_named_graphs
 from bjaikg.store import KnowledgeGraph
@@ -134,7 +135,12 @@ async def health(request: Request) -> Response:
     summary = {"triples": _triples(state), "workers": workers, "evaluating": evaluating}
     answer = state.answer("ASK {}", timeout=HEALTH_TIMEOUT, fresh=True)
     status = "ok" if answer.status == 200 else "unavailable"
-    return JSONResponse({"status": status, **summary}, 200 if status == "ok" else 503, NOT_STORED)
+    return JSONResponse(
+        {"status": status, **summary},
+        200 if status == "ok" else 503,
+        NOT_STORED,
+        media_type=JSON_MEDIA_TYPE,
+    )
 
 
 async def metrics(request: Request) -> Response:

@@ -29,6 +29,7 @@ from bjaikg.endpoint.protocol import (
     starlette_response,
 )
 from bjaikg.endpoint.state import EndpointState
+from bjaikg.negotiation import JSON_MEDIA_TYPE
 
 GRAPH_STORE_PATH = "/rdf-graph-store"
 
@@ -80,7 +81,9 @@ async def graph_list(request: Request) -> Response:
         }
         for named in state.named_graphs
     ]
-    return JSONResponse({"default": f"{GRAPH_STORE_PATH}?default", "graphs": graphs})
+    return JSONResponse(
+        {"default": f"{GRAPH_STORE_PATH}?default", "graphs": graphs}, media_type=JSON_MEDIA_TYPE
+    )
 
 
 def graph_store_routes() -> list[BaseRoute]:

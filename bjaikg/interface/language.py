@@ -68,6 +68,21 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "查询编辑器的文件尚未安装。请在代码目录运行 `npm ci`（scripts/serve.sh 会执行）"
         "后刷新；在此之前可用下方的简单表单查询 /sparql。",
     },
+    "editor_needs_javascript": {
+        "en": "The query editor needs JavaScript, which this browser does not run here. The "
+        "plain form below sends a query to /sparql without it; an example question fills it in.",
+        "zh": "查询编辑器需要 JavaScript，而此浏览器在本页未运行 JavaScript。下方的简单表单无需"
+        " JavaScript 即可向 /sparql 发送查询；点击示例问题即可将其填入表单。",
+    },
+    "editor_keys": {
+        "en": "In the editor, Tab indents: press Esc, then Tab, to leave it. "
+        "Ctrl+Space completes prefixes, classes and properties; Ctrl+Enter runs the query.",
+        "zh": "在编辑器中 Tab 键用于缩进：先按 Esc 再按 Tab 即可离开编辑器。"
+        "Ctrl+空格 补全前缀、类和属性；Ctrl+Enter 运行查询。",
+    },
+    "skip_to_editor": {"en": "Skip to the query editor", "zh": "跳到查询编辑器"},
+    "answer_format": {"en": "Answer format", "zh": "结果格式"},
+    "tab_name": {"en": "Tab name", "zh": "标签页名称"},
     "run": {"en": "Run query", "zh": "运行查询"},
     "sparql_query": {"en": "SPARQL query", "zh": "SPARQL 查询"},
     "type": {"en": "Type", "zh": "类型"},
@@ -88,6 +103,7 @@ WORDS: dict[str, dict[str, str]] = {
     "sources": {"en": "Sources and supporting sentences", "zh": "来源与原文"},
     "paragraph": {"en": "paragraph", "zh": "段落"},
     "external": {"en": "External links", "zh": "外部链接"},
+    "search_notes": {"en": "Search notes", "zh": "检索记录"},
     "neighbourhood": {"en": "Neighbourhood", "zh": "关联图"},
     "neighbourhood_hint": {
         "en": "Along the chain policy → place → organisation → product → chip.",
@@ -111,6 +127,15 @@ WORDS: dict[str, dict[str, str]] = {
     "range": {"en": "Range", "zh": "值域"},
     "subproperty_of": {"en": "Subproperty of", "zh": "父属性"},
     "inverse": {"en": "Inverse of", "zh": "逆属性"},
+    "individuals": {"en": "Concepts and other individuals", "zh": "概念与其他个体"},
+    "individuals_hint": {
+        "en": "The values the ontology itself defines (SKOS concepts, qualifiers, claim types, "
+        "roles …), each under its concept scheme or, without one, under its type.",
+        "zh": "本体自身定义的取值（SKOS 概念、限定词、陈述类型、角色等），"
+        "按所属概念体系列出；不属于概念体系的按其类型列出。",
+    },
+    "broader": {"en": "Broader", "zh": "上位概念"},
+    "narrower": {"en": "Narrower", "zh": "下位概念"},
     "statistics": {"en": "Statistics", "zh": "统计"},
     "files": {"en": "Files and named graphs", "zh": "文件与命名图"},
     "triples": {"en": "triples", "zh": "三元组"},
@@ -136,6 +161,11 @@ WORDS: dict[str, dict[str, str]] = {
     "access": {"en": "Access", "zh": "访问方式"},
     "description_rdf": {"en": "VoID / DCAT description", "zh": "VoID / DCAT 描述"},
     "no_results": {"en": "Nothing matches.", "zh": "没有匹配项。"},
+    "search_all": {"en": "{total} found.", "zh": "找到 {total} 项。"},
+    "search_first": {
+        "en": "{total} found; showing the first {shown}. Add words to narrow the search.",
+        "zh": "找到 {total} 项，显示前 {shown} 项。可补充文字以缩小范围。",
+    },
     "match_exact": {"en": "exact", "zh": "完全匹配"},
     "match_prefix": {"en": "starts with", "zh": "前缀匹配"},
     "match_partial": {"en": "contains", "zh": "部分匹配"},

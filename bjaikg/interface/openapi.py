@@ -35,11 +35,12 @@ def operation_path(operation: Operation) -> JsonObject:
     """The OpenAPI path item of one named query."""
     parameters: list[JsonObject] = []
     for parameter in operation.parameters:
-        schema: JsonObject = {"type": "string"}
+        schema: JsonObject = {"type": "integer" if parameter.kind == "integer" else "string"}
         if parameter.kind == "iri":
             schema["format"] = "uri"
         if parameter.default is not None:
-            schema["default"] = parameter.default
+            integer = parameter.kind == "integer"
+            schema["default"] = int(parameter.default) if integer else parameter.default
         parameters.append(
             {
                 "name": parameter.name,

@@ -47,11 +47,14 @@ from bjaikg.interface.resource import (
     incoming_listing,
     read_description,
 )
-from bjaikg.interface.search import search_labels
+from bjaikg.interface.search import MAX_RESULTS, search_labels
 from bjaikg.interface.vocabulary import KINDS, document_ontology
 from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES
 from bjaikg.negotiation import (
+    JSON_MEDIA_TYPE,
+    RDF_FORMATS,
     RDF_MEDIA_TYPES,
+    RESULTS_FORMATS,
     NotAcceptableError,
     RdfChoice,
     choose_media_type,
@@ -72,6 +75,11 @@ RDF_DOWNLOADS = (
 )
 """The RDF forms the pages link to: ``format`` name, suffix of ``/id/<slug>.<suffix>``, name."""
 
+DOWNLOAD_MEDIA_TYPES = {
+    suffix: choose_rdf_format(None, name).media_type for name, suffix, _ in RDF_DOWNLOADS
+}
+"""The media type of each suffix of :data:`RDF_DOWNLOADS`."""
+
 SUFFIX_FORMATS = {suffix: name for name, suffix, _ in RDF_DOWNLOADS} | {"html": "html"}
 """Suffixes of ``/id/<slug>.<suffix>`` and the ``format`` name each stands for."""
 
@@ -88,6 +96,14 @@ SELECT ?organisation ?name_zh ?name_en WHERE {
 ORDER BY ?name_en
 LIMIT 100
 """
+
+
+PLAIN_FORM_FORMATS = (
+    ("SELECT / ASK", [(found.file_extension, found.name) for found in RESULTS_FORMATS]),
+    ("CONSTRUCT / DESCRIBE", [(found.file_extension, found.name) for found in RDF_FORMATS]),
+)
+"""The answer formats the plain query form offers (``format`` value, name), by kind of query:
+the form of the editor page without JavaScript or without the editor's files."""
 
 
 def mark_chinese(text: str, language: str) -> Markup:
@@ -136,9 +152,13 @@ def local_link(request: Request, address: str) -> str:
     return root_path(request) + linked if linked.startswith("/") else linked
 
 
-def download_links(request: Request, stem: str) -> list[tuple[str, str]]:
-    """The RDF downloads of the page at local path ``stem``: (label, link) pairs."""
-    return [(label, f"{root_path(request)}{stem}.{suffix}") for _, suffix, label in RDF_DOWNLOADS]
+def download_links(request: Request, stem: str) -> list[tuple[str, str, str]]:
+    """The RDF downloads of the page at local path ``stem``: (label, link, media type); the
+    pages link to them and name them as ``<link rel="alternate">``."""
+    return [
+        (label, f"{root_path(request)}{stem}.{suffix}", DOWNLOAD_MEDIA_TYPES[suffix])
+        for _, suffix, label in RDF_DOWNLOADS
+    ]
 
 
 def editor_text(operation: Operation) -> str:
@@ -160,23 +180,37 @@ def text_answer(status: int, message: str) -> PlainTextResponse:
     return PlainTextResponse(message + "\n", status_code=status)
 
 
+def not_acceptable(error: NotAcceptableError) -> PlainTextResponse:
+    """The 406 answer for ``error``: one line saying what is offered, varying with ``Accept``."""
+    return PlainTextResponse(f"{error}\n", status_code=406, headers=VARY)
+
+
+def json_answer(content: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+    """``content`` as JSON (UTF-8, non-ASCII kept as it is), saying its charset."""
+    return JSONResponse(content, media_type=JSON_MEDIA_TYPE, headers=headers)
+
+
 def wants_page(request: Request, suffix: str | None = None) -> RdfChoice | None:
     """``None`` when the client should get the HTML page, else the RDF serialisation it asks
     for: a ``suffix`` of the path (``.ttl``) wins over the ``format`` parameter, which wins over
-    ``Accept``. Raises :class:`NotAcceptableError` (HTTP 406)."""
+    ``Accept``. Raises :class:`NotAcceptableError` (HTTP 406), whose message lists what is
+    offered, the page (``text/html``) included."""
     format_name = request.query_params.get("format")
     if suffix is not None:
         if suffix not in SUFFIX_FORMATS:
             offered = ", ".join(f".{known}" for known in SUFFIX_FORMATS)
             raise NotAcceptableError(f"no .{suffix} form of this page; offered: {offered}")
         format_name = SUFFIX_FORMATS[suffix]
-    if format_name:
-        return None if format_name == "html" else choose_rdf_format(None, format_name)
-    accept = request.headers.get("accept")
-    chosen = choose_media_type(accept, ["text/html", *RDF_MEDIA_TYPES])
-    if chosen == "text/html":
-        return None
-    return choose_rdf_format(accept, None)
+    try:
+        if format_name:
+            return None if format_name == "html" else choose_rdf_format(None, format_name)
+        accept = request.headers.get("accept")
+        chosen = choose_media_type(accept, ["text/html", *RDF_MEDIA_TYPES])
+        if chosen == "text/html":
+            return None
+        return choose_rdf_format(accept, None)
+    except NotAcceptableError as error:
+        raise NotAcceptableError(f"{error}; and the page, text/html (format=html)") from error
 
 
 def rdf_answer(triples: list[ox.Triple], choice: RdfChoice) -> Response:
@@ -271,6 +305,12 @@ class Site:
             "localNamespaces": {str(BJ): f"{root}/id/", str(BJO): f"{root}/ontology#"},
             "chartLabel": WORDS["chart"][language],
             "tabName": WORDS["query"][language],
+            "names": {
+                "query": WORDS["sparql_query"][language],
+                "endpoint": WORDS["sparql_endpoint"][language],
+                "accept": WORDS["answer_format"][language],
+                "tab": WORDS["tab_name"][language],
+            },
         }
 
     def examples(self) -> list[dict[str, Any]]:
@@ -283,7 +323,9 @@ class Site:
         return [{"operation": operation, "text": editor_text(operation)} for operation in ordered]
 
     async def editor(self, request: Request) -> Response:
-        """``/``: YASGUI on ``/sparql`` with the examples; a plain form if it is not installed."""
+        """``/``: YASGUI on ``/sparql`` with the examples; a plain form (GET to ``/sparql``)
+        where it cannot run: without JavaScript, or when it is not installed. The form holds
+        the ``query`` parameter, so the examples' links fill it in without JavaScript."""
         language = self.language(request)
         configuration = json.dumps(
             self.editor_configuration(language, root_path(request)), ensure_ascii=False
@@ -296,7 +338,8 @@ class Site:
                 "configuration": configuration.replace("</", "<\\/"),
                 "examples": self.examples(),
                 "editor_installed": self.editor_installed,
-                "default_query": DEFAULT_QUERY,
+                "plain_query": request.query_params.get("query") or DEFAULT_QUERY,
+                "plain_formats": PLAIN_FORM_FORMATS,
             },
         )
 
@@ -313,7 +356,7 @@ class Site:
         try:
             choice = wants_page(request, given_suffix)
         except NotAcceptableError as error:
-            return text_answer(406, str(error))
+            return not_acceptable(error)
         language = self.language(request)
         try:
             description = describe_resource(self.graph, self.index, iri, language)
@@ -360,7 +403,7 @@ class Site:
         try:
             choice = wants_page(request, request.path_params.get("suffix"))
         except NotAcceptableError as error:
-            return text_answer(406, str(error))
+            return not_acceptable(error)
         if choice is not None:
             return rdf_answer(ontology_triples(self.graph), choice)
         language = self.language(request)
@@ -397,7 +440,7 @@ class Site:
         try:
             choice = wants_page(request, request.path_params.get("suffix"))
         except NotAcceptableError as error:
-            return text_answer(406, str(error))
+            return not_acceptable(error)
         language = self.language(request)
         base = base_url(request)
         page = describe_dataset(self.graph, self.index, self.statistics(request), language, base)
@@ -423,7 +466,7 @@ class Site:
         try:
             choice = wants_page(request, request.path_params.get("suffix"))
         except NotAcceptableError as error:
-            return text_answer(406, str(error))
+            return not_acceptable(error)
         return rdf_answer(shapes_triples(self.graph), choice or choose_rdf_format(None, "turtle"))
 
     async def void(self, request: Request) -> Response:
@@ -432,7 +475,7 @@ class Site:
         try:
             choice = wants_page(request)
         except NotAcceptableError as error:
-            return text_answer(406, str(error))
+            return not_acceptable(error)
         if choice is None:
             choice = choose_rdf_format(None, "turtle")
         language = self.language(request)
@@ -443,16 +486,19 @@ class Site:
     # -- search ------------------------------------------------------------------------------
 
     async def search(self, request: Request) -> Response:
-        """``/search?q=``: hits as HTML, or as JSON for ``format=json`` / ``Accept: json``."""
+        """``/search?q=``: the first :data:`MAX_RESULTS` hits and how many matched, as HTML, or
+        as JSON for ``format=json`` / ``Accept: json``."""
         text = request.query_params.get("q", "")
         language = self.language(request)
-        hits = search_labels(self.index, text, language)
+        found = search_labels(self.index, text, language)
+        hits = found[:MAX_RESULTS]
         format_name = request.query_params.get("format")
         wanted = choose_media_type(request.headers.get("accept"), ["text/html", "application/json"])
         if format_name == "json" or (format_name is None and wanted == "application/json"):
-            return JSONResponse(
+            return json_answer(
                 {
                     "query": text,
+                    "total": len(found),
                     "hits": [
                         {
                             "iri": hit.iri,
@@ -487,14 +533,20 @@ class Site:
             request,
             "search.html",
             f"{WORDS['search'][language]}: {text}",
-            {"text": text, "hits": hits, "kinds": kinds, "hit_types": hit_types},
+            {
+                "text": text,
+                "hits": hits,
+                "total": len(found),
+                "kinds": kinds,
+                "hit_types": hit_types,
+            },
         )
 
     # -- named queries as an API -------------------------------------------------------------
 
     async def list_queries(self, request: Request) -> Response:
         """``/api/queries``: every operation with its titles, descriptions and parameters."""
-        return JSONResponse(
+        return json_answer(
             {"queries": [operation.describe() for operation in self.operations.values()]}
         )
 
@@ -533,7 +585,7 @@ class Site:
         """``/openapi.json``: the OpenAPI document."""
         document = build_openapi(list(self.operations.values()))
         document["servers"] = [{"url": base_url(request)}]
-        return JSONResponse(document)
+        return json_answer(document)
 
     async def api_page(self, request: Request) -> Response:
         """``/api``: the OpenAPI document as a browsable page with a form per operation."""

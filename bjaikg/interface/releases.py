@@ -9,11 +9,15 @@ added later appears after a restart.
 from __future__ import annotations
 
 import mimetypes
+import os
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 
 import pyoxigraph as ox
+from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from bjaikg.release import DESCRIPTION, MEDIA_TYPES
 from bjaikg.versioning import release_versions
@@ -100,6 +104,22 @@ def read_releases(folder: Path) -> list[ReleaseEntry]:
     return [read_release(path) for _, path in reversed(release_versions(folder))]
 
 
+class ReleaseFiles(StaticFiles):
+    """Static files whose every answer says ``charset=utf-8`` (every release file is UTF-8
+    text), ``SHA256SUMS`` as ``text/plain`` (it has no suffix to guess a type from)."""
+
+    def file_response(
+        self, full_path: PathLike[str] | str, stat_result: os.stat_result, scope: Scope,
+        status_code: int = 200,
+    ) -> Response:  # fmt: skip
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        if isinstance(response, FileResponse):
+            plain = Path(full_path).name == "SHA256SUMS"
+            media_type = "text/plain" if plain else response.media_type
+            response.headers["content-type"] = f"{media_type}; charset=utf-8"
+        return response
+
+
 def release_files_app(folder: Path) -> StaticFiles:
     """Static files of ``folder`` (``/releases/VERSION/FILE``), with the release media types."""
-    return StaticFiles(directory=folder, check_dir=False)
+    return ReleaseFiles(directory=folder, check_dir=False)

@@ -49,6 +49,7 @@ QUALIFIED_DERIVATION = expand("prov:qualifiedDerivation")
 DERIVATION_SOURCE = expand("prov:entity")
 DEPRECATED = expand("owl:deprecated")
 REPLACED_BY = expand("dcterms:isReplacedBy")
+SEARCH_NOTE = expand("skos:editorialNote")
 EXTERNAL_LINK_PROPERTIES = frozenset(
     expand(name)
     for name in (
@@ -61,7 +62,7 @@ EXTERNAL_LINK_PROPERTIES = frozenset(
     )
 )
 SHOWN_ELSEWHERE = frozenset(
-    {RDF_TYPE, QUOTE, PARAGRAPH, QUALIFIED_DERIVATION}
+    {RDF_TYPE, QUOTE, PARAGRAPH, QUALIFIED_DERIVATION, SEARCH_NOTE}
     | {expand(name) for name in PREFERRED_LABELS + ALTERNATIVE_LABELS}
 )
 """Properties the page shows in its own sections rather than in the property table."""
@@ -145,6 +146,9 @@ class ResourceDescription:
     English); quotes paired with a source are on its :class:`SourceLine`."""
     paragraphs: list[str]
     external_links: list[ExternalLink]
+    search_notes: list[tuple[str, str]]
+    """Each ``skos:editorialNote`` with its language tag: what was searched for the resource
+    (links to other graphs), shown apart from the statements."""
     deprecated: bool = False
     """``owl:deprecated true``: the IRI is kept so links still resolve; see ``replaced_by``."""
     replaced_by: list[Term] = field(default_factory=list)
@@ -358,13 +362,14 @@ def describe_resource(
             source_line(index, row, language, paired.get(row["source"].value, []))
             for row in description.sources
         ],
-        quotes=quotes_of(rows),
+        quotes=tagged_texts(rows, QUOTE),
         paragraphs=sorted(texts(PARAGRAPH), key=_number_first),
         external_links=[
             ExternalLink(url, site_of(url), make_term(index, property_iri, language))
             for property_iri in sorted(EXTERNAL_LINK_PROPERTIES)
             for url in iris(property_iri)
         ],
+        search_notes=tagged_texts(rows, SEARCH_NOTE),
         deprecated=any(
             is_true(o) for p, o, _ in rows if p == DEPRECATED and isinstance(o, ox.Literal)
         ),
@@ -389,10 +394,12 @@ def incoming_terms(
     return relations
 
 
-def quotes_of(rows: list[Row]) -> list[tuple[str, str]]:
-    """The ``bjo:quote`` values among ``rows``, each with its language tag."""
+def tagged_texts(rows: list[Row], property_iri: str) -> list[tuple[str, str]]:
+    """The literal values of ``property_iri`` among ``rows``, each with its language tag."""
     return [
-        (o.value, o.language or "") for p, o, _ in rows if p == QUOTE and isinstance(o, ox.Literal)
+        (o.value, o.language or "")
+        for p, o, _ in rows
+        if p == property_iri and isinstance(o, ox.Literal)
     ]
 
 
@@ -407,7 +414,7 @@ def paired_quotes(
             inner = nested.get(node, [])
             for p, source, _ in inner:
                 if p == DERIVATION_SOURCE and isinstance(source, ox.NamedNode):
-                    paired.setdefault(source.value, []).extend(quotes_of(inner))
+                    paired.setdefault(source.value, []).extend(tagged_texts(inner, QUOTE))
     return paired
 
 

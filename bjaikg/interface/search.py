@@ -3,8 +3,9 @@
 Matching ignores case and Unicode width/compatibility forms (NFKC), so ``ＡＩ`` finds ``AI`` and
 ``Cambricon`` finds ``cambricon``. Ranking: an exact match of the whole label, then a label that
 starts with the text, then one that contains it; preferred labels before alternative ones; then
-by label. Hazard: it scans every label (a few thousand in the project); for a graph of millions of
-labels a full-text index would be needed.
+by label. SHACL shapes (``bjsh:``) are left out: they carry the names of the classes they check,
+and have no page here. Hazard: it scans every label (a few thousand in the project) and ranks
+every match; for a graph of millions of labels a full-text index would be needed.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from bjaikg.interface.labels import LabelIndex, local_address
+from bjaikg.namespaces import BJSH
 
 MAX_RESULTS = 50
+"""At most this many hits are shown (the answer says how many matched)."""
 
 
 class MatchKind(IntEnum):
@@ -57,10 +60,9 @@ def match_kind(needle: str, label: str) -> MatchKind | None:
     return None
 
 
-def search_labels(
-    index: LabelIndex, text: str, language: str, limit: int = MAX_RESULTS
-) -> list[SearchHit]:
-    """The resources whose label or alternative label matches ``text``, best first.
+def search_labels(index: LabelIndex, text: str, language: str) -> list[SearchHit]:
+    """Every resource whose label or alternative label matches ``text``, best first (the
+    caller shows the first :data:`MAX_RESULTS`).
 
     Each resource appears once, with its best-matching name. Empty text finds nothing.
     """
@@ -69,6 +71,8 @@ def search_labels(
         return []
     best: dict[str, SearchHit] = {}
     for iri, names in index.names.items():
+        if iri.startswith(str(BJSH)):
+            continue
         for name in names:
             kind = match_kind(needle, name.text)
             if kind is None:
@@ -85,7 +89,7 @@ def search_labels(
             )
             if iri not in best or _rank(hit) < _rank(best[iri]):
                 best[iri] = hit
-    return sorted(best.values(), key=_rank)[:limit]
+    return sorted(best.values(), key=_rank)
 
 
 def _rank(hit: SearchHit) -> tuple[int, bool, int, str, str]:

@@ -1,8 +1,11 @@
 """The ontology's own terms (``bjo:``) for the documentation page at ``/ontology``: classes,
-properties, their hierarchy, domains, ranges and definitions in both languages.
+properties, their hierarchy, domains, ranges and definitions in both languages; and every other
+``bjo:`` term (SKOS concepts and concept schemes, qualifiers, claim types, roles …) as an
+individual, grouped by its concept scheme or else by its type.
 
-Only terms in the ``bjo:`` namespace are documented; the external terms they build on appear as
-links. Anonymous class expressions (OWL restrictions) are left out of the hierarchy.
+Every ``bjo:`` IRI with a type gets an entry, so each ``/ontology#Term`` link of a page lands on
+one. Only terms in the ``bjo:`` namespace are documented; the external terms they build on
+appear as links. Anonymous class expressions (OWL restrictions) are left out of the hierarchy.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import pyoxigraph as ox
 
 from bjaikg.interface.labels import LabelIndex, expand
 from bjaikg.interface.resource import Term, make_term
-from bjaikg.namespaces import BJO, sparql_prologue
+from bjaikg.namespaces import BJO, shorten, sparql_prologue
 from bjaikg.store import KnowledgeGraph
 
 KINDS = {
@@ -21,8 +24,18 @@ KINDS = {
     "owl:ObjectProperty": {"en": "object property", "zh": "对象属性"},
     "owl:DatatypeProperty": {"en": "datatype property", "zh": "数据属性"},
     "owl:AnnotationProperty": {"en": "annotation property", "zh": "注释属性"},
+    "skos:ConceptScheme": {"en": "concept scheme", "zh": "概念体系"},
+    "skos:Concept": {"en": "concept", "zh": "概念"},
+    "owl:NamedIndividual": {"en": "individual", "zh": "个体"},
 }
-"""The kinds of term documented, by their OWL type, with their names in both languages."""
+"""The kinds of term documented, by the type that makes a term one (the first a term has, in
+this order; a ``bjo:`` term with none of them is an individual), with their names in both
+languages."""
+
+INDIVIDUAL_KINDS = ("skos:ConceptScheme", "skos:Concept", "owl:NamedIndividual")
+"""The kinds of :data:`KINDS` that are neither classes nor properties."""
+
+KIND_IRIS = {expand(name): name for name in KINDS}
 
 RELATIONS = {
     "rdfs:subClassOf": "parents",
@@ -30,6 +43,8 @@ RELATIONS = {
     "rdfs:domain": "domains",
     "rdfs:range": "ranges",
     "owl:inverseOf": "inverses",
+    "skos:broader": "parents",
+    "skos:inScheme": "schemes",
 }
 """The relations between terms that the page shows, and the field of each."""
 
@@ -51,21 +66,51 @@ class TermDocumentation:
     domains: list[Term] = field(default_factory=list)
     ranges: list[Term] = field(default_factory=list)
     inverses: list[Term] = field(default_factory=list)
+    schemes: list[Term] = field(default_factory=list)
+    types: list[Term] = field(default_factory=list)
+    """Its types other than the kinds of :data:`KINDS` (shown for individuals)."""
 
     @property
     def is_class(self) -> bool:
-        """Whether the term is a class (else a property)."""
+        """Whether the term is a class."""
         return self.kind == "owl:Class"
+
+    @property
+    def is_individual(self) -> bool:
+        """Whether the term is neither a class nor a property (a concept, a role …)."""
+        return self.kind in INDIVIDUAL_KINDS
+
+    def group(self) -> str:
+        """The IRI an individual is listed under: a concept scheme its own, a concept its
+        scheme, else its first type (the ontology's own first), else its kind."""
+        if self.kind == "skos:ConceptScheme":
+            return self.term.iri
+        if self.schemes:
+            return self.schemes[0].iri
+        own = [kind.iri for kind in self.types if kind.iri.startswith(str(BJO))]
+        return next(iter(own + [kind.iri for kind in self.types]), expand(self.kind))
+
+
+@dataclass
+class TermGroup:
+    """Individuals listed together under a concept scheme or a type (``term``); ``anchor`` is
+    the id of their section, kept apart from the terms' own anchors."""
+
+    term: Term
+    anchor: str
+    members: list[TermDocumentation]
 
 
 @dataclass
 class OntologyDocumentation:
-    """The ontology header (title, version, licence) and its terms, classes first, by label."""
+    """The ontology header (title, version, licence) and its terms, classes first, by label;
+    the individuals also in ``groups``, by the group's label (a scheme before its members)."""
 
     title: str
     version: str
     licence: str
     terms: list[TermDocumentation]
+    groups: list[TermGroup]
 
     @property
     def classes(self) -> list[TermDocumentation]:
@@ -75,7 +120,7 @@ class OntologyDocumentation:
     @property
     def properties(self) -> list[TermDocumentation]:
         """The properties, by label."""
-        return [term for term in self.terms if not term.is_class]
+        return [term for term in self.terms if not term.is_class and not term.is_individual]
 
     def class_parents(self) -> dict[str, list[str]]:
         """Each class's superclasses among the documented classes (for the class diagram)."""
@@ -95,20 +140,25 @@ def _rows(graph: KnowledgeGraph, body: str) -> list[ox.QuerySolution]:
 def document_ontology(
     graph: KnowledgeGraph, index: LabelIndex, language: str
 ) -> OntologyDocumentation:
-    """Collect the documentation of every ``bjo:`` class and property in ``graph``."""
-    kinds = " ".join(KINDS)
-    terms: dict[str, TermDocumentation] = {}
+    """Collect the documentation of every ``bjo:`` term with a type in ``graph``."""
+    types: dict[str, list[str]] = {}
     for row in _rows(
         graph,
-        f"""SELECT ?term (MIN(?type) AS ?kind) WHERE {{
-              VALUES ?type {{ {kinds} }} ?term a ?type .
-              FILTER(STRSTARTS(STR(?term), STR(bjo:)))
-            }} GROUP BY ?term ORDER BY ?term""",
+        """SELECT DISTINCT ?term ?type WHERE {
+              ?term a ?type . FILTER(STRSTARTS(STR(?term), STR(bjo:)) && isIRI(?type))
+            } ORDER BY ?term ?type""",
     ):
-        iri = row["term"].value
-        kind = next(name for name in KINDS if name.endswith(row["kind"].value.split("#")[-1]))
+        types.setdefault(row["term"].value, []).append(row["type"].value)
+    terms: dict[str, TermDocumentation] = {}
+    for iri, term_types in types.items():
+        kind = next((name for name in KINDS if expand(name) in term_types), "owl:NamedIndividual")
         terms[iri] = TermDocumentation(
-            term=make_term(index, iri, language), anchor=iri[len(BJO) :], kind=kind
+            term=make_term(index, iri, language),
+            anchor=iri[len(BJO) :],
+            kind=kind,
+            types=[
+                make_term(index, other, language) for other in term_types if other not in KIND_IRIS
+            ],
         )
         for name in index.names.get(iri, []):
             if name.preferred and name.language:
@@ -141,7 +191,33 @@ def document_ontology(
             documentation.definitions.setdefault(literal.language or "", literal.value)
     header = OntologyHeader.read(graph, language)
     ordered = sorted(terms.values(), key=lambda term: (not term.is_class, term.term.label.lower()))
-    return OntologyDocumentation(header.title, header.version, header.licence, ordered)
+    return OntologyDocumentation(
+        header.title,
+        header.version,
+        header.licence,
+        ordered,
+        group_individuals(ordered, index, language),
+    )
+
+
+def group_individuals(
+    terms: list[TermDocumentation], index: LabelIndex, language: str
+) -> list[TermGroup]:
+    """The individuals among ``terms`` by :meth:`TermDocumentation.group`, groups by label; in
+    each, a concept scheme first, then the members in the order of ``terms``."""
+    members: dict[str, list[TermDocumentation]] = {}
+    for term in terms:
+        if term.is_individual:
+            members.setdefault(term.group(), []).append(term)
+    groups = [
+        TermGroup(
+            term=make_term(index, iri, language),
+            anchor="group-" + shorten(iri).replace(":", "-"),
+            members=sorted(listed, key=lambda term: term.term.iri != iri),
+        )
+        for iri, listed in members.items()
+    ]
+    return sorted(groups, key=lambda group: group.term.label.lower())
 
 
 @dataclass(frozen=True)

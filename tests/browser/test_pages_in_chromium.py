@@ -9,24 +9,14 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from bjaikg import PROJECT_ROOT
-from tests.server_process import ServerProcess, running_server
+from tests.server_process import ServerProcess
 
 pytestmark = pytest.mark.browser
 
-DATA = PROJECT_ROOT / "tests" / "interface" / "data"
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGUMENTS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 CHIPS_QUERY = """PREFIX bjo: <https://w3id.org/bjaikg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -37,22 +27,6 @@ COUNT_QUERY = """PREFIX bjo: <https://w3id.org/bjaikg/ontology#>
 SELECT ?class (COUNT(?entity) AS ?entities) WHERE {
   ?entity a ?class FILTER(STRSTARTS(STR(?class), STR(bjo:)))
 } GROUP BY ?class ORDER BY DESC(?entities)"""
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ServerProcess]:
-    with running_server("--data", str(DATA), "--workers", "2") as process:
-        yield process
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGUMENTS, headless=True
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ class AccessibilityCheck(HTMLParser):
         self.stack: list[tuple[str, str]] = []
         self.in_title = False
         self.in_script = False
+        self.in_textarea = False
 
     def handle_starttag(self, tag: str, attributes: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attributes}
@@ -39,6 +40,7 @@ class AccessibilityCheck(HTMLParser):
             self.images.append({"tag": tag, **values})
         self.in_title = tag == "title" and not any(name == "svg" for name, _ in self.stack)
         self.in_script = tag == "script"
+        self.in_textarea = tag == "textarea"
         if tag not in ("input", "meta", "link", "br", "img", "rect", "path"):
             language = values.get("lang", self.stack[-1][1] if self.stack else "")
             self.stack.append((tag, language))
@@ -48,16 +50,18 @@ class AccessibilityCheck(HTMLParser):
             if self.stack[position][0] == tag:
                 del self.stack[position:]
                 break
-        self.in_title = self.in_script = False
+        self.in_title = self.in_script = self.in_textarea = False
 
     def handle_data(self, data: str) -> None:
         if self.in_title:
             self.title += data
         language = self.stack[-1][1] if self.stack else ""
-        # A <title> cannot mark its parts; it takes the page's language.
+        # A <title> or a <textarea> (a query in the plain form) cannot mark its parts; it takes
+        # the page's language.
         if (
             not self.in_script
             and not self.in_title
+            and not self.in_textarea
             and CJK.search(data)
             # Chinese, or Japanese written with the same characters (a quote tagged @ja)
             and not language.startswith(("zh", "ja"))

@@ -8,11 +8,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from starlette.testclient import TestClient
 
 from bjaikg.interface import NODE_MODULES, YASGUI_BUILD
 from bjaikg.interface.language import LANGUAGES, WORDS
+from bjaikg.interface.pages import PLAIN_FORM_FORMATS
 from bjaikg.namespaces import PREFIXES
+from bjaikg.negotiation import choose_rdf_format, choose_results_format
 from bjaikg.store import KnowledgeGraph
 from tests.application import application_for
 
@@ -76,9 +79,48 @@ def test_missing_node_modules_gives_install_hint_and_plain_form(
         page = bare.get("/?lang=en")
         assert page.status_code == 200
         assert "npm ci" in page.text
-        assert '<form class="plain-query" action="/sparql" method="post">' in page.text
+        assert '<form class="plain-query" action="/sparql" method="get">' in page.text
         assert "yasgui.min.js" not in page.text
         assert bare.get("/assets/yasgui/yasgui.min.js").status_code == 404
+
+
+def test_without_javascript_the_page_says_so_and_offers_a_plain_form(client: TestClient) -> None:
+    html = client.get("/?lang=en").text
+    fallback = html.split("<noscript>", 1)[1].split("</noscript>", 1)[0]
+    assert WORDS["editor_needs_javascript"]["en"] in fallback
+    assert WORDS["editor_missing"]["en"] not in html
+    assert '<form class="plain-query" action="/sparql" method="get">' in fallback
+    assert '<textarea id="plain-query" name="query"' in fallback
+    assert '<select id="plain-format" name="format">' in fallback
+
+
+def test_an_example_link_fills_the_plain_form(client: TestClient) -> None:
+    query = 'SELECT * WHERE { ?s ?p "<ok>" }'
+    html = client.get("/", params={"query": query, "lang": "en"}).text
+    assert f'name="query" rows="16">{escape(query)}</textarea>' in html
+
+
+def test_every_format_of_the_plain_form_is_one_the_endpoint_takes() -> None:
+    [(_, results), (_, graphs)] = PLAIN_FORM_FORMATS
+    for value, _ in results:
+        choose_results_format(None, value)
+    for value, _ in graphs:
+        choose_rdf_format(None, value)
+    assert "csv" in {value for value, _ in results}  # the form's default
+
+
+def test_editor_page_has_a_skip_link_and_a_hint_for_keyboard_users(client: TestClient) -> None:
+    html = client.get("/?lang=zh").text
+    assert '<a class="skip-link" href="#query-editor">跳到查询编辑器</a>' in html
+    assert 'id="query-editor"' in html
+    assert "先按 Esc 再按 Tab" in html
+    names = configuration(html)["names"]
+    assert names == {
+        "query": "SPARQL 查询",
+        "endpoint": "SPARQL 端点",
+        "accept": "结果格式",
+        "tab": "标签页名称",
+    }
 
 
 def test_yasgui_is_installed_by_npm() -> None:

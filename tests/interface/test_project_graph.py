@@ -3,6 +3,7 @@ ontology and dataset pages and every named query that needs no internet answer w
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pyoxigraph as ox
@@ -10,7 +11,8 @@ import pytest
 from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
-from bjaikg.namespaces import BJ
+from bjaikg.interface.search import MAX_RESULTS
+from bjaikg.namespaces import BJ, BJO
 from bjaikg.query_catalogue import load_catalogue
 from bjaikg.store import KnowledgeGraph
 
@@ -89,10 +91,37 @@ def test_every_offline_named_query_answers(project_client: TestClient) -> None:
         assert "results" in answer.json() or "boolean" in answer.json()
 
 
+def test_a_whole_number_parameter_takes_whole_numbers_only(project_client: TestClient) -> None:
+    path = "/api/queries/sourced-from-paragraph"
+    byline = project_client.get(path, params={"paragraph": "44", "format": "csv"})
+    assert byline.status_code == 200 and byline.text.count("\n") > 1
+    refused = project_client.get(path, params={"paragraph": "abc"})
+    assert refused.status_code == 400 and "'abc' is not a whole number" in refused.text
+    document = project_client.get("/openapi.json").json()
+    parameter = document["paths"][path]["get"]["parameters"][0]
+    assert (parameter["name"], parameter["schema"]) == (
+        "paragraph",
+        {"type": "integer", "default": 17},
+    )
+
+
 def test_search_finds_a_district_of_the_article(project_client: TestClient) -> None:
     hits = project_client.get("/search", params={"q": "原点社区", "format": "json"}).json()["hits"]
     assert hits[0]["address"] == "/id/origin-community"
     assert hits[0]["match"] == "exact"
+
+
+def test_search_says_how_many_of_how_many_it_shows(project_client: TestClient) -> None:
+    answer = project_client.get("/search", params={"q": "北京", "format": "json"}).json()
+    assert len(answer["hits"]) == MAX_RESULTS < answer["total"]
+    html = project_client.get("/search", params={"q": "北京", "lang": "en"}).text
+    assert f"{answer['total']} found; showing the first {MAX_RESULTS}." in html
+
+
+def test_search_lists_no_shape_and_links_only_to_this_server(project_client: TestClient) -> None:
+    hits = project_client.get("/search", params={"q": "chip", "format": "json"}).json()["hits"]
+    assert any(hit["address"] == "/ontology#ChipFamily" for hit in hits)
+    assert [hit["iri"] for hit in hits if not hit["address"].startswith("/")] == []
 
 
 def test_openapi_document_of_the_project_is_valid(project_client: TestClient) -> None:
@@ -139,3 +168,22 @@ def test_a_source_stated_in_two_files_is_listed_once(project_client: TestClient)
     sources = html.split('<ul class="source-lines">', 1)[1].split("</ul>", 1)[0]
     assert sources.count('href="/id/page-ce734d5fc371') == 1
     assert sources.count("一所打破传统教育边界的新型机构") == 1  # and its quote once
+
+
+def test_every_ontology_term_of_the_graph_has_an_entry_on_the_ontology_page(
+    project_graph: KnowledgeGraph, project_client: TestClient
+) -> None:
+    """Every ``bjo:`` IRI the graph mentions (so any ``/ontology#Term`` link a page makes) has
+    an element with its anchor on ``/ontology``: SKOS concepts, qualifiers, roles … too."""
+    result = project_graph.query(
+        f"""SELECT DISTINCT ?term WHERE {{
+              {{ ?term ?p ?o }} UNION {{ ?s ?term ?o }} UNION {{ ?s ?p ?term }}
+              FILTER(isIRI(?term) && STRSTARTS(STR(?term), "{BJO}"))
+            }}"""
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    terms = {row["term"].value[len(BJO) :] for row in result}
+    assert {"AIAgents", "Target", "CoBuilder", "ActionPlanDocument"} <= terms
+    for language in ("en", "zh"):
+        html = project_client.get(f"/ontology?lang={language}").text
+        assert terms - set(re.findall(r'\sid="([^"]+)"', html)) == set(), language

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 import pytest
 from starlette.testclient import TestClient
@@ -52,6 +54,19 @@ def test_page_shows_labels_types_properties_sources_and_links(client: TestClient
     assert 'href="https://example.org/licence"' in html  # and its licence
     assert ">Test Model</a>" in html and ">runs on</a>" in html  # incoming relation
     assert "https://w3id.org/bjaikg/id/test-chip" in html
+
+
+def test_search_notes_are_shown_collapsed_outside_the_properties_table(
+    client: TestClient,
+) -> None:
+    for language, summary in (("en", "Search notes"), ("zh", "检索记录")):
+        html = client.get(f"/id/test-district?lang={language}").text
+        note = "Searched 2026-01-01 for a GeoNames identifier: none found."
+        table = html.split('<table class="statements">', 1)[1].split("</table>", 1)[0]
+        assert note not in table and "editorialNote" not in table
+        notes = html.split('<details class="search-notes">', 1)[1].split("</details>", 1)[0]
+        assert f"<summary>{summary}</summary>" in notes
+        assert f'<p lang="en">{note}</p>' in notes
 
 
 def test_inferred_values_are_marked(client: TestClient) -> None:
@@ -152,11 +167,34 @@ def test_no_accept_header_gives_the_page(client: TestClient) -> None:
     assert answer.headers["content-type"].startswith("text/html")
 
 
-def test_unacceptable_media_type_is_406(client: TestClient) -> None:
-    answer = client.get("/id/test-chip", headers={"Accept": "image/png"})
-    assert answer.status_code == 406
-    assert "text/turtle" in answer.text
-    assert client.get("/id/test-chip?format=pdf").status_code == 406
+@pytest.mark.parametrize("path", ["/id/test-chip", "/ontology", "/dataset"])
+def test_unacceptable_media_type_is_406_listing_the_page_too(client: TestClient, path: str) -> None:
+    by_accept = client.get(path, headers={"Accept": "image/png"})
+    by_format = client.get(f"{path}?format=pdf")
+    for answer in (by_accept, by_format):
+        assert answer.status_code == 406
+        assert "text/turtle" in answer.text and "text/html" in answer.text
+        assert answer.text.count("\n") == 1
+        assert "Accept" in answer.headers["vary"]
+
+
+def test_page_names_its_rdf_forms_as_alternates(client: TestClient) -> None:
+    html = client.get("/id/test-chip?lang=en").text
+    head = html.split("</head>", 1)[0]
+    alternates = re.findall(r'<link rel="alternate" type="([^"]+)" href="([^"]+)"', head)
+    assert ("text/turtle", "/id/test-chip.ttl") in alternates
+    assert ("application/ld+json", "/id/test-chip.jsonld") in alternates
+    for media_type, href in alternates:
+        assert client.get(href).headers["content-type"].split(";")[0] == media_type
+
+
+@pytest.mark.parametrize(
+    "path", ["/search?q=%E6%B5%8B%E8%AF%95&format=json", "/api/queries", "/openapi.json"]
+)
+def test_json_answers_say_they_are_utf_8(client: TestClient, path: str) -> None:
+    answer = client.get(path)
+    assert answer.headers["content-type"] == "application/json; charset=utf-8"
+    assert answer.json()
 
 
 def test_unknown_resource_is_404_in_html_and_rdf(client: TestClient) -> None:

@@ -38,6 +38,24 @@ def test_exact_match_ranks_before_prefix_and_partial() -> None:
     ]
 
 
+def test_shapes_are_not_hits() -> None:
+    index = LabelIndex(
+        names={
+            "https://w3id.org/bjaikg/shapes#AIChip": [Name("AI chip", "en", True)],
+            "https://w3id.org/bjaikg/ontology#AIChip": [Name("AI chip", "en", True)],
+        }
+    )
+    found = search_labels(index, "AI chip", "en")
+    assert [hit.address for hit in found] == ["/ontology#AIChip"]
+
+
+def test_the_answer_says_how_many_matched(client: TestClient) -> None:
+    answer = client.get("/search", params={"q": "测试", "format": "json"}).json()
+    assert answer["total"] == len(answer["hits"]) > 3
+    html = client.get("/search", params={"q": "测试", "lang": "en"}).text
+    assert f'<p class="hint" role="status">{answer["total"]} found.</p>' in html
+
+
 def test_chinese_and_english_labels_are_found(client: TestClient) -> None:
     chinese = hits(client, "测试芯片")
     assert chinese[0]["iri"] == "https://w3id.org/bjaikg/id/test-chip"

@@ -141,9 +141,12 @@ def test_release_file_arrives_whole(w3id: str) -> None:
     folder = PROJECT_ROOT / "releases" / "1.0.0"
     answer = httpx.get(f"{w3id}/releases/1.0.0/bjaikg-1.0.0.nq", follow_redirects=True)
     assert answer.status_code == 200
-    assert answer.headers["content-type"] == "application/n-quads"
+    assert answer.headers["content-type"] == "application/n-quads; charset=utf-8"
     sums = (folder / "SHA256SUMS").read_text(encoding="ascii")
     assert f"{hashlib.sha256(answer.content).hexdigest()}  bjaikg-1.0.0.nq" in sums
+    listed = httpx.get(f"{w3id}/releases/1.0.0/SHA256SUMS", follow_redirects=True)
+    assert listed.headers["content-type"] == "text/plain; charset=utf-8"  # shown, not saved
+    assert listed.text == sums
 
 
 def test_well_known_void_and_dataset_page(server: ServerProcess) -> None:

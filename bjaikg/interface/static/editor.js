@@ -4,9 +4,10 @@
  * - autocompletion of prefixes, classes and properties from this graph's own ontology, so
  *   nothing is fetched from prefix.cc or LOV (the page works offline, docs/architecture.md#offline-first);
  * - the example questions load into the editor and run;
- * - the query is kept in the URL (YASGUI's share-link format), so a link reproduces it;
+ * - the query is kept in the URL's fragment (YASGUI's share-link format), so a link reproduces it;
  * - IRIs of this graph in the result table link to their pages on this server;
- * - a bar chart view for results with a numeric column (aggregates).
+ * - a bar chart view for results with a numeric column (aggregates);
+ * - accessible names on YASGUI's form controls, and the skip link straight into the editor.
  */
 (function () {
   "use strict";
@@ -150,18 +151,34 @@
 
   function currentTab() { return yasgui.getTab(); }
 
-  /* Keep the query (and what YASGUI keeps with it) in the address bar. */
-  function rememberInUrl(tab) {
-    var link = Yasgui.linkUtils.createShareLink(window.location.href.split("?")[0], tab);
-    var language = new URLSearchParams(window.location.search).get("lang");
-    if (language) link += "&lang=" + encodeURIComponent(language);
-    window.history.replaceState(null, "", link);
+  /* Accessible names for YASGUI's form controls, which it draws without any (no label,
+     aria-label or title): the query text, the endpoint, the Accept selects, the table's page
+     size, a tab's name field. */
+  function nameControls(root) {
+    var names = configuration.names;
+    function name(control, text) {
+      if (control && text && !control.hasAttribute("aria-label")) control.setAttribute("aria-label", text);
+    }
+    root.querySelectorAll(".CodeMirror textarea").forEach(function (textarea) {
+      name(textarea, names.query);
+      textarea.setAttribute("aria-describedby", "editor-keys");
+    });
+    root.querySelectorAll(".autocompleteWrapper input").forEach(function (input) { name(input, names.endpoint); });
+    root.querySelectorAll("[role=tab] input").forEach(function (input) { name(input, names.tab); });
+    root.querySelectorAll(".acceptWrapper .selector").forEach(function (selector) {
+      var label = selector.querySelector(".selectorLabel");
+      name(selector.querySelector("select"), names.accept + (label ? ": " + label.textContent : ""));
+    });
+    root.querySelectorAll(".pageSizeWrapper").forEach(function (wrapper) {
+      var label = wrapper.querySelector(".pageSizerLabel");
+      name(wrapper.querySelector("select"), label && label.textContent.replace(/[:\s]+$/, ""));
+    });
   }
 
-  /* Make IRIs of this graph in the results open their page on this server. */
-  function linkResultsLocally(tab) {
-    var root = tab.getYasr().resultsEl;
-    root.querySelectorAll("a[href]").forEach(function (anchor) {
+  /* Make IRIs of this graph in the results open their page on this server (each link once). */
+  function linkResultsLocally(root) {
+    root.querySelectorAll(".yasr_results a[href]:not([data-checked])").forEach(function (anchor) {
+      anchor.setAttribute("data-checked", "");
       var local = localAddress(anchor.getAttribute("href"));
       if (local) {
         anchor.setAttribute("href", local);
@@ -170,13 +187,37 @@
     });
   }
 
-  function watch(tab) {
-    tab.getYasr().on("drawn", function () { linkResultsLocally(tab); });
+  /* Whatever YASGUI draws (a tab, a result table, a page of it) gets names and local links.
+     Only child lists are watched, so the attributes set here do not call it again. Hazard: it
+     runs on every change, typing in the editor included; each pass reads the unchecked links
+     and the few controls only. */
+  var editorRoot = document.getElementById("yasgui");
+  function tidy() {
+    nameControls(editorRoot);
+    linkResultsLocally(editorRoot);
+  }
+  tidy();
+  new MutationObserver(tidy).observe(editorRoot, { childList: true, subtree: true });
+  document.getElementById("editor-keys").hidden = false;  /* a hint for the editor, shown with it */
+
+  /* The skip link to the editor puts the keyboard in the query text (without it, onto the section). */
+  document.querySelectorAll('a[href="#query-editor"]').forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      currentTab().getYasqe().focus();
+    });
+  });
+
+  /* Keep the query (and what YASGUI keeps with it) in the address bar: in the fragment, as
+     YASGUI's share link (#query=…&endpoint=…), after the page's own ?lang= if it has one. */
+  function rememberInUrl(tab) {
+    var language = new URLSearchParams(window.location.search).get("lang");
+    var page = window.location.origin + window.location.pathname;
+    if (language) page += "?lang=" + encodeURIComponent(language);
+    window.history.replaceState(null, "", Yasgui.linkUtils.createShareLink(page, tab));
   }
 
   yasgui.on("query", function (_instance, tab) { rememberInUrl(tab); });
-  yasgui.on("tabAdd", function (_instance, tabId) { watch(yasgui.getTab(tabId)); });
-  watch(currentTab());
 
   document.querySelectorAll(".example-link").forEach(function (link) {
     link.addEventListener("click", function (event) {

@@ -1,0 +1,119 @@
+"""The query editor page in headless Chromium against the real ``serve.py`` (the interface
+fixture graph), from the keyboard and without JavaScript: the skip link into the editor, names
+on YASGUI's controls, leaving the editor by Esc then Tab; and, with JavaScript off, the plain
+form that the example links fill in and that queries ``/sparql``."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.test_pages_in_chromium import CHIPS_QUERY
+from tests.server_process import ServerProcess
+
+pytestmark = pytest.mark.browser
+
+UNNAMED_CONTROLS = """() => Array.from(
+    document.querySelectorAll("#yasgui input, #yasgui textarea, #yasgui select")
+  ).filter((control) => control.type !== "hidden" && control.labels.length === 0
+    && !control.getAttribute("aria-label") && !control.getAttribute("aria-labelledby")
+    && !control.title
+  ).map((control) => control.outerHTML.slice(0, 120))"""
+"""The form controls of the editor that have no accessible name."""
+
+
+def new_page(browser: Browser, *, javascript: bool = True) -> tuple[Page, list[str]]:
+    """A page of a fresh context, and the script errors it will record."""
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, locale="en-GB", java_script_enabled=javascript
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, errors
+
+
+def test_editor_is_reached_and_left_from_the_keyboard(
+    browser: Browser, server: ServerProcess
+) -> None:
+    page, errors = new_page(browser)
+    page.goto(f"{server.url}/?lang=en")
+    query_text = page.get_by_role("textbox", name="SPARQL query")
+    expect(query_text).to_be_attached()
+    expect(page.locator("#editor-keys")).to_contain_text("press Esc, then Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to the query editor")
+    page.keyboard.press("Enter")
+    expect(query_text).to_be_focused()
+    assert query_text.get_attribute("aria-describedby") == "editor-keys"
+    page.keyboard.press("Tab")  # indents: the focus stays in the editor
+    expect(query_text).to_be_focused()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    expect(query_text).not_to_be_focused()
+    assert errors == []
+    page.context.close()
+
+
+def test_every_control_of_the_editor_has_a_name(browser: Browser, server: ServerProcess) -> None:
+    page, errors = new_page(browser)
+    page.goto(f"{server.url}/?lang=zh&query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D")
+    expect(page.locator(".yasr_results table").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("textbox", name="SPARQL 查询")).to_be_attached()
+    expect(page.get_by_role("textbox", name="SPARQL 端点")).to_be_attached()
+    for kind in ("Ask / Select", "Construct / Describe"):  # in the tab's settings menu
+        expect(page.locator(f'select[aria-label="结果格式: {kind}"]')).to_be_attached()
+    assert page.evaluate(UNNAMED_CONTROLS) == []
+    page.locator(".addTab").click()  # a new tab draws new controls
+    expect(page.locator("[role=tab]")).to_have_count(2)
+    expect(page.locator('.CodeMirror textarea[aria-label="SPARQL 查询"]')).to_have_count(2)
+    assert page.evaluate(UNNAMED_CONTROLS) == []
+    assert errors == []
+    page.context.close()
+
+
+def test_the_address_keeps_the_query_and_the_language(
+    browser: Browser, server: ServerProcess
+) -> None:
+    page, errors = new_page(browser)
+    page.goto(f"{server.url}/?{urlencode({'query': CHIPS_QUERY, 'lang': 'zh'})}")
+    expect(page.locator('.yasr_results a[href="/id/test-chip"]')).to_be_visible(timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/\?lang=zh#query=PREFIX"))
+    page.reload()
+    expect(page.locator('.yasr_results a[href="/id/test-chip"]')).to_be_visible(timeout=15_000)
+    assert page.locator("html").get_attribute("lang") == "zh"
+    assert errors == []
+    page.context.close()
+
+
+def test_without_javascript_the_plain_form_queries_the_endpoint(
+    browser: Browser, server: ServerProcess
+) -> None:
+    """Playwright's text and role locators skip ``<noscript>``, which Chromium shows with
+    JavaScript off: the form's parts are found by CSS."""
+    page, _ = new_page(browser, javascript=False)
+    page.goto(f"{server.url}/?lang=en")
+    expect(page.locator("noscript .notice")).to_be_visible()
+    expect(page.locator("noscript .notice")).to_contain_text("The query editor needs JavaScript")
+    assert "not installed" not in page.content()
+    expect(page.locator("#editor-keys")).to_be_hidden()  # a hint for the editor only
+    example = page.locator(".example-link:not([data-network])").first
+    example.click()
+    query_text = page.locator("noscript textarea#plain-query[name=query]")
+    expect(query_text).to_have_value(example.get_attribute("data-query") or "")
+    page.goto(f"{server.url}/?{urlencode({'query': CHIPS_QUERY, 'lang': 'en'})}")
+    expect(query_text).to_have_value(CHIPS_QUERY)
+    expect(page.locator("noscript select#plain-format[name=format]")).to_have_value("csv")
+    with page.expect_download() as download:
+        page.locator("noscript .plain-query button[type=submit]").click()
+    answer = download.value.path().read_text(encoding="utf-8")
+    assert answer.splitlines() == [
+        "chip,label",
+        "https://w3id.org/bjaikg/id/test-chip,Test Chip",
+        "https://w3id.org/bjaikg/id/test-chip-two,Test Chip Two",
+    ]
+    page.context.close()
