@@ -77,6 +77,8 @@ def interface_routes(
         Route("/openapi.json", site.openapi, methods=read),
         Mount("/static", StaticFiles(directory=STATIC_FOLDER), name="static"),
         editor_assets,
+        # last, reading only (another method on a path that exists stays a 405)
+        Route("/{path:path}", site.unknown_path, methods=read),
     ]
 
 

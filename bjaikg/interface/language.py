@@ -113,6 +113,10 @@ WORDS: dict[str, dict[str, str]] = {
     "not_found": {"en": "Not found", "zh": "未找到"},
     "deprecated": {"en": "This IRI is deprecated.", "zh": "此 IRI 已弃用。"},
     "replaced_by": {"en": "Replaced by", "zh": "已由以下资源替代"},
+    "no_page_text": {
+        "en": "This server has no page at this address.",
+        "zh": "本服务器在此地址没有页面。",
+    },
     "not_found_text": {
         "en": "The graph says nothing about this resource.",
         "zh": "图谱中没有关于此资源的陈述。",
@@ -157,6 +161,10 @@ WORDS: dict[str, dict[str, str]] = {
     "graph_files": {
         "en": "One Turtle and one JSON-LD file per named graph",
         "zh": "每个命名图一个 Turtle 文件和一个 JSON-LD 文件",
+    },
+    "files_listed_in": {
+        "en": "files, listed with their checksums in",
+        "zh": "个文件，其校验值列于",
     },
     "access": {"en": "Access", "zh": "访问方式"},
     "description_rdf": {"en": "VoID / DCAT description", "zh": "VoID / DCAT 描述"},

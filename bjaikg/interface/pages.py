@@ -345,6 +345,19 @@ class Site:
 
     # -- resource pages ----------------------------------------------------------------------
 
+    async def unknown_path(self, request: Request) -> Response:
+        """Any path no route serves: 404, a page naming the path for a browser (which links
+        the site), one line naming the site's entry points for anyone else."""
+        path = request.url.path
+        if choose_media_type(request.headers.get("accept"), ["text/plain", "text/html"]) != (
+            "text/html"
+        ):
+            return text_answer(404, f"no page at {path}; the site has /, /sparql, /api, /ontology")
+        language = self.language(request)
+        words = WORDS["no_page_text"][language]
+        context = {"iri": path, "text": words}
+        return self.render(request, "not_found.html", WORDS["not_found"][language], context, 404)
+
     async def resource(self, request: Request) -> Response:
         """``/id/<slug>[.<suffix>]``: the resource as HTML or RDF by negotiation."""
         slug = request.path_params["slug"]

@@ -11,10 +11,12 @@ import pytest
 from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
+from bjaikg import PROJECT_ROOT
 from bjaikg.interface.search import MAX_RESULTS
 from bjaikg.namespaces import BJ, BJO
 from bjaikg.query_catalogue import load_catalogue
 from bjaikg.store import KnowledgeGraph
+from bjaikg.versioning import release_versions
 
 from .accessibility import accessibility_problems
 
@@ -103,6 +105,16 @@ def test_a_whole_number_parameter_takes_whole_numbers_only(project_client: TestC
         "paragraph",
         {"type": "integer", "default": 17},
     )
+
+
+def test_the_dataset_page_lists_the_newest_releases_graph_files_only(
+    project_client: TestClient,
+) -> None:
+    page = project_client.get("/dataset").text
+    *older, newest = [path.name for _, path in release_versions(PROJECT_ROOT / "releases")]
+    assert f"/releases/{newest}/graphs/" in page
+    assert not [version for version in older if f"/releases/{version}/graphs/" in page]
+    assert all(f"/releases/{version}/SHA256SUMS" in page for version in [*older, newest])
 
 
 def test_search_finds_a_district_of_the_article(project_client: TestClient) -> None:

@@ -296,3 +296,12 @@ def test_chinese_inside_another_language_is_marked_but_not_inside_japanese() -> 
     )
     assert mark_chinese("人工知能の研究所", "ja") == "人工知能の研究所"
     assert mark_chinese("北京", "zh-Hans") == "北京"
+
+
+def test_a_path_nothing_serves_is_a_404_that_names_it(client: TestClient) -> None:
+    page = client.get("/ontology/AIChip", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "<code>/ontology/AIChip</code>" in page.text and 'href="/ontology"' in page.text
+    line = client.get("/ontology/AIChip", headers={"Accept": "*/*"})
+    assert line.status_code == 404 and line.text.startswith("no page at /ontology/AIChip;")
+    assert client.post("/ontology").status_code == 405  # a path that exists keeps its 405
