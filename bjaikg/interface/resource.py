@@ -16,6 +16,7 @@ finds), not the first in sorted order.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -93,6 +94,8 @@ class Value:
     datatype: str = ""
     inferred: bool = False
     nested: list[Statement] = field(default_factory=list)
+    lexical: str = ""
+    """The literal as written, when ``text`` shows it otherwise (a large double)."""
 
 
 @dataclass
@@ -169,8 +172,36 @@ def make_value(index: LabelIndex, node: RdfTerm, language: str, inferred: bool) 
         datatype = "" if node.language else shorten(node.datatype.value)
         if datatype in ("xsd:string", "rdf:langString"):
             datatype = ""
-        return Value(node.value, language=node.language or "", datatype=datatype, inferred=inferred)
+        text = readable_double(node.value) if datatype in ("xsd:double", "xsd:float") else None
+        return Value(
+            text or node.value,
+            language=node.language or "",
+            datatype=datatype,
+            inferred=inferred,
+            lexical=node.value if text else "",
+        )
     return Value(text="", inferred=inferred)
+
+
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def readable_double(lexical: str) -> str | None:
+    """A floating-point literal of 10⁶ or more (or under 10⁻³) in scientific notation with four
+    significant digits, as a reader compares such figures (training compute in FLOP: 7.344 ×
+    10²³); ``None`` for other values and for text that is no number.
+
+    >>> readable_double("734400000000000000000000"), readable_double("0.5")
+    ('7.344 × 10²³', None)
+    """
+    try:
+        number = float(lexical)
+    except ValueError:
+        return None
+    if not math.isfinite(number) or number == 0 or 1e-3 <= abs(number) < 1e6:
+        return None
+    mantissa, exponent = f"{number:.3e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}"
 
 
 def site_of(url: str) -> str:

@@ -199,3 +199,10 @@ def test_every_ontology_term_of_the_graph_has_an_entry_on_the_ontology_page(
     for language in ("en", "zh"):
         html = project_client.get(f"/ontology?lang={language}").text
         assert terms - set(re.findall(r'\sid="([^"]+)"', html)) == set(), language
+
+
+def test_a_large_double_reads_in_scientific_notation_with_its_literal_kept(
+    project_client: TestClient,
+) -> None:
+    page = project_client.get("/id/yi-1-5-34b", headers={"Accept": "text/html"}).text
+    assert '<span title="734400000000000000000000">7.344 × 10²³</span>' in page
