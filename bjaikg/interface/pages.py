@@ -33,6 +33,7 @@ from bjaikg.interface.diagram import (
 from bjaikg.interface.labels import LabelIndex, expand
 from bjaikg.interface.language import (
     LANGUAGES,
+    TAG_NAMES_ZH,
     WORDS,
     choose_language,
     other_language,
@@ -340,6 +341,7 @@ class Site:
                 "editor_installed": self.editor_installed,
                 "plain_query": request.query_params.get("query") or DEFAULT_QUERY,
                 "plain_formats": PLAIN_FORM_FORMATS,
+                "tag_names": TAG_NAMES_ZH,
             },
         )
 

@@ -12,10 +12,11 @@ from markupsafe import escape
 from starlette.testclient import TestClient
 
 from bjaikg.interface import NODE_MODULES, YASGUI_BUILD
-from bjaikg.interface.language import LANGUAGES, WORDS
+from bjaikg.interface.language import LANGUAGES, TAG_NAMES_ZH, WORDS
 from bjaikg.interface.pages import PLAIN_FORM_FORMATS
 from bjaikg.namespaces import PREFIXES
 from bjaikg.negotiation import choose_rdf_format, choose_results_format
+from bjaikg.query_catalogue import load_catalogue
 from bjaikg.store import KnowledgeGraph
 from tests.application import application_for
 
@@ -131,3 +132,11 @@ def test_every_ui_word_exists_in_both_languages() -> None:
     for key, texts in WORDS.items():
         assert set(texts) == set(LANGUAGES), key
         assert all(text.strip() for text in texts.values()), key
+
+
+def test_every_tag_of_the_catalogue_has_a_chinese_name(project_client: TestClient) -> None:
+    tags = {tag for query in load_catalogue() for tag in query.tags}
+    assert tags <= set(TAG_NAMES_ZH), sorted(tags - set(TAG_NAMES_ZH))
+    page = project_client.get("/?lang=zh").text
+    assert '<span class="tag">机构</span>' in page
+    assert '<span class="tag">organisations</span>' not in page
