@@ -21,7 +21,7 @@ from bjaikg.interface.releases import ReleaseEntry
 from bjaikg.interface.resource import Term, make_term
 from bjaikg.interface.vocabulary import OntologyHeader
 from bjaikg.metadata import DEFAULT_LICENCE, TITLE
-from bjaikg.namespaces import BJO, sparql_prologue
+from bjaikg.namespaces import BJO, PREFIXES, sparql_prologue
 from bjaikg.negotiation import choose_rdf_format
 from bjaikg.statistics import DatasetStatistics
 from bjaikg.store import KnowledgeGraph, term_value
@@ -102,9 +102,20 @@ def registered_sources(
     ]
 
 
+PROV = PREFIXES["prov"]
+OWL = PREFIXES["owl"]
+
+
 def count_web_pages(graph: KnowledgeGraph) -> int:
-    """How many web pages are cited as evidence."""
-    result = graph.query(f"SELECT (COUNT(DISTINCT ?page) AS ?n) WHERE {{ ?page a <{BJO}WebPage> }}")
+    """How many web pages are cited as evidence: by a node that is not deprecated, or by a
+    qualified derivation (pages declared but no longer cited are left out)."""
+    result = graph.query(f"""
+        SELECT (COUNT(DISTINCT ?page) AS ?n) WHERE {{
+          ?page a <{BJO}WebPage> .
+          {{ ?node <{PROV}wasDerivedFrom> ?page
+             FILTER NOT EXISTS {{ ?node <{OWL}deprecated> true }} }}
+          UNION {{ ?derivation <{PROV}entity> ?page }}
+        }}""")
     assert isinstance(result, ox.QuerySolutions)
     return int(next(iter(result))["n"].value)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -12,10 +13,11 @@ from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
 from bjaikg import PROJECT_ROOT
+from bjaikg.interface.dataset import count_web_pages
 from bjaikg.interface.search import MAX_RESULTS
 from bjaikg.namespaces import BJ, BJO
 from bjaikg.query_catalogue import load_catalogue
-from bjaikg.store import KnowledgeGraph
+from bjaikg.store import KnowledgeGraph, load_knowledge_graph
 from bjaikg.versioning import release_versions
 
 from .accessibility import accessibility_problems
@@ -206,3 +208,18 @@ def test_a_large_double_reads_in_scientific_notation_with_its_literal_kept(
 ) -> None:
     page = project_client.get("/id/yi-1-5-34b", headers={"Accept": "text/html"}).text
     assert '<span title="734400000000000000000000">7.344 × 10²³</span>' in page
+
+
+def test_the_web_pages_counted_are_those_cited(tmp_path: Path) -> None:
+    page = 'a bjo:WebPage ; schema:url <https://example.org/{0}> ; dcterms:title "{0}"@en .'
+    (tmp_path / "data.ttl").write_text(
+        "PREFIX bj: <https://w3id.org/bjaikg/id/>\nPREFIX bjo: <https://w3id.org/bjaikg/ontology#>\n"
+        "PREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
+        "PREFIX prov: <http://www.w3.org/ns/prov#>\nPREFIX schema: <https://schema.org/>\n"
+        + "".join(f"bj:{name} {page.format(name)}\n" for name in ("cited", "paired", "old", "none"))
+        + "bj:a prov:wasDerivedFrom bj:cited .\n"
+        + "bj:b prov:qualifiedDerivation [ prov:entity bj:paired ] .\n"
+        + "bj:c owl:deprecated true ; prov:wasDerivedFrom bj:old .\n",
+        encoding="utf-8",
+    )
+    assert count_web_pages(load_knowledge_graph([tmp_path / "data.ttl"])) == 2
