@@ -303,15 +303,35 @@ Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Store = ox.Store | RemoteStore
 
 
+_FROM = re.compile(r"\bfrom\b", re.IGNORECASE)
+
+
+def names_dataset(query: str) -> bool:
+    """Whether ``query`` has a dataset clause (``FROM`` or ``FROM NAMED``): the word ``FROM``
+    outside strings, IRIs, comments, variables and prefixed names. A query without the word
+    anywhere is not scanned."""
+    if _FROM.search(query) is None:
+        return False
+    return any((match["word"] or "").upper() == "FROM" for match in _SKIPPED.finditer(query))
+
+
 def _run(store: Store, request: QueryRequest) -> Result:
+    """Evaluate ``request`` on its dataset: the protocol's ``default-graph-uri`` and
+    ``named-graph-uri`` when given (they replace the query's own ``FROM``, as the SPARQL
+    Protocol says: a default graph of none of them is empty), else the query's ``FROM`` and
+    ``FROM NAMED``, else the union of the named graphs as the default graph.
+
+    Hazard: pyoxigraph's ``use_default_graph_as_union`` overrides a query's ``FROM``, so it is
+    passed only for a query without one (:func:`names_dataset`)."""
     if not request.default_graphs and not request.named_graphs:
+        union = not names_dataset(request.query)
         return store.query(
-            request.query, base_iri=request.base_iri, use_default_graph_as_union=True
+            request.query, base_iri=request.base_iri, use_default_graph_as_union=union
         )
     return store.query(
         request.query,
         base_iri=request.base_iri,
-        default_graph=[*_graph_nodes(request.default_graphs, "default-graph-uri")] or None,
+        default_graph=[*_graph_nodes(request.default_graphs, "default-graph-uri")],
         named_graphs=[*_graph_nodes(request.named_graphs, "named-graph-uri")],
     )
 

@@ -567,3 +567,27 @@ def test_dataset_parameters_without_a_query_are_refused(http: httpx.Client, para
     response = http.get("/sparql", params={parameter: f"{CHAIN}graph"})
     assert response.status_code == 400
     assert f"{parameter} is given but no query" in response.text
+
+
+def test_a_querys_own_dataset_is_honoured_and_the_protocols_replaces_it(
+    http: httpx.Client,
+) -> None:
+    extra = "https://w3id.org/bjaikg/graph/tests/endpoint/data/extra"
+
+    def count(query: str, **dataset: str) -> int:
+        params = {"query": query, "format": "csv", **dataset}
+        response = http.get("/sparql", params=params, headers={"Cache-Control": "no-cache"})
+        assert response.status_code == 200, response.text
+        return int(response.text.splitlines()[1])
+
+    everything = count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    in_extra = count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{extra}> {{ ?s ?p ?o }} }}")
+    assert 0 < in_extra < everything
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM <{extra}> WHERE {{ ?s ?p ?o }}") == in_extra
+    assert count("SELECT (COUNT(*) AS ?n) FROM <http://example.org/none> WHERE { ?s ?p ?o }") == 0
+    named_only = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{extra}> WHERE {{ ?s ?p ?o }}"
+    assert count(named_only) == 0  # only FROM NAMED: the default graph is empty
+    # the protocol's dataset replaces the query's: named graphs only, so an empty default graph
+    from_extra = f"SELECT (COUNT(*) AS ?n) FROM <{extra}> WHERE {{ ?s ?p ?o }}"
+    assert count(from_extra, **{"named-graph-uri": extra}) == 0
+    assert count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p 'from' }") == 0  # a string is no FROM
