@@ -57,13 +57,18 @@ def asks_fresh(cache_control: bytes | str | None) -> bool:
     return "no-cache" in cache_control.lower()
 
 
-def names_tag(if_none_match: str | None, etag: str) -> bool:
-    """Whether an ``If-None-Match`` value names ``etag`` or is ``*``, compared weakly (a ``W/``
-    prefix ignored), as RFC 9110 §13.1.2 asks of that header."""
+def names_tag(if_none_match: str | None, etag: str, *, star: bool = True) -> bool:
+    """Whether an ``If-None-Match`` value names ``etag`` (compared weakly: a ``W/`` prefix
+    ignored, as RFC 9110 §13.1.2 asks of that header) or, with ``star``, is ``*``.
+
+    Pass ``star=False`` where the answer is not yet known to be a 2xx: RFC 9110 §13.2.1 has a
+    server ignore preconditions when the answer without them would not be (a ``/sparql``
+    query's tag is made before it is evaluated; an error carries no tag, so a tag a client
+    holds came with a 200)."""
     if not if_none_match:
         return False
     tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-    return etag in tags or "*" in tags
+    return etag in tags or (star and "*" in tags)
 
 
 def data_fingerprint(graph: KnowledgeGraph, named_graphs: tuple[NamedGraphStatistics, ...]) -> str:

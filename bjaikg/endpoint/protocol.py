@@ -251,7 +251,7 @@ def run_query(
         etag = cache.etag(key)
         max_age = state.settings.cache_max_age
         headers += [("ETag", etag), ("Cache-Control", f"public, max-age={max_age}")]
-        if names_tag(request.header(b"if-none-match"), etag):
+        if names_tag(request.header(b"if-none-match"), etag, star=False):
             return HttpResponse(304, headers, b"", AccessRecord(route, started, "unchanged", query))
         if not fresh and (response := _kept_response(state, request, started)) is not None:
             return response

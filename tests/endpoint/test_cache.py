@@ -180,3 +180,11 @@ def test_a_dump_has_one_strong_tag_per_content_coding(http: httpx.Client) -> Non
     assert http.get("/dump.ttl", headers=crossed).status_code == 200
     same = {"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["etag"]}
     assert http.get("/dump.ttl", headers=same).status_code == 304
+
+
+def test_if_none_match_star_does_not_hide_an_error_of_a_query(http: httpx.Client) -> None:
+    star = {"If-None-Match": "*"}
+    assert http.get("/sparql", params={"query": "SELEC"}, headers=star).status_code == 400
+    bad_format = {"query": "ASK {}", "format": "bogus"}
+    assert http.get("/sparql", params=bad_format, headers=star).status_code == 406
+    assert http.get("/sparql", params={"query": "ASK {}"}, headers=star).status_code == 200
