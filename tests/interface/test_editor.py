@@ -107,7 +107,7 @@ def test_every_format_of_the_plain_form_is_one_the_endpoint_takes() -> None:
         choose_results_format(None, value)
     for value, _ in graphs:
         choose_rdf_format(None, value)
-    assert "csv" in {value for value, _ in results}  # the form's default
+    assert "srj" in {value for value, _ in results}  # the form's default: SPARQL JSON
 
 
 def test_editor_page_has_a_skip_link_and_a_hint_for_keyboard_users(client: TestClient) -> None:
