@@ -135,6 +135,7 @@ class ResourceDescription:
 
     iri: str
     label: str
+    label_language: str
     names: list[Name]
     types: list[Term]
     statements: list[Statement]
@@ -377,9 +378,11 @@ def describe_resource(
     def texts(property_iri: str) -> list[str]:
         return [o.value for p, o, _ in rows if p == property_iri and isinstance(o, ox.Literal)]
 
+    label, label_language = index.label_and_language(iri, language)
     return ResourceDescription(
         iri=iri,
-        label=index.label(iri, language),
+        label=label,
+        label_language=label_language,
         names=index.names.get(iri, []),
         types=sorted(
             (make_term(index, type_iri, language) for type_iri in iris(RDF_TYPE)),

@@ -36,6 +36,7 @@ class SearchHit:
     iri: str
     address: str
     label: str
+    label_language: str
     matched: str
     matched_language: str
     kind: MatchKind
@@ -77,10 +78,12 @@ def search_labels(index: LabelIndex, text: str, language: str) -> list[SearchHit
             kind = match_kind(needle, name.text)
             if kind is None:
                 continue
+            label, label_language = index.label_and_language(iri, language)
             hit = SearchHit(
                 iri=iri,
                 address=local_address(iri) or iri,
-                label=index.label(iri, language),
+                label=label,
+                label_language=label_language,
                 matched=name.text,
                 matched_language=name.language,
                 kind=kind,

@@ -67,7 +67,7 @@ def test_every_resource_page_renders(
     for slug in slugs:
         for language in ("en", "zh"):
             answer = project_client.get(f"/id/{slug}?lang={language}")
-            if answer.status_code != 200 or "<h1>" not in answer.text:
+            if answer.status_code != 200 or "<h1" not in answer.text:
                 failures.append(f"{slug} ({language}): {answer.status_code}")
             problems = accessibility_problems(answer.text, language)
             failures += [f"{slug} ({language}): {problem}" for problem in problems]
@@ -223,3 +223,10 @@ def test_the_web_pages_counted_are_those_cited(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert count_web_pages(load_knowledge_graph([tmp_path / "data.ttl"])) == 2
+
+
+def test_an_english_label_on_a_chinese_page_says_it_is_english(project_client: TestClient) -> None:
+    page = project_client.get("/id/huawei-ascend-910b?lang=zh").text
+    assert '<h1 lang="en">Huawei Ascend 910B</h1>' in page
+    hits = project_client.get("/search", params={"q": "Huawei Ascend 910B", "lang": "zh"}).text
+    assert 'href="/id/huawei-ascend-910b?lang=zh" lang="en">Huawei Ascend 910B</a>' in hits
