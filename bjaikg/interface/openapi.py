@@ -59,7 +59,7 @@ def operation_path(operation: Operation) -> JsonObject:
                 f"\n{operation.query.description('zh')}"
             ),
             "tags": ["named queries"],
-            "parameters": [*parameters, {"$ref": "#/components/parameters/Format"}],
+            "parameters": [*parameters, {"$ref": "#/components/parameters/ResultsFormat"}],
             "responses": {
                 "200": {"$ref": "#/components/responses/Results"},
                 "400": {"$ref": "#/components/responses/BadRequest"},

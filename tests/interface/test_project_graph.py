@@ -230,3 +230,22 @@ def test_an_english_label_on_a_chinese_page_says_it_is_english(project_client: T
     assert '<h1 lang="en">Huawei Ascend 910B</h1>' in page
     hits = project_client.get("/search", params={"q": "Huawei Ascend 910B", "lang": "zh"}).text
     assert 'href="/id/huawei-ascend-910b?lang=zh" lang="en">Huawei Ascend 910B</a>' in hits
+
+
+def test_the_openapi_document_describes_the_parameters_each_route_takes(
+    project_client: TestClient,
+) -> None:
+    document = project_client.get("/openapi.json").json()
+    validate(document)
+    sparql = document["paths"]["/sparql"]
+    names = {p.get("name") or p["$ref"].rsplit("/", 1)[-1] for p in sparql["get"]["parameters"]}
+    assert {"query", "default-graph-uri", "named-graph-uri", "Timeout", "Format"} <= names
+    assert not sparql["get"]["parameters"][0]["required"]  # without a query: the description
+    form = sparql["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+    assert set(form["schema"]["properties"]) >= {"query", "named-graph-uri", "format", "timeout"}
+    formats = document["components"]["parameters"]["ResultsFormat"]["schema"]["enum"]
+    for value in formats:  # every format a named query's document offers is answered
+        answer = project_client.get("/api/queries/instances-per-class", params={"format": value})
+        assert answer.status_code == 200, value
+    search = {p["name"] for p in document["paths"]["/search"]["get"]["parameters"]}
+    assert "format" in search
