@@ -19,12 +19,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, QueryRequest
+from bjaikg.endpoint.evaluation import QueryRequest
 from bjaikg.endpoint.protocol import (
     ALL_METHODS,
     ProtocolError,
     http_request,
     note,
+    refuse_method,
     run_query,
     starlette_response,
 )
@@ -43,8 +44,7 @@ async def graph_store(request: Request) -> Response:
     names = [named.name for named in state.named_graphs]
     try:
         if request.method not in ("GET", "HEAD"):
-            message = f"{request.method} is not supported: {READ_ONLY_MESSAGE}"
-            raise ProtocolError(405, message, {"Allow": "GET, HEAD"})
+            raise refuse_method(request.method, "GET, HEAD")
         if graph is not None and "default" in parameters:
             raise ProtocolError(400, "give either ?graph=IRI or ?default, not both")
         if graph is not None and graph not in names:

@@ -54,8 +54,9 @@ SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 DESCRIPTION_CACHE_SIZE = 64
 """Service descriptions kept (one per endpoint URL, i.e. Host header, and format)."""
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
-"""Methods routed to handlers that refuse writes themselves (a 405 that says why)."""
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+"""Methods routed to handlers that refuse the others themselves (a 405 that says why: a CORS
+preflight, the one OPTIONS answered, never reaches them)."""
 
 
 class ProtocolError(BjaikgError):
@@ -70,6 +71,17 @@ class ProtocolError(BjaikgError):
         """The plain-text answer that says what was wrong."""
         headers = [("Content-Type", TEXT), *self.headers.items()]
         return HttpResponse(self.status, headers, f"{self}\n".encode())
+
+
+def refuse_method(method: str, allowed: str) -> ProtocolError:
+    """The 405 for ``method`` on a resource that takes ``allowed`` (its ``Allow`` header)."""
+    if method == "OPTIONS":
+        reason = (
+            "OPTIONS is answered only as a CORS preflight (Origin, Access-Control-Request-Method)"
+        )
+    else:
+        reason = f"{method} is not supported: {READ_ONLY_MESSAGE}"
+    return ProtocolError(405, reason, {"Allow": allowed})
 
 
 def starlette_response(response: HttpResponse) -> Response:
@@ -325,10 +337,7 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
         return response  # parameters, evaluation and serialisation all skipped
     try:
         if request.method not in ("GET", "HEAD", "POST"):
-            raise ProtocolError(
-                405, f"{request.method} is not supported: {READ_ONLY_MESSAGE}",
-                {"Allow": "GET, HEAD, POST"},
-            )  # fmt: skip
+            raise refuse_method(request.method, "GET, HEAD, POST")
         found: dict[str, list[str]] = {}
         for name, value in read_parameters(request, state):
             found.setdefault(name, []).append(value)

@@ -222,6 +222,9 @@ def test_cors_simple_and_preflight(http: httpx.Client) -> None:
         assert (refused.status_code, refused.text) == (400, "Disallowed CORS method"), path
     not_preflight = http.options("/sparql", headers={"Origin": "https://example.org"})
     assert not_preflight.status_code == 405
+    assert "only as a CORS preflight" in not_preflight.text  # not "read-only"
+    store = http.options("/rdf-graph-store", params={"default": ""})
+    assert (store.status_code, store.headers["allow"]) == (405, "GET, HEAD")  # no write offered
 
 
 def test_service_description_with_void_statistics(
