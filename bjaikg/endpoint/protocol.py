@@ -168,7 +168,9 @@ def parse_form(encoded: bytes, what: str) -> list[tuple[str, str]]:
 def read_parameters(request: HttpRequest, state: EndpointState) -> list[tuple[str, str]]:
     """The protocol parameters of the URL and (for a form) the body, in order.
 
-    A direct ``application/sparql-query`` body becomes a ``query`` parameter.
+    A direct ``application/sparql-query`` body becomes a ``query`` parameter (without a leading
+    byte-order mark). A POST with neither a query nor an update is a 400 (the SPARQL Protocol
+    asks one of POST); only a GET without one is the service description.
     """
     settings = state.settings
     raw_query = request.query_string
@@ -192,7 +194,8 @@ def read_parameters(request: HttpRequest, state: EndpointState) -> list[tuple[st
         )
     if media_type == FORM:
         return parameters + parse_form(request.body, "form body")
-    return [*parameters, ("query", _decode(request.body, "request body"))]
+    # a byte-order mark that an editor saved the query file with is no part of the query
+    return [*parameters, ("query", _decode(request.body, "request body").removeprefix("\ufeff"))]
 
 
 def _deadline(values: list[str], limit: float) -> float:
@@ -347,6 +350,10 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
         dataset = [name for name in ("default-graph-uri", "named-graph-uri") if name in found]
         if not queries and dataset:
             raise ProtocolError(400, f"{dataset[0]} is given but no query to apply it to")
+        if not queries and request.method == "POST":
+            raise ProtocolError(
+                400, f"a POST needs a query: query= in a form, or a {SPARQL_QUERY} body"
+            )
         if not queries:
             detail = "service description"
             try:

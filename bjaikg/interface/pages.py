@@ -361,11 +361,12 @@ class Site:
         return self.render(request, "not_found.html", WORDS["not_found"][language], context, 404)
 
     async def resource(self, request: Request) -> Response:
-        """``/id/<slug>[.<suffix>]``: the resource as HTML or RDF by negotiation."""
+        """``/id/<slug>[.<suffix>]``: the resource as HTML or RDF by negotiation; an unknown
+        suffix is a 406 that lists the known ones (the project's slugs have no dot)."""
         slug = request.path_params["slug"]
         stem, dot, suffix = slug.rpartition(".")
         given_suffix = None
-        if dot and suffix in SUFFIX_FORMATS:
+        if dot and stem:
             slug, given_suffix = stem, suffix
         iri = f"{BJ}{slug}"
         try:

@@ -16,6 +16,7 @@ from rdflib import Graph
 from rdflib.namespace import VOID
 
 from bjaikg.endpoint.evaluation import MAX_NESTING
+from bjaikg.endpoint.protocol import FORM, SPARQL_QUERY
 from tests.endpoint.conftest import CHAIN, DATA
 from tests.graph_rows import rdflib_rows
 from tests.server_process import ServerProcess, logged, running_server, wait_until_read
@@ -594,3 +595,12 @@ def test_a_querys_own_dataset_is_honoured_and_the_protocols_replaces_it(
     from_extra = f"SELECT (COUNT(*) AS ?n) FROM <{extra}> WHERE {{ ?s ?p ?o }}"
     assert count(from_extra, **{"named-graph-uri": extra}) == 0
     assert count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p 'from' }") == 0  # a string is no FROM
+
+
+def test_a_post_needs_a_query_and_a_byte_order_mark_is_no_part_of_one(http: httpx.Client) -> None:
+    empty = http.post("/sparql", data={}, headers={"Content-Type": FORM})
+    assert empty.status_code == 400 and "a POST needs a query" in empty.text
+    marked = http.post(
+        "/sparql", content="\ufeffASK {}".encode(), headers={"Content-Type": SPARQL_QUERY}
+    )
+    assert marked.status_code == 200 and marked.json()["boolean"] is True

@@ -305,3 +305,11 @@ def test_a_path_nothing_serves_is_a_404_that_names_it(client: TestClient) -> Non
     line = client.get("/ontology/AIChip", headers={"Accept": "*/*"})
     assert line.status_code == 404 and line.text.startswith("no page at /ontology/AIChip;")
     assert client.post("/ontology").status_code == 405  # a path that exists keeps its 405
+
+
+def test_an_unknown_suffix_of_a_resource_is_a_406_listing_the_known_ones(
+    client: TestClient,
+) -> None:
+    answer = client.get("/id/test-chip.trig")
+    assert answer.status_code == 406 and ".ttl" in answer.text and ".jsonld" in answer.text
+    assert client.get("/id/test-chip.ttl").status_code == 200
