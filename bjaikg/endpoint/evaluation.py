@@ -168,7 +168,10 @@ _SKIPPED = re.compile(
 )
 """A string, an IRI, a comment, a variable, a prefixed name, a language tag or a number
 (skipped), or a bare word."""
-_PARSER_NOTE = re.compile(r"^(error at \d+:\d+): expected one of (.*)$")
+_PARSER_NOTE = re.compile(r"^(error at \d+:\d+): expected (?:one of )?(.*)$")
+_CHARACTER_CLASSES = {"[_]": "nothing more here", "['0'..='9']": "a digit"}
+"""pyoxigraph's character classes that an expected set may hold alone, in words (``[_]`` is
+white space: the query should have ended before)."""
 
 
 def unknown_word(query: str, line: int, column: int) -> tuple[str, int, int] | None:
@@ -208,12 +211,15 @@ def syntax_message(query: str, error: SyntaxError) -> str:
                 f"a SPARQL keyword or function{guess}"
             )
         if (note := _PARSER_NOTE.match(message)) is not None:
-            parts = [part for part in note[2].split(", ") if not part.startswith("[")]
+            every = note[2].split(", ")
+            parts = [part for part in every if not part.startswith("[")]  # character classes
             sentences = [part[0].lower() + part[1:] for part in parts if " " in part]
-            if sentences:  # parts starting "[" are character classes
+            if sentences:
                 return f"SPARQL syntax error: {note[1]}: {'; '.join(sentences)}"
+            if not parts and len(every) == 1 and every[0] in _CHARACTER_CLASSES:
+                return f"SPARQL syntax error: {note[1]}: expected {_CHARACTER_CLASSES[every[0]]}"
             expected = f"one of {', '.join(parts)}" if len(parts) > 1 else "".join(parts)
-            return f"SPARQL syntax error: {note[1]}: expected {expected}"
+            return f"SPARQL syntax error: {note[1]}: expected {expected or note[2]}"
         return f"SPARQL syntax error: {message}"
     where = f"{position[0]}: " if position else ""
     namespace = PREFIXES.get(prefix)

@@ -383,6 +383,14 @@ def test_brackets_in_strings_iris_and_comments_do_not_count(http: httpx.Client) 
             "SELECT (COUNT(?s) AS ?n) ?p WHERE { ?s ?p ?o }",
             "error at 1:47: the SELECT contains a variable that is unbound",
         ),
+        (  # "expected [_]" (white space: the query should have ended)
+            "SELECT * WHERE { ?s ?p ?o } }",
+            "error at 1:30: expected nothing more here",
+        ),
+        (  # "expected ['0'..='9']"
+            "SELECT * WHERE { ?s ?p ?o } OFFSET -1",
+            "error at 1:36: expected a digit",
+        ),
         (  # "expected one of ",", ".", ";", "{", "{|", "}", "~", [_]"
             "SELECT * WHERE { ?s ?p ?o ",
             'error at 1:27: expected one of ",", ".", ";", "{", "{|", "}", "~"',
