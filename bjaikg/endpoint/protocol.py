@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import time
 from codecs import escape_decode
-from urllib.parse import unquote_to_bytes
+from urllib.parse import quote, unquote_to_bytes
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -301,9 +301,11 @@ def service_url(request: HttpRequest) -> str:
 
 def _service_description(state: EndpointState, request: HttpRequest) -> HttpResponse:
     accept = request.header(b"accept")
-    if choose_media_type(accept, [*RDF_MEDIA_TYPES, "text/html"]) == "text/html":
-        return HttpResponse(303, [("Location", f"{request.root_path}/")])
     parameters = dict(parse_form(request.query_string, "URL query"))
+    if choose_media_type(accept, [*RDF_MEDIA_TYPES, "text/html"]) == "text/html":
+        language = parameters.get("lang")
+        page = f"{request.root_path}/" + (f"?lang={quote(language)}" if language else "")
+        return HttpResponse(303, [("Location", page), ("Vary", "Accept")])
     choice = choose_rdf_format(accept, parameters.get("format"))
     endpoint = service_url(request)
     base = endpoint.removesuffix(request.path.decode("latin-1"))  # with the root path

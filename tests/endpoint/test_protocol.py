@@ -269,9 +269,13 @@ def test_service_description_with_void_statistics(
 
 
 def test_browser_without_query_is_sent_to_the_ui(http: httpx.Client) -> None:
-    response = http.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    response = http.get("/sparql", headers=browser)
     assert response.status_code == 303
     assert response.headers["location"] == "/"
+    assert response.headers["vary"] == "Accept"  # the same URL gives others the description
+    chinese = http.get("/sparql", params={"lang": "zh"}, headers=browser)
+    assert chinese.headers["location"] == "/?lang=zh"
 
 
 def test_syntax_error_is_400_with_position(http: httpx.Client) -> None:
