@@ -159,3 +159,16 @@ def test_page_renders(page: Page, server: ServerProcess, path: str, name: str) -
     page.goto(f"{server.url}{path}")
     expect(page.locator("h1").first).to_be_attached()
     screenshot(page, name)
+
+
+@pytest.mark.parametrize(
+    "path", ["/dataset", "/api", "/ontology", "/search?q=chip", "/id/test-chip"]
+)
+def test_page_fits_a_phone(browser: Browser, server: ServerProcess, path: str) -> None:
+    """No page is wider than a 390-pixel phone screen (long IRIs and checksums break)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(f"{server.url}{path}")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 390, f"{path}: {width} px wide"
