@@ -249,3 +249,14 @@ def test_the_openapi_document_describes_the_parameters_each_route_takes(
         assert answer.status_code == 200, value
     search = {p["name"] for p in document["paths"]["/search"]["get"]["parameters"]}
     assert "format" in search
+
+
+def test_the_api_page_in_chinese_gives_every_operation_a_chinese_summary(
+    project_client: TestClient,
+) -> None:
+    page = project_client.get("/api?lang=zh").text
+    assert "<strong>SPARQL 1.1 协议查询（GET）</strong>" in page
+    document = project_client.get("/openapi.json").json()
+    for path, item in document["paths"].items():
+        if not path.startswith("/api/queries/"):
+            assert all("x-summary-zh" in details for details in item.values()), path
