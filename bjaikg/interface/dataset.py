@@ -71,7 +71,9 @@ SELECT ?source (SAMPLE(?licence) AS ?licence) (SAMPLE(?rights) AS ?rights)
        (SAMPLE(?citation) AS ?citation) (COUNT(?p) AS ?triples) WHERE {
   ?source dcat:distribution ?snapshot .
   OPTIONAL { ?source dcterms:license ?licence }
-  OPTIONAL { ?source dcterms:rights ?rights FILTER(LANG(?rights) = "en") }
+  OPTIONAL { ?source dcterms:rights ?wanted FILTER(LANG(?wanted) = "{language}") }
+  OPTIONAL { ?source dcterms:rights ?english FILTER(LANG(?english) = "en") }
+  BIND(COALESCE(?wanted, ?english) AS ?rights)
   OPTIONAL { ?source dcterms:bibliographicCitation ?citation }
   OPTIONAL {
     { ?node prov:wasDerivedFrom ?source }
@@ -86,8 +88,9 @@ SELECT ?source (SAMPLE(?licence) AS ?licence) (SAMPLE(?rights) AS ?rights)
 def registered_sources(
     graph: KnowledgeGraph, index: LabelIndex, language: str
 ) -> list[SourceSummary]:
-    """Every source of the registry (a source with a snapshot), largest contribution first."""
-    result = graph.query(sparql_prologue() + _SOURCES_QUERY)
+    """Every source of the registry (a source with a snapshot), largest contribution first; its
+    rights statement in ``language`` (one of the page languages), else in English."""
+    result = graph.query(sparql_prologue() + _SOURCES_QUERY.replace("{language}", language))
     assert isinstance(result, ox.QuerySolutions)
 
     return [

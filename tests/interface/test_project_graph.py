@@ -260,3 +260,8 @@ def test_the_api_page_in_chinese_gives_every_operation_a_chinese_summary(
     for path, item in document["paths"].items():
         if not path.startswith("/api/queries/"):
             assert all("x-summary-zh" in details for details in item.values()), path
+
+
+def test_a_sources_rights_are_given_in_the_page_language(project_client: TestClient) -> None:
+    assert "新闻报道：可引用并注明出处" in project_client.get("/dataset?lang=zh").text
+    assert "News article: quote and cite" in project_client.get("/dataset?lang=en").text
