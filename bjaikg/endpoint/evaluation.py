@@ -309,14 +309,12 @@ Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Store = ox.Store | RemoteStore
 
 
-_FROM = re.compile(r"\bfrom\b", re.IGNORECASE)
-
-
 def names_dataset(query: str) -> bool:
     """Whether ``query`` has a dataset clause (``FROM`` or ``FROM NAMED``): the word ``FROM``
-    outside strings, IRIs, comments, variables and prefixed names. A query without the word
-    anywhere is not scanned."""
-    if _FROM.search(query) is None:
+    outside strings, IRIs, comments, variables and prefixed names. A query without the letters
+    anywhere is not scanned: every evaluated query asks this, so the first test is a substring
+    test of its lower case, the cheapest measured (bench/ENDPOINT.md, session 28)."""
+    if "from" not in query.lower():
         return False
     return any((match["word"] or "").upper() == "FROM" for match in _SKIPPED.finditer(query))
 
