@@ -154,20 +154,25 @@ SPARQL_WORDS = frozenset(
     SILENT STR STRAFTER STRBEFORE STRDT STRENDS STRLANG STRLEN STRSTARTS STRUUID SUBSTR SUM
     TIMEZONE TO TRUE TZ UCASE UNDEF UNION URI USING UUID VALUES WHERE WITH YEAR
     ADJUST HASLANG HASLANGDIR ISTRIPLE LANGDIR LATERAL OBJECT PREDICATE STRLANGDIR SUBJECT
-    TRIPLE""".split()  # noqa: SIM905 (a word list reads better as words)
+    TRIPLE VERSION""".split()  # noqa: SIM905 (a word list reads better as words)
 )
 """SPARQL 1.1's keywords and built-in function names, and those pyoxigraph adds (SPARQL 1.2's,
 ``LATERAL``, ``ADJUST``), in upper case: any other bare word in a query outside strings, IRIs,
 comments, variables, prefixed names and language tags is an error, usually a misspelt
 keyword."""
-_SKIPPED = re.compile(
+_TOKENS = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
-    r"|[?$]\w+|[A-Za-z_][\w.-]*:[\w.:%-]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\d[\w.]*"
+    r"|[?$]\w+|(?:[A-Za-z_][\w.-]*)?:[\w.:%-]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
+    r"|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+    r"|(?P<group>\{)|(?P<open>[(\[])|(?P<close>[})\]])"
+    r"|(?P<chain>\|\||&&|[!|/+*.,;-]|(?i:\b(?:MINUS|UNION|OPTIONAL|BIND|FILTER)\b))"
     r"|(?P<word>[A-Za-z_]\w*)"
 )
-"""A string, an IRI, a comment, a variable, a prefixed name, a language tag or a number
-(skipped), or a bare word."""
+"""SPARQL's tokens as the query checks need them: a string, an IRI, a comment, a variable, a
+prefixed name (the empty prefix and blank node labels included), a language tag or an unsigned
+number (each skipped whole); a bracket, or an operator or keyword that chains (:func:`check_depth`);
+or a bare word (:func:`unknown_word`, :func:`names_dataset`)."""
 _PARSER_NOTE = re.compile(r"^(error at \d+:\d+): expected (?:one of )?(.*)$")
 _CHARACTER_CLASSES = {"[_]": "nothing more here", "['0'..='9']": "a digit"}
 """pyoxigraph's character classes that an expected set may hold alone, in words (``[_]`` is
@@ -178,12 +183,14 @@ def unknown_word(query: str, line: int, column: int) -> tuple[str, int, int] | N
     """The first bare word of ``query`` that is no SPARQL keyword or function and starts before
     ``line``:``column`` (1-based, pyoxigraph's position of a syntax error), with its own line
     and column; ``None`` when there is none. Any such word is an error of its own."""
-    for number, text in enumerate(query.split("\n")[:line], start=1):
-        for match in _SKIPPED.finditer(text):
-            if number == line and match.start() >= column:
-                break
-            if (word := match["word"]) is not None and word.upper() not in SPARQL_WORDS:
-                return word, number, match.start() + 1
+    lines = query.split("\n")
+    limit = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+    for match in _TOKENS.finditer(query):
+        if match.start() >= limit:
+            break
+        if (word := match["word"]) is not None and word.upper() not in SPARQL_WORDS:
+            start = match.start()
+            return word, query.count("\n", 0, start) + 1, start - query.rfind("\n", 0, start)
     return None
 
 
@@ -240,17 +247,6 @@ MAX_CHAIN = 50_000
 ``FILTER``) a query may hold in all: pyoxigraph's parser or its algebra recurses once for each
 in a chain of them, so a long enough chain overflows even a worker's raised stack
 (``bench/stack_depth.py``; docs/endpoint.md, "Errors")."""
-_DEPTH_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
-    r"|[?$]\w+|[A-Za-z_][\w.-]*:[\w.:%-]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
-    r"|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-    r"|(?P<group>\{)|(?P<open>[(\[])|(?P<close>[})\]])"
-    r"|(?P<chain>\|\||&&|[!|/+*.,;-]|(?i:\b(?:MINUS|UNION|OPTIONAL|BIND|FILTER)\b))"
-)
-"""A string, an IRI, a comment, a variable, a prefixed name, a language tag or an unsigned
-number (each skipped whole), a bracket, or an operator or keyword that chains, in SPARQL's
-terms."""
 
 
 def check_depth(query: str) -> None:
@@ -267,7 +263,7 @@ def check_depth(query: str) -> None:
     if brackets <= MAX_NESTING and len(query) <= MAX_CHAIN:
         return
     depth = chain = 0
-    for token in _DEPTH_TOKENS.finditer(query):
+    for token in _TOKENS.finditer(query):
         if token["close"]:
             depth -= 1
             continue
@@ -316,7 +312,7 @@ def names_dataset(query: str) -> bool:
     test of its lower case, the cheapest measured (bench/ENDPOINT.md, session 28)."""
     if "from" not in query.lower():
         return False
-    return any((match["word"] or "").upper() == "FROM" for match in _SKIPPED.finditer(query))
+    return any((match["word"] or "").upper() == "FROM" for match in _TOKENS.finditer(query))
 
 
 def _run(store: Store, request: QueryRequest) -> Result:

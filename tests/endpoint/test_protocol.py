@@ -399,6 +399,10 @@ def test_brackets_in_strings_iris_and_comments_do_not_count(http: httpx.Client) 
             "SELECT * WHERE { ?s ?p ?o ",
             'error at 1:27: expected one of ",", ".", ";", "{", "{|", "}", "~"',
         ),
+        (  # a name with the empty prefix and a long string over lines are no bare words
+            'PREFIX : <http://x/> SELECT * WHERE { ?s a :Chip ; ?p """a\nChip""" . FILTR(?s) }',
+            "error at 2:11: FILTR is not a SPARQL keyword or function (did you mean FILTER?)",
+        ),
         (  # bare words inside strings, IRIs, names, tags and numbers are not words of the query
             'SELECT * WHERE { ?s <http://x/FILTR> "LIMT"@en-GB, 1e10, ex:ORDR . ?s BLAH }',
             "error at 1:65: prefix not found\n",
@@ -606,7 +610,12 @@ def test_a_querys_own_dataset_is_honoured_and_the_protocols_replaces_it(
     # the protocol's dataset replaces the query's: named graphs only, so an empty default graph
     from_extra = f"SELECT (COUNT(*) AS ?n) FROM <{extra}> WHERE {{ ?s ?p ?o }}"
     assert count(from_extra, **{"named-graph-uri": extra}) == 0
-    assert count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p 'from' }") == 0  # a string is no FROM
+    for not_a_clause in ('?o != "from"', "?p != :from", '?o != """a\nFROM <x>"""'):
+        query = (
+            "PREFIX : <http://x/> SELECT (COUNT(*) AS ?n) WHERE "
+            f"{{ ?s ?p ?o FILTER({not_a_clause}) }}"
+        )
+        assert count(query) == everything, not_a_clause  # the union still, not an empty graph
 
 
 def test_a_post_needs_a_query_and_a_byte_order_mark_is_no_part_of_one(http: httpx.Client) -> None:
