@@ -4,6 +4,7 @@ Queries, serialisations and the UI all take their prefixes from :data:`PREFIXES`
 never bound one way in one place and another way elsewhere (rdflib's ``ns1:`` trap).
 """
 
+import pyoxigraph as ox
 from rdflib import Graph, Namespace
 
 BJO = Namespace("https://w3id.org/bjaikg/ontology#")
@@ -46,6 +47,9 @@ PREFIXES: dict[str, str] = {
     "gn": "http://www.geonames.org/ontology#",
     "wikibase": "http://wikiba.se/ontology#",
 }
+
+XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
+"""The datatype of counts and whole-number parameters (pyoxigraph's term)."""
 
 
 def bind_prefixes(graph: Graph) -> Graph:

@@ -296,7 +296,11 @@ def used_prefixes(statements: Sequence[ox.Triple] | Sequence[ox.Quad]) -> dict[s
 
 def _block(statement: ox.Triple | ox.Quad) -> tuple[str, str]:
     graph = statement.graph_name if isinstance(statement, ox.Quad) else None
-    return (str(graph) if graph is not None else "", str(statement.subject))
+    subject = statement.subject
+    return (
+        getattr(graph, "value", ""),
+        str(subject) if isinstance(subject, ox.Triple) else subject.value,
+    )
 
 
 def serialise_triples(

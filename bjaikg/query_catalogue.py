@@ -46,6 +46,7 @@ import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError, QueryFileError
+from bjaikg.namespaces import XSD_INTEGER
 
 QUERY_FOLDER = PROJECT_ROOT / "queries"
 ANSWER_FOLDER = QUERY_FOLDER / "answers"
@@ -54,8 +55,7 @@ QUERY_SUFFIXES = (".rq", ".sparql")
 _HEADER_LINE = re.compile(r"^#\+\s*([A-Za-z_][\w.-]*)\s*:\s*(.*?)\s*$")
 _PARAMETER = re.compile(r"\?(_[A-Za-z][A-Za-z0-9_]*)")
 _EXPECT = re.compile(r"^(answer|true|false|network|rows\s*(==|>=)\s*(\d+))$")
-_INTEGER = re.compile(r"[+-]?\d+")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII digits: xsd:integer's lexical space
 REQUIRED_KEYS = ("title.en", "title.zh", "description.en", "description.zh", "expect")
 
 

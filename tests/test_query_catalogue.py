@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from bjaikg.errors import QueryFileError
+from bjaikg.namespaces import XSD_INTEGER
 from bjaikg.query_catalogue import (
-    XSD_INTEGER,
     Parameter,
     ParameterError,
     load_catalogue,
@@ -86,5 +86,6 @@ def test_a_whole_number_default_makes_an_integer_parameter(tmp_path: Path) -> No
     [parameter] = parse_query_file(path).parameters
     assert parameter.kind == "integer"
     assert parameter.term("44") == ox.Literal("44", datatype=XSD_INTEGER)
-    with pytest.raises(ParameterError, match="'abc' is not a whole number"):
-        parameter.term("abc")
+    for wrong in ("abc", "１７", "1.5"):  # full-width digits are no xsd:integer either
+        with pytest.raises(ParameterError, match="is not a whole number"):
+            parameter.term(wrong)

@@ -21,7 +21,6 @@ accept=..., format_parameter=...)`` (see :meth:`EndpointState.answer`).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 from starlette.applications import Starlette
@@ -33,7 +32,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bjaikg.endpoint.cache import names_tag
+from bjaikg.endpoint.cache import body_tag, names_tag
 from bjaikg.endpoint.dumps import DumpCache, dump_routes
 from bjaikg.endpoint.graph_store import graph_store_routes
 from bjaikg.endpoint.settings import Settings
@@ -62,15 +61,16 @@ NOT_STORED = {"Cache-Control": "no-store"}
 
 
 class EntityTags:
-    """ASGI middleware: a GET answered 200 in one body that has neither ``ETag`` nor
+    """ASGI middleware: a GET or HEAD answered 200 in one body that has neither ``ETag`` nor
     ``Cache-Control`` gets a strong ``ETag`` (a hash of the body) and ``Cache-Control: public,
-    max-age=…``; a GET whose ``If-None-Match`` names that tag gets 304 without the body.
+    max-age=…``; one whose ``If-None-Match`` names that tag gets 304 without the body.
 
     The store is read-only while the server runs, so a page or an API answer changes only with
     the data: the routes whose answers do not (``/health``, ``/metrics``) say ``no-store``.
     Hazards: the body is hashed after the route made it, so a 304 saves the transfer, not the
     work (the named-query API's evaluation is kept by the answer cache); a streamed answer
-    (more than one body message) and HEAD (Starlette sends it no body to hash) pass unchanged.
+    (more than one body message) passes unchanged, and so does a HEAD whose route made no body
+    (the server never sends a HEAD's body, but only a body gives the tag GET would get).
     """
 
     def __init__(self, app: ASGIApp, max_age: int) -> None:
@@ -78,7 +78,7 @@ class EntityTags:
         self.max_age = max_age
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET":
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         if_none_match = Headers(scope=scope).get("if-none-match")
@@ -95,11 +95,11 @@ class EntityTags:
             headers = MutableHeaders(scope=start)
             whole = message["type"] == "http.response.body" and not message.get("more_body")
             validated = "etag" in headers or "cache-control" in headers
-            if start["status"] != 200 or not whole or validated:
+            if start["status"] != 200 or not whole or validated or not message["body"]:
                 await send(start)
                 await send(message)
                 return
-            etag = f'"{hashlib.sha256(message["body"]).hexdigest()[:32]}"'
+            etag = body_tag(message["body"])
             headers["ETag"] = etag
             headers["Cache-Control"] = f"public, max-age={self.max_age}"
             if names_tag(if_none_match, etag):

@@ -57,6 +57,12 @@ def asks_fresh(cache_control: bytes | str | None) -> bool:
     return "no-cache" in cache_control.lower()
 
 
+def body_tag(body: bytes) -> str:
+    """The strong entity tag of an answer made from ``body`` alone (a page, a dump, the service
+    description): a hash of the bytes, quoted."""
+    return f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
 def names_tag(if_none_match: str | None, etag: str, *, star: bool = True) -> bool:
     """Whether an ``If-None-Match`` value names ``etag`` (compared weakly: a ``W/`` prefix
     ignored, as RFC 9110 §13.1.2 asks of that header) or, with ``star``, is ``*``.

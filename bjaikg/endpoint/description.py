@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from bjaikg.namespaces import XSD_INTEGER
 from bjaikg.negotiation import DATASET_FORMATS
 from bjaikg.statistics import DatasetStatistics
 
@@ -16,7 +17,6 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 RESULT_FORMATS: tuple[ox.QueryResultsFormat | ox.RdfFormat, ...] = (
     ox.QueryResultsFormat.JSON,

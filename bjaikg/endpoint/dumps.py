@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import hashlib
 import io
 import logging
 import queue
@@ -38,7 +37,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from bjaikg.endpoint.cache import names_tag
+from bjaikg.endpoint.cache import body_tag, names_tag
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.namespaces import BJG, PREFIXES
 from bjaikg.negotiation import RdfChoice, choose_rdf_format, serialise_triples
@@ -117,7 +116,7 @@ class DumpCache:
             assert isinstance(triples, ox.QueryTriples)
             statements = list(triples)
         body = serialise_triples(statements, choice)
-        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        etag = body_tag(body)
         compressed = gzip.compress(body, compresslevel=6, mtime=0)
         return Dump(choice, body, compressed, etag, self.last_modified)
 

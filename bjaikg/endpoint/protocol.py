@@ -20,7 +20,6 @@ A client never sees a traceback.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from codecs import escape_decode
 from urllib.parse import quote, unquote_to_bytes
@@ -28,7 +27,7 @@ from urllib.parse import quote, unquote_to_bytes
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bjaikg.endpoint.cache import RequestKey, asks_fresh, names_tag
+from bjaikg.endpoint.cache import RequestKey, asks_fresh, body_tag, names_tag
 from bjaikg.endpoint.connection import (
     RECORD,
     AccessRecord,
@@ -318,7 +317,7 @@ def _service_description(state: EndpointState, request: HttpRequest) -> HttpResp
         triples = describe_service(endpoint, statistics, federation=federation, base=base)
         state.description_cache[key] = serialise_triples(triples, choice)
     body = state.description_cache[key]
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    etag = body_tag(body)
     max_age = state.settings.cache_max_age
     headers = [("Vary", "Accept"), ("ETag", etag), ("Cache-Control", f"public, max-age={max_age}")]
     if names_tag(request.header(b"if-none-match"), etag):

@@ -21,12 +21,11 @@ from bjaikg.interface.releases import ReleaseEntry
 from bjaikg.interface.resource import Term, make_term
 from bjaikg.interface.vocabulary import OntologyHeader
 from bjaikg.metadata import DEFAULT_LICENCE, TITLE
-from bjaikg.namespaces import BJO, PREFIXES, sparql_prologue
+from bjaikg.namespaces import BJO, PREFIXES, XSD_INTEGER, sparql_prologue
 from bjaikg.negotiation import choose_rdf_format
 from bjaikg.statistics import DatasetStatistics
 from bjaikg.store import KnowledgeGraph, term_value
 
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 DUMPS = tuple(
     (suffix, choice.media_type, choice.format.name)
     for suffix, (name, datasets) in DUMP_FORMATS.items()

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from bjaikg.chinese import CHINESE_RUN
@@ -349,8 +349,12 @@ class Site:
 
     async def unknown_path(self, request: Request) -> Response:
         """Any path no route serves: 404, a page naming the path for a browser (which links
-        the site), one line naming the site's entry points for anyone else."""
+        the site), one line naming the site's entry points for anyone else; a path ending in
+        ``/`` is first sent to the same path without it (307), as Starlette's routing did before
+        this route caught every path."""
         path = request.url.path
+        if len(path) > 1 and path.endswith("/"):
+            return RedirectResponse(request.url.replace(path=path.rstrip("/")), 307)
         if choose_media_type(request.headers.get("accept"), ["text/plain", "text/html"]) != (
             "text/html"
         ):
@@ -528,7 +532,7 @@ class Site:
                         for hit in hits
                     ],
                 },
-                headers=VARY,
+                headers={"Vary": "Accept, Accept-Language"},  # the labels are in the language
             )
         if format_name not in (None, "html", "json"):
             return text_answer(406, f"format={format_name!r}: search answers in html or json")
@@ -593,8 +597,10 @@ class Site:
             return text_answer(400, f"{name}: {error}")
         if served.status == 400:  # the bound query does not parse: the query file's fault
             return text_answer(500, f"{operation.query.path}: {served.text.strip()}")
+        # an answer of another endpoint (SERVICE) is no function of this data: never kept
+        headers = {**VARY, "Cache-Control": "no-store"} if operation.query.needs_network else VARY
         return Response(
-            served.body, status_code=served.status, media_type=served.content_type, headers=VARY
+            served.body, status_code=served.status, media_type=served.content_type, headers=headers
         )
 
     async def openapi(self, request: Request) -> Response:

@@ -161,6 +161,8 @@ def test_pages_api_and_description_carry_validators_and_are_revalidated(
         assert first.headers["cache-control"] == "public, max-age=60", path
         again = http.get(path, headers={"Accept": accept, "If-None-Match": etag})
         assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", etag), path
+        head = http.head(path, headers={"Accept": accept})
+        assert (head.status_code, head.content, head.headers["etag"]) == (200, b"", etag), path
     html, turtle = (
         http.get("/id/test-district", headers={"Accept": a}) for a in ("text/html", "text/turtle")
     )

@@ -125,6 +125,13 @@ def test_search_finds_a_district_of_the_article(project_client: TestClient) -> N
     assert hits[0]["match"] == "exact"
 
 
+def test_the_search_answer_varies_with_the_language_of_its_labels(
+    project_client: TestClient,
+) -> None:
+    answer = project_client.get("/search", params={"q": "北京", "format": "json"})
+    assert "Accept-Language" in answer.headers["vary"]
+
+
 def test_search_says_how_many_of_how_many_it_shows(project_client: TestClient) -> None:
     answer = project_client.get("/search", params={"q": "北京", "format": "json"}).json()
     assert len(answer["hits"]) == MAX_RESULTS < answer["total"]

@@ -305,6 +305,11 @@ def test_a_path_nothing_serves_is_a_404_that_names_it(client: TestClient) -> Non
     line = client.get("/ontology/AIChip", headers={"Accept": "*/*"})
     assert line.status_code == 404 and line.text.startswith("no page at /ontology/AIChip;")
     assert client.post("/ontology").status_code == 405  # a path that exists keeps its 405
+    slash = client.get("/ontology/?lang=zh", follow_redirects=False)
+    assert (slash.status_code, slash.headers["location"]) == (
+        307,
+        "http://testserver/ontology?lang=zh",
+    )
 
 
 def test_an_unknown_suffix_of_a_resource_is_a_406_listing_the_known_ones(
