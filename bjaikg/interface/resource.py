@@ -16,7 +16,7 @@ finds), not the first in sorted order.
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -185,6 +185,8 @@ def make_value(index: LabelIndex, node: RdfTerm, language: str, inferred: bool) 
 
 
 SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+DOUBLE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+"""xsd:double's lexical space without INF and NaN."""
 
 
 def readable_double(lexical: str) -> str | None:
@@ -192,14 +194,13 @@ def readable_double(lexical: str) -> str | None:
     significant digits, as a reader compares such figures (training compute in FLOP: 7.344 ×
     10²³); ``None`` for other values and for text that is no number.
 
-    >>> readable_double("734400000000000000000000"), readable_double("0.5")
-    ('7.344 × 10²³', None)
+    >>> readable_double("734400000000000000000000"), readable_double("0.5"), readable_double("1_0")
+    ('7.344 × 10²³', None, None)
     """
-    try:
-        number = float(lexical)
-    except ValueError:
+    if not DOUBLE.fullmatch(lexical):  # float() would also take "1_000" and " 1"
         return None
-    if not math.isfinite(number) or number == 0 or 1e-3 <= abs(number) < 1e6:
+    number = float(lexical)
+    if number == 0 or 1e-3 <= abs(number) < 1e6:
         return None
     mantissa, exponent = f"{number:.3e}".split("e")
     return f"{mantissa.rstrip('0').rstrip('.')} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}"
