@@ -142,7 +142,8 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     """The media ranges of an ``Accept`` header; ``None`` or empty means ``*/*``.
 
     Entries without a ``/`` or with an unreadable ``q`` are skipped (RFC 9110 lets a server
-    ignore what it cannot parse); ``q`` is clamped to 0…1.
+    ignore what it cannot parse), and a header of nothing else counts as absent (``*/*``);
+    ``q`` is clamped to 0…1.
     """
     if not header or not header.strip():
         return [MediaRange("*", "*")]
@@ -167,7 +168,7 @@ def parse_accept(header: str | None) -> list[MediaRange]:
                 parameters.append((name, value))
         if readable:
             ranges.append(MediaRange(kind, subkind, quality, tuple(parameters), position))
-    return ranges
+    return ranges or [MediaRange("*", "*")]
 
 
 def choose_media_type(accept: str | None, offers: Sequence[str]) -> str | None:

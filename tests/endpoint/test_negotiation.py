@@ -102,3 +102,10 @@ def test_turtle_writes_each_subject_once_and_declares_no_prefix_it_writes_implic
     assert "@prefix rdf:" not in turtle and "@prefix xsd:" not in turtle, turtle
     parsed = ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)
     assert {ox.Triple(q.subject, q.predicate, q.object) for q in parsed} == set(triples)
+
+
+def test_an_accept_header_of_nothing_readable_counts_as_absent() -> None:
+    for header in (";;;", "text/csv;q=abc", "garbage"):
+        assert choose_results_format(header, None).media_type == "application/sparql-results+json"
+    with pytest.raises(NotAcceptableError):  # a readable header that accepts none still refuses
+        choose_results_format("image/png", None)
