@@ -315,9 +315,9 @@ def _service_description(state: EndpointState, request: HttpRequest) -> HttpResp
         statistics = state.count_dataset("sparql")
         federation = bool(state.settings.allow_service)
         triples = describe_service(endpoint, statistics, federation=federation, base=base)
-        state.description_cache[key] = serialise_triples(triples, choice)
-    body = state.description_cache[key]
-    etag = body_tag(body)
+        body = serialise_triples(triples, choice)
+        state.description_cache[key] = (body, body_tag(body))  # tagged once, when made
+    body, etag = state.description_cache[key]
     max_age = state.settings.cache_max_age
     headers = [("Vary", "Accept"), ("ETag", etag), ("Cache-Control", f"public, max-age={max_age}")]
     if names_tag(request.header(b"if-none-match"), etag):

@@ -38,7 +38,8 @@ class EndpointState:
     metrics: Metrics = field(default_factory=Metrics.private)
     scoreboard: Scoreboard | None = None
     access_log: AccessLog | None = None
-    description_cache: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    description_cache: dict[tuple[str, str], tuple[bytes, str]] = field(default_factory=dict)
+    """Service descriptions made, with their entity tags, by service URL and media type."""
     cache: AnswerCache = field(init=False)
 
     def __post_init__(self) -> None:

@@ -283,12 +283,13 @@ _NEIGHBOURS = """
 """
 """The incoming relations (a LIMITed sub-select the store can stop early) and the sources of a
 resource, as further branches of :data:`_DESCRIPTION`'s query: a page is one round trip to
-the store. The sources are DISTINCT: a node's source stated in two files (a source doubt restates
-it) is one line. Each branch binds its own variables. The answer is ordered by ``?property ?value``
-only (the statements; the other rows, with both unbound, come first): the incoming relations
-(by property, then subject) and the sources (by source) are sorted after reading, as strings,
-which for IRIs is SPARQL's order — sorting them in the store by three more keys cost more than
-the two round trips saved (bench/STORES.md)."""
+the store. The sources are DISTINCT: the default graph, a union of one graph per file, gives a
+statement made in two files twice (the validator refuses that in the project's data, but a served
+store may hold other data). Each branch binds its own variables. The answer is ordered by
+``?property ?value`` only (the statements; the other rows, with both unbound, come first): the
+incoming relations (by property, then subject) and the sources (by source) are sorted after
+reading, as strings, which for IRIs is SPARQL's order — sorting them in the store by three more
+keys cost more than the two round trips saved (bench/STORES.md)."""
 
 
 def read_description(
