@@ -333,7 +333,7 @@ def _scope(request: HttpRequest, server: tuple[str, int], record: AccessRecord) 
         "raw_path": request.root_path.encode() + request.path,
         "query_string": request.query_string,
         "root_path": request.root_path,
-        "headers": request.headers,
+        "headers": list(request.fields.items()),  # a repeated name once, its values joined
         "client": request.client,
         "server": server,
     }

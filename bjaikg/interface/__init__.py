@@ -28,6 +28,9 @@ STATIC_FOLDER = Path(__file__).parent / "static"
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 RELEASE_FOLDER = PROJECT_ROOT / "releases"
 YASGUI_BUILD = Path("@zazuko/yasgui/build")
+HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+"""The methods of RFC 9110 and PATCH: on a path no route serves, each gets the 404 (another
+method gets Starlette's 405)."""
 """Where the YASGUI package keeps its built files, inside ``node_modules``."""
 
 
@@ -77,8 +80,8 @@ def interface_routes(
         Route("/openapi.json", site.openapi, methods=read),
         Mount("/static", StaticFiles(directory=STATIC_FOLDER), name="static"),
         editor_assets,
-        # last, reading only (another method on a path that exists stays a 405)
-        Route("/{path:path}", site.unknown_path, methods=read),
+        # last: a path no route serves with the method (404, or 405 with Allow)
+        Route("/{path:path}", site.unknown_path, methods=HTTP_METHODS),
     ]
 
 

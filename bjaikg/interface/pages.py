@@ -18,10 +18,12 @@ import pyoxigraph as ox
 from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Match, Route
 from starlette.templating import Jinja2Templates
 
 from bjaikg.chinese import CHINESE_RUN
 from bjaikg.endpoint.cache import asks_fresh
+from bjaikg.endpoint.protocol import refuse_method, starlette_response
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.interface.dataset import DUMPS, dataset_triples, describe_dataset
 from bjaikg.interface.diagram import (
@@ -348,13 +350,22 @@ class Site:
     # -- resource pages ----------------------------------------------------------------------
 
     async def unknown_path(self, request: Request) -> Response:
-        """Any path no route serves: 404, a page naming the path for a browser (which links
-        the site), one line naming the site's entry points for anyone else; a path ending in
-        ``/`` is first sent to the same path without it (307), as Starlette's routing did before
-        this route caught every path."""
+        """Any path no route serves with the request's method: 404, a page naming the path for
+        a browser (which links the site), one line naming the site's entry points for anyone
+        else; a path ending in ``/`` is first sent to the same path without it (307), as
+        Starlette's routing did before this route caught every path. A path that a route serves
+        with other methods gets 405 and their ``Allow``."""
         path = request.url.path
         if len(path) > 1 and path.endswith("/"):
             return RedirectResponse(request.url.replace(path=path.rstrip("/")), 307)
+        allowed = [
+            method
+            for route in request.app.router.routes
+            if isinstance(route, Route) and route.matches(request.scope)[0] is Match.PARTIAL
+            for method in sorted(route.methods or ())
+        ]
+        if allowed:
+            return starlette_response(refuse_method(request.method, ", ".join(allowed)).response())
         if choose_media_type(request.headers.get("accept"), ["text/plain", "text/html"]) != (
             "text/html"
         ):

@@ -161,6 +161,8 @@ def test_pages_api_and_description_carry_validators_and_are_revalidated(
         assert first.headers["cache-control"] == "public, max-age=60", path
         again = http.get(path, headers={"Accept": accept, "If-None-Match": etag})
         assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", etag), path
+        two_lines = [("Accept", accept), ("If-None-Match", '"other"'), ("If-None-Match", etag)]
+        assert http.get(path, headers=two_lines).status_code == 304, path  # one list (RFC 9110)
         head = http.head(path, headers={"Accept": accept})
         assert (head.status_code, head.content, head.headers["etag"]) == (200, b"", etag), path
     html, turtle = (

@@ -456,6 +456,8 @@ def test_other_methods_are_405(http: httpx.Client) -> None:
     assert response.status_code == 405
     assert "read-only" in response.text
     assert response.headers["allow"] == "GET, HEAD, POST"
+    nowhere = http.post("/nowhere", content=b"x")  # no route takes the path: not a 405
+    assert nowhere.status_code == 404 and nowhere.text.startswith("no page at /nowhere;")
 
 
 def test_unknown_body_type_is_415(http: httpx.Client) -> None:
