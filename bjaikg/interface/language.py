@@ -188,6 +188,15 @@ WORDS: dict[str, dict[str, str]] = {
     "default": {"en": "Default", "zh": "默认值"},
     "blank_node": {"en": "(unnamed node)", "zh": "（匿名节点）"},
     "chart": {"en": "Chart", "zh": "图表"},
+    "table": {"en": "Table", "zh": "表格"},
+    "response": {"en": "Response", "zh": "原始响应"},
+    "simple_view": {"en": "Simple view", "zh": "简洁视图"},
+    "ellipse": {"en": "Ellipse", "zh": "截断长值"},
+    "filter_results": {"en": "Filter query results", "zh": "筛选结果"},
+    "page_size": {"en": "Page size: ", "zh": "每页行数："},
+    "all_rows": {"en": "All", "zh": "全部"},
+    "result_rows": {"en": "{rows} results", "zh": "{rows} 条结果"},
+    "result_seconds": {"en": " in {seconds} seconds", "zh": "，用时 {seconds} 秒"},
     "needs_network": {"en": "needs the internet", "zh": "需联网"},
     "inferred_mark": {"en": "inferred", "zh": "推理所得"},
     "names": {"en": "Names", "zh": "名称"},
@@ -211,6 +220,9 @@ WORDS: dict[str, dict[str, str]] = {
     "openapi_document": {"en": "OpenAPI document", "zh": "OpenAPI 文档"},
 }
 """UI wording by key and language; every key has both languages (checked by the tests)."""
+
+YASR_CONTROLS = ("simple_view", "ellipse", "filter_results", "page_size", "all_rows")
+"""The words of YASR's result table that it draws in English: their English is its text."""
 
 TAG_NAMES_ZH: dict[str, str] = {
     "applications": "应用",

@@ -37,6 +37,7 @@ from bjaikg.interface.language import (
     LANGUAGES,
     TAG_NAMES_ZH,
     WORDS,
+    YASR_CONTROLS,
     choose_language,
     other_language,
 )
@@ -307,6 +308,15 @@ class Site:
             "defaultQuery": DEFAULT_QUERY,
             "localNamespaces": {str(BJ): f"{root}/id/", str(BJO): f"{root}/ontology#"},
             "chartLabel": WORDS["chart"][language],
+            "viewLabels": {view: WORDS[view][language] for view in ("table", "response")},
+            "yasrWords": None
+            if language == "en"
+            else {
+                "controls": {WORDS[word]["en"]: WORDS[word][language] for word in YASR_CONTROLS},
+                "rows": WORDS["result_rows"][language],
+                "seconds": WORDS["result_seconds"][language],
+                "response": WORDS["response"][language],
+            },
             "tabName": WORDS["query"][language],
             "names": {
                 "query": WORDS["sparql_query"][language],

@@ -5,6 +5,7 @@ page goes to ``test-artifacts/screenshots/``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -124,6 +125,19 @@ def test_results_download_as_csv_and_json(page: Page, server: ServerProcess) -> 
         page.locator(".yasr_downloadIcon").click()
     json_text = response_download.value.path().read_text(encoding="utf-8")
     assert '"bindings"' in json_text and "test-chip-two" in json_text
+
+
+def test_a_chinese_page_shows_the_results_in_chinese(page: Page, server: ServerProcess) -> None:
+    page.goto(f"{server.url}/?query={quote(CHIPS_QUERY)}&lang=zh")
+    expect(page.locator('.yasr_results a[href="/id/test-chip"]')).to_be_visible(timeout=15_000)
+    expect(page.locator(".yasr_btn.select_table")).to_have_text("表格")
+    expect(page.locator(".yasr_btn.select_response")).to_have_text("原始响应")
+    count = re.compile(r"^2 条结果，用时 [\d.]+ 秒$")
+    expect(page.locator(".yasr_response_chip")).to_have_text(count)
+    expect(page.locator(".pageSizerLabel")).to_have_text("每页行数：")
+    expect(page.locator("input.tableFilter")).to_have_attribute("placeholder", "筛选结果")
+    expect(page.locator(".tableControls")).not_to_contain_text("Simple view")
+    screenshot(page, "editor-results-zh")
 
 
 def test_aggregate_can_be_charted(page: Page, server: ServerProcess) -> None:

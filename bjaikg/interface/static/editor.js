@@ -7,6 +7,7 @@
  * - the query is kept in the URL's fragment (YASGUI's share-link format), so a link reproduces it;
  * - IRIs of this graph in the result table link to their pages on this server;
  * - a bar chart view for results with a numeric column (aggregates);
+ * - YASR's views, table controls and result count in the page's language;
  * - accessible names on YASGUI's form controls, and the skip link straight into the editor.
  */
 (function () {
@@ -125,6 +126,15 @@
 
   Yasr.registerPlugin("chart", ChartPlugin);
 
+  /* YASR's own views, named in the page's language: each sets its English label in its
+     constructor, so a subclass names it after. */
+  Object.keys(configuration.viewLabels).forEach(function (name) {
+    var View = Yasr.plugins[name];
+    Yasr.registerPlugin(name, class extends View {
+      constructor(yasr) { super(yasr); this.label = configuration.viewLabels[name]; }
+    });
+  });
+
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: new URL(configuration.endpoint, window.location.href).href, method: "POST" },
     copyEndpointOnNewTab: true,
@@ -175,6 +185,27 @@
     });
   }
 
+  /* YASR draws its table's controls and the result count in English: on a page in another
+     language they take the page's words (configuration.yasrWords, null on an English page). */
+  function translateResults(root) {
+    var words = configuration.yasrWords;
+    if (!words) return;
+    root.querySelectorAll(".tableControls .label, .pageSizerLabel, select.tableSizer option").forEach(function (element) {
+      var text = words.controls[element.textContent];
+      if (text) element.textContent = text;
+    });
+    root.querySelectorAll("input.tableFilter").forEach(function (input) {
+      var text = words.controls[input.placeholder];
+      if (text) { input.placeholder = text; input.setAttribute("aria-label", text); }
+    });
+    root.querySelectorAll(".yasr_response_chip").forEach(function (chip) {
+      var count = /^(?:(\d+) results?|Response)(?: in ([\d.]+) seconds?)?$/.exec(chip.textContent);
+      if (!count) return;
+      chip.textContent = (count[1] ? words.rows.replace("{rows}", count[1]) : words.response) +
+        (count[2] ? words.seconds.replace("{seconds}", count[2]) : "");
+    });
+  }
+
   /* Make IRIs of this graph in the results open their page on this server (each link once). */
   function linkResultsLocally(root) {
     root.querySelectorAll(".yasr_results a[href]:not([data-checked])").forEach(function (anchor) {
@@ -194,6 +225,7 @@
   var editorRoot = document.getElementById("yasgui");
   function tidy() {
     nameControls(editorRoot);
+    translateResults(editorRoot);
     linkResultsLocally(editorRoot);
   }
   tidy();
