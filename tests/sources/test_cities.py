@@ -1,7 +1,9 @@
 """The city mapping names each city once. Two places with one Wikidata, GeoNames or ROR id are a
 violation of the validator (``links.shared-identifier``) and two with one label in one language a
 warning (``quality.duplicate-label``); a city entered twice under names that differ only by
-"City" ("New York" and "New York City", 2026-12-04) has neither, so it is checked here."""
+"City" ("New York" and "New York City", 2026-12-04) has neither, so it is checked here. The
+cities of China, and only they, have a Chinese name: two named queries tell a Chinese designer by
+its city's Chinese name (the graph carries no country)."""
 
 from __future__ import annotations
 
@@ -38,3 +40,9 @@ def test_a_city_entered_twice_is_found(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert same_name_twice(read_cities(path)) == [("new-york", "new-york-city")]
+
+
+def test_the_cities_of_china_and_only_they_have_a_chinese_name() -> None:
+    cities = read_cities().values()
+    assert [city.slug for city in cities if bool(city.label_zh) != (city.country == "CN")] == []
+    assert sum(city.country == "CN" for city in cities) >= 19
