@@ -15,7 +15,8 @@ Hazards: a query whose answer is not a function of the data has no key and is ne
 one calling ``SERVICE`` (another endpoint's answer) or ``NOW()``, ``RAND()``, ``UUID()``,
 ``STRUUID()``, ``BNODE()`` — found by name in the text, so a literal naming them only costs
 the query its caching. The ETag names the request, not the bytes: rows without ``ORDER BY``
-come in the engine's order, which the same data and engine keep. Each worker keeps its own
+come in the engine's order, which the same data and engine keep (the loader labels blank nodes
+canonically and adds their quads in order, so replicas agree). Each worker keeps its own
 cache, inside its ``--max-memory``.
 """
 
