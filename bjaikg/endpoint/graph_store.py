@@ -70,19 +70,21 @@ async def graph_store(request: Request) -> Response:
 
 
 async def graph_list(request: Request) -> Response:
-    """``/graphs``: the named graphs, their size, source file and where to read them."""
+    """``/graphs``: the named graphs, their size, source file and where to read them (a path
+    under the root path the server is published at)."""
     state: EndpointState = request.app.state.endpoint
+    store = request.scope.get("root_path", "") + GRAPH_STORE_PATH
     graphs = [
         {
             "graph": named.name,
             "triples": named.triples,
             "source": named.source,
-            "url": f"{GRAPH_STORE_PATH}?graph={quote(named.name, safe='')}",
+            "url": f"{store}?graph={quote(named.name, safe='')}",
         }
         for named in state.named_graphs
     ]
     return JSONResponse(
-        {"default": f"{GRAPH_STORE_PATH}?default", "graphs": graphs}, media_type=JSON_MEDIA_TYPE
+        {"default": f"{store}?default", "graphs": graphs}, media_type=JSON_MEDIA_TYPE
     )
 
 

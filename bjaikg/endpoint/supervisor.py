@@ -6,9 +6,10 @@ each new connection (``SCM_RIGHTS``) to the least busy one, keeping a copy, refu
 past ``--max-pending`` or ``--max-connections``, and every :data:`TICK` reads the scoreboard
 (:mod:`bjaikg.endpoint.scoreboard`): it kills late workers and answers their clients on its
 copy, moves the idle connections of a worker stuck in a query, and replaces workers that ended.
-SIGTERM drains, SIGINT stops at once, SIGHUP reloads (:meth:`Supervisor.start`). The whole
-design, and who is refused when: docs/endpoint.md ("How a runaway query is stopped", "Behind a
-proxy, stop and reload").
+SIGTERM drains (a query still running when the grace ends is stopped, answered 503 and
+logged, as at a deadline), SIGINT stops at once, SIGHUP reloads (:meth:`Supervisor.start`).
+The whole design, and who is refused when: docs/endpoint.md ("How a runaway query is stopped",
+"Behind a proxy, stop and reload").
 
 Hazards: Linux only (``fork``, ``SCM_RIGHTS``). The store must not change after
 :meth:`Supervisor.start` (workers would not see it). A query whose worker ends between finishing
@@ -65,6 +66,12 @@ def deadline_message(settings: Settings, seconds: float) -> str:
     )
 
 
+GRACE_MESSAGE = (
+    "query stopped: the server is stopping, and its grace period for the queries in flight "
+    "(--graceful-timeout) ended first; send the query again"
+)
+
+
 DIED_MESSAGE = (
     "query failed: the query process ended without an answer (out of memory? each worker may "
     "allocate --max-memory beyond the loaded graph)"
@@ -108,7 +115,8 @@ class Supervisor:
         self.numbers = itertools.count(1)
         self.moved_in: dict[int, int] = {}
         self.indices: dict[int, int] = {}
-        self.stopped_at_deadline: set[int] = set()
+        self.stopped: dict[int, str] = {}
+        """Workers killed on purpose, by pid: ``deadline`` or ``grace``."""
         self.lingering: list[tuple[float, socket.socket]] = []
         self.stopping = False
         self.stop_by = float("inf")
@@ -120,6 +128,8 @@ class Supervisor:
         self.loaded: tuple[Application, EndpointState] | Exception | None = None
         self.load_seconds = 0.0
         self.unforked: list[int] = []
+        self.replacing = False
+        self.announce_stop = False
 
     def start(self) -> None:
         """Fork every worker (the listener must be bound, listening and non-blocking).
@@ -141,7 +151,7 @@ class Supervisor:
         """Supervise until SIGTERM (graceful) or SIGINT (at once), then end the workers;
         SIGHUP loads the data again."""
         try:
-            while not (self.stopping and (not self.indices or time.monotonic() > self.stop_by)):
+            while not (self.stopping and not self.indices):
                 for key, _ in self.selector.select(WAITING_TICK if self.waiting else TICK):
                     if key.data is None:
                         self._accept()
@@ -153,6 +163,7 @@ class Supervisor:
                 self._hand_waiting()
                 self._linger()
                 self._switch()
+            LOG.warning("stopped")
         finally:
             self.close()
 
@@ -176,9 +187,10 @@ class Supervisor:
     def _stop(self, number: int, frame: FrameType | None) -> None:
         if not self.stopping:
             self.stopping, self.stop_by = True, time.monotonic() + self.settings.graceful_timeout
+            self.announce_stop = True
 
     def _stop_now(self, number: int, frame: FrameType | None) -> None:
-        self.stopping, self.stop_by = True, 0.0
+        self.stopping, self.stop_by, self.announce_stop = True, 0.0, True
 
     def _ask_reload(self, number: int, frame: FrameType | None) -> None:
         self.reload_asked = True
@@ -187,9 +199,21 @@ class Supervisor:
         """Act on the signals: stop accepting and retire every worker (stopping), load the data
         again (SIGHUP), retire the next worker forked from older data (one at a time)."""
         if self.stopping:
+            if self.announce_stop:  # logged here, not in the signal handler
+                self.announce_stop = False
+                evaluating = sum(slot.state == EVALUATING for slot in self.scoreboard.slots)
+                LOG.warning("stopping: %d queries in flight, %g s to finish them", evaluating,
+                            max(0.0, self.stop_by - time.monotonic()))  # fmt: skip
             if self.listener.fileno() >= 0:
                 self.selector.unregister(self.listener)
                 self.listener.close()  # new connections are refused: the proxy tries another
+            if time.monotonic() > self.stop_by:  # the grace is over: stop what still runs
+                for pid in self.indices:
+                    if pid not in self.stopped:
+                        self.stopped[pid] = "grace"
+                        with contextlib.suppress(ProcessLookupError):
+                            os.kill(pid, signal.SIGKILL)
+                return
             if not self.waiting:  # connections that wait may hold a request: serve them first
                 for index in set(self.indices.values()) - self.retiring:
                     self._retire(index)
@@ -210,6 +234,9 @@ class Supervisor:
                  if self.generations[index] < self.generation]  # fmt: skip
         if older and not self.retiring:
             self._retire(older[0])
+        elif not older and self.replacing:
+            self.replacing = False
+            LOG.warning("reload done: every worker serves the data loaded last")
 
     def _load(self, load: Loader) -> None:
         """Load the data again (in a thread, so the supervisor meanwhile accepts connections and
@@ -233,6 +260,7 @@ class Supervisor:
         gc.collect()
         gc.freeze()
         self.generation += 1
+        self.replacing = True
         LOG.warning("reloaded the data in %.1f s; replacing the workers one at a time",
                     self.load_seconds)  # fmt: skip
 
@@ -361,8 +389,7 @@ class Supervisor:
             if index is None:
                 continue
             self._write_log_left(index)
-            self._answer_for(index, pid in self.stopped_at_deadline, wait_status)
-            self.stopped_at_deadline.discard(pid)
+            self._answer_for(index, self.stopped.pop(pid, None), wait_status)
             control = self.controls.pop(index)
             self.selector.unregister(control)
             control.close()
@@ -375,10 +402,10 @@ class Supervisor:
             else:
                 self._fork(index)
 
-    def _answer_for(self, index: int, at_deadline: bool, wait_status: int) -> None:
-        """Worker ``index`` ended (``wait_status`` from ``waitpid``): answer its client if it
-        was evaluating, close what it had begun to serve, and let the connections it never
-        took wait for another worker."""
+    def _answer_for(self, index: int, stopped: str | None, wait_status: int) -> None:
+        """Worker ``index`` ended (``wait_status`` from ``waitpid``; ``stopped``: why it was
+        killed, if it was): answer its client if it was evaluating, close what it had begun to
+        serve, and let the connections it never took wait for another worker."""
         self._receive(index)
         slot = self.scoreboard.slots[index]
         untouched = set(self.handed[index])
@@ -389,7 +416,7 @@ class Supervisor:
                 self.waiting.insert(0, (number, connection))
                 continue
             if slot.state == EVALUATING and number == slot.connection:
-                self._answer_stopped(connection, slot, at_deadline, wait_status)
+                self._answer_stopped(connection, slot, stopped, wait_status)
             self._close_softly(connection)
         slot.state, slot.pid = SERVING, 0
 
@@ -400,15 +427,18 @@ class Supervisor:
             write_left(self.scoreboard.slots[index], view, self.state.access_log.descriptor)
 
     def _answer_stopped(
-        self, connection: socket.socket, slot: Slot, at_deadline: bool, wait_status: int
+        self, connection: socket.socket, slot: Slot, stopped: str | None, wait_status: int
     ) -> None:
         """Answer the request ``slot``'s worker was evaluating when it ended, and log it with
-        the start of its query (the slot's ``request``) and the signal that ended it."""
+        the start of its query (the slot's ``request``) and what ended it."""
         seconds = time.monotonic() - slot.started
-        if at_deadline:
+        if stopped == "deadline":
             status, message = 503, deadline_message(self.settings, slot.limit)
             self.metrics.count("query_timeouts")
             detail = f"stopped at its deadline of {slot.limit:g} s (worker pid {slot.pid})"
+        elif stopped == "grace":
+            status, message = 503, GRACE_MESSAGE
+            detail = f"stopped at the end of the grace period (worker pid {slot.pid})"
         else:
             ended_by = os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else None
             crashed = ended_by == signal.SIGSEGV
@@ -486,8 +516,8 @@ class Supervisor:
         now = time.monotonic()
         for slot in self.scoreboard.slots:
             late = slot.pid and slot.state == EVALUATING and slot.deadline < now
-            if late and slot.pid not in self.stopped_at_deadline:
-                self.stopped_at_deadline.add(slot.pid)
+            if late and slot.pid not in self.stopped:
+                self.stopped[slot.pid] = "deadline"
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(slot.pid, signal.SIGKILL)
 

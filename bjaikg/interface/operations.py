@@ -35,11 +35,12 @@ class Operation:
         """The query's parameters."""
         return self.query.parameters
 
-    def describe(self) -> dict[str, object]:
-        """The operation as the JSON of ``/api/queries`` lists it."""
+    def describe(self, root_path: str = "") -> dict[str, object]:
+        """The operation as the JSON of ``/api/queries`` lists it, its path under ``root_path``
+        (the prefix the server is published under)."""
         return {
             "name": self.name,
-            "operation": self.path,
+            "operation": root_path + self.path,
             "title": {"en": self.query.title("en"), "zh": self.query.title("zh")},
             "description": {
                 "en": self.query.description("en"),

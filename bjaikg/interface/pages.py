@@ -543,7 +543,7 @@ class Site:
                     "hits": [
                         {
                             "iri": hit.iri,
-                            "address": hit.address,
+                            "address": root_path(request) + hit.address,
                             "label": hit.label,
                             "matched": hit.matched,
                             "matchedLanguage": hit.matched_language,
@@ -588,7 +588,11 @@ class Site:
     async def list_queries(self, request: Request) -> Response:
         """``/api/queries``: every operation with its titles, descriptions and parameters."""
         return json_answer(
-            {"queries": [operation.describe() for operation in self.operations.values()]}
+            {
+                "queries": [
+                    operation.describe(root_path(request)) for operation in self.operations.values()
+                ]
+            }
         )
 
     async def run_query(self, request: Request) -> Response:

@@ -252,10 +252,14 @@ def test_sigterm_kills_what_is_past_the_grace_period() -> None:
         thread.start()
         wait_until_evaluating(server)
         server.process.send_signal(signal.SIGTERM)
-        # the 1 s grace, not the query's 600 s deadline, ends it
+        # the 1 s grace, not the query's 600 s deadline, ends it: answered and logged
         assert server.process.wait(timeout=60) == 0
         thread.join()
-    assert answers and answers[0] != 200
+        log = "\n".join(server.stderr_lines)
+    assert answers == [503]
+    assert "stopping: 1 queries in flight" in log
+    assert any(line.rstrip().endswith(": stopped") for line in log.splitlines())
+    assert "stopped at the end of the grace period" in log and "?a0 ?b0 ?c0" in log
 
 
 def test_sighup_reloads_the_data_without_a_failed_request(tmp_path: Path) -> None:
@@ -287,6 +291,10 @@ def test_sighup_reloads_the_data_without_a_failed_request(tmp_path: Path) -> Non
     assert loop.failures() == [], "no failed request, no connection closed"
     assert before != after
     assert any("reloaded the data" in line for line in server.stderr_lines)
+    deadline = time.monotonic() + 10  # said once the last old worker is replaced
+    while not any("reload done" in line for line in server.stderr_lines):
+        assert time.monotonic() < deadline, "no line said the reload was done"
+        time.sleep(0.05)
 
 
 def ignores_sighup(pid: int) -> bool:
@@ -463,7 +471,7 @@ def test_nginx_tls_in_front_of_two_replicas(tmp_path: Path) -> None:
     flags += ["--data", str(DATA), "--workers", "2"]
     with contextlib.ExitStack() as stack:
         first = stack.enter_context(running_server("--port", str(ports[0]), *flags))
-        stack.enter_context(running_server("--port", str(ports[1]), *flags))
+        second = stack.enter_context(running_server("--port", str(ports[1]), *flags))
         certificate = stack.enter_context(running_nginx(tmp_path, proxy_port, ports))
         verify = ssl.create_default_context(cafile=str(certificate))
         client = stack.enter_context(httpx.Client(verify=verify, timeout=30.0))
@@ -480,6 +488,26 @@ def test_nginx_tls_in_front_of_two_replicas(tmp_path: Path) -> None:
         }
         openapi = client.get(f"{base}/openapi.json").json()
         assert openapi["servers"] == [{"url": base}]
+        # a client's own Forwarded header does not reach the replicas (the site removes it)
+        forged = {"Forwarded": "for=198.51.100.9;host=evil.example;proto=http"}
+        for _ in range(2):  # one to each replica
+            forged_openapi = client.get(f"{base}/openapi.json", headers=forged).json()
+            assert forged_openapi["servers"] == [{"url": base}]
+        # the JSON answers' own paths are under the prefix too
+        graphs = client.get(f"{base}/graphs").json()
+        assert graphs["default"] == "/bjaikg/rdf-graph-store?default"
+        assert client.get(f"https://127.0.0.1:{proxy_port}{graphs['graphs'][0]['url']}").is_success
+        hit = client.get(f"{base}/search", params={"q": "Extra", "format": "json"}).json()["hits"]
+        assert hit and hit[0]["address"].startswith("/bjaikg/id/")
+        operations = client.get(f"{base}/api/queries").json()["queries"]
+        assert operations and operations[0]["operation"].startswith("/bjaikg/api/queries/")
+        # answers are compressed for clients that take gzip, and vary on it
+        zipped = client.get(
+            f"{base}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+            headers={"Accept-Encoding": "gzip", "Accept": "application/sparql-results+json"},
+        )  # fmt: skip
+        assert zipped.headers["content-encoding"] == "gzip"
+        assert "Accept-Encoding" in zipped.headers.get_list("vary")
         assert f"sd:endpoint <{base}/sparql>" in documents["service description"]
         for name, text in documents.items():
             urls = own_urls(text)
@@ -527,3 +555,6 @@ def test_nginx_tls_in_front_of_two_replicas(tmp_path: Path) -> None:
         assert any('"GET /bjaikg/sparql" 200' in line for line in restarted.stderr_lines), (
             "the restarted replica answers again"
         )
+        logged = first.stderr_lines + second.stderr_lines
+        assert not any("198.51.100.9" in line for line in logged), "a client named its address"
+        assert any('127.0.0.1 "GET /bjaikg/openapi.json"' in line for line in logged)
