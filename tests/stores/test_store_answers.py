@@ -27,6 +27,7 @@ KNOWN_DIFFERENCES: dict[str, dict[str, str]] = {
         "figure-without-unit": "ask-as-table",
         "models-trained-on-chinese-chips": "boolean-as-integer",
         "one-core-multiple-points-layout": "boolean-as-integer",
+        "organisations-developing-models-together": "boolean-as-integer",
         "chinese-designer-chips": "double-lexical-form",
         "largest-training-compute-per-organisation": "double-precision",
     },
