@@ -18,8 +18,10 @@ API
 
 Both ``choose_*`` functions take the ``format`` request parameter, which overrides ``Accept``: a
 file extension (``json``, ``xml``, ``csv``, ``tsv``, ``ttl``, ``nt``, ``jsonld``, ``rdf``,
-``trig``, ``nq``), a format's name without punctuation (``turtle``, ``rdfxml`` …) or a media
-type. Media types, extensions and aliases are pyoxigraph's (``RdfFormat`` and
+``trig``, ``nq``), a format's name with or without punctuation (``turtle``, ``rdfxml``,
+``json-ld`` …), a media type, or a list of media types (``a/b,c/d``, as SPARQLWrapper sends),
+negotiated like ``Accept``. N3 (``n3``, ``text/n3``, ``text/rdf+n3``) gets Turtle, which is
+N3. Media types, extensions and aliases are pyoxigraph's (``RdfFormat`` and
 ``QueryResultsFormat``, ``from_media_type``, ``from_extension``); this module only says which
 formats each kind of answer offers, in which order. They raise :class:`NotAcceptableError`
 (HTTP 406; its message lists what is offered) when nothing fits. No ``Accept`` header, or
@@ -195,15 +197,21 @@ def choose_media_type(accept: str | None, offers: Sequence[str]) -> str | None:
     return chosen
 
 
+_N3 = ("n3", "text/n3", "text/rdf+n3", "application/n3")
+"""N3's names and media types: a Turtle document is an N3 document, so they get Turtle."""
+
+
 def _lookup(formats: Sequence[Format], media_type_or_name: str) -> Format | None:
     """The format of ``formats`` that pyoxigraph knows by this media type, file extension or
-    name (``turtle``, ``ntriples``, ``rdfxml`` …: its name without punctuation), else ``None``."""
+    name (``turtle``, ``n-triples``, ``rdfxml`` …, with or without punctuation), else ``None``."""
     kind = type(formats[0])
     wanted = media_type_or_name.strip().lower()
+    if wanted in _N3:
+        wanted = "text/turtle"
     found = kind.from_media_type(wanted) if "/" in wanted else kind.from_extension(wanted)
     if found is None:
         by_name = {"".join(filter(str.isalnum, f.name.lower())): f for f in formats}
-        found = by_name.get(wanted)
+        found = by_name.get("".join(filter(str.isalnum, wanted)))
     return found if found in formats else None
 
 
@@ -216,7 +224,10 @@ def _choose(
     type the header names that pyoxigraph maps to one of them (``application/json``,
     ``text/xml`` …).
     """
-    if format_parameter:
+    given = "Accept"
+    if format_parameter and "," in format_parameter:  # media types, as in Accept
+        accept, given = format_parameter, "format"
+    elif format_parameter:
         chosen_format = _lookup(formats, format_parameter)
         if chosen_format is None:
             raise NotAcceptableError(
@@ -232,7 +243,7 @@ def _choose(
     chosen = choose_media_type(accept, offers)
     if chosen is None:
         raise NotAcceptableError(
-            f"none of the media types in Accept: {accept} is available for {what}; offered: "
+            f"none of the media types in {given}: {accept} is available for {what}; offered: "
             + ", ".join(media_type_of(f) for f in formats)
         )
     chosen_format = _lookup(formats, chosen)

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 
 from tests.endpoint.conftest import CHAIN
 from tests.graph_rows import rdflib_rows
@@ -69,6 +69,22 @@ def test_sparqlwrapper_post_construct_and_ask(server: ServerProcess) -> None:
     answer = client.query().convert()
     assert isinstance(answer, dict)
     assert answer["boolean"] is True
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize(("chosen", "parsed"), [(JSONLD, "json-ld"), (N3, "turtle")])
+def test_sparqlwrapper_graph_formats_it_asks_with_its_own_format_names(
+    server: ServerProcess, method: str, chosen: str, parsed: str
+) -> None:
+    """SPARQLWrapper adds ``format=json-ld`` and ``format=<media types>`` (or ``format=n3``)
+    beside ``Accept``; both must name something offered (they were 406)."""
+    client = SPARQLWrapper(server.sparql, agent="bjaikg-tests")
+    client.setMethod(method)
+    client.setQuery(f"DESCRIBE <{CHAIN}test-chip>")
+    client.setReturnFormat(chosen)
+    answer = client.query()
+    graph = Graph().parse(data=answer.response.read(), format=parsed)
+    assert Literal("测试芯片", lang="zh") in set(graph.objects())
 
 
 def test_rdflib_sparqlstore(server: ServerProcess) -> None:
