@@ -99,7 +99,7 @@ class EntityTags:
                 await send(start)
                 await send(message)
                 return
-            etag = body_tag(message["body"])
+            etag = body_tag(message["body"], headers.get("content-type", ""))
             headers["ETag"] = etag
             headers["Cache-Control"] = f"public, max-age={self.max_age}"
             if names_tag(if_none_match, etag):

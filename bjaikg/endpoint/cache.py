@@ -58,10 +58,14 @@ def asks_fresh(cache_control: bytes | str | None) -> bool:
     return "no-cache" in cache_control.lower()
 
 
-def body_tag(body: bytes) -> str:
+def body_tag(body: bytes, content_type: str) -> str:
     """The strong entity tag of an answer made from ``body`` alone (a page, a dump, the service
-    description): a hash of the bytes, quoted."""
-    return f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    description): a hash of its media type and bytes, quoted. The media type counts: TriG and
+    Turtle, or N-Quads and N-Triples, of triples without a graph are the same bytes, and a
+    strong tag names one representation (RFC 9110 §8.8.1)."""
+    digest = hashlib.sha256(content_type.encode())
+    digest.update(body)
+    return f'"{digest.hexdigest()[:32]}"'
 
 
 def names_tag(if_none_match: str | None, etag: str, *, star: bool = True) -> bool:

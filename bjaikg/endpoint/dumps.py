@@ -116,7 +116,7 @@ class DumpCache:
             assert isinstance(triples, ox.QueryTriples)
             statements = list(triples)
         body = serialise_triples(statements, choice)
-        etag = body_tag(body)
+        etag = body_tag(body, choice.content_type)
         compressed = gzip.compress(body, compresslevel=6, mtime=0)
         return Dump(choice, body, compressed, etag, self.last_modified)
 

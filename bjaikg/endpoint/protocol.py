@@ -316,7 +316,7 @@ def _service_description(state: EndpointState, request: HttpRequest) -> HttpResp
         federation = bool(state.settings.allow_service)
         triples = describe_service(endpoint, statistics, federation=federation, base=base)
         body = serialise_triples(triples, choice)
-        state.description_cache[key] = (body, body_tag(body))  # tagged once, when made
+        state.description_cache[key] = (body, body_tag(body, choice.content_type))  # once
     body, etag = state.description_cache[key]
     max_age = state.settings.cache_max_age
     headers = [("Vary", "Accept"), ("ETag", etag), ("Cache-Control", f"public, max-age={max_age}")]

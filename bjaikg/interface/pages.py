@@ -179,14 +179,22 @@ def editor_text(operation: Operation) -> str:
 VARY = {"Vary": "Accept"}
 
 
-def text_answer(status: int, message: str) -> PlainTextResponse:
+def text_answer(
+    status: int, message: str, headers: dict[str, str] | None = None
+) -> PlainTextResponse:
     """A one-line plain-text answer (errors)."""
-    return PlainTextResponse(message + "\n", status_code=status)
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+class UnknownSuffixError(NotAcceptableError):
+    """A path's suffix (``/id/x.trig``) that names no form of the page: no URL, so a 404."""
 
 
 def not_acceptable(error: NotAcceptableError) -> PlainTextResponse:
-    """The 406 answer for ``error``: one line saying what is offered, varying with ``Accept``."""
-    return PlainTextResponse(f"{error}\n", status_code=406, headers=VARY)
+    """The 406 answer for ``error`` (404 for an :class:`UnknownSuffixError`): one line saying
+    what is offered, varying with ``Accept``."""
+    status = 404 if isinstance(error, UnknownSuffixError) else 406
+    return PlainTextResponse(f"{error}\n", status_code=status, headers=VARY)
 
 
 def json_answer(content: Any, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -198,12 +206,13 @@ def wants_page(request: Request, suffix: str | None = None) -> RdfChoice | None:
     """``None`` when the client should get the HTML page, else the RDF serialisation it asks
     for: a ``suffix`` of the path (``.ttl``) wins over the ``format`` parameter, which wins over
     ``Accept``. Raises :class:`NotAcceptableError` (HTTP 406), whose message lists what is
-    offered, the page (``text/html``) included."""
+    offered, the page (``text/html``) included; :class:`UnknownSuffixError` for a suffix that
+    names none of them."""
     format_name = request.query_params.get("format")
     if suffix is not None:
         if suffix not in SUFFIX_FORMATS:
             offered = ", ".join(f".{known}" for known in SUFFIX_FORMATS)
-            raise NotAcceptableError(f"no .{suffix} form of this page; offered: {offered}")
+            raise UnknownSuffixError(f"no .{suffix} form of this page; offered: {offered}")
         format_name = SUFFIX_FORMATS[suffix]
     try:
         if format_name:
@@ -387,7 +396,7 @@ class Site:
 
     async def resource(self, request: Request) -> Response:
         """``/id/<slug>[.<suffix>]``: the resource as HTML or RDF by negotiation; an unknown
-        suffix is a 406 that lists the known ones (the project's slugs have no dot)."""
+        suffix is a 404 that lists the known ones (the project's slugs have no dot)."""
         slug = request.path_params["slug"]
         stem, dot, suffix = slug.rpartition(".")
         given_suffix = None
@@ -404,8 +413,9 @@ class Site:
         except ValueError:
             description = None
         if description is None:
-            if choice is not None:
-                return text_answer(404, f"the graph says nothing about <{iri}>")
+            if choice is not None:  # varies as the HTML 404 does
+                vary = {"Vary": "Accept, Accept-Language"}
+                return text_answer(404, f"the graph says nothing about <{iri}>", vary)
             return self.render(
                 request, "not_found.html", WORDS["not_found"][language], {"iri": iri}, 404
             )
@@ -504,8 +514,13 @@ class Site:
     async def shapes(self, request: Request) -> Response:
         """``/shapes[.<suffix>]``: the SHACL shapes in RDF (``bjsh:`` IRIs resolve here);
         Turtle when the client asks for a page, as there is no HTML form of them."""
+        suffix = request.path_params.get("suffix")
+        if suffix == "html":
+            return text_answer(
+                404, "the shapes have no HTML form; offered: .ttl, .nt, .jsonld, .rdf"
+            )
         try:
-            choice = wants_page(request, request.path_params.get("suffix"))
+            choice = wants_page(request, suffix)
         except NotAcceptableError as error:
             return not_acceptable(error)
         return rdf_answer(shapes_triples(self.graph), choice or choose_rdf_format(None, "turtle"))
@@ -670,20 +685,25 @@ def resource_triples(graph: KnowledgeGraph, iri: str) -> list[ox.Triple]:
     return read_description(graph, node, limit=None).triples(node)
 
 
+SHAPES_GRAPHS = f"{BJG}ontology/shapes/"
+"""The named graphs of the SHACL shapes (``ontology/shapes/*.ttl``)."""
+
+
 def ontology_triples(graph: KnowledgeGraph) -> list[ox.Triple]:
-    """The asserted statements about the ontology and its ``bjo:`` terms."""
+    """The asserted statements about the ontology and its ``bjo:`` terms, with the blank nodes
+    of the ontology's files (class unions, property chains, lists, ``owl:AllDisjointClasses``),
+    so that no blank node the answer names is left undescribed; the shapes are not in it."""
     result = graph.store.query(
         f"""CONSTRUCT {{ ?term ?property ?value }} WHERE {{
               GRAPH ?graph {{ ?term ?property ?value }}
-              FILTER(?graph != {INFERRED_GRAPH} && STRSTARTS(STR(?term), "{str(BJO).rstrip("#")}"))
+              FILTER(?graph != {INFERRED_GRAPH})
+              FILTER(STRSTARTS(STR(?term), "{str(BJO).rstrip("#")}") || (isBlank(?term)
+                && STRSTARTS(STR(?graph), "{BJG}ontology/")
+                && !STRSTARTS(STR(?graph), "{SHAPES_GRAPHS}")))
             }}"""
     )
     assert isinstance(result, ox.QueryTriples)
     return sorted(result, key=str)
-
-
-SHAPES_GRAPHS = f"{BJG}ontology/shapes/"
-"""The named graphs of the SHACL shapes (``ontology/shapes/*.ttl``)."""
 
 
 def shapes_triples(graph: KnowledgeGraph) -> list[ox.Triple]:

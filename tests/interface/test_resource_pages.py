@@ -287,7 +287,7 @@ def test_ontology_and_dataset_by_suffix_and_format(
     assert by_parameter.content == by_suffix.content
     assert client.get(f"/{page}.html").headers["content-type"].startswith("text/html")
     assert client.get(f"/{page}", headers={"Accept": "image/png"}).status_code == 406
-    assert client.get(f"/{page}.pdf").status_code == 406
+    assert client.get(f"/{page}.pdf").status_code == 404  # no such URL
 
 
 def test_chinese_inside_another_language_is_marked_but_not_inside_japanese() -> None:
@@ -315,9 +315,22 @@ def test_a_path_nothing_serves_is_a_404_that_names_it(client: TestClient) -> Non
     )
 
 
-def test_an_unknown_suffix_of_a_resource_is_a_406_listing_the_known_ones(
+def test_an_unknown_suffix_of_a_resource_is_a_404_listing_the_known_ones(
     client: TestClient,
 ) -> None:
     answer = client.get("/id/test-chip.trig")
-    assert answer.status_code == 406 and ".ttl" in answer.text and ".jsonld" in answer.text
+    assert answer.status_code == 404 and ".ttl" in answer.text and ".jsonld" in answer.text
     assert client.get("/id/test-chip.ttl").status_code == 200
+    assert client.get("/shapes.html").status_code == 404  # the shapes have no page
+    # an RDF client's 404 varies as the browser's does
+    missing = client.get("/id/no-such-thing", headers={"Accept": "text/turtle"})
+    assert missing.status_code == 404 and "Accept" in missing.headers["vary"]
+
+
+def test_turtle_and_trig_of_one_page_have_different_tags(client: TestClient) -> None:
+    """TriG of a page's triples (no graph) is Turtle's bytes: the media type is in the tag."""
+    turtle, trig = (
+        client.get("/id/test-chip", headers={"Accept": media_type})
+        for media_type in ("text/turtle", "application/trig")
+    )
+    assert turtle.content == trig.content and turtle.headers["etag"] != trig.headers["etag"]
