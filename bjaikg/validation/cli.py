@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="SHACL engine (default pyshacl; pyshacl-turbo is faster, same findings)",
     )
     parser.add_argument(
+        "--without-instances",
+        action="store_true",
+        help="with PATHs: do not load the project's instances/ as context (by default a "
+        "contributor's file may point at the project's entities, and is checked against them)",
+    )
+    parser.add_argument(
         "--release",
         type=Path,
         default=None,
@@ -107,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         shapes=arguments.shapes,
         engine=arguments.engine,
         release=arguments.release,
+        with_instances=not arguments.without_instances,
     )
     fail_on = Severity.parse(arguments.fail_on)
     try:

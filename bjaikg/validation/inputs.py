@@ -2,7 +2,8 @@
 
 The *data* are the files the user asked to validate (default: the project's ``ontology/`` and
 ``instances/``). The *context* is the project's ontology (``ontology/*.ttl``), always loaded so
-that shapes can target subclasses and quality rules can see declarations. The shapes
+that shapes can target subclasses and quality rules can see declarations, and, when files are
+named, the project's instances, so that a contributor's file can point at them. The shapes
 (``ontology/shapes/``) are never data and never context: they are what the data is checked
 against.
 
@@ -34,6 +35,7 @@ from bjaikg.store import default_paths, discover_files, load_file
 from bjaikg.validation.finding import IRI_TERM, Finding, Severity
 
 ONTOLOGY_FOLDER = PROJECT_ROOT / "ontology"
+INSTANCES_FOLDER = PROJECT_ROOT / "instances"
 SHAPES_FOLDER = ONTOLOGY_FOLDER / "shapes"
 
 _PREFIX_DECLARATION = re.compile(
@@ -140,6 +142,25 @@ class LoadedInput:
             if source.graph in found:
                 message = f"RDF 1.2 triple term << {found[source.graph]} >> is not supported"
                 raise DataFileError(source.path, message)
+
+    def referenced_types(self) -> list[ox.Quad]:
+        """The ``rdf:type`` statements of context files about the nodes the data files point
+        at (``bj:beijing`` in a contributor's file): what a shape's ``sh:class`` needs to see
+        of them. Each is put in the graph of a data file."""
+        rdf_type = ox.NamedNode(PREFIXES["rdf"] + "type")
+        context = {source.graph for source in self.files if not source.is_data}
+        data_graph = next((source.graph for source in self.data_files), None)
+        objects = {
+            quad.object
+            for quad in self.quads(data=True)
+            if isinstance(quad.object, (ox.NamedNode, ox.BlankNode))
+        }
+        return [
+            ox.Quad(quad.subject, quad.predicate, quad.object, data_graph)
+            for node in objects
+            for quad in self.store.quads_for_pattern(node, rdf_type, None, None)
+            if quad.graph_name in context
+        ]
 
     def rdflib_graph(self, *, data: bool) -> Graph:
         """:meth:`quads` as one rdflib Graph; blank nodes keep their store identifiers, so

@@ -208,13 +208,15 @@ def run_shacl(loaded: LoadedInput, shapes: Graph, engine: str = "pyshacl") -> li
     }
     try:
         with _collector_paused():
+            referenced = to_rdflib_graph(loaded.referenced_types())
             if engine == "pyshacl-turbo":
-                text = loaded.ntriples(data=True) + _ntriples(additions)
+                text = loaded.ntriples(data=True) + _ntriples(additions) + _ntriples(referenced)
                 data: Any = _turbo_input(text, dict(ontology.namespaces()))
                 _, report, _ = validate(data, inplace=False, **options)
             else:
                 data = loaded.rdflib_graph(data=True)
                 data.addN((s, p, o, data) for s, p, o in additions)
+                data.addN((s, p, o, data) for s, p, o in referenced)
                 hoist_property_shapes(shapes)
                 _, report, _ = validate(data, inplace=True, **options)
     except shapes_error as error:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bjaikg.store import discover_files
 from bjaikg.validation.finding import (
     CHECK_IDS,
     CheckRun,
@@ -25,6 +26,7 @@ from bjaikg.validation.finding import (
     ValidationReport,
 )
 from bjaikg.validation.inputs import (
+    INSTANCES_FOLDER,
     SHAPES_FOLDER,
     LoadedInput,
     load_input,
@@ -59,6 +61,10 @@ class ValidationOptions:
     release: Path | None = None
     """The release whose IRIs must not vanish (:mod:`bjaikg.validation.released`); ``None``
     means the newest of ``releases/`` when the project itself is validated, else none."""
+    with_instances: bool = True
+    """With ``paths``: the project's ``instances/`` (those not among them) are context, so a
+    contributor's file may point at the project's entities (``bj:beijing``) and is checked
+    against what the project already states; findings stay those of ``paths``."""
 
 
 @dataclass
@@ -77,7 +83,10 @@ class _Run:
 def validate(options: ValidationOptions) -> ValidationReport:
     """Run the chosen checks over the chosen files; see the module docstring for what raises."""
     data_files = select_data_files(options.paths, options.shapes)
-    loaded = load_input(data_files)
+    context = ontology_files()
+    if options.paths and options.with_instances:
+        context += discover_files([INSTANCES_FOLDER])
+    loaded = load_input(data_files, context)
     run = _Run(options)
     run.findings.extend(loaded.parse_findings)
     run.record("parse", CheckStatus.RAN)

@@ -182,8 +182,13 @@ def test_file_too_large_is_refused(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr("bjaikg.store.MAX_FILE_BYTES", 200_000)  # above every ontology file
-    path = turtle_file(GOOD + "\n# padding\n" * 20_000)
+    project = [
+        *(PROJECT_ROOT / "ontology").rglob("*.ttl"),
+        *(PROJECT_ROOT / "instances").rglob("*.ttl"),
+    ]
+    limit = max(path.stat().st_size for path in project) + 1  # above every file of the context
+    monkeypatch.setattr("bjaikg.store.MAX_FILE_BYTES", limit)
+    path = turtle_file(GOOD + "\n# padding\n" * (limit // 10))
     assert main([str(path), "--checks", "parse"]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert "file too large" in line
@@ -279,3 +284,23 @@ def test_a_longer_shacl_path_is_given_as_sparql_writes_it_and_as_shacl_in_turtle
     written, declared = report.value(result, SH.resultPath), shapes.value(shape, SH.path)
     assert written is not None and declared is not None
     assert parse_shacl_path(report, written) == parse_shacl_path(shapes, declared)
+
+
+CONTRIBUTION = (
+    'bj:contributed-model a bjo:AIModel ; rdfs:label "贡献模型"@zh, "Contributed model"@en ; '
+    "bjo:developedBy bj:baidu ; bjo:trainedOn bj:ascend-910 ; " + SOURCED + " ."
+)
+
+
+def test_a_contributors_file_may_point_at_the_projects_entities(
+    turtle_file: Callable[..., Path],
+) -> None:
+    """A file named alone is checked with the project's instances as context: links to
+    ``bj:baidu`` and a chip resolve and satisfy the shapes; a typo among them does not."""
+    good = turtle_file(CONTRIBUTION, "contribution.ttl")
+    assert run(str(good), *FAST).returncode == 0
+    typo = turtle_file(CONTRIBUTION.replace("bj:baidu", "bj:baidoo"), "typo.ttl")
+    result = run(str(typo), *FAST)
+    assert result.returncode == 1 and "quality.dangling-reference" in result.stdout
+    alone = run(str(good), *FAST, "--without-instances")
+    assert alone.returncode == 1 and "quality.dangling-reference" in alone.stdout
