@@ -74,14 +74,21 @@ def to_ntriples(paths: Iterable[Path] | None = None) -> bytes:
     """The union of the Turtle files in ``paths`` (default: ontology and instances) as N-Triples.
 
     Files in a ``shapes`` folder are left out: SHACL shapes are not OWL axioms, and HermiT
-    would only spend time on them (about twice the run time with the project's shapes).
+    would only spend time on them (about twice the run time with the project's shapes). So are
+    ``owl:imports`` statements: the files are the input, and owlready2 would try to download
+    what they import (a contributor's file with one made the check fail without a network).
 
     Raises :class:`~bjaikg.errors.DataFileError` for a file that cannot be read or parsed.
     """
     chosen = default_paths() if paths is None else [path.resolve() for path in paths]
     files = [path for path in discover_files(chosen) if SHAPES_FOLDER not in path.parts]
     graph = load_knowledge_graph(files, with_inference=False)
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in graph.embedded_store}
+    imports = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
+    triples = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in graph.embedded_store
+        if q.predicate != imports
+    }
     return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
 
 

@@ -135,7 +135,9 @@ def graph_name_for(path: Path, root: Path = PROJECT_ROOT) -> str:
 def read_text(path: Path) -> str:
     """The file's text, or a :class:`DataFileError` that says why it cannot be data.
 
-    Refuses files over :data:`MAX_FILE_BYTES`, empty files, binary files and non-UTF-8 text.
+    Refuses files over :data:`MAX_FILE_BYTES`, empty files, binary files and non-UTF-8 text;
+    drops a leading byte-order mark (Notepad writes one; rdflib and Jena accept it, the Turtle
+    parser reported an invisible character at 1:1).
     """
     try:
         size = path.stat().st_size
@@ -149,7 +151,7 @@ def read_text(path: Path) -> str:
     if b"\x00" in data:
         raise DataFileError(path, "binary file (contains NUL bytes), not Turtle")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         return_message = f"not UTF-8 text (byte 0x{data[error.start]:02x})"

@@ -9,7 +9,7 @@ import pytest
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import DataFileError
-from bjaikg.reasoning import check_consistency
+from bjaikg.reasoning import check_consistency, to_ntriples
 
 ONTOLOGY = PROJECT_ROOT / "ontology"
 PREFIXES = """
@@ -87,3 +87,14 @@ def test_bad_turtle_names_file_and_line(tmp_path: Path) -> None:
         check_consistency([ONTOLOGY, data])
     assert raised.value.path == data
     assert raised.value.line is not None
+
+
+def test_owl_imports_are_left_out_so_nothing_is_downloaded(tmp_path: Path) -> None:
+    data = tmp_path / "imports.ttl"
+    data.write_text(
+        "<https://example.org/data> a <http://www.w3.org/2002/07/owl#Ontology> ;\n"
+        "    <http://www.w3.org/2002/07/owl#imports> <http://www.w3.org/ns/org#> .\n",
+        encoding="utf-8",
+    )
+    text = to_ntriples([data]).decode("utf-8")
+    assert "owl#Ontology" in text and "owl#imports" not in text

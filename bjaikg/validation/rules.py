@@ -12,9 +12,10 @@ A rule file is a SELECT query with a header (parsed by
 
 One row is one finding: ``?focus`` (required) is the subject whose block holds the problem,
 ``?path`` and ``?value`` are optional, an optional ``?message`` replaces the header's English
-message. The id starts with the folder's name (the check: ``quality``, ``links``). Queries
-declare every PREFIX they use; the rule :data:`IMPLICIT_PREFIX_RULE` checks that for every
-query in ``queries/``.
+message, and an optional ``?graph`` (a file's named graph) says in which file to report it
+(else the file is found from ``?focus``). The id starts with the folder's name (the check:
+``quality``, ``links``). Queries declare every PREFIX they use; the rule
+:data:`IMPLICIT_PREFIX_RULE` checks that for every query in ``queries/``.
 
 A rule that states what a named query states takes the named query's lines instead of a copy
 (:func:`bjaikg.query_catalogue.insert_patterns`): a line ``# insert pattern NAME from FILE.rq``
@@ -129,7 +130,12 @@ def run_rule(rule: Rule, loaded: LoadedInput) -> list[Finding]:
         if focus is None:
             raise QueryFileError(f"{rule.path}: a row has no ?focus")
         path = _cell(row, "path")
-        source, line = loaded.locate(str(focus), path)
+        graph = row["graph"]
+        if isinstance(graph, ox.NamedNode):
+            source = next((known for known in loaded.files if known.graph == graph), None)
+            line = source.subject_line(str(focus)) if source is not None else None
+        else:
+            source, line = loaded.locate(str(focus), path)
         if source is not None and not source.is_data:
             continue
         message = row["message"]

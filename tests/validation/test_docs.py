@@ -43,3 +43,22 @@ def test_pre_commit_hook_runs_validate_on_a_file(turtle_file: Callable[..., Path
     for path, expected in ((good, 0), (bad, 1)):
         command = [str(PROJECT_ROOT / hook["entry"]), *hook["args"], str(path)]
         assert subprocess.run(command, capture_output=True, check=False).returncode == expected
+
+
+def test_every_rule_and_node_shape_is_documented() -> None:
+    """The rule and shape tables name every rule file's id and every node shape."""
+    rules = {
+        line.split(":", 1)[1].strip()
+        for path in (PROJECT_ROOT / "queries" / "checks").rglob("*.rq")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#+ id:")
+    }
+    shapes = {
+        match
+        for path in (PROJECT_ROOT / "ontology" / "shapes").glob("*.ttl")
+        for match in re.findall(
+            r"^(bjsh:\w+) a sh:NodeShape", path.read_text(encoding="utf-8"), re.M
+        )
+    }
+    assert rules and shapes
+    assert sorted(term for term in rules | shapes if f"`{term}`" not in DOCS) == []

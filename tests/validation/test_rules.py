@@ -162,6 +162,22 @@ CASES: dict[str, tuple[str, str]] = {
         + ' prov:qualifiedDerivation [ prov:entity bj:page-a ; bjo:quote "a"@en ] ,'
         + ' [ prov:entity bj:page-b ; bjo:quote "b"@en ] .',
     ),
+    "quality.untyped-entity": (
+        PERSON + '\nbj:thing rdfs:label "物"@zh, "thing"@en .',
+        PERSON + '\nbj:thing a bjo:Person ; rdfs:label "物"@zh, "thing"@en .',
+    ),
+    "quality.undeclared-external-term": (
+        PERSON + "\nbj:someone org:hasPrimarySit bj:someone .",
+        PERSON + "\nbj:someone org:hasPrimarySite bj:someone .",
+    ),
+    "quality.label-language": (
+        PERSON + '\nbj:someone rdfs:label "某人甲"@zh-CN .',
+        PERSON + '\nbj:someone skos:altLabel "某人甲"@zh-CN .',
+    ),
+    "links.identifier-outside-links-file": (
+        PERSON + "\nbj:someone skos:exactMatch <http://www.wikidata.org/entity/Q1> .",
+        PERSON + "\nbj:someone skos:exactMatch <https://example.org/someone> .",
+    ),
     "links.iri-ror": (
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdeXYZ> .",
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdef12> .",
@@ -178,6 +194,7 @@ def rules_found(path: Path) -> set[str]:
 def test_every_rule_file_has_a_case() -> None:
     rule_ids = {rule.id for check in ("quality",) for rule in load_rules(check)}
     rule_ids |= {rule.id for rule in load_rules("links") if rule.id.startswith("links.iri-")}
+    rule_ids.add("links.identifier-outside-links-file")
     assert rule_ids <= set(CASES), sorted(rule_ids - set(CASES))
 
 
