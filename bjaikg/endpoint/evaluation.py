@@ -220,7 +220,11 @@ def syntax_message(query: str, error: SyntaxError) -> str:
         if (note := _PARSER_NOTE.match(message)) is not None:
             every = note[2].split(", ")
             parts = [part for part in every if not part.startswith("[")]  # character classes
-            sentences = [part[0].lower() + part[1:] for part in parts if " " in part]
+            sentences = [  # "The SELECT …" → "the SELECT …"; "SELECT * is …", "IRI …" kept
+                part[0].lower() + part[1:] if part[1:2].islower() else part
+                for part in parts
+                if " " in part
+            ]
             if sentences:
                 return f"SPARQL syntax error: {note[1]}: {'; '.join(sentences)}"
             if not parts and len(every) == 1 and every[0] in _CHARACTER_CLASSES:

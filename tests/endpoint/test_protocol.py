@@ -387,6 +387,10 @@ def test_brackets_in_strings_iris_and_comments_do_not_count(http: httpx.Client) 
             "SELECT (COUNT(?s) AS ?n) ?p WHERE { ?s ?p ?o }",
             "error at 1:47: the SELECT contains a variable that is unbound",
         ),
+        (  # "expected SELECT * is not authorized with GROUP BY": its capitals kept
+            "SELECT * WHERE { ?s ?p ?o } GROUP BY ?s",
+            "SELECT * is not authorized with GROUP BY",
+        ),
         (  # "expected [_]" (white space: the query should have ended)
             "SELECT * WHERE { ?s ?p ?o } }",
             "error at 1:30: expected nothing more here",
