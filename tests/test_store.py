@@ -177,4 +177,4 @@ def test_two_loads_hold_the_same_quads_in_the_same_order() -> None:
 def test_a_leading_byte_order_mark_is_read_past(tmp_path: Path) -> None:
     path = tmp_path / "bom.ttl"
     path.write_bytes("\ufeff<urn:a> <urn:b> <urn:c> .\n".encode())
-    assert len(load_knowledge_graph([path], with_inference=False).store) == 1
+    assert len(load_knowledge_graph([path], with_inference=False).embedded_store) == 1

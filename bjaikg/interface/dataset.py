@@ -17,12 +17,13 @@ from bjaikg import __version__
 from bjaikg.endpoint.description import describe_service
 from bjaikg.endpoint.dumps import DUMP_FORMATS
 from bjaikg.interface.labels import LabelIndex, expand
-from bjaikg.interface.releases import ReleaseEntry
+from bjaikg.interface.releases import IANA, ReleaseEntry
 from bjaikg.interface.resource import Term, make_term
 from bjaikg.interface.vocabulary import OntologyHeader
 from bjaikg.metadata import DEFAULT_LICENCE, TITLE
-from bjaikg.namespaces import BJO, PREFIXES, XSD_INTEGER, sparql_prologue
+from bjaikg.namespaces import BJ, BJO, PREFIXES, XSD_INTEGER, sparql_prologue
 from bjaikg.negotiation import choose_rdf_format
+from bjaikg.release import DATASET_IRI
 from bjaikg.statistics import DatasetStatistics
 from bjaikg.store import KnowledgeGraph, term_value
 
@@ -171,7 +172,9 @@ def dataset_triples(
 ) -> list[ox.Triple]:
     """The VoID/DCAT description: the endpoint's service description (VoID counts, partitions,
     named graphs) plus DCAT title, licence, version, one distribution per dump, and each
-    release (``dcat:hasVersion``, its full description at ``/releases/VERSION/void.ttl``)."""
+    release (``dcat:hasVersion``, its full description at ``/releases/VERSION/void.ttl``).
+    The served dataset (``…/sparql#dataset``, named by the server's URL) is a version of the
+    dataset's persistent IRI, as each release is, so the two descriptions join."""
     endpoint = f"{base}/sparql"
     triples = describe_service(endpoint, page.statistics, federation=False, base=base)
     dataset = ox.NamedNode(f"{endpoint}#dataset")
@@ -184,6 +187,8 @@ def dataset_triples(
         add(dataset, "dcterms:title", ox.Literal(title, language=language))
     add(dataset, "dcterms:license", ox.NamedNode(page.licence))
     add(dataset, "dcterms:identifier", ox.Literal("https://w3id.org/bjaikg"))
+    add(dataset, "dcterms:isVersionOf", ox.NamedNode(DATASET_IRI))
+    add(dataset, "void:uriSpace", ox.Literal(str(BJ)))
     add(dataset, "owl:versionInfo", ox.Literal(page.version))
     for source in page.sources:
         iri = ox.NamedNode(source.term.iri)
@@ -200,7 +205,7 @@ def dataset_triples(
         add(dataset, "dcat:distribution", distribution)
         add(distribution, "rdf:type", ox.NamedNode(expand("dcat:Distribution")))
         add(distribution, "dcat:downloadURL", ox.NamedNode(f"{base}/dump.{suffix}"))
-        add(distribution, "dcat:mediaType", ox.Literal(media_type))
+        add(distribution, "dcat:mediaType", ox.NamedNode(IANA + media_type))
         add(distribution, "dcterms:license", ox.NamedNode(page.licence))
     for release in releases:
         version = ox.NamedNode(release.iri)

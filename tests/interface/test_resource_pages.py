@@ -248,6 +248,13 @@ def test_dataset_page_and_void_dcat_description(client: TestClient) -> None:
     assert "http://www.w3.org/ns/dcat#downloadURL" in predicates
     assert "http://purl.org/dc/terms/license" in predicates
     void = "http://rdfs.org/ns/void#"
+    joins = {(t.predicate.value, value_of(t.object)) for t in triples}  # joins the releases
+    assert ("http://purl.org/dc/terms/isVersionOf", "https://w3id.org/bjaikg/dataset") in joins
+    assert (f"{void}uriSpace", "https://w3id.org/bjaikg/id/") in joins
+    assert (
+        "http://www.w3.org/ns/dcat#mediaType",
+        "http://www.iana.org/assignments/media-types/text/turtle",
+    ) in joins
     [subset] = [t.object for t in triples if t.predicate.value == f"{void}subset"]
     about_subset = {t.predicate.value: value_of(t.object) for t in triples if t.subject == subset}
     assert (
