@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -189,7 +190,8 @@ def ontology_additions(ontology: Graph) -> Graph:
 
 
 def run_shacl(loaded: LoadedInput, shapes: Graph, engine: str = "pyshacl") -> list[Finding]:
-    """Validate the data files against ``shapes``; one finding per SHACL result.
+    """Validate the data files against ``shapes``; one finding per SHACL result (results that
+    differ only in their constraint component merged: :func:`report_findings`).
 
     Findings whose focus node is written only in context files are dropped (see
     :mod:`bjaikg.validation.rules`). Raises :class:`BjaikgError` when the engine fails on the
@@ -227,13 +229,24 @@ def run_shacl(loaded: LoadedInput, shapes: Graph, engine: str = "pyshacl") -> li
 
 def report_findings(report: Graph, shapes: Graph, loaded: LoadedInput) -> list[Finding]:
     """The findings of a SHACL validation report (sorted, distinct), minus those whose focus
-    node is written only in context files."""
-    findings = []
+    node is written only in context files. Results that differ only in the constraint they
+    broke (an untagged quote breaks ``sh:datatype`` and ``sh:languageIn`` of one property
+    shape, with one message) are one finding, naming both components and both hints."""
+    merged: dict[tuple[object, ...], Finding] = {}
     for result in report.subjects(RDF.type, SH.ValidationResult):
         finding = _finding(report, result, shapes, loaded)
-        if finding is not None:
-            findings.append(finding)
-    return sorted(set(findings), key=Finding.sort_key)
+        if finding is None:
+            continue
+        key = (finding.rule, finding.file, finding.line, finding.focus, finding.path,
+               finding.value, finding.message)  # fmt: skip
+        kept = merged.get(key)
+        if kept is None or kept == finding:
+            merged[key] = finding
+        elif finding.component not in kept.component.split(", "):
+            hint = kept.hint if finding.hint in kept.hint else f"{kept.hint}; {finding.hint}"
+            component = ", ".join(sorted({*kept.component.split(", "), finding.component}))
+            merged[key] = replace(kept, component=component, hint=hint)
+    return sorted(merged.values(), key=Finding.sort_key)
 
 
 @contextmanager
@@ -341,5 +354,5 @@ def _hint(shapes: Graph, shape: Node | None, component: str, path: str) -> str:
             if isinstance(comment, Literal) and comment.language in (None, "en"):
                 return str(comment)
     template = _COMPONENT_HINTS.get(component, "correct the data as the message says")
-    shown = display_term(path) if path else "the"
-    return template.format(path=shown)
+    shown = display_term(path) if path else ""  # a node's own constraint: "write the value …"
+    return " ".join(template.format(path=shown).split())
