@@ -31,7 +31,9 @@ SNAPSHOT_FIELDS = ("rule", "severity", "component", "focus", "path", "value", "l
 def shacl_findings(path: Path, engine: str = "pyshacl") -> tuple[Finding, ...]:
     """The SHACL findings of one fixture (cached: each fixture is validated once per engine)."""
     checks = frozenset({"parse", "shacl"})
-    report = validate(ValidationOptions(paths=(path,), checks=checks, engine=engine))
+    # Fixtures are self-contained: the project's instances as context would only cost time.
+    options = ValidationOptions(paths=(path,), checks=checks, engine=engine, with_instances=False)
+    report = validate(options)
     assert not report.input_error, report.findings
     return tuple(report.findings_of("shacl"))
 
