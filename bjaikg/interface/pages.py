@@ -86,6 +86,8 @@ DOWNLOAD_MEDIA_TYPES = {
 
 SUFFIX_FORMATS = {suffix: name for name, suffix, _ in RDF_DOWNLOADS} | {"html": "html"}
 """Suffixes of ``/id/<slug>.<suffix>`` and the ``format`` name each stands for."""
+SUFFIX_OF_MEDIA_TYPE = {media_type: suffix for suffix, media_type in DOWNLOAD_MEDIA_TYPES.items()}
+"""The suffix of the page address that sends each media type of :data:`RDF_DOWNLOADS`."""
 
 DEFAULT_QUERY = """PREFIX bjo: <https://w3id.org/bjaikg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -226,12 +228,17 @@ def wants_page(request: Request, suffix: str | None = None) -> RdfChoice | None:
         raise NotAcceptableError(f"{error}; and the page, text/html (format=html)") from error
 
 
-def rdf_answer(triples: list[ox.Triple], choice: RdfChoice) -> Response:
-    """Triples serialised as ``choice`` says, marked as varying with ``Accept``."""
+def rdf_answer(triples: list[ox.Triple], choice: RdfChoice, stem: str = "") -> Response:
+    """Triples serialised as ``choice`` says, marked as varying with ``Accept``; for a page at
+    ``stem`` (its address under the root path), ``Content-Location`` names the address of the
+    form sent (``/id/x.ttl``), as RFC 9110 §8.7 asks of a negotiated answer (TriG and N-Quads
+    have no address of their own)."""
+    headers = dict(VARY)
+    suffix = SUFFIX_OF_MEDIA_TYPE.get(choice.media_type)
+    if stem and suffix:
+        headers["Content-Location"] = f"{stem}.{suffix}"
     return Response(
-        serialise_triples(triples, choice),
-        media_type=choice.content_type,
-        headers=VARY,
+        serialise_triples(triples, choice), media_type=choice.content_type, headers=headers
     )
 
 
@@ -420,7 +427,8 @@ class Site:
                 request, "not_found.html", WORDS["not_found"][language], {"iri": iri}, 404
             )
         if choice is not None:
-            return rdf_answer(resource_triples(self.graph, iri), choice)
+            stem = f"{root_path(request)}/id/{slug}"
+            return rdf_answer(resource_triples(self.graph, iri), choice, stem)
         boxes, lines = chain_neighbourhood(self.graph, self.index, iri, language)
         boxes = [replace(box, address=local_link(request, box.address)) for box in boxes]
         diagram = ""
@@ -456,7 +464,9 @@ class Site:
         except NotAcceptableError as error:
             return not_acceptable(error)
         if choice is not None:
-            return rdf_answer(ontology_triples(self.graph), choice)
+            return rdf_answer(
+                ontology_triples(self.graph), choice, f"{root_path(request)}/ontology"
+            )
         language = self.language(request)
         documentation = document_ontology(self.graph, self.index, language)
         boxes, lines = class_tree(self.index, documentation.class_parents(), language)
@@ -496,7 +506,8 @@ class Site:
         base = base_url(request)
         page = describe_dataset(self.graph, self.index, self.statistics(request), language, base)
         if choice is not None:
-            return rdf_answer(dataset_triples(page, base, self.releases), choice)
+            stem = f"{root_path(request)}/dataset"
+            return rdf_answer(dataset_triples(page, base, self.releases), choice, stem)
         return self.render(
             request,
             "dataset.html",

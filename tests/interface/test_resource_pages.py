@@ -341,3 +341,18 @@ def test_turtle_and_trig_of_one_page_have_different_tags(client: TestClient) -> 
         for media_type in ("text/turtle", "application/trig")
     )
     assert turtle.content == trig.content and turtle.headers["etag"] != trig.headers["etag"]
+
+
+def test_a_negotiated_rdf_answer_names_the_address_of_its_form(client: TestClient) -> None:
+    """RFC 9110 §8.7: ``Content-Location`` says which representation was sent."""
+    for accept, location in (
+        ("text/turtle", "/id/test-chip.ttl"),
+        ("application/ld+json", "/id/test-chip.jsonld"),
+    ):
+        answer = client.get("/id/test-chip", headers={"Accept": accept})
+        assert answer.headers["content-location"] == location
+        assert client.get(location).content == answer.content
+    assert client.get("/ontology.nt").headers["content-location"] == "/ontology.nt"
+    trig = client.get("/id/test-chip", headers={"Accept": "application/trig"})
+    assert "content-location" not in trig.headers  # no address of its own
+    assert "content-location" not in client.get("/id/test-chip").headers  # the page itself
