@@ -165,7 +165,8 @@ def _owl(run: _Run, loaded: LoadedInput) -> None:
                 severity=Severity.VIOLATION,
                 message=result.explanation,
                 message_zh="本体与数据不一致（HermiT 找不到模型）",
-                hint="look for an individual typed with two disjoint classes; "
+                hint="look for an individual typed with two disjoint classes (the quality "
+                "check's quality.disjoint-types names them with file and line); otherwise "
                 "remove files one at a time to find the culprit",
             )
         )

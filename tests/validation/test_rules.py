@@ -178,6 +178,10 @@ CASES: dict[str, tuple[str, str]] = {
         PERSON + "\nbj:someone skos:exactMatch <http://www.wikidata.org/entity/Q1> .",
         PERSON + "\nbj:someone skos:exactMatch <https://example.org/someone> .",
     ),
+    "quality.disjoint-types": (
+        PERSON + "\nbj:thing a bjo:Person, bjo:Place .",
+        PERSON + "\nbj:thing a bjo:Person .",
+    ),
     "links.iri-ror": (
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdeXYZ> .",
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdef12> .",
