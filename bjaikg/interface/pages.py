@@ -691,9 +691,16 @@ RDF_SUFFIX_NAMES = (
 
 def resource_triples(graph: KnowledgeGraph, iri: str) -> list[ox.Triple]:
     """The description served for ``iri`` in RDF: all its statements (asserted and inferred,
-    never cut), with the statements of the unnamed nodes under it (two levels deep)."""
+    never cut), with the statements of the unnamed nodes under it (two levels deep), and the
+    statements of named resources about it, at most :data:`INCOMING_LIMIT` as on the page (a
+    crawler can walk back; the rest by SPARQL, as the page's link says)."""
     node = ox.NamedNode(iri)
-    return read_description(graph, node, limit=None).triples(node)
+    description = read_description(graph, node, limit=None, neighbours=True)
+    incoming = [
+        ox.Triple(ox.NamedNode(subject), ox.NamedNode(property_iri), node)
+        for subject, property_iri in description.incoming
+    ]
+    return description.triples(node) + incoming
 
 
 SHAPES_GRAPHS = f"{BJG}ontology/shapes/"

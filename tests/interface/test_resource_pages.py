@@ -131,7 +131,12 @@ def test_accept_header_gives_rdf(
         ox.NamedNode(CHIP), ox.NamedNode(f"{BJO}designedBy"), ox.NamedNode(f"{BJ}test-company")
     )
     assert designed_by in triples
-    assert {triple.subject for triple in triples} == {ox.NamedNode(CHIP)}
+    outgoing = {triple for triple in triples if triple.subject == ox.NamedNode(CHIP)}
+    incoming = set(triples) - outgoing  # named resources' statements about it, as on the page
+    runs_on = ox.Triple(
+        ox.NamedNode(f"{BJ}test-model"), ox.NamedNode(f"{BJO}runsOn"), ox.NamedNode(CHIP)
+    )
+    assert runs_on in incoming and all(triple.object == ox.NamedNode(CHIP) for triple in incoming)
 
 
 @pytest.mark.parametrize(("suffix", "rdf_format"), RDF_SUFFIXES)

@@ -120,7 +120,9 @@ def test_blank_nodes_are_described_two_levels_deep(hub_server: str) -> None:
         assert text in properties
     turtle = httpx.get(f"{hub_server}/id/hub.nt", timeout=60).text
     described = ox.Dataset(ox.parse(turtle.encode(), format=ox.RdfFormat.N_TRIPLES))
-    assert len(described) == 6  # label, address, postal code, geo, latitude, longitude
+    outgoing = [quad for quad in described if not isinstance(quad.object, ox.NamedNode)
+                or not quad.object.value.endswith("/id/hub")]  # fmt: skip
+    assert len(outgoing) == 6  # label, address, postal code, geo, latitude, longitude
 
 
 @pytest.mark.parametrize("store_name", ["oxigraph_store", "virtuoso_store"])
