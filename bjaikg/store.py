@@ -99,14 +99,17 @@ def default_paths() -> list[Path]:
 
 
 def discover_files(paths: Sequence[Path]) -> list[Path]:
-    """Expand folders into their Turtle files (sorted, recursive); keep files as given.
+    """Expand folders into their Turtle files (``*.ttl`` in any case; sorted, recursive); keep
+    files as given.
 
     Raises :class:`DataFileError` for a path that does not exist or a folder with no RDF in it.
     """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES and p.is_file())
+            inside = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in RDF_SUFFIXES and p.is_file()
+            )  # Partner.TTL too: a file named alone is read whatever its suffix
             if not inside:
                 raise DataFileError(path, "folder holds no RDF file (*.ttl)")
             found.extend(inside)

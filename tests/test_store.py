@@ -178,3 +178,8 @@ def test_a_leading_byte_order_mark_is_read_past(tmp_path: Path) -> None:
     path = tmp_path / "bom.ttl"
     path.write_bytes("\ufeff<urn:a> <urn:b> <urn:c> .\n".encode())
     assert len(load_knowledge_graph([path], with_inference=False).embedded_store) == 1
+
+
+def test_a_folder_s_turtle_files_are_found_whatever_the_suffix_s_case(tmp_path: Path) -> None:
+    (tmp_path / "Partner.TTL").write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    assert discover_files([tmp_path]) == [tmp_path / "Partner.TTL"]
