@@ -52,7 +52,9 @@ _SEVERITIES: dict[Node | None, Severity] = {
 _COMPONENT_HINTS = {
     "MinCountConstraintComponent": "add the missing {path} statement(s)",
     "MaxCountConstraintComponent": "keep only as many {path} values as the shape allows",
-    "DatatypeConstraintComponent": "write the {path} value with the datatype the shape names",
+    "DatatypeConstraintComponent": "write the {path} value with the datatype the shape names, "
+    "in that datatype's form (an xsd:date is YYYY-MM-DD, a gYear YYYY; a literal of the right "
+    "datatype that breaks its form fails too)",
     "ClassConstraintComponent": "point {path} to a node of the class the shape names",
     "NodeKindConstraintComponent": "use an IRI (not a literal or blank node) for {path}",
     "LanguageInConstraintComponent": "tag the {path} literal @zh or @en",
