@@ -182,6 +182,12 @@ CASES: dict[str, tuple[str, str]] = {
         PERSON + "\nbj:thing a bjo:Person, bjo:Place .",
         PERSON + "\nbj:thing a bjo:Person .",
     ),
+    "quality.similar-label": (
+        CHIP.format(slug="chip-a", zh="甲芯片", en="Alpha AI")
+        + CHIP.format(slug="chip-b", zh="乙芯片", en="alpha"),
+        CHIP.format(slug="chip-a", zh="甲芯片", en="Alpha AI")
+        + CHIP.format(slug="chip-b", zh="乙芯片", en="Beta"),
+    ),
     "links.iri-ror": (
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdeXYZ> .",
         PERSON + "\nbj:someone skos:exactMatch <https://ror.org/0abcdef12> .",
