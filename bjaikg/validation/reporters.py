@@ -16,6 +16,7 @@ import json
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from itertools import groupby
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode
@@ -233,6 +234,61 @@ def render_github(report: ValidationReport, fail_on: Severity) -> str:
     return "\n".join(lines) + "\n"
 
 
+_SARIF_LEVELS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def render_sarif(report: ValidationReport, fail_on: Severity) -> str:
+    """SARIF 2.1.0 (OASIS), the format GitHub code scanning reads (``upload-sarif``): one run,
+    one rule per rule id, one result per finding with its file, line and column, at level
+    ``error``, ``warning`` or ``note``. Unlike workflow annotations, code scanning shows every
+    result. A finding without a file (``owl.inconsistent``) has no location."""
+    findings = _ordered(report)
+    rules = {finding.rule: finding for finding in findings}
+    results = []
+    for finding in findings:
+        message = " — ".join(
+            part for part in (_statement(finding), finding.message, finding.message_zh) if part
+        )
+        result: dict[str, object] = {
+            "ruleId": finding.rule,
+            "level": _SARIF_LEVELS[finding.severity],
+            "message": {"text": message + (f"\nfix: {finding.hint}" if finding.hint else "")},
+        }
+        if finding.file:
+            region = {"startLine": finding.line or 1}
+            if finding.column is not None:
+                region["startColumn"] = finding.column
+            path = Path(finding.file)  # relative to the working directory, as GitHub wants it
+            uri = path.as_uri() if path.is_absolute() else path.as_posix()
+            result["locations"] = [
+                {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
+            ]
+        results.append(result)
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "bjaikg validate",
+                        "rules": [
+                            {
+                                "id": rule,
+                                "shortDescription": {"text": rule},
+                                "help": {"text": finding.hint or rule},
+                            }
+                            for rule, finding in sorted(rules.items())
+                        ],
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
 def render_markdown(report: ValidationReport, fail_on: Severity) -> str:
     """A pull-request comment: the verdict, a table of checks, then a table of findings."""
     lines = ["## bjaikg validation", "", f"**{_summary(report, fail_on)}**", ""]
@@ -372,6 +428,7 @@ RENDERERS: dict[str, Callable[[ValidationReport, Severity], str]] = {
     "junit": render_junit,
     "github": render_github,
     "markdown": render_markdown,
+    "sarif": render_sarif,
     "turtle": render_turtle,
 }
 """Every output format by its ``--format`` name."""

@@ -224,6 +224,21 @@ def test_json_output(findings_run: Callable[[str], str]) -> None:
     assert severities == {"violation", "warning"}
 
 
+def test_sarif_output(findings_run: Callable[[str], str]) -> None:
+    """SARIF 2.1.0 as GitHub code scanning reads it: rules, and results with their places."""
+    document = json.loads(findings_run("sarif"))
+    assert document["version"] == "2.1.0"
+    [run_] = document["runs"]
+    rule_ids = {rule["id"] for rule in run_["tool"]["driver"]["rules"]}
+    results = run_["results"]
+    assert {result["ruleId"] for result in results} == rule_ids
+    assert {result["level"] for result in results} == {"error", "warning"}
+    for result in results:
+        [location] = result["locations"]
+        assert location["physicalLocation"]["artifactLocation"]["uri"].endswith(".ttl")
+        assert location["physicalLocation"]["region"]["startLine"] >= 1
+
+
 def test_junit_output(findings_run: Callable[[str], str]) -> None:
     root = ElementTree.fromstring(findings_run("junit"))
     suites = {suite.get("name"): suite for suite in root.iter("testsuite")}
