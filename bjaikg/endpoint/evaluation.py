@@ -168,11 +168,13 @@ _TOKENS = re.compile(
     r"|(?P<group>\{)|(?P<open>[(\[])|(?P<close>[})\]])"
     r"|(?P<chain>\|\||&&|[!|/+*.,;-]|(?i:\b(?:MINUS|UNION|OPTIONAL|BIND|FILTER)\b))"
     r"|(?P<word>[A-Za-z_]\w*)"
+    r"|(?P<stray>[\"']|<(?=[^\s=]))"
 )
 """SPARQL's tokens as the query checks need them: a string, an IRI, a comment, a variable, a
 prefixed name (the empty prefix and blank node labels included), a language tag or an unsigned
 number (each skipped whole); a bracket, or an operator or keyword that chains (:func:`check_depth`);
-or a bare word (:func:`unknown_word`, :func:`names_dataset`)."""
+or a bare word (:func:`unknown_word`, :func:`names_dataset`); last, a quote or ``<`` that opens
+no string or IRI (an unterminated string, an IRI with a space: what follows is not words)."""
 _PARSER_NOTE = re.compile(r"^(error at \d+:\d+): expected (?:one of )?(.*)$")
 _CHARACTER_CLASSES = {"[_]": "nothing more here", "['0'..='9']": "a digit"}
 """pyoxigraph's character classes that an expected set may hold alone, in words (``[_]`` is
@@ -186,8 +188,8 @@ def unknown_word(query: str, line: int, column: int) -> tuple[str, int, int] | N
     lines = query.split("\n")
     limit = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
     for match in _TOKENS.finditer(query):
-        if match.start() >= limit:
-            break
+        if match.start() >= limit or match["stray"] is not None:
+            break  # past a broken string or IRI, the scan cannot tell words from their text
         if (word := match["word"]) is not None and word.upper() not in SPARQL_WORDS:
             start = match.start()
             return word, query.count("\n", 0, start) + 1, start - query.rfind("\n", 0, start)

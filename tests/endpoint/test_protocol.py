@@ -387,6 +387,18 @@ def test_brackets_in_strings_iris_and_comments_do_not_count(http: httpx.Client) 
             "SELECT (COUNT(?s) AS ?n) ?p WHERE { ?s ?p ?o }",
             "error at 1:47: the SELECT contains a variable that is unbound",
         ),
+        (  # an IRI with a space: its text is no word ("bad is not a … keyword" before)
+            "SELECT * WHERE {\n  ?s ?p ?o .\n  ?s <bad iri> ?x }",
+            "error at 3:15: IRI parsing failed",
+        ),
+        (  # an unterminated string: its words are not the query's
+            'SELECT * WHERE { ?s ?p "unterminated }',
+            'error at 1:39: expected one of "\\"", ',
+        ),
+        (  # a comparison's < opens no IRI: the words after it are still read
+            "SELECT * WHERE { ?s ?p ?o FILTER(?o < 3) . FILTR(?s) }",
+            "error at 1:44: FILTR is not a SPARQL keyword or function (did you mean FILTER?)",
+        ),
         (  # "expected SELECT * is not authorized with GROUP BY": its capitals kept
             "SELECT * WHERE { ?s ?p ?o } GROUP BY ?s",
             "SELECT * is not authorized with GROUP BY",
