@@ -245,10 +245,10 @@ def describe_release(release: Release, snapshot: Snapshot, previous: Version | N
         add(me, "rdfs:comment", ox.Literal(f"Built from commit {release.commit}.", language="en"))
     if previous is not None:
         add(me, "dcat:previousVersion", node(f"{BASE}/releases/{previous}"))
-    for source in _sources(snapshot):
-        add(me, "dcterms:source", source.subject)  # type: ignore[arg-type]
-        if not isinstance(source.object, ox.BlankNode):
-            triples.add(source)
+    for source in _sources(snapshot):  # the checksum nodes keep their canonical labels
+        if isinstance(source.subject, ox.NamedNode):
+            add(me, "dcterms:source", source.subject)
+        triples.add(source)
     for graph, count in release.triples_per_graph.items():
         subset = f"{me}#{graph_file_stem(node(graph))}"
         add(me, "void:subset", node(subset))

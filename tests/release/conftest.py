@@ -36,7 +36,10 @@ INSTANCES = (
     PREFIXES
     + """
 bj:source-a a bjo:SourceDocument ; rdfs:label "来源甲"@zh, "Source A"@en ;
-    schema:datePublished "2026-01-05"^^xsd:date .
+    schema:datePublished "2026-01-05"^^xsd:date ;
+    <http://www.w3.org/ns/dcat#distribution> bj:snapshot-a .
+bj:snapshot-a <http://spdx.org/rdf/terms#checksum> [
+    <http://spdx.org/rdf/terms#checksumValue> "ab"^^xsd:hexBinary ] .
 bj:acme a bjo:Company ; rdfs:label "艾克米"@zh, "Acme"@en ;
     bjo:locatedIn bj:haidian ; bjo:employees 100 ;
     bjo:range [ bjo:minimum 1 ; bjo:maximum 2 ] ;

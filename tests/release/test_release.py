@@ -17,6 +17,7 @@ from bjaikg.versioning import Bump, Version, required_bump
 from tests.release.conftest import INSTANCES, DataRepository
 
 SPDX = "http://spdx.org/rdf/terms#"
+BJ = "https://w3id.org/bjaikg/id/"
 DCAT = "http://www.w3.org/ns/dcat#"
 
 
@@ -106,7 +107,15 @@ def test_checksums_and_description_match_the_files(
     text = (folder / DESCRIPTION).read_text(encoding="utf-8")
     for expected in ("dcat:version", "dcterms:license", "dcterms:bibliographicCitation"):
         assert expected in text
-    assert "dcterms:source bj:source-a" in text
+    # the release's sources (named ones only) and a source's snapshot with its checksum
+    sources = description.query(
+        f"""SELECT ?source ?sum WHERE {{
+          <https://w3id.org/bjaikg/releases/1.0.0> <http://purl.org/dc/terms/source> ?source .
+          OPTIONAL {{ ?source <{SPDX}checksum>/<{SPDX}checksumValue> ?sum }} }}"""
+    )
+    assert isinstance(sources, ox.QuerySolutions)
+    found = {(row["source"].value, row["sum"].value if row["sum"] else None) for row in sources}
+    assert found == {(f"{BJ}source-a", None), (f"{BJ}snapshot-a", "ab")}
 
 
 def test_data_must_carry_the_version(data_repository: DataRepository, tmp_path: Path) -> None:
