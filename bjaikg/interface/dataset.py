@@ -128,24 +128,38 @@ def describe_dataset(
     index: LabelIndex,
     statistics: DatasetStatistics,
     language: str,
-    base: str,
+    releases: Sequence[ReleaseEntry] = (),
 ) -> DatasetPage:
-    """The dataset page's content; ``base`` is the server's root URL (for the citation)."""
+    """The dataset page's content. The citation is the release of the served version as
+    README, CITATION.cff and the release's void.ttl give it (year, version, "[Data set]", the
+    release IRI), with a BibTeX entry of the same; served data of no release is cited by the
+    dataset's IRI and called unreleased."""
     header = OntologyHeader.read(graph, language)
     title = TITLE[language]
     version = header.version or __version__
-    citation = (
-        f"bjaikg contributors. {TITLE['en']} ({TITLE['zh']}), version {version}. "
-        f"https://w3id.org/bjaikg. Served at {base}/. Licence: {header.licence or DEFAULT_LICENCE}."
-    )
-    bibtex = (
-        "@misc{bjaikg,\n"
-        "  author = {{bjaikg contributors}},\n"
-        f"  title = {{{TITLE['en']} ({TITLE['zh']})}},\n"
-        f"  version = {{{version}}},\n"
-        "  url = {https://w3id.org/bjaikg},\n"
-        f"  note = {{Licence: {header.licence or DEFAULT_LICENCE}}}\n"
-        "}"
+    licence = header.licence or DEFAULT_LICENCE
+    release = next((entry for entry in releases if entry.version == version), None)
+    if release is not None:
+        citation, year, url = release.citation, release.date[:4], release.iri
+    else:
+        url = DATASET_IRI
+        citation = (
+            f"bjaikg contributors. {TITLE['en']} ({TITLE['zh']}), version {version} (unreleased) "
+            f"[Data set]. {url}"
+        )
+        year = ""
+    bibtex = "\n".join(
+        [
+            f"@misc{{bjaikg-{version},",
+            "  author = {{bjaikg contributors}},",
+            f"  title = {{{TITLE['en']} ({TITLE['zh']})}},",
+            *([f"  year = {{{year}}},"] if year else []),
+            f"  version = {{{version}}},",
+            "  howpublished = {Data set},",
+            f"  url = {{{url}}},",
+            f"  note = {{Licence: {licence}}}",
+            "}",
+        ]
     )
     classes = sorted(
         (
@@ -157,7 +171,7 @@ def describe_dataset(
     return DatasetPage(
         title=title,
         version=version,
-        licence=header.licence or DEFAULT_LICENCE,
+        licence=licence,
         statistics=statistics,
         classes=classes,
         sources=registered_sources(graph, index, language),

@@ -504,7 +504,9 @@ class Site:
             return not_acceptable(error)
         language = self.language(request)
         base = base_url(request)
-        page = describe_dataset(self.graph, self.index, self.statistics(request), language, base)
+        page = describe_dataset(
+            self.graph, self.index, self.statistics(request), language, self.releases
+        )
         if choice is not None:
             stem = f"{root_path(request)}/dataset"
             return rdf_answer(dataset_triples(page, base, self.releases), choice, stem)
@@ -547,7 +549,9 @@ class Site:
             choice = choose_rdf_format(None, "turtle")
         language = self.language(request)
         base = base_url(request)
-        page = describe_dataset(self.graph, self.index, self.statistics(request), language, base)
+        page = describe_dataset(
+            self.graph, self.index, self.statistics(request), language, self.releases
+        )
         return rdf_answer(dataset_triples(page, base, self.releases), choice)
 
     # -- search ------------------------------------------------------------------------------

@@ -286,3 +286,30 @@ def test_the_ontology_rdf_describes_every_blank_node_it_names(project_client: Te
     assert any(triple.object == disjoint for triple in triples)
     shapes = "http://www.w3.org/ns/shacl#"
     assert not any(triple.predicate.value.startswith(shapes) for triple in triples)
+
+
+def test_the_dataset_page_cites_the_release_of_the_served_version(
+    project_client: TestClient, project_graph: KnowledgeGraph
+) -> None:
+    """The citation README, CITATION.cff and the release's void.ttl give (it had no year, the
+    unversioned URL and the address of the server that drew the page)."""
+    answer = project_graph.query(
+        "SELECT ?version WHERE { ?o a <http://www.w3.org/2002/07/owl#Ontology> ; "
+        "<http://www.w3.org/2002/07/owl#versionInfo> ?version }"
+    )
+    assert isinstance(answer, ox.QuerySolutions)
+    [row] = list(answer)
+    version = row[0].value
+    released = {path.name for _, path in release_versions(PROJECT_ROOT / "releases")}
+    html = project_client.get("/dataset?lang=en").text
+    cited = html.split('class="citation">', 1)[1].split("</p>", 1)[0]
+    assert "Served at" not in cited and "[Data set]" in cited
+    if version in released:
+        assert cited.endswith(
+            f"version {version} [Data set]. https://w3id.org/bjaikg/releases/{version}"
+        )
+        assert (
+            f"url = {{https://w3id.org/bjaikg/releases/{version}}}" in html and "year = {" in html
+        )
+    else:
+        assert "(unreleased)" in cited
