@@ -150,7 +150,8 @@ WORDS: dict[str, dict[str, str]] = {
     "releases": {"en": "Releases", "zh": "发布版本"},
     "releases_intro": {
         "en": "Each release is a fixed copy of the whole graph; cite the version you used. "
-        "Check a download with sha256sum -c --ignore-missing SHA256SUMS (the option skips the files not downloaded).",
+        "Check a download with sha256sum -c --ignore-missing SHA256SUMS "
+        "(the option skips the files not downloaded).",
         "zh": "每个发布版本都是整个图谱的固定副本，引用时请注明所用版本。"
         "可用 sha256sum -c --ignore-missing SHA256SUMS 校验下载的文件（该选项跳过未下载的文件）。",
     },

@@ -106,7 +106,9 @@ def read_releases(folder: Path) -> list[ReleaseEntry]:
 
 class ReleaseFiles(StaticFiles):
     """Static files whose every answer says ``charset=utf-8`` (every release file is UTF-8
-    text), ``SHA256SUMS`` as ``text/plain`` (it has no suffix to guess a type from)."""
+    text), ``SHA256SUMS`` as ``text/plain`` (it has no suffix to guess a type from), and that
+    they never change (``Cache-Control: public, max-age=31536000, immutable``): a release
+    folder is written once, by its release commit, and its checksums are published."""
 
     def file_response(
         self, full_path: PathLike[str] | str, stat_result: os.stat_result, scope: Scope,
@@ -117,6 +119,7 @@ class ReleaseFiles(StaticFiles):
             plain = Path(full_path).name == "SHA256SUMS"
             media_type = "text/plain" if plain else response.media_type
             response.headers["content-type"] = f"{media_type}; charset=utf-8"
+            response.headers["cache-control"] = "public, max-age=31536000, immutable"
         return response
 
 

@@ -147,6 +147,8 @@ def test_release_file_arrives_whole(w3id: str) -> None:
     listed = httpx.get(f"{w3id}/releases/1.0.0/SHA256SUMS", follow_redirects=True)
     assert listed.headers["content-type"] == "text/plain; charset=utf-8"  # shown, not saved
     assert listed.text == sums
+    for file_answer in (answer, listed):  # a release never changes: caches keep it
+        assert file_answer.headers["cache-control"] == "public, max-age=31536000, immutable"
 
 
 def test_well_known_void_and_dataset_page(server: ServerProcess) -> None:
