@@ -201,8 +201,13 @@ def dataset_triples(
         add(dataset, "dcterms:title", ox.Literal(title, language=language))
     add(dataset, "dcterms:license", ox.NamedNode(page.licence))
     add(dataset, "dcterms:identifier", ox.Literal("https://w3id.org/bjaikg"))
-    add(dataset, "dcterms:isVersionOf", ox.NamedNode(DATASET_IRI))
+    persistent = ox.NamedNode(DATASET_IRI)  # what w3id's /dataset names, and every release
+    add(dataset, "dcterms:isVersionOf", persistent)
     add(dataset, "void:uriSpace", ox.Literal(str(BJ)))
+    add(persistent, "rdf:type", ox.NamedNode(expand("dcat:Dataset")))
+    for language, title in TITLE.items():
+        add(persistent, "dcterms:title", ox.Literal(title, language=language))
+    add(persistent, "dcterms:license", ox.NamedNode(page.licence))
     add(dataset, "owl:versionInfo", ox.Literal(page.version))
     for source in page.sources:
         iri = ox.NamedNode(source.term.iri)
@@ -223,7 +228,8 @@ def dataset_triples(
         add(distribution, "dcterms:license", ox.NamedNode(page.licence))
     for release in releases:
         version = ox.NamedNode(release.iri)
-        add(dataset, "dcat:hasVersion", version)
+        add(persistent, "dcat:hasVersion", version)
+        add(version, "dcterms:isVersionOf", persistent)
         add(version, "rdf:type", ox.NamedNode(expand("dcat:Dataset")))
         add(version, "dcat:version", ox.Literal(release.version))
         add(
