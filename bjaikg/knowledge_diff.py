@@ -86,7 +86,9 @@ class PropertyChange:
 
 @dataclass
 class EntityChange:
-    """An entity added, removed or changed, with its types and the changes of its properties."""
+    """An entity added, removed or changed, with its types and, for a changed entity, the
+    changes of its properties; for an added one, its links (``gained``, its type apart), so that
+    what a new entity says of its place in the graph is in the diff."""
 
     entity: Entity
     status: str
@@ -246,7 +248,12 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> KnowledgeDiff:
     for iri in sorted(touched, key=lambda node: node.value):
         in_old, in_new = iri in before.by_subject, iri in after.by_subject
         if in_new and not in_old:
-            change = EntityChange(after.entity(iri), "added", types=_types(after, iri))
+            links = [  # what the new entity points at, its type apart (shown beside its name)
+                item
+                for item in _property_changes(before, after, iri)
+                if item.kind == "gained" and item.property != RDF_TYPE.value
+            ]
+            change = EntityChange(after.entity(iri), "added", _types(after, iri), links)
             diff.added.append(change)
             if SOURCE_KINDS & set(after.values(iri, RDF_TYPE)):
                 diff.sources_added.append(change.entity)
@@ -319,13 +326,20 @@ def _describe(change: PropertyChange) -> str:
     }[change.kind]
 
 
+def _links(change: EntityChange) -> list[str]:
+    """An added entity's links, ``property → target`` each."""
+    return [f"{shorten(item.property)} → {'; '.join(item.new)}" for item in change.changes]
+
+
 def render_text(diff: KnowledgeDiff) -> str:
     """The diff for a terminal: one block per section, one line per entity or change."""
     lines = [f"knowledge diff {diff.old} → {diff.new}", count_line(diff)]
     for title, entities in (("added", diff.added), ("removed", diff.removed)):
         if entities:
             lines += ["", f"entities {title}:"]
-            lines += [f"  {c.entity.name}  ({', '.join(c.types) or 'no type'})" for c in entities]
+            for change in entities:
+                lines.append(f"  {change.entity.name}  ({', '.join(change.types) or 'no type'})")
+                lines += [f"    {_describe(item)}" for item in change.changes]
     if diff.changed:
         lines += ["", "entities changed:"]
         for change in diff.changed:
@@ -348,8 +362,11 @@ def render_markdown(diff: KnowledgeDiff) -> str:
         lines += ["", "No change to the knowledge."]
     for title, entities in (("Entities added", diff.added), ("Entities removed", diff.removed)):
         if entities:
-            rows = [(c.entity.name, ", ".join(c.types)) for c in entities]
-            lines += ["", f"### {title}", "", *markdown_table(("entity", "types"), rows)]
+            rows = [
+                (c.entity.name, ", ".join(c.types), "; ".join(_links(c)) or "–") for c in entities
+            ]
+            header = ("entity", "types", "links")
+            lines += ["", f"### {title}", "", *markdown_table(header, rows)]
     if diff.changed:
         changes = [
             (change.entity.name, shorten(item.property), _describe(item).split(": ", 1)[1])

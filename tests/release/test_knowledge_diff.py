@@ -40,6 +40,13 @@ def test_seeded_change_set(tmp_path: Path) -> None:
     new = open_snapshot(str(checkout(tmp_path / "new", SEEDED)))
     diff = diff_snapshots(old, new)
     assert [c.entity.iri.rsplit("/", 1)[1] for c in diff.added] == ["initech", "source-b"]
+    assert diff.added[0].changes == [  # what a new entity links to is part of the change
+        PropertyChange(
+            "http://www.w3.org/ns/prov#wasDerivedFrom",
+            "gained",
+            new=("bj:source-b 「来源乙」 Source B",),
+        )
+    ]
     assert [c.entity.iri.rsplit("/", 1)[1] for c in diff.removed] == ["globex"]
     assert diff.removed[0].entity.label_zh == "环球"
     assert diff.removed[0].types == ["bjo:Company"]
@@ -117,6 +124,8 @@ def test_command_line_formats(tmp_path: Path) -> None:
         in outputs["markdown"]
     )
     assert "entities removed:\n  bj:globex 「环球」 Globex  (bjo:Company)" in outputs["text"]
+    assert "prov:wasDerivedFrom: link gained → bj:source-b" in outputs["text"]
+    assert "| bjo:Company | prov:wasDerivedFrom → bj:source-b" in outputs["markdown"]
 
 
 @pytest.mark.slow
