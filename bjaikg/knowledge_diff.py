@@ -36,7 +36,9 @@ RDF_TYPE = ox.NamedNode(f"{PREFIXES['rdf']}type")
 LABEL_PROPERTIES = (
     ox.NamedNode(f"{PREFIXES['rdfs']}label"),
     ox.NamedNode(f"{PREFIXES['skos']}prefLabel"),
+    ox.NamedNode(f"{PREFIXES['dcterms']}title"),
 )
+"""What names an entity, in this order: a web page has no label but its title."""
 DEPRECATED = ox.NamedNode(f"{PREFIXES['owl']}deprecated")
 REPLACED_BY = ox.NamedNode(f"{PREFIXES['dcterms']}isReplacedBy")
 SOURCE_KINDS = {ox.NamedNode(f"{BJO}{kind}") for kind in ("SourceDocument", "SourceDataset")}
@@ -155,10 +157,10 @@ class _Side:
     def entity(self, iri: ox.NamedNode) -> Entity:
         """``iri`` with its English and Chinese labels in this version."""
         labels: dict[str, str] = {}
-        for triple in self.by_subject.get(iri, ()):
-            if triple.predicate in LABEL_PROPERTIES and isinstance(triple.object, ox.Literal):
-                language = triple.object.language or ""
-                labels.setdefault(language, triple.object.value)
+        for predicate in LABEL_PROPERTIES:
+            for triple in self.by_subject.get(iri, ()):
+                if triple.predicate == predicate and isinstance(triple.object, ox.Literal):
+                    labels.setdefault(triple.object.language or "", triple.object.value)
         return Entity(iri.value, labels.get("en", ""), labels.get("zh", ""))
 
     def values(self, subject: Subject, predicate: ox.NamedNode) -> list[Object]:

@@ -132,3 +132,15 @@ def test_command_line_formats(tmp_path: Path) -> None:
 def test_project_head_against_itself_is_empty() -> None:
     diff = diff_snapshots(open_snapshot("HEAD"), open_snapshot("HEAD"))
     assert diff.is_empty
+
+
+def test_a_web_page_is_named_by_its_title(tmp_path: Path) -> None:
+    """A page has no rdfs:label: the diff names it by its dcterms:title, not by a bare IRI."""
+    page = (
+        'bj:page-a a bjo:WebPage ; <http://purl.org/dc/terms/title> "A page"@en ; '
+        "<https://schema.org/url> <https://example.org/a> .\n"
+    )
+    old = open_snapshot(str(checkout(tmp_path / "old", INSTANCES)))
+    new = open_snapshot(str(checkout(tmp_path / "new", INSTANCES + page)))
+    [added] = diff_snapshots(old, new).added
+    assert added.entity.name == "bj:page-a A page"
