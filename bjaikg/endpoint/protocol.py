@@ -53,9 +53,10 @@ SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 DESCRIPTION_CACHE_SIZE = 64
 """Service descriptions kept (one per endpoint URL, i.e. Host header, and format)."""
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
-"""Methods routed to handlers that refuse the others themselves (a 405 that says why: a CORS
-preflight, the one OPTIONS answered, never reaches them)."""
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+"""RFC 9110's methods and PATCH: routed to handlers that refuse the ones they do not take
+themselves (a 405 that says why: a CORS preflight, the one OPTIONS answered, never reaches
+them), and to the catch-all of the interface (a 404 for a path no route serves)."""
 
 
 class ProtocolError(BjaikgError):

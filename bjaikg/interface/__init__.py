@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bjaikg import PROJECT_ROOT
+from bjaikg.endpoint.protocol import ALL_METHODS
 from bjaikg.interface.labels import build_label_index
 from bjaikg.interface.operations import Operation
 from bjaikg.interface.pages import Site, create_templates
@@ -28,9 +29,6 @@ STATIC_FOLDER = Path(__file__).parent / "static"
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 RELEASE_FOLDER = PROJECT_ROOT / "releases"
 YASGUI_BUILD = Path("@zazuko/yasgui/build")
-HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
-"""The methods of RFC 9110 and PATCH: on a path no route serves, each gets the 404 (another
-method gets Starlette's 405)."""
 """Where the YASGUI package keeps its built files, inside ``node_modules``."""
 
 
@@ -81,7 +79,7 @@ def interface_routes(
         Mount("/static", StaticFiles(directory=STATIC_FOLDER), name="static"),
         editor_assets,
         # last: a path no route serves with the method (404, or 405 with Allow)
-        Route("/{path:path}", site.unknown_path, methods=HTTP_METHODS),
+        Route("/{path:path}", site.unknown_path, methods=ALL_METHODS),
     ]
 
 
