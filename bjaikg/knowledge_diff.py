@@ -25,12 +25,12 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
-import rdflib
 from rdflib.compare import to_canonical_graph
 
 from bjaikg.markdown import markdown_table
 from bjaikg.namespaces import BJO, PREFIXES, shorten
 from bjaikg.snapshots import Snapshot
+from bjaikg.terms import from_rdflib, to_rdflib_graph
 
 RDF_TYPE = ox.NamedNode(f"{PREFIXES['rdf']}type")
 LABEL_PROPERTIES = (
@@ -192,43 +192,14 @@ def show_literal(literal: ox.Literal) -> str:
     return text if datatype == "xsd:string" else f"{text}^^{datatype}"
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
-    """The rdflib term for a pyoxigraph term."""
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-
-
-def from_rdflib(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """The pyoxigraph term for an rdflib term (keeping a literal's lexical form)."""
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    assert isinstance(term, rdflib.Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    datatype = term.datatype or rdflib.XSD.string
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)))
-
-
 def canonical_triples(triples: list[ox.Triple]) -> set[ox.Triple]:
     """``triples`` (each touching a blank node) with blank nodes relabelled by rdflib's
     canonicalisation, so one structure gets one set of labels in both versions."""
     if not triples:
         return set()
-    graph = rdflib.Graph()
-    for triple in triples:
-        graph.add(
-            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))  # type: ignore[arg-type]
-        )
     return {
         ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))  # type: ignore[arg-type]
-        for s, p, o in to_canonical_graph(graph)
+        for s, p, o in to_canonical_graph(to_rdflib_graph(triples))
     }
 
 

@@ -30,8 +30,9 @@ from rdflib.term import Node
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import DataFileError
-from bjaikg.namespaces import PREFIXES, bind_prefixes
+from bjaikg.namespaces import PREFIXES
 from bjaikg.store import default_paths, discover_files, load_file
+from bjaikg.terms import from_rdflib, to_rdflib_graph
 from bjaikg.validation.finding import IRI_TERM, Finding, Severity
 
 ONTOLOGY_FOLDER = PROJECT_ROOT / "ontology"
@@ -243,52 +244,6 @@ class LoadedInput:
                 if isinstance(value, ox.Literal) and (value.language or "").startswith(language):
                     return value.value
         return ""
-
-
-def to_rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
-    """An rdflib Graph of the triples of ``quads`` (graph names dropped), prefixes bound."""
-    graph = bind_prefixes(Graph())
-    cache: dict[str, URIRef] = {}
-    graph.addN(
-        (
-            to_rdflib(quad.subject, cache),
-            to_rdflib(quad.predicate, cache),
-            to_rdflib(quad.object, cache),
-            graph,
-        )
-        for quad in quads
-    )
-    return graph
-
-
-def to_rdflib(term: object, cache: dict[str, URIRef]) -> Node:
-    """The rdflib term for a pyoxigraph term; ``cache`` shares IRIs between triples."""
-    if isinstance(term, ox.NamedNode):
-        found = cache.get(term.value)
-        if found is None:
-            found = cache[term.value] = URIRef(term.value)
-        return found
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"not an RDF 1.1 term: {term}")  # see LoadedInput.check_triple_terms
-
-
-def from_rdflib(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """The pyoxigraph term for an rdflib term (the inverse of :func:`to_rdflib`)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        datatype = term.datatype or URIRef(PREFIXES["xsd"] + "string")
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)))
-    raise TypeError(f"not an RDF 1.1 term: {term!r}")
 
 
 def to_ntriples(term: Node) -> str:

@@ -34,14 +34,9 @@ from rdflib.term import Node
 from bjaikg.errors import BjaikgError, DataFileError
 from bjaikg.namespaces import shorten
 from bjaikg.store import discover_files
+from bjaikg.terms import from_rdflib, to_rdflib_graph
 from bjaikg.validation.finding import Finding, Severity, display_term
-from bjaikg.validation.inputs import (
-    LoadedInput,
-    from_rdflib,
-    load_turtle,
-    to_ntriples,
-    to_rdflib_graph,
-)
+from bjaikg.validation.inputs import LoadedInput, load_turtle, to_ntriples
 
 _SEVERITIES: dict[Node | None, Severity] = {
     SH.Violation: Severity.VIOLATION,
