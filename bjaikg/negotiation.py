@@ -14,7 +14,7 @@ API
   Store, resource data); ``datasets=True`` offers only formats that keep named graphs.
 - :func:`choose_results_format` — a :class:`ResultsChoice` for SELECT and ASK answers.
 - :func:`serialise_triples` — triples (or quads) as bytes in a chosen :class:`RdfChoice`, with the
-  project's prefixes in the formats that use them.
+  project's prefixes in the formats that use them (JSON-LD compacted on request).
 
 Both ``choose_*`` functions take the ``format`` request parameter, which overrides ``Accept``: a
 file extension (``json``, ``xml``, ``csv``, ``tsv``, ``ttl``, ``nt``, ``jsonld``, ``rdf``,
@@ -38,6 +38,7 @@ Hazard: ``text/html`` is not offered by these functions; a caller that serves pa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,6 +48,7 @@ import pyoxigraph as ox
 
 from bjaikg.errors import BjaikgError
 from bjaikg.namespaces import PREFIXES
+from bjaikg.terms import to_rdflib_graph
 
 Format = TypeVar("Format", ox.RdfFormat, ox.QueryResultsFormat)
 
@@ -316,14 +318,17 @@ def _block(statement: ox.Triple | ox.Quad) -> tuple[str, str]:
 
 
 def serialise_triples(
-    statements: Sequence[ox.Triple] | Sequence[ox.Quad], choice: RdfChoice
+    statements: Sequence[ox.Triple] | Sequence[ox.Quad], choice: RdfChoice, compact: bool = False
 ) -> bytes:
     """``statements`` in the chosen format, UTF-8, with the prefixes they use where they apply;
     in Turtle and TriG grouped by graph and subject, so that each subject is written once.
+    With ``compact``, JSON-LD is compacted (:func:`compact_json_ld`); else it is expanded.
 
     Triples given for a dataset format land in the default graph; quads given for a graph
     format are a :class:`TypeError` from pyoxigraph (a caller's mistake, not a client's).
     """
+    if compact and choice.format == ox.RdfFormat.JSON_LD:
+        return compact_json_ld(statements)
     prefixes = None
     if choice.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         prefixes = used_prefixes(statements)
@@ -338,3 +343,26 @@ def serialise_triples(
     serialised = ox.serialize(output, format=choice.format, prefixes=prefixes)
     assert serialised is not None  # no output file given, so pyoxigraph returns bytes
     return serialised
+
+
+def compact_json_ld(statements: Sequence[ox.Triple] | Sequence[ox.Quad]) -> bytes:
+    """``statements`` as compacted JSON-LD (graph names dropped): an ``@context`` of the project
+    prefixes they use, IRIs written with them, a blank node used once embedded where it is
+    used; nodes in the order of their ``@id``, each node's statements in N-Triples order, blank
+    nodes keeping their labels, so one graph gives the same bytes in every process. rdflib writes it
+    (pyoxigraph's writer only expands).
+
+    Hazard: rdflib's writer holds the graph in memory and takes milliseconds per hundred
+    statements — for page-sized graphs, not query answers or dumps.
+    """
+    ordered: list[ox.Triple] = sorted(
+        (ox.Triple(s.subject, s.predicate, s.object) for s in statements), key=str
+    )
+    document = json.loads(
+        to_rdflib_graph(ordered).serialize(
+            format="json-ld", context=used_prefixes(ordered), auto_compact=True
+        )
+    )
+    if isinstance(document, dict) and "@graph" in document:
+        document["@graph"].sort(key=lambda node: node.get("@id", ""))
+    return json.dumps(document, ensure_ascii=False, indent=2).encode() + b"\n"

@@ -64,6 +64,8 @@ class DatasetPage:
     web_pages: int
     citation: str
     bibtex: str
+    cite_as: str
+    """The IRI to cite: the served version's release, or the dataset's when unreleased."""
 
 
 _SOURCES_QUERY = """
@@ -178,6 +180,7 @@ def describe_dataset(
         web_pages=count_web_pages(graph),
         citation=citation,
         bibtex=bibtex,
+        cite_as=url,
     )
 
 

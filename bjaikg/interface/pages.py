@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -32,7 +33,7 @@ from bjaikg.interface.diagram import (
     class_tree,
     render_svg,
 )
-from bjaikg.interface.labels import LabelIndex, expand
+from bjaikg.interface.labels import ONTOLOGY_IRI, LabelIndex, expand
 from bjaikg.interface.language import (
     LANGUAGES,
     TAG_NAMES_ZH,
@@ -52,7 +53,8 @@ from bjaikg.interface.resource import (
     read_description,
 )
 from bjaikg.interface.search import MAX_RESULTS, search_labels
-from bjaikg.interface.vocabulary import KINDS, document_ontology
+from bjaikg.interface.vocabulary import KINDS, OntologyHeader, document_ontology
+from bjaikg.metadata import DEFAULT_LICENCE
 from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES
 from bjaikg.negotiation import (
     JSON_MEDIA_TYPE,
@@ -228,18 +230,42 @@ def wants_page(request: Request, suffix: str | None = None) -> RdfChoice | None:
         raise NotAcceptableError(f"{error}; and the page, text/html (format=html)") from error
 
 
-def rdf_answer(triples: list[ox.Triple], choice: RdfChoice, stem: str = "") -> Response:
-    """Triples serialised as ``choice`` says, marked as varying with ``Accept``; for a page at
-    ``stem`` (its address under the root path), ``Content-Location`` names the address of the
-    form sent (``/id/x.ttl``), as RFC 9110 §8.7 asks of a negotiated answer (TriG and N-Quads
-    have no address of their own)."""
-    headers = dict(VARY)
+def rdf_answer(
+    triples: list[ox.Triple],
+    choice: RdfChoice,
+    stem: str = "",
+    links: dict[str, str] | None = None,
+    negotiated: bool = True,
+) -> Response:
+    """Triples serialised as ``choice`` says (JSON-LD compacted), with ``links`` (a ``Link``
+    header). A ``negotiated`` answer varies with ``Accept`` and, for a page at ``stem`` (its
+    address under the root path), names the address of the form sent in ``Content-Location``
+    (``/id/x.ttl``), as RFC 9110 §8.7 asks (TriG and N-Quads have no address of their own); an
+    answer at a suffixed address (``/id/x.ttl``) is that form whatever the client accepts."""
+    headers = dict(VARY) if negotiated else {}
     suffix = SUFFIX_OF_MEDIA_TYPE.get(choice.media_type)
-    if stem and suffix:
+    if stem and suffix and negotiated:
         headers["Content-Location"] = f"{stem}.{suffix}"
+    headers.update(links or {})
     return Response(
-        serialise_triples(triples, choice), media_type=choice.content_type, headers=headers
+        serialise_triples(triples, choice, compact=True),
+        media_type=choice.content_type,
+        headers=headers,
     )
+
+
+def signposting(request: Request, stem: str, cite_as: str, licence: str) -> dict[str, str]:
+    """The ``Link`` header (RFC 8288) of the page at local path ``stem`` and of its RDF forms,
+    as FAIR Signposting (https://signposting.org/FAIR/, level 1) asks of a landing page: the
+    persistent IRI to cite (``cite-as``), each RDF form (``describedby``, with its media type)
+    and the licence (``license``)."""
+    links = [f'<{cite_as}>; rel="cite-as"']
+    links += [
+        f'<{href}>; rel="describedby"; type="{media_type}"'
+        for _, href, media_type in download_links(request, stem)
+    ]
+    links.append(f'<{licence}>; rel="license"')
+    return {"Link": ", ".join(links)}
 
 
 def base_url(request: Request) -> str:
@@ -262,6 +288,11 @@ class Site:
     editor_installed: bool
     releases: list[ReleaseEntry] = field(default_factory=list)
 
+    @cached_property
+    def licence(self) -> str:
+        """The licence the ontology's header names (the first page that needs it reads it)."""
+        return OntologyHeader.read(self.graph, "en").licence or DEFAULT_LICENCE
+
     # -- rendering ---------------------------------------------------------------------------
 
     def render(
@@ -271,8 +302,10 @@ class Site:
         title: str,
         context: dict[str, Any],
         status: int = 200,
+        links: dict[str, str] | None = None,
     ) -> Response:
-        """Render ``template`` in the request's language with the shared page context."""
+        """Render ``template`` in the request's language with the shared page context, with
+        ``links`` (a ``Link`` header)."""
         language = self.language(request)
         other = other_language(language)
         words = {key: texts[language] for key, texts in WORDS.items()}
@@ -293,7 +326,11 @@ class Site:
             **context,
         }
         return self.templates.TemplateResponse(
-            request, template, page, status_code=status, headers={"Vary": "Accept, Accept-Language"}
+            request,
+            template,
+            page,
+            status_code=status,
+            headers={"Vary": "Accept, Accept-Language", **(links or {})},
         )
 
     def language(self, request: Request) -> str:
@@ -426,9 +463,11 @@ class Site:
             return self.render(
                 request, "not_found.html", WORDS["not_found"][language], {"iri": iri}, 404
             )
+        links = signposting(request, f"/id/{slug}", iri, self.licence)
         if choice is not None:
             stem = f"{root_path(request)}/id/{slug}"
-            return rdf_answer(resource_triples(self.graph, iri), choice, stem)
+            negotiated = given_suffix is None
+            return rdf_answer(resource_triples(self.graph, iri), choice, stem, links, negotiated)
         boxes, lines = chain_neighbourhood(self.graph, self.index, iri, language)
         boxes = [replace(box, address=local_link(request, box.address)) for box in boxes]
         diagram = ""
@@ -453,6 +492,7 @@ class Site:
                     request, "/?" + urlencode({"query": incoming_listing(iri)})
                 ),
             },
+            links=links,
         )
 
     # -- ontology and dataset ----------------------------------------------------------------
@@ -463,10 +503,11 @@ class Site:
             choice = wants_page(request, request.path_params.get("suffix"))
         except NotAcceptableError as error:
             return not_acceptable(error)
+        suffix = request.path_params.get("suffix")
+        links = signposting(request, "/ontology", ONTOLOGY_IRI, self.licence)
         if choice is not None:
-            return rdf_answer(
-                ontology_triples(self.graph), choice, f"{root_path(request)}/ontology"
-            )
+            stem = f"{root_path(request)}/ontology"
+            return rdf_answer(ontology_triples(self.graph), choice, stem, links, suffix is None)
         language = self.language(request)
         documentation = document_ontology(self.graph, self.index, language)
         boxes, lines = class_tree(self.index, documentation.class_parents(), language)
@@ -488,6 +529,7 @@ class Site:
                 "kinds": {name: texts[language] for name, texts in KINDS.items()},
                 "formats": download_links(request, "/ontology"),
             },
+            links=links,
         )
 
     def statistics(self, request: Request) -> DatasetStatistics:
@@ -507,9 +549,12 @@ class Site:
         page = describe_dataset(
             self.graph, self.index, self.statistics(request), language, self.releases
         )
+        suffix = request.path_params.get("suffix")
+        links = signposting(request, "/dataset", page.cite_as, page.licence)
         if choice is not None:
             stem = f"{root_path(request)}/dataset"
-            return rdf_answer(dataset_triples(page, base, self.releases), choice, stem)
+            triples = dataset_triples(page, base, self.releases)
+            return rdf_answer(triples, choice, stem, links, suffix is None)
         return self.render(
             request,
             "dataset.html",
@@ -522,6 +567,7 @@ class Site:
                 "releases": self.releases,
                 "formats": download_links(request, "/dataset"),
             },
+            links=links,
         )
 
     async def shapes(self, request: Request) -> Response:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pyoxigraph as ox
 import pytest
 
@@ -109,3 +113,36 @@ def test_an_accept_header_of_nothing_readable_counts_as_absent() -> None:
         assert choose_results_format(header, None).media_type == "application/sparql-results+json"
     with pytest.raises(NotAcceptableError):  # a readable header that accepts none still refuses
         choose_results_format("image/png", None)
+
+
+COMPACT_DIGEST = """
+import hashlib, pyoxigraph as ox
+from bjaikg.negotiation import compact_json_ld
+data = '''@prefix bjo: <https://w3id.org/bjaikg/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+<https://w3id.org/bjaikg/id/a> a bjo:AIChip ; bjo:quote "一", "two"@en ;
+    prov:qualifiedDerivation _:d1, _:d2 .
+_:d1 prov:entity <https://w3id.org/bjaikg/id/p1> ; bjo:quote "q1" .
+_:d2 prov:entity <https://w3id.org/bjaikg/id/p2> ; bjo:quote "q2" .
+<https://w3id.org/bjaikg/id/b> bjo:designedBy <https://w3id.org/bjaikg/id/a> .
+<https://w3id.org/bjaikg/id/c> bjo:designedBy <https://w3id.org/bjaikg/id/a> .
+'''
+triples = list(ox.parse(data.encode(), format=ox.RdfFormat.TURTLE))
+print(hashlib.sha256(compact_json_ld(triples)).hexdigest())
+"""
+
+
+def test_compacted_json_ld_is_the_same_bytes_in_every_process() -> None:
+    """Workers and replicas send one page's JSON-LD under one strong ETag: rdflib's writer
+    orders nodes by hash, which differs between processes unless the output is ordered."""
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", COMPACT_DIGEST],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1

@@ -357,7 +357,41 @@ def test_a_negotiated_rdf_answer_names_the_address_of_its_form(client: TestClien
         answer = client.get("/id/test-chip", headers={"Accept": accept})
         assert answer.headers["content-location"] == location
         assert client.get(location).content == answer.content
-    assert client.get("/ontology.nt").headers["content-location"] == "/ontology.nt"
+    suffixed = client.get("/ontology.nt").headers
+    assert "content-location" not in suffixed  # one form, not chosen by Accept
+    assert "Accept" not in suffixed.get("vary", "")
     trig = client.get("/id/test-chip", headers={"Accept": "application/trig"})
     assert "content-location" not in trig.headers  # no address of its own
     assert "content-location" not in client.get("/id/test-chip").headers  # the page itself
+
+
+def test_pages_and_their_rdf_forms_signpost_the_iri_to_cite_their_forms_and_licence(
+    client: TestClient,
+) -> None:
+    """FAIR Signposting level 1: ``cite-as``, ``describedby`` per RDF form, ``license``."""
+    for path, cite_as in (
+        ("/id/test-chip", "https://w3id.org/bjaikg/id/test-chip"),
+        ("/id/test-chip.ttl", "https://w3id.org/bjaikg/id/test-chip"),
+        ("/ontology", "https://w3id.org/bjaikg/ontology"),
+    ):
+        links = client.get(path).headers["link"]
+        assert f'<{cite_as}>; rel="cite-as"' in links
+        assert '<https://creativecommons.org/licenses/by/4.0/>; rel="license"' in links
+        stem = path.removesuffix(".ttl")
+        assert f'<{stem}.ttl>; rel="describedby"; type="text/turtle"' in links
+        assert f'<{stem}.jsonld>; rel="describedby"; type="application/ld+json"' in links
+    dataset = client.get("/dataset").headers["link"]
+    assert 'rel="cite-as"' in dataset and '</dataset.rdf>; rel="describedby"' in dataset
+
+
+def test_a_page_s_json_ld_is_compacted_with_the_prefixes_it_uses_and_holds_its_triples(
+    client: TestClient,
+) -> None:
+    document = client.get("/id/test-chip.jsonld").json()
+    context = document["@context"]
+    assert context["bjo"] == "https://w3id.org/bjaikg/ontology#"
+    assert "qudt" not in context  # only the prefixes used
+    turtle = client.get("/id/test-chip.ttl").content
+    compacted = client.get("/id/test-chip.jsonld").content
+    as_turtle = set(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+    assert set(ox.parse(compacted, format=ox.RdfFormat.JSON_LD)) == as_turtle
