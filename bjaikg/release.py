@@ -46,6 +46,8 @@ from bjaikg.sources.registry import sha256_of
 from bjaikg.versioning import DataVersion, Version, check_version, latest_release
 
 DATASET_IRI = f"{BASE}/dataset"
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+"""Where a release's description names each file's media type (``dcat:mediaType``)."""
 CHECKSUMS = "SHA256SUMS"
 DESCRIPTION = "void.ttl"
 CHANGELOG = "CHANGELOG.md"
@@ -268,7 +270,7 @@ def describe_release(release: Release, snapshot: Snapshot, previous: Version | N
         add(
             distribution,
             "dcat:mediaType",
-            node(f"http://www.iana.org/assignments/media-types/{item.media_type}"),
+            node(IANA_MEDIA_TYPES + item.media_type),
         )
         add(distribution, "dcat:byteSize", typed(item.size, "xsd:nonNegativeInteger"))
         add(distribution, "dcterms:license", node(DEFAULT_LICENCE))

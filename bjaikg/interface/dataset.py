@@ -17,13 +17,13 @@ from bjaikg import __version__
 from bjaikg.endpoint.description import describe_service
 from bjaikg.endpoint.dumps import DUMP_FORMATS
 from bjaikg.interface.labels import LabelIndex, expand
-from bjaikg.interface.releases import IANA, ReleaseEntry
+from bjaikg.interface.releases import ReleaseEntry
 from bjaikg.interface.resource import Term, make_term
 from bjaikg.interface.vocabulary import OntologyHeader
 from bjaikg.metadata import DEFAULT_LICENCE, TITLE
 from bjaikg.namespaces import BJ, BJO, PREFIXES, XSD_INTEGER, sparql_prologue
 from bjaikg.negotiation import choose_rdf_format
-from bjaikg.release import DATASET_IRI
+from bjaikg.release import DATASET_IRI, IANA_MEDIA_TYPES
 from bjaikg.statistics import DatasetStatistics
 from bjaikg.store import KnowledgeGraph, term_value
 
@@ -227,7 +227,7 @@ def dataset_triples(
         add(dataset, "dcat:distribution", distribution)
         add(distribution, "rdf:type", ox.NamedNode(expand("dcat:Distribution")))
         add(distribution, "dcat:downloadURL", ox.NamedNode(f"{base}/dump.{suffix}"))
-        add(distribution, "dcat:mediaType", ox.NamedNode(IANA + media_type))
+        add(distribution, "dcat:mediaType", ox.NamedNode(IANA_MEDIA_TYPES + media_type))
         add(distribution, "dcterms:license", ox.NamedNode(page.licence))
     for release in releases:
         version = ox.NamedNode(release.iri)

@@ -19,13 +19,12 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from bjaikg.release import DESCRIPTION, MEDIA_TYPES
+from bjaikg.release import DESCRIPTION, IANA_MEDIA_TYPES, MEDIA_TYPES
 from bjaikg.versioning import release_versions
 
 DCAT = "http://www.w3.org/ns/dcat#"
 DCTERMS = "http://purl.org/dc/terms/"
 SPDX = "http://spdx.org/rdf/terms#"
-IANA = "http://www.iana.org/assignments/media-types/"
 
 for _suffix, _media_type in MEDIA_TYPES.items():  # StaticFiles answers with these types
     mimetypes.add_type(_media_type, _suffix)
@@ -84,7 +83,7 @@ def read_release(folder: Path) -> ReleaseEntry:
         entry.downloads.append(
             ReleaseDownload(
                 path=file["url"].value.removeprefix(f"{release}/"),
-                media_type=file["type"].value.removeprefix(IANA),
+                media_type=file["type"].value.removeprefix(IANA_MEDIA_TYPES),
                 size=int(file["size"].value),
                 sha256=file["sum"].value,
             )
