@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +16,7 @@ from bjaikg.store import (
     load_knowledge_graph,
 )
 from tests.graph_rows import value_of
+from tests.hash_seeds import outputs_under_hash_seeds
 
 ONTOLOGY = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
@@ -156,16 +154,7 @@ print(hashlib.sha256(ox.serialize(store, format=ox.RdfFormat.N_QUADS)).hexdigest
 def test_two_loads_hold_the_same_quads_in_the_same_order() -> None:
     """Replicas and reloads: the same blank-node labels and the same order, so the dumps and
     the answers with blank nodes agree byte for byte (each load in a process of its own)."""
-    digests = {
-        subprocess.run(
-            [sys.executable, "-c", DUMP_DIGEST],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        ).stdout
-        for seed in ("1", "2")
-    }
+    digests = outputs_under_hash_seeds(DUMP_DIGEST)
     assert len(digests) == 1
     blank = load_knowledge_graph().store.query(
         "SELECT ?b WHERE { ?b ?p ?o FILTER(isBlank(?b)) } LIMIT 1", use_default_graph_as_union=True

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pyoxigraph as ox
 import pytest
 
@@ -17,6 +13,7 @@ from bjaikg.negotiation import (
     parse_accept,
     serialise_triples,
 )
+from tests.hash_seeds import outputs_under_hash_seeds
 
 
 def test_parse_accept_reads_quality_and_skips_garbage() -> None:
@@ -135,14 +132,5 @@ print(hashlib.sha256(compact_json_ld(triples)).hexdigest())
 def test_compacted_json_ld_is_the_same_bytes_in_every_process() -> None:
     """Workers and replicas send one page's JSON-LD under one strong ETag: rdflib's writer
     orders nodes by hash, which differs between processes unless the output is ordered."""
-    digests = {
-        subprocess.run(
-            [sys.executable, "-c", COMPACT_DIGEST],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        ).stdout
-        for seed in ("1", "2", "3")
-    }
+    digests = outputs_under_hash_seeds(COMPACT_DIGEST)
     assert len(digests) == 1
