@@ -163,6 +163,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "One Turtle and one JSON-LD file per named graph",
         "zh": "每个命名图一个 Turtle 文件和一个 JSON-LD 文件",
     },
+    "ontology_version": {
+        "en": "The ontology of this release, its owl:versionIRI",
+        "zh": "本版本的本体，其 owl:versionIRI 为",
+    },
     "files_listed_in": {
         "en": "files, listed with their checksums in",
         "zh": "个文件，其校验值列于",

@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from bjaikg.release import DESCRIPTION, IANA_MEDIA_TYPES, MEDIA_TYPES
-from bjaikg.versioning import release_versions
+from bjaikg.versioning import ONTOLOGY_IRI, release_versions
 
 DCAT = "http://www.w3.org/ns/dcat#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -59,6 +59,22 @@ class ReleaseEntry:
     def graph_downloads(self) -> list[ReleaseDownload]:
         """One Turtle and one JSON-LD file per named graph."""
         return [d for d in self.downloads if d.path.startswith("graphs/")]
+
+    @property
+    def ontology_version(self) -> str:
+        """The ontology's ``owl:versionIRI`` in this release (w3id redirects it here)."""
+        return f"{ONTOLOGY_IRI}/{self.version}"
+
+    @property
+    def ontology_downloads(self) -> list[ReleaseDownload]:
+        """The Turtle files of the ontology's graphs (the shapes apart)."""
+        return [
+            d
+            for d in self.downloads
+            if d.path.startswith("graphs/ontology/")
+            and d.path.count("/") == 2
+            and d.path.endswith(".ttl")
+        ]
 
 
 def read_release(folder: Path) -> ReleaseEntry:

@@ -119,6 +119,19 @@ def test_the_dataset_page_lists_the_newest_releases_graph_files_only(
     assert all(f"/releases/{version}/SHA256SUMS" in page for version in [*older, newest])
 
 
+def test_each_release_on_the_dataset_page_names_its_ontology_version_iri(
+    project_client: TestClient,
+) -> None:
+    """w3id redirects an ``owl:versionIRI`` to its release's section of the dataset page, which
+    names that IRI as the release's own ontology file states it."""
+    page = project_client.get("/dataset").text
+    for _, folder in release_versions(PROJECT_ROOT / "releases"):
+        core = (folder / "graphs" / "ontology" / "core.ttl").read_text(encoding="utf-8")
+        [version_iri] = re.findall(r"owl:versionIRI <([^>]+)>", core)
+        section = page.split(f'id="release-{folder.name}"')[1].split('<section class="release"')[0]
+        assert f"<code>{version_iri}</code>" in section
+
+
 def test_search_finds_a_district_of_the_article(project_client: TestClient) -> None:
     hits = project_client.get("/search", params={"q": "原点社区", "format": "json"}).json()["hits"]
     assert hits[0]["address"] == "/id/origin-community"
