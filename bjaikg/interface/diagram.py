@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from bjaikg.chinese import CHINESE_RUN
 from bjaikg.interface.labels import LabelIndex, local_address
-from bjaikg.namespaces import BJO
+from bjaikg.namespaces import BJO, PREFIXES
 from bjaikg.store import KnowledgeGraph
 
 CHAIN_STAGES = (
@@ -36,6 +36,9 @@ finds), so a picture costs the same whatever the entity's degree."""
 BOX_WIDTH, BOX_HEIGHT, COLUMN_GAP, ROW_GAP, MARGIN = 168, 34, 44, 14, 12
 MAX_LABEL_UNITS = 22
 """A box shows this many 'units' of label (a CJK character counts two)."""
+
+
+SUBCLASS_OF = PREFIXES["rdfs"] + "subClassOf"
 
 
 @dataclass(frozen=True)
@@ -170,8 +173,9 @@ def class_tree(
 
     for root in roots:
         place(root, 0)
+    subclass_of = index.label(SUBCLASS_OF, language)
     lines = [
-        Line(child, parent, "", dashed=position > 0)
+        Line(child, parent, subclass_of, dashed=position > 0)
         for child, its_parents in sorted(parents.items())
         for position, parent in enumerate(its_parents)
     ]
@@ -204,8 +208,9 @@ def render_svg(
 ) -> str:
     """The SVG markup for ``boxes`` and ``lines``; ``headers`` name the columns (may be empty).
 
-    Lines run from the right edge of their start box to the left edge of their end box (or
-    between the boxes' middles when both sit in one column).
+    Lines run between the facing edges of their boxes (right to left edge, or left to right
+    edge when the end box sits in a column to the left), or from the left parts of the boxes
+    when both sit in one column.
     """
     top = MARGIN + (24 if headers else 0)
     columns = max([box.column for box in boxes] + [len(headers) - 1, 0]) + 1
@@ -241,8 +246,10 @@ def render_svg(
         (x1, y1), (x2, y2) = where[line.start], where[line.end]
         if x1 == x2:
             start_x = end_x = x1 + 12
-        else:
+        elif x1 < x2:
             start_x, end_x = x1 + BOX_WIDTH, x2
+        else:  # leftwards (a subclass to its class): from the left edge to the right edge
+            start_x, end_x = x1, x2 + BOX_WIDTH
         dash = ' stroke-dasharray="4 3"' if line.dashed else ""
         parts.append(
             f'<path class="edge" d="M {start_x} {y1 + BOX_HEIGHT / 2:.0f} '

@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 from starlette.testclient import TestClient
 
+from bjaikg.interface.diagram import BOX_WIDTH, COLUMN_GAP, MARGIN, Box, Line, render_svg
 from bjaikg.interface.pages import mark_chinese
 from bjaikg.namespaces import BJ, BJO
 from bjaikg.statistics import measure_dataset
@@ -395,3 +396,15 @@ def test_a_page_s_json_ld_is_compacted_with_the_prefixes_it_uses_and_holds_its_t
     compacted = client.get("/id/test-chip.jsonld").content
     as_turtle = set(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
     assert set(ox.parse(compacted, format=ox.RdfFormat.JSON_LD)) == as_turtle
+
+
+def test_a_line_to_a_box_on_its_left_joins_the_facing_edges() -> None:
+    """A subclass (right) to its class (left): from the subclass's left edge to the class's
+    right edge, not across both boxes; the line is named (hover title)."""
+    boxes = [Box("parent", "Product", "/p", 0, 0), Box("child", "AI chip", "/c", 1, 1)]
+    svg = render_svg(boxes, [Line("child", "parent", "subclass of")], "t", "d", [])
+    path = re.search(r'<path class="edge" d="M (\d+) \d+ C [\d ]+ (\d+) \d+"', svg)
+    assert path is not None
+    child_left = MARGIN + BOX_WIDTH + COLUMN_GAP
+    assert (int(path[1]), int(path[2])) == (child_left, MARGIN + BOX_WIDTH)
+    assert "<title>subclass of</title>" in svg
