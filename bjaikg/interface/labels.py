@@ -37,6 +37,9 @@ TYPES_QUERY = (
 )
 """Every IRI's asserted or inferred types (unordered)."""
 
+DEPRECATED_QUERY = "SELECT ?iri WHERE { ?iri <http://www.w3.org/2002/07/owl#deprecated> true }"
+"""Every IRI marked ``owl:deprecated true`` (a merged or withdrawn resource)."""
+
 
 def expand(prefixed: str) -> str:
     """The full IRI of a prefixed name with a project prefix (``rdfs:label``)."""
@@ -59,6 +62,7 @@ class LabelIndex:
 
     names: dict[str, list[Name]] = field(default_factory=dict)
     types: dict[str, list[str]] = field(default_factory=dict)
+    deprecated: frozenset[str] = frozenset()
 
     def label(self, iri: str, language: str) -> str:
         """The preferred label of ``iri`` in ``language``, else its first preferred label in any
@@ -104,6 +108,9 @@ def build_label_index(graph: KnowledgeGraph) -> LabelIndex:
     assert isinstance(types, ox.QuerySolutions)
     for iri, type_iri in sorted((row["iri"].value, row["type"].value) for row in types):
         index.types.setdefault(iri, []).append(type_iri)
+    deprecated = graph.query(DEPRECATED_QUERY)
+    assert isinstance(deprecated, ox.QuerySolutions)
+    index.deprecated = frozenset(row["iri"].value for row in deprecated)
     return index
 
 

@@ -609,7 +609,7 @@ class Site:
         language = self.language(request)
         found = search_labels(self.index, text, language)
         hits = found[:MAX_RESULTS]
-        format_name = request.query_params.get("format")
+        format_name = request.query_params.get("format") or None  # an empty field: none given
         wanted = choose_media_type(request.headers.get("accept"), ["text/html", "application/json"])
         if format_name == "json" or (format_name is None and wanted == "application/json"):
             return json_answer(
@@ -625,6 +625,7 @@ class Site:
                             "matchedLanguage": hit.matched_language,
                             "match": hit.kind.name.lower(),
                             "types": list(hit.types),
+                            "deprecated": hit.deprecated,
                         }
                         for hit in hits
                     ],

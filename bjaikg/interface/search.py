@@ -3,9 +3,11 @@
 Matching ignores case and Unicode width/compatibility forms (NFKC), so ``ＡＩ`` finds ``AI`` and
 ``Cambricon`` finds ``cambricon``. Ranking: an exact match of the whole label, then a label that
 starts with the text, then one that contains it; preferred labels before alternative ones; then
-by label. SHACL shapes (``bjsh:``) are left out: they carry the names of the classes they check,
-and have no page here. Hazard: it scans every label (a few thousand in the project) and ranks
-every match; for a graph of millions of labels a full-text index would be needed.
+by label; a deprecated resource (``owl:deprecated true``: merged into another, or withdrawn)
+after every other. SHACL shapes (``bjsh:``) are left out: they carry the names of the classes
+they check, and have no page here. Hazard: it scans every label (a few thousand in the
+project) and ranks every match; for a graph of millions of labels a full-text index would be
+needed.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class SearchHit:
     kind: MatchKind
     preferred: bool
     types: tuple[str, ...]
+    deprecated: bool
 
 
 def normalise(text: str) -> str:
@@ -89,11 +92,19 @@ def search_labels(index: LabelIndex, text: str, language: str) -> list[SearchHit
                 kind=kind,
                 preferred=name.preferred,
                 types=tuple(index.types.get(iri, ())),
+                deprecated=iri in index.deprecated,
             )
             if iri not in best or _rank(hit) < _rank(best[iri]):
                 best[iri] = hit
     return sorted(best.values(), key=_rank)
 
 
-def _rank(hit: SearchHit) -> tuple[int, bool, int, str, str]:
-    return (hit.kind, not hit.preferred, len(hit.matched), hit.label.lower(), hit.iri)
+def _rank(hit: SearchHit) -> tuple[bool, int, bool, int, str, str]:
+    return (
+        hit.deprecated,
+        hit.kind,
+        not hit.preferred,
+        len(hit.matched),
+        hit.label.lower(),
+        hit.iri,
+    )

@@ -38,6 +38,21 @@ def test_exact_match_ranks_before_prefix_and_partial() -> None:
     ]
 
 
+def test_a_deprecated_resource_ranks_after_every_other() -> None:
+    index = LabelIndex(
+        names={
+            "urn:merged": [Name("Ascend 910B (deprecated)", "en", True)],
+            "urn:live": [Name("Huawei Ascend 910B", "en", True)],
+        },
+        deprecated=frozenset({"urn:merged"}),
+    )
+    found = search_labels(index, "Ascend 910B", "en")
+    assert [(hit.iri, hit.deprecated) for hit in found] == [
+        ("urn:live", False),
+        ("urn:merged", True),
+    ]
+
+
 def test_shapes_are_not_hits() -> None:
     index = LabelIndex(
         names={
@@ -99,5 +114,6 @@ def test_html_answer_lists_hits_as_links(client: TestClient) -> None:
     assert 'value="测试芯片"' in html  # the box keeps the text
 
 
-def test_unknown_format_is_406(client: TestClient) -> None:
+def test_unknown_format_is_406_and_an_empty_one_is_none(client: TestClient) -> None:
     assert client.get("/search", params={"q": "x", "format": "xml"}).status_code == 406
+    assert client.get("/search", params={"q": "x", "format": ""}).status_code == 200
