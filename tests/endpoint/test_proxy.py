@@ -508,6 +508,9 @@ def test_nginx_tls_in_front_of_two_replicas(tmp_path: Path) -> None:
         )  # fmt: skip
         assert zipped.headers["content-encoding"] == "gzip"
         assert "Accept-Encoding" in zipped.headers.get_list("vary")
+        for asset in ("/static/editor.js", "/static/bjaikg.css"):  # YASGUI's when installed
+            styled = client.get(f"{base}{asset}", headers={"Accept-Encoding": "gzip"})
+            assert styled.headers["content-encoding"] == "gzip", asset
         assert f"sd:endpoint <{base}/sparql>" in documents["service description"]
         for name, text in documents.items():
             urls = own_urls(text)
