@@ -162,7 +162,7 @@ comments, variables, prefixed names and language tags is an error, usually a mis
 keyword."""
 _TOKENS = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+    r'|"(?:[^"\\\r\n]|\\.)*"|\'(?:[^\'\\\r\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\r\n]*'
     r"|[?$]\w+|(?:[A-Za-z_][\w.-]*)?:[\w.:%-]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
     r"|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
     r"|(?P<group>\{)|(?P<open>[(\[])|(?P<close>[})\]])"
@@ -170,7 +170,8 @@ _TOKENS = re.compile(
     r"|(?P<word>[A-Za-z_]\w*)"
     r"|(?P<stray>[\"']|<(?=[^\s=]))"
 )
-"""SPARQL's tokens as the query checks need them: a string, an IRI, a comment, a variable, a
+"""SPARQL's tokens as the query checks need them: a string, an IRI, a comment (to the end of
+the line: a line feed or a carriage return, as SPARQL's EOL), a variable, a
 prefixed name (the empty prefix and blank node labels included), a language tag or an unsigned
 number (each skipped whole); a bracket, or an operator or keyword that chains (:func:`check_depth`);
 or a bare word (:func:`unknown_word`, :func:`names_dataset`); last, a quote or ``<`` that opens
@@ -321,6 +322,14 @@ def names_dataset(query: str) -> bool:
     return any((match["word"] or "").upper() == "FROM" for match in _TOKENS.finditer(query))
 
 
+def service_keywords(query: str) -> int:
+    """How many times ``query`` holds the keyword ``SERVICE`` outside strings, IRIs, comments,
+    variables and prefixed names (a query without the letters is not scanned)."""
+    if "service" not in query.lower():
+        return 0
+    return sum((match["word"] or "").upper() == "SERVICE" for match in _TOKENS.finditer(query))
+
+
 def _run(store: Store, request: QueryRequest) -> Result:
     """Evaluate ``request`` on its dataset: the protocol's ``default-graph-uri`` and
     ``named-graph-uri`` when given (they replace the query's own ``FROM``, as the SPARQL
@@ -423,7 +432,7 @@ def evaluate(store: Store, request: QueryRequest, allowed_services: Sequence[str
     """
     try:
         check_depth(request.query)
-        check_services(request.query, allowed_services)
+        check_services(request.query, allowed_services, service_keywords(request.query))
         result = _run(store, request)
         try:
             return _answer(store, result, request)

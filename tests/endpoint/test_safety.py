@@ -20,7 +20,8 @@ import pytest
 
 from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.connection import HttpRequest
-from bjaikg.endpoint.evaluation import MAX_CHAIN
+from bjaikg.endpoint.evaluation import MAX_CHAIN, service_keywords
+from bjaikg.endpoint.federation import UncheckableQueryError, check_services
 from bjaikg.endpoint.protocol import answer_sparql
 from bjaikg.endpoint.settings import Settings
 from bjaikg.store import load_knowledge_graph
@@ -336,6 +337,10 @@ def received_before_now(url: str, received: list[bytes], seconds: float = 10.0) 
         "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
         "PREFIX remote: <{url}#>\nSELECT * WHERE {{ SERVICE remote: {{ ?s ?p ?o }} }}",
         "SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+        # SPARQL ends a comment at a carriage return, rdflib only at a line feed: the clause
+        # was hidden from the check and called (a review, 2026-12-07)
+        "SELECT * {{ # x\r SERVICE <{url}> {{ ?s ?p ?o }} \n }}",
+        "SELECT * {{ #\rSERVICE <{url}> {{}} \n}}",
     ],
 )
 def test_service_outside_the_allow_list_is_refused_and_never_called(
@@ -359,6 +364,17 @@ def test_service_nested_too_deep_to_check_is_refused_and_never_called(
     assert response.status_code == 400
     assert "could not be parsed to check it against the allow-list" in response.text
     assert received_before_now(url, received) == []
+
+
+def test_a_query_holding_more_service_keywords_than_the_check_found_is_refused() -> None:
+    """Whatever else the two parsers come to read differently: the tokens' count of the
+    keyword is the bound (here rdflib is made to miss a clause pyoxigraph would call)."""
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    with pytest.raises(UncheckableQueryError, match="SERVICE 2 time"):
+        check_services(query, [], keywords=2)
+    assert service_keywords(query) == 1
+    assert service_keywords('SELECT ?service { ?s <x:service> "SERVICE" # SERVICE\r }') == 0
+    assert service_keywords("SELECT * { # x\r SERVICE <a:b> {} }") == 1
 
 
 def test_service_on_the_allow_list_federates(
