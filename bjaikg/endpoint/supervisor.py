@@ -405,10 +405,14 @@ class Supervisor:
     def _answer_for(self, index: int, stopped: str | None, wait_status: int) -> None:
         """Worker ``index`` ended (``wait_status`` from ``waitpid``; ``stopped``: why it was
         killed, if it was): answer its client if it was evaluating, close what it had begun to
-        serve, and let the connections it never took wait for another worker."""
+        serve, and let wait for another worker the connections it never took and those it
+        offered as idle when its evaluation began (a request may wait unread in them: one sent
+        while it evaluated, or handed just before)."""
         self._receive(index)
         slot = self.scoreboard.slots[index]
         untouched = set(self.handed[index])
+        if slot.state == EVALUATING:
+            untouched.update(slot.offered_connections[slot.moved : slot.offered])
         owned = [number for number, (owner, _) in self.held.items() if owner == index]
         for number in owned:
             connection = self.held.pop(number)[1]

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -26,6 +26,7 @@ from bjaikg.endpoint.protocol import answer_sparql
 from bjaikg.endpoint.settings import Settings
 from bjaikg.store import load_knowledge_graph
 from tests.endpoint.conftest import CHAIN, DATA, SERVER_TIMEOUT
+from tests.endpoint.test_connection import read_response
 from tests.server_process import (
     ServerProcess,
     cpu_seconds,
@@ -196,6 +197,28 @@ def test_a_worker_that_dies_while_idle_is_replaced_unnoticed(
     for _ in range(6):
         response = http.get("/sparql", params={"query": CHIP_LABEL})
         assert response.status_code == 200, response.text
+
+
+def test_a_request_waiting_on_a_worker_stopped_at_a_deadline_is_answered_by_the_next() -> None:
+    """A kept-alive connection of a worker sends a request while that worker evaluates a
+    runaway and no other worker is free: the request waits unread, and when the runaway is
+    stopped the connection goes to the next worker, which answers it (it was closed unanswered
+    and unlogged; a review, 2026-12-07)."""
+    with running_server("--data", str(DATA), "--workers", "1", "--timeout", "2") as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        ask = f"GET /sparql?query={quote('ASK {}')} HTTP/1.1\r\nHost: a\r\n\r\n".encode()
+        with socket.create_connection((host, int(port)), timeout=30) as kept:
+            kept.sendall(ask)
+            assert read_response(kept).startswith(b"HTTP/1.1 200")  # kept alive, now idle
+            with ThreadPoolExecutor(1) as pool:
+                runaway = pool.submit(
+                    httpx.get, server.sparql, params={"query": RUNAWAY}, timeout=30
+                )
+                wait_until_evaluating(server)
+                kept.sendall(ask)
+                answer = read_response(kept)
+                assert runaway.result().status_code == 503
+        assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(b"true}")
 
 
 def test_client_timeout_is_clamped_and_obeyed(http: httpx.Client) -> None:
