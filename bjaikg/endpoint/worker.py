@@ -135,6 +135,8 @@ class Client:
         self.unsent = bytearray()
         self.closing = False
         self.ended = False
+        self.refusal: RequestRefusedError | None = None
+        """A malformed request read after complete ones: refused once they are answered."""
         self.watching = _READ
         self.since = time.monotonic()
 
@@ -161,7 +163,7 @@ class Client:
     @property
     def movable(self) -> bool:
         """Whether another worker could take over this connection now."""
-        return not self.unsent and not self.closing and self.reader.idle
+        return not self.unsent and not self.closing and self.refusal is None and self.reader.idle
 
     @property
     def has_input(self) -> bool:
@@ -399,7 +401,7 @@ class Worker:
             if client.unsent:
                 client.flush()
             if not client.unsent and not client.closing:
-                if mask & ~_WRITE:
+                if mask & ~_WRITE and client.refusal is None:
                     self._read(client)
                 self._answer(client)
         except OSError:  # the client went away
@@ -430,9 +432,8 @@ class Worker:
             return
         try:
             client.reader.feed(data)
-        except RequestRefusedError as refusal:
-            self._refuse(client, refusal)
-            client.closing = True
+        except RequestRefusedError as refusal:  # answered after the complete requests before it
+            client.refusal = refusal
 
     def _refuse(self, client: Client, refusal: RequestRefusedError) -> None:
         """Answer ``refusal`` on ``client`` (the connection is to close), count and log it."""
@@ -472,6 +473,10 @@ class Worker:
             finally:
                 self.current = self.request = None
             client.closing = not keep_alive
+        if client.refusal is not None and not client.reader.ready and not client.unsent:
+            if not client.closing:
+                self._refuse(client, client.refusal)
+            client.closing = True
         if client.ended and not client.reader.ready:
             client.closing = True
 

@@ -64,6 +64,20 @@ def get_line(query: str, *headers: str, version: str = "1.1") -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
+def test_complete_requests_before_a_malformed_one_are_answered_first(
+    server: ServerProcess,
+) -> None:
+    """The good requests of a pipeline are served, then the bad one refused (they were
+    dropped unanswered and unlogged; a review, 2026-12-07)."""
+    for bad in (b"GARBAGE\r\n\r\n", b"POST /sparql HTTP/1.1\r\nContent-Length: 1\r\n"
+                b"Content-Length: 2\r\n\r\nab"):  # fmt: skip
+        with connect(server) as connection:
+            connection.sendall(get_line(ASK) + get_line(ASK) + bad)
+            answer = read_until_closed(connection)
+        assert answer.count(b"HTTP/1.1 200 OK") == 2, answer[:300]
+        assert answer.index(b"HTTP/1.1 400") > answer.rindex(b"HTTP/1.1 200 OK")
+
+
 def test_pipelined_requests_are_answered_in_order(server: ServerProcess) -> None:
     with connect(server) as connection:
         connection.sendall(get_line(ASK) + get_line("ASK { ?s ?p 42 }", "Connection: close"))
