@@ -625,6 +625,11 @@ def test_a_querys_own_dataset_is_honoured_and_the_protocols_replaces_it(
     assert count("SELECT (COUNT(*) AS ?n) FROM <http://example.org/none> WHERE { ?s ?p ?o }") == 0
     named_only = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{extra}> WHERE {{ ?s ?p ?o }}"
     assert count(named_only) == 0  # only FROM NAMED: the default graph is empty
+    prefixed = "PREFIX g: <https://w3id.org/bjaikg/graph/tests/endpoint/data/>\n"
+    for clause in ("FROM g:extra", "FROM:extra"):  # pyoxigraph reads FROM:extra as FROM :extra
+        prologue = prefixed.replace("g:", ":") if clause == "FROM:extra" else prefixed
+        query = f"{prologue}SELECT (COUNT(*) AS ?n) {clause} WHERE {{ ?s ?p ?o }}"
+        assert count(query) == in_extra, clause
     # the protocol's dataset replaces the query's: named graphs only, so an empty default graph
     from_extra = f"SELECT (COUNT(*) AS ?n) FROM <{extra}> WHERE {{ ?s ?p ?o }}"
     assert count(from_extra, **{"named-graph-uri": extra}) == 0
@@ -634,6 +639,16 @@ def test_a_querys_own_dataset_is_honoured_and_the_protocols_replaces_it(
             f"{{ ?s ?p ?o FILTER({not_a_clause}) }}"
         )
         assert count(query) == everything, not_a_clause  # the union still, not an empty graph
+
+
+def test_an_unsupported_function_is_a_400_naming_it(http: httpx.Client) -> None:
+    """pyoxigraph's RuntimeError reached the bug handler: "internal error", no CORS headers,
+    a traceback in the log (a review, 2026-12-07)."""
+    query = "SELECT (<http://example.org/fn>(1) AS ?x) {}"
+    response = http.get("/sparql", params={"query": query}, headers={"Origin": "http://a.example"})
+    assert response.status_code == 400
+    assert "custom function <http://example.org/fn> is not supported" in response.text
+    assert response.headers["access-control-allow-origin"] == "*"
 
 
 def test_a_post_needs_a_query_and_a_byte_order_mark_is_no_part_of_one(http: httpx.Client) -> None:
