@@ -22,7 +22,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bjaikg.endpoint.application import CROSS_ORIGIN, create_application
+from bjaikg.endpoint.application import create_application
+from bjaikg.endpoint.connection import CROSS_ORIGIN
 from bjaikg.endpoint.protocol import ProtocolError, answer_sparql, http_request, starlette_response
 from bjaikg.endpoint.settings import Settings
 from bjaikg.store import load_knowledge_graph

@@ -5,9 +5,10 @@ Routes: ``/rdf-graph-store`` and ``/graphs`` (:mod:`bjaikg.endpoint.graph_store`
 the routes the caller adds (``serve.py`` adds the pages of
 :func:`bjaikg.interface.interface_routes`: the interface sits above the endpoint, which never
 imports it). ``/sparql`` is not among them: a worker answers it itself
-(:func:`~bjaikg.endpoint.protocol.answer_sparql`) with :data:`CROSS_ORIGIN`, and hands its CORS
-preflights to this application, whose ``CORSMiddleware`` answers them as for every route. CORS
-is open (``*``): the data is public.
+(:func:`~bjaikg.endpoint.protocol.answer_sparql`) with
+:data:`~bjaikg.endpoint.connection.CROSS_ORIGIN`, and hands its CORS preflights to this
+application, whose ``CORSMiddleware`` answers them as for every route. CORS is open (``*``): the
+data is public.
 
 The server's workers (:mod:`bjaikg.endpoint.worker`) run this application for every request
 but ``/sparql`` (its preflights excepted), each request whole on the query clock (its store
@@ -33,6 +34,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bjaikg.endpoint.cache import body_tag, names_tag
+from bjaikg.endpoint.connection import CORS_EXPOSED
 from bjaikg.endpoint.dumps import DumpCache, dump_routes
 from bjaikg.endpoint.graph_store import graph_store_routes
 from bjaikg.endpoint.settings import Settings
@@ -45,15 +47,8 @@ from bjaikg.store import KnowledgeGraph
 HEALTH_TIMEOUT = 2.0
 """Seconds within which ``ASK {}`` must be answered for ``/health`` to say ok."""
 CORS_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
-CORS_EXPOSED = ("X-SPARQL-Truncated", "X-SPARQL-Max-Results", "Retry-After")
 CORS_MAX_AGE = 600
 """Seconds a browser may keep a preflight's answer (Starlette's default)."""
-CROSS_ORIGIN = [
-    ("Access-Control-Allow-Origin", "*"),
-    ("Access-Control-Expose-Headers", ", ".join(CORS_EXPOSED)),
-]
-"""The CORS headers of every ``/sparql`` answer. Sent whether or not the request has
-``Origin``, so an answer an HTTP cache keeps serves browsers too (no ``Vary: Origin``)."""
 
 
 NOT_STORED = {"Cache-Control": "no-store"}

@@ -35,6 +35,15 @@ LOG = logging.getLogger("bjaikg.endpoint")
 
 RECORD = "bjaikg.record"
 """The key of the request's :class:`AccessRecord` in the ASGI scope (absent in-process)."""
+CORS_EXPOSED = ("X-SPARQL-Truncated", "X-SPARQL-Max-Results", "Retry-After")
+CROSS_ORIGIN = [
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", ", ".join(CORS_EXPOSED)),
+]
+"""The CORS headers of every ``/sparql`` answer and of every refusal written here (a deadline,
+a full server, an oversized request): sent whether or not the request has ``Origin``, so an
+answer an HTTP cache keeps serves browsers too (no ``Vary: Origin``), and a browser can read
+why it was refused (``Retry-After`` included)."""
 Write = Callable[[bytes], None]
 """Where a connection's outgoing bytes go (the worker buffers what the socket cannot take)."""
 Application = Callable[
@@ -307,10 +316,12 @@ def refuse(
     refusal: RequestRefusedError,
     headers: Mapping[str, str] | None = None,
 ) -> None:
-    """Answer with ``refusal``'s status and message (and ``headers``); the connection closes."""
+    """Answer with ``refusal``'s status and message (and ``headers``, and the CORS headers);
+    the connection closes."""
     request = HttpRequest("GET", b"", b"", [], keep_alive=False)
     body = f"{refusal}\n".encode()
     fields = [("Content-Type", "text/plain; charset=utf-8"), *(headers or {}).items()]
+    fields += CROSS_ORIGIN
     send_response(write, request, HttpResponse(refusal.status, fields, body))
 
 

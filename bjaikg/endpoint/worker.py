@@ -35,8 +35,8 @@ from typing import Any
 import uvloop
 
 from bjaikg.endpoint.access_log import QUERY_IN_LOG
-from bjaikg.endpoint.application import CROSS_ORIGIN
 from bjaikg.endpoint.connection import (
+    CROSS_ORIGIN,
     READ_SIZE,
     AccessRecord,
     Application,

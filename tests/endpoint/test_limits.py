@@ -104,6 +104,7 @@ def test_past_the_connection_cap_a_new_connection_gets_503_and_the_others_are_se
                 answer = read_until_closed(refused)
             assert answer.startswith(b"HTTP/1.1 503 ") and b"retry-after: 1" in answer.lower()
             assert b"3 connections open" in answer
+            assert b"access-control-allow-origin: *" in answer.lower()  # a browser may read it
             assert logged(server, "refused: server busy: 3 connections open")
             for connection in held:
                 connection.sendall(get_line(ASK))
