@@ -320,7 +320,8 @@ class Site:
             "other_language": other,
             "words": words,
             "title": title,
-            "switch_url": f"{switch.path}?{switch.query}",
+            # one leading slash: "//host/x" would be another site's address (link injection)
+            "switch_url": f"/{switch.path.lstrip('/')}?{switch.query}",
             "link": link,
             "root": root_path(request),
             **context,

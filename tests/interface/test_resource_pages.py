@@ -311,6 +311,14 @@ def test_chinese_inside_another_language_is_marked_but_not_inside_japanese() -> 
     assert mark_chinese("北京", "zh-Hans") == "北京"
 
 
+def test_the_language_switch_of_a_page_stays_on_this_site(client: TestClient) -> None:
+    """A path of two leading slashes made the switch ``//evil.example/x?lang=zh``: another
+    site's address (a review, 2026-12-07)."""
+    page = client.get("http://testserver//evil.example/x?lang=en", headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    assert 'href="/evil.example/x?lang=zh"' in page.text and 'href="//' not in page.text
+
+
 def test_a_path_nothing_serves_is_a_404_that_names_it(client: TestClient) -> None:
     page = client.get("/ontology/AIChip", headers={"Accept": "text/html"})
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
