@@ -29,6 +29,12 @@ def _json_term(term: Term) -> str:
         value = _quote(term.value)  # type: ignore[union-attr]
         language = term.language  # type: ignore[union-attr]
         if language:
+            direction = term.direction  # type: ignore[union-attr]
+            if direction is not None:  # RDF 1.2 "x"@en--rtl, as pyoxigraph writes it
+                return (
+                    f'{{"type":"literal","value":{value},"xml:lang":{_quote(language)},'
+                    f'"its:dir":{_quote(str(direction))}}}'
+                )
             return f'{{"type":"literal","value":{value},"xml:lang":{_quote(language)}}}'
         datatype = term.datatype.value  # type: ignore[union-attr]
         if datatype == XSD_STRING:
