@@ -177,7 +177,8 @@ number (each skipped whole); a bracket, or an operator or keyword that chains (:
 or a bare word (:func:`unknown_word`, :func:`names_dataset`); last, a quote or ``<`` that opens
 no string or IRI (an unterminated string, an IRI with a space: what follows is not words)."""
 _PARSER_NOTE = re.compile(r"^(error at \d+:\d+): expected (?:one of )?(.*)$")
-_CHARACTER_CLASSES = {"[_]": "nothing more here", "['0'..='9']": "a digit"}
+DIGIT = "['0'..='9']"
+_CHARACTER_CLASSES = {"[_]": "nothing more here", DIGIT: "a digit"}
 """pyoxigraph's character classes that an expected set may hold alone, in words (``[_]`` is
 white space: the query should have ended before)."""
 
@@ -232,6 +233,8 @@ def syntax_message(query: str, error: SyntaxError) -> str:
                 return f"SPARQL syntax error: {note[1]}: {'; '.join(sentences)}"
             if not parts and len(every) == 1 and every[0] in _CHARACTER_CLASSES:
                 return f"SPARQL syntax error: {note[1]}: expected {_CHARACTER_CLASSES[every[0]]}"
+            if parts and DIGIT in every:  # LIMIT -1: the digit is the one alternative that fits
+                parts.append(_CHARACTER_CLASSES[DIGIT])
             expected = f"one of {', '.join(parts)}" if len(parts) > 1 else "".join(parts)
             return f"SPARQL syntax error: {note[1]}: expected {expected or note[2]}"
         return f"SPARQL syntax error: {message}"

@@ -411,6 +411,10 @@ def test_brackets_in_strings_iris_and_comments_do_not_count(http: httpx.Client) 
             "SELECT * WHERE { ?s ?p ?o } OFFSET -1",
             "error at 1:36: expected a digit",
         ),
+        (  # "expected one of HAVING, OFFSET, OPTIONAL, VALUES, ['0'..='9']": the digit kept
+            "SELECT * WHERE { ?s ?p ?o } LIMIT -1",
+            "error at 1:35: expected one of HAVING, OFFSET, OPTIONAL, VALUES, a digit",
+        ),
         (  # "expected one of ",", ".", ";", "{", "{|", "}", "~", [_]"
             "SELECT * WHERE { ?s ?p ?o ",
             'error at 1:27: expected one of ",", ".", ";", "{", "{|", "}", "~"',
