@@ -16,11 +16,24 @@ of their writes, not of their requests.
 from __future__ import annotations
 
 import os
+import re
 import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bjaikg.endpoint.scoreboard import Slot
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_IN_FIELD = re.compile(r'[\x00-\x20\x7f-\x9f"\\]')
+"""What a client's text may not put in a line as it is: control characters anywhere (a
+terminal that shows the log would obey an escape sequence); in the client and the path, also
+``"``, ``\\`` and spaces, which would forge or shift fields. Written ``\\xNN``
+as nginx does."""
+
+
+def _hex(match: re.Match[str]) -> str:
+    return f"\\x{ord(match[0]):02x}"
+
 
 QUERY_IN_LOG = 200
 """Characters of a query (whitespace folded) written in its access-log line."""
@@ -68,8 +81,9 @@ class AccessLog:
     ) -> None:
         """Log one request (``query`` shortened to :data:`QUERY_IN_LOG`)."""
         shown = "" if query is None else " query=" + " ".join(query.split())[:QUERY_IN_LOG]
+        client, path = _IN_FIELD.sub(_hex, client), _IN_FIELD.sub(_hex, path)
         line = f'bjaikg: {client} "{method} {path}" {status} {seconds * 1000:.1f} ms {detail}'
-        data = f"{line}{shown}\n".encode("utf-8", "replace")
+        data = (_CONTROL.sub(_hex, f"{line}{shown}") + "\n").encode("utf-8", "replace")
         if self.view is None:
             os.write(self.descriptor, data)
         else:

@@ -56,6 +56,24 @@ def test_lines_are_kept_until_flushed_and_then_written_in_order() -> None:
         assert scoreboard.slots[0].log_length == 0
 
 
+def test_a_client_s_control_characters_quotes_and_spaces_cannot_forge_a_line() -> None:
+    """Escape sequences reached a terminal tailing the log; a quote or a forwarded client
+    with spaces forged fields (a review, 2026-12-07). Written as nginx writes them: \\xNN."""
+    reading, writing = os.pipe()
+    try:
+        log = AccessLog(writing)
+        log.write('6.6.6.6 "GET /admin" 200', "GET", '/x"_200', 200, 0.001, "bytes=1",
+                  "SELECT * {}#\x1b[31mRED\x1b[0m\x07")  # fmt: skip
+        line = os.read(reading, 65536).decode()
+    finally:
+        os.close(reading)
+        os.close(writing)
+    assert line == (
+        'bjaikg: 6.6.6.6\\x20\\x22GET\\x20/admin\\x22\\x20200 "GET /x\\x22_200" 200 1.0 ms '
+        "bytes=1 query=SELECT * {}#\\x1b[31mRED\\x1b[0m\\x07\n"
+    )
+
+
 def test_a_full_buffer_is_written_before_the_line_that_does_not_fit() -> None:
     line = b"x" * (LOG_BUFFER_BYTES // 2 - 1) + b"\n"
     with buffer_on_pipe() as (buffer, _scoreboard, reading):
