@@ -152,13 +152,14 @@ class Client:
             data = data[sent:]
         self.unsent += data
 
-    def flush(self) -> None:
-        """Send what is kept, as far as the socket takes it."""
+    def flush(self) -> int:
+        """Send what is kept, as far as the socket takes it; how many bytes left."""
         try:
             sent = self.socket.send(self.unsent)
         except BlockingIOError:
-            return
+            return 0
         del self.unsent[:sent]
+        return sent
 
     @property
     def movable(self) -> bool:
@@ -380,8 +381,11 @@ class Worker:
             self.control.send(MESSAGE.pack(CLOSED, client.number))
 
     def _sweep(self, now: float) -> None:
-        """Close idle connections, answers that do not leave, and requests that do not arrive
-        whole within ``--request-timeout`` of their first byte (408)."""
+        """Close idle connections, answers that have not moved for :data:`SEND_SECONDS`, and
+        requests that do not arrive whole within ``--request-timeout`` of their first byte
+        (408). An answer moves when the socket takes more of it, which a slow reader may let
+        happen without a wake-up (the kernel's send buffer drains for minutes): so before
+        closing, the rest is offered to the socket once more."""
         limit, keep_alive = self.state.settings.request_timeout, self.state.settings.keep_alive
         for client in list(self.clients.values()):
             if client.reader.receiving and not client.unsent and now - client.reader.began > limit:
@@ -390,6 +394,12 @@ class Worker:
                 ))  # fmt: skip
                 self._close(client)
             elif now - client.since > (keep_alive if client.movable else SEND_SECONDS):
+                try:  # a client reading slowly empties the kernel's deep buffer without the
+                    if client.unsent and client.flush():  # worker waking: still moving
+                        client.since = now
+                        continue
+                except OSError:
+                    pass
                 self._close(client)
 
     # requests
