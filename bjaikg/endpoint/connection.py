@@ -206,7 +206,7 @@ class RequestReader:
     def on_header(self, name: bytes, value: bytes) -> None:
         """One header line."""
         self._headers.append((name.lower(), value))
-        self._count_header_bytes(len(name) + len(value))
+        self._count_header_bytes(len(name) + len(value) + 4)  # ": " and CRLF: empty lines count
 
     def on_headers_complete(self) -> None:
         """Refuse a declared body over the bound; say ``100 Continue`` when the client waits."""

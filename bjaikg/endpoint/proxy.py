@@ -50,9 +50,10 @@ class Proxy:
         """Set ``request``'s scheme, ``Host``, client and root path from what a trusted peer
         says, and take the root path off its path.
 
-        Raises :class:`RequestRefusedError` (400) for a ``Host`` (as the peer sent it or as a
-        trusted proxy forwarded it) that is not a host name, IPv4 or ``[IPv6]`` address with
-        an optional port: every URL the server writes would be an invalid IRI.
+        Raises :class:`RequestRefusedError` (400) for an HTTP/1.1 request without ``Host``, and
+        for a ``Host`` (as the peer sent it or as a trusted proxy forwarded it) that is not a
+        host name, IPv4 or ``[IPv6]`` address with an optional port: every URL the server
+        writes would be an invalid IRI.
         """
         request.root_path = self.root_path
         if self.root_path:
@@ -62,6 +63,8 @@ class Proxy:
         if (self.trusted or self.trust_all) and self.trusts(request.client[0]):
             self._apply_forwarded(request)
         host = request.header(b"host")
+        if host is None and request.http_version == "1.1":
+            raise RequestRefusedError(400, "an HTTP/1.1 request must say its Host (RFC 9112 §3.2)")
         if host and _HOST.fullmatch(host) is None:
             raise RequestRefusedError(
                 400,

@@ -171,6 +171,23 @@ def test_oversized_headers_get_431(server: ServerProcess) -> None:
     assert answer.startswith(b"HTTP/1.1 431 ")
 
 
+def test_twenty_thousand_empty_headers_get_431(server: ServerProcess) -> None:
+    """Each header line counts with its framing (a review passed 20,000 ``a:`` lines)."""
+    with connect(server) as connection:
+        connection.sendall(get_line(ASK, *["a:"] * 20_000))
+        answer = read_until_closed(connection)
+    assert answer.startswith(b"HTTP/1.1 431 ")
+
+
+def test_an_http_1_1_request_without_host_gets_400(server: ServerProcess) -> None:
+    """RFC 9112 §3.2: a server MUST answer 400 (HTTP/1.0 needs no Host)."""
+    for version, status in ((b"1.1", b"400"), (b"1.0", b"200")):
+        with connect(server) as connection:
+            connection.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/" + version + b"\r\n\r\n")
+            answer = read_until_closed(connection)
+        assert answer.split(b" ")[1] == status, answer[:200]
+
+
 def test_a_request_that_is_not_http_gets_400_and_the_server_goes_on(
     server: ServerProcess, http: httpx.Client
 ) -> None:
