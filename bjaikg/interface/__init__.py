@@ -76,6 +76,7 @@ def interface_routes(
         Route("/api/queries", site.list_queries, methods=read),
         Route("/api/queries/{name}", site.run_query, methods=read),
         Route("/openapi.json", site.openapi, methods=read),
+        Route("/favicon.ico", site.favicon, methods=read),
         Mount("/static", StaticFiles(directory=STATIC_FOLDER), name="static"),
         editor_assets,
         # last: a path no route serves with the method (404, or 405 with Allow)

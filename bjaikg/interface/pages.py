@@ -413,6 +413,11 @@ class Site:
 
     # -- resource pages ----------------------------------------------------------------------
 
+    async def favicon(self, request: Request) -> Response:
+        """``/favicon.ico``: no icon (204), which browsers ask for beside a JSON or text answer
+        they show (the pages name none: ``<link rel="icon" href="data:,">``); kept a day."""
+        return Response(status_code=204, headers={"Cache-Control": "public, max-age=86400"})
+
     async def unknown_path(self, request: Request) -> Response:
         """Any path no route serves with the request's method: 404, a page naming the path for
         a browser (which links the site), one line naming the site's entry points for anyone

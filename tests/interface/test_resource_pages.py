@@ -311,6 +311,11 @@ def test_chinese_inside_another_language_is_marked_but_not_inside_japanese() -> 
     assert mark_chinese("北京", "zh-Hans") == "北京"
 
 
+def test_the_favicon_a_browser_asks_for_is_no_content_not_a_404(client: TestClient) -> None:
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 204 and answer.content == b""
+
+
 def test_the_language_switch_of_a_page_stays_on_this_site(client: TestClient) -> None:
     """A path of two leading slashes made the switch ``//evil.example/x?lang=zh``: another
     site's address (a review, 2026-12-07)."""
