@@ -29,6 +29,7 @@ from bjaikg.endpoint.federation import (
     check_services,
     nodes_named,
 )
+from bjaikg.endpoint.query_tokens import TOKENS
 from bjaikg.endpoint.results import MINIMUM_ROW_BYTES, write_solutions
 from bjaikg.namespaces import PREFIXES
 from bjaikg.negotiation import (
@@ -160,22 +161,6 @@ SPARQL_WORDS = frozenset(
 ``LATERAL``, ``ADJUST``), in upper case: any other bare word in a query outside strings, IRIs,
 comments, variables, prefixed names and language tags is an error, usually a misspelt
 keyword."""
-_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\r\n]|\\.)*"|\'(?:[^\'\\\r\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\r\n]*'
-    r"|[?$]\w+|(?:[A-Za-z_][\w.-]*)?:[\w.:%-]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
-    r"|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-    r"|(?P<group>\{)|(?P<open>[(\[])|(?P<close>[})\]])"
-    r"|(?P<chain>\|\||&&|[!|/+*.,;-]|(?i:\b(?:MINUS|UNION|OPTIONAL|BIND|FILTER)\b))"
-    r"|(?P<word>[A-Za-z_]\w*)"
-    r"|(?P<stray>[\"']|<(?=[^\s=]))"
-)
-"""SPARQL's tokens as the query checks need them: a string, an IRI, a comment (to the end of
-the line: a line feed or a carriage return, as SPARQL's EOL), a variable, a
-prefixed name (the empty prefix and blank node labels included), a language tag or an unsigned
-number (each skipped whole); a bracket, or an operator or keyword that chains (:func:`check_depth`);
-or a bare word (:func:`unknown_word`, :func:`names_dataset`); last, a quote or ``<`` that opens
-no string or IRI (an unterminated string, an IRI with a space: what follows is not words)."""
 _PARSER_NOTE = re.compile(r"^(error at \d+:\d+): expected (?:one of )?(.*)$")
 DIGIT = "['0'..='9']"
 _CHARACTER_CLASSES = {"[_]": "nothing more here", DIGIT: "a digit"}
@@ -189,7 +174,7 @@ def unknown_word(query: str, line: int, column: int) -> tuple[str, int, int] | N
     and column; ``None`` when there is none. Any such word is an error of its own."""
     lines = query.split("\n")
     limit = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
-    for match in _TOKENS.finditer(query):
+    for match in TOKENS.finditer(query):
         if match.start() >= limit or match["stray"] is not None:
             break  # past a broken string or IRI, the scan cannot tell words from their text
         if (word := match["word"]) is not None and word.upper() not in SPARQL_WORDS:
@@ -273,7 +258,7 @@ def check_depth(query: str) -> None:
     if brackets <= MAX_NESTING and len(query) <= MAX_CHAIN:
         return
     depth = chain = 0
-    for token in _TOKENS.finditer(query):
+    for token in TOKENS.finditer(query):
         if token["close"]:
             depth -= 1
             continue
@@ -325,16 +310,8 @@ def names_dataset(query: str) -> bool:
     return any(
         (match["word"] or "").upper() == "FROM"
         or match[0][:5].upper() == "FROM:"  # ``FROM:g``: pyoxigraph reads FROM :g, not a name
-        for match in _TOKENS.finditer(query)
+        for match in TOKENS.finditer(query)
     )
-
-
-def service_keywords(query: str) -> int:
-    """How many times ``query`` holds the keyword ``SERVICE`` outside strings, IRIs, comments,
-    variables and prefixed names (a query without the letters is not scanned)."""
-    if "service" not in query.lower():
-        return 0
-    return sum((match["word"] or "").upper() == "SERVICE" for match in _TOKENS.finditer(query))
 
 
 def _run(store: Store, request: QueryRequest) -> Result:
@@ -439,7 +416,7 @@ def evaluate(store: Store, request: QueryRequest, allowed_services: Sequence[str
     """
     try:
         check_depth(request.query)
-        check_services(request.query, allowed_services, service_keywords(request.query))
+        check_services(request.query, allowed_services)
         result = _run(store, request)
         try:
             return _answer(store, result, request)

@@ -14,14 +14,15 @@ The first such query in each worker process imports rdflib's SPARQL parser (a no
 The check rests on two parsers reading one text alike, and they do not always: SPARQL ends a
 comment at a carriage return, rdflib only at a line feed, so ``# x\r SERVICE <…>`` hid the clause
 from rdflib while pyoxigraph called the host (found by a review, 2026-12-07). rdflib therefore
-reads the query with each carriage return made a line feed, and the caller counts the
-``SERVICE`` keywords in the query's tokens (:func:`check_services`' ``keywords``): a query with
-more keywords than rdflib found clauses is refused, whatever the parsers disagree on next.
+reads the query with each carriage return made a line feed, and the ``SERVICE`` keywords in
+the query's tokens are counted (:func:`~bjaikg.endpoint.query_tokens.service_keywords`): a query
+with more keywords than rdflib found clauses is refused, whatever the parsers disagree on next.
+rdflib also reads a line break before each keyword: it cannot parse a ``SERVICE`` that follows a
+``#`` on its line (in ``<…ontology#>`` or a string), which refused one-line federated queries.
 
 Hazard: a query that mentions "service" and that rdflib cannot parse (rdflib lags behind
-pyoxigraph on SPARQL-star; a few hundred nested groups exhaust its recursive descent; a ``#``
-in an IRI or string earlier on the line of ``SERVICE``, an rdflib bug) is refused with 400
-rather than evaluated unchecked.
+pyoxigraph on SPARQL-star; a few hundred nested groups, or one ``SERVICE`` inside another,
+exhaust its recursive descent) is refused with 400 rather than evaluated unchecked.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from bjaikg.endpoint.query_tokens import service_keywords
 from bjaikg.errors import BjaikgError
 
 
@@ -73,9 +75,11 @@ def calls_service(query: str) -> bool:
 def service_targets(query: str) -> list[str | None]:
     """The IRI of every ``SERVICE`` clause of ``query`` (``None`` for ``SERVICE ?variable``).
 
-    Raises :class:`UncheckableQueryError` when the query mentions "service" but does not parse.
+    Raises :class:`UncheckableQueryError` when the query mentions "service" but does not parse,
+    or when rdflib finds fewer clauses than the query's tokens hold ``SERVICE`` keywords.
     """
-    if "service" not in query.lower():
+    keywords = service_keywords(query)
+    if not keywords and "service" not in query.lower():
         return []
     # Imported here: rdflib's SPARQL parser takes a quarter of a second to import, which
     # start-up should not pay for the rare query that mentions SERVICE.
@@ -84,8 +88,12 @@ def service_targets(query: str) -> list[str | None]:
     from rdflib.plugins.sparql.parser import parseQuery
     from rdflib.term import URIRef
 
-    try:  # a carriage return ends a comment in SPARQL and for pyoxigraph, not for rdflib
-        algebra = translateQuery(parseQuery(query.replace("\r", "\n"))).algebra
+    # a carriage return ends a comment in SPARQL and for pyoxigraph, not for rdflib; and rdflib
+    # finds a SERVICE clause only at the start of a line or with no "#" before it on its line
+    ends = [*keywords, len(query)]
+    text = "\n".join(query[start:end] for start, end in zip([0, *keywords], ends, strict=True))
+    try:
+        algebra = translateQuery(parseQuery(text.replace("\r", "\n"))).algebra
     except (
         ParseException,
         ValueError,
@@ -100,19 +108,17 @@ def service_targets(query: str) -> list[str | None]:
             f"allow-list: {message}"
         ) from None
     terms = [node.get("term") for node in nodes_named(algebra, "ServiceGraphPattern")]
+    if len(terms) < len(keywords):
+        raise UncheckableQueryError(
+            f"the query holds the keyword SERVICE {len(keywords)} time(s) but the allow-list "
+            f"check found {len(terms)} SERVICE clause(s): it cannot be checked, so it is refused"
+        )
     return [str(term) if isinstance(term, URIRef) else None for term in terms]
 
 
-def check_services(query: str, allowed: Sequence[str], keywords: int) -> None:
-    """Raise :class:`ServiceRefusedError` unless every ``SERVICE`` target is in ``allowed``;
-    :class:`UncheckableQueryError` when rdflib finds fewer ``SERVICE`` clauses than the
-    ``keywords`` a scan of the query's tokens counted (the two read the text differently)."""
+def check_services(query: str, allowed: Sequence[str]) -> None:
+    """Raise :class:`ServiceRefusedError` unless every ``SERVICE`` target is in ``allowed``."""
     targets = service_targets(query)
-    if len(targets) < keywords:
-        raise UncheckableQueryError(
-            f"the query holds the keyword SERVICE {keywords} time(s) but the allow-list check "
-            f"found {len(targets)} SERVICE clause(s): it cannot be checked, so it is refused"
-        )
     for target in targets:
         if target is None:
             raise ServiceRefusedError(

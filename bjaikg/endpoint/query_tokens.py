@@ -1,0 +1,40 @@
+"""SPARQL's tokens as the endpoint's checks of a query's text read them, before the engine does.
+
+The checks (nesting and chain bounds, unknown words, dataset clauses, ``SERVICE`` keywords) must
+see the text as pyoxigraph does: a keyword inside a string, an IRI or a comment is none.
+Hazard: a scan, not a parser; each use says what it counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\r\n]|\\.)*"|\'(?:[^\'\\\r\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\r\n]*'
+    r"|[?$]\w+|(?:[A-Za-z_][\w.-]*)?:[\w.:%-]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
+    r"|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+    r"|(?P<group>\{)|(?P<open>[(\[])|(?P<close>[})\]])"
+    r"|(?P<chain>\|\||&&|[!|/+*.,;-]|(?i:\b(?:MINUS|UNION|OPTIONAL|BIND|FILTER)\b))"
+    r"|(?P<word>[A-Za-z_]\w*)"
+    r"|(?P<stray>[\"']|<(?=[^\s=]))"
+)
+"""SPARQL's tokens as the query checks need them: a string, an IRI, a comment (to the end of
+the line: a line feed or a carriage return, as SPARQL's EOL), a variable, a prefixed name (the
+empty prefix and blank node labels included), a language tag or an unsigned number (each
+skipped whole); a bracket, or an operator or keyword that chains (``check_depth``); or a bare
+word (``unknown_word``, ``names_dataset``, :func:`service_keywords`); last, a quote or ``<``
+that opens no string or IRI (an unterminated string, an IRI with a space: what follows is not
+words)."""
+
+
+def service_keywords(query: str) -> list[int]:
+    """Where ``query`` holds the keyword ``SERVICE`` (any case) outside strings, IRIs, comments,
+    variables and prefixed names (a query without the letters is not scanned)."""
+    if "service" not in query.lower():
+        return []
+    return [
+        match.start()
+        for match in TOKENS.finditer(query)
+        if (match["word"] or "").upper() == "SERVICE"
+    ]
