@@ -379,8 +379,8 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
             base_iri=state.settings.base or service_url(request),
         )
         timeout = _deadline(found.get("timeout", []), state.settings.timeout)
-    except NotAcceptableError as error:
-        response = ProtocolError(406, str(error)).response()
+    except NotAcceptableError as error:  # what was acceptable came from Accept (RFC 9110)
+        response = ProtocolError(406, str(error), {"Vary": "Accept"}).response()
         response.record = AccessRecord("sparql", started, "not acceptable")
         return response
     except ProtocolError as error:

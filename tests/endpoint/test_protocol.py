@@ -177,6 +177,8 @@ def test_unacceptable_accept_is_406(http: httpx.Client) -> None:
     description = http.get("/sparql", headers={"Accept": "image/png"})
     assert description.status_code == 406, "the service description has RDF formats only"
     assert "text/turtle" in description.text
+    for refused in (response, description):  # a cache must not reuse it for another Accept
+        assert "Accept" in refused.headers["vary"]
 
 
 @pytest.mark.parametrize(
