@@ -286,9 +286,13 @@ def _date_header() -> bytes:
     return _date_cache[1]
 
 
+NOSNIFF = b"x-content-type-options: nosniff\r\n"
+
+
 def response_head(status: int, fields: bytes, keep_alive: bool, http_version: str = "1.1") -> bytes:
-    """The status line and header block: ``Date``, ``fields`` (``name: value\\r\\n`` lines)
-    and, to close, ``Connection: close``."""
+    """The status line and header block: ``Date``, ``fields`` (``name: value\\r\\n`` lines),
+    ``X-Content-Type-Options: nosniff`` (an error's text echoes the client's: a browser must not
+    take it for a script or a page) and, to close, ``Connection: close``."""
     if not keep_alive:
         connection = b"connection: close\r\n"
     elif http_version == "1.0":
@@ -296,7 +300,7 @@ def response_head(status: int, fields: bytes, keep_alive: bool, http_version: st
     else:
         connection = b""
     status_line = f"HTTP/{http_version} {status} {_REASONS.get(status, 'Status')}\r\n".encode()
-    return b"%s%s%s%s\r\n" % (status_line, _date_header(), fields, connection)
+    return b"%s%s%s%s%s\r\n" % (status_line, _date_header(), fields, NOSNIFF, connection)
 
 
 def send_response(write: Write, request: HttpRequest, response: HttpResponse) -> None:

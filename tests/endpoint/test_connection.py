@@ -171,6 +171,14 @@ def test_oversized_headers_get_431(server: ServerProcess) -> None:
     assert answer.startswith(b"HTTP/1.1 431 ")
 
 
+def test_every_answer_says_nosniff(server: ServerProcess) -> None:
+    """Refusals echo the client's text as text/plain: no browser may sniff it into HTML."""
+    with connect(server) as connection:
+        connection.sendall(get_line(ASK) + get_line("<script>", "Connection: close"))
+        answer = read_until_closed(connection)
+    assert answer.count(b"x-content-type-options: nosniff\r\n") == 2
+
+
 def test_twenty_thousand_empty_headers_get_431(server: ServerProcess) -> None:
     """Each header line counts with its framing (a review passed 20,000 ``a:`` lines)."""
     with connect(server) as connection:
