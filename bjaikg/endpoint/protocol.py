@@ -59,6 +59,10 @@ themselves (a 405 that says why: a CORS preflight, the one OPTIONS answered, nev
 them), and to the catch-all of the interface (a 404 for a path no route serves)."""
 
 
+SPARQL_METHODS = "GET, HEAD, POST, OPTIONS"
+"""What ``/sparql`` answers (``Allow``): OPTIONS with 204, or as a CORS preflight."""
+
+
 class ProtocolError(BjaikgError):
     """A request the protocol refuses, with the HTTP status and headers to answer with."""
 
@@ -341,8 +345,12 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
     ):
         return response  # parameters, evaluation and serialisation all skipped
     try:
+        if request.method == "OPTIONS":  # not a preflight: the worker hands those to CORS
+            response = HttpResponse(204, [("Allow", SPARQL_METHODS)], b"")
+            response.record = AccessRecord("sparql", started, "options")
+            return response
         if request.method not in ("GET", "HEAD", "POST"):
-            raise refuse_method(request.method, "GET, HEAD, POST")
+            raise refuse_method(request.method, SPARQL_METHODS)
         found: dict[str, list[str]] = {}
         for name, value in read_parameters(request, state):
             found.setdefault(name, []).append(value)

@@ -224,8 +224,10 @@ def test_cors_simple_and_preflight(http: httpx.Client) -> None:
         refused = http.options(path, headers={**asked, "Access-Control-Request-Method": "PUT"})
         assert (refused.status_code, refused.text) == (400, "Disallowed CORS method"), path
     not_preflight = http.options("/sparql", headers={"Origin": "https://example.org"})
-    assert not_preflight.status_code == 405
-    assert "only as a CORS preflight" in not_preflight.text  # not "read-only"
+    assert not_preflight.status_code == 204  # RFC 9110 §9.3.7: what the resource answers
+    assert not_preflight.headers["allow"] == "GET, HEAD, POST, OPTIONS"
+    written = http.put("/sparql", content=b"x")
+    assert (written.status_code, written.headers["allow"]) == (405, "GET, HEAD, POST, OPTIONS")
     store = http.options("/rdf-graph-store", params={"default": ""})
     assert (store.status_code, store.headers["allow"]) == (405, "GET, HEAD")  # no write offered
 
@@ -477,7 +479,7 @@ def test_other_methods_are_405(http: httpx.Client) -> None:
     response = http.put("/sparql", content=b"x")
     assert response.status_code == 405
     assert "read-only" in response.text
-    assert response.headers["allow"] == "GET, HEAD, POST"
+    assert response.headers["allow"] == "GET, HEAD, POST, OPTIONS"
     nowhere = http.post("/nowhere", content=b"x")  # no route takes the path: not a 405
     assert nowhere.status_code == 404 and nowhere.text.startswith("no page at /nowhere;")
 
