@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -82,11 +82,122 @@ def test_the_address_keeps_the_query_and_the_language(
 ) -> None:
     page, errors = new_page(browser)
     page.goto(f"{server.url}/?{urlencode({'query': CHIPS_QUERY, 'lang': 'zh'})}")
-    expect(page.locator('.yasr_results a[href="/id/test-chip"]')).to_be_visible(timeout=15_000)
+    expect(page.locator('.yasr_results a[href="/id/test-chip?lang=zh"]')).to_be_visible(
+        timeout=15_000
+    )
     expect(page).to_have_url(re.compile(r"/\?lang=zh#query=PREFIX"))
     page.reload()
-    expect(page.locator('.yasr_results a[href="/id/test-chip"]')).to_be_visible(timeout=15_000)
+    expect(page.locator('.yasr_results a[href="/id/test-chip?lang=zh"]')).to_be_visible(
+        timeout=15_000
+    )
     assert page.locator("html").get_attribute("lang") == "zh"
+    assert errors == []
+    page.context.close()
+
+
+def test_a_shared_link_stays_in_the_address(browser: Browser, server: ServerProcess) -> None:
+    """YASGUI empties the fragment it reads a shared query from: the address gets it back, so a
+    reload, or Back from a result's page, shows the query again."""
+    page, errors = new_page(browser)
+    shared = urlencode({"query": CHIPS_QUERY, "endpoint": f"{server.url}/sparql"})
+    page.goto(f"{server.url}/?lang=en#{shared}")
+    result = page.locator(".yasr_results a").filter(has_text=re.compile(r"^bj:test-chip$"))
+    expect(result).to_be_visible(timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/\?lang=en#query=PREFIX"))
+    page.reload()
+    expect(result).to_be_visible(timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/\?lang=en#query=PREFIX"))
+    result.click()
+    expect(page.locator("h1")).to_have_text("Test Chip")
+    page.go_back()
+    expect(result).to_be_visible(timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/\?lang=en#query=PREFIX"))
+    assert errors == []
+    page.context.close()
+
+
+def test_the_endpoint_gets_only_the_query(browser: Browser, server: ServerProcess) -> None:
+    """The page's ?lang= is not a request argument: not in a query's POST (one a run), not in
+    the fragment of the address or of YASGUI's share link."""
+    page, errors = new_page(browser)
+    sent: list[dict[str, list[str]]] = []
+    page.on(
+        "request",
+        lambda request: (
+            sent.append(parse_qs(request.post_data or ""))
+            if request.url == f"{server.url}/sparql"
+            else None
+        ),
+    )
+    page.goto(f"{server.url}/?lang=zh")  # no query given: the address stays as it is
+    expect(page.locator(".yasqe_share")).to_be_visible()
+    expect(page).to_have_url(f"{server.url}/?lang=zh")
+    page.locator(".yasqe_share").click()
+    link = page.locator(".yasqe_sharePopup input").input_value()
+    assert link.startswith(f"{server.url}/?lang=zh#query=")
+    assert "lang=" not in link.partition("#")[2]
+    with page.expect_response(f"{server.url}/sparql"):
+        page.locator(".yasqe_queryButton").click()  # the default query
+    page.goto(f"{server.url}/?{urlencode({'query': CHIPS_QUERY, 'lang': 'zh'})}")
+    expect(page.locator(".yasr_results table").first).to_be_visible(timeout=15_000)
+    assert "lang=" not in page.url.partition("#")[2]
+    with page.expect_response(f"{server.url}/sparql"):
+        page.locator(".yasqe_queryButton").click()  # a run from the editor
+    assert [sorted(arguments) for arguments in sent] == [["query"]] * 3
+    assert sent[1:] == [{"query": [CHIPS_QUERY]}] * 2
+    assert errors == []
+    page.context.close()
+
+
+SERVICE_QUERY = (
+    "SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } } LIMIT 1"
+)
+"""Refused with 403 by a server started without ``--allow-service`` (it asks no one)."""
+
+
+def test_a_refused_query_shows_its_error_and_throws_none(
+    browser: Browser, server: ServerProcess
+) -> None:
+    """A query the endpoint refuses (403), run from the address or from an example, shows the
+    answer in the results and leaves no uncaught error (a rejected promise) in the page."""
+    page, errors = new_page(browser)
+    page.goto(f"{server.url}/?{urlencode({'query': SERVICE_QUERY, 'lang': 'en'})}")
+    message = page.locator(".yasr_results .errorResult pre")
+    expect(message).to_contain_text("allow-list", timeout=15_000)
+    page.evaluate(  # an example that calls SERVICE, as the federated examples of queries/ do
+        """(query) => document.querySelector(".example-link").setAttribute("data-query", query)""",
+        SERVICE_QUERY,
+    )
+    page.evaluate("() => document.querySelector('.yasr_results').replaceChildren()")
+    page.locator(".example-link").first.click()
+    expect(message).to_contain_text("allow-list", timeout=15_000)
+    page.evaluate("() => new Promise((done) => setTimeout(done, 100))")  # rejections reported
+    assert errors == []
+    page.context.close()
+
+
+def test_a_chinese_page_names_empty_results_and_errors_in_chinese(
+    browser: Browser, server: ServerProcess
+) -> None:
+    """DataTables' footer and empty-table line, and the error view's link, in Chinese."""
+    page, errors = new_page(browser)
+    page.goto(f"{server.url}/?{urlencode({'query': CHIPS_QUERY, 'lang': 'zh'})}")
+    expect(page.locator(".dt-info")).to_have_text("第 1 至 2 条，共 2 条", timeout=15_000)
+    expect(page.locator(".dt-paging nav")).to_have_attribute("aria-label", "分页")
+    expect(page.locator(".dt-paging-button.next")).to_have_attribute("aria-label", "下一页")
+    expect(page.locator('thead [aria-label="chip：点击排序"]')).to_have_count(1)
+    page.locator("input.tableFilter").press_sequentially("no such chip")  # YASR reads keyup
+    expect(page.locator("td.dt-empty")).to_have_text("没有符合筛选条件的结果")
+    expect(page.locator(".dt-info")).to_have_text("共 0 条 （从 2 条中筛选）")
+    empty = "SELECT ?chip WHERE { ?chip a <https://example.org/Nothing> }"
+    page.goto(f"{server.url}/?{urlencode({'query': empty, 'lang': 'zh'})}")
+    expect(page.locator("td.dt-empty")).to_have_text("没有结果", timeout=15_000)
+    expect(page.locator(".dt-info")).to_have_text("共 0 条")
+    page.goto(f"{server.url}/?{urlencode({'query': 'SELECT * WHERE {', 'lang': 'zh'})}")
+    expect(page.locator(".yasr_tryQuery")).to_have_text(
+        "在新窗口中用 GET 运行此查询", timeout=15_000
+    )
+    assert "lang=" not in (page.locator(".yasr_tryQuery").get_attribute("href") or "")
     assert errors == []
     page.context.close()
 

@@ -72,11 +72,11 @@ def test_result_links_to_resource_page_and_language_switch(
     page: Page, server: ServerProcess
 ) -> None:
     page.goto(f"{server.url}/?query={quote(CHIPS_QUERY)}&lang=en")
-    link = page.locator('.yasr_results a[href="/id/test-chip"]')
+    link = page.locator('.yasr_results a[href="/id/test-chip?lang=en"]')  # keeps ?lang=
     expect(link).to_be_visible(timeout=15_000)
     screenshot(page, "editor-results")
     link.click()
-    page.wait_for_url(f"{server.url}/id/test-chip")
+    page.wait_for_url(f"{server.url}/id/test-chip?lang=en")
     expect(page.locator("h1")).to_have_text("Test Chip")
     expect(page.locator("svg.diagram")).to_be_visible()
     screenshot(page, "resource-en")
@@ -115,7 +115,9 @@ def test_editor_completes_ontology_classes_and_properties(
 
 def test_results_download_as_csv_and_json(page: Page, server: ServerProcess) -> None:
     page.goto(f"{server.url}/?query={quote(CHIPS_QUERY)}&lang=en")
-    expect(page.locator('.yasr_results a[href="/id/test-chip"]')).to_be_visible(timeout=15_000)
+    expect(page.locator('.yasr_results a[href="/id/test-chip?lang=en"]')).to_be_visible(
+        timeout=15_000
+    )
     with page.expect_download() as table_download:
         page.locator(".yasr_downloadIcon").click()
     csv_path = table_download.value.path()
@@ -129,7 +131,8 @@ def test_results_download_as_csv_and_json(page: Page, server: ServerProcess) -> 
 
 def test_a_chinese_page_shows_the_results_in_chinese(page: Page, server: ServerProcess) -> None:
     page.goto(f"{server.url}/?query={quote(CHIPS_QUERY)}&lang=zh")
-    expect(page.locator('.yasr_results a[href="/id/test-chip"]')).to_be_visible(timeout=15_000)
+    link = page.locator('.yasr_results a[href="/id/test-chip?lang=zh"]')  # keeps ?lang=
+    expect(link).to_be_visible(timeout=15_000)
     expect(page.locator(".yasr_btn.select_table")).to_have_text("表格")
     expect(page.locator(".yasr_btn.select_response")).to_have_text("原始响应")
     count = re.compile(r"^2 条结果，用时 [\d.]+ 秒$")
@@ -137,7 +140,11 @@ def test_a_chinese_page_shows_the_results_in_chinese(page: Page, server: ServerP
     expect(page.locator(".pageSizerLabel")).to_have_text("每页行数：")
     expect(page.locator("input.tableFilter")).to_have_attribute("placeholder", "筛选结果")
     expect(page.locator(".tableControls")).not_to_contain_text("Simple view")
+    expect(page.locator(".dt-info")).to_have_text("第 1 至 2 条，共 2 条")  # DataTables' footer
     screenshot(page, "editor-results-zh")
+    link.click()
+    expect(page.locator("h1")).to_have_text("测试芯片")
+    assert page.locator("html").get_attribute("lang") == "zh"
 
 
 def test_aggregate_can_be_charted(page: Page, server: ServerProcess) -> None:
@@ -186,3 +193,52 @@ def test_page_fits_a_phone(browser: Browser, server: ServerProcess, path: str) -
     width = phone.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 390, f"{path}: {width} px wide"
+
+
+WIDE_QUERY = """PREFIX bjo: <https://w3id.org/bjaikg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?chip ?label ?designer ?designerLabel ?kind WHERE {
+  ?chip a bjo:AIChip ; rdfs:label ?label ; bjo:designedBy ?designer .
+  ?designer rdfs:label ?designerLabel ; a ?kind
+}"""
+"""Five columns of long values; its first line reaches the buttons of a phone's editor."""
+
+TEXT_UNDER_BUTTONS = """() => {
+  const buttons = Array.from(document.querySelectorAll(".yasqe_buttons > button"))
+    .map((button) => button.getBoundingClientRect());
+  const range = document.createRange();
+  const covered = [];
+  document.querySelectorAll(".CodeMirror-line").forEach((line) => {
+    range.selectNodeContents(line);
+    for (const box of range.getClientRects()) {
+      if (buttons.some((button) => box.left < button.right && button.left < box.right
+          && box.top < button.bottom && button.top < box.bottom)) covered.push(line.textContent);
+    }
+  });
+  return covered;
+}"""
+"""The lines of the query text that YASQE's buttons (share, run) cover."""
+
+
+def test_editor_results_scroll_on_a_phone(browser: Browser, server: ServerProcess) -> None:
+    """At 390 px the result table keeps readable columns and scrolls sideways in its own box
+    (the page does not), and YASQE's buttons cover no query text."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{server.url}/?lang=zh&query={quote(WIDE_QUERY)}")
+    expect(phone.locator(".yasr_results table").first).to_be_visible(timeout=15_000)
+    results = phone.locator(".yasr_results")
+    sizes = results.evaluate(
+        """(box) => ({scroll: box.scrollWidth, client: box.clientWidth,
+             overflow: getComputedStyle(box).overflowX,
+             columns: Array.from(box.querySelectorAll("thead th")).slice(1)
+               .map((th) => th.getBoundingClientRect().width)})"""
+    )
+    screenshot(phone, "editor-phone")
+    covered = phone.evaluate(TEXT_UNDER_BUTTONS)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 390, f"the editor page is {width} px wide"
+    assert sizes["overflow"] == "auto" and sizes["scroll"] > sizes["client"], sizes
+    assert len(sizes["columns"]) == 5 and min(sizes["columns"]) >= 96, sizes
+    assert covered == [], f"text under the buttons: {covered}"

@@ -5,9 +5,10 @@
  *   nothing is fetched from prefix.cc or LOV (the page works offline, docs/architecture.md#offline-first);
  * - the example questions load into the editor and run;
  * - the query is kept in the URL's fragment (YASGUI's share-link format), so a link reproduces it;
- * - IRIs of this graph in the result table link to their pages on this server;
+ *   the page's ?lang= stays the page's: in the address and links, never sent to the endpoint;
+ * - IRIs of this graph in the result table link to their pages on this server (keeping ?lang=);
  * - a bar chart view for results with a numeric column (aggregates);
- * - YASR's views, table controls and result count in the page's language;
+ * - YASR's views, table controls, result count, table footer and error link in the page's language;
  * - accessible names on YASGUI's form controls, and the skip link straight into the editor.
  */
 (function () {
@@ -18,6 +19,32 @@
   var Yasqe = Yasgui.Yasqe;
   var Yasr = Yasgui.Yasr;
   var NUMERIC = /#(integer|decimal|double|float|long|int|short|nonNegativeInteger|positiveInteger)$/;
+  /* The page's language if the reader chose it with ?lang= (else null): the address and local
+     links keep it, as the server's pages do. */
+  var chosenLanguage = new URLSearchParams(window.location.search).get("lang") === configuration.language ?
+    configuration.language : null;
+
+  /* What DataTables (YASR's table) and YASR's error view say in English, in the page's language
+     (null on an English page): the words of the table's footer, of an empty table, of the sort
+     and pager buttons' names, the pager's name (DataTables fixes it, translateResults renames
+     it), and the error view's link to the query by GET. */
+  var resultWords = {
+    zh: {
+      table: {
+        info: "第 _START_ 至 _END_ 条，共 _TOTAL_ 条",
+        infoEmpty: "共 0 条",
+        infoFiltered: "（从 _MAX_ 条中筛选）",
+        emptyTable: "没有结果",
+        zeroRecords: "没有符合筛选条件的结果",
+        aria: {
+          orderable: "：点击排序", orderableReverse: "：点击反向排序", orderableRemove: "：点击取消排序",
+          paginate: { first: "第一页", previous: "上一页", next: "下一页", last: "最后一页" }
+        }
+      },
+      pager: "分页",
+      tryQuery: "在新窗口中用 GET 运行此查询"
+    }
+  }[configuration.language] || null;
 
   function prefixDeclarations() {
     return Object.keys(configuration.prefixes).map(function (name) {
@@ -36,6 +63,14 @@
     name: "bjaikg-property", bulk: true, autoShow: false, persistenceId: null,
     get: function () { return configuration.properties; }
   }, false);
+
+  /* A local address that keeps the reader's ?lang= (before any #fragment). */
+  function keepLanguage(address) {
+    if (!chosenLanguage) return address;
+    var parts = address.split("#");
+    parts[0] += (parts[0].indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(chosenLanguage);
+    return parts.join("#");
+  }
 
   /* Local address of an IRI of this graph, or null. */
   function localAddress(iri) {
@@ -135,6 +170,31 @@
     });
   });
 
+  /* YASR gives DataTables its table view's defaults (its own configuration of the view is not
+     read), so the words go there. */
+  if (resultWords) Object.assign(Yasr.plugins.table.defaults.tableConfig.language, resultWords.table);
+
+  /* A link to the query: the page's address with its ?lang=, and the query (with what YASGUI
+     keeps with it) in the fragment, YASGUI's share-link format. YASGUI makes it from the whole
+     address, which put ?lang= in the fragment too; the share button and the address use this. */
+  function shareLink(tab) {
+    var link = Yasgui.linkUtils.createShareLink(window.location.origin + window.location.pathname, tab);
+    return chosenLanguage ? link.replace("#", "?lang=" + encodeURIComponent(chosenLanguage) + "#") : link;
+  }
+  Yasgui.Tab.prototype.getShareableLink = function () { return shareLink(this); };
+
+  /* YASGUI reads the address as it starts: it runs a query given there (?query=…, or a share
+     link's #query=…), empties a fragment it has read (a new history entry, and a reload has
+     lost the query), and makes each parameter it does not know, the page's ?lang= too, a
+     request argument sent with every query. So while it starts, the address holds the query's
+     parameters only, in the search part; after, the query as a share link (rememberInUrl) or
+     the address as it was. */
+  var address = window.location.href;
+  var queryParameters = (/(^#|&)query=/.test(window.location.hash) ? window.location.hash : window.location.search)
+    .substring(1).split("&").filter(function (pair) { return pair && !/^lang(=|$)/.test(pair); }).join("&");
+  var queryInAddress = /(^|&)query=/.test(queryParameters);
+  window.history.replaceState(null, "", window.location.pathname + (queryParameters ? "?" + queryParameters : ""));
+
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: new URL(configuration.endpoint, window.location.href).href, method: "POST" },
     copyEndpointOnNewTab: true,
@@ -198,6 +258,12 @@
       var text = words.controls[input.placeholder];
       if (text) { input.placeholder = text; input.setAttribute("aria-label", text); }
     });
+    if (resultWords) {
+      root.querySelectorAll(".dt-paging nav").forEach(function (nav) { nav.setAttribute("aria-label", resultWords.pager); });
+      root.querySelectorAll("a.yasr_tryQuery").forEach(function (link) {  /* each change calls tidy again */
+        if (link.textContent !== resultWords.tryQuery) link.textContent = resultWords.tryQuery;
+      });
+    }
     root.querySelectorAll(".yasr_response_chip").forEach(function (chip) {
       var count = /^(?:(\d+) results?|Response)(?: in ([\d.]+) seconds?)?$/.exec(chip.textContent);
       if (!count) return;
@@ -212,7 +278,7 @@
       anchor.setAttribute("data-checked", "");
       var local = localAddress(anchor.getAttribute("href"));
       if (local) {
-        anchor.setAttribute("href", local);
+        anchor.setAttribute("href", keepLanguage(local));
         anchor.removeAttribute("target");
       }
     });
@@ -240,28 +306,25 @@
     });
   });
 
-  /* Keep the query (and what YASGUI keeps with it) in the address bar: in the fragment, as
-     YASGUI's share link (#query=…&endpoint=…), after the page's own ?lang= if it has one. */
+  /* Keep the query (and what YASGUI keeps with it) in the address bar, as its share link
+     (?lang=…#query=…&endpoint=…): on every run, and once YASGUI has run the address's query. */
   function rememberInUrl(tab) {
-    var language = new URLSearchParams(window.location.search).get("lang");
-    var page = window.location.origin + window.location.pathname;
-    if (language) page += "?lang=" + encodeURIComponent(language);
-    window.history.replaceState(null, "", Yasgui.linkUtils.createShareLink(page, tab));
+    window.history.replaceState(null, "", shareLink(tab));
   }
 
   yasgui.on("query", function (_instance, tab) { rememberInUrl(tab); });
+  if (queryInAddress) rememberInUrl(currentTab());
+  else window.history.replaceState(null, "", address);
 
   document.querySelectorAll(".example-link").forEach(function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
       var tab = currentTab();
       tab.setQuery(link.getAttribute("data-query"));
-      tab.query();
+      /* The answer, an error included (403 for a SERVICE off the allow-list), shows in the
+         results: the promise that YASGUI then rejects has nothing more to say. */
+      tab.query().catch(function () {});
     });
   });
-
-  if (new URLSearchParams(window.location.search).get("query")) {
-    currentTab().query();
-  }
   window.bjaikgEditor = yasgui;
 })();
