@@ -25,6 +25,9 @@ from bjaikg.errors import DataFileError
 from bjaikg.namespaces import BJG, sparql_prologue
 from bjaikg.remote_store import RemoteStore
 
+_NO_LIMIT = nullcontext()
+"""The embedded store's :meth:`KnowledgeGraph.deadline` (reusable: it holds nothing)."""
+
 RDF_SUFFIXES = (".ttl",)
 """Files the loader reads when it is given a folder."""
 
@@ -63,9 +66,7 @@ class KnowledgeGraph:
     def deadline(self, seconds: float) -> AbstractContextManager[None]:
         """Within the block, a remote store's client gives up after ``seconds`` (the embedded
         store is stopped by the worker's clock instead)."""
-        return (
-            self.store.deadline(seconds) if isinstance(self.store, RemoteStore) else nullcontext()
-        )
+        return self.store.deadline(seconds) if isinstance(self.store, RemoteStore) else _NO_LIMIT
 
     @property
     def embedded_store(self) -> ox.Store:

@@ -83,7 +83,10 @@ class AccessLog:
         shown = "" if query is None else " query=" + " ".join(query.split())[:QUERY_IN_LOG]
         client, path = _IN_FIELD.sub(_hex, client), _IN_FIELD.sub(_hex, path)
         line = f'bjaikg: {client} "{method} {path}" {status} {seconds * 1000:.1f} ms {detail}'
-        data = (_CONTROL.sub(_hex, f"{line}{shown}") + "\n").encode("utf-8", "replace")
+        text = f"{line}{shown}"
+        if not text.isprintable():  # every character _CONTROL matches is unprintable (Cc)
+            text = _CONTROL.sub(_hex, text)
+        data = (text + "\n").encode("utf-8", "replace")
         if self.view is None:
             os.write(self.descriptor, data)
         else:

@@ -254,6 +254,8 @@ def check_depth(query: str) -> None:
     Hazard: the chain bound counts the whole query, not its longest chain, so a query of many
     short chains is refused too; and it holds only on a worker's raised stack (the worker
     module's ``deepen_stack``): on the default 8 MB, chains of 2,625 ``BIND``s crash."""
+    if len(query) <= MAX_NESTING:  # too short to hold more brackets or operators than that
+        return
     brackets = query.count("{") + query.count("(") + query.count("[")
     if brackets <= MAX_NESTING and len(query) <= MAX_CHAIN:
         return

@@ -154,7 +154,8 @@ def parse_form(encoded: bytes, what: str) -> list[tuple[str, str]]:
     Like :func:`urllib.parse.parse_qsl` with ``keep_blank_values`` and strict UTF-8: 400 for a
     body or URL that is not UTF-8, raw or once percent-decoded.
     """
-    _decode(encoded, what)
+    if not encoded.isascii():  # ASCII is UTF-8: only other bytes need the check
+        _decode(encoded, what)
     pairs = []
     for field in encoded.split(b"&"):
         if not field:
