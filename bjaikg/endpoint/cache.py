@@ -32,6 +32,7 @@ import pyoxigraph as ox
 import bjaikg
 from bjaikg.endpoint.connection import HttpResponse
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest
+from bjaikg.endpoint.query_tokens import service_keywords
 from bjaikg.remote_store import RemoteStore
 from bjaikg.statistics import NamedGraphStatistics
 from bjaikg.store import KnowledgeGraph
@@ -114,7 +115,7 @@ class AnswerCache:
     def key(request: QueryRequest) -> Key | None:
         """What the answer to ``request`` depends on; ``None`` when not only on the data."""
         text = request.query.lower()
-        if "service" in text or (
+        if service_keywords(request.query) or (
             ("now" in text or "rand" in text or "uuid" in text or "bnode" in text)
             and _VOLATILE.search(text)
         ):

@@ -27,8 +27,8 @@ exhaust its recursive descent) is refused with 400 rather than evaluated uncheck
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from bjaikg.endpoint.query_tokens import service_keywords
@@ -62,25 +62,35 @@ def nodes_named(node: Any, name: str) -> Iterator[Any]:
             yield from nodes_named(value, name)
 
 
-_SERVICE_KEYWORD = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-
-
-def calls_service(query: str) -> bool:
-    """Whether ``query`` has the keyword ``SERVICE`` (a cheap, conservative test: a literal or
-    comment with the word counts too). The regular expression runs only when the letters
-    occur in some case."""
-    return "service" in query.lower() and _SERVICE_KEYWORD.search(query) is not None
+CHECKS_KEPT = 256
+"""Checks of queries a worker keeps (the last used), so that a query asked again, which names
+``sparql-service-description`` in a prefix or "service" in a comment, is parsed once."""
+CHECKED_CHARACTERS = 20_000
+"""The longest query whose check is kept: the kept texts stay under 5 MB."""
 
 
 def service_targets(query: str) -> list[str | None]:
     """The IRI of every ``SERVICE`` clause of ``query`` (``None`` for ``SERVICE ?variable``).
 
     Raises :class:`UncheckableQueryError` when the query mentions "service" but does not parse,
-    or when rdflib finds fewer clauses than the query's tokens hold ``SERVICE`` keywords.
+    or when rdflib finds fewer clauses than the query's tokens hold ``SERVICE`` keywords. A
+    query of at most :data:`CHECKED_CHARACTERS` is checked once per worker while it is among
+    the :data:`CHECKS_KEPT` last used.
     """
+    if len(query) <= CHECKED_CHARACTERS:
+        return list(_kept_targets(query))
+    return list(_targets(query))
+
+
+@lru_cache(maxsize=CHECKS_KEPT)
+def _kept_targets(query: str) -> tuple[str | None, ...]:
+    return _targets(query)  # an error is raised again on each call: errors are not kept
+
+
+def _targets(query: str) -> tuple[str | None, ...]:
     keywords = service_keywords(query)
     if not keywords and "service" not in query.lower():
-        return []
+        return ()
     # Imported here: rdflib's SPARQL parser takes a quarter of a second to import, which
     # start-up should not pay for the rare query that mentions SERVICE.
     from pyparsing import ParseException
@@ -113,7 +123,7 @@ def service_targets(query: str) -> list[str | None]:
             f"the query holds the keyword SERVICE {len(keywords)} time(s) but the allow-list "
             f"check found {len(terms)} SERVICE clause(s): it cannot be checked, so it is refused"
         )
-    return [str(term) if isinstance(term, URIRef) else None for term in terms]
+    return tuple(str(term) if isinstance(term, URIRef) else None for term in terms)
 
 
 def check_services(query: str, allowed: Sequence[str]) -> None:

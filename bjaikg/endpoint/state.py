@@ -9,8 +9,8 @@ from bjaikg.endpoint.access_log import AccessLog
 from bjaikg.endpoint.cache import AnswerCache, Key, data_fingerprint
 from bjaikg.endpoint.connection import AccessRecord, HttpRequest
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest, evaluate
-from bjaikg.endpoint.federation import calls_service
 from bjaikg.endpoint.metrics import Metrics
+from bjaikg.endpoint.query_tokens import service_keywords
 from bjaikg.endpoint.scoreboard import NoDeadline, QueryClock, Scoreboard
 from bjaikg.endpoint.settings import Settings
 from bjaikg.statistics import DatasetStatistics, NamedGraphStatistics, measure_dataset
@@ -100,7 +100,7 @@ class EndpointState:
         A query that calls ``SERVICE`` gets at most ``--service-timeout``: it waits on
         endpoints that are not ours, and must not hold a worker for the full query deadline.
         """
-        if calls_service(request.query):
+        if service_keywords(request.query):
             timeout = min(timeout, self.settings.service_timeout)
         with self.clock.evaluating(route, timeout, request.query), self.graph.deadline(timeout):
             answer = evaluate(self.graph.store, request, self.settings.allow_service)

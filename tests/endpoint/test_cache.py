@@ -8,6 +8,7 @@ import time
 import httpx
 import pytest
 
+from bjaikg.endpoint import federation
 from bjaikg.endpoint.cache import AnswerCache, Key
 from bjaikg.endpoint.connection import AccessRecord, HttpResponse
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest
@@ -85,6 +86,25 @@ def test_answers_that_are_not_a_function_of_the_data_get_no_etag(http: httpx.Cli
     assert posted.status_code == 200 and "etag" not in posted.headers
     refused = http.get("/sparql", params={"query": "SELECT"})
     assert refused.status_code == 400 and "etag" not in refused.headers
+
+
+def test_a_query_naming_service_only_in_an_iri_or_comment_is_kept_and_checked_once(
+    http: httpx.Client,
+) -> None:
+    """The project's own sd: prefix holds "service": such a query was parsed by rdflib on
+    every request (about 40 times a lookup's cost) and never kept (a review, 2026-12-07)."""
+    query = (
+        "PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>\n"
+        "ASK { ?s ?p ?o } # no SERVICE here"
+    )
+    first = http.get("/sparql", params={"query": query})
+    assert first.status_code == 200 and "etag" in first.headers
+    kept = http.get("/sparql", params={"query": query})
+    assert kept.headers["etag"] == first.headers["etag"]
+    checks = federation._kept_targets.cache_info()
+    assert federation.service_targets(query) == []
+    assert federation.service_targets(query) == []
+    assert federation._kept_targets.cache_info().hits == checks.hits + 1
 
 
 def test_the_cache_keeps_its_bound_and_drops_the_least_recently_used() -> None:
