@@ -370,6 +370,24 @@ class Site:
                 "rows": WORDS["result_rows"][language],
                 "seconds": WORDS["result_seconds"][language],
                 "response": WORDS["response"][language],
+                "table": {  # DataTables' language option
+                    "info": WORDS["table_info"][language],
+                    "infoEmpty": WORDS["table_info_empty"][language],
+                    "infoFiltered": WORDS["table_info_filtered"][language],
+                    "emptyTable": WORDS["table_empty"][language],
+                    "zeroRecords": WORDS["table_no_match"][language],
+                    "aria": {
+                        "orderable": WORDS["sort"][language],
+                        "orderableReverse": WORDS["sort_reverse"][language],
+                        "orderableRemove": WORDS["sort_remove"][language],
+                        "paginate": {
+                            page: WORDS[f"page_{page}"][language]
+                            for page in ("first", "previous", "next", "last")
+                        },
+                    },
+                },
+                "pager": WORDS["pager"][language],
+                "tryQuery": WORDS["try_query"][language],
             },
             "tabName": WORDS["query"][language],
             "names": {

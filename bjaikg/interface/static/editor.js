@@ -24,27 +24,10 @@
   var chosenLanguage = new URLSearchParams(window.location.search).get("lang") === configuration.language ?
     configuration.language : null;
 
-  /* What DataTables (YASR's table) and YASR's error view say in English, in the page's language
-     (null on an English page): the words of the table's footer, of an empty table, of the sort
-     and pager buttons' names, the pager's name (DataTables fixes it, translateResults renames
-     it), and the error view's link to the query by GET. */
-  var resultWords = {
-    zh: {
-      table: {
-        info: "第 _START_ 至 _END_ 条，共 _TOTAL_ 条",
-        infoEmpty: "共 0 条",
-        infoFiltered: "（从 _MAX_ 条中筛选）",
-        emptyTable: "没有结果",
-        zeroRecords: "没有符合筛选条件的结果",
-        aria: {
-          orderable: "：点击排序", orderableReverse: "：点击反向排序", orderableRemove: "：点击取消排序",
-          paginate: { first: "第一页", previous: "上一页", next: "下一页", last: "最后一页" }
-        }
-      },
-      pager: "分页",
-      tryQuery: "在新窗口中用 GET 运行此查询"
-    }
-  }[configuration.language] || null;
+  /* The words YASR and DataTables (its table) draw in English, in the page's language (null on
+     an English page): the table's footer, empty table, sort and pager buttons' names (DataTables'
+     language option), the pager's name and the error view's link to the query by GET. */
+  var resultWords = configuration.yasrWords;
 
   function prefixDeclarations() {
     return Object.keys(configuration.prefixes).map(function (name) {
