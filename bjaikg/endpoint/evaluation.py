@@ -183,6 +183,14 @@ def unknown_word(query: str, line: int, column: int) -> tuple[str, int, int] | N
     return None
 
 
+def _at_end(query: str, position: re.Match[str]) -> bool:
+    """Whether pyoxigraph's ``error at LINE:COLUMN`` is past the query's last non-space."""
+    line, column = int(position[1]), int(position[2])
+    lines = query.split("\n")
+    index = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+    return not query[index:].strip()
+
+
 def syntax_message(query: str, error: SyntaxError) -> str:
     """What a client reads about the syntax error ``error`` of ``query``: pyoxigraph's message
     with its line:column, or, for an undeclared prefix, its position and the ``PREFIX`` line
@@ -190,8 +198,10 @@ def syntax_message(query: str, error: SyntaxError) -> str:
 
     pyoxigraph's "expected …" names what one rule of its grammar would have taken, which often
     misleads: a bare word that is no SPARQL keyword before the position is named instead (with
-    the keyword it is closest to), and a sentence in the expected set (a rule's own message,
-    such as "The SELECT contains a variable that is unbound") replaces the set.
+    the keyword it is closest to), a sentence in the expected set (a rule's own message, such
+    as "The SELECT contains a variable that is unbound") replaces the set, and at the end of the
+    query a set of keywords alone (function names where an operand is missing) is replaced by
+    saying that the query ends early.
     """
     message = " ".join(str(error.msg or error).split())
     prefix = undeclared_prefix(query)
@@ -220,6 +230,12 @@ def syntax_message(query: str, error: SyntaxError) -> str:
                 return f"SPARQL syntax error: {note[1]}: expected {_CHARACTER_CLASSES[every[0]]}"
             if parts and DIGIT in every:  # LIMIT -1: the digit is the one alternative that fits
                 parts.append(_CHARACTER_CLASSES[DIGIT])
+            elif position and _at_end(query, position) and all(map(str.isidentifier, parts)):
+                return (  # at the end pyoxigraph names keywords that could start anything
+                    f"SPARQL syntax error: {note[1]}, the end of the query: it ends before what "
+                    "it began is complete (a term of a triple pattern, an operand of an "
+                    "expression or a closing bracket is missing before here)"
+                )
             expected = f"one of {', '.join(parts)}" if len(parts) > 1 else "".join(parts)
             return f"SPARQL syntax error: {note[1]}: expected {expected or note[2]}"
         return f"SPARQL syntax error: {message}"

@@ -415,6 +415,14 @@ def test_brackets_in_strings_iris_and_comments_do_not_count(http: httpx.Client) 
             "SELECT * WHERE { ?s ?p ?o } OFFSET -1",
             "error at 1:36: expected a digit",
         ),
+        (  # at the end, "expected one of ABS, AVG, DAY, IRI, …": no function is missing
+            "SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER(?o = )\n}",
+            "error at 4:2, the end of the query: it ends before what it began is complete",
+        ),
+        (  # at the end, "expected one of LATERAL, SERVICE": the object is missing
+            "SELECT * WHERE { ?s ?p }",
+            "error at 1:25, the end of the query: it ends before what it began is complete",
+        ),
         (  # "expected one of HAVING, OFFSET, OPTIONAL, VALUES, ['0'..='9']": the digit kept
             "SELECT * WHERE { ?s ?p ?o } LIMIT -1",
             "error at 1:35: expected one of HAVING, OFFSET, OPTIONAL, VALUES, a digit",
