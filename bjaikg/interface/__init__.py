@@ -14,10 +14,10 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.endpoint.protocol import ALL_METHODS
+from bjaikg.interface.assets import AssetFiles
 from bjaikg.interface.labels import build_label_index
 from bjaikg.interface.operations import Operation
 from bjaikg.interface.pages import Site, create_templates
@@ -51,13 +51,13 @@ def interface_routes(
         graph=graph,
         index=build_label_index(graph),
         operations={query.name: Operation(query) for query in catalogue},
-        templates=create_templates(),
+        templates=create_templates({"/static": STATIC_FOLDER, "/assets/yasgui": assets}),
         editor_installed=(assets / "yasgui.min.js").is_file(),
         releases=read_releases(release_folder),
     )
     read = ["GET", "HEAD"]
     if site.editor_installed:
-        editor_assets: BaseRoute = Mount("/assets/yasgui", StaticFiles(directory=assets))
+        editor_assets: BaseRoute = Mount("/assets/yasgui", AssetFiles(directory=assets))
     else:
         editor_assets = Route("/assets/yasgui/{path:path}", assets_missing, methods=read)
     return [
@@ -77,7 +77,7 @@ def interface_routes(
         Route("/api/queries/{name}", site.run_query, methods=read),
         Route("/openapi.json", site.openapi, methods=read),
         Route("/favicon.ico", site.favicon, methods=read),
-        Mount("/static", StaticFiles(directory=STATIC_FOLDER), name="static"),
+        Mount("/static", AssetFiles(directory=STATIC_FOLDER), name="static"),
         editor_assets,
         # last: a path no route serves with the method (404, or 405 with Allow)
         Route("/{path:path}", site.unknown_path, methods=ALL_METHODS),

@@ -9,6 +9,7 @@ never a traceback.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -26,6 +27,7 @@ from bjaikg.chinese import CHINESE_RUN
 from bjaikg.endpoint.cache import asks_fresh
 from bjaikg.endpoint.protocol import refuse_method, starlette_response
 from bjaikg.endpoint.state import EndpointState
+from bjaikg.interface.assets import asset_address
 from bjaikg.interface.dataset import DUMPS, dataset_triples, describe_dataset
 from bjaikg.interface.diagram import (
     CHAIN_STAGES,
@@ -125,10 +127,14 @@ def mark_chinese(text: str, language: str) -> Markup:
     return Markup(CHINESE_RUN.sub(lambda run: f'<span lang="zh">{run.group(0)}</span>', escaped))
 
 
-def create_templates() -> Jinja2Templates:
-    """The page templates, with the :func:`mark_chinese` filter."""
+def create_templates(asset_folders: Mapping[str, Path] | None = None) -> Jinja2Templates:
+    """The page templates, with the :func:`mark_chinese` filter and ``asset(address)``, the
+    address of a style sheet or script with its version (:func:`asset_address`; the folders
+    each prefix serves: ``asset_folders``)."""
     templates = Jinja2Templates(directory=TEMPLATE_FOLDER)
     templates.env.filters["mark_chinese"] = mark_chinese
+    folders = dict(asset_folders or {})
+    templates.env.globals["asset"] = lambda address: asset_address(folders, address)
     return templates
 
 

@@ -311,6 +311,19 @@ def test_chinese_inside_another_language_is_marked_but_not_inside_japanese() -> 
     assert mark_chinese("北京", "zh-Hans") == "北京"
 
 
+def test_the_style_sheet_is_linked_with_its_version_and_kept_for_a_year(
+    client: TestClient,
+) -> None:
+    """A browser keeps a versioned address for good (a new file gets a new address) and
+    revalidates an unversioned one every time."""
+    link = re.search(
+        r'href="(/static/bjaikg\.css\?v=[0-9a-f]{12})"', client.get("/id/test-chip").text
+    )
+    assert link is not None
+    assert client.get(link[1]).headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert client.get("/static/bjaikg.css").headers["cache-control"] == "no-cache"
+
+
 def test_the_favicon_a_browser_asks_for_is_no_content_not_a_404(client: TestClient) -> None:
     answer = client.get("/favicon.ico")
     assert answer.status_code == 204 and answer.content == b""
