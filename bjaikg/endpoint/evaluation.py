@@ -18,7 +18,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, pairwise
 from typing import IO, cast
 
 import pyoxigraph as ox
@@ -320,16 +320,20 @@ Store = ox.Store | RemoteStore
 
 def names_dataset(query: str) -> bool:
     """Whether ``query`` has a dataset clause (``FROM`` or ``FROM NAMED``): the word ``FROM``
-    outside strings, IRIs, comments, variables and prefixed names. A query without the letters
+    outside strings, IRIs, comments, variables and prefixed names, or a name ``FROM:g`` when no
+    prefix ``from:`` is declared. A query without the letters
     anywhere is not scanned: every evaluated query asks this, so the first test is a substring
     test of its lower case, the cheapest measured (bench/ENDPOINT.md, session 28)."""
     if "from" not in query.lower():
         return False
-    return any(
-        (match["word"] or "").upper() == "FROM"
-        or match[0][:5].upper() == "FROM:"  # ``FROM:g``: pyoxigraph reads FROM :g, not a name
-        for match in TOKENS.finditer(query)
-    )
+    tokens = [match[0] for match in TOKENS.finditer(query)]
+    names = [token for token in tokens if token[:5].upper() == "FROM:"]
+    if names and any(  # a prefix named "from" declared: its names are names, not clauses
+        word.upper() == "PREFIX" and name.upper() == "FROM:" for word, name in pairwise(tokens)
+    ):
+        names = []
+    # ``FROM:g`` with no such prefix: pyoxigraph reads the keyword and the name ``:g``
+    return bool(names) or any(token.upper() == "FROM" for token in tokens)
 
 
 def _run(store: Store, request: QueryRequest) -> Result:

@@ -30,11 +30,13 @@ words)."""
 
 def service_keywords(query: str) -> list[int]:
     """Where ``query`` holds the keyword ``SERVICE`` (any case) outside strings, IRIs, comments,
-    variables and prefixed names (a query without the letters is not scanned)."""
+    variables and prefixed names — or a name ``SERVICE:x``, which pyoxigraph reads as the
+    keyword and the name ``:x`` (a query without the letters is not scanned). Hazard: a name of
+    a prefix ``service:`` counts too (a query using one cannot be checked)."""
     if "service" not in query.lower():
         return []
     return [
         match.start()
         for match in TOKENS.finditer(query)
-        if (match["word"] or "").upper() == "SERVICE"
+        if (match["word"] or "").upper() == "SERVICE" or match[0][:8].upper() == "SERVICE:"
     ]

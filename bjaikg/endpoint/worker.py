@@ -153,7 +153,7 @@ class Client:
         self.unsent += data
 
     def flush(self) -> int:
-        """Send what is kept, as far as the socket takes it; how many bytes left."""
+        """Send what is kept, as far as the socket takes it; how many bytes it took."""
         try:
             sent = self.socket.send(self.unsent)
         except BlockingIOError:

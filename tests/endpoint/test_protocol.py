@@ -646,6 +646,11 @@ def test_a_querys_own_dataset_is_honoured_and_the_protocols_replaces_it(
         prologue = prefixed.replace("g:", ":") if clause == "FROM:extra" else prefixed
         query = f"{prologue}SELECT (COUNT(*) AS ?n) {clause} WHERE {{ ?s ?p ?o }}"
         assert count(query) == in_extra, clause
+    declared = (
+        "PREFIX from: <http://x/>\n"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o OPTIONAL { ?s from:y ?z } }"
+    )
+    assert count(declared) == everything  # from:y is a name of the declared prefix, no clause
     # the protocol's dataset replaces the query's: named graphs only, so an empty default graph
     from_extra = f"SELECT (COUNT(*) AS ?n) FROM <{extra}> WHERE {{ ?s ?p ?o }}"
     assert count(from_extra, **{"named-graph-uri": extra}) == 0
