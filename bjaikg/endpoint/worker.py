@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import faulthandler
+import logging
 import resource
 import select
 import signal
@@ -96,6 +97,23 @@ def limit_memory(extra_bytes: int) -> None:
     mapped_kilobytes = int(status.split("VmSize:", 1)[1].split()[0])
     limit = mapped_kilobytes * 1024 + extra_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+LOG = logging.getLogger("bjaikg.endpoint")
+CLONE_NEWNET = 0x40000000
+"""``unshare``'s flag for a network namespace of one's own (linux/sched.h)."""
+
+
+def isolate_network() -> bool:
+    """Move this process into a network namespace of its own, where no interface is up: no
+    connection can be opened from it, whatever a query asks pyoxigraph (``SERVICE``). The
+    connections it holds or is handed (``SCM_RIGHTS``) keep working: they belong to the
+    supervisor's namespace. True when done; False when the kernel refuses (a process without
+    ``CAP_SYS_ADMIN``: a server not run as root, a container without the right), and then
+    nothing changed.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    return int(libc.unshare(CLONE_NEWNET)) == 0
 
 
 STACK_BYTES = 112 * 1024 * 1024
@@ -217,7 +235,9 @@ class Worker:
         self.retiring = False
 
     def prepare(self, max_memory_bytes: int | None) -> None:
-        """Settle into the forked process: signals, parent death, memory bound, own counters."""
+        """Settle into the forked process: signals, parent death, memory bound, own counters;
+        with no ``--allow-service`` over the embedded store, no network (:func:`isolate_network`:
+        the allow-list check is then not the only guard)."""
         faulthandler.disable()  # an abort by the memory bound is expected, not a crash to dump
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's business
@@ -225,6 +245,14 @@ class Worker:
         signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the supervisor reloads
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         die_with_parent()
+        settings = self.state.settings
+        offline = not settings.allow_service and settings.store is None
+        first = self.index == 0 and self.slot.evaluation == 0  # says it once
+        if offline and not isolate_network() and first:
+            LOG.warning(
+                "workers keep the network (no CAP_SYS_ADMIN to unshare it): without "
+                "--allow-service only the allow-list check stops a SERVICE call"
+            )
         deepen_stack()
         if max_memory_bytes is not None:
             limit_memory(max_memory_bytes)

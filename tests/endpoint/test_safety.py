@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import httpx
 import pytest
 
-from bjaikg.endpoint import federation
+from bjaikg.endpoint import federation, worker
 from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.connection import HttpRequest
 from bjaikg.endpoint.evaluation import MAX_CHAIN
@@ -404,6 +404,38 @@ def test_a_query_the_check_cannot_read_as_the_engine_does_is_refused_and_never_c
     response = http.get("/sparql", params={"query": template.format(url=url)})
     assert response.status_code == 400, response.text
     assert "allow-list" in response.text
+    assert received_before_now(url, received) == []
+
+
+def test_without_an_allow_list_a_worker_has_no_network(server: ServerProcess) -> None:
+    """The guarantee behind the allow-list check (two parsers that have disagreed twice): with
+    no --allow-service each worker lives in a network namespace of its own, where nothing can
+    be reached. A server not run as root cannot make one, and says so in its log."""
+    own = os.readlink(f"/proc/{server.process.pid}/ns/net")
+    spaces = {os.readlink(f"/proc/{pid}/ns/net") for pid in worker_pids(server)}
+    if os.geteuid() == 0:
+        assert own not in spaces
+    else:
+        assert spaces == {own} and logged(server, "workers keep the network")
+
+
+def test_a_process_without_network_reaches_no_host(listener: tuple[str, list[bytes]]) -> None:
+    url, received = listener
+    port = urlsplit(url).port
+    assert port is not None
+    child = os.fork()
+    if child == 0:  # the forked test process: 0 when isolated and refused, 1 when it connected
+        reached = 2
+        if worker.isolate_network():
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+                reached = 1
+            except OSError:
+                reached = 0
+        os._exit(reached)
+    _, status = os.waitpid(child, 0)
+    expected = 0 if os.geteuid() == 0 else 2  # only root may unshare the network
+    assert os.waitstatus_to_exitcode(status) == expected
     assert received_before_now(url, received) == []
 
 
