@@ -358,53 +358,47 @@ def received_before_now(url: str, received: list[bytes], seconds: float = 10.0) 
 
 
 @pytest.mark.parametrize(
-    "template",
+    ("template", "status"),
     [
-        "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-        "select * where {{ service silent <{url}> {{ ?s ?p ?o }} }}",
-        "SELECT * WHERE {{ ?x ?y ?z FILTER EXISTS {{ SERVICE <{url}> {{ ?x ?p ?o }} }} }}",
-        "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
-        "PREFIX remote: <{url}#>\nSELECT * WHERE {{ SERVICE remote: {{ ?s ?p ?o }} }}",
-        "SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
-        # SPARQL ends a comment at a carriage return, rdflib only at a line feed: the clause
-        # was hidden from the check and called (a review, 2026-12-07)
-        "SELECT * {{ # x\r SERVICE <{url}> {{ ?s ?p ?o }} \n }}",
-        "SELECT * {{ #\rSERVICE <{url}> {{}} \n}}",
-        # pyoxigraph reads SERVICE:x as the keyword and the name :x; the token scan read one name
-        "PREFIX : <{url}>\nSELECT * WHERE {{ SERVICE:srv {{ ?s ?p ?o }} }}",
+        (template, 403)
+        for template in [
+            "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+            "select * where {{ service silent <{url}> {{ ?s ?p ?o }} }}",
+            "SELECT * WHERE {{ ?x ?y ?z FILTER EXISTS {{ SERVICE <{url}> {{ ?x ?p ?o }} }} }}",
+            "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+            "PREFIX remote: <{url}#>\nSELECT * WHERE {{ SERVICE remote: {{ ?s ?p ?o }} }}",
+            "SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+            # SPARQL ends a comment at a carriage return, rdflib only at a line feed: the clause
+            # was hidden from the check and called (a review, 2026-12-07)
+            "SELECT * {{ # x\r SERVICE <{url}> {{ ?s ?p ?o }} \n }}",
+            "SELECT * {{ #\rSERVICE <{url}> {{}} \n}}",
+            # pyoxigraph reads SERVICE:x as the keyword and the name :x (the token scan: a name)
+            "PREFIX : <{url}>\nSELECT * WHERE {{ SERVICE:srv {{ ?s ?p ?o }} }}",
+        ]
+    ]
+    + [
+        (template, 400)
+        for template in [  # what the check cannot read as the engine does:
+            # rdflib expands \u escapes everywhere, pyoxigraph in strings and IRIs only, so to
+            # rdflib "\u0022" opened a string that hid SERVICE:x (a review of this session's fix)
+            'PREFIX : <{url}> SELECT * WHERE {{ BIND("\\u0022" AS ?a) SERVICE:x {{ ?s ?p ?o }} '
+            'BIND("\\u0022" AS ?b) }}',
+            'SELECT * WHERE {{ BIND("\\u0022" AS ?a) SERVICE <{url}> {{ ?s ?p ?o }} '
+            'BIND("\\u0022" AS ?b) }}',
+            # rdflib raised a bare Exception for the undeclared prefix: a 500
+            "SELECT * WHERE {{ SERVICE <{url}> {{ ?s undeclared:p ?o }} }}",
+        ]
     ],
 )
 def test_service_outside_the_allow_list_is_refused_and_never_called(
-    http: httpx.Client, listener: tuple[str, list[bytes]], template: str
+    http: httpx.Client, listener: tuple[str, list[bytes]], template: str, status: int
 ) -> None:
     url, received = listener
     response = http.get("/sparql", params={"query": template.format(url=url)})
-    assert response.status_code == 403
+    assert response.status_code == status, response.text
     assert "allow" in response.text
     called = received_before_now(url, received)  # a call made before the answer is recorded
     assert called == [], "the endpoint contacted a host that is not on its allow-list"
-
-
-@pytest.mark.parametrize(
-    "template",
-    [  # rdflib expands \u escapes everywhere, pyoxigraph in strings and IRIs only: to rdflib
-        # "\u0022" opened a string that hid SERVICE:x (a review of this session's fix)
-        'PREFIX : <{url}> SELECT * WHERE {{ BIND("\\u0022" AS ?a) SERVICE:x {{ ?s ?p ?o }} '
-        'BIND("\\u0022" AS ?b) }}',
-        'SELECT * WHERE {{ BIND("\\u0022" AS ?a) SERVICE <{url}> {{ ?s ?p ?o }} '
-        'BIND("\\u0022" AS ?b) }}',
-        # rdflib raised a bare Exception for the undeclared prefix: a 500
-        "SELECT * WHERE {{ SERVICE <{url}> {{ ?s undeclared:p ?o }} }}",
-    ],
-)
-def test_a_query_the_check_cannot_read_as_the_engine_does_is_refused_and_never_called(
-    http: httpx.Client, listener: tuple[str, list[bytes]], template: str
-) -> None:
-    url, received = listener
-    response = http.get("/sparql", params={"query": template.format(url=url)})
-    assert response.status_code == 400, response.text
-    assert "allow-list" in response.text
-    assert received_before_now(url, received) == []
 
 
 def test_without_an_allow_list_a_worker_has_no_network(server: ServerProcess) -> None:
