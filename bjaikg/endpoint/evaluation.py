@@ -172,8 +172,7 @@ def unknown_word(query: str, line: int, column: int) -> tuple[str, int, int] | N
     """The first bare word of ``query`` that is no SPARQL keyword or function and starts before
     ``line``:``column`` (1-based, pyoxigraph's position of a syntax error), with its own line
     and column; ``None`` when there is none. Any such word is an error of its own."""
-    lines = query.split("\n")
-    limit = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+    limit = _index_of(query, line, column)
     for match in TOKENS.finditer(query):
         if match.start() >= limit or match["stray"] is not None:
             break  # past a broken string or IRI, the scan cannot tell words from their text
@@ -183,12 +182,15 @@ def unknown_word(query: str, line: int, column: int) -> tuple[str, int, int] | N
     return None
 
 
+def _index_of(query: str, line: int, column: int) -> int:
+    """The index in ``query`` of pyoxigraph's ``LINE:COLUMN`` (both from 1)."""
+    lines = query.split("\n")
+    return sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+
+
 def _at_end(query: str, position: re.Match[str]) -> bool:
     """Whether pyoxigraph's ``error at LINE:COLUMN`` is past the query's last non-space."""
-    line, column = int(position[1]), int(position[2])
-    lines = query.split("\n")
-    index = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
-    return not query[index:].strip()
+    return not query[_index_of(query, int(position[1]), int(position[2])) :].strip()
 
 
 def syntax_message(query: str, error: SyntaxError) -> str:

@@ -88,9 +88,9 @@ def _kept_targets(query: str) -> tuple[str | None, ...]:
 
 
 def _targets(query: str) -> tuple[str | None, ...]:
-    keywords = service_keywords(query)
-    if not keywords and "service" not in query.lower():
+    if "service" not in query.lower():
         return ()
+    keywords = service_keywords(query)
     if "\\u" in query or "\\U" in query:
         raise UncheckableQueryError(
             "the query mentions SERVICE and holds a \\u or \\U escape, which the allow-list "
@@ -127,8 +127,7 @@ def _targets(query: str) -> tuple[str | None, ...]:
 
 def check_services(query: str, allowed: Sequence[str]) -> None:
     """Raise :class:`ServiceRefusedError` unless every ``SERVICE`` target is in ``allowed``."""
-    targets = service_targets(query)
-    for target in targets:
+    for target in service_targets(query):
         if target is None:
             raise ServiceRefusedError(
                 "SERVICE with a variable endpoint is not allowed: the server calls only the "

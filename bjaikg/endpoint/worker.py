@@ -498,9 +498,7 @@ class Worker:
                 break
             self.current, self.request = client, request
             try:
-                if request.path == b"/sparql" and (
-                    request.method != "OPTIONS" or not _is_preflight(request)
-                ):
+                if request.path == b"/sparql" and not _is_preflight(request):
                     keep_alive = self._answer_sparql(client, request)
                 else:
                     record = AccessRecord("other", time.perf_counter(), "")

@@ -13,8 +13,7 @@ import pyoxigraph as ox
 
 from bjaikg.namespaces import BJ, BJO, PREFIXES, shorten, sparql_prologue
 from bjaikg.store import KnowledgeGraph, is_true
-
-ONTOLOGY_IRI = str(BJO).rstrip("#")
+from bjaikg.versioning import ONTOLOGY_IRI
 
 PREFERRED_LABELS = ("skos:prefLabel", "rdfs:label", "dcterms:title", "schema:name")
 """Properties whose values name a resource, most preferred first."""

@@ -35,7 +35,7 @@ from bjaikg.interface.diagram import (
     class_tree,
     render_svg,
 )
-from bjaikg.interface.labels import ONTOLOGY_IRI, LabelIndex, expand
+from bjaikg.interface.labels import LabelIndex, expand
 from bjaikg.interface.language import (
     LANGUAGES,
     TAG_NAMES_ZH,
@@ -72,6 +72,7 @@ from bjaikg.negotiation import (
 from bjaikg.query_catalogue import ParameterError
 from bjaikg.statistics import DatasetStatistics
 from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph
+from bjaikg.versioning import ONTOLOGY_IRI
 
 TEMPLATE_FOLDER = Path(__file__).parent / "templates"
 
@@ -529,11 +530,11 @@ class Site:
 
     async def ontology(self, request: Request) -> Response:
         """``/ontology``: documentation page, or the ontology's triples in RDF."""
+        suffix = request.path_params.get("suffix")
         try:
-            choice = wants_page(request, request.path_params.get("suffix"))
+            choice = wants_page(request, suffix)
         except NotAcceptableError as error:
             return not_acceptable(error)
-        suffix = request.path_params.get("suffix")
         links = signposting(request, "/ontology", ONTOLOGY_IRI, self.licence)
         if choice is not None:
             stem = f"{root_path(request)}/ontology"
@@ -570,8 +571,9 @@ class Site:
 
     async def dataset(self, request: Request) -> Response:
         """``/dataset``: statistics, licence, citation, dumps; VoID/DCAT in RDF."""
+        suffix = request.path_params.get("suffix")
         try:
-            choice = wants_page(request, request.path_params.get("suffix"))
+            choice = wants_page(request, suffix)
         except NotAcceptableError as error:
             return not_acceptable(error)
         language = self.language(request)
@@ -579,7 +581,6 @@ class Site:
         page = describe_dataset(
             self.graph, self.index, self.statistics(request), language, self.releases
         )
-        suffix = request.path_params.get("suffix")
         links = signposting(request, "/dataset", page.cite_as, page.licence)
         if choice is not None:
             stem = f"{root_path(request)}/dataset"

@@ -19,6 +19,7 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from bjaikg.interface.assets import KEPT
 from bjaikg.release import DESCRIPTION, IANA_MEDIA_TYPES, MEDIA_TYPES
 from bjaikg.versioning import ONTOLOGY_IRI, release_versions
 
@@ -134,7 +135,7 @@ class ReleaseFiles(StaticFiles):
             plain = Path(full_path).name == "SHA256SUMS"
             media_type = "text/plain" if plain else response.media_type
             response.headers["content-type"] = f"{media_type}; charset=utf-8"
-            response.headers["cache-control"] = "public, max-age=31536000, immutable"
+            response.headers["cache-control"] = KEPT
         return response
 
 
