@@ -6,31 +6,31 @@ out) and reports, per entity (an IRI that is the subject of statements): entitie
 removed, values changed (old → new), values added and removed, links (IRI values) gained and
 lost, sources added and IRIs deprecated. :func:`render` writes it as text, Markdown or JSON.
 
-Blank nodes are compared by their content: the triples that touch one are relabelled by rdflib's
-canonicalisation (:func:`rdflib.compare.to_canonical_graph`, labels derived from each node's
-surroundings), and a blank-node value is shown inline (``[ p v ; … ]``); two versions that
-write one structure with different blank-node names differ in nothing.
+Blank nodes are compared by their content: the triples that touch one are relabelled per
+structure (:func:`canonical_triples`, W3C RDF Dataset Canonicalization by pyoxigraph), and a
+blank-node value is shown inline (``[ p v ; … ]``); two versions that write one structure with
+different blank-node names differ in nothing, whatever changed elsewhere.
 
-Hazard: rdflib's canonicalisation is exponential in the worst case (many blank nodes that look
-alike); the graph's blank nodes (checksums, qualified derivations) each hang from one named node,
-which tells look-alikes apart. Every changed entity's statements are
-rendered, so a change touching 1e5 entities gives a report that long.
+Hazard: canonicalisation is exponential in the worst case (many blank nodes that look alike
+within one structure); the graph's blank nodes (checksums, qualified derivations) each hang from
+one named node, which tells look-alikes apart. Two structures alike in every triple, named
+subject included, become one. Every changed entity's statements are rendered, so a change
+touching 1e5 entities gives a report that long.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
-from rdflib.compare import to_canonical_graph
 
 from bjaikg.markdown import markdown_table
 from bjaikg.namespaces import BJO, PREFIXES, shorten
 from bjaikg.snapshots import Snapshot
-from bjaikg.terms import from_rdflib, to_rdflib_graph
 
 RDF_TYPE = ox.NamedNode(f"{PREFIXES['rdf']}type")
 LABEL_PROPERTIES = (
@@ -193,14 +193,40 @@ def show_literal(literal: ox.Literal) -> str:
 
 
 def canonical_triples(triples: list[ox.Triple]) -> set[ox.Triple]:
-    """``triples`` (each touching a blank node) with blank nodes relabelled by rdflib's
-    canonicalisation, so one structure gets one set of labels in both versions."""
-    if not triples:
-        return set()
-    return {
-        ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))  # type: ignore[arg-type]
-        for s, p, o in to_canonical_graph(to_rdflib_graph(triples))
-    }
+    """``triples`` (each touching a blank node) with blank nodes relabelled per structure: the
+    triples joined by shared blank nodes are canonicalised together (RDFC-1.0) and their labels
+    prefixed with a digest of the result, so a structure keeps its labels whatever else the
+    version holds, and two structures never share one."""
+    neighbours: dict[ox.BlankNode, set[ox.BlankNode]] = defaultdict(set)
+    for triple in triples:
+        if isinstance(triple.subject, ox.BlankNode) and isinstance(triple.object, ox.BlankNode):
+            neighbours[triple.subject].add(triple.object)
+            neighbours[triple.object].add(triple.subject)
+    structure_of: dict[ox.BlankNode, ox.BlankNode] = {}
+    structures: dict[ox.BlankNode, list[ox.Quad]] = defaultdict(list)
+    for triple in triples:
+        blank = triple.subject if isinstance(triple.subject, ox.BlankNode) else triple.object
+        assert isinstance(blank, ox.BlankNode)
+        if blank not in structure_of:  # a structure not met yet: mark all its blank nodes
+            stack = [blank]
+            while stack:
+                node = stack.pop()
+                if node not in structure_of:
+                    structure_of[node] = blank
+                    stack.extend(neighbours[node])
+        structures[structure_of[blank]].append(ox.Quad(*triple))
+    relabelled: set[ox.Triple] = set()
+    for quads in structures.values():
+        dataset = ox.Dataset(quads)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        prefix = hashlib.sha256("\n".join(sorted(map(str, dataset))).encode()).hexdigest()[:16]
+        for quad in dataset:
+            subject, value = (
+                ox.BlankNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
+                for term in (quad.subject, quad.object)
+            )
+            relabelled.add(ox.Triple(subject, quad.predicate, value))
+    return relabelled
 
 
 def diff_snapshots(old: Snapshot, new: Snapshot) -> KnowledgeDiff:

@@ -77,6 +77,18 @@ def test_blank_node_content_change_is_reported_inline(tmp_path: Path) -> None:
     assert change.new == ('[ bjo:maximum "3"^^xsd:integer ; bjo:minimum "1"^^xsd:integer ]',)
 
 
+def test_a_blank_node_structure_added_elsewhere_leaves_the_others_unchanged(
+    tmp_path: Path,
+) -> None:
+    """Each structure is canonicalised alone: the triples counted are those of the new one."""
+    added = "bj:globex bjo:range [ bjo:minimum 1 ; bjo:maximum 2 ] , [ bjo:minimum 5 ] .\n"
+    old = open_snapshot(str(checkout(tmp_path / "old", INSTANCES)))
+    new = open_snapshot(str(checkout(tmp_path / "new", INSTANCES + added)))
+    diff = diff_snapshots(old, new)
+    assert (diff.triples_added, diff.triples_removed) == (5, 0)
+    assert [c.entity.label_en for c in diff.changed] == ["Globex"]
+
+
 def test_deprecation_is_listed_with_its_replacement(tmp_path: Path) -> None:
     deprecated = INSTANCES.replace(
         "bj:globex a bjo:Company ;",
