@@ -209,12 +209,14 @@ class RequestReader:
         self._count_header_bytes(len(name) + len(value) + 4)  # ": " and CRLF: empty lines count
 
     def on_headers_complete(self) -> None:
-        """Refuse a declared body over the bound; say ``100 Continue`` when the client waits."""
+        """Refuse a declared body over the bound; say ``100 Continue`` when the client waits,
+        unless a request before it is still unanswered: the 100 would arrive before that answer
+        (RFC 9110 §10.1.1 lets a server leave it out; the client sends its body after a wait)."""
         fields = dict(self._headers)
         declared = fields.get(b"content-length", b"")
         if declared.strip().isdigit() and int(declared) > self.max_body:
             raise RequestRefusedError(413, body_too_large(self.max_body, int(declared)))
-        if fields.get(b"expect", b"").lower() == b"100-continue":
+        if not self.ready and fields.get(b"expect", b"").lower() == b"100-continue":
             self.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def on_body(self, body: bytes) -> None:
