@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -165,7 +165,8 @@ def test_a_refused_query_shows_its_error_and_throws_none(
     message = page.locator(".yasr_results .errorResult pre")
     expect(message).to_contain_text("allow-list", timeout=15_000)
     page.evaluate(  # an example that calls SERVICE, as the federated examples of queries/ do
-        """(query) => document.querySelector(".example-link").setAttribute("data-query", query)""",
+        """(query) => { document.querySelector(".example-link").href = "/?query="
+            + encodeURIComponent(query); }""",
         SERVICE_QUERY,
     )
     page.evaluate("() => document.querySelector('.yasr_results').replaceChildren()")
@@ -216,7 +217,8 @@ def test_without_javascript_the_plain_form_queries_the_endpoint(
     example = page.locator(".example-link:not([data-network])").first
     example.click()
     query_text = page.locator("noscript textarea#plain-query[name=query]")
-    expect(query_text).to_have_value(example.get_attribute("data-query") or "")
+    address = example.get_attribute("href") or ""
+    expect(query_text).to_have_value(parse_qs(urlsplit(address).query)["query"][0])
     page.goto(f"{server.url}/?{urlencode({'query': CHIPS_QUERY, 'lang': 'en'})}")
     expect(query_text).to_have_value(CHIPS_QUERY)
     expect(page.locator("noscript select#plain-format[name=format]")).to_have_value("srj")

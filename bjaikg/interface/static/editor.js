@@ -303,7 +303,7 @@
     link.addEventListener("click", function (event) {
       event.preventDefault();
       var tab = currentTab();
-      tab.setQuery(link.getAttribute("data-query"));
+      tab.setQuery(new URL(link.href).searchParams.get("query"));  /* the address holds it once */
       /* The answer, an error included (403 for a SERVICE off the allow-list), shows in the
          results: the promise that YASGUI then rejects has nothing more to say. */
       tab.query().catch(function () {});
