@@ -54,8 +54,9 @@ def test_checksums(folder: Path) -> None:
         f"""SELECT ?url ?size ?sum WHERE {{
           ?release <{DCAT}distribution> ?d .
           ?d <{DCAT}downloadURL> ?url ; <{DCAT}byteSize> ?size ;
-             <{SPDX}checksum>/<{SPDX}checksumValue> ?sum }}""",
-    )
+             <{SPDX}checksum>/<{SPDX}checksumValue> ?sum
+          FILTER(CONTAINS(STR(?url), "/releases/{folder.name}/")) }}""",
+    )  # from 1.23.1 on, the sources' snapshots have checksums too: theirs are not the release's
     assert {row["url"].value.rsplit(f"/{folder.name}/", 1)[1] for row in rows} == set(listed) - {
         DESCRIPTION
     }
