@@ -213,15 +213,17 @@ def embedded_counts(project_graph: KnowledgeGraph) -> dict[bool, int]:
 def test_every_dump_format_from_each_store(
     served: ServerProcess, suffix: str, embedded_counts: dict[bool, int]
 ) -> None:
-    """Each format, plain and gzip, parses and holds as many statements as the embedded
-    store's dump (quads for TriG, N-Quads and JSON-LD; distinct triples for Turtle and
-    N-Triples)."""
+    """Each format parses and holds as many statements as the embedded store's dump (quads
+    for TriG, N-Quads and JSON-LD; distinct triples for Turtle and N-Triples); N-Quads also in
+    its gzip form (compression applies to any format's bytes alike: a dump from Virtuoso takes
+    seconds, so the other formats are not fetched twice)."""
     _, datasets = DUMP_FORMATS[suffix]
     expected = embedded_counts[datasets]
+    encodings = ("identity", "gzip") if suffix == "nq" else ("identity",)
     with httpx.Client(base_url=served.url, timeout=120.0) as http:
-        plain = http.get(f"/dump.{suffix}", headers={"Accept-Encoding": "identity"})
-        zipped = http.get(f"/dump.{suffix}", headers={"Accept-Encoding": "gzip"})
-    assert plain.status_code == 200, plain.text
-    assert zipped.headers["content-encoding"] == "gzip"
-    for body in (plain.content, zipped.content):  # httpx decompresses the gzip form
-        assert len(ox.Dataset(ox.parse(body, format=FORMATS[suffix]))) == expected
+        for encoding in encodings:
+            answer = http.get(f"/dump.{suffix}", headers={"Accept-Encoding": encoding})
+            assert answer.status_code == 200, answer.text
+            assert answer.headers.get("content-encoding", "identity") == encoding
+            # httpx decompresses the gzip form
+            assert len(ox.Dataset(ox.parse(answer.content, format=FORMATS[suffix]))) == expected
