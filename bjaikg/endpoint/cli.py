@@ -59,6 +59,7 @@ LIMITS: tuple[tuple[str, type[int] | type[float], str, str], ...] = (
     ("--max-connections", int, "N", "open connections before 503 + Retry-After"),
     ("--request-timeout", float, "S", "time for a request's head and body from its first byte"),
     ("--keep-alive", float, "S", "time a kept-alive connection may stay idle after an answer"),
+    ("--send-timeout", float, "S", "time an answer may make no progress before it is dropped"),
     ("--max-request-bytes", int, "N", "largest POST body accepted (larger: 413)"),
     ("--max-memory", int, "MB", "memory a worker may allocate beyond the graph"),
     ("--service-timeout", float, "S", "deadline of a query that calls SERVICE (≤ --timeout)"),

@@ -18,7 +18,8 @@ class Settings:
 
     Each field but ``max_url_bytes`` is the command-line option of that name (``max_pending``
     is ``--max-pending``); docs/endpoint.md's table says what each means. ``timeout`` and
-    ``service_timeout``, ``request_timeout``, ``keep_alive`` and ``graceful_timeout`` are seconds,
+    ``service_timeout``, ``request_timeout``, ``keep_alive``, ``send_timeout`` and
+    ``graceful_timeout`` are seconds,
     ``max_memory`` MB, ``cache_size`` and ``max_request_bytes`` bytes.
     """
 
@@ -33,6 +34,7 @@ class Settings:
     max_connections: int = 10_000
     request_timeout: float = 30.0
     keep_alive: float = 15.0
+    send_timeout: float = 30.0
     max_request_bytes: int = 1_000_000
     max_url_bytes: int = 16_384
     allow_service: tuple[str, ...] = ()

@@ -55,9 +55,6 @@ from bjaikg.endpoint.proxy import Proxy
 from bjaikg.endpoint.scoreboard import EVALUATING, MAX_OFFERED, SERVING, Scoreboard
 from bjaikg.endpoint.state import EndpointState
 
-SEND_SECONDS = 30.0
-"""An answer the client does not take is dropped (with the connection) after this long with no
-progress."""
 SWEEP_SECONDS = 1.0
 """How often connections are checked for these limits and ``--request-timeout``."""
 MESSAGE = struct.Struct("!cQ")
@@ -409,19 +406,20 @@ class Worker:
             self.control.send(MESSAGE.pack(CLOSED, client.number))
 
     def _sweep(self, now: float) -> None:
-        """Close idle connections, answers that have not moved for :data:`SEND_SECONDS`, and
+        """Close idle connections, answers that have not moved for ``--send-timeout``, and
         requests that do not arrive whole within ``--request-timeout`` of their first byte
         (408). An answer moves when the socket takes more of it, which a slow reader may let
         happen without a wake-up (the kernel's send buffer drains for minutes): so before
         closing, the rest is offered to the socket once more."""
-        limit, keep_alive = self.state.settings.request_timeout, self.state.settings.keep_alive
+        settings = self.state.settings
+        limit, keep_alive = settings.request_timeout, settings.keep_alive
         for client in list(self.clients.values()):
             if client.reader.receiving and not client.unsent and now - client.reader.began > limit:
                 self._refuse(client, RequestRefusedError(
                     408, f"the request did not arrive whole within {limit:g} s of its first byte"
                 ))  # fmt: skip
                 self._close(client)
-            elif now - client.since > (keep_alive if client.movable else SEND_SECONDS):
+            elif now - client.since > (keep_alive if client.movable else settings.send_timeout):
                 try:  # a client reading slowly empties the kernel's deep buffer without the
                     if client.unsent and client.flush():  # worker waking: still moving
                         client.since = now

@@ -359,6 +359,38 @@ def test_an_answer_its_client_does_not_read_waits_and_the_worker_serves_others()
     assert all(row["x"]["value"].endswith(padding) for row in rows)
 
 
+def test_a_slow_but_steady_reader_gets_the_whole_answer() -> None:
+    """With ``--send-timeout 1``, a client that takes an answer of about 12 MB slowly (a 4 kB
+    receive buffer, a few kB every few milliseconds: the kernel's send buffer empties without
+    waking the worker for more than a second) and then quickly gets all of it: the answer moves,
+    so it is not dropped (a slow reader was cut after 30 s while the access log said 200: a
+    review, 2026-12-07)."""
+    padding = "x" * 1000
+    query = (
+        "SELECT ?x WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i "
+        f'BIND(CONCAT(STR(?c), STR(?f), STR(?i), "{padding}") AS ?x) }}'
+    )
+    arguments = ("--data", str(DATA), "--workers", "1", "--send-timeout", "1")
+    with running_server(*arguments) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.socket() as slow:
+            slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            slow.settimeout(30)
+            slow.connect((host, int(port)))
+            slow.sendall(get_line(query, "Connection: close"))
+            received = bytearray()
+            until = time.monotonic() + 4
+            while time.monotonic() < until and (chunk := slow.recv(4096)):
+                received += chunk
+                time.sleep(0.005)
+            slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)  # the rest, quickly
+            received += read_until_closed(slow)
+    head, _, body = bytes(received).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    rows = json.loads(body)["results"]["bindings"]
+    assert len(rows) == 23**3
+
+
 def test_connections_a_dead_worker_never_took_go_to_another_worker() -> None:
     """A worker that cannot take the connections handed to it (stopped) and then dies: the
     supervisor gives them to another worker, which answers the requests waiting on them."""
