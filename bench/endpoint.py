@@ -17,6 +17,9 @@ keeps (the Oxigraph server keeps none and evaluates each time):
 - ``uvicorn``: ``serve.py``'s Starlette application on uvicorn with 2 worker processes, no
   deadline and no access log (``bench/uvicorn_application.py``): the bound of a design on
   standard parts (not in the default ``--servers``).
+- ``gunicorn``: the same application on gunicorn with 2 uvicorn workers (``uvicorn-worker``), no
+  access log, and ``--timeout`` serve.py's default deadline (30 s): the arbiter kills a worker
+  silent that long, the only deadline gunicorn has (not in the default ``--servers``).
 - ``static``: nginx (Debian) sending each query's answer from a file: the cheapest HTTP answer
   the machine gives, so the bound of any server's kept answer;
 - ``serve-oxigraph``: our ``serve.py --store`` over the Oxigraph server (``oxigraph serve
@@ -38,8 +41,8 @@ from elsewhere hits every server alike. Each cell also gives the CPU time the se
 processes spent per request (µs, from ``/proc``), which depends far less on other load, and
 the CPU time ``wrk`` spent per request.
 Prints one table per graph and the throughput ratios of :data:`RATIOS` (serve/oxigraph,
-serve/rdflib-endpoint, serve/uvicorn, serve/static, static/oxigraph, and each ``serve-*``
-front-end over an external store to ``serve``).
+serve/rdflib-endpoint, serve/uvicorn, serve/gunicorn, serve/static, static/oxigraph, and each
+``serve-*`` front-end over an external store to ``serve``).
 Every server's output (``serve.py``'s access log, a line per request, among it) goes to a file
 in the temporary folder, removed once it has stopped (:func:`log_file`).
 
@@ -73,6 +76,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bjaikg.endpoint.settings import Settings
 from bjaikg.loading import VirtuosoConsole, sql_string
 from bjaikg.namespaces import BJG, sparql_prologue
 from bjaikg.store import default_paths, discover_files, load_knowledge_graph
@@ -213,16 +217,33 @@ def rdflib_endpoint(files: list[Path]) -> Iterator[Endpoint]:
         yield endpoint
 
 
+def uvicorn_command(port: int) -> list[str]:
+    """uvicorn, 2 workers, no deadline, no access log."""
+    return [beside_python("uvicorn"), "--factory", "uvicorn_application:application",
+            "--app-dir", str(BENCH), "--host", "127.0.0.1", "--port", str(port),
+            "--workers", "2", "--no-access-log", "--log-level", "warning"]  # fmt: skip
+
+
+def gunicorn_command(port: int) -> list[str]:
+    """gunicorn, 2 uvicorn workers (package ``uvicorn-worker``), no access log (gunicorn's
+    default), ``--timeout`` serve.py's default deadline: the arbiter kills a worker that has not
+    notified it for that long, as one does while it evaluates a query."""
+    return [beside_python("gunicorn"), "uvicorn_application:application()",
+            "--pythonpath", str(BENCH), "--bind", f"127.0.0.1:{port}", "--workers", "2",
+            "--worker-class", "uvicorn_worker.UvicornWorker",
+            "--timeout", f"{Settings().timeout:.0f}", "--log-level", "warning"]  # fmt: skip
+
+
 @contextmanager
-def uvicorn_endpoint(files: list[Path]) -> Iterator[Endpoint]:
-    """serve.py's Starlette application on uvicorn, 2 workers, no deadline, no access log."""
+def starlette_endpoint(
+    files: list[Path], command: Callable[[int], list[str]]
+) -> Iterator[Endpoint]:
+    """serve.py's Starlette application (``bench/uvicorn_application.py``) on the files, run by
+    ``command(port)``."""
     port = free_port()
-    command = [beside_python("uvicorn"), "--factory", "uvicorn_application:application",
-               "--app-dir", str(BENCH), "--host", "127.0.0.1", "--port", str(port),
-               "--workers", "2", "--no-access-log", "--log-level", "warning"]  # fmt: skip
     files_variable = {"BJAIKG_BENCH_FILES": os.pathsep.join(map(str, files))}
     with external_server(
-        command, f"http://127.0.0.1:{port}/sparql", 600, files_variable
+        command(port), f"http://127.0.0.1:{port}/sparql", 600, files_variable
     ) as endpoint:
         yield endpoint
 
@@ -343,7 +364,8 @@ SERVERS: dict[str, Callable[[Dataset], AbstractContextManager[Endpoint]]] = {
     "serve": lambda dataset: serve_endpoint(dataset.files),  # Turtle: serve.py infers itself
     "oxigraph": lambda dataset: oxigraph_endpoint([dataset.union]),
     "rdflib-endpoint": lambda dataset: rdflib_endpoint([dataset.union]),
-    "uvicorn": lambda dataset: uvicorn_endpoint(dataset.files),
+    "uvicorn": lambda dataset: starlette_endpoint(dataset.files, uvicorn_command),
+    "gunicorn": lambda dataset: starlette_endpoint(dataset.files, gunicorn_command),
     "serve-oxigraph": lambda dataset: serve_oxigraph_endpoint([dataset.union]),
     "serve-virtuoso": lambda dataset: serve_virtuoso_endpoint([dataset.union]),
     "static": static_endpoint,
@@ -597,6 +619,7 @@ RATIOS = (
     ("serve", "oxigraph"),
     ("serve", "rdflib-endpoint"),
     ("serve", "uvicorn"),
+    ("serve", "gunicorn"),
     ("serve", "static"),
     ("static", "oxigraph"),
     ("serve-oxigraph", "serve"),
