@@ -88,16 +88,18 @@ def test_pipelined_requests_are_answered_in_order(server: ServerProcess) -> None
     assert b"connection: close" in second and b"connection: close" not in first
 
 
+EXPECTING_HEAD = (
+    "POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+    f"Content-Length: {len(ASK)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+).encode()
+"""The head of a POST of :data:`ASK` that waits for ``100 Continue`` before its body."""
+
+
 def test_expect_100_continue_then_body(server: ServerProcess) -> None:
-    body = ASK.encode()
-    head = (
-        "POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
-        f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
-    ).encode()
     with connect(server) as connection:
-        connection.sendall(head)
+        connection.sendall(EXPECTING_HEAD)
         assert connection.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
-        connection.sendall(body)
+        connection.sendall(ASK.encode())
         answer = read_until_closed(connection)
     assert answer.startswith(b"HTTP/1.1 200 OK") and answer.endswith(TRUE)
 
@@ -107,17 +109,12 @@ def test_100_continue_waits_until_the_requests_before_it_are_answered(
 ) -> None:
     """A ``100 Continue`` sent for a pipelined request came before the answer to the request
     before it (a review, 2026-12-07): it is left out then, and the body still taken."""
-    body = ASK.encode()
-    head = (
-        "POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
-        f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
-    ).encode()
     with connect(server) as connection:
-        connection.sendall(get_line("ASK { ?s ?p 42 }") + head)
+        connection.sendall(get_line("ASK { ?s ?p 42 }") + EXPECTING_HEAD)
         first = read_response(connection)
         assert first.startswith(b"HTTP/1.1 200 OK"), first[:100]
         assert first.endswith(b'{"head":{},"boolean":false}')
-        connection.sendall(body)
+        connection.sendall(ASK.encode())
         answer = read_until_closed(connection)
     assert answer.startswith(b"HTTP/1.1 200 OK") and answer.endswith(TRUE)
 
