@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -42,8 +43,8 @@ def _positive(kind: type[int] | type[float], zero: bool) -> Callable[[str], int 
 
     def parse(text: str) -> int | float:
         value = kind(text)
-        if value < 0 or (value == 0 and not zero):
-            bound = "at least 0" if zero else "more than 0"
+        if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+            bound = "a finite number " + ("at least 0" if zero else "more than 0")
             raise argparse.ArgumentTypeError(f"must be {bound}, not {text}")
         return value
 

@@ -419,6 +419,8 @@ class Worker:
                     408, f"the request did not arrive whole within {limit:g} s of its first byte"
                 ))  # fmt: skip
                 self._close(client)
+            elif client.reader.receiving and not client.unsent:
+                continue  # a request arriving has its own deadline (above), not --send-timeout
             elif now - client.since > (keep_alive if client.movable else settings.send_timeout):
                 try:  # a client reading slowly empties the kernel's deep buffer without the
                     if client.unsent and client.flush():  # worker waking: still moving

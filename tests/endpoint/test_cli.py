@@ -83,7 +83,10 @@ def test_a_port_in_use_is_refused_with_its_address() -> None:
     )
 
 
-def test_refuses_bad_options() -> None:
-    completed = run_serve("--timeout", "0")
+@pytest.mark.parametrize("value", ["0", "nan", "inf"])
+def test_refuses_bad_options(value: str) -> None:
+    """``nan`` was taken, and no limit compared with it ever passed (a review, 2026-12-07)."""
+    completed = run_serve("--send-timeout", value)
     assert completed.returncode == 2
-    assert "--timeout" in completed.stderr and "must be more than 0" in completed.stderr
+    assert "--send-timeout" in completed.stderr
+    assert "must be a finite number more than 0" in completed.stderr

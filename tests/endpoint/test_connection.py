@@ -305,8 +305,10 @@ def test_a_connection_is_idle_from_its_last_answer_not_from_its_request() -> Non
     slow = f"SELECT (COUNT(*) AS ?n) WHERE {{ {' UNION '.join(['{ ' + joined(5) + ' }'] * 4)} }}"
     arguments = ("--data", str(DATA), "--workers", "1", "--keep-alive", "2")
     with running_server(*arguments) as server, connect(server) as connection:
+        asked = time.monotonic()
         connection.sendall(get_line(slow, "Cache-Control: no-cache"))
         first = read_response(connection)
+        assert time.monotonic() - asked > 2, "the query must outlast --keep-alive to test it"
         assert first.startswith(b"HTTP/1.1 200") and str(4 * 23**5).encode() in first, first[:300]
         connection.sendall(get_line(ASK))
         second = read_response(connection)
@@ -386,6 +388,20 @@ def test_a_slow_but_steady_reader_gets_the_whole_answer() -> None:
     assert head.startswith(b"HTTP/1.1 200")
     rows = json.loads(body)["results"]["bindings"]
     assert len(rows) == 23**3
+
+
+def test_a_request_still_arriving_is_bounded_by_request_timeout_not_send_timeout() -> None:
+    """A body that does not come gets 408 at ``--request-timeout``; ``--send-timeout``, shorter,
+    is for answers (it closed such a connection silently after 1 s: a review, 2026-12-07)."""
+    arguments = ("--data", str(DATA), "--workers", "1", "--send-timeout", "1",
+                 "--request-timeout", "3")  # fmt: skip
+    with running_server(*arguments) as server, connect(server) as connection:
+        started = time.monotonic()
+        connection.sendall(EXPECTING_HEAD.replace(b"Expect: 100-continue\r\n", b""))
+        answer = read_until_closed(connection)
+        waited = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:100]
+    assert waited >= 2.5, waited
 
 
 def test_connections_a_dead_worker_never_took_go_to_another_worker() -> None:
