@@ -414,13 +414,11 @@ class Worker:
         settings = self.state.settings
         limit, keep_alive = settings.request_timeout, settings.keep_alive
         for client in list(self.clients.values()):
-            if client.reader.receiving and not client.unsent and now - client.reader.began > limit:
-                self._refuse(client, RequestRefusedError(
-                    408, f"the request did not arrive whole within {limit:g} s of its first byte"
-                ))  # fmt: skip
-                self._close(client)
-            elif client.reader.receiving and not client.unsent:
-                continue  # a request arriving has its own deadline (above), not --send-timeout
+            if client.reader.receiving and not client.unsent:  # its deadline, not --send-timeout
+                if now - client.reader.began > limit:
+                    late = f"the request did not arrive whole within {limit:g} s of its first byte"
+                    self._refuse(client, RequestRefusedError(408, late))
+                    self._close(client)
             elif now - client.since > (keep_alive if client.movable else settings.send_timeout):
                 try:  # a client reading slowly empties the kernel's deep buffer without the
                     if client.unsent and client.flush():  # worker waking: still moving
