@@ -65,7 +65,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,15 +194,16 @@ def serve_endpoint(files: list[Path]) -> Iterator[Endpoint]:
 
 
 @contextmanager
-def oxigraph_endpoint(files: list[Path]) -> Iterator[Endpoint]:
-    """``oxigraph serve-read-only`` on a store loaded from the files (default graph)."""
+def oxigraph_endpoint(files: list[Path], launcher: Sequence[str] = ()) -> Iterator[Endpoint]:
+    """``oxigraph serve-read-only`` on a store loaded from the files (default graph), run under
+    ``launcher`` (e.g. valgrind) when given."""
     with tempfile.TemporaryDirectory(prefix="bench-oxigraph-") as location:
         for path in files:
             load = [beside_python("oxigraph"), "load", "--location", location, "--file", str(path)]
             subprocess.run(load, check=True, capture_output=True)
         port = free_port()
-        command = [beside_python("oxigraph"), "serve-read-only", "--location", location,
-                   "--bind", f"127.0.0.1:{port}"]  # fmt: skip
+        command = [*launcher, beside_python("oxigraph"), "serve-read-only", "--location",
+                   location, "--bind", f"127.0.0.1:{port}"]  # fmt: skip
         with external_server(command, f"http://127.0.0.1:{port}/query", 120) as endpoint:
             yield endpoint
 

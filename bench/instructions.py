@@ -14,7 +14,10 @@ the instructions per request of HTTP parsing, the protocol, evaluation, serialis
 bookkeeping — in user space; system calls and loopback TCP are not counted. The reference,
 counted the same way in the same run, is pyoxigraph alone in a Python loop: the query and its
 JSON serialisation to bytes (the ``floor`` of ``bench/endpoint.py``). Prints both and the
-ratio; the difference is what the endpoint adds around the engine.
+ratio; the difference is what the endpoint adds around the engine. The peer, counted the same
+way (every thread of its process), is the Oxigraph server (``oxigraph serve-read-only``, the
+``oxigraph`` of ``bench/endpoint.py``) answering the same requests: set beside its throughput
+there, it tells whether a gap is in the work done or in the time each instruction takes.
 
 Needs valgrind (Debian's ``valgrind``). Everything runs about 50 times slower under it: the
 1e5 graph takes a few minutes to load, 1e6 is impractical.
@@ -39,7 +42,7 @@ from urllib.parse import quote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.endpoint import WORKDIR, chosen_queries, installed, prepare_dataset
+from bench.endpoint import WORKDIR, chosen_queries, installed, oxigraph_endpoint, prepare_dataset
 from tests.server_process import running_server, worker_pids
 
 WARM_UP = 200
@@ -132,24 +135,51 @@ def serve_instructions(
     ) as server:  # fmt: skip
         connection = http.client.HTTPConnection(urlsplit(server.url).netloc, timeout=600)
         path = target or "/sparql?query=" + quote(query, safe="")
-
-        def send(count: int) -> None:
-            for _ in range(count):
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                body = response.read()
-                if response.status != 200:
-                    raise RuntimeError(f"HTTP {response.status}: {body[:200]!r}")
-
-        send(WARM_UP)
+        send(connection, path, headers, WARM_UP)
         workers = worker_pids(server)
         if len(workers) != 1:
             raise RuntimeError(f"expected one worker of serve.py, found {sorted(workers)}")
-        worker = workers.pop()
-        control("-z", worker)
-        send(requests)
-        control("-d", worker)
-        return counted(output, worker) / requests
+        return count_requests(connection, path, headers, requests, output, workers.pop())
+
+
+def oxigraph_instructions(
+    files: list[Path], query: str, requests: int, workdir: Path, headers: dict[str, str]
+) -> float:
+    """Instructions per GET of ``query`` of the Oxigraph server (all its threads)."""
+    output = workdir / "oxigraph"
+    with oxigraph_endpoint(files, launcher=callgrind(output)) as server:
+        connection = http.client.HTTPConnection(urlsplit(server.url).netloc, timeout=600)
+        path = f"{urlsplit(server.url).path}?query={quote(query, safe='')}"
+        send(connection, path, headers, WARM_UP)
+        return count_requests(connection, path, headers, requests, output, server.pid)
+
+
+def send(
+    connection: http.client.HTTPConnection, path: str, headers: dict[str, str], count: int
+) -> None:
+    """GET ``path`` ``count`` times on ``connection``, each answer read whole (200 or fail)."""
+    for _ in range(count):
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"HTTP {response.status}: {body[:200]!r}")
+
+
+def count_requests(
+    connection: http.client.HTTPConnection,
+    path: str,
+    headers: dict[str, str],
+    requests: int,
+    output: Path,
+    pid: int,
+) -> float:
+    """Instructions per request of process ``pid`` (run under :func:`callgrind` into
+    ``output``) over ``requests`` GETs of ``path``."""
+    control("-z", pid)
+    send(connection, path, headers, requests)
+    control("-d", pid)
+    return counted(output, pid) / requests
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,14 +210,22 @@ def main(argv: list[str] | None = None) -> int:
     dataset = prepare_dataset(arguments.size, arguments.workdir, chosen)
     print(f"## {arguments.size}: instructions per request, {arguments.requests} requests "
           f"after {WARM_UP} (anchor <{dataset.anchor}>)\n", flush=True)  # fmt: skip
-    print("| query | floor | serve | serve/floor |\n|---|---|---|---|")
+    print("| query | floor | serve | serve/floor | oxigraph | serve/oxigraph |")
+    print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="bjaikg-callgrind-") as scratch:
         for name, query in dataset.queries.items():
             floor = floor_instructions(dataset.union, query, arguments.requests, Path(scratch))
             serve = serve_instructions(
                 dataset.files, query, arguments.requests, Path(scratch), headers, arguments.path
             )
-            print(f"| {name} | {floor:,.0f} | {serve:,.0f} | {serve / floor:.2f}× |", flush=True)
+            peer = "| – | –"  # the Oxigraph server has no page to compare with ``--path``
+            if arguments.path is None:
+                oxigraph = oxigraph_instructions(
+                    [dataset.union], query, arguments.requests, Path(scratch), headers
+                )
+                peer = f"| {oxigraph:,.0f} | {serve / oxigraph:.2f}×"
+            print(f"| {name} | {floor:,.0f} | {serve:,.0f} | {serve / floor:.2f}× {peer} |",
+                  flush=True)  # fmt: skip
     return 0
 
 
