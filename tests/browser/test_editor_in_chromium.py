@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bjaikg.query_catalogue import QUERY_FOLDER
 from tests.browser.test_pages_in_chromium import CHIPS_QUERY
 from tests.server_process import ServerProcess
 
@@ -173,6 +174,48 @@ def test_a_refused_query_shows_its_error_and_throws_none(
     page.locator(".example-link").first.click()
     expect(message).to_contain_text("allow-list", timeout=15_000)
     page.evaluate("() => new Promise((done) => setTimeout(done, 100))")  # rejections reported
+    assert errors == []
+    page.context.close()
+
+
+def example_text(name: str) -> str:
+    """What the example ``name`` (a query without parameters or inserted patterns) puts in the
+    editor, from its file in queries/: its English and Chinese titles as comment lines, then
+    the file's lines but its ``#+`` header, each line as it is, and a line break at the end."""
+    text = (QUERY_FOLDER / f"{name}.rq").read_text(encoding="utf-8")
+    assert "?_" not in text and "# insert pattern" not in text, f"{name}: not the file's text"
+    lines = text.splitlines()
+    header = dict(line[2:].strip().split(": ", 1) for line in lines if line.startswith("#+"))
+    body = [line for line in lines if not line.startswith("#+")]
+    return "\n".join([f"# {header['title.en']}", f"# {header['title.zh']}", *body]) + "\n"
+
+
+EDITOR_TEXT = "() => window.bjaikgEditor.getTab().getYasqe().getValue()"
+"""The query text in the editor, as YASQE (CodeMirror) holds it: every line, shown or not."""
+
+
+def test_an_example_puts_its_own_text_in_the_editor(
+    browser: Browser, server: ServerProcess
+) -> None:
+    """Clicking an example puts exactly its query in the editor, line breaks, indentation,
+    comments, ``+``, ``*``, ``&&`` and Chinese included, and runs that text. The examples are
+    two long ones: one holds a pattern another file inserts (its begin and end comment lines)
+    and has an apostrophe in its title. (No test read the editor after a click: a script
+    joining the lines passed; a review, 2026-12-07.)"""
+    page, errors = new_page(browser)
+    page.goto(f"{server.url}/?lang=en")
+    expect(page.get_by_role("textbox", name="SPARQL query")).to_be_attached()
+    for name in ("headquarters-disagreements", "ai-safety-governance-releases"):
+        expected = example_text(name)
+        assert expected.count("\n") > 20
+        assert page.evaluate(EDITOR_TEXT) != expected  # the default query, or the one before
+        rest = page.locator(f'a[href="/api/queries/{name}"]')  # its REST link
+        link = page.locator(".example").filter(has=rest).locator(".example-link")
+        with page.expect_request(f"{server.url}/sparql") as asked:
+            link.click()
+        assert page.evaluate(EDITOR_TEXT) == expected
+        assert parse_qs(asked.value.post_data or "")["query"] == [expected]
+        asked.value.response()  # answered before the next click or the page's end
     assert errors == []
     page.context.close()
 

@@ -12,6 +12,7 @@ import signal
 import socket
 import time
 from collections import Counter
+from contextlib import suppress
 from urllib.parse import quote
 
 import httpx
@@ -388,6 +389,49 @@ def test_a_slow_but_steady_reader_gets_the_whole_answer() -> None:
     assert head.startswith(b"HTTP/1.1 200")
     rows = json.loads(body)["results"]["bindings"]
     assert len(rows) == 23**3
+
+
+def test_an_answer_its_client_never_reads_is_dropped_after_send_timeout() -> None:
+    """With ``--send-timeout 1``, an answer of about 13 MB to a client that never reads (a 4 kB
+    receive buffer; the kernel's send buffer takes at most 4 MB) is dropped with its connection
+    within a few seconds of the answer's first bytes arriving: the sweep (every second) finds
+    that none of it moved for a second, and the worker closes the connection. The client, at
+    last reading, gets the part the kernel had taken, then the end: not the whole answer. The
+    request asks to keep the connection open, so only the drop closes it. (No test showed that
+    the option was obeyed for a client that never reads: with 30 s hard-coded in the sweep the
+    slow-but-steady reader's test above still passed; a review, 2026-12-07.)"""
+    padding = "x" * 1000
+    query = (
+        "SELECT ?x WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i "
+        f'BIND(CONCAT(STR(?c), STR(?f), STR(?i), "{padding}") AS ?x) }}'
+    )
+    arguments = ("--data", str(DATA), "--workers", "1", "--send-timeout", "1")
+    with running_server(*arguments) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.socket() as silent:
+            silent.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            silent.settimeout(30)
+            silent.connect((host, int(port)))
+            silent.sendall(get_line(query))
+            # its first bytes: the worker wrote the answer at once, keeping what the socket did
+            # not take; readiness is looked at, nothing is read
+            assert select.select([silent], [], [], 30)[0], "no answer began within 30 s"
+            began = time.monotonic()
+            while workers_holding(server, silent):  # until the worker drops it (closes it)
+                assert time.monotonic() - began < 10, "the answer was not dropped within 10 s"
+                time.sleep(0.02)
+            dropped = time.monotonic() - began
+            silent.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)  # read it quickly
+            received = bytearray()
+            with suppress(ConnectionResetError):  # the end may come as a reset
+                while chunk := silent.recv(65536):
+                    received += chunk
+    head, _, body = bytes(received).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), bytes(received[:200])
+    assert b"connection: close" not in head.lower()  # kept alive: closed by the drop alone
+    length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+    assert length > 10_000_000, length  # more than the socket's buffers take
+    assert len(body) < length, f"the whole answer arrived ({dropped:.1f} s after it began)"
 
 
 def test_a_request_still_arriving_is_bounded_by_request_timeout_not_send_timeout() -> None:
