@@ -306,6 +306,7 @@ def test_a_connection_is_idle_from_its_last_answer_not_from_its_request() -> Non
     slow = f"SELECT (COUNT(*) AS ?n) WHERE {{ {' UNION '.join(['{ ' + joined(5) + ' }'] * 4)} }}"
     arguments = ("--data", str(DATA), "--workers", "1", "--keep-alive", "2")
     with running_server(*arguments) as server, connect(server) as connection:
+        connection.settimeout(60)  # the 4 s query took over 10 s on a machine loaded by others
         asked = time.monotonic()
         connection.sendall(get_line(slow, "Cache-Control: no-cache"))
         first = read_response(connection)
