@@ -112,8 +112,11 @@ class EndpointState:
         """Count the answer ``status`` to ``request`` and write its access-log line, with
         the path the client asked for (``--root-path`` and path).
 
-        Call it once the response is sent: the duration then covers sending, and a client
-        gets its answer before the bookkeeping is done.
+        Call it once the response is written: the duration then covers sending, and a client
+        gets its answer before the bookkeeping is done. Hazard: an answer larger than the
+        socket takes at once is written for the most part later (the worker keeps the rest), so
+        its line and duration come before it has all left, and say 200 even if it is dropped
+        later (the worker logs the drop apart, as nginx does).
         """
         seconds = time.perf_counter() - record.started
         self.metrics.observe(record.route, status, seconds)

@@ -397,8 +397,14 @@ class Worker:
         del self.clients[client.descriptor]
         client.socket.close()
 
-    def _close(self, client: Client) -> None:
-        """End the connection (FIN to the client) and tell the supervisor."""
+    def _close(self, client: Client, why: str = "") -> None:
+        """End the connection (FIN to the client) and tell the supervisor. An answer not all
+        sent is counted and logged as dropped, ``why`` saying what stopped it (its request's
+        access-log line was written when the answer was written or kept, as nginx's is)."""
+        if client.unsent:
+            self.state.metrics.count("answers_dropped")
+            LOG.warning("answer to %s dropped with %d bytes unsent: %s", client.reader.client[0],
+                        len(client.unsent), why)  # fmt: skip
         with contextlib.suppress(OSError):
             client.socket.shutdown(socket.SHUT_RDWR)
         self._forget(client)
@@ -426,7 +432,7 @@ class Worker:
                         continue
                 except OSError:
                     pass
-                self._close(client)
+                self._close(client, f"not taken for {settings.send_timeout:g} s (--send-timeout)")
 
     # requests
     def _serve(self, client: Client, mask: int) -> None:
@@ -441,7 +447,7 @@ class Worker:
                     self._read(client)
                 self._answer(client)
         except OSError:  # the client went away
-            self._close(client)
+            self._close(client, "the connection failed")
             return
         if client.descriptor not in self.clients:
             return
