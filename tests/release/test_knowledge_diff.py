@@ -89,6 +89,22 @@ def test_a_blank_node_structure_added_elsewhere_leaves_the_others_unchanged(
     assert [c.entity.label_en for c in diff.changed] == ["Globex"]
 
 
+def test_a_changed_item_of_a_list_is_reported_inside_the_list(tmp_path: Path) -> None:
+    """Nested blank nodes (an rdf:List) are one structure: the item shows in its list and the
+    list under the entity it hangs from."""
+    listed = INSTANCES + 'bj:acme bjo:items ( "a" [ bjo:minimum 1 ] "c" ) .\n'
+    changed = listed.replace('bjo:minimum 1 ] "c"', 'bjo:minimum 5 ] "c"')
+    old = open_snapshot(str(checkout(tmp_path / "old", listed)))
+    new = open_snapshot(str(checkout(tmp_path / "new", changed)))
+    diff = diff_snapshots(old, new)
+    assert [c.entity.label_en for c in diff.changed] == ["Acme"]
+    [change] = diff.changed[0].changes
+    shown = '[ rdf:first "a" ; rdf:rest [ rdf:first [ bjo:minimum "{}"^^xsd:integer ] ; rdf:rest '
+    assert change.old[0].startswith(shown.format(1))
+    assert change.new[0].startswith(shown.format(5))
+    assert change.new[0].endswith('[ rdf:first "c" ; rdf:rest rdf:nil ] ] ]')
+
+
 def test_deprecation_is_listed_with_its_replacement(tmp_path: Path) -> None:
     deprecated = INSTANCES.replace(
         "bj:globex a bjo:Company ;",
