@@ -9,7 +9,9 @@ lost, sources added and IRIs deprecated. :func:`render` writes it as text, Markd
 Blank nodes are compared by their content: the triples that touch one are relabelled per
 structure (:func:`canonical_triples`, W3C RDF Dataset Canonicalization by pyoxigraph), and a
 blank-node value is shown inline (``[ p v ; … ]``); two versions that write one structure with
-different blank-node names differ in nothing, whatever changed elsewhere.
+different blank-node names differ in nothing, whatever changed elsewhere. One changed statement
+relabels its whole structure, so the triples added and removed are counted with blank nodes
+blinded (:func:`blinded_difference`): a changed item of a list counts 1 and 1, not the list.
 
 Hazard: canonicalisation is exponential in the worst case (many blank nodes that look alike
 within one structure); the graph's blank nodes (checksums, qualified derivations) each hang from
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
@@ -46,6 +48,7 @@ SOURCE_KINDS = {ox.NamedNode(f"{BJO}{kind}") for kind in ("SourceDocument", "Sou
 TRUE = ox.Literal("true", datatype=ox.NamedNode(f"{PREFIXES['xsd']}boolean"))
 FORMATS = ("text", "markdown", "json")
 MAX_INLINE_DEPTH = 8
+BLIND = ox.BlankNode("blind")
 
 Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -110,6 +113,7 @@ class KnowledgeDiff:
     sources_added: list[Entity] = field(default_factory=list)
     deprecated: list[tuple[Entity, list[Entity]]] = field(default_factory=list)
     triples_added: int = 0
+    """Triples added, blank nodes blinded (:func:`blinded_difference`); likewise removed."""
     triples_removed: int = 0
 
     @property
@@ -229,6 +233,22 @@ def canonical_triples(triples: list[ox.Triple]) -> set[ox.Triple]:
     return relabelled
 
 
+def blinded_difference(triples: Iterable[ox.Triple], others: Iterable[ox.Triple]) -> int:
+    """How many of ``triples`` have no counterpart in ``others`` once every blank node is
+    replaced by one placeholder (a multiset difference). It is the fewest triples any pairing of
+    blank nodes could count; it undercounts where blank nodes trade places: a reordered list, or
+    two blank values of one entity swapping contents, count 0 (the entity report shows them if
+    within :data:`MAX_INLINE_DEPTH` levels, as any change inside a structure)."""
+
+    def blinded(group: Iterable[ox.Triple]) -> Counter[tuple[object, ...]]:
+        return Counter(
+            tuple(BLIND if isinstance(term, ox.BlankNode) else term for term in triple)
+            for triple in group
+        )
+
+    return (blinded(triples) - blinded(others)).total()
+
+
 def diff_snapshots(old: Snapshot, new: Snapshot) -> KnowledgeDiff:
     """The knowledge diff from ``old`` to ``new`` (asserted triples only)."""
     before, after = _Side(old.asserted()), _Side(new.asserted())
@@ -241,8 +261,8 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> KnowledgeDiff:
     diff = KnowledgeDiff(
         old=old.name,
         new=new.name,
-        triples_added=len(added_triples),
-        triples_removed=len(removed_triples),
+        triples_added=blinded_difference(added_triples, removed_triples),
+        triples_removed=blinded_difference(removed_triples, added_triples),
     )
     for iri in sorted(touched, key=lambda node: node.value):
         in_old, in_new = iri in before.by_subject, iri in after.by_subject

@@ -103,6 +103,20 @@ def test_a_changed_item_of_a_list_is_reported_inside_the_list(tmp_path: Path) ->
     assert change.old[0].startswith(shown.format(1))
     assert change.new[0].startswith(shown.format(5))
     assert change.new[0].endswith('[ rdf:first "c" ; rdf:rest rdf:nil ] ] ]')
+    assert (diff.triples_added, diff.triples_removed) == (1, 1)
+
+
+def test_one_changed_item_of_a_long_list_counts_one_triple(tmp_path: Path) -> None:
+    """The whole list is relabelled (one structure), but the counts are of the triples that
+    differ once blank nodes are blinded: one item out, one in."""
+    items = [f'"item {number}"' for number in range(50)]
+    listed = INSTANCES + f"bj:acme bjo:items ( {' '.join(items)} ) .\n"
+    changed = listed.replace('"item 3"', '"item three"')
+    old = open_snapshot(str(checkout(tmp_path / "old", listed)))
+    new = open_snapshot(str(checkout(tmp_path / "new", changed)))
+    diff = diff_snapshots(old, new)
+    assert (diff.triples_added, diff.triples_removed) == (1, 1)
+    assert [c.entity.label_en for c in diff.changed] == ["Acme"]
 
 
 def test_deprecation_is_listed_with_its_replacement(tmp_path: Path) -> None:
