@@ -4,7 +4,9 @@
 values (named graphs merged: moving a fact to another file is no change; ``bjg:inferred`` left
 out) and reports, per entity (an IRI that is the subject of statements): entities added and
 removed, values changed (old → new), values added and removed, links (IRI values) gained and
-lost, sources added and IRIs deprecated. :func:`render` writes it as text, Markdown or JSON.
+lost, sources added and IRIs deprecated; and, in a section of their own, the blank-node
+structures that no IRI holds (``[] a skos:Collection ; …``) added and removed.
+:func:`render` writes it as text, Markdown or JSON.
 
 Blank nodes are compared by their content: the triples that touch one are relabelled per
 structure (:func:`canonical_triples`, W3C RDF Dataset Canonicalization by pyoxigraph, each label
@@ -121,11 +123,21 @@ class KnowledgeDiff:
     triples_added: int = 0
     """Triples added, blank nodes blinded (:func:`blinded_difference`); likewise removed."""
     triples_removed: int = 0
+    structures_added: list[str] = field(default_factory=list)
+    """Blank-node structures that no IRI holds (``[] a skos:Collection ; …``), shown inline;
+    likewise removed. One changed is one removed and one added."""
+    structures_removed: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         """Whether nothing changed."""
-        return not (self.added or self.removed or self.changed)
+        return not (
+            self.added
+            or self.removed
+            or self.changed
+            or self.structures_added
+            or self.structures_removed
+        )
 
 
 class _Side:
@@ -151,9 +163,10 @@ class _Side:
                 self.blank_parents[triple.object].add(triple.subject)  # type: ignore[arg-type]
                 self.holders[triple.object] += 1
 
-    def roots(self, node: Subject) -> set[ox.NamedNode]:
-        """The IRIs whose descriptions hold ``node`` (itself for an IRI)."""
-        found: set[ox.NamedNode] = set()
+    def roots(self, node: Subject) -> set[Subject]:
+        """The IRIs and the blank nodes held by nothing whose descriptions hold ``node`` (itself
+        if one). A cycle of blank nodes that nothing holds has none."""
+        found: set[Subject] = set()
         seen: set[Subject] = set()
         stack = [node]
         while stack:
@@ -161,10 +174,9 @@ class _Side:
             if current in seen:
                 continue
             seen.add(current)
-            if isinstance(current, ox.NamedNode):
+            if current not in self.blank_parents:
                 found.add(current)
-            else:
-                stack.extend(self.blank_parents.get(current, ()))
+            stack.extend(self.blank_parents.get(current, ()))  # type: ignore[arg-type]
         return found
 
     def entity(self, iri: ox.NamedNode) -> Entity:
@@ -293,17 +305,21 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> KnowledgeDiff:
     before, after = _Side(old.asserted()), _Side(new.asserted())
     removed_triples = before.triples - after.triples
     added_triples = after.triples - before.triples
-    touched: set[ox.NamedNode] = set()
+    touched: set[Subject] = set()
     for side, triples in ((before, removed_triples), (after, added_triples)):
         for triple in triples:
             touched |= side.roots(triple.subject)  # type: ignore[arg-type]
+    blanks = {node for node in touched if isinstance(node, ox.BlankNode)}  # each on one side
     diff = KnowledgeDiff(
         old=old.name,
         new=new.name,
         triples_added=blinded_difference(added_triples, removed_triples),
         triples_removed=blinded_difference(removed_triples, added_triples),
+        structures_added=sorted(after.show(b) for b in blanks if b in after.by_subject),
+        structures_removed=sorted(before.show(b) for b in blanks if b in before.by_subject),
     )
-    for iri in sorted(touched, key=lambda node: node.value):
+    for iri in sorted(touched - blanks, key=lambda node: node.value):
+        assert isinstance(iri, ox.NamedNode)
         in_old, in_new = iri in before.by_subject, iri in after.by_subject
         if in_new and not in_old:
             links = [  # what the new entity points at, its type apart (shown beside its name)
@@ -406,6 +422,9 @@ def render_text(diff: KnowledgeDiff) -> str:
         for change in diff.changed:
             lines.append(f"  {change.entity.name}")
             lines += [f"    {_describe(item)}" for item in change.changes]
+    for title, shown in (("added", diff.structures_added), ("removed", diff.structures_removed)):
+        if shown:
+            lines += ["", f"blank-node structures {title}:"] + [f"  {text}" for text in shown]
     if diff.sources_added:
         lines += ["", "sources added:"] + [f"  {entity.name}" for entity in diff.sources_added]
     if diff.deprecated:
@@ -436,6 +455,9 @@ def render_markdown(diff: KnowledgeDiff) -> str:
         ]
         header = ("entity", "property", "change")
         lines += ["", "### Entities changed", "", *markdown_table(header, changes)]
+    for title, shown in (("added", diff.structures_added), ("removed", diff.structures_removed)):
+        if shown:
+            lines += ["", f"### Blank-node structures {title}", ""] + [f"- {t}" for t in shown]
     if diff.sources_added:
         lines += ["", "### Sources added", ""]
         lines += [f"- {entity.name}" for entity in diff.sources_added]

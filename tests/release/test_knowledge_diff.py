@@ -245,6 +245,31 @@ def test_two_items_swapped_deep_in_a_list_are_reported(tmp_path: Path) -> None:
     assert (change.old, change.new) == ((f"( {' '.join(items)} )",), (f"( {' '.join(swapped)} )",))
 
 
+def test_a_structure_no_iri_holds_is_reported_added_and_removed(tmp_path: Path) -> None:
+    """``[] a skos:Collection ; skos:member …`` hangs from no entity: it has a section."""
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    collection = (
+        f'[] a <{skos}Collection> ; rdfs:label "c"@en ; <{skos}member> bj:acme, bj:globex{{}} .\n'
+    )
+    old = open_snapshot(str(checkout(tmp_path / "old", INSTANCES + collection.format(""))))
+    grown = INSTANCES + collection.format(", bj:haidian")
+    diff = diff_snapshots(old, open_snapshot(str(checkout(tmp_path / "new", grown))))
+    shown = (
+        '[ rdf:type skos:Collection ; rdfs:label "c"@en ; skos:member bj:acme 「艾克米」 Acme ; '
+        "skos:member bj:globex 「环球」 Globex{} ]"
+    )
+    before, after = shown.format(""), shown.format(" ; skos:member bj:haidian 「海淀」 Haidian")
+    assert not diff.is_empty and (diff.triples_added, diff.triples_removed) == (1, 0)
+    text = render(diff, "text")
+    assert f"blank-node structures added:\n  {after}\n" in text
+    assert f"blank-node structures removed:\n  {before}\n" in text
+    markdown = render(diff, "markdown")
+    assert f"### Blank-node structures added\n\n- {after}\n" in markdown
+    assert f"### Blank-node structures removed\n\n- {before}\n" in markdown
+    document = json.loads(render(diff, "json"))
+    assert (document["structures_added"], document["structures_removed"]) == ([after], [before])
+
+
 def test_shared_and_cyclic_blank_nodes_are_named(tmp_path: Path) -> None:
     """A blank node held by two triples is named by its label where first shown and by name
     where met again: a list holding one node twice differs from one holding two alike, and a
