@@ -4,25 +4,34 @@
 values (named graphs merged: moving a fact to another file is no change; ``bjg:inferred`` left
 out) and reports, per entity (an IRI that is the subject of statements): entities added and
 removed, values changed (old → new), values added and removed, links (IRI values) gained and
-lost, sources added and IRIs deprecated. :func:`render` writes it as text, Markdown or JSON.
+lost, sources added and IRIs deprecated; and, in a section of their own, the blank-node
+structures that no IRI holds (``[] a skos:Collection ; …``) added and removed.
+:func:`render` writes it as text, Markdown or JSON.
 
 Blank nodes are compared by their content: the triples that touch one are relabelled per
-structure (:func:`canonical_triples`, W3C RDF Dataset Canonicalization by pyoxigraph), and a
-blank-node value is shown inline (``[ p v ; … ]``); two versions that write one structure with
-different blank-node names differ in nothing, whatever changed elsewhere.
+structure (:func:`canonical_triples`, W3C RDF Dataset Canonicalization by pyoxigraph, each label
+prefixed with a digest of the structure); two versions that write one structure with different
+blank-node names differ in nothing, whatever changed elsewhere. A blank-node value is compared
+by its label, so a change anywhere inside its structure, however deep, is a change of the value;
+it is shown inline and whole (``[ p v ; … ]``, an rdf:List as ``( a b … )``, see
+:meth:`_Side.show`), so old and new differ in their text. One changed statement relabels its
+whole structure, so the triples added and removed are counted with blank nodes blinded
+(:func:`blinded_difference`): a changed item of a list counts 1 and 1, not the list.
 
 Hazard: canonicalisation is exponential in the worst case (many blank nodes that look alike
 within one structure); the graph's blank nodes (checksums, qualified derivations) each hang from
 one named node, which tells look-alikes apart. Two structures alike in every triple, named
-subject included, become one. Every changed entity's statements are rendered, so a change
-touching 1e5 entities gives a report that long.
+subject included, become one. Every changed entity's statements are rendered, and each changed
+blank value whole, so a change touching 1e5 entities, or one item of a list of 1e5, gives a
+report that long. Blank nodes nested 500 deep (not as a list) exceed Python's recursion limit
+when shown; canonicalising such a chain is slow already (400 deep: 16 s).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
@@ -32,7 +41,9 @@ from bjaikg.markdown import markdown_table
 from bjaikg.namespaces import BJO, PREFIXES, shorten
 from bjaikg.snapshots import Snapshot
 
-RDF_TYPE = ox.NamedNode(f"{PREFIXES['rdf']}type")
+RDF_TYPE, RDF_FIRST, RDF_REST, RDF_NIL = (
+    ox.NamedNode(f"{PREFIXES['rdf']}{name}") for name in ("type", "first", "rest", "nil")
+)
 LABEL_PROPERTIES = (
     ox.NamedNode(f"{PREFIXES['rdfs']}label"),
     ox.NamedNode(f"{PREFIXES['skos']}prefLabel"),
@@ -45,7 +56,7 @@ SOURCE_KINDS = {ox.NamedNode(f"{BJO}{kind}") for kind in ("SourceDocument", "Sou
 """The registered sources a diff lists as sources added (web pages are many: not listed)."""
 TRUE = ox.Literal("true", datatype=ox.NamedNode(f"{PREFIXES['xsd']}boolean"))
 FORMATS = ("text", "markdown", "json")
-MAX_INLINE_DEPTH = 8
+BLIND = ox.BlankNode("blind")
 
 Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -77,7 +88,7 @@ class PropertyChange:
     ``kind`` is ``changed`` (values replaced: ``old`` → ``new``), ``added`` or ``removed``
     (values without a counterpart), ``gained`` or ``lost`` (links: IRI values). Values are shown
     as text: a literal in N-Triples-like form, an IRI as :attr:`Entity.name`, a blank node
-    inline.
+    inline and whole (:meth:`_Side.show`).
     """
 
     property: str
@@ -110,12 +121,23 @@ class KnowledgeDiff:
     sources_added: list[Entity] = field(default_factory=list)
     deprecated: list[tuple[Entity, list[Entity]]] = field(default_factory=list)
     triples_added: int = 0
+    """Triples added, blank nodes blinded (:func:`blinded_difference`); likewise removed."""
     triples_removed: int = 0
+    structures_added: list[str] = field(default_factory=list)
+    """Blank-node structures that no IRI holds (``[] a skos:Collection ; …``), shown inline;
+    likewise removed. One changed is one removed and one added."""
+    structures_removed: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         """Whether nothing changed."""
-        return not (self.added or self.removed or self.changed)
+        return not (
+            self.added
+            or self.removed
+            or self.changed
+            or self.structures_added
+            or self.structures_removed
+        )
 
 
 class _Side:
@@ -133,14 +155,18 @@ class _Side:
         self.triples = plain | canonical_triples(with_blank)
         self.by_subject: dict[Subject, list[ox.Triple]] = defaultdict(list)
         self.blank_parents: dict[ox.BlankNode, set[Subject]] = defaultdict(set)
+        self.holders: Counter[ox.BlankNode] = Counter()
+        """How many triples hold each blank node (have it as object)."""
         for triple in self.triples:
             self.by_subject[triple.subject].append(triple)  # type: ignore[index]
             if isinstance(triple.object, ox.BlankNode):
                 self.blank_parents[triple.object].add(triple.subject)  # type: ignore[arg-type]
+                self.holders[triple.object] += 1
 
-    def roots(self, node: Subject) -> set[ox.NamedNode]:
-        """The IRIs whose descriptions hold ``node`` (itself for an IRI)."""
-        found: set[ox.NamedNode] = set()
+    def roots(self, node: Subject) -> set[Subject]:
+        """The IRIs and the blank nodes held by nothing whose descriptions hold ``node`` (itself
+        if one). A cycle of blank nodes that nothing holds has none."""
+        found: set[Subject] = set()
         seen: set[Subject] = set()
         stack = [node]
         while stack:
@@ -148,10 +174,9 @@ class _Side:
             if current in seen:
                 continue
             seen.add(current)
-            if isinstance(current, ox.NamedNode):
+            if current not in self.blank_parents:
                 found.add(current)
-            else:
-                stack.extend(self.blank_parents.get(current, ()))
+            stack.extend(self.blank_parents.get(current, ()))  # type: ignore[arg-type]
         return found
 
     def entity(self, iri: ox.NamedNode) -> Entity:
@@ -168,19 +193,49 @@ class _Side:
         found = [t.object for t in self.by_subject.get(subject, ()) if t.predicate == predicate]
         return found  # type: ignore[return-value]
 
-    def show(self, value: Object, depth: int = MAX_INLINE_DEPTH) -> str:
-        """``value`` as text: a literal, an IRI with its labels, a blank node inline."""
+    def show(self, value: Object, seen: set[ox.BlankNode] | None = None) -> str:
+        """``value`` as text: a literal, an IRI with its labels, a blank node inline and whole
+        (``[ p v ; … ]``, an rdf:List as ``( a b … )``). A blank node held by more than one
+        triple is named (``_:label``) where first shown and shown by that name where met again:
+        the text is as long as the structure, and different structures have different texts."""
         if isinstance(value, ox.NamedNode):
             return self.entity(value).name
         if isinstance(value, ox.Literal):
             return show_literal(value)
-        if depth == 0:
-            return "[ … ]"
-        parts = sorted(
-            f"{shorten(t.predicate.value)} {self.show(t.object, depth - 1)}"  # type: ignore[arg-type]
-            for t in self.by_subject.get(value, ())
-        )
-        return "[ " + " ; ".join(parts) + " ]" if parts else "[]"
+        seen = set() if seen is None else seen
+        name = f"_:{value.value}" if self.holders[value] > 1 else ""
+        if value in seen:
+            return name
+        seen.add(value)
+        items = self.items(value)
+        if items is not None:
+            text = "( " + " ".join(self.show(item, seen) for item in items) + " )"
+        else:  # in a fixed order, which decides where a shared node is shown whole
+            parts = [
+                f"{shorten(t.predicate.value)} {self.show(t.object, seen)}"  # type: ignore[arg-type]
+                for t in sorted(self.by_subject.get(value, ()), key=str)
+            ]
+            text = "[ " + " ; ".join(sorted(parts)) + " ]" if parts else "[]"
+        return f"{name} {text}" if name else text
+
+    def items(self, node: ox.BlankNode) -> list[Object] | None:
+        """The items of the rdf:List that ``node`` heads, or None if it is not one that Turtle
+        writes ``( … )``: blank nodes each with an rdf:first and an rdf:rest only, each held by
+        the one before it only (so the walk ends, whatever the graph)."""
+        found: list[Object] = []
+        current: object = node
+        while current != RDF_NIL:
+            if not isinstance(current, ox.BlankNode):
+                return None
+            if found and (current == node or self.holders[current] != 1):
+                return None
+            triples = self.by_subject.get(current, [])
+            described = {t.predicate: t.object for t in triples}
+            if len(triples) != 2 or described.keys() != {RDF_FIRST, RDF_REST}:
+                return None
+            found.append(described[RDF_FIRST])  # type: ignore[arg-type]
+            current = described[RDF_REST]
+        return found
 
 
 def show_literal(literal: ox.Literal) -> str:
@@ -229,22 +284,42 @@ def canonical_triples(triples: list[ox.Triple]) -> set[ox.Triple]:
     return relabelled
 
 
+def blinded_difference(triples: Iterable[ox.Triple], others: Iterable[ox.Triple]) -> int:
+    """How many of ``triples`` have no counterpart in ``others`` once every blank node is
+    replaced by one placeholder (a multiset difference). It is the fewest triples any pairing of
+    blank nodes could count; it undercounts where blank nodes trade places: a reordered list, or
+    two blank values of one entity swapping contents, count 0 (the entity report shows them, as
+    any change inside a structure)."""
+
+    def blinded(group: Iterable[ox.Triple]) -> Counter[tuple[object, ...]]:
+        return Counter(
+            tuple(BLIND if isinstance(term, ox.BlankNode) else term for term in triple)
+            for triple in group
+        )
+
+    return (blinded(triples) - blinded(others)).total()
+
+
 def diff_snapshots(old: Snapshot, new: Snapshot) -> KnowledgeDiff:
     """The knowledge diff from ``old`` to ``new`` (asserted triples only)."""
     before, after = _Side(old.asserted()), _Side(new.asserted())
     removed_triples = before.triples - after.triples
     added_triples = after.triples - before.triples
-    touched: set[ox.NamedNode] = set()
+    touched: set[Subject] = set()
     for side, triples in ((before, removed_triples), (after, added_triples)):
         for triple in triples:
             touched |= side.roots(triple.subject)  # type: ignore[arg-type]
+    blanks = {node for node in touched if isinstance(node, ox.BlankNode)}  # each on one side
     diff = KnowledgeDiff(
         old=old.name,
         new=new.name,
-        triples_added=len(added_triples),
-        triples_removed=len(removed_triples),
+        triples_added=blinded_difference(added_triples, removed_triples),
+        triples_removed=blinded_difference(removed_triples, added_triples),
+        structures_added=sorted(after.show(b) for b in blanks if b in after.by_subject),
+        structures_removed=sorted(before.show(b) for b in blanks if b in before.by_subject),
     )
-    for iri in sorted(touched, key=lambda node: node.value):
+    for iri in sorted(touched - blanks, key=lambda node: node.value):
+        assert isinstance(iri, ox.NamedNode)
         in_old, in_new = iri in before.by_subject, iri in after.by_subject
         if in_new and not in_old:
             links = [  # what the new entity points at, its type apart (shown beside its name)
@@ -286,15 +361,18 @@ def _property_changes(before: _Side, after: _Side, iri: ox.NamedNode) -> list[Pr
         new_values = after.values(iri, predicate)
         old_links = {before.show(v) for v in old_values if isinstance(v, ox.NamedNode)}
         new_links = {after.show(v) for v in new_values if isinstance(v, ox.NamedNode)}
-        old_shown = {before.show(v) for v in old_values if not isinstance(v, ox.NamedNode)}
-        new_shown = {after.show(v) for v in new_values if not isinstance(v, ox.NamedNode)}
+        # literals and blank nodes compared as terms: a blank node's label is a digest of its
+        # whole structure (canonical_triples), so any change inside one changes it
+        old_others = {v for v in old_values if not isinstance(v, ox.NamedNode)}
+        new_others = {v for v in new_values if not isinstance(v, ox.NamedNode)}
         name = predicate.value
         lost, gained = sorted(old_links - new_links), sorted(new_links - old_links)
         if lost:
             changes.append(PropertyChange(name, "lost", old=tuple(lost)))
         if gained:
             changes.append(PropertyChange(name, "gained", new=tuple(gained)))
-        gone, come = sorted(old_shown - new_shown), sorted(new_shown - old_shown)
+        gone = sorted(before.show(value) for value in old_others - new_others)
+        come = sorted(after.show(value) for value in new_others - old_others)
         if gone and come:
             changes.append(PropertyChange(name, "changed", tuple(gone), tuple(come)))
         elif gone:
@@ -344,6 +422,9 @@ def render_text(diff: KnowledgeDiff) -> str:
         for change in diff.changed:
             lines.append(f"  {change.entity.name}")
             lines += [f"    {_describe(item)}" for item in change.changes]
+    for title, shown in (("added", diff.structures_added), ("removed", diff.structures_removed)):
+        if shown:
+            lines += ["", f"blank-node structures {title}:"] + [f"  {text}" for text in shown]
     if diff.sources_added:
         lines += ["", "sources added:"] + [f"  {entity.name}" for entity in diff.sources_added]
     if diff.deprecated:
@@ -374,6 +455,9 @@ def render_markdown(diff: KnowledgeDiff) -> str:
         ]
         header = ("entity", "property", "change")
         lines += ["", "### Entities changed", "", *markdown_table(header, changes)]
+    for title, shown in (("added", diff.structures_added), ("removed", diff.structures_removed)):
+        if shown:
+            lines += ["", f"### Blank-node structures {title}", ""] + [f"- {t}" for t in shown]
     if diff.sources_added:
         lines += ["", "### Sources added", ""]
         lines += [f"- {entity.name}" for entity in diff.sources_added]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bjaikg import PROJECT_ROOT
-from bjaikg.knowledge_diff import PropertyChange, diff_snapshots, render
+from bjaikg.knowledge_diff import KnowledgeDiff, PropertyChange, diff_snapshots, render
 from bjaikg.snapshots import open_snapshot
 from tests.release.conftest import INSTANCES, DataRepository
 
@@ -89,6 +90,34 @@ def test_a_blank_node_structure_added_elsewhere_leaves_the_others_unchanged(
     assert [c.entity.label_en for c in diff.changed] == ["Globex"]
 
 
+def test_a_changed_item_of_a_list_is_reported_inside_the_list(tmp_path: Path) -> None:
+    """Nested blank nodes (an rdf:List) are one structure: the item shows in its list and the
+    list under the entity it hangs from."""
+    listed = INSTANCES + 'bj:acme bjo:items ( "a" [ bjo:minimum 1 ] "c" ) .\n'
+    changed = listed.replace('bjo:minimum 1 ] "c"', 'bjo:minimum 5 ] "c"')
+    old = open_snapshot(str(checkout(tmp_path / "old", listed)))
+    new = open_snapshot(str(checkout(tmp_path / "new", changed)))
+    diff = diff_snapshots(old, new)
+    assert [c.entity.label_en for c in diff.changed] == ["Acme"]
+    [change] = diff.changed[0].changes
+    shown = '( "a" [ bjo:minimum "{}"^^xsd:integer ] "c" )'
+    assert (change.old, change.new) == ((shown.format(1),), (shown.format(5),))
+    assert (diff.triples_added, diff.triples_removed) == (1, 1)
+
+
+def test_one_changed_item_of_a_long_list_counts_one_triple(tmp_path: Path) -> None:
+    """The whole list is relabelled (one structure), but the counts are of the triples that
+    differ once blank nodes are blinded: one item out, one in."""
+    items = [f'"item {number}"' for number in range(50)]
+    listed = INSTANCES + f"bj:acme bjo:items ( {' '.join(items)} ) .\n"
+    changed = listed.replace('"item 3"', '"item three"')
+    old = open_snapshot(str(checkout(tmp_path / "old", listed)))
+    new = open_snapshot(str(checkout(tmp_path / "new", changed)))
+    diff = diff_snapshots(old, new)
+    assert (diff.triples_added, diff.triples_removed) == (1, 1)
+    assert [c.entity.label_en for c in diff.changed] == ["Acme"]
+
+
 def test_deprecation_is_listed_with_its_replacement(tmp_path: Path) -> None:
     deprecated = INSTANCES.replace(
         "bj:globex a bjo:Company ;",
@@ -156,3 +185,109 @@ def test_a_web_page_is_named_by_its_title(tmp_path: Path) -> None:
     new = open_snapshot(str(checkout(tmp_path / "new", INSTANCES + page)))
     [added] = diff_snapshots(old, new).added
     assert added.entity.name == "bj:page-a A page"
+
+
+def _list_diff(tmp_path: Path, items: list[str], new_items: list[str]) -> KnowledgeDiff:
+    """The diff of ``bj:acme bjo:items ( items )`` to ``( new_items )``."""
+    versions = []
+    for name, listed in (("old", items), ("new", new_items)):
+        text = INSTANCES + f"bj:acme bjo:items ( {' '.join(listed)} ) .\n"
+        versions.append(open_snapshot(str(checkout(tmp_path / name, text))))
+    return diff_snapshots(*versions)
+
+
+def test_a_change_deep_in_a_list_is_reported_with_the_whole_list(tmp_path: Path) -> None:
+    """Blank values are compared by their canonical labels (a digest of the whole structure)
+    and shown whole, a list as ``( … )``: item 25 of 50 is no longer too deep to see."""
+    items = [f'"item {number}"' for number in range(50)]
+    changed = [*items[:25], '"changed"', *items[26:]]
+    diff = _list_diff(tmp_path, items, changed)
+    assert [c.entity.label_en for c in diff.changed] == ["Acme"]
+    assert diff.changed[0].changes == [
+        PropertyChange(
+            "https://w3id.org/bjaikg/ontology#items",
+            "changed",
+            (f"( {' '.join(items)} )",),
+            (f"( {' '.join(changed)} )",),
+        )
+    ]
+
+
+def test_a_change_twelve_levels_down_is_reported(tmp_path: Path) -> None:
+    """Nesting that is not a list is shown whole too (no depth cap)."""
+    nested = "bj:acme bjo:next " + "[ bjo:next " * 12 + "{} " + "] " * 12 + ".\n"
+    old = open_snapshot(str(checkout(tmp_path / "old", INSTANCES + nested.format(1))))
+    new = open_snapshot(str(checkout(tmp_path / "new", INSTANCES + nested.format(2))))
+    [change] = diff_snapshots(old, new).changed[0].changes
+    shown = "[ bjo:next " * 12 + '"{}"^^xsd:integer' + " ]" * 12
+    assert (change.old, change.new) == ((shown.format(1),), (shown.format(2),))
+
+
+def test_a_renamed_iri_in_a_list_changes_the_iri_not_the_list(tmp_path: Path) -> None:
+    """Acme changes (its employees) and so does the label of an IRI its list holds: the list's
+    label is unchanged, so the list is no change of Acme's (its text, old and new, differs)."""
+    listed = INSTANCES + "bj:acme bjo:items ( bj:chaoyang ) .\n"
+    renamed = listed.replace('"Chaoyang"@en', '"Chaoyang District"@en').replace(" 100 ", " 120 ")
+    old = open_snapshot(str(checkout(tmp_path / "old", listed)))
+    diff = diff_snapshots(old, open_snapshot(str(checkout(tmp_path / "new", renamed))))
+    assert [c.entity.label_en for c in diff.changed] == ["Acme", "Chaoyang District"]
+    assert [c.property.rsplit("#", 1)[1] for c in diff.changed[0].changes] == ["employees"]
+
+
+def test_two_items_swapped_deep_in_a_list_are_reported(tmp_path: Path) -> None:
+    """A reorder counts 0 triples (blinded), so the entity report is all that shows it."""
+    items = [f'"item {number}"' for number in range(50)]
+    swapped = [*items[:30], items[31], items[30], *items[32:]]
+    diff = _list_diff(tmp_path, items, swapped)
+    assert (diff.triples_added, diff.triples_removed) == (0, 0)
+    assert not diff.is_empty
+    [change] = diff.changed[0].changes
+    assert (change.old, change.new) == ((f"( {' '.join(items)} )",), (f"( {' '.join(swapped)} )",))
+
+
+def test_a_structure_no_iri_holds_is_reported_added_and_removed(tmp_path: Path) -> None:
+    """``[] a skos:Collection ; skos:member …`` hangs from no entity: it has a section."""
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    collection = (
+        f'[] a <{skos}Collection> ; rdfs:label "c"@en ; <{skos}member> bj:acme, bj:globex{{}} .\n'
+    )
+    old = open_snapshot(str(checkout(tmp_path / "old", INSTANCES + collection.format(""))))
+    grown = INSTANCES + collection.format(", bj:haidian")
+    diff = diff_snapshots(old, open_snapshot(str(checkout(tmp_path / "new", grown))))
+    shown = (
+        '[ rdf:type skos:Collection ; rdfs:label "c"@en ; skos:member bj:acme 「艾克米」 Acme ; '
+        "skos:member bj:globex 「环球」 Globex{} ]"
+    )
+    before, after = shown.format(""), shown.format(" ; skos:member bj:haidian 「海淀」 Haidian")
+    assert not diff.is_empty and (diff.triples_added, diff.triples_removed) == (1, 0)
+    text = render(diff, "text")
+    assert f"blank-node structures added:\n  {after}\n" in text
+    assert f"blank-node structures removed:\n  {before}\n" in text
+    markdown = render(diff, "markdown")
+    assert f"### Blank-node structures added\n\n- {after}\n" in markdown
+    assert f"### Blank-node structures removed\n\n- {before}\n" in markdown
+    document = json.loads(render(diff, "json"))
+    assert (document["structures_added"], document["structures_removed"]) == ([after], [before])
+
+
+def test_shared_and_cyclic_blank_nodes_are_named(tmp_path: Path) -> None:
+    """A blank node held by two triples is named by its label where first shown and by name
+    where met again: a list holding one node twice differs from one holding two alike, and a
+    cycle is shown once round."""
+    twice = INSTANCES + "bj:acme bjo:pair ( _:x _:x ) . _:x bjo:minimum 1 .\n"
+    alike = INSTANCES + "bj:acme bjo:pair ( [ bjo:minimum 1 ] [ bjo:minimum 1 ] ) .\n"
+    diff = diff_snapshots(
+        open_snapshot(str(checkout(tmp_path / "twice", twice))),
+        open_snapshot(str(checkout(tmp_path / "alike", alike))),
+    )
+    [change] = diff.changed[0].changes
+    minimum = '[ bjo:minimum "1"^^xsd:integer ]'
+    assert re.fullmatch(rf"\( (_:\w+) {re.escape(minimum)} \1 \)", change.old[0])
+    assert change.new == (f"( {minimum} {minimum} )",)
+    cycle = INSTANCES + "bj:acme bjo:next _:a . _:a bjo:next _:b . _:b bjo:next _:a .\n"
+    diff = diff_snapshots(
+        open_snapshot(str(checkout(tmp_path / "old", INSTANCES))),
+        open_snapshot(str(checkout(tmp_path / "cycle", cycle))),
+    )
+    [change] = diff.changed[0].changes
+    assert re.fullmatch(r"(_:\w+) \[ bjo:next \[ bjo:next \1 \] \]", change.new[0])
