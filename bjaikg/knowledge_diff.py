@@ -359,14 +359,16 @@ def _property_changes(before: _Side, after: _Side, iri: ox.NamedNode) -> list[Pr
     for predicate in sorted(properties, key=lambda node: node.value):
         old_values = before.values(iri, predicate)
         new_values = after.values(iri, predicate)
-        old_links = {before.show(v) for v in old_values if isinstance(v, ox.NamedNode)}
-        new_links = {after.show(v) for v in new_values if isinstance(v, ox.NamedNode)}
+        # links compared as IRIs (a relabelled target is no link lost and gained), shown named
+        old_links = {v for v in old_values if isinstance(v, ox.NamedNode)}
+        new_links = {v for v in new_values if isinstance(v, ox.NamedNode)}
         # literals and blank nodes compared as terms: a blank node's label is a digest of its
         # whole structure (canonical_triples), so any change inside one changes it
         old_others = {v for v in old_values if not isinstance(v, ox.NamedNode)}
         new_others = {v for v in new_values if not isinstance(v, ox.NamedNode)}
         name = predicate.value
-        lost, gained = sorted(old_links - new_links), sorted(new_links - old_links)
+        lost = sorted(before.show(link) for link in old_links - new_links)
+        gained = sorted(after.show(link) for link in new_links - old_links)
         if lost:
             changes.append(PropertyChange(name, "lost", old=tuple(lost)))
         if gained:

@@ -12,6 +12,7 @@ import pytest
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.knowledge_diff import KnowledgeDiff, PropertyChange, diff_snapshots, render
+from bjaikg.namespaces import shorten
 from bjaikg.snapshots import open_snapshot
 from tests.release.conftest import INSTANCES, DataRepository
 
@@ -291,3 +292,18 @@ def test_shared_and_cyclic_blank_nodes_are_named(tmp_path: Path) -> None:
     )
     [change] = diff.changed[0].changes
     assert re.fullmatch(r"(_:\w+) \[ bjo:next \[ bjo:next \1 \] \]", change.new[0])
+
+
+def test_a_relabelled_link_target_is_no_link_lost_and_gained(tmp_path: Path) -> None:
+    """A new label of bj:haidian is no change of the link to it from bj:acme, changed in
+    another property (links were compared by their shown names, labels included, so a changed
+    entity lost and gained the same IRI: the text diff of releases 1.1.0 → 1.2.0 had 522 link
+    lines, 314 once links are compared as IRIs; 2026-12-07)."""
+    relabelled = INSTANCES.replace('"Haidian"@en', '"Haidian District"@en').replace(
+        "bjo:employees 100", "bjo:employees 120"
+    )
+    old = open_snapshot(str(checkout(tmp_path / "old", INSTANCES)))
+    new = open_snapshot(str(checkout(tmp_path / "new", relabelled)))
+    changed = {change.entity.name: change.changes for change in diff_snapshots(old, new).changed}
+    kinds = [(shorten(item.property), item.kind) for item in changed["bj:acme 「艾克米」 Acme"]]
+    assert kinds == [("bjo:employees", "changed")]
