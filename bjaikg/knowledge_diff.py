@@ -385,10 +385,17 @@ def _property_changes(before: _Side, after: _Side, iri: ox.NamedNode) -> list[Pr
 
 
 def count_line(diff: KnowledgeDiff) -> str:
-    """One line of counts: entities added, removed, changed; triples added, removed."""
+    """One line of counts: entities added, removed, changed; blank-node structures that no IRI
+    holds added and removed, if any; triples added, removed."""
+    structures = (
+        f"{len(diff.structures_added)} blank-node structures added, "
+        f"{len(diff.structures_removed)} removed; "
+        if diff.structures_added or diff.structures_removed
+        else ""
+    )
     return (
         f"{len(diff.added)} entities added, {len(diff.removed)} removed, "
-        f"{len(diff.changed)} changed; {diff.triples_added} triples added, "
+        f"{len(diff.changed)} changed; {structures}{diff.triples_added} triples added, "
         f"{diff.triples_removed} removed"
     )
 

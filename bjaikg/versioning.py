@@ -8,7 +8,8 @@ and the new data, :func:`required_bump` says the least bump the change needs:
 - **minor** — entities, terms or sources added, or IRIs deprecated: everything that worked
   still works, and there is more;
 - **patch** — only statements of existing entities changed (a value corrected, a link added
-  or removed, a label or quote fixed).
+  or removed, a label or quote fixed), or blank-node structures that no IRI holds added or
+  removed (nothing can link to one).
 
 :func:`check_version` compares that with the version asked for and the one the data carries.
 """
@@ -94,8 +95,13 @@ def required_bump(diff: KnowledgeDiff) -> tuple[Bump, list[str]]:
     if reasons:
         return Bump.MINOR, reasons
     if diff.changed:
-        return Bump.PATCH, [f"{len(diff.changed)} entities changed"]
-    return Bump.PATCH, ["no change to the knowledge"]
+        reasons.append(f"{len(diff.changed)} entities changed")
+    if diff.structures_added or diff.structures_removed:  # no IRI: nothing links to them
+        reasons.append(
+            f"{len(diff.structures_added)} blank-node structures added, "
+            f"{len(diff.structures_removed)} removed"
+        )
+    return Bump.PATCH, reasons or ["no change to the knowledge"]
 
 
 @dataclass(frozen=True)

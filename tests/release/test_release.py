@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from bjaikg import PROJECT_ROOT
-from bjaikg.knowledge_diff import Entity, EntityChange, KnowledgeDiff
+from bjaikg.knowledge_diff import Entity, EntityChange, KnowledgeDiff, count_line
 from bjaikg.release import CHECKSUMS, DESCRIPTION, plan_release, write_release
 from bjaikg.versioning import Bump, Version, required_bump
 from tests.release.conftest import INSTANCES, DataRepository
@@ -204,3 +204,14 @@ def test_the_release_command_refuses_a_version_and_writes_nothing(tmp_path: Path
         f"bjaikg release: refused: 0.0.1 is not newer than the last release {newest}\n"
     )
     assert not folder.exists()
+
+
+def test_a_structure_no_iri_holds_is_a_patch_with_its_reason() -> None:
+    """A blank-node structure that no IRI holds (a ``skos:Collection`` of search notes) added:
+    a patch that says so, not "no change to the knowledge"; the counts line names it too."""
+    diff = KnowledgeDiff("a", "b", structures_added=["[ a skos:Collection ]"], triples_added=1)
+    assert required_bump(diff) == (Bump.PATCH, ["1 blank-node structures added, 0 removed"])
+    assert count_line(diff) == (
+        "0 entities added, 0 removed, 0 changed; 1 blank-node structures added, 0 removed; "
+        "1 triples added, 0 removed"
+    )
