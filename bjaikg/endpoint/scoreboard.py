@@ -48,6 +48,7 @@ class Slot(ctypes.Structure):
         ("adopted", ctypes.c_uint64),
         ("offered", ctypes.c_int32),
         ("moved", ctypes.c_int32),
+        ("answered", ctypes.c_int32),
         ("offered_connections", ctypes.c_uint64 * MAX_OFFERED),
         ("request", ctypes.c_char * REQUEST_BYTES),
         ("log_length", ctypes.c_uint64),
@@ -64,6 +65,9 @@ class Slot(ctypes.Structure):
     adopted: int
     offered: int
     moved: int
+    answered: int
+    """Whether the answer to the request on the clock has begun to go (a streamed dump, a
+    page): past the deadline its connection is then cut, not answered again."""
     offered_connections: Any
     request: bytes
     log_length: int

@@ -434,7 +434,8 @@ class Supervisor:
         self, connection: socket.socket, slot: Slot, stopped: str | None, wait_status: int
     ) -> None:
         """Answer the request ``slot``'s worker was evaluating when it ended, and log it with
-        the start of its query (the slot's ``request``) and what ended it."""
+        the start of its query (the slot's ``request``) and what ended it. An answer that had
+        begun to go (a streamed dump) is only cut: the client sees its transfer broken."""
         seconds = time.monotonic() - slot.started
         if stopped == "deadline":
             status, message = 503, deadline_message(self.settings, slot.limit)
@@ -449,12 +450,15 @@ class Supervisor:
             status, message = 500, CRASHED_MESSAGE if crashed else DIED_MESSAGE
             signal_name = f" ({signal.Signals(ended_by).name})" if ended_by else ""
             detail = f"worker pid {slot.pid} died{signal_name}"
+        if slot.answered:
+            detail += "; its answer had begun, so it is cut off"
         self.metrics.observe(ROUTES[slot.route], status, seconds)
         head, _, query = slot.request.decode("utf-8", "replace").partition("\n")
         method, _, path = head.partition(" ")
         self._log(connection, method, path, status, seconds, detail, query or None)
-        with contextlib.suppress(OSError):
-            refuse(connection.sendall, RequestRefusedError(status, message))
+        if not slot.answered:
+            with contextlib.suppress(OSError):
+                refuse(connection.sendall, RequestRefusedError(status, message))
 
     def _log(self, connection: socket.socket, *line: Any) -> None:
         """An access-log line for ``connection`` (:meth:`AccessLog.write`'s other fields)."""

@@ -314,7 +314,7 @@ class Worker:
                 slot.request = self._naming(query)
             return
         slot.route, slot.started, slot.limit = ROUTE_INDEX[route], now, seconds
-        slot.deadline = now + seconds
+        slot.deadline, slot.answered = now + seconds, 0
         slot.connection = self.current.number if self.current is not None else 0
         slot.request = self._naming(query)
         offered: list[int] = []
@@ -344,6 +344,14 @@ class Worker:
                 for client in [c for c in self.clients.values() if c.number in moved]:
                     self._forget(client)  # another worker serves it now; our copy just goes
             slot.offered = slot.moved = 0
+
+    def _write_on_the_clock(self, data: bytes) -> None:
+        """Write part of the answer to the request on the clock, noting on the slot that it has
+        begun: past the deadline the supervisor then cuts the connection instead of writing a
+        new answer into this one (a 503 inside a chunked dump)."""
+        assert self.current is not None
+        self.slot.answered = 1
+        self.current.write(data)
 
     def _naming(self, query: str) -> bytes:
         """``METHOD PATH``, a newline and the start of ``query``: the request on the slot."""
@@ -508,7 +516,7 @@ class Worker:
                     record = AccessRecord("other", time.perf_counter(), "")
                     with self.evaluating("other", self.state.settings.timeout):
                         keep_alive, status = call_application(
-                            self.application, self.loop, client.write, request,
+                            self.application, self.loop, self._write_on_the_clock, request,
                             self.server_address, record,
                         )  # fmt: skip
                     self.state.account(request, status, record)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import signal
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -170,6 +172,35 @@ def test_a_dump_the_store_breaks_off_is_cut_for_the_client(
                     for _ in chunks:
                         pass
             assert httpx.get(f"{server.url}/health", timeout=10.0).status_code in (200, 503)
+
+
+@pytest.mark.timeout(300)
+def test_a_dump_stopped_at_its_deadline_after_it_began_is_cut_not_answered_again(
+    synthetic_folder: Path, tmp_path: Path
+) -> None:
+    """A dump whose store stalls once its first rows are sent is stopped at ``--timeout``: the
+    client's transfer ends broken (no last chunk), with no second status line written into it
+    (the supervisor wrote its 503 inside the chunked dump: a client read "illegal chunk header"
+    when a loaded CI machine took over 30 s for the 300 000-quad dump, 2026-12-07)."""
+    copy = copy_of(synthetic_folder, tmp_path)
+    with running_oxigraph(copy) as store:
+        arguments = ["--store", store.query_url, "--timeout", "2", "--workers", "2"]
+        with running_server(*arguments) as server:
+            host, port = server.url.removeprefix("http://").split(":")
+            with socket.create_connection((host, int(port)), timeout=60) as connection:
+                connection.sendall(b"GET /dump.nq HTTP/1.1\r\nHost: test\r\n\r\n")
+                received = bytearray(connection.recv(65536))
+                store.process.send_signal(signal.SIGSTOP)  # the store stalls mid-dump
+                try:
+                    while chunk := connection.recv(65536):
+                        received += chunk
+                finally:
+                    store.process.send_signal(signal.SIGCONT)
+            assert received.startswith(b"HTTP/1.1 200"), bytes(received[:200])
+            assert received.count(b"HTTP/1.1 ") == 1, "a second answer inside the first"
+            assert not received.endswith(b"0\r\n\r\n"), "the dump ended as if whole"
+            cut = [line for line in server.stderr_lines if "its answer had begun" in line]
+            assert len(cut) == 1 and " 503 " in cut[0], server.stderr_lines
 
 
 @pytest.mark.timeout(300)
