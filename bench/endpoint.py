@@ -563,7 +563,9 @@ def benchmark(
                 print(f"  bench: {server} left out: {error}", file=sys.stderr, flush=True)
                 servers = [name for name in servers if name != server]
                 continue
-            print(f"  {server} ready in {time.monotonic() - started:.1f} s", flush=True)
+            cpu = cpu_seconds_with_children(endpoints[server].pid)
+            print(f"  {server} ready in {time.monotonic() - started:.1f} s ({cpu:.2f} s of CPU)",
+                  flush=True)  # fmt: skip
         for name, query in queries.items():
             answered = {server: answered_over_http(server, endpoints[server].url, query)
                         for server in servers}  # fmt: skip
