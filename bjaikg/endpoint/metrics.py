@@ -32,7 +32,7 @@ EVENTS: dict[str, str] = {
     "rejections": "Requests refused with 503 because too many were in flight.",
     "connections_moved": "Idle connections moved away from a worker evaluating a long query.",
     "worker_restarts": "Workers that ended: killed at a deadline, crashed, or retired.",
-    "answers_dropped": "Answers left unsent: not taken within --send-timeout, or connection lost.",
+    "answers_dropped": "Answers a worker dropped unsent: not taken in --send-timeout, or a reset.",
 }
 """The counters of events (``bjaikg_<name>_total``), counted by :meth:`Metrics.count`."""
 ROUTE_INDEX = {route: index for index, route in enumerate(ROUTES)}

@@ -156,12 +156,16 @@ class Client:
         self.since = time.monotonic()
 
     def write(self, data: bytes) -> None:
-        """Send ``data`` now as far as the socket takes it; keep the rest for later."""
+        """Send ``data`` now as far as the socket takes it; keep the rest for later. On a failed
+        connection the error is raised with ``data`` kept, so closing counts the answer dropped."""
         if not self.unsent:
             try:
                 sent = self.socket.send(data)
             except BlockingIOError:
                 sent = 0
+            except OSError:
+                self.unsent += data
+                raise
             if sent == len(data):
                 return
             data = data[sent:]
