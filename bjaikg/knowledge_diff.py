@@ -24,7 +24,10 @@ one named node, which tells look-alikes apart. Two structures alike in every tri
 subject included, become one. Every changed entity's statements are rendered, and each changed
 blank value whole, so a change touching 1e5 entities, or one item of a list of 1e5, gives a
 report that long. Blank nodes nested 500 deep (not as a list) exceed Python's recursion limit
-when shown; canonicalising such a chain is slow already (400 deep: 16 s).
+when shown; canonicalising such a chain is slow already (400 deep: 16 s). A blank node held by
+two entities ties them into one structure: a change of one entity's statement about it relabels
+it, so the other is reported changed too (its value shown with the new label; no release has
+such a node).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
-from bjaikg.markdown import markdown_table
+from bjaikg.markdown import code_span, markdown_table
 from bjaikg.namespaces import BJO, PREFIXES, shorten
 from bjaikg.snapshots import Snapshot
 
@@ -165,7 +168,8 @@ class _Side:
 
     def roots(self, node: Subject) -> set[Subject]:
         """The IRIs and the blank nodes held by nothing whose descriptions hold ``node`` (itself
-        if one). A cycle of blank nodes that nothing holds has none."""
+        if one); for a cycle of blank nodes that nothing holds, the first of them by label (the
+        labels are canonical, so the choice is the same in both versions)."""
         found: set[Subject] = set()
         seen: set[Subject] = set()
         stack = [node]
@@ -177,7 +181,7 @@ class _Side:
             if current not in self.blank_parents:
                 found.add(current)
             stack.extend(self.blank_parents.get(current, ()))  # type: ignore[arg-type]
-        return found
+        return found or {min(seen, key=str)}
 
     def entity(self, iri: ox.NamedNode) -> Entity:
         """``iri`` with its English and Chinese labels in this version."""
@@ -286,8 +290,8 @@ def canonical_triples(triples: list[ox.Triple]) -> set[ox.Triple]:
 
 def blinded_difference(triples: Iterable[ox.Triple], others: Iterable[ox.Triple]) -> int:
     """How many of ``triples`` have no counterpart in ``others`` once every blank node is
-    replaced by one placeholder (a multiset difference). It is the fewest triples any pairing of
-    blank nodes could count; it undercounts where blank nodes trade places: a reordered list, or
+    replaced by one placeholder (a multiset difference): at most what any pairing of blank nodes
+    would count. It undercounts where blank nodes trade places: a reordered list, or
     two blank values of one entity swapping contents, count 0 (the entity report shows them, as
     any change inside a structure)."""
 
@@ -466,7 +470,8 @@ def render_markdown(diff: KnowledgeDiff) -> str:
         lines += ["", "### Entities changed", "", *markdown_table(header, changes)]
     for title, shown in (("added", diff.structures_added), ("removed", diff.structures_removed)):
         if shown:
-            lines += ["", f"### Blank-node structures {title}", ""] + [f"- {t}" for t in shown]
+            lines += ["", f"### Blank-node structures {title}", ""]
+            lines += [f"- {code_span(text)}" for text in shown]
     if diff.sources_added:
         lines += ["", "### Sources added", ""]
         lines += [f"- {entity.name}" for entity in diff.sources_added]

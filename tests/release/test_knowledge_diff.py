@@ -265,8 +265,8 @@ def test_a_structure_no_iri_holds_is_reported_added_and_removed(tmp_path: Path) 
     assert f"blank-node structures added:\n  {after}\n" in text
     assert f"blank-node structures removed:\n  {before}\n" in text
     markdown = render(diff, "markdown")
-    assert f"### Blank-node structures added\n\n- {after}\n" in markdown
-    assert f"### Blank-node structures removed\n\n- {before}\n" in markdown
+    assert f"### Blank-node structures added\n\n- ` {after} `\n" in markdown
+    assert f"### Blank-node structures removed\n\n- ` {before} `\n" in markdown
     document = json.loads(render(diff, "json"))
     assert (document["structures_added"], document["structures_removed"]) == ([after], [before])
 
@@ -307,3 +307,26 @@ def test_a_relabelled_link_target_is_no_link_lost_and_gained(tmp_path: Path) -> 
     changed = {change.entity.name: change.changes for change in diff_snapshots(old, new).changed}
     kinds = [(shorten(item.property), item.kind) for item in changed["bj:acme 「艾克米」 Acme"]]
     assert kinds == [("bjo:employees", "changed")]
+
+
+def test_a_cycle_no_iri_holds_and_a_shared_list_node_are_shown(tmp_path: Path) -> None:
+    """A cycle of blank nodes that nothing holds is a structure added (it was counted, then
+    "No change to the knowledge."); a list whose tail another entity also holds is not written
+    ``( … )``, which would hide that the tail is shared; a structure in Markdown is a code span,
+    so ``<its name>`` in a note is no HTML tag (review R32, 2026-12-07)."""
+    cycle = '_:a bjo:next _:b . _:b bjo:next _:a ; rdfs:label "<its name>" .\n'
+    shared = "bj:acme bjo:items ( 1 2 ) .\n"
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    tail = INSTANCES + (
+        f"bj:acme bjo:items [ <{rdf}first> 1 ; <{rdf}rest> _:t ] .\n"
+        f"_:t <{rdf}first> 2 ; <{rdf}rest> <{rdf}nil> . bj:globex bjo:items _:t .\n"
+    )
+    old = open_snapshot(str(checkout(tmp_path / "old", INSTANCES + shared)))
+    diff = diff_snapshots(old, open_snapshot(str(checkout(tmp_path / "cycle", INSTANCES + cycle))))
+    assert len(diff.structures_added) == 1 and not diff.is_empty
+    assert "`" in render(diff, "markdown").split("### Blank-node structures added")[1]
+    diff = diff_snapshots(old, open_snapshot(str(checkout(tmp_path / "tail", tail))))
+    acme = {change.entity.name: change for change in diff.changed}["bj:acme 「艾克米」 Acme"]
+    [change] = acme.changes
+    assert change.old == ('( "1"^^xsd:integer "2"^^xsd:integer )',)
+    assert change.new[0].startswith('[ rdf:first "1"^^xsd:integer ; rdf:rest _:'), change.new
