@@ -335,6 +335,17 @@ def test_one_worker_serves_many_keep_alive_clients_at_once() -> None:
                 client.close()
 
 
+def reading_little(server: ServerProcess) -> socket.socket:
+    """A connection to ``server`` whose receive buffer is 4 kB: an answer larger than the
+    server's send buffer then waits in the worker until the client reads."""
+    host, port = server.url.removeprefix("http://").split(":")
+    connection = socket.socket()
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    connection.settimeout(30)
+    connection.connect((host, int(port)))
+    return connection
+
+
 PADDING = "x" * 1000
 LARGE_ANSWER = (
     "SELECT ?x WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i "
@@ -348,18 +359,14 @@ def test_an_answer_its_client_does_not_read_waits_and_the_worker_serves_others()
     """About 12 MB for a client that has a 4 kB receive buffer and does not read: more than a
     socket takes (the kernel's send buffer is at most 4 MB), so the worker keeps the rest,
     answers another client meanwhile, and sends all of it once the client reads."""
-    with running_server("--data", str(DATA), "--workers", "1") as server:
-        host, port = server.url.removeprefix("http://").split(":")
-        with socket.socket() as slow:
-            slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            slow.settimeout(30)
-            slow.connect((host, int(port)))
-            slow.sendall(get_line(LARGE_ANSWER))
-            time.sleep(1)  # the answer fills the buffers; the worker keeps what is left
-            other = httpx.get(f"{server.url}/sparql", params={"query": ASK}, timeout=10)
-            assert other.json()["boolean"]
-            slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)  # read it faster
-            head, _, body = read_response(slow).partition(b"\r\n\r\n")
+    arguments = ("--data", str(DATA), "--workers", "1")
+    with running_server(*arguments) as server, reading_little(server) as slow:
+        slow.sendall(get_line(LARGE_ANSWER))
+        time.sleep(1)  # the answer fills the buffers; the worker keeps what is left
+        other = httpx.get(f"{server.url}/sparql", params={"query": ASK}, timeout=10)
+        assert other.json()["boolean"]
+        slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)  # read it faster
+        head, _, body = read_response(slow).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200")
     rows = json.loads(body)["results"]["bindings"]
     assert len(rows) == 23**3  # the fixture's 23 triples, three times over
@@ -373,20 +380,15 @@ def test_a_slow_but_steady_reader_gets_the_whole_answer() -> None:
     so it is not dropped (a slow reader was cut after 30 s while the access log said 200: a
     review, 2026-12-07)."""
     arguments = ("--data", str(DATA), "--workers", "1", "--send-timeout", "1")
-    with running_server(*arguments) as server:
-        host, port = server.url.removeprefix("http://").split(":")
-        with socket.socket() as slow:
-            slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            slow.settimeout(30)
-            slow.connect((host, int(port)))
-            slow.sendall(get_line(LARGE_ANSWER, "Connection: close"))
-            received = bytearray()
-            until = time.monotonic() + 4
-            while time.monotonic() < until and (chunk := slow.recv(4096)):
-                received += chunk
-                time.sleep(0.005)
-            slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)  # the rest, quickly
-            received += read_until_closed(slow)
+    with running_server(*arguments) as server, reading_little(server) as slow:
+        slow.sendall(get_line(LARGE_ANSWER, "Connection: close"))
+        received = bytearray()
+        until = time.monotonic() + 4
+        while time.monotonic() < until and (chunk := slow.recv(4096)):
+            received += chunk
+            time.sleep(0.005)
+        slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)  # the rest, quickly
+        received += read_until_closed(slow)
     head, _, body = bytes(received).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200")
     rows = json.loads(body)["results"]["bindings"]
@@ -417,28 +419,23 @@ def test_an_answer_its_client_never_reads_is_dropped_after_send_timeout() -> Non
     the option was obeyed for a client that never reads: with 30 s hard-coded in the sweep the
     slow-but-steady reader's test above still passed; a review, 2026-12-07.)"""
     arguments = ("--data", str(DATA), "--workers", "1", "--send-timeout", "1")
-    with running_server(*arguments) as server:
-        host, port = server.url.removeprefix("http://").split(":")
-        with socket.socket() as silent:
-            silent.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            silent.settimeout(30)
-            silent.connect((host, int(port)))
-            silent.sendall(get_line(LARGE_ANSWER))
-            # its first bytes: the worker wrote the answer at once, keeping what the socket did
-            # not take; readiness is looked at, nothing is read
-            assert select.select([silent], [], [], 30)[0], "no answer began within 30 s"
-            began = time.monotonic()
-            while workers_holding(server, silent):  # until the worker drops it (closes it)
-                assert time.monotonic() - began < 10, "the answer was not dropped within 10 s"
-                time.sleep(0.02)
-            dropped = time.monotonic() - began
-            assert metric(server, "bjaikg_answers_dropped_total") == 1
-            assert logged(server, "bytes unsent: not taken for 1 s (--send-timeout)")
-            silent.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)  # read it quickly
-            received = bytearray()
-            with suppress(ConnectionResetError):  # the end may come as a reset
-                while chunk := silent.recv(65536):
-                    received += chunk
+    with running_server(*arguments) as server, reading_little(server) as silent:
+        silent.sendall(get_line(LARGE_ANSWER))
+        # its first bytes: the worker wrote the answer at once, keeping what the socket did
+        # not take; readiness is looked at, nothing is read
+        assert select.select([silent], [], [], 30)[0], "no answer began within 30 s"
+        began = time.monotonic()
+        while workers_holding(server, silent):  # until the worker drops it (closes it)
+            assert time.monotonic() - began < 10, "the answer was not dropped within 10 s"
+            time.sleep(0.02)
+        dropped = time.monotonic() - began
+        assert metric(server, "bjaikg_answers_dropped_total") == 1
+        assert logged(server, "bytes unsent: not taken for 1 s (--send-timeout)")
+        silent.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)  # read it quickly
+        received = bytearray()
+        with suppress(ConnectionResetError):  # the end may come as a reset
+            while chunk := silent.recv(65536):
+                received += chunk
     head, _, body = bytes(received).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200"), bytes(received[:200])
     assert b"connection: close" not in head.lower()  # kept alive: closed by the drop alone
