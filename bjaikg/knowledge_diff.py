@@ -388,15 +388,19 @@ def _property_changes(before: _Side, after: _Side, iri: ox.NamedNode) -> list[Pr
     return changes
 
 
+def structure_counts(diff: KnowledgeDiff) -> str:
+    """``N blank-node structures added, M removed`` (structures that no IRI holds); empty when
+    none changed."""
+    if not (diff.structures_added or diff.structures_removed):
+        return ""
+    added, removed = len(diff.structures_added), len(diff.structures_removed)
+    return f"{added} blank-node structures added, {removed} removed"
+
+
 def count_line(diff: KnowledgeDiff) -> str:
     """One line of counts: entities added, removed, changed; blank-node structures that no IRI
     holds added and removed, if any; triples added, removed."""
-    structures = (
-        f"{len(diff.structures_added)} blank-node structures added, "
-        f"{len(diff.structures_removed)} removed; "
-        if diff.structures_added or diff.structures_removed
-        else ""
-    )
+    structures = f"{counts}; " if (counts := structure_counts(diff)) else ""
     return (
         f"{len(diff.added)} entities added, {len(diff.removed)} removed, "
         f"{len(diff.changed)} changed; {structures}{diff.triples_added} triples added, "

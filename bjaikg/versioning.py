@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from bjaikg.knowledge_diff import KnowledgeDiff
+from bjaikg.knowledge_diff import KnowledgeDiff, structure_counts
 from bjaikg.namespaces import PREFIXES
 from bjaikg.snapshots import Snapshot
 
@@ -96,11 +96,8 @@ def required_bump(diff: KnowledgeDiff) -> tuple[Bump, list[str]]:
         return Bump.MINOR, reasons
     if diff.changed:
         reasons.append(f"{len(diff.changed)} entities changed")
-    if diff.structures_added or diff.structures_removed:  # no IRI: nothing links to them
-        reasons.append(
-            f"{len(diff.structures_added)} blank-node structures added, "
-            f"{len(diff.structures_removed)} removed"
-        )
+    if counts := structure_counts(diff):  # no IRI: nothing links to them
+        reasons.append(counts)
     return Bump.PATCH, reasons or ["no change to the knowledge"]
 
 

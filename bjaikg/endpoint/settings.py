@@ -17,10 +17,10 @@ class Settings:
     """How the endpoint runs: where it listens, what it loads and the bounds it enforces.
 
     Each field but ``max_url_bytes`` is the command-line option of that name (``max_pending``
-    is ``--max-pending``); docs/endpoint.md's table says what each means. ``timeout`` and
+    is ``--max-pending``); docs/endpoint.md's table says what each means. ``timeout``,
     ``service_timeout``, ``request_timeout``, ``keep_alive``, ``send_timeout`` and
-    ``graceful_timeout`` are seconds,
-    ``max_memory`` MB, ``cache_size`` and ``max_request_bytes`` bytes.
+    ``graceful_timeout`` are seconds, ``max_memory`` MB, ``cache_size`` and
+    ``max_request_bytes`` bytes.
     """
 
     host: str = "127.0.0.1"

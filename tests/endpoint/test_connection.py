@@ -356,7 +356,7 @@ more than a socket's buffers take (the kernel's send buffer is at most 4 MB)."""
 
 
 def test_an_answer_its_client_does_not_read_waits_and_the_worker_serves_others() -> None:
-    """About 12 MB for a client that has a 4 kB receive buffer and does not read: more than a
+    """About 13 MB for a client that has a 4 kB receive buffer and does not read: more than a
     socket takes (the kernel's send buffer is at most 4 MB), so the worker keeps the rest,
     answers another client meanwhile, and sends all of it once the client reads."""
     arguments = ("--data", str(DATA), "--workers", "1")
@@ -374,7 +374,7 @@ def test_an_answer_its_client_does_not_read_waits_and_the_worker_serves_others()
 
 
 def test_a_slow_but_steady_reader_gets_the_whole_answer() -> None:
-    """With ``--send-timeout 1``, a client that takes an answer of about 12 MB slowly (a 4 kB
+    """With ``--send-timeout 1``, a client that takes an answer of about 13 MB slowly (a 4 kB
     receive buffer, a few kB every few milliseconds: the kernel's send buffer empties without
     waking the worker for more than a second) and then quickly gets all of it: the answer moves,
     so it is not dropped (a slow reader was cut after 30 s while the access log said 200: a
@@ -400,8 +400,7 @@ def test_an_answer_to_a_client_that_reset_is_counted_dropped() -> None:
     counted and logged as dropped (the failed first send kept nothing to count before,
     a review, 2026-12-07)."""
     with running_server("--data", str(DATA), "--workers", "1") as server:
-        host, port = server.url.removeprefix("http://").split(":")
-        with socket.create_connection((host, int(port)), timeout=30) as client:
+        with connect(server) as client:
             client.sendall(get_line(LARGE_ANSWER))
             wait_until_evaluating(server)
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
