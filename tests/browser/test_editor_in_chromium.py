@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bjaikg.query_catalogue import QUERY_FOLDER
+from bjaikg.query_catalogue import QUERY_FOLDER, read_header
 from tests.browser.test_pages_in_chromium import CHIPS_QUERY
 from tests.server_process import ServerProcess
 
@@ -182,11 +182,11 @@ def example_text(name: str) -> str:
     """What the example ``name`` (a query without parameters or inserted patterns) puts in the
     editor, from its file in queries/: its English and Chinese titles as comment lines, then
     the file's lines but its ``#+`` header, each line as it is, and a line break at the end."""
-    text = (QUERY_FOLDER / f"{name}.rq").read_text(encoding="utf-8")
+    path = QUERY_FOLDER / f"{name}.rq"
+    text = path.read_text(encoding="utf-8")
     assert "?_" not in text and "# insert pattern" not in text, f"{name}: not the file's text"
-    lines = text.splitlines()
-    header = dict(line[2:].strip().split(": ", 1) for line in lines if line.startswith("#+"))
-    body = [line for line in lines if not line.startswith("#+")]
+    header = read_header(path, text)
+    body = [line for line in text.splitlines() if not line.startswith("#+")]
     return "\n".join([f"# {header['title.en']}", f"# {header['title.zh']}", *body]) + "\n"
 
 
