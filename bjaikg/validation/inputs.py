@@ -17,6 +17,7 @@ output; a blank focus node is located through the nearest named subject that ref
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -130,6 +131,19 @@ class LoadedInput:
         for source in self.files:
             if source.is_data is data:
                 yield from self.store.quads_for_pattern(None, None, None, source.graph)
+
+    def context_key(self) -> tuple[tuple[Path, bytes], ...]:
+        """What the context files hold: each one's absolute path (relative IRIs resolve against
+        it) and the SHA-256 of its bytes, read again from disk (the store keeps no text).
+
+        Hazard: a context file changed on disk after it was loaded gives a key of the new
+        contents for a store of the old.
+        """
+        return tuple(
+            (source.path.resolve(), hashlib.sha256(source.path.read_bytes()).digest())
+            for source in self.files
+            if not source.is_data
+        )
 
     def check_triple_terms(self) -> None:
         """Raise :class:`DataFileError` naming the first file (data before context) that holds

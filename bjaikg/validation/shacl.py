@@ -186,6 +186,23 @@ def ontology_additions(ontology: Graph) -> Graph:
     return inoculate(Graph(), ontology)  # type: ignore[arg-type]
 
 
+_additions_by_context: dict[tuple[tuple[Path, bytes], ...], Graph] = {}
+
+
+def context_additions(loaded: LoadedInput) -> Graph:
+    """:func:`ontology_additions` of ``loaded``'s context files, kept for the last context seen
+    (:meth:`LoadedInput.context_key`): one process validating file after file against the
+    project (the tests, a notebook, a tool) converts the context to rdflib once, not each time.
+
+    Hazard: the graph returned is shared by every later call: copy from it, never change it.
+    """
+    key = loaded.context_key()
+    if key not in _additions_by_context:
+        _additions_by_context.clear()
+        _additions_by_context[key] = ontology_additions(loaded.rdflib_graph(data=False))
+    return _additions_by_context[key]
+
+
 def run_shacl(loaded: LoadedInput, shapes: Graph, engine: str = "pyshacl") -> list[Finding]:
     """Validate the data files against ``shapes``; one finding per SHACL result (results that
     differ only in their constraint component merged: :func:`report_findings`).
@@ -197,8 +214,7 @@ def run_shacl(loaded: LoadedInput, shapes: Graph, engine: str = "pyshacl") -> li
     """
     validate, shapes_error = _engine(engine)
     loaded.check_triple_terms()
-    ontology = loaded.rdflib_graph(data=False)
-    additions = ontology_additions(ontology)
+    additions = context_additions(loaded)
     options: dict[str, Any] = {
         "shacl_graph": shapes,
         "inference": "none",
@@ -210,7 +226,7 @@ def run_shacl(loaded: LoadedInput, shapes: Graph, engine: str = "pyshacl") -> li
             referenced = to_rdflib_graph(loaded.referenced_types())
             if engine == "pyshacl-turbo":
                 text = loaded.ntriples(data=True) + _ntriples(additions) + _ntriples(referenced)
-                data: Any = _turbo_input(text, dict(ontology.namespaces()))
+                data: Any = _turbo_input(text, dict(additions.namespaces()))
                 _, report, _ = validate(data, inplace=False, **options)
             else:
                 data = loaded.rdflib_graph(data=True)

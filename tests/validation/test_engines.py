@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from rdflib import SH, Graph, URIRef
+from rdflib import RDFS, SH, Graph, URIRef
 
 from bjaikg.errors import DataFileError
 from bjaikg.validation import ValidationOptions, validate
 from bjaikg.validation.inputs import SHAPES_FOLDER, load_input
 from bjaikg.validation.shacl import (
+    context_additions,
     hoist_property_shapes,
     load_shapes,
     report_findings,
@@ -141,3 +142,20 @@ def test_two_files_sharing_a_graph_give_the_same_findings_with_either_engine(
         found[engine] = [(f.rule, f.focus, f.value) for f in validate(options).findings_of("shacl")]
     assert found["pyshacl"] == [("shacl.Entity-label", "<https://w3id.org/bjaikg/id/p>", "")]
     assert found["pyshacl-turbo"] == found["pyshacl"]
+
+
+def test_the_context_is_mixed_in_once_until_a_context_file_changes(tmp_path: Path) -> None:
+    """The additions of an unchanged context are the same graph on a second load (no second
+    conversion); a context file whose bytes changed gives new additions with its change."""
+    data = tmp_path / "data.ttl"
+    data.write_text(PROLOGUE + 'bj:acme a bjo:Company ; rdfs:label "a"@en .\n', encoding="utf-8")
+    context = tmp_path / "context.ttl"
+    context.write_text(PROLOGUE + 'bjo:Gadget a owl:Class ; rdfs:label "gadget"@en .\n',
+                       encoding="utf-8")  # fmt: skip
+    first = context_additions(load_input([data], [context]))
+    assert context_additions(load_input([data], [context])) is first
+    context.write_text(PROLOGUE + 'bjo:Gadget a owl:Class ; rdfs:label "widget"@en .\n',
+                       encoding="utf-8")  # fmt: skip
+    changed = context_additions(load_input([data], [context]))
+    labels = {str(label) for label in changed.objects(None, RDFS.label)}
+    assert "widget" in labels and "gadget" not in labels

@@ -222,6 +222,34 @@ def test_rule_passes_clean_data(rule_id: str, turtle_file: Callable[..., Path]) 
     assert rule_id not in rules_found(turtle_file(CASES[rule_id][1]))
 
 
+ONTOLOGY = "https://w3id.org/bjaikg/ontology#"
+
+
+@pytest.mark.parametrize(
+    ("statement", "focus", "message"),
+    [
+        ("bj:someone a bjo:Place .", "someone",
+         f"It is a <{ONTOLOGY}Person> and a <{ONTOLOGY}Place>"),
+        ("bj:firm bjo:locatedIn bj:someone .", "firm",
+         f"The range of the property makes the value a <{ONTOLOGY}Place>, but it is a "
+         f"<{ONTOLOGY}Person>"),
+        ("bj:someone bjo:developedBy bj:firm .", "someone",
+         f"The domain of the property makes the subject a <{ONTOLOGY}Product>, but it is a "
+         f"<{ONTOLOGY}Person>"),
+    ],
+)  # fmt: skip
+def test_disjoint_types_are_found_by_type_by_range_and_by_domain(
+    turtle_file: Callable[..., Path], statement: str, focus: str, message: str
+) -> None:
+    path = turtle_file(PERSON + "\n" + statement)
+    options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "quality"}),
+                                with_instances=False)  # fmt: skip
+    found = [f for f in validate(options).findings if f.rule == "quality.disjoint-types"]
+    assert [(f.focus, f.message) for f in found] == [
+        (f"<https://w3id.org/bjaikg/id/{focus}>", f"{message}, declared disjoint.")
+    ]
+
+
 def test_finding_points_to_the_subject_block(turtle_file: Callable[..., Path]) -> None:
     path = turtle_file(PERSON + "\n\nbj:other a bjo:Person ;\n    bjo:locatedIn bj:nowhere .")
     options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "quality"}))
