@@ -1,5 +1,7 @@
-"""validate.py end to end: every output format parsed back, every exit code, and a one-line
-error (never a traceback) for each kind of unusable input."""
+"""validate.py end to end: every exit code and a one-line error (never a traceback) for each
+kind of unusable input, in a process of its own as CI runs it; every output format parsed back,
+and the options, from its ``main`` in this process (the context's mixed-in triples are then
+converted once for all of them)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from bjaikg import PROJECT_ROOT
 from bjaikg.validation.cli import main
 from tests.validation.conftest import SOURCED
 
-pytestmark = pytest.mark.slow  # every test runs validate.py in a process of its own
+pytestmark = pytest.mark.slow
 
 GOOD = 'bj:someone a bjo:Person ; rdfs:label "某人"@zh, "someone"@en ; ' + SOURCED + " ."
 BAD = 'bj:someone a bjo:Person ; rdfs:label "某人"@zh ; ' + SOURCED + " ."
@@ -40,6 +42,12 @@ def run(*arguments: str, env: dict[str, str] | None = None) -> subprocess.Comple
         env=env,
         check=False,
     )
+
+
+def validated(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str]:
+    """``validate.py ARGUMENTS`` through its ``main`` in this process: exit code and output."""
+    code = main(list(arguments))
+    return code, capsys.readouterr().out
 
 
 def test_conforming_file_exits_0(turtle_file: Callable[..., Path]) -> None:
@@ -66,10 +74,12 @@ def test_ill_typed_literal_is_a_finding_not_a_log(turtle_file: Callable[..., Pat
         assert "shacl.Entity-paragraph" in result.stdout
 
 
-def test_fail_on_chooses_the_threshold(turtle_file: Callable[..., Path]) -> None:
+def test_fail_on_chooses_the_threshold(
+    turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     path = str(turtle_file(WARNING_ONLY))  # a duplicate @zh label: a warning only
-    assert run(path, *FAST).returncode == 0
-    assert run(path, *FAST, "--fail-on", "warning").returncode == 1
+    assert validated(capsys, path, *FAST)[0] == 0
+    assert validated(capsys, path, *FAST, "--fail-on", "warning")[0] == 1
 
 
 def test_syntax_error_exits_2_with_file_line_column(turtle_file: Callable[..., Path]) -> None:
@@ -200,7 +210,9 @@ def test_unknown_check_is_a_usage_error() -> None:
 
 
 @pytest.fixture
-def findings_run(turtle_file: Callable[..., Path]) -> Callable[[str], str]:
+def findings_run(
+    turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> Callable[[str], str]:
     """Validate data with a violation and a warning; return the output in a format."""
     path = str(
         turtle_file(
@@ -209,9 +221,9 @@ def findings_run(turtle_file: Callable[..., Path]) -> Callable[[str], str]:
     )
 
     def render(output_format: str) -> str:
-        capture = run(path, *FAST, "--format", output_format)
-        assert capture.returncode == 1, capture.stderr
-        return capture.stdout
+        code, output = validated(capsys, path, *FAST, "--format", output_format)
+        assert code == 1, output
+        return output
 
     return render
 
@@ -283,16 +295,18 @@ def test_text_output_groups_by_file(findings_run: Callable[[str], str]) -> None:
     assert lines[-1].startswith("1 violation(s), 2 warning(s)")  # both duplicates
 
 
-def test_a_longer_shacl_path_is_given_as_sparql_writes_it_and_as_shacl_in_turtle() -> None:
-    fixture = (
+def test_a_longer_shacl_path_is_given_as_sparql_writes_it_and_as_shacl_in_turtle(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fixture = str(
         PROJECT_ROOT
         / "tests/fixtures/ChipSupport/invalid"
         / "statement-without-source-naming-two-products.ttl"
     )
-    findings = json.loads(run(str(fixture), *FAST, "--format", "json").stdout)["findings"]
+    findings = json.loads(validated(capsys, fixture, *FAST, "--format", "json")[1])["findings"]
     [quote] = [f for f in findings if f["rule"] == "shacl.ChipSupport-quote"]
     assert quote["path"] == "bjo:quote|(prov:qualifiedDerivation/bjo:quote)"
-    report = Graph().parse(data=run(str(fixture), *FAST, "--format", "turtle").stdout)
+    report = Graph().parse(data=validated(capsys, fixture, *FAST, "--format", "turtle")[1])
     shapes = Graph().parse(PROJECT_ROOT / "ontology/shapes/products.ttl")
     shape = URIRef("https://w3id.org/bjaikg/shapes#ChipSupport-quote")
     [result] = report.subjects(SH.sourceShape, shape)
@@ -308,14 +322,14 @@ CONTRIBUTION = (
 
 
 def test_a_contributors_file_may_point_at_the_projects_entities(
-    turtle_file: Callable[..., Path],
+    turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A file named alone is checked with the project's instances as context: links to
     ``bj:baidu`` and a chip resolve and satisfy the shapes; a typo among them does not."""
-    good = turtle_file(CONTRIBUTION, "contribution.ttl")
-    assert run(str(good), *FAST).returncode == 0
+    good = str(turtle_file(CONTRIBUTION, "contribution.ttl"))
+    assert validated(capsys, good, *FAST)[0] == 0
     typo = turtle_file(CONTRIBUTION.replace("bj:baidu", "bj:baidoo"), "typo.ttl")
-    result = run(str(typo), *FAST)
-    assert result.returncode == 1 and "quality.dangling-reference" in result.stdout
-    alone = run(str(good), *FAST, "--without-instances")
-    assert alone.returncode == 1 and "quality.dangling-reference" in alone.stdout
+    code, output = validated(capsys, str(typo), *FAST)
+    assert code == 1 and "quality.dangling-reference" in output
+    code, output = validated(capsys, good, *FAST, "--without-instances")
+    assert code == 1 and "quality.dangling-reference" in output
