@@ -1,7 +1,11 @@
 """Every committed release in ``releases/`` checked against itself (never the working tree,
 which moves on): its checksums, the sizes and checksums its description states, and its
-N-Quads loaded into fresh pyoxigraph and rdflib stores with the triple count of each graph
-that its ``void.ttl`` states."""
+N-Quads loaded into a fresh pyoxigraph store with the triple count of each graph that its
+``void.ttl`` states; the newest release's N-Quads into rdflib too.
+
+rdflib reads the newest release only: it takes ten times as long as pyoxigraph, and an older
+release's bytes are pinned by its checksums, so what rdflib could newly fail on is a change of
+rdflib, which the newest release meets as well."""
 
 from __future__ import annotations
 
@@ -80,15 +84,16 @@ def test_nquads_load_with_the_described_counts(folder: Path) -> None:
     store = ox.Store()
     store.load(path=data, format=ox.RdfFormat.N_QUADS)
     in_oxigraph = Counter(quad.graph_name.value for quad in store)
-    dataset = rdflib.Dataset()
-    dataset.parse(data, format="nquads")
-    in_rdflib = {
-        str(graph.identifier): len(graph)
-        for graph in dataset.graphs()
-        if graph.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID
-    }
     assert dict(in_oxigraph) == stated
-    assert in_rdflib == stated
+    if folder == RELEASES[-1][1]:
+        dataset = rdflib.Dataset()
+        dataset.parse(data, format="nquads")
+        in_rdflib = {
+            str(graph.identifier): len(graph)
+            for graph in dataset.graphs()
+            if graph.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID
+        }
+        assert in_rdflib == stated
     # each graph's own Turtle and JSON-LD file holds the same triples
     for graph, count in stated.items():
         stem = folder / "graphs" / graph.removeprefix("https://w3id.org/bjaikg/graph/")
