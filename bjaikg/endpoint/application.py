@@ -33,7 +33,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bjaikg.endpoint.cache import body_tag, names_tag
+from bjaikg.endpoint.cache import PRECONDITION_FAILED, body_tag, precondition
 from bjaikg.endpoint.connection import CORS_EXPOSED
 from bjaikg.endpoint.dumps import DumpCache, dump_routes
 from bjaikg.endpoint.graph_store import graph_store_routes
@@ -58,7 +58,8 @@ NOT_STORED = {"Cache-Control": "no-store"}
 class EntityTags:
     """ASGI middleware: a GET or HEAD answered 200 in one body that has neither ``ETag`` nor
     ``Cache-Control`` gets a strong ``ETag`` (a hash of the body) and ``Cache-Control: public,
-    max-age=…``; one whose ``If-None-Match`` names that tag gets 304 without the body.
+    max-age=…``; one whose ``If-None-Match`` names that tag gets 304 without the body, one whose
+    ``If-Match`` does not 412 (:func:`~bjaikg.endpoint.cache.precondition`).
 
     The store is read-only while the server runs, so a page or an API answer changes only with
     the data: the routes whose answers do not (``/health``, ``/metrics``) say ``no-store``.
@@ -76,7 +77,7 @@ class EntityTags:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        if_none_match = Headers(scope=scope).get("if-none-match")
+        asked = Headers(scope=scope)
         held: list[Message] = []
 
         async def tag(message: Message) -> None:
@@ -95,9 +96,13 @@ class EntityTags:
                 await send(message)
                 return
             etag = body_tag(message["body"], headers.get("content-type", ""))
+            status = precondition(asked.get("if-match"), asked.get("if-none-match"), etag)
+            if status == 412:
+                await PlainTextResponse(f"{PRECONDITION_FAILED}\n", 412)(scope, receive, send)
+                return
             headers["ETag"] = etag
             headers["Cache-Control"] = f"public, max-age={self.max_age}"
-            if names_tag(if_none_match, etag):
+            if status == 304:
                 start["status"] = 304
                 del headers["content-length"]
                 del headers["content-type"]
