@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -37,6 +38,7 @@ from bjaikg.endpoint.cache import PRECONDITION_FAILED, body_tag, precondition
 from bjaikg.endpoint.connection import CORS_EXPOSED
 from bjaikg.endpoint.dumps import DumpCache, dump_routes
 from bjaikg.endpoint.graph_store import graph_store_routes
+from bjaikg.endpoint.protocol import refuse_method, starlette_response
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.negotiation import JSON_MEDIA_TYPE
@@ -167,6 +169,15 @@ async def store_failed(request: Request, error: Exception) -> Response:
     return PlainTextResponse(f"{error}\n", error.status)
 
 
+async def method_refused(request: Request, error: Exception) -> Response:
+    """Starlette's own 405 (a route, or static files, not taking the method) as the endpoint's
+    refusal: its text with the ``Allow`` Starlette gives, or 501 for a method the server does
+    not know (:func:`~bjaikg.endpoint.protocol.refuse_method`)."""
+    assert isinstance(error, HTTPException)
+    allowed = (error.headers or {}).get("Allow", "")
+    return starlette_response(refuse_method(request.method, allowed).response())
+
+
 def create_application(
     settings: Settings, graph: KnowledgeGraph, routes: Sequence[BaseRoute] = ()
 ) -> Starlette:
@@ -196,7 +207,7 @@ def create_application(
     application = Starlette(
         routes=[*endpoint_routes, *routes],
         middleware=middleware,
-        exception_handlers={StoreError: store_failed},
+        exception_handlers={StoreError: store_failed, 405: method_refused},
     )
     application.state.endpoint = state
     return application

@@ -40,6 +40,7 @@ from bjaikg.endpoint.connection import (
     HttpRequest,
     HttpResponse,
     body_too_large,
+    not_implemented,
 )
 from bjaikg.endpoint.description import describe_service
 from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, TEXT, QueryRequest
@@ -60,9 +61,10 @@ SPARQL_UPDATE = "application/sparql-update"
 DESCRIPTION_CACHE_SIZE = 64
 """Service descriptions kept (one per endpoint URL, i.e. Host header, and format)."""
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
-"""RFC 9110's methods and PATCH: routed to handlers that refuse the ones they do not take
-themselves (a 405 that says why: a CORS preflight, the one OPTIONS answered, never reaches
-them), and to the catch-all of the interface (a 404 for a path no route serves)."""
+"""RFC 9110's methods and PATCH, the methods the server knows (any other: 501, see
+:func:`refuse_method`): routed to handlers that refuse the ones they do not take themselves (a
+405 that says why: a CORS preflight, the one OPTIONS answered, never reaches them), and to the
+catch-all of the interface (a 404 for a path no route serves)."""
 
 
 SPARQL_METHODS = "GET, HEAD, POST, OPTIONS"
@@ -84,7 +86,11 @@ class ProtocolError(BjaikgError):
 
 
 def refuse_method(method: str, allowed: str) -> ProtocolError:
-    """The 405 for ``method`` on a resource that takes ``allowed`` (its ``Allow`` header)."""
+    """The 405 for ``method`` on a resource that takes ``allowed`` (its ``Allow`` header); the
+    501 for a method that is none of :data:`ALL_METHODS`, unknown to the server for every
+    resource (RFC 9110 §15.6.2)."""
+    if method not in ALL_METHODS:
+        return ProtocolError(501, not_implemented(method))
     if method == "OPTIONS":
         reason = (
             "OPTIONS is answered only as a CORS preflight (Origin, Access-Control-Request-Method)"
