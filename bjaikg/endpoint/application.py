@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -33,10 +34,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bjaikg.endpoint.cache import body_tag, names_tag
+from bjaikg.endpoint.cache import PRECONDITION_FAILED, body_tag, precondition
 from bjaikg.endpoint.connection import CORS_EXPOSED
 from bjaikg.endpoint.dumps import DumpCache, dump_routes
 from bjaikg.endpoint.graph_store import graph_store_routes
+from bjaikg.endpoint.protocol import refuse_method, starlette_response
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.negotiation import JSON_MEDIA_TYPE
@@ -58,7 +60,8 @@ NOT_STORED = {"Cache-Control": "no-store"}
 class EntityTags:
     """ASGI middleware: a GET or HEAD answered 200 in one body that has neither ``ETag`` nor
     ``Cache-Control`` gets a strong ``ETag`` (a hash of the body) and ``Cache-Control: public,
-    max-age=…``; one whose ``If-None-Match`` names that tag gets 304 without the body.
+    max-age=…``; one whose ``If-None-Match`` names that tag gets 304 without the body, one whose
+    ``If-Match`` does not 412 (:func:`~bjaikg.endpoint.cache.precondition`).
 
     The store is read-only while the server runs, so a page or an API answer changes only with
     the data: the routes whose answers do not (``/health``, ``/metrics``) say ``no-store``.
@@ -76,7 +79,7 @@ class EntityTags:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        if_none_match = Headers(scope=scope).get("if-none-match")
+        asked = Headers(scope=scope)
         held: list[Message] = []
 
         async def tag(message: Message) -> None:
@@ -95,9 +98,13 @@ class EntityTags:
                 await send(message)
                 return
             etag = body_tag(message["body"], headers.get("content-type", ""))
+            status = precondition(asked.get("if-match"), asked.get("if-none-match"), etag)
+            if status == 412:
+                await PlainTextResponse(f"{PRECONDITION_FAILED}\n", 412)(scope, receive, send)
+                return
             headers["ETag"] = etag
             headers["Cache-Control"] = f"public, max-age={self.max_age}"
-            if names_tag(if_none_match, etag):
+            if status == 304:
                 start["status"] = 304
                 del headers["content-length"]
                 del headers["content-type"]
@@ -162,6 +169,15 @@ async def store_failed(request: Request, error: Exception) -> Response:
     return PlainTextResponse(f"{error}\n", error.status)
 
 
+async def method_refused(request: Request, error: Exception) -> Response:
+    """Starlette's own 405 (a route, or static files, not taking the method) as the endpoint's
+    refusal: its text with the ``Allow`` Starlette gives, or 501 for a method the server does
+    not know (:func:`~bjaikg.endpoint.protocol.refuse_method`)."""
+    assert isinstance(error, HTTPException)
+    allowed = (error.headers or {}).get("Allow", "")
+    return starlette_response(refuse_method(request.method, allowed).response())
+
+
 def create_application(
     settings: Settings, graph: KnowledgeGraph, routes: Sequence[BaseRoute] = ()
 ) -> Starlette:
@@ -191,7 +207,7 @@ def create_application(
     application = Starlette(
         routes=[*endpoint_routes, *routes],
         middleware=middleware,
-        exception_handlers={StoreError: store_failed},
+        exception_handlers={StoreError: store_failed, 405: method_refused},
     )
     application.state.endpoint = state
     return application

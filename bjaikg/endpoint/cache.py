@@ -69,18 +69,34 @@ def body_tag(body: bytes, content_type: str) -> str:
     return f'"{digest.hexdigest()[:32]}"'
 
 
-def names_tag(if_none_match: str | None, etag: str, *, star: bool = True) -> bool:
-    """Whether an ``If-None-Match`` value names ``etag`` (compared weakly: a ``W/`` prefix
-    ignored, as RFC 9110 §13.1.2 asks of that header) or, with ``star``, is ``*``.
+PRECONDITION_FAILED = "If-Match names no entity tag of this answer (RFC 9110 §13.1.1)"
+"""Why a request is answered 412 (:func:`precondition`)."""
+
+
+def precondition(
+    if_match: str | None, if_none_match: str | None, etag: str | None, *, star: bool = True
+) -> int | None:
+    """What a GET or HEAD whose answer has the strong tag ``etag`` (``None``: no tag) is
+    answered instead, in RFC 9110 §13.2.2's order: 412 when ``If-Match`` is not ``*`` and
+    names no tag equal to ``etag`` (the strong comparison of §13.1.1: ``W/"…"`` never
+    matches); else 304 when ``If-None-Match`` names ``etag`` (compared weakly, a ``W/`` prefix
+    ignored, §13.1.2) or, with ``star``, is ``*``; else ``None``, the answer itself.
 
     Pass ``star=False`` where the answer is not yet known to be a 2xx: RFC 9110 §13.2.1 has a
     server ignore preconditions when the answer without them would not be (a ``/sparql``
     query's tag is made before it is evaluated; an error carries no tag, so a tag a client
-    holds came with a 200)."""
-    if not if_none_match:
-        return False
-    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-    return etag in tags or (star and "*" in tags)
+    holds came with a 200). Hazard: there a 412 is decided before evaluating too, so a query
+    whose answer would be an error gets the 412 instead.
+    """
+    if if_match:
+        tags = [tag.strip() for tag in if_match.split(",")]
+        if "*" not in tags and etag not in tags:
+            return 412
+    if if_none_match and etag is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        if etag in tags or (star and "*" in tags):
+            return 304
+    return None
 
 
 def data_fingerprint(graph: KnowledgeGraph, named_graphs: tuple[NamedGraphStatistics, ...]) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
@@ -32,6 +33,8 @@ MAX_HEADER_BYTES = 65_536
 """Largest request line plus header block accepted (larger: 431)."""
 READ_SIZE = 65_536
 LOG = logging.getLogger("bjaikg.endpoint")
+_METHOD = re.compile(rb"[\r\n]*([!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}) ")
+"""A request's method (RFC 9110's token) and the space after it, at the start of the request."""
 
 RECORD = "bjaikg.record"
 """The key of the request's :class:`AccessRecord` in the ASGI scope (absent in-process)."""
@@ -132,6 +135,11 @@ def body_too_large(limit: int, declared: int | None = None) -> str:
     return f"request body of {declared} bytes is over the limit of {limit}"
 
 
+def not_implemented(method: str) -> str:
+    """The 501 message for ``method``, one the server does not know (RFC 9110 §15.6.2)."""
+    return f"{method} is not a method this server implements"
+
+
 class RequestRefusedError(Exception):
     """A request that cannot be read to its end; answer ``status`` and close the connection."""
 
@@ -146,8 +154,12 @@ class RequestReader:
     Complete requests collect in :attr:`ready`, in order; :attr:`began` is the
     :func:`time.monotonic` time of the read that brought the first byte of the request being
     received (see :attr:`receiving`). :meth:`feed` raises
-    :class:`RequestRefusedError` for a malformed request (400), a header block over
-    :data:`MAX_HEADER_BYTES` (431) or a body over ``max_body`` bytes (413).
+    :class:`RequestRefusedError` for a malformed request (400), a method llhttp does not know
+    (501), a header block over :data:`MAX_HEADER_BYTES` (431) or a body over ``max_body``
+    bytes (413).
+
+    Hazard: a request with a method llhttp does not know gets 400, not 501, when it comes in
+    one read after a complete request (pipelined): where it starts in the read is not known.
     """
 
     def __init__(self, write: Write, client: tuple[str, int], max_body: int) -> None:
@@ -180,6 +192,7 @@ class RequestReader:
         if self._upgraded is not None:
             self._take_upgrade_body(data)
             return
+        at_start, complete = not self.started, len(self.ready)  # where a request begins
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade as upgrade:
@@ -189,6 +202,10 @@ class RequestReader:
                 raise error.__context__ from None
             raise RequestRefusedError(400, f"invalid HTTP request: {error}") from None
         except httptools.HttpParserError as error:
+            method = _METHOD.match(data) if at_start and len(self.ready) == complete else None
+            # llhttp's "Invalid method encountered", or "… for HTTP/x.x request" (RTSP's DESCRIBE)
+            if method is not None and str(error).startswith("Invalid method"):
+                raise RequestRefusedError(501, not_implemented(method[1].decode())) from None
             raise RequestRefusedError(400, f"invalid HTTP request: {error}") from None
 
     # httptools callbacks

@@ -3,9 +3,10 @@ once), ``/dump.trig``, ``/dump.nq`` and ``/dump.jsonld`` (every named graph).
 
 Each dump is serialised once per process, on first request, and kept with its gzip form, a
 strong ``ETag`` (a hash of the bytes) and ``Last-Modified`` (the newest loaded file).
-Conditional requests get 304; clients that accept gzip get the compressed bytes. Serialising
-runs under the endpoint's query clock like a query: in a worker the supervisor moves the
-worker's other connections away meanwhile, and stops a build past ``--timeout`` (503).
+Conditional requests get 304, or 412 for an ``If-Match`` naming another tag; clients that
+accept gzip get the compressed bytes. Serialising runs under the endpoint's query clock like a
+query: in a worker the supervisor moves the worker's other connections away meanwhile, and
+stops a build past ``--timeout`` (503).
 
 Over an external store (``serve.py --store URL``) a dump is streamed instead, never held: the
 store's rows are serialised as they arrive and each 8 KiB written leaves at once, gzip-compressed
@@ -34,10 +35,10 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from bjaikg.endpoint.cache import body_tag, names_tag
+from bjaikg.endpoint.cache import PRECONDITION_FAILED, body_tag, precondition
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.namespaces import BJG, PREFIXES
 from bjaikg.negotiation import RdfChoice, choose_rdf_format, serialise_triples
@@ -259,17 +260,20 @@ class _ClientLeftError(Exception):
     """The client left: the serialising thread stops."""
 
 
-def _not_modified(request: Request, etag: str, last_modified: float) -> bool:
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        return names_tag(if_none_match, etag)
-    if_modified_since = request.headers.get("if-modified-since")
-    if if_modified_since:
+def _condition(request: Request, etag: str, last_modified: float) -> int | None:
+    """412, 304 or ``None`` (:func:`~bjaikg.endpoint.cache.precondition`); without
+    ``If-None-Match``, 304 for an ``If-Modified-Since`` not before ``last_modified``."""
+    headers = request.headers
+    status = precondition(headers.get("if-match"), headers.get("if-none-match"), etag)
+    if status is not None or "if-none-match" in headers:
+        return status
+    if if_modified_since := headers.get("if-modified-since"):
         try:
-            return parsedate_to_datetime(if_modified_since).timestamp() >= int(last_modified)
+            unchanged = parsedate_to_datetime(if_modified_since).timestamp() >= int(last_modified)
         except (TypeError, ValueError):
-            return False
-    return False
+            return None
+        return 304 if unchanged else None
+    return None
 
 
 def dump_routes(cache: DumpCache) -> list[BaseRoute]:
@@ -290,7 +294,10 @@ def dump_routes(cache: DumpCache) -> list[BaseRoute]:
             "Vary": "Accept-Encoding",
             "Content-Disposition": f'attachment; filename="bjaikg.{suffix}"',
         }
-        if _not_modified(request, etag, current.last_modified):
+        status = _condition(request, etag, current.last_modified)
+        if status == 412:
+            return PlainTextResponse(f"{PRECONDITION_FAILED}\n", 412)
+        if status == 304:
             return Response(status_code=304, headers=headers)
         if compress:
             headers["Content-Encoding"] = "gzip"

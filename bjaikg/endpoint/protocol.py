@@ -27,13 +27,20 @@ from urllib.parse import quote, unquote_to_bytes
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bjaikg.endpoint.cache import RequestKey, asks_fresh, body_tag, names_tag
+from bjaikg.endpoint.cache import (
+    PRECONDITION_FAILED,
+    RequestKey,
+    asks_fresh,
+    body_tag,
+    precondition,
+)
 from bjaikg.endpoint.connection import (
     RECORD,
     AccessRecord,
     HttpRequest,
     HttpResponse,
     body_too_large,
+    not_implemented,
 )
 from bjaikg.endpoint.description import describe_service
 from bjaikg.endpoint.evaluation import READ_ONLY_MESSAGE, TEXT, QueryRequest
@@ -54,9 +61,10 @@ SPARQL_UPDATE = "application/sparql-update"
 DESCRIPTION_CACHE_SIZE = 64
 """Service descriptions kept (one per endpoint URL, i.e. Host header, and format)."""
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
-"""RFC 9110's methods and PATCH: routed to handlers that refuse the ones they do not take
-themselves (a 405 that says why: a CORS preflight, the one OPTIONS answered, never reaches
-them), and to the catch-all of the interface (a 404 for a path no route serves)."""
+"""RFC 9110's methods and PATCH, the methods the server knows (any other: 501, see
+:func:`refuse_method`): routed to handlers that refuse the ones they do not take themselves (a
+405 that says why: a CORS preflight, the one OPTIONS answered, never reaches them), and to the
+catch-all of the interface (a 404 for a path no route serves)."""
 
 
 SPARQL_METHODS = "GET, HEAD, POST, OPTIONS"
@@ -78,7 +86,11 @@ class ProtocolError(BjaikgError):
 
 
 def refuse_method(method: str, allowed: str) -> ProtocolError:
-    """The 405 for ``method`` on a resource that takes ``allowed`` (its ``Allow`` header)."""
+    """The 405 for ``method`` on a resource that takes ``allowed`` (its ``Allow`` header); the
+    501 for a method that is none of :data:`ALL_METHODS`, unknown to the server for every
+    resource (RFC 9110 §15.6.2)."""
+    if method not in ALL_METHODS:
+        return ProtocolError(501, not_implemented(method))
     if method == "OPTIONS":
         reason = (
             "OPTIONS is answered only as a CORS preflight (Origin, Access-Control-Request-Method)"
@@ -259,22 +271,31 @@ def run_query(
     ``Cache-Control: no-cache``): a GET answer as the whole response, kept under the request as
     it arrived (:func:`request_key`). A GET answer that depends only on the data carries a strong
     ``ETag`` and ``Cache-Control: public, max-age=…``; ``If-None-Match`` with its tag gets 304
-    without evaluating.
+    without evaluating, and ``If-Match`` without it (any tag, for an answer that has none) 412
+    (:func:`~bjaikg.endpoint.cache.precondition`).
     """
     cache, query = state.cache, query_request.query
     key = cache.key(query_request)
     headers = [("Vary", "Accept")]
     tagged = key is not None and request.method != "POST"  # a GET or HEAD answer of the data
     fresh = asks_fresh(request.fields.get(b"cache-control"))
+    etag = None
     if tagged:
         assert key is not None
         etag = cache.etag(key)
         max_age = state.settings.cache_max_age
         headers += [("ETag", etag), ("Cache-Control", f"public, max-age={max_age}")]
-        if names_tag(request.header(b"if-none-match"), etag, star=False):
+    if request.method != "POST":
+        if_match, if_none_match = request.header(b"if-match"), request.header(b"if-none-match")
+        status = precondition(if_match, if_none_match, etag, star=False)
+        if status == 412:
+            refused = ProtocolError(412, PRECONDITION_FAILED).response()
+            refused.record = AccessRecord(route, started, "refused", query)
+            return refused
+        if status == 304:
             return HttpResponse(304, headers, b"", AccessRecord(route, started, "unchanged", query))
-        if not fresh and (response := _kept_response(state, request, started)) is not None:
-            return response
+    if tagged and not fresh and (response := _kept_response(state, request, started)) is not None:
+        return response
     kept = None if fresh or tagged else cache.get(key)
     answer = kept or state.evaluate(query_request, timeout, route, None if tagged else key)
     if answer.status != 200:
@@ -326,7 +347,10 @@ def _service_description(state: EndpointState, request: HttpRequest) -> HttpResp
     body, etag = state.description_cache[key]
     max_age = state.settings.cache_max_age
     headers = [("Vary", "Accept"), ("ETag", etag), ("Cache-Control", f"public, max-age={max_age}")]
-    if names_tag(request.header(b"if-none-match"), etag):
+    status = precondition(request.header(b"if-match"), request.header(b"if-none-match"), etag)
+    if status == 412:
+        raise ProtocolError(412, PRECONDITION_FAILED)
+    if status == 304:
         return HttpResponse(304, headers, b"")
     return HttpResponse(200, [("Content-Type", choice.content_type), *headers], body)
 
@@ -341,6 +365,7 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
     if (
         request.method in ("GET", "HEAD")
         and b"if-none-match" not in fields
+        and b"if-match" not in fields
         and not asks_fresh(fields.get(b"cache-control"))
         and (response := _kept_response(state, request, started)) is not None
     ):

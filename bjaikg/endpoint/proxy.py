@@ -5,7 +5,11 @@ server writes (service description, VoID, page links, OpenAPI server, redirects,
 comes from its ``scheme``, ``Host`` and ``root_path``. From a peer in ``--forwarded-allow-ips``
 the last ``Forwarded`` element (RFC 7239), or else the last ``X-Forwarded-Proto`` /
 ``X-Forwarded-Host``, gives scheme and host, and the client is the nearest forwarded address
-that is not a trusted proxy; from any other peer these headers are ignored. A path carrying
+that is not a trusted proxy; from any other peer these headers are ignored. The client (the
+access log's first field, the ASGI scope's) is written only when it is a node RFC 7239 §6
+allows, its port dropped: an IP address (an IPv6 zone, ``%eth0``, not), ``unknown``, or an
+obfuscated identifier (``_`` and letters, digits, ``.``, ``_``, ``-``); anything else (a
+forged ``for="<script>"``) leaves the peer's own address. A path carrying
 ``--root-path`` has it removed, one without it is taken as it is (docs/endpoint.md, "Behind a
 proxy").
 
@@ -25,6 +29,8 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _HOST = re.compile(r"(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 """A ``Host`` the server's URLs can be made of: a name or IPv4 address, or an IPv6 address in
 brackets, and an optional port (RFC 3986's host without percent-escapes and sub-delimiters)."""
+_TOKEN_NODE = re.compile(r"unknown|_[a-z0-9._-]+", re.IGNORECASE)
+"""RFC 7239 §6's nodes that are not addresses: ``unknown`` and an obfuscated identifier."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ class Proxy:
             ]
             request.forget_fields()
         client = self._client(clients)
-        if client:
+        if client and _is_node(client):
             request.client = (client, 0)
 
     def _client(self, addresses: list[str]) -> str | None:
@@ -102,6 +108,17 @@ class Proxy:
             if not self.trusts(host):
                 return host
         return hosts[0] if hosts else None
+
+
+def _is_node(name: str) -> bool:
+    """Whether ``name``, a forwarded node without its port, may be written as the client."""
+    if _TOKEN_NODE.fullmatch(name):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return "%" not in name  # an IPv6 zone may hold any character
 
 
 def _within(address: str, networks: tuple[Network, ...]) -> bool:

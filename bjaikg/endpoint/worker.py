@@ -435,8 +435,9 @@ class Worker:
             if client.reader.receiving and not client.unsent:  # its deadline, not --send-timeout
                 if now - client.reader.began > limit:
                     late = f"the request did not arrive whole within {limit:g} s of its first byte"
-                    self._refuse(client, RequestRefusedError(408, late))
-                    self._close(client)
+                    with contextlib.suppress(OSError):  # it failed since the poll: closed below
+                        self._refuse(client, RequestRefusedError(408, late))
+                    self._close(client, late)
             elif now - client.since > (keep_alive if client.movable else settings.send_timeout):
                 try:  # a client reading slowly empties the kernel's deep buffer without the
                     if client.unsent and client.flush():  # worker waking: still moving
@@ -490,8 +491,8 @@ class Worker:
             client.refusal = refusal
 
     def _refuse(self, client: Client, refusal: RequestRefusedError) -> None:
-        """Answer ``refusal`` on ``client`` (the connection is to close), count and log it."""
-        refuse(client.write, refusal)
+        """Count and log ``refusal``, then answer it on ``client`` (the connection is to close;
+        a write that fails raises :class:`OSError`, the refusal counted all the same)."""
         reader = client.reader
         seconds = time.monotonic() - reader.began if reader.receiving else 0.0
         self.state.metrics.observe("other", refusal.status, seconds)
@@ -499,6 +500,7 @@ class Worker:
             self.state.access_log.write(
                 reader.client[0], "-", "-", refusal.status, seconds, f"refused: {refusal}"
             )
+        refuse(client.write, refusal)
 
     def _answer(self, client: Client) -> None:
         """Answer the complete requests of ``client`` while its answers leave at once."""

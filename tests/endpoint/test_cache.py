@@ -1,5 +1,5 @@
-"""Answers cached: strong ETag, Cache-Control, If-None-Match → 304, and the answers a worker
-keeps (bounded in bytes), on the real server and on :class:`AnswerCache` itself."""
+"""Answers cached: strong ETag, Cache-Control, If-None-Match → 304, If-Match → 412, and the
+answers a worker keeps (bounded in bytes), on the real server and on :class:`AnswerCache` itself."""
 
 from __future__ import annotations
 
@@ -212,3 +212,38 @@ def test_if_none_match_star_does_not_hide_an_error_of_a_query(http: httpx.Client
     bad_format = {"query": "ASK {}", "format": "bogus"}
     assert http.get("/sparql", params=bad_format, headers=star).status_code == 406
     assert http.get("/sparql", params={"query": "ASK {}"}, headers=star).status_code == 200
+
+
+def test_if_match_naming_none_of_the_answers_strong_tags_gets_412(http: httpx.Client) -> None:
+    """RFC 9110 §13.1.1, everywhere ``If-None-Match`` is honoured (a ``/sparql`` query, the
+    service description, the Graph Store, a page, a dump): ``If-Match`` with the answer's tag,
+    in a list or alone, or ``*``, answers as usual; another tag, or the weak form of the
+    answer's (the strong comparison), gets 412, before ``If-None-Match`` (§13.2.2) and never
+    cacheable. A query answer without a tag (``NOW()``) matches no tag. ``If-Match`` was
+    ignored (200)."""
+    query = {"query": "SELECT ?s WHERE { ?s ?p ?matched } ORDER BY ?s"}
+    for path, params, headers in (
+        ("/sparql", query, {"Accept": JSON}),
+        ("/sparql", {}, {"Accept": "text/turtle"}),
+        ("/rdf-graph-store", {"default": ""}, {"Accept": "text/turtle"}),
+        ("/id/test-district", {}, {"Accept": "text/html"}),
+        ("/dump.nt", {}, {"Accept-Encoding": "identity"}),
+    ):
+        first = http.get(path, params=params, headers=headers)
+        etag = first.headers["etag"]
+        for if_match in (etag, f'"other", {etag}', "*"):
+            same = http.get(path, params=params, headers={**headers, "If-Match": if_match})
+            assert (same.status_code, same.content) == (200, first.content), (path, if_match)
+        for conditions in (
+            {"If-Match": '"other"'},
+            {"If-Match": f"W/{etag}", "If-None-Match": etag},
+        ):
+            for method in ("GET", "HEAD"):
+                asked = {**headers, **conditions}
+                refused = http.request(method, path, params=params, headers=asked)
+                assert refused.status_code == 412, (path, conditions, method)
+                assert "cache-control" not in refused.headers and "etag" not in refused.headers
+                assert method == "HEAD" or b"If-Match names no entity tag" in refused.content
+    untagged = {"query": "SELECT (NOW() AS ?now) {}"}
+    assert http.get("/sparql", params=untagged, headers={"If-Match": "*"}).status_code == 200
+    assert http.get("/sparql", params=untagged, headers={"If-Match": '"x"'}).status_code == 412

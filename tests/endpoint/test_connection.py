@@ -26,6 +26,7 @@ from tests.server_process import (
     logged,
     running_server,
     wait_until_evaluating,
+    wait_until_read,
     worker_pids,
     workers_holding,
 )
@@ -455,6 +456,32 @@ def test_a_request_still_arriving_is_bounded_by_request_timeout_not_send_timeout
         waited = time.monotonic() - started
     assert answer.startswith(b"HTTP/1.1 408"), answer[:100]
     assert waited >= 2.5, waited
+
+
+def test_a_request_timed_out_on_a_connection_that_reset_closes_that_connection_alone() -> None:
+    """A partial request whose client resets while the worker evaluates another client's query:
+    the sweep that follows the query meets it first (the reset is not polled yet) and its 408
+    cannot be written. That connection alone is closed and the 408 logged; the write's
+    ``OSError`` ended the worker before (its other client's connection closed with it)."""
+    from tests.endpoint.test_proxy import joined
+
+    slow = f"SELECT (COUNT(*) AS ?n) WHERE {{ {' UNION '.join(['{ ' + joined(5) + ' }'] * 2)} }}"
+    arguments = ("--data", str(DATA), "--workers", "1", "--request-timeout", "1")
+    with running_server(*arguments) as server, connect(server) as other:
+        partial = connect(server)
+        partial.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        wait_until_read(partial)
+        other.settimeout(60)
+        other.sendall(get_line(slow))
+        wait_until_evaluating(server)
+        partial.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        partial.close()  # a reset, while the worker evaluates
+        counted = read_response(other)
+        assert counted.startswith(b"HTTP/1.1 200") and str(2 * 23**5).encode() in counted
+        other.sendall(get_line(ASK))
+        assert read_response(other).endswith(TRUE), "the worker and its connections are gone"
+        assert logged(server, '"- -" 408'), "the refusal is logged though it could not be sent"
+        assert metric(server, "bjaikg_worker_restarts_total") == 0
 
 
 def test_connections_a_dead_worker_never_took_go_to_another_worker() -> None:

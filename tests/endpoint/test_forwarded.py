@@ -103,3 +103,25 @@ def test_a_forwarded_host_is_checked_too() -> None:
     asked = request(b"/sparql", "127.0.0.1", (b"x-forwarded-host", b"example.org/evil"))
     with pytest.raises(RequestRefusedError):
         Proxy.from_settings(("127.0.0.1",), "").apply(asked)
+
+
+def test_a_forwarded_client_is_written_only_as_rfc_7239_allows() -> None:
+    """An IP address, ``unknown`` or an obfuscated ``_identifier`` (RFC 7239 §6), port dropped;
+    anything else leaves the peer's address (it was written as the client, ``<script>`` and
+    all). The nearest node is the one looked at: a farther, valid one is not reached."""
+    proxy = Proxy.from_settings(("127.0.0.1",), "")
+    for header, client in (
+        ((b"forwarded", b'for="[2001:db8::1]:4711"'), "2001:db8::1"),
+        ((b"x-forwarded-for", b"192.0.2.1:80"), "192.0.2.1"),
+        ((b"x-forwarded-for", b"2001:db8::2"), "2001:db8::2"),
+        ((b"forwarded", b"for=unknown"), "unknown"),
+        ((b"forwarded", b'for="_hidden:_port"'), "_hidden"),
+        ((b"forwarded", b'for="evil\\nline"'), "127.0.0.1"),
+        ((b"x-forwarded-for", b"<script>"), "127.0.0.1"),
+        ((b"x-forwarded-for", b"fe80::1%<script>"), "127.0.0.1"),
+        ((b"x-forwarded-for", b"203.0.113.5, bad value"), "127.0.0.1"),
+        ((b"forwarded", b"for=_"), "127.0.0.1"),
+    ):
+        asked = request(b"/sparql", "127.0.0.1", header)
+        proxy.apply(asked)
+        assert asked.client[0] == client, header

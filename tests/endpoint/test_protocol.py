@@ -492,6 +492,36 @@ def test_other_methods_are_405(http: httpx.Client) -> None:
     assert nowhere.status_code == 404 and nowhere.text.startswith("no page at /nowhere;")
 
 
+def test_an_unknown_method_is_501_and_a_known_one_not_allowed_405_with_allow(
+    server: ServerProcess,
+) -> None:
+    """RFC 9110 §15.6.2 and §15.5.6, on the worker's ``/sparql`` path and the application's:
+    a method llhttp does not know (``BREW``, RTSP's ``DESCRIBE``, a lower-case ``get``) was a
+    400 ``invalid HTTP request``, one it knows but RFC 9110 does not (``PROPFIND``) a 405, on a
+    path no route serves with every method in ``Allow``."""
+    for method, path, status, allow in (
+        ("BREW", "/sparql", 501, None),
+        ("DESCRIBE", "/sparql", 501, None),
+        ("get", "/sparql", 501, None),
+        ("BREW", "/dump.ttl", 501, None),
+        ("PROPFIND", "/sparql", 501, None),
+        ("PROPFIND", "/id/test-district", 501, None),
+        ("PROPFIND", "/nowhere", 501, None),
+        ("PROPFIND", "/rdf-graph-store?default", 501, None),
+        ("PATCH", "/sparql", 405, b"GET, HEAD, POST, OPTIONS"),
+        ("DELETE", "/id/test-district", 405, b"GET, HEAD"),
+        ("PUT", "/", 405, b"GET, HEAD"),
+        ("PUT", "/static/missing.css", 405, b"GET, HEAD"),
+    ):
+        request = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        head, _, body = raw_exchange(server, request.encode()).partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 %d " % status), (method, path, head)
+        allowed = [line for line in head.lower().split(b"\r\n") if line.startswith(b"allow:")]
+        assert allowed == ([b"allow: " + allow.lower()] if allow else []), (method, path)
+        if status == 501:
+            assert body == f"{method} is not a method this server implements\n".encode()
+
+
 def test_unknown_body_type_is_415(http: httpx.Client) -> None:
     response = http.post("/sparql", content=b"ASK {}", headers={"Content-Type": "text/plain"})
     assert response.status_code == 415

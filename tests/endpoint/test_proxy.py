@@ -195,6 +195,27 @@ def test_forwarded_headers_believed_only_from_a_trusted_peer() -> None:
     assert not any("203.0.113.5" in line for line in untrusted.stderr_lines)
 
 
+def test_a_forged_client_from_a_trusted_peer_is_not_written_in_the_access_log() -> None:
+    """A trusted peer forwarding a client that is no address nor RFC 7239 token: its access-log
+    line names the peer (it named ``evil\\x5cnline`` and ``<script>``); ``unknown`` and an
+    address are written (the address without its port)."""
+    arguments = ("--data", str(DATA), "--workers", "1", "--forwarded-allow-ips", "127.0.0.1")
+    with running_server(*arguments) as server, httpx.Client(timeout=30.0) as client:
+        for headers in (
+            {"Forwarded": 'for="evil\\nline"'},
+            {"X-Forwarded-For": "<script>"},
+            {"Forwarded": "for=unknown"},
+            {"X-Forwarded-For": "198.51.100.7:4711"},
+        ):
+            assert client.get(f"{server.url}/health", headers=headers).status_code == 200
+        deadline = time.monotonic() + 10  # a worker writes its lines within 50 ms, or later
+        while len(lines := [line for line in server.stderr_lines if '"GET /health"' in line]) < 4:
+            assert time.monotonic() < deadline, lines
+            time.sleep(0.05)
+    clients = [line.split()[1] for line in lines]
+    assert clients == ["127.0.0.1", "127.0.0.1", "unknown", "198.51.100.7"]
+
+
 def refused_while_in_flight(url: str, in_flight: threading.Thread, seconds: float = 10.0) -> None:
     """Ask ``url`` until the connection is refused (the server stopped listening), and check
     that the request of ``in_flight`` was still unanswered then."""
