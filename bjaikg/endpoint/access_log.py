@@ -10,11 +10,13 @@ left when it ended (:func:`write_left`): none is lost with it.
 Hazards: a write is at most :data:`~bjaikg.endpoint.scoreboard.LOG_BUFFER_BYTES` (``PIPE_BUF``),
 so on a pipe the lines of workers do not mix, but a single line longer than that can. A worker
 killed during a write may have its lines written twice. Between workers, lines are in the order
-of their writes, not of their requests.
+of their writes, not of their requests. A write that fails (a full disk, a pipe nobody reads)
+drops its lines, and the server goes on answering.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -42,9 +44,14 @@ FLUSH_SECONDS = 0.05
 
 
 def write_whole(descriptor: int, data: bytes | memoryview) -> None:
-    """Write all of ``data`` to ``descriptor`` (``os.write`` may take only part of it)."""
-    while data:
-        data = data[os.write(descriptor, data) :]
+    """Write all of ``data`` to ``descriptor`` (``os.write`` may take only part of it).
+
+    Hazard: a write that fails (a full disk, a pipe nobody reads) drops what is left of
+    ``data``: the server goes on answering without those log lines rather than stop for them.
+    """
+    with contextlib.suppress(OSError):
+        while data:
+            data = data[os.write(descriptor, data) :]
 
 
 def write_left(slot: Slot, view: memoryview, descriptor: int) -> None:
@@ -88,7 +95,7 @@ class AccessLog:
             text = _CONTROL.sub(_hex, text)
         data = (text + "\n").encode("utf-8", "replace")
         if self.view is None:
-            os.write(self.descriptor, data)
+            write_whole(self.descriptor, data)
         else:
             self.add(data)
 

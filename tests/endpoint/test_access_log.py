@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,16 @@ from bjaikg.endpoint.access_log import AccessLog, write_left
 from bjaikg.endpoint.scoreboard import LOG_BUFFER_BYTES, Scoreboard
 from tests.endpoint.conftest import DATA
 from tests.endpoint.test_safety import RUNAWAY
-from tests.server_process import ServerProcess, logged, running_server
+from tests.server_process import (
+    ServerProcess,
+    answers_query,
+    free_port,
+    logged,
+    running_server,
+    serve_command,
+    stop,
+    wait_until_ready,
+)
 
 
 @contextmanager
@@ -211,3 +221,22 @@ def test_every_request_gets_one_line_whatever_its_route_and_outcome(
         time.sleep(0.05)
     added = {marker: count(marker) - before[marker] for marker in before}
     assert added == dict.fromkeys(before, 1)
+
+
+def test_a_log_that_cannot_be_written_does_not_stop_the_server() -> None:
+    """Standard error on /dev/full, where every write fails as on a full disk: the log lines
+    are dropped and the server goes on answering (a worker's first flush used to end it, and
+    the supervisor, writing the lines the worker left, ended with it)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/sparql"
+    command = serve_command("--data", str(DATA), "--workers", "1", "--port", str(port))
+    with open("/dev/full", "wb") as full:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=full, text=True)
+    try:
+        wait_until_ready(ServerProcess("", process, command), answers_query(url), 60)
+        for _ in range(10):
+            assert httpx.get(url, params={"query": "ASK {}"}, timeout=30).status_code == 200
+            time.sleep(2 * access_log.FLUSH_SECONDS)  # the worker writes its lines meanwhile
+        assert process.poll() is None
+    finally:
+        stop(process, signal.SIGINT, 10)
