@@ -27,6 +27,7 @@ from bjaikg.namespaces import BJG
 from bjaikg.store import KnowledgeGraph
 from tests.server_process import ServerProcess, logged, running_server, worker_pids
 from tests.stores.servers import StoreServer, running_oxigraph, running_virtuoso
+from tests.stores.test_serve_store import SERVER_TIMEOUT
 
 pytestmark = pytest.mark.server
 
@@ -246,9 +247,12 @@ def test_a_dump_the_store_truncates_is_cut_for_the_client(tmp_path: Path) -> Non
 
 @pytest.fixture(scope="module", params=["oxigraph_store", "virtuoso_store"])
 def served(request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
-    """``serve.py --store`` over each store of conftest.py holding the working tree."""
+    """``serve.py --store`` over each store of conftest.py holding the working tree. A dump is
+    on the query clock: at a load average of 14 Virtuoso's N-Quads and JSON-LD dumps were cut
+    at the default 30 s (2026-12-07), so the deadline is test_serve_store.py's."""
     store: StoreServer = request.getfixturevalue(request.param)
-    with running_server("--store", store.query_url, "--workers", "2") as server:
+    arguments = ["--store", store.query_url, "--timeout", str(SERVER_TIMEOUT), "--workers", "2"]
+    with running_server(*arguments) as server:
         yield server
 
 
