@@ -1,20 +1,32 @@
 """``python -m bjaikg load`` into real stores: Graph Store Protocol, Virtuoso's bulk loader and
 ``oxigraph load``; the count check, ``--replace``, and one clear line for a store that cannot be
-reached or refuses the credentials."""
+reached or refuses the credentials.
+
+The command runs through its ``main`` in the test process (:func:`load`), with the arguments,
+password variable, standard output and error a process would have; a process of its own
+(:func:`load_in_process_of_its_own`) where the exit code and the whole of standard error are
+the point: a first load, and a store that cannot be reached. Each process costs about a second
+of imports.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
+from unittest.mock import patch
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
 from bjaikg import PROJECT_ROOT
+from bjaikg.__main__ import main
 from bjaikg.loading import (
     Dataset,
     LoadError,
@@ -33,15 +45,45 @@ OLD_RELEASE = PROJECT_ROOT / "releases" / "1.0.0"
 PASSWORD_VARIABLE = "BJAIKG_STORE_PASSWORD"
 
 
-def load(*arguments: str, env_password: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m bjaikg load ARGUMENTS`` (with ``$BJAIKG_STORE_PASSWORD`` if given)."""
-    command = [sys.executable, "-m", "bjaikg", "load", *arguments]
+@dataclass(frozen=True)
+class Loaded:
+    """What ``python -m bjaikg load`` ended with."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def environment_with(env_password: str | None) -> dict[str, str]:
+    """This process's environment with ``$BJAIKG_STORE_PASSWORD`` set to ``env_password``, or
+    without it."""
     environment = {key: value for key, value in os.environ.items() if key != PASSWORD_VARIABLE}
     if env_password is not None:
         environment[PASSWORD_VARIABLE] = env_password
-    return subprocess.run(
-        command, capture_output=True, text=True, cwd=PROJECT_ROOT, env=environment, timeout=300
-    )
+    return environment
+
+
+def load(*arguments: str, env_password: str | None = None) -> Loaded:
+    """``python -m bjaikg load ARGUMENTS`` (with ``$BJAIKG_STORE_PASSWORD`` if given) through
+    :func:`bjaikg.__main__.main` in this process, its output captured."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with (
+        patch.dict(os.environ, environment_with(env_password), clear=True),
+        redirect_stdout(stdout),
+        redirect_stderr(stderr),
+    ):
+        code = main(["load", *arguments])
+    return Loaded(code, stdout.getvalue(), stderr.getvalue())
+
+
+def load_in_process_of_its_own(*arguments: str) -> Loaded:
+    """Run ``python -m bjaikg load ARGUMENTS`` in a process (no ``$BJAIKG_STORE_PASSWORD``)."""
+    command = [sys.executable, "-m", "bjaikg", "load", *arguments]
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=PROJECT_ROOT, env=environment_with(None),
+        timeout=300,
+    )  # fmt: skip
+    return Loaded(result.returncode, result.stdout, result.stderr)
 
 
 def project_counts(store: StoreServer) -> dict[str, int]:
@@ -78,7 +120,7 @@ def test_the_graph_store_protocol_loads_checks_refuses_and_replaces(
     empty_oxigraph: StoreServer, working_tree: Dataset, old_release: Dataset
 ) -> None:
     urls = ("--into", empty_oxigraph.query_url, "--graph-store", empty_oxigraph.graph_store_url)
-    first = load(*urls)
+    first = load_in_process_of_its_own(*urls)
     assert first.returncode == 0, first.stderr
     assert project_counts(empty_oxigraph) == working_tree.counts
     total = sum(working_tree.counts.values())
@@ -198,7 +240,7 @@ def test_the_count_check_names_every_graph_that_differs(
 )
 def test_an_unreachable_store_is_one_line_and_exit_code_1(url: str, message: str) -> None:
     into = url.format(port=free_port())
-    result = load("--into", into)
+    result = load_in_process_of_its_own("--into", into)
     assert result.returncode == 1
     assert result.stderr.startswith(f"bjaikg load: store {into} {message}")
     assert result.stderr.count("\n") == 1
