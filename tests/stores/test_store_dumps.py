@@ -40,8 +40,8 @@ FORMATS = {suffix: ox.RdfFormat.from_extension(suffix) for suffix in DUMP_FORMAT
 
 def synthetic_nquads(size: int = SYNTHETIC_TRIPLES) -> bytes:
     """``size`` triples (an IRI, a label, a number per subject) in :data:`SYNTHETIC_GRAPHS`
-    graphs under ``bjg:synthetic/``, as N-Quads: written as text, since making 300 000
-    pyoxigraph triples and serialising them took three times as long (2.7 s, 0.9 s)."""
+    graphs under ``bjg:synthetic/``, as N-Quads: written as text, which is faster than making
+    300 000 pyoxigraph triples and serialising them (docs/testing.md)."""
     lines = []
     per_graph = size // SYNTHETIC_GRAPHS
     for index in range(SYNTHETIC_GRAPHS):
