@@ -32,7 +32,9 @@ def test_an_installed_wheel_runs_the_commands_on_a_checkout(tmp_path: Path) -> N
     assert built.returncode == 0, built.stderr
     [wheel] = (tmp_path / "wheels").glob("bjaikg-*.whl")
     venv = tmp_path / "venv"
-    assert run(sys.executable, "-m", "venv", venv, cwd=tmp_path, env=env).returncode == 0
+    # without pip of its own (ensurepip is most of a venv's making): this pip installs into it
+    made = run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path, env=env)
+    assert made.returncode == 0, made.stderr
     python = venv / "bin" / "python"
     # The dependencies are those of the environment running the tests: its site-packages is
     # added to the new environment's path (a plain path, so the .pth files there — an editable
@@ -40,8 +42,8 @@ def test_an_installed_wheel_runs_the_commands_on_a_checkout(tmp_path: Path) -> N
     site = run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
                cwd=tmp_path, env=env).stdout.strip()  # fmt: skip
     Path(site, "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    installed = run(python, "-m", "pip", "install", "--no-deps", "--no-index", wheel,
-                    cwd=tmp_path, env=env)  # fmt: skip
+    installed = run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps",
+                    "--no-index", wheel, cwd=tmp_path, env=env)  # fmt: skip
     assert installed.returncode == 0, installed.stderr
 
     elsewhere = tmp_path / "elsewhere"
