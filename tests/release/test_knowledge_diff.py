@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bjaikg import PROJECT_ROOT
+from bjaikg.__main__ import main
 from bjaikg.knowledge_diff import KnowledgeDiff, PropertyChange, diff_snapshots, render
 from bjaikg.namespaces import shorten
 from bjaikg.snapshots import open_snapshot
@@ -168,6 +169,18 @@ def test_command_line_formats(tmp_path: Path) -> None:
     assert "entities removed:\n  bj:globex 「环球」 Globex  (bjo:Company)" in outputs["text"]
     assert "prov:wasDerivedFrom: link gained → bj:source-b" in outputs["text"]
     assert "| bjo:Company | prov:wasDerivedFrom → bj:source-b" in outputs["markdown"]
+
+
+def test_the_documented_example_is_the_commands_output(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/releases.md shows a diff of two committed releases as the command prints it."""
+    document = (PROJECT_ROOT / "docs" / "releases.md").read_text(encoding="utf-8")
+    example = re.search(r"```console\n\$ python -m bjaikg (diff [^\n]+)\n(.*?)```", document, re.S)
+    assert example is not None
+    monkeypatch.chdir(PROJECT_ROOT)
+    assert main(example[1].split()) == 0
+    assert capsys.readouterr().out == example[2]
 
 
 @pytest.mark.slow
