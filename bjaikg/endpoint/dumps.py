@@ -3,7 +3,8 @@ once), ``/dump.trig``, ``/dump.nq`` and ``/dump.jsonld`` (every named graph).
 
 Each dump is serialised once per process, on first request, and kept with its gzip form, a
 strong ``ETag`` (a hash of the bytes) and ``Last-Modified`` (the newest loaded file).
-Conditional requests get 304, or 412 for an ``If-Match`` naming another tag; clients that
+Conditional requests get 304, or 412 for an ``If-Match`` naming another tag or an
+``If-Unmodified-Since`` before the newest file; clients that
 accept gzip get the compressed bytes. Serialising runs under the endpoint's query clock like a
 query: in a worker the supervisor moves the worker's other connections away meanwhile, and
 stops a build past ``--timeout`` (503).
@@ -260,20 +261,33 @@ class _ClientLeftError(Exception):
     """The client left: the serialising thread stops."""
 
 
+CHANGED_SINCE = "the dump changed after the If-Unmodified-Since date (RFC 9110 §13.1.4)"
+"""Why a dump request with ``If-Unmodified-Since`` and no ``If-Match`` is answered 412."""
+
+
 def _condition(request: Request, etag: str, last_modified: float) -> int | None:
-    """412, 304 or ``None`` (:func:`~bjaikg.endpoint.cache.precondition`); without
-    ``If-None-Match``, 304 for an ``If-Modified-Since`` not before ``last_modified``."""
+    """412, 304 or ``None``, in RFC 9110 §13.2.2's order: ``If-Match``, else
+    ``If-Unmodified-Since`` (412 for a date before ``last_modified``); then ``If-None-Match``
+    (:func:`~bjaikg.endpoint.cache.precondition`), else ``If-Modified-Since`` (304 for a date
+    not before ``last_modified``). A date that does not parse is ignored, as §13.1 says."""
     headers = request.headers
+    modified = int(last_modified)
+    since = _date(headers.get("if-unmodified-since"))
+    if "if-match" not in headers and since is not None and modified > since:
+        return 412
     status = precondition(headers.get("if-match"), headers.get("if-none-match"), etag)
     if status is not None or "if-none-match" in headers:
         return status
-    if if_modified_since := headers.get("if-modified-since"):
-        try:
-            unchanged = parsedate_to_datetime(if_modified_since).timestamp() >= int(last_modified)
-        except (TypeError, ValueError):
-            return None
-        return 304 if unchanged else None
-    return None
+    since = _date(headers.get("if-modified-since"))
+    return 304 if since is not None and since >= modified else None
+
+
+def _date(value: str | None) -> float | None:
+    """The time an HTTP date names, or ``None`` for none or one that does not parse."""
+    try:
+        return parsedate_to_datetime(value).timestamp() if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def dump_routes(cache: DumpCache) -> list[BaseRoute]:
@@ -296,7 +310,8 @@ def dump_routes(cache: DumpCache) -> list[BaseRoute]:
         }
         status = _condition(request, etag, current.last_modified)
         if status == 412:
-            return PlainTextResponse(f"{PRECONDITION_FAILED}\n", 412)
+            why = PRECONDITION_FAILED if "if-match" in request.headers else CHANGED_SINCE
+            return PlainTextResponse(f"{why}\n", 412)
         if status == 304:
             return Response(status_code=304, headers=headers)
         if compress:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from email.utils import formatdate, parsedate_to_datetime
 
 import httpx
 import pyoxigraph as ox
@@ -80,6 +81,14 @@ def test_dumps_with_validators_and_gzip(
     assert http.get(f"/dump.{suffix}", headers=unchanged).status_code == 304
     since = http.get(f"/dump.{suffix}", headers={"If-Modified-Since": last_modified})
     assert since.status_code == 304
+    before = formatdate(parsedate_to_datetime(last_modified).timestamp() - 1, usegmt=True)
+    for unmodified, status in ((last_modified, 200), (before, 412), ("not a date", 200)):
+        answer = http.get(f"/dump.{suffix}", headers={"If-Unmodified-Since": unmodified})
+        assert answer.status_code == status, (unmodified, answer.text)
+    changed = http.get(f"/dump.{suffix}", headers={"If-Unmodified-Since": before})
+    assert "If-Unmodified-Since" in changed.text
+    either = {"If-Unmodified-Since": before, "If-Match": etag, "Accept-Encoding": "identity"}
+    assert http.get(f"/dump.{suffix}", headers=either).status_code == 200  # If-Match decides
     request = http.build_request("GET", f"/dump.{suffix}", headers={"Accept-Encoding": "gzip"})
     compressed = http.send(request, stream=True)
     assert compressed.headers["content-encoding"] == "gzip"
