@@ -1,15 +1,23 @@
 """docs/endpoint.md names what ``serve.py`` has: every option of its command line, each with its
-default, and no option it does not have (issue 14: the docs say what the code does).
+default, and no option it does not have; every metric of ``/metrics`` (issue 14: the docs say
+what the code does).
 
-In-process, no server: the command line is :func:`bjaikg.endpoint.cli.build_parser`'s.
+In-process, no server: the command line is :func:`bjaikg.endpoint.cli.build_parser`'s, the
+metrics those of the application on the fixture data.
 """
 
 from __future__ import annotations
 
 import re
 
+from starlette.testclient import TestClient
+
 from bjaikg import PROJECT_ROOT
+from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.cli import build_parser
+from bjaikg.endpoint.settings import Settings
+from bjaikg.store import load_knowledge_graph
+from tests.endpoint.conftest import DATA
 
 DOCS = (PROJECT_ROOT / "docs" / "endpoint.md").read_text(encoding="utf-8")
 COMPUTED = {"--workers": "CPUs, at least 2"}
@@ -70,3 +78,15 @@ def test_the_table_gives_each_numeric_default() -> None:
         if rows.get(option) != shown:
             wrong[option] = (rows.get(option), shown)
     assert wrong == {}
+
+
+def test_every_metric_is_named() -> None:
+    """Every metric ``/metrics`` writes (its ``# TYPE`` lines) is named on the page."""
+    settings = Settings(workers=2)
+    application = create_application(settings, load_knowledge_graph([DATA]))
+    application.state.endpoint.count_dataset("other")  # else bjaikg_triples is left out
+    with TestClient(application) as client:
+        text = client.get("/metrics").text
+    names = re.findall(r"^# TYPE (\S+) ", text, re.M)
+    assert "bjaikg_triples" in names and len(names) > 8
+    assert [name for name in names if f"`{name}`" not in DOCS] == []
