@@ -1,7 +1,8 @@
 """Serve the Beijing AI Knowledge Graph over SPARQL 1.1 (read-only, with deadlines and limits).
 
-    python serve.py [--host 127.0.0.1] [--port 8000] [--data DIR ...] [--timeout S]
-                    [--max-results N] [--workers N] [--allow-service URL ...] [--get PATH]
+    python serve.py [--host 127.0.0.1] [--port 8000] [--data DIR ...] [OPTION ...]
+
+Every option: ``python serve.py --help`` and docs/endpoint.md (a test checks they agree).
 
 All logic lives in :mod:`bjaikg.endpoint` and, for the pages beside ``/sparql``,
 :mod:`bjaikg.interface`; see docs/endpoint.md.
