@@ -26,6 +26,7 @@ from bjaikg.endpoint.access_log import AccessLog
 from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.connection import HttpRequest
 from bjaikg.endpoint.protocol import answer_sparql
+from bjaikg.endpoint.proxy import Proxy
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.endpoint.supervisor import Loader, Supervisor
@@ -117,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
         "trusted proxy says)",
     )  # fmt: skip
     parser.add_argument(
-        "--forwarded-allow-ips", action="append", default=[], metavar="ADDRESSES",
+        "--forwarded-allow-ips", type=_proxies, action="append", default=[],
+        metavar="ADDRESSES",
         help="proxies whose Forwarded and X-Forwarded-* headers are believed: addresses or "
         "networks, comma-separated, or * (repeatable; default: none)",
     )  # fmt: skip
@@ -128,6 +130,16 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument("--get", metavar="PATH", help="answer one request in-process and exit")
     return parser
+
+
+def _proxies(text: str) -> str:
+    """An argparse type: ``--forwarded-allow-ips`` as :class:`Proxy` reads it (each worker reads
+    it again when it starts: a value it could not read would end every worker)."""
+    try:
+        Proxy.from_settings((text,), "")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
 
 
 def _root_path(text: str) -> str:

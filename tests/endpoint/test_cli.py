@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from bjaikg import PROJECT_ROOT
+from bjaikg.endpoint.cli import build_parser
 from tests.server_process import running_server
 
 pytestmark = pytest.mark.server
@@ -87,3 +88,18 @@ def test_refuses_bad_options(value: str) -> None:
     assert completed.returncode == 2
     assert "--send-timeout" in completed.stderr
     assert "must be a finite number more than 0" in completed.stderr
+
+
+@pytest.mark.parametrize("value", ["foo", "10.0.0.0/8,bar", "300.1.2.3"])
+def test_refuses_forwarded_allow_ips_it_cannot_read(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each worker reads the value again when it starts: one it cannot read ended every worker,
+    silently and again and again, while the server said it was serving (a review, 2026-12-07)."""
+    with pytest.raises(SystemExit) as refused:
+        build_parser().parse_args(["--forwarded-allow-ips", value])
+    assert refused.value.code == 2
+    assert "argument --forwarded-allow-ips:" in capsys.readouterr().err
+    twice = ["--forwarded-allow-ips", "10.0.0.0/8, ::1", "--forwarded-allow-ips", "*"]
+    read = build_parser().parse_args(twice)
+    assert read.forwarded_allow_ips == ["10.0.0.0/8, ::1", "*"]
