@@ -328,13 +328,15 @@ class Supervisor:
                 self.waiting.append((number, connection))
 
     def _hand_waiting(self) -> None:
-        """Give waiting connections, oldest first, to workers that are free now."""
+        """Give waiting connections, oldest first, to workers that are free now; after a hand
+        that failed, again next time round (the worker may be ending, not yet reaped)."""
         while self.waiting:
             target, _ = self._least_busy(excluded=None)
             if target is None:
                 return
             number, connection = self.waiting.pop(0)
-            self._give(number, connection, target)
+            if not self._give(number, connection, target):
+                return
 
     def _refuse_busy(self, connection: socket.socket, reason: str) -> None:
         """Answer 503 + ``Retry-After`` before reading anything, and close."""
@@ -508,17 +510,19 @@ class Supervisor:
         count, index = min(candidates)
         return index, share - count
 
-    def _give(self, number: int, connection: socket.socket, target: int) -> None:
-        """Hand ``connection`` to worker ``target`` (the supervisor keeps its copy)."""
+    def _give(self, number: int, connection: socket.socket, target: int) -> bool:
+        """Hand ``connection`` to worker ``target`` (the supervisor keeps its copy); False when
+        the worker could not take it (ending, or its queue full), and the connection waits."""
         try:
             socket.send_fds(self.controls[target], [MESSAGE.pack(ADOPT, number)],
                             [connection.fileno()])  # fmt: skip
-        except OSError:  # the worker is ending: the connection waits for the next one
+        except OSError:
             self.held.pop(number, None)
             self.waiting.insert(0, (number, connection))
-            return
+            return False
         self.held[number] = (target, connection)
         self.handed[target].append(number)
+        return True
 
     def _enforce_deadlines(self) -> None:
         now = time.monotonic()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import httpx
 import pytest
 
+from bjaikg import PROJECT_ROOT
 from bjaikg.endpoint import federation, worker
 from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.connection import HttpRequest
@@ -34,7 +36,11 @@ from tests.server_process import (
     cpu_seconds,
     logged,
     running_server,
+    serve_announced,
+    start,
+    stop,
     wait_until_evaluating,
+    wait_until_ready,
     worker_pids,
 )
 
@@ -225,6 +231,41 @@ def test_a_request_waiting_on_a_worker_stopped_at_a_deadline_is_answered_by_the_
                 answer = read_response(kept)
                 assert runaway.result().status_code == 503
         assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(b"true}")
+
+
+WORKERS_DIE_AT_START = """
+import sys
+
+from bjaikg.endpoint.application import create_application
+from bjaikg.endpoint.cli import serve
+from bjaikg.endpoint.settings import Settings
+from bjaikg.store import load_knowledge_graph
+
+settings = Settings(
+    host="127.0.0.1", port=0, workers=2, graceful_timeout=1,
+    forwarded_allow_ips=("not an address",),
+)
+sys.exit(serve(create_application(settings, load_knowledge_graph()), settings))
+"""
+"""``serve`` of the project graph through the Python API with a setting no worker can read
+(``serve.py`` refuses it): every worker ends as it starts."""
+
+
+def test_a_server_whose_workers_end_at_start_still_stops_on_sigterm() -> None:
+    """Handing a connection to a worker that has ended (not yet reaped) fails; the supervisor
+    retried the same worker without end, at full CPU, deaf to SIGTERM (a review, 2026-12-07)."""
+    command = [sys.executable, "-c", WORKERS_DIE_AT_START]
+    server = start(command, cwd=PROJECT_ROOT, environment={"PYTHONUNBUFFERED": "1"})
+    try:
+        wait_until_ready(server, serve_announced, 60)
+        address = urlsplit(server.url)
+        with socket.create_connection((address.hostname, address.port), timeout=30) as client:
+            client.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            time.sleep(1.0)  # handed to the ending workers meanwhile
+            server.process.send_signal(signal.SIGTERM)
+            assert server.process.wait(timeout=20) == 0
+    finally:
+        stop(server.process, signal.SIGKILL, 5)
 
 
 def test_client_timeout_is_clamped_and_obeyed(http: httpx.Client) -> None:
