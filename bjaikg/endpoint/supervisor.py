@@ -102,6 +102,7 @@ class Supervisor:
         self.load = load
         self.state = state
         self.listener = listener
+        self.address = listener.getsockname()[:2]  # workers forked after it closes need it
         self.settings = settings
         self.scoreboard = Scoreboard(settings.workers)
         self.metrics = self.scoreboard.metrics(settings.workers)
@@ -163,6 +164,9 @@ class Supervisor:
                 self._hand_waiting()
                 self._linger()
                 self._switch()
+            for _, connection in self.waiting:  # the grace ended before a worker was free
+                self._refuse_busy(connection, "the server stopped before a worker was free")
+            self._linger()  # their requests read: closing on unread bytes could reset the answer
             LOG.warning("stopped")
         finally:
             self.close()
@@ -278,11 +282,11 @@ class Supervisor:
             try:
                 for inherited in [ours, *self.controls.values(), *self._connections()]:
                     inherited.close()
-                address = self.listener.getsockname()[:2]
                 self.listener.close()
                 worker = Worker(
-                    index, self.application, self.state, address, theirs, self.scoreboard, lock
-                )
+                    index, self.application, self.state, self.address, theirs, self.scoreboard,
+                    lock,
+                )  # fmt: skip
                 worker.prepare(self.settings.max_memory * 1024 * 1024)
                 worker.run()
             finally:
@@ -397,8 +401,8 @@ class Supervisor:
             control.close()
             self.retiring.discard(index)
             self.metrics.count("worker_restarts")
-            if self.stopping:
-                continue
+            if self.stopping and not (self.waiting and time.monotonic() < self.stop_by):
+                continue  # stopping, a worker is forked only for connections still waiting
             if self.loading is not None:
                 self.unforked.append(index)  # no fork beside the loading thread
             else:

@@ -32,6 +32,7 @@ from tests.endpoint.test_access_log import logged
 from tests.server_process import (
     ServerProcess,
     accepts_connections,
+    cpu_seconds,
     free_port,
     running,
     running_server,
@@ -281,6 +282,53 @@ def test_sigterm_kills_what_is_past_the_grace_period() -> None:
     assert "stopping: 1 queries in flight" in log
     assert any(line.rstrip().endswith(": stopped") for line in log.splitlines())
     assert "stopped at the end of the grace period" in log and "?a0 ?b0 ?c0" in log
+
+
+@pytest.mark.parametrize(
+    ("timeout", "grace", "waiting_status", "why", "waiting_line"),
+    [("2", "60", 200, "stopped at its deadline of 2 s", '"GET /sparql" 200'),
+     ("600", "1", 503, "stopped at the end of the grace period",
+      '"- -" 503 0.0 ms refused: server busy: the server stopped before a worker was free')],
+)  # fmt: skip
+def test_sigterm_answers_a_connection_still_waiting_when_the_workers_end(
+    timeout: str, grace: str, waiting_status: int, why: str, waiting_line: str
+) -> None:
+    """A request waiting for a free worker when both workers ended during the grace was closed
+    unanswered and unlogged (a review, 2026-12-07). Now a worker is forked for it while the grace
+    lasts (both stopped at their deadline); past the grace it is answered 503."""
+    runaway = product(8)
+    arguments = ["--data", str(DATA), "--workers", "2", "--timeout", timeout]
+    with running_server(*arguments, "--graceful-timeout", grace) as server:
+        answers: dict[str, int | str] = {}
+
+        def ask_for(name: str, query: str) -> None:
+            try:
+                response = httpx.get(server.sparql, params={"query": query}, timeout=60)
+                answers[name] = response.status_code
+            except httpx.HTTPError as error:
+                answers[name] = type(error).__name__
+
+        runaways = [
+            threading.Thread(target=ask_for, args=(f"runaway {n}", runaway)) for n in (1, 2)
+        ]
+        used = {pid: cpu_seconds(pid) for pid in worker_pids(server)}
+        for thread in runaways:
+            thread.start()
+        deadline = time.monotonic() + 30
+        while any(cpu_seconds(pid) - before < 0.1 for pid, before in used.items()):
+            assert time.monotonic() < deadline, "the two runaway queries are not evaluated"
+            time.sleep(0.02)
+        waiting = threading.Thread(target=ask_for, args=("waiting", ASK_EXTRA))
+        waiting.start()
+        time.sleep(0.2)  # accepted and waiting: both workers evaluate
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=60) == 0
+        for thread in [*runaways, waiting]:
+            thread.join()
+        log = "\n".join(server.stderr_lines)
+    assert answers == {"runaway 1": 503, "runaway 2": 503, "waiting": waiting_status}
+    assert log.count(why) == 2
+    assert waiting_line in log
 
 
 def test_sighup_reloads_the_data_without_a_failed_request(tmp_path: Path) -> None:
