@@ -69,6 +69,8 @@ catch-all of the interface (a 404 for a path no route serves)."""
 
 SPARQL_METHODS = "GET, HEAD, POST, OPTIONS"
 """What ``/sparql`` answers (``Allow``): OPTIONS with 204, or as a CORS preflight."""
+ERROR_IN_LOG = 120
+"""Characters of an error answer's first line written as its access-log detail."""
 
 
 class ProtocolError(BjaikgError):
@@ -304,8 +306,13 @@ def run_query(
     if answer.truncated:
         headers.append(("X-SPARQL-Truncated", "true"))
         headers.append(("X-SPARQL-Max-Results", str(query_request.max_results)))
-    counted = f"results={answer.results}" if answer.results is not None else ""
-    detail = f"{counted or f'bytes={len(answer.body)}'}{' truncated' if answer.truncated else ''}"
+    if answer.status != 200:  # refused or failed by the evaluation: the log says why
+        detail = answer.text.partition("\n")[0][:ERROR_IN_LOG]
+    elif answer.results is None:
+        detail = f"bytes={len(answer.body)}"
+    else:
+        detail = f"results={answer.results}"
+    detail += " truncated" if answer.truncated else ""
     if tagged and answer.status == 200 and (arrived := request_key(request)) not in cache:
         again = AccessRecord(route, 0.0, f"{detail} cached", query)
         cache.keep_response(arrived, HttpResponse(200, headers, answer.body, again))

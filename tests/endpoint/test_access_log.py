@@ -223,6 +223,16 @@ def test_every_request_gets_one_line_whatever_its_route_and_outcome(
     assert added == dict.fromkeys(before, 1)
 
 
+@pytest.mark.server
+def test_an_answer_the_evaluation_refused_is_logged_with_why(server: ServerProcess) -> None:
+    """A syntax error's 400 was logged ``results=0`` (a review, 2026-12-07)."""
+    query = f"ASK {{ <urn:unfinished-{time.monotonic_ns()}> "
+    assert httpx.get(server.sparql, params={"query": query}, timeout=10).status_code == 400
+    [line] = logged(server, query.strip())
+    assert '"GET /sparql" 400' in line
+    assert " ms SPARQL syntax error: error at 1:" in line and "results=" not in line
+
+
 def test_a_log_that_cannot_be_written_does_not_stop_the_server() -> None:
     """Standard error on /dev/full, where every write fails as on a full disk: the log lines
     are dropped and the server goes on answering (a worker's first flush used to end it, and
