@@ -326,7 +326,7 @@ def send_response(write: Write, request: HttpRequest, response: HttpResponse) ->
     """Write ``response`` to ``request`` in one piece (no body for ``HEAD``)."""
     body = response.body
     fields = "".join([f"{name.lower()}: {value}\r\n" for name, value in response.headers])
-    if response.status != 304:  # a 304's length would be that of the answer it stands for
+    if response.status not in (204, 304):  # a 304's would be its answer's; a 204 has none
         fields += f"content-length: {len(body)}\r\n"
     head = response_head(
         response.status, fields.encode("latin-1"), request.keep_alive, request.http_version

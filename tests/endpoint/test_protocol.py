@@ -226,6 +226,7 @@ def test_cors_simple_and_preflight(http: httpx.Client) -> None:
     not_preflight = http.options("/sparql", headers={"Origin": "https://example.org"})
     assert not_preflight.status_code == 204  # RFC 9110 §9.3.7: what the resource answers
     assert not_preflight.headers["allow"] == "GET, HEAD, POST, OPTIONS"
+    assert "content-length" not in not_preflight.headers  # RFC 9110 §8.6: never on a 204
     written = http.put("/sparql", content=b"x")
     assert (written.status_code, written.headers["allow"]) == (405, "GET, HEAD, POST, OPTIONS")
     store = http.options("/rdf-graph-store", params={"default": ""})
