@@ -165,12 +165,16 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
     )
 
 
+GET_HOST = "localhost"
+"""The host ``--get`` asks (the URLs its answer writes name it, not ``--host``/``--port``)."""
+
+
 async def _get(application: Starlette, path: str) -> httpx.Response:
     import httpx  # only --get needs an HTTP client; serving should not import it
 
     async with application.router.lifespan_context(application):
         transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        async with httpx.AsyncClient(transport=transport, base_url=f"http://{GET_HOST}") as client:
             return await client.get(path)
 
 
@@ -179,7 +183,8 @@ def answer_once(application: Starlette, path: str) -> int:
     ``application``), print the body to stdout; 0 on 200, else 1."""
     target, _, query_string = path.partition("?")
     if target == "/sparql":
-        request = HttpRequest("GET", b"/sparql", query_string.encode(), [(b"host", b"localhost")])
+        host = [(b"host", GET_HOST.encode())]
+        request = HttpRequest("GET", b"/sparql", query_string.encode(), host)
         response = answer_sparql(application.state.endpoint, request)
         status, body = response.status, response.body
     else:

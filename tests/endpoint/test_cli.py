@@ -52,6 +52,15 @@ def test_get_answers_a_page_of_the_application_in_process() -> None:
     assert '"status":"ok"' in completed.stdout.replace(" ", "")
 
 
+def test_get_names_one_host_in_every_answer() -> None:
+    """``/sparql`` went in as ``localhost``, the application's pages as ``127.0.0.1``."""
+    for path in ("/sparql", "/.well-known/void"):
+        completed = run_serve("--data", "tests/endpoint/data", "--get", path)
+        assert completed.returncode == 0, completed.stderr
+        assert "<http://localhost/sparql>" in completed.stdout, path
+        assert "127.0.0.1" not in completed.stdout, path
+
+
 def test_get_exits_1_on_an_error_status() -> None:
     completed = run_serve("--data", "tests/endpoint/data", "--get", "/sparql?query=ASK%7B")
     assert completed.returncode == 1
