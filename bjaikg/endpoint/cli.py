@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
@@ -105,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"{description} (default {default})",
         )  # fmt: skip
     parser.add_argument(
-        "--allow-service", action="append", default=[], metavar="URL",
+        "--allow-service", type=_iri, action="append", default=[], metavar="URL",
         help="an endpoint SERVICE may call (repeatable; default: none)",
     )  # fmt: skip
     parser.add_argument(
@@ -113,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also allow SERVICE to the Wikidata query service and QLever's Wikidata endpoint",
     )  # fmt: skip
     parser.add_argument(
-        "--base", metavar="IRI",
+        "--base", type=_iri, metavar="IRI",
         help="base IRI of queries (default: the service's own URL, http://HOST/sparql or as a "
         "trusted proxy says)",
     )  # fmt: skip
@@ -130,6 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument("--get", metavar="PATH", help="answer one request in-process and exit")
     return parser
+
+
+def _iri(text: str) -> str:
+    """An argparse type: an absolute IRI (a base IRI or a ``SERVICE`` endpoint that is not one
+    would fail every query that uses it, or match none)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an absolute IRI: {error}") from None
+    return text
 
 
 def _proxies(text: str) -> str:

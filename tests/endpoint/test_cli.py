@@ -99,16 +99,28 @@ def test_refuses_bad_options(value: str) -> None:
     assert "must be a finite number more than 0" in completed.stderr
 
 
-@pytest.mark.parametrize("value", ["foo", "10.0.0.0/8,bar", "300.1.2.3"])
-def test_refuses_forwarded_allow_ips_it_cannot_read(
-    value: str, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--forwarded-allow-ips", "foo"), ("--forwarded-allow-ips", "10.0.0.0/8,bar"),
+     ("--forwarded-allow-ips", "300.1.2.3"), ("--base", "not an iri"),
+     ("--base", "relative/path"), ("--allow-service", "example.org/sparql")],
+)  # fmt: skip
+def test_refuses_values_the_server_could_not_use(
+    option: str, value: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Each worker reads the value again when it starts: one it cannot read ended every worker,
-    silently and again and again, while the server said it was serving (a review, 2026-12-07)."""
+    """Each worker reads ``--forwarded-allow-ips`` again when it starts: one it cannot read ended
+    every worker, silently and again and again, while the server said it was serving; a base
+    that is no absolute IRI failed every query, an allow-list entry that is none matched no
+    ``SERVICE`` (a review, 2026-12-07)."""
     with pytest.raises(SystemExit) as refused:
-        build_parser().parse_args(["--forwarded-allow-ips", value])
+        build_parser().parse_args([option, value])
     assert refused.value.code == 2
-    assert "argument --forwarded-allow-ips:" in capsys.readouterr().err
-    twice = ["--forwarded-allow-ips", "10.0.0.0/8, ::1", "--forwarded-allow-ips", "*"]
-    read = build_parser().parse_args(twice)
+    assert f"argument {option}:" in capsys.readouterr().err
+
+
+def test_takes_the_values_it_can_use() -> None:
+    given = ["--forwarded-allow-ips", "10.0.0.0/8, ::1", "--forwarded-allow-ips", "*",
+             "--base", "https://example.org/bjaikg/sparql", "--allow-service", "urn:x"]  # fmt: skip
+    read = build_parser().parse_args(given)
     assert read.forwarded_allow_ips == ["10.0.0.0/8, ::1", "*"]
+    assert (read.base, read.allow_service) == ("https://example.org/bjaikg/sparql", ["urn:x"])
