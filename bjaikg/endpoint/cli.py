@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line of ``serve.py``."""
     parser = argparse.ArgumentParser(prog="serve.py", description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8000, help="port; 0 picks a free one")
+    parser.add_argument("--port", type=_port, default=8000, help="port; 0 picks a free one")
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
         "--data", type=Path, action="append", metavar="DIR",
@@ -131,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument("--get", metavar="PATH", help="answer one request in-process and exit")
     return parser
+
+
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 0 to 65535."""
+    if not text.isdigit() or not 0 <= (port := int(text)) <= 65_535:
+        raise argparse.ArgumentTypeError(f"must be a port from 0 to 65535, not {text}")
+    return port
 
 
 def _iri(text: str) -> str:

@@ -103,7 +103,8 @@ def test_refuses_bad_options(value: str) -> None:
     ("option", "value"),
     [("--forwarded-allow-ips", "foo"), ("--forwarded-allow-ips", "10.0.0.0/8,bar"),
      ("--forwarded-allow-ips", "300.1.2.3"), ("--base", "not an iri"),
-     ("--base", "relative/path"), ("--allow-service", "example.org/sparql")],
+     ("--base", "relative/path"), ("--allow-service", "example.org/sparql"),
+     ("--port", "70000"), ("--port", "-1")],
 )  # fmt: skip
 def test_refuses_values_the_server_could_not_use(
     option: str, value: str, capsys: pytest.CaptureFixture[str]
@@ -111,7 +112,7 @@ def test_refuses_values_the_server_could_not_use(
     """Each worker reads ``--forwarded-allow-ips`` again when it starts: one it cannot read ended
     every worker, silently and again and again, while the server said it was serving; a base
     that is no absolute IRI failed every query, an allow-list entry that is none matched no
-    ``SERVICE`` (a review, 2026-12-07)."""
+    ``SERVICE`` (a review, 2026-12-07); a port past 65535 ended in a traceback."""
     with pytest.raises(SystemExit) as refused:
         build_parser().parse_args([option, value])
     assert refused.value.code == 2
