@@ -29,6 +29,7 @@ from bjaikg import PROJECT_ROOT
 from bjaikg.endpoint.cli import build_parser
 from tests.endpoint.conftest import DATA
 from tests.endpoint.test_access_log import logged
+from tests.endpoint.test_connection import read_response
 from tests.server_process import (
     ServerProcess,
     accepts_connections,
@@ -38,6 +39,7 @@ from tests.server_process import (
     running_server,
     serve_announced,
     serve_command,
+    server_end,
     start,
     wait_until_evaluating,
     worker_pids,
@@ -318,13 +320,19 @@ def test_sigterm_answers_a_connection_still_waiting_when_the_workers_end(
         while any(cpu_seconds(pid) - before < 0.1 for pid, before in used.items()):
             assert time.monotonic() < deadline, "the two runaway queries are not evaluated"
             time.sleep(0.02)
-        waiting = threading.Thread(target=ask_for, args=("waiting", ASK_EXTRA))
-        waiting.start()
-        time.sleep(0.2)  # accepted and waiting: both workers evaluate
-        server.process.send_signal(signal.SIGTERM)
+        address = urlsplit(server.url)
+        waiting = socket.create_connection((address.hostname, address.port), timeout=60)
+        waiting.sendall(f"GET /sparql?{urlencode({'query': ASK_EXTRA})} HTTP/1.1\r\n"
+                        "Host: x\r\nConnection: close\r\n\r\n".encode())  # fmt: skip
+        while (end := server_end(waiting)) is None or not end.inode:  # a socket in the listen
+            assert time.monotonic() < deadline, "not accepted"  # queue has no inode yet
+            time.sleep(0.01)
+        server.process.send_signal(signal.SIGTERM)  # accepted: it waits, both workers evaluate
         assert server.process.wait(timeout=60) == 0
-        for thread in [*runaways, waiting]:
+        for thread in runaways:
             thread.join()
+        answers["waiting"] = int(read_response(waiting).split(b" ", 2)[1])
+        waiting.close()
         log = "\n".join(server.stderr_lines)
     assert answers == {"runaway 1": 503, "runaway 2": 503, "waiting": waiting_status}
     assert log.count(why) == 2
