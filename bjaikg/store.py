@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -127,13 +128,15 @@ def graph_name_for(path: Path, root: Path = PROJECT_ROOT) -> str:
 
     Files outside it (anyone's data given on the command line) are named
     ``bjg:external/<stem>``; two such files with one stem share a graph, which only merges them.
+    A name is percent-encoded (``my data.ttl`` is ``bjg:external/my%20data``): a space, ``#``
+    or ``%`` in a file name would otherwise make no IRI, or another one.
     """
     resolved = path.resolve()
     try:
-        relative = resolved.relative_to(root.resolve())
+        relative = resolved.relative_to(root.resolve()).with_suffix("").as_posix()
     except ValueError:
-        return f"{BJG}external/{resolved.stem}"
-    return f"{BJG}{relative.with_suffix('').as_posix()}"
+        relative = f"external/{resolved.stem}"
+    return f"{BJG}{quote(relative)}"
 
 
 def read_text(path: Path) -> str:

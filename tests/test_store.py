@@ -98,6 +98,12 @@ def test_project_files_are_named_by_folder_and_stem() -> None:
     assert graph_name_for(PROJECT_ROOT / "instances" / "chips.ttl") == f"{BJG}instances/chips"
 
 
+def test_a_file_name_that_is_no_iri_is_percent_encoded(tmp_path: Path) -> None:
+    path = write(tmp_path, "my data#1.ttl", DATA)
+    assert graph_name_for(path) == f"{BJG}external/my%20data%231"
+    assert load_knowledge_graph([path], with_inference=False).asserted_triples == 6
+
+
 def test_a_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
     path = write(
         tmp_path,

@@ -66,6 +66,16 @@ def test_violation_exits_1_with_file_line_and_rule(turtle_file: Callable[..., Pa
     assert finding["message"] and finding["message_zh"] and finding["hint"]
 
 
+def test_a_file_name_with_spaces_and_chinese_is_validated(
+    turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = turtle_file(BAD, name="my data 数据.ttl")  # its graph name is percent-encoded
+    code, output = validated(capsys, str(path), *FAST, "--format", "json")
+    assert code == 1, capsys.readouterr().err
+    [finding] = [f for f in json.loads(output)["findings"] if f["rule"] == "shacl.Entity-label"]
+    assert finding["file"].endswith("my data 数据.ttl") and isinstance(finding["line"], int)
+
+
 def test_ill_typed_literal_is_a_finding_not_a_log(turtle_file: Callable[..., Path]) -> None:
     path = turtle_file(GOOD.replace("bjo:paragraph 1", 'bjo:paragraph "one"^^xsd:integer'))
     for engine in ("pyshacl", "pyshacl-turbo"):
