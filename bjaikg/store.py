@@ -148,11 +148,11 @@ def read_text(path: Path) -> str:
     """
     try:
         size = path.stat().st_size
-    except OSError as error:
+        if size > MAX_FILE_BYTES:
+            raise DataFileError(path, f"file too large ({size} bytes; limit {MAX_FILE_BYTES})")
+        data = path.read_bytes()
+    except OSError as error:  # no permission to read (chmod 000), an I/O error
         raise DataFileError(path, f"cannot read: {error.strerror}") from None
-    if size > MAX_FILE_BYTES:
-        raise DataFileError(path, f"file too large ({size} bytes; limit {MAX_FILE_BYTES})")
-    data = path.read_bytes()
     if not data.strip():
         raise DataFileError(path, "file is empty")
     if b"\x00" in data:
