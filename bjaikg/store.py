@@ -104,7 +104,9 @@ def discover_files(paths: Sequence[Path]) -> list[Path]:
     """Expand folders into their Turtle files (``*.ttl`` in any case; sorted, recursive); keep
     files as given.
 
-    Raises :class:`DataFileError` for a path that does not exist or a folder with no RDF in it.
+    Raises :class:`DataFileError` for a path that does not exist (a dangling or looping
+    symbolic link is told apart), one that is neither file nor folder (``<(command)`` gives a
+    pipe, which could be read only once), or a folder with no RDF in it.
     """
     found: list[Path] = []
     for path in paths:
@@ -117,6 +119,10 @@ def discover_files(paths: Sequence[Path]) -> list[Path]:
             found.extend(inside)
         elif path.is_file():
             found.append(path)
+        elif path.is_symlink():
+            raise DataFileError(path, "symbolic link to nothing (its target is missing, or loops)")
+        elif path.exists():
+            raise DataFileError(path, "not a file or folder (a pipe, a device or a socket)")
         else:
             raise DataFileError(path, "no such file or folder")
     return found

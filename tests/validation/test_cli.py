@@ -153,8 +153,12 @@ def unusable_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "@prefix ex: <http://example.org/> .\nex:a ex:b << ex:c ex:d ex:e >> ."
     )
     (tmp_path / "good.ttl").write_text("<http://example.org/a> <http://example.org/b> 1 .")
+    (tmp_path / "loop.ttl").symlink_to(tmp_path / "loop.ttl")
+    os.mkfifo(tmp_path / "pipe.ttl")
     return {
         "missing path": ([str(tmp_path / "absent.ttl")], "no such file or folder"),
+        "symbolic link loop": ([str(tmp_path / "loop.ttl")], "loop.ttl: symbolic link to nothing"),
+        "pipe": ([str(tmp_path / "pipe.ttl")], "pipe.ttl: not a file or folder"),
         "folder without RDF": ([str(empty_folder)], "folder holds no RDF file"),
         "empty file": ([str(tmp_path / "empty.ttl")], "file is empty"),
         "binary file": ([str(tmp_path / "binary.ttl")], "binary file"),
@@ -173,6 +177,8 @@ def unusable_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
 
 UNUSABLE = (
     "missing path",
+    "symbolic link loop",
+    "pipe",
     "folder without RDF",
     "empty file",
     "binary file",
