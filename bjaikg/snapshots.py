@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError
-from bjaikg.store import DEFAULT_FOLDERS, INFERRED_GRAPH, load_knowledge_graph
+from bjaikg.store import DEFAULT_FOLDERS, INFERRED_GRAPH, load_knowledge_graph, parse_error
 
 RELEASE_DATA_SUFFIX = ".nq"
 """The one file of a release folder that holds the whole dataset (N-Quads)."""
@@ -105,10 +105,17 @@ def release_data_file(folder: Path) -> Path:
 
 
 def load_release(folder: Path) -> Snapshot:
-    """The dataset of the release folder ``folder`` (its N-Quads file)."""
+    """The dataset of the release folder ``folder`` (its N-Quads file).
+
+    Raises :class:`~bjaikg.errors.DataFileError` (file:line:column) when the file does not
+    parse: a truncated download, a hand edit.
+    """
     path = release_data_file(folder)
     with path.open("rb") as data:
-        quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+        try:
+            quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+        except SyntaxError as error:
+            raise parse_error(path, error, "N-Quads") from None
     return Snapshot(name=folder.name, quads=quads)
 
 

@@ -171,7 +171,7 @@ def read_text(path: Path) -> str:
         raise DataFileError(path, return_message, line=line) from None
 
 
-def parse_error(path: Path, error: SyntaxError) -> DataFileError:
+def parse_error(path: Path, error: SyntaxError, syntax: str = "Turtle") -> DataFileError:
     """A :class:`DataFileError` with the parser's message and its 1-based line and column."""
     message = str(error.msg if error.msg else error)
     line, column = error.lineno, error.offset
@@ -179,7 +179,7 @@ def parse_error(path: Path, error: SyntaxError) -> DataFileError:
         match = _POSITION.search(message)
         if match:
             line, column = int(match.group(1)), int(match.group(2))
-    return DataFileError(path, f"Turtle syntax error: {message}", line=line, column=column)
+    return DataFileError(path, f"{syntax} syntax error: {message}", line=line, column=column)
 
 
 def load_file(store: ox.Store, path: Path, root: Path = PROJECT_ROOT) -> GraphFile:

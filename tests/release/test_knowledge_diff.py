@@ -171,6 +171,20 @@ def test_command_line_formats(tmp_path: Path) -> None:
     assert "| bjo:Company | prov:wasDerivedFrom → bj:source-b" in outputs["markdown"]
 
 
+def test_a_release_file_that_does_not_parse_is_an_error_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "1.0.0"
+    folder.mkdir()
+    (folder / "bjaikg-1.0.0.nq").write_text(
+        "<urn:a> <urn:b> <urn:c> <urn:g> .\n<urn:a> <urn:b", encoding="utf-8"
+    )  # a truncated download
+    assert main(["diff", str(folder), str(folder)]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"bjaikg: error: {folder / 'bjaikg-1.0.0.nq'}:2:")
+    assert "N-Quads syntax error" in line
+
+
 def test_the_documented_example_is_the_commands_output(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
