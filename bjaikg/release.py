@@ -35,6 +35,7 @@ from bjaikg.knowledge_diff import KnowledgeDiff, count_line, diff_snapshots, ren
 from bjaikg.metadata import BASE, CREATOR, DEFAULT_LICENCE, TITLE
 from bjaikg.namespaces import BJG, BJO, PREFIXES
 from bjaikg.snapshots import (
+    CHECKSUMS,
     Snapshot,
     commit_date,
     commit_of,
@@ -48,7 +49,6 @@ from bjaikg.versioning import DataVersion, Version, check_version, latest_releas
 DATASET_IRI = f"{BASE}/dataset"
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 """Where a release's description names each file's media type (``dcat:mediaType``)."""
-CHECKSUMS = "SHA256SUMS"
 DESCRIPTION = "void.ttl"
 CHANGELOG = "CHANGELOG.md"
 MEDIA_TYPES = {

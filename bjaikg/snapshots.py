@@ -11,6 +11,7 @@ Hazard: ``git`` runs as a subprocess in the checkout; a revision name is passed 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import subprocess
 import tarfile
@@ -28,6 +29,8 @@ from bjaikg.store import DEFAULT_FOLDERS, INFERRED_GRAPH, load_knowledge_graph, 
 
 RELEASE_DATA_SUFFIX = ".nq"
 """The one file of a release folder that holds the whole dataset (N-Quads)."""
+CHECKSUMS = "SHA256SUMS"
+"""The file of a release folder with the SHA-256 of every other file, as ``sha256sum`` writes."""
 
 
 class SnapshotError(BjaikgError):
@@ -107,16 +110,36 @@ def release_data_file(folder: Path) -> Path:
 def load_release(folder: Path) -> Snapshot:
     """The dataset of the release folder ``folder`` (its N-Quads file).
 
-    Raises :class:`~bjaikg.errors.DataFileError` (file:line:column) when the file does not
-    parse: a truncated download, a hand edit.
+    Raises :class:`SnapshotError` when the file's SHA-256 is not the one the folder's
+    ``SHA256SUMS`` lists for it (a folder without the list, or a file it does not list, is read
+    unchecked), and :class:`~bjaikg.errors.DataFileError` (file:line:column) when the file does
+    not parse: a truncated download, a hand edit.
     """
     path = release_data_file(folder)
-    with path.open("rb") as data:
-        try:
-            quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
-        except SyntaxError as error:
-            raise parse_error(path, error, "N-Quads") from None
+    data = path.read_bytes()
+    expected = listed_checksums(folder).get(path.name)
+    if expected is not None and hashlib.sha256(data).hexdigest() != expected:
+        raise SnapshotError(
+            f"{path}: its SHA-256 is not the one {CHECKSUMS} lists: the file was changed or "
+            "is incomplete; download the release again"
+        )
+    try:
+        quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    except SyntaxError as error:
+        raise parse_error(path, error, "N-Quads") from None
     return Snapshot(name=folder.name, quads=quads)
+
+
+def listed_checksums(folder: Path) -> dict[str, str]:
+    """File name to lower-case SHA-256 hex, from ``folder``'s ``SHA256SUMS`` (empty without one)."""
+    listing = folder / CHECKSUMS
+    if not listing.is_file():
+        return {}
+    listed = {}
+    for line in listing.read_text(encoding="ascii", errors="replace").splitlines():
+        digest, _, name = line.partition(" ")
+        listed[name.strip().lstrip("*")] = digest.lower()  # "*name": sha256sum's binary mode
+    return listed
 
 
 def open_snapshot(spec: str, *, with_inference: bool = False, cwd: Path = PROJECT_ROOT) -> Snapshot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -183,6 +184,23 @@ def test_a_release_file_that_does_not_parse_is_an_error_with_file_and_line(
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(f"bjaikg: error: {folder / 'bjaikg-1.0.0.nq'}:2:")
     assert "N-Quads syntax error" in line
+
+
+def test_a_release_file_that_does_not_match_its_checksum_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "1.0.0"
+    folder.mkdir()
+    data = folder / "bjaikg-1.0.0.nq"
+    data.write_text("<urn:a> <urn:b> <urn:c> <urn:g> .\n", encoding="utf-8")
+    digest = hashlib.sha256(data.read_bytes()).hexdigest()
+    (folder / "SHA256SUMS").write_text(f"{digest}  {data.name}\n", encoding="ascii")
+    assert main(["diff", str(folder), str(folder)]) == 0
+    capsys.readouterr()
+    data.write_text("<urn:a> <urn:b> <urn:d> <urn:g> .\n", encoding="utf-8")  # changed
+    assert main(["diff", str(folder), str(folder)]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"bjaikg: error: {data}: its SHA-256 is not the one SHA256SUMS lists")
 
 
 def test_the_documented_example_is_the_commands_output(
