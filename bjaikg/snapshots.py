@@ -67,8 +67,14 @@ def git(*arguments: str, cwd: Path = PROJECT_ROOT) -> bytes:
 
 
 def commit_of(revision: str, *, cwd: Path = PROJECT_ROOT) -> str:
-    """The full commit id ``revision`` names."""
-    return git("rev-parse", "--verify", f"{revision}^{{commit}}", cwd=cwd).decode().strip()
+    """The full commit id ``revision`` names; :class:`SnapshotError` naming ``revision`` and the
+    repository (git's reason after it) when no commit has that name."""
+    try:
+        found = git("rev-parse", "--verify", f"{revision}^{{commit}}", cwd=cwd)
+    except SnapshotError as error:
+        message = f"{revision}: not a commit of the git repository in {cwd} ({error})"
+        raise SnapshotError(message) from None
+    return found.decode().strip()
 
 
 def commit_date(revision: str, *, cwd: Path = PROJECT_ROOT) -> str:
@@ -146,12 +152,20 @@ def open_snapshot(spec: str, *, with_inference: bool = False, cwd: Path = PROJEC
     """The version ``spec`` names: a release folder, a checkout folder, or a git revision.
 
     A folder holding ``*.nq`` is a release; a folder with ``ontology/`` or ``instances/`` is a
-    checkout (its working tree as it is); anything else is given to ``git rev-parse``.
+    checkout (its working tree as it is); any other folder, and a file, is refused; anything
+    else is given to ``git rev-parse``.
     """
     path = Path(spec)
     if path.is_dir():
         if list(path.glob(f"*{RELEASE_DATA_SUFFIX}")):
             return load_release(path)
+        if not any((path / folder).is_dir() for folder in DEFAULT_FOLDERS):
+            raise SnapshotError(
+                f"{spec}: neither a release folder (no *{RELEASE_DATA_SUFFIX}) nor a checkout "
+                "(no ontology/ or instances/)"
+            )
         return load_checkout(path, spec, with_inference=with_inference)
+    if path.exists():
+        raise SnapshotError(f"{spec}: a file; give a release folder, a checkout or a git revision")
     with unpacked_revision(spec, cwd=cwd) as root:
         return load_checkout(root, spec, with_inference=with_inference)

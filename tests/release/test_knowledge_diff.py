@@ -203,6 +203,24 @@ def test_a_release_file_that_does_not_match_its_checksum_is_refused(
     assert line.startswith(f"bjaikg: error: {data}: its SHA-256 is not the one SHA256SUMS lists")
 
 
+def test_a_version_that_is_no_folder_or_revision_is_named_in_the_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    release_without_data = tmp_path / "1.0.0"
+    release_without_data.mkdir()
+    (release_without_data / "SHA256SUMS").write_text("", encoding="ascii")
+    (tmp_path / "data.ttl").write_text(INSTANCES, encoding="utf-8")
+    expected = {
+        "no-such-revision": "no-such-revision: not a commit of the git repository in ",
+        str(release_without_data): f"{release_without_data}: neither a release folder (no *.nq)",
+        str(tmp_path / "data.ttl"): f"{tmp_path / 'data.ttl'}: a file; give a release folder",
+    }
+    for version, message in expected.items():
+        assert main(["diff", version, "HEAD"]) == 2
+        [line] = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"bjaikg: error: {message}")
+
+
 def test_the_documented_example_is_the_commands_output(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
