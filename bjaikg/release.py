@@ -178,8 +178,14 @@ def write_release(
     """Write the release ``version`` of ``snapshot`` into ``folder`` (see the module docstring).
 
     ``diff`` is the knowledge diff from the ``previous`` release (``None`` for the first).
-    Raises FileExistsError when ``folder`` exists and is not empty, unless ``replace``.
+    Raises FileExistsError when ``folder`` is a file, or exists and is not empty, unless
+    ``replace``; OSError when it cannot be made or written.
+
+    Hazard: with ``replace`` the old folder is removed before the new one is written, so a
+    write that fails (a full disk) leaves neither.
     """
+    if folder.exists() and not folder.is_dir():
+        raise FileExistsError(f"{folder} exists and is not a folder")
     if folder.exists() and any(folder.iterdir()):
         if not replace:
             raise FileExistsError(f"{folder} exists and is not empty")
