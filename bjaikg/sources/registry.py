@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError
 from bjaikg.namespaces import sparql_prologue
-from bjaikg.store import term_value
+from bjaikg.store import load_file, term_value
 
 REGISTRY_FILE = PROJECT_ROOT / "instances" / "sources.ttl"
 
@@ -73,10 +73,14 @@ def sources_folder() -> Path:
 
 
 def read_registry(path: Path = REGISTRY_FILE) -> list[Snapshot]:
-    """Every snapshot the registry file describes, by file name."""
+    """Every snapshot the registry file describes, by file name.
+
+    Raises :class:`~bjaikg.errors.DataFileError` for a file that cannot be read or parsed
+    (file:line:column), as the loader does.
+    """
     store = ox.Store()
-    store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-    result = store.query(sparql_prologue() + _SNAPSHOTS_QUERY)
+    load_file(store, path)
+    result = store.query(sparql_prologue() + _SNAPSHOTS_QUERY, use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
 
     return [
