@@ -172,8 +172,16 @@ def read_text(path: Path) -> str:
 
 
 def parse_error(path: Path, error: SyntaxError, syntax: str = "Turtle") -> DataFileError:
-    """A :class:`DataFileError` with the parser's message and its 1-based line and column."""
-    message = str(error.msg if error.msg else error)
+    """A :class:`DataFileError` with the parser's message and its 1-based line and column.
+
+    The parser quotes the character it refuses; a control character among them (``<\\u0000>``
+    gives a NUL) is written as its escape (``\\x00``), so that a terminal or a CI log shows the
+    whole line and a log viewer does not take it for binary.
+    """
+    message = "".join(
+        char if char.isprintable() else repr(char)[1:-1]
+        for char in str(error.msg if error.msg else error)
+    )
     line, column = error.lineno, error.offset
     if line is None:
         match = _POSITION.search(message)

@@ -117,6 +117,15 @@ def test_a_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
     assert str(caught.value).startswith(f"{path}:4:7: Turtle syntax error:")
 
 
+def test_a_control_character_in_the_parser_s_message_is_escaped(tmp_path: Path) -> None:
+    path = write(tmp_path, "nul.ttl", "<urn:a> <urn:b> <\\u0000> .\n")
+    with pytest.raises(DataFileError) as caught:
+        load_knowledge_graph([path])
+    assert caught.value.line == 1
+    assert "Invalid IRI code point '\\x00'" in str(caught.value)
+    assert str(caught.value).isprintable()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
