@@ -84,6 +84,16 @@ def test_ill_typed_literal_is_a_finding_not_a_log(turtle_file: Callable[..., Pat
         assert "shacl.Entity-paragraph" in result.stdout
 
 
+def test_an_ill_typed_boolean_is_reported_as_written_without_a_warning(
+    turtle_file: Callable[..., Path],
+) -> None:
+    path = turtle_file(GOOD.replace("bjo:paragraph 1", 'bjo:paragraph "maybe"^^xsd:boolean'))
+    result = run(str(path), "--checks", "parse,shacl", "--format", "json")
+    assert result.returncode == 1 and result.stderr == ""
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["focus"] == "bj:someone"]
+    assert finding["value"] == '"maybe"^^xsd:boolean'  # rdflib's reading was "false"
+
+
 def test_fail_on_chooses_the_threshold(
     turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
