@@ -177,7 +177,7 @@ def unusable_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
             [str(tmp_path / "good.ttl"), "--shapes", str(tmp_path / "broken-shapes.ttl")],
             "broken-shapes.ttl:2",
         ),
-        "triple term": ([str(tmp_path / "star.ttl")], "star.ttl: RDF 1.2 triple term"),
+        "triple term": ([str(tmp_path / "star.ttl")], "star.ttl:2: RDF 1.2 triple term"),
         "shapes not valid SHACL": (
             [str(tmp_path / "good.ttl"), "--shapes", str(tmp_path / "not-shacl.ttl")],
             'not valid SHACL (SHACL-for-SHACL): sh:minCount "one"',
