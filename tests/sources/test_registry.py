@@ -128,7 +128,7 @@ def test_fetch_downloads_a_missing_snapshot_and_keeps_it_only_when_it_matches(
         fetch_snapshot(gone, target)
 
 
-def test_a_registry_that_is_missing_or_does_not_parse_is_named_with_its_line(
+def test_a_registry_that_is_missing_does_not_parse_or_lists_nothing_is_named(
     tmp_path: Path,
 ) -> None:
     broken = tmp_path / "sources.ttl"
@@ -136,6 +136,7 @@ def test_a_registry_that_is_missing_or_does_not_parse_is_named_with_its_line(
     for registry, message in (
         (tmp_path / "absent.ttl", "absent.ttl: cannot read: No such file or directory"),
         (broken, "sources.ttl:3:1: Turtle syntax error"),
+        (PROJECT_ROOT / "instances" / "chips.ttl", "chips.ttl: describes no snapshot"),
     ):
         completed = run_sources("--registry", str(registry))
         assert completed.returncode == 2 and "Traceback" not in completed.stderr
