@@ -219,8 +219,12 @@ def main(argv: list[str] | None = None) -> int:
             action = {"verify": verify_sources, "fetch": fetch_sources, "build": build_sources}
             return action[arguments.action](folder, arguments.registry)
         print_statistics(arguments.paths)
-    except (BjaikgError, ValueError, FileExistsError) as error:
+    except (BjaikgError, ValueError) as error:
         print(f"bjaikg: error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # an output folder that exists, or cannot be made or written
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"bjaikg: error: {where}{error.strerror or error}", file=sys.stderr)
         return 2
     return 0
 

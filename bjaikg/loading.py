@@ -299,16 +299,18 @@ def load_dataset(dataset: Dataset, method: str, target: Target, *, replace: bool
     """Load ``dataset`` into ``target`` by ``method`` and check every graph's triple count.
 
     Returns the counts of the project's graphs found in the store. Raises :class:`LoadError`
-    (one line for a store that cannot be reached or refuses; a line per graph that differs).
+    (one line for a store that cannot be reached or refuses; a line per graph that differs),
+    and :class:`~bjaikg.errors.BjaikgError` when ``target`` lacks what ``method`` needs (a
+    usage error: exit 2, not the store's 1).
     """
     if method == "oxigraph":
         if target.location is None:
-            raise LoadError("the oxigraph method needs --location (the server's folder)")
+            raise BjaikgError("the oxigraph method needs --location (the server's folder)")
         found = load_oxigraph_folder(dataset, target.location, replace=replace)
         check_counts(dataset.counts, found, str(target.location))
         return ours(found)
     if target.query_url is None:
-        raise LoadError(f"the {method} method needs --into (the store's SPARQL query URL)")
+        raise BjaikgError(f"the {method} method needs --into (the store's SPARQL query URL)")
     store = RemoteStore(
         target.query_url, seconds=HTTP_SECONDS, user=target.user, password=target.password
     )
@@ -324,7 +326,7 @@ def load_dataset(dataset: Dataset, method: str, target: Target, *, replace: bool
                 target.password,
             )
             if isql is None or folder is None or user is None or password is None:
-                raise LoadError(
+                raise BjaikgError(
                     "the virtuoso method needs --isql, --load-folder, --user, a password"
                 )
             console = VirtuosoConsole(isql, user, password, folder)

@@ -35,6 +35,7 @@ from bjaikg.knowledge_diff import KnowledgeDiff, count_line, diff_snapshots, ren
 from bjaikg.metadata import BASE, CREATOR, DEFAULT_LICENCE, TITLE
 from bjaikg.namespaces import BJG, BJO, PREFIXES
 from bjaikg.snapshots import (
+    CHECKSUMS,
     Snapshot,
     commit_date,
     commit_of,
@@ -48,7 +49,6 @@ from bjaikg.versioning import DataVersion, Version, check_version, latest_releas
 DATASET_IRI = f"{BASE}/dataset"
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 """Where a release's description names each file's media type (``dcat:mediaType``)."""
-CHECKSUMS = "SHA256SUMS"
 DESCRIPTION = "void.ttl"
 CHANGELOG = "CHANGELOG.md"
 MEDIA_TYPES = {
@@ -178,34 +178,49 @@ def write_release(
     """Write the release ``version`` of ``snapshot`` into ``folder`` (see the module docstring).
 
     ``diff`` is the knowledge diff from the ``previous`` release (``None`` for the first).
-    Raises FileExistsError when ``folder`` exists and is not empty, unless ``replace``.
+    Raises FileExistsError when ``folder`` is a file, or exists and is not empty, unless
+    ``replace``; OSError when it cannot be made or written.
+
+    The files are written into a hidden sibling folder (``.VERSION.partial``, which no
+    version-named folder listing takes for a release) that takes ``folder``'s place once
+    complete: a write that fails (a full disk) leaves ``folder``, and under ``replace`` the old
+    release in it, as it was.
     """
-    if folder.exists() and any(folder.iterdir()):
-        if not replace:
-            raise FileExistsError(f"{folder} exists and is not empty")
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    release = Release(version=version, date=date, folder=folder, commit=commit)
-    quads = canonical_quads(snapshot.quads)
-    nquads = _serialize(quads, format=ox.RdfFormat.N_QUADS)
-    release.files.append(_write(folder, f"bjaikg-{version}.nq", nquads))
-    by_graph: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
-    for quad in quads:
-        assert isinstance(quad.graph_name, ox.NamedNode), "every triple is in a named graph"
-        by_graph[quad.graph_name].append(quad.triple)
-    for graph, triples in sorted(by_graph.items(), key=lambda item: item[0].value):
-        stem = graph_file_stem(graph)
-        release.triples_per_graph[graph.value] = len(triples)
-        for suffix, form in ((".ttl", ox.RdfFormat.TURTLE), (".jsonld", ox.RdfFormat.JSON_LD)):
-            data = _serialize(triples, format=form, prefixes=PREFIXES)
-            release.files.append(_write(folder, stem + suffix, data, graph.value))
-    text = changelog(version, date, diff, snapshot)
-    release.files.append(_write(folder, CHANGELOG, text.encode("utf-8")))
-    description = describe_release(release, snapshot, previous)
-    _write(folder, DESCRIPTION, description)
-    listed = sorted([*release.files, _file_entry(folder, DESCRIPTION)], key=lambda f: f.path)
-    sums = "".join(f"{item.sha256}  {item.path}\n" for item in listed)
-    _write(folder, CHECKSUMS, sums.encode("ascii"))
+    if folder.exists() and not folder.is_dir():
+        raise FileExistsError(f"{folder} exists and is not a folder")
+    if folder.exists() and any(folder.iterdir()) and not replace:
+        raise FileExistsError(f"{folder} exists and is not empty")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = folder.with_name(f".{folder.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)  # left by a run that was killed
+    staging.mkdir()
+    try:
+        release = Release(version=version, date=date, folder=folder, commit=commit)
+        quads = canonical_quads(snapshot.quads)
+        nquads = _serialize(quads, format=ox.RdfFormat.N_QUADS)
+        release.files.append(_write(staging, f"bjaikg-{version}.nq", nquads))
+        by_graph: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
+        for quad in quads:
+            assert isinstance(quad.graph_name, ox.NamedNode), "every triple is in a named graph"
+            by_graph[quad.graph_name].append(quad.triple)
+        for graph, triples in sorted(by_graph.items(), key=lambda item: item[0].value):
+            stem = graph_file_stem(graph)
+            release.triples_per_graph[graph.value] = len(triples)
+            for suffix, form in ((".ttl", ox.RdfFormat.TURTLE), (".jsonld", ox.RdfFormat.JSON_LD)):
+                data = _serialize(triples, format=form, prefixes=PREFIXES)
+                release.files.append(_write(staging, stem + suffix, data, graph.value))
+        text = changelog(version, date, diff, snapshot)
+        release.files.append(_write(staging, CHANGELOG, text.encode("utf-8")))
+        description = describe_release(release, snapshot, previous)
+        _write(staging, DESCRIPTION, description)
+        listed = sorted([*release.files, _file_entry(staging, DESCRIPTION)], key=lambda f: f.path)
+        sums = "".join(f"{item.sha256}  {item.path}\n" for item in listed)
+        _write(staging, CHECKSUMS, sums.encode("ascii"))
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.rename(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # nothing left after the rename
     return release
 
 

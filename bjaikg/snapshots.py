@@ -11,6 +11,7 @@ Hazard: ``git`` runs as a subprocess in the checkout; a revision name is passed 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import subprocess
 import tarfile
@@ -24,10 +25,12 @@ import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError
-from bjaikg.store import DEFAULT_FOLDERS, INFERRED_GRAPH, load_knowledge_graph
+from bjaikg.store import DEFAULT_FOLDERS, INFERRED_GRAPH, load_knowledge_graph, parse_error
 
 RELEASE_DATA_SUFFIX = ".nq"
 """The one file of a release folder that holds the whole dataset (N-Quads)."""
+CHECKSUMS = "SHA256SUMS"
+"""The file of a release folder with the SHA-256 of every other file, as ``sha256sum`` writes."""
 
 
 class SnapshotError(BjaikgError):
@@ -64,8 +67,14 @@ def git(*arguments: str, cwd: Path = PROJECT_ROOT) -> bytes:
 
 
 def commit_of(revision: str, *, cwd: Path = PROJECT_ROOT) -> str:
-    """The full commit id ``revision`` names."""
-    return git("rev-parse", "--verify", f"{revision}^{{commit}}", cwd=cwd).decode().strip()
+    """The full commit id ``revision`` names; :class:`SnapshotError` naming ``revision`` and the
+    repository (git's reason after it) when no commit has that name."""
+    try:
+        found = git("rev-parse", "--verify", f"{revision}^{{commit}}", cwd=cwd)
+    except SnapshotError as error:
+        message = f"{revision}: not a commit of the git repository in {cwd} ({error})"
+        raise SnapshotError(message) from None
+    return found.decode().strip()
 
 
 def commit_date(revision: str, *, cwd: Path = PROJECT_ROOT) -> str:
@@ -105,23 +114,58 @@ def release_data_file(folder: Path) -> Path:
 
 
 def load_release(folder: Path) -> Snapshot:
-    """The dataset of the release folder ``folder`` (its N-Quads file)."""
+    """The dataset of the release folder ``folder`` (its N-Quads file).
+
+    Raises :class:`SnapshotError` when the file's SHA-256 is not the one the folder's
+    ``SHA256SUMS`` lists for it (a folder without the list, or a file it does not list, is read
+    unchecked), and :class:`~bjaikg.errors.DataFileError` (file:line:column) when the file does
+    not parse: a truncated download, a hand edit.
+    """
     path = release_data_file(folder)
-    with path.open("rb") as data:
+    data = path.read_bytes()
+    expected = listed_checksums(folder).get(path.name)
+    if expected is not None and hashlib.sha256(data).hexdigest() != expected:
+        raise SnapshotError(
+            f"{path}: its SHA-256 is not the one {CHECKSUMS} lists: the file was changed or "
+            "is incomplete; download the release again"
+        )
+    try:
         quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    except SyntaxError as error:
+        raise parse_error(path, error, "N-Quads") from None
     return Snapshot(name=folder.name, quads=quads)
+
+
+def listed_checksums(folder: Path) -> dict[str, str]:
+    """File name to lower-case SHA-256 hex, from ``folder``'s ``SHA256SUMS`` (empty without one)."""
+    listing = folder / CHECKSUMS
+    if not listing.is_file():
+        return {}
+    listed = {}
+    for line in listing.read_text(encoding="ascii", errors="replace").splitlines():
+        digest, _, name = line.partition(" ")
+        listed[name.strip().lstrip("*")] = digest.lower()  # "*name": sha256sum's binary mode
+    return listed
 
 
 def open_snapshot(spec: str, *, with_inference: bool = False, cwd: Path = PROJECT_ROOT) -> Snapshot:
     """The version ``spec`` names: a release folder, a checkout folder, or a git revision.
 
     A folder holding ``*.nq`` is a release; a folder with ``ontology/`` or ``instances/`` is a
-    checkout (its working tree as it is); anything else is given to ``git rev-parse``.
+    checkout (its working tree as it is); any other folder, and a file, is refused; anything
+    else is given to ``git rev-parse``.
     """
     path = Path(spec)
     if path.is_dir():
         if list(path.glob(f"*{RELEASE_DATA_SUFFIX}")):
             return load_release(path)
+        if not any((path / folder).is_dir() for folder in DEFAULT_FOLDERS):
+            raise SnapshotError(
+                f"{spec}: neither a release folder (no *{RELEASE_DATA_SUFFIX}) nor a checkout "
+                "(no ontology/ or instances/)"
+            )
         return load_checkout(path, spec, with_inference=with_inference)
+    if path.exists():
+        raise SnapshotError(f"{spec}: a file; give a release folder, a checkout or a git revision")
     with unpacked_revision(spec, cwd=cwd) as root:
         return load_checkout(root, spec, with_inference=with_inference)

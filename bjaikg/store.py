@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -103,7 +104,9 @@ def discover_files(paths: Sequence[Path]) -> list[Path]:
     """Expand folders into their Turtle files (``*.ttl`` in any case; sorted, recursive); keep
     files as given.
 
-    Raises :class:`DataFileError` for a path that does not exist or a folder with no RDF in it.
+    Raises :class:`DataFileError` for a path that does not exist (a dangling or looping
+    symbolic link is told apart), one that is neither file nor folder (``<(command)`` gives a
+    pipe, which could be read only once), or a folder with no RDF in it.
     """
     found: list[Path] = []
     for path in paths:
@@ -116,6 +119,10 @@ def discover_files(paths: Sequence[Path]) -> list[Path]:
             found.extend(inside)
         elif path.is_file():
             found.append(path)
+        elif path.is_symlink():
+            raise DataFileError(path, "symbolic link to nothing (its target is missing, or loops)")
+        elif path.exists():
+            raise DataFileError(path, "not a file or folder (a pipe, a device or a socket)")
         else:
             raise DataFileError(path, "no such file or folder")
     return found
@@ -127,13 +134,15 @@ def graph_name_for(path: Path, root: Path = PROJECT_ROOT) -> str:
 
     Files outside it (anyone's data given on the command line) are named
     ``bjg:external/<stem>``; two such files with one stem share a graph, which only merges them.
+    A name is percent-encoded (``my data.ttl`` is ``bjg:external/my%20data``): a space, ``#``
+    or ``%`` in a file name would otherwise make no IRI, or another one.
     """
     resolved = path.resolve()
     try:
-        relative = resolved.relative_to(root.resolve())
+        relative = resolved.relative_to(root.resolve()).with_suffix("").as_posix()
     except ValueError:
-        return f"{BJG}external/{resolved.stem}"
-    return f"{BJG}{relative.with_suffix('').as_posix()}"
+        relative = f"external/{resolved.stem}"
+    return f"{BJG}{quote(relative)}"
 
 
 def read_text(path: Path) -> str:
@@ -145,11 +154,11 @@ def read_text(path: Path) -> str:
     """
     try:
         size = path.stat().st_size
-    except OSError as error:
+        if size > MAX_FILE_BYTES:
+            raise DataFileError(path, f"file too large ({size} bytes; limit {MAX_FILE_BYTES})")
+        data = path.read_bytes()
+    except OSError as error:  # no permission to read (chmod 000), an I/O error
         raise DataFileError(path, f"cannot read: {error.strerror}") from None
-    if size > MAX_FILE_BYTES:
-        raise DataFileError(path, f"file too large ({size} bytes; limit {MAX_FILE_BYTES})")
-    data = path.read_bytes()
     if not data.strip():
         raise DataFileError(path, "file is empty")
     if b"\x00" in data:
@@ -162,15 +171,23 @@ def read_text(path: Path) -> str:
         raise DataFileError(path, return_message, line=line) from None
 
 
-def parse_error(path: Path, error: SyntaxError) -> DataFileError:
-    """A :class:`DataFileError` with the parser's message and its 1-based line and column."""
-    message = str(error.msg if error.msg else error)
+def parse_error(path: Path, error: SyntaxError, syntax: str = "Turtle") -> DataFileError:
+    """A :class:`DataFileError` with the parser's message and its 1-based line and column.
+
+    The parser quotes the character it refuses; a control character among them (``<\\u0000>``
+    gives a NUL) is written as its escape (``\\x00``), so that a terminal or a CI log shows the
+    whole line and a log viewer does not take it for binary.
+    """
+    message = "".join(
+        char if char.isprintable() else repr(char)[1:-1]
+        for char in str(error.msg if error.msg else error)
+    )
     line, column = error.lineno, error.offset
     if line is None:
         match = _POSITION.search(message)
         if match:
             line, column = int(match.group(1)), int(match.group(2))
-    return DataFileError(path, f"Turtle syntax error: {message}", line=line, column=column)
+    return DataFileError(path, f"{syntax} syntax error: {message}", line=line, column=column)
 
 
 def load_file(store: ox.Store, path: Path, root: Path = PROJECT_ROOT) -> GraphFile:

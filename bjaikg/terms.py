@@ -31,7 +31,9 @@ def to_rdflib(term: object, cache: dict[str, URIRef] | None = None) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        # rdflib would rewrite the lexical form ("01" as "1", an ill-typed "maybe"^^xsd:boolean
+        # as "false"), and a finding would show a value the file does not hold
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     raise TypeError(f"not an RDF 1.1 term: {term}")
 
 

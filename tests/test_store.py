@@ -98,6 +98,12 @@ def test_project_files_are_named_by_folder_and_stem() -> None:
     assert graph_name_for(PROJECT_ROOT / "instances" / "chips.ttl") == f"{BJG}instances/chips"
 
 
+def test_a_file_name_that_is_no_iri_is_percent_encoded(tmp_path: Path) -> None:
+    path = write(tmp_path, "my data#1.ttl", DATA)
+    assert graph_name_for(path) == f"{BJG}external/my%20data%231"
+    assert load_knowledge_graph([path], with_inference=False).asserted_triples == 6
+
+
 def test_a_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -109,6 +115,15 @@ def test_a_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
     assert caught.value.line == 4
     assert caught.value.column == 7
     assert str(caught.value).startswith(f"{path}:4:7: Turtle syntax error:")
+
+
+def test_a_control_character_in_the_parser_s_message_is_escaped(tmp_path: Path) -> None:
+    path = write(tmp_path, "nul.ttl", "<urn:a> <urn:b> <\\u0000> .\n")
+    with pytest.raises(DataFileError) as caught:
+        load_knowledge_graph([path])
+    assert caught.value.line == 1
+    assert "Invalid IRI code point '\\x00'" in str(caught.value)
+    assert str(caught.value).isprintable()
 
 
 @pytest.mark.parametrize(
@@ -126,6 +141,22 @@ def test_unreadable_files_are_refused_with_a_reason(
     path = tmp_path / "input.ttl"
     path.write_bytes(content)
     with pytest.raises(DataFileError, match=message):
+        load_knowledge_graph([path])
+
+
+def test_a_file_that_cannot_be_read_is_refused_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "private.ttl", DATA)
+    read_bytes = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:  # chmod 000 as a user other than root
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(DataFileError, match=r"private\.ttl: cannot read: Permission denied"):
         load_knowledge_graph([path])
 
 

@@ -22,9 +22,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
-from bjaikg.errors import BjaikgError
+from bjaikg.errors import BjaikgError, DataFileError
 from bjaikg.namespaces import sparql_prologue
-from bjaikg.store import term_value
+from bjaikg.store import load_file, term_value
 
 REGISTRY_FILE = PROJECT_ROOT / "instances" / "sources.ttl"
 
@@ -73,13 +73,17 @@ def sources_folder() -> Path:
 
 
 def read_registry(path: Path = REGISTRY_FILE) -> list[Snapshot]:
-    """Every snapshot the registry file describes, by file name."""
-    store = ox.Store()
-    store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-    result = store.query(sparql_prologue() + _SNAPSHOTS_QUERY)
-    assert isinstance(result, ox.QuerySolutions)
+    """Every snapshot the registry file describes, by file name.
 
-    return [
+    Raises :class:`~bjaikg.errors.DataFileError` for a file that cannot be read or parsed
+    (file:line:column), as the loader does, and for one that describes no snapshot (another
+    data file given as ``--registry`` would otherwise verify nothing, and pass).
+    """
+    store = ox.Store()
+    load_file(store, path)
+    result = store.query(sparql_prologue() + _SNAPSHOTS_QUERY, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    snapshots = [
         Snapshot(
             source=row["source"].value,
             title=term_value(row["title"]) or row["file"].value,
@@ -92,6 +96,10 @@ def read_registry(path: Path = REGISTRY_FILE) -> list[Snapshot]:
         )
         for row in result
     ]
+    if not snapshots:
+        message = "describes no snapshot (bjo:snapshotFile, dcat:byteSize, a SHA-256 spdx:checksum)"
+        raise DataFileError(path, message)
+    return snapshots
 
 
 def sha256_of(path: Path) -> str:

@@ -12,6 +12,7 @@ import argparse
 import io
 import logging
 import sys
+import warnings
 from pathlib import Path
 
 from bjaikg.errors import BjaikgError
@@ -98,9 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # findings are bilingual, whatever the locale
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(encoding="utf-8")
-    # rdflib logs a traceback for every ill-typed literal ("one"^^xsd:integer); the shacl check
-    # reports those as findings with file and line, so the log would only be noise.
+    # rdflib logs a traceback for every ill-typed literal ("one"^^xsd:integer), and warns of an
+    # ill-typed boolean; the shacl check reports those as findings with file and line, so the
+    # log would only be noise.
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore", category=UserWarning, module="rdflib.term")  # "maybe"
     arguments = build_parser().parse_args(argv)
     requested = arguments.checks or frozenset()
     checks = set(arguments.checks or CHECK_IDS) | {"parse"}

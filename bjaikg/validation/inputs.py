@@ -147,16 +147,19 @@ class LoadedInput:
 
     def check_triple_terms(self) -> None:
         """Raise :class:`DataFileError` naming the first file (data before context) that holds
-        an RDF 1.2 triple term (``<<( … )>>``), which neither SHACL engine can take.
+        an RDF 1.2 triple term (``<<( … )>>``, or the one a reifier ``<< … >>`` reifies), which
+        neither SHACL engine can take, and the line where the subject block that holds it
+        starts (:meth:`locate`).
 
         One SPARQL query over the store (pyoxigraph puts triple terms in object position only).
         """
-        query = "SELECT ?g (SAMPLE(?o) AS ?t) WHERE { GRAPH ?g { ?s ?p ?o FILTER(isTRIPLE(?o)) } }"
-        found = {row["g"]: row["t"] for row in _solutions(self.store.query(query + " GROUP BY ?g"))}
+        query = "SELECT ?g ?s ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER(isTRIPLE(?o)) } }"
+        found = {row["g"]: row for row in _solutions(self.store.query(query))}
         for source in self.files:
             if source.graph in found:
-                message = f"RDF 1.2 triple term << {found[source.graph]} >> is not supported"
-                raise DataFileError(source.path, message)
+                subject, term = found[source.graph]["s"], found[source.graph]["o"]
+                message = f"RDF 1.2 triple term << {term} >> is not supported"
+                raise DataFileError(source.path, message, line=self.locate(str(subject))[1])
 
     def referenced_types(self) -> list[ox.Quad]:
         """The ``rdf:type`` statements of context files about the nodes the data files point

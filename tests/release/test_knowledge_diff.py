@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -169,6 +170,55 @@ def test_command_line_formats(tmp_path: Path) -> None:
     assert "entities removed:\n  bj:globex 「环球」 Globex  (bjo:Company)" in outputs["text"]
     assert "prov:wasDerivedFrom: link gained → bj:source-b" in outputs["text"]
     assert "| bjo:Company | prov:wasDerivedFrom → bj:source-b" in outputs["markdown"]
+
+
+def test_a_release_file_that_does_not_parse_is_an_error_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "1.0.0"
+    folder.mkdir()
+    (folder / "bjaikg-1.0.0.nq").write_text(
+        "<urn:a> <urn:b> <urn:c> <urn:g> .\n<urn:a> <urn:b", encoding="utf-8"
+    )  # a truncated download
+    assert main(["diff", str(folder), str(folder)]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"bjaikg: error: {folder / 'bjaikg-1.0.0.nq'}:2:")
+    assert "N-Quads syntax error" in line
+
+
+def test_a_release_file_that_does_not_match_its_checksum_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "1.0.0"
+    folder.mkdir()
+    data = folder / "bjaikg-1.0.0.nq"
+    data.write_text("<urn:a> <urn:b> <urn:c> <urn:g> .\n", encoding="utf-8")
+    digest = hashlib.sha256(data.read_bytes()).hexdigest()
+    (folder / "SHA256SUMS").write_text(f"{digest}  {data.name}\n", encoding="ascii")
+    assert main(["diff", str(folder), str(folder)]) == 0
+    capsys.readouterr()
+    data.write_text("<urn:a> <urn:b> <urn:d> <urn:g> .\n", encoding="utf-8")  # changed
+    assert main(["diff", str(folder), str(folder)]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"bjaikg: error: {data}: its SHA-256 is not the one SHA256SUMS lists")
+
+
+def test_a_version_that_is_no_folder_or_revision_is_named_in_the_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    release_without_data = tmp_path / "1.0.0"
+    release_without_data.mkdir()
+    (release_without_data / "SHA256SUMS").write_text("", encoding="ascii")
+    (tmp_path / "data.ttl").write_text(INSTANCES, encoding="utf-8")
+    expected = {
+        "no-such-revision": "no-such-revision: not a commit of the git repository in ",
+        str(release_without_data): f"{release_without_data}: neither a release folder (no *.nq)",
+        str(tmp_path / "data.ttl"): f"{tmp_path / 'data.ttl'}: a file; give a release folder",
+    }
+    for version, message in expected.items():
+        assert main(["diff", version, "HEAD"]) == 2
+        [line] = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"bjaikg: error: {message}")
 
 
 def test_the_documented_example_is_the_commands_output(

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from bjaikg import PROJECT_ROOT
+from bjaikg.__main__ import main
 from bjaikg.knowledge_diff import Entity, EntityChange, KnowledgeDiff, count_line
 from bjaikg.release import CHECKSUMS, DESCRIPTION, plan_release, write_release
 from bjaikg.versioning import Bump, Version, required_bump
@@ -204,6 +205,46 @@ def test_the_release_command_refuses_a_version_and_writes_nothing(tmp_path: Path
         f"bjaikg release: refused: 0.0.1 is not newer than the last release {newest}\n"
     )
     assert not folder.exists()
+
+
+def test_an_output_that_is_a_file_or_cannot_be_made_is_an_error_not_a_traceback(
+    data_repository: DataRepository,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data_repository.commit(INSTANCES, version="1.0.0")
+    plan = plan_release(Version.parse("1.0.0"), releases=tmp_path, cwd=data_repository.root)
+    monkeypatch.setattr("bjaikg.__main__.plan_release", lambda *_, **__: plan)
+    file = tmp_path / "notes.txt"
+    file.write_text("not a folder", encoding="utf-8")
+    expected = {
+        file: f"{file} exists and is not a folder",
+        file / "1.0.0": f"{file}: File exists",
+    }
+    for output, message in expected.items():
+        assert main(["release", "1.0.0", "--output", str(output)]) == 2
+        assert capsys.readouterr().err == f"bjaikg: error: {message}\n"
+    assert file.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_replacing_write_that_fails_leaves_the_old_release(
+    data_repository: DataRepository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_repository.commit(INSTANCES, version="1.0.0")
+    folder = tmp_path / "1.0.0"
+    assert build(data_repository, "1.0.0", folder) == []
+    before = files_of(folder)
+    plan = plan_release(Version.parse("1.0.0"), cwd=data_repository.root)
+
+    def full_disk(*_: object, **__: object) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("bjaikg.release._serialize", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        write_release(plan.snapshot, plan.version, folder, date=plan.date, replace=True)
+    assert files_of(folder) == before
+    assert not (tmp_path / ".1.0.0.partial").exists()
 
 
 def test_a_structure_no_iri_holds_is_a_patch_with_its_reason() -> None:

@@ -128,6 +128,22 @@ def test_fetch_downloads_a_missing_snapshot_and_keeps_it_only_when_it_matches(
         fetch_snapshot(gone, target)
 
 
+def test_a_registry_that_is_missing_does_not_parse_or_lists_nothing_is_named(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "sources.ttl"
+    broken.write_text("@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<urn:a> dcat:x\n", "utf-8")
+    for registry, message in (
+        (tmp_path / "absent.ttl", "absent.ttl: cannot read: No such file or directory"),
+        (broken, "sources.ttl:3:1: Turtle syntax error"),
+        (PROJECT_ROOT / "instances" / "chips.ttl", "chips.ttl: describes no snapshot"),
+    ):
+        completed = run_sources("--registry", str(registry))
+        assert completed.returncode == 2 and "Traceback" not in completed.stderr
+        [line] = completed.stderr.splitlines()
+        assert line.startswith("bjaikg: error: ") and message in line
+
+
 def test_the_command_fetches_missing_snapshots_from_their_urls(
     served: tuple[str, Path], tmp_path: Path
 ) -> None:

@@ -246,6 +246,26 @@ def test_an_unreachable_store_is_one_line_and_exit_code_1(url: str, message: str
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    "arguments, missing",
+    [
+        ([], "the gsp method needs --into"),
+        (["--method", "oxigraph"], "the oxigraph method needs --location"),
+        (
+            ["--method", "virtuoso", "--into", "http://127.0.0.1:1/sparql"],
+            "the virtuoso method needs --isql",
+        ),
+    ],
+)
+def test_a_missing_option_of_the_method_is_a_usage_error_exit_2(
+    arguments: list[str], missing: str
+) -> None:
+    result = load("--release", str(OLD_RELEASE), *arguments)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"bjaikg: error: {missing}")
+    assert result.stderr.count("\n") == 1
+
+
 def test_a_blank_node_in_two_graphs_is_refused_for_the_graph_store_protocol() -> None:
     node = ox.BlankNode("shared")
     triple = ox.Triple(node, ox.NamedNode("urn:x:p"), ox.Literal("o"))

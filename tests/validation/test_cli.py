@@ -66,12 +66,32 @@ def test_violation_exits_1_with_file_line_and_rule(turtle_file: Callable[..., Pa
     assert finding["message"] and finding["message_zh"] and finding["hint"]
 
 
+def test_a_file_name_with_spaces_and_chinese_is_validated(
+    turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = turtle_file(BAD, name="my data 数据.ttl")  # its graph name is percent-encoded
+    code, output = validated(capsys, str(path), *FAST, "--format", "json")
+    assert code == 1, capsys.readouterr().err
+    [finding] = [f for f in json.loads(output)["findings"] if f["rule"] == "shacl.Entity-label"]
+    assert finding["file"].endswith("my data 数据.ttl") and isinstance(finding["line"], int)
+
+
 def test_ill_typed_literal_is_a_finding_not_a_log(turtle_file: Callable[..., Path]) -> None:
     path = turtle_file(GOOD.replace("bjo:paragraph 1", 'bjo:paragraph "one"^^xsd:integer'))
     for engine in ("pyshacl", "pyshacl-turbo"):
         result = run(str(path), "--checks", "parse,shacl", "--engine", engine)
         assert result.returncode == 1 and result.stderr == ""
         assert "shacl.Entity-paragraph" in result.stdout
+
+
+def test_an_ill_typed_boolean_is_reported_as_written_without_a_warning(
+    turtle_file: Callable[..., Path],
+) -> None:
+    path = turtle_file(GOOD.replace("bjo:paragraph 1", 'bjo:paragraph "maybe"^^xsd:boolean'))
+    result = run(str(path), "--checks", "parse,shacl", "--format", "json")
+    assert result.returncode == 1 and result.stderr == ""
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["focus"] == "bj:someone"]
+    assert finding["value"] == '"maybe"^^xsd:boolean'  # rdflib's reading was "false"
 
 
 def test_fail_on_chooses_the_threshold(
@@ -143,8 +163,12 @@ def unusable_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "@prefix ex: <http://example.org/> .\nex:a ex:b << ex:c ex:d ex:e >> ."
     )
     (tmp_path / "good.ttl").write_text("<http://example.org/a> <http://example.org/b> 1 .")
+    (tmp_path / "loop.ttl").symlink_to(tmp_path / "loop.ttl")
+    os.mkfifo(tmp_path / "pipe.ttl")
     return {
         "missing path": ([str(tmp_path / "absent.ttl")], "no such file or folder"),
+        "symbolic link loop": ([str(tmp_path / "loop.ttl")], "loop.ttl: symbolic link to nothing"),
+        "pipe": ([str(tmp_path / "pipe.ttl")], "pipe.ttl: not a file or folder"),
         "folder without RDF": ([str(empty_folder)], "folder holds no RDF file"),
         "empty file": ([str(tmp_path / "empty.ttl")], "file is empty"),
         "binary file": ([str(tmp_path / "binary.ttl")], "binary file"),
@@ -153,7 +177,7 @@ def unusable_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
             [str(tmp_path / "good.ttl"), "--shapes", str(tmp_path / "broken-shapes.ttl")],
             "broken-shapes.ttl:2",
         ),
-        "triple term": ([str(tmp_path / "star.ttl")], "star.ttl: RDF 1.2 triple term"),
+        "triple term": ([str(tmp_path / "star.ttl")], "star.ttl:2: RDF 1.2 triple term"),
         "shapes not valid SHACL": (
             [str(tmp_path / "good.ttl"), "--shapes", str(tmp_path / "not-shacl.ttl")],
             'not valid SHACL (SHACL-for-SHACL): sh:minCount "one"',
@@ -163,6 +187,8 @@ def unusable_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
 
 UNUSABLE = (
     "missing path",
+    "symbolic link loop",
+    "pipe",
     "folder without RDF",
     "empty file",
     "binary file",
