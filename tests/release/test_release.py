@@ -228,21 +228,35 @@ def test_an_output_that_is_a_file_or_cannot_be_made_is_an_error_not_a_traceback(
     assert file.read_text(encoding="utf-8") == "not a folder"
 
 
+FAILING_WRITE = """
+import resource, signal, sys
+from pathlib import Path
+from bjaikg.release import plan_release, write_release
+from bjaikg.versioning import Version
+
+root, folder = Path(sys.argv[1]), Path(sys.argv[2])
+plan = plan_release(Version.parse("1.0.0"), releases=root / "releases", cwd=root)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (1000, resource.RLIM_INFINITY))
+write_release(plan.snapshot, plan.version, folder, date=plan.date, replace=True)
+"""
+"""Replace release 1.0.0 with files at most 1,000 bytes long: a write that fails mid-way, for
+real, as on a full disk (``EFBIG`` here, ``ENOSPC`` there)."""
+
+
 def test_a_replacing_write_that_fails_leaves_the_old_release(
-    data_repository: DataRepository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data_repository: DataRepository, tmp_path: Path
 ) -> None:
     data_repository.commit(INSTANCES, version="1.0.0")
     folder = tmp_path / "1.0.0"
     assert build(data_repository, "1.0.0", folder) == []
     before = files_of(folder)
-    plan = plan_release(Version.parse("1.0.0"), cwd=data_repository.root)
-
-    def full_disk(*_: object, **__: object) -> bytes:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("bjaikg.release._serialize", full_disk)
-    with pytest.raises(OSError, match="No space left"):
-        write_release(plan.snapshot, plan.version, folder, date=plan.date, replace=True)
+    assert max(map(len, before.values())) > 1000
+    failed = subprocess.run(
+        [sys.executable, "-c", FAILING_WRITE, str(data_repository.root), str(folder)],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120, check=False,
+    )  # fmt: skip
+    assert failed.returncode == 1 and "File too large" in failed.stderr, failed.stderr[-500:]
     assert files_of(folder) == before
     assert not (tmp_path / ".1.0.0.partial").exists()
 
