@@ -71,7 +71,7 @@ def inner(files: list[Path], query: str, calls: int) -> None:
     log = state.access_log = AccessLog(os.open(os.devnull, os.O_WRONLY))
     log.keep_in(Slot(), memoryview(bytearray(LOG_BUFFER_BYTES)))  # as in a worker
     proxy = Proxy.from_settings((), "")
-    reader = RequestReader(lambda data: None, ("127.0.0.1", 40000), settings.max_request_bytes)
+    reader = RequestReader(lambda *parts: None, ("127.0.0.1", 40000), settings.max_request_bytes)
     head = (f"GET /sparql?query={quote(query, safe='')} HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n"
             "Accept: application/sparql-results+json\r\n").encode()  # fmt: skip
     fresh, kept = head + b"Cache-Control: no-cache\r\n\r\n", head + b"\r\n"
@@ -84,7 +84,7 @@ def inner(files: list[Path], query: str, calls: int) -> None:
         parsed = read(data)
         proxy.apply(parsed)
         response = answer_sparql(state, parsed)
-        send_response(lambda data: None, parsed, response)
+        send_response(lambda *parts: None, parsed, response)
         assert response.record is not None
         state.account(parsed, response.status, response.record)
 
@@ -107,7 +107,7 @@ def inner(files: list[Path], query: str, calls: int) -> None:
         "parameters": lambda: read_parameters(parsed, state),
         "answer_sparql": lambda: answer_sparql(state, parsed),
         "read": lambda: read(fresh),
-        "send": lambda: send_response(lambda data: None, parsed, response),
+        "send": lambda: send_response(lambda *parts: None, parsed, response),
         "account": lambda: state.account(parsed, 200, record),
         "request": lambda: request(fresh),
         "request cached": lambda: request(kept),

@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote
 
 import httptools
@@ -47,8 +47,15 @@ CROSS_ORIGIN = [
 a full server, an oversized request): sent whether or not the request has ``Origin``, so an
 answer an HTTP cache keeps serves browsers too (no ``Vary: Origin``), and a browser can read
 why it was refused (``Retry-After`` included)."""
-Write = Callable[[bytes], None]
-"""Where a connection's outgoing bytes go (the worker buffers what the socket cannot take)."""
+
+
+class Write(Protocol):
+    """Where a connection's outgoing bytes go, in parts sent as one (the worker keeps what the
+    socket cannot take as views of the parts: an answer kept in the cache is not copied)."""
+
+    def __call__(self, *parts: bytes) -> None: ...
+
+
 Application = Callable[
     [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
     Awaitable[None],
@@ -331,7 +338,10 @@ def send_response(write: Write, request: HttpRequest, response: HttpResponse) ->
     head = response_head(
         response.status, fields.encode("latin-1"), request.keep_alive, request.http_version
     )
-    write(head if request.method == "HEAD" else head + body)
+    if request.method == "HEAD":
+        write(head)
+    else:
+        write(head, body)
 
 
 def refuse(
@@ -412,7 +422,7 @@ class _ResponseWriter:
                     self.headers.append((b"content-length", str(len(body)).encode()))
             fields = b"".join([name + b": " + value + b"\r\n" for name, value in self.headers])
             head = response_head(self.status, fields, self.keep_alive, self.request.http_version)
-            self.write(head + self._frame(body, more))
+            self.write(head, self._frame(body, more))
             return
         self.write(self._frame(body, more))
 

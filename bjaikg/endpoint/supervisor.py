@@ -38,7 +38,7 @@ from types import FrameType
 from typing import Any
 
 from bjaikg.endpoint.access_log import write_left
-from bjaikg.endpoint.connection import Application, RequestRefusedError, refuse
+from bjaikg.endpoint.connection import Application, RequestRefusedError, Write, refuse
 from bjaikg.endpoint.metrics import ROUTES
 from bjaikg.endpoint.scoreboard import EVALUATING, SERVING, Scoreboard, Slot
 from bjaikg.endpoint.settings import Settings
@@ -81,6 +81,11 @@ CRASHED_MESSAGE = (
     "which a query with a very long chain of operators or group elements can overflow; split "
     "it into smaller queries"
 )
+
+
+def sending_to(connection: socket.socket) -> Write:
+    """A :class:`~bjaikg.endpoint.connection.Write` that sends all parts, blocking if need be."""
+    return lambda *parts: connection.sendall(b"".join(parts))
 
 
 Loader = Callable[[], tuple[Application, EndpointState]]
@@ -348,7 +353,7 @@ class Supervisor:
         refusal = RequestRefusedError(503, f"server busy: {reason}; retry shortly")
         self._log(connection, "-", "-", 503, 0.0, f"refused: {refusal}")
         with contextlib.suppress(OSError):
-            refuse(connection.sendall, refusal, {"Retry-After": "1"})
+            refuse(sending_to(connection), refusal, {"Retry-After": "1"})
         self._close_softly(connection)
 
     def _receive(self, index: int) -> None:
@@ -464,7 +469,7 @@ class Supervisor:
         self._log(connection, method, path, status, seconds, detail, query or None)
         if not slot.answered:
             with contextlib.suppress(OSError):
-                refuse(connection.sendall, RequestRefusedError(status, message))
+                refuse(sending_to(connection), RequestRefusedError(status, message))
 
     def _log(self, connection: socket.socket, *line: Any) -> None:
         """An access-log line for ``connection`` (:meth:`AccessLog.write`'s other fields)."""

@@ -55,6 +55,8 @@ from bjaikg.endpoint.proxy import Proxy
 from bjaikg.endpoint.scoreboard import EVALUATING, MAX_OFFERED, SERVING, Scoreboard
 from bjaikg.endpoint.state import EndpointState
 
+SEND_PARTS = 64
+"""Most parts given to one ``sendmsg`` (the kernel takes at most ``IOV_MAX``, 1024)."""
 SWEEP_SECONDS = 1.0
 """How often connections are checked for these limits and ``--request-timeout``."""
 MESSAGE = struct.Struct("!cQ")
@@ -147,7 +149,8 @@ class Client:
         except OSError:
             address = ("-", 0)
         self.reader = RequestReader(self.write, (str(address[0]), int(address[1])), max_body)
-        self.unsent = bytearray()
+        self.unsent: list[memoryview] = []
+        """What the socket has not taken yet: views of the parts written, not copies."""
         self.closing = False
         self.ended = False
         self.refusal: RequestRefusedError | None = None
@@ -155,30 +158,44 @@ class Client:
         self.watching = _READ
         self.since = time.monotonic()
 
-    def write(self, data: bytes) -> None:
-        """Send ``data`` now as far as the socket takes it; keep the rest for later. On a failed
-        connection the error is raised with ``data`` kept, so closing counts the answer dropped."""
-        if not self.unsent:
-            try:
-                sent = self.socket.send(data)
-            except BlockingIOError:
+    def write(self, *parts: bytes) -> None:
+        """Send ``parts`` now, as one, as far as the socket takes them; keep the rest for later
+        (views: many clients slow to read one kept answer hold it once). On a failed connection
+        the error is raised with the parts kept, so closing counts the answer dropped."""
+        if self.unsent:  # they go after what waits, when the socket takes more
+            self.unsent += [memoryview(part) for part in parts if part]
+            return
+        try:
+            sent = self.socket.sendmsg(parts)
+        except BlockingIOError:
+            sent = 0
+        except OSError:
+            self.unsent = [memoryview(part) for part in parts if part]
+            raise
+        for part in parts:
+            if sent >= len(part):
+                sent -= len(part)
+            else:
+                self.unsent.append(memoryview(part)[sent:])
                 sent = 0
-            except OSError:
-                self.unsent += data
-                raise
-            if sent == len(data):
-                return
-            data = data[sent:]
-        self.unsent += data
 
     def flush(self) -> int:
         """Send what is kept, as far as the socket takes it; how many bytes it took."""
         try:
-            sent = self.socket.send(self.unsent)
+            sent = self.socket.sendmsg(self.unsent[:SEND_PARTS])
         except BlockingIOError:
             return 0
-        del self.unsent[:sent]
+        taken = sent
+        while taken and taken >= len(self.unsent[0]):
+            taken -= len(self.unsent.pop(0))
+        if taken:
+            self.unsent[0] = self.unsent[0][taken:]
         return sent
+
+    @property
+    def unsent_bytes(self) -> int:
+        """How many bytes wait to be sent."""
+        return sum(len(part) for part in self.unsent)
 
     @property
     def movable(self) -> bool:
@@ -349,13 +366,13 @@ class Worker:
                     self._forget(client)  # another worker serves it now; our copy just goes
             slot.offered = slot.moved = 0
 
-    def _write_on_the_clock(self, data: bytes) -> None:
+    def _write_on_the_clock(self, *parts: bytes) -> None:
         """Write part of the answer to the request on the clock, noting on the slot that it has
         begun: past the deadline the supervisor then cuts the connection instead of writing a
         new answer into this one (a 503 inside a chunked dump)."""
         assert self.current is not None
         self.slot.answered = 1
-        self.current.write(data)
+        self.current.write(*parts)
 
     def _naming(self, query: str) -> bytes:
         """``METHOD PATH``, a newline and the start of ``query``: the request on the slot."""
@@ -416,7 +433,7 @@ class Worker:
         if client.unsent:
             self.state.metrics.count("answers_dropped")
             LOG.warning("answer to %s dropped with %d bytes unsent: %s", client.reader.client[0],
-                        len(client.unsent), why)  # fmt: skip
+                        client.unsent_bytes, why)  # fmt: skip
         with contextlib.suppress(OSError):
             client.socket.shutdown(socket.SHUT_RDWR)
         self._forget(client)

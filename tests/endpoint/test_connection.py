@@ -513,7 +513,7 @@ def test_connections_a_dead_worker_never_took_go_to_another_worker() -> None:
 
 def test_repeated_header_values_are_joined_in_order() -> None:
     """A header name sent twice (any case) reads as its values joined by ``,`` (RFC 9110 5.3)."""
-    reader = RequestReader(lambda data: None, ("127.0.0.1", 1), 1000)
+    reader = RequestReader(lambda *parts: None, ("127.0.0.1", 1), 1000)
     reader.feed(b"GET /sparql HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\nACCEPT: text/tab\r\n\r\n")
     request = reader.ready.popleft()
     assert request.header(b"accept") == "text/csv,text/tab"
@@ -524,7 +524,7 @@ def test_repeated_header_values_are_joined_in_order() -> None:
 def test_trailers_of_a_chunked_body_read_as_headers() -> None:
     """Header fields sent after a chunked body read like the others; the next request on the
     connection has only its own."""
-    reader = RequestReader(lambda data: None, ("127.0.0.1", 1), 1000)
+    reader = RequestReader(lambda *parts: None, ("127.0.0.1", 1), 1000)
     reader.feed(
         b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
         b"3\r\nabc\r\n0\r\nX-Note: after\r\n\r\nGET /health HTTP/1.1\r\nHost: y\r\n\r\n"

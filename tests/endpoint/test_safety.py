@@ -30,7 +30,7 @@ from bjaikg.endpoint.query_tokens import service_keywords
 from bjaikg.endpoint.settings import Settings
 from bjaikg.store import load_knowledge_graph
 from tests.endpoint.conftest import CHAIN, DATA, SERVER_TIMEOUT
-from tests.endpoint.test_connection import read_response
+from tests.endpoint.test_connection import LARGE_ANSWER, get_line, read_response, reading_little
 from tests.server_process import (
     ServerProcess,
     cpu_seconds,
@@ -605,6 +605,37 @@ def test_a_query_over_the_memory_bound_fails_alone() -> None:
         after = httpx.get(server.sparql, params={"query": CHIP_LABEL}, timeout=30)
     assert failed.status_code == 500
     assert "out of memory?" in failed.text  # stopped by the memory bound (the deadline is 503)
+    assert after.json()["results"]["bindings"][0]["l"]["value"] == "测试芯片"
+
+
+def test_clients_slow_to_read_one_kept_answer_hold_it_once() -> None:
+    """Twenty clients ask for a 13 MB answer the worker keeps and do not read it: each waits on a
+    view of the one kept copy, so ``--max-memory 150`` is not reached. (Each client held a copy:
+    the worker failed an allocation in Python and ended, dropping every connection it held;
+    hostile-input fuzzing, 2026-12-07.)"""
+    arguments = ("--data", str(DATA), "--workers", "1", "--max-memory", "150")
+    with running_server(*arguments) as server:
+        workers = worker_pids(server)
+        with reading_little(server) as first:  # evaluated and kept
+            first.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+            first.sendall(get_line(LARGE_ANSWER))
+            evaluated = read_response(first)
+        readers = [reading_little(server) for _ in range(20)]
+        try:
+            for reader in readers:
+                reader.sendall(get_line(LARGE_ANSWER))
+            after = httpx.get(server.sparql, params={"query": CHIP_LABEL}, timeout=30)
+            readers[-1].setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+            kept = read_response(readers[-1])
+        finally:
+            for reader in readers:
+                reader.close()
+        assert worker_pids(server) == workers
+        assert not logged(server, " ended: ", seconds=0.5)
+    assert (
+        len(evaluated) > 13_000_000
+        and kept.partition(b"\r\n\r\n")[2] == evaluated.partition(b"\r\n\r\n")[2]
+    )
     assert after.json()["results"]["bindings"][0]["l"]["value"] == "测试芯片"
 
 
