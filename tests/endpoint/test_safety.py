@@ -28,7 +28,7 @@ from bjaikg.endpoint.query_tokens import service_keywords
 from bjaikg.endpoint.settings import Settings
 from bjaikg.store import load_knowledge_graph
 from tests.endpoint.conftest import CHAIN, DATA, SERVER_TIMEOUT
-from tests.endpoint.test_connection import read_response
+from tests.endpoint.test_connection import LARGE_ANSWER, get_line, read_response, reading_little
 from tests.server_process import (
     ServerProcess,
     cpu_seconds,
@@ -564,6 +564,36 @@ def test_a_query_over_the_memory_bound_fails_alone() -> None:
         after = httpx.get(server.sparql, params={"query": CHIP_LABEL}, timeout=30)
     assert failed.status_code == 500
     assert "out of memory?" in failed.text  # stopped by the memory bound (the deadline is 503)
+    assert after.json()["results"]["bindings"][0]["l"]["value"] == "测试芯片"
+
+
+def test_a_worker_that_fails_in_python_logs_why_and_the_supervisor_its_exit() -> None:
+    """Clients that do not read a 13 MB answer (kept, so each request is a copy of it in the
+    worker) fill the worker's buffers until ``--max-memory`` fails an allocation in Python,
+    not in pyoxigraph (a ``MemoryError`` while writing an answer): the worker logs the
+    traceback and exits 1, the supervisor says so and forks another, which answers. (The
+    worker had ended with status 0 and no line, dropping its connections unexplained:
+    hostile-input fuzzing, 2026-12-07.)"""
+    arguments = ("--data", str(DATA), "--workers", "1", "--max-memory", "150")
+    with running_server(*arguments) as server:
+        with reading_little(server) as first:  # evaluated and kept
+            first.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+            first.sendall(get_line(LARGE_ANSWER))
+            assert read_response(first).startswith(b"HTTP/1.1 200")
+        readers: list[socket.socket] = []
+        try:
+            while len(readers) < 40 and not logged(server, "ended: exit status", seconds=0.3):
+                readers.append(reading_little(server))
+                readers[-1].sendall(get_line(LARGE_ANSWER))
+            ended = logged(server, "ended: exit status")
+            after = httpx.get(server.sparql, params={"query": CHIP_LABEL}, timeout=30)
+        finally:
+            for reader in readers:
+                reader.close()
+    assert ended and ended[0].endswith(" ended: exit status 1\n"), server.stderr_lines[-5:]
+    failed = logged(server, "ends on an uncaught exception")[0]
+    trace = server.stderr_lines[server.stderr_lines.index(failed) :]
+    assert trace[1].startswith("Traceback") and "MemoryError\n" in trace
     assert after.json()["results"]["bindings"][0]["l"]["value"] == "测试芯片"
 
 
