@@ -5,7 +5,9 @@ process evaluating it (:mod:`bjaikg.endpoint.worker`). The supervisor forks the 
 each new connection (``SCM_RIGHTS``) to the least busy one, keeping a copy, refuses connections
 past ``--max-pending`` or ``--max-connections``, and every :data:`TICK` reads the scoreboard
 (:mod:`bjaikg.endpoint.scoreboard`): it kills late workers and answers their clients on its
-copy, moves the idle connections of a worker stuck in a query, and replaces workers that ended.
+copy, moves the idle connections of a worker stuck in a query, and replaces workers that ended
+(logging how, unless it stopped them: a worker's uncaught exception is logged with its
+traceback by the worker, which exits 1).
 SIGTERM drains (a query still running when the grace ends is stopped, answered 503 and
 logged, as at a deadline), SIGINT stops at once, SIGHUP reloads (:meth:`Supervisor.start`).
 The whole design, and who is refused when: docs/endpoint.md ("How a runaway query is stopped",
@@ -86,6 +88,12 @@ CRASHED_MESSAGE = (
 def sending_to(connection: socket.socket) -> Write:
     """A :class:`~bjaikg.endpoint.connection.Write` that sends all parts, blocking if need be."""
     return lambda *parts: connection.sendall(b"".join(parts))
+
+
+def _ending(wait_status: int) -> str:
+    """How a process ended, from ``waitpid``'s status: ``exit status N`` or its signal's name."""
+    code = os.waitstatus_to_exitcode(wait_status)
+    return f"exit status {code}" if code >= 0 else signal.Signals(-code).name
 
 
 Loader = Callable[[], tuple[Application, EndpointState]]
@@ -284,6 +292,7 @@ class Supervisor:
         lock = self.locks[index] = multiprocessing.Lock()  # a dead worker may hold the old one
         pid = os.fork()
         if pid == 0:
+            status = 0
             try:
                 for inherited in [ours, *self.controls.values(), *self._connections()]:
                     inherited.close()
@@ -294,8 +303,11 @@ class Supervisor:
                 )  # fmt: skip
                 worker.prepare(self.settings.max_memory * 1024 * 1024)
                 worker.run()
+            except Exception:  # a bug, or --max-memory reached in Python: its trace, then 1
+                status = 1
+                LOG.exception("worker pid %d ends on an uncaught exception", os.getpid())
             finally:
-                os._exit(0)
+                os._exit(status)
         theirs.close()
         ours.setblocking(False)
         self.controls[index] = ours
@@ -400,7 +412,10 @@ class Supervisor:
             if index is None:
                 continue
             self._write_log_left(index)
-            self._answer_for(index, self.stopped.pop(pid, None), wait_status)
+            stopped = self.stopped.pop(pid, None)
+            if wait_status and stopped is None:  # not killed on purpose, nor retired (0)
+                LOG.error("worker pid %d ended: %s", pid, _ending(wait_status))
+            self._answer_for(index, stopped, wait_status)
             control = self.controls.pop(index)
             self.selector.unregister(control)
             control.close()

@@ -251,9 +251,11 @@ sys.exit(serve(create_application(settings, load_knowledge_graph()), settings))
 (``serve.py`` refuses it): every worker ends as it starts."""
 
 
-def test_a_server_whose_workers_end_at_start_still_stops_on_sigterm() -> None:
-    """Handing a connection to a worker that has ended (not yet reaped) fails; the supervisor
-    retried the same worker without end, at full CPU, deaf to SIGTERM (a review, 2026-12-07)."""
+def test_a_server_whose_workers_end_at_start_says_why_and_still_stops_on_sigterm() -> None:
+    """A worker ended by an exception logs its traceback and exits 1, and the supervisor says so
+    (it ended with status 0 and no line: hostile-input fuzzing, 2026-12-07). Handing a
+    connection to a worker that has ended (not yet reaped) fails; the supervisor retried the same
+    worker without end, at full CPU, deaf to SIGTERM (a review, 2026-12-07)."""
     command = [sys.executable, "-c", WORKERS_DIE_AT_START]
     server = start(command, cwd=PROJECT_ROOT, environment={"PYTHONUNBUFFERED": "1"})
     try:
@@ -266,6 +268,10 @@ def test_a_server_whose_workers_end_at_start_still_stops_on_sigterm() -> None:
             assert server.process.wait(timeout=20) == 0
     finally:
         stop(server.process, signal.SIGKILL, 5)
+    failed = logged(server, "ends on an uncaught exception")[0]
+    trace = server.stderr_lines[server.stderr_lines.index(failed) :]
+    assert trace[1].startswith("Traceback") and any("ValueError: " in line for line in trace)
+    assert logged(server, " ended: exit status 1")
 
 
 def test_client_timeout_is_clamped_and_obeyed(http: httpx.Client) -> None:
