@@ -30,6 +30,7 @@ import signal
 import socket
 import struct
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,19 @@ def deepen_stack() -> None:
         resource.setrlimit(resource.RLIMIT_STACK, (wanted, hard))
 
 
+def _left_after(parts: Sequence[bytes | memoryview], sent: int) -> list[memoryview]:
+    """What of ``parts``, sent in this order, is left once ``sent`` bytes of them have gone:
+    views, not copies (an empty part leaves nothing)."""
+    left = []
+    for part in parts:
+        if sent >= len(part):
+            sent -= len(part)
+        else:
+            left.append(memoryview(part)[sent:])
+            sent = 0
+    return left
+
+
 class Client:
     """One client connection in a worker: its parser and the bytes it has not taken yet."""
 
@@ -163,33 +177,25 @@ class Client:
         (views: many clients slow to read one kept answer hold it once). On a failed connection
         the error is raised with the parts kept, so closing counts the answer dropped."""
         if self.unsent:  # they go after what waits, when the socket takes more
-            self.unsent += [memoryview(part) for part in parts if part]
+            self.unsent += _left_after(parts, 0)
             return
         try:
             sent = self.socket.sendmsg(parts)
         except BlockingIOError:
             sent = 0
         except OSError:
-            self.unsent = [memoryview(part) for part in parts if part]
+            self.unsent = _left_after(parts, 0)
             raise
-        for part in parts:
-            if sent >= len(part):
-                sent -= len(part)
-            else:
-                self.unsent.append(memoryview(part)[sent:])
-                sent = 0
+        self.unsent = _left_after(parts, sent)
 
     def flush(self) -> int:
         """Send what is kept, as far as the socket takes it; how many bytes it took."""
+        batch = self.unsent[:SEND_PARTS]
         try:
-            sent = self.socket.sendmsg(self.unsent[:SEND_PARTS])
+            sent = self.socket.sendmsg(batch)
         except BlockingIOError:
             return 0
-        taken = sent
-        while taken and taken >= len(self.unsent[0]):
-            taken -= len(self.unsent.pop(0))
-        if taken:
-            self.unsent[0] = self.unsent[0][taken:]
+        self.unsent = _left_after(batch, sent) + self.unsent[SEND_PARTS:]
         return sent
 
     @property
