@@ -61,7 +61,8 @@ class EntityTags:
     """ASGI middleware: a GET or HEAD answered 200 in one body that has neither ``ETag`` nor
     ``Cache-Control`` gets a strong ``ETag`` (a hash of the body) and ``Cache-Control: public,
     max-age=…``; one whose ``If-None-Match`` names that tag gets 304 without the body, one whose
-    ``If-Match`` does not 412 (:func:`~bjaikg.endpoint.cache.precondition`).
+    ``If-Match`` does not 412 (:func:`~bjaikg.endpoint.cache.precondition`), as does an
+    ``If-Match`` other than ``*`` on an answer its route made untagged (``no-store``).
 
     The store is read-only while the server runs, so a page or an API answer changes only with
     the data: the routes whose answers do not (``/health``, ``/metrics``) say ``no-store``.
@@ -92,15 +93,20 @@ class EntityTags:
             start = held.pop()
             headers = MutableHeaders(scope=start)
             whole = message["type"] == "http.response.body" and not message.get("more_body")
-            validated = "etag" in headers or "cache-control" in headers
-            if start["status"] != 200 or not whole or validated or not message["body"]:
-                await send(start)
-                await send(message)
-                return
-            etag = body_tag(message["body"], headers.get("content-type", ""))
-            status = precondition(asked.get("if-match"), asked.get("if-none-match"), etag)
+            as_made = (
+                start["status"] != 200 or not whole or "etag" in headers or not message["body"]
+            )
+            etag, status = None, None
+            if not as_made:  # a route's Cache-Control without a tag (no-store): If-Match names none
+                if "cache-control" not in headers:
+                    etag = body_tag(message["body"], headers.get("content-type", ""))
+                status = precondition(asked.get("if-match"), asked.get("if-none-match"), etag)
             if status == 412:
                 await PlainTextResponse(f"{PRECONDITION_FAILED}\n", 412)(scope, receive, send)
+                return
+            if etag is None:
+                await send(start)
+                await send(message)
                 return
             headers["ETag"] = etag
             headers["Cache-Control"] = f"public, max-age={self.max_age}"

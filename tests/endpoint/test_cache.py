@@ -219,8 +219,8 @@ def test_if_match_naming_none_of_the_answers_strong_tags_gets_412(http: httpx.Cl
     service description, the Graph Store, a page, a dump): ``If-Match`` with the answer's tag,
     in a list or alone, or ``*``, answers as usual; another tag, or the weak form of the
     answer's (the strong comparison), gets 412, before ``If-None-Match`` (§13.2.2) and never
-    cacheable. A query answer without a tag (``NOW()``) matches no tag. ``If-Match`` was
-    ignored (200)."""
+    cacheable. A query answer without a tag (``NOW()``), ``/health`` and ``/metrics`` match no
+    tag. ``If-Match`` was ignored (200)."""
     query = {"query": "SELECT ?s WHERE { ?s ?p ?matched } ORDER BY ?s"}
     for path, params, headers in (
         ("/sparql", query, {"Accept": JSON}),
@@ -247,3 +247,7 @@ def test_if_match_naming_none_of_the_answers_strong_tags_gets_412(http: httpx.Cl
     untagged = {"query": "SELECT (NOW() AS ?now) {}"}
     assert http.get("/sparql", params=untagged, headers={"If-Match": "*"}).status_code == 200
     assert http.get("/sparql", params=untagged, headers={"If-Match": '"x"'}).status_code == 412
+    for path in ("/health", "/metrics"):  # the server's state, no-store: no tag (were 200)
+        assert http.get(path, headers={"If-Match": "*"}).status_code == 200
+        refused = http.get(path, headers={"If-Match": '"x"'})
+        assert refused.status_code == 412 and "cache-control" not in refused.headers, path
