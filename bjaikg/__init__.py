@@ -31,4 +31,11 @@ def find_root() -> Path:
 PROJECT_ROOT = find_root()
 """The checkout the commands work on (see :func:`find_root`)."""
 
-__all__ = ["PROJECT_ROOT", "__version__", "find_root"]
+
+def summary(docstring: str | None, paragraphs: int = 1) -> str:
+    """A command's ``--help`` description: the first ``paragraphs`` paragraphs of its module
+    docstring, without reST's double backquotes (argparse reflows them into one)."""
+    return "\n".join((docstring or "").split("\n\n")[:paragraphs]).replace("``", "")
+
+
+__all__ = ["PROJECT_ROOT", "__version__", "find_root", "summary"]

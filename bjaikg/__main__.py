@@ -27,7 +27,7 @@ import os
 import sys
 from pathlib import Path
 
-from bjaikg import PROJECT_ROOT
+from bjaikg import PROJECT_ROOT, summary
 from bjaikg.errors import BjaikgError
 from bjaikg.knowledge_diff import FORMATS, diff_snapshots, render
 from bjaikg.loading import METHODS, LoadError, Target, load_dataset, read_dataset
@@ -158,7 +158,7 @@ def release_date(text: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m bjaikg``."""
-    parser = argparse.ArgumentParser(prog="bjaikg", description=__doc__.split("\n", 1)[0])
+    parser = argparse.ArgumentParser(prog="bjaikg", description=summary(__doc__))
     commands = parser.add_subparsers(dest="command", required=True)
     stats = commands.add_parser("stats", help="load the graph and print counts")
     stats.add_argument("paths", nargs="*", type=Path, help="Turtle files or folders")

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
+from bjaikg import summary
 from bjaikg.endpoint.access_log import AccessLog
 from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.connection import HttpRequest
@@ -84,7 +85,7 @@ def _field(flag: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``serve.py``."""
-    parser = argparse.ArgumentParser(prog="serve.py", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="serve.py", description=summary(__doc__))
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=_port, default=8000, help="port; 0 picks a free one")
     source = parser.add_mutually_exclusive_group()

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bjaikg import PROJECT_ROOT
+from bjaikg import PROJECT_ROOT, summary
 from bjaikg.errors import BjaikgError
 from bjaikg.linking.link_coverage import measure_coverage, render_coverage
 from bjaikg.linking.online import render_review, review_links
@@ -54,7 +54,9 @@ def run_check(paths: list[Path] | None, endpoint: RemoteEndpoint, review: Path) 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m bjaikg.linking", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bjaikg.linking", description=summary(__doc__, 3)
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     report = commands.add_parser("report", help="write docs/links.md from the data")
     report.add_argument("--output", type=Path, default=LINKS_PAGE, help="page to write")
