@@ -33,8 +33,9 @@ MAX_HEADER_BYTES = 65_536
 """Largest request line plus header block accepted (larger: 431)."""
 READ_SIZE = 65_536
 LOG = logging.getLogger("bjaikg.endpoint")
-_METHOD = re.compile(rb"[\r\n]*([!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}) ")
-"""A request's method (RFC 9110's token) and the space after it, at the start of the request."""
+_METHOD = re.compile(rb"[\r\n]*([!#$%&'*+.^_`|~0-9A-Za-z-]{1,64})( |\Z)")
+"""A request's method (RFC 9110's token) and the space after it, or the end of the bytes read
+(the rest of the method still to come), at the start of the request or of a read."""
 
 RECORD = "bjaikg.record"
 """The key of the request's :class:`AccessRecord` in the ASGI scope (absent in-process)."""
@@ -142,9 +143,10 @@ def body_too_large(limit: int, declared: int | None = None) -> str:
     return f"request body of {declared} bytes is over the limit of {limit}"
 
 
-def not_implemented(method: str) -> str:
-    """The 501 message for ``method``, one the server does not know (RFC 9110 §15.6.2)."""
-    return f"{method} is not a method this server implements"
+def not_implemented(method: str | None) -> str:
+    """The 501 message for ``method``, one the server does not know (RFC 9110 §15.6.2);
+    ``None`` when its name was not read whole."""
+    return f"{method or 'the request’s method'} is not a method this server implements"
 
 
 class RequestRefusedError(Exception):
@@ -167,6 +169,7 @@ class RequestReader:
 
     Hazard: a request with a method llhttp does not know gets 400, not 501, when it comes in
     one read after a complete request (pipelined): where it starts in the read is not known.
+    A method that arrives over several reads gets 501 without its name.
     """
 
     def __init__(self, write: Write, client: tuple[str, int], max_body: int) -> None:
@@ -209,10 +212,12 @@ class RequestReader:
                 raise error.__context__ from None
             raise RequestRefusedError(400, f"invalid HTTP request: {error}") from None
         except httptools.HttpParserError as error:
-            method = _METHOD.match(data) if at_start and len(self.ready) == complete else None
+            method = _METHOD.match(data) if len(self.ready) == complete else None
             # llhttp's "Invalid method encountered", or "… for HTTP/x.x request" (RTSP's DESCRIBE)
             if method is not None and str(error).startswith("Invalid method"):
-                raise RequestRefusedError(501, not_implemented(method[1].decode())) from None
+                whole = at_start and method[2]  # the name from its first byte to its space
+                named = method[1].decode() if whole else None
+                raise RequestRefusedError(501, not_implemented(named)) from None
             raise RequestRefusedError(400, f"invalid HTTP request: {error}") from None
 
     # httptools callbacks

@@ -499,7 +499,8 @@ def test_an_unknown_method_is_501_and_a_known_one_not_allowed_405_with_allow(
     """RFC 9110 §15.6.2 and §15.5.6, on the worker's ``/sparql`` path and the application's:
     a method llhttp does not know (``BREW``, RTSP's ``DESCRIBE``, a lower-case ``get``) was a
     400 ``invalid HTTP request``, one it knows but RFC 9110 does not (``PROPFIND``) a 405, on a
-    path no route serves with every method in ``Allow``."""
+    path no route serves with every method in ``Allow``; bytes that are no method (a TLS
+    handshake) stay a 400."""
     for method, path, status, allow in (
         ("BREW", "/sparql", 501, None),
         ("DESCRIBE", "/sparql", 501, None),
@@ -521,6 +522,14 @@ def test_an_unknown_method_is_501_and_a_known_one_not_allowed_405_with_allow(
         assert allowed == ([b"allow: " + allow.lower()] if allow else []), (method, path)
         if status == 501:
             assert body == f"{method} is not a method this server implements\n".encode()
+    # a method arriving over two reads (a trickling client; was 400): 501, its name unknown
+    rest = b" /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    for parts in ((b"BR", b"EW" + rest), (b"B", b"REW" + rest)):
+        head, _, body = raw_exchange(server, *parts).partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 501 "), (parts, head)
+        assert body == "the request’s method is not a method this server implements\n".encode()
+    tls = raw_exchange(server, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")  # not HTTP
+    assert tls.startswith(b"HTTP/1.1 400 "), tls
 
 
 def test_unknown_body_type_is_415(http: httpx.Client) -> None:
