@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -156,21 +157,41 @@ def add_names(graph: Graph, node: URIRef, name: str) -> None:
         graph.add((node, SKOS.altLabel, Literal(name, lang="zh")))
 
 
-def decimal(value: str) -> Literal | None:
-    """``value`` as an xsd:decimal literal in plain notation, or ``None`` if it is no number."""
+def number(value: str) -> Decimal | None:
+    """``value`` (thousands separated by commas or not) as a finite number without trailing
+    zeros, or ``None`` if it is none."""
     try:
-        number = Decimal(value.replace(",", ""))
+        parsed = Decimal(value.replace(",", ""))
     except InvalidOperation:
         return None
-    if not number.is_finite():
-        return None
-    return Literal(format(number.normalize(), "f"), datatype=XSD.decimal)
+    return parsed.normalize() if parsed.is_finite() else None
+
+
+def decimal(value: str) -> Literal | None:
+    """``value`` as an xsd:decimal literal in plain notation, or ``None`` if it is no number."""
+    parsed = number(value)
+    return None if parsed is None else Literal(format(parsed, "f"), datatype=XSD.decimal)
+
+
+class ExactDouble(Literal):
+    """An xsd:double written quoted and typed with the digits it was made from
+    (``"8.6490211E+15"^^xsd:double``). Hazard: rdflib's Turtle writers write any other double
+    in a short form of seven significant digits, so a table's figure lost digits in the
+    generated files (RDFLib/rdflib#1852, #2918); this takes rdflib's own typed form through a
+    private method of :class:`~rdflib.term.Literal`; a test reads the digits back from the
+    generated Turtle."""
+
+    def _literal_n3(self, use_plain: bool = False, qname_callback: Any = None) -> str:
+        return super()._literal_n3(False, qname_callback)
 
 
 def double(value: str) -> Literal | None:
-    """``value`` as an xsd:double literal, or ``None`` if it is no number."""
-    literal = decimal(value)
-    return None if literal is None else Literal(float(str(literal)), datatype=XSD.double)
+    """``value`` as an xsd:double literal with every digit of the cell (:class:`ExactDouble`),
+    or ``None`` if it is no number."""
+    parsed = number(value)
+    if parsed is None:
+        return None
+    return ExactDouble(str(parsed), datatype=XSD.double, normalize=False)
 
 
 def unique_slugs(keys: Iterable[str]) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
@@ -97,6 +98,23 @@ def test_chip_figures_keep_precision_and_units(epoch: EpochGraphs) -> None:
     [fp16] = chips.objects(ascend, BJO.peakPerformanceFP16)
     assert isinstance(fp16, Literal)
     assert fp16.datatype == XSD.double and float(fp16) == 3.76e14
+
+
+def test_written_figures_keep_every_digit_of_their_cells() -> None:
+    """rdflib's Turtle writer shortens a double to seven significant digits: R-Transformer's
+    training compute (models table row 1456, ``8649021100000000.0``) was written
+    ``8.649021e+15``. Read back from the generated Turtle, a figure is its cell's."""
+    written = build_generated(sources_folder())
+    [models] = [text for path, text in written.items() if path.name == "models.ttl"]
+    triples = ox.parse(models, format=ox.RdfFormat.TURTLE)
+    compute = ox.NamedNode(str(BJO.trainingCompute))
+    values = {
+        quad.subject.value.removeprefix(str(BJ)): float(quad.object.value)
+        for quad in triples
+        if quad.predicate == compute
+    }
+    assert values["r-transformer"] == 8649021100000000.0
+    assert values["yi-large"] == 1.7999999999999996e24  # the cell's, binary noise and all
 
 
 def test_rows_naming_the_same_chip_make_one_chip(epoch: EpochGraphs) -> None:
