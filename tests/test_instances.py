@@ -116,6 +116,19 @@ def test_every_entity_is_derived_from_a_source(graph: KnowledgeGraph) -> None:
     assert unsourced == []
 
 
+def test_a_doubted_node_derives_only_from_the_rows_that_state_it(graph: KnowledgeGraph) -> None:
+    """A doubt's comment names other rows (bj:huawei-ascend-910's names five rows it keeps as
+    other chips); they are rdfs:seeAlso, not sources of the node: which rows state its facts
+    must answer row 660 alone (it answered six, a researcher's review found, 2026-12-07)."""
+    rows = select(
+        graph,
+        "SELECT ?record WHERE { GRAPH ?g { bj:huawei-ascend-910 prov:wasDerivedFrom ?record } }",
+    )
+    assert [shorten(row["record"]) for row in rows] == [
+        "bj:epoch-ai-hardware-record-huawei-ascend-910"
+    ]
+
+
 def test_every_article_entity_has_quote_and_paragraph(graph: KnowledgeGraph) -> None:
     quoted = {
         row["subject"]
