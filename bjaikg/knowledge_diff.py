@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -58,6 +59,7 @@ REPLACED_BY = ox.NamedNode(f"{PREFIXES['dcterms']}isReplacedBy")
 SOURCE_KINDS = {ox.NamedNode(f"{BJO}{kind}") for kind in ("SourceDocument", "SourceDataset")}
 """The registered sources a diff lists as sources added (web pages are many: not listed)."""
 TRUE = ox.Literal("true", datatype=ox.NamedNode(f"{PREFIXES['xsd']}boolean"))
+XSD_DOUBLE = ox.NamedNode(f"{PREFIXES['xsd']}double")
 FORMATS = ("text", "markdown", "json")
 BLIND = ox.BlankNode("blind")
 
@@ -243,8 +245,14 @@ class _Side:
 
 
 def show_literal(literal: ox.Literal) -> str:
-    """A literal as ``"text"@lang`` or ``"text"^^prefix:type`` (plain strings bare-quoted)."""
-    text = json.dumps(literal.value, ensure_ascii=False)
+    """A literal as ``"text"@lang`` or ``"text"^^prefix:type`` (plain strings bare-quoted); a
+    finite double in Python's shortest form that reads back as the same value
+    (``"3.600000000000001e+25"``): Oxigraph writes every digit of it
+    (``"36000000000000010000000000"``), which a reader takes for a corrupted number."""
+    value = literal.value
+    if literal.datatype == XSD_DOUBLE and math.isfinite(number := float(value)):
+        value = repr(number)
+    text = json.dumps(value, ensure_ascii=False)
     if literal.language:
         return f"{text}@{literal.language}"
     datatype = shorten(literal.datatype.value)

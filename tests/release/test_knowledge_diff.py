@@ -81,6 +81,22 @@ def test_blank_node_content_change_is_reported_inline(tmp_path: Path) -> None:
     assert change.new == ('[ bjo:maximum "3"^^xsd:integer ; bjo:minimum "1"^^xsd:integer ]',)
 
 
+def test_a_changed_double_is_shown_in_its_shortest_form(tmp_path: Path) -> None:
+    """Oxigraph writes a double's every digit: 1.4279999999999998e+23 was shown as
+    "142799999999999980000000", which a release's reader took for corruption (2026-12-07)."""
+    old_text = INSTANCES.replace(
+        "bjo:employees 100", "bjo:employees 100 ; bjo:trainingCompute 1.428e23"
+    )
+    new_text = old_text.replace("1.428e23", "1.4279999999999998e23")
+    old = open_snapshot(str(checkout(tmp_path / "old", old_text)))
+    new = open_snapshot(str(checkout(tmp_path / "new", new_text)))
+    [change] = diff_snapshots(old, new).changed[0].changes
+    assert (change.old, change.new) == (
+        ('"1.428e+23"^^xsd:double',),
+        ('"1.4279999999999998e+23"^^xsd:double',),
+    )
+
+
 def test_a_blank_node_structure_added_elsewhere_leaves_the_others_unchanged(
     tmp_path: Path,
 ) -> None:
