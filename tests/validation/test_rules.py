@@ -155,6 +155,16 @@ CASES: dict[str, tuple[str, str]] = {
         + "bj:support a bjo:ChipSupport ; bjo:supportingProduct bj:model ; "
         + "bjo:supportedChip bj:chip-a .",
     ),
+    "quality.chip-outside-its-family": (
+        CHIP.format(slug="chip-a", zh="芯片", en="chip a")
+        + "\nbj:chip-a bjo:designedBy bj:designer .\n"
+        + 'bj:family a bjo:ChipFamily ; rdfs:label "系列"@zh, "family"@en ; '
+        + "bjo:designedBy bj:designer .",
+        CHIP.format(slug="chip-a", zh="芯片", en="chip a")
+        + "\nbj:chip-a bjo:designedBy bj:designer .\n"
+        + 'bj:family a bjo:ChipFamily ; rdfs:label "系列"@zh, "family"@en ; '
+        + "bjo:designedBy bj:designer ; bjo:familyMember bj:chip-a .",
+    ),
     "quality.quote-unpaired": (
         TWO_PAGES + 'bj:body prov:wasDerivedFrom bj:page-a, bj:page-b ; bjo:quote "a"@en .',
         TWO_PAGES
