@@ -63,10 +63,20 @@ def operation_path(operation: Operation) -> JsonObject:
             "responses": {
                 "200": {"$ref": "#/components/responses/Results"},
                 "400": {"$ref": "#/components/responses/BadRequest"},
+                **(UNKNOWN_NODE if any(p.kind == "iri" for p in operation.parameters) else {}),
                 "406": {"$ref": "#/components/responses/NotAcceptable"},
             },
         }
     }
+
+
+UNKNOWN_NODE: JsonObject = {
+    "404": {
+        "description": "An IRI parameter names a node the graph says nothing about.",
+        "content": {"text/plain": TEXT},
+    }
+}
+"""The answer of a named query whose IRI parameter names no node of the graph."""
 
 
 def build_openapi(operations: list[Operation]) -> JsonObject:

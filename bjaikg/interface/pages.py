@@ -722,12 +722,23 @@ class Site:
         accept, format_name = request.headers.get("accept"), request.query_params.get("format")
         endpoint: EndpointState = request.app.state.endpoint
         try:
-            served = endpoint.answer(
-                operation.query.bind(values), accept=accept, format_parameter=format_name,
-                fresh=asks_fresh(request.headers.get("cache-control")),
-            )  # fmt: skip
+            text = operation.query.bind(values)
+            nodes = [
+                (parameter.name, parameter.term(values[parameter.name]))
+                for parameter in operation.parameters
+                if parameter.kind == "iri" and parameter.name in values
+            ]
         except ParameterError as error:
             return text_answer(400, f"{name}: {error}")
+        for parameter_name, node in nodes:  # a mistyped IRI answered 0 rows, as if none held
+            if not self.graph.query(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"):
+                return text_answer(
+                    404, f"{name}: {parameter_name}: the graph says nothing about {node}"
+                )
+        served = endpoint.answer(
+            text, accept=accept, format_parameter=format_name,
+            fresh=asks_fresh(request.headers.get("cache-control")),
+        )  # fmt: skip
         if served.status == 400:  # the bound query does not parse: the query file's fault
             return text_answer(500, f"{operation.query.path}: {served.text.strip()}")
         # an answer of another endpoint (SERVICE) is no function of this data: never kept

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from bjaikg.errors import QueryFileError
 from bjaikg.interface import interface_routes
+from bjaikg.namespaces import BJ
 from bjaikg.query_catalogue import ParameterError, load_catalogue
 from bjaikg.store import KnowledgeGraph
 
@@ -101,6 +102,11 @@ def test_client_mistakes_are_one_line_4xx(client: TestClient) -> None:
     assert twice.status_code == 400 and "give each parameter once (designer)" in twice.text
     missing = client.get("/api/queries/no-such-query")
     assert missing.status_code == 404 and "chips-by-designer" in missing.text
+    # an IRI the graph says nothing about (was 200 with no rows, as if none held)
+    nowhere = f"{BJ}no-such-designer"
+    absent = client.get("/api/queries/chips-by-designer", params={"designer": nowhere})
+    assert absent.status_code == 404 and absent.text.count("\n") == 1
+    assert absent.text == f"chips-by-designer: designer: the graph says nothing about <{nowhere}>\n"
     refused = client.get("/api/queries/chips-by-designer", headers={"Accept": "image/png"})
     assert refused.status_code == 406
 
