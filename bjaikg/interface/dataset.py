@@ -109,15 +109,17 @@ def registered_sources(
 
 PROV = PREFIXES["prov"]
 OWL = PREFIXES["owl"]
+RDFS = PREFIXES["rdfs"]
 
 
 def count_web_pages(graph: KnowledgeGraph) -> int:
-    """How many web pages are cited as evidence: by a node that is not deprecated, or by a
-    qualified derivation (pages declared but no longer cited are left out)."""
+    """How many web pages are cited as evidence: by a node that is not deprecated (as its
+    source, or as what a doubt about it draws on, ``rdfs:seeAlso``), or by a qualified
+    derivation (pages declared but no longer cited are left out)."""
     result = graph.query(f"""
         SELECT (COUNT(DISTINCT ?page) AS ?n) WHERE {{
           ?page a <{BJO}WebPage> .
-          {{ ?node <{PROV}wasDerivedFrom> ?page
+          {{ ?node <{PROV}wasDerivedFrom>|<{RDFS}seeAlso> ?page
              FILTER NOT EXISTS {{ ?node <{OWL}deprecated> true }} }}
           UNION {{ ?derivation <{PROV}entity> ?page }}
         }}""")

@@ -238,8 +238,10 @@ WORDS: dict[str, dict[str, str]] = {
     "source": {"en": "Source", "zh": "来源"},
     "row_of": {"en": "a row of", "zh": "所属数据集"},
     "web_pages_cited": {
-        "en": "Besides these, {count} web pages are cited as evidence for single statements.",
-        "zh": "此外，另有 {count} 个网页作为单项陈述的依据被引用。",
+        "en": "Besides these, {count} web pages are cited as evidence for single statements"
+        " (pages cited only by deprecated IRIs or withdrawn statements are kept, not counted).",
+        "zh": "此外，另有 {count} 个网页作为单项陈述的依据被引用（仅被已弃用的 IRI"
+        "或已撤回的陈述引用的网页仍保留，但不计入）。",
     },
     "main_navigation": {"en": "Main", "zh": "主导航"},
     "responses": {"en": "Responses", "zh": "响应"},

@@ -249,13 +249,18 @@ def test_the_web_pages_counted_are_those_cited(tmp_path: Path) -> None:
         "PREFIX bj: <https://w3id.org/bjaikg/id/>\nPREFIX bjo: <https://w3id.org/bjaikg/ontology#>\n"
         "PREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
         "PREFIX prov: <http://www.w3.org/ns/prov#>\nPREFIX schema: <https://schema.org/>\n"
-        + "".join(f"bj:{name} {page.format(name)}\n" for name in ("cited", "paired", "old", "none"))
+        + "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        + "".join(
+            f"bj:{name} {page.format(name)}\n"
+            for name in ("cited", "paired", "old", "none", "seen")
+        )
         + "bj:a prov:wasDerivedFrom bj:cited .\n"
+        + "bj:d rdfs:seeAlso bj:seen .\n"
         + "bj:b prov:qualifiedDerivation [ prov:entity bj:paired ] .\n"
         + "bj:c owl:deprecated true ; prov:wasDerivedFrom bj:old .\n",
         encoding="utf-8",
     )
-    assert count_web_pages(load_knowledge_graph([tmp_path / "data.ttl"])) == 2
+    assert count_web_pages(load_knowledge_graph([tmp_path / "data.ttl"])) == 3
 
 
 def test_an_english_label_on_a_chinese_page_says_it_is_english(project_client: TestClient) -> None:
