@@ -270,15 +270,20 @@ def test_a_gzip_dump_is_streamed_compressed(
 
 @pytest.mark.parametrize("suffix", list(DUMP_FORMATS))
 def test_every_dump_format_from_each_store(
-    served: ServerProcess, suffix: str, embedded_counts: dict[bool, int]
+    served: ServerProcess,
+    suffix: str,
+    embedded_counts: dict[bool, int],
+    request: pytest.FixtureRequest,
 ) -> None:
     """Each format parses and holds as many statements as the embedded store's dump (quads
-    for TriG, N-Quads and JSON-LD; distinct triples for Turtle and N-Triples); N-Quads also in
-    its gzip form (compression applies to any format's bytes alike: a dump from Virtuoso takes
-    seconds, so the other formats are not fetched twice)."""
+    for TriG, N-Quads and JSON-LD; distinct triples for Turtle and N-Triples); N-Quads from
+    the Oxigraph server also in its gzip form. Compression applies to any format's and any
+    store's bytes alike (what pyoxigraph writes is compressed): a dump from Virtuoso takes
+    seconds, so no other is fetched twice (Turtle's gzip form: the test above)."""
     _, datasets = DUMP_FORMATS[suffix]
     expected = embedded_counts[datasets]
-    encodings = ("identity", "gzip") if suffix == "nq" else ("identity",)
+    twice = suffix == "nq" and request.node.callspec.params["served"] == "oxigraph_store"
+    encodings = ("identity", "gzip") if twice else ("identity",)
     with httpx.Client(base_url=served.url, timeout=120.0) as http:
         for encoding in encodings:
             answer = http.get(f"/dump.{suffix}", headers={"Accept-Encoding": encoding})
