@@ -1,4 +1,5 @@
-"""OWL consistency with HermiT (bjaikg.reasoning): the project graph, and small inline graphs."""
+"""OWL consistency with HermiT (bjaikg.reasoning) on small inline graphs; the project graph
+under HermiT is tests/validation/test_project.py's."""
 
 from __future__ import annotations
 
@@ -27,13 +28,8 @@ def write(folder: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.java
-def test_project_graph_is_consistent_with_no_unsatisfiable_class() -> None:
-    result = check_consistency()
-    assert result.status == "consistent", result.explanation
-    assert result.unsatisfiable_classes == []
-    assert result.consistent
-    assert result.seconds > 0
+# The project's own graph under HermiT: tests/validation/test_project.py (through the
+# validator's owl check, which runs check_consistency on the same ontology and instances).
 
 
 @pytest.mark.java

@@ -109,15 +109,15 @@ def test_dump_and_graph_list_come_from_the_store(
     served: ServedStore, project_graph: KnowledgeGraph
 ) -> None:
     """The dump holds the project's graphs as the embedded store does: the same quads (blank
-    nodes aside) on the Oxigraph server; on Virtuoso as many, its doubles written its way."""
+    nodes aside) on the Oxigraph server. On Virtuoso, whose doubles are written its way, it
+    holds as many: test_store_dumps.py's N-Quads test over Virtuoso asserts that count (it
+    was asked here too, the same seconds-long dump twice)."""
     with httpx.Client(base_url=served.server.url, timeout=60.0) as http:
-        dump = http.get("/dump.nq")
-        assert dump.status_code == 200
-        served_quads = ox.Dataset(ox.parse(dump.content, format=ox.RdfFormat.N_QUADS))
-        embedded_quads = ox.Dataset(project_graph.embedded_store)
-        if served.store.name == "virtuoso":
-            assert len(served_quads) == len(embedded_quads)
-        else:
+        if served.store.name != "virtuoso":
+            dump = http.get("/dump.nq")
+            assert dump.status_code == 200
+            served_quads = ox.Dataset(ox.parse(dump.content, format=ox.RdfFormat.N_QUADS))
+            embedded_quads = ox.Dataset(project_graph.embedded_store)
             for dataset in (served_quads, embedded_quads):
                 dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
             assert served_quads == embedded_quads
