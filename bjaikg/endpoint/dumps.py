@@ -58,9 +58,9 @@ response: what bounds a streamed dump's memory when the client reads slower than
 GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 """The store's named graphs, each with its number of triples: the project's are picked out of
 them here (:meth:`StoreDump.ask`). The store reads every quad either way; a ``FILTER`` on the
-graph's name in the query tested it on each quad, which took most of the time before a dump's
-first bytes (300 000 quads on the Oxigraph server: 1.1 s with it, 0.18 s without;
-docs/testing.md, 2026-12-07 session 35)."""
+graph's name in the query tested it on each quad, most of the time before a dump's first bytes
+(measured in docs/testing.md, 2026-12-07 session 35). Hazard: a store holding many graphs of
+other data answers a row for each."""
 
 TRIPLES_QUERY = (
     "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
