@@ -389,10 +389,12 @@ def _scope(request: HttpRequest, server: tuple[str, int], record: AccessRecord) 
 
 
 class _ResponseWriter:
-    """The ASGI ``send`` of one request: buffers the head, then writes (chunked if streamed)."""
+    """The ASGI ``send`` of one request: buffers the head, then writes (chunked if streamed,
+    calling ``drain`` after each part of a streamed body)."""
 
-    def __init__(self, write: Write, request: HttpRequest) -> None:
+    def __init__(self, write: Write, request: HttpRequest, drain: Callable[[], None]) -> None:
         self.write = write
+        self.drain = drain
         self.request = request
         self.status = 500
         self.headers: list[tuple[bytes, bytes]] = []
@@ -428,8 +430,10 @@ class _ResponseWriter:
             fields = b"".join([name + b": " + value + b"\r\n" for name, value in self.headers])
             head = response_head(self.status, fields, self.keep_alive, self.request.http_version)
             self.write(head, self._frame(body, more))
-            return
-        self.write(self._frame(body, more))
+        else:
+            self.write(self._frame(body, more))
+        if more:
+            self.drain()
 
     def _frame(self, body: bytes, more: bool) -> bytes:
         if not self.chunked:
@@ -442,11 +446,14 @@ def call_application(
     application: Application,
     loop: asyncio.AbstractEventLoop,
     write: Write,
+    drain: Callable[[], None],
     request: HttpRequest,
     server: tuple[str, int],
     record: AccessRecord,
 ) -> tuple[bool, int]:
-    """Run ``application`` for ``request`` on ``loop`` and write its response.
+    """Run ``application`` for ``request`` on ``loop`` and write its response; ``drain`` is
+    called after each part of a streamed body (it may wait for the client, or raise
+    :class:`OSError` to end the answer).
 
     Returns whether the connection may carry another request, and the status sent. An
     application that fails before it starts its response gets a 500 written for it.
@@ -464,7 +471,7 @@ def call_application(
         await never  # the client does not disconnect while we answer (blocking model)
         return {"type": "http.disconnect"}
 
-    writer = _ResponseWriter(write, request)
+    writer = _ResponseWriter(write, request, drain)
     try:
         loop.run_until_complete(application(_scope(request, server, record), receive, writer))
     except Exception as error:  # the application's bug must not end the worker

@@ -11,9 +11,10 @@ stops a build past ``--timeout`` (503).
 
 Over an external store (``serve.py --store URL``) a dump is streamed instead, never held: the
 store's rows are serialised as they arrive and each 8 KiB written leaves at once, gzip-compressed
-for a client that accepts it (:class:`StoreDump`). Such a dump has no validators (a hash of its
-bytes is known only at its end) and is not under ``--timeout`` as a whole — a dump is long by
-nature — but each wait for the store's next bytes is (docs/deployment.md#dumps-from-a-store).
+for a client that accepts it (:class:`StoreDump`), at the pace the client takes them (the
+worker waits past ``HELD_STREAMING`` bytes unsent). Such a dump has no validators (a hash of its
+bytes is known only at its end) and is under ``--timeout`` as a whole, the client's reading
+included (docs/deployment.md#dumps-from-a-store).
 
 Hazards: a dump is held in memory twice (plain and gzip), hundreds of MB per format for a
 large graph (docs/endpoint.md), so only requested formats are built. A graph whose dump cannot be

@@ -58,6 +58,8 @@ from bjaikg.endpoint.state import EndpointState
 
 SEND_PARTS = 64
 """Most parts given to one ``sendmsg`` (the kernel takes at most ``IOV_MAX``, 1024)."""
+HELD_STREAMING = 1024 * 1024
+"""Bytes of a streamed answer a worker holds for a client that reads slowly before it waits."""
 SWEEP_SECONDS = 1.0
 """How often connections are checked for these limits and ``--request-timeout``."""
 MESSAGE = struct.Struct("!cQ")
@@ -380,6 +382,23 @@ class Worker:
         self.slot.answered = 1
         self.current.write(*parts)
 
+    def _drain_on_the_clock(self) -> None:
+        """Wait, while more than :data:`HELD_STREAMING` bytes of a streamed answer wait unsent,
+        for the client to take them: the answer (a dump from ``--store``) then leaves at the
+        client's pace instead of being held whole in memory. :class:`TimeoutError` when the
+        client takes nothing for ``--send-timeout`` (the answer ends cut, as on a reset).
+        Hazard: the wait counts against the request's deadline, so a dump a client reads more
+        slowly than ``--timeout`` allows is cut at the deadline."""
+        client = self.current
+        assert client is not None
+        waiting = select.poll()
+        waiting.register(client.descriptor, select.POLLOUT)
+        seconds = self.state.settings.send_timeout
+        while client.unsent_bytes > HELD_STREAMING:
+            if not waiting.poll(seconds * 1000):
+                raise TimeoutError(f"not taken for {seconds:g} s (--send-timeout)")
+            client.flush()
+
     def _naming(self, query: str) -> bytes:
         """``METHOD PATH``, a newline and the start of ``query``: the request on the slot."""
         request = self.request
@@ -545,8 +564,8 @@ class Worker:
                     record = AccessRecord("other", time.perf_counter(), "")
                     with self.evaluating("other", self.state.settings.timeout):
                         keep_alive, status = call_application(
-                            self.application, self.loop, self._write_on_the_clock, request,
-                            self.server_address, record,
+                            self.application, self.loop, self._write_on_the_clock,
+                            self._drain_on_the_clock, request, self.server_address, record,
                         )  # fmt: skip
                     self.state.account(request, status, record)
             finally:

@@ -147,6 +147,48 @@ def test_a_large_dump_streams_in_bounded_memory(synthetic_served: ServerProcess)
     assert growth * 1024 < size / 2
 
 
+def resident_kib(pid: int) -> int:
+    """The resident memory of process ``pid`` now (``VmRSS``), in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no VmRSS for process {pid}")
+
+
+@pytest.mark.timeout(300)
+def test_a_slow_reader_holds_a_large_dump_back(synthetic_served: ServerProcess) -> None:
+    """A client that reads a dump from the store more slowly than the store sends it: the
+    worker waits for it instead of holding what it has not taken (a worker's resident memory
+    grew by the whole 52 MB dump, a helper found, 2026-12-07); the dump still ends whole."""
+    workers = worker_pids(synthetic_served)
+    before = {pid: resident_kib(pid) for pid in workers}
+    host, port = synthetic_served.url.removeprefix("http://").split(":")
+    most = received = 0
+    tail = b""
+    with socket.socket() as connection:
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        connection.settimeout(60)
+        connection.connect((host, int(port)))
+        connection.sendall(
+            b"GET /dump.nq HTTP/1.1\r\nHost: test\r\nAccept-Encoding: identity\r\n"
+            b"Connection: close\r\n\r\n"
+        )
+        slow_until = time.monotonic() + 6  # about 0.8 MB/s, slower than the store sends
+        while time.monotonic() < slow_until:
+            received += len(connection.recv(16384))
+            time.sleep(0.02)
+            grown = max(resident_kib(pid) - before[pid] for pid in workers)
+            most = max(most, grown)
+        while chunk := connection.recv(1 << 20):
+            received += len(chunk)
+            tail = (tail + chunk)[-16:]
+    print(
+        f"read {received / 1e6:.1f} MB; resident memory of a worker at most +{most / 1024:.1f} MiB"
+    )
+    assert tail.endswith(b"\r\n0\r\n\r\n"), tail  # the last chunk: the dump is whole
+    assert most < 20 * 1024  # 12.6 MiB here, 32.4 MiB before (2026-12-07)
+
+
 def test_a_client_that_leaves_does_not_stop_the_server(synthetic_served: ServerProcess) -> None:
     """A client that reads a few chunks and hangs up: the next dump is whole."""
     with httpx.Client(base_url=synthetic_served.url, timeout=60.0) as http:
