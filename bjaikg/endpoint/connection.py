@@ -478,6 +478,7 @@ def call_application(
         if not writer.head_sent:
             answer_failure(write, request, error)
             return False, 500
+        record.detail = f"cut after bytes={writer.sent}: {error}"  # e.g. not taken in time
         return False, writer.status
     finally:
         never.cancel()

@@ -189,6 +189,29 @@ def test_a_slow_reader_holds_a_large_dump_back(synthetic_served: ServerProcess) 
     assert most < 20 * 1024  # 12.6 MiB here, 32.4 MiB before (2026-12-07)
 
 
+@pytest.mark.timeout(300)
+def test_a_dump_its_client_stops_reading_is_cut_after_send_timeout(
+    synthetic_store: StoreServer,
+) -> None:
+    """A client that asks for a dump from the store and reads nothing: past ``--send-timeout``
+    the worker stops waiting for it, the dump ends, and the worker serves on."""
+    arguments = ["--store", synthetic_store.query_url, "--send-timeout", "2", "--workers", "2"]
+    with running_server(*arguments) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.socket() as connection:
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+            connection.connect((host, int(port)))
+            connection.sendall(b"GET /dump.nq HTTP/1.1\r\nHost: test\r\n\r\n")
+            deadline = time.monotonic() + 30
+            while not logged(server, '"GET /dump.nq"'):
+                assert time.monotonic() < deadline, server.stderr_lines
+                time.sleep(0.1)
+        [line] = logged(server, '"GET /dump.nq"')
+        assert "cut after bytes=" in line and "not taken for 2 s (--send-timeout)" in line, line
+        assert httpx.get(f"{server.url}/health", timeout=10).status_code == 200
+        assert not logged(server, "worker pid"), server.stderr_lines
+
+
 def test_a_client_that_leaves_does_not_stop_the_server(synthetic_served: ServerProcess) -> None:
     """A client that reads a few chunks and hangs up: the next dump is whole."""
     with httpx.Client(base_url=synthetic_served.url, timeout=60.0) as http:
