@@ -391,6 +391,8 @@ class Worker:
         slowly than ``--timeout`` allows is cut at the deadline."""
         client = self.current
         assert client is not None
+        if client.unsent_bytes <= HELD_STREAMING:
+            return
         waiting = select.poll()
         waiting.register(client.descriptor, select.POLLOUT)
         seconds = self.state.settings.send_timeout
