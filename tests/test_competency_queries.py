@@ -4,8 +4,9 @@ The whole-graph tests load the project's ontology and instances once (session fi
 every named query that does not need the internet with its default parameters, comparing the
 outcome with the query's ``expect`` rule (``queries/answers/<name>.tsv`` for ``answer``). The
 catalogue itself is checked too: at least 30 questions, complete bilingual headers, every prefix
-declared, a default for every parameter, one answer file per ``expect: answer`` query. The
-comparison (:mod:`tests.competency`) is checked on a small inline graph.
+declared, a default for every parameter, an ``X_en`` column beside every ``X_zh`` one, one
+answer file per ``expect: answer`` query. The comparison (:mod:`tests.competency`) is checked on
+a small inline graph.
 """
 
 from __future__ import annotations
@@ -146,6 +147,24 @@ def test_the_header_is_complete_in_both_languages(query: NamedQuery) -> None:
     assert not any(parameter.required for parameter in query.parameters), (
         "a parameter lacks a default"
     )
+
+
+@pytest.mark.parametrize("query", CATALOGUE, ids=[query.name for query in CATALOGUE])
+def test_every_chinese_column_has_its_english_twin(query: NamedQuery) -> None:
+    # Every entity has a label in both languages (entities-without-english-label), so a column
+    # X_zh comes with X_en. Not the reverse: Epoch AI's models and chips have English labels
+    # only, and their X_en columns have no Chinese twin to give. The variables are read from
+    # the query on an empty store; nothing is evaluated, so a SERVICE clause is never sent.
+    result = ox.Store().query(bound_text(query))
+    if not isinstance(result, ox.QuerySolutions):
+        return  # an ASK question has no columns
+    variables = {variable.value for variable in result.variables}
+    missing = sorted(
+        f"{name.removesuffix('_zh')}_en"
+        for name in variables
+        if name.endswith("_zh") and f"{name.removesuffix('_zh')}_en" not in variables
+    )
+    assert missing == [], f"{query.path.name}: lacks the English twin {missing} of a _zh column"
 
 
 def test_every_answer_query_has_its_answer_file_and_no_file_is_orphaned() -> None:
