@@ -283,21 +283,25 @@ def test_client_timeout_is_clamped_and_obeyed(http: httpx.Client) -> None:
 
 
 def get_in_threads(
-    url: str, queries: list[str], pause: float
+    server: ServerProcess, queries: list[str], pause: float
 ) -> tuple[list[httpx.Response], list[int]]:
-    """GET each query on its own connection, ``pause`` seconds apart: the responses, and the
-    indexes of the queries in the order their answers arrived."""
+    """GET each query on its own connection: the second once the first is being evaluated
+    (a fixed pause was not enough on a loaded CI machine: the worker had not yet taken the
+    first when the third came, so nothing waited and nothing was refused), the others
+    ``pause`` seconds apart. The responses, and the indexes of the queries in the order
+    their answers arrived."""
     arrived: list[int] = []
 
     def fetch(index: int) -> httpx.Response:
-        with httpx.Client(base_url=url, timeout=30) as client:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
             response = client.get("/sparql", params={"query": queries[index]})
         arrived.append(index)
         return response
 
     with ThreadPoolExecutor(len(queries)) as executor:
-        futures = []
-        for index in range(len(queries)):
+        futures = [executor.submit(fetch, 0)]
+        wait_until_evaluating(server)
+        for index in range(1, len(queries)):
             futures.append(executor.submit(fetch, index))
             time.sleep(pause)
         return [future.result() for future in futures], arrived
@@ -309,7 +313,7 @@ def test_requests_beyond_the_bound_get_503_with_retry_after() -> None:
     arguments = ("--data", str(DATA), "--workers", "1", "--max-pending", "2", "--timeout", "1.5")
     with running_server(*arguments) as server:
         (first, second, third), arrived = get_in_threads(
-            server.url, [RUNAWAY, "ASK {}", "ASK {}"], pause=0.2
+            server, [RUNAWAY, "ASK {}", "ASK {}"], pause=0.2
         )
         metrics = httpx.get(f"{server.url}/metrics", timeout=10).text
     assert first.status_code == 503 and "time limit of 1.5 s" in first.text
