@@ -32,6 +32,7 @@ such a node).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -248,10 +249,13 @@ def show_literal(literal: ox.Literal) -> str:
     """A literal as ``"text"@lang`` or ``"text"^^prefix:type`` (plain strings bare-quoted); a
     finite double in Python's shortest form that reads back as the same value
     (``"3.600000000000001e+25"``): Oxigraph writes every digit of it
-    (``"36000000000000010000000000"``), which a reader takes for a corrupted number."""
+    (``"36000000000000010000000000"``), which a reader takes for a corrupted number. An
+    ill-typed double (``"many"^^xsd:double``) is shown as written."""
     value = literal.value
-    if literal.datatype == XSD_DOUBLE and math.isfinite(number := float(value)):
-        value = repr(number)
+    if literal.datatype == XSD_DOUBLE:
+        with contextlib.suppress(ValueError):  # Oxigraph keeps an ill-typed lexical form
+            if math.isfinite(number := float(value)):
+                value = repr(number)
     text = json.dumps(value, ensure_ascii=False)
     if literal.language:
         return f"{text}@{literal.language}"
