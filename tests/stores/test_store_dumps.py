@@ -98,12 +98,13 @@ def synthetic_store(
         yield store
 
 
-def peak_memory_kib(pid: int) -> int:
-    """The most resident memory process ``pid`` has had (``VmHWM``), in KiB."""
+def memory_kib(pid: int, field: str = "VmHWM") -> int:
+    """A memory figure of process ``pid`` in KiB: the most resident memory it has had
+    (``VmHWM``), or its resident memory now (``VmRSS``)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
-    raise AssertionError(f"no VmHWM for process {pid}")
+    raise AssertionError(f"no {field} for process {pid}")
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +126,7 @@ def test_a_large_dump_streams_in_bounded_memory(synthetic_served: ServerProcess)
     The seconds to the first and the last bytes are printed, not judged: their ratio
     (0.13 on a quiet machine) follows the machine's load."""
     workers = worker_pids(synthetic_served)
-    before = {pid: peak_memory_kib(pid) for pid in workers}
+    before = {pid: memory_kib(pid) for pid in workers}
     size = 0
     started = time.monotonic()
     first = last = 0.0
@@ -144,18 +145,10 @@ def test_a_large_dump_streams_in_bounded_memory(synthetic_served: ServerProcess)
         last = time.monotonic() - started
     quads = ox.Dataset(ox.parse(bytes(body), format=ox.RdfFormat.N_QUADS))
     assert len(quads) == SYNTHETIC_TRIPLES
-    growth = max(peak_memory_kib(pid) - before[pid] for pid in workers)
+    growth = max(memory_kib(pid) - before[pid] for pid in workers)
     print(f"dump {size / 1e6:.1f} MB: first bytes {first:.2f} s, last {last:.2f} s; "
           f"peak memory of a worker +{growth / 1024:.1f} MiB")  # fmt: skip
     assert growth * 1024 < size
-
-
-def resident_kib(pid: int) -> int:
-    """The resident memory of process ``pid`` now (``VmRSS``), in KiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError(f"no VmRSS for process {pid}")
 
 
 @pytest.mark.timeout(300)
@@ -164,7 +157,7 @@ def test_a_slow_reader_holds_a_large_dump_back(synthetic_served: ServerProcess) 
     worker waits for it instead of holding what it has not taken (a worker's resident memory
     grew by the whole 52 MB dump, a helper found, 2026-12-07); the dump still ends whole."""
     workers = worker_pids(synthetic_served)
-    before = {pid: resident_kib(pid) for pid in workers}
+    before = {pid: memory_kib(pid, "VmRSS") for pid in workers}
     host, port = synthetic_served.url.removeprefix("http://").split(":")
     most = received = 0
     tail = b""
@@ -180,7 +173,7 @@ def test_a_slow_reader_holds_a_large_dump_back(synthetic_served: ServerProcess) 
         while time.monotonic() < slow_until:
             received += len(connection.recv(16384))
             time.sleep(0.02)
-            grown = max(resident_kib(pid) - before[pid] for pid in workers)
+            grown = max(memory_kib(pid, "VmRSS") - before[pid] for pid in workers)
             most = max(most, grown)
         while chunk := connection.recv(1 << 20):
             received += len(chunk)
