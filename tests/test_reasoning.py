@@ -28,10 +28,6 @@ def write(folder: Path, text: str) -> Path:
     return path
 
 
-# The project's own graph under HermiT: tests/validation/test_project.py (through the
-# validator's owl check, which runs check_consistency on the same ontology and instances).
-
-
 @pytest.mark.java
 def test_individual_of_two_disjoint_classes_is_inconsistent(tmp_path: Path) -> None:
     data = write(tmp_path, "bj:thing a bjo:City, bjo:Company .")
