@@ -82,7 +82,9 @@ class LabelIndex:
 
 def build_label_index(graph: KnowledgeGraph) -> LabelIndex:
     """Read the labels (preferred and alternative) and the asserted or inferred types of every
-    labelled IRI; deterministic order (by IRI, then preference, language and text).
+    labelled IRI; deterministic order (by IRI, then preference, language and text). A text
+    stated as both, in one language (a source's spelling that is also the label), is one
+    preferred name.
 
     The order is made here, not by ``ORDER BY``: a store sorting the whole answer before
     sending it took most of ``serve.py --store``'s start-up (bench/store_startup.py)."""
@@ -101,8 +103,8 @@ def build_label_index(graph: KnowledgeGraph) -> LabelIndex:
     index = LabelIndex()
     for iri, name in labels:
         names = index.names.setdefault(iri, [])
-        if name not in names:
-            names.append(name)
+        if all((name.text, name.language) != (kept.text, kept.language) for kept in names):
+            names.append(name)  # a name that is also a preferred label stays once, preferred
     types = graph.query(TYPES_QUERY)
     assert isinstance(types, ox.QuerySolutions)
     for iri, type_iri in sorted((row["iri"].value, row["type"].value) for row in types):

@@ -102,6 +102,22 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "sources": {"en": "Sources and supporting sentences", "zh": "来源与原文"},
     "paragraph": {"en": "paragraph", "zh": "段落"},
+    "records": {"en": "Issuance records", "zh": "发布记录"},
+    "records_hint": {
+        "en": "The policy's issuing as each source reports it: where sources disagree, each "
+        "record stands with its own.",
+        "zh": "各来源所报道的该政策发布情况：来源之间不一致时，各条记录连同各自来源并列。",
+    },
+    "records_cut": {
+        "en": "Only the first {limit} records found are shown; there are more.",
+        "zh": "仅显示最先找到的 {limit} 条记录，另有更多。",
+    },
+    "record": {"en": "Record", "zh": "记录"},
+    "date": {"en": "Date", "zh": "日期"},
+    "issued": {"en": "issued", "zh": "发布"},
+    "in_force": {"en": "in force", "zh": "施行"},
+    "issued_by": {"en": "Issued by", "zh": "发布机关"},
+    "targets": {"en": "Targets", "zh": "针对对象"},
     "external": {"en": "External links", "zh": "外部链接"},
     "search_notes": {"en": "Search notes", "zh": "检索记录"},
     "neighbourhood": {"en": "Neighbourhood", "zh": "关联图"},

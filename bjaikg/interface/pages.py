@@ -50,6 +50,7 @@ from bjaikg.interface.releases import ReleaseEntry
 from bjaikg.interface.resource import (
     INCOMING_LIMIT,
     OUTGOING_LIMIT,
+    RECORD_LIMIT,
     describe_resource,
     incoming_listing,
     read_description,
@@ -518,7 +519,11 @@ class Site:
                 "resource": description,
                 "diagram": diagram,
                 "formats": download_links(request, f"/id/{slug}"),
-                "limits": {"incoming": INCOMING_LIMIT, "outgoing": OUTGOING_LIMIT},
+                "limits": {
+                    "incoming": INCOMING_LIMIT,
+                    "outgoing": OUTGOING_LIMIT,
+                    "records": RECORD_LIMIT,
+                },
                 "all_incoming": local_link(
                     request, "/?" + urlencode({"query": incoming_listing(iri)})
                 ),

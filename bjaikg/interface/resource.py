@@ -10,8 +10,8 @@ raw IRI where a label is known.
 A page costs the same whatever the resource's degree: outgoing statements are read at most
 :data:`OUTGOING_LIMIT` rows and incoming relations :data:`INCOMING_LIMIT`, each by a LIMITed
 sub-select that the store can stop early (only the rows kept are sorted), and the page says
-when a list was cut. Hazard: which rows a cut list keeps is the store's choice (the first it
-finds), not the first in sorted order.
+when a list was cut; so are a policy's issuance records (:data:`RECORD_LIMIT`). Hazard: which
+rows a cut list keeps is the store's choice (the first it finds), not the first in sorted order.
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ OUTGOING_LIMIT = 1000
 """At most this many rows of outgoing statements (unnamed nodes' included) on a page."""
 UNNAMED_DEPTH = 2
 """Unnamed (blank) objects are described this many levels deep."""
+RECORD_LIMIT = 50
+"""At most this many issuance records of a policy on its page; one more is asked for, to know
+it was cut (the project's policies have at most six)."""
 
 RDF_TYPE = expand("rdf:type")
 QUOTE = expand("bjo:quote")
@@ -51,6 +54,14 @@ DERIVATION_SOURCE = expand("prov:entity")
 DEPRECATED = expand("owl:deprecated")
 REPLACED_BY = expand("dcterms:isReplacedBy")
 SEARCH_NOTE = expand("skos:editorialNote")
+ISSUANCE_OF = expand("bjo:issuanceOf")
+ISSUED_BY = expand("bjo:issuedBy")
+TARGETS = expand("bjo:targets")
+RECORD_DATES = {
+    "issued": expand("dcterms:issued"),
+    "in_force": expand("eli:first_date_entry_in_force"),
+}
+"""The dates of an issuance record, by the key of their word on the page (``WORDS``)."""
 EXTERNAL_LINK_PROPERTIES = frozenset(
     expand(name)
     for name in (
@@ -130,6 +141,19 @@ class SourceLine:
 
 
 @dataclass
+class IssuanceRecord:
+    """One ``bjo:PolicyIssuance`` of a policy: its issuing as one source reports it, with the
+    dates (each with the key of its word, ``issued`` or ``in_force``), the issuing bodies, the
+    targets and the source pages, each page with its URL when the graph gives one."""
+
+    record: Term
+    dates: list[tuple[str, str]] = field(default_factory=list)
+    issuers: list[Term] = field(default_factory=list)
+    targets: list[Term] = field(default_factory=list)
+    sources: list[tuple[Term, str | None]] = field(default_factory=list)
+
+
+@dataclass
 class ResourceDescription:
     """Everything the resource page shows."""
 
@@ -156,6 +180,10 @@ class ResourceDescription:
     deprecated: bool = False
     """``owl:deprecated true``: the IRI is kept so links still resolve; see ``replaced_by``."""
     replaced_by: list[Term] = field(default_factory=list)
+    records: list[IssuanceRecord] = field(default_factory=list)
+    """The issuance records of a policy (``bjo:issuanceOf`` it), the earliest first."""
+    records_cut: bool = False
+    """More than :data:`RECORD_LIMIT` records: the first found are shown."""
 
 
 def make_term(index: LabelIndex, iri: str, language: str) -> Term:
@@ -221,6 +249,8 @@ def site_of(url: str) -> str:
 
 Row = tuple[str, RdfTerm, bool]
 """(property IRI, object, only-inferred) of one statement."""
+RecordRow = tuple[str, str, RdfTerm, str | None]
+"""(record IRI, property IRI, value, the value's ``schema:url``) of an issuance record."""
 
 
 @dataclass
@@ -229,8 +259,10 @@ class Description:
     node, :data:`UNNAMED_DEPTH` levels deep), read in one query; ``cut`` when the rows were
     more than the limit asked for. With its neighbours (same query): the (subject, property)
     IRIs of its incoming relations, at most :data:`INCOMING_LIMIT` (``incoming_cut`` when
-    there were more), and the rows of its sources (``source``, ``dataset``, ``citation``,
-    ``licence``, ``url``)."""
+    there were more), the rows of its sources (``source``, ``dataset``, ``citation``,
+    ``licence``, ``url``), and the (record, property, value, page URL) rows of the issuance
+    records of a policy, at most :data:`RECORD_LIMIT` records (``records_cut`` when there were
+    more)."""
 
     rows: list[Row]
     nested: dict[ox.BlankNode, list[Row]]
@@ -238,6 +270,8 @@ class Description:
     incoming: list[tuple[str, str]] = field(default_factory=list)
     incoming_cut: bool = False
     sources: list[ox.QuerySolution] = field(default_factory=list)
+    records: list[RecordRow] = field(default_factory=list)
+    records_cut: bool = False
 
     def triples(self, node: ox.NamedNode) -> list[ox.Triple]:
         """The statements as triples, the resource's first, then each unnamed node's."""
@@ -280,16 +314,33 @@ _NEIGHBOURS = """
     OPTIONAL {{ ?registered <http://purl.org/dc/terms/license> ?licence }}
     OPTIONAL {{ ?source <https://schema.org/url> ?url }}
   }} }}
+  UNION {{ SELECT DISTINCT ?record ?recordProperty ?recordValue ?pageUrl WHERE {{
+    {{ SELECT DISTINCT ?record WHERE {{
+        ?record <https://w3id.org/bjaikg/ontology#issuanceOf> {node} . FILTER(isIRI(?record))
+    }} LIMIT {record_limit} }}
+    ?record ?recordProperty ?recordValue . FILTER(?recordProperty IN ({record_properties}))
+    OPTIONAL {{ ?recordValue <https://schema.org/url> ?pageUrl }}
+  }} }}
 """
-"""The incoming relations (a LIMITed sub-select the store can stop early) and the sources of a
-resource, as further branches of :data:`_DESCRIPTION`'s query: a page is one round trip to
-the store. The sources are DISTINCT: the default graph, a union of one graph per file, gives a
-statement made in two files twice (the validator refuses that in the project's data, but a served
-store may hold other data). Each branch binds its own variables. The answer is ordered by
-``?property ?value`` only (the statements; the other rows, with both unbound, come first): the
-incoming relations (by property, then subject) and the sources (by source) are sorted after
-reading, as strings, which for IRIs is SPARQL's order — sorting them in the store by three more
-keys cost more than the two round trips saved (bench/STORES.md)."""
+"""The incoming relations (a LIMITed sub-select the store can stop early), the sources of a
+resource and, for a policy, what its page shows of its issuance records (the records chosen by a
+LIMITed sub-select; ``bjo:issuanceOf`` is among the properties read so that a record with
+nothing else is still listed), as further branches of :data:`_DESCRIPTION`'s query: a page is
+one round trip to the store. The properties are a ``FILTER … IN``: with a ``VALUES`` block there
+pyoxigraph read every statement of them in the graph before the join (this branch took 1 ms
+instead of 0.05, on every page). Hazard: all of a record's values of these properties are read
+(the project's records state a few dates, issuers and targets each). The sources and the
+records' rows are DISTINCT: the default graph, a union of one graph per file, gives a statement
+made in two files twice (the validator refuses that in the project's data, but a served store
+may hold other data). Each branch binds its own variables. The answer is ordered by ``?property
+?value`` only (the statements; the other rows, with both unbound, come first): the incoming
+relations (by property, then subject), the sources (by source) and the records
+(:func:`issuance_records`) are sorted after reading, as strings, which for IRIs is SPARQL's
+order — sorting them in the store by three more keys cost more than the two round trips saved
+(bench/STORES.md)."""
+
+RECORD_PROPERTIES = (ISSUANCE_OF, *RECORD_DATES.values(), ISSUED_BY, TARGETS, DERIVED_FROM)
+"""What the page shows of an issuance record; the source's URL comes with it."""
 
 
 def read_description(
@@ -301,15 +352,21 @@ def read_description(
 ) -> Description:
     """What the store says about ``node`` and the unnamed nodes under it, in
     :data:`_DESCRIPTION`'s order; at most ``limit`` rows (``None``: all); with ``neighbours``,
-    its incoming relations and sources too (:data:`_NEIGHBOURS`), in the same query."""
+    its incoming relations, sources and issuance records too (:data:`_NEIGHBOURS`), in the same
+    query."""
     bound = "" if limit is None else f"LIMIT {limit + 1}"
     branches = _DESCRIPTION.format(inferred=INFERRED_GRAPH, node=node, limit=bound)
     if neighbours:
-        branches += _NEIGHBOURS.format(node=node, incoming_limit=INCOMING_LIMIT + 1)
+        branches += _NEIGHBOURS.format(
+            node=node,
+            incoming_limit=INCOMING_LIMIT + 1,
+            record_limit=RECORD_LIMIT + 1,
+            record_properties=", ".join(f"<{iri}>" for iri in RECORD_PROPERTIES),
+        )
     result = graph.query(
         "SELECT ?parent ?property ?value ?onlyInferred ?copies ?subject ?incoming"
-        f" ?source ?dataset ?citation ?licence ?url WHERE {{{branches}}}"
-        " ORDER BY ?property ?value"
+        " ?source ?dataset ?citation ?licence ?url ?record ?recordProperty ?recordValue"
+        f" ?pageUrl WHERE {{{branches}}} ORDER BY ?property ?value"
     )
     assert isinstance(result, ox.QuerySolutions)
     description = Description(rows=[], nested={})
@@ -319,6 +376,15 @@ def read_description(
             statements.append(solution)
         elif solution["subject"] is not None:
             description.incoming.append((solution["subject"].value, solution["incoming"].value))
+        elif solution["record"] is not None:
+            description.records.append(
+                (
+                    solution["record"].value,
+                    solution["recordProperty"].value,
+                    solution["recordValue"],
+                    term_value(solution["pageUrl"]),
+                )
+            )
         else:
             description.sources.append(solution)
     copies = sum(int(solution["copies"].value) for solution in statements)
@@ -334,6 +400,10 @@ def read_description(
     description.sources.sort(key=lambda solution: solution["source"].value)
     description.incoming_cut = len(description.incoming) > INCOMING_LIMIT
     del description.incoming[INCOMING_LIMIT:]
+    records = sorted({record for record, *_ in description.records})
+    description.records_cut = len(records) > RECORD_LIMIT
+    if description.records_cut:  # one more was read: leave out the last by IRI
+        description.records = [row for row in description.records if row[0] != records[-1]]
     return description
 
 
@@ -410,6 +480,8 @@ def describe_resource(
             is_true(o) for p, o, _ in rows if p == DEPRECATED and isinstance(o, ox.Literal)
         ),
         replaced_by=[make_term(index, successor, language) for successor in iris(REPLACED_BY)],
+        records=issuance_records(index, description.records, language),
+        records_cut=description.records_cut,
     )
 
 
@@ -467,6 +539,43 @@ def source_line(
         url=term_value(row["url"]),
         quotes=quotes,
     )
+
+
+def issuance_records(
+    index: LabelIndex, rows: list[RecordRow], language: str
+) -> list[IssuanceRecord]:
+    """The issuance records of :data:`_NEIGHBOURS`' (record, property, value, page URL) rows:
+    ordered by their earliest date (records without one last), then by record IRI; within a
+    record dates by value, issuers, targets and pages by label."""
+    records: dict[str, IssuanceRecord] = {}
+    date_words = {iri: word for word, iri in RECORD_DATES.items()}
+    for record_iri, property_iri, value, page_url in rows:
+        record = records.setdefault(
+            record_iri, IssuanceRecord(make_term(index, record_iri, language))
+        )
+        if property_iri in date_words and isinstance(value, ox.Literal):
+            record.dates.append((value.value, date_words[property_iri]))
+        elif isinstance(value, ox.NamedNode):
+            term = make_term(index, value.value, language)
+            if property_iri == ISSUED_BY:
+                record.issuers.append(term)
+            elif property_iri == TARGETS:
+                record.targets.append(term)
+            elif property_iri == DERIVED_FROM:
+                record.sources.append((term, page_url))
+    for record in records.values():
+        record.dates.sort()
+        record.issuers.sort(key=_by_label)
+        record.targets.sort(key=_by_label)
+        record.sources.sort(key=lambda source: _by_label(source[0]))
+    return sorted(
+        records.values(),
+        key=lambda record: (not record.dates, record.dates[:1], record.record.iri),
+    )
+
+
+def _by_label(term: Term) -> tuple[str, str]:
+    return term.label.lower(), term.iri
 
 
 def incoming_listing(iri: str) -> str:

@@ -147,6 +147,12 @@ def english_name(name: str) -> str:
     return " ".join(_CHINESE_PART.sub(" ", name).split()) or name
 
 
+def table_spelling(name: str) -> Literal:
+    """A table's ``name`` as written, for a ``skos:altLabel``: in ``@zh`` when it holds Chinese
+    (its :func:`english_name` leaves something out: "Enflame (燧原科技)"), else in ``@en``."""
+    return Literal(name, lang="zh" if english_name(name) != name else "en")
+
+
 def add_names(graph: Graph, node: URIRef, name: str) -> None:
     """Label ``node`` with a table's ``name``: its :func:`english_name` in ``@en`` and, when that
     leaves Chinese out, the table's spelling as a ``skos:altLabel`` in ``@zh``, so that a search
@@ -154,7 +160,7 @@ def add_names(graph: Graph, node: URIRef, name: str) -> None:
     english = english_name(name)
     graph.add((node, RDFS.label, Literal(english, lang="en")))
     if english != name:
-        graph.add((node, SKOS.altLabel, Literal(name, lang="zh")))
+        graph.add((node, SKOS.altLabel, table_spelling(name)))
 
 
 def number(value: str) -> Decimal | None:
@@ -236,7 +242,13 @@ class Transform:
         return node
 
     def organisation(self, name: str, record: URIRef) -> URIRef:
-        """Our IRI for an organisation name of the tables; new organisations are declared."""
+        """Our IRI for an organisation name of the tables; new organisations are declared.
+
+        The ``name`` as the row writes it is an alternative label of the organisation
+        (:func:`table_spelling`), derived from the row, unless it is (but for case) a label
+        stated here: so a search finds the organisation by Epoch AI's spelling ("Zhipu AI" for
+        the article's Zhipu). An organisation of the hand-written files keeps their type and
+        labels, none being stated here: it gets every name its rows give it."""
         mapped = self.organisation_of.get(name)
         if mapped is None:
             slug, kind, label_en, label_zh = slugify(name), "Organisation", english_name(name), ""
@@ -246,13 +258,17 @@ class Transform:
             )  # fmt: skip
         node = BJ[slug]
         self.result.organisations.add(slug)
-        if kind:  # an organisation the hand-written files define keeps their statements
-            organisations = self.graph("organisations.ttl")
+        organisations = self.graph("organisations.ttl")
+        organisations.add((node, PROV.wasDerivedFrom, record))
+        stated: set[str] = set()
+        if kind:  # an organisation of the hand-written files keeps their type and labels
             organisations.add((node, RDF.type, BJO[kind]))
             organisations.add((node, RDFS.label, Literal(label_en, lang="en")))
             if label_zh:
                 organisations.add((node, RDFS.label, Literal(label_zh, lang="zh")))
-            organisations.add((node, PROV.wasDerivedFrom, record))
+            stated = {label_en.casefold(), label_zh.casefold()}
+        if name.casefold() not in stated:
+            organisations.add((node, SKOS.altLabel, table_spelling(name)))
         return node
 
     def in_beijing(self, name: str) -> bool:

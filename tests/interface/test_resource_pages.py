@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -10,12 +11,14 @@ from starlette.testclient import TestClient
 
 from bjaikg.interface.diagram import BOX_WIDTH, COLUMN_GAP, MARGIN, Box, Line, render_svg
 from bjaikg.interface.pages import mark_chinese
+from bjaikg.interface.resource import RECORD_LIMIT, read_description
 from bjaikg.namespaces import BJ, BJO
 from bjaikg.statistics import measure_dataset
-from bjaikg.store import KnowledgeGraph
+from bjaikg.store import KnowledgeGraph, load_knowledge_graph
 from tests.application import application_for
 from tests.graph_rows import value_of
 from tests.interface.conftest import QUERIES
+from tests.interface.sections import section
 
 CHIP = f"{BJ}test-chip"
 
@@ -68,6 +71,44 @@ def test_search_notes_are_shown_collapsed_outside_the_properties_table(
         notes = html.split('<details class="search-notes">', 1)[1].split("</details>", 1)[0]
         assert f"<summary>{summary}</summary>" in notes
         assert f'<p lang="en">{note}</p>' in notes
+
+
+def test_a_policy_s_page_shows_its_issuance_records_in_a_section_of_their_own(
+    client: TestClient,
+) -> None:
+    """Each bjo:PolicyIssuance of the policy with its dates, issuers, targets and source page
+    (its title linked to its URL), the earliest first, in both languages."""
+    records = section(client.get("/id/test-policy?lang=en").text, "issuances-heading")
+    assert ">Issuance records</h2>" in records
+    assert 'href="/id/test-policy-issuance?lang=en"' in records  # the record's own page
+    assert "2025-03-01" in records and "2025-04-01" in records  # issued, in force
+    assert ">Test Municipal Government</a>" in records  # issuer, by its label
+    assert ">Test District</a>" in records and ">quantum computing</a>" in records  # targets
+    assert '<a href="https://example.org/policy-page" rel="nofollow" lang="zh">' in records
+    assert ">测试市政府印发测试行动计划</a>" in records  # the page's title, linked to its URL
+    assert records.index("2025-02-20") < records.index("2025-03-01")  # the earliest first
+    chinese = section(client.get("/id/test-policy?lang=zh").text, "issuances-heading")
+    assert ">发布记录</h2>" in chinese and ">测试市政府</a>" in chinese
+
+
+def test_a_policy_s_issuance_records_past_the_limit_are_cut_and_the_page_says_so(
+    tmp_path: Path,
+) -> None:
+    prefixes = "@prefix bj: <https://w3id.org/bjaikg/id/> .\n"
+    prefixes += "@prefix bjo: <https://w3id.org/bjaikg/ontology#> .\n"
+    records = "".join(
+        f"bj:record-{number:03} bjo:issuanceOf bj:policy .\n" for number in range(RECORD_LIMIT + 3)
+    )
+    path = tmp_path / "records.ttl"
+    path.write_text(prefixes + records, encoding="utf-8")
+    graph = load_knowledge_graph([path])
+    description = read_description(graph, ox.NamedNode(f"{BJ}policy"), neighbours=True)
+    assert description.records_cut
+    assert len({record for record, *_ in description.records}) == RECORD_LIMIT
+    with TestClient(application_for(graph, query_folder=tmp_path)) as client:
+        records_section = section(client.get("/id/policy?lang=en").text, "issuances-heading")
+    assert records_section.count('<tr><th scope="row">') == RECORD_LIMIT
+    assert f"Only the first {RECORD_LIMIT} records found are shown" in records_section
 
 
 def test_inferred_values_are_marked(client: TestClient) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from starlette.testclient import TestClient
 
-from bjaikg.interface.labels import LabelIndex, Name
+from bjaikg.interface.labels import LabelIndex, Name, build_label_index
 from bjaikg.interface.search import MatchKind, search_labels
+from bjaikg.store import load_knowledge_graph
 
 
 def hits(client: TestClient, text: str) -> list[dict[str, str]]:
@@ -86,6 +90,40 @@ def test_alternative_labels_are_found(client: TestClient) -> None:
     assert found[0]["iri"] == "https://w3id.org/bjaikg/id/test-district"
     assert found[0]["matched"] == "Test Quarter"
     assert found[0]["address"] == "/id/test-district"
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("Zhipu AI", "zhipu"), ("Kunlunxin Baidu", "kunlunxin"), ("Megvii Inc", "megvii")],
+)
+def test_an_organisation_is_found_by_the_name_epoch_ai_s_tables_give_it(
+    project_client: TestClient, name: str, slug: str
+) -> None:
+    """Epoch AI's spelling (a row's Organization or Manufacturer cell), which is none of the
+    organisation's labels ("Zhipu", "Kunlunxin", "Megvii Technology Limited")."""
+    found = hits(project_client, name)
+    assert found[0]["iri"] == f"https://w3id.org/bjaikg/id/{slug}"
+    assert (found[0]["matched"], found[0]["match"]) == (name, "exact")
+
+
+def test_a_name_stated_as_label_and_alternative_label_is_one_preferred_name(
+    tmp_path: Path,
+) -> None:
+    """Epoch AI's spelling of an organisation may be its label too ("Tsinghua University"):
+    the page lists it once, and a search matches it as the label."""
+    path = tmp_path / "names.ttl"
+    path.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://w3id.org/bjaikg/id/x> rdfs:label "Tsinghua University"@en ;\n'
+        '    skos:altLabel "Tsinghua University"@en, "THU"@en .\n',
+        encoding="utf-8",
+    )
+    index = build_label_index(load_knowledge_graph([path]))
+    assert index.names["https://w3id.org/bjaikg/id/x"] == [
+        Name("Tsinghua University", "en", True),
+        Name("THU", "en", False),
+    ]
 
 
 def test_full_width_text_matches(client: TestClient) -> None:

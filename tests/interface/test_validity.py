@@ -24,6 +24,8 @@ PAGES = [
     "/id/test-chip?lang=en",
     "/id/test-chip?lang=zh",
     "/id/test-district?lang=en",
+    "/id/test-policy?lang=en",
+    "/id/test-policy?lang=zh",
     "/id/test-article?lang=en",
     "/id/no-such-thing?lang=en",
     "/ontology?lang=en",
@@ -52,6 +54,7 @@ PROJECT_PAGES = [
     "/dataset?lang=zh",
     "/api?lang=en",
     "/id/origin-community?lang=en",
+    "/id/beijing-ai-plus-action-plan?lang=en",
     "/id/source-beijing-ai-first-city?lang=zh",
 ]
 """Pages of the project graph, checked too (prefixed ``project:`` below)."""

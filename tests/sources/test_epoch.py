@@ -173,6 +173,26 @@ def test_a_tables_chinese_spelling_stays_an_alternative_name(epoch: EpochGraphs)
     assert not any(chips.objects(BJ["atlas-300i"], SKOS.altLabel))  # an English name only
 
 
+def test_a_tables_name_for_an_organisation_is_an_alternative_name_from_its_rows(
+    epoch: EpochGraphs,
+) -> None:
+    """The name a row gives an organisation, where it is none of the labels the transform
+    states, is a ``skos:altLabel`` of it, derived from the row: also for an organisation
+    defined by hand ("Zhipu AI" for the article's Zhipu), never a label of its own there."""
+    organisations, models = epoch.graphs["organisations.ttl"], epoch.graphs["models.ttl"]
+    zhipu = BJ["zhipu"]
+    assert set(organisations.objects(zhipu, SKOS.altLabel)) == {Literal("Zhipu AI", lang="en")}
+    assert not any(organisations.objects(zhipu, RDFS.label))
+    rows = {record for model in models.subjects(BJO.developedBy, zhipu)
+            for record in models.objects(model, PROV.wasDerivedFrom)}  # fmt: skip
+    assert set(organisations.objects(zhipu, PROV.wasDerivedFrom)) == rows != set()
+    megvii = set(organisations.objects(BJ["megvii"], SKOS.altLabel))
+    assert megvii == {Literal("Megvii Inc", lang="en")}  # beside its label from the mapping
+    enflame = set(organisations.objects(BJ["enflame"], SKOS.altLabel))
+    assert enflame == {Literal("Enflame (燧原科技)", lang="zh")}  # with Chinese: @zh
+    assert not any(organisations.objects(BJ["01-ai"], SKOS.altLabel))  # the name is its label
+
+
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [

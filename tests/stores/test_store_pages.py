@@ -25,6 +25,7 @@ from bjaikg.interface.resource import INCOMING_LIMIT, OUTGOING_LIMIT, read_descr
 from bjaikg.namespaces import BJG
 from bjaikg.remote_store import connect
 from bjaikg.store import KnowledgeGraph, term_value
+from tests.interface.sections import section
 from tests.server_process import running_server
 from tests.stores.servers import StoreServer, running_oxigraph
 from tests.stores.test_serve_store import SERVER_TIMEOUT
@@ -73,12 +74,6 @@ def hub_server(request: pytest.FixtureRequest, hub_file: Path) -> Iterator[str]:
         running_server("--store", store.query_url, "--workers", "1") as server,
     ):
         yield server.url
-
-
-def section(html: str, heading_id: str) -> str:
-    """The ``<section>`` of ``html`` labelled by ``heading_id``."""
-    start = html.index(f'aria-labelledby="{heading_id}"')
-    return html[start : html.index("</section>", start)]
 
 
 def test_incoming_relations_are_cut_and_say_so(hub_server: str) -> None:
@@ -142,13 +137,14 @@ def test_the_project_s_blank_nodes_on_a_store_backed_page(
 
 
 @pytest.mark.parametrize("store_name", ["oxigraph_store", "virtuoso_store"])
-@pytest.mark.parametrize("slug", ["baidu", "cambricon"])
+@pytest.mark.parametrize("slug", ["baidu", "cambricon", "beijing-ai-plus-action-plan"])
 def test_one_query_gives_the_embedded_page_s_incoming_relations_and_sources(
     request: pytest.FixtureRequest, store_name: str, slug: str, project_graph: KnowledgeGraph
 ) -> None:
-    """The page's one query (statements, incoming relations, sources as UNION branches) reads
-    from each store the incoming relations and sources, in order, that the embedded store
-    gives (baidu: 18 sources from a dataset, with citation and licence)."""
+    """The page's one query (statements, incoming relations, sources, a policy's issuance
+    records as UNION branches) reads from each store the incoming relations and sources, in
+    order, and the records that the embedded store gives (baidu: 18 sources from a dataset,
+    with citation and licence; the "AI+" action plan: three records)."""
     store: StoreServer = request.getfixturevalue(store_name)
     node = ox.NamedNode(f"{ID}{slug}")
     embedded = read_description(project_graph, node, neighbours=True)
@@ -161,3 +157,6 @@ def test_one_query_gives_the_embedded_page_s_incoming_relations_and_sources(
     assert [[term_value(row[name]) for name in columns] for row in found.sources] == [
         [term_value(row[name]) for name in columns] for row in embedded.sources
     ]
+    records = sorted((*row[:2], term_value(row[2]), row[3]) for row in embedded.records)
+    assert sorted((*row[:2], term_value(row[2]), row[3]) for row in found.records) == records
+    assert (len({row[0] for row in records}) == 3) == (slug == "beijing-ai-plus-action-plan")
