@@ -77,16 +77,23 @@ def test_at_least_twenty_whole_paths_without_inference(plain_store: ox.Store) ->
 
 
 def test_software_reaches_the_chips_its_documentation_names(plain_store: ox.Store) -> None:
-    paths = paths_in_pyoxigraph(plain_store, "policy-to-chips-through-software")
-    assert {path[3:5] for path in paths} == {
+    chain = "policy-to-chips-through-software"
+    product, software, supported_en, designer = (
+        column(chain, name) for name in ("product_en", "software_en", "supported_en", "designer_en")
+    )
+    paths = {
+        (path[product], path[software], path[supported_en], path[designer])
+        for path in paths_in_pyoxigraph(plain_store, chain)
+    }
+    assert {path[:2] for path in paths} == {
         ("FlagOS", "FlagTree"), ("FlagOS", "FlagGems"), ("FlagOS", "FlagCX"),
         ("FlagOS", "FlagScale"), ("FlagScale", "FlagScale"), ("PaddlePaddle", "PaddlePaddle"),
         ("PaddlePaddle", "Paddle Lite"), ("PaddlePaddle", "Paddle2ONNX"),
         ("torch_musa", "torch_musa"), ("torch_mlu", "torch_mlu"),
     }  # fmt: skip
-    supported: dict[str, set[tuple[str, ...]]] = {path[4]: set() for path in paths}
+    supported: dict[str, set[tuple[str, ...]]] = {path[1]: set() for path in paths}
     for path in paths:
-        supported[path[4]].add(path[5:])
+        supported[path[1]].add(path[2:])
     # FlagTree's README names designers: its paths end at a designer's chips and the designer
     assert {chips for chips, _ in supported["FlagTree"]} == {
         "Cambricon chips", "Kunlunxin chips", "Moore Threads chips", "TsingMicro chips",
@@ -116,6 +123,28 @@ def test_software_reaches_the_chips_its_documentation_names(plain_store: ox.Stor
     assert {("Moore Threads chips", "Moore Threads"), ("MTT S4000", "Moore Threads")} <= supported[
         "torch_musa"
     ]
+
+
+def test_the_software_chain_dates_each_policy_as_the_model_chain_does(
+    plain_store: ox.Store,
+) -> None:
+    """policy_issued is the earliest date of issue a source gives (on the policy or on a page's
+    bjo:PolicyIssuance record of it); both chains give a policy the same date."""
+    dates: dict[str, set[tuple[str, str]]] = {}
+    for chain in ("policy-to-chips-through-software", "policy-to-chips-chain"):
+        policy, issued = (column(chain, name) for name in ("policy_en", "policy_issued"))
+        dates[chain] = {
+            (path[policy], path[issued]) for path in paths_in_pyoxigraph(plain_store, chain)
+        }
+    software = dates["policy-to-chips-through-software"]
+    fifteen_measures = (
+        "Fifteen Measures for Accelerating AI Innovation-Led Development in Zhongguancun "
+        "Science City"
+    )
+    assert (fifteen_measures, "2019-05-19") in software
+    assert ("Plan for Building Beijing into an AI Innovation Highland", "2026-01-05") in software
+    assert len({policy for policy, _ in software}) == len(software)  # one date per policy
+    assert software <= dates["policy-to-chips-chain"]
 
 
 def test_models_reach_the_chips_the_software_running_them_names(plain_store: ox.Store) -> None:

@@ -121,6 +121,43 @@ def test_the_quotes_of_a_page_include_nodes_quoting_it_alone(project_graph: Know
     assert ('"- 硬件：Ascend 910A"@zh') in {row[1] for row in outcome.rows}
 
 
+TWO_DESIGNERS = """@prefix bj: <https://w3id.org/bjaikg/id/> .
+@prefix bjo: <https://w3id.org/bjaikg/ontology#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+bj:beijing a bjo:City ; rdfs:label "北京"@zh, "Beijing"@en .
+bj:lab org:hasPrimarySite [ bjo:locatedIn bj:beijing ] ; rdfs:label "Lab"@en .
+bj:zeta org:hasPrimarySite [ bjo:locatedIn bj:beijing ] ; rdfs:label "Zeta Chips"@en .
+bj:alpha org:hasPrimarySite [ bjo:locatedIn bj:beijing ] ; rdfs:label "Alpha Semiconductor"@en .
+bj:chip a bjo:AIChip ; rdfs:label "Chip X"@en ; bjo:designedBy bj:zeta, bj:alpha .
+bj:model a bjo:AIModel ; rdfs:label "Model M"@en ; bjo:developedBy bj:lab ;
+    bjo:trainedOn bj:chip ; bjo:supportsChip bj:chip .
+bj:support bjo:supportingProduct bj:model ; bjo:supportedChip bj:chip ;
+    prov:wasDerivedFrom bj:page .
+"""
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "chinese-chips-training-and-running-models",
+        "chinese-designer-chips",
+        "chips-used-to-train-beijing-models",
+        "models-and-the-chips-they-run-on",
+    ],
+)
+def test_a_chip_with_two_designers_is_one_row_with_both(tmp_path: Path, name: str) -> None:
+    # Epoch AI's rows 177 and 5419 give the Ascend 910B two designers (Huawei, HiSilicon): both
+    # statements stay, and a question per chip neither counts nor lists the chip twice.
+    data = tmp_path / "two-designers.ttl"
+    data.write_text(TWO_DESIGNERS, encoding="utf-8")
+    outcome = run_named_query(load_knowledge_graph([data], with_inference=False), by_name(name))
+    assert isinstance(outcome, Table)
+    designers = outcome.variables.index("designers_en")
+    assert [row[designers] for row in outcome.rows] == ['"Alpha Semiconductor | Zeta Chips"@en']
+
+
 # ---------------------------------------------------------------------------------------------
 # The catalogue
 # ---------------------------------------------------------------------------------------------
