@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from bjaikg.errors import BjaikgError
 from bjaikg.store import default_paths, discover_files, load_knowledge_graph
+from bjaikg.terms import is_ill_typed
 
 Status = Literal["consistent", "inconsistent", "not run"]
 
@@ -77,6 +78,9 @@ def to_ntriples(paths: Iterable[Path] | None = None) -> bytes:
     would only spend time on them (about twice the run time with the project's shapes). So are
     ``owl:imports`` statements: the files are the input, and owlready2 would try to download
     what they import (a contributor's file with one made the check fail without a network).
+    So are statements whose literal is ill-typed (``"abc"^^xsd:integer``): owlready2's reader
+    refuses an ill-typed number without saying where, and the validator's
+    ``quality.ill-typed-literal`` reports each with its file and line.
 
     Raises :class:`~bjaikg.errors.DataFileError` for a file that cannot be read or parsed.
     """
@@ -88,6 +92,7 @@ def to_ntriples(paths: Iterable[Path] | None = None) -> bytes:
         ox.Triple(q.subject, q.predicate, q.object)
         for q in graph.embedded_store
         if q.predicate != imports
+        and not (isinstance(q.object, ox.Literal) and is_ill_typed(q.object))
     }
     return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
 

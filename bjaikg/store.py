@@ -196,7 +196,8 @@ def load_file(store: ox.Store, path: Path, root: Path = PROJECT_ROOT) -> GraphFi
     ``Store.load`` is atomic: a file with a syntax error leaves ``store`` untouched (no
     half-loaded graph). It parses without a Python object per triple, far faster than
     ``pyoxigraph.parse`` on large files (bench/ENDPOINT.md). ``triples`` counts the triples the file
-    added to the store (a triple stated twice, or already in its graph, counts once).
+    added to the store (a triple stated twice, or already in its graph, counts once). A file
+    that states none (comments and directives only) is refused as an empty one is.
     """
     text = read_text(path)
     graph = ox.NamedNode(graph_name_for(path, root))
@@ -207,6 +208,9 @@ def load_file(store: ox.Store, path: Path, root: Path = PROJECT_ROOT) -> GraphFi
         )
     except SyntaxError as error:
         raise parse_error(path, error) from None
+    base = path.resolve().as_uri()
+    if len(store) == before and not any(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=base)):
+        raise DataFileError(path, "file states no triples (only comments or directives)")
     return GraphFile(path=path, graph_name=graph.value, triples=len(store) - before)
 
 

@@ -37,6 +37,23 @@ def to_rdflib(term: object, cache: dict[str, URIRef] | None = None) -> Node:
     raise TypeError(f"not an RDF 1.1 term: {term}")
 
 
+_UNCHECKED = frozenset({str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+
+
+def is_ill_typed(literal: ox.Literal) -> bool:
+    """True when the literal's lexical form is not one its XSD datatype allows
+    (``"abc"^^xsd:integer``, ``"2020-13-45"^^xsd:date``), as rdflib reads it.
+
+    Hazards: a datatype rdflib does not check (``xsd:gYear``, one outside XSD) is never
+    ill-typed here; rdflib logs a traceback on the ``rdflib.term`` logger (and warns of a boolean
+    it cannot read) for each ill-typed literal it reads.
+    """
+    if literal.language or literal.datatype.value in _UNCHECKED:
+        return False
+    converted = to_rdflib(literal)
+    return isinstance(converted, Literal) and converted.ill_typed is True
+
+
 def from_rdflib(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """The pyoxigraph term for an rdflib term (the inverse of :func:`to_rdflib`)."""
     if isinstance(term, URIRef):

@@ -33,6 +33,7 @@ from bjaikg.validation.inputs import (
     ontology_files,
     select_data_files,
 )
+from bjaikg.validation.literals import ill_typed_literals
 from bjaikg.validation.released import default_release, vanished_iris
 from bjaikg.validation.rules import CHECK_FOLDER, check_query_prefixes, load_rules, run_rule
 from bjaikg.validation.shacl import check_shapes, load_shapes, run_shacl, shapes_files
@@ -135,6 +136,8 @@ def _rule_findings(check: str, options: ValidationOptions, loaded: LoadedInput) 
     findings = []
     for rule in load_rules(check, options.rule_folder):
         findings.extend(run_rule(rule, loaded))
+    if check == "quality":
+        findings.extend(ill_typed_literals(loaded))
     if check == "quality" and not options.paths:
         findings.extend(check_query_prefixes(options.rule_folder.parent))
     release = options.release or (None if options.paths else default_release())

@@ -1,0 +1,46 @@
+"""Values the data states wrongly without breaking Turtle: an ill-typed literal on any property
+(``quality.ill-typed-literal``; the owl check still runs) and a file of comments only."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bjaikg.validation.cli import main
+from tests.validation.conftest import PROLOGUE, SOURCE
+from tests.validation.test_cli import GOOD
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    "value", ['"many"^^xsd:integer', '"1.5 million"^^xsd:double', '"2020-13-45"^^xsd:date']
+)
+def test_an_ill_typed_value_of_any_property_is_found_at_its_line_and_hermit_still_runs(
+    value: str, turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = turtle_file(GOOD.removesuffix(" .") + f" ;\n    skos:note {value} .\n")
+    line = (PROLOGUE + SOURCE).count("\n") + 1  # where bj:someone's block starts
+    assert main([str(path), "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == ""  # owlready2 refused an ill-typed number: exit 2, no file or line
+    document = json.loads(captured.out)
+    [finding] = [f for f in document["findings"] if f["rule"] == "quality.ill-typed-literal"]
+    assert finding["value"] == value and finding["path"] == "skos:note"
+    assert finding["file"].endswith("data.ttl") and finding["line"] == line
+    assert {run["check"]: run["status"] for run in document["checks"]}["owl"] == "ran"
+    assert not [f for f in document["findings"] if f["rule"] != "quality.ill-typed-literal"]
+
+
+def test_a_file_of_comments_only_is_refused_as_an_empty_one(
+    turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = turtle_file(PROLOGUE + "# bj:someone a bjo:Person .\n", raw=True)
+    assert main([str(path), "--checks", "parse"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert (
+        line == f"validate.py: error: {path}: file states no triples (only comments or directives)"
+    )
