@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pyoxigraph as ox
 import pytest
+from openapi_spec_validator import validate
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.knowledge_diff import diff_snapshots, render
@@ -114,3 +115,20 @@ def test_the_dataset_page_offers_to_compare_two_releases(server: ServerProcess) 
     *older, newest = [path.name for _, path in release_versions(PROJECT_ROOT / "releases")]
     assert f"<option selected>{newest}</option>" in form.split('name="to"')[1]
     assert f"<option selected>{older[-1]}</option>" in form.split('name="to"')[0]
+
+
+def test_the_openapi_document_offers_each_form_of_the_knowledge_diff(
+    server: ServerProcess,
+) -> None:
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        document = client.get("/openapi.json").json()
+        validate(document)
+        parameters = document["paths"][DIFF]["get"]["parameters"]
+        assert [p["name"] for p in parameters[:2]] == ["from", "to"]
+        formats = document["components"]["parameters"]["DiffFormat"]["schema"]["enum"]
+        content = document["components"]["responses"]["KnowledgeDiff"]["content"]
+        assert len(formats) == len(content) == 4
+        for value in formats:  # every form the document offers is answered, as it says
+            answer = client.get(DIFF, params={**SKIPPING, "format": value})
+            assert answer.status_code == 200, value
+            assert answer.headers["content-type"].split(";")[0] in content
