@@ -510,6 +510,8 @@ def render_json(diff: KnowledgeDiff) -> str:
 
 
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
+MEDIA_TYPES = {"text": "text/plain", "markdown": "text/markdown", "json": "application/json"}
+"""The media type of each form :func:`render` writes (UTF-8 text, each)."""
 
 
 def render(diff: KnowledgeDiff, form: str) -> str:

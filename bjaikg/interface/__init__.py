@@ -53,6 +53,7 @@ def interface_routes(
         operations={query.name: Operation(query) for query in catalogue},
         templates=create_templates({"/static": STATIC_FOLDER, "/assets/yasgui": assets}),
         editor_installed=(assets / "yasgui.min.js").is_file(),
+        release_folder=release_folder,
         releases=read_releases(release_folder),
     )
     read = ["GET", "HEAD"]
@@ -70,6 +71,7 @@ def interface_routes(
         Route("/shapes", site.shapes, methods=read),
         Route("/shapes.{suffix}", site.shapes, methods=read),
         Route("/.well-known/void", site.void, methods=read),
+        Route("/releases/diff", site.release_diff, methods=read),  # no version is "diff"
         Mount("/releases", release_files_app(release_folder), name="releases"),
         Route("/search", site.search, methods=read),
         Route("/api", site.api_page, methods=read),

@@ -187,6 +187,45 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "files, listed with their checksums in",
         "zh": "个文件，其校验值列于",
     },
+    "compare_releases": {"en": "Compare two releases", "zh": "比较两个发布版本"},
+    "diff_from": {"en": "From", "zh": "从"},
+    "diff_to": {"en": "to", "zh": "到"},
+    "compare": {"en": "Compare", "zh": "比较"},
+    "knowledge_diff": {"en": "Knowledge diff", "zh": "知识差异"},
+    "knowledge_diff_intro": {
+        "en": "What changed in the knowledge from one release to the other, by entity: "
+        "asserted statements (inferred ones left out), named graphs merged. Each release's "
+        "CHANGELOG.md gives the change from the release before it.",
+        "zh": "从一个发布版本到另一个版本知识的变化，按实体列出：只比较断言的陈述（不含推理所得），"
+        "各命名图合并比较。每个发布版本的 CHANGELOG.md 给出相对前一版本的变化。",
+    },
+    "other_forms": {"en": "Also as", "zh": "其他格式"},
+    "plain_text": {"en": "plain text", "zh": "纯文本"},
+    "diff_counts": {
+        "en": "{added} entities added, {removed} removed, {changed} changed; "
+        "{triples_added} triples added, {triples_removed} removed.",
+        "zh": "新增实体 {added} 个，删除 {removed} 个，变更 {changed} 个；"
+        "新增三元组 {triples_added} 条，删除 {triples_removed} 条。",
+    },
+    "diff_structure_counts": {
+        "en": "Blank-node structures that no IRI holds: {added} added, {removed} removed.",
+        "zh": "不属于任何 IRI 的空白节点结构：新增 {added} 个，删除 {removed} 个。",
+    },
+    "no_change": {"en": "No change to the knowledge.", "zh": "知识没有变化。"},
+    "entities_added": {"en": "Entities added", "zh": "新增的实体"},
+    "entities_removed": {"en": "Entities removed", "zh": "删除的实体"},
+    "entities_changed": {"en": "Entities changed", "zh": "变更的实体"},
+    "structures_added": {"en": "Blank-node structures added", "zh": "新增的空白节点结构"},
+    "structures_removed": {"en": "Blank-node structures removed", "zh": "删除的空白节点结构"},
+    "sources_added": {"en": "Sources added", "zh": "新增的来源"},
+    "deprecated_entities": {"en": "IRIs deprecated", "zh": "弃用的 IRI"},
+    "no_replacement": {"en": "no replacement", "zh": "无替代"},
+    "entity": {"en": "Entity", "zh": "实体"},
+    "types": {"en": "Types", "zh": "类型"},
+    "links": {"en": "Links", "zh": "链接"},
+    "changes": {"en": "Changes", "zh": "变化"},
+    "link_gained": {"en": "link gained", "zh": "新增链接"},
+    "link_lost": {"en": "link lost", "zh": "失去链接"},
     "access": {"en": "Access", "zh": "访问方式"},
     "description_rdf": {"en": "VoID / DCAT description", "zh": "VoID / DCAT 描述"},
     "no_results": {"en": "Nothing matches.", "zh": "没有匹配项。"},

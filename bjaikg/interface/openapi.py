@@ -1,8 +1,9 @@
 """The OpenAPI 3.1 document of the server (served at ``/openapi.json``): a static base
 (``openapi-base.json``: the SPARQL endpoint, search, the resource, ontology and dataset pages,
-their schemas) and what is generated — one path per named query with its typed parameters and
-defaults, like grlc, the media types the server offers (from :mod:`bjaikg.negotiation`, so the
-document cannot list a format the server does not serve) and the package version.
+the knowledge diff of two releases, their schemas) and what is generated — one path per named
+query with its typed parameters and defaults, like grlc, the media types the server offers
+(from :mod:`bjaikg.negotiation` and :mod:`bjaikg.knowledge_diff`, so the document cannot list
+a format the server does not serve) and the package version.
 
 Hazard: the base is read once and copied per call; a caller may change what it gets.
 """
@@ -17,12 +18,14 @@ from typing import Any
 
 from bjaikg import __version__
 from bjaikg.interface.operations import Operation
+from bjaikg.knowledge_diff import MEDIA_TYPES as DIFF_MEDIA_TYPES
 from bjaikg.negotiation import RDF_MEDIA_TYPES, RESULTS_MEDIA_TYPES
 
 JsonObject = dict[str, Any]
 BASE = Path(__file__).with_name("openapi-base.json")
 TEXT: JsonObject = {"schema": {"type": "string"}}
 RESULTS_SCHEMA: JsonObject = {"schema": {"$ref": "#/components/schemas/SparqlResults"}}
+DIFF_SCHEMA: JsonObject = {"schema": {"$ref": "#/components/schemas/KnowledgeDiff"}}
 
 
 @functools.cache
@@ -89,6 +92,10 @@ def build_openapi(operations: list[Operation]) -> JsonObject:
     responses["Results"]["content"] = results
     responses["SparqlAnswer"]["content"] = results | dict.fromkeys(RDF_MEDIA_TYPES, TEXT)
     responses["PageOrRdf"]["content"] = dict.fromkeys(["text/html", *RDF_MEDIA_TYPES], TEXT)
+    diff_forms = {"text/html": TEXT} | dict.fromkeys(DIFF_MEDIA_TYPES.values(), TEXT)
+    responses["KnowledgeDiff"]["content"] = diff_forms | {"application/json": DIFF_SCHEMA}
+    formats = document["components"]["parameters"]["DiffFormat"]["schema"]
+    formats["enum"] = ["html", *DIFF_MEDIA_TYPES]
     paths = document["paths"]
     queries = {operation.path: operation_path(operation) for operation in operations}
     document["paths"] = {

@@ -35,7 +35,7 @@ from bjaikg.interface.diagram import (
     class_tree,
     render_svg,
 )
-from bjaikg.interface.labels import LabelIndex, expand
+from bjaikg.interface.labels import LabelIndex, expand, local_address
 from bjaikg.interface.language import (
     LANGUAGES,
     TAG_NAMES_ZH,
@@ -46,7 +46,7 @@ from bjaikg.interface.language import (
 )
 from bjaikg.interface.openapi import build_openapi, resolve_parameters
 from bjaikg.interface.operations import Operation
-from bjaikg.interface.releases import ReleaseEntry
+from bjaikg.interface.releases import ReleaseEntry, diff_releases
 from bjaikg.interface.resource import (
     INCOMING_LIMIT,
     OUTGOING_LIMIT,
@@ -57,8 +57,9 @@ from bjaikg.interface.resource import (
 )
 from bjaikg.interface.search import MAX_RESULTS, search_labels
 from bjaikg.interface.vocabulary import KINDS, OntologyHeader, document_ontology
+from bjaikg.knowledge_diff import MEDIA_TYPES, render
 from bjaikg.metadata import DEFAULT_LICENCE
-from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES
+from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES, shorten
 from bjaikg.negotiation import (
     JSON_MEDIA_TYPE,
     RDF_FORMATS,
@@ -294,7 +295,9 @@ class Site:
     operations: dict[str, Operation]
     templates: Jinja2Templates
     editor_installed: bool
+    release_folder: Path
     releases: list[ReleaseEntry] = field(default_factory=list)
+    """The releases of ``release_folder``, newest first."""
 
     @cached_property
     def licence(self) -> str:
@@ -635,6 +638,63 @@ class Site:
             self.graph, self.index, self.statistics(request), language, self.releases
         )
         return rdf_answer(dataset_triples(page, base, self.releases), choice)
+
+    async def release_diff(self, request: Request) -> Response:
+        """``/releases/diff?from=A&to=B``: the knowledge diff between two released versions
+        (:func:`~bjaikg.knowledge_diff.diff_snapshots`), as a page or, by ``format`` or
+        ``Accept``, in each form :func:`~bjaikg.knowledge_diff.render` writes. A parameter
+        missing, given twice or naming no release is a 400 naming it; ``from`` may be newer
+        than ``to`` (what going back changes) or the same (no change)."""
+        parameters = request.query_params
+        repeated = sorted(key for key in ("from", "to") if len(parameters.getlist(key)) > 1)
+        if repeated:
+            return text_answer(400, f"give each parameter once ({', '.join(repeated)})")
+        known = {release.version: release for release in self.releases}
+        released = ", ".join(reversed(known)) or "none"
+        chosen = []
+        for name in ("from", "to"):
+            version = parameters.get(name)
+            if not version:
+                return text_answer(400, f"{name}: missing; released: {released}")
+            if version not in known:
+                return text_answer(400, f"{name}={version}: no such release; released: {released}")
+            chosen.append(known[version])
+        form = parameters.get("format") or None  # an empty field: none given
+        offered = {"html": "text/html", **MEDIA_TYPES}
+        if form is None:
+            wanted = choose_media_type(request.headers.get("accept"), list(offered.values()))
+            form = next((name for name, media in offered.items() if media == wanted), None)
+            if form is None:
+                listed = ", ".join(offered.values())
+                return text_answer(406, f"the knowledge diff is offered as {listed}", VARY)
+        elif form not in offered:
+            names = ", ".join(offered)
+            return text_answer(406, f"format={form}: the knowledge diff is offered as {names}")
+        diff = diff_releases(self.release_folder, *chosen)
+        if form != "html":
+            return Response(
+                render(diff, form),
+                media_type=f"{offered[form]}; charset=utf-8",
+                headers=VARY,
+            )
+        versions = {"from": diff.old, "to": diff.new}
+        forms = [
+            (other, f"{root_path(request)}/releases/diff?{urlencode(versions | {'format': other})}")
+            for other in MEDIA_TYPES
+        ]
+        language = self.language(request)
+        return self.render(
+            request,
+            "release_diff.html",
+            f"{WORDS['knowledge_diff'][language]} {diff.old} → {diff.new}",
+            {
+                "diff": diff,
+                "forms": forms,
+                "releases": self.releases,
+                "shorten": shorten,
+                "local_address": local_address,
+            },
+        )
 
     # -- search ------------------------------------------------------------------------------
 

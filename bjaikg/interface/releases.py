@@ -2,8 +2,8 @@
 and every file with its media type, size and SHA-256, read from each release's ``void.ttl``.
 
 The release files themselves are served as they are at ``/releases/VERSION/FILE``
-(:func:`release_files_app`). Hazard: the folder is read when the routes are made; a release
-added later appears after a restart.
+(:func:`release_files_app`); :func:`diff_releases` compares two releases. Hazard: the folder
+is read when the routes are made; a release added later appears after a restart.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from bjaikg.interface.assets import KEPT
+from bjaikg.knowledge_diff import KnowledgeDiff, diff_snapshots
 from bjaikg.release import DESCRIPTION, IANA_MEDIA_TYPES, MEDIA_TYPES
+from bjaikg.snapshots import load_release
 from bjaikg.versioning import ONTOLOGY_IRI, release_versions
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -118,6 +120,17 @@ def _select(store: ox.Store, query: str) -> list[ox.QuerySolution]:
 def read_releases(folder: Path) -> list[ReleaseEntry]:
     """Every release below ``folder``, newest first (none when the folder is missing)."""
     return [read_release(path) for _, path in reversed(release_versions(folder))]
+
+
+def diff_releases(folder: Path, old: ReleaseEntry, new: ReleaseEntry) -> KnowledgeDiff:
+    """The knowledge diff from release ``old`` to release ``new``, both folders of ``folder``
+    (entries of :func:`read_releases`, so no name a client typed becomes a path).
+
+    Hazard: each call reads both N-Quads files whole, checks their checksums and canonicalises
+    their blank nodes; nothing is kept between calls. A file that no longer matches its
+    ``SHA256SUMS`` raises :class:`~bjaikg.snapshots.SnapshotError`.
+    """
+    return diff_snapshots(load_release(folder / old.version), load_release(folder / new.version))
 
 
 class ReleaseFiles(StaticFiles):

@@ -8,8 +8,13 @@ from collections.abc import Iterator
 import httpx
 import pyoxigraph as ox
 import pytest
+from openapi_spec_validator import validate
 
+from bjaikg import PROJECT_ROOT
+from bjaikg.knowledge_diff import diff_snapshots, render
 from bjaikg.query_catalogue import load_catalogue
+from bjaikg.snapshots import load_release
+from bjaikg.versioning import release_versions
 from tests.server_process import ServerProcess, running_server
 
 pytestmark = pytest.mark.server
@@ -42,3 +47,88 @@ def test_pages_and_resource_data_over_http(server: ServerProcess) -> None:
         assert b"void:triples" in dataset.content
         assert client.get("/assets/yasgui/yasgui.min.css").status_code == 200
         assert client.get("/search?q=cambricon&format=json").json()["hits"]
+
+
+DIFF = "/releases/diff"
+SKIPPING = {"from": "1.23.1", "to": "1.23.3"}
+"""Two committed releases with one between them: 1.23.2 rewrote Epoch AI's training compute
+(360Zhinao-7B's among them), 1.23.3 put the TX5368 into TsingMicro's family; neither
+CHANGELOG.md holds both."""
+
+
+def test_the_knowledge_diff_of_two_releases_is_served_in_every_form(
+    server: ServerProcess,
+) -> None:
+    expected = render(
+        diff_snapshots(
+            load_release(PROJECT_ROOT / "releases" / SKIPPING["from"]),
+            load_release(PROJECT_ROOT / "releases" / SKIPPING["to"]),
+        ),
+        "text",
+    )
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        text = client.get(DIFF, params={**SKIPPING, "format": "text"})
+        assert text.status_code == 200, text.text
+        assert text.headers["content-type"] == "text/plain; charset=utf-8"
+        assert text.text == expected
+        assert "bj:360zhinao-7b 360Zhinao-7B\n    bjo:trainingCompute: " in text.text  # 1.23.2
+        assert "bjo:familyMember: link gained → bj:tsingmicro-tx5368" in text.text  # 1.23.3
+        document = client.get(DIFF, params=SKIPPING, headers={"Accept": "application/json"})
+        assert document.headers["content-type"] == "application/json; charset=utf-8"
+        assert (document.json()["old"], document.json()["new"]) == ("1.23.1", "1.23.3")
+        markdown = client.get(DIFF, params={**SKIPPING, "format": "markdown"})
+        assert markdown.text.startswith("## Knowledge diff `1.23.1` → `1.23.3`")
+        page = client.get(DIFF, params={**SKIPPING, "lang": "zh"})
+        assert page.headers["content-type"].startswith("text/html")
+        assert "<h1>知识差异 1.23.1 → 1.23.3</h1>" in page.text
+        assert 'href="/id/tsingmicro-ai-chips?lang=zh"' in page.text and "TX5368" in page.text
+        tag = text.headers["etag"]  # a function of the two versions: tagged like every page
+        assert tag.startswith('"') and text.headers["cache-control"].startswith("public")
+        again = client.get(
+            DIFF, params={**SKIPPING, "format": "text"}, headers={"If-None-Match": tag}
+        )
+        assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"from": "1.23.1"}, "to: missing"),
+        ({"from": "1.23.1", "to": "9.9.9"}, "to=9.9.9: no such release"),
+        ({"from": "../1.23.1", "to": "1.23.3"}, "from=../1.23.1: no such release"),
+        ({"from": "", "to": "1.23.3"}, "from: missing"),
+        ({"from": ["1.23.1", "1.23.2"], "to": "1.23.3"}, "give each parameter once (from)"),
+    ],
+)
+def test_a_knowledge_diff_asked_wrongly_is_a_400_naming_the_parameter(
+    server: ServerProcess, parameters: dict[str, str | list[str]], message: str
+) -> None:
+    answer = httpx.get(f"{server.url}{DIFF}", params=parameters, timeout=30)
+    assert answer.status_code == 400
+    assert message in answer.text and answer.text.count("\n") == 1
+
+
+def test_the_dataset_page_offers_to_compare_two_releases(server: ServerProcess) -> None:
+    page = httpx.get(f"{server.url}/dataset?lang=en", timeout=30).text
+    form = page.split('<form class="compare-releases"')[1].split("</form>")[0]
+    assert f'action="{DIFF}"' in form and 'name="from"' in form and 'name="to"' in form
+    *older, newest = [path.name for _, path in release_versions(PROJECT_ROOT / "releases")]
+    assert f"<option selected>{newest}</option>" in form.split('name="to"')[1]
+    assert f"<option selected>{older[-1]}</option>" in form.split('name="to"')[0]
+
+
+def test_the_openapi_document_offers_each_form_of_the_knowledge_diff(
+    server: ServerProcess,
+) -> None:
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        document = client.get("/openapi.json").json()
+        validate(document)
+        parameters = document["paths"][DIFF]["get"]["parameters"]
+        assert [p["name"] for p in parameters[:2]] == ["from", "to"]
+        formats = document["components"]["parameters"]["DiffFormat"]["schema"]["enum"]
+        content = document["components"]["responses"]["KnowledgeDiff"]["content"]
+        assert len(formats) == len(content) == 4
+        for value in formats:  # every form the document offers is answered, as it says
+            answer = client.get(DIFF, params={**SKIPPING, "format": value})
+            assert answer.status_code == 200, value
+            assert answer.headers["content-type"].split(";")[0] in content

@@ -36,6 +36,8 @@ PAGES = [
     "/search?q=nothing-at-all&lang=zh",
     "/api?lang=en",
     "/api?lang=zh",
+    "/releases/diff?from=1.23.1&to=1.23.3&lang=en",
+    "/releases/diff?from=1.23.1&to=1.23.3&lang=zh",
 ]
 
 BROKEN_NAME = "known-broken.html"
