@@ -232,6 +232,24 @@ def test_rule_passes_clean_data(rule_id: str, turtle_file: Callable[..., Path]) 
     assert rule_id not in rules_found(turtle_file(CASES[rule_id][1]))
 
 
+def test_a_date_after_the_day_its_page_was_read_is_found_and_a_source_s_date_is_declared(
+    turtle_file: Callable[..., Path],
+) -> None:
+    """No source of the project states when it was published; every page, when it was read."""
+    meeting = (
+        'bj:meeting a bjo:Meeting ; rdfs:label "会议"@zh, "meeting"@en ; '
+        'schema:startDate "{date}"^^xsd:date ; prov:wasDerivedFrom bj:page-a .'
+    )
+    found = rules_found(turtle_file(PAGE.format(slug="page-a") + meeting.format(date="2026-12-07")))
+    assert "quality.date-after-source" in found
+    found = rules_found(turtle_file(PAGE.format(slug="page-a") + meeting.format(date="2026-12-06")))
+    assert "quality.date-after-source" not in found
+    # the property the shapes and this rule read for a source's date is not an unknown term
+    assert "quality.undeclared-external-term" not in rules_found(
+        turtle_file(CASES["quality.date-after-source"][0])
+    )
+
+
 ONTOLOGY = "https://w3id.org/bjaikg/ontology#"
 
 
