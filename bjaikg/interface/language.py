@@ -235,6 +235,7 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "找到 {total} 项，显示前 {shown} 项。可补充文字以缩小范围。",
     },
     "match_exact": {"en": "exact", "zh": "完全匹配"},
+    "match_word": {"en": "whole word", "zh": "整词匹配"},
     "match_prefix": {"en": "starts with", "zh": "前缀匹配"},
     "match_partial": {"en": "contains", "zh": "部分匹配"},
     "operations": {"en": "Operations", "zh": "操作"},

@@ -732,6 +732,7 @@ class Site:
             return text_answer(406, f"format={format_name!r}: search answers in html or json")
         kinds = {
             "EXACT": WORDS["match_exact"][language],
+            "WORD": WORDS["match_word"][language],
             "PREFIX": WORDS["match_prefix"][language],
             "PARTIAL": WORDS["match_partial"][language],
         }

@@ -1,34 +1,54 @@
 """Search over labels and alternative labels, in Chinese and English, exact matches first.
 
-Matching ignores case and Unicode width/compatibility forms (NFKC), so ``ＡＩ`` finds ``AI`` and
-``Cambricon`` finds ``cambricon``. Ranking: an exact match of the whole label, then a label that
-starts with the text, then one that contains it; preferred labels before alternative ones; then
-by label; a deprecated resource (``owl:deprecated true``: merged into another, or withdrawn)
-after every other. SHACL shapes (``bjsh:``) are left out: they carry the names of the classes
-they check, and have no page here. Hazard: it scans every label (a few thousand in the
-project) and ranks every match; for a graph of millions of labels a full-text index would be
-needed.
-"""
+Matching ignores case, Unicode width/compatibility forms (NFKC) and the accents of Latin letters,
+so ``ＡＩ`` finds ``AI``, ``Cambricon`` finds ``cambricon`` and ``Montreal`` finds
+``Montréal``. Ranking: an exact match of the whole name, then the text as a whole word or phrase
+of it (``UCL`` in "University College London (UCL)"), then a name that starts with it, then one
+that contains it; the things the graph describes before the records that state them (sources,
+sites, issuance records, chip-support statements: a page titled "ByteDance" after the company);
+preferred names before alternative ones; then by name; a deprecated resource (``owl:deprecated
+true``: merged into another, or withdrawn) after every other. SHACL shapes (``bjsh:``) are left
+out: they carry the names of the classes they check, and have no page here. Hazard: it scans
+every label (a few thousand in the project) and ranks every match; for a graph of millions of
+labels a full-text index would be needed."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
 
 from bjaikg.interface.labels import LabelIndex, local_address
-from bjaikg.namespaces import BJSH
+from bjaikg.namespaces import BJO, BJSH
 
 MAX_RESULTS = 50
 """At most this many hits are shown (the answer says how many matched)."""
+
+RECORD_TYPES = frozenset(
+    {
+        str(BJO.Source),
+        str(BJO.PolicyIssuance),
+        str(BJO.ChipSupport),
+        "http://www.w3.org/ns/org#Site",
+    }
+)
+"""Types of the nodes that record what a source states (a page, a row, an organisation's site
+as one source gives it, a page's issuance record, a chip-support statement): ranked after the
+things they describe when both match alike."""
+
+_LATIN_ACCENTS = re.compile("[\u0300-\u036f]")
+"""Combining diacritical marks (é is e + U+0301 once decomposed); the Japanese voicing marks
+(U+3099, U+309A) are outside the range and stay."""
 
 
 class MatchKind(IntEnum):
     """How well a label matches, best first (the value is the rank)."""
 
     EXACT = 0
-    PREFIX = 1
-    PARTIAL = 2
+    WORD = 1
+    PREFIX = 2
+    PARTIAL = 3
 
 
 @dataclass(frozen=True)
@@ -48,15 +68,23 @@ class SearchHit:
 
 
 def normalise(text: str) -> str:
-    """``text`` as compared: NFKC, case-folded, surrounding spaces removed."""
-    return unicodedata.normalize("NFKC", text).casefold().strip()
+    """``text`` as compared: NFKC, Latin accents dropped, case-folded, outer spaces removed."""
+    decomposed = _LATIN_ACCENTS.sub("", unicodedata.normalize("NFKD", text))
+    return unicodedata.normalize("NFKC", decomposed).casefold().strip()
 
 
 def match_kind(needle: str, label: str) -> MatchKind | None:
-    """How ``label`` matches the normalised ``needle``, or ``None``."""
+    """How ``label`` matches the normalised ``needle``, or ``None``.
+
+    A whole word or phrase is ``needle`` between two characters that are not letters or digits
+    (or the name's ends); Chinese is written without spaces, so a Chinese text inside a Chinese
+    name is a prefix or a part, as before.
+    """
     candidate = normalise(label)
     if candidate == needle:
         return MatchKind.EXACT
+    if re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", candidate):
+        return MatchKind.WORD
     if candidate.startswith(needle):
         return MatchKind.PREFIX
     if needle in candidate:
@@ -99,10 +127,11 @@ def search_labels(index: LabelIndex, text: str, language: str) -> list[SearchHit
     return sorted(best.values(), key=_rank)
 
 
-def _rank(hit: SearchHit) -> tuple[bool, int, bool, int, str, str]:
+def _rank(hit: SearchHit) -> tuple[bool, int, bool, bool, int, str, str]:
     return (
         hit.deprecated,
         hit.kind,
+        not RECORD_TYPES.isdisjoint(hit.types),
         not hit.preferred,
         len(hit.matched),
         hit.label.lower(),

@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 
 from bjaikg.interface.labels import LabelIndex, Name, build_label_index
 from bjaikg.interface.search import MatchKind, search_labels
+from bjaikg.namespaces import BJO
 from bjaikg.store import load_knowledge_graph
 
 
@@ -155,3 +156,42 @@ def test_html_answer_lists_hits_as_links(client: TestClient) -> None:
 def test_unknown_format_is_406_and_an_empty_one_is_none(client: TestClient) -> None:
     assert client.get("/search", params={"q": "x", "format": "xml"}).status_code == 406
     assert client.get("/search", params={"q": "x", "format": ""}).status_code == 200
+
+
+def test_a_whole_word_ranks_before_a_longer_word_and_a_thing_before_its_records() -> None:
+    """UCL in "University College London (UCL)" before "UCLA" and "nucleotide"; a company
+    before the page titled with its name and the site one source gives it."""
+    index = LabelIndex(
+        names={
+            "urn:ucla": [Name("UCLA Health", "en", True)],
+            "urn:nucleotide": [Name("Nucleotide prediction", "en", True)],
+            "urn:ucl": [
+                Name("UCL", "en", False),
+                Name("University College London (UCL)", "en", False),
+            ],
+            "urn:page": [Name("ByteDance", "en", True)],
+            "urn:site": [Name("ByteDance headquarters", "en", True)],
+            "urn:company": [Name("字节跳动", "zh", True), Name("ByteDance", "en", False)],
+        },
+        types={
+            "urn:page": [str(BJO.WebPage), str(BJO.Source)],
+            "urn:site": ["http://www.w3.org/ns/org#Site"],
+            "urn:company": [str(BJO.Company)],
+        },
+    )
+    assert [hit.iri for hit in search_labels(index, "ucl", "en")][:1] == ["urn:ucl"]
+    found = search_labels(index, "University College London", "en")
+    assert [(hit.iri, hit.kind) for hit in found] == [("urn:ucl", MatchKind.WORD)]
+    assert [hit.iri for hit in search_labels(index, "ucl", "en")] == [
+        "urn:ucl", "urn:ucla", "urn:nucleotide"
+    ]  # fmt: skip
+    assert [hit.iri for hit in search_labels(index, "bytedance", "en")] == [
+        "urn:company", "urn:page", "urn:site"
+    ]  # fmt: skip
+
+
+def test_latin_accents_are_ignored_and_japanese_voicing_marks_kept() -> None:
+    index = LabelIndex(names={"urn:udem": [Name("Université de Montréal", "fr", True)],
+                              "urn:ga": [Name("ガ", "ja", True)]})  # fmt: skip
+    assert [hit.iri for hit in search_labels(index, "universite de montreal", "en")] == ["urn:udem"]
+    assert search_labels(index, "カ", "en") == []
