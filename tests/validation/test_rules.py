@@ -250,6 +250,24 @@ def test_a_date_after_the_day_its_page_was_read_is_found_and_a_source_s_date_is_
     )
 
 
+@pytest.mark.parametrize(
+    "namespace", ["https://w3id.org/bjaikg/ontologie#", "http://w3id.org/bjaikg/ontology#"]
+)
+def test_a_mistyped_ontology_namespace_is_an_undeclared_term(
+    namespace: str, turtle_file: Callable[..., Path]
+) -> None:
+    """Nothing else reports it: no shape targets a node of a class outside the ontology."""
+    company = f"bj:new a <{namespace}Company> ; <{namespace}locatedIn> bj:beijing ."
+    path = turtle_file(company)
+    options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "quality"}),
+                                with_instances=False)  # fmt: skip
+    found = {(f.rule, f.value) for f in validate(options).findings}
+    assert {
+        ("quality.undeclared-term", f"<{namespace}Company>"),
+        ("quality.undeclared-term", f"<{namespace}locatedIn>"),
+    } <= found
+
+
 ONTOLOGY = "https://w3id.org/bjaikg/ontology#"
 
 
