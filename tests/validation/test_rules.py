@@ -268,6 +268,37 @@ def test_a_mistyped_ontology_namespace_is_an_undeclared_term(
     } <= found
 
 
+def test_a_label_that_is_another_s_alternative_name_is_a_duplicate_naming_the_other(
+    turtle_file: Callable[..., Path],
+) -> None:
+    """Epoch AI's "Zhipu AI" is bj:zhipu's alternative name: a new bj:zhipu-ai labelled so is
+    the same company entered twice. Two alternative names alike are not (a shared acronym)."""
+    known = (
+        'bj:zhipu a bjo:Company ; rdfs:label "Zhipu"@en ; skos:altLabel "Zhipu AI"@en, "GLM"@en .\n'
+    )
+    path = turtle_file(
+        known + 'bj:zhipu-ai a bjo:Company ; rdfs:label "Zhipu AI"@en ; skos:altLabel "GLM"@en .'
+    )
+    options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "quality"}),
+                                with_instances=False)  # fmt: skip
+    found = [f for f in validate(options).findings if f.rule == "quality.duplicate-label"]
+    assert sorted((f.focus, f.path, f.value, f.message) for f in found) == [
+        (
+            "<https://w3id.org/bjaikg/id/zhipu-ai>",
+            "<http://www.w3.org/2000/01/rdf-schema#label>",
+            '"Zhipu AI"@en',
+            "Another resource, <https://w3id.org/bjaikg/id/zhipu>, has this name as its "
+            "alternative name.",
+        ),
+        (
+            "<https://w3id.org/bjaikg/id/zhipu>",
+            "<http://www.w3.org/2004/02/skos/core#altLabel>",
+            '"Zhipu AI"@en',
+            "Another resource, <https://w3id.org/bjaikg/id/zhipu-ai>, has this name as its label.",
+        ),
+    ]
+
+
 ONTOLOGY = "https://w3id.org/bjaikg/ontology#"
 
 
