@@ -351,8 +351,10 @@ def parse_finding(error: DataFileError) -> Finding:
         rule="parse",
         severity=Severity.VIOLATION,
         message=error.message,
-        message_zh="文件无法作为 Turtle 读取",
-        hint="fix the file at the position given, then run validate.py again",
+        message_zh="文件无法作为 Turtle 数据使用（原因见英文信息）",
+        hint="fix the file"
+        + (" at the position given" if error.line is not None else "")
+        + ", then run validate.py again",
         file=display_path(error.path),
         line=error.line,
         column=error.column,

@@ -39,8 +39,11 @@ def test_a_file_of_comments_only_is_refused_as_an_empty_one(
     turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = turtle_file(PROLOGUE + "# bj:someone a bjo:Person .\n", raw=True)
-    assert main([str(path), "--checks", "parse"]) == 2
-    [line] = capsys.readouterr().err.splitlines()
+    assert main([str(path), "--checks", "parse", "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    [finding] = json.loads(captured.out)["findings"]
+    assert "position" not in finding["hint"]  # there is none to give
+    [line] = captured.err.splitlines()
     assert (
         line == f"validate.py: error: {path}: file states no triples (only comments or directives)"
     )
