@@ -66,3 +66,13 @@ def test_zenodo_metadata_names_the_newest_release() -> None:
     assert zenodo["description"] and TITLE["en"] in zenodo["title"]
     identifiers = {item["identifier"] for item in zenodo["related_identifiers"]}
     assert NEWEST.iri in identifiers
+
+
+def test_the_readme_cites_the_newest_release() -> None:
+    """The README's example citation names the newest release's version and IRI (1.24.0's
+    first commit left the IRI of 1.23.4 beside the new version)."""
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    citation = readme[readme.index("## Citing") :]
+    citation = citation[: citation.index("\n## ")]
+    assert f"version {NEWEST.version}\n" in citation
+    assert f"https://w3id.org/bjaikg/releases/{NEWEST.version}\n" in citation
