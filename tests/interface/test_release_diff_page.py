@@ -1,5 +1,5 @@
 """The knowledge diff page (``/releases/diff``) in-process, on the project's committed releases:
-what it links and how it marks languages.
+what it links, how it marks languages, what it says of a reversed pair, how a 400 shows a value.
 """
 
 from __future__ import annotations
@@ -61,6 +61,19 @@ def test_every_project_iri_the_diff_names_outside_blank_nodes_is_a_link(
     )
 
 
+def test_a_newer_release_first_is_said_in_one_line_and_the_diff_is_left_as_it_is(
+    client: TestClient,
+) -> None:
+    english, chinese = page(client, REVERSED, "en"), page(client, REVERSED, "zh")
+    assert "1.23.4 is newer than 1.19.0" in english
+    assert "1.23.4 比 1.19.0 新" in chinese
+    assert "is newer than" not in page(client, NEIGHBOURS, "en")
+    assert '<h2 id="entities_removed">Entities removed</h2>' in english
+    text = client.get(DIFF, params={**REVERSED, "format": "text"}).text
+    assert text.startswith("knowledge diff 1.23.4 → 1.19.0\n0 entities added, 21 removed")
+    assert "newer" not in text
+
+
 def test_english_on_the_chinese_page_is_marked_english(client: TestClient) -> None:
     chinese = page(client, NEIGHBOURS, "zh")
     assert '<span lang="en">360Zhinao-7B</span>' in chinese  # a name in English only
@@ -70,3 +83,10 @@ def test_english_on_the_chinese_page_is_marked_english(client: TestClient) -> No
     english = page(client, NEIGHBOURS, "en")
     assert 'lang="en"' not in english.split("<main", 1)[1]
     assert '<span lang="zh">「北京市政府」</span>' in english
+
+
+def test_a_control_character_in_a_version_is_shown_escaped(client: TestClient) -> None:
+    answer = client.get(DIFF, params={"from": "1.23.3\x00\n", "to": "1.23.4"})
+    assert answer.status_code == 400
+    assert answer.text.startswith("from=1.23.3\\x00\\n: no such release; released: ")
+    assert answer.text.count("\n") == 1 and "\x00" not in answer.text
