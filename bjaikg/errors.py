@@ -42,3 +42,14 @@ class DataFileError(BjaikgError):
 
 class QueryFileError(BjaikgError):
     """A file in ``queries/`` whose header or body cannot be used; the message names the file."""
+
+
+def printable(text: str) -> str:
+    """``text`` with each character that is not printable written as its Python escape (a NUL
+    as ``\\x00``, a line break as ``\\n``, U+2028 as ``\\u2028``): a message that quotes what a
+    client or a file holds stays one line, and a terminal or a log viewer shows it whole (it
+    obeys no escape sequence, and does not take the line for binary). Hazard: a backslash stays
+    as it is, so the four characters ``\\x00`` read the same as a NUL."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)

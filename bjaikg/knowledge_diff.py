@@ -88,30 +88,50 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """A value that is no IRI, as text: a literal in N-Triples-like form (:func:`show_literal`)
+    with its language tag (empty when it has none), or a blank node inline and whole
+    (:meth:`_Side.show`). Hazard: the IRIs and labels inside a blank node's text are text only
+    (no :class:`Entity` holds them), so a page cannot link or mark them."""
+
+    text: str
+    language: str = ""
+
+    @property
+    def name(self) -> str:
+        """The text, as the text forms write it (of an IRI, they write :attr:`Entity.name`)."""
+        return self.text
+
+
+Value = Entity | Shown
+"""A value as a diff holds it: an IRI with its labels, or any other term as text."""
+
+
+@dataclass(frozen=True)
 class PropertyChange:
     """One property of one entity whose values changed.
 
     ``kind`` is ``changed`` (values replaced: ``old`` → ``new``), ``added`` or ``removed``
-    (values without a counterpart), ``gained`` or ``lost`` (links: IRI values). Values are shown
-    as text: a literal in N-Triples-like form, an IRI as :attr:`Entity.name`, a blank node
-    inline and whole (:meth:`_Side.show`).
+    (values without a counterpart), ``gained`` or ``lost`` (links: the values are IRIs, each an
+    :class:`Entity`). Values are ordered by their :attr:`~Entity.name`.
     """
 
     property: str
     kind: str
-    old: tuple[str, ...] = ()
-    new: tuple[str, ...] = ()
+    old: tuple[Value, ...] = ()
+    new: tuple[Value, ...] = ()
 
 
 @dataclass
 class EntityChange:
     """An entity added, removed or changed, with its types and, for a changed entity, the
     changes of its properties; for an added one, its links (``gained``, its type apart), so that
-    what a new entity says of its place in the graph is in the diff."""
+    what a new entity says of its place in the graph is in the diff. ``types``: an added or
+    removed entity's ``rdf:type`` values, ordered by name."""
 
     entity: Entity
     status: str
-    types: list[str] = field(default_factory=list)
+    types: list[Value] = field(default_factory=list)
     changes: list[PropertyChange] = field(default_factory=list)
 
 
@@ -194,6 +214,18 @@ class _Side:
                 if triple.predicate == predicate and isinstance(triple.object, ox.Literal):
                     labels.setdefault(triple.object.language or "", triple.object.value)
         return Entity(iri.value, labels.get("en", ""), labels.get("zh", ""))
+
+    def value(self, term: Object) -> Value:
+        """``term`` as a diff holds it: an IRI as its :class:`Entity`, any other as :meth:`show`
+        writes it (a literal with its language tag)."""
+        if isinstance(term, ox.NamedNode):
+            return self.entity(term)
+        language = term.language if isinstance(term, ox.Literal) else None
+        return Shown(self.show(term), language or "")
+
+    def shown(self, terms: Iterable[Object]) -> tuple[Value, ...]:
+        """``terms`` as :meth:`value` gives each, ordered by name."""
+        return tuple(sorted(map(self.value, terms), key=lambda value: value.name))
 
     def values(self, subject: Subject, predicate: ox.NamedNode) -> list[Object]:
         """The objects of ``subject predicate ?``."""
@@ -363,8 +395,8 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> KnowledgeDiff:
     return diff
 
 
-def _types(side: _Side, iri: ox.NamedNode) -> list[str]:
-    return sorted(side.show(value) for value in side.values(iri, RDF_TYPE))
+def _types(side: _Side, iri: ox.NamedNode) -> list[Value]:
+    return list(side.shown(side.values(iri, RDF_TYPE)))
 
 
 def _property_changes(before: _Side, after: _Side, iri: ox.NamedNode) -> list[PropertyChange]:
@@ -383,20 +415,20 @@ def _property_changes(before: _Side, after: _Side, iri: ox.NamedNode) -> list[Pr
         old_others = {v for v in old_values if not isinstance(v, ox.NamedNode)}
         new_others = {v for v in new_values if not isinstance(v, ox.NamedNode)}
         name = predicate.value
-        lost = sorted(before.show(link) for link in old_links - new_links)
-        gained = sorted(after.show(link) for link in new_links - old_links)
+        lost = before.shown(old_links - new_links)
+        gained = after.shown(new_links - old_links)
         if lost:
-            changes.append(PropertyChange(name, "lost", old=tuple(lost)))
+            changes.append(PropertyChange(name, "lost", old=lost))
         if gained:
-            changes.append(PropertyChange(name, "gained", new=tuple(gained)))
-        gone = sorted(before.show(value) for value in old_others - new_others)
-        come = sorted(after.show(value) for value in new_others - old_others)
+            changes.append(PropertyChange(name, "gained", new=gained))
+        gone = before.shown(old_others - new_others)
+        come = after.shown(new_others - old_others)
         if gone and come:
-            changes.append(PropertyChange(name, "changed", tuple(gone), tuple(come)))
+            changes.append(PropertyChange(name, "changed", gone, come))
         elif gone:
-            changes.append(PropertyChange(name, "removed", old=tuple(gone)))
+            changes.append(PropertyChange(name, "removed", old=gone))
         elif come:
-            changes.append(PropertyChange(name, "added", new=tuple(come)))
+            changes.append(PropertyChange(name, "added", new=come))
     return changes
 
 
@@ -420,9 +452,14 @@ def count_line(diff: KnowledgeDiff) -> str:
     )
 
 
+def names(values: Iterable[Value], separator: str = ", ") -> str:
+    """The names of ``values`` (:attr:`Entity.name`, :attr:`Shown.name`), joined."""
+    return separator.join(value.name for value in values)
+
+
 def _describe(change: PropertyChange) -> str:
     name = shorten(change.property)
-    old, new = "; ".join(change.old), "; ".join(change.new)
+    old, new = names(change.old, "; "), names(change.new, "; ")
     return {
         "changed": f"{name}: {old} → {new}",
         "added": f"{name}: + {new}",
@@ -434,7 +471,7 @@ def _describe(change: PropertyChange) -> str:
 
 def _links(change: EntityChange) -> list[str]:
     """An added entity's links, ``property → target`` each."""
-    return [f"{shorten(item.property)} → {'; '.join(item.new)}" for item in change.changes]
+    return [f"{shorten(item.property)} → {names(item.new, '; ')}" for item in change.changes]
 
 
 def render_text(diff: KnowledgeDiff) -> str:
@@ -444,7 +481,7 @@ def render_text(diff: KnowledgeDiff) -> str:
         if entities:
             lines += ["", f"entities {title}:"]
             for change in entities:
-                lines.append(f"  {change.entity.name}  ({', '.join(change.types) or 'no type'})")
+                lines.append(f"  {change.entity.name}  ({names(change.types) or 'no type'})")
                 lines += [f"    {_describe(item)}" for item in change.changes]
     if diff.changed:
         lines += ["", "entities changed:"]
@@ -471,9 +508,7 @@ def render_markdown(diff: KnowledgeDiff) -> str:
         lines += ["", "No change to the knowledge."]
     for title, entities in (("Entities added", diff.added), ("Entities removed", diff.removed)):
         if entities:
-            rows = [
-                (c.entity.name, ", ".join(c.types), "; ".join(_links(c)) or "–") for c in entities
-            ]
+            rows = [(c.entity.name, names(c.types), "; ".join(_links(c)) or "–") for c in entities]
             header = ("entity", "types", "links")
             lines += ["", f"### {title}", "", *markdown_table(header, rows)]
     if diff.changed:

@@ -22,7 +22,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
-from bjaikg.errors import DataFileError
+from bjaikg.errors import DataFileError, printable
 from bjaikg.namespaces import BJG, sparql_prologue
 from bjaikg.remote_store import RemoteStore
 
@@ -178,10 +178,7 @@ def parse_error(path: Path, error: SyntaxError, syntax: str = "Turtle") -> DataF
     gives a NUL) is written as its escape (``\\x00``), so that a terminal or a CI log shows the
     whole line and a log viewer does not take it for binary.
     """
-    message = "".join(
-        char if char.isprintable() else repr(char)[1:-1]
-        for char in str(error.msg if error.msg else error)
-    )
+    message = printable(str(error.msg if error.msg else error))
     line, column = error.lineno, error.offset
     if line is None:
         match = _POSITION.search(message)

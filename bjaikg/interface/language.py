@@ -211,6 +211,12 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Blank-node structures that no IRI holds: {added} added, {removed} removed.",
         "zh": "不属于任何 IRI 的空白节点结构：新增 {added} 个，删除 {removed} 个。",
     },
+    "diff_newer_first": {
+        "en": "{old} is newer than {new}: this is what going back changes (the entities "
+        "removed are in {old}, not in {new}).",
+        "zh": "{old} 比 {new} 新：以下是退回旧版本时的变化"
+        "（删除的实体在 {old} 中，不在 {new} 中）。",
+    },
     "no_change": {"en": "No change to the knowledge.", "zh": "知识没有变化。"},
     "entities_added": {"en": "Entities added", "zh": "新增的实体"},
     "entities_removed": {"en": "Entities removed", "zh": "删除的实体"},

@@ -27,6 +27,7 @@ from bjaikg.chinese import CHINESE_RUN
 from bjaikg.endpoint.cache import asks_fresh
 from bjaikg.endpoint.protocol import refuse_method, starlette_response
 from bjaikg.endpoint.state import EndpointState
+from bjaikg.errors import printable
 from bjaikg.interface.assets import asset_address
 from bjaikg.interface.dataset import DUMPS, dataset_triples, describe_dataset
 from bjaikg.interface.diagram import (
@@ -74,7 +75,7 @@ from bjaikg.negotiation import (
 from bjaikg.query_catalogue import ParameterError
 from bjaikg.statistics import DatasetStatistics
 from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph
-from bjaikg.versioning import ONTOLOGY_IRI
+from bjaikg.versioning import ONTOLOGY_IRI, Version
 
 TEMPLATE_FOLDER = Path(__file__).parent / "templates"
 
@@ -195,8 +196,10 @@ VARY = {"Vary": "Accept"}
 def text_answer(
     status: int, message: str, headers: dict[str, str] | None = None
 ) -> PlainTextResponse:
-    """A one-line plain-text answer (errors)."""
-    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+    """A one-line plain-text answer (errors); a character of ``message`` that is not printable,
+    as a value a client sent may hold (a NUL, a line break), is written as its escape
+    (:func:`~bjaikg.errors.printable`)."""
+    return PlainTextResponse(printable(message) + "\n", status_code=status, headers=headers)
 
 
 class UnknownSuffixError(NotAcceptableError):
@@ -644,7 +647,8 @@ class Site:
         (:func:`~bjaikg.knowledge_diff.diff_snapshots`), as a page or, by ``format`` or
         ``Accept``, in each form :func:`~bjaikg.knowledge_diff.render` writes. A parameter
         missing, given twice or naming no release is a 400 naming it; ``from`` may be newer
-        than ``to`` (what going back changes) or the same (no change)."""
+        than ``to`` (what going back changes: the page says so in one line, the diff is as for
+        any pair) or the same (no change)."""
         parameters = request.query_params
         repeated = sorted(key for key in ("from", "to") if len(parameters.getlist(key)) > 1)
         if repeated:
@@ -689,6 +693,7 @@ class Site:
             f"{WORDS['knowledge_diff'][language]} {diff.old} → {diff.new}",
             {
                 "diff": diff,
+                "newer_first": Version.parse(diff.old) > Version.parse(diff.new),
                 "forms": forms,
                 "releases": self.releases,
                 "shorten": shorten,

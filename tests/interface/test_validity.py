@@ -38,6 +38,8 @@ PAGES = [
     "/api?lang=zh",
     "/releases/diff?from=1.23.1&to=1.23.3&lang=en",
     "/releases/diff?from=1.23.1&to=1.23.3&lang=zh",
+    "/releases/diff?from=1.23.4&to=1.19.0&lang=en",  # newer first; types of entities removed
+    "/releases/diff?from=1.23.4&to=1.19.0&lang=zh",
 ]
 
 BROKEN_NAME = "known-broken.html"

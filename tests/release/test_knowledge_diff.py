@@ -13,7 +13,14 @@ import pytest
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.__main__ import main
-from bjaikg.knowledge_diff import KnowledgeDiff, PropertyChange, diff_snapshots, render
+from bjaikg.knowledge_diff import (
+    Entity,
+    KnowledgeDiff,
+    PropertyChange,
+    Shown,
+    diff_snapshots,
+    render,
+)
 from bjaikg.namespaces import shorten
 from bjaikg.snapshots import open_snapshot
 from tests.release.conftest import INSTANCES, DataRepository
@@ -33,6 +40,14 @@ SEEDED = (
 )
 
 
+BJ, ONTOLOGY = "https://w3id.org/bjaikg/id/", "https://w3id.org/bjaikg/ontology#"
+
+
+def texts(values: tuple[Entity | Shown, ...]) -> tuple[str, ...]:
+    """What the text forms write of ``values``."""
+    return tuple(value.name for value in values)
+
+
 def checkout(folder: Path, instances: str) -> Path:
     (folder / "instances").mkdir(parents=True)
     (folder / "instances" / "data.ttl").write_text(instances, encoding="utf-8")
@@ -48,21 +63,24 @@ def test_seeded_change_set(tmp_path: Path) -> None:
         PropertyChange(
             "http://www.w3.org/ns/prov#wasDerivedFrom",
             "gained",
-            new=("bj:source-b 「来源乙」 Source B",),
+            new=(Entity(f"{BJ}source-b", "Source B", "来源乙"),),
         )
     ]
     assert [c.entity.iri.rsplit("/", 1)[1] for c in diff.removed] == ["globex"]
     assert diff.removed[0].entity.label_zh == "环球"
-    assert diff.removed[0].types == ["bjo:Company"]
+    assert diff.removed[0].types == [Entity(f"{ONTOLOGY}Company")]
     assert [e.label_en for e in diff.sources_added] == ["Source B"]
     assert [c.entity.label_en for c in diff.changed] == ["Acme"]
-    ontology = "https://w3id.org/bjaikg/ontology#"
+    located_in = f"{ONTOLOGY}locatedIn"  # links hold their IRIs and labels, values their text
     assert diff.changed[0].changes == [
         PropertyChange(
-            f"{ontology}employees", "changed", ('"100"^^xsd:integer',), ('"120"^^xsd:integer',)
+            f"{ONTOLOGY}employees",
+            "changed",
+            (Shown('"100"^^xsd:integer'),),
+            (Shown('"120"^^xsd:integer'),),
         ),
-        PropertyChange(f"{ontology}locatedIn", "lost", old=("bj:haidian 「海淀」 Haidian",)),
-        PropertyChange(f"{ontology}locatedIn", "gained", new=("bj:chaoyang 「朝阳」 Chaoyang",)),
+        PropertyChange(located_in, "lost", old=(Entity(f"{BJ}haidian", "Haidian", "海淀"),)),
+        PropertyChange(located_in, "gained", new=(Entity(f"{BJ}chaoyang", "Chaoyang", "朝阳"),)),
     ]
     text = render(diff, "text")
     assert 'bjo:employees: "100"^^xsd:integer → "120"^^xsd:integer' in text
@@ -77,8 +95,8 @@ def test_blank_node_content_change_is_reported_inline(tmp_path: Path) -> None:
     assert not diff.added and not diff.removed
     [change] = diff.changed[0].changes
     assert change.kind == "changed"
-    assert change.old == ('[ bjo:maximum "2"^^xsd:integer ; bjo:minimum "1"^^xsd:integer ]',)
-    assert change.new == ('[ bjo:maximum "3"^^xsd:integer ; bjo:minimum "1"^^xsd:integer ]',)
+    assert texts(change.old) == ('[ bjo:maximum "2"^^xsd:integer ; bjo:minimum "1"^^xsd:integer ]',)
+    assert texts(change.new) == ('[ bjo:maximum "3"^^xsd:integer ; bjo:minimum "1"^^xsd:integer ]',)
 
 
 def test_a_changed_double_is_shown_in_its_shortest_form(tmp_path: Path) -> None:
@@ -91,7 +109,7 @@ def test_a_changed_double_is_shown_in_its_shortest_form(tmp_path: Path) -> None:
     old = open_snapshot(str(checkout(tmp_path / "old", old_text)))
     new = open_snapshot(str(checkout(tmp_path / "new", new_text)))
     [change] = diff_snapshots(old, new).changed[0].changes
-    assert (change.old, change.new) == (
+    assert (texts(change.old), texts(change.new)) == (
         ('"1.428e+23"^^xsd:double',),
         ('"1.4279999999999998e+23"^^xsd:double',),
     )
@@ -100,7 +118,7 @@ def test_a_changed_double_is_shown_in_its_shortest_form(tmp_path: Path) -> None:
         str(checkout(tmp_path / "typo", old_text.replace("1.428e23", '"many"^^xsd:double')))
     )
     [change] = diff_snapshots(old, typo).changed[0].changes
-    assert change.new == ('"many"^^xsd:double',)
+    assert change.new == (Shown('"many"^^xsd:double'),)
 
 
 def test_a_blank_node_structure_added_elsewhere_leaves_the_others_unchanged(
@@ -126,7 +144,7 @@ def test_a_changed_item_of_a_list_is_reported_inside_the_list(tmp_path: Path) ->
     assert [c.entity.label_en for c in diff.changed] == ["Acme"]
     [change] = diff.changed[0].changes
     shown = '( "a" [ bjo:minimum "{}"^^xsd:integer ] "c" )'
-    assert (change.old, change.new) == ((shown.format(1),), (shown.format(5),))
+    assert (texts(change.old), texts(change.new)) == ((shown.format(1),), (shown.format(5),))
     assert (diff.triples_added, diff.triples_removed) == (1, 1)
 
 
@@ -184,6 +202,11 @@ def test_command_line_formats(tmp_path: Path) -> None:
         outputs[form] = done.stdout
     document = json.loads(outputs["json"])
     assert [c["entity"]["label_en"] for c in document["removed"]] == ["Globex"]
+    company = {"iri": f"{ONTOLOGY}Company", "label_en": "", "label_zh": ""}
+    assert document["removed"][0]["types"] == [company]  # IRIs as entities, other values as text
+    gained = [value for item in document["changed"][0]["changes"] for value in item["new"]]
+    assert {"iri": f"{BJ}chaoyang", "label_en": "Chaoyang", "label_zh": "朝阳"} in gained
+    assert {"text": '"120"^^xsd:integer', "language": ""} in gained
     assert outputs["markdown"].startswith("## Knowledge diff")
     assert (
         "| bj:acme 「艾克米」 Acme | bjo:locatedIn | link gained → bj:chaoyang"
@@ -293,8 +316,8 @@ def test_a_change_deep_in_a_list_is_reported_with_the_whole_list(tmp_path: Path)
         PropertyChange(
             "https://w3id.org/bjaikg/ontology#items",
             "changed",
-            (f"( {' '.join(items)} )",),
-            (f"( {' '.join(changed)} )",),
+            (Shown(f"( {' '.join(items)} )"),),
+            (Shown(f"( {' '.join(changed)} )"),),
         )
     ]
 
@@ -306,7 +329,7 @@ def test_a_change_twelve_levels_down_is_reported(tmp_path: Path) -> None:
     new = open_snapshot(str(checkout(tmp_path / "new", INSTANCES + nested.format(2))))
     [change] = diff_snapshots(old, new).changed[0].changes
     shown = "[ bjo:next " * 12 + '"{}"^^xsd:integer' + " ]" * 12
-    assert (change.old, change.new) == ((shown.format(1),), (shown.format(2),))
+    assert (texts(change.old), texts(change.new)) == ((shown.format(1),), (shown.format(2),))
 
 
 def test_a_renamed_iri_in_a_list_changes_the_iri_not_the_list(tmp_path: Path) -> None:
@@ -328,7 +351,8 @@ def test_two_items_swapped_deep_in_a_list_are_reported(tmp_path: Path) -> None:
     assert (diff.triples_added, diff.triples_removed) == (0, 0)
     assert not diff.is_empty
     [change] = diff.changed[0].changes
-    assert (change.old, change.new) == ((f"( {' '.join(items)} )",), (f"( {' '.join(swapped)} )",))
+    assert texts(change.old) == (f"( {' '.join(items)} )",)
+    assert texts(change.new) == (f"( {' '.join(swapped)} )",)
 
 
 def test_a_structure_no_iri_holds_is_reported_added_and_removed(tmp_path: Path) -> None:
@@ -368,15 +392,15 @@ def test_shared_and_cyclic_blank_nodes_are_named(tmp_path: Path) -> None:
     )
     [change] = diff.changed[0].changes
     minimum = '[ bjo:minimum "1"^^xsd:integer ]'
-    assert re.fullmatch(rf"\( (_:\w+) {re.escape(minimum)} \1 \)", change.old[0])
-    assert change.new == (f"( {minimum} {minimum} )",)
+    assert re.fullmatch(rf"\( (_:\w+) {re.escape(minimum)} \1 \)", change.old[0].name)
+    assert texts(change.new) == (f"( {minimum} {minimum} )",)
     cycle = INSTANCES + "bj:acme bjo:next _:a . _:a bjo:next _:b . _:b bjo:next _:a .\n"
     diff = diff_snapshots(
         open_snapshot(str(checkout(tmp_path / "old", INSTANCES))),
         open_snapshot(str(checkout(tmp_path / "cycle", cycle))),
     )
     [change] = diff.changed[0].changes
-    assert re.fullmatch(r"(_:\w+) \[ bjo:next \[ bjo:next \1 \] \]", change.new[0])
+    assert re.fullmatch(r"(_:\w+) \[ bjo:next \[ bjo:next \1 \] \]", change.new[0].name)
 
 
 def test_a_relabelled_link_target_is_no_link_lost_and_gained(tmp_path: Path) -> None:
@@ -413,5 +437,5 @@ def test_a_cycle_no_iri_holds_and_a_shared_list_node_are_shown(tmp_path: Path) -
     diff = diff_snapshots(old, open_snapshot(str(checkout(tmp_path / "tail", tail))))
     acme = {change.entity.name: change for change in diff.changed}["bj:acme 「艾克米」 Acme"]
     [change] = acme.changes
-    assert change.old == ('( "1"^^xsd:integer "2"^^xsd:integer )',)
-    assert change.new[0].startswith('[ rdf:first "1"^^xsd:integer ; rdf:rest _:'), change.new
+    assert texts(change.old) == ('( "1"^^xsd:integer "2"^^xsd:integer )',)
+    assert change.new[0].name.startswith('[ rdf:first "1"^^xsd:integer ; rdf:rest _:'), change.new
