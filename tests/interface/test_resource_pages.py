@@ -91,6 +91,32 @@ def test_a_policy_s_page_shows_its_issuance_records_in_a_section_of_their_own(
     assert ">发布记录</h2>" in chinese and ">测试市政府</a>" in chinese
 
 
+def test_a_policy_s_issuance_records_show_what_each_states_of_the_document(
+    client: TestClient,
+) -> None:
+    """Titles, document type (by label), number and the policies implemented, in the record's
+    row; a record stating only a title shows it; the policy's own date and issuer come first,
+    in a row of their own, in both languages."""
+    html = client.get("/id/test-policy?lang=en").text
+    rows = section(html, "issuances-heading").split("<tr")[2:]  # after the header
+    assert ">As the policy itself states</th>" in rows[0]
+    assert "2025-02-28" in rows[0] and ">Test Municipal Government</a>" in rows[0]
+    assert "test-policy-announcement" in rows[1] and "test-policy-issuance" in rows[2]
+    issuance = rows[2]
+    assert '<li lang="zh">测试市推进量子计算行动计划（2025—2027年）</li>' in issuance
+    assert ">action plan (document type)</a>" in issuance
+    assert "测政发〔2025〕1号 document number" in re.sub("<[^>]+>", "", issuance)  # Chinese marked
+    assert ">implements</span>" in issuance and ">Test development strategy</a>" in issuance
+    title_only = rows[3]  # no date: last
+    assert "test-policy-english-title" in title_only
+    assert "<li>Test City Action Plan for Quantum Computing (2025-2027)</li>" in title_only
+    assert 'href="https://example.org/english-page"' in title_only
+    chinese = section(client.get("/id/test-policy?lang=zh").text, "issuances-heading")
+    assert ">政策本身的陈述</th>" in chinese and ">行动计划（文种）</a>" in chinese
+    assert '测政发〔2025〕1号 <span class="muted">文号</span>' in chinese
+    assert ">落实</span>" in chinese and ">测试发展战略</a>" in chinese
+
+
 def test_a_policy_s_issuance_records_past_the_limit_are_cut_and_the_page_says_so(
     tmp_path: Path,
 ) -> None:
