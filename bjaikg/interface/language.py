@@ -296,7 +296,8 @@ WORDS: dict[str, dict[str, str]] = {
     "graph": {"en": "Named graph", "zh": "命名图"},
     "source_documents": {"en": "Sources", "zh": "数据来源"},
     "source": {"en": "Source", "zh": "来源"},
-    "row_of": {"en": "a row of", "zh": "所属数据集"},
+    "dataset_row": {"en": "{count} row of this dataset", "zh": "本数据集中的 {count} 行"},
+    "dataset_rows": {"en": "{count} rows of this dataset", "zh": "本数据集中的 {count} 行"},
     "web_pages_cited": {
         "en": "Besides these, {count} web pages are cited as evidence for single statements"
         " (pages cited only by deprecated IRIs or withdrawn statements are kept, not counted).",

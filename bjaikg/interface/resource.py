@@ -144,6 +144,18 @@ class SourceLine:
     quotes: list[tuple[str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class DatasetRows:
+    """The rows of one source dataset that a resource derives from, as one entry: the dataset
+    cited once (its citations and licences, each distinct, sorted) and the rows by IRI, each a
+    :class:`SourceLine` with any quotes paired with it."""
+
+    dataset: Term
+    citations: list[str]
+    licences: list[str]
+    rows: list[SourceLine]
+
+
 @dataclass
 class IssuanceRecord:
     """One ``bjo:PolicyIssuance`` of a policy: its issuing as one source reports it, with the
@@ -189,6 +201,10 @@ class ResourceDescription:
     incoming_cut: bool
     """More than :data:`INCOMING_LIMIT` incoming relations: the first found are shown."""
     sources: list[SourceLine]
+    """The sources that are not rows of a dataset (documents, pages), those with quotes paired
+    with them first, then by IRI."""
+    datasets: list[DatasetRows]
+    """The rows of datasets the resource derives from, one entry per dataset, by dataset IRI."""
     quotes: list[tuple[str, str]]
     """Each quote on the resource itself with its language tag (a web page may be quoted in
     English); quotes paired with a source are on its :class:`SourceLine`."""
@@ -482,6 +498,12 @@ def describe_resource(
     def texts(property_iri: str) -> list[str]:
         return [o.value for p, o, _ in rows if p == property_iri and isinstance(o, ox.Literal)]
 
+    sources, datasets = grouped_sources(
+        [
+            source_line(index, row, language, paired.get(row["source"].value, []))
+            for row in description.sources
+        ]
+    )
     label, label_language = index.label_and_language(iri, language)
     return ResourceDescription(
         iri=iri,
@@ -496,10 +518,8 @@ def describe_resource(
         statements_cut=description.cut,
         incoming=incoming,
         incoming_cut=description.incoming_cut,
-        sources=[
-            source_line(index, row, language, paired.get(row["source"].value, []))
-            for row in description.sources
-        ],
+        sources=sources,
+        datasets=datasets,
         quotes=tagged_texts(rows, QUOTE),
         paragraphs=sorted(texts(PARAGRAPH), key=_number_first),
         external_links=[
@@ -574,6 +594,32 @@ def source_line(
         url=term_value(row["url"]),
         quotes=quotes,
     )
+
+
+def grouped_sources(lines: list[SourceLine]) -> tuple[list[SourceLine], list[DatasetRows]]:
+    """The source lines (in :data:`_NEIGHBOURS`' order, by source IRI) split into those that are
+    not rows of a dataset, the ones with quotes first, and one :class:`DatasetRows` per dataset,
+    by dataset IRI. A source the store gives twice (with two citations or licences of its
+    dataset) is one row of its dataset, and one line per pair otherwise, as the store gives it.
+    Hazard: a row that is part of two datasets is listed under each."""
+    single = [line for line in lines if line.dataset is None]
+    by_dataset: dict[Term, list[SourceLine]] = {}
+    for line in lines:
+        if line.dataset is not None:
+            by_dataset.setdefault(line.dataset, []).append(line)
+    datasets = []
+    for dataset in sorted(by_dataset, key=lambda term: term.iri):
+        rows = by_dataset[dataset]
+        distinct = {line.source.iri: line for line in rows}
+        datasets.append(
+            DatasetRows(
+                dataset=dataset,
+                citations=sorted({line.citation for line in rows if line.citation}),
+                licences=sorted({line.licence for line in rows if line.licence}),
+                rows=list(distinct.values()),
+            )
+        )
+    return sorted(single, key=lambda line: not line.quotes), datasets
 
 
 def issuance_records(

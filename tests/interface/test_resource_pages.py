@@ -117,6 +117,40 @@ def test_a_policy_s_issuance_records_show_what_each_states_of_the_document(
     assert ">落实</span>" in chinese and ">测试发展战略</a>" in chinese
 
 
+def test_rows_of_a_dataset_are_one_entry_citing_the_dataset_once_after_quoted_sources(
+    client: TestClient,
+) -> None:
+    """The test model derives from the article and from three rows of one dataset and one of
+    another, whose IRIs sort before the article's: the article comes first; each dataset is cited
+    once, with its rows counted and listed (linked, by label) inside a collapsed list."""
+    sources = section(client.get("/id/test-model?lang=en").text, "sources-heading")
+    entries = sources.split('<ul class="source-lines">', 1)[1].split("\n      <li")[1:]
+    assert [entry.count("test-article") > 0 for entry in entries] == [True, False, False]
+    chips, models = entries[1:]  # by dataset IRI
+    assert sources.count("Test lab, &#39;Test models table&#39;") == 1
+    assert models.count('href="https://example.org/data-licence"') == 1
+    assert "<summary>3 rows of this dataset</summary>" in models
+    assert models.index("<details>") < models.index('href="/id/dataset-test-models-row-12')
+    assert ">Test models table, row 30 (Test Model (chat))</a>" in models
+    assert "<summary>1 row of this dataset</summary>" in chips
+    assert ">Test chips table, row 2 (Test Chip)</a>" in chips
+    chinese = section(client.get("/id/test-model?lang=zh").text, "sources-heading")
+    assert "<summary>本数据集中的 3 行</summary>" in chinese
+
+
+def test_tsinghua_s_epoch_rows_are_two_entries_after_the_article(
+    project_client: TestClient,
+) -> None:
+    """The project graph: Tsinghua University derives from the article and from rows of Epoch
+    AI's two tables; the article (its quote's source) comes first, each table once."""
+    sources = section(project_client.get("/id/tsinghua-university?lang=en").text, "sources-heading")
+    entries = sources.split('<ul class="source-lines">', 1)[1].split("\n      <li")[1:]
+    assert len(entries) == 3 and "source-beijing-ai-first-city" in entries[0]
+    assert sources.count("Epoch AI, &#39;Data on AI Models&#39;") == 1
+    assert re.search(r"<summary>[0-9]+ rows of this dataset</summary>", entries[2])
+    assert "source-epoch-ai-hardware" in entries[1] and "source-epoch-ai-models" in entries[2]
+
+
 def test_a_policy_s_issuance_records_past_the_limit_are_cut_and_the_page_says_so(
     tmp_path: Path,
 ) -> None:
