@@ -104,9 +104,10 @@ WORDS: dict[str, dict[str, str]] = {
     "paragraph": {"en": "paragraph", "zh": "段落"},
     "records": {"en": "Issuance records", "zh": "发布记录"},
     "records_hint": {
-        "en": "The policy's issuing as each source reports it: where sources disagree, each "
-        "record stands with its own.",
-        "zh": "各来源所报道的该政策发布情况：来源之间不一致时，各条记录连同各自来源并列。",
+        "en": "The policy's issuing as each source reports it, under what the policy's own "
+        "statements say: where sources disagree, each record stands with its own.",
+        "zh": "各来源所报道的该政策发布情况，列于政策本身的陈述之下：来源之间不一致时，"
+        "各条记录连同各自来源并列。",
     },
     "records_cut": {
         "en": "Only the first {limit} records found are shown; there are more.",
@@ -118,6 +119,10 @@ WORDS: dict[str, dict[str, str]] = {
     "in_force": {"en": "in force", "zh": "施行"},
     "issued_by": {"en": "Issued by", "zh": "发布机关"},
     "targets": {"en": "Targets", "zh": "针对对象"},
+    "document": {"en": "Document", "zh": "文件"},
+    "document_number": {"en": "document number", "zh": "文号"},
+    "implements": {"en": "implements", "zh": "落实"},
+    "as_stated": {"en": "As the policy itself states", "zh": "政策本身的陈述"},
     "external": {"en": "External links", "zh": "外部链接"},
     "search_notes": {"en": "Search notes", "zh": "检索记录"},
     "neighbourhood": {"en": "Neighbourhood", "zh": "关联图"},
@@ -298,7 +303,8 @@ WORDS: dict[str, dict[str, str]] = {
     "graph": {"en": "Named graph", "zh": "命名图"},
     "source_documents": {"en": "Sources", "zh": "数据来源"},
     "source": {"en": "Source", "zh": "来源"},
-    "row_of": {"en": "a row of", "zh": "所属数据集"},
+    "dataset_row": {"en": "{count} row of this dataset", "zh": "本数据集中的 {count} 行"},
+    "dataset_rows": {"en": "{count} rows of this dataset", "zh": "本数据集中的 {count} 行"},
     "web_pages_cited": {
         "en": "Besides these, {count} web pages are cited as evidence for single statements"
         " (pages cited only by deprecated IRIs or withdrawn statements are kept, not counted).",

@@ -57,6 +57,10 @@ SEARCH_NOTE = expand("skos:editorialNote")
 ISSUANCE_OF = expand("bjo:issuanceOf")
 ISSUED_BY = expand("bjo:issuedBy")
 TARGETS = expand("bjo:targets")
+OFFICIAL_TITLE = expand("bjo:officialTitle")
+DOCUMENT_TYPE = expand("bjo:documentType")
+DOCUMENT_NUMBER = expand("bjo:documentNumber")
+IMPLEMENTS_POLICY = expand("bjo:implementsPolicy")
 RECORD_DATES = {
     "issued": expand("dcterms:issued"),
     "in_force": expand("eli:first_date_entry_in_force"),
@@ -140,17 +144,45 @@ class SourceLine:
     quotes: list[tuple[str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class DatasetRows:
+    """The rows of one source dataset that a resource derives from, as one entry: the dataset
+    cited once (its citations and licences, each distinct, sorted) and the rows by IRI, each a
+    :class:`SourceLine` with any quotes paired with it."""
+
+    dataset: Term
+    citations: list[str]
+    licences: list[str]
+    rows: list[SourceLine]
+
+
 @dataclass
 class IssuanceRecord:
     """One ``bjo:PolicyIssuance`` of a policy: its issuing as one source reports it, with the
-    dates (each with the key of its word, ``issued`` or ``in_force``), the issuing bodies, the
-    targets and the source pages, each page with its URL when the graph gives one."""
+    dates (each with the key of its word, ``issued`` or ``in_force``), the issuing bodies, what
+    it says of the document (official titles with their language tags, document types, document
+    numbers, the policies it implements), the targets and the source pages, each page with its
+    URL when the graph gives one."""
 
     record: Term
     dates: list[tuple[str, str]] = field(default_factory=list)
     issuers: list[Term] = field(default_factory=list)
+    titles: list[tuple[str, str]] = field(default_factory=list)
+    document_types: list[Term] = field(default_factory=list)
+    document_numbers: list[str] = field(default_factory=list)
+    implements: list[Term] = field(default_factory=list)
     targets: list[Term] = field(default_factory=list)
     sources: list[tuple[Term, str | None]] = field(default_factory=list)
+
+    def linked(self, property_iri: str) -> list[Term] | None:
+        """The list of linked values that ``property_iri`` fills (issuers, document types,
+        policies implemented, targets); ``None`` for another property."""
+        return {
+            ISSUED_BY: self.issuers,
+            DOCUMENT_TYPE: self.document_types,
+            IMPLEMENTS_POLICY: self.implements,
+            TARGETS: self.targets,
+        }.get(property_iri)
 
 
 @dataclass
@@ -169,6 +201,10 @@ class ResourceDescription:
     incoming_cut: bool
     """More than :data:`INCOMING_LIMIT` incoming relations: the first found are shown."""
     sources: list[SourceLine]
+    """The sources that are not rows of a dataset (documents, pages), those with quotes paired
+    with them first, then by IRI."""
+    datasets: list[DatasetRows]
+    """The rows of datasets the resource derives from, one entry per dataset, by dataset IRI."""
     quotes: list[tuple[str, str]]
     """Each quote on the resource itself with its language tag (a web page may be quoted in
     English); quotes paired with a source are on its :class:`SourceLine`."""
@@ -182,6 +218,8 @@ class ResourceDescription:
     replaced_by: list[Term] = field(default_factory=list)
     records: list[IssuanceRecord] = field(default_factory=list)
     """The issuance records of a policy (``bjo:issuanceOf`` it), the earliest first."""
+    stated: IssuanceRecord | None = None
+    """A policy with records: what it states itself of the same properties, to compare."""
     records_cut: bool = False
     """More than :data:`RECORD_LIMIT` records: the first found are shown."""
 
@@ -329,7 +367,7 @@ nothing else is still listed), as further branches of :data:`_DESCRIPTION`'s que
 one round trip to the store. The properties are a ``FILTER … IN``: with a ``VALUES`` block there
 pyoxigraph read every statement of them in the graph before the join (this branch took 1 ms
 instead of 0.05, on every page). Hazard: all of a record's values of these properties are read
-(the project's records state a few dates, issuers and targets each). The sources and the
+(the project's records state a few dates, issuers, titles and targets each). The sources and the
 records' rows are DISTINCT: the default graph, a union of one graph per file, gives a statement
 made in two files twice (the validator refuses that in the project's data, but a served store
 may hold other data). Each branch binds its own variables. The answer is ordered by ``?property
@@ -339,7 +377,17 @@ relations (by property, then subject), the sources (by source) and the records
 order — sorting them in the store by three more keys cost more than the two round trips saved
 (bench/STORES.md)."""
 
-RECORD_PROPERTIES = (ISSUANCE_OF, *RECORD_DATES.values(), ISSUED_BY, TARGETS, DERIVED_FROM)
+RECORD_PROPERTIES = (
+    ISSUANCE_OF,
+    *RECORD_DATES.values(),
+    ISSUED_BY,
+    OFFICIAL_TITLE,
+    DOCUMENT_TYPE,
+    DOCUMENT_NUMBER,
+    IMPLEMENTS_POLICY,
+    TARGETS,
+    DERIVED_FROM,
+)
 """What the page shows of an issuance record; the source's URL comes with it."""
 
 
@@ -450,6 +498,12 @@ def describe_resource(
     def texts(property_iri: str) -> list[str]:
         return [o.value for p, o, _ in rows if p == property_iri and isinstance(o, ox.Literal)]
 
+    sources, datasets = grouped_sources(
+        [
+            source_line(index, row, language, paired.get(row["source"].value, []))
+            for row in description.sources
+        ]
+    )
     label, label_language = index.label_and_language(iri, language)
     return ResourceDescription(
         iri=iri,
@@ -464,10 +518,8 @@ def describe_resource(
         statements_cut=description.cut,
         incoming=incoming,
         incoming_cut=description.incoming_cut,
-        sources=[
-            source_line(index, row, language, paired.get(row["source"].value, []))
-            for row in description.sources
-        ],
+        sources=sources,
+        datasets=datasets,
         quotes=tagged_texts(rows, QUOTE),
         paragraphs=sorted(texts(PARAGRAPH), key=_number_first),
         external_links=[
@@ -482,6 +534,9 @@ def describe_resource(
         replaced_by=[make_term(index, successor, language) for successor in iris(REPLACED_BY)],
         records=issuance_records(index, description.records, language),
         records_cut=description.records_cut,
+        stated=stated_record(index, iri, rows, description.sources, language)
+        if description.records
+        else None,
     )
 
 
@@ -541,37 +596,88 @@ def source_line(
     )
 
 
+def grouped_sources(lines: list[SourceLine]) -> tuple[list[SourceLine], list[DatasetRows]]:
+    """The source lines (in :data:`_NEIGHBOURS`' order, by source IRI) split into those that are
+    not rows of a dataset, the ones with quotes first, and one :class:`DatasetRows` per dataset,
+    by dataset IRI. A source the store gives twice (with two citations or licences of its
+    dataset) is one row of its dataset, and one line per pair otherwise, as the store gives it.
+    Hazard: a row that is part of two datasets is listed under each."""
+    single = [line for line in lines if line.dataset is None]
+    by_dataset: dict[Term, list[SourceLine]] = {}
+    for line in lines:
+        if line.dataset is not None:
+            by_dataset.setdefault(line.dataset, []).append(line)
+    datasets = []
+    for dataset in sorted(by_dataset, key=lambda term: term.iri):
+        rows = by_dataset[dataset]
+        distinct = {line.source.iri: line for line in rows}
+        datasets.append(
+            DatasetRows(
+                dataset=dataset,
+                citations=sorted({line.citation for line in rows if line.citation}),
+                licences=sorted({line.licence for line in rows if line.licence}),
+                rows=list(distinct.values()),
+            )
+        )
+    return sorted(single, key=lambda line: not line.quotes), datasets
+
+
 def issuance_records(
     index: LabelIndex, rows: list[RecordRow], language: str
 ) -> list[IssuanceRecord]:
     """The issuance records of :data:`_NEIGHBOURS`' (record, property, value, page URL) rows:
     ordered by their earliest date (records without one last), then by record IRI; within a
-    record dates by value, issuers, targets and pages by label."""
+    record dates, titles (by language tag, then text) and numbers by value, the linked values by
+    label. A literal where an IRI is expected, or the reverse, is left out."""
     records: dict[str, IssuanceRecord] = {}
     date_words = {iri: word for word, iri in RECORD_DATES.items()}
     for record_iri, property_iri, value, page_url in rows:
         record = records.setdefault(
             record_iri, IssuanceRecord(make_term(index, record_iri, language))
         )
-        if property_iri in date_words and isinstance(value, ox.Literal):
-            record.dates.append((value.value, date_words[property_iri]))
+        if isinstance(value, ox.Literal):
+            if property_iri in date_words:
+                record.dates.append((value.value, date_words[property_iri]))
+            elif property_iri == OFFICIAL_TITLE:
+                record.titles.append((value.value, value.language or ""))
+            elif property_iri == DOCUMENT_NUMBER:
+                record.document_numbers.append(value.value)
         elif isinstance(value, ox.NamedNode):
             term = make_term(index, value.value, language)
-            if property_iri == ISSUED_BY:
-                record.issuers.append(term)
-            elif property_iri == TARGETS:
-                record.targets.append(term)
-            elif property_iri == DERIVED_FROM:
+            if property_iri == DERIVED_FROM:
                 record.sources.append((term, page_url))
+            elif (terms := record.linked(property_iri)) is not None:
+                terms.append(term)
     for record in records.values():
         record.dates.sort()
-        record.issuers.sort(key=_by_label)
-        record.targets.sort(key=_by_label)
+        record.titles.sort(key=lambda title: (title[1], title[0]))
+        record.document_numbers.sort()
+        for terms in (record.issuers, record.document_types, record.implements, record.targets):
+            terms.sort(key=_by_label)
         record.sources.sort(key=lambda source: _by_label(source[0]))
     return sorted(
         records.values(),
         key=lambda record: (not record.dates, record.dates[:1], record.record.iri),
     )
+
+
+def stated_record(
+    index: LabelIndex,
+    iri: str,
+    rows: list[Row],
+    sources: list[ox.QuerySolution],
+    language: str,
+) -> IssuanceRecord | None:
+    """The statements of the resource ``iri`` (``rows``) of :data:`RECORD_PROPERTIES` as an
+    issuance record, its sources with the URLs of their ``sources`` rows; values only inferred
+    are left out (a record's are asserted). ``None`` when it states none."""
+    urls = {row["source"].value: term_value(row["url"]) for row in sources}
+    own: list[RecordRow] = [
+        (iri, property_iri, value, urls.get(term_value(value) or ""))
+        for property_iri, value, inferred in rows
+        if property_iri in RECORD_PROPERTIES and not inferred
+    ]
+    return next(iter(issuance_records(index, own, language)), None)
 
 
 def _by_label(term: Term) -> tuple[str, str]:

@@ -91,6 +91,66 @@ def test_a_policy_s_page_shows_its_issuance_records_in_a_section_of_their_own(
     assert ">发布记录</h2>" in chinese and ">测试市政府</a>" in chinese
 
 
+def test_a_policy_s_issuance_records_show_what_each_states_of_the_document(
+    client: TestClient,
+) -> None:
+    """Titles, document type (by label), number and the policies implemented, in the record's
+    row; a record stating only a title shows it; the policy's own date and issuer come first,
+    in a row of their own, in both languages."""
+    html = client.get("/id/test-policy?lang=en").text
+    rows = section(html, "issuances-heading").split("<tr")[2:]  # after the header
+    assert ">As the policy itself states</th>" in rows[0]
+    assert "2025-02-28" in rows[0] and ">Test Municipal Government</a>" in rows[0]
+    assert "test-policy-announcement" in rows[1] and "test-policy-issuance" in rows[2]
+    issuance = rows[2]
+    assert '<li lang="zh">测试市推进量子计算行动计划（2025—2027年）</li>' in issuance
+    assert ">action plan (document type)</a>" in issuance
+    assert "测政发〔2025〕1号 document number" in re.sub("<[^>]+>", "", issuance)  # Chinese marked
+    assert ">implements</span>" in issuance and ">Test development strategy</a>" in issuance
+    title_only = rows[3]  # no date: last
+    assert "test-policy-english-title" in title_only
+    assert "<li>Test City Action Plan for Quantum Computing (2025-2027)</li>" in title_only
+    assert 'href="https://example.org/english-page"' in title_only
+    chinese = section(client.get("/id/test-policy?lang=zh").text, "issuances-heading")
+    assert ">政策本身的陈述</th>" in chinese and ">行动计划（文种）</a>" in chinese
+    assert '测政发〔2025〕1号 <span class="muted">文号</span>' in chinese
+    assert ">落实</span>" in chinese and ">测试发展战略</a>" in chinese
+
+
+def test_rows_of_a_dataset_are_one_entry_citing_the_dataset_once_after_quoted_sources(
+    client: TestClient,
+) -> None:
+    """The test model derives from the article and from three rows of one dataset and one of
+    another, whose IRIs sort before the article's: the article comes first; each dataset is cited
+    once, with its rows counted and listed (linked, by label) inside a collapsed list."""
+    sources = section(client.get("/id/test-model?lang=en").text, "sources-heading")
+    entries = sources.split('<ul class="source-lines">', 1)[1].split("\n      <li")[1:]
+    assert [entry.count("test-article") > 0 for entry in entries] == [True, False, False]
+    chips, models = entries[1:]  # by dataset IRI
+    assert sources.count("Test lab, &#39;Test models table&#39;") == 1
+    assert models.count('href="https://example.org/data-licence"') == 1
+    assert "<summary>3 rows of this dataset</summary>" in models
+    assert models.index("<details>") < models.index('href="/id/dataset-test-models-row-12')
+    assert ">Test models table, row 30 (Test Model (chat))</a>" in models
+    assert "<summary>1 row of this dataset</summary>" in chips
+    assert ">Test chips table, row 2 (Test Chip)</a>" in chips
+    chinese = section(client.get("/id/test-model?lang=zh").text, "sources-heading")
+    assert "<summary>本数据集中的 3 行</summary>" in chinese
+
+
+def test_tsinghua_s_epoch_rows_are_two_entries_after_the_article(
+    project_client: TestClient,
+) -> None:
+    """The project graph: Tsinghua University derives from the article and from rows of Epoch
+    AI's two tables; the article (its quote's source) comes first, each table once."""
+    sources = section(project_client.get("/id/tsinghua-university?lang=en").text, "sources-heading")
+    entries = sources.split('<ul class="source-lines">', 1)[1].split("\n      <li")[1:]
+    assert len(entries) == 3 and "source-beijing-ai-first-city" in entries[0]
+    assert sources.count("Epoch AI, &#39;Data on AI Models&#39;") == 1
+    assert re.search(r"<summary>[0-9]+ rows of this dataset</summary>", entries[2])
+    assert "source-epoch-ai-hardware" in entries[1] and "source-epoch-ai-models" in entries[2]
+
+
 def test_a_policy_s_issuance_records_past_the_limit_are_cut_and_the_page_says_so(
     tmp_path: Path,
 ) -> None:

@@ -26,6 +26,8 @@ PAGES = [
     "/id/test-district?lang=en",
     "/id/test-policy?lang=en",
     "/id/test-policy?lang=zh",
+    "/id/test-model?lang=en",
+    "/id/test-model?lang=zh",
     "/id/test-article?lang=en",
     "/id/no-such-thing?lang=en",
     "/ontology?lang=en",
@@ -59,6 +61,7 @@ PROJECT_PAGES = [
     "/api?lang=en",
     "/id/origin-community?lang=en",
     "/id/beijing-ai-plus-action-plan?lang=en",
+    "/id/tsinghua-university?lang=en",
     "/id/source-beijing-ai-first-city?lang=zh",
 ]
 """Pages of the project graph, checked too (prefixed ``project:`` below)."""

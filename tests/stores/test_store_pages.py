@@ -20,11 +20,13 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pyoxigraph as ox
 import pytest
+from starlette.testclient import TestClient
 
 from bjaikg.interface.resource import INCOMING_LIMIT, OUTGOING_LIMIT, read_description
 from bjaikg.namespaces import BJG
 from bjaikg.remote_store import connect
 from bjaikg.store import KnowledgeGraph, term_value
+from tests.application import application_for
 from tests.interface.sections import section
 from tests.server_process import running_server
 from tests.stores.servers import StoreServer, running_oxigraph
@@ -160,3 +162,20 @@ def test_one_query_gives_the_embedded_page_s_incoming_relations_and_sources(
     records = sorted((*row[:2], term_value(row[2]), row[3]) for row in embedded.records)
     assert sorted((*row[:2], term_value(row[2]), row[3]) for row in found.records) == records
     assert (len({row[0] for row in records}) == 3) == (slug == "beijing-ai-plus-action-plan")
+
+
+@pytest.mark.parametrize("store_name", ["oxigraph_store", "virtuoso_store"])
+def test_an_entity_s_dataset_rows_are_one_entry_per_dataset_on_a_store_backed_page(
+    request: pytest.FixtureRequest, store_name: str, project_graph: KnowledgeGraph
+) -> None:
+    """Tsinghua University's sources over each store: the section the embedded store gives, the
+    article first and each of Epoch AI's two tables one entry with its rows collapsed."""
+    store: StoreServer = request.getfixturevalue(store_name)
+    with TestClient(application_for(project_graph)) as client:
+        embedded = client.get("/id/tsinghua-university?lang=en").text
+    arguments = ["--store", store.query_url, "--timeout", str(SERVER_TIMEOUT), "--workers", "1"]
+    with running_server(*arguments) as server:
+        page = httpx.get(f"{server.url}/id/tsinghua-university?lang=en", timeout=60).text
+    sources = section(page, "sources-heading")
+    assert sources == section(embedded, "sources-heading")
+    assert sources.count("<details>") == 2 and sources.count("Epoch AI, &#39;Data on AI") == 1
