@@ -1,7 +1,10 @@
 """validate.py end to end: every exit code and a one-line error (never a traceback) for each
 kind of unusable input, in a process of its own as CI runs it; every output format parsed back,
 and the options, from its ``main`` in this process (the context's mixed-in triples are then
-converted once for all of them)."""
+converted once for all of them). A process of its own checks its file alone
+(``--without-instances``, :data:`ALONE`): converting the project's instances for pySHACL is
+most of such a run, and what a file named alone is checked against is tested in this process
+(``test_a_contributors_file_may_point_at_the_projects_entities``)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ WARNING_ONLY = (
     GOOD + '\nbj:other a bjo:Person ; rdfs:label "某人"@zh, "other"@en ; ' + SOURCED + " ."
 )
 FAST = ["--checks", "parse,shacl,quality,links"]
+ALONE = "--without-instances"
 
 
 def run(*arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -51,13 +55,13 @@ def validated(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int,
 
 
 def test_conforming_file_exits_0(turtle_file: Callable[..., Path]) -> None:
-    result = run(str(turtle_file(GOOD)), *FAST)
+    result = run(str(turtle_file(GOOD)), *FAST, ALONE)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "conforms" in result.stdout.splitlines()[-1]
 
 
 def test_violation_exits_1_with_file_line_and_rule(turtle_file: Callable[..., Path]) -> None:
-    result = run(str(turtle_file(BAD)), *FAST, "--format", "json")
+    result = run(str(turtle_file(BAD)), *FAST, ALONE, "--format", "json")
     assert result.returncode == 1
     document = json.loads(result.stdout)
     [finding] = [f for f in document["findings"] if f["rule"] == "shacl.Entity-label"]
@@ -79,7 +83,7 @@ def test_a_file_name_with_spaces_and_chinese_is_validated(
 def test_ill_typed_literal_is_a_finding_not_a_log(turtle_file: Callable[..., Path]) -> None:
     path = turtle_file(GOOD.replace("bjo:paragraph 1", 'bjo:paragraph "one"^^xsd:integer'))
     for engine in ("pyshacl", "pyshacl-turbo"):
-        result = run(str(path), "--checks", "parse,shacl", "--engine", engine)
+        result = run(str(path), "--checks", "parse,shacl", ALONE, "--engine", engine)
         assert result.returncode == 1 and result.stderr == ""
         assert "shacl.Entity-paragraph" in result.stdout
 
@@ -88,7 +92,7 @@ def test_an_ill_typed_boolean_is_reported_as_written_without_a_warning(
     turtle_file: Callable[..., Path],
 ) -> None:
     path = turtle_file(GOOD.replace("bjo:paragraph 1", 'bjo:paragraph "maybe"^^xsd:boolean'))
-    result = run(str(path), "--checks", "parse,shacl", "--format", "json")
+    result = run(str(path), "--checks", "parse,shacl", ALONE, "--format", "json")
     assert result.returncode == 1 and result.stderr == ""
     [finding] = [f for f in json.loads(result.stdout)["findings"] if f["focus"] == "bj:someone"]
     assert finding["value"] == '"maybe"^^xsd:boolean'  # rdflib's reading was "false"
@@ -124,7 +128,7 @@ def test_owl_check_not_requested_is_skipped_quietly_without_java(
     turtle_file: Callable[..., Path],
 ) -> None:
     environment = {**os.environ, "PATH": str(Path(sys.executable).parent)}
-    result = run(str(turtle_file(GOOD)), env=environment)
+    result = run(str(turtle_file(GOOD)), ALONE, env=environment)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
