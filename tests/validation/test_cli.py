@@ -3,7 +3,7 @@ kind of unusable input, in a process of its own as CI runs it; every output form
 and the options, from its ``main`` in this process (the context's mixed-in triples are then
 converted once for all of them).
 
-Where the project's instances change no finding, the file is checked alone
+Where the project's instances change no finding, a file is checked alone
 (``--without-instances``, :data:`ALONE`): converting them for pySHACL is most of a process's
 run, and the rules take longer over them. What a file named alone is checked against is
 tested here too (``test_a_contributors_file_may_point_at_the_projects_entities``)."""
@@ -76,7 +76,7 @@ def test_a_file_name_with_spaces_and_chinese_is_validated(
     turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = turtle_file(BAD, name="my data 数据.ttl")  # its graph name is percent-encoded
-    code, output = validated(capsys, str(path), *FAST, "--format", "json")
+    code, output = validated(capsys, str(path), *FAST, ALONE, "--format", "json")
     assert code == 1, capsys.readouterr().err
     [finding] = [f for f in json.loads(output)["findings"] if f["rule"] == "shacl.Entity-label"]
     assert finding["file"].endswith("my data 数据.ttl") and isinstance(finding["line"], int)
@@ -104,8 +104,8 @@ def test_fail_on_chooses_the_threshold(
     turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = str(turtle_file(WARNING_ONLY))  # a duplicate @zh label: a warning only
-    assert validated(capsys, path, *FAST)[0] == 0
-    assert validated(capsys, path, *FAST, "--fail-on", "warning")[0] == 1
+    assert validated(capsys, path, *FAST, ALONE)[0] == 0
+    assert validated(capsys, path, *FAST, ALONE, "--fail-on", "warning")[0] == 1
 
 
 def test_syntax_error_exits_2_with_file_line_column(turtle_file: Callable[..., Path]) -> None:
