@@ -186,21 +186,30 @@ def ontology_additions(ontology: Graph) -> Graph:
     return inoculate(Graph(), ontology)  # type: ignore[arg-type]
 
 
+CONTEXTS_KEPT = 4
+"""How many contexts' additions :func:`context_additions` keeps (the project's instances make
+about 6,000 triples): a process that switches between the project with and without its
+instances, or between two ontologies, keeps both."""
+
 _additions_by_context: dict[tuple[tuple[Path, bytes], ...], Graph] = {}
 
 
 def context_additions(loaded: LoadedInput) -> Graph:
-    """:func:`ontology_additions` of ``loaded``'s context files, kept for the last context seen
-    (:meth:`LoadedInput.context_key`): one process validating file after file against the
-    project (the tests, a notebook, a tool) converts the context to rdflib once, not each time.
+    """:func:`ontology_additions` of ``loaded``'s context files, kept for the last
+    :data:`CONTEXTS_KEPT` contexts used (:meth:`LoadedInput.context_key`): one process
+    validating file after file against the project (the tests, a notebook, a tool) converts
+    each context to rdflib once, not each time.
 
     Hazard: the graph returned is shared by every later call: copy from it, never change it.
     """
     key = loaded.context_key()
-    if key not in _additions_by_context:
-        _additions_by_context.clear()
-        _additions_by_context[key] = ontology_additions(loaded.rdflib_graph(data=False))
-    return _additions_by_context[key]
+    additions = _additions_by_context.pop(key, None)  # put back last: the most recently used
+    if additions is None:
+        additions = ontology_additions(loaded.rdflib_graph(data=False))
+        while len(_additions_by_context) >= CONTEXTS_KEPT:
+            del _additions_by_context[next(iter(_additions_by_context))]  # the least recent
+    _additions_by_context[key] = additions
+    return additions
 
 
 def run_shacl(loaded: LoadedInput, shapes: Graph, engine: str = "pyshacl") -> list[Finding]:

@@ -15,6 +15,7 @@ from bjaikg.errors import DataFileError
 from bjaikg.validation import ValidationOptions, validate
 from bjaikg.validation.inputs import SHAPES_FOLDER, load_input
 from bjaikg.validation.shacl import (
+    CONTEXTS_KEPT,
     context_additions,
     hoist_property_shapes,
     load_shapes,
@@ -144,6 +145,14 @@ def test_two_files_sharing_a_graph_give_the_same_findings_with_either_engine(
     assert found["pyshacl-turbo"] == found["pyshacl"]
 
 
+@pytest.fixture
+def own_contexts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contexts kept start empty for the test and are put back after it: its contexts do
+    not push out those of the tests after it (the project's instances)."""
+    monkeypatch.setattr("bjaikg.validation.shacl._additions_by_context", {})
+
+
+@pytest.mark.usefixtures("own_contexts")
 def test_the_context_is_mixed_in_once_until_a_context_file_changes(tmp_path: Path) -> None:
     """The additions of an unchanged context are the same graph on a second load (no second
     conversion); a context file whose bytes changed gives new additions with its change."""
@@ -159,3 +168,28 @@ def test_the_context_is_mixed_in_once_until_a_context_file_changes(tmp_path: Pat
     changed = context_additions(load_input([data], [context]))
     labels = {str(label) for label in changed.objects(None, RDFS.label)}
     assert "widget" in labels and "gadget" not in labels
+
+
+@pytest.mark.usefixtures("own_contexts")
+def test_the_contexts_used_last_are_kept(tmp_path: Path) -> None:
+    """Validations that switch between contexts (with and without the project's instances)
+    convert each once: the :data:`CONTEXTS_KEPT` used last are kept, the least recent is
+    dropped."""
+    data = tmp_path / "data.ttl"
+    data.write_text(PROLOGUE + 'bj:acme a bjo:Company ; rdfs:label "a"@en .\n', encoding="utf-8")
+    contexts = []
+    for number in range(CONTEXTS_KEPT + 1):
+        path = tmp_path / f"context-{number}.ttl"
+        path.write_text(PROLOGUE + f"bjo:Gadget{number} a owl:Class .\n", encoding="utf-8")
+        contexts.append([path])
+    first, *others, last = contexts
+    kept = context_additions(load_input([data], first))
+    converted = []
+    for context in others:
+        converted.append(context_additions(load_input([data], context)))
+        assert context_additions(load_input([data], first)) is kept  # used again: kept longest
+    assert context_additions(load_input([data], others[0])) is converted[0]
+    context_additions(load_input([data], last))  # drops the least recently used: others[1]
+    assert context_additions(load_input([data], first)) is kept
+    assert context_additions(load_input([data], others[0])) is converted[0]
+    assert context_additions(load_input([data], others[1])) is not converted[1]

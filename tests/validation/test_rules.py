@@ -387,7 +387,7 @@ def test_what_the_pairing_rule_finds_and_lets_through(
     turtle_file: Callable[..., Path], turtle: str, unpaired: set[str]
 ) -> None:
     options = ValidationOptions(
-        paths=(turtle_file(turtle),), checks=frozenset({"parse", "quality"})
+        paths=(turtle_file(turtle),), checks=frozenset({"parse", "quality"}), with_instances=False
     )
     found = [f.value for f in validate(options).findings if f.rule == "quality.quote-unpaired"]
     assert sorted(found) == sorted(unpaired)
@@ -475,6 +475,9 @@ PREFERRED = (
     "bjo:rankSource bj:source-test ;"
 )
 NORMAL = "wikibase:rank wikibase:NormalRank ;"
+SITE_CHECKS = frozenset({"parse", "shacl", "quality"})
+"""The sites' cases are self-contained: they are checked without the project's instances (as
+:func:`rules_found` does), which would only cost time."""
 
 
 @pytest.mark.parametrize(
@@ -491,7 +494,7 @@ def test_only_disagreements_nobody_ranked_are_warned_about(
     turtle_file: Callable[..., Path], rank_a: str, rank_b: str, warned: bool
 ) -> None:
     path = turtle_file(TWO_SITES.format(rank_a=rank_a, rank_b=rank_b))
-    options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "shacl", "quality"}))
+    options = ValidationOptions(paths=(path,), checks=SITE_CHECKS, with_instances=False)
     findings = validate(options).findings
     assert [f.rule for f in findings if f.severity is Severity.VIOLATION] == []
     assert ("quality.sources-disagree" in {f.rule for f in findings}) is warned
@@ -515,7 +518,7 @@ def test_a_preferred_site_ranks_the_sites_of_the_places_containing_it(
     city b too, so the rule warns only when no site in city a is preferred."""
     sites = TWO_SITES.format(rank_a=NORMAL, rank_b=NORMAL) + DISTRICT_SITE.format(rank=rank)
     options = ValidationOptions(
-        paths=(turtle_file(sites),), checks=frozenset({"parse", "shacl", "quality"})
+        paths=(turtle_file(sites),), checks=SITE_CHECKS, with_instances=False
     )
     findings = validate(options).findings
     assert [f.rule for f in findings if f.severity is Severity.VIOLATION] == []
@@ -526,7 +529,9 @@ def test_a_disagreement_is_warned_about_with_both_places(
     turtle_file: Callable[..., Path],
 ) -> None:
     path = turtle_file(TWO_SITES.format(rank_a="", rank_b=""))
-    options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "quality"}))
+    options = ValidationOptions(
+        paths=(path,), checks=frozenset({"parse", "quality"}), with_instances=False
+    )
     warned = [f for f in validate(options).findings if f.rule == "quality.sources-disagree"]
     assert [(f.focus, f.path, f.value, f.message) for f in warned] == [
         (
