@@ -381,6 +381,15 @@ ARTICLE = 'bj:article a bjo:SourceDocument ; bjo:sourceFile "beijing-ai-first-ci
             ' prov:qualifiedDerivation [ prov:entity bj:page-a ; bjo:quote "a"@en ] .',
             {"<https://w3id.org/bjaikg/id/page-b>"},
         ),
+        # two pages and a quote on the node: whose is it? (and neither page is paired)
+        (
+            TWO_PAGES + 'bj:body prov:wasDerivedFrom bj:page-a, bj:page-b ; bjo:quote "a"@en .',
+            {
+                '"a"@en',
+                "<https://w3id.org/bjaikg/id/page-a>",
+                "<https://w3id.org/bjaikg/id/page-b>",
+            },
+        ),
     ],
 )
 def test_what_the_pairing_rule_finds_and_lets_through(
