@@ -36,6 +36,7 @@ from bjaikg.sources.mapping import (
     OrganisationRow,
     read_chip_families,
     read_cities,
+    read_handwritten_labels,
     read_hardware_aliases,
     read_organisations,
 )
@@ -86,6 +87,9 @@ class EpochInput:
     cities: dict[str, City]
     aliases: dict[str, HardwareAlias]
     families: list[ChipFamily]
+    labels: dict[str, frozenset[str]] = field(default_factory=dict)
+    """The hand-written files' labels (case-folded) by local name: the names an organisation of
+    an empty ``class`` already has (:func:`~bjaikg.sources.mapping.read_handwritten_labels`)."""
 
 
 @dataclass
@@ -123,6 +127,7 @@ def read_input(sources: Path) -> EpochInput:
         cities=read_cities(),
         aliases=read_hardware_aliases(),
         families=read_chip_families(),
+        labels=read_handwritten_labels(),
     )
 
 
@@ -245,10 +250,10 @@ class Transform:
         """Our IRI for an organisation name of the tables; new organisations are declared.
 
         The ``name`` as the row writes it is an alternative label of the organisation
-        (:func:`table_spelling`), derived from the row, unless it is (but for case) a label
-        stated here: so a search finds the organisation by Epoch AI's spelling ("Zhipu AI" for
-        the article's Zhipu). An organisation of the hand-written files keeps their type and
-        labels, none being stated here: it gets every name its rows give it."""
+        (:func:`table_spelling`), derived from the row, unless it is (but for case) one of its
+        labels: so a search finds the organisation by Epoch AI's spelling ("Zhipu AI" for the
+        article's Zhipu). An organisation of the hand-written files keeps their type and labels
+        (:attr:`EpochInput.labels`), and cites the row only for a name it adds."""
         mapped = self.organisation_of.get(name)
         if mapped is None:
             slug, kind, label_en, label_zh = slugify(name), "Organisation", english_name(name), ""
@@ -259,16 +264,17 @@ class Transform:
         node = BJ[slug]
         self.result.organisations.add(slug)
         organisations = self.graph("organisations.ttl")
-        organisations.add((node, PROV.wasDerivedFrom, record))
-        stated: set[str] = set()
+        stated = self.data.labels.get(slug, frozenset())
         if kind:  # an organisation of the hand-written files keeps their type and labels
             organisations.add((node, RDF.type, BJO[kind]))
             organisations.add((node, RDFS.label, Literal(label_en, lang="en")))
             if label_zh:
                 organisations.add((node, RDFS.label, Literal(label_zh, lang="zh")))
-            stated = {label_en.casefold(), label_zh.casefold()}
+            organisations.add((node, PROV.wasDerivedFrom, record))
+            stated = frozenset({label_en.casefold(), label_zh.casefold()})
         if name.casefold() not in stated:
             organisations.add((node, SKOS.altLabel, table_spelling(name)))
+            organisations.add((node, PROV.wasDerivedFrom, record))
         return node
 
     def in_beijing(self, name: str) -> bool:

@@ -14,6 +14,8 @@
 - ``hardware.csv``: hardware names of Epoch AI's tables that name the same chip as another row,
   with the evidence for it; every other hardware name becomes a chip of its own.
 - ``chip-families.csv``: the article's chip families and the designer whose chips they gather.
+- the hand-written Turtle files of ``instances/`` themselves, for the labels they give the
+  organisations of an empty ``class`` (:func:`read_handwritten_labels`).
 - ``headquarters-ranks.csv``: reviews of organisations whose rows place the headquarters in
   different places: the place preferred, the reason, and the page the reason rests on (the
   generated sites get Wikidata's statement ranks; the other rows stay, ranked normal).
@@ -25,14 +27,20 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import DataFileError
+from bjaikg.namespaces import BJ
+from bjaikg.store import parse_error, read_text
 
 MAPPING_FOLDER = PROJECT_ROOT / "instances" / "mappings"
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
@@ -190,6 +198,34 @@ def organisation_problems(row: OrganisationRow) -> list[str]:
         ),
     ]
     return [message for holds, message in checks if not holds]
+
+
+def read_handwritten_labels(folder: Path = PROJECT_ROOT / "instances") -> dict[str, frozenset[str]]:
+    """The ``rdfs:label`` values, case-folded, that the hand-written files of ``folder`` (its own
+    ``*.ttl``: the generated files are in its sub-folders) state for each ``bj:`` IRI, by the
+    IRI's local name.
+
+    Hazard: the generated files then depend on these files too: a label changed by hand can
+    make a name of Epoch AI's tables an alternative label, or no longer one, and the generated
+    files must be made again (the transform's test says so).
+    """
+    labels: defaultdict[str, set[str]] = defaultdict(set)
+    for path in sorted(folder.glob("*.ttl")):
+        try:
+            triples = list(ox.parse(read_text(path), format=ox.RdfFormat.TURTLE,
+                                    base_iri=path.resolve().as_uri()))  # fmt: skip
+        except SyntaxError as error:
+            raise parse_error(path, error) from None
+        for triple in triples:
+            subject, value = triple.subject, triple.object
+            if (
+                triple.predicate == LABEL
+                and isinstance(subject, ox.NamedNode)
+                and subject.value.startswith(str(BJ))
+                and isinstance(value, ox.Literal)
+            ):
+                labels[subject.value.removeprefix(str(BJ))].add(value.value.casefold())
+    return {slug: frozenset(found) for slug, found in labels.items()}
 
 
 def read_organisations(path: Path = MAPPING_FOLDER / "organisations.csv") -> list[OrganisationRow]:

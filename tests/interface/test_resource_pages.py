@@ -138,17 +138,17 @@ def test_rows_of_a_dataset_are_one_entry_citing_the_dataset_once_after_quoted_so
     assert "<summary>本数据集中的 3 行</summary>" in chinese
 
 
-def test_tsinghua_s_epoch_rows_are_two_entries_after_the_article(
-    project_client: TestClient,
-) -> None:
-    """The project graph: Tsinghua University derives from the article and from rows of Epoch
-    AI's two tables; the article (its quote's source) comes first, each table once."""
-    sources = section(project_client.get("/id/tsinghua-university?lang=en").text, "sources-heading")
+def test_baai_s_epoch_rows_are_one_entry_after_the_article(project_client: TestClient) -> None:
+    """The project graph: the Beijing Academy of Artificial Intelligence derives from the article
+    and, for the name Epoch AI's models table gives it, from that table's rows; the article (its
+    quote's source) comes first, the table once with its rows collapsed."""
+    page = project_client.get("/id/beijing-academy-of-artificial-intelligence?lang=en").text
+    sources = section(page, "sources-heading")
     entries = sources.split('<ul class="source-lines">', 1)[1].split("\n      <li")[1:]
-    assert len(entries) == 3 and "source-beijing-ai-first-city" in entries[0]
+    assert len(entries) == 2 and "source-beijing-ai-first-city" in entries[0]
     assert sources.count("Epoch AI, &#39;Data on AI Models&#39;") == 1
-    assert re.search(r"<summary>[0-9]+ rows of this dataset</summary>", entries[2])
-    assert "source-epoch-ai-hardware" in entries[1] and "source-epoch-ai-models" in entries[2]
+    assert re.search(r"<summary>[0-9]+ rows of this dataset</summary>", entries[1])
+    assert "source-epoch-ai-models" in entries[1]
 
 
 def test_a_policy_s_issuance_records_past_the_limit_are_cut_and_the_page_says_so(

@@ -61,7 +61,7 @@ PROJECT_PAGES = [
     "/api?lang=en",
     "/id/origin-community?lang=en",
     "/id/beijing-ai-plus-action-plan?lang=en",
-    "/id/tsinghua-university?lang=en",
+    "/id/baidu?lang=en",
     "/id/source-beijing-ai-first-city?lang=zh",
 ]
 """Pages of the project graph, checked too (prefixed ``project:`` below)."""

@@ -168,14 +168,14 @@ def test_one_query_gives_the_embedded_page_s_incoming_relations_and_sources(
 def test_an_entity_s_dataset_rows_are_one_entry_per_dataset_on_a_store_backed_page(
     request: pytest.FixtureRequest, store_name: str, project_graph: KnowledgeGraph
 ) -> None:
-    """Tsinghua University's sources over each store: the section the embedded store gives, the
-    article first and each of Epoch AI's two tables one entry with its rows collapsed."""
+    """Baidu's sources over each store: the section the embedded store gives, each of Epoch
+    AI's two tables one entry with its rows collapsed."""
     store: StoreServer = request.getfixturevalue(store_name)
     with TestClient(application_for(project_graph)) as client:
-        embedded = client.get("/id/tsinghua-university?lang=en").text
+        embedded = client.get("/id/baidu?lang=en").text
     arguments = ["--store", store.query_url, "--timeout", str(SERVER_TIMEOUT), "--workers", "1"]
     with running_server(*arguments) as server:
-        page = httpx.get(f"{server.url}/id/tsinghua-university?lang=en", timeout=60).text
+        page = httpx.get(f"{server.url}/id/baidu?lang=en", timeout=60).text
     sources = section(page, "sources-heading")
     assert sources == section(embedded, "sources-heading")
     assert sources.count("<details>") == 2 and sources.count("Epoch AI, &#39;Data on AI") == 1
