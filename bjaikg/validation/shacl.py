@@ -44,6 +44,12 @@ _SEVERITIES: dict[Node | None, Severity] = {
     SH.Info: Severity.INFO,
 }
 
+RANGE_COMPONENTS = frozenset(
+    f"sh:{bound}{kind}ConstraintComponent"
+    for bound in ("Min", "Max")
+    for kind in ("Exclusive", "Inclusive")
+)
+
 _COMPONENT_HINTS = {
     "MinCountConstraintComponent": "add the missing {path} statement(s)",
     "MaxCountConstraintComponent": "keep only as many {path} values as the shape allows",
@@ -253,12 +259,17 @@ def report_findings(report: Graph, shapes: Graph, loaded: LoadedInput) -> list[F
     """The findings of a SHACL validation report (sorted, distinct), minus those whose focus
     node is written only in context files. Results that differ only in the constraint they
     broke (an untagged quote breaks ``sh:datatype`` and ``sh:languageIn`` of one property
-    shape, with one message) are one finding, naming both components and both hints."""
+    shape, with one message) are one finding, naming both components and both hints; a range
+    constraint broken by an ill-typed value is left out (the value is no number or date at all:
+    its datatype's finding, and ``quality.ill-typed-literal``, say what is wrong)."""
     merged: dict[tuple[object, ...], Finding] = {}
     for result in report.subjects(RDF.type, SH.ValidationResult):
         finding = _finding(report, result, shapes, loaded)
         if finding is None:
             continue
+        value = report.value(result, SH.value)
+        if finding.component in RANGE_COMPONENTS and isinstance(value, Literal) and value.ill_typed:
+            continue  # "many"^^xsd:integer is not out of range: it is no number at all
         key = (finding.rule, finding.file, finding.line, finding.focus, finding.path,
                finding.value, finding.message)  # fmt: skip
         kept = merged.get(key)

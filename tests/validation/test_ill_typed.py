@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bjaikg.validation.cli import main
-from tests.validation.conftest import PROLOGUE, SOURCE
+from bjaikg.validation.validator import ValidationOptions, validate
+from tests.validation.conftest import PROLOGUE, SOURCE, SOURCED
 from tests.validation.test_cli import GOOD
 
 pytestmark = pytest.mark.slow
@@ -47,3 +48,24 @@ def test_a_file_of_comments_only_is_refused_as_an_empty_one(
     assert (
         line == f"validate.py: error: {path}: file states no triples (only comments or directives)"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "components"),
+    [
+        ('"many"^^xsd:integer', "sh:DatatypeConstraintComponent"),  # no number: not "out of range"
+        ("-5", "sh:DatatypeConstraintComponent, sh:MinExclusiveConstraintComponent"),
+        ("-5.0", "sh:MinExclusiveConstraintComponent"),
+    ],
+)
+def test_a_range_is_reported_only_for_a_value_that_is_a_number(
+    value: str, components: str, turtle_file: Callable[..., Path]
+) -> None:
+    chip = f'bj:chip a bjo:AIChip ; rdfs:label "芯片"@zh, "chip"@en ; bjo:processNode {value} ; '
+    path = turtle_file(chip + SOURCED + " .")
+    options = ValidationOptions(
+        paths=(path,), checks=frozenset({"parse", "shacl"}), with_instances=False
+    )
+    [finding] = [f for f in validate(options).findings if f.rule == "shacl.AIChip-figure"]
+    assert finding.component == components
+    assert ("out of range" in finding.hint) is ("MinExclusive" in components)
