@@ -365,8 +365,8 @@ resource and, for a policy, what its page shows of its issuance records (the rec
 LIMITed sub-select; ``bjo:issuanceOf`` is among the properties read so that a record with
 nothing else is still listed), as further branches of :data:`_DESCRIPTION`'s query: a page is
 one round trip to the store. The properties are a ``FILTER … IN``: with a ``VALUES`` block there
-pyoxigraph read every statement of them in the graph before the join (this branch took 1 ms
-instead of 0.05, on every page). Hazard: all of a record's values of these properties are read
+pyoxigraph read every statement of them in the graph before the join, on every page (figures
+in e37dfc1's message). Hazard: all of a record's values of these properties are read
 (the project's records state a few dates, issuers, titles and targets each). The sources and the
 records' rows are DISTINCT: the default graph, a union of one graph per file, gives a statement
 made in two files twice (the validator refuses that in the project's data, but a served store
