@@ -216,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
             return load_store(arguments)
         if arguments.command == "sources":
             folder = arguments.folder or sources_folder()
+            if arguments.action != "fetch" and not folder.is_dir():  # fetch makes it
+                raise BjaikgError(f"{folder}: no such folder (the sources folder: --folder)")
             action = {"verify": verify_sources, "fetch": fetch_sources, "build": build_sources}
             return action[arguments.action](folder, arguments.registry)
         print_statistics(arguments.paths)

@@ -169,7 +169,14 @@ def test_the_command_fetches_missing_snapshots_from_their_urls(
     assert fetched.stdout.count("fetching ") == 2
     assert all(check_snapshot(snapshot, folder) is None for snapshot in read_registry(local))
 
+    (tmp_path / "empty").mkdir()
     missing = run_sources("--folder", str(tmp_path / "empty"))
     assert missing.returncode == 1
     assert "missing (expected sha256" in missing.stderr
+    # a folder that is not there (a typo) is named once, not taken for one missing every file
+    for action in ("verify", "build"):
+        typo = run_sources(action, "--folder", str(tmp_path / "sourcse"))
+        assert typo.returncode == 2 and "Traceback" not in typo.stderr
+        reason = "no such folder (the sources folder: --folder)"
+        assert typo.stderr == f"bjaikg: error: {tmp_path / 'sourcse'}: {reason}\n"
     assert run_sources("--folder", str(folder)).returncode == 0
