@@ -149,6 +149,10 @@ def test_baai_s_epoch_rows_are_one_entry_after_the_article(project_client: TestC
     assert sources.count("Epoch AI, &#39;Data on AI Models&#39;") == 1
     assert re.search(r"<summary>[0-9]+ rows of this dataset</summary>", entries[1])
     assert "source-epoch-ai-models" in entries[1]
+    # the article's paragraph numbers stand under its quotes, not after the table's rows
+    quotes_end = sources.rindex("</blockquote>")
+    paragraph = sources.index("<p>paragraph ")
+    assert quotes_end < paragraph < sources.index('<ul class="source-lines">')
 
 
 def test_a_policy_s_issuance_records_past_the_limit_are_cut_and_the_page_says_so(
