@@ -102,6 +102,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "sources": {"en": "Sources and supporting sentences", "zh": "来源与原文"},
     "paragraph": {"en": "paragraph", "zh": "段落"},
+    "record_note": {"en": "note", "zh": "说明"},
     "records": {"en": "Issuance records", "zh": "发布记录"},
     "records_hint": {
         "en": "The policy's issuing as each source reports it, under what the policy's own "

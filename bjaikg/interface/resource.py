@@ -61,6 +61,7 @@ OFFICIAL_TITLE = expand("bjo:officialTitle")
 DOCUMENT_TYPE = expand("bjo:documentType")
 DOCUMENT_NUMBER = expand("bjo:documentNumber")
 IMPLEMENTS_POLICY = expand("bjo:implementsPolicy")
+NOTE = expand("skos:note")
 RECORD_DATES = {
     "issued": expand("dcterms:issued"),
     "in_force": expand("eli:first_date_entry_in_force"),
@@ -173,6 +174,8 @@ class IssuanceRecord:
     implements: list[Term] = field(default_factory=list)
     targets: list[Term] = field(default_factory=list)
     sources: list[tuple[Term, str | None]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    """What a reviewer noted of the record (``skos:note``), with its language tag."""
 
     def linked(self, property_iri: str) -> list[Term] | None:
         """The list of linked values that ``property_iri`` fills (issuers, document types,
@@ -387,6 +390,7 @@ RECORD_PROPERTIES = (
     IMPLEMENTS_POLICY,
     TARGETS,
     DERIVED_FROM,
+    NOTE,
 )
 """What the page shows of an issuance record; the source's URL comes with it."""
 
@@ -642,6 +646,8 @@ def issuance_records(
                 record.titles.append((value.value, value.language or ""))
             elif property_iri == DOCUMENT_NUMBER:
                 record.document_numbers.append(value.value)
+            elif property_iri == NOTE:
+                record.notes.append((value.value, value.language or ""))
         elif isinstance(value, ox.NamedNode):
             term = make_term(index, value.value, language)
             if property_iri == DERIVED_FROM:
@@ -652,6 +658,7 @@ def issuance_records(
         record.dates.sort()
         record.titles.sort(key=lambda title: (title[1], title[0]))
         record.document_numbers.sort()
+        record.notes.sort(key=lambda note: (note[1], note[0]))
         for terms in (record.issuers, record.document_types, record.implements, record.targets):
             terms.sort(key=_by_label)
         record.sources.sort(key=lambda source: _by_label(source[0]))
@@ -670,12 +677,13 @@ def stated_record(
 ) -> IssuanceRecord | None:
     """The statements of the resource ``iri`` (``rows``) of :data:`RECORD_PROPERTIES` as an
     issuance record, its sources with the URLs of their ``sources`` rows; values only inferred
-    are left out (a record's are asserted). ``None`` when it states none."""
+    are left out (a record's are asserted), and so are its notes (the page lists them among its
+    statements). ``None`` when it states none."""
     urls = {row["source"].value: term_value(row["url"]) for row in sources}
     own: list[RecordRow] = [
         (iri, property_iri, value, urls.get(term_value(value) or ""))
         for property_iri, value, inferred in rows
-        if property_iri in RECORD_PROPERTIES and not inferred
+        if property_iri in RECORD_PROPERTIES and property_iri != NOTE and not inferred
     ]
     return next(iter(issuance_records(index, own, language)), None)
 

@@ -539,3 +539,18 @@ def test_a_line_to_a_box_on_its_left_joins_the_facing_edges() -> None:
     child_left = MARGIN + BOX_WIDTH + COLUMN_GAP
     assert (int(path[1]), int(path[2])) == (child_left, MARGIN + BOX_WIDTH)
     assert "<title>subclass of</title>" in svg
+
+
+def test_a_policy_s_issuance_records_show_their_notes(project_client: TestClient) -> None:
+    """What a reviewer noted of a record (skos:note) is on the policy's page, under the record,
+    in its own language on the Chinese page too; the policy's own notes are not repeated in
+    the row of what it states."""
+    for language in ("en", "zh"):
+        page = project_client.get(f"/id/ai-agents-opinions-2026?lang={language}").text
+        records = section(page, "issuances-heading")
+        note = "no page read gives a signing date"
+        assert note in records and records.count('<details class="record-note">') >= 2
+        if language == "zh":
+            assert '<summary>说明</summary><p lang="en">' in records
+    stated = records.split('<tr class="stated">', 1)[-1].split("</tr>", 1)[0]
+    assert "record-note" not in stated
