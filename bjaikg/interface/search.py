@@ -68,28 +68,34 @@ class SearchHit:
 
 
 def normalise(text: str) -> str:
-    """``text`` as compared: NFKC, Latin accents dropped, case-folded, outer spaces removed."""
-    decomposed = _LATIN_ACCENTS.sub("", unicodedata.normalize("NFKD", text))
-    return unicodedata.normalize("NFKC", decomposed).casefold().strip()
+    """``text`` as compared: NFKC, Latin accents dropped, case-folded, outer spaces removed
+    (ASCII text, which none of these change but case, skips the Unicode steps)."""
+    if not text.isascii():
+        decomposed = _LATIN_ACCENTS.sub("", unicodedata.normalize("NFKD", text))
+        text = unicodedata.normalize("NFKC", decomposed)
+    return text.casefold().strip()
 
 
-def match_kind(needle: str, label: str) -> MatchKind | None:
-    """How ``label`` matches the normalised ``needle``, or ``None``.
+def whole_word(needle: str) -> re.Pattern[str]:
+    """``needle`` as a whole word or phrase: between two characters that are not letters or
+    digits, or a name's ends. Chinese is written without spaces, so a Chinese text inside a
+    Chinese name is a prefix or a part."""
+    return re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
 
-    A whole word or phrase is ``needle`` between two characters that are not letters or digits
-    (or the name's ends); Chinese is written without spaces, so a Chinese text inside a Chinese
-    name is a prefix or a part, as before.
-    """
+
+def match_kind(needle: str, label: str, word: re.Pattern[str]) -> MatchKind | None:
+    """How ``label`` matches the normalised ``needle`` (``word`` its :func:`whole_word`), or
+    ``None``."""
     candidate = normalise(label)
+    if needle not in candidate:
+        return None
     if candidate == needle:
         return MatchKind.EXACT
-    if re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", candidate):
+    if word.search(candidate):
         return MatchKind.WORD
     if candidate.startswith(needle):
         return MatchKind.PREFIX
-    if needle in candidate:
-        return MatchKind.PARTIAL
-    return None
+    return MatchKind.PARTIAL
 
 
 def search_labels(index: LabelIndex, text: str, language: str) -> list[SearchHit]:
@@ -101,12 +107,13 @@ def search_labels(index: LabelIndex, text: str, language: str) -> list[SearchHit
     needle = normalise(text)
     if not needle:
         return []
+    word = whole_word(needle)
     best: dict[str, SearchHit] = {}
     for iri, names in index.names.items():
         if iri.startswith(str(BJSH)):
             continue
         for name in names:
-            kind = match_kind(needle, name.text)
+            kind = match_kind(needle, name.text, word)
             if kind is None:
                 continue
             label, label_language = index.label_and_language(iri, language)
