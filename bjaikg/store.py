@@ -198,14 +198,12 @@ def load_file(store: ox.Store, path: Path, root: Path = PROJECT_ROOT) -> GraphFi
     """
     text = read_text(path)
     graph = ox.NamedNode(graph_name_for(path, root))
+    base = path.resolve().as_uri()
     before = len(store)
     try:
-        store.load(
-            text, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(), to_graph=graph
-        )
+        store.load(text, format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=graph)
     except SyntaxError as error:
         raise parse_error(path, error) from None
-    base = path.resolve().as_uri()
     if len(store) == before and not any(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=base)):
         raise DataFileError(path, "file states no triples (only comments or directives)")
     return GraphFile(path=path, graph_name=graph.value, triples=len(store) - before)

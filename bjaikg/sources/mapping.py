@@ -37,7 +37,7 @@ import pyoxigraph as ox
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import DataFileError
 from bjaikg.namespaces import BJ
-from bjaikg.store import parse_error, read_text
+from bjaikg.store import load_knowledge_graph
 
 MAPPING_FOLDER = PROJECT_ROOT / "instances" / "mappings"
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -209,22 +209,16 @@ def read_handwritten_labels(folder: Path = PROJECT_ROOT / "instances") -> dict[s
     make a name of Epoch AI's tables an alternative label, or no longer one, and the generated
     files must be made again (the transform's test says so).
     """
+    graph = load_knowledge_graph(sorted(folder.glob("*.ttl")), with_inference=False)
     labels: defaultdict[str, set[str]] = defaultdict(set)
-    for path in sorted(folder.glob("*.ttl")):
-        try:
-            triples = list(ox.parse(read_text(path), format=ox.RdfFormat.TURTLE,
-                                    base_iri=path.resolve().as_uri()))  # fmt: skip
-        except SyntaxError as error:
-            raise parse_error(path, error) from None
-        for triple in triples:
-            subject, value = triple.subject, triple.object
-            if (
-                triple.predicate == LABEL
-                and isinstance(subject, ox.NamedNode)
-                and subject.value.startswith(str(BJ))
-                and isinstance(value, ox.Literal)
-            ):
-                labels[subject.value.removeprefix(str(BJ))].add(value.value.casefold())
+    for quad in graph.embedded_store.quads_for_pattern(None, LABEL, None):
+        subject, value = quad.subject, quad.object
+        if (
+            isinstance(subject, ox.NamedNode)
+            and subject.value.startswith(str(BJ))
+            and isinstance(value, ox.Literal)
+        ):
+            labels[subject.value.removeprefix(str(BJ))].add(value.value.casefold())
     return {slug: frozenset(found) for slug, found in labels.items()}
 
 
