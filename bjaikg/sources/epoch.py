@@ -138,6 +138,19 @@ def cells(value: str) -> list[str]:
     return [item.strip() for item in next(csv.reader(io.StringIO(value))) if item.strip()]
 
 
+NAME_SEPARATOR = " / "
+"""What stands between two names of one organisation in one of the tables' organisation cells
+("Beijing Academy of Artificial Intelligence / BAAI")."""
+
+
+def organisation_names(cell: str) -> list[str]:
+    """The names an organisation cell of the tables (one item of ``Organization``, or
+    ``Manufacturer``) gives one organisation: split at :data:`NAME_SEPARATOR`. Hazard: a slash
+    without spaces around it is taken as part of a name (no organisation cell of either snapshot
+    holds one); the whole cell stays the key the organisation mapping is looked up by."""
+    return [name.strip() for name in cell.split(NAME_SEPARATOR) if name.strip()]
+
+
 def slugify(name: str) -> str:
     """A kebab-case ASCII slug of ``name`` (accents dropped, other characters as separators)."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -249,10 +262,11 @@ class Transform:
     def organisation(self, name: str, record: URIRef) -> URIRef:
         """Our IRI for an organisation name of the tables; new organisations are declared.
 
-        The ``name`` as the row writes it is an alternative label of the organisation
-        (:func:`table_spelling`), derived from the row, unless it is (but for case) one of its
-        labels: so a search finds the organisation by Epoch AI's spelling ("Zhipu AI" for the
-        article's Zhipu). An organisation of the hand-written files keeps their type and labels
+        Each name of the cell as the row writes it (:func:`organisation_names`: a cell may name
+        it two ways) is an alternative label of the organisation (:func:`table_spelling`),
+        derived from the row, unless it is (but for case) one of its labels: so a search finds
+        the organisation by Epoch AI's spelling ("Zhipu AI" for the article's Zhipu). An
+        organisation of the hand-written files keeps their type and labels
         (:attr:`EpochInput.labels`), and cites the row only for a name it adds."""
         mapped = self.organisation_of.get(name)
         if mapped is None:
@@ -272,9 +286,10 @@ class Transform:
                 organisations.add((node, RDFS.label, Literal(label_zh, lang="zh")))
             organisations.add((node, PROV.wasDerivedFrom, record))
             stated = frozenset({label_en.casefold(), label_zh.casefold()})
-        if name.casefold() not in stated:
-            organisations.add((node, SKOS.altLabel, table_spelling(name)))
-            organisations.add((node, PROV.wasDerivedFrom, record))
+        for spelling in organisation_names(name):
+            if spelling.casefold() not in stated:
+                organisations.add((node, SKOS.altLabel, table_spelling(spelling)))
+                organisations.add((node, PROV.wasDerivedFrom, record))
         return node
 
     def in_beijing(self, name: str) -> bool:

@@ -198,6 +198,25 @@ def test_a_tables_name_for_an_organisation_is_an_alternative_name_from_its_rows(
     assert not any(organisations.objects(tsinghua, PROV.wasDerivedFrom))
 
 
+def test_a_cell_naming_an_organisation_two_ways_gives_each_name_from_its_rows(
+    epoch: EpochGraphs,
+) -> None:
+    """A cell that names one organisation two ways ("University of Montreal / Université de
+    Montréal") gives each name on its own, derived from the rows that write the cell; a name
+    that is a label stays none ("Université de Montréal" is the mapping's label)."""
+    organisations, models = epoch.graphs["organisations.ttl"], epoch.graphs["models.ttl"]
+    montreal = BJ["universite-de-montreal"]
+    names = set(organisations.objects(montreal, SKOS.altLabel))
+    assert names == {Literal("University of Montreal", lang="en")}
+    rows = {record for model in models.subjects(BJO.developedBy, montreal)
+            for record in models.objects(model, PROV.wasDerivedFrom)}  # fmt: skip
+    assert set(organisations.objects(montreal, PROV.wasDerivedFrom)) == rows != set()
+    names_with_slash = [
+        name for name in organisations.objects(None, SKOS.altLabel) if "/" in str(name)
+    ]
+    assert names_with_slash == []  # no organisation cell holds a slash but between two names
+
+
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
