@@ -36,7 +36,7 @@ from bjaikg.sources.mapping import (
     OrganisationRow,
     read_chip_families,
     read_cities,
-    read_handwritten_labels,
+    read_handwritten_names,
     read_hardware_aliases,
     read_organisations,
 )
@@ -87,9 +87,10 @@ class EpochInput:
     cities: dict[str, City]
     aliases: dict[str, HardwareAlias]
     families: list[ChipFamily]
-    labels: dict[str, frozenset[str]] = field(default_factory=dict)
-    """The hand-written files' labels (case-folded) by local name: the names an organisation of
-    an empty ``class`` already has (:func:`~bjaikg.sources.mapping.read_handwritten_labels`)."""
+    names: dict[str, frozenset[str]] = field(default_factory=dict)
+    """The hand-written files' names (labels and alternative labels) by local name: the names an
+    organisation of an empty ``class`` already has
+    (:func:`~bjaikg.sources.mapping.read_handwritten_names`)."""
 
 
 @dataclass
@@ -127,7 +128,7 @@ def read_input(sources: Path) -> EpochInput:
         cities=read_cities(),
         aliases=read_hardware_aliases(),
         families=read_chip_families(),
-        labels=read_handwritten_labels(),
+        names=read_handwritten_names(),
     )
 
 
@@ -136,6 +137,34 @@ def cells(value: str) -> list[str]:
     if not value.strip():
         return []
     return [item.strip() for item in next(csv.reader(io.StringIO(value))) if item.strip()]
+
+
+NAME_SEPARATOR = " / "
+"""What stands between two names of one organisation in one of the tables' organisation cells
+("Beijing Academy of Artificial Intelligence / BAAI")."""
+
+
+def organisation_names(cell: str) -> list[str]:
+    """The names an organisation cell of the tables (one item of ``Organization``, or
+    ``Manufacturer``) gives one organisation: split at :data:`NAME_SEPARATOR`. Hazard: a slash
+    without spaces around it is taken as part of a name (no organisation cell of either snapshot
+    holds one); the whole cell stays the key the organisation mapping is looked up by."""
+    return [name.strip() for name in cell.split(NAME_SEPARATOR) if name.strip()]
+
+
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_TRAILING_INC = re.compile(r"[\s,]*\binc\.?$", re.IGNORECASE)
+
+
+def name_key(name: str) -> str:
+    """What is left of an organisation's name once case, punctuation, spacing, a leading "The"
+    and a trailing "Inc" or "Inc." are ignored: two names with one key spell one name two ways
+    ("The Hong Kong Polytechnic University" and "Hong Kong Polytechnic University", "OPPO Health
+    Lab" and "OPPO HealthLab", "SambaNova Systems, Inc." and "SambaNova Systems, Inc").
+    Hazard: accents and every other word count ("HEC Montreal" is not "HEC Montréal", "Megvii
+    Inc" not "Megvii Technology Limited"), and so does a misspelt word: such names stay."""
+    bare = _TRAILING_INC.sub("", _LEADING_THE.sub("", name.strip()))
+    return "".join(character for character in bare.casefold() if character.isalnum())
 
 
 def slugify(name: str) -> str:
@@ -229,6 +258,10 @@ class Transform:
         self.rows_of: dict[str, list[OrganisationRow]] = defaultdict(list)
         for row in data.organisations:
             self.rows_of[row.slug].append(row)
+        self.spellings: dict[URIRef, dict[str, list[URIRef]]] = defaultdict(dict)
+        """The names the tables' cells give each organisation, in row order, with the rows."""
+        self.named: dict[URIRef, frozenset[str]] = {}
+        """The :func:`name_key` of the names each organisation has besides the tables' cells."""
 
     def graph(self, name: str) -> Graph:
         """The generated graph of file ``name`` (made on first use)."""
@@ -249,11 +282,9 @@ class Transform:
     def organisation(self, name: str, record: URIRef) -> URIRef:
         """Our IRI for an organisation name of the tables; new organisations are declared.
 
-        The ``name`` as the row writes it is an alternative label of the organisation
-        (:func:`table_spelling`), derived from the row, unless it is (but for case) one of its
-        labels: so a search finds the organisation by Epoch AI's spelling ("Zhipu AI" for the
-        article's Zhipu). An organisation of the hand-written files keeps their type and labels
-        (:attr:`EpochInput.labels`), and cites the row only for a name it adds."""
+        An organisation of the hand-written files keeps their type and names
+        (:attr:`EpochInput.names`); the names of the cell (:func:`organisation_names`: a cell
+        may name it two ways) are kept with the row for :meth:`add_organisation_names`."""
         mapped = self.organisation_of.get(name)
         if mapped is None:
             slug, kind, label_en, label_zh = slugify(name), "Organisation", english_name(name), ""
@@ -264,18 +295,42 @@ class Transform:
         node = BJ[slug]
         self.result.organisations.add(slug)
         organisations = self.graph("organisations.ttl")
-        stated = self.data.labels.get(slug, frozenset())
+        named = self.data.names.get(slug, frozenset())
         if kind:  # an organisation of the hand-written files keeps their type and labels
             organisations.add((node, RDF.type, BJO[kind]))
             organisations.add((node, RDFS.label, Literal(label_en, lang="en")))
             if label_zh:
                 organisations.add((node, RDFS.label, Literal(label_zh, lang="zh")))
             organisations.add((node, PROV.wasDerivedFrom, record))
-            stated = frozenset({label_en.casefold(), label_zh.casefold()})
-        if name.casefold() not in stated:
-            organisations.add((node, SKOS.altLabel, table_spelling(name)))
-            organisations.add((node, PROV.wasDerivedFrom, record))
+            named = frozenset({label_en, label_zh} - {""})
+        self.named[node] = frozenset(name_key(known) for known in named)
+        for spelling in organisation_names(name):
+            self.spellings[node].setdefault(spelling, []).append(record)
         return node
+
+    def add_organisation_names(self) -> None:
+        """The tables' names for each organisation as alternative labels, each derived from the
+        rows that give it: so a search finds the organisation by Epoch AI's spelling ("Zhipu
+        AI" for the article's Zhipu).
+
+        A name that spells one the organisation has already (:func:`name_key`: a label, or a
+        name of the hand-written files) is none, and its rows are not cited for it: that name
+        has its own source (a row cited for an organisation the transform declares is cited as
+        the source of its type and labels anyway). Of table names that spell one name two ways,
+        the first met (the models table's rows, in order, before the hardware table's) is kept,
+        derived from the rows of both: they state it, spelt otherwise. Hazard: a misspelt name
+        in a cell is kept as written."""
+        organisations = self.graph("organisations.ttl")
+        for node, spellings in self.spellings.items():
+            kept: dict[str, str] = {}
+            for spelling, records in spellings.items():
+                key = name_key(spelling)
+                if key in self.named[node]:
+                    continue
+                name = kept.setdefault(key, spelling)
+                organisations.add((node, SKOS.altLabel, table_spelling(name)))
+                for record in records:
+                    organisations.add((node, PROV.wasDerivedFrom, record))
 
     def in_beijing(self, name: str) -> bool:
         """Whether the mapping places the organisation called ``name`` in Beijing."""
@@ -309,9 +364,11 @@ class Transform:
         return node
 
     def run(self) -> EpochGraphs:
-        """Models first (they decide which chips are used), then chips, then chip families."""
+        """Models first (they decide which chips are used), then chips, the names the tables give
+        their organisations, and chip families."""
         used_hardware = self.add_models()
         self.add_chips(used_hardware)
+        self.add_organisation_names()
         self.add_chip_families()
         return self.result
 

@@ -14,8 +14,9 @@
 - ``hardware.csv``: hardware names of Epoch AI's tables that name the same chip as another row,
   with the evidence for it; every other hardware name becomes a chip of its own.
 - ``chip-families.csv``: the article's chip families and the designer whose chips they gather.
-- the hand-written Turtle files of ``instances/`` themselves, for the labels they give the
-  organisations of an empty ``class`` (:func:`read_handwritten_labels`).
+- the hand-written Turtle files of ``instances/`` themselves, for the names (labels and
+  alternative labels) they give the organisations of an empty ``class``
+  (:func:`read_handwritten_names`).
 - ``headquarters-ranks.csv``: reviews of organisations whose rows place the headquarters in
   different places: the place preferred, the reason, and the page the reason rests on (the
   generated sites get Wikidata's statement ranks; the other rows stay, ranked normal).
@@ -36,11 +37,12 @@ import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import DataFileError
-from bjaikg.namespaces import BJ
+from bjaikg.namespaces import BJ, PREFIXES
 from bjaikg.store import load_knowledge_graph
 
 MAPPING_FOLDER = PROJECT_ROOT / "instances" / "mappings"
-LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+NAMES = (ox.NamedNode(f"{PREFIXES['rdfs']}label"), ox.NamedNode(f"{PREFIXES['skos']}altLabel"))
+"""The predicates that give an entity a name: ``rdfs:label`` and ``skos:altLabel``."""
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
@@ -200,26 +202,27 @@ def organisation_problems(row: OrganisationRow) -> list[str]:
     return [message for holds, message in checks if not holds]
 
 
-def read_handwritten_labels(folder: Path = PROJECT_ROOT / "instances") -> dict[str, frozenset[str]]:
-    """The ``rdfs:label`` values, case-folded, that the hand-written files of ``folder`` (its own
-    ``*.ttl``: the generated files are in its sub-folders) state for each ``bj:`` IRI, by the
-    IRI's local name.
+def read_handwritten_names(folder: Path = PROJECT_ROOT / "instances") -> dict[str, frozenset[str]]:
+    """The names (``rdfs:label`` and ``skos:altLabel`` values, as written) that the hand-written
+    files of ``folder`` (its own ``*.ttl``: the generated files are in its sub-folders) state for
+    each ``bj:`` IRI, by the IRI's local name.
 
-    Hazard: the generated files then depend on these files too: a label changed by hand can
+    Hazard: the generated files then depend on these files too: a name changed by hand can
     make a name of Epoch AI's tables an alternative label, or no longer one, and the generated
     files must be made again (the transform's test says so).
     """
     graph = load_knowledge_graph(sorted(folder.glob("*.ttl")), with_inference=False)
-    labels: defaultdict[str, set[str]] = defaultdict(set)
-    for quad in graph.embedded_store.quads_for_pattern(None, LABEL, None):
-        subject, value = quad.subject, quad.object
-        if (
-            isinstance(subject, ox.NamedNode)
-            and subject.value.startswith(str(BJ))
-            and isinstance(value, ox.Literal)
-        ):
-            labels[subject.value.removeprefix(str(BJ))].add(value.value.casefold())
-    return {slug: frozenset(found) for slug, found in labels.items()}
+    names: defaultdict[str, set[str]] = defaultdict(set)
+    for predicate in NAMES:
+        for quad in graph.embedded_store.quads_for_pattern(None, predicate, None):
+            subject, value = quad.subject, quad.object
+            if (
+                isinstance(subject, ox.NamedNode)
+                and subject.value.startswith(str(BJ))
+                and isinstance(value, ox.Literal)
+            ):
+                names[subject.value.removeprefix(str(BJ))].add(value.value)
+    return {slug: frozenset(found) for slug, found in names.items()}
 
 
 def read_organisations(path: Path = MAPPING_FOLDER / "organisations.csv") -> list[OrganisationRow]:

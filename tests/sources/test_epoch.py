@@ -4,6 +4,7 @@ and a bad mapping row is refused with its file and line."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,12 +18,18 @@ from bjaikg.sources.epoch import (
     EpochGraphs,
     cells,
     english_name,
+    name_key,
     read_input,
     slugify,
     transform,
 )
 from bjaikg.sources.generated import build_generated
-from bjaikg.sources.mapping import MAPPING_FOLDER, read_headquarters_ranks, read_organisations
+from bjaikg.sources.mapping import (
+    MAPPING_FOLDER,
+    read_handwritten_names,
+    read_headquarters_ranks,
+    read_organisations,
+)
 from bjaikg.sources.registry import sources_folder
 
 WIKIBASE = PREFIXES["wikibase"]
@@ -196,6 +203,83 @@ def test_a_tables_name_for_an_organisation_is_an_alternative_name_from_its_rows(
     tsinghua = BJ["tsinghua-university"]
     assert not any(organisations.objects(tsinghua, SKOS.altLabel))
     assert not any(organisations.objects(tsinghua, PROV.wasDerivedFrom))
+
+
+def test_a_cell_naming_an_organisation_two_ways_gives_each_name_from_its_rows(
+    epoch: EpochGraphs,
+) -> None:
+    """A cell that names one organisation two ways ("University of Montreal / Université de
+    Montréal") gives each name on its own, derived from the rows that write the cell; a name
+    that is a label stays none ("Université de Montréal" is the mapping's label)."""
+    organisations, models = epoch.graphs["organisations.ttl"], epoch.graphs["models.ttl"]
+    montreal = BJ["universite-de-montreal"]
+    names = set(organisations.objects(montreal, SKOS.altLabel))
+    assert names == {Literal("University of Montreal", lang="en")}
+    rows = {record for model in models.subjects(BJO.developedBy, montreal)
+            for record in models.objects(model, PROV.wasDerivedFrom)}  # fmt: skip
+    assert set(organisations.objects(montreal, PROV.wasDerivedFrom)) == rows != set()
+    names_with_slash = [
+        name for name in organisations.objects(None, SKOS.altLabel) if "/" in str(name)
+    ]
+    assert names_with_slash == []  # no organisation cell holds a slash but between two names
+
+
+def test_a_name_that_spells_one_the_organisation_has_is_no_second_name(
+    epoch: EpochGraphs,
+) -> None:
+    """A table's name that is one of the organisation's names but for case, punctuation,
+    spacing, a leading "The" or a trailing "Inc" is no alternative label: none of the generated
+    names spells another name of its organisation (its labels, the hand-written files' names, or
+    another generated name). Its rows are not cited for it where that name has its own source
+    (BAAI: "Beijing Academy of Artificial Intelligence / BAAI" gives its hand-written label and
+    alternative label). A misspelt name stays, derived from exactly the rows that write it."""
+    organisations, models = epoch.graphs["organisations.ttl"], epoch.graphs["models.ttl"]
+    handwritten = read_handwritten_names()
+    spelt_twice = []
+    for node in set(organisations.subjects(SKOS.altLabel, None)):
+        names = [str(name) for name in organisations.objects(node, SKOS.altLabel)]
+        known = [str(label) for label in organisations.objects(node, RDFS.label)]
+        known += handwritten.get(str(node).removeprefix(str(BJ)), frozenset())
+        keys = [name_key(name) for name in names]
+        if len(set(keys)) < len(keys) or set(keys) & {name_key(name) for name in known}:
+            spelt_twice.append(str(node))
+    assert spelt_twice == []
+    baai = "beijing-academy-of-artificial-intelligence"
+    for slug in ("hong-kong-polytechnic-university", "sambanova-systems", "oppo-health-lab",
+                 "shanghaitech-university", baai):  # fmt: skip
+        assert not any(organisations.objects(BJ[slug], SKOS.altLabel)), slug
+    assert not any(organisations.objects(BJ[baai], None))
+    centre = BJ["tsinghua-peking-center-for-life-sciences"]
+    assert set(organisations.objects(centre, SKOS.altLabel)) == {
+        Literal("Tsinghua-Peiking Center for Life Sciences", lang="en")
+    }
+    rows = {record for model in models.subjects(BJO.developedBy, centre)
+            for record in models.objects(model, PROV.wasDerivedFrom)}  # fmt: skip
+    assert set(organisations.objects(centre, PROV.wasDerivedFrom)) == rows != set()
+
+
+def test_two_table_spellings_of_one_name_are_one_name_from_the_rows_of_both() -> None:
+    """Zhipu's last row spelt "Zhipu A.I." (and mapped so): the first spelling in row order is
+    the one alternative label, derived from every row, the respelt one's too."""
+    data = read_input(sources_folder())
+    rows = [row for row in data.models if "Zhipu AI" in cells(row["Organization"])]
+    respelt = rows[-1] | {
+        "Organization": rows[-1]["Organization"].replace("Zhipu AI", "Zhipu A.I.")
+    }
+    models = [respelt if row is rows[-1] else row for row in data.models]
+    mapping = [
+        replace(row, names=(*row.names, "Zhipu A.I.")) if row.slug == "zhipu" else row
+        for row in data.organisations
+    ]
+    epoch = transform(replace(data, models=models, organisations=mapping))
+    organisations = epoch.graphs["organisations.ttl"]
+    zhipu = BJ["zhipu"]
+    assert set(organisations.objects(zhipu, SKOS.altLabel)) == {Literal("Zhipu AI", lang="en")}
+    generated = epoch.graphs["models.ttl"]
+    records = {record for model in generated.subjects(BJO.developedBy, zhipu)
+               for record in generated.objects(model, PROV.wasDerivedFrom)}  # fmt: skip
+    assert len(records) == len(rows)
+    assert set(organisations.objects(zhipu, PROV.wasDerivedFrom)) == records
 
 
 @pytest.mark.parametrize(
