@@ -241,13 +241,34 @@ class LoadedInput:
             return source, None
         return None, None
 
+    def written_predicates(
+        self,
+        term: str,
+        predicates: Sequence[str],
+        value: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
+    ) -> list[str]:
+        """Those of ``predicates`` (N-Triples IRIs) with which a data file states ``term``
+        (N-Triples), with the object ``value`` when given; in the order of ``predicates``."""
+        node = from_ntriples(term)
+        if node is None:
+            return []
+        return [
+            predicate
+            for predicate in predicates
+            if any(
+                self._has(node, ox.NamedNode(predicate[1:-1]), source.graph, value)
+                for source in self.data_files
+            )
+        ]
+
     def _has(
         self,
         subject: ox.NamedNode | ox.BlankNode,
         predicate: ox.NamedNode | None,
         graph: ox.NamedNode,
+        value: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
     ) -> bool:
-        matches = self.store.quads_for_pattern(subject, predicate, None, graph)
+        matches = self.store.quads_for_pattern(subject, predicate, value, graph)
         return next(iter(matches), None) is not None
 
     def label(self, term: str, language: str = "zh") -> str:

@@ -29,6 +29,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, URIRef
 from rdflib.extras.shacl import parse_shacl_path
+from rdflib.paths import AlternativePath
 from rdflib.term import Node
 
 from bjaikg.errors import BjaikgError, DataFileError
@@ -333,7 +334,8 @@ def _turbo_input(ntriples: str, prefixes: dict[str, URIRef]) -> object:
 
 def _finding(report: Graph, result: Node, shapes: Graph, loaded: LoadedInput) -> Finding | None:
     focus = to_ntriples(_one(report, result, SH.focusNode))
-    path = _path_term(report, report.value(result, SH.resultPath))
+    value = report.value(result, SH.value)
+    path = _path_term(report, report.value(result, SH.resultPath), focus, value, loaded)
     source, line = loaded.locate(focus, path)
     if source is not None and not source.is_data:
         return None
@@ -346,7 +348,6 @@ def _finding(report: Graph, result: Node, shapes: Graph, loaded: LoadedInput) ->
         for value in report.objects(result, SH.resultMessage)
         if isinstance(value, Literal)
     }
-    value = report.value(result, SH.value)
     return Finding(
         check="shacl",
         rule=f"shacl.{rule_name or component_name}",
@@ -371,14 +372,30 @@ def _one(graph: Graph, subject: Node, predicate: URIRef) -> Node:
     return value
 
 
-def _path_term(report: Graph, path: Node | None) -> str:
+def _path_term(
+    report: Graph, path: Node | None, focus: str, value: Node | None, loaded: LoadedInput
+) -> str:
     """A SHACL property path as SPARQL writes it, IRIs in N-Triples form (``<p>``, ``^<p>``,
-    ``<p>|(<q>/<r>)``, ``<p>*``: rdflib's reading of the SHACL path); empty when there is none."""
+    ``<p>|(<q>/<r>)``, ``<p>*``: rdflib's reading of the SHACL path); empty when there is none.
+
+    An alternative of properties (``<p>|<q>|<r>``) is narrowed to the ones the data files
+    state ``focus`` with: with the result's ``value``, else with any value (a count result has
+    none); the whole path when the focus node is stated with none of them.
+    """
     if isinstance(path, URIRef):
         return to_ntriples(path)
-    if isinstance(path, BNode):  # well formed: the shapes passed SHACL-for-SHACL
-        return parse_shacl_path(report, path).n3()
-    return ""
+    if not isinstance(path, BNode):
+        return ""
+    parsed = parse_shacl_path(report, path)  # well formed: the shapes passed SHACL-for-SHACL
+    members = parsed.args if isinstance(parsed, AlternativePath) else []
+    properties = [to_ntriples(p) for p in members if isinstance(p, URIRef)]
+    if properties and len(properties) == len(members):
+        stated = value is not None and loaded.written_predicates(
+            focus, properties, from_rdflib(value)
+        )
+        if written := stated or loaded.written_predicates(focus, properties):
+            return "|".join(written)
+    return parsed.n3()
 
 
 def _hint(shapes: Graph, shape: Node | None, component: str, path: str) -> str:

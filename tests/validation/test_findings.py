@@ -1,0 +1,53 @@
+"""What a finding tells the contributor who reads it: the property they wrote, where they wrote
+it, and a fix they can copy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bjaikg.validation.finding import Finding
+from bjaikg.validation.inputs import SHAPES_FOLDER
+from bjaikg.validation.validator import ValidationOptions, validate
+from tests.validation.conftest import PROLOGUE, SOURCED
+
+BJO = "https://w3id.org/bjaikg/ontology#"
+pytestmark = pytest.mark.slow
+
+CHIP = 'bj:chip a bjo:AIChip ;\n    rdfs:label "芯片"@zh, "chip"@en ;\n'
+
+
+def shacl_findings(path: Path, shapes: Path = SHAPES_FOLDER) -> list[Finding]:
+    options = ValidationOptions(
+        paths=(path,), checks=frozenset({"parse", "shacl"}), with_instances=False, shapes=shapes
+    )
+    return validate(options).findings_of("shacl")
+
+
+def test_an_alternative_path_names_the_property_written(
+    turtle_file: Callable[..., Path],
+) -> None:
+    path = turtle_file(
+        CHIP + '    bjo:peakPerformanceFP16 "-1.0E14"^^xsd:double ; ' + SOURCED + " ."
+    )
+    [finding] = [f for f in shacl_findings(path) if f.rule == "shacl.AIChip-peakPerformance"]
+    assert finding.path == f"<{BJO}peakPerformanceFP16>"
+    assert "bjo:peakPerformanceFP16 value" in finding.hint and "FP64" not in finding.hint
+
+
+def test_an_alternative_path_the_node_does_not_use_is_named_whole(
+    turtle_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        PROLOGUE + "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "bj:S a sh:NodeShape ; sh:targetClass bjo:AIChip ; sh:property bj:S-figure .\n"
+        "bj:S-figure sh:path [ sh:alternativePath ( bjo:memorySize bjo:processNode ) ] ;\n"
+        "    sh:minCount 1 .\n",
+        encoding="utf-8",
+    )
+    path = turtle_file(CHIP + "    " + SOURCED + " .")
+    [finding] = shacl_findings(path, shapes)
+    assert finding.path == f"<{BJO}memorySize>|<{BJO}processNode>"
