@@ -51,3 +51,14 @@ def test_an_alternative_path_the_node_does_not_use_is_named_whole(
     path = turtle_file(CHIP + "    " + SOURCED + " .")
     [finding] = shacl_findings(path, shapes)
     assert finding.path == f"<{BJO}memorySize>|<{BJO}processNode>"
+
+
+def test_a_finding_points_at_the_line_of_the_statement_or_of_the_subject(
+    turtle_file: Callable[..., Path],
+) -> None:
+    body = CHIP + "    bjo:memorySize 16.0 ;\n    bjo:processNode -7.0 ;\n    " + SOURCED + " ."
+    path = turtle_file(body)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    written = {f.rule: lines[f.line - 1] for f in shacl_findings(path) if f.line is not None}
+    assert written["shacl.AIChip-figure"] == "    bjo:processNode -7.0 ;"
+    assert written["shacl.AIChip-designedBy"] == "bj:chip a bjo:AIChip ;"  # none is written
