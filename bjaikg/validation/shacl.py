@@ -23,11 +23,12 @@ import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.extras.shacl import parse_shacl_path
 from rdflib.paths import AlternativePath
 from rdflib.term import Node
@@ -354,7 +355,8 @@ def _finding(report: Graph, result: Node, shapes: Graph, loaded: LoadedInput) ->
         severity=_SEVERITIES.get(report.value(result, SH.resultSeverity), Severity.VIOLATION),
         message=messages.get("en") or messages.get("") or component_name,
         message_zh=messages.get("zh", ""),
-        hint=_hint(shapes, shape, component_name, path),
+        hint=_number_hint(shapes, shape, component_name, path, value)
+        or _hint(shapes, shape, component_name, path),
         file=source.display if source else "",
         line=line,
         focus=focus,
@@ -396,6 +398,46 @@ def _path_term(
         if written := stated or loaded.written_predicates(focus, properties):
             return "|".join(written)
     return parsed.n3()
+
+
+def _with_point(number: Decimal) -> str:
+    text = format(number, "f")
+    return text if "." in text else f"{text}.0"
+
+
+def _with_exponent(number: Decimal) -> str:
+    return format(number.normalize(), "E")
+
+
+_NUMBER_FORMS: dict[Node, tuple[str, Callable[[Decimal], str]]] = {
+    XSD.decimal: ("a decimal point", _with_point),
+    XSD.double: ("an exponent", _with_exponent),
+}
+"""The datatypes a Turtle number is written in without quotes, what tells each apart, and how
+a number is written in each (``7.0``, ``7E+0``); ``xsd:integer`` is the third (``7``)."""
+
+
+def _number_hint(
+    shapes: Graph, shape: Node | None, component: str, path: str, value: Node | None
+) -> str:
+    """For a number of another numeric datatype than the one the shape names (Turtle's ``7``
+    is an ``xsd:integer``; ``bjo:processNode`` takes an ``xsd:decimal``): write it as ``7.0``.
+    '' for any other finding (an ill-typed number is no number: the general hint says why).
+
+    Hazard: the value is pySHACL's, read by rdflib, which normalises its text (``1.5E1`` is
+    ``15``): the hint names its datatype, not its text."""
+    wanted = shapes.value(shape, SH.datatype) if shape is not None else None
+    if component != "DatatypeConstraintComponent" or wanted not in _NUMBER_FORMS:
+        return ""
+    numeric = (XSD.integer, *_NUMBER_FORMS)
+    if not isinstance(value, Literal) or value.datatype not in numeric or value.ill_typed:
+        return ""
+    told_by, write = _NUMBER_FORMS[wanted]
+    written = write(Decimal(str(value)))
+    return (
+        f"write {written} ({display_term(path)} takes an {display_term(f'<{wanted}>')}, written "
+        f"with {told_by}; the value given is an {display_term(f'<{value.datatype}>')})"
+    )
 
 
 def _hint(shapes: Graph, shape: Node | None, component: str, path: str) -> str:

@@ -62,3 +62,28 @@ def test_a_finding_points_at_the_line_of_the_statement_or_of_the_subject(
     written = {f.rule: lines[f.line - 1] for f in shacl_findings(path) if f.line is not None}
     assert written["shacl.AIChip-figure"] == "    bjo:processNode -7.0 ;"
     assert written["shacl.AIChip-designedBy"] == "bj:chip a bjo:AIChip ;"  # none is written
+
+
+@pytest.mark.parametrize(
+    ("written", "wanted", "replacement"),
+    [
+        ("bjo:processNode 7", "xsd:decimal", "7.0"),
+        ("bjo:memorySize 1.5E1", "xsd:decimal", "15.0"),
+        ("bjo:peakPerformanceFP16 150000000000000", "xsd:double", "1.5E+14"),
+        ("bjo:peakPerformanceINT8 2.5", "xsd:double", "2.5E+0"),
+    ],
+)
+def test_a_number_of_another_datatype_is_told_how_to_write_it_and_that_passes(
+    written: str, wanted: str, replacement: str, turtle_file: Callable[..., Path]
+) -> None:
+    prop, number = written.split()
+    path = turtle_file(CHIP + f"    bjo:designedBy bj:chip ;\n    {written} ;\n    {SOURCED} .")
+    [finding] = [f for f in shacl_findings(path) if f.path == f"<{BJO}{prop[4:]}>"]
+    told = {"xsd:decimal": "a decimal point", "xsd:double": "an exponent"}[wanted]
+    kind = "xsd:double" if "E" in number else ("xsd:decimal" if "." in number else "xsd:integer")
+    assert finding.hint == (
+        f"write {replacement} ({prop} takes an {wanted}, written with {told}; the value given "
+        f"is an {kind})"
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace(written, f"{prop} {replacement}"))
+    assert not [f for f in shacl_findings(path) if f.path == f"<{BJO}{prop[4:]}>"]
