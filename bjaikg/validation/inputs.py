@@ -46,6 +46,18 @@ _PREFIX_DECLARATION = re.compile(
 _BASE_DECLARATION = re.compile(r"^\s*(?:@base|BASE)\s+<([^>]*)>", re.IGNORECASE | re.MULTILINE)
 _SUBJECT = re.compile(r"^(<[^>\s]*>|(?:[A-Za-z][\w.-]*)?:(?:[^\s;,<>\"'()\[\]{}\\]|\\.)*)")
 _ESCAPED = re.compile(r"\\(.)")
+_PROPERTIES = re.compile(r"<[^<>]*>(?:\|<[^<>]*>)*")
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings first: they may hold newlines and quotes
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\s]*>"
+    r"|#[^\n]*"
+    r"|[\[\]();,]"
+    r"|\.(?![^\s#])"  # a dot before a space, a comment or the end: a statement's end
+    r"|(?:[^\s\[\]();,\"'<>#.]|\.(?=[^\s#]))+"  # a word: a name, a number, a tag, a keyword
+)
 _LABEL_PREDICATES = (
     ox.NamedNode(PREFIXES["rdfs"] + "label"),
     ox.NamedNode(PREFIXES["skos"] + "prefLabel"),
@@ -63,6 +75,25 @@ def display_path(path: Path) -> str:
     return absolute.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
+def _declarations(text: str, base: str) -> tuple[dict[str, str], str]:
+    """The prefixes ``text`` declares (``@prefix``/``PREFIX`` lines) and its base IRI (``base``
+    as ``@base``/``BASE`` changes it)."""
+    prefixes = {name or "": iri for name, iri in _PREFIX_DECLARATION.findall(text)}
+    base_match = _BASE_DECLARATION.search(text)
+    return prefixes, urljoin(base, base_match.group(1)) if base_match else base
+
+
+def _resolve(token: str, prefixes: dict[str, str], base: str) -> str | None:
+    """The N-Triples IRI a Turtle token writes (``<iri>``, relative or not, or a prefixed name
+    of a declared prefix); None for any other token."""
+    if token.startswith("<") and token.endswith(">"):
+        return f"<{urljoin(base, token[1:-1])}>"
+    prefix, colon, local = token.partition(":")
+    if not colon or prefix not in prefixes or prefix.lower() in ("prefix", "base"):
+        return None
+    return "<" + prefixes[prefix] + _ESCAPED.sub(r"\1", local.rstrip(".")) + ">"
+
+
 def index_subjects(text: str, base: str) -> dict[str, int]:
     """Map each subject written at column 0 of ``text`` to the 1-based line where it first starts.
 
@@ -70,25 +101,63 @@ def index_subjects(text: str, base: str) -> dict[str, int]:
     ``@prefix``/``PREFIX`` lines, relative IRIs against ``@base`` or ``base``. Lines inside
     multi-line literals may match too; callers only look up terms that are subjects.
     """
-    prefixes = {name or "": iri for name, iri in _PREFIX_DECLARATION.findall(text)}
-    base_match = _BASE_DECLARATION.search(text)
-    if base_match:
-        base = urljoin(base, base_match.group(1))
+    prefixes, base = _declarations(text, base)
     lines: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         match = _SUBJECT.match(line)
-        if not match:
-            continue
-        token = match.group(1)
-        if token.startswith("<"):
-            iri = urljoin(base, token[1:-1])
-        else:
-            prefix, _, local = token.partition(":")
-            if prefix not in prefixes or prefix.lower() in ("prefix", "base"):
-                continue
-            iri = prefixes[prefix] + _ESCAPED.sub(r"\1", local.rstrip("."))
-        lines.setdefault(f"<{iri}>", number)
+        iri = _resolve(match.group(1), prefixes, base) if match else None
+        if iri is not None:
+            lines.setdefault(iri, number)
     return lines
+
+
+def index_statements(text: str, base: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """Map (subject, predicate), N-Triples IRIs, to (the line where the subject's first block
+    starts, the line where that block first writes the predicate).
+
+    A block starts with a subject at column 0 (as in :func:`index_subjects`) and ends at its
+    ``.`` or at the next token at column 0. A predicate counts where the block's own predicates
+    stand: after the subject, or after a ``;`` outside brackets (so ``a bjo:AIChip ;
+    bjo:processNode 7`` on one line gives both that line). Not indexed: a subject's later blocks,
+    the predicates of a ``[ … ]`` inside the block, and objects continued after ``,``. The file
+    is split into strings, IRIs, comments, punctuation and words by one regular expression, not
+    parsed: hazard: an unusual spelling (a ``#`` escaped in a local name, a triple term) can
+    misplace a line, never a statement, since callers look up pairs the graph states.
+    """
+    prefixes, base = _declarations(text, base)
+    rdf_type = f"<{PREFIXES['rdf']}type>"
+    found: dict[tuple[str, str], tuple[int, int]] = {}
+    started: set[str] = set()
+    subject: str | None = None  # the subject whose first block is being read
+    block_line = depth = 0
+    expect_predicate = False
+    line, position = 1, 0
+    for match in _TOKEN.finditer(text):
+        line += text.count("\n", position, match.start())
+        position, token = match.start(), match.group()
+        if token.startswith("#"):
+            continue
+        if depth == 0 and (position == 0 or text[position - 1] == "\n"):  # column 0: a new block
+            iri = _resolve(token, prefixes, base)
+            subject = iri if iri is not None and iri not in started else None
+            started.update([iri] if iri else [])
+            block_line, expect_predicate = line, subject is not None
+            if token not in ("[", "("):
+                continue
+        if token in ("[", "("):
+            depth += 1
+        elif token in ("]", ")"):
+            depth = max(depth - 1, 0)
+        elif depth == 0 and token in (".", ";"):
+            subject = subject if token == ";" else None
+            expect_predicate = token == ";"
+            continue
+        elif depth == 0 and expect_predicate and subject is not None:
+            predicate = rdf_type if token == "a" else _resolve(token, prefixes, base)
+            if predicate is not None:
+                found.setdefault((subject, predicate), (block_line, line))
+        expect_predicate = False
+    return found
 
 
 @dataclass
@@ -99,6 +168,9 @@ class SourceFile:
     graph: ox.NamedNode
     is_data: bool
     _subject_lines: dict[str, int] | None = field(default=None, repr=False)
+    _statement_lines: dict[tuple[str, str], tuple[int, int]] | None = field(
+        default=None, repr=False
+    )
 
     @property
     def display(self) -> str:
@@ -111,6 +183,20 @@ class SourceFile:
             text = self.path.read_text(encoding="utf-8")
             self._subject_lines = index_subjects(text, self.path.resolve().as_uri())
         return self._subject_lines.get(term)
+
+    def statement_line(self, term: str, path: str = "") -> int | None:
+        """The line where the subject block of ``term`` writes ``path`` when ``path`` is one
+        property or an alternative of properties (``<p>|<q>``: the first line that writes one),
+        else where the block starts (:func:`index_statements`; the file is scanned once more)."""
+        line = self.subject_line(term)
+        if line is None or not _PROPERTIES.fullmatch(path):
+            return line
+        if self._statement_lines is None:
+            text = self.path.read_text(encoding="utf-8")
+            self._statement_lines = index_statements(text, self.path.resolve().as_uri())
+        keys = [(term, f"<{iri}>") for iri in IRI_TERM.findall(path)]
+        found = [self._statement_lines[key] for key in keys if key in self._statement_lines]
+        return min((written for block, written in found if block == line), default=line)
 
 
 @dataclass
@@ -196,7 +282,8 @@ class LoadedInput:
         return "".join(parts)
 
     def locate(self, term: str, path: str = "") -> tuple[SourceFile | None, int | None]:
-        """The file and line where the subject block of ``term`` (N-Triples) starts.
+        """The file and line where the subject block of ``term`` (N-Triples) starts, or where
+        it writes ``path`` (:meth:`SourceFile.statement_line`).
 
         Prefers a data file that states ``term path …`` when ``path`` is a plain IRI, then a
         data file that types ``term``, then any file where it is a subject. A blank node is
@@ -219,7 +306,7 @@ class LoadedInput:
                 rank -= 1
             candidates.append((rank * len(self.files) + position, source))
         for _, source in sorted(candidates, key=lambda pair: pair[0]):
-            line = source.subject_line(term)
+            line = source.statement_line(term, path)
             if line is not None:
                 return source, line
         return (min(candidates, key=lambda pair: pair[0])[1], None) if candidates else (None, None)
@@ -241,13 +328,34 @@ class LoadedInput:
             return source, None
         return None, None
 
+    def written_predicates(
+        self,
+        term: str,
+        predicates: Sequence[str],
+        value: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
+    ) -> list[str]:
+        """Those of ``predicates`` (N-Triples IRIs) with which a data file states ``term``
+        (N-Triples), with the object ``value`` when given; in the order of ``predicates``."""
+        node = from_ntriples(term)
+        if node is None:
+            return []
+        return [
+            predicate
+            for predicate in predicates
+            if any(
+                self._has(node, ox.NamedNode(predicate[1:-1]), source.graph, value)
+                for source in self.data_files
+            )
+        ]
+
     def _has(
         self,
         subject: ox.NamedNode | ox.BlankNode,
         predicate: ox.NamedNode | None,
         graph: ox.NamedNode,
+        value: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
     ) -> bool:
-        matches = self.store.quads_for_pattern(subject, predicate, None, graph)
+        matches = self.store.quads_for_pattern(subject, predicate, value, graph)
         return next(iter(matches), None) is not None
 
     def label(self, term: str, language: str = "zh") -> str:

@@ -133,7 +133,7 @@ def run_rule(rule: Rule, loaded: LoadedInput) -> list[Finding]:
         graph = row["graph"]
         if isinstance(graph, ox.NamedNode):
             source = next((known for known in loaded.files if known.graph == graph), None)
-            line = source.subject_line(str(focus)) if source is not None else None
+            line = source.statement_line(str(focus), path) if source is not None else None
         else:
             source, line = loaded.locate(str(focus), path)
         if source is not None and not source.is_data:

@@ -23,12 +23,14 @@ import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.extras.shacl import parse_shacl_path
+from rdflib.paths import AlternativePath
 from rdflib.term import Node
 
 from bjaikg.errors import BjaikgError, DataFileError
@@ -333,7 +335,8 @@ def _turbo_input(ntriples: str, prefixes: dict[str, URIRef]) -> object:
 
 def _finding(report: Graph, result: Node, shapes: Graph, loaded: LoadedInput) -> Finding | None:
     focus = to_ntriples(_one(report, result, SH.focusNode))
-    path = _path_term(report, report.value(result, SH.resultPath))
+    value = report.value(result, SH.value)
+    path = _path_term(report, report.value(result, SH.resultPath), focus, value, loaded)
     source, line = loaded.locate(focus, path)
     if source is not None and not source.is_data:
         return None
@@ -346,14 +349,14 @@ def _finding(report: Graph, result: Node, shapes: Graph, loaded: LoadedInput) ->
         for value in report.objects(result, SH.resultMessage)
         if isinstance(value, Literal)
     }
-    value = report.value(result, SH.value)
     return Finding(
         check="shacl",
         rule=f"shacl.{rule_name or component_name}",
         severity=_SEVERITIES.get(report.value(result, SH.resultSeverity), Severity.VIOLATION),
         message=messages.get("en") or messages.get("") or component_name,
         message_zh=messages.get("zh", ""),
-        hint=_hint(shapes, shape, component_name, path),
+        hint=_number_hint(shapes, shape, component_name, path, value)
+        or _hint(shapes, shape, component_name, path),
         file=source.display if source else "",
         line=line,
         focus=focus,
@@ -371,14 +374,70 @@ def _one(graph: Graph, subject: Node, predicate: URIRef) -> Node:
     return value
 
 
-def _path_term(report: Graph, path: Node | None) -> str:
+def _path_term(
+    report: Graph, path: Node | None, focus: str, value: Node | None, loaded: LoadedInput
+) -> str:
     """A SHACL property path as SPARQL writes it, IRIs in N-Triples form (``<p>``, ``^<p>``,
-    ``<p>|(<q>/<r>)``, ``<p>*``: rdflib's reading of the SHACL path); empty when there is none."""
+    ``<p>|(<q>/<r>)``, ``<p>*``: rdflib's reading of the SHACL path); empty when there is none.
+
+    An alternative of properties (``<p>|<q>|<r>``) is narrowed to the ones the data files
+    state ``focus`` with: with the result's ``value``, else with any value (a count result has
+    none); the whole path when the focus node is stated with none of them.
+    """
     if isinstance(path, URIRef):
         return to_ntriples(path)
-    if isinstance(path, BNode):  # well formed: the shapes passed SHACL-for-SHACL
-        return parse_shacl_path(report, path).n3()
-    return ""
+    if not isinstance(path, BNode):
+        return ""
+    parsed = parse_shacl_path(report, path)  # well formed: the shapes passed SHACL-for-SHACL
+    members = parsed.args if isinstance(parsed, AlternativePath) else []
+    properties = [to_ntriples(p) for p in members if isinstance(p, URIRef)]
+    if properties and len(properties) == len(members):
+        stated = value is not None and loaded.written_predicates(
+            focus, properties, from_rdflib(value)
+        )
+        if written := stated or loaded.written_predicates(focus, properties):
+            return "|".join(written)
+    return parsed.n3()
+
+
+def _with_point(number: Decimal) -> str:
+    text = format(number, "f")
+    return text if "." in text else f"{text}.0"
+
+
+def _with_exponent(number: Decimal) -> str:
+    return format(number.normalize(), "E")
+
+
+_NUMBER_FORMS: dict[Node, tuple[str, Callable[[Decimal], str]]] = {
+    XSD.decimal: ("a decimal point", _with_point),
+    XSD.double: ("an exponent", _with_exponent),
+}
+"""The datatypes a Turtle number is written in without quotes, what tells each apart, and how
+a number is written in each (``7.0``, ``7E+0``); ``xsd:integer`` is the third (``7``)."""
+
+
+def _number_hint(
+    shapes: Graph, shape: Node | None, component: str, path: str, value: Node | None
+) -> str:
+    """For a number of another numeric datatype than the one the shape names (Turtle's ``7``
+    is an ``xsd:integer``; ``bjo:processNode`` takes an ``xsd:decimal``): write it as ``7.0``.
+    '' for any other finding (an ill-typed number is no number: the general hint says why).
+
+    Hazard: the value is pySHACL's, read by rdflib, which normalises its text (``1.5E1`` is
+    ``15``): the hint names its datatype, not its text."""
+    wanted = shapes.value(shape, SH.datatype) if shape is not None else None
+    if component != "DatatypeConstraintComponent" or wanted not in _NUMBER_FORMS:
+        return ""
+    numeric = (XSD.integer, *_NUMBER_FORMS)
+    if not isinstance(value, Literal) or value.datatype not in numeric or value.ill_typed:
+        return ""
+    told_by, write = _NUMBER_FORMS[wanted]
+    written = write(Decimal(str(value)))
+    return (
+        f"write {written} ({display_term(path)} takes an {display_term(f'<{wanted}>')}, written "
+        f"with {told_by}; the value given is an {display_term(f'<{value.datatype}>')})"
+    )
 
 
 def _hint(shapes: Graph, shape: Node | None, component: str, path: str) -> str:

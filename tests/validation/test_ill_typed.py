@@ -24,7 +24,7 @@ def test_an_ill_typed_value_of_any_property_is_found_at_its_line_and_hermit_stil
     value: str, turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = turtle_file(GOOD.removesuffix(" .") + f" ;\n    skos:note {value} .\n")
-    line = (PROLOGUE + SOURCE).count("\n") + 1  # where bj:someone's block starts
+    line = (PROLOGUE + SOURCE).count("\n") + 2  # the statement's line in bj:someone's block
     assert main([str(path), "--format", "json"]) == 1
     captured = capsys.readouterr()
     assert captured.err == ""  # owlready2 refused an ill-typed number: exit 2, no file or line

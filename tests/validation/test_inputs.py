@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
-from bjaikg.validation.inputs import index_subjects, load_input
+import pyoxigraph as ox
+
+from bjaikg.store import default_paths, discover_files, load_file
+from bjaikg.validation.inputs import index_statements, index_subjects, load_input
 
 BASE = "file:///data/x.ttl"
+PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.MULTILINE | re.I)
 
 
 def test_index_resolves_prefixed_names_iris_and_escapes() -> None:
@@ -53,3 +58,61 @@ def test_subject_in_two_files_is_located_where_it_is_typed(
     loaded = load_input([links, entities], context_files=[])
     assert loaded.locate("<http://example.org/a>") == (loaded.files[1], 3)
     assert loaded.locate("<http://example.org/a>", "<http://example.org/link>")[1] == 2
+
+
+def test_statement_index_gives_the_line_of_each_predicate_of_the_subject_s_block() -> None:
+    text = (
+        "@prefix ex: <http://example.org/> .\n"  # 1
+        "ex:a a ex:Thing ; ex:p 1 ;\n"  # 2: two predicates on the subject's line
+        "    # ex:q in a comment\n"  # 3
+        "    ex:q ex:b ,\n"  # 4
+        "        ex:r ;\n"  # 5: an object after ',', not a predicate
+        '    ex:note """two\n'  # 6
+        'ex:s lines""" ;\n'  # 7: inside a long string, not a subject or predicate
+        "    ex:d [ ex:t 1 ;\n"  # 8
+        "        ex:u 2 ] ;\n"  # 9: ex:u is the blank node's
+        "    <http://example.org/v> 3 .\n"  # 10
+        "ex:b ex:w 4 .\n"  # 11
+        "ex:a ex:x 5 .\n"  # 12: a later block of ex:a
+    )
+    lines = index_statements(text, BASE)
+    ex, rdf = "http://example.org/", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    a = f"<{ex}a>"
+    assert {key: found for key, found in lines.items() if key[0] == a} == {
+        (a, f"<{rdf}type>"): (2, 2),
+        (a, f"<{ex}p>"): (2, 2),
+        (a, f"<{ex}q>"): (2, 4),
+        (a, f"<{ex}note>"): (2, 6),
+        (a, f"<{ex}d>"): (2, 8),
+        (a, f"<{ex}v>"): (2, 10),
+    }
+    assert lines[(f"<{ex}b>", f"<{ex}w>")] == (11, 11)
+
+
+def test_the_statement_lines_of_the_project_s_files_hold_their_predicates() -> None:
+    """Every (subject, predicate) the index gives for the project's files is a statement of
+    the file, and its line spells the predicate; about all statements are found."""
+    stated = indexed = 0
+    for path in discover_files(default_paths()):
+        text = path.read_text(encoding="utf-8")
+        base = path.resolve().as_uri()
+        prefixes = dict(PREFIX_LINE.findall(text))
+        store = ox.Store()
+        load_file(store, path.resolve())
+        pairs = {(str(q.subject), str(q.predicate)) for q in store}
+        lines = text.splitlines()
+        subjects = index_subjects(text, base)
+        for (subject, predicate), (block, line) in index_statements(text, base).items():
+            assert (subject, predicate) in pairs and block == subjects[subject]
+            iri = predicate[1:-1]
+            spellings = [predicate]
+            spellings += [
+                f"{name}:{iri[len(ns) :]}" for name, ns in prefixes.items() if iri.startswith(ns)
+            ]
+            written = lines[line - 1]
+            assert any(s in written for s in spellings) or (
+                iri.endswith("-ns#type") and re.search(r"(^|\s)a\s", written)
+            ), f"{path}:{line}: {written!r} does not write {predicate}"
+            indexed += 1
+        stated += sum(1 for subject, _ in pairs if subject in subjects)
+    assert indexed > 10_000 and indexed / stated > 0.99

@@ -327,12 +327,14 @@ def test_disjoint_types_are_found_by_type_by_range_and_by_domain(
     ]
 
 
-def test_finding_points_to_the_subject_block(turtle_file: Callable[..., Path]) -> None:
+def test_finding_points_to_the_statement_in_the_subject_block(
+    turtle_file: Callable[..., Path],
+) -> None:
     path = turtle_file(PERSON + "\n\nbj:other a bjo:Person ;\n    bjo:locatedIn bj:nowhere .")
     options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "quality"}))
     [finding] = [f for f in validate(options).findings if f.rule == "quality.dangling-reference"]
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[finding.line - 1].startswith("bj:other a bjo:Person") if finding.line else False
+    assert lines[finding.line - 1] == "    bjo:locatedIn bj:nowhere ." if finding.line else False
     assert finding.focus == "<https://w3id.org/bjaikg/id/other>"
 
 

@@ -1,0 +1,89 @@
+"""What a finding tells the contributor who reads it: the property they wrote, where they wrote
+it, and a fix they can copy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bjaikg.validation.finding import Finding
+from bjaikg.validation.inputs import SHAPES_FOLDER
+from bjaikg.validation.validator import ValidationOptions, validate
+from tests.validation.conftest import PROLOGUE, SOURCED
+
+BJO = "https://w3id.org/bjaikg/ontology#"
+pytestmark = pytest.mark.slow
+
+CHIP = 'bj:chip a bjo:AIChip ;\n    rdfs:label "芯片"@zh, "chip"@en ;\n'
+
+
+def shacl_findings(path: Path, shapes: Path = SHAPES_FOLDER) -> list[Finding]:
+    options = ValidationOptions(
+        paths=(path,), checks=frozenset({"parse", "shacl"}), with_instances=False, shapes=shapes
+    )
+    return validate(options).findings_of("shacl")
+
+
+def test_an_alternative_path_names_the_property_written(
+    turtle_file: Callable[..., Path],
+) -> None:
+    path = turtle_file(
+        CHIP + '    bjo:peakPerformanceFP16 "-1.0E14"^^xsd:double ; ' + SOURCED + " ."
+    )
+    [finding] = [f for f in shacl_findings(path) if f.rule == "shacl.AIChip-peakPerformance"]
+    assert finding.path == f"<{BJO}peakPerformanceFP16>"
+    assert "bjo:peakPerformanceFP16 value" in finding.hint and "FP64" not in finding.hint
+
+
+def test_an_alternative_path_the_node_does_not_use_is_named_whole(
+    turtle_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        PROLOGUE + "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "bj:S a sh:NodeShape ; sh:targetClass bjo:AIChip ; sh:property bj:S-figure .\n"
+        "bj:S-figure sh:path [ sh:alternativePath ( bjo:memorySize bjo:processNode ) ] ;\n"
+        "    sh:minCount 1 .\n",
+        encoding="utf-8",
+    )
+    path = turtle_file(CHIP + "    " + SOURCED + " .")
+    [finding] = shacl_findings(path, shapes)
+    assert finding.path == f"<{BJO}memorySize>|<{BJO}processNode>"
+
+
+def test_a_finding_points_at_the_line_of_the_statement_or_of_the_subject(
+    turtle_file: Callable[..., Path],
+) -> None:
+    body = CHIP + "    bjo:memorySize 16.0 ;\n    bjo:processNode -7.0 ;\n    " + SOURCED + " ."
+    path = turtle_file(body)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    written = {f.rule: lines[f.line - 1] for f in shacl_findings(path) if f.line is not None}
+    assert written["shacl.AIChip-figure"] == "    bjo:processNode -7.0 ;"
+    assert written["shacl.AIChip-designedBy"] == "bj:chip a bjo:AIChip ;"  # none is written
+
+
+@pytest.mark.parametrize(
+    ("written", "wanted", "replacement"),
+    [
+        ("bjo:processNode 7", "xsd:decimal", "7.0"),
+        ("bjo:memorySize 1.5E1", "xsd:decimal", "15.0"),
+        ("bjo:peakPerformanceFP16 150000000000000", "xsd:double", "1.5E+14"),
+        ("bjo:peakPerformanceINT8 2.5", "xsd:double", "2.5E+0"),
+    ],
+)
+def test_a_number_of_another_datatype_is_told_how_to_write_it_and_that_passes(
+    written: str, wanted: str, replacement: str, turtle_file: Callable[..., Path]
+) -> None:
+    prop, number = written.split()
+    path = turtle_file(CHIP + f"    bjo:designedBy bj:chip ;\n    {written} ;\n    {SOURCED} .")
+    [finding] = [f for f in shacl_findings(path) if f.path == f"<{BJO}{prop[4:]}>"]
+    told = {"xsd:decimal": "a decimal point", "xsd:double": "an exponent"}[wanted]
+    kind = "xsd:double" if "E" in number else ("xsd:decimal" if "." in number else "xsd:integer")
+    assert finding.hint == (
+        f"write {replacement} ({prop} takes an {wanted}, written with {told}; the value given "
+        f"is an {kind})"
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace(written, f"{prop} {replacement}"))
+    assert not [f for f in shacl_findings(path) if f.path == f"<{BJO}{prop[4:]}>"]
