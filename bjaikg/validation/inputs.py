@@ -404,13 +404,19 @@ def _is_below(path: Path, folder: Path) -> bool:
 
 
 def select_data_files(paths: Sequence[Path] | None, shapes_folder: Path) -> list[Path]:
-    """The Turtle files to validate: ``paths`` expanded, or the project's; never the shapes.
+    """The Turtle files to validate: ``paths`` expanded, or the project's; never the shapes,
+    neither ``shapes_folder``'s nor the project's own (``--shapes`` elsewhere does not make
+    ``ontology/shapes/`` data).
 
     Raises :class:`DataFileError` for a missing path, a folder without RDF, or input that holds
     nothing but shapes.
     """
     chosen = list(paths) if paths else default_paths()
-    files = [path for path in discover_files(chosen) if not _is_below(path, shapes_folder)]
+    files = [
+        path
+        for path in discover_files(chosen)
+        if not _is_below(path, shapes_folder) and not _is_below(path, SHAPES_FOLDER)
+    ]
     if not files:
         raise DataFileError(chosen[0], "holds only SHACL shapes, no data to validate")
     return files

@@ -9,7 +9,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bjaikg.store import default_paths, discover_files, load_file
-from bjaikg.validation.inputs import index_statements, index_subjects, load_input
+from bjaikg.validation.inputs import (
+    SHAPES_FOLDER,
+    index_statements,
+    index_subjects,
+    load_input,
+    select_data_files,
+)
 
 BASE = "file:///data/x.ttl"
 PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.MULTILINE | re.I)
@@ -116,3 +122,15 @@ def test_the_statement_lines_of_the_project_s_files_hold_their_predicates() -> N
             indexed += 1
         stated += sum(1 for subject, _ in pairs if subject in subjects)
     assert indexed > 10_000 and indexed / stated > 0.99
+
+
+def test_the_project_s_shapes_are_never_data_whatever_shapes_are_given(tmp_path: Path) -> None:
+    # docs/validation.md: files below ontology/shapes/ are never data, also when --shapes
+    # names another folder (they were validated as data then: class against node shape
+    # duplicate labels)
+    other_shapes = tmp_path / "shapes"
+    other_shapes.mkdir()
+    files = select_data_files(None, other_shapes)
+    assert files
+    assert not [path for path in files if SHAPES_FOLDER.resolve() in path.resolve().parents]
+    assert select_data_files(None, SHAPES_FOLDER) == files
