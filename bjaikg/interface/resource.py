@@ -44,6 +44,9 @@ UNNAMED_DEPTH = 2
 RECORD_LIMIT = 50
 """At most this many issuance records of a policy on its page; one more is asked for, to know
 it was cut (the project's policies have at most six)."""
+QUOTES_SHOWN_LENGTH = 80
+"""A record's quotes are shown open on its policy's page when they hold at most this many
+characters together, else collapsed (a long quote in a narrow column of the records' table)."""
 
 RDF_TYPE = expand("rdf:type")
 QUOTE = expand("bjo:quote")
@@ -176,6 +179,16 @@ class IssuanceRecord:
     sources: list[tuple[Term, str | None]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     """What a reviewer noted of the record (``skos:note``), with its language tag."""
+    quotes: list[tuple[str, str]] = field(default_factory=list)
+    """The sentences of its source that state the record (``bjo:quote``), with their language
+    tags."""
+    paragraphs: list[str] = field(default_factory=list)
+    """The paragraphs of the source that hold the quotes (``bjo:paragraph``), where given."""
+
+    @property
+    def quotes_collapsed(self) -> bool:
+        """Whether the quotes are long enough to be collapsed (:data:`QUOTES_SHOWN_LENGTH`)."""
+        return sum(len(quote) for quote, _ in self.quotes) > QUOTES_SHOWN_LENGTH
 
     def linked(self, property_iri: str) -> list[Term] | None:
         """The list of linked values that ``property_iri`` fills (issuers, document types,
@@ -369,9 +382,9 @@ LIMITed sub-select; ``bjo:issuanceOf`` is among the properties read so that a re
 nothing else is still listed), as further branches of :data:`_DESCRIPTION`'s query: a page is
 one round trip to the store. The properties are a ``FILTER … IN``: with a ``VALUES`` block there
 pyoxigraph read every statement of them in the graph before the join, on every page (figures
-in e37dfc1's message). Hazard: all of a record's values of these properties are read
-(the project's records state a few dates, issuers, titles and targets each). The sources and the
-records' rows are DISTINCT: the default graph, a union of one graph per file, gives a statement
+in e37dfc1's message). Hazard: all of a record's values of these properties are read (the
+project's records state a few dates, issuers, titles, targets and quotes each). The sources and
+the records' rows are DISTINCT: the default graph, a union of one graph per file, gives a statement
 made in two files twice (the validator refuses that in the project's data, but a served store
 may hold other data). Each branch binds its own variables. The answer is ordered by ``?property
 ?value`` only (the statements; the other rows, with both unbound, come first): the incoming
@@ -391,8 +404,14 @@ RECORD_PROPERTIES = (
     TARGETS,
     DERIVED_FROM,
     NOTE,
+    QUOTE,
+    PARAGRAPH,
 )
 """What the page shows of an issuance record; the source's URL comes with it."""
+STATED_ELSEWHERE = frozenset({NOTE, QUOTE, PARAGRAPH})
+"""Of :data:`RECORD_PROPERTIES`, those a policy's page shows of the policy itself in other
+sections (its notes among its statements, its quotes and paragraphs under its sources), so not
+in the row of what it states."""
 
 
 def read_description(
@@ -631,8 +650,9 @@ def issuance_records(
 ) -> list[IssuanceRecord]:
     """The issuance records of :data:`_NEIGHBOURS`' (record, property, value, page URL) rows:
     ordered by their earliest date (records without one last), then by record IRI; within a
-    record dates, titles (by language tag, then text) and numbers by value, the linked values by
-    label. A literal where an IRI is expected, or the reverse, is left out."""
+    record dates and numbers by value, titles, notes and quotes by language tag, then text,
+    paragraphs by number, the linked values by label. A literal where an IRI is expected, or the
+    reverse, is left out."""
     records: dict[str, IssuanceRecord] = {}
     date_words = {iri: word for word, iri in RECORD_DATES.items()}
     for record_iri, property_iri, value, page_url in rows:
@@ -648,6 +668,10 @@ def issuance_records(
                 record.document_numbers.append(value.value)
             elif property_iri == NOTE:
                 record.notes.append((value.value, value.language or ""))
+            elif property_iri == QUOTE:
+                record.quotes.append((value.value, value.language or ""))
+            elif property_iri == PARAGRAPH:
+                record.paragraphs.append(value.value)
         elif isinstance(value, ox.NamedNode):
             term = make_term(index, value.value, language)
             if property_iri == DERIVED_FROM:
@@ -659,6 +683,8 @@ def issuance_records(
         record.titles.sort(key=lambda title: (title[1], title[0]))
         record.document_numbers.sort()
         record.notes.sort(key=lambda note: (note[1], note[0]))
+        record.quotes.sort(key=lambda quote: (quote[1], quote[0]))
+        record.paragraphs.sort(key=_number_first)
         for terms in (record.issuers, record.document_types, record.implements, record.targets):
             terms.sort(key=_by_label)
         record.sources.sort(key=lambda source: _by_label(source[0]))
@@ -677,13 +703,15 @@ def stated_record(
 ) -> IssuanceRecord | None:
     """The statements of the resource ``iri`` (``rows``) of :data:`RECORD_PROPERTIES` as an
     issuance record, its sources with the URLs of their ``sources`` rows; values only inferred
-    are left out (a record's are asserted), and so are its notes (the page lists them among its
-    statements). ``None`` when it states none."""
+    are left out (a record's are asserted), and so are :data:`STATED_ELSEWHERE`. ``None`` when
+    it states none."""
     urls = {row["source"].value: term_value(row["url"]) for row in sources}
     own: list[RecordRow] = [
         (iri, property_iri, value, urls.get(term_value(value) or ""))
         for property_iri, value, inferred in rows
-        if property_iri in RECORD_PROPERTIES and property_iri != NOTE and not inferred
+        if property_iri in RECORD_PROPERTIES
+        and property_iri not in STATED_ELSEWHERE
+        and not inferred
     ]
     return next(iter(issuance_records(index, own, language)), None)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from markupsafe import escape
 from starlette.testclient import TestClient
 
 from bjaikg.interface.diagram import BOX_WIDTH, COLUMN_GAP, MARGIN, Box, Line, render_svg
@@ -115,6 +116,49 @@ def test_a_policy_s_issuance_records_show_what_each_states_of_the_document(
     assert ">政策本身的陈述</th>" in chinese and ">行动计划（文种）</a>" in chinese
     assert '测政发〔2025〕1号 <span class="muted">文号</span>' in chinese
     assert ">落实</span>" in chinese and ">测试发展战略</a>" in chinese
+
+
+def test_a_policy_s_issuance_records_show_their_quotes_collapsed_when_long(
+    client: TestClient,
+) -> None:
+    """Each record's quotes stand in its source's cell, tagged with their language; a record's
+    quotes longer than a few lines are collapsed, with the paragraph they are in; the row of
+    what the policy itself states leaves the policy's quote to the sources section."""
+    for language, summary in (("en", "2 quotes"), ("zh", "原文 2 段")):
+        html = client.get(f"/id/test-policy?lang={language}").text
+        rows = section(html, "issuances-heading").split("<tr")[2:]  # after the header
+        stated, announcement, issuance, _, report = rows
+        assert "<blockquote" not in stated and "测试行动计划认定了测试街区。" not in stated
+        assert "<details" not in issuance  # short: shown open
+        assert '<blockquote lang="zh">2025年3月1日，测试市政府印发了测试行动计划，' in issuance
+        assert (
+            '<blockquote lang="en">The test action plan was announced on 20 February 2025.'
+            "</blockquote>" in announcement
+        )
+        quotes = report.split('<details class="record-quotes">', 1)[1].split("</details>")[0]
+        assert f"<summary>{summary}</summary>" in quotes
+        assert quotes.count('<blockquote lang="zh">') == 2 and "一百家量子计算企业" in quotes
+        paragraph = "paragraph" if language == "en" else "段落"
+        assert f"<p>{paragraph} 5</p>" in quotes
+
+
+def test_the_ai_plus_plan_s_records_show_every_quote_of_theirs(
+    project_client: TestClient, project_graph: KnowledgeGraph
+) -> None:
+    """The project graph: every bjo:quote of the "AI+" action plan's records is on its page,
+    the English ones marked on the Chinese page."""
+    answer = project_graph.query(
+        "SELECT ?quote WHERE { ?record <https://w3id.org/bjaikg/ontology#issuanceOf>"
+        " <https://w3id.org/bjaikg/id/beijing-ai-plus-action-plan> ;"
+        " <https://w3id.org/bjaikg/ontology#quote> ?quote }"
+    )
+    assert isinstance(answer, ox.QuerySolutions)
+    quotes = [(row["quote"].value, row["quote"].language) for row in answer]
+    assert len(quotes) >= 6 and {language for _, language in quotes} == {"en", "zh"}
+    page = project_client.get("/id/beijing-ai-plus-action-plan?lang=zh").text
+    records = section(page, "issuances-heading")
+    for quote, language in quotes:
+        assert f'<blockquote lang="{language}">{escape(quote)}' in records
 
 
 def test_rows_of_a_dataset_are_one_entry_citing_the_dataset_once_after_quoted_sources(

@@ -61,6 +61,7 @@ PROJECT_PAGES = [
     "/api?lang=en",
     "/id/origin-community?lang=en",
     "/id/beijing-ai-plus-action-plan?lang=en",
+    "/id/beijing-ai-plus-action-plan?lang=zh",
     "/id/baidu?lang=en",
     "/id/source-beijing-ai-first-city?lang=zh",
 ]
