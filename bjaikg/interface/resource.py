@@ -619,12 +619,29 @@ def source_line(
     )
 
 
+DIGITS = re.compile(r"([0-9]+)")
+
+
+def natural_order(text: str) -> tuple[str | int, ...]:
+    """A sort key of ``text`` that compares its runs of digits as numbers.
+
+    >>> sorted(["row 1000 (b)", "row 99 (a)"], key=natural_order)
+    ['row 99 (a)', 'row 1000 (b)']
+    """
+    parts = DIGITS.split(text)  # text, digits, text, …: a number at each odd index
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
+
+
 def grouped_sources(lines: list[SourceLine]) -> tuple[list[SourceLine], list[DatasetRows]]:
     """The source lines (in :data:`_NEIGHBOURS`' order, by source IRI) split into those that are
     not rows of a dataset, the ones with quotes first, and one :class:`DatasetRows` per dataset,
-    by dataset IRI. A source the store gives twice (with two citations or licences of its
-    dataset) is one row of its dataset, and one line per pair otherwise, as the store gives it.
-    Hazard: a row that is part of two datasets is listed under each."""
+    by dataset IRI, its rows in the order of their labels with numbers compared as numbers
+    (:func:`natural_order`), then by IRI. A source the store gives twice (with two citations or
+    licences of its dataset) is one row of its dataset, and one line per pair otherwise, as the
+    store gives it. Hazard: the graph states no row number (``bjo:SourceRecord`` has its key,
+    ``bjo:recordKey``; the transform writes the number into the label only), so the rows are in
+    row order as long as a dataset's labels differ first at the number ("Epoch AI models
+    table, row 99 (…)"). Hazard: a row that is part of two datasets is listed under each."""
     single = [line for line in lines if line.dataset is None]
     by_dataset: dict[Term, list[SourceLine]] = {}
     for line in lines:
@@ -639,7 +656,10 @@ def grouped_sources(lines: list[SourceLine]) -> tuple[list[SourceLine], list[Dat
                 dataset=dataset,
                 citations=sorted({line.citation for line in rows if line.citation}),
                 licences=sorted({line.licence for line in rows if line.licence}),
-                rows=list(distinct.values()),
+                rows=sorted(
+                    distinct.values(),
+                    key=lambda line: (natural_order(line.source.label), line.source.iri),
+                ),
             )
         )
     return sorted(single, key=lambda line: not line.quotes), datasets

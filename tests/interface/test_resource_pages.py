@@ -176,6 +176,8 @@ def test_rows_of_a_dataset_are_one_entry_citing_the_dataset_once_after_quoted_so
     assert "<summary>3 rows of this dataset</summary>" in models
     assert models.index("<details>") < models.index('href="/id/dataset-test-models-row-12')
     assert ">Test models table, row 30 (Test Model (chat))</a>" in models
+    # in row order (7, 12, 30), not by key or IRI (…-row-12, …-row-30, …-row-7)
+    assert models.index(", row 7 (") < models.index(", row 12 (") < models.index(", row 30 (")
     assert "<summary>1 row of this dataset</summary>" in chips
     assert ">Test chips table, row 2 (Test Chip)</a>" in chips
     chinese = section(client.get("/id/test-model?lang=zh").text, "sources-heading")
@@ -193,6 +195,8 @@ def test_baai_s_epoch_rows_are_one_entry_after_the_article(project_client: TestC
     assert sources.count("Epoch AI, &#39;Data on AI Models&#39;") == 1
     assert re.search(r"<summary>[0-9]+ rows of this dataset</summary>", entries[1])
     assert "source-epoch-ai-models" in entries[1]
+    numbers = [int(number) for number in re.findall(r", row ([0-9]+) \(", entries[1])]
+    assert len(numbers) > 10 and numbers == sorted(numbers)  # in row order
     # the article's paragraph numbers stand under its quotes, not after the table's rows
     quotes_end = sources.rindex("</blockquote>")
     paragraph = sources.index("<p>paragraph ")
