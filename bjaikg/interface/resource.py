@@ -160,6 +160,16 @@ class DatasetRows:
     rows: list[SourceLine]
 
 
+@dataclass(frozen=True)
+class DatasetNames:
+    """Other names of a resource that source datasets state (a table's spellings), apart from
+    the names the project gives it: the datasets (by IRI) and the names (in the
+    :class:`~bjaikg.interface.labels.LabelIndex`'s order)."""
+
+    datasets: list[Term]
+    names: list[Name]
+
+
 @dataclass
 class IssuanceRecord:
     """One ``bjo:PolicyIssuance`` of a policy: its issuing as one source reports it, with the
@@ -209,6 +219,7 @@ class ResourceDescription:
     label: str
     label_language: str
     names: list[Name]
+    """The labels and the other names, but those only source datasets state (``dataset_names``)."""
     types: list[Term]
     statements: list[Statement]
     statements_cut: bool
@@ -238,6 +249,8 @@ class ResourceDescription:
     """A policy with records: what it states itself of the same properties, to compare."""
     records_cut: bool = False
     """More than :data:`RECORD_LIMIT` records: the first found are shown."""
+    dataset_names: list[DatasetNames] = field(default_factory=list)
+    """The other names that only source datasets state, one entry per set of datasets."""
 
 
 def make_term(index: LabelIndex, iri: str, language: str) -> Term:
@@ -305,6 +318,9 @@ Row = tuple[str, RdfTerm, bool]
 """(property IRI, object, only-inferred) of one statement."""
 RecordRow = tuple[str, str, RdfTerm, str | None]
 """(record IRI, property IRI, value, the value's ``schema:url``) of an issuance record."""
+NameRow = tuple[RdfTerm, str, str | None]
+"""(other name, the named graph stating it, a dataset whose rows that graph derives the
+resource from, or ``None``) of a resource."""
 
 
 @dataclass
@@ -314,9 +330,10 @@ class Description:
     more than the limit asked for. With its neighbours (same query): the (subject, property)
     IRIs of its incoming relations, at most :data:`INCOMING_LIMIT` (``incoming_cut`` when
     there were more), the rows of its sources (``source``, ``dataset``, ``citation``,
-    ``licence``, ``url``), and the (record, property, value, page URL) rows of the issuance
+    ``licence``, ``url``), the (record, property, value, page URL) rows of the issuance
     records of a policy, at most :data:`RECORD_LIMIT` records (``records_cut`` when there were
-    more)."""
+    more), and the rows of its other names with the graphs that state them
+    (:data:`NameRow`)."""
 
     rows: list[Row]
     nested: dict[ox.BlankNode, list[Row]]
@@ -326,6 +343,7 @@ class Description:
     sources: list[ox.QuerySolution] = field(default_factory=list)
     records: list[RecordRow] = field(default_factory=list)
     records_cut: bool = False
+    names: list[NameRow] = field(default_factory=list)
 
     def triples(self, node: ox.NamedNode) -> list[ox.Triple]:
         """The statements as triples, the resource's first, then each unnamed node's."""
@@ -375,14 +393,23 @@ _NEIGHBOURS = """
     ?record ?recordProperty ?recordValue . FILTER(?recordProperty IN ({record_properties}))
     OPTIONAL {{ ?recordValue <https://schema.org/url> ?pageUrl }}
   }} }}
+  UNION {{ SELECT DISTINCT ?otherName ?nameGraph ?nameDataset WHERE {{
+    GRAPH ?nameGraph {{ {node} {alternative_labels} ?otherName }} FILTER(?nameGraph != {inferred})
+    OPTIONAL {{ GRAPH ?nameGraph {{ {node} <http://www.w3.org/ns/prov#wasDerivedFrom> ?nameRow }}
+               ?nameRow <http://purl.org/dc/terms/isPartOf> ?nameDataset }}
+  }} }}
 """
 """The incoming relations (a LIMITed sub-select the store can stop early), the sources of a
 resource and, for a policy, what its page shows of its issuance records (the records chosen by a
 LIMITed sub-select; ``bjo:issuanceOf`` is among the properties read so that a record with
-nothing else is still listed), as further branches of :data:`_DESCRIPTION`'s query: a page is
-one round trip to the store. The properties are a ``FILTER … IN``: with a ``VALUES`` block there
-pyoxigraph read every statement of them in the graph before the join, on every page (figures
-in e37dfc1's message). Hazard: all of a record's values of these properties are read (the
+nothing else is still listed) and its other names (``skos:altLabel``, ``schema:alternateName``),
+each with the named graph (a file) stating it and the datasets whose rows that graph derives the
+resource from (:func:`split_names`), as further branches of :data:`_DESCRIPTION`'s query: a page
+is one round trip to the store. The records' properties are a ``FILTER … IN``: with a ``VALUES``
+block there pyoxigraph read every statement of them in the graph before the join, on every page
+(figures in e37dfc1's message); the other names' two properties are a path of alternatives (a bound
+predicate each: with ``FILTER … IN`` every statement of the resource, in every graph, was read
+for them, on every page). Hazard: all of a record's values of these properties are read (the
 project's records state a few dates, issuers, titles, targets and quotes each). The sources and
 the records' rows are DISTINCT: the default graph, a union of one graph per file, gives a statement
 made in two files twice (the validator refuses that in the project's data, but a served store
@@ -433,11 +460,14 @@ def read_description(
             incoming_limit=INCOMING_LIMIT + 1,
             record_limit=RECORD_LIMIT + 1,
             record_properties=", ".join(f"<{iri}>" for iri in RECORD_PROPERTIES),
+            alternative_labels="|".join(f"<{expand(name)}>" for name in ALTERNATIVE_LABELS),
+            inferred=INFERRED_GRAPH,
         )
     result = graph.query(
         "SELECT ?parent ?property ?value ?onlyInferred ?copies ?subject ?incoming"
         " ?source ?dataset ?citation ?licence ?url ?record ?recordProperty ?recordValue"
-        f" ?pageUrl WHERE {{{branches}}} ORDER BY ?property ?value"
+        " ?pageUrl ?otherName ?nameGraph ?nameDataset"
+        f" WHERE {{{branches}}} ORDER BY ?property ?value"
     )
     assert isinstance(result, ox.QuerySolutions)
     description = Description(rows=[], nested={})
@@ -454,6 +484,14 @@ def read_description(
                     solution["recordProperty"].value,
                     solution["recordValue"],
                     term_value(solution["pageUrl"]),
+                )
+            )
+        elif solution["otherName"] is not None:
+            description.names.append(
+                (
+                    solution["otherName"],
+                    solution["nameGraph"].value,
+                    term_value(solution["nameDataset"]),
                 )
             )
         else:
@@ -528,11 +566,12 @@ def describe_resource(
         ]
     )
     label, label_language = index.label_and_language(iri, language)
+    names, dataset_names = split_names(index, index.names.get(iri, []), description.names, language)
     return ResourceDescription(
         iri=iri,
         label=label,
         label_language=label_language,
-        names=index.names.get(iri, []),
+        names=names,
         types=sorted(
             (make_term(index, type_iri, language) for type_iri in iris(RDF_TYPE)),
             key=lambda term: (not term.is_local, term.label.lower()),
@@ -560,6 +599,7 @@ def describe_resource(
         stated=stated_record(index, iri, rows, description.sources, language)
         if description.records
         else None,
+        dataset_names=dataset_names,
     )
 
 
@@ -663,6 +703,45 @@ def grouped_sources(lines: list[SourceLine]) -> tuple[list[SourceLine], list[Dat
             )
         )
     return sorted(single, key=lambda line: not line.quotes), datasets
+
+
+def split_names(
+    index: LabelIndex, names: list[Name], rows: list[NameRow], language: str
+) -> tuple[list[Name], list[DatasetNames]]:
+    """A resource's ``names`` (its label index entry) split into the project's and those only
+    source datasets state, grouped by the datasets, by their IRIs. From ``rows`` (:data:`NameRow`):
+    an other name is a dataset's where a named graph states it that derives the resource from
+    rows of the dataset (a generated file: the table's spelling, with the rows that use it as
+    sources); a name that a graph without such rows states too (a hand-written file), or that
+    is also a label, stays the project's. Hazard: the graph says which rows a file cites for
+    the resource, not which row states which name, so a file citing rows of two datasets gives
+    its names under both together; and a hand-written file that cites a dataset's row for the
+    resource gives its own names as the dataset's."""
+    datasets: dict[tuple[str, str], set[str]] = {}
+    own: set[tuple[str, str]] = set()
+    by_graph: dict[tuple[str, str, str], set[str]] = {}
+    for other, graph, dataset in rows:
+        if isinstance(other, ox.Literal):
+            cited = by_graph.setdefault((other.value, other.language or "", graph), set())
+            if dataset is not None:
+                cited.add(dataset)
+    for (text, language_tag, _), cited in by_graph.items():
+        if cited:
+            datasets.setdefault((text, language_tag), set()).update(cited)
+        else:
+            own.add((text, language_tag))
+    groups: dict[tuple[str, ...], list[Name]] = {}
+    kept = []
+    for name in names:
+        key = (name.text, name.language)
+        if name.preferred or key in own or key not in datasets:
+            kept.append(name)
+        else:
+            groups.setdefault(tuple(sorted(datasets[key])), []).append(name)
+    return kept, [
+        DatasetNames([make_term(index, dataset, language) for dataset in group], groups[group])
+        for group in sorted(groups)
+    ]
 
 
 def issuance_records(

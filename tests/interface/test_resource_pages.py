@@ -223,6 +223,89 @@ def test_a_policy_s_issuance_records_past_the_limit_are_cut_and_the_page_says_so
     assert f"Only the first {RECORD_LIMIT} records found are shown" in records_section
 
 
+def resource_header(html: str) -> str:
+    """The ``<header>`` of a resource page: its labels and names."""
+    return html.split('<header class="resource-header">', 1)[1].split("</header>", 1)[0]
+
+
+def test_names_only_source_datasets_state_stand_apart_under_the_datasets_titles(
+    client: TestClient,
+) -> None:
+    """The test company's names in the generated file, which derives it from rows of the two
+    test datasets, stand under a heading naming the datasets (their titles from the graph,
+    linked), apart from its labels and the hand-written names; a name the hand-written file
+    gives too stays with those; the RDF forms hold every name, as before."""
+    for language, heading in (
+        ("en", "Names in {chips} and {models}"),
+        ("zh", "{chips}和{models}中的名称"),
+    ):
+        header = resource_header(client.get(f"/id/test-company?lang={language}").text)
+        own = header.split('<ul class="names"', 1)[1].split("</ul>", 1)[0]
+        tables = section(header, "dataset-names-1")
+        assert "测试有限公司" in own and ">Test Company <" in own
+        assert "TestCo" not in own and "Test Company Ltd." not in own
+        chips, models = (
+            f'<a href="/id/dataset-test-{name}?lang={language}" lang="en"'
+            f' title="{BJ}dataset-test-{name}">Test {name} table</a>'
+            for name in ("chips", "models")
+        )
+        title = heading.format(chips=chips, models=models)
+        assert f'<h2 id="dataset-names-1">{title}</h2>' in tables
+        assert '<li lang="en">TestCo <span class="tag">@en</span></li>' in tables
+        assert "Test Company Ltd." in tables and "测试有限公司" not in tables
+        assert "dataset-names-2" not in header  # one entry for the two datasets together
+    names = {
+        value_of(triple.object)
+        for triple in parse(client.get("/id/test-company.ttl").content, ox.RdfFormat.TURTLE)
+        if triple.predicate == ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+    }
+    assert names == {"Test Company Ltd.", "TestCo", "测试有限公司"}
+    header = resource_header(client.get("/id/test-district?lang=en").text)
+    assert "dataset-names" not in header and "Test Quarter" in header  # hand-written names only
+
+
+EPOCH_NAMES = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?entity ?name WHERE {
+  GRAPH <https://w3id.org/bjaikg/graph/instances/epoch/organisations> {
+    ?entity skos:altLabel ?name }
+  FILTER NOT EXISTS { ?entity rdfs:label ?name }
+  FILTER NOT EXISTS { GRAPH ?other { ?entity skos:altLabel ?name }
+    FILTER(?other != <https://w3id.org/bjaikg/graph/instances/epoch/organisations>) }
+}"""
+"""The names of organisations that only the file generated from Epoch AI's tables states."""
+
+
+def test_epoch_ai_s_spellings_of_organisations_stand_apart_from_their_names(
+    project_client: TestClient, project_graph: KnowledgeGraph
+) -> None:
+    """The project graph: every organisation's name that only Epoch AI's tables give it stands
+    under a heading with the title of one of Epoch AI's datasets (from the graph), not among
+    its labels and hand-written names (BAAI beside "Beijing Academy of Artificial Intelligence
+    / BAAI" read as a duplicate: a reviewer's finding F6)."""
+    answer = project_graph.query(EPOCH_NAMES)
+    assert isinstance(answer, ox.QuerySolutions)
+    names: dict[str, list[str]] = {}
+    for row in answer:
+        names.setdefault(row["entity"].value, []).append(row["name"].value)
+    assert len(names) > 10
+    titles = project_graph.query(
+        "SELECT ?title WHERE { ?dataset <http://purl.org/dc/terms/publisher>"
+        " <https://w3id.org/bjaikg/id/epoch-ai> ; <http://purl.org/dc/terms/title> ?title }"
+    )
+    assert isinstance(titles, ox.QuerySolutions)
+    headings = [f">{row['title'].value}</a></h2>" for row in titles]
+    for entity, texts in names.items():
+        page = project_client.get(f"/id/{entity.removeprefix(str(BJ))}?lang=en").text
+        header = resource_header(page)
+        own = header.split('<ul class="names"', 1)[1].split("</ul>", 1)[0]
+        tables = header.split('<section class="dataset-names"', 1)[1]
+        assert any(heading in tables for heading in headings), entity
+        for text in texts:
+            assert f">{escape(text)} <" in tables and f">{escape(text)} <" not in own, entity
+
+
 def test_inferred_values_are_marked(client: TestClient) -> None:
     html = client.get("/id/test-chip?lang=en").text
     row = html.split(">developed by</a>", 1)[1].split("</tr>", 1)[0]

@@ -29,6 +29,8 @@ PAGES = [
     "/id/test-model?lang=en",
     "/id/test-model?lang=zh",
     "/id/test-article?lang=en",
+    "/id/test-company?lang=en",
+    "/id/test-company?lang=zh",
     "/id/no-such-thing?lang=en",
     "/ontology?lang=en",
     "/ontology?lang=zh",
@@ -63,6 +65,7 @@ PROJECT_PAGES = [
     "/id/beijing-ai-plus-action-plan?lang=en",
     "/id/beijing-ai-plus-action-plan?lang=zh",
     "/id/baidu?lang=en",
+    "/id/beijing-academy-of-artificial-intelligence?lang=zh",
     "/id/source-beijing-ai-first-city?lang=zh",
 ]
 """Pages of the project graph, checked too (prefixed ``project:`` below)."""
