@@ -146,6 +146,7 @@ def test_the_project_s_blank_nodes_on_a_store_backed_page(
         "cambricon",
         "beijing-ai-plus-action-plan",
         "beijing-academy-of-artificial-intelligence",
+        "zhipu",
     ],
 )
 def test_one_query_gives_the_embedded_page_s_incoming_relations_and_sources(
@@ -155,7 +156,8 @@ def test_one_query_gives_the_embedded_page_s_incoming_relations_and_sources(
     records, other names with their graphs as UNION branches) reads from each store the incoming
     relations and sources, in order, and the records and names that the embedded store gives
     (baidu: 18 sources from a dataset, with citation and licence; the "AI+" action plan: three
-    records; BAAI: hand-written names and one from the file generated from Epoch AI's tables)."""
+    records; BAAI: hand-written names; Zhipu: the name Epoch AI's tables give it, from the file
+    generated from them)."""
     store: StoreServer = request.getfixturevalue(store_name)
     node = ox.NamedNode(f"{ID}{slug}")
     embedded = read_description(project_graph, node, neighbours=True)
@@ -173,7 +175,8 @@ def test_one_query_gives_the_embedded_page_s_incoming_relations_and_sources(
     assert (len({row[0] for row in records}) == 3) == (slug == "beijing-ai-plus-action-plan")
     names = sorted((str(name), graph, dataset) for name, graph, dataset in embedded.names)
     assert sorted((str(name), graph, dataset) for name, graph, dataset in found.names) == names
-    assert any(dataset for *_, dataset in names) == (slug.startswith("beijing-academy"))
+    assert names or not slug.startswith("beijing-academy")  # its hand-written ones at least
+    assert any(dataset for *_, dataset in names) or slug != "zhipu"  # Epoch AI's "Zhipu AI"
 
 
 @pytest.mark.parametrize("store_name", ["oxigraph_store", "virtuoso_store"])
