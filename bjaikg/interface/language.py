@@ -103,6 +103,8 @@ WORDS: dict[str, dict[str, str]] = {
     "sources": {"en": "Sources and supporting sentences", "zh": "来源与原文"},
     "paragraph": {"en": "paragraph", "zh": "段落"},
     "record_note": {"en": "note", "zh": "说明"},
+    "record_quote": {"en": "quote", "zh": "原文"},
+    "record_quotes": {"en": "{count} quotes", "zh": "原文 {count} 段"},
     "records": {"en": "Issuance records", "zh": "发布记录"},
     "records_hint": {
         "en": "The policy's issuing as each source reports it, under what the policy's own "
@@ -294,6 +296,9 @@ WORDS: dict[str, dict[str, str]] = {
     "needs_network": {"en": "needs the internet", "zh": "需联网"},
     "inferred_mark": {"en": "inferred", "zh": "推理所得"},
     "names": {"en": "Names", "zh": "名称"},
+    "names_in": {"en": "Names in {datasets}", "zh": "{datasets}中的名称"},
+    "list_comma": {"en": ", ", "zh": "、"},
+    "list_and": {"en": " and ", "zh": "和"},
     "version": {"en": "Version", "zh": "版本"},
     "dumps": {"en": "Dumps", "zh": "数据下载"},
     "sparql_endpoint": {"en": "SPARQL endpoint", "zh": "SPARQL 端点"},

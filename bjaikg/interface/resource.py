@@ -44,6 +44,9 @@ UNNAMED_DEPTH = 2
 RECORD_LIMIT = 50
 """At most this many issuance records of a policy on its page; one more is asked for, to know
 it was cut (the project's policies have at most six)."""
+QUOTES_SHOWN_LENGTH = 80
+"""A record's quotes are shown open on its policy's page when they hold at most this many
+characters together, else collapsed (a long quote in a narrow column of the records' table)."""
 
 RDF_TYPE = expand("rdf:type")
 QUOTE = expand("bjo:quote")
@@ -157,6 +160,16 @@ class DatasetRows:
     rows: list[SourceLine]
 
 
+@dataclass(frozen=True)
+class DatasetNames:
+    """Other names of a resource that source datasets state (a table's spellings), apart from
+    the names the project gives it: the datasets (by IRI) and the names (in the
+    :class:`~bjaikg.interface.labels.LabelIndex`'s order)."""
+
+    datasets: list[Term]
+    names: list[Name]
+
+
 @dataclass
 class IssuanceRecord:
     """One ``bjo:PolicyIssuance`` of a policy: its issuing as one source reports it, with the
@@ -176,6 +189,16 @@ class IssuanceRecord:
     sources: list[tuple[Term, str | None]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     """What a reviewer noted of the record (``skos:note``), with its language tag."""
+    quotes: list[tuple[str, str]] = field(default_factory=list)
+    """The sentences of its source that state the record (``bjo:quote``), with their language
+    tags."""
+    paragraphs: list[str] = field(default_factory=list)
+    """The paragraphs of the source that hold the quotes (``bjo:paragraph``), where given."""
+
+    @property
+    def quotes_collapsed(self) -> bool:
+        """Whether the quotes are long enough to be collapsed (:data:`QUOTES_SHOWN_LENGTH`)."""
+        return sum(len(quote) for quote, _ in self.quotes) > QUOTES_SHOWN_LENGTH
 
     def linked(self, property_iri: str) -> list[Term] | None:
         """The list of linked values that ``property_iri`` fills (issuers, document types,
@@ -196,6 +219,7 @@ class ResourceDescription:
     label: str
     label_language: str
     names: list[Name]
+    """The labels and the other names, but those only source datasets state (``dataset_names``)."""
     types: list[Term]
     statements: list[Statement]
     statements_cut: bool
@@ -225,6 +249,8 @@ class ResourceDescription:
     """A policy with records: what it states itself of the same properties, to compare."""
     records_cut: bool = False
     """More than :data:`RECORD_LIMIT` records: the first found are shown."""
+    dataset_names: list[DatasetNames] = field(default_factory=list)
+    """The other names that only source datasets state, one entry per set of datasets."""
 
 
 def make_term(index: LabelIndex, iri: str, language: str) -> Term:
@@ -292,6 +318,9 @@ Row = tuple[str, RdfTerm, bool]
 """(property IRI, object, only-inferred) of one statement."""
 RecordRow = tuple[str, str, RdfTerm, str | None]
 """(record IRI, property IRI, value, the value's ``schema:url``) of an issuance record."""
+NameRow = tuple[RdfTerm, str, str | None]
+"""(other name, the named graph stating it, a dataset whose rows that graph derives the
+resource from, or ``None``) of a resource."""
 
 
 @dataclass
@@ -301,9 +330,10 @@ class Description:
     more than the limit asked for. With its neighbours (same query): the (subject, property)
     IRIs of its incoming relations, at most :data:`INCOMING_LIMIT` (``incoming_cut`` when
     there were more), the rows of its sources (``source``, ``dataset``, ``citation``,
-    ``licence``, ``url``), and the (record, property, value, page URL) rows of the issuance
+    ``licence``, ``url``), the (record, property, value, page URL) rows of the issuance
     records of a policy, at most :data:`RECORD_LIMIT` records (``records_cut`` when there were
-    more)."""
+    more), and the rows of its other names with the graphs that state them
+    (:data:`NameRow`)."""
 
     rows: list[Row]
     nested: dict[ox.BlankNode, list[Row]]
@@ -313,6 +343,7 @@ class Description:
     sources: list[ox.QuerySolution] = field(default_factory=list)
     records: list[RecordRow] = field(default_factory=list)
     records_cut: bool = False
+    names: list[NameRow] = field(default_factory=list)
 
     def triples(self, node: ox.NamedNode) -> list[ox.Triple]:
         """The statements as triples, the resource's first, then each unnamed node's."""
@@ -362,16 +393,25 @@ _NEIGHBOURS = """
     ?record ?recordProperty ?recordValue . FILTER(?recordProperty IN ({record_properties}))
     OPTIONAL {{ ?recordValue <https://schema.org/url> ?pageUrl }}
   }} }}
+  UNION {{ SELECT DISTINCT ?otherName ?nameGraph ?nameDataset WHERE {{
+    GRAPH ?nameGraph {{ {node} {alternative_labels} ?otherName }} FILTER(?nameGraph != {inferred})
+    OPTIONAL {{ GRAPH ?nameGraph {{ {node} <http://www.w3.org/ns/prov#wasDerivedFrom> ?nameRow }}
+               ?nameRow <http://purl.org/dc/terms/isPartOf> ?nameDataset }}
+  }} }}
 """
 """The incoming relations (a LIMITed sub-select the store can stop early), the sources of a
 resource and, for a policy, what its page shows of its issuance records (the records chosen by a
 LIMITed sub-select; ``bjo:issuanceOf`` is among the properties read so that a record with
-nothing else is still listed), as further branches of :data:`_DESCRIPTION`'s query: a page is
-one round trip to the store. The properties are a ``FILTER … IN``: with a ``VALUES`` block there
-pyoxigraph read every statement of them in the graph before the join, on every page (figures
-in e37dfc1's message). Hazard: all of a record's values of these properties are read
-(the project's records state a few dates, issuers, titles and targets each). The sources and the
-records' rows are DISTINCT: the default graph, a union of one graph per file, gives a statement
+nothing else is still listed) and its other names (``skos:altLabel``, ``schema:alternateName``),
+each with the named graph (a file) stating it and the datasets whose rows that graph derives the
+resource from (:func:`split_names`), as further branches of :data:`_DESCRIPTION`'s query: a page
+is one round trip to the store. The records' properties are a ``FILTER … IN``: with a ``VALUES``
+block there pyoxigraph read every statement of them in the graph before the join, on every page
+(figures in e37dfc1's message); the other names' two properties are a path of alternatives (a bound
+predicate each: with ``FILTER … IN`` every statement of the resource, in every graph, was read
+for them, on every page). Hazard: all of a record's values of these properties are read (the
+project's records state a few dates, issuers, titles, targets and quotes each). The sources and
+the records' rows are DISTINCT: the default graph, a union of one graph per file, gives a statement
 made in two files twice (the validator refuses that in the project's data, but a served store
 may hold other data). Each branch binds its own variables. The answer is ordered by ``?property
 ?value`` only (the statements; the other rows, with both unbound, come first): the incoming
@@ -391,8 +431,14 @@ RECORD_PROPERTIES = (
     TARGETS,
     DERIVED_FROM,
     NOTE,
+    QUOTE,
+    PARAGRAPH,
 )
 """What the page shows of an issuance record; the source's URL comes with it."""
+STATED_ELSEWHERE = frozenset({NOTE, QUOTE, PARAGRAPH})
+"""Of :data:`RECORD_PROPERTIES`, those a policy's page shows of the policy itself in other
+sections (its notes among its statements, its quotes and paragraphs under its sources), so not
+in the row of what it states."""
 
 
 def read_description(
@@ -414,11 +460,14 @@ def read_description(
             incoming_limit=INCOMING_LIMIT + 1,
             record_limit=RECORD_LIMIT + 1,
             record_properties=", ".join(f"<{iri}>" for iri in RECORD_PROPERTIES),
+            alternative_labels="|".join(f"<{expand(name)}>" for name in ALTERNATIVE_LABELS),
+            inferred=INFERRED_GRAPH,
         )
     result = graph.query(
         "SELECT ?parent ?property ?value ?onlyInferred ?copies ?subject ?incoming"
         " ?source ?dataset ?citation ?licence ?url ?record ?recordProperty ?recordValue"
-        f" ?pageUrl WHERE {{{branches}}} ORDER BY ?property ?value"
+        " ?pageUrl ?otherName ?nameGraph ?nameDataset"
+        f" WHERE {{{branches}}} ORDER BY ?property ?value"
     )
     assert isinstance(result, ox.QuerySolutions)
     description = Description(rows=[], nested={})
@@ -435,6 +484,14 @@ def read_description(
                     solution["recordProperty"].value,
                     solution["recordValue"],
                     term_value(solution["pageUrl"]),
+                )
+            )
+        elif solution["otherName"] is not None:
+            description.names.append(
+                (
+                    solution["otherName"],
+                    solution["nameGraph"].value,
+                    term_value(solution["nameDataset"]),
                 )
             )
         else:
@@ -509,11 +566,12 @@ def describe_resource(
         ]
     )
     label, label_language = index.label_and_language(iri, language)
+    names, dataset_names = split_names(index, index.names.get(iri, []), description.names, language)
     return ResourceDescription(
         iri=iri,
         label=label,
         label_language=label_language,
-        names=index.names.get(iri, []),
+        names=names,
         types=sorted(
             (make_term(index, type_iri, language) for type_iri in iris(RDF_TYPE)),
             key=lambda term: (not term.is_local, term.label.lower()),
@@ -541,6 +599,7 @@ def describe_resource(
         stated=stated_record(index, iri, rows, description.sources, language)
         if description.records
         else None,
+        dataset_names=dataset_names,
     )
 
 
@@ -600,12 +659,29 @@ def source_line(
     )
 
 
+DIGITS = re.compile(r"([0-9]+)")
+
+
+def natural_order(text: str) -> tuple[str | int, ...]:
+    """A sort key of ``text`` that compares its runs of digits as numbers.
+
+    >>> sorted(["row 1000 (b)", "row 99 (a)"], key=natural_order)
+    ['row 99 (a)', 'row 1000 (b)']
+    """
+    parts = DIGITS.split(text)  # text, digits, text, …: a number at each odd index
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
+
+
 def grouped_sources(lines: list[SourceLine]) -> tuple[list[SourceLine], list[DatasetRows]]:
     """The source lines (in :data:`_NEIGHBOURS`' order, by source IRI) split into those that are
     not rows of a dataset, the ones with quotes first, and one :class:`DatasetRows` per dataset,
-    by dataset IRI. A source the store gives twice (with two citations or licences of its
-    dataset) is one row of its dataset, and one line per pair otherwise, as the store gives it.
-    Hazard: a row that is part of two datasets is listed under each."""
+    by dataset IRI, its rows in the order of their labels with numbers compared as numbers
+    (:func:`natural_order`), then by IRI. A source the store gives twice (with two citations or
+    licences of its dataset) is one row of its dataset, and one line per pair otherwise, as the
+    store gives it. Hazard: the graph states no row number (``bjo:SourceRecord`` has its key,
+    ``bjo:recordKey``; the transform writes the number into the label only), so the rows are in
+    row order as long as a dataset's labels differ first at the number ("Epoch AI models
+    table, row 99 (…)"). Hazard: a row that is part of two datasets is listed under each."""
     single = [line for line in lines if line.dataset is None]
     by_dataset: dict[Term, list[SourceLine]] = {}
     for line in lines:
@@ -620,10 +696,52 @@ def grouped_sources(lines: list[SourceLine]) -> tuple[list[SourceLine], list[Dat
                 dataset=dataset,
                 citations=sorted({line.citation for line in rows if line.citation}),
                 licences=sorted({line.licence for line in rows if line.licence}),
-                rows=list(distinct.values()),
+                rows=sorted(
+                    distinct.values(),
+                    key=lambda line: (natural_order(line.source.label), line.source.iri),
+                ),
             )
         )
     return sorted(single, key=lambda line: not line.quotes), datasets
+
+
+def split_names(
+    index: LabelIndex, names: list[Name], rows: list[NameRow], language: str
+) -> tuple[list[Name], list[DatasetNames]]:
+    """A resource's ``names`` (its label index entry) split into the project's and those only
+    source datasets state, grouped by the datasets, by their IRIs. From ``rows`` (:data:`NameRow`):
+    an other name is a dataset's where a named graph states it that derives the resource from
+    rows of the dataset (a generated file: the table's spelling, with the rows that use it as
+    sources); a name that a graph without such rows states too (a hand-written file), or that
+    is also a label, stays the project's. Hazard: the graph says which rows a file cites for
+    the resource, not which row states which name, so a file citing rows of two datasets gives
+    its names under both together; and a hand-written file that cites a dataset's row for the
+    resource gives its own names as the dataset's."""
+    datasets: dict[tuple[str, str], set[str]] = {}
+    own: set[tuple[str, str]] = set()
+    by_graph: dict[tuple[str, str, str], set[str]] = {}
+    for other, graph, dataset in rows:
+        if isinstance(other, ox.Literal):
+            cited = by_graph.setdefault((other.value, other.language or "", graph), set())
+            if dataset is not None:
+                cited.add(dataset)
+    for (text, language_tag, _), cited in by_graph.items():
+        if cited:
+            datasets.setdefault((text, language_tag), set()).update(cited)
+        else:
+            own.add((text, language_tag))
+    groups: dict[tuple[str, ...], list[Name]] = {}
+    kept = []
+    for name in names:
+        key = (name.text, name.language)
+        if name.preferred or key in own or key not in datasets:
+            kept.append(name)
+        else:
+            groups.setdefault(tuple(sorted(datasets[key])), []).append(name)
+    return kept, [
+        DatasetNames([make_term(index, dataset, language) for dataset in group], groups[group])
+        for group in sorted(groups)
+    ]
 
 
 def issuance_records(
@@ -631,8 +749,9 @@ def issuance_records(
 ) -> list[IssuanceRecord]:
     """The issuance records of :data:`_NEIGHBOURS`' (record, property, value, page URL) rows:
     ordered by their earliest date (records without one last), then by record IRI; within a
-    record dates, titles (by language tag, then text) and numbers by value, the linked values by
-    label. A literal where an IRI is expected, or the reverse, is left out."""
+    record dates and numbers by value, titles, notes and quotes by language tag, then text,
+    paragraphs by number, the linked values by label. A literal where an IRI is expected, or the
+    reverse, is left out."""
     records: dict[str, IssuanceRecord] = {}
     date_words = {iri: word for word, iri in RECORD_DATES.items()}
     for record_iri, property_iri, value, page_url in rows:
@@ -648,6 +767,10 @@ def issuance_records(
                 record.document_numbers.append(value.value)
             elif property_iri == NOTE:
                 record.notes.append((value.value, value.language or ""))
+            elif property_iri == QUOTE:
+                record.quotes.append((value.value, value.language or ""))
+            elif property_iri == PARAGRAPH:
+                record.paragraphs.append(value.value)
         elif isinstance(value, ox.NamedNode):
             term = make_term(index, value.value, language)
             if property_iri == DERIVED_FROM:
@@ -659,6 +782,8 @@ def issuance_records(
         record.titles.sort(key=lambda title: (title[1], title[0]))
         record.document_numbers.sort()
         record.notes.sort(key=lambda note: (note[1], note[0]))
+        record.quotes.sort(key=lambda quote: (quote[1], quote[0]))
+        record.paragraphs.sort(key=_number_first)
         for terms in (record.issuers, record.document_types, record.implements, record.targets):
             terms.sort(key=_by_label)
         record.sources.sort(key=lambda source: _by_label(source[0]))
@@ -677,13 +802,15 @@ def stated_record(
 ) -> IssuanceRecord | None:
     """The statements of the resource ``iri`` (``rows``) of :data:`RECORD_PROPERTIES` as an
     issuance record, its sources with the URLs of their ``sources`` rows; values only inferred
-    are left out (a record's are asserted), and so are its notes (the page lists them among its
-    statements). ``None`` when it states none."""
+    are left out (a record's are asserted), and so are :data:`STATED_ELSEWHERE`. ``None`` when
+    it states none."""
     urls = {row["source"].value: term_value(row["url"]) for row in sources}
     own: list[RecordRow] = [
         (iri, property_iri, value, urls.get(term_value(value) or ""))
         for property_iri, value, inferred in rows
-        if property_iri in RECORD_PROPERTIES and property_iri != NOTE and not inferred
+        if property_iri in RECORD_PROPERTIES
+        and property_iri not in STATED_ELSEWHERE
+        and not inferred
     ]
     return next(iter(issuance_records(index, own, language)), None)
 

@@ -18,7 +18,9 @@ QUERIES = DATA / "queries"
 @pytest.fixture(scope="session")
 def fixture_graph() -> KnowledgeGraph:
     """The fixture ontology and instances, loaded once (never mutated by the tests)."""
-    return load_knowledge_graph([DATA / "ontology.ttl", DATA / "instances.ttl"])
+    return load_knowledge_graph(
+        [DATA / "ontology.ttl", DATA / "instances.ttl", DATA / "generated.ttl"]
+    )
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from markupsafe import escape
 from starlette.testclient import TestClient
 
 from bjaikg.interface.diagram import BOX_WIDTH, COLUMN_GAP, MARGIN, Box, Line, render_svg
@@ -117,6 +118,49 @@ def test_a_policy_s_issuance_records_show_what_each_states_of_the_document(
     assert ">落实</span>" in chinese and ">测试发展战略</a>" in chinese
 
 
+def test_a_policy_s_issuance_records_show_their_quotes_collapsed_when_long(
+    client: TestClient,
+) -> None:
+    """Each record's quotes stand in its source's cell, tagged with their language; a record's
+    quotes longer than a few lines are collapsed, with the paragraph they are in; the row of
+    what the policy itself states leaves the policy's quote to the sources section."""
+    for language, summary in (("en", "2 quotes"), ("zh", "原文 2 段")):
+        html = client.get(f"/id/test-policy?lang={language}").text
+        rows = section(html, "issuances-heading").split("<tr")[2:]  # after the header
+        stated, announcement, issuance, _, report = rows
+        assert "<blockquote" not in stated and "测试行动计划认定了测试街区。" not in stated
+        assert "<details" not in issuance  # short: shown open
+        assert '<blockquote lang="zh">2025年3月1日，测试市政府印发了测试行动计划，' in issuance
+        assert (
+            '<blockquote lang="en">The test action plan was announced on 20 February 2025.'
+            "</blockquote>" in announcement
+        )
+        quotes = report.split('<details class="record-quotes">', 1)[1].split("</details>")[0]
+        assert f"<summary>{summary}</summary>" in quotes
+        assert quotes.count('<blockquote lang="zh">') == 2 and "一百家量子计算企业" in quotes
+        paragraph = "paragraph" if language == "en" else "段落"
+        assert f"<p>{paragraph} 5</p>" in quotes
+
+
+def test_the_ai_plus_plan_s_records_show_every_quote_of_theirs(
+    project_client: TestClient, project_graph: KnowledgeGraph
+) -> None:
+    """The project graph: every bjo:quote of the "AI+" action plan's records is on its page,
+    the English ones marked on the Chinese page."""
+    answer = project_graph.query(
+        "SELECT ?quote WHERE { ?record <https://w3id.org/bjaikg/ontology#issuanceOf>"
+        " <https://w3id.org/bjaikg/id/beijing-ai-plus-action-plan> ;"
+        " <https://w3id.org/bjaikg/ontology#quote> ?quote }"
+    )
+    assert isinstance(answer, ox.QuerySolutions)
+    quotes = [(row["quote"].value, row["quote"].language) for row in answer]
+    assert len(quotes) >= 6 and {language for _, language in quotes} == {"en", "zh"}
+    page = project_client.get("/id/beijing-ai-plus-action-plan?lang=zh").text
+    records = section(page, "issuances-heading")
+    for quote, language in quotes:
+        assert f'<blockquote lang="{language}">{escape(quote)}' in records
+
+
 def test_rows_of_a_dataset_are_one_entry_citing_the_dataset_once_after_quoted_sources(
     client: TestClient,
 ) -> None:
@@ -132,6 +176,8 @@ def test_rows_of_a_dataset_are_one_entry_citing_the_dataset_once_after_quoted_so
     assert "<summary>3 rows of this dataset</summary>" in models
     assert models.index("<details>") < models.index('href="/id/dataset-test-models-row-12')
     assert ">Test models table, row 30 (Test Model (chat))</a>" in models
+    # in row order (7, 12, 30), not by key or IRI (…-row-12, …-row-30, …-row-7)
+    assert models.index(", row 7 (") < models.index(", row 12 (") < models.index(", row 30 (")
     assert "<summary>1 row of this dataset</summary>" in chips
     assert ">Test chips table, row 2 (Test Chip)</a>" in chips
     chinese = section(client.get("/id/test-model?lang=zh").text, "sources-heading")
@@ -150,6 +196,8 @@ def test_zhipu_s_epoch_rows_are_one_entry_after_the_article(project_client: Test
     assert sources.count("Epoch AI, &#39;Data on AI Models&#39;") == 1
     assert re.search(r"<summary>[0-9]+ rows of this dataset</summary>", entries[1])
     assert "source-epoch-ai-models" in entries[1]
+    numbers = [int(number) for number in re.findall(r", row ([0-9]+) \(", entries[1])]
+    assert len(numbers) > 10 and numbers == sorted(numbers)  # in row order
     # the article's paragraph numbers stand under its quotes, not after the table's rows
     quotes_end = sources.rindex("</blockquote>")
     paragraph = sources.index("<p>paragraph ")
@@ -174,6 +222,89 @@ def test_a_policy_s_issuance_records_past_the_limit_are_cut_and_the_page_says_so
         records_section = section(client.get("/id/policy?lang=en").text, "issuances-heading")
     assert records_section.count('<tr><th scope="row">') == RECORD_LIMIT
     assert f"Only the first {RECORD_LIMIT} records found are shown" in records_section
+
+
+def resource_header(html: str) -> str:
+    """The ``<header>`` of a resource page: its labels and names."""
+    return html.split('<header class="resource-header">', 1)[1].split("</header>", 1)[0]
+
+
+def test_names_only_source_datasets_state_stand_apart_under_the_datasets_titles(
+    client: TestClient,
+) -> None:
+    """The test company's names in the generated file, which derives it from rows of the two
+    test datasets, stand under a heading naming the datasets (their titles from the graph,
+    linked), apart from its labels and the hand-written names; a name the hand-written file
+    gives too stays with those; the RDF forms hold every name, as before."""
+    for language, heading in (
+        ("en", "Names in {chips} and {models}"),
+        ("zh", "{chips}和{models}中的名称"),
+    ):
+        header = resource_header(client.get(f"/id/test-company?lang={language}").text)
+        own = header.split('<ul class="names"', 1)[1].split("</ul>", 1)[0]
+        tables = section(header, "dataset-names-1")
+        assert "测试有限公司" in own and ">Test Company <" in own
+        assert "TestCo" not in own and "Test Company Ltd." not in own
+        chips, models = (
+            f'<a href="/id/dataset-test-{name}?lang={language}" lang="en"'
+            f' title="{BJ}dataset-test-{name}">Test {name} table</a>'
+            for name in ("chips", "models")
+        )
+        title = heading.format(chips=chips, models=models)
+        assert f'<h2 id="dataset-names-1">{title}</h2>' in tables
+        assert '<li lang="en">TestCo <span class="tag">@en</span></li>' in tables
+        assert "Test Company Ltd." in tables and "测试有限公司" not in tables
+        assert "dataset-names-2" not in header  # one entry for the two datasets together
+    names = {
+        value_of(triple.object)
+        for triple in parse(client.get("/id/test-company.ttl").content, ox.RdfFormat.TURTLE)
+        if triple.predicate == ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+    }
+    assert names == {"Test Company Ltd.", "TestCo", "测试有限公司"}
+    header = resource_header(client.get("/id/test-district?lang=en").text)
+    assert "dataset-names" not in header and "Test Quarter" in header  # hand-written names only
+
+
+EPOCH_NAMES = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?entity ?name WHERE {
+  GRAPH <https://w3id.org/bjaikg/graph/instances/epoch/organisations> {
+    ?entity skos:altLabel ?name }
+  FILTER NOT EXISTS { ?entity rdfs:label ?name }
+  FILTER NOT EXISTS { GRAPH ?other { ?entity skos:altLabel ?name }
+    FILTER(?other != <https://w3id.org/bjaikg/graph/instances/epoch/organisations>) }
+}"""
+"""The names of organisations that only the file generated from Epoch AI's tables states."""
+
+
+def test_epoch_ai_s_spellings_of_organisations_stand_apart_from_their_names(
+    project_client: TestClient, project_graph: KnowledgeGraph
+) -> None:
+    """The project graph: every organisation's name that only Epoch AI's tables give it stands
+    under a heading with the title of one of Epoch AI's datasets (from the graph), not among
+    its labels and hand-written names (BAAI beside "Beijing Academy of Artificial Intelligence
+    / BAAI" read as a duplicate: a reviewer's finding F6)."""
+    answer = project_graph.query(EPOCH_NAMES)
+    assert isinstance(answer, ox.QuerySolutions)
+    names: dict[str, list[str]] = {}
+    for row in answer:
+        names.setdefault(row["entity"].value, []).append(row["name"].value)
+    assert len(names) > 10
+    titles = project_graph.query(
+        "SELECT ?title WHERE { ?dataset <http://purl.org/dc/terms/publisher>"
+        " <https://w3id.org/bjaikg/id/epoch-ai> ; <http://purl.org/dc/terms/title> ?title }"
+    )
+    assert isinstance(titles, ox.QuerySolutions)
+    headings = [f">{row['title'].value}</a></h2>" for row in titles]
+    for entity, texts in names.items():
+        page = project_client.get(f"/id/{entity.removeprefix(str(BJ))}?lang=en").text
+        header = resource_header(page)
+        own = header.split('<ul class="names"', 1)[1].split("</ul>", 1)[0]
+        tables = header.split('<section class="dataset-names"', 1)[1]
+        assert any(heading in tables for heading in headings), entity
+        for text in texts:
+            assert f">{escape(text)} <" in tables and f">{escape(text)} <" not in own, entity
 
 
 def test_inferred_values_are_marked(client: TestClient) -> None:

@@ -29,6 +29,8 @@ PAGES = [
     "/id/test-model?lang=en",
     "/id/test-model?lang=zh",
     "/id/test-article?lang=en",
+    "/id/test-company?lang=en",
+    "/id/test-company?lang=zh",
     "/id/no-such-thing?lang=en",
     "/ontology?lang=en",
     "/ontology?lang=zh",
@@ -61,7 +63,9 @@ PROJECT_PAGES = [
     "/api?lang=en",
     "/id/origin-community?lang=en",
     "/id/beijing-ai-plus-action-plan?lang=en",
+    "/id/beijing-ai-plus-action-plan?lang=zh",
     "/id/baidu?lang=en",
+    "/id/beijing-academy-of-artificial-intelligence?lang=zh",
     "/id/source-beijing-ai-first-city?lang=zh",
 ]
 """Pages of the project graph, checked too (prefixed ``project:`` below)."""

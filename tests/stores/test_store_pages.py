@@ -139,14 +139,25 @@ def test_the_project_s_blank_nodes_on_a_store_backed_page(
 
 
 @pytest.mark.parametrize("store_name", ["oxigraph_store", "virtuoso_store"])
-@pytest.mark.parametrize("slug", ["baidu", "cambricon", "beijing-ai-plus-action-plan"])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "baidu",
+        "cambricon",
+        "beijing-ai-plus-action-plan",
+        "beijing-academy-of-artificial-intelligence",
+        "zhipu",
+    ],
+)
 def test_one_query_gives_the_embedded_page_s_incoming_relations_and_sources(
     request: pytest.FixtureRequest, store_name: str, slug: str, project_graph: KnowledgeGraph
 ) -> None:
     """The page's one query (statements, incoming relations, sources, a policy's issuance
-    records as UNION branches) reads from each store the incoming relations and sources, in
-    order, and the records that the embedded store gives (baidu: 18 sources from a dataset,
-    with citation and licence; the "AI+" action plan: three records)."""
+    records, other names with their graphs as UNION branches) reads from each store the incoming
+    relations and sources, in order, and the records and names that the embedded store gives
+    (baidu: 18 sources from a dataset, with citation and licence; the "AI+" action plan: three
+    records; BAAI: hand-written names; Zhipu: the name Epoch AI's tables give it, from the file
+    generated from them)."""
     store: StoreServer = request.getfixturevalue(store_name)
     node = ox.NamedNode(f"{ID}{slug}")
     embedded = read_description(project_graph, node, neighbours=True)
@@ -162,6 +173,10 @@ def test_one_query_gives_the_embedded_page_s_incoming_relations_and_sources(
     records = sorted((*row[:2], term_value(row[2]), row[3]) for row in embedded.records)
     assert sorted((*row[:2], term_value(row[2]), row[3]) for row in found.records) == records
     assert (len({row[0] for row in records}) == 3) == (slug == "beijing-ai-plus-action-plan")
+    names = sorted((str(name), graph, dataset) for name, graph, dataset in embedded.names)
+    assert sorted((str(name), graph, dataset) for name, graph, dataset in found.names) == names
+    assert names or not slug.startswith("beijing-academy")  # its hand-written ones at least
+    assert any(dataset for *_, dataset in names) or slug != "zhipu"  # Epoch AI's "Zhipu AI"
 
 
 @pytest.mark.parametrize("store_name", ["oxigraph_store", "virtuoso_store"])
