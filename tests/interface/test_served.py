@@ -3,7 +3,10 @@ through the endpoint's worker processes and deadline; pages and data are reachab
 
 from __future__ import annotations
 
+import shutil
+import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -15,7 +18,13 @@ from bjaikg.knowledge_diff import diff_snapshots, render
 from bjaikg.query_catalogue import load_catalogue
 from bjaikg.snapshots import load_release
 from bjaikg.versioning import release_versions
-from tests.server_process import ServerProcess, running_server
+from tests.server_process import (
+    ServerProcess,
+    running,
+    running_server,
+    serve_announced,
+    serve_command,
+)
 
 pytestmark = pytest.mark.server
 
@@ -132,3 +141,44 @@ def test_the_openapi_document_offers_each_form_of_the_knowledge_diff(
             answer = client.get(DIFF, params={**SKIPPING, "format": value})
             assert answer.status_code == 200, value
             assert answer.headers["content-type"].split(";")[0] in content
+
+
+COPIED = ("1.23.1", "1.23.3")
+"""Releases copied (description, checksums, N-Quads) into the home of :func:`copied_releases`."""
+FIXTURE_DATA = PROJECT_ROOT / "tests" / "interface" / "data"
+
+
+@pytest.fixture(scope="module")
+def copied_releases(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[ServerProcess, Path]]:
+    """``serve.py`` (one worker, the small fixture graph) over copies of :data:`COPIED` in a
+    ``BJAIKG_HOME`` of its own, which the tests may damage; the server and its release folder."""
+    home = tmp_path_factory.mktemp("home")
+    for version in COPIED:
+        folder = home / "releases" / version
+        folder.mkdir(parents=True)
+        for name in ("void.ttl", "SHA256SUMS", f"bjaikg-{version}.nq"):
+            shutil.copy(PROJECT_ROOT / "releases" / version / name, folder / name)
+    data = [f"--data={FIXTURE_DATA / name}" for name in ("ontology.ttl", "instances.ttl")]
+    with running(
+        serve_command("--workers", "1", "--timeout", "20", *data), serve_announced,
+        ready_seconds=60, cwd=PROJECT_ROOT, stop_signal=signal.SIGINT, stop_seconds=10,
+        environment={"PYTHONUNBUFFERED": "1", "BJAIKG_HOME": str(home)},
+    ) as server:  # fmt: skip
+        yield server, home / "releases"
+
+
+def test_a_pair_s_knowledge_diff_is_computed_once_per_worker(
+    copied_releases: tuple[ServerProcess, Path],
+) -> None:
+    server, releases = copied_releases
+    pair = {"from": "1.23.1", "to": "1.23.3"}
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        first = client.get(DIFF, params={**pair, "format": "text"})
+        assert first.status_code == 200, first.text
+        (releases / "1.23.3" / "bjaikg-1.23.3.nq").unlink()  # no longer read: the diff is kept
+        for form in ("text", "markdown", "json", "html"):
+            again = client.get(DIFF, params={**pair, "format": form})
+            assert again.status_code == 200, again.text
+        assert client.get(DIFF, params={**pair, "format": "text"}).text == first.text
