@@ -20,6 +20,7 @@ from bjaikg.snapshots import load_release
 from bjaikg.versioning import release_versions
 from tests.server_process import (
     ServerProcess,
+    logged,
     running,
     running_server,
     serve_announced,
@@ -143,7 +144,7 @@ def test_the_openapi_document_offers_each_form_of_the_knowledge_diff(
             assert answer.headers["content-type"].split(";")[0] in content
 
 
-COPIED = ("1.23.1", "1.23.3")
+COPIED = ("1.23.1", "1.23.2", "1.23.3", "1.23.4", "1.24.0")
 """Releases copied (description, checksums, N-Quads) into the home of :func:`copied_releases`."""
 FIXTURE_DATA = PROJECT_ROOT / "tests" / "interface" / "data"
 
@@ -153,13 +154,17 @@ def copied_releases(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[ServerProcess, Path]]:
     """``serve.py`` (one worker, the small fixture graph) over copies of :data:`COPIED` in a
-    ``BJAIKG_HOME`` of its own, which the tests may damage; the server and its release folder."""
+    ``BJAIKG_HOME`` of its own, which the tests may damage; the server and its release folder.
+    1.23.2's N-Quads file has a byte changed, 1.23.4's is missing, before the server starts."""
     home = tmp_path_factory.mktemp("home")
     for version in COPIED:
         folder = home / "releases" / version
         folder.mkdir(parents=True)
         for name in ("void.ttl", "SHA256SUMS", f"bjaikg-{version}.nq"):
             shutil.copy(PROJECT_ROOT / "releases" / version / name, folder / name)
+    damaged = home / "releases" / "1.23.2" / "bjaikg-1.23.2.nq"
+    damaged.write_bytes(damaged.read_bytes().replace(b"Baidu", b"Baido", 1))
+    (home / "releases" / "1.23.4" / "bjaikg-1.23.4.nq").unlink()
     data = [f"--data={FIXTURE_DATA / name}" for name in ("ontology.ttl", "instances.ttl")]
     with running(
         serve_command("--workers", "1", "--timeout", "20", *data), serve_announced,
@@ -182,3 +187,31 @@ def test_a_pair_s_knowledge_diff_is_computed_once_per_worker(
             again = client.get(DIFF, params={**pair, "format": form})
             assert again.status_code == 200, again.text
         assert client.get(DIFF, params={**pair, "format": "text"}).text == first.text
+
+
+@pytest.mark.parametrize(
+    ("pair", "reason"),
+    [
+        (
+            {"from": "1.23.1", "to": "1.23.2"},
+            "releases/1.23.2/bjaikg-1.23.2.nq: its SHA-256 is not the one SHA256SUMS lists",
+        ),
+        (
+            {"from": "1.23.4", "to": "1.23.1"},
+            "releases/1.23.4: not a release folder (no single *.nq)",
+        ),
+    ],
+)
+def test_a_damaged_release_is_a_one_line_error_naming_its_file_and_logged(
+    copied_releases: tuple[ServerProcess, Path], pair: dict[str, str], reason: str
+) -> None:
+    server, _ = copied_releases
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        for form in ("text", "html"):
+            answer = client.get(DIFF, params={**pair, "format": form})
+            assert answer.status_code == 500
+            made = f"the knowledge diff {pair['from']} → {pair['to']} cannot be made"
+            assert answer.text.startswith(f"{made}: {reason}") and answer.text.count("\n") == 1
+        assert logged(server, reason)
+        fine = client.get(DIFF, params={"from": "1.23.1", "to": "1.24.0", "format": "text"})
+        assert fine.status_code == 200, fine.text
