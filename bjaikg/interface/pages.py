@@ -680,8 +680,10 @@ class Site:
         try:
             diff = diff_releases(self.release_folder, *chosen)
         except (SnapshotError, DataFileError) as error:  # a release file changed or missing
-            made = f"the knowledge diff {chosen[0].version} → {chosen[1].version} cannot be made"
-            LOG.error("%s: %s", made, error)
+            old, new = chosen[0].version, chosen[1].version
+            LOG.error("%s: %s", WORDS["diff_unreadable"]["en"].format(old=old, new=new), error)
+            language = self.language(request) if form == "html" else "en"  # the others: English
+            made = WORDS["diff_unreadable"][language].format(old=old, new=new)
             public = str(error).replace(str(self.release_folder), "releases")
             return text_answer(500, f"{made}: {public}")
         if form != "html":

@@ -207,10 +207,15 @@ def test_a_damaged_release_is_a_one_line_error_naming_its_file_and_logged(
 ) -> None:
     server, _ = copied_releases
     with httpx.Client(base_url=server.url, timeout=30) as client:
-        for form in ("text", "html"):
-            answer = client.get(DIFF, params={**pair, "format": form})
+        english = f"the knowledge diff {pair['from']} → {pair['to']} cannot be made"
+        chinese = f"无法生成知识差异 {pair['from']} → {pair['to']}"
+        for form, language, made in (
+            ("text", "zh", english),  # the text, Markdown and JSON forms are English
+            ("html", "en", english),
+            ("html", "zh", chinese),
+        ):
+            answer = client.get(DIFF, params={**pair, "format": form, "lang": language})
             assert answer.status_code == 500
-            made = f"the knowledge diff {pair['from']} → {pair['to']} cannot be made"
             assert answer.text.startswith(f"{made}: {reason}") and answer.text.count("\n") == 1
         assert logged(server, reason)
         fine = client.get(DIFF, params={"from": "1.23.1", "to": "1.24.0", "format": "text"})
