@@ -31,7 +31,7 @@ from bjaikg.endpoint.protocol import answer_sparql
 from bjaikg.endpoint.proxy import Proxy
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
-from bjaikg.endpoint.supervisor import Loader, Supervisor
+from bjaikg.endpoint.supervisor import Loader, Supervisor, WorkersFailToStartError
 from bjaikg.errors import BjaikgError
 from bjaikg.linking.targets import PUBLIC_WIKIDATA_ENDPOINTS
 from bjaikg.remote_store import connect
@@ -218,7 +218,8 @@ def answer_once(application: Starlette, path: str) -> int:
 
 
 def serve(application: Starlette, settings: Settings, load: Loader | None = None) -> int:
-    """Bind the socket, fork the workers and supervise them until interrupted; 0 on a clean stop.
+    """Bind the socket, fork the workers and supervise them until interrupted; 0 on a clean stop,
+    3 when the workers fail to start (:class:`~bjaikg.endpoint.supervisor.WorkersFailToStartError`).
 
     ``load`` loads the data again on SIGHUP.
     """
@@ -238,7 +239,11 @@ def serve(application: Starlette, settings: Settings, load: Loader | None = None
     supervisor = Supervisor(application, application.state.endpoint, listener, settings, load)
     supervisor.start()
     print(f"bjaikg: serving on http://{host}:{port}", flush=True)
-    supervisor.run()
+    try:
+        supervisor.run()
+    except WorkersFailToStartError as error:
+        print(f"bjaikg: error: {error}", file=sys.stderr)
+        return 3
     return 0
 
 

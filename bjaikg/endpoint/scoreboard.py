@@ -22,8 +22,9 @@ from typing import Any, Protocol
 
 from bjaikg.endpoint.metrics import Counters, Metrics
 
-SERVING, EVALUATING = 0, 1
-"""A worker's states: serving its connections; evaluating a query (the deadline runs)."""
+SERVING, EVALUATING, STARTING = 0, 1, 2
+"""A worker's states: serving its connections; evaluating a query (the deadline runs); forked
+and not yet ready (set by the supervisor before the fork, left by the worker once prepared)."""
 MAX_OFFERED = 64
 """Most connections a worker offers to move while it evaluates (the others wait for it)."""
 REQUEST_BYTES = 1024

@@ -7,7 +7,8 @@ past ``--max-pending`` or ``--max-connections``, and every :data:`TICK` reads th
 (:mod:`bjaikg.endpoint.scoreboard`): it kills late workers and answers their clients on its
 copy, moves the idle connections of a worker stuck in a query, and replaces workers that ended
 (logging how, unless it stopped them: a worker's uncaught exception is logged with its
-traceback by the worker, which exits 1).
+traceback by the worker, which exits 1), unless :data:`FAILED_STARTS` in a row ended before
+they were ready: then it stops (:class:`WorkersFailToStartError`).
 SIGTERM drains (a query still running when the grace ends is stopped, answered 503 and
 logged, as at a deadline), SIGINT stops at once, SIGHUP reloads (:meth:`Supervisor.start`).
 The whole design, and who is refused when: docs/endpoint.md ("How a runaway query is stopped",
@@ -42,10 +43,11 @@ from typing import Any
 from bjaikg.endpoint.access_log import write_left
 from bjaikg.endpoint.connection import Application, RequestRefusedError, Write, refuse
 from bjaikg.endpoint.metrics import ROUTES
-from bjaikg.endpoint.scoreboard import EVALUATING, SERVING, Scoreboard, Slot
+from bjaikg.endpoint.scoreboard import EVALUATING, SERVING, STARTING, Scoreboard, Slot
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.endpoint.worker import ADOPT, CLOSED, MESSAGE, RETIRE, RETURNED, Worker
+from bjaikg.errors import BjaikgError
 
 LOG = logging.getLogger("bjaikg.endpoint")
 TICK = 0.02
@@ -57,6 +59,14 @@ LINGER_SECONDS = 2.0
 (closing with unread bytes would reset the connection and could lose the answer)."""
 WAITING_TICK = 0.002
 """Seconds between two looks while connections wait for a free worker."""
+FAILED_STARTS = 5
+"""Workers in a row that may end before they are ready (no worker that was ready ending between)
+before the server stops instead of forking more (:class:`WorkersFailToStartError`)."""
+
+
+class WorkersFailToStartError(BjaikgError):
+    """Every worker ends as it starts (a setting or an application it cannot use): the server
+    stopped after :data:`FAILED_STARTS` of them rather than fork more without end."""
 
 
 def deadline_message(settings: Settings, seconds: float) -> str:
@@ -144,6 +154,9 @@ class Supervisor:
         self.unforked: list[int] = []
         self.replacing = False
         self.announce_stop = False
+        self.failed_starts = 0
+        """Workers in a row that ended before they were ready."""
+        self.failure: str | None = None
 
     def start(self) -> None:
         """Fork every worker (the listener must be bound, listening and non-blocking).
@@ -163,7 +176,8 @@ class Supervisor:
 
     def run(self) -> None:
         """Supervise until SIGTERM (graceful) or SIGINT (at once), then end the workers;
-        SIGHUP loads the data again."""
+        SIGHUP loads the data again. Raises :class:`WorkersFailToStartError`, once every worker
+        is ended, when :data:`FAILED_STARTS` workers in a row ended before they were ready."""
         try:
             while not (self.stopping and not self.indices):
                 for key, _ in self.selector.select(WAITING_TICK if self.waiting else TICK):
@@ -183,6 +197,8 @@ class Supervisor:
             LOG.warning("stopped")
         finally:
             self.close()
+        if self.failure is not None:
+            raise WorkersFailToStartError(self.failure)
 
     def close(self) -> None:
         """Kill every worker and close what the supervisor holds."""
@@ -290,6 +306,8 @@ class Supervisor:
     def _fork(self, index: int) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         lock = self.locks[index] = multiprocessing.Lock()  # a dead worker may hold the old one
+        slot = self.scoreboard.slots[index]
+        slot.state = STARTING  # before the fork: the worker sets SERVING once it is ready
         pid = os.fork()
         if pid == 0:
             status = 0
@@ -315,8 +333,7 @@ class Supervisor:
         self.indices[pid] = index
         self.generations[index] = self.generation
         self.handed[index], self.taken[index] = [], 0
-        slot = self.scoreboard.slots[index]
-        slot.state, slot.pid, slot.adopted = SERVING, pid, 0
+        slot.pid, slot.adopted = pid, 0
 
     def _connections(self) -> list[socket.socket]:
         """Every connection the supervisor holds: given, waiting and lingering."""
@@ -413,8 +430,14 @@ class Supervisor:
                 continue
             self._write_log_left(index)
             stopped = self.stopped.pop(pid, None)
+            ready = self.scoreboard.slots[index].state != STARTING
             if wait_status and stopped is None:  # not killed on purpose, nor retired (0)
-                LOG.error("worker pid %d ended: %s", pid, _ending(wait_status))
+                before = "" if ready else " before it was ready"
+                LOG.error("worker pid %d ended%s: %s", pid, before, _ending(wait_status))
+                if not ready:
+                    self._failed_start(pid, wait_status)
+            if ready:
+                self.failed_starts = 0
             self._answer_for(index, stopped, wait_status)
             control = self.controls.pop(index)
             self.selector.unregister(control)
@@ -427,6 +450,18 @@ class Supervisor:
                 self.unforked.append(index)  # no fork beside the loading thread
             else:
                 self._fork(index)
+
+    def _failed_start(self, pid: int, wait_status: int) -> None:
+        """Count a worker that ended before it was ready; at :data:`FAILED_STARTS` in a row,
+        stop at once (no worker is forked while stopping) and say why when :meth:`run` ends."""
+        self.failed_starts += 1
+        if self.failed_starts >= FAILED_STARTS and not self.stopping:
+            self.failure = (
+                f"workers fail to start: {self.failed_starts} in a row ended before they were "
+                f"ready, the last (pid {pid}) with {_ending(wait_status)}; the lines above say "
+                "why. Stopped instead of starting more"
+            )
+            self.stopping, self.stop_by = True, 0.0
 
     def _answer_for(self, index: int, stopped: str | None, wait_status: int) -> None:
         """Worker ``index`` ended (``wait_status`` from ``waitpid``; ``stopped``: why it was

@@ -291,6 +291,7 @@ class Worker:
             self.state.access_log.keep_in(self.slot, self.scoreboard.log_view(self.index))
         self.evaluations = self.slot.evaluation  # a replaced worker counts on
         self.slot.offered = self.slot.moved = 0
+        self.slot.state = SERVING  # ready: an end from now on is not a failed start
 
     def run(self) -> None:
         """Serve until the process is killed, the supervisor is gone, or, retired, it has given

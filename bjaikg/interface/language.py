@@ -226,6 +226,10 @@ WORDS: dict[str, dict[str, str]] = {
         "（删除的实体在 {old} 中，不在 {new} 中）。",
     },
     "no_change": {"en": "No change to the knowledge.", "zh": "知识没有变化。"},
+    "diff_unreadable": {
+        "en": "the knowledge diff {old} → {new} cannot be made",
+        "zh": "无法生成知识差异 {old} → {new}",
+    },
     "entities_added": {"en": "Entities added", "zh": "新增的实体"},
     "entities_removed": {"en": "Entities removed", "zh": "删除的实体"},
     "entities_changed": {"en": "Entities changed", "zh": "变更的实体"},

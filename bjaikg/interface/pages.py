@@ -9,6 +9,7 @@ never a traceback.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -27,7 +28,7 @@ from bjaikg.chinese import CHINESE_RUN
 from bjaikg.endpoint.cache import asks_fresh
 from bjaikg.endpoint.protocol import refuse_method, starlette_response
 from bjaikg.endpoint.state import EndpointState
-from bjaikg.errors import printable
+from bjaikg.errors import DataFileError, printable
 from bjaikg.interface.assets import asset_address
 from bjaikg.interface.dataset import DUMPS, dataset_triples, describe_dataset
 from bjaikg.interface.diagram import (
@@ -73,10 +74,12 @@ from bjaikg.negotiation import (
     serialise_triples,
 )
 from bjaikg.query_catalogue import ParameterError
+from bjaikg.snapshots import SnapshotError
 from bjaikg.statistics import DatasetStatistics
 from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph
 from bjaikg.versioning import ONTOLOGY_IRI, Version
 
+LOG = logging.getLogger("bjaikg.interface")
 TEMPLATE_FOLDER = Path(__file__).parent / "templates"
 
 RDF_DOWNLOADS = (
@@ -674,7 +677,15 @@ class Site:
         elif form not in offered:
             names = ", ".join(offered)
             return text_answer(406, f"format={form}: the knowledge diff is offered as {names}")
-        diff = diff_releases(self.release_folder, *chosen)
+        try:
+            diff = diff_releases(self.release_folder, *chosen)
+        except (SnapshotError, DataFileError) as error:  # a release file changed or missing
+            old, new = chosen[0].version, chosen[1].version
+            LOG.error("%s: %s", WORDS["diff_unreadable"]["en"].format(old=old, new=new), error)
+            language = self.language(request) if form == "html" else "en"  # the others: English
+            made = WORDS["diff_unreadable"][language].format(old=old, new=new)
+            public = str(error).replace(str(self.release_folder), "releases")
+            return text_answer(500, f"{made}: {public}")
         if form != "html":
             return Response(
                 render(diff, form),

@@ -3,7 +3,8 @@ and every file with its media type, size and SHA-256, read from each release's `
 
 The release files themselves are served as they are at ``/releases/VERSION/FILE``
 (:func:`release_files_app`); :func:`diff_releases` compares two releases. Hazard: the folder
-is read when the routes are made; a release added later appears after a restart.
+is read when the routes are made; a release added later appears after a restart, and a diff
+once made is kept (a release folder is written once, by its release commit).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import mimetypes
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
@@ -122,15 +124,28 @@ def read_releases(folder: Path) -> list[ReleaseEntry]:
     return [read_release(path) for _, path in reversed(release_versions(folder))]
 
 
+DIFFS_KEPT = 8
+"""Knowledge diffs each process keeps (:func:`diff_releases`), the least recently asked leaving
+first: the diff of the committed releases farthest apart holds a few MB of Python objects."""
+
+
 def diff_releases(folder: Path, old: ReleaseEntry, new: ReleaseEntry) -> KnowledgeDiff:
     """The knowledge diff from release ``old`` to release ``new``, both folders of ``folder``
     (entries of :func:`read_releases`, so no name a client typed becomes a path).
 
-    Hazard: each call reads both N-Quads files whole, checks their checksums and canonicalises
-    their blank nodes; nothing is kept between calls. A file that no longer matches its
-    ``SHA256SUMS`` raises :class:`~bjaikg.snapshots.SnapshotError`.
+    Hazards: the first call for a pair reads both N-Quads files whole, checks their checksums
+    and canonicalises their blank nodes; the diff is then kept (:data:`DIFFS_KEPT` pairs per
+    process) and given again, shared: never change it. A file changed after its pair's diff
+    was made is therefore not read again. A file that no longer matches its ``SHA256SUMS``,
+    or is missing, raises :class:`~bjaikg.snapshots.SnapshotError` (one that does not parse,
+    :class:`~bjaikg.errors.DataFileError`), and nothing is kept for the pair.
     """
-    return diff_snapshots(load_release(folder / old.version), load_release(folder / new.version))
+    return _kept_diff(folder, old.version, new.version)
+
+
+@lru_cache(maxsize=DIFFS_KEPT)
+def _kept_diff(folder: Path, old: str, new: str) -> KnowledgeDiff:
+    return diff_snapshots(load_release(folder / old), load_release(folder / new))
 
 
 class ReleaseFiles(StaticFiles):

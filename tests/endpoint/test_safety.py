@@ -28,6 +28,7 @@ from bjaikg.endpoint.federation import UncheckableQueryError, service_targets
 from bjaikg.endpoint.protocol import answer_sparql
 from bjaikg.endpoint.query_tokens import service_keywords
 from bjaikg.endpoint.settings import Settings
+from bjaikg.endpoint.supervisor import FAILED_STARTS
 from bjaikg.store import load_knowledge_graph
 from tests.endpoint.conftest import CHAIN, DATA, SERVER_TIMEOUT
 from tests.endpoint.test_connection import LARGE_ANSWER, get_line, read_response, reading_little
@@ -36,11 +37,9 @@ from tests.server_process import (
     cpu_seconds,
     logged,
     running_server,
-    serve_announced,
     start,
     stop,
     wait_until_evaluating,
-    wait_until_ready,
     worker_pids,
 )
 
@@ -251,27 +250,28 @@ sys.exit(serve(create_application(settings, load_knowledge_graph()), settings))
 (``serve.py`` refuses it): every worker ends as it starts."""
 
 
-def test_a_server_whose_workers_end_at_start_says_why_and_still_stops_on_sigterm() -> None:
-    """A worker ended by an exception logs its traceback and exits 1, and the supervisor says so
-    (it ended with status 0 and no line: hostile-input fuzzing, 2026-12-07). Handing a
-    connection to a worker that has ended (not yet reaped) fails; the supervisor retried the same
-    worker without end, at full CPU, deaf to SIGTERM (a review, 2026-12-07)."""
+def test_a_server_whose_workers_end_at_start_says_why_and_stops_with_exit_status_3() -> None:
+    """A worker ended by an exception logs its traceback and exits 1, and the supervisor says
+    so (it ended with status 0 and no line: hostile-input fuzzing, 2026-12-07). A worker that
+    ends before it is ready was forked again without end (carried since session 35); after
+    ``FAILED_STARTS`` in a row the server now stops, in one line, with exit status 3."""
     command = [sys.executable, "-c", WORKERS_DIE_AT_START]
     server = start(command, cwd=PROJECT_ROOT, environment={"PYTHONUNBUFFERED": "1"})
     try:
-        wait_until_ready(server, serve_announced, 60)
-        address = urlsplit(server.url)
-        with socket.create_connection((address.hostname, address.port), timeout=30) as client:
-            client.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-            time.sleep(1.0)  # handed to the ending workers meanwhile
-            server.process.send_signal(signal.SIGTERM)
-            assert server.process.wait(timeout=20) == 0
+        assert server.process.wait(timeout=60) == 3
     finally:
         stop(server.process, signal.SIGKILL, 5)
+    for reader in server.readers:
+        reader.join(timeout=5)
     failed = logged(server, "ends on an uncaught exception")[0]
     trace = server.stderr_lines[server.stderr_lines.index(failed) :]
     assert trace[1].startswith("Traceback") and any("ValueError: " in line for line in trace)
-    assert logged(server, " ended: exit status 1")
+    ended = logged(server, " ended before it was ready: exit status 1")
+    assert FAILED_STARTS <= len(ended) < FAILED_STARTS + 2  # one more may end as it is stopped
+    assert server.stderr_lines[-1].startswith(
+        f"bjaikg: error: workers fail to start: {FAILED_STARTS} in a row ended before they "
+        "were ready, the last (pid "
+    )
 
 
 def test_client_timeout_is_clamped_and_obeyed(http: httpx.Client) -> None:

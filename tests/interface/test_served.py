@@ -3,7 +3,10 @@ through the endpoint's worker processes and deadline; pages and data are reachab
 
 from __future__ import annotations
 
+import shutil
+import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -15,7 +18,14 @@ from bjaikg.knowledge_diff import diff_snapshots, render
 from bjaikg.query_catalogue import load_catalogue
 from bjaikg.snapshots import load_release
 from bjaikg.versioning import release_versions
-from tests.server_process import ServerProcess, running_server
+from tests.server_process import (
+    ServerProcess,
+    logged,
+    running,
+    running_server,
+    serve_announced,
+    serve_command,
+)
 
 pytestmark = pytest.mark.server
 
@@ -132,3 +142,81 @@ def test_the_openapi_document_offers_each_form_of_the_knowledge_diff(
             answer = client.get(DIFF, params={**SKIPPING, "format": value})
             assert answer.status_code == 200, value
             assert answer.headers["content-type"].split(";")[0] in content
+
+
+COPIED = ("1.23.1", "1.23.2", "1.23.3", "1.23.4", "1.24.0")
+"""Releases copied (description, checksums, N-Quads) into the home of :func:`copied_releases`."""
+FIXTURE_DATA = PROJECT_ROOT / "tests" / "interface" / "data"
+
+
+@pytest.fixture(scope="module")
+def copied_releases(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[ServerProcess, Path]]:
+    """``serve.py`` (one worker, the small fixture graph) over copies of :data:`COPIED` in a
+    ``BJAIKG_HOME`` of its own, which the tests may damage; the server and its release folder.
+    1.23.2's N-Quads file has a byte changed, 1.23.4's is missing, before the server starts."""
+    home = tmp_path_factory.mktemp("home")
+    for version in COPIED:
+        folder = home / "releases" / version
+        folder.mkdir(parents=True)
+        for name in ("void.ttl", "SHA256SUMS", f"bjaikg-{version}.nq"):
+            shutil.copy(PROJECT_ROOT / "releases" / version / name, folder / name)
+    damaged = home / "releases" / "1.23.2" / "bjaikg-1.23.2.nq"
+    damaged.write_bytes(damaged.read_bytes().replace(b"Baidu", b"Baido", 1))
+    (home / "releases" / "1.23.4" / "bjaikg-1.23.4.nq").unlink()
+    data = [f"--data={FIXTURE_DATA / name}" for name in ("ontology.ttl", "instances.ttl")]
+    with running(
+        serve_command("--workers", "1", "--timeout", "20", *data), serve_announced,
+        ready_seconds=60, cwd=PROJECT_ROOT, stop_signal=signal.SIGINT, stop_seconds=10,
+        environment={"PYTHONUNBUFFERED": "1", "BJAIKG_HOME": str(home)},
+    ) as server:  # fmt: skip
+        yield server, home / "releases"
+
+
+def test_a_pair_s_knowledge_diff_is_computed_once_per_worker(
+    copied_releases: tuple[ServerProcess, Path],
+) -> None:
+    server, releases = copied_releases
+    pair = {"from": "1.23.1", "to": "1.23.3"}
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        first = client.get(DIFF, params={**pair, "format": "text"})
+        assert first.status_code == 200, first.text
+        (releases / "1.23.3" / "bjaikg-1.23.3.nq").unlink()  # no longer read: the diff is kept
+        for form in ("text", "markdown", "json", "html"):
+            again = client.get(DIFF, params={**pair, "format": form})
+            assert again.status_code == 200, again.text
+        assert client.get(DIFF, params={**pair, "format": "text"}).text == first.text
+
+
+@pytest.mark.parametrize(
+    ("pair", "reason"),
+    [
+        (
+            {"from": "1.23.1", "to": "1.23.2"},
+            "releases/1.23.2/bjaikg-1.23.2.nq: its SHA-256 is not the one SHA256SUMS lists",
+        ),
+        (
+            {"from": "1.23.4", "to": "1.23.1"},
+            "releases/1.23.4: not a release folder (no single *.nq)",
+        ),
+    ],
+)
+def test_a_damaged_release_is_a_one_line_error_naming_its_file_and_logged(
+    copied_releases: tuple[ServerProcess, Path], pair: dict[str, str], reason: str
+) -> None:
+    server, _ = copied_releases
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        english = f"the knowledge diff {pair['from']} → {pair['to']} cannot be made"
+        chinese = f"无法生成知识差异 {pair['from']} → {pair['to']}"
+        for form, language, made in (
+            ("text", "zh", english),  # the text, Markdown and JSON forms are English
+            ("html", "en", english),
+            ("html", "zh", chinese),
+        ):
+            answer = client.get(DIFF, params={**pair, "format": form, "lang": language})
+            assert answer.status_code == 500
+            assert answer.text.startswith(f"{made}: {reason}") and answer.text.count("\n") == 1
+        assert logged(server, reason)
+        fine = client.get(DIFF, params={"from": "1.23.1", "to": "1.24.0", "format": "text"})
+        assert fine.status_code == 200, fine.text
