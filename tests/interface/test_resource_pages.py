@@ -124,7 +124,7 @@ def test_a_policy_s_issuance_records_show_their_quotes_collapsed_when_long(
     """Each record's quotes stand in its source's cell, tagged with their language; a record's
     quotes longer than a few lines are collapsed, with the paragraph they are in; the row of
     what the policy itself states leaves the policy's quote to the sources section."""
-    for language, summary in (("en", "2 quotes"), ("zh", "原文 2 段")):
+    for language, summary in (("en", "2 quotes"), ("zh", "2 条原文")):
         html = client.get(f"/id/test-policy?lang={language}").text
         rows = section(html, "issuances-heading").split("<tr")[2:]  # after the header
         stated, announcement, issuance, _, report = rows
