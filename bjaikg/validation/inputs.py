@@ -32,8 +32,8 @@ from rdflib.term import Node
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import DataFileError
 from bjaikg.namespaces import PREFIXES
-from bjaikg.store import default_paths, discover_files, load_file
-from bjaikg.terms import from_rdflib, to_rdflib_graph
+from bjaikg.store import default_paths, discover_files, load_file, read_text
+from bjaikg.terms import from_rdflib, to_rdflib, to_rdflib_graph
 from bjaikg.validation.finding import IRI_TERM, Finding, Severity
 
 ONTOLOGY_FOLDER = PROJECT_ROOT / "ontology"
@@ -63,6 +63,9 @@ _LABEL_PREDICATES = (
     ox.NamedNode(PREFIXES["skos"] + "prefLabel"),
 )
 _MAX_PARENT_STEPS = 32
+
+Object = ox.NamedNode | ox.BlankNode | ox.Literal
+"""A statement's object in the store (an RDF 1.2 triple term is refused before any check)."""
 
 
 def display_path(path: Path) -> str:
@@ -171,6 +174,9 @@ class SourceFile:
     _statement_lines: dict[tuple[str, str], tuple[int, int]] | None = field(
         default=None, repr=False
     )
+    _written_literals: dict[tuple[str, str], list[ox.Literal]] | None = field(
+        default=None, repr=False
+    )
 
     @property
     def display(self) -> str:
@@ -183,6 +189,27 @@ class SourceFile:
             text = self.path.read_text(encoding="utf-8")
             self._subject_lines = index_subjects(text, self.path.resolve().as_uri())
         return self._subject_lines.get(term)
+
+    def written_literals(self, term: str, predicate: str) -> list[ox.Literal]:
+        """The typed literals (not strings) with which the file states ``term`` by ``predicate``
+        (N-Triples IRIs), as it writes them.
+
+        The file is parsed once more, by pyoxigraph's parser, which keeps a literal's text; its
+        store keeps the value of a number or a boolean, not its text (``-9.0`` is ``-9`` there,
+        ``1.5E1`` is ``15``). Hazard: a blank subject's literals are not found (a parse names
+        blank nodes afresh).
+        """
+        if self._written_literals is None:
+            self._written_literals = {}
+            base = self.path.resolve().as_uri()
+            plain = (f"{PREFIXES['xsd']}string", f"{PREFIXES['rdf']}langString")
+            triples = ox.parse(read_text(self.path), format=ox.RdfFormat.TURTLE, base_iri=base)
+            for triple in triples:
+                value = triple.object
+                if isinstance(value, ox.Literal) and value.datatype.value not in plain:
+                    key = (str(triple.subject), str(triple.predicate))
+                    self._written_literals.setdefault(key, []).append(value)
+        return self._written_literals.get((term, predicate), [])
 
     def statement_line(self, term: str, path: str = "") -> int | None:
         """The line where the subject block of ``term`` writes ``path`` when ``path`` is one
@@ -348,6 +375,28 @@ class LoadedInput:
             )
         ]
 
+    def written_term(self, term: str, path: str, reported: Object) -> Object:
+        """``reported``, a value of ``term`` (N-Triples) at ``path`` in the store, as the data
+        files write it (``-9.0``, ``1.5E1``, where the store, and so the report, has ``-9`` and
+        ``15``): the one literal that a data file stating ``term`` with the property of ``path``
+        (or one of its alternatives, ``<p>|<q>``) writes with that property and that is
+        ``reported`` (:func:`is_reported`, :meth:`SourceFile.written_literals`). ``reported``
+        itself for any other term, path or number of such literals (two spellings of one value
+        are both written: which one the report means is not known)."""
+        node = from_ntriples(term)
+        if not isinstance(reported, ox.Literal) or not isinstance(node, ox.NamedNode):
+            return reported
+        properties = IRI_TERM.findall(path) if _PROPERTIES.fullmatch(path) else []
+        written = {
+            literal
+            for iri in properties
+            for source in self.data_files
+            if self._has(node, ox.NamedNode(iri), source.graph)
+            for literal in source.written_literals(term, f"<{iri}>")
+            if is_reported(literal, reported)
+        }
+        return written.pop() if len(written) == 1 else reported
+
     def _has(
         self,
         subject: ox.NamedNode | ox.BlankNode,
@@ -369,6 +418,21 @@ class LoadedInput:
                 if isinstance(value, ox.Literal) and (value.language or "").startswith(language):
                     return value.value
         return ""
+
+
+def is_reported(written: ox.Literal, reported: Object) -> bool:
+    """Whether the literal ``written`` (as a file writes it) is ``reported`` (a term of the
+    store, where a number or a boolean has its canonical text, or of a report on it): the same
+    literal, or one of the same datatype whose value rdflib reads as equal.
+
+    Hazard: rdflib logs (and warns of a boolean it cannot read) for an ill-typed ``written``
+    that is spelled otherwise than ``reported``."""
+    if not isinstance(reported, ox.Literal) or written == reported:
+        return written == reported
+    if (written.datatype, written.language) != (reported.datatype, reported.language):
+        return False
+    value = getattr(to_rdflib(written), "value", None)
+    return value is not None and value == getattr(to_rdflib(reported), "value", None)
 
 
 def to_ntriples(term: Node) -> str:

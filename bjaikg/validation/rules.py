@@ -138,7 +138,9 @@ def run_rule(rule: Rule, loaded: LoadedInput) -> list[Finding]:
             source, line = loaded.locate(str(focus), path)
         if source is not None and not source.is_data:
             continue
-        message = row["message"]
+        message, value = row["message"], row["value"]
+        if isinstance(value, ox.Literal):  # a number or a boolean as the file writes it
+            value = loaded.written_term(str(focus), path, value)
         findings.add(
             Finding(
                 check=rule.check,
@@ -152,7 +154,7 @@ def run_rule(rule: Rule, loaded: LoadedInput) -> list[Finding]:
                 focus=str(focus),
                 focus_label=loaded.label(str(focus)),
                 path=path,
-                value=_cell(row, "value"),
+                value=str(value) if value is not None else "",
             )
         )
     return sorted(findings, key=Finding.sort_key)

@@ -87,3 +87,31 @@ def test_a_number_of_another_datatype_is_told_how_to_write_it_and_that_passes(
     )
     path.write_text(path.read_text(encoding="utf-8").replace(written, f"{prop} {replacement}"))
     assert not [f for f in shacl_findings(path) if f.path == f"<{BJO}{prop[4:]}>"]
+
+
+def test_a_finding_shows_the_value_as_the_file_writes_it(
+    turtle_file: Callable[..., Path],
+) -> None:
+    # pySHACL's report is read by rdflib, which normalises a literal's text ("-9", "15.0")
+    figures = "    bjo:processNode -9.0 ;\n    bjo:memorySize 1.5E1 ;\n"
+    path = turtle_file(CHIP + "    bjo:designedBy bj:chip ;\n" + figures + f"    {SOURCED} .")
+    values = {f.path: f.value for f in shacl_findings(path)}
+    decimal, double = (
+        f"<http://www.w3.org/2001/XMLSchema#{name}>" for name in ("decimal", "double")
+    )
+    assert values[f"<{BJO}processNode>"] == f'"-9.0"^^{decimal}'
+    assert values[f"<{BJO}memorySize>"] == f'"1.5E1"^^{double}'
+
+
+def test_a_rule_s_finding_shows_the_value_as_the_file_writes_it(
+    turtle_file: Callable[..., Path],
+) -> None:
+    # the store keeps a number's value, not its text: both files' "7.00" is "7" there
+    paths = [turtle_file(CHIP + f"    bjo:processNode 7.00 ;\n    {SOURCED} .", name=name)
+             for name in ("a.ttl", "b.ttl")]  # fmt: skip
+    options = ValidationOptions(
+        paths=tuple(paths), checks=frozenset({"parse", "quality"}), with_instances=False
+    )
+    findings = validate(options).findings_of("quality")
+    values = {f.value for f in findings if f.path == f"<{BJO}processNode>"}
+    assert values == {'"7.00"^^<http://www.w3.org/2001/XMLSchema#decimal>'}
