@@ -58,6 +58,8 @@ _TOKEN = re.compile(
     r"|\.(?![^\s#])"  # a dot before a space, a comment or the end: a statement's end
     r"|(?:[^\s\[\]();,\"'<>#.]|\.(?=[^\s#]))+"  # a word: a name, a number, a tag, a keyword
 )
+_STRING_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_CHARACTER_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
 _LABEL_PREDICATES = (
     ox.NamedNode(PREFIXES["rdfs"] + "label"),
     ox.NamedNode(PREFIXES["skos"] + "prefLabel"),
@@ -114,33 +116,64 @@ def index_subjects(text: str, base: str) -> dict[str, int]:
     return lines
 
 
-def index_statements(text: str, base: str) -> dict[tuple[str, str], tuple[int, int]]:
-    """Map (subject, predicate), N-Triples IRIs, to (the line where the subject's first block
-    starts, the line where that block first writes the predicate).
+@dataclass(frozen=True)
+class Statement:
+    """Where a subject's first block writes one predicate (:func:`index_statements`)."""
+
+    block: int
+    """The line where the block starts."""
+    line: int
+    """The line where the predicate is written."""
+    objects: tuple[str, ...]
+    """Its objects outside brackets as written: an IRI or prefixed name as an N-Triples IRI, a
+    string's text between its quotes (its escapes read), any other word as it stands (a
+    number, ``true``, a language tag)."""
+
+    def writes(self, value: Object | None) -> bool:
+        """Whether ``value`` is among :attr:`objects`: an IRI, or a literal's text."""
+        if isinstance(value, ox.Literal):
+            return value.value in self.objects
+        return isinstance(value, ox.NamedNode) and str(value) in self.objects
+
+
+def index_statements(text: str, base: str) -> dict[tuple[str, str], list[Statement]]:
+    """Map (subject, predicate), N-Triples IRIs, to the statements of that predicate in the
+    subject's first block, in the order written.
 
     A block starts with a subject at column 0 (as in :func:`index_subjects`) and ends at its
     ``.`` or at the next token at column 0. A predicate counts where the block's own predicates
     stand: after the subject, or after a ``;`` outside brackets (so ``a bjo:AIChip ;
-    bjo:processNode 7`` on one line gives both that line). Not indexed: a subject's later blocks,
-    the predicates of a ``[ … ]`` inside the block, and objects continued after ``,``. The file
+    bjo:processNode 7`` on one line gives both that line); its objects are the tokens up to the
+    next ``;`` or ``.`` outside brackets. Not indexed: a subject's later blocks, the predicates
+    of a ``[ … ]`` inside the block, and objects continued after ``,`` as predicates. The file
     is split into strings, IRIs, comments, punctuation and words by one regular expression, not
     parsed: hazard: an unusual spelling (a ``#`` escaped in a local name, a triple term) can
     misplace a line, never a statement, since callers look up pairs the graph states.
     """
     prefixes, base = _declarations(text, base)
     rdf_type = f"<{PREFIXES['rdf']}type>"
-    found: dict[tuple[str, str], tuple[int, int]] = {}
+    found: dict[tuple[str, str], list[Statement]] = {}
     started: set[str] = set()
     subject: str | None = None  # the subject whose first block is being read
     block_line = depth = 0
     expect_predicate = False
+    statement: tuple[str, int, list[str]] | None = None  # predicate, line, objects being read
     line, position = 1, 0
+
+    def close() -> None:
+        if subject is not None and statement is not None:
+            predicate, written, objects = statement
+            key = (subject, predicate)
+            found.setdefault(key, []).append(Statement(block_line, written, tuple(objects)))
+
     for match in _TOKEN.finditer(text):
         line += text.count("\n", position, match.start())
         position, token = match.start(), match.group()
         if token.startswith("#"):
             continue
         if depth == 0 and (position == 0 or text[position - 1] == "\n"):  # column 0: a new block
+            close()
+            statement = None
             iri = _resolve(token, prefixes, base)
             subject = iri if iri is not None and iri not in started else None
             started.update([iri] if iri else [])
@@ -152,15 +185,33 @@ def index_statements(text: str, base: str) -> dict[tuple[str, str], tuple[int, i
         elif token in ("]", ")"):
             depth = max(depth - 1, 0)
         elif depth == 0 and token in (".", ";"):
+            close()
+            statement = None
             subject = subject if token == ";" else None
             expect_predicate = token == ";"
             continue
         elif depth == 0 and expect_predicate and subject is not None:
             predicate = rdf_type if token == "a" else _resolve(token, prefixes, base)
-            if predicate is not None:
-                found.setdefault((subject, predicate), (block_line, line))
+            statement = (predicate, line, []) if predicate is not None else None
+        elif depth == 0 and statement is not None and token != ",":
+            statement[2].append(_written(token, prefixes, base))
         expect_predicate = False
+    close()
     return found
+
+
+def _written(token: str, prefixes: dict[str, str], base: str) -> str:
+    """An object token as :attr:`Statement.objects` holds it."""
+    for quotes in ('"""', "'''", '"', "'"):
+        if len(token) >= 2 * len(quotes) and token.startswith(quotes) and token.endswith(quotes):
+            return _STRING_ESCAPE.sub(_unescape, token[len(quotes) : -len(quotes)])
+    return _resolve(token, prefixes, base) or token
+
+
+def _unescape(match: re.Match[str]) -> str:
+    """The character a Turtle string escape (``\\"``, ``\\n``, ``\\u00e9``) stands for."""
+    code, character = match.group(1) or match.group(2), match.group(3)
+    return chr(int(code, 16)) if code else _CHARACTER_ESCAPES.get(character, character)
 
 
 @dataclass
@@ -171,9 +222,7 @@ class SourceFile:
     graph: ox.NamedNode
     is_data: bool
     _subject_lines: dict[str, int] | None = field(default=None, repr=False)
-    _statement_lines: dict[tuple[str, str], tuple[int, int]] | None = field(
-        default=None, repr=False
-    )
+    _statements: dict[tuple[str, str], list[Statement]] | None = field(default=None, repr=False)
     _written_literals: dict[tuple[str, str], list[ox.Literal]] | None = field(
         default=None, repr=False
     )
@@ -211,19 +260,26 @@ class SourceFile:
                     self._written_literals.setdefault(key, []).append(value)
         return self._written_literals.get((term, predicate), [])
 
-    def statement_line(self, term: str, path: str = "") -> int | None:
+    def statement_line(self, term: str, path: str = "", value: Object | None = None) -> int | None:
         """The line where the subject block of ``term`` writes ``path`` when ``path`` is one
-        property or an alternative of properties (``<p>|<q>``: the first line that writes one),
-        else where the block starts (:func:`index_statements`; the file is scanned once more)."""
+        property or an alternative of properties (``<p>|<q>``): of the first statement that
+        writes ``value`` (:meth:`Statement.writes`; the value as written,
+        :meth:`LoadedInput.written_term`), else of the first statement; else where the block
+        starts (:func:`index_statements`; the file is scanned once more)."""
         line = self.subject_line(term)
         if line is None or not _PROPERTIES.fullmatch(path):
             return line
-        if self._statement_lines is None:
+        if self._statements is None:
             text = self.path.read_text(encoding="utf-8")
-            self._statement_lines = index_statements(text, self.path.resolve().as_uri())
-        keys = [(term, f"<{iri}>") for iri in IRI_TERM.findall(path)]
-        found = [self._statement_lines[key] for key in keys if key in self._statement_lines]
-        return min((written for block, written in found if block == line), default=line)
+            self._statements = index_statements(text, self.path.resolve().as_uri())
+        statements = [
+            statement
+            for iri in IRI_TERM.findall(path)
+            for statement in self._statements.get((term, f"<{iri}>"), [])
+            if statement.block == line
+        ]
+        holding = [statement.line for statement in statements if statement.writes(value)]
+        return min(holding or [statement.line for statement in statements], default=line)
 
 
 @dataclass
@@ -308,9 +364,11 @@ class LoadedInput:
             parts.append(text.decode("utf-8") if text else "")
         return "".join(parts)
 
-    def locate(self, term: str, path: str = "") -> tuple[SourceFile | None, int | None]:
+    def locate(
+        self, term: str, path: str = "", value: Object | None = None
+    ) -> tuple[SourceFile | None, int | None]:
         """The file and line where the subject block of ``term`` (N-Triples) starts, or where
-        it writes ``path`` (:meth:`SourceFile.statement_line`).
+        it writes ``path`` (with ``value``: :meth:`SourceFile.statement_line`).
 
         Prefers a data file that states ``term path …`` when ``path`` is a plain IRI, then a
         data file that types ``term``, then any file where it is a subject. A blank node is
@@ -333,7 +391,7 @@ class LoadedInput:
                 rank -= 1
             candidates.append((rank * len(self.files) + position, source))
         for _, source in sorted(candidates, key=lambda pair: pair[0]):
-            line = source.statement_line(term, path)
+            line = source.statement_line(term, path, value)
             if line is not None:
                 return source, line
         return (min(candidates, key=lambda pair: pair[0])[1], None) if candidates else (None, None)

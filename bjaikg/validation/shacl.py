@@ -338,7 +338,7 @@ def _finding(report: Graph, result: Node, shapes: Graph, loaded: LoadedInput) ->
     value = report.value(result, SH.value)
     path = _path_term(report, report.value(result, SH.resultPath), focus, value, loaded)
     written = loaded.written_term(focus, path, from_rdflib(value)) if value is not None else None
-    source, line = loaded.locate(focus, path)
+    source, line = loaded.locate(focus, path, written)
     if source is not None and not source.is_data:
         return None
     shape = report.value(result, SH.sourceShape)

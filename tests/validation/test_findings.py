@@ -115,3 +115,20 @@ def test_a_rule_s_finding_shows_the_value_as_the_file_writes_it(
     findings = validate(options).findings_of("quality")
     values = {f.value for f in findings if f.path == f"<{BJO}processNode>"}
     assert values == {'"7.00"^^<http://www.w3.org/2001/XMLSchema#decimal>'}
+
+
+def test_a_property_written_twice_is_reported_at_the_statement_with_the_bad_value(
+    turtle_file: Callable[..., Path],
+) -> None:
+    body = (
+        CHIP + "    bjo:designedBy bj:chip ;\n"
+        "    bjo:processNode 7.0 ;\n"
+        f"    {SOURCED} ;\n"
+        "    bjo:processNode -7.0 ;\n"  # the second statement has the bad number
+        '    bjo:quote "say \\"hi\\"" .\n'  # and the second quote no language tag
+    )
+    path = turtle_file(body)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    written = {f.path: lines[f.line - 1] for f in shacl_findings(path) if f.line is not None}
+    assert written[f"<{BJO}processNode>"] == "    bjo:processNode -7.0 ;"
+    assert written[f"<{BJO}quote>"] == '    bjo:quote "say \\"hi\\"" .'
