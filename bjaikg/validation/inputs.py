@@ -12,7 +12,8 @@ so a finding's focus node can be traced back to the file, and the line, where it
 starts (:meth:`LoadedInput.locate`).
 
 Hazard: blank-node identifiers are minted afresh on every parse, so they never appear in
-output; a blank focus node is located through the nearest named subject that refers to it.
+output; a blank focus node is located through the nearest named subject that refers to it, at
+that subject's statement that holds it.
 """
 
 from __future__ import annotations
@@ -372,7 +373,9 @@ class LoadedInput:
 
         Prefers a data file that states ``term path …`` when ``path`` is a plain IRI, then a
         data file that types ``term``, then any file where it is a subject. A blank node is
-        replaced by the nearest named subject that refers to it (in the same file).
+        located at the statement of the nearest named subject that refers to it (in the same
+        file) by which it does so: the line where that subject's block writes the property
+        whose ``[ … ]`` holds the blank node, or holds the one that holds it.
         """
         node = from_ntriples(term)
         if node is None:
@@ -409,7 +412,7 @@ class LoadedInput:
                     break
                 current = parent.subject
                 if isinstance(current, ox.NamedNode):
-                    return source, source.subject_line(str(current))
+                    return source, source.statement_line(str(current), str(parent.predicate))
             return source, None
         return None, None
 

@@ -132,3 +132,20 @@ def test_a_property_written_twice_is_reported_at_the_statement_with_the_bad_valu
     written = {f.path: lines[f.line - 1] for f in shacl_findings(path) if f.line is not None}
     assert written[f"<{BJO}processNode>"] == "    bjo:processNode -7.0 ;"
     assert written[f"<{BJO}quote>"] == '    bjo:quote "say \\"hi\\"" .'
+
+
+def test_a_blank_node_s_finding_points_at_the_statement_that_holds_it(
+    turtle_file: Callable[..., Path],
+) -> None:
+    body = (
+        CHIP + "    bjo:designedBy bj:chip ;\n"
+        f"    {SOURCED} ;\n"
+        "    prov:qualifiedDerivation\n"
+        '        [ prov:entity bj:source-test ; bjo:quote "no language" ] .\n'
+    )
+    path = turtle_file(body)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    blank = [f for f in shacl_findings(path) if f.focus.startswith("_:")]
+    assert blank and {lines[f.line - 1] for f in blank if f.line} == {
+        "    prov:qualifiedDerivation"
+    }

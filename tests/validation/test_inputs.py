@@ -43,7 +43,7 @@ def test_index_resolves_prefixed_names_iris_and_escapes() -> None:
     }
 
 
-def test_blank_focus_node_is_located_at_its_named_subject(
+def test_blank_focus_node_is_located_at_its_named_subject_s_statement_that_holds_it(
     turtle_file: Callable[..., Path],
 ) -> None:
     text = "@prefix ex: <http://example.org/> .\n\nex:a ex:p 1 .\n\n"
@@ -52,7 +52,7 @@ def test_blank_focus_node_is_located_at_its_named_subject(
     loaded = load_input([path], context_files=[])
     [inner] = [q.subject for q in loaded.store if q.predicate.value == "http://example.org/s"]
     source, line = loaded.locate(str(inner))
-    assert source is not None and source.path == path and line == 5
+    assert source is not None and source.path == path and line == 6  # ex:q's, which holds it
 
 
 def test_subject_in_two_files_is_located_where_it_is_typed(
