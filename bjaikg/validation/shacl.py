@@ -337,7 +337,8 @@ def _finding(report: Graph, result: Node, shapes: Graph, loaded: LoadedInput) ->
     focus = to_ntriples(_one(report, result, SH.focusNode))
     value = report.value(result, SH.value)
     path = _path_term(report, report.value(result, SH.resultPath), focus, value, loaded)
-    source, line = loaded.locate(focus, path)
+    written = loaded.written_term(focus, path, from_rdflib(value)) if value is not None else None
+    source, line = loaded.locate(focus, path, written)
     if source is not None and not source.is_data:
         return None
     shape = report.value(result, SH.sourceShape)
@@ -362,7 +363,7 @@ def _finding(report: Graph, result: Node, shapes: Graph, loaded: LoadedInput) ->
         focus=focus,
         focus_label=loaded.label(focus),
         path=path,
-        value=to_ntriples(value) if value is not None else "",
+        value=str(written) if written is not None else "",
         component=f"sh:{component_name}" if component_name else "",
     )
 
@@ -424,8 +425,8 @@ def _number_hint(
     is an ``xsd:integer``; ``bjo:processNode`` takes an ``xsd:decimal``): write it as ``7.0``.
     '' for any other finding (an ill-typed number is no number: the general hint says why).
 
-    Hazard: the value is pySHACL's, read by rdflib, which normalises its text (``1.5E1`` is
-    ``15``): the hint names its datatype, not its text."""
+    Hazard: the value is the report's, of the store's data, where a number has its canonical
+    text (``1.5E1`` is ``15``): the hint names its datatype, not its text."""
     wanted = shapes.value(shape, SH.datatype) if shape is not None else None
     if component != "DatatypeConstraintComponent" or wanted not in _NUMBER_FORMS:
         return ""
