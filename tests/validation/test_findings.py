@@ -89,6 +89,23 @@ def test_a_number_of_another_datatype_is_told_how_to_write_it_and_that_passes(
     assert not [f for f in shacl_findings(path) if f.path == f"<{BJO}{prop[4:]}>"]
 
 
+@pytest.mark.parametrize(
+    ("written", "component"),
+    [
+        ('bjo:processNode "7"', "sh:DatatypeConstraintComponent"),  # a string: no range
+        ('bjo:processNode "INF"^^xsd:double', "sh:DatatypeConstraintComponent"),
+    ],
+)
+def test_a_value_that_is_no_decimal_is_told_the_datatype_not_a_range_nor_a_number_form(
+    written: str, component: str, turtle_file: Callable[..., Path]
+) -> None:
+    # "7" was "out of range" with a hint naming no datatype; INF was told to "write Infinity.0"
+    path = turtle_file(CHIP + f"    bjo:designedBy bj:chip ;\n    {written} ;\n    {SOURCED} .")
+    [finding] = [f for f in shacl_findings(path) if f.path == f"<{BJO}processNode>"]
+    assert finding.component == component
+    assert finding.hint.startswith("write the bjo:processNode value as an xsd:decimal, in ")
+
+
 def test_a_finding_shows_the_value_as_the_file_writes_it(
     turtle_file: Callable[..., Path],
 ) -> None:
