@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import CSVW, DCTERMS, PROV
 
 from bjaikg.chinese import CHINESE_CHARACTERS
 from bjaikg.namespaces import BJ, BJO
@@ -268,8 +268,9 @@ class Transform:
         return self.result.graphs.setdefault(name, Graph())
 
     def record(self, dataset: URIRef, kind: str, slug: str, key: str, row: str) -> URIRef:
-        """The source record of a row: ``bj:epoch-ai-<kind>-record-<slug>``, labelled with the
-        row's number in the snapshot and its key."""
+        """The source record of a row: ``bj:epoch-ai-<kind>-record-<slug>``, with its key and
+        its number in the snapshot (``row``, :data:`ROW`) as ``csvw:rownum``, both named in its
+        label too."""
         node = BJ[f"epoch-ai-{kind}-record-{slug}"]
         records = self.graph("records.ttl")
         records.add((node, RDF.type, BJO.SourceRecord))
@@ -277,6 +278,7 @@ class Transform:
         records.add((node, RDFS.label, Literal(label, lang="en")))
         records.add((node, DCTERMS.isPartOf, dataset))
         records.add((node, BJO.recordKey, Literal(key)))
+        records.add((node, CSVW.rownum, Literal(int(row))))
         return node
 
     def organisation(self, name: str, record: URIRef) -> URIRef:
