@@ -570,7 +570,8 @@ def describe_resource(
         ]
     )
     label, label_language = index.label_and_language(iri, language)
-    names, dataset_names = split_names(index, index.names.get(iri, []), description.names, language)
+    visible = [name for name in index.names.get(iri, []) if not name.hidden]  # hidden: searched
+    names, dataset_names = split_names(index, visible, description.names, language)
     return ResourceDescription(
         iri=iri,
         label=label,

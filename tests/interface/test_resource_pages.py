@@ -346,6 +346,16 @@ def test_epoch_ai_s_spellings_of_organisations_stand_apart_from_their_names(
             assert f">{escape(text)} <" in tables and f">{escape(text)} <" not in own, entity
 
 
+def test_a_hidden_spelling_is_searched_not_shown_among_the_names(
+    project_client: TestClient,
+) -> None:
+    """Epoch AI's "OPPO HealthLab" only respaces the label "OPPO Health Lab": a hidden label
+    (found by search, test_search.py), in the page's RDF forms but not among its names."""
+    header = resource_header(project_client.get("/id/oppo-health-lab?lang=en").text)
+    assert "OPPO Health Lab" in header and "OPPO HealthLab" not in header
+    assert "OPPO HealthLab" in project_client.get("/id/oppo-health-lab.ttl").text
+
+
 def test_inferred_values_are_marked(client: TestClient) -> None:
     html = client.get("/id/test-chip?lang=en").text
     row = html.split(">developed by</a>", 1)[1].split("</tr>", 1)[0]

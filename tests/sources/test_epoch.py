@@ -278,6 +278,18 @@ def test_a_name_that_spells_one_the_organisation_has_is_no_second_name(
                  "shanghaitech-university", baai):  # fmt: skip
         assert not any(organisations.objects(BJ[slug], SKOS.altLabel)), slug
     assert not any(organisations.objects(BJ[baai], None))
+    # the tables' spellings are kept for search, not shown: a hidden label, from their rows
+    oppo = BJ["oppo-health-lab"]
+    assert set(organisations.objects(oppo, SKOS.hiddenLabel)) == {
+        Literal("OPPO HealthLab", lang="en")
+    }
+    assert set(organisations.objects(oppo, PROV.wasDerivedFrom))
+    hidden = {str(name) for name in organisations.objects(None, SKOS.hiddenLabel)}
+    assert {"Shanghai Tech University", "Xi’an Jiaotong University"} <= hidden
+    shown = {
+        str(name) for p in (RDFS.label, SKOS.altLabel) for name in organisations.objects(None, p)
+    }
+    assert not hidden & (shown | {n for names in handwritten.values() for n in names})
     centre = BJ["tsinghua-peking-center-for-life-sciences"]
     assert set(organisations.objects(centre, SKOS.altLabel)) == {
         Literal("Tsinghua-Peiking Center for Life Sciences", lang="en")
@@ -304,6 +316,7 @@ def test_two_table_spellings_of_one_name_are_one_name_from_the_rows_of_both() ->
     organisations = epoch.graphs["organisations.ttl"]
     zhipu = BJ["zhipu"]
     assert set(organisations.objects(zhipu, SKOS.altLabel)) == {Literal("Zhipu AI", lang="en")}
+    assert set(organisations.objects(zhipu, SKOS.hiddenLabel)) == {Literal("Zhipu A.I.", lang="en")}
     generated = epoch.graphs["models.ttl"]
     records = {record for model in generated.subjects(BJO.developedBy, zhipu)
                for record in generated.objects(model, PROV.wasDerivedFrom)}  # fmt: skip
