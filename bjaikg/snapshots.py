@@ -113,17 +113,20 @@ def release_data_file(folder: Path) -> Path:
     return found[0]
 
 
-def load_release(folder: Path) -> Snapshot:
+def load_release(folder: Path, *, listed: bool = False) -> Snapshot:
     """The dataset of the release folder ``folder`` (its N-Quads file).
 
     Raises :class:`SnapshotError` when the file's SHA-256 is not the one the folder's
     ``SHA256SUMS`` lists for it (a folder without the list, or a file it does not list, is read
-    unchecked), and :class:`~bjaikg.errors.DataFileError` (file:line:column) when the file does
-    not parse: a truncated download, a hand edit.
+    unchecked, unless ``listed``: then it is refused too), and
+    :class:`~bjaikg.errors.DataFileError` (file:line:column) when the file does not parse: a
+    truncated download, a hand edit.
     """
     path = release_data_file(folder)
-    data = path.read_bytes()
     expected = listed_checksums(folder).get(path.name)
+    if expected is None and listed:
+        raise SnapshotError(f"{path}: {CHECKSUMS} beside it does not list it (or is missing)")
+    data = path.read_bytes()
     if expected is not None and hashlib.sha256(data).hexdigest() != expected:
         raise SnapshotError(
             f"{path}: its SHA-256 is not the one {CHECKSUMS} lists: the file was changed or "
