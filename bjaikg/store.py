@@ -41,6 +41,9 @@ INFERRED_GRAPH = ox.NamedNode(f"{BJG}inferred")
 
 _POSITION = re.compile(r"line (\d+)[^\d]+(?:column|col\.?) (\d+)", re.IGNORECASE)
 
+_BUFFER_BOUND = re.compile(r"Reached the buffer maximal size of (\d+)")
+"""pyoxigraph's message for a token its readers cannot hold (they do not take one over 16 MiB)."""
+
 
 @dataclass(frozen=True)
 class GraphFile:
@@ -187,6 +190,21 @@ def parse_error(path: Path, error: SyntaxError, syntax: str = "Turtle") -> DataF
     return DataFileError(path, f"{syntax} syntax error: {message}", line=line, column=column)
 
 
+def token_too_large(path: Path, error: MemoryError, syntax: str = "Turtle") -> DataFileError:
+    """A :class:`DataFileError` for a literal, IRI or comment longer than pyoxigraph's reader
+    takes (it raises ``MemoryError: Reached the buffer maximal size of N``, N bytes of UTF-8);
+    re-raises ``error`` when it is any other ``MemoryError`` (the process is out of memory).
+
+    Hazard: pyoxigraph gives no position for it, so the error names the file without a line.
+    """
+    match = _BUFFER_BOUND.fullmatch(str(error))
+    if match is None:
+        raise error
+    limit = int(match.group(1))
+    message = f"a literal, IRI or comment longer than {limit} bytes (the {syntax} reader's limit)"
+    return DataFileError(path, message)
+
+
 def load_file(store: ox.Store, path: Path, root: Path = PROJECT_ROOT) -> GraphFile:
     """Parse one Turtle file into its own named graph of ``store``.
 
@@ -204,6 +222,8 @@ def load_file(store: ox.Store, path: Path, root: Path = PROJECT_ROOT) -> GraphFi
         store.load(text, format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=graph)
     except SyntaxError as error:
         raise parse_error(path, error) from None
+    except MemoryError as error:
+        raise token_too_large(path, error) from None
     if len(store) == before and not any(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=base)):
         raise DataFileError(path, "file states no triples (only comments or directives)")
     return GraphFile(path=path, graph_name=graph.value, triples=len(store) - before)
