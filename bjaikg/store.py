@@ -22,7 +22,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
-from bjaikg.errors import DataFileError, printable
+from bjaikg.errors import DataFileError, printable, reader_limit
 from bjaikg.namespaces import BJG, sparql_prologue
 from bjaikg.remote_store import RemoteStore
 
@@ -40,9 +40,6 @@ DEFAULT_FOLDERS = ("ontology", "instances")
 INFERRED_GRAPH = ox.NamedNode(f"{BJG}inferred")
 
 _POSITION = re.compile(r"line (\d+)[^\d]+(?:column|col\.?) (\d+)", re.IGNORECASE)
-
-_BUFFER_BOUND = re.compile(r"Reached the buffer maximal size of (\d+)")
-"""pyoxigraph's message for a token its readers cannot hold (they do not take one over 16 MiB)."""
 
 
 @dataclass(frozen=True)
@@ -192,15 +189,11 @@ def parse_error(path: Path, error: SyntaxError, syntax: str = "Turtle") -> DataF
 
 def token_too_large(path: Path, error: MemoryError, syntax: str = "Turtle") -> DataFileError:
     """A :class:`DataFileError` for a literal, IRI or comment longer than pyoxigraph's reader
-    takes (it raises ``MemoryError: Reached the buffer maximal size of N``, N bytes of UTF-8);
-    re-raises ``error`` when it is any other ``MemoryError`` (the process is out of memory).
+    takes (:func:`~bjaikg.errors.reader_limit`, which raises any other ``MemoryError`` again).
 
     Hazard: pyoxigraph gives no position for it, so the error names the file without a line.
     """
-    match = _BUFFER_BOUND.fullmatch(str(error))
-    if match is None:
-        raise error
-    limit = int(match.group(1))
+    limit = reader_limit(error)
     message = f"a literal, IRI or comment longer than {limit} bytes (the {syntax} reader's limit)"
     return DataFileError(path, message)
 
