@@ -25,7 +25,13 @@ import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError
-from bjaikg.store import DEFAULT_FOLDERS, INFERRED_GRAPH, load_knowledge_graph, parse_error
+from bjaikg.store import (
+    DEFAULT_FOLDERS,
+    INFERRED_GRAPH,
+    load_knowledge_graph,
+    parse_error,
+    token_too_large,
+)
 
 RELEASE_DATA_SUFFIX = ".nq"
 """The one file of a release folder that holds the whole dataset (N-Quads)."""
@@ -136,6 +142,8 @@ def load_release(folder: Path, *, listed: bool = False) -> Snapshot:
         quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
     except SyntaxError as error:
         raise parse_error(path, error, "N-Quads") from None
+    except MemoryError as error:
+        raise token_too_large(path, error, "N-Quads") from None
     return Snapshot(name=folder.name, quads=quads)
 
 

@@ -236,6 +236,20 @@ def test_file_too_large_is_refused(
     assert "file too large" in line
 
 
+def test_a_literal_over_the_reader_s_limit_is_a_parse_finding_naming_the_file(
+    turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pyoxigraph's Turtle reader takes no token over 16 MiB; it was a traceback, exit 1."""
+    path = turtle_file(GOOD + f'\nbj:someone rdfs:comment "{"x" * 2**24}" .\n')
+    assert main([str(path), "--checks", "parse", "--format", "json"]) == 2
+    message = "a literal, IRI or comment longer than 16777216 bytes (the Turtle reader's limit)"
+    output = capsys.readouterr()
+    assert output.err == f"validate.py: error: {path}: {message}\n"
+    [finding] = json.loads(output.out)["findings"]
+    assert finding["check"] == "parse" and finding["line"] is None
+    assert finding["message"] == message
+
+
 def test_unknown_check_is_a_usage_error() -> None:
     result = run("--checks", "spelling")
     assert result.returncode == 2 and "unknown check(s) spelling" in result.stderr
