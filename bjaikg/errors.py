@@ -7,6 +7,7 @@ read at all and for misuse of a command.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,20 @@ class DataFileError(BjaikgError):
 
     def __str__(self) -> str:
         return f"{self.location()}: {self.message}"
+
+
+_READER_LIMIT = re.compile(r"Reached the buffer maximal size of (\d+)")
+
+
+def reader_limit(error: MemoryError) -> int:
+    """The bytes a token of pyoxigraph's readers may have, from the ``MemoryError`` one raised
+    for a longer literal, IRI or comment (``Reached the buffer maximal size of N``: its Turtle,
+    N-Triples, N-Quads, SPARQL JSON and TSV readers take no token over 16 MiB; its XML readers
+    take any). Raises ``error`` again when it is any other ``MemoryError`` (out of memory)."""
+    match = _READER_LIMIT.fullmatch(str(error))
+    if match is None:
+        raise error
+    return int(match.group(1))
 
 
 class QueryFileError(BjaikgError):

@@ -46,6 +46,7 @@ PREFIXES: dict[str, str] = {
     "wdt": "http://www.wikidata.org/prop/direct/",
     "gn": "http://www.geonames.org/ontology#",
     "wikibase": "http://wikiba.se/ontology#",
+    "csvw": "http://www.w3.org/ns/csvw#",
 }
 
 XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")

@@ -41,6 +41,12 @@ SHAPES_FOLDER = "shapes"
 
 _NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
 
+_FLOATING = frozenset(
+    {"http://www.w3.org/2001/XMLSchema#double", "http://www.w3.org/2001/XMLSchema#float"}
+)
+_NON_FINITE = frozenset({"INF", "+INF", "-INF", "NaN"})
+"""The lexical forms of xsd:double and xsd:float that are no finite number."""
+
 _UNNAMED_ONTOLOGY = "https://w3id.org/bjaikg/reasoning-input"
 """The IRI under which the N-Triples are loaded into the scratch world (never dereferenced)."""
 
@@ -80,7 +86,10 @@ def to_ntriples(paths: Iterable[Path] | None = None) -> bytes:
     what they import (a contributor's file with one made the check fail without a network).
     So are statements whose literal is ill-typed (``"abc"^^xsd:integer``): owlready2's reader
     refuses an ill-typed number without saying where, and the validator's
-    ``quality.ill-typed-literal`` reports each with its file and line.
+    ``quality.ill-typed-literal`` reports each with its file and line. So are infinite and
+    not-a-number doubles and floats (``"INF"^^xsd:double``, valid XSD): owlready2 writes them
+    as HermiT cannot read them (``"inf"``), which stopped the whole check; the shapes still see
+    them.
 
     Raises :class:`~bjaikg.errors.DataFileError` for a file that cannot be read or parsed.
     """
@@ -92,9 +101,28 @@ def to_ntriples(paths: Iterable[Path] | None = None) -> bytes:
         ox.Triple(q.subject, q.predicate, q.object)
         for q in graph.embedded_store
         if q.predicate != imports
-        and not (isinstance(q.object, ox.Literal) and is_ill_typed(q.object))
+        and not (isinstance(q.object, ox.Literal) and _unreadable_by_hermit(q.object))
     }
     return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _unreadable_by_hermit(literal: ox.Literal) -> bool:
+    """Whether the literal is ill-typed or a non-finite double or float (:func:`to_ntriples`)."""
+    if literal.datatype.value in _FLOATING and literal.value.strip() in _NON_FINITE:
+        return True
+    return is_ill_typed(literal)
+
+
+def _hermit_message(output: str) -> str:
+    r"""The line of HermiT's output that says what failed: its exception's, else the last.
+
+    >>> _hermit_message('Exception in thread "main" MalformedLiteralException: "inf" is malformed'
+    ...                 '\n\tat org.semanticweb.HermiT.cli.CommandLine.main(CommandLine.java:830)')
+    'Exception in thread "main" MalformedLiteralException: "inf" is malformed'
+    """
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    exceptions = [line for line in lines if "Exception" in line and not line.startswith("at ")]
+    return (exceptions or lines or ["no message"])[0 if exceptions else -1]
 
 
 def check_consistency(paths: Iterable[Path] | None = None) -> ConsistencyResult:
@@ -128,7 +156,7 @@ def check_consistency(paths: Iterable[Path] | None = None) -> ConsistencyResult:
             "makes it one)",
         )
     except owlready2.OwlReadyJavaError as error:
-        raise BjaikgError(f"HermiT failed: {str(error).strip().splitlines()[-1]}") from None
+        raise BjaikgError(f"HermiT failed: {_hermit_message(str(error))}") from None
     finally:
         seconds = time.perf_counter() - started
     unsatisfiable = sorted(

@@ -11,7 +11,8 @@ What the store is told, and how:
 
 - only queries pyoxigraph parses: each is parsed first against an empty store (a ``SyntaxError``
   is the query's, answered 400 or 403 as on the embedded store), and its form chooses what is
-  asked for: SPARQL JSON for SELECT and ASK, N-Triples for CONSTRUCT and DESCRIBE;
+  asked for: SPARQL XML (else JSON) for SELECT and ASK, read in the format the store names in
+  its ``Content-Type``; N-Triples for CONSTRUCT and DESCRIBE;
 - the query, by POST (form-encoded), with ``default-graph-uri`` / ``named-graph-uri`` for a
   protocol dataset; ``base_iri`` becomes a ``BASE`` line in front of the query;
 - ``use_default_graph_as_union`` is the store's business: its default graph must be the union
@@ -29,12 +30,12 @@ Hazards:
 - The parse against an empty store evaluates an ``ASK`` there (instantly; a ``SERVICE`` in it,
   allowed by the allow-list, is then called once more).
 - Virtuoso answers ``ASK`` with a one-column table (``__ASK_RETVAL``): turned back into the
-  boolean; it labels blank nodes ``nodeID://b1`` in SPARQL JSON, which pyoxigraph refuses: the
-  prefix is removed from the stream. Its other differences from the embedded store (computed
-  booleans as integers, which the pages read with :func:`bjaikg.store.is_true`; doubles rounded
-  to six digits; property paths answered wrongly until Virtuoso is restarted after loading:
-  docs/deployment.md, "Answers compared with the embedded store") reach our clients as
-  Virtuoso gives them.
+  boolean; it labels blank nodes ``nodeID://b1`` in SPARQL XML and JSON, which pyoxigraph
+  refuses: the prefix is removed from the stream. Its other differences from the embedded
+  store (computed booleans as integers, which the pages read with
+  :func:`bjaikg.store.is_true`; doubles rounded to six digits; property paths answered wrongly
+  until Virtuoso is restarted after loading: docs/deployment.md, "Answers compared with the
+  embedded store") reach our clients as Virtuoso gives them.
 - Virtuoso stopped by its ``timeout`` or ``MaxQueryExecutionTime`` answers 200 with the rows it
   had so far (an "anytime" answer, marked by the ``X-SQL-State`` header): such an answer is
   refused (503), never served as if complete.
@@ -44,6 +45,10 @@ Hazards:
 - Blank nodes in answers are the store's labels of the moment, not addressable in a later query.
 - The Oxigraph server past its ``--timeout-s`` ends a 200 answer with a line of text instead of
   the rest of the results: parsing then fails, and :meth:`RemoteStore.unreadable` says 503.
+- pyoxigraph's SPARQL JSON (and TSV, and N-Triples) reader takes no value over 16 MiB
+  (``MemoryError``); its XML reader takes any, so SELECT and ASK are asked for in XML. A store
+  that answers JSON (it has no XML) and sends such a value is a 502 that says so; so is a
+  CONSTRUCT answer holding one.
 - SELECT answers are parsed as they arrive (the response stays open until read to its end or
   the same thread's next query), so a result bound stops reading early; CONSTRUCT answers are
   read whole. :meth:`RemoteStore.rows` (a dump's long read) keeps a response of its own instead.
@@ -70,10 +75,11 @@ from dataclasses import dataclass
 import httpx
 import pyoxigraph as ox
 
-from bjaikg.errors import BjaikgError
+from bjaikg.errors import BjaikgError, reader_limit
 
-SOLUTIONS_ACCEPT = "application/sparql-results+json"
-"""SELECT and ASK answers are asked for in SPARQL JSON."""
+SOLUTIONS_ACCEPT = "application/sparql-results+xml, application/sparql-results+json;q=0.9"
+"""SELECT and ASK answers are asked for in SPARQL XML, whose reader in pyoxigraph takes values of
+any length (its JSON reader none over 16 MiB), else in SPARQL JSON."""
 TRIPLES_ACCEPT = "application/n-triples, text/plain;q=0.9"
 """CONSTRUCT and DESCRIBE answers in N-Triples (older stores call it ``text/plain``). Asked for
 alone: Virtuoso, offered JSON too, answers a CONSTRUCT with a JSON table of s, p, o."""
@@ -82,8 +88,9 @@ _EMPTY = ox.Store()
 """Parses each query before it is sent: a query pyoxigraph refuses never reaches the store (the
 same 400/403 as on the embedded store), and the query's form chooses the answer's format."""
 
-_VIRTUOSO_BLANK = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
-"""Virtuoso names blank nodes ``nodeID://b10003`` in SPARQL JSON, which pyoxigraph refuses."""
+_VIRTUOSO_BLANK = re.compile(rb'(<bnode>|"type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
+"""Virtuoso names blank nodes ``nodeID://b10003`` in SPARQL XML and JSON, which pyoxigraph
+refuses."""
 
 CANCELLED = b"The SPARQL operation has been cancelled"
 """What the Oxigraph server writes into an answer it stops at ``--timeout-s``."""
@@ -170,6 +177,26 @@ def _unreadable(url: str, reader: _ResponseReader | None, error: SyntaxError) ->
     return StoreError(502, f"store {url} sent unreadable results: {error}")
 
 
+def _too_large(url: str, error: MemoryError) -> StoreError:
+    """The :class:`StoreError` 502 for an answer holding a value longer than pyoxigraph's reader
+    of its format takes (:func:`~bjaikg.errors.reader_limit`)."""
+    limit = reader_limit(error)
+    return StoreError(
+        502, f"store {url} sent a value longer than {limit} bytes, more than can be read"
+    )
+
+
+def _results_format(response: httpx.Response, url: str) -> ox.QueryResultsFormat:
+    """The SPARQL results format the store's ``Content-Type`` names: XML or JSON, the two
+    :data:`SOLUTIONS_ACCEPT` asks for (a store may answer either); else :class:`StoreError`."""
+    media_type = response.headers.get("content-type", "")
+    found = ox.QueryResultsFormat.from_media_type(media_type)
+    if found not in (ox.QueryResultsFormat.XML, ox.QueryResultsFormat.JSON):
+        response.close()
+        raise StoreError(502, f"store {url} answered in {media_type or 'no format it named'}")
+    return found
+
+
 def _checked(
     solutions: ox.QuerySolutions, url: str, reader: _ResponseReader
 ) -> Iterator[ox.QuerySolution]:
@@ -178,6 +205,8 @@ def _checked(
         yield from solutions
     except SyntaxError as error:
         raise _unreadable(url, reader, error) from None
+    except MemoryError as error:
+        raise _too_large(url, error) from None
 
 
 class _ThreadState(threading.local):
@@ -280,10 +309,12 @@ class RemoteStore:
         thread.reader = _ResponseReader(response.iter_bytes(), self.url, deadline, self.virtuoso)
         try:
             result = ox.parse_query_results(
-                io.BufferedReader(thread.reader), format=ox.QueryResultsFormat.JSON
+                io.BufferedReader(thread.reader), format=_results_format(response, self.url)
             )
         except SyntaxError as error:
             raise self.unreadable(error) from None
+        except MemoryError as error:
+            raise _too_large(self.url, error) from None
         if isinstance(shape, ox.QueryBoolean) and isinstance(result, ox.QuerySolutions):
             return _boolean_from_table(result)
         return result
@@ -297,6 +328,8 @@ class RemoteStore:
             triples.load(response.content, format=ox.RdfFormat.N_TRIPLES)
         except SyntaxError as error:
             raise StoreError(502, f"store {self.url} sent unreadable triples: {error}") from None
+        except MemoryError as error:
+            raise _too_large(self.url, error) from None
         constructed = triples.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         assert isinstance(constructed, ox.QueryTriples)
         return constructed
@@ -329,10 +362,12 @@ class RemoteStore:
         try:
             try:
                 solutions = ox.parse_query_results(
-                    io.BufferedReader(reader), format=ox.QueryResultsFormat.JSON
+                    io.BufferedReader(reader), format=_results_format(response, self.url)
                 )
             except SyntaxError as error:
                 raise _unreadable(self.url, reader, error) from None
+            except MemoryError as error:
+                raise _too_large(self.url, error) from None
             assert isinstance(solutions, ox.QuerySolutions)
             yield _checked(solutions, self.url, reader)
         finally:

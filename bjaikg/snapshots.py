@@ -25,7 +25,13 @@ import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError
-from bjaikg.store import DEFAULT_FOLDERS, INFERRED_GRAPH, load_knowledge_graph, parse_error
+from bjaikg.store import (
+    DEFAULT_FOLDERS,
+    INFERRED_GRAPH,
+    load_knowledge_graph,
+    parse_error,
+    token_too_large,
+)
 
 RELEASE_DATA_SUFFIX = ".nq"
 """The one file of a release folder that holds the whole dataset (N-Quads)."""
@@ -113,17 +119,20 @@ def release_data_file(folder: Path) -> Path:
     return found[0]
 
 
-def load_release(folder: Path) -> Snapshot:
+def load_release(folder: Path, *, listed: bool = False) -> Snapshot:
     """The dataset of the release folder ``folder`` (its N-Quads file).
 
     Raises :class:`SnapshotError` when the file's SHA-256 is not the one the folder's
     ``SHA256SUMS`` lists for it (a folder without the list, or a file it does not list, is read
-    unchecked), and :class:`~bjaikg.errors.DataFileError` (file:line:column) when the file does
-    not parse: a truncated download, a hand edit.
+    unchecked, unless ``listed``: then it is refused too), and
+    :class:`~bjaikg.errors.DataFileError` (file:line:column) when the file does not parse: a
+    truncated download, a hand edit.
     """
     path = release_data_file(folder)
-    data = path.read_bytes()
     expected = listed_checksums(folder).get(path.name)
+    if expected is None and listed:
+        raise SnapshotError(f"{path}: {CHECKSUMS} beside it does not list it (or is missing)")
+    data = path.read_bytes()
     if expected is not None and hashlib.sha256(data).hexdigest() != expected:
         raise SnapshotError(
             f"{path}: its SHA-256 is not the one {CHECKSUMS} lists: the file was changed or "
@@ -133,6 +142,8 @@ def load_release(folder: Path) -> Snapshot:
         quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
     except SyntaxError as error:
         raise parse_error(path, error, "N-Quads") from None
+    except MemoryError as error:
+        raise token_too_large(path, error, "N-Quads") from None
     return Snapshot(name=folder.name, quads=quads)
 
 

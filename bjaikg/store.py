@@ -22,7 +22,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
-from bjaikg.errors import DataFileError, printable
+from bjaikg.errors import DataFileError, printable, reader_limit
 from bjaikg.namespaces import BJG, sparql_prologue
 from bjaikg.remote_store import RemoteStore
 
@@ -187,6 +187,17 @@ def parse_error(path: Path, error: SyntaxError, syntax: str = "Turtle") -> DataF
     return DataFileError(path, f"{syntax} syntax error: {message}", line=line, column=column)
 
 
+def token_too_large(path: Path, error: MemoryError, syntax: str = "Turtle") -> DataFileError:
+    """A :class:`DataFileError` for a literal, IRI or comment longer than pyoxigraph's reader
+    takes (:func:`~bjaikg.errors.reader_limit`, which raises any other ``MemoryError`` again).
+
+    Hazard: pyoxigraph gives no position for it, so the error names the file without a line.
+    """
+    limit = reader_limit(error)
+    message = f"a literal, IRI or comment longer than {limit} bytes (the {syntax} reader's limit)"
+    return DataFileError(path, message)
+
+
 def load_file(store: ox.Store, path: Path, root: Path = PROJECT_ROOT) -> GraphFile:
     """Parse one Turtle file into its own named graph of ``store``.
 
@@ -204,6 +215,8 @@ def load_file(store: ox.Store, path: Path, root: Path = PROJECT_ROOT) -> GraphFi
         store.load(text, format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=graph)
     except SyntaxError as error:
         raise parse_error(path, error) from None
+    except MemoryError as error:
+        raise token_too_large(path, error) from None
     if len(store) == before and not any(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=base)):
         raise DataFileError(path, "file states no triples (only comments or directives)")
     return GraphFile(path=path, graph_name=graph.value, triples=len(store) - before)

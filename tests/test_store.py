@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from bjaikg.__main__ import main
 from bjaikg.errors import DataFileError
 from bjaikg.namespaces import BJG, sparql_prologue
 from bjaikg.store import (
@@ -14,6 +15,7 @@ from bjaikg.store import (
     discover_files,
     graph_name_for,
     load_knowledge_graph,
+    token_too_large,
 )
 from tests.graph_rows import value_of
 from tests.hash_seeds import outputs_under_hash_seeds
@@ -142,6 +144,47 @@ def test_unreadable_files_are_refused_with_a_reason(
     path.write_bytes(content)
     with pytest.raises(DataFileError, match=message):
         load_knowledge_graph([path])
+
+
+OVER_THE_READER_S_LIMIT = "x" * 2**24
+"""One token more than pyoxigraph's readers take: 16 MiB of UTF-8 and the delimiters."""
+
+
+@pytest.mark.parametrize(
+    "token",
+    [f'"{OVER_THE_READER_S_LIMIT}"', f"<urn:{OVER_THE_READER_S_LIMIT}>"],
+    ids=["literal", "IRI"],
+)
+def test_a_token_over_the_reader_s_limit_is_refused_naming_the_file(
+    tmp_path: Path, token: str
+) -> None:
+    """pyoxigraph raised ``MemoryError: Reached the buffer maximal size of 16777216``, and every
+    command that loads files ended in a traceback."""
+    path = write(tmp_path, "large.ttl", f"<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:d> {token} .\n")
+    with pytest.raises(DataFileError) as caught:
+        load_knowledge_graph([path])
+    assert str(caught.value) == (
+        f"{path}: a literal, IRI or comment longer than 16777216 bytes (the Turtle reader's limit)"
+    )
+
+
+def test_stats_refuses_a_comment_over_the_reader_s_limit_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "large.ttl", f"<urn:a> <urn:b> <urn:c> .\n#{OVER_THE_READER_S_LIMIT}\n")
+    assert main(["stats", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"bjaikg: error: {path}: a literal, IRI or comment longer than 16777216 bytes "
+        "(the Turtle reader's limit)\n"
+    )
+
+
+def test_a_memory_error_that_is_no_token_over_the_limit_is_raised_again(tmp_path: Path) -> None:
+    """Running out of memory is not a fault of the file, and is not reported as one."""
+    out_of_memory = MemoryError()
+    with pytest.raises(MemoryError) as caught:
+        token_too_large(tmp_path / "data.ttl", out_of_memory)
+    assert caught.value is out_of_memory
 
 
 def test_a_file_that_cannot_be_read_is_refused_with_the_reason() -> None:

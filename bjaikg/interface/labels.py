@@ -21,15 +21,22 @@ PREFERRED_LABELS = ("skos:prefLabel", "rdfs:label", "dcterms:title", "schema:nam
 ALTERNATIVE_LABELS = ("skos:altLabel", "schema:alternateName")
 """Properties whose values are other names (searched, shown on the resource page)."""
 
+HIDDEN_LABELS = ("skos:hiddenLabel",)
+"""Properties whose values are searched but never shown (SKOS: a label "hidden when generating
+visual displays of the resource", "accessible to free text search operations")."""
+
 
 LABELS_QUERY = sparql_prologue() + (
-    "SELECT DISTINCT ?iri ?text ?preferred WHERE { VALUES (?property ?preferred) { "
-    + " ".join(f"({name} true)" for name in PREFERRED_LABELS)
+    "SELECT DISTINCT ?iri ?text ?preferred ?hidden WHERE { "
+    "VALUES (?property ?preferred ?hidden) { "
+    + " ".join(f"({name} true false)" for name in PREFERRED_LABELS)
     + " "
-    + " ".join(f"({name} false)" for name in ALTERNATIVE_LABELS)
+    + " ".join(f"({name} false false)" for name in ALTERNATIVE_LABELS)
+    + " "
+    + " ".join(f"({name} false true)" for name in HIDDEN_LABELS)
     + " } ?iri ?property ?text . FILTER(isIRI(?iri) && isLiteral(?text)) }"
 )
-"""Every label of an IRI, flagged preferred or alternative (unordered)."""
+"""Every label of an IRI, flagged preferred, alternative or hidden (unordered)."""
 
 TYPES_QUERY = (
     "SELECT DISTINCT ?iri ?type WHERE { ?iri a ?type . FILTER(isIRI(?iri) && isIRI(?type)) }"
@@ -48,11 +55,13 @@ def expand(prefixed: str) -> str:
 
 @dataclass(frozen=True)
 class Name:
-    """One label literal: its text, language tag ('' for none) and whether it is preferred."""
+    """One label literal: its text, language tag ('' for none), whether it is preferred, and
+    whether it is hidden (searched, not shown)."""
 
     text: str
     language: str
     preferred: bool
+    hidden: bool = False
 
 
 @dataclass
@@ -81,10 +90,10 @@ class LabelIndex:
 
 
 def build_label_index(graph: KnowledgeGraph) -> LabelIndex:
-    """Read the labels (preferred and alternative) and the asserted or inferred types of every
-    labelled IRI; deterministic order (by IRI, then preference, language and text). A text
-    stated as both, in one language (a source's spelling that is also the label), is one
-    preferred name.
+    """Read the labels (preferred, alternative and hidden) and the asserted or inferred types of
+    every labelled IRI; deterministic order (by IRI, then preference, shown before hidden,
+    language and text). A text stated as two of them, in one language (a source's spelling that
+    is also the label), is one name, the first of that order.
 
     The order is made here, not by ``ORDER BY``: a store sorting the whole answer before
     sending it took most of ``serve.py --store``'s start-up (bench/store_startup.py)."""
@@ -94,17 +103,20 @@ def build_label_index(graph: KnowledgeGraph) -> LabelIndex:
     for row in result:
         text = row["text"]
         assert isinstance(text, ox.Literal)
-        labels.append(
-            (row["iri"].value, Name(text.value, text.language or "", is_true(row["preferred"])))
+        name = Name(
+            text.value, text.language or "", is_true(row["preferred"]), is_true(row["hidden"])
         )
+        labels.append((row["iri"].value, name))
     labels.sort(
-        key=lambda label: (label[0], not label[1].preferred, label[1].language, label[1].text)
-    )
+        key=lambda label: (
+            label[0], not label[1].preferred, label[1].hidden, label[1].language, label[1].text
+        )
+    )  # fmt: skip
     index = LabelIndex()
     for iri, name in labels:
         names = index.names.setdefault(iri, [])
         if all((name.text, name.language) != (kept.text, kept.language) for kept in names):
-            names.append(name)  # a name that is also a preferred label stays once, preferred
+            names.append(name)  # a name also preferred (or shown) stays once, as that
     types = graph.query(TYPES_QUERY)
     assert isinstance(types, ox.QuerySolutions)
     for iri, type_iri in sorted((row["iri"].value, row["type"].value) for row in types):

@@ -104,7 +104,7 @@ WORDS: dict[str, dict[str, str]] = {
     "paragraph": {"en": "paragraph", "zh": "段落"},
     "record_note": {"en": "note", "zh": "说明"},
     "record_quote": {"en": "quote", "zh": "原文"},
-    "record_quotes": {"en": "{count} quotes", "zh": "原文 {count} 段"},
+    "record_quotes": {"en": "{count} quotes", "zh": "{count} 条原文"},
     "records": {"en": "Issuance records", "zh": "发布记录"},
     "records_hint": {
         "en": "The policy's issuing as each source reports it, under what the policy's own "

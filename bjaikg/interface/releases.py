@@ -137,7 +137,8 @@ def diff_releases(folder: Path, old: ReleaseEntry, new: ReleaseEntry) -> Knowled
     and canonicalises their blank nodes; the diff is then kept (:data:`DIFFS_KEPT` pairs per
     process) and given again, shared: never change it. A file changed after its pair's diff
     was made is therefore not read again. A file that no longer matches its ``SHA256SUMS``,
-    or is missing, raises :class:`~bjaikg.snapshots.SnapshotError` (one that does not parse,
+    that the list does not name (every release folder has one), or is missing, raises
+    :class:`~bjaikg.snapshots.SnapshotError` (one that does not parse,
     :class:`~bjaikg.errors.DataFileError`), and nothing is kept for the pair.
     """
     return _kept_diff(folder, old.version, new.version)
@@ -145,7 +146,9 @@ def diff_releases(folder: Path, old: ReleaseEntry, new: ReleaseEntry) -> Knowled
 
 @lru_cache(maxsize=DIFFS_KEPT)
 def _kept_diff(folder: Path, old: str, new: str) -> KnowledgeDiff:
-    return diff_snapshots(load_release(folder / old), load_release(folder / new))
+    return diff_snapshots(
+        load_release(folder / old, listed=True), load_release(folder / new, listed=True)
+    )
 
 
 class ReleaseFiles(StaticFiles):

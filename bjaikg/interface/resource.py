@@ -29,7 +29,7 @@ from bjaikg.interface.labels import (
     expand,
     local_address,
 )
-from bjaikg.namespaces import shorten
+from bjaikg.namespaces import XSD_INTEGER, shorten
 from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph, is_true, term_value
 
 RdfTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -137,8 +137,9 @@ class ExternalLink:
 @dataclass(frozen=True)
 class SourceLine:
     """One source of a resource: the document, page or dataset row, and — for a row — the
-    dataset it belongs to; with the citation and licence of the registered source, and the
-    quotes the resource's qualified derivation of this source pairs with it."""
+    dataset it belongs to and its number in the dataset (``csvw:rownum``) where the graph gives
+    one; with the citation and licence of the registered source, and the quotes the resource's
+    qualified derivation of this source pairs with it."""
 
     source: Term
     dataset: Term | None
@@ -146,6 +147,7 @@ class SourceLine:
     licence: str | None
     url: str | None
     quotes: list[tuple[str, str]] = field(default_factory=list)
+    rownum: int | None = None
 
 
 @dataclass(frozen=True)
@@ -378,9 +380,10 @@ _NEIGHBOURS = """
   UNION {{ SELECT DISTINCT ?subject ?incoming WHERE {{
       ?subject ?incoming {node} . FILTER(isIRI(?subject))
   }} LIMIT {incoming_limit} }}
-  UNION {{ SELECT DISTINCT ?source ?dataset ?citation ?licence ?url WHERE {{
+  UNION {{ SELECT DISTINCT ?source ?dataset ?rownum ?citation ?licence ?url WHERE {{
     {node} <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
-    OPTIONAL {{ ?source <http://purl.org/dc/terms/isPartOf> ?dataset }}
+    OPTIONAL {{ ?source <http://purl.org/dc/terms/isPartOf> ?dataset
+               OPTIONAL {{ ?source <http://www.w3.org/ns/csvw#rownum> ?rownum }} }}
     BIND(COALESCE(?dataset, ?source) AS ?registered)
     OPTIONAL {{ ?registered <http://purl.org/dc/terms/bibliographicCitation> ?citation }}
     OPTIONAL {{ ?registered <http://purl.org/dc/terms/license> ?licence }}
@@ -405,18 +408,19 @@ LIMITed sub-select; ``bjo:issuanceOf`` is among the properties read so that a re
 nothing else is still listed) and its other names (``skos:altLabel``, ``schema:alternateName``),
 each with the named graph (a file) stating it and the datasets whose rows that graph derives the
 resource from (:func:`split_names`), as further branches of :data:`_DESCRIPTION`'s query: a page
-is one round trip to the store. The records' properties are a ``FILTER … IN``: with a ``VALUES``
-block there pyoxigraph read every statement of them in the graph before the join, on every page
-(figures in e37dfc1's message); the other names' two properties are a path of alternatives (a bound
-predicate each: with ``FILTER … IN`` every statement of the resource, in every graph, was read
-for them, on every page). Hazard: all of a record's values of these properties are read (the
-project's records state a few dates, issuers, titles, targets and quotes each). The sources and
-the records' rows are DISTINCT: the default graph, a union of one graph per file, gives a statement
-made in two files twice (the validator refuses that in the project's data, but a served store
-may hold other data). Each branch binds its own variables. The answer is ordered by ``?property
-?value`` only (the statements; the other rows, with both unbound, come first): the incoming
-relations (by property, then subject), the sources (by source) and the records
-(:func:`issuance_records`) are sorted after reading, as strings, which for IRIs is SPARQL's
+is one round trip to the store. A source's row number (``csvw:rownum``) is read only for a row of a
+dataset, so that a number stated of another source cannot double its line. The records' properties
+are a ``FILTER … IN``: with a ``VALUES`` block there pyoxigraph read every statement of them in the
+graph before the join, on every page (figures in e37dfc1's message); the other names' two properties
+are a path of alternatives (a bound predicate each: with ``FILTER … IN`` every statement of the
+resource, in every graph, was read for them, on every page). Hazard: all of a record's values of
+these properties are read (the project's records state a few dates, issuers, titles, targets and
+quotes each). The sources and the records' rows are DISTINCT: the default graph, a union of one
+graph per file, gives a statement made in two files twice (the validator refuses that in the
+project's data, but a served store may hold other data). Each branch binds its own variables. The
+answer is ordered by ``?property ?value`` only (the statements; the other rows, with both unbound,
+come first): the incoming relations (by property, then subject), the sources (by source) and the
+records (:func:`issuance_records`) are sorted after reading, as strings, which for IRIs is SPARQL's
 order — sorting them in the store by three more keys cost more than the two round trips saved
 (bench/STORES.md)."""
 
@@ -465,7 +469,7 @@ def read_description(
         )
     result = graph.query(
         "SELECT ?parent ?property ?value ?onlyInferred ?copies ?subject ?incoming"
-        " ?source ?dataset ?citation ?licence ?url ?record ?recordProperty ?recordValue"
+        " ?source ?dataset ?rownum ?citation ?licence ?url ?record ?recordProperty ?recordValue"
         " ?pageUrl ?otherName ?nameGraph ?nameDataset"
         f" WHERE {{{branches}}} ORDER BY ?property ?value"
     )
@@ -566,7 +570,8 @@ def describe_resource(
         ]
     )
     label, label_language = index.label_and_language(iri, language)
-    names, dataset_names = split_names(index, index.names.get(iri, []), description.names, language)
+    visible = [name for name in index.names.get(iri, []) if not name.hidden]  # hidden: searched
+    names, dataset_names = split_names(index, visible, description.names, language)
     return ResourceDescription(
         iri=iri,
         label=label,
@@ -656,32 +661,41 @@ def source_line(
         licence=term_value(row["licence"]),
         url=term_value(row["url"]),
         quotes=quotes,
+        rownum=row_number(row["rownum"]),
     )
 
 
-DIGITS = re.compile(r"([0-9]+)")
+def row_number(term: RdfTerm | None) -> int | None:
+    """The row number a ``csvw:rownum`` value gives: an ``xsd:integer`` from 1, else ``None``
+    (a served store may hold a number the shapes refuse: the row is then listed after the
+    numbered ones, not lost).
 
-
-def natural_order(text: str) -> tuple[str | int, ...]:
-    """A sort key of ``text`` that compares its runs of digits as numbers.
-
-    >>> sorted(["row 1000 (b)", "row 99 (a)"], key=natural_order)
-    ['row 99 (a)', 'row 1000 (b)']
+    >>> [row_number(ox.Literal(text, datatype=XSD_INTEGER)) for text in ("12", "0", "x")]
+    [12, None, None]
     """
-    parts = DIGITS.split(text)  # text, digits, text, …: a number at each odd index
-    return tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
+    if not isinstance(term, ox.Literal) or term.datatype != XSD_INTEGER:
+        return None
+    try:
+        number = int(term.value)
+    except ValueError:
+        return None
+    return number if number >= 1 else None
+
+
+def row_order(line: SourceLine) -> tuple[bool, int, str, str]:
+    """The sort key of a dataset's rows: by number (``csvw:rownum``), the rows without one
+    after, then by label and IRI."""
+    return (line.rownum is None, line.rownum or 0, line.source.label, line.source.iri)
 
 
 def grouped_sources(lines: list[SourceLine]) -> tuple[list[SourceLine], list[DatasetRows]]:
     """The source lines (in :data:`_NEIGHBOURS`' order, by source IRI) split into those that are
     not rows of a dataset, the ones with quotes first, and one :class:`DatasetRows` per dataset,
-    by dataset IRI, its rows in the order of their labels with numbers compared as numbers
-    (:func:`natural_order`), then by IRI. A source the store gives twice (with two citations or
-    licences of its dataset) is one row of its dataset, and one line per pair otherwise, as the
-    store gives it. Hazard: the graph states no row number (``bjo:SourceRecord`` has its key,
-    ``bjo:recordKey``; the transform writes the number into the label only), so the rows are in
-    row order as long as a dataset's labels differ first at the number ("Epoch AI models
-    table, row 99 (…)"). Hazard: a row that is part of two datasets is listed under each."""
+    by dataset IRI, its rows in :func:`row_order`. A source the store gives more than once (with
+    two citations or licences of its dataset, or two numbers) is one row of its dataset, with
+    its smallest number, and one line per pair otherwise, as the store gives it. Hazard: a row
+    that is part of two datasets is listed under each, with the same number (the graph gives a
+    row's number, not the dataset it counts in)."""
     single = [line for line in lines if line.dataset is None]
     by_dataset: dict[Term, list[SourceLine]] = {}
     for line in lines:
@@ -690,16 +704,14 @@ def grouped_sources(lines: list[SourceLine]) -> tuple[list[SourceLine], list[Dat
     datasets = []
     for dataset in sorted(by_dataset, key=lambda term: term.iri):
         rows = by_dataset[dataset]
-        distinct = {line.source.iri: line for line in rows}
+        # of a source's lines, the last in reverse order (its smallest number) is the one kept
+        distinct = {line.source.iri: line for line in sorted(rows, key=row_order, reverse=True)}
         datasets.append(
             DatasetRows(
                 dataset=dataset,
                 citations=sorted({line.citation for line in rows if line.citation}),
                 licences=sorted({line.licence for line in rows if line.licence}),
-                rows=sorted(
-                    distinct.values(),
-                    key=lambda line: (natural_order(line.source.label), line.source.iri),
-                ),
+                rows=sorted(distinct.values(), key=row_order),
             )
         )
     return sorted(single, key=lambda line: not line.quotes), datasets

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import CSVW, DCTERMS, PROV
 
 from bjaikg.chinese import CHINESE_CHARACTERS
 from bjaikg.namespaces import BJ, BJO
@@ -262,14 +262,17 @@ class Transform:
         """The names the tables' cells give each organisation, in row order, with the rows."""
         self.named: dict[URIRef, frozenset[str]] = {}
         """The :func:`name_key` of the names each organisation has besides the tables' cells."""
+        self.written: dict[URIRef, frozenset[str]] = {}
+        """Those names as written."""
 
     def graph(self, name: str) -> Graph:
         """The generated graph of file ``name`` (made on first use)."""
         return self.result.graphs.setdefault(name, Graph())
 
     def record(self, dataset: URIRef, kind: str, slug: str, key: str, row: str) -> URIRef:
-        """The source record of a row: ``bj:epoch-ai-<kind>-record-<slug>``, labelled with the
-        row's number in the snapshot and its key."""
+        """The source record of a row: ``bj:epoch-ai-<kind>-record-<slug>``, with its key and
+        its number in the snapshot (``row``, :data:`ROW`) as ``csvw:rownum``, both named in its
+        label too."""
         node = BJ[f"epoch-ai-{kind}-record-{slug}"]
         records = self.graph("records.ttl")
         records.add((node, RDF.type, BJO.SourceRecord))
@@ -277,6 +280,7 @@ class Transform:
         records.add((node, RDFS.label, Literal(label, lang="en")))
         records.add((node, DCTERMS.isPartOf, dataset))
         records.add((node, BJO.recordKey, Literal(key)))
+        records.add((node, CSVW.rownum, Literal(int(row))))
         return node
 
     def organisation(self, name: str, record: URIRef) -> URIRef:
@@ -304,6 +308,7 @@ class Transform:
             organisations.add((node, PROV.wasDerivedFrom, record))
             named = frozenset({label_en, label_zh} - {""})
         self.named[node] = frozenset(name_key(known) for known in named)
+        self.written[node] = named
         for spelling in organisation_names(name):
             self.spellings[node].setdefault(spelling, []).append(record)
         return node
@@ -318,19 +323,25 @@ class Transform:
         has its own source (a row cited for an organisation the transform declares is cited as
         the source of its type and labels anyway). Of table names that spell one name two ways,
         the first met (the models table's rows, in order, before the hardware table's) is kept,
-        derived from the rows of both: they state it, spelt otherwise. Hazard: a misspelt name
-        in a cell is kept as written."""
+        derived from the rows of both: they state it, spelt otherwise. A spelling that is no
+        name of its own so, but is not written exactly as a name is ("OPPO HealthLab" for "OPPO
+        Health Lab"), is a ``skos:hiddenLabel`` derived from its rows: searched, not shown.
+        Hazard: a misspelt name in a cell is kept as written."""
         organisations = self.graph("organisations.ttl")
         for node, spellings in self.spellings.items():
             kept: dict[str, str] = {}
             for spelling, records in spellings.items():
                 key = name_key(spelling)
                 if key in self.named[node]:
-                    continue
-                name = kept.setdefault(key, spelling)
-                organisations.add((node, SKOS.altLabel, table_spelling(name)))
-                for record in records:
-                    organisations.add((node, PROV.wasDerivedFrom, record))
+                    name = next((known for known in self.written[node] if known == spelling), "")
+                else:
+                    name = kept.setdefault(key, spelling)
+                    organisations.add((node, SKOS.altLabel, table_spelling(name)))
+                if name != spelling:
+                    organisations.add((node, SKOS.hiddenLabel, table_spelling(spelling)))
+                if name != spelling or key not in self.named[node]:
+                    for record in records:
+                        organisations.add((node, PROV.wasDerivedFrom, record))
 
     def in_beijing(self, name: str) -> bool:
         """Whether the mapping places the organisation called ``name`` in Beijing."""

@@ -12,7 +12,8 @@ so a finding's focus node can be traced back to the file, and the line, where it
 starts (:meth:`LoadedInput.locate`).
 
 Hazard: blank-node identifiers are minted afresh on every parse, so they never appear in
-output; a blank focus node is located through the nearest named subject that refers to it.
+output; a blank focus node is located through the nearest named subject that refers to it, at
+that subject's statement that holds it.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from rdflib.term import Node
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import DataFileError
 from bjaikg.namespaces import PREFIXES
-from bjaikg.store import default_paths, discover_files, load_file
-from bjaikg.terms import from_rdflib, to_rdflib_graph
+from bjaikg.store import default_paths, discover_files, load_file, read_text
+from bjaikg.terms import from_rdflib, to_rdflib, to_rdflib_graph
 from bjaikg.validation.finding import IRI_TERM, Finding, Severity
 
 ONTOLOGY_FOLDER = PROJECT_ROOT / "ontology"
@@ -58,11 +59,16 @@ _TOKEN = re.compile(
     r"|\.(?![^\s#])"  # a dot before a space, a comment or the end: a statement's end
     r"|(?:[^\s\[\]();,\"'<>#.]|\.(?=[^\s#]))+"  # a word: a name, a number, a tag, a keyword
 )
+_STRING_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_CHARACTER_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
 _LABEL_PREDICATES = (
     ox.NamedNode(PREFIXES["rdfs"] + "label"),
     ox.NamedNode(PREFIXES["skos"] + "prefLabel"),
 )
 _MAX_PARENT_STEPS = 32
+
+Object = ox.NamedNode | ox.BlankNode | ox.Literal
+"""A statement's object in the store (an RDF 1.2 triple term is refused before any check)."""
 
 
 def display_path(path: Path) -> str:
@@ -111,33 +117,64 @@ def index_subjects(text: str, base: str) -> dict[str, int]:
     return lines
 
 
-def index_statements(text: str, base: str) -> dict[tuple[str, str], tuple[int, int]]:
-    """Map (subject, predicate), N-Triples IRIs, to (the line where the subject's first block
-    starts, the line where that block first writes the predicate).
+@dataclass(frozen=True)
+class Statement:
+    """Where a subject's first block writes one predicate (:func:`index_statements`)."""
+
+    block: int
+    """The line where the block starts."""
+    line: int
+    """The line where the predicate is written."""
+    objects: tuple[str, ...]
+    """Its objects outside brackets as written: an IRI or prefixed name as an N-Triples IRI, a
+    string's text between its quotes (its escapes read), any other word as it stands (a
+    number, ``true``, a language tag)."""
+
+    def writes(self, value: Object | None) -> bool:
+        """Whether ``value`` is among :attr:`objects`: an IRI, or a literal's text."""
+        if isinstance(value, ox.Literal):
+            return value.value in self.objects
+        return isinstance(value, ox.NamedNode) and str(value) in self.objects
+
+
+def index_statements(text: str, base: str) -> dict[tuple[str, str], list[Statement]]:
+    """Map (subject, predicate), N-Triples IRIs, to the statements of that predicate in the
+    subject's first block, in the order written.
 
     A block starts with a subject at column 0 (as in :func:`index_subjects`) and ends at its
     ``.`` or at the next token at column 0. A predicate counts where the block's own predicates
     stand: after the subject, or after a ``;`` outside brackets (so ``a bjo:AIChip ;
-    bjo:processNode 7`` on one line gives both that line). Not indexed: a subject's later blocks,
-    the predicates of a ``[ … ]`` inside the block, and objects continued after ``,``. The file
+    bjo:processNode 7`` on one line gives both that line); its objects are the tokens up to the
+    next ``;`` or ``.`` outside brackets. Not indexed: a subject's later blocks, the predicates
+    of a ``[ … ]`` inside the block, and objects continued after ``,`` as predicates. The file
     is split into strings, IRIs, comments, punctuation and words by one regular expression, not
     parsed: hazard: an unusual spelling (a ``#`` escaped in a local name, a triple term) can
     misplace a line, never a statement, since callers look up pairs the graph states.
     """
     prefixes, base = _declarations(text, base)
     rdf_type = f"<{PREFIXES['rdf']}type>"
-    found: dict[tuple[str, str], tuple[int, int]] = {}
+    found: dict[tuple[str, str], list[Statement]] = {}
     started: set[str] = set()
     subject: str | None = None  # the subject whose first block is being read
     block_line = depth = 0
     expect_predicate = False
+    statement: tuple[str, int, list[str]] | None = None  # predicate, line, objects being read
     line, position = 1, 0
+
+    def close() -> None:
+        if subject is not None and statement is not None:
+            predicate, written, objects = statement
+            key = (subject, predicate)
+            found.setdefault(key, []).append(Statement(block_line, written, tuple(objects)))
+
     for match in _TOKEN.finditer(text):
         line += text.count("\n", position, match.start())
         position, token = match.start(), match.group()
         if token.startswith("#"):
             continue
         if depth == 0 and (position == 0 or text[position - 1] == "\n"):  # column 0: a new block
+            close()
+            statement = None
             iri = _resolve(token, prefixes, base)
             subject = iri if iri is not None and iri not in started else None
             started.update([iri] if iri else [])
@@ -149,15 +186,33 @@ def index_statements(text: str, base: str) -> dict[tuple[str, str], tuple[int, i
         elif token in ("]", ")"):
             depth = max(depth - 1, 0)
         elif depth == 0 and token in (".", ";"):
+            close()
+            statement = None
             subject = subject if token == ";" else None
             expect_predicate = token == ";"
             continue
         elif depth == 0 and expect_predicate and subject is not None:
             predicate = rdf_type if token == "a" else _resolve(token, prefixes, base)
-            if predicate is not None:
-                found.setdefault((subject, predicate), (block_line, line))
+            statement = (predicate, line, []) if predicate is not None else None
+        elif depth == 0 and statement is not None and token != ",":
+            statement[2].append(_written(token, prefixes, base))
         expect_predicate = False
+    close()
     return found
+
+
+def _written(token: str, prefixes: dict[str, str], base: str) -> str:
+    """An object token as :attr:`Statement.objects` holds it."""
+    for quotes in ('"""', "'''", '"', "'"):
+        if len(token) >= 2 * len(quotes) and token.startswith(quotes) and token.endswith(quotes):
+            return _STRING_ESCAPE.sub(_unescape, token[len(quotes) : -len(quotes)])
+    return _resolve(token, prefixes, base) or token
+
+
+def _unescape(match: re.Match[str]) -> str:
+    """The character a Turtle string escape (``\\"``, ``\\n``, ``\\u00e9``) stands for."""
+    code, character = match.group(1) or match.group(2), match.group(3)
+    return chr(int(code, 16)) if code else _CHARACTER_ESCAPES.get(character, character)
 
 
 @dataclass
@@ -168,7 +223,8 @@ class SourceFile:
     graph: ox.NamedNode
     is_data: bool
     _subject_lines: dict[str, int] | None = field(default=None, repr=False)
-    _statement_lines: dict[tuple[str, str], tuple[int, int]] | None = field(
+    _statements: dict[tuple[str, str], list[Statement]] | None = field(default=None, repr=False)
+    _written_literals: dict[tuple[str, str], list[ox.Literal]] | None = field(
         default=None, repr=False
     )
 
@@ -184,19 +240,47 @@ class SourceFile:
             self._subject_lines = index_subjects(text, self.path.resolve().as_uri())
         return self._subject_lines.get(term)
 
-    def statement_line(self, term: str, path: str = "") -> int | None:
+    def written_literals(self, term: str, predicate: str) -> list[ox.Literal]:
+        """The typed literals (not strings) with which the file states ``term`` by ``predicate``
+        (N-Triples IRIs), as it writes them.
+
+        The file is parsed once more, by pyoxigraph's parser, which keeps a literal's text; its
+        store keeps the value of a number or a boolean, not its text (``-9.0`` is ``-9`` there,
+        ``1.5E1`` is ``15``). Hazard: a blank subject's literals are not found (a parse names
+        blank nodes afresh).
+        """
+        if self._written_literals is None:
+            self._written_literals = {}
+            base = self.path.resolve().as_uri()
+            plain = (f"{PREFIXES['xsd']}string", f"{PREFIXES['rdf']}langString")
+            triples = ox.parse(read_text(self.path), format=ox.RdfFormat.TURTLE, base_iri=base)
+            for triple in triples:
+                value = triple.object
+                if isinstance(value, ox.Literal) and value.datatype.value not in plain:
+                    key = (str(triple.subject), str(triple.predicate))
+                    self._written_literals.setdefault(key, []).append(value)
+        return self._written_literals.get((term, predicate), [])
+
+    def statement_line(self, term: str, path: str = "", value: Object | None = None) -> int | None:
         """The line where the subject block of ``term`` writes ``path`` when ``path`` is one
-        property or an alternative of properties (``<p>|<q>``: the first line that writes one),
-        else where the block starts (:func:`index_statements`; the file is scanned once more)."""
+        property or an alternative of properties (``<p>|<q>``): of the first statement that
+        writes ``value`` (:meth:`Statement.writes`; the value as written,
+        :meth:`LoadedInput.written_term`), else of the first statement; else where the block
+        starts (:func:`index_statements`; the file is scanned once more)."""
         line = self.subject_line(term)
         if line is None or not _PROPERTIES.fullmatch(path):
             return line
-        if self._statement_lines is None:
+        if self._statements is None:
             text = self.path.read_text(encoding="utf-8")
-            self._statement_lines = index_statements(text, self.path.resolve().as_uri())
-        keys = [(term, f"<{iri}>") for iri in IRI_TERM.findall(path)]
-        found = [self._statement_lines[key] for key in keys if key in self._statement_lines]
-        return min((written for block, written in found if block == line), default=line)
+            self._statements = index_statements(text, self.path.resolve().as_uri())
+        statements = [
+            statement
+            for iri in IRI_TERM.findall(path)
+            for statement in self._statements.get((term, f"<{iri}>"), [])
+            if statement.block == line
+        ]
+        holding = [statement.line for statement in statements if statement.writes(value)]
+        return min(holding or [statement.line for statement in statements], default=line)
 
 
 @dataclass
@@ -314,13 +398,17 @@ class LoadedInput:
             parts.append(text.decode("utf-8") if text else "")
         return "".join(parts)
 
-    def locate(self, term: str, path: str = "") -> tuple[SourceFile | None, int | None]:
+    def locate(
+        self, term: str, path: str = "", value: Object | None = None
+    ) -> tuple[SourceFile | None, int | None]:
         """The file and line where the subject block of ``term`` (N-Triples) starts, or where
-        it writes ``path`` (:meth:`SourceFile.statement_line`).
+        it writes ``path`` (with ``value``: :meth:`SourceFile.statement_line`).
 
         Prefers a data file that states ``term path …`` when ``path`` is a plain IRI, then a
         data file that types ``term``, then any file where it is a subject. A blank node is
-        replaced by the nearest named subject that refers to it (in the same file).
+        located at the statement of the nearest named subject that refers to it (in the same
+        file) by which it does so: the line where that subject's block writes the property
+        whose ``[ … ]`` holds the blank node, or holds the one that holds it.
         """
         node = from_ntriples(term)
         if node is None:
@@ -339,7 +427,7 @@ class LoadedInput:
                 rank -= 1
             candidates.append((rank * len(self.files) + position, source))
         for _, source in sorted(candidates, key=lambda pair: pair[0]):
-            line = source.statement_line(term, path)
+            line = source.statement_line(term, path, value)
             if line is not None:
                 return source, line
         return (min(candidates, key=lambda pair: pair[0])[1], None) if candidates else (None, None)
@@ -357,7 +445,7 @@ class LoadedInput:
                     break
                 current = parent.subject
                 if isinstance(current, ox.NamedNode):
-                    return source, source.subject_line(str(current))
+                    return source, source.statement_line(str(current), str(parent.predicate))
             return source, None
         return None, None
 
@@ -381,6 +469,28 @@ class LoadedInput:
             )
         ]
 
+    def written_term(self, term: str, path: str, reported: Object) -> Object:
+        """``reported``, a value of ``term`` (N-Triples) at ``path`` in the store, as the data
+        files write it (``-9.0``, ``1.5E1``, where the store, and so the report, has ``-9`` and
+        ``15``): the one literal that a data file stating ``term`` with the property of ``path``
+        (or one of its alternatives, ``<p>|<q>``) writes with that property and that is
+        ``reported`` (:func:`is_reported`, :meth:`SourceFile.written_literals`). ``reported``
+        itself for any other term, path or number of such literals (two spellings of one value
+        are both written: which one the report means is not known)."""
+        node = from_ntriples(term)
+        if not isinstance(reported, ox.Literal) or not isinstance(node, ox.NamedNode):
+            return reported
+        properties = IRI_TERM.findall(path) if _PROPERTIES.fullmatch(path) else []
+        written = {
+            literal
+            for iri in properties
+            for source in self.data_files
+            if self._has(node, ox.NamedNode(iri), source.graph)
+            for literal in source.written_literals(term, f"<{iri}>")
+            if is_reported(literal, reported)
+        }
+        return written.pop() if len(written) == 1 else reported
+
     def _has(
         self,
         subject: ox.NamedNode | ox.BlankNode,
@@ -402,6 +512,21 @@ class LoadedInput:
                 if isinstance(value, ox.Literal) and (value.language or "").startswith(language):
                     return value.value
         return ""
+
+
+def is_reported(written: ox.Literal, reported: Object) -> bool:
+    """Whether the literal ``written`` (as a file writes it) is ``reported`` (a term of the
+    store, where a number or a boolean has its canonical text, or of a report on it): the same
+    literal, or one of the same datatype whose value rdflib reads as equal.
+
+    Hazard: rdflib logs (and warns of a boolean it cannot read) for an ill-typed ``written``
+    that is spelled otherwise than ``reported``."""
+    if not isinstance(reported, ox.Literal) or written == reported:
+        return written == reported
+    if (written.datatype, written.language) != (reported.datatype, reported.language):
+        return False
+    value = getattr(to_rdflib(written), "value", None)
+    return value is not None and value == getattr(to_rdflib(reported), "value", None)
 
 
 def to_ntriples(term: Node) -> str:

@@ -27,7 +27,7 @@ def ill_typed_literals(loaded: LoadedInput) -> list[Finding]:
             if not isinstance(value, ox.Literal) or not is_ill_typed(value):
                 continue
             focus = str(quad.subject)
-            where, line = loaded.locate(focus, str(quad.predicate))
+            where, line = loaded.locate(focus, str(quad.predicate), value)
             datatype = display_term(str(value.datatype))
             findings.append(
                 Finding(

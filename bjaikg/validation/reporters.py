@@ -338,9 +338,10 @@ def report_triples(report: ValidationReport, fail_on: Severity) -> list[ox.Tripl
         severity = _SHACL_SEVERITIES.get(finding.severity, "Info")
         if finding.check == "shacl":
             shape = f"<{BJSH}{finding.rule.removeprefix('shacl.')}>"
-            component = finding.component.removeprefix("sh:")
+            # a finding merged from one value's results names each of their components
+            components = [name.removeprefix("sh:") for name in finding.component.split(", ")]
         else:
-            shape, component = f"<{RULE_NAMESPACE}{finding.rule}>", "SPARQLConstraintComponent"
+            shape, components = f"<{RULE_NAMESPACE}{finding.rule}>", ["SPARQLConstraintComponent"]
         statements = [
             (f"<{sh}result>", result, "_:report"),
             (f"<{RDF_TYPE}>", f"<{sh}ValidationResult>", result),
@@ -348,8 +349,11 @@ def report_triples(report: ValidationReport, fail_on: Severity) -> list[ox.Tripl
             (f"<{sh}sourceShape>", shape, result),
             (f"<{sh}resultMessage>", str(ox.Literal(finding.message, language="en")), result),
         ]
-        if component:
-            statements.append((f"<{sh}sourceConstraintComponent>", f"<{sh}{component}>", result))
+        statements += [
+            (f"<{sh}sourceConstraintComponent>", f"<{sh}{component}>", result)
+            for component in components
+            if component
+        ]
         if finding.focus:
             statements.append((f"<{sh}focusNode>", finding.focus, result))
         statements += _path_statements(finding.path, result)

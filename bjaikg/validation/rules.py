@@ -130,12 +130,15 @@ def run_rule(rule: Rule, loaded: LoadedInput) -> list[Finding]:
         if focus is None:
             raise QueryFileError(f"{rule.path}: a row has no ?focus")
         path = _cell(row, "path")
-        graph = row["graph"]
+        value, graph = row["value"], row["graph"]
+        if isinstance(value, ox.Literal):  # a number or a boolean as the file writes it
+            value = loaded.written_term(str(focus), path, value)
+        written = value if isinstance(value, ox.NamedNode | ox.Literal) else None
         if isinstance(graph, ox.NamedNode):
             source = next((known for known in loaded.files if known.graph == graph), None)
-            line = source.statement_line(str(focus), path) if source is not None else None
+            line = source.statement_line(str(focus), path, written) if source else None
         else:
-            source, line = loaded.locate(str(focus), path)
+            source, line = loaded.locate(str(focus), path, written)
         if source is not None and not source.is_data:
             continue
         message = row["message"]
@@ -152,7 +155,7 @@ def run_rule(rule: Rule, loaded: LoadedInput) -> list[Finding]:
                 focus=str(focus),
                 focus_label=loaded.label(str(focus)),
                 path=path,
-                value=_cell(row, "value"),
+                value=str(value) if value is not None else "",
             )
         )
     return sorted(findings, key=Finding.sort_key)

@@ -56,7 +56,7 @@ RANGE_COMPONENTS = frozenset(
 _COMPONENT_HINTS = {
     "MinCountConstraintComponent": "add the missing {path} statement(s)",
     "MaxCountConstraintComponent": "keep only as many {path} values as the shape allows",
-    "DatatypeConstraintComponent": "write the {path} value with the datatype the shape names, "
+    "DatatypeConstraintComponent": "write the {path} value as an {datatype}, "
     "in that datatype's form (an xsd:date is YYYY-MM-DD, a gYear YYYY; a literal of the right "
     "datatype that breaks its form fails too)",
     "ClassConstraintComponent": "point {path} to a node of the class the shape names",
@@ -323,15 +323,18 @@ def report_findings(
 
 def _findings(report: Graph, shapes: Graph, loaded: LoadedInput) -> Iterator[Finding]:
     """One finding per result of ``report`` whose focus node a data file writes; a range
-    constraint broken by an ill-typed value is left out (the value is no number or date at
-    all: its datatype's finding, and ``quality.ill-typed-literal``, say what is wrong)."""
+    constraint broken by an ill-typed value, or by a string where the shape names a datatype,
+    is left out (the value is no number or date at all: its datatype's finding, and
+    ``quality.ill-typed-literal``, say what is wrong)."""
     for result in report.subjects(RDF.type, SH.ValidationResult):
         finding = _finding(report, result, shapes, loaded)
         if finding is None:
             continue
         value = report.value(result, SH.value)
-        if finding.component in RANGE_COMPONENTS and isinstance(value, Literal) and value.ill_typed:
-            continue  # "many"^^xsd:integer is not out of range: it is no number at all
+        if finding.component in RANGE_COMPONENTS and _not_comparable(
+            shapes, report.value(result, SH.sourceShape), value
+        ):
+            continue  # "many"^^xsd:integer, or "7" where a decimal is wanted, is no number at all
         yield finding
 
 
@@ -391,7 +394,8 @@ def _finding(report: Graph, result: Node, shapes: Graph, loaded: LoadedInput) ->
     focus = to_ntriples(_one(report, result, SH.focusNode))
     value = report.value(result, SH.value)
     path = _path_term(report, report.value(result, SH.resultPath), focus, value, loaded)
-    source, line = loaded.locate(focus, path)
+    written = loaded.written_term(focus, path, from_rdflib(value)) if value is not None else None
+    source, line = loaded.locate(focus, path, written)
     if source is not None and not source.is_data:
         return None
     shape = report.value(result, SH.sourceShape)
@@ -416,7 +420,7 @@ def _finding(report: Graph, result: Node, shapes: Graph, loaded: LoadedInput) ->
         focus=focus,
         focus_label=loaded.label(focus),
         path=path,
-        value=to_ntriples(value) if value is not None else "",
+        value=str(written) if written is not None else "",
         component=f"sh:{component_name}" if component_name else "",
     )
 
@@ -471,6 +475,20 @@ _NUMBER_FORMS: dict[Node, tuple[str, Callable[[Decimal], str]]] = {
 a number is written in each (``7.0``, ``7E+0``); ``xsd:integer`` is the third (``7``)."""
 
 
+_STRINGS = frozenset({XSD.string, RDF.langString})
+
+
+def _not_comparable(shapes: Graph, shape: Node | None, value: Node | None) -> bool:
+    """Whether a range result's ``value`` is no number or date to compare: ill-typed, or a string
+    where the shape names a datatype (whose own result says what to write)."""
+    if not isinstance(value, Literal):
+        return False
+    if value.ill_typed:
+        return True
+    named = shapes.value(shape, SH.datatype) if shape is not None else None
+    return (value.datatype or XSD.string) in _STRINGS and named not in (None, *_STRINGS)
+
+
 def _number_hint(
     shapes: Graph, shape: Node | None, component: str, path: str, value: Node | None
 ) -> str:
@@ -478,16 +496,19 @@ def _number_hint(
     is an ``xsd:integer``; ``bjo:processNode`` takes an ``xsd:decimal``): write it as ``7.0``.
     '' for any other finding (an ill-typed number is no number: the general hint says why).
 
-    Hazard: the value is pySHACL's, read by rdflib, which normalises its text (``1.5E1`` is
-    ``15``): the hint names its datatype, not its text."""
+    Hazard: the value is the report's, of the store's data, where a number has its canonical
+    text (``1.5E1`` is ``15``): the hint names its datatype, not its text."""
     wanted = shapes.value(shape, SH.datatype) if shape is not None else None
     if component != "DatatypeConstraintComponent" or wanted not in _NUMBER_FORMS:
         return ""
     numeric = (XSD.integer, *_NUMBER_FORMS)
     if not isinstance(value, Literal) or value.datatype not in numeric or value.ill_typed:
         return ""
+    number = Decimal(str(value))
+    if not number.is_finite():  # "INF"^^xsd:double: no decimal is written so
+        return ""
     told_by, write = _NUMBER_FORMS[wanted]
-    written = write(Decimal(str(value)))
+    written = write(number)
     return (
         f"write {written} ({display_term(path)} takes an {display_term(f'<{wanted}>')}, written "
         f"with {told_by}; the value given is an {display_term(f'<{value.datatype}>')})"
@@ -501,4 +522,6 @@ def _hint(shapes: Graph, shape: Node | None, component: str, path: str) -> str:
                 return str(comment)
     template = _COMPONENT_HINTS.get(component, "correct the data as the message says")
     shown = display_term(path) if path else ""  # a node's own constraint: "write the value …"
-    return " ".join(template.format(path=shown).split())
+    named = shapes.value(shape, SH.datatype) if shape is not None else None
+    datatype = display_term(f"<{named}>") if named is not None else "the datatype the shape names"
+    return " ".join(template.format(path=shown, datatype=datatype).split())

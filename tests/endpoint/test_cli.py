@@ -78,6 +78,19 @@ def test_refuses_data_that_does_not_parse(tmp_path: Path) -> None:
     assert completed.stdout == ""
 
 
+def test_refuses_data_with_a_literal_over_the_reader_s_limit(tmp_path: Path) -> None:
+    """pyoxigraph's reader takes no token over 16 MiB; it was a traceback and exit status 1."""
+    large = tmp_path / "large.ttl"
+    large.write_text(f'<urn:a> <urn:b> "{"x" * 2**24}" .\n', encoding="utf-8")
+    completed = run_serve("--data", str(large), "--port", "0")
+    assert completed.returncode == 2
+    assert completed.stderr == (
+        f"bjaikg: error: {large}: a literal, IRI or comment longer than 16777216 bytes "
+        "(the Turtle reader's limit)\n"
+    )
+    assert completed.stdout == ""
+
+
 def test_a_port_in_use_is_refused_with_its_address() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

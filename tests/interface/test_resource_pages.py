@@ -124,7 +124,7 @@ def test_a_policy_s_issuance_records_show_their_quotes_collapsed_when_long(
     """Each record's quotes stand in its source's cell, tagged with their language; a record's
     quotes longer than a few lines are collapsed, with the paragraph they are in; the row of
     what the policy itself states leaves the policy's quote to the sources section."""
-    for language, summary in (("en", "2 quotes"), ("zh", "原文 2 段")):
+    for language, summary in (("en", "2 quotes"), ("zh", "2 条原文")):
         html = client.get(f"/id/test-policy?lang={language}").text
         rows = section(html, "issuances-heading").split("<tr")[2:]  # after the header
         stated, announcement, issuance, _, report = rows
@@ -176,7 +176,8 @@ def test_rows_of_a_dataset_are_one_entry_citing_the_dataset_once_after_quoted_so
     assert "<summary>3 rows of this dataset</summary>" in models
     assert models.index("<details>") < models.index('href="/id/dataset-test-models-row-12')
     assert ">Test models table, row 30 (Test Model (chat))</a>" in models
-    # in row order (7, 12, 30), not by key or IRI (…-row-12, …-row-30, …-row-7)
+    # rows 7 and 12 by their numbers (csvw:rownum), not by key or IRI (…-row-12, …-row-7);
+    # row 30, without a number, after them
     assert models.index(", row 7 (") < models.index(", row 12 (") < models.index(", row 30 (")
     assert "<summary>1 row of this dataset</summary>" in chips
     assert ">Test chips table, row 2 (Test Chip)</a>" in chips
@@ -203,6 +204,43 @@ def test_zhipu_s_epoch_rows_are_one_entry_after_the_article(project_client: Test
     quotes_end = sources.rindex("</blockquote>")
     paragraph = sources.index("<p>paragraph ")
     assert quotes_end < paragraph < sources.index('<ul class="source-lines">')
+
+
+def test_a_dataset_s_rows_are_in_the_order_of_their_numbers_those_without_one_after(
+    tmp_path: Path,
+) -> None:
+    """A contributor's dataset whose row labels name no number: the rows are listed by their
+    csvw:rownum (not by label), a row with two numbers once, at its smallest; then the rows
+    without a usable number (none, 0, text: the shapes refuse the last two, a served store may
+    hold them), by label, none lost."""
+    rows = {  # IRI slug: (label, numbers as Turtle)
+        "row-a": ("Zeta", ["2"]),
+        "row-b": ("Alpha", ["10"]),
+        "row-c": ("Gamma", ["11", "3"]),
+        "row-d": ("Mid", []),
+        "row-e": ("Beta", ["0"]),
+        "row-f": ("Delta", ['"4"']),
+    }
+    turtle = "@prefix bj: <https://w3id.org/bjaikg/id/> .\n"
+    turtle += "@prefix bjo: <https://w3id.org/bjaikg/ontology#> .\n"
+    turtle += "@prefix csvw: <http://www.w3.org/ns/csvw#> .\n"
+    turtle += "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+    turtle += "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+    turtle += "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    turtle += 'bj:table a bjo:SourceDataset ; rdfs:label "Table"@en .\n'
+    for slug, (label, numbers) in rows.items():
+        turtle += f'bj:{slug} a bjo:SourceRecord ; rdfs:label "{label}"@en ;'
+        turtle += f' dcterms:isPartOf bj:table ; bjo:recordKey "{label}" .\n'
+        turtle += "".join(f"bj:{slug} csvw:rownum {number} .\n" for number in numbers)
+        turtle += f"bj:thing prov:wasDerivedFrom bj:{slug} .\n"
+    path = tmp_path / "rows.ttl"
+    path.write_text(turtle, encoding="utf-8")
+    graph = load_knowledge_graph([path])
+    with TestClient(application_for(graph, query_folder=tmp_path)) as client:
+        sources = section(client.get("/id/thing?lang=en").text, "sources-heading")
+    listed = re.findall(r'href="/id/row-[a-f]\?lang=en"[^>]*>([A-Za-z]+)</a>', sources)
+    assert listed == ["Zeta", "Gamma", "Alpha", "Beta", "Delta", "Mid"]
+    assert "<summary>6 rows of this dataset</summary>" in sources
 
 
 def test_a_policy_s_issuance_records_past_the_limit_are_cut_and_the_page_says_so(
@@ -306,6 +344,16 @@ def test_epoch_ai_s_spellings_of_organisations_stand_apart_from_their_names(
         assert any(heading in tables for heading in headings), entity
         for text in texts:
             assert f">{escape(text)} <" in tables and f">{escape(text)} <" not in own, entity
+
+
+def test_a_hidden_spelling_is_searched_not_shown_among_the_names(
+    project_client: TestClient,
+) -> None:
+    """Epoch AI's "OPPO HealthLab" only respaces the label "OPPO Health Lab": a hidden label
+    (found by search, test_search.py), in the page's RDF forms but not among its names."""
+    header = resource_header(project_client.get("/id/oppo-health-lab?lang=en").text)
+    assert "OPPO Health Lab" in header and "OPPO HealthLab" not in header
+    assert "OPPO HealthLab" in project_client.get("/id/oppo-health-lab.ttl").text
 
 
 def test_inferred_values_are_marked(client: TestClient) -> None:

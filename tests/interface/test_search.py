@@ -95,7 +95,13 @@ def test_alternative_labels_are_found(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("name", "slug"),
-    [("Zhipu AI", "zhipu"), ("Kunlunxin Baidu", "kunlunxin"), ("Megvii Inc", "megvii")],
+    [
+        ("Zhipu AI", "zhipu"),
+        ("Kunlunxin Baidu", "kunlunxin"),
+        ("Megvii Inc", "megvii"),
+        ("OPPO HealthLab", "oppo-health-lab"),  # a hidden label: the label is "OPPO Health Lab"
+        ("Xi’an Jiaotong University", "xian-jiaotong-university"),
+    ],
 )
 def test_an_organisation_is_found_by_the_name_epoch_ai_s_tables_give_it(
     project_client: TestClient, name: str, slug: str

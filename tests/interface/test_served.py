@@ -144,7 +144,7 @@ def test_the_openapi_document_offers_each_form_of_the_knowledge_diff(
             assert answer.headers["content-type"].split(";")[0] in content
 
 
-COPIED = ("1.23.1", "1.23.2", "1.23.3", "1.23.4", "1.24.0")
+COPIED = ("1.23.0", "1.23.1", "1.23.2", "1.23.3", "1.23.4", "1.24.0")
 """Releases copied (description, checksums, N-Quads) into the home of :func:`copied_releases`."""
 FIXTURE_DATA = PROJECT_ROOT / "tests" / "interface" / "data"
 
@@ -155,7 +155,8 @@ def copied_releases(
 ) -> Iterator[tuple[ServerProcess, Path]]:
     """``serve.py`` (one worker, the small fixture graph) over copies of :data:`COPIED` in a
     ``BJAIKG_HOME`` of its own, which the tests may damage; the server and its release folder.
-    1.23.2's N-Quads file has a byte changed, 1.23.4's is missing, before the server starts."""
+    1.23.2's N-Quads file has a byte changed, 1.23.4's is missing, 1.23.0's SHA256SUMS is
+    missing, before the server starts."""
     home = tmp_path_factory.mktemp("home")
     for version in COPIED:
         folder = home / "releases" / version
@@ -165,6 +166,7 @@ def copied_releases(
     damaged = home / "releases" / "1.23.2" / "bjaikg-1.23.2.nq"
     damaged.write_bytes(damaged.read_bytes().replace(b"Baidu", b"Baido", 1))
     (home / "releases" / "1.23.4" / "bjaikg-1.23.4.nq").unlink()
+    (home / "releases" / "1.23.0" / "SHA256SUMS").unlink()
     data = [f"--data={FIXTURE_DATA / name}" for name in ("ontology.ttl", "instances.ttl")]
     with running(
         serve_command("--workers", "1", "--timeout", "20", *data), serve_announced,
@@ -199,6 +201,10 @@ def test_a_pair_s_knowledge_diff_is_computed_once_per_worker(
         (
             {"from": "1.23.4", "to": "1.23.1"},
             "releases/1.23.4: not a release folder (no single *.nq)",
+        ),
+        (
+            {"from": "1.23.0", "to": "1.23.1"},
+            "releases/1.23.0/bjaikg-1.23.0.nq: SHA256SUMS beside it does not list it",
         ),
     ],
 )

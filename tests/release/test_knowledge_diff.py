@@ -231,6 +231,21 @@ def test_a_release_file_that_does_not_parse_is_an_error_with_file_and_line(
     assert "N-Quads syntax error" in line
 
 
+def test_a_release_file_with_a_literal_over_the_reader_s_limit_is_an_error_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pyoxigraph's N-Quads reader takes no token over 16 MiB (a hand-edited release)."""
+    folder = tmp_path / "1.0.0"
+    folder.mkdir()
+    data = folder / "bjaikg-1.0.0.nq"
+    data.write_text(f'<urn:a> <urn:b> "{"x" * 2**24}" <urn:g> .\n', encoding="utf-8")
+    assert main(["diff", str(folder), str(folder)]) == 2
+    assert capsys.readouterr().err == (
+        f"bjaikg: error: {data}: a literal, IRI or comment longer than 16777216 bytes "
+        "(the N-Quads reader's limit)\n"
+    )
+
+
 def test_a_release_file_that_does_not_match_its_checksum_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -4,13 +4,14 @@ and a bad mapping row is refused with its file and line."""
 
 from __future__ import annotations
 
+import csv
 from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, XSD
+from rdflib.namespace import CSVW, DCTERMS, PROV, XSD
 
 from bjaikg.errors import DataFileError
 from bjaikg.namespaces import BJ, BJO, PREFIXES
@@ -95,6 +96,34 @@ def test_every_generated_node_is_derived_from_its_row(epoch: EpochGraphs) -> Non
     record = BJ["epoch-ai-models-record-2-layer-lstm-deep-gradient-compression"]
     assert (record, DCTERMS.isPartOf, BJ["source-epoch-ai-models"]) in records
     assert (record, BJO.recordKey, Literal("2-layer-LSTM+Deep-Gradient-Compression")) in records
+
+
+def test_each_record_states_its_row_number_which_finds_its_row_in_the_snapshot(
+    epoch: EpochGraphs,
+) -> None:
+    """Each record's ``csvw:rownum`` (one ``xsd:integer``, 1 = the first data row) is the row of
+    the snapshot, read here with the csv module alone, whose key cell is the record's key; the
+    label still names the number."""
+    records = epoch.graphs["records.ttl"]
+    tables = {
+        BJ["source-epoch-ai-models"]: ("all-ml-systems.csv", "Model"),
+        BJ["source-epoch-ai-hardware"]: ("ml-hardware.csv", "Hardware name"),
+    }
+    keys: dict[URIRef, list[str]] = {}
+    for dataset, (name, column) in tables.items():
+        path = sources_folder() / "epoch-ai" / name
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            keys[dataset] = [row[column].strip() for row in csv.DictReader(stream)]
+    subjects = set(records.subjects(RDF.type, BJO.SourceRecord))
+    assert len(subjects) > 300
+    for record in subjects:
+        numbers = list(records.objects(record, CSVW.rownum))
+        assert len(numbers) == 1, record
+        number = numbers[0]
+        assert isinstance(number, Literal) and number.datatype == XSD.integer, record
+        row = keys[URIRef(str(records.value(record, DCTERMS.isPartOf)))][int(number) - 1]
+        assert row == str(records.value(record, BJO.recordKey)), record
+        assert f", row {int(number)} (" in str(records.value(record, RDFS.label))
 
 
 def test_chip_figures_keep_precision_and_units(epoch: EpochGraphs) -> None:
@@ -249,6 +278,18 @@ def test_a_name_that_spells_one_the_organisation_has_is_no_second_name(
                  "shanghaitech-university", baai):  # fmt: skip
         assert not any(organisations.objects(BJ[slug], SKOS.altLabel)), slug
     assert not any(organisations.objects(BJ[baai], None))
+    # the tables' spellings are kept for search, not shown: a hidden label, from their rows
+    oppo = BJ["oppo-health-lab"]
+    assert set(organisations.objects(oppo, SKOS.hiddenLabel)) == {
+        Literal("OPPO HealthLab", lang="en")
+    }
+    assert set(organisations.objects(oppo, PROV.wasDerivedFrom))
+    hidden = {str(name) for name in organisations.objects(None, SKOS.hiddenLabel)}
+    assert {"Shanghai Tech University", "Xi’an Jiaotong University"} <= hidden
+    shown = {
+        str(name) for p in (RDFS.label, SKOS.altLabel) for name in organisations.objects(None, p)
+    }
+    assert not hidden & (shown | {n for names in handwritten.values() for n in names})
     centre = BJ["tsinghua-peking-center-for-life-sciences"]
     assert set(organisations.objects(centre, SKOS.altLabel)) == {
         Literal("Tsinghua-Peiking Center for Life Sciences", lang="en")
@@ -275,6 +316,7 @@ def test_two_table_spellings_of_one_name_are_one_name_from_the_rows_of_both() ->
     organisations = epoch.graphs["organisations.ttl"]
     zhipu = BJ["zhipu"]
     assert set(organisations.objects(zhipu, SKOS.altLabel)) == {Literal("Zhipu AI", lang="en")}
+    assert set(organisations.objects(zhipu, SKOS.hiddenLabel)) == {Literal("Zhipu A.I.", lang="en")}
     generated = epoch.graphs["models.ttl"]
     records = {record for model in generated.subjects(BJO.developedBy, zhipu)
                for record in generated.objects(model, PROV.wasDerivedFrom)}  # fmt: skip

@@ -19,7 +19,7 @@ from tests.stores.servers import StoreServer, running_oxigraph
 pytestmark = pytest.mark.server
 
 ROWS = 20000
-"""Rows of each answer: about 1.5 MB of SPARQL JSON, far more than one read of a socket."""
+"""Rows of each answer: about 2 MB of SPARQL XML, far more than one read of a socket."""
 ASCENDING = "SELECT ?s ?o WHERE { ?s <urn:bjaikg:p> ?o } ORDER BY ?s"
 DESCENDING = "SELECT ?o ?s WHERE { ?s <urn:bjaikg:p> ?o } ORDER BY DESC(?o)"
 ROWS_ASCENDING = [(f"urn:bjaikg:s{n:05}", f"{n:05}") for n in range(ROWS)]

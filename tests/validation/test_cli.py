@@ -236,6 +236,20 @@ def test_file_too_large_is_refused(
     assert "file too large" in line
 
 
+def test_a_literal_over_the_reader_s_limit_is_a_parse_finding_naming_the_file(
+    turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pyoxigraph's Turtle reader takes no token over 16 MiB; it was a traceback, exit 1."""
+    path = turtle_file(GOOD + f'\nbj:someone rdfs:comment "{"x" * 2**24}" .\n')
+    assert main([str(path), "--checks", "parse", "--format", "json"]) == 2
+    message = "a literal, IRI or comment longer than 16777216 bytes (the Turtle reader's limit)"
+    output = capsys.readouterr()
+    assert output.err == f"validate.py: error: {path}: {message}\n"
+    [finding] = json.loads(output.out)["findings"]
+    assert finding["check"] == "parse" and finding["line"] is None
+    assert finding["message"] == message
+
+
 def test_unknown_check_is_a_usage_error() -> None:
     result = run("--checks", "spelling")
     assert result.returncode == 2 and "unknown check(s) spelling" in result.stderr
@@ -394,3 +408,23 @@ def test_a_project_file_validated_alone_conforms(capsys: pytest.CaptureFixture[s
     links = str(PROJECT_ROOT / "instances" / "links.ttl")
     code, output = validated(capsys, links, "--checks", "parse,shacl")
     assert code == 0, output
+
+
+def test_turtle_output_names_each_constraint_a_merged_finding_breaks(
+    turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # one value breaking the datatype and the range of its shape is one finding naming both
+    # components; the report wrote them as one IRI and could not be written (a traceback)
+    path = turtle_file(
+        'bj:fast-chip a bjo:AIChip ; rdfs:label "快芯片"@zh, "Fast chip"@en ; '
+        'bjo:designedBy bj:some-designer ; bjo:peakPerformanceFP32 "1e12" ; ' + SOURCED + " ."
+    )
+    code, output = validated(capsys, str(path), *FAST, ALONE, "--format", "turtle")
+    assert code == 1, capsys.readouterr().err
+    report = Graph().parse(data=output, format="turtle")
+    shape = URIRef("https://w3id.org/bjaikg/shapes#AIChip-peakPerformance")
+    [result] = report.subjects(SH.sourceShape, shape)
+    assert set(report.objects(result, SH.sourceConstraintComponent)) == {
+        SH.DatatypeConstraintComponent,
+        SH.MinExclusiveConstraintComponent,
+    }

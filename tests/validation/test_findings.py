@@ -87,3 +87,82 @@ def test_a_number_of_another_datatype_is_told_how_to_write_it_and_that_passes(
     )
     path.write_text(path.read_text(encoding="utf-8").replace(written, f"{prop} {replacement}"))
     assert not [f for f in shacl_findings(path) if f.path == f"<{BJO}{prop[4:]}>"]
+
+
+@pytest.mark.parametrize(
+    ("written", "component"),
+    [
+        ('bjo:processNode "7"', "sh:DatatypeConstraintComponent"),  # a string: no range
+        ('bjo:processNode "INF"^^xsd:double', "sh:DatatypeConstraintComponent"),
+    ],
+)
+def test_a_value_that_is_no_decimal_is_told_the_datatype_not_a_range_nor_a_number_form(
+    written: str, component: str, turtle_file: Callable[..., Path]
+) -> None:
+    # "7" was "out of range" with a hint naming no datatype; INF was told to "write Infinity.0"
+    path = turtle_file(CHIP + f"    bjo:designedBy bj:chip ;\n    {written} ;\n    {SOURCED} .")
+    [finding] = [f for f in shacl_findings(path) if f.path == f"<{BJO}processNode>"]
+    assert finding.component == component
+    assert finding.hint.startswith("write the bjo:processNode value as an xsd:decimal, in ")
+
+
+def test_a_finding_shows_the_value_as_the_file_writes_it(
+    turtle_file: Callable[..., Path],
+) -> None:
+    # pySHACL's report is read by rdflib, which normalises a literal's text ("-9", "15.0")
+    figures = "    bjo:processNode -9.0 ;\n    bjo:memorySize 1.5E1 ;\n"
+    path = turtle_file(CHIP + "    bjo:designedBy bj:chip ;\n" + figures + f"    {SOURCED} .")
+    values = {f.path: f.value for f in shacl_findings(path)}
+    decimal, double = (
+        f"<http://www.w3.org/2001/XMLSchema#{name}>" for name in ("decimal", "double")
+    )
+    assert values[f"<{BJO}processNode>"] == f'"-9.0"^^{decimal}'
+    assert values[f"<{BJO}memorySize>"] == f'"1.5E1"^^{double}'
+
+
+def test_a_rule_s_finding_shows_the_value_as_the_file_writes_it(
+    turtle_file: Callable[..., Path],
+) -> None:
+    # the store keeps a number's value, not its text: both files' "7.00" is "7" there
+    paths = [turtle_file(CHIP + f"    bjo:processNode 7.00 ;\n    {SOURCED} .", name=name)
+             for name in ("a.ttl", "b.ttl")]  # fmt: skip
+    options = ValidationOptions(
+        paths=tuple(paths), checks=frozenset({"parse", "quality"}), with_instances=False
+    )
+    findings = validate(options).findings_of("quality")
+    values = {f.value for f in findings if f.path == f"<{BJO}processNode>"}
+    assert values == {'"7.00"^^<http://www.w3.org/2001/XMLSchema#decimal>'}
+
+
+def test_a_property_written_twice_is_reported_at_the_statement_with_the_bad_value(
+    turtle_file: Callable[..., Path],
+) -> None:
+    body = (
+        CHIP + "    bjo:designedBy bj:chip ;\n"
+        "    bjo:processNode 7.0 ;\n"
+        f"    {SOURCED} ;\n"
+        "    bjo:processNode -7.0 ;\n"  # the second statement has the bad number
+        '    bjo:quote "say \\"hi\\"" .\n'  # and the second quote no language tag
+    )
+    path = turtle_file(body)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    written = {f.path: lines[f.line - 1] for f in shacl_findings(path) if f.line is not None}
+    assert written[f"<{BJO}processNode>"] == "    bjo:processNode -7.0 ;"
+    assert written[f"<{BJO}quote>"] == '    bjo:quote "say \\"hi\\"" .'
+
+
+def test_a_blank_node_s_finding_points_at_the_statement_that_holds_it(
+    turtle_file: Callable[..., Path],
+) -> None:
+    body = (
+        CHIP + "    bjo:designedBy bj:chip ;\n"
+        f"    {SOURCED} ;\n"
+        "    prov:qualifiedDerivation\n"
+        '        [ prov:entity bj:source-test ; bjo:quote "no language" ] .\n'
+    )
+    path = turtle_file(body)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    blank = [f for f in shacl_findings(path) if f.focus.startswith("_:")]
+    assert blank and {lines[f.line - 1] for f in blank if f.line} == {
+        "    prov:qualifiedDerivation"
+    }

@@ -36,6 +36,26 @@ def test_an_ill_typed_value_of_any_property_is_found_at_its_line_and_hermit_stil
     assert not [f for f in document["findings"] if f["rule"] != "quality.ill-typed-literal"]
 
 
+def test_infinite_and_not_a_number_doubles_are_valid_and_hermit_still_runs(
+    turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # valid XSD, but owlready2 wrote them as HermiT cannot read ("inf"): the whole run ended,
+    # exit 2, with the last line of a Java stack trace and no finding at all
+    path = turtle_file(
+        'bj:designer a bjo:Company ; rdfs:label "设计者"@zh, "Designer"@en ; ' + SOURCED + " .\n"
+        'bj:chip a bjo:AIChip ; rdfs:label "芯片"@zh, "Chip"@en ; bjo:designedBy bj:designer ; '
+        'bjo:peakPerformanceFP16 "INF"^^xsd:double ; bjo:powerConsumption "NaN"^^xsd:double ; '
+        + SOURCED
+        + " ."
+    )
+    main([str(path), "--format", "json"])
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    document = json.loads(captured.out)
+    assert {run["check"]: run["status"] for run in document["checks"]}["owl"] == "ran"
+    assert not [f for f in document["findings"] if f["check"] == "owl"]
+
+
 def test_a_file_of_comments_only_is_refused_as_an_empty_one(
     turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -584,3 +584,15 @@ def test_a_pattern_is_inserted_from_the_named_query(tmp_path: Path) -> None:
     rule_file.write_text(header + "SELECT ?focus WHERE {\n  # insert pattern q from named.rq\n}\n")
     with pytest.raises(QueryFileError, match=r"x\.rq:7: .*named\.rq has no pattern 'q'"):
         parse_rule_file(rule_file, "quality")
+
+
+def test_a_misspelt_row_number_is_an_undeclared_external_term(
+    turtle_file: Callable[..., Path],
+) -> None:
+    record = "\nbj:someone <http://www.w3.org/ns/csvw#{name}> 7 ."
+    assert "quality.undeclared-external-term" in rules_found(
+        turtle_file(PERSON + record.format(name="rowNum"))
+    )
+    assert "quality.undeclared-external-term" not in rules_found(
+        turtle_file(PERSON + record.format(name="rownum"))
+    )
