@@ -133,6 +133,12 @@ CASES: dict[str, tuple[str, str]] = {
         PERSON + "\nbj:gone a bjo:Person ; owl:deprecated true ; dcterms:isReplacedBy bj:someone .",
         PERSON + "\nbj:gone a owl:Thing ; owl:deprecated true ; dcterms:isReplacedBy bj:someone .",
     ),
+    "quality.row-number-repeated": (
+        PERSON + "\nbj:row-a a bjo:SourceRecord ; dcterms:isPartOf bj:table ; csvw:rownum 5 ."
+        "\nbj:row-b a bjo:SourceRecord ; dcterms:isPartOf bj:table ; csvw:rownum 5 .",
+        PERSON + "\nbj:row-a a bjo:SourceRecord ; dcterms:isPartOf bj:table ; csvw:rownum 5 ."
+        "\nbj:row-b a bjo:SourceRecord ; dcterms:isPartOf bj:table ; csvw:rownum 6 .",
+    ),
     "quality.duplicate-page": (
         PAGE.format(slug="page-a") + PAGE.format(slug="page-b"),
         PAGE.format(slug="page-a")
