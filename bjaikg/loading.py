@@ -3,7 +3,7 @@
 The store receives the same named graphs as the embedded one (bjaikg/store.py): one per file
 (``bjg:<folder>/<stem>``) and ``bjg:inferred``. Three ways in (docs/deployment.md#stores):
 
-- ``gsp``: the SPARQL 1.1 Graph Store Protocol, one ``PUT ?graph=IRI`` of N-Triples per graph
+- ``gsp``: the SPARQL 1.1 Graph Store Protocol, one ``PUT ?graph=IRI`` of Turtle per graph
   (any store; replaces each graph it sends). Virtuoso needs its authenticated endpoint
   ``/sparql-graph-crud-auth`` (HTTP digest, a user with SPARQL_UPDATE such as ``dba``).
 - ``virtuoso``: Virtuoso's bulk loader, ``ld_dir`` + ``rdf_loader_run()`` through ``isql-vt``;
@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import BjaikgError
-from bjaikg.namespaces import BJG
+from bjaikg.namespaces import BJG, PREFIXES
 from bjaikg.remote_store import RemoteStore, StoreError
 from bjaikg.snapshots import Snapshot, load_checkout, load_release
 
@@ -76,9 +76,15 @@ class Dataset:
 
 
 def put_graph(store: RemoteStore, url: str, graph: str, triples: list[ox.Triple]) -> None:
-    """Replace ``graph`` with ``triples`` at the Graph Store endpoint ``url`` (``PUT``)."""
-    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    headers = {"Content-Type": "application/n-triples"}
+    """Replace ``graph`` with ``triples`` at the Graph Store endpoint ``url`` (``PUT``).
+
+    The body is Turtle opening with ``@prefix`` lines (:data:`~bjaikg.namespaces.PREFIXES`):
+    Virtuoso ignores the request's Content-Type and guesses the type from the body's first
+    65535 bytes, and refuses N-Triples that open with a longer line as "unsupported type
+    text/plain"; a body whose first line is ``@prefix`` it takes as Turtle.
+    """
+    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    headers = {"Content-Type": "text/turtle"}
     store.send("PUT", url, params={"graph": graph}, content=body, headers=headers)
 
 

@@ -131,7 +131,9 @@ def load_release(folder: Path, *, listed: bool = False) -> Snapshot:
     path = release_data_file(folder)
     expected = listed_checksums(folder).get(path.name)
     if expected is None and listed:
-        raise SnapshotError(f"{path}: {CHECKSUMS} beside it does not list it (or is missing)")
+        if not (folder / CHECKSUMS).is_file():
+            raise SnapshotError(f"{path}: the release folder has no {CHECKSUMS} to check it by")
+        raise SnapshotError(f"{path}: {CHECKSUMS} beside it does not list it")
     data = path.read_bytes()
     if expected is not None and hashlib.sha256(data).hexdigest() != expected:
         raise SnapshotError(
@@ -155,7 +157,8 @@ def listed_checksums(folder: Path) -> dict[str, str]:
     listed = {}
     for line in listing.read_text(encoding="ascii", errors="replace").splitlines():
         digest, _, name = line.partition(" ")
-        listed[name.strip().lstrip("*")] = digest.lower()  # "*name": sha256sum's binary mode
+        name = name.strip().lstrip("*")  # "*name": sha256sum's binary mode
+        listed[name.removeprefix("./")] = digest.lower()  # "./name": sha256sum ./name
     return listed
 
 

@@ -15,6 +15,7 @@ from bjaikg.query_catalogue import (
     load_catalogue,
     parse_query_file,
 )
+from bjaikg.store import KnowledgeGraph
 
 GOOD = """#+ title.en: Chips in a district
 #+ title.zh: 街区的芯片
@@ -89,3 +90,12 @@ def test_a_whole_number_default_makes_an_integer_parameter(tmp_path: Path) -> No
     for wrong in ("abc", "１７", "1.5"):  # full-width digits are no xsd:integer either
         with pytest.raises(ParameterError, match="is not a whole number"):
             parameter.term(wrong)
+
+
+def test_a_node_s_source_rows_come_in_row_order(project_graph: KnowledgeGraph) -> None:
+    # Zhipu's nine rows of Epoch AI's models table: by number (240 … 1156), not record IRI
+    query = {query.name: query for query in load_catalogue()}["source-row-of-a-statement"]
+    answer = project_graph.query(query.bind({"node": "https://w3id.org/bjaikg/id/zhipu"}))
+    assert isinstance(answer, ox.QuerySolutions)
+    numbers = [int(row["row_number"].value) for row in answer]
+    assert len(numbers) > 5 and max(numbers) > 999 and numbers == sorted(numbers)

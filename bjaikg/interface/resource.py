@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from bjaikg.interface.labels import (
     ALTERNATIVE_LABELS,
+    HIDDEN_LABELS,
     PREFERRED_LABELS,
     LabelIndex,
     Name,
@@ -83,9 +84,10 @@ EXTERNAL_LINK_PROPERTIES = frozenset(
 )
 SHOWN_ELSEWHERE = frozenset(
     {RDF_TYPE, QUOTE, PARAGRAPH, QUALIFIED_DERIVATION, SEARCH_NOTE}
-    | {expand(name) for name in PREFERRED_LABELS + ALTERNATIVE_LABELS}
+    | {expand(name) for name in PREFERRED_LABELS + ALTERNATIVE_LABELS + HIDDEN_LABELS}
 )
-"""Properties the page shows in its own sections rather than in the property table."""
+"""Properties the page shows in its own sections rather than in the property table (hidden
+labels nowhere: they are for search; the RDF forms hold them)."""
 
 
 @dataclass(frozen=True)

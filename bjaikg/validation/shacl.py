@@ -23,7 +23,7 @@ import gc
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -53,12 +53,17 @@ RANGE_COMPONENTS = frozenset(
     for kind in ("Exclusive", "Inclusive")
 )
 
+_DATE_FORMS = (
+    " (an xsd:date is YYYY-MM-DD, a gYear YYYY; a literal of the right datatype that breaks its "
+    "form fails too)"
+)
+"""How dates are written, for a datatype hint naming a date datatype (or none)."""
+
 _COMPONENT_HINTS = {
     "MinCountConstraintComponent": "add the missing {path} statement(s)",
     "MaxCountConstraintComponent": "keep only as many {path} values as the shape allows",
-    "DatatypeConstraintComponent": "write the {path} value as an {datatype}, "
-    "in that datatype's form (an xsd:date is YYYY-MM-DD, a gYear YYYY; a literal of the right "
-    "datatype that breaks its form fails too)",
+    "DatatypeConstraintComponent": "write the {path} value as an {datatype}, in that "
+    "datatype's form{form}",
     "ClassConstraintComponent": "point {path} to a node of the class the shape names",
     "NodeKindConstraintComponent": "use an IRI (not a literal or blank node) for {path}",
     "LanguageInConstraintComponent": "tag the {path} literal @zh or @en",
@@ -323,9 +328,8 @@ def report_findings(
 
 def _findings(report: Graph, shapes: Graph, loaded: LoadedInput) -> Iterator[Finding]:
     """One finding per result of ``report`` whose focus node a data file writes; a range
-    constraint broken by an ill-typed value, or by a string where the shape names a datatype,
-    is left out (the value is no number or date at all: its datatype's finding, and
-    ``quality.ill-typed-literal``, say what is wrong)."""
+    constraint broken by a value that is no number or date to compare (:func:`_not_comparable`)
+    is left out: its datatype's finding, and ``quality.ill-typed-literal``, say what is wrong."""
     for result in report.subjects(RDF.type, SH.ValidationResult):
         finding = _finding(report, result, shapes, loaded)
         if finding is None:
@@ -334,7 +338,7 @@ def _findings(report: Graph, shapes: Graph, loaded: LoadedInput) -> Iterator[Fin
         if finding.component in RANGE_COMPONENTS and _not_comparable(
             shapes, report.value(result, SH.sourceShape), value
         ):
-            continue  # "many"^^xsd:integer, or "7" where a decimal is wanted, is no number at all
+            continue  # "many"^^xsd:integer, "7", true or a date where a decimal is wanted
         yield finding
 
 
@@ -467,26 +471,36 @@ def _with_exponent(number: Decimal) -> str:
     return format(number.normalize(), "E")
 
 
+def _whole(number: Decimal) -> str:
+    return format(number, "f") if number == number.to_integral_value() else ""
+
+
 _NUMBER_FORMS: dict[Node, tuple[str, Callable[[Decimal], str]]] = {
+    XSD.integer: ("digits only", _whole),
     XSD.decimal: ("a decimal point", _with_point),
     XSD.double: ("an exponent", _with_exponent),
 }
 """The datatypes a Turtle number is written in without quotes, what tells each apart, and how
-a number is written in each (``7.0``, ``7E+0``); ``xsd:integer`` is the third (``7``)."""
-
+a number is written in each (``7``, ``7.0``, ``7E+0``; '' where it cannot be: ``7.5`` as an
+integer)."""
 
 _STRINGS = frozenset({XSD.string, RDF.langString})
+_DATES = frozenset({XSD.date, XSD.dateTime, XSD.gYear, XSD.gYearMonth})
 
 
 def _not_comparable(shapes: Graph, shape: Node | None, value: Node | None) -> bool:
-    """Whether a range result's ``value`` is no number or date to compare: ill-typed, or a string
-    where the shape names a datatype (whose own result says what to write)."""
-    if not isinstance(value, Literal):
-        return False
-    if value.ill_typed:
-        return True
+    """Whether a range result's ``value`` is no number or date to compare, where the shape names
+    a datatype (whose own result says what to write): an IRI, an ill-typed literal, a literal of
+    no numeric datatype and not of the one named (a string, a boolean, a date where a number is
+    wanted), or not a number (``NaN``)."""
     named = shapes.value(shape, SH.datatype) if shape is not None else None
-    return (value.datatype or XSD.string) in _STRINGS and named not in (None, *_STRINGS)
+    if named is None:
+        return False
+    if not isinstance(value, Literal):
+        return True
+    if value.ill_typed or value.datatype not in (named, *_NUMBER_FORMS, XSD.float):
+        return True
+    return value.datatype in (XSD.double, XSD.float) and str(value) == "NaN"
 
 
 def _number_hint(
@@ -501,17 +515,24 @@ def _number_hint(
     wanted = shapes.value(shape, SH.datatype) if shape is not None else None
     if component != "DatatypeConstraintComponent" or wanted not in _NUMBER_FORMS:
         return ""
-    numeric = (XSD.integer, *_NUMBER_FORMS)
-    if not isinstance(value, Literal) or value.datatype not in numeric or value.ill_typed:
+    readable = (*_NUMBER_FORMS, XSD.string)  # a number, or one written in quotes ("7")
+    if not isinstance(value, Literal) or value.language or value.ill_typed:
         return ""
-    number = Decimal(str(value))
-    if not number.is_finite():  # "INF"^^xsd:double: no decimal is written so
+    given = value.datatype or XSD.string
+    try:
+        number = Decimal(str(value).strip()) if given in readable else None
+    except InvalidOperation:  # "75 W"
+        number = None
+    if number is None or not number.is_finite():  # "INF"^^xsd:double: no decimal is written so
         return ""
     told_by, write = _NUMBER_FORMS[wanted]
     written = write(number)
+    if not written:  # 7.5 where an integer is wanted: the general hint
+        return ""
+    quotes = ", without quotes" if given == XSD.string else ""
     return (
-        f"write {written} ({display_term(path)} takes an {display_term(f'<{wanted}>')}, written "
-        f"with {told_by}; the value given is an {display_term(f'<{value.datatype}>')})"
+        f"write {written}{quotes} ({display_term(path)} takes an {display_term(f'<{wanted}>')}, "
+        f"written with {told_by}; the value given is an {display_term(f'<{given}>')})"
     )
 
 
@@ -523,5 +544,8 @@ def _hint(shapes: Graph, shape: Node | None, component: str, path: str) -> str:
     template = _COMPONENT_HINTS.get(component, "correct the data as the message says")
     shown = display_term(path) if path else ""  # a node's own constraint: "write the value …"
     named = shapes.value(shape, SH.datatype) if shape is not None else None
+    if component == "DatatypeConstraintComponent" and named == RDF.langString:
+        template = _COMPONENT_HINTS["LanguageInConstraintComponent"]  # merged with it, once
     datatype = display_term(f"<{named}>") if named is not None else "the datatype the shape names"
-    return " ".join(template.format(path=shown, datatype=datatype).split())
+    form = _DATE_FORMS if named is None or named in _DATES else ""
+    return " ".join(template.format(path=shown, datatype=datatype, form=form).split())

@@ -204,7 +204,7 @@ def test_a_pair_s_knowledge_diff_is_computed_once_per_worker(
         ),
         (
             {"from": "1.23.0", "to": "1.23.1"},
-            "releases/1.23.0/bjaikg-1.23.0.nq: SHA256SUMS beside it does not list it",
+            "releases/1.23.0/bjaikg-1.23.0.nq: the release folder has no SHA256SUMS to check it",
         ),
     ],
 )

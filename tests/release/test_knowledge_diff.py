@@ -261,6 +261,11 @@ def test_a_release_file_that_does_not_match_its_checksum_is_refused(
     assert main(["diff", str(folder), str(folder)]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(f"bjaikg: error: {data}: its SHA-256 is not the one SHA256SUMS lists")
+    # a list written by `sha256sum ./bjaikg-1.0.0.nq` (which `sha256sum -c` reads) lists it too
+    (folder / "SHA256SUMS").write_text(f"{digest}  ./{data.name}\n", encoding="ascii")
+    assert main(["diff", str(folder), str(folder)]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"bjaikg: error: {data}: its SHA-256 is not the one SHA256SUMS lists")
 
 
 def test_a_version_that_is_no_folder_or_revision_is_named_in_the_error(

@@ -32,14 +32,16 @@ from bjaikg.loading import (
     LoadError,
     check_blank_nodes,
     check_counts,
+    load_dataset,
     ours,
     read_dataset,
     store_counts,
 )
-from bjaikg.namespaces import BJG
+from bjaikg.namespaces import BJ, BJG, PREFIXES
 from bjaikg.remote_store import RemoteStore
+from tests.competency import Table
 from tests.server_process import free_port
-from tests.stores.servers import StoreServer, running_oxigraph, running_virtuoso
+from tests.stores.servers import StoreServer, ask, running_oxigraph, running_virtuoso
 
 OLD_RELEASE = PROJECT_ROOT / "releases" / "1.0.0"
 PASSWORD_VARIABLE = "BJAIKG_STORE_PASSWORD"
@@ -158,6 +160,22 @@ def test_virtuoso_takes_graph_store_writes_with_digest_auth_only(
     loaded = load(*urls, "--user", "dba", "--replace", env_password="dba")
     assert loaded.returncode == 0, loaded.stderr
     assert project_counts(empty_virtuoso) == working_tree.counts
+
+
+@pytest.mark.server
+def test_virtuoso_takes_a_graph_store_put_whose_first_line_is_longer_than_it_sniffs(
+    empty_virtuoso: StoreServer,
+) -> None:
+    """Virtuoso ignores a Graph Store PUT's Content-Type and guesses the type from the body's
+    first 65535 bytes: N-Triples opening with a longer line were refused with HTTP 500, "the
+    submitted resource is of unsupported type text/plain"."""
+    graph, value = f"{BJG}test/long-literal", "x" * 100_000
+    triple = ox.Triple(ox.NamedNode(f"{BJ}x"), ox.NamedNode(f"{PREFIXES['rdfs']}comment"),
+                       ox.Literal(value))  # fmt: skip
+    dataset = Dataset("one long literal", {graph: [triple]})
+    assert load_dataset(dataset, "gsp", empty_virtuoso.target(), replace=True) == {graph: 1}
+    stored = ask(empty_virtuoso, f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert stored == Table(("o",), ((f'"{value}"',),))
 
 
 @pytest.mark.server

@@ -413,11 +413,12 @@ def test_a_project_file_validated_alone_conforms(capsys: pytest.CaptureFixture[s
 def test_turtle_output_names_each_constraint_a_merged_finding_breaks(
     turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # one value breaking the datatype and the range of its shape is one finding naming both
+    # one value breaking the datatype and the range of its shape (-5, an integer, where a
+    # positive double is wanted) is one finding naming both
     # components; the report wrote them as one IRI and could not be written (a traceback)
     path = turtle_file(
         'bj:fast-chip a bjo:AIChip ; rdfs:label "快芯片"@zh, "Fast chip"@en ; '
-        'bjo:designedBy bj:some-designer ; bjo:peakPerformanceFP32 "1e12" ; ' + SOURCED + " ."
+        "bjo:designedBy bj:some-designer ; bjo:peakPerformanceFP32 -5 ; " + SOURCED + " ."
     )
     code, output = validated(capsys, str(path), *FAST, ALONE, "--format", "turtle")
     assert code == 1, capsys.readouterr().err

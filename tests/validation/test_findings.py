@@ -90,20 +90,25 @@ def test_a_number_of_another_datatype_is_told_how_to_write_it_and_that_passes(
 
 
 @pytest.mark.parametrize(
-    ("written", "component"),
+    ("written", "hint"),
     [
-        ('bjo:processNode "7"', "sh:DatatypeConstraintComponent"),  # a string: no range
-        ('bjo:processNode "INF"^^xsd:double', "sh:DatatypeConstraintComponent"),
+        ('bjo:processNode "7"', "write 7.0, without quotes (bjo:processNode takes an xsd:dec"),
+        ('bjo:processNode "7 nm"', "write the bjo:processNode value as an xsd:decimal, in that "),
+        ('bjo:processNode "INF"^^xsd:double', "write the bjo:processNode value as an xsd:decim"),
+        ("bjo:processNode true", "write the bjo:processNode value as an xsd:decimal, in that "),
+        ('bjo:processNode "2024-01-01"^^xsd:date', "write the bjo:processNode value as an xsd:"),
+        ("bjo:processNode bj:chip", "write the bjo:processNode value as an xsd:decimal, in that"),
     ],
 )
 def test_a_value_that_is_no_decimal_is_told_the_datatype_not_a_range_nor_a_number_form(
-    written: str, component: str, turtle_file: Callable[..., Path]
+    written: str, hint: str, turtle_file: Callable[..., Path]
 ) -> None:
-    # "7" was "out of range" with a hint naming no datatype; INF was told to "write Infinity.0"
+    # "7" was "out of range" with a hint naming no datatype, and so were a boolean, a date and
+    # an IRI; INF was told to "write Infinity.0"; a number's hint ended with how dates are written
     path = turtle_file(CHIP + f"    bjo:designedBy bj:chip ;\n    {written} ;\n    {SOURCED} .")
     [finding] = [f for f in shacl_findings(path) if f.path == f"<{BJO}processNode>"]
-    assert finding.component == component
-    assert finding.hint.startswith("write the bjo:processNode value as an xsd:decimal, in ")
+    assert finding.component == "sh:DatatypeConstraintComponent"
+    assert finding.hint.startswith(hint) and "YYYY" not in finding.hint
 
 
 def test_a_finding_shows_the_value_as_the_file_writes_it(

@@ -133,6 +133,12 @@ CASES: dict[str, tuple[str, str]] = {
         PERSON + "\nbj:gone a bjo:Person ; owl:deprecated true ; dcterms:isReplacedBy bj:someone .",
         PERSON + "\nbj:gone a owl:Thing ; owl:deprecated true ; dcterms:isReplacedBy bj:someone .",
     ),
+    "quality.row-number-repeated": (
+        PERSON + "\nbj:row-a a bjo:SourceRecord ; dcterms:isPartOf bj:table ; csvw:rownum 5 ."
+        "\nbj:row-b a bjo:SourceRecord ; dcterms:isPartOf bj:table ; csvw:rownum 5 .",
+        PERSON + "\nbj:row-a a bjo:SourceRecord ; dcterms:isPartOf bj:table ; csvw:rownum 5 ."
+        "\nbj:row-b a bjo:SourceRecord ; dcterms:isPartOf bj:table ; csvw:rownum 6 .",
+    ),
     "quality.duplicate-page": (
         PAGE.format(slug="page-a") + PAGE.format(slug="page-b"),
         PAGE.format(slug="page-a")
@@ -596,3 +602,13 @@ def test_a_misspelt_row_number_is_an_undeclared_external_term(
     assert "quality.undeclared-external-term" not in rules_found(
         turtle_file(PERSON + record.format(name="rownum"))
     )
+
+
+def test_a_hidden_label_is_checked_as_the_other_labels_are(
+    turtle_file: Callable[..., Path],
+) -> None:
+    # searched like any name, so held to the same form (review R3: anything passed)
+    found = rules_found(
+        turtle_file(PERSON + '\nbj:someone skos:hiddenLabel "Some one "@en, "某个人"@en .')
+    )
+    assert {"quality.label-whitespace", "quality.chinese-in-english-label"} <= found
