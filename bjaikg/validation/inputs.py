@@ -3,9 +3,9 @@
 The *data* are the files the user asked to validate (default: the project's ``ontology/`` and
 ``instances/``). The *context* is the project's ontology (``ontology/*.ttl``), always loaded so
 that shapes can target subclasses and quality rules can see declarations, and, when files are
-named, the project's instances, so that a contributor's file can point at them. The shapes
-(``ontology/shapes/``) are never data and never context: they are what the data is checked
-against.
+named, the project's instances, so that a contributor's file can point at them and add to
+them (:meth:`LoadedInput.described`). The shapes (``ontology/shapes/``) are never data and
+never context: they are what the data is checked against.
 
 Every file goes into a named graph of its own in one pyoxigraph store (as the endpoint does),
 so a finding's focus node can be traced back to the file, and the line, where its subject block
@@ -331,20 +331,53 @@ class LoadedInput:
                 message = f"RDF 1.2 triple term << {term} >> is not supported"
                 raise DataFileError(source.path, message, line=self.locate(str(subject))[1])
 
-    def referenced_types(self) -> list[ox.Quad]:
-        """The ``rdf:type`` statements of context files about the nodes the data files point
-        at (``bj:beijing`` in a contributor's file): what a shape's ``sh:class`` needs to see
-        of them. Each is put in the graph of a data file."""
+    def described(self) -> list[ox.Triple]:
+        """What the context files state of the data files' named subjects (the project's
+        ``bj:ascend-910`` when a contributor's file adds its process node), with the statements
+        of the blank nodes those lead to (a ``prov:qualifiedDerivation [ … ]``): so a shape
+        targets an entity the files extend and sees what the project states of it.
+
+        Hazard: only the subjects' own statements: what the context states of other nodes
+        *about* them (``bj:x bjo:trainedOn bj:ascend-910``) is not given, so a shape with an
+        inverse path would not see it (the project's shapes have none).
+        """
+        context = {source.graph for source in self.files if not source.is_data}
+        if not context:  # the project itself: everything is data
+            return []
+        pending: list[ox.NamedNode | ox.BlankNode] = list(
+            {
+                quad.subject
+                for quad in self.quads(data=True)
+                if isinstance(quad.subject, ox.NamedNode)
+            }
+        )
+        seen = set(pending)
+        found: dict[ox.Triple, None] = {}
+        while pending:
+            for quad in self.store.quads_for_pattern(pending.pop(), None, None, None):
+                if quad.graph_name not in context:
+                    continue
+                found[quad.triple] = None
+                if isinstance(quad.object, ox.BlankNode) and quad.object not in seen:
+                    seen.add(quad.object)
+                    pending.append(quad.object)
+        return list(found)
+
+    def referenced_types(self, statements: Iterable[ox.Triple | ox.Quad]) -> list[ox.Triple]:
+        """The ``rdf:type`` statements of context files about the objects of ``statements``
+        (``bj:beijing`` in a contributor's file): what a shape's ``sh:class`` needs to see of
+        them."""
         rdf_type = ox.NamedNode(PREFIXES["rdf"] + "type")
         context = {source.graph for source in self.files if not source.is_data}
-        data_graph = next((source.graph for source in self.data_files), None)
+        if not context:
+            return []
         objects = {
-            quad.object
-            for quad in self.quads(data=True)
-            if isinstance(quad.object, (ox.NamedNode, ox.BlankNode))
+            statement.object
+            for statement in statements
+            if isinstance(statement.object, (ox.NamedNode, ox.BlankNode))
         }
         return [
-            ox.Quad(quad.subject, quad.predicate, quad.object, data_graph)
+            quad.triple
             for node in objects
             for quad in self.store.quads_for_pattern(node, rdf_type, None, None)
             if quad.graph_name in context

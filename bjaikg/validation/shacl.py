@@ -20,10 +20,11 @@ data graph passed to pySHACL is built for this one validation.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -229,57 +230,90 @@ def run_shacl(loaded: LoadedInput, shapes: Graph, engine: str = "pyshacl") -> li
     """Validate the data files against ``shapes``; one finding per SHACL result (results that
     differ only in their constraint component merged: :func:`report_findings`).
 
-    Findings whose focus node is written only in context files are dropped (see
-    :mod:`bjaikg.validation.rules`). Raises :class:`BjaikgError` when the engine fails on the
-    shapes (a broken constraint, not broken data) or is not installed, and
+    The engine sees the data files' statements, what the context states of their subjects
+    (:meth:`LoadedInput.described`) and the context's types of the nodes either points at.
+    Reported are the findings the data files' statements bring about: when the context
+    describes any of their subjects, the shapes run a second time over that description
+    alone (the project's own statements about those nodes), and a finding of that run is
+    not reported again; nor is a finding whose focus node is written only in context files
+    (see :mod:`bjaikg.validation.rules`). Raises :class:`BjaikgError` when the engine fails
+    on the shapes (a broken constraint, not broken data) or is not installed, and
     :class:`DataFileError` for an RDF 1.2 triple term.
     """
     validate, shapes_error = _engine(engine)
     loaded.check_triple_terms()
     additions = context_additions(loaded)
+    described = loaded.described()
+    known: set[Finding] = set()
+    try:
+        with _collector_paused():
+            if described:
+                statements = described + loaded.referenced_types(described)
+                report = _report(validate, engine, loaded, statements, additions, _copy(shapes))
+                known = set(_findings(report, shapes, loaded))
+            referenced = loaded.referenced_types(chain(loaded.quads(data=True), described))
+            statements = described + referenced
+            report = _report(validate, engine, loaded, statements, additions, shapes, data=True)
+    except shapes_error as error:
+        raise BjaikgError(f"{engine} cannot use the shapes: {error}") from None
+    return report_findings(report, shapes, loaded, known)
+
+
+def _report(
+    validate: Callable[..., Any],
+    engine: str,
+    loaded: LoadedInput,
+    statements: list[ox.Triple],
+    additions: Graph,
+    shapes: Graph,
+    *,
+    data: bool = False,
+) -> Graph:
+    """The engine's report on ``statements`` with the ontology's ``additions`` and, with
+    ``data``, the data files' statements."""
     options: dict[str, Any] = {
         "shacl_graph": shapes,
         "inference": "none",
         "allow_infos": True,
         "allow_warnings": True,
     }
-    try:
-        with _collector_paused():
-            referenced = to_rdflib_graph(loaded.referenced_types())
-            if engine == "pyshacl-turbo":
-                text = loaded.ntriples(data=True) + _ntriples(additions) + _ntriples(referenced)
-                data: Any = _turbo_input(text, dict(additions.namespaces()))
-                _, report, _ = validate(data, inplace=False, **options)
-            else:
-                data = loaded.rdflib_graph(data=True)
-                data.addN((s, p, o, data) for s, p, o in additions)
-                data.addN((s, p, o, data) for s, p, o in referenced)
-                hoist_property_shapes(shapes)
-                _, report, _ = validate(data, inplace=True, **options)
-    except shapes_error as error:
-        raise BjaikgError(f"{engine} cannot use the shapes: {error}") from None
+    if engine == "pyshacl-turbo":
+        text = _ntriples(chain(_triples(additions), statements))
+        if data:
+            text = loaded.ntriples(data=True) + text
+        turbo_input = _turbo_input(text, dict(additions.namespaces()))
+        _, report, _ = validate(turbo_input, inplace=False, **options)
+    else:
+        graph = loaded.rdflib_graph(data=True) if data else to_rdflib_graph(())
+        graph.addN((s, p, o, graph) for s, p, o in additions)
+        graph.addN((s, p, o, graph) for s, p, o in to_rdflib_graph(statements))
+        hoist_property_shapes(shapes)
+        _, report, _ = validate(graph, inplace=True, **options)
     assert isinstance(report, Graph)
-    return report_findings(report, shapes, loaded)
+    return report
 
 
-def report_findings(report: Graph, shapes: Graph, loaded: LoadedInput) -> list[Finding]:
+def _copy(shapes: Graph) -> Graph:
+    """A copy of ``shapes`` with its prefixes, for an engine that changes the graph it gets."""
+    copy = Graph()
+    for prefix, namespace in shapes.namespaces():
+        copy.bind(prefix, namespace, override=True)
+    copy.addN((s, p, o, copy) for s, p, o in shapes)
+    return copy
+
+
+def report_findings(
+    report: Graph, shapes: Graph, loaded: LoadedInput, known: Collection[Finding] = ()
+) -> list[Finding]:
     """The findings of a SHACL validation report (sorted, distinct), minus those whose focus
-    node is written only in context files. Results that differ only in the constraint they
-    broke (an untagged quote breaks ``sh:datatype`` and ``sh:languageIn`` of one property
-    shape, with one message) are one finding, naming both components and both hints; a range
-    constraint broken by an ill-typed value, or by a string where the shape names a datatype, is
-    left out (the value is no number or date at all: its datatype's finding, and
-    ``quality.ill-typed-literal``, say what is wrong)."""
+    node is written only in context files and those in ``known``. Results that differ only in
+    the constraint they broke (an untagged quote breaks ``sh:datatype`` and ``sh:languageIn``
+    of one property shape, with one message) are one finding, naming both components and
+    both hints."""
     merged: dict[tuple[object, ...], Finding] = {}
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        finding = _finding(report, result, shapes, loaded)
-        if finding is None:
+    for finding in _findings(report, shapes, loaded):
+        if finding in known:
             continue
-        value = report.value(result, SH.value)
-        if finding.component in RANGE_COMPONENTS and _not_comparable(
-            shapes, report.value(result, SH.sourceShape), value
-        ):
-            continue  # "many"^^xsd:integer, "7", true or a date where a decimal is wanted
         key = (finding.rule, finding.file, finding.line, finding.focus, finding.path,
                finding.value, finding.message)  # fmt: skip
         kept = merged.get(key)
@@ -290,6 +324,22 @@ def report_findings(report: Graph, shapes: Graph, loaded: LoadedInput) -> list[F
             component = ", ".join(sorted({*kept.component.split(", "), finding.component}))
             merged[key] = replace(kept, component=component, hint=hint)
     return sorted(merged.values(), key=Finding.sort_key)
+
+
+def _findings(report: Graph, shapes: Graph, loaded: LoadedInput) -> Iterator[Finding]:
+    """One finding per result of ``report`` whose focus node a data file writes; a range
+    constraint broken by a value that is no number or date to compare (:func:`_not_comparable`)
+    is left out: its datatype's finding, and ``quality.ill-typed-literal``, say what is wrong."""
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        finding = _finding(report, result, shapes, loaded)
+        if finding is None:
+            continue
+        value = report.value(result, SH.value)
+        if finding.component in RANGE_COMPONENTS and _not_comparable(
+            shapes, report.value(result, SH.sourceShape), value
+        ):
+            continue  # "many"^^xsd:integer, "7", true or a date where a decimal is wanted
+        yield finding
 
 
 @contextmanager
@@ -309,13 +359,16 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _ntriples(graph: Graph) -> str:
-    """``graph`` as N-Triples text, written by pyoxigraph."""
-    triples = []
+def _triples(graph: Graph) -> Iterator[ox.Triple]:
+    """The triples of an rdflib ``graph`` as pyoxigraph's."""
     for s, p, o in graph:
         subject, predicate, value = from_rdflib(s), from_rdflib(p), from_rdflib(o)
         assert not isinstance(subject, ox.Literal) and isinstance(predicate, ox.NamedNode)
-        triples.append(ox.Triple(subject, predicate, value))
+        yield ox.Triple(subject, predicate, value)
+
+
+def _ntriples(triples: Iterable[ox.Triple]) -> str:
+    """``triples`` as N-Triples text, written by pyoxigraph."""
     text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     return text.decode("utf-8") if text else ""
 

@@ -65,7 +65,8 @@ class ValidationOptions:
     with_instances: bool = True
     """With ``paths``: the project's ``instances/`` (those not among them) are context, so a
     contributor's file may point at the project's entities (``bj:beijing``) and is checked
-    against what the project already states; findings stay those of ``paths``."""
+    against what the project already states, of the entities it adds to too; the findings
+    are those the statements of ``paths`` bring about (``shacl.run_shacl``)."""
 
 
 @dataclass

@@ -383,6 +383,33 @@ def test_a_contributors_file_may_point_at_the_projects_entities(
     assert code == 1 and "quality.dangling-reference" in output
 
 
+def test_a_contributors_statements_about_a_projects_entity_are_checked(
+    turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A figure added to a chip of Epoch AI's table: checked against the chip's shape with what
+    the project states of it (its designer and source), so only the file's two wrong values
+    are told (tests/validation/test_extending.py has the cases on a small project)."""
+    body = "bj:ascend-910 a bjo:AIChip ;\n    bjo:processNode 7 ;\n"
+    body += '    bjo:peakPerformanceFP16 "3.2E14" .\n'
+    path = turtle_file(body, "extend.ttl")
+    code, output = validated(capsys, str(path), "--checks", "parse,shacl", "--format", "json")
+    findings = json.loads(output)["findings"]
+    assert code == 1
+    assert sorted((f["rule"], f["path"]) for f in findings) == [
+        ("shacl.AIChip-figure", "bjo:processNode"),
+        ("shacl.AIChip-peakPerformance", "bjo:peakPerformanceFP16"),
+    ]
+
+
+def test_a_project_file_validated_alone_conforms(capsys: pytest.CaptureFixture[str]) -> None:
+    """As the pre-commit hook validates a staged file: instances/links.ttl adds links to
+    entities that other files type and source (91 false "add prov:wasDerivedFrom" findings
+    before those files' statements were given to the shapes)."""
+    links = str(PROJECT_ROOT / "instances" / "links.ttl")
+    code, output = validated(capsys, links, "--checks", "parse,shacl")
+    assert code == 0, output
+
+
 def test_turtle_output_names_each_constraint_a_merged_finding_breaks(
     turtle_file: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
