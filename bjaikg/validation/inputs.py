@@ -139,14 +139,14 @@ class Statement:
 
 def index_statements(text: str, base: str) -> dict[tuple[str, str], list[Statement]]:
     """Map (subject, predicate), N-Triples IRIs, to the statements of that predicate in the
-    subject's first block, in the order written.
+    subject's blocks, in the order written (each with the line its block starts on).
 
     A block starts with a subject at column 0 (as in :func:`index_subjects`) and ends at its
     ``.`` or at the next token at column 0. A predicate counts where the block's own predicates
     stand: after the subject, or after a ``;`` outside brackets (so ``a bjo:AIChip ;
     bjo:processNode 7`` on one line gives both that line); its objects are the tokens up to the
-    next ``;`` or ``.`` outside brackets. Not indexed: a subject's later blocks, the predicates
-    of a ``[ … ]`` inside the block, and objects continued after ``,`` as predicates. The file
+    next ``;`` or ``.`` outside brackets. Not indexed: the predicates of a ``[ … ]`` inside the
+    block, and objects continued after ``,`` as predicates. The file
     is split into strings, IRIs, comments, punctuation and words by one regular expression, not
     parsed: hazard: an unusual spelling (a ``#`` escaped in a local name, a triple term) can
     misplace a line, never a statement, since callers look up pairs the graph states.
@@ -154,8 +154,7 @@ def index_statements(text: str, base: str) -> dict[tuple[str, str], list[Stateme
     prefixes, base = _declarations(text, base)
     rdf_type = f"<{PREFIXES['rdf']}type>"
     found: dict[tuple[str, str], list[Statement]] = {}
-    started: set[str] = set()
-    subject: str | None = None  # the subject whose first block is being read
+    subject: str | None = None  # the subject whose block is being read
     block_line = depth = 0
     expect_predicate = False
     statement: tuple[str, int, list[str]] | None = None  # predicate, line, objects being read
@@ -175,9 +174,7 @@ def index_statements(text: str, base: str) -> dict[tuple[str, str], list[Stateme
         if depth == 0 and (position == 0 or text[position - 1] == "\n"):  # column 0: a new block
             close()
             statement = None
-            iri = _resolve(token, prefixes, base)
-            subject = iri if iri is not None and iri not in started else None
-            started.update([iri] if iri else [])
+            subject = _resolve(token, prefixes, base)
             block_line, expect_predicate = line, subject is not None
             if token not in ("[", "("):
                 continue
@@ -262,25 +259,37 @@ class SourceFile:
         return self._written_literals.get((term, predicate), [])
 
     def statement_line(self, term: str, path: str = "", value: Object | None = None) -> int | None:
-        """The line where the subject block of ``term`` writes ``path`` when ``path`` is one
-        property or an alternative of properties (``<p>|<q>``): of the first statement that
-        writes ``value`` (:meth:`Statement.writes`; the value as written,
-        :meth:`LoadedInput.written_term`), else of the first statement; else where the block
-        starts (:func:`index_statements`; the file is scanned once more)."""
+        """The line where ``term`` (N-Triples) writes ``path`` when ``path`` is one property or
+        an alternative of properties (``<p>|<q>``): of the first statement, in any of its
+        blocks, that writes ``value`` (:meth:`value_line`), else of the first statement of its
+        first block; else where that block starts (:func:`index_statements`)."""
         line = self.subject_line(term)
         if line is None or not _PROPERTIES.fullmatch(path):
             return line
+        holding = self.value_line(term, path, value)
+        if holding is not None:
+            return holding
+        statements = self._statements_of(term, path)
+        return min((s.line for s in statements if s.block == line), default=line)
+
+    def value_line(self, term: str, path: str, value: Object | None) -> int | None:
+        """The line of the first statement of ``term`` that writes ``path`` with ``value``
+        (:meth:`Statement.writes`; the value as written, :meth:`LoadedInput.written_term`), in
+        any of its blocks; ``None`` where none does (the file is scanned once more, once)."""
+        if value is None or not _PROPERTIES.fullmatch(path):
+            return None
+        statements = self._statements_of(term, path)
+        return min((s.line for s in statements if s.writes(value)), default=None)
+
+    def _statements_of(self, term: str, path: str) -> list[Statement]:
         if self._statements is None:
             text = self.path.read_text(encoding="utf-8")
             self._statements = index_statements(text, self.path.resolve().as_uri())
-        statements = [
+        return [
             statement
             for iri in IRI_TERM.findall(path)
             for statement in self._statements.get((term, f"<{iri}>"), [])
-            if statement.block == line
         ]
-        holding = [statement.line for statement in statements if statement.writes(value)]
-        return min(holding or [statement.line for statement in statements], default=line)
 
 
 @dataclass
@@ -426,7 +435,12 @@ class LoadedInput:
             if self._has(node, ox.NamedNode(PREFIXES["rdf"] + "type"), source.graph):
                 rank -= 1
             candidates.append((rank * len(self.files) + position, source))
-        for _, source in sorted(candidates, key=lambda pair: pair[0]):
+        ordered = [source for _, source in sorted(candidates, key=lambda pair: pair[0])]
+        for source in ordered:  # the file and block that write the value, if one does
+            line = source.value_line(term, path, value)
+            if line is not None:
+                return source, line
+        for source in ordered:
             line = source.statement_line(term, path, value)
             if line is not None:
                 return source, line

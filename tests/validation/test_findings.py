@@ -171,3 +171,23 @@ def test_a_blank_node_s_finding_points_at_the_statement_that_holds_it(
     assert blank and {lines[f.line - 1] for f in blank if f.line} == {
         "    prov:qualifiedDerivation"
     }
+
+
+def test_a_bad_value_in_a_second_block_or_file_is_found_where_it_is_written(
+    turtle_file: Callable[..., Path],
+) -> None:
+    # a block (or a file) stating a valid 7.0 came first, and the finding pointed at it
+    first = CHIP + f"    bjo:designedBy bj:chip ;\n    bjo:processNode 7.0 ;\n    {SOURCED} ."
+    second = "\nbj:chip bjo:processNode -7.00 .\n"
+    path = turtle_file(first + "\n" + second)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    [finding] = [f for f in shacl_findings(path) if f.path == f"<{BJO}processNode>"]
+    assert finding.line is not None and lines[finding.line - 1] == second.strip()
+    other = turtle_file(second, name="other.ttl")
+    options = ValidationOptions(
+        paths=(turtle_file(first), other), checks=frozenset({"parse", "shacl"}),
+        with_instances=False,
+    )  # fmt: skip
+    [finding] = [f for f in validate(options).findings_of("shacl") if "processNode" in f.path]
+    assert finding.file.endswith("other.ttl") and finding.line is not None
+    assert other.read_text(encoding="utf-8").splitlines()[finding.line - 1] == second.strip()
