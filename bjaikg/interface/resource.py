@@ -83,11 +83,12 @@ EXTERNAL_LINK_PROPERTIES = frozenset(
     )
 )
 SHOWN_ELSEWHERE = frozenset(
-    {RDF_TYPE, QUOTE, PARAGRAPH, QUALIFIED_DERIVATION, SEARCH_NOTE}
+    {RDF_TYPE, QUOTE, PARAGRAPH, QUALIFIED_DERIVATION, SEARCH_NOTE, DERIVED_FROM}
     | {expand(name) for name in PREFERRED_LABELS + ALTERNATIVE_LABELS + HIDDEN_LABELS}
 )
-"""Properties the page shows in its own sections rather than in the property table (hidden
-labels nowhere: they are for search; the RDF forms hold them)."""
+"""Properties the page shows in its own sections rather than in the property table (the
+sources in theirs, rows in row order; hidden labels nowhere: they are for search; the RDF forms
+hold them all)."""
 
 
 @dataclass(frozen=True)
