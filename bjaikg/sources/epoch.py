@@ -261,9 +261,7 @@ class Transform:
         self.spellings: dict[URIRef, dict[str, list[URIRef]]] = defaultdict(dict)
         """The names the tables' cells give each organisation, in row order, with the rows."""
         self.named: dict[URIRef, frozenset[str]] = {}
-        """The :func:`name_key` of the names each organisation has besides the tables' cells."""
-        self.written: dict[URIRef, frozenset[str]] = {}
-        """Those names as written."""
+        """The names each organisation has besides the tables' cells, as written."""
 
     def graph(self, name: str) -> Graph:
         """The generated graph of file ``name`` (made on first use)."""
@@ -307,8 +305,7 @@ class Transform:
                 organisations.add((node, RDFS.label, Literal(label_zh, lang="zh")))
             organisations.add((node, PROV.wasDerivedFrom, record))
             named = frozenset({label_en, label_zh} - {""})
-        self.named[node] = frozenset(name_key(known) for known in named)
-        self.written[node] = named
+        self.named[node] = named
         for spelling in organisation_names(name):
             self.spellings[node].setdefault(spelling, []).append(record)
         return node
@@ -329,19 +326,22 @@ class Transform:
         Hazard: a misspelt name in a cell is kept as written."""
         organisations = self.graph("organisations.ttl")
         for node, spellings in self.spellings.items():
+            named = self.named[node]
+            keys = {name_key(known) for known in named}
             kept: dict[str, str] = {}
             for spelling, records in spellings.items():
+                if spelling in named:  # the name itself: it has its own source
+                    continue
                 key = name_key(spelling)
-                if key in self.named[node]:
-                    name = next((known for known in self.written[node] if known == spelling), "")
+                if key in keys:
+                    name = ""
                 else:
                     name = kept.setdefault(key, spelling)
                     organisations.add((node, SKOS.altLabel, table_spelling(name)))
                 if name != spelling:
                     organisations.add((node, SKOS.hiddenLabel, table_spelling(spelling)))
-                if name != spelling or key not in self.named[node]:
-                    for record in records:
-                        organisations.add((node, PROV.wasDerivedFrom, record))
+                for record in records:
+                    organisations.add((node, PROV.wasDerivedFrom, record))
 
     def in_beijing(self, name: str) -> bool:
         """Whether the mapping places the organisation called ``name`` in Beijing."""
