@@ -440,8 +440,8 @@ class LoadedInput:
             line = source.value_line(term, path, value)
             if line is not None:
                 return source, line
-        for source in ordered:
-            line = source.statement_line(term, path, value)
+        for source in ordered:  # none writes it: the property's first statement, or the block
+            line = source.statement_line(term, path)
             if line is not None:
                 return source, line
         return (min(candidates, key=lambda pair: pair[0])[1], None) if candidates else (None, None)
