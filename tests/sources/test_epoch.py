@@ -13,6 +13,7 @@ import pytest
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import CSVW, DCTERMS, PROV, XSD
 
+from bjaikg import PROJECT_ROOT
 from bjaikg.errors import DataFileError
 from bjaikg.namespaces import BJ, BJO, PREFIXES
 from bjaikg.sources.epoch import (
@@ -124,6 +125,34 @@ def test_each_record_states_its_row_number_which_finds_its_row_in_the_snapshot(
         row = keys[URIRef(str(records.value(record, DCTERMS.isPartOf)))][int(number) - 1]
         assert row == str(records.value(record, BJO.recordKey)), record
         assert f", row {int(number)} (" in str(records.value(record, RDFS.label))
+
+
+def test_docs_give_the_row_and_entity_counts_the_transform_makes(epoch: EpochGraphs) -> None:
+    """docs/sources.md's counts of rows read, rows taken and entities made are the data's."""
+    records, data = epoch.graphs["records.ttl"], read_input(sources_folder())
+
+    def taken(dataset: str) -> int:
+        return len(set(records.subjects(DCTERMS.isPartOf, BJ[f"source-epoch-ai-{dataset}"])))
+
+    models = len(set(epoch.graphs["models.ttl"].subjects(RDF.type, BJO.AIModel)))
+    chips = len(set(epoch.graphs["chips.ttl"].subjects(RDF.type, BJO.AIChip)))
+    hardware_keys = [
+        str(records.value(record, BJO.recordKey))
+        for record in records.subjects(DCTERMS.isPartOf, BJ["source-epoch-ai-hardware"])
+    ]
+    repeated = sum(1 for key in set(hardware_keys) if hardware_keys.count(key) > 1)
+    text = " ".join((PROJECT_ROOT / "docs" / "sources.md").read_text("utf-8").split())
+    hardware = taken("hardware")
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    expected = [
+        f"{len(data.models):,} rows) | CC BY 4.0 | {models} models from {taken('models')} rows",
+        f"(same commit, {len(data.hardware):,} rows) | CC BY 4.0 | {chips} chips from "
+        f"{hardware} rows ({words[len(data.aliases)]} rows merged into another's chip by "
+        f"`hardware.csv`, {words[repeated]} names given by two rows each)",
+        f"the other {len(data.hardware) - hardware:,} rows",
+    ]
+    assert [phrase for phrase in expected if phrase not in text] == []
+    assert chips == hardware - len(data.aliases) - repeated
 
 
 def test_chip_figures_keep_precision_and_units(epoch: EpochGraphs) -> None:
