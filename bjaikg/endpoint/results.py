@@ -11,7 +11,8 @@ value longer than 16 MiB (``MemoryError``), its XML reader takes any.
 
 Hazard: the XML is for pyoxigraph's reader alone, which keeps every character of a text as
 written (a carriage return, a control character XML 1.0 forbids); only ``&``, ``<`` and ``>``,
-and ``"`` in attributes, are escaped.
+and ``"`` in attributes, are escaped, and the whitespace of a value that begins or ends with
+some (which that reader trims otherwise).
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ def _json_term(term: Term) -> str:
     )
 
 
+_WHITESPACE = str.maketrans({" ": "&#32;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+"""XML's whitespace as character references: pyoxigraph's XML reader trims whitespace at the
+ends of a text, but keeps what a reference writes."""
+
+
 def _xml_term(term: Term) -> str:
     """One RDF term as a SPARQL XML binding's content (what pyoxigraph writes)."""
     kind = type(term)
@@ -66,6 +72,8 @@ def _xml_term(term: Term) -> str:
         return f"<uri>{_escape(term.value, False)}</uri>"  # type: ignore[union-attr]
     if kind is ox.Literal:
         value = _escape(term.value, False)  # type: ignore[union-attr]
+        if value[:1].isspace() or value[-1:].isspace():
+            value = value.translate(_WHITESPACE)
         language = term.language  # type: ignore[union-attr]
         if language:
             direction = term.direction  # type: ignore[union-attr]
