@@ -31,7 +31,9 @@ Hazards:
   allowed by the allow-list, is then called once more).
 - Virtuoso answers ``ASK`` with a one-column table (``__ASK_RETVAL``): turned back into the
   boolean; it labels blank nodes ``nodeID://b1`` in SPARQL XML and JSON, which pyoxigraph
-  refuses: the prefix is removed from the stream. Its other differences from the embedded
+  refuses: the prefix is removed from the stream. A store's SPARQL XML may write whitespace at
+  either end of a literal as itself (Virtuoso does), which pyoxigraph's XML reader trims: it is
+  rewritten as character references in the stream. Its other differences from the embedded
   store (computed booleans as integers, which the pages read with
   :func:`bjaikg.store.is_true`; doubles rounded to six digits; property paths answered wrongly
   until Virtuoso is restarted after loading: docs/deployment.md, "Answers compared with the
@@ -70,7 +72,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 import pyoxigraph as ox
@@ -91,6 +93,29 @@ same 400/403 as on the embedded store), and the query's form chooses the answer'
 _VIRTUOSO_BLANK = re.compile(rb'(<bnode>|"type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 """Virtuoso names blank nodes ``nodeID://b10003`` in SPARQL XML and JSON, which pyoxigraph
 refuses."""
+
+_XML_SPACE = b" \t\r\n"
+_LITERAL_START = re.compile(rb"(<literal[^>]*>)([ \t\r\n]+)")
+"""A SPARQL XML literal's start tag and the whitespace its text begins with."""
+_LITERAL_END = b"</literal>"
+
+
+def _as_references(space: bytes) -> bytes:
+    """XML whitespace written as character references (``&#32;``)."""
+    return b"".join(b"&#%d;" % byte for byte in space)
+
+
+def _keep_edge_whitespace(xml: bytes) -> bytes:
+    """``xml`` (whole elements) with the whitespace at either end of each literal's text
+    written as character references, which pyoxigraph's XML reader keeps."""
+    xml = _LITERAL_START.sub(lambda match: match[1] + _as_references(match[2]), xml)
+    texts = xml.split(_LITERAL_END)
+    for index, text in enumerate(texts[:-1]):
+        kept = text.rstrip(_XML_SPACE)
+        if len(kept) < len(text):
+            texts[index] = kept + _as_references(text[len(kept) :])
+    return _LITERAL_END.join(texts)
+
 
 CANCELLED = b"The SPARQL operation has been cancelled"
 """What the Oxigraph server writes into an answer it stops at ``--timeout-s``."""
@@ -122,15 +147,18 @@ class _ResponseReader(io.RawIOBase):
     """A file over an HTTP response's body, read as pyoxigraph's parser asks for it, that
     raises :class:`StoreError` 503 once ``deadline`` (``time.monotonic``) has passed, or when
     the store stops sending for as long as the query had (a store may send the head of its
-    results at once and the rows much later)."""
+    results at once and the rows much later). Virtuoso's blank node labels (``virtuoso``) and,
+    in SPARQL XML (``xml``), whitespace at a literal's ends are mended on the way."""
 
     chunks: Iterator[bytes]
     url: str
     deadline: float
     virtuoso: bool = False
-    pending: bytes = b""
+    xml: bool = False
+    pending: memoryview = field(default_factory=lambda: memoryview(b""))
     last: bytes = b""
     held: bytes = b""
+    waiting: list[bytes] = field(default_factory=list)
 
     def readable(self) -> bool:
         return True
@@ -143,7 +171,11 @@ class _ResponseReader(io.RawIOBase):
                 raise _late(self.url) from None
             except httpx.HTTPError as error:
                 raise StoreError(502, f"store {self.url} broke off its answer: {error}") from None
-            self.pending = self._mend(chunk) if self.virtuoso else chunk
+            if self.xml:
+                mended = self._mend_xml(chunk)
+            else:
+                mended = self._mend(chunk) if self.virtuoso else chunk
+            self.pending = memoryview(mended)
             if not chunk:  # the end: nothing more, or the tail _mend held back
                 if not self.pending:
                     return 0
@@ -165,6 +197,25 @@ class _ResponseReader(io.RawIOBase):
         text = _VIRTUOSO_BLANK.sub(rb"\1", self.held + chunk)
         self.held = text[-64:]
         return text[:-64]
+
+    def _mend_xml(self, chunk: bytes) -> bytes:
+        """``chunk`` of SPARQL XML with Virtuoso's labels made valid and whitespace at a
+        literal's ends written as character references. The last ``<`` of what has come, what
+        follows it and the whitespace before it wait for the next chunk holding a ``<`` (a
+        literal's text ends at the next tag), and are released at the end; chunks without one
+        wait as they are, so a long value is joined once."""
+        if chunk and b"<" not in chunk:
+            self.waiting.append(chunk)
+            return b""
+        text = b"".join([*self.waiting, chunk])
+        self.waiting.clear()
+        if chunk:
+            cut = len(text[: text.rfind(b"<")].rstrip(_XML_SPACE))
+            self.waiting.append(text[cut:])
+            text = text[:cut]
+        if self.virtuoso:
+            text = _VIRTUOSO_BLANK.sub(rb"\1", text)
+        return _keep_edge_whitespace(text)
 
 
 def _unreadable(url: str, reader: _ResponseReader | None, error: SyntaxError) -> StoreError:
@@ -306,11 +357,13 @@ class RemoteStore:
         thread = self._thread
         thread.response = response
         deadline = time.monotonic() + self.allowed_seconds
-        thread.reader = _ResponseReader(response.iter_bytes(), self.url, deadline, self.virtuoso)
+        results_format = _results_format(response, self.url)
+        thread.reader = _ResponseReader(
+            response.iter_bytes(), self.url, deadline, self.virtuoso,
+            results_format == ox.QueryResultsFormat.XML,
+        )  # fmt: skip
         try:
-            result = ox.parse_query_results(
-                io.BufferedReader(thread.reader), format=_results_format(response, self.url)
-            )
+            result = ox.parse_query_results(io.BufferedReader(thread.reader), format=results_format)
         except SyntaxError as error:
             raise self.unreadable(error) from None
         except MemoryError as error:
@@ -358,12 +411,14 @@ class RemoteStore:
         :class:`StoreError` (a cut, late or unreadable answer).
         """
         response = self._send({"query": query}, SOLUTIONS_ACCEPT, stream=True, limited=False)
-        reader = _ResponseReader(response.iter_bytes(), self.url, math.inf, self.virtuoso)
         try:
+            results_format = _results_format(response, self.url)
+            reader = _ResponseReader(
+                response.iter_bytes(), self.url, math.inf, self.virtuoso,
+                results_format == ox.QueryResultsFormat.XML,
+            )  # fmt: skip
             try:
-                solutions = ox.parse_query_results(
-                    io.BufferedReader(reader), format=_results_format(response, self.url)
-                )
+                solutions = ox.parse_query_results(io.BufferedReader(reader), format=results_format)
             except SyntaxError as error:
                 raise _unreadable(self.url, reader, error) from None
             except MemoryError as error:

@@ -142,6 +142,31 @@ def test_a_runaway_query_is_stopped_at_our_deadline(served: ServedStore) -> None
     )
 
 
+EDGED = (" x ", "\ttab\n", "  ", "a b", "\r")
+"""Values with whitespace at an end (and one inside): a store's SPARQL XML may write it as
+itself (Virtuoso does), which pyoxigraph's XML reader would trim."""
+
+
+def test_whitespace_at_a_values_ends_comes_through_the_store_as_it_is(
+    served: ServedStore,
+) -> None:
+    """Before: Virtuoso's ``" x "`` came back ``"x"``, ``"\\ttab\\n"`` as ``"tab"``."""
+    variables = [f"v{number}" for number in range(len(EDGED))]
+    literals = " ".join(
+        f"({ox.Literal(value)} AS ?{variable})"
+        for value, variable in zip(EDGED, variables, strict=True)
+    )
+    query = f"SELECT {literals} WHERE {{}}"
+    response = httpx.post(
+        served.server.sparql,
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json", "Cache-Control": "no-cache"},
+    )
+    assert response.status_code == 200, response.text
+    [row] = response.json()["results"]["bindings"]
+    assert tuple(row[variable]["value"] for variable in variables) == EDGED
+
+
 def test_updates_and_refused_services_never_reach_the_store(served: ServedStore) -> None:
     update = httpx.post(served.server.sparql, data={"query": "INSERT DATA { <a:a> <a:b> <a:c> }"})
     assert update.status_code == 403
