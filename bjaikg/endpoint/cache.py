@@ -32,7 +32,7 @@ import pyoxigraph as ox
 import bjaikg
 from bjaikg.endpoint.connection import HttpResponse
 from bjaikg.endpoint.evaluation import QueryAnswer, QueryRequest
-from bjaikg.endpoint.query_tokens import service_keywords
+from bjaikg.endpoint.query_tokens import constructs_blank_nodes, service_keywords
 from bjaikg.remote_store import RemoteStore
 from bjaikg.statistics import NamedGraphStatistics
 from bjaikg.store import KnowledgeGraph
@@ -43,9 +43,10 @@ RequestKey = tuple[bytes, bytes, bytes | None, bytes | None, str, str]
 """A GET request as it arrived: path, query string, ``Accept``, ``Host``, scheme and root path
 (:func:`bjaikg.endpoint.protocol.request_key`); with the data they decide its answer."""
 
-_VOLATILE = re.compile(r"\b(?:now|rand|uuid|bnode)\s*\(")
-"""Functions whose value changes from one evaluation to the next (``struuid`` ends in ``uuid``),
-in a lower-cased query; looked for only when a cheap substring test finds a name."""
+_VOLATILE = re.compile(r"\b(?:now|rand|uuid|struuid|bnode)(?:\s|#[^\r\n]*)*\(")
+"""Functions whose value changes from one evaluation to the next, in a lower-cased query (a
+comment may stand between name and bracket); looked for only when a cheap substring test finds
+a name."""
 
 
 def asks_fresh(cache_control: bytes | str | None) -> bool:
@@ -131,9 +132,13 @@ class AnswerCache:
     def key(request: QueryRequest) -> Key | None:
         """What the answer to ``request`` depends on; ``None`` when not only on the data."""
         text = request.query.lower()
-        if service_keywords(request.query) or (
-            ("now" in text or "rand" in text or "uuid" in text or "bnode" in text)
-            and _VOLATILE.search(text)
+        if (
+            service_keywords(request.query)
+            or (
+                ("now" in text or "rand" in text or "uuid" in text or "bnode" in text)
+                and _VOLATILE.search(text)
+            )
+            or ("construct" in text and constructs_blank_nodes(request.query))
         ):
             return None
         return (

@@ -40,3 +40,26 @@ def service_keywords(query: str) -> list[int]:
         for match in TOKENS.finditer(query)
         if (match["word"] or "").upper() == "SERVICE" or match[0][:8].upper() == "SERVICE:"
     ]
+
+
+def constructs_blank_nodes(query: str) -> bool:
+    """Whether ``query`` is a ``CONSTRUCT`` whose template (or short-form pattern) writes blank
+    nodes: a label ``_:b``, ``[`` or a collection ``(`` — each a new blank node on every
+    evaluation, as ``BNODE()`` is. Hazard: a ``CONSTRUCT`` inside a string, IRI or comment before
+    the query's own keyword is skipped, as the engine skips it; a query is not checked further."""
+    depth = 0
+    seen_construct = False
+    for match in TOKENS.finditer(query):
+        token = match[0]
+        if not seen_construct:
+            seen_construct = (match["word"] or "").upper() == "CONSTRUCT"
+        elif match["group"]:
+            depth += 1
+        elif depth:
+            if match["open"] or token.startswith("_:"):
+                return True
+            if match["close"] and token == "}":
+                depth -= 1
+                if not depth:
+                    return False
+    return False
