@@ -15,9 +15,10 @@ import logging
 import math
 import socket
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -247,6 +248,34 @@ def serve(application: Starlette, settings: Settings, load: Loader | None = None
     return 0
 
 
+Loaded = TypeVar("Loaded")
+
+
+def load_apart(load: Callable[[], Loaded]) -> Loaded:
+    """``load()`` on a thread of its own (its exception raised here).
+
+    Hazard: pyoxigraph's random generator (``RAND()``, the labels of new blank nodes) is kept per
+    thread and not seeded again in a forked child, and the main thread forks every worker: a
+    load there (a file's blank nodes draw from it) handed each worker, and each one forked
+    later, the same sequence. The main thread must not query the store before it forks.
+    """
+    outcome: list[Loaded | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(load())
+        except BaseException as error:  # handed to the main thread, which raises it
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, name="load", daemon=True)  # Ctrl-C need not wait
+    thread.start()
+    thread.join()
+    [result] = outcome
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
 def serve_main(
     argv: list[str] | None = None,
     routes_for: Callable[[KnowledgeGraph], Sequence[BaseRoute]] = lambda graph: (),
@@ -278,7 +307,7 @@ def serve_main(
         return application, application.state.endpoint
 
     try:
-        application, _ = load()
+        application, _ = load_apart(load)
     except BjaikgError as error:
         print(f"bjaikg: error: {error}", file=sys.stderr)
         return 2

@@ -210,6 +210,22 @@ def test_a_worker_that_dies_while_idle_is_replaced_unnoticed(
         assert response.status_code == 200, response.text
 
 
+def test_a_replaced_worker_draws_other_random_numbers_than_the_one_before() -> None:
+    """pyoxigraph's random generator (``RAND()``, new blank nodes) is per thread and not seeded
+    again in a forked child: the graph loaded on the supervisor's main thread, which forks the
+    workers, gave every worker it forked the same sequence (R4's finding 4, session 38)."""
+    fresh = {"Cache-Control": "no-cache", "Accept": "text/csv"}
+    query = {"query": "SELECT (RAND() AS ?r) (BNODE() AS ?b) WHERE {}"}
+    with running_server("--data", str(DATA), "--workers", "1") as server:
+        drawn = []
+        for _ in range(2):
+            before = worker_pids(server)
+            drawn.append(httpx.get(server.sparql, params=query, headers=fresh).text)
+            os.kill(min(before), signal.SIGKILL)
+            replaced_workers(server, before)
+    assert drawn[0] != drawn[1], drawn
+
+
 def test_a_request_waiting_on_a_worker_stopped_at_a_deadline_is_answered_by_the_next() -> None:
     """A kept-alive connection of a worker sends a request while that worker evaluates a
     runaway and no other worker is free: the request waits unread, and when the runaway is
