@@ -89,8 +89,8 @@ class Proxy:
             proto = _last(request.header(b"x-forwarded-proto"))
             host = _last(request.header(b"x-forwarded-host"))
             clients = (request.header(b"x-forwarded-for") or "").split(",")
-        if proto in ("http", "https"):
-            request.scheme = proto
+        if proto and proto.lower() in ("http", "https"):  # a scheme is any case (RFC 3986 §3.1)
+            request.scheme = proto.lower()
         if host:
             request.headers = [
                 *[(name, value) for name, value in request.headers if name != b"host"],

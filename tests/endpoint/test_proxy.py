@@ -189,6 +189,13 @@ def test_forwarded_headers_believed_only_from_a_trusted_peer() -> None:
         assert relative == "https://example.org/bjaikg/test", "the base IRI is the service's URL"
         redirect = client.get(trusted.url + "/sparql", headers={**FORWARDED, "Accept": "text/html"})
         assert (redirect.status_code, redirect.headers["location"]) == (303, "/bjaikg/")
+        upper_case = [  # a scheme may come in any case
+            {"Forwarded": "proto=HTTPS;host=example.org"},
+            {"X-Forwarded-Proto": "HTTPS", "X-Forwarded-Host": "example.org"},
+        ]
+        for upper in upper_case:
+            described = client.get(trusted.url + "/sparql", headers=upper).text
+            assert "sd:endpoint <https://example.org/bjaikg/sparql>" in described, upper
 
         ignored = client.get(untrusted.url + "/sparql", headers=FORWARDED).text
         assert f"sd:endpoint <{untrusted.url}/bjaikg/sparql>" in ignored
