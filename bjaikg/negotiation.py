@@ -342,7 +342,20 @@ def serialise_triples(
         )
     serialised = ox.serialize(output, format=choice.format, prefixes=prefixes)
     assert serialised is not None  # no output file given, so pyoxigraph returns bytes
-    return serialised
+    return keep_carriage_returns(serialised, choice.format)
+
+
+def keep_carriage_returns(body: bytes, written_in: ox.RdfFormat | ox.QueryResultsFormat) -> bytes:
+    """``body`` with each carriage return written ``&#13;`` when it is XML (RDF/XML, SPARQL
+    XML); other formats as they are.
+
+    pyoxigraph writes a carriage return inside a value as itself, and an XML reader turns
+    ``\r\n`` and ``\r`` into ``\n`` (XML 1.0 §2.11), so the client would read another
+    value. Its writers put none in markup, so every one is a value's.
+    """
+    if written_in in (ox.RdfFormat.RDF_XML, ox.QueryResultsFormat.XML) and b"\r" in body:
+        return body.replace(b"\r", b"&#13;")
+    return body
 
 
 def compact_json_ld(statements: Sequence[ox.Triple] | Sequence[ox.Quad]) -> bytes:

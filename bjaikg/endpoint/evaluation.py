@@ -36,6 +36,7 @@ from bjaikg.negotiation import (
     NotAcceptableError,
     choose_rdf_format,
     choose_results_format,
+    keep_carriage_returns,
     serialise_triples,
 )
 from bjaikg.remote_store import RemoteStore, StoreError
@@ -400,7 +401,8 @@ def _serialise_solutions(
     )
     try:
         result.serialize(cast("IO[bytes]", output), format=choice.format)
-        return QueryAnswer(200, choice.content_type, b"".join(output.parts), None)
+        body = keep_carriage_returns(b"".join(output.parts), choice.format)
+        return QueryAnswer(200, choice.content_type, body, None)
     except _AnswerTooLongError:
         again = _run(store, request)
     assert isinstance(again, ox.QuerySolutions) and limit is not None
@@ -408,7 +410,7 @@ def _serialise_solutions(
     rows = list(islice(again, limit + 1))
     truncated = len(rows) > limit
     rows = rows[:limit] if truncated else rows
-    body = write_solutions(variables, rows, choice.format)
+    body = keep_carriage_returns(write_solutions(variables, rows, choice.format), choice.format)
     return QueryAnswer(200, choice.content_type, body, len(rows), truncated)
 
 
