@@ -44,6 +44,7 @@ from bjaikg.endpoint.cache import PRECONDITION_FAILED, body_tag, precondition
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.namespaces import BJG, PREFIXES
 from bjaikg.negotiation import RdfChoice, choose_rdf_format, serialise_triples
+from bjaikg.release import canonical_quads
 from bjaikg.remote_store import RemoteStore, StoreError
 from bjaikg.store import KnowledgeGraph
 
@@ -114,7 +115,9 @@ class DumpCache:
         choice = choose_rdf_format(None, name, datasets=datasets)
         statements: list[ox.Triple] | list[ox.Quad]
         if datasets:
-            statements = list(self.graph.embedded_store)  # a store's dumps are StoreDump's
+            quads = list(self.graph.embedded_store)  # a store's dumps are StoreDump's
+            # as a release writes its .nq: the same data, the same bytes
+            statements = canonical_quads(quads) if suffix == "nq" else quads
         else:
             triples = self.graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
             assert isinstance(triples, ox.QueryTriples)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -14,8 +15,10 @@ from bjaikg import PROJECT_ROOT
 from bjaikg.__main__ import main
 from bjaikg.knowledge_diff import Entity, EntityChange, KnowledgeDiff, count_line
 from bjaikg.release import CHECKSUMS, DESCRIPTION, plan_release, write_release
+from bjaikg.snapshots import open_snapshot
 from bjaikg.versioning import Bump, Version, required_bump
 from tests.release.conftest import INSTANCES, DataRepository
+from tests.server_process import running_server
 
 SPDX = "http://spdx.org/rdf/terms#"
 BJ = "https://w3id.org/bjaikg/id/"
@@ -270,3 +273,17 @@ def test_a_structure_no_iri_holds_is_a_patch_with_its_reason() -> None:
         "0 entities added, 0 removed, 0 changed; 1 blank-node structures added, 0 removed; "
         "1 triples added, 0 removed"
     )
+
+
+@pytest.mark.server
+def test_the_served_nquads_dump_is_the_release_file_of_the_same_data(tmp_path: Path) -> None:
+    """``/dump.nq`` is written as a release writes ``bjaikg-VERSION.nq`` (blank nodes labelled
+    by RDFC-1.0, sorted), so a researcher can check a download against a release's SHA256SUMS
+    (R5's finding 12, session 38: the same lines in another order)."""
+    snapshot = open_snapshot(str(PROJECT_ROOT), with_inference=True)
+    write_release(snapshot, Version.parse("0.0.1"), tmp_path / "release", date="2026-12-07")
+    released = (tmp_path / "release" / "bjaikg-0.0.1.nq").read_bytes()
+    with running_server("--workers", "1") as server:
+        served = httpx.get(server.url + "/dump.nq", timeout=60.0)
+    assert served.status_code == 200
+    assert hashlib.sha256(served.content).hexdigest() == hashlib.sha256(released).hexdigest()
