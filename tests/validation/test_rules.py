@@ -161,6 +161,16 @@ CASES: dict[str, tuple[str, str]] = {
         + "bj:support a bjo:ChipSupport ; bjo:supportingProduct bj:model ; "
         + "bjo:supportedChip bj:chip-a .",
     ),
+    "quality.chip-generation-unstated": (
+        CHIP.format(slug="card", zh="加速卡", en="card")
+        + CHIP.format(slug="generation", zh="代际", en="generation")
+        + "\nbj:card bjo:chipGeneration bj:generation .",
+        CHIP.format(slug="card", zh="加速卡", en="card")
+        + CHIP.format(slug="generation", zh="代际", en="generation")
+        + "\nbj:card bjo:chipGeneration bj:generation .\n"
+        + "bj:statement a bjo:ChipGenerationStatement ; bjo:statedCard bj:card ; "
+        + "bjo:statedGeneration bj:generation .",
+    ),
     "quality.chip-outside-its-family": (
         CHIP.format(slug="chip-a", zh="芯片", en="chip a")
         + "\nbj:chip-a bjo:designedBy bj:designer .\n"
