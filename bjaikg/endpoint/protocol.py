@@ -2,8 +2,8 @@
 
 - ``GET``/``HEAD`` with ``query=``; ``POST`` form-encoded (``query=``) or with the query as an
   ``application/sparql-query`` body; ``default-graph-uri`` and ``named-graph-uri`` (repeatable,
-  in the URL or the form); ``format`` (overrides ``Accept``) and ``timeout`` (seconds, at most
-  the server's ``--timeout``).
+  in the URL or the form, not both); ``format`` (overrides ``Accept``) and ``timeout``
+  (seconds, at most the server's ``--timeout``).
 - No query: the Service Description in an RDF format, or a redirect to ``/`` for a browser.
 - Refusals: SPARQL Update (``update=``, ``application/sparql-update``, or an update in
   ``query=``) 403; other methods 405; a body over ``--max-request-bytes`` 413; a URL over the
@@ -58,6 +58,8 @@ from bjaikg.remote_store import StoreError
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
+DATASET = frozenset({"default-graph-uri", "named-graph-uri"})
+"""The protocol's dataset parameters: repeatable, in the URL or in a form body, not in both."""
 DESCRIPTION_CACHE_SIZE = 64
 """Service descriptions kept (one per endpoint URL, i.e. Host header, and format)."""
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
@@ -188,8 +190,10 @@ def read_parameters(request: HttpRequest, state: EndpointState) -> list[tuple[st
     """The protocol parameters of the URL and (for a form) the body, in order.
 
     A direct ``application/sparql-query`` body becomes a ``query`` parameter (without a leading
-    byte-order mark). A POST with neither a query nor an update is a 400 (the SPARQL Protocol
-    asks one of POST); only a GET without one is the service description.
+    byte-order mark). A dataset parameter (:data:`DATASET`) in both the URL and a form body is a
+    400, as a second ``query`` is: which one the client meant is not for the server to guess. A
+    POST with neither a query nor an update is a 400 (the SPARQL Protocol asks one of POST); only
+    a GET without one is the service description.
     """
     settings = state.settings
     raw_query = request.query_string
@@ -212,7 +216,14 @@ def read_parameters(request: HttpRequest, state: EndpointState) -> list[tuple[st
             f"send {FORM} or {SPARQL_QUERY}",
         )
     if media_type == FORM:
-        return parameters + parse_form(request.body, "form body")
+        form = parse_form(request.body, "form body")
+        if twice := sorted({name for name, _ in parameters} & {name for name, _ in form} & DATASET):
+            raise ProtocolError(
+                400,
+                f"{twice[0]} is given both in the URL and in the form body; give the dataset "
+                "in one of them",
+            )
+        return parameters + form
     # a byte-order mark that an editor saved the query file with is no part of the query
     return [*parameters, ("query", _decode(request.body, "request body").removeprefix("\ufeff"))]
 

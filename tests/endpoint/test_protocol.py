@@ -663,6 +663,24 @@ def test_dataset_parameters_without_a_query_are_refused(http: httpx.Client, para
     assert f"{parameter} is given but no query" in response.text
 
 
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_a_dataset_parameter_in_the_url_and_the_form_is_refused(
+    http: httpx.Client, parameter: str
+) -> None:
+    """Given in both, the two were merged (the union of the graphs); the Oxigraph server refuses
+    it, as a second query= is refused. Either place alone, or repeated in one, is taken."""
+    graph = "https://w3id.org/bjaikg/graph/tests/endpoint/data/"
+    count = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+    both = http.post(
+        "/sparql", params={parameter: f"{graph}extra"}, data={**count, parameter: f"{graph}fixture"}
+    )
+    assert both.status_code == 400, both.text
+    assert f"{parameter} is given both in the URL and in the form body" in both.text
+    in_url = http.post("/sparql", params=[(parameter, f"{graph}extra")] * 2, data=count)
+    in_form = http.post("/sparql", data={**count, parameter: [f"{graph}extra"] * 2})
+    assert in_url.status_code == in_form.status_code == 200, (in_url.text, in_form.text)
+
+
 def test_a_querys_own_dataset_is_honoured_and_the_protocols_replaces_it(
     http: httpx.Client,
 ) -> None:
