@@ -440,7 +440,7 @@ def evaluate(store: Store, request: QueryRequest, allowed_services: Sequence[str
     """
     try:
         check_depth(request.query)
-        check_services(request.query, allowed_services)
+        check_services(request.query, allowed_services, request.base_iri)
         result = _run(store, request)
         try:
             return _answer(store, result, request)
