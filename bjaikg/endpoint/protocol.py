@@ -64,13 +64,13 @@ DESCRIPTION_CACHE_SIZE = 64
 """Service descriptions kept (one per endpoint URL, i.e. Host header, and format)."""
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
 """RFC 9110's methods and PATCH, the methods the server knows (any other: 501, see
-:func:`refuse_method`): routed to handlers that refuse the ones they do not take themselves (a
-405 that says why: a CORS preflight, the one OPTIONS answered, never reaches them), and to the
-catch-all of the interface (a 404 for a path no route serves)."""
+:func:`refuse_method`): routed to handlers that answer the ones they do not take themselves
+(:func:`other_method`: a plain OPTIONS 204, others a 405 that says why; a CORS preflight never
+reaches them), and to the catch-all of the interface (a 404 for a path no route serves)."""
 
 
-SPARQL_METHODS = "GET, HEAD, POST, OPTIONS"
-"""What ``/sparql`` answers (``Allow``): OPTIONS with 204, or as a CORS preflight."""
+SPARQL_METHODS = "GET, HEAD, POST"
+"""What ``/sparql`` takes besides OPTIONS (answered with 204, or as a CORS preflight)."""
 ERROR_IN_LOG = 120
 """Characters of an error answer's first line written as its access-log detail."""
 
@@ -90,18 +90,23 @@ class ProtocolError(BjaikgError):
 
 
 def refuse_method(method: str, allowed: str) -> ProtocolError:
-    """The 405 for ``method`` on a resource that takes ``allowed`` (its ``Allow`` header); the
-    501 for a method that is none of :data:`ALL_METHODS`, unknown to the server for every
-    resource (RFC 9110 §15.6.2)."""
+    """The 405 for ``method`` on a resource that takes ``allowed`` and OPTIONS (its ``Allow``
+    header); the 501 for a method that is none of :data:`ALL_METHODS`, unknown to the server
+    for every resource (RFC 9110 §15.6.2). OPTIONS itself is answered: :func:`other_method`."""
     if method not in ALL_METHODS:
         return ProtocolError(501, not_implemented(method))
+    reason = f"{method} is not supported: {READ_ONLY_MESSAGE}"
+    return ProtocolError(405, reason, {"Allow": f"{allowed}, OPTIONS"})
+
+
+def other_method(method: str, allowed: str) -> HttpResponse:
+    """The answer to ``method`` on a resource that takes only ``allowed`` (e.g. ``GET, HEAD``)
+    and OPTIONS: a plain OPTIONS (not a CORS preflight: ``CORSMiddleware`` answers those for
+    every path) gets 204 and the ``Allow`` it asks for (RFC 9110 §9.3.7), as the server takes
+    OPTIONS wherever it answers a preflight; any other method :func:`refuse_method`'s refusal."""
     if method == "OPTIONS":
-        reason = (
-            "OPTIONS is answered only as a CORS preflight (Origin, Access-Control-Request-Method)"
-        )
-    else:
-        reason = f"{method} is not supported: {READ_ONLY_MESSAGE}"
-    return ProtocolError(405, reason, {"Allow": allowed})
+        return HttpResponse(204, [("Allow", f"{allowed}, OPTIONS")], b"")
+    return refuse_method(method, allowed).response()
 
 
 def starlette_response(response: HttpResponse) -> Response:
@@ -388,13 +393,12 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
         and (response := _kept_response(state, request, started)) is not None
     ):
         return response  # parameters, evaluation and serialisation all skipped
+    if request.method not in ("GET", "HEAD", "POST"):  # OPTIONS: no preflight (worker: CORS's)
+        response = other_method(request.method, SPARQL_METHODS)
+        detail = "options" if response.status == 204 else "refused"
+        response.record = AccessRecord("sparql", started, detail)
+        return response
     try:
-        if request.method == "OPTIONS":  # not a preflight: the worker hands those to CORS
-            response = HttpResponse(204, [("Allow", SPARQL_METHODS)], b"")
-            response.record = AccessRecord("sparql", started, "options")
-            return response
-        if request.method not in ("GET", "HEAD", "POST"):
-            raise refuse_method(request.method, SPARQL_METHODS)
         found: dict[str, list[str]] = {}
         for name, value in read_parameters(request, state):
             found.setdefault(name, []).append(value)

@@ -229,8 +229,23 @@ def test_cors_simple_and_preflight(http: httpx.Client) -> None:
     assert "content-length" not in not_preflight.headers  # RFC 9110 §8.6: never on a 204
     written = http.put("/sparql", content=b"x")
     assert (written.status_code, written.headers["allow"]) == (405, "GET, HEAD, POST, OPTIONS")
-    store = http.options("/rdf-graph-store", params={"default": ""})
-    assert (store.status_code, store.headers["allow"]) == (405, "GET, HEAD")  # no write offered
+    store = http.put("/rdf-graph-store", params={"default": ""}, content=b"x")
+    assert (store.status_code, store.headers["allow"]) == (405, "GET, HEAD, OPTIONS")  # no write
+
+
+@pytest.mark.parametrize(
+    "path", ["/rdf-graph-store?default", "/graphs", "/dump.nq", "/health", "/id/test-district", "/"]
+)
+def test_a_plain_options_wherever_a_preflight_is_answered_is_204_with_allow(
+    http: httpx.Client, path: str
+) -> None:
+    """As on /sparql (RFC 9110 §9.3.7): the Graph Store and the dumps answered a preflight but
+    a plain OPTIONS with 405 and an Allow without OPTIONS (a review, session 38)."""
+    plain = http.options(path, headers={"Origin": "https://example.org"})
+    assert (plain.status_code, plain.headers.get("allow")) == (204, "GET, HEAD, OPTIONS")
+    assert "content-length" not in plain.headers and plain.content == b""
+    asked = {"Origin": "https://example.org", "Access-Control-Request-Method": "GET"}
+    assert http.options(path, headers=asked).status_code == 200  # the preflight, as before
 
 
 def test_service_description_with_void_statistics(
@@ -511,9 +526,9 @@ def test_an_unknown_method_is_501_and_a_known_one_not_allowed_405_with_allow(
         ("PROPFIND", "/nowhere", 501, None),
         ("PROPFIND", "/rdf-graph-store?default", 501, None),
         ("PATCH", "/sparql", 405, b"GET, HEAD, POST, OPTIONS"),
-        ("DELETE", "/id/test-district", 405, b"GET, HEAD"),
-        ("PUT", "/", 405, b"GET, HEAD"),
-        ("PUT", "/static/missing.css", 405, b"GET, HEAD"),
+        ("DELETE", "/id/test-district", 405, b"GET, HEAD, OPTIONS"),
+        ("PUT", "/", 405, b"GET, HEAD, OPTIONS"),
+        ("PUT", "/static/missing.css", 405, b"GET, HEAD, OPTIONS"),
     ):
         request = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
         head, _, body = raw_exchange(server, request.encode()).partition(b"\r\n\r\n")
