@@ -431,13 +431,48 @@ def test_brackets_in_strings_iris_and_comments_do_not_count(http: httpx.Client) 
             "SELECT * WHERE { ?s ?p ?o } OFFSET -1",
             "error at 1:36: expected a digit",
         ),
-        (  # at the end, "expected one of ABS, AVG, DAY, IRI, …": no function is missing
+        (  # at the end, "expected one of ABS, AVG, DAY, IRI, …", with a bracket still open
+            "SELECT * WHERE {\n  ?s ?p ?o FILTER(?o = )",
+            "error at 2:25, the end of the query: it ends before what it began is complete",
+        ),
+        # the rest: a review (session 38) found "it ends before what it began is complete" at
+        # the end where nothing was open, and an escape or a line break not pointed at
+        (  # at the end, "expected one of ABS, AVG, …", every bracket closed: the operand after =
             "SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER(?o = )\n}",
-            "error at 4:2, the end of the query: it ends before what it began is complete",
+            "error at 3:13: the query is complete before =, and whole without it (= is one too "
+            "many, or what should follow it is missing)",
         ),
         (  # at the end, "expected one of LATERAL, SERVICE": the object is missing
             "SELECT * WHERE { ?s ?p }",
-            "error at 1:25, the end of the query: it ends before what it began is complete",
+            "error at 1:18: what ?s begins here is not complete (a term of a triple pattern",
+        ),
+        (  # at the end, "expected one of HAVING, OFFSET, OPTIONAL, VALUES"
+            "ASK {} ASK {}",
+            "error at 1:8: a second query begins here, after a complete one",
+        ),
+        (  # "error at 1:44 … expected one of BIND": one term too many (a column per character)
+            'SELECT * WHERE { ?s ?p "😀😀" . ?s ?p ?o ?x }',
+            "error at 1:40: the query goes on after a complete part with ?x, an extra term",
+        ),
+        (  # mid-query, "error at 1:35: expected OPTIONAL" (inside LIMIT)
+            "SELECT * WHERE { ?s ?p ?o ?x } LIMIT 10",
+            "error at 1:27: the query goes on after a complete part with ?x, an extra term",
+        ),
+        (  # a direction is part of the tag (RDF 1.2): "ltr is not a SPARQL keyword" before
+            'SELECT ?o WHERE { VALUES ?o { "a"@en--ltr } ?o ?p }',
+            "error at 1:45: what ?o begins here is not complete",
+        ),
+        (  # "error at 1:23: expected ENCODE_FOR_URI"
+            'SELECT ("\\x41" AS ?x) {}',
+            "error at 1:10: \\x is no escape of a SPARQL string (those are \\t",
+        ),
+        (
+            "SELECT ('\\u00e' AS ?x) {}",
+            "error at 1:10: \\u needs 4 hexadecimal digits",
+        ),
+        (  # "error at 2:12, the end of the query: it ends before …"
+            'SELECT ?x { BIND("a\nb" AS ?x) }',
+            'error at 1:20: a line break inside a "…" string, which cannot hold one',
         ),
         (  # "expected one of HAVING, OFFSET, OPTIONAL, VALUES, ['0'..='9']": the digit kept
             "SELECT * WHERE { ?s ?p ?o } LIMIT -1",
