@@ -38,7 +38,7 @@ from bjaikg.endpoint.cache import PRECONDITION_FAILED, body_tag, precondition
 from bjaikg.endpoint.connection import CORS_EXPOSED
 from bjaikg.endpoint.dumps import DumpCache, dump_routes
 from bjaikg.endpoint.graph_store import graph_store_routes
-from bjaikg.endpoint.protocol import refuse_method, starlette_response
+from bjaikg.endpoint.protocol import other_method, starlette_response
 from bjaikg.endpoint.settings import Settings
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.negotiation import JSON_MEDIA_TYPE
@@ -177,11 +177,12 @@ async def store_failed(request: Request, error: Exception) -> Response:
 
 async def method_refused(request: Request, error: Exception) -> Response:
     """Starlette's own 405 (a route, or static files, not taking the method) as the endpoint's
-    refusal: its text with the ``Allow`` Starlette gives, or 501 for a method the server does
-    not know (:func:`~bjaikg.endpoint.protocol.refuse_method`)."""
+    answer (:func:`~bjaikg.endpoint.protocol.other_method`): a plain OPTIONS 204, another
+    method the refusal with the ``Allow`` Starlette gives (and OPTIONS), or 501 for a method the
+    server does not know."""
     assert isinstance(error, HTTPException)
     allowed = (error.headers or {}).get("Allow", "")
-    return starlette_response(refuse_method(request.method, allowed).response())
+    return starlette_response(other_method(request.method, allowed))
 
 
 def create_application(

@@ -157,6 +157,24 @@ class RequestRefusedError(Exception):
         self.status = status
 
 
+def _target_host(
+    headers: list[tuple[bytes, bytes]], target: Any, version: str
+) -> list[tuple[bytes, bytes]]:
+    """``headers`` with the authority of an absolute-form ``target`` (httptools' parse, without
+    its userinfo) as the value of each ``Host``. RFC 9112 §3.2.2: "When an origin server
+    receives a request with an absolute-form of request-target, the origin server MUST ignore
+    the received Host header field (if any) and instead use the host information of the
+    request-target" (https://www.rfc-editor.org/rfc/rfc9112#section-3.2.2). Each ``Host`` is
+    replaced, not removed, and none is added to an HTTP/1.1 request without one: two, or none,
+    are still refused (§3.2), as every ``Host`` is checked
+    (:meth:`~bjaikg.endpoint.proxy.Proxy.apply`)."""
+    host = b"[" + target.host + b"]" if b":" in target.host else target.host
+    authority = host if target.port is None else b"%s:%d" % (host, target.port)
+    if version != "1.1" and all(name != b"host" for name, _ in headers):
+        return [*headers, (b"host", authority)]
+    return [(name, authority if name == b"host" else value) for name, value in headers]
+
+
 class RequestReader:
     """The requests arriving on one connection, parsed as bytes are fed (httptools callbacks).
 
@@ -256,10 +274,13 @@ class RequestReader:
 
     def on_message_complete(self) -> None:
         """The request is complete. An absolute-form target (``GET http://host/path``, which
-        HTTP/1.1 servers must accept) is served by its path and query."""
+        HTTP/1.1 servers must accept) is served by its path and query, and its authority is
+        the request's ``Host`` (:func:`_target_host`)."""
+        headers, version = self._headers, self.parser.get_http_version()
         if self._url.startswith((b"http://", b"https://")):
             target = httptools.parse_url(self._url)
             path, query_string = target.path or b"/", target.query or b""
+            headers = _target_host(headers, target, version)
         else:
             path, _, query_string = self._url.partition(b"?")
         self.ready.append(
@@ -267,10 +288,10 @@ class RequestReader:
                 method=self.parser.get_method().decode("ascii"),
                 path=path,
                 query_string=query_string.partition(b"#")[0],
-                headers=self._headers,
+                headers=headers,
                 body=bytes(self._body),
                 client=self.client,
-                http_version=self.parser.get_http_version(),
+                http_version=version,
                 keep_alive=self.parser.should_keep_alive(),
             )
         )

@@ -29,7 +29,7 @@ from bjaikg.endpoint.federation import (
     check_services,
     nodes_named,
 )
-from bjaikg.endpoint.query_tokens import TOKENS
+from bjaikg.endpoint.query_tokens import TOKENS, service_keywords, string_fault
 from bjaikg.endpoint.results import MINIMUM_ROW_BYTES, write_solutions
 from bjaikg.namespaces import PREFIXES
 from bjaikg.negotiation import (
@@ -194,19 +194,111 @@ def _at_end(query: str, position: re.Match[str]) -> bool:
     return not query[_index_of(query, int(position[1]), int(position[2])) :].strip()
 
 
-def syntax_message(query: str, error: SyntaxError) -> str:
-    """What a client reads about the syntax error ``error`` of ``query``: pyoxigraph's message
-    with its line:column, or, for an undeclared prefix, its position and the ``PREFIX`` line
-    to add (the project's namespace for a prefix of :data:`~bjaikg.namespaces.PREFIXES`).
+def _open_at_end(query: str) -> bool:
+    """Whether a bracket or a string of ``query`` is still open at its end."""
+    depth = 0
+    for token in TOKENS.finditer(query):
+        if token["stray"] in ('"', "'"):
+            return True
+        depth += (token["group"] or token["open"]) is not None
+        depth -= token["close"] is not None
+    return depth > 0
 
-    pyoxigraph's "expected …" names what one rule of its grammar would have taken, which often
-    misleads: a bare word that is no SPARQL keyword before the position is named instead (with
-    the keyword it is closest to), a sentence in the expected set (a rule's own message, such
-    as "The SELECT contains a variable that is unbound") replaces the set, and at the end of the
-    query a set of keywords alone (function names where an operand is missing) is replaced by
-    saying that the query ends early.
+
+_CLOSING = {"{": "}", "(": ")", "[": "]"}
+_EMPTY = ox.Store()
+_NEXT = re.compile(r"(?:\s|#[^\r\n]*)*")
+"""White space and comments: what lies between a complete part and the text after it."""
+
+
+def _past_complete_part(query: str, base_iri: str | None) -> int | None:
+    """Where ``query`` goes on after its longest beginning that is a whole query once its open
+    brackets are closed (the first character of an extra term, a second query, or an operator
+    whose operand is missing); ``None`` when no beginning is one, or for a query longer than
+    :data:`DIAGNOSED_CHARACTERS` or naming ``SERVICE`` (never evaluated, even on nothing).
+
+    Hazard: parses each beginning, from the longest, by evaluating it on an empty store, within
+    the query's deadline."""
+    if len(query) > DIAGNOSED_CHARACTERS or service_keywords(query):
+        return None
+    ends, closers, stack = [], [], []
+    for token in TOKENS.finditer(query):
+        if token[0][0] == "#":
+            continue
+        if token["group"] or token["open"]:
+            stack.append(_CLOSING[token[0]])
+        elif token["close"] and stack:
+            stack.pop()
+        ends.append(token.end())
+        closers.append(" ".join(reversed(stack)))
+    for end, closing in zip(reversed(ends[:-1]), reversed(closers[:-1]), strict=True):
+        if _parses(f"{query[:end]} {closing}", base_iri):
+            after = _NEXT.match(query, end)
+            assert after is not None  # the pattern matches the empty text
+            return after.end()
+    return None
+
+
+_QUERY_FORM = re.compile(r"(?i:SELECT|CONSTRUCT|DESCRIBE|ASK|PREFIX|BASE)\b")
+
+
+def _parses(query: str, base_iri: str | None) -> bool:
+    """Whether pyoxigraph parses ``query`` (evaluated on an empty store: never give it one
+    that names ``SERVICE``)."""
+    try:
+        _EMPTY.query(query, base_iri=base_iri)
+    except SyntaxError:
+        return False
+    except (ValueError, RuntimeError, OSError):
+        pass  # parsed: its evaluation is no concern here
+    return True
+
+
+def _going_on(query: str, extra: int, base_iri: str | None) -> str:
+    """Where and how ``query`` goes on at ``extra``, after a complete part
+    (:func:`_past_complete_part`): a second query, a term the query is whole without, or the
+    beginning of something left unfinished."""
+    where = line_and_column(query, extra)
+    if _QUERY_FORM.match(query, extra):
+        return f"error at {where}: a second query begins here, after a complete one (send one)"
+    token = TOKENS.match(query, extra)
+    text = token[0] if token else query[extra]
+    if _parses(query[:extra] + query[extra + len(text) :], base_iri):
+        if token is None or token.lastgroup is not None:  # an operator or a bracket
+            return (
+                f"error at {where}: the query is complete before {text}, and whole without it "
+                f"({text} is one too many, or what should follow it is missing)"
+            )
+        return (
+            f"error at {where}: the query goes on after a complete part with {text}, an extra "
+            "term (the query is whole without it)"
+        )
+    return (
+        f"error at {where}: what {text} begins here is not complete (a term of a triple "
+        "pattern, an operand of an expression or a closing bracket is missing after it)"
+    )
+
+
+def syntax_message(query: str, error: SyntaxError, base_iri: str | None = None) -> str:
+    """What a client reads about the syntax error ``error`` of ``query`` (its relative IRIs
+    resolved against ``base_iri``): pyoxigraph's message with its line:column, or, for an
+    undeclared prefix, its position and the ``PREFIX`` line to add (the project's namespace for
+    a prefix of :data:`~bjaikg.namespaces.PREFIXES`).
+
+    pyoxigraph's "expected …" names what one rule of its grammar would have taken, and where it
+    stopped reading, which often misleads: a string that breaks SPARQL's rules (an escape that
+    is none, a line break in a short string) is named at the fault
+    (:func:`~bjaikg.endpoint.query_tokens.string_fault`); a bare word that is no SPARQL keyword
+    before the position is named instead (with the keyword it is closest to); a sentence in the
+    expected set (a rule's own message, such as "The SELECT contains a variable that is
+    unbound") replaces the set; and where the set is keywords alone (function names where an
+    operand is missing, the end of the query), the message says that the query ends before
+    what it began is complete when a bracket or string is still open at its end, else where it
+    goes on after a complete part (an extra term, a second query).
     """
     message = " ".join(str(error.msg or error).split())
+    if (fault := string_fault(query)) is not None:
+        return f"SPARQL syntax error: error at {line_and_column(query, fault[0])}: {fault[1]}"
     prefix = undeclared_prefix(query)
     position = _POSITION.match(message)
     if prefix is None:
@@ -233,12 +325,15 @@ def syntax_message(query: str, error: SyntaxError) -> str:
                 return f"SPARQL syntax error: {note[1]}: expected {_CHARACTER_CLASSES[every[0]]}"
             if parts and DIGIT in every:  # LIMIT -1: the digit is the one alternative that fits
                 parts.append(_CHARACTER_CLASSES[DIGIT])
-            elif position and _at_end(query, position) and all(map(str.isidentifier, parts)):
-                return (  # at the end pyoxigraph names keywords that could start anything
-                    f"SPARQL syntax error: {note[1]}, the end of the query: it ends before what "
-                    "it began is complete (a term of a triple pattern, an operand of an "
-                    "expression or a closing bracket is missing before here)"
-                )
+            elif position and all(map(str.isidentifier, parts)):  # keywords that start anything
+                if _at_end(query, position) and _open_at_end(query):
+                    return (
+                        f"SPARQL syntax error: {note[1]}, the end of the query: it ends before "
+                        "what it began is complete (a term of a triple pattern, an operand of an "
+                        "expression or a closing bracket is missing before here)"
+                    )
+                if (extra := _past_complete_part(query, base_iri)) is not None:
+                    return f"SPARQL syntax error: {_going_on(query, extra, base_iri)}"
             expected = f"one of {', '.join(parts)}" if len(parts) > 1 else "".join(parts)
             return f"SPARQL syntax error: {note[1]}: expected {expected or note[2]}"
         return f"SPARQL syntax error: {message}"
@@ -442,7 +537,7 @@ def evaluate(store: Store, request: QueryRequest, allowed_services: Sequence[str
     """
     try:
         check_depth(request.query)
-        check_services(request.query, allowed_services)
+        check_services(request.query, allowed_services, request.base_iri)
         result = _run(store, request)
         try:
             return _answer(store, result, request)
@@ -455,7 +550,7 @@ def evaluate(store: Store, request: QueryRequest, allowed_services: Sequence[str
     except SyntaxError as error:
         if looks_like_update(request.query):
             return error_answer(403, READ_ONLY_MESSAGE)
-        return error_answer(400, syntax_message(request.query, error))
+        return error_answer(400, syntax_message(request.query, error, request.base_iri))
     except ServiceRefusedError as error:
         return error_answer(403, str(error))
     except UncheckableQueryError as error:

@@ -31,6 +31,8 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
+import pyoxigraph as ox
+
 from bjaikg.endpoint.query_tokens import service_keywords
 from bjaikg.errors import BjaikgError
 
@@ -125,17 +127,33 @@ def _targets(query: str) -> tuple[str | None, ...]:
     return tuple(str(term) if isinstance(term, URIRef) else None for term in terms)
 
 
-def check_services(query: str, allowed: Sequence[str]) -> None:
-    """Raise :class:`ServiceRefusedError` unless every ``SERVICE`` target is in ``allowed``."""
+def resolved(iri: str, base_iri: str | None) -> str:
+    """``iri`` resolved against ``base_iri`` as pyoxigraph resolves a query's IRIs (its own IRI
+    resolution, through its Turtle parser); ``iri`` itself when it is absolute, when there is
+    no base, or when it is no IRI pyoxigraph reads (the engine then refuses the query)."""
+    if base_iri is None:
+        return iri
+    try:
+        [quad] = ox.parse(f"<{iri}> <{iri}> <{iri}> .", ox.RdfFormat.TURTLE, base_iri=base_iri)
+    except (SyntaxError, ValueError):
+        return iri
+    return quad.object.value
+
+
+def check_services(query: str, allowed: Sequence[str], base_iri: str | None = None) -> None:
+    """Raise :class:`ServiceRefusedError` unless every ``SERVICE`` target, resolved against
+    ``base_iri`` (the IRI pyoxigraph would call), is in ``allowed``; a refusal quotes the IRI
+    checked and, for a relative one, the form the query writes."""
     for target in service_targets(query):
         if target is None:
             raise ServiceRefusedError(
                 "SERVICE with a variable endpoint is not allowed: the server calls only the "
                 "endpoints on its allow-list (--allow-service)"
             )
-        if target not in allowed:
+        if (checked := resolved(target, base_iri)) not in allowed:
             listed = ", ".join(allowed) if allowed else "none: federation is off"
+            written = f" (written <{target}> in the query)" if checked != target else ""
             raise ServiceRefusedError(
-                f"SERVICE <{target}> is not on this server's allow-list (--allow-service; "
-                f"allowed: {listed})"
+                f"SERVICE <{checked}>{written} is not on this server's allow-list "
+                f"(--allow-service; allowed: {listed})"
             )

@@ -25,7 +25,7 @@ from bjaikg.endpoint.protocol import (
     ProtocolError,
     http_request,
     note,
-    refuse_method,
+    other_method,
     run_query,
     starlette_response,
 )
@@ -44,7 +44,7 @@ async def graph_store(request: Request) -> Response:
     names = [named.name for named in state.named_graphs]
     try:
         if request.method not in ("GET", "HEAD"):
-            raise refuse_method(request.method, "GET, HEAD")
+            return starlette_response(other_method(request.method, "GET, HEAD"))
         if graph is not None and "default" in parameters:
             raise ProtocolError(400, "give either ?graph=IRI or ?default, not both")
         if graph is not None and graph not in names:

@@ -2,8 +2,8 @@
 
 - ``GET``/``HEAD`` with ``query=``; ``POST`` form-encoded (``query=``) or with the query as an
   ``application/sparql-query`` body; ``default-graph-uri`` and ``named-graph-uri`` (repeatable,
-  in the URL or the form); ``format`` (overrides ``Accept``) and ``timeout`` (seconds, at most
-  the server's ``--timeout``).
+  in the URL or the form, not both); ``format`` (overrides ``Accept``) and ``timeout``
+  (seconds, at most the server's ``--timeout``).
 - No query: the Service Description in an RDF format, or a redirect to ``/`` for a browser.
 - Refusals: SPARQL Update (``update=``, ``application/sparql-update``, or an update in
   ``query=``) 403; other methods 405; a body over ``--max-request-bytes`` 413; a URL over the
@@ -58,17 +58,19 @@ from bjaikg.remote_store import StoreError
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
+DATASET = frozenset({"default-graph-uri", "named-graph-uri"})
+"""The protocol's dataset parameters: repeatable, in the URL or in a form body, not in both."""
 DESCRIPTION_CACHE_SIZE = 64
 """Service descriptions kept (one per endpoint URL, i.e. Host header, and format)."""
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
 """RFC 9110's methods and PATCH, the methods the server knows (any other: 501, see
-:func:`refuse_method`): routed to handlers that refuse the ones they do not take themselves (a
-405 that says why: a CORS preflight, the one OPTIONS answered, never reaches them), and to the
-catch-all of the interface (a 404 for a path no route serves)."""
+:func:`refuse_method`): routed to handlers that answer the ones they do not take themselves
+(:func:`other_method`: a plain OPTIONS 204, others a 405 that says why; a CORS preflight never
+reaches them), and to the catch-all of the interface (a 404 for a path no route serves)."""
 
 
-SPARQL_METHODS = "GET, HEAD, POST, OPTIONS"
-"""What ``/sparql`` answers (``Allow``): OPTIONS with 204, or as a CORS preflight."""
+SPARQL_METHODS = "GET, HEAD, POST"
+"""What ``/sparql`` takes besides OPTIONS (answered with 204, or as a CORS preflight)."""
 ERROR_IN_LOG = 120
 """Characters of an error answer's first line written as its access-log detail."""
 
@@ -88,18 +90,23 @@ class ProtocolError(BjaikgError):
 
 
 def refuse_method(method: str, allowed: str) -> ProtocolError:
-    """The 405 for ``method`` on a resource that takes ``allowed`` (its ``Allow`` header); the
-    501 for a method that is none of :data:`ALL_METHODS`, unknown to the server for every
-    resource (RFC 9110 §15.6.2)."""
+    """The 405 for ``method`` on a resource that takes ``allowed`` and OPTIONS (its ``Allow``
+    header); the 501 for a method that is none of :data:`ALL_METHODS`, unknown to the server
+    for every resource (RFC 9110 §15.6.2). OPTIONS itself is answered: :func:`other_method`."""
     if method not in ALL_METHODS:
         return ProtocolError(501, not_implemented(method))
+    reason = f"{method} is not supported: {READ_ONLY_MESSAGE}"
+    return ProtocolError(405, reason, {"Allow": f"{allowed}, OPTIONS"})
+
+
+def other_method(method: str, allowed: str) -> HttpResponse:
+    """The answer to ``method`` on a resource that takes only ``allowed`` (e.g. ``GET, HEAD``)
+    and OPTIONS: a plain OPTIONS (not a CORS preflight: ``CORSMiddleware`` answers those for
+    every path) gets 204 and the ``Allow`` it asks for (RFC 9110 §9.3.7), as the server takes
+    OPTIONS wherever it answers a preflight; any other method :func:`refuse_method`'s refusal."""
     if method == "OPTIONS":
-        reason = (
-            "OPTIONS is answered only as a CORS preflight (Origin, Access-Control-Request-Method)"
-        )
-    else:
-        reason = f"{method} is not supported: {READ_ONLY_MESSAGE}"
-    return ProtocolError(405, reason, {"Allow": allowed})
+        return HttpResponse(204, [("Allow", f"{allowed}, OPTIONS")], b"")
+    return refuse_method(method, allowed).response()
 
 
 def starlette_response(response: HttpResponse) -> Response:
@@ -188,8 +195,10 @@ def read_parameters(request: HttpRequest, state: EndpointState) -> list[tuple[st
     """The protocol parameters of the URL and (for a form) the body, in order.
 
     A direct ``application/sparql-query`` body becomes a ``query`` parameter (without a leading
-    byte-order mark). A POST with neither a query nor an update is a 400 (the SPARQL Protocol
-    asks one of POST); only a GET without one is the service description.
+    byte-order mark). A dataset parameter (:data:`DATASET`) in both the URL and a form body is a
+    400, as a second ``query`` is: which one the client meant is not for the server to guess. A
+    POST with neither a query nor an update is a 400 (the SPARQL Protocol asks one of POST); only
+    a GET without one is the service description.
     """
     settings = state.settings
     raw_query = request.query_string
@@ -212,7 +221,14 @@ def read_parameters(request: HttpRequest, state: EndpointState) -> list[tuple[st
             f"send {FORM} or {SPARQL_QUERY}",
         )
     if media_type == FORM:
-        return parameters + parse_form(request.body, "form body")
+        form = parse_form(request.body, "form body")
+        if twice := sorted({name for name, _ in parameters} & {name for name, _ in form} & DATASET):
+            raise ProtocolError(
+                400,
+                f"{twice[0]} is given both in the URL and in the form body; give the dataset "
+                "in one of them",
+            )
+        return parameters + form
     # a byte-order mark that an editor saved the query file with is no part of the query
     return [*parameters, ("query", _decode(request.body, "request body").removeprefix("\ufeff"))]
 
@@ -377,13 +393,12 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
         and (response := _kept_response(state, request, started)) is not None
     ):
         return response  # parameters, evaluation and serialisation all skipped
+    if request.method not in ("GET", "HEAD", "POST"):  # OPTIONS: no preflight (worker: CORS's)
+        response = other_method(request.method, SPARQL_METHODS)
+        detail = "options" if response.status == 204 else "refused"
+        response.record = AccessRecord("sparql", started, detail)
+        return response
     try:
-        if request.method == "OPTIONS":  # not a preflight: the worker hands those to CORS
-            response = HttpResponse(204, [("Allow", SPARQL_METHODS)], b"")
-            response.record = AccessRecord("sparql", started, "options")
-            return response
-        if request.method not in ("GET", "HEAD", "POST"):
-            raise refuse_method(request.method, SPARQL_METHODS)
         found: dict[str, list[str]] = {}
         for name, value in read_parameters(request, state):
             found.setdefault(name, []).append(value)

@@ -12,7 +12,7 @@ import re
 TOKENS = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\r\n]|\\.)*"|\'(?:[^\'\\\r\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\r\n]*'
-    r"|[?$]\w+|(?:[A-Za-z_][\w.-]*)?:[\w.:%-]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
+    r"|[?$]\w+|(?:[A-Za-z_][\w.-]*)?:[\w.:%-]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?"
     r"|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
     r"|(?P<group>\{)|(?P<open>[(\[])|(?P<close>[})\]])"
     r"|(?P<chain>\|\||&&|[!|/+*.,;-]|(?i:\b(?:MINUS|UNION|OPTIONAL|BIND|FILTER)\b))"
@@ -21,10 +21,11 @@ TOKENS = re.compile(
 )
 """SPARQL's tokens as the query checks need them: a string, an IRI, a comment (to the end of
 the line: a line feed or a carriage return, as SPARQL's EOL), a variable, a prefixed name (the
-empty prefix and blank node labels included), a language tag or an unsigned number (each
-skipped whole); a bracket, or an operator or keyword that chains (``check_depth``); or a bare
-word (``unknown_word``, ``names_dataset``, :func:`service_keywords`); last, a quote or ``<``
-that opens no string or IRI (an unterminated string, an IRI with a space: what follows is not
+empty prefix and blank node labels included), a language tag (with RDF 1.2's base direction:
+``@en--ltr``, SPARQL 1.2's ``LANG_DIR``) or an unsigned number (each skipped whole); a
+bracket, or an operator or keyword that chains (``check_depth``); or a bare word
+(``unknown_word``, ``names_dataset``, :func:`service_keywords`); last, a quote or ``<`` that
+opens no string or IRI (an unterminated string, an IRI with a space: what follows is not
 words)."""
 
 
@@ -63,3 +64,45 @@ def constructs_blank_nodes(query: str) -> bool:
                 if not depth:
                     return False
     return False
+
+
+ESCAPE = re.compile(r"""\\(?:[tbnrf"'\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|(?P<bad>.?))""", re.DOTALL)
+r"""A backslash in a string and what follows it: SPARQL's ``ECHAR`` (``\t \b \n \r \f \" \' \\``)
+or a code point escape (``\uXXXX``, ``\UXXXXXXXX``), else ``bad``: what is no escape."""
+_REST_OF_SHORT = {quote: re.compile(rf"(?:[^{quote}\\\r\n]|\\.)*") for quote in "\"'"}
+"""What a short string opened by the quote holds: up to its end, a line break or a lone
+backslash at the end of the query."""
+
+
+def string_fault(query: str) -> tuple[int, str] | None:
+    r"""The first place where a string of ``query`` breaks SPARQL's rules for strings, and what
+    is wrong there: a backslash that begins no escape (``"\x41"``), or a line break in a string
+    opened by one quote (``"a⏎b"``: only a long string, ``'''…'''``, or ``\n`` holds one);
+    ``None`` when there is none. A string still open at the end of the query is none either: the
+    query ends too soon. Hazard: a scan, not a parser (:data:`TOKENS`)."""
+    for token in TOKENS.finditer(query):
+        text, start = token[0], token.start()
+        if token["stray"] in ('"', "'"):
+            if query[max(start - 2, 0) : start + 1] == text * 3:  # a long string still open
+                return None
+            rest = _REST_OF_SHORT[text].match(query, token.end())
+            assert rest is not None  # the pattern matches the empty text
+            end = rest.end()
+            if query[end : end + 1] in ("\n", "\r"):
+                long = text * 3
+                return end, (
+                    f"a line break inside a {text}…{text} string, which cannot hold one (write "
+                    rf"\n, or use a {long}…{long} string)"
+                )
+            return None  # open to the end of the query: all after it is the string's
+        if text[0] in "\"'":
+            for escape in ESCAPE.finditer(text):
+                if (bad := escape["bad"]) in ("u", "U"):
+                    digits = 4 if bad == "u" else 8
+                    return start + escape.start(), rf"\{bad} needs {digits} hexadecimal digits"
+                if bad is not None:
+                    return start + escape.start(), (
+                        rf"\{bad} is no escape of a SPARQL string (those are \t \b \n \r \f "
+                        r"""\" \' \\ \uXXXX \UXXXXXXXX; a backslash itself is \\)"""
+                    )
+    return None

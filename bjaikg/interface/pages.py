@@ -26,7 +26,7 @@ from starlette.templating import Jinja2Templates
 
 from bjaikg.chinese import CHINESE_RUN
 from bjaikg.endpoint.cache import asks_fresh
-from bjaikg.endpoint.protocol import refuse_method, starlette_response
+from bjaikg.endpoint.protocol import other_method, starlette_response
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.errors import DataFileError, printable
 from bjaikg.interface.assets import asset_address
@@ -469,7 +469,7 @@ class Site:
             for method in sorted(route.methods or ())
         ]
         if allowed:
-            return starlette_response(refuse_method(request.method, ", ".join(allowed)).response())
+            return starlette_response(other_method(request.method, ", ".join(allowed)))
         if choose_media_type(request.headers.get("accept"), ["text/plain", "text/html"]) != (
             "text/html"
         ):

@@ -148,6 +148,34 @@ def test_an_absolute_form_target_is_served_by_its_path(server: ServerProcess) ->
         assert b'"status":"ok"' in read_response(connection)
 
 
+def test_an_absolute_form_targets_authority_is_the_host(server: ServerProcess) -> None:
+    """RFC 9112 §3.2.2: an origin server "MUST ignore the received Host header field (if any)
+    and instead use the host information of the request-target"; the base IRI came from Host (a
+    review, session 38). The target's host is checked as a Host is, and an HTTP/1.1 request
+    without Host is still refused (§3.2); an HTTP/1.0 one takes the target's."""
+    construct = quote("CONSTRUCT { <x> <p> <> } WHERE {}")
+    triple = b"<http://%s/x> <http://%s/p> <http://%s/sparql> ."
+    for version, host, authority in (("1.1", "Host: 127.0.0.1\r\n", b"other.example:81"),
+                                     ("1.0", "", b"[::1]:82")):  # fmt: skip
+        target = f"http://{authority.decode()}/sparql?query={construct}"
+        with connect(server) as connection:
+            connection.sendall(
+                f"GET {target} HTTP/{version}\r\n{host}Accept: application/n-triples\r\n"
+                "Connection: close\r\n\r\n".encode()
+            )
+            answer = read_until_closed(connection)
+        assert answer.endswith(triple % (authority, authority, authority) + b"\n"), answer
+    for request, reason in (
+        (b"GET http://[fe80::1%25eth0]/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+         b"is not a host name or address"),
+        (b"GET http://127.0.0.1/health HTTP/1.1\r\n\r\n", b"must say its Host"),
+    ):  # fmt: skip
+        with connect(server) as connection:
+            connection.sendall(request)
+            answer = read_until_closed(connection)
+        assert answer.startswith(b"HTTP/1.1 400 ") and reason in answer, answer
+
+
 def test_http_1_0_closes_unless_asked_to_keep_alive(server: ServerProcess) -> None:
     with connect(server) as connection:
         connection.sendall(get_line(ASK, version="1.0"))

@@ -54,7 +54,7 @@ def test_graph_store_writes_are_refused(http: httpx.Client, method: str) -> None
         content=b"<urn:a> <urn:b> <urn:c> .", headers={"Content-Type": "application/n-triples"},
     )  # fmt: skip
     assert response.status_code == 405
-    assert response.headers["allow"] == "GET, HEAD"
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS"
     assert "read-only" in response.text
     after = http.get("/rdf-graph-store", params={"graph": f"{GRAPHS}extra", "format": "nt"})
     assert len(after.text.splitlines()) == 2

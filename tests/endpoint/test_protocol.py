@@ -229,8 +229,23 @@ def test_cors_simple_and_preflight(http: httpx.Client) -> None:
     assert "content-length" not in not_preflight.headers  # RFC 9110 §8.6: never on a 204
     written = http.put("/sparql", content=b"x")
     assert (written.status_code, written.headers["allow"]) == (405, "GET, HEAD, POST, OPTIONS")
-    store = http.options("/rdf-graph-store", params={"default": ""})
-    assert (store.status_code, store.headers["allow"]) == (405, "GET, HEAD")  # no write offered
+    store = http.put("/rdf-graph-store", params={"default": ""}, content=b"x")
+    assert (store.status_code, store.headers["allow"]) == (405, "GET, HEAD, OPTIONS")  # no write
+
+
+@pytest.mark.parametrize(
+    "path", ["/rdf-graph-store?default", "/graphs", "/dump.nq", "/health", "/id/test-district", "/"]
+)
+def test_a_plain_options_wherever_a_preflight_is_answered_is_204_with_allow(
+    http: httpx.Client, path: str
+) -> None:
+    """As on /sparql (RFC 9110 §9.3.7): the Graph Store and the dumps answered a preflight but
+    a plain OPTIONS with 405 and an Allow without OPTIONS (a review, session 38)."""
+    plain = http.options(path, headers={"Origin": "https://example.org"})
+    assert (plain.status_code, plain.headers.get("allow")) == (204, "GET, HEAD, OPTIONS")
+    assert "content-length" not in plain.headers and plain.content == b""
+    asked = {"Origin": "https://example.org", "Access-Control-Request-Method": "GET"}
+    assert http.options(path, headers=asked).status_code == 200  # the preflight, as before
 
 
 def test_service_description_with_void_statistics(
@@ -416,13 +431,48 @@ def test_brackets_in_strings_iris_and_comments_do_not_count(http: httpx.Client) 
             "SELECT * WHERE { ?s ?p ?o } OFFSET -1",
             "error at 1:36: expected a digit",
         ),
-        (  # at the end, "expected one of ABS, AVG, DAY, IRI, …": no function is missing
+        (  # at the end, "expected one of ABS, AVG, DAY, IRI, …", with a bracket still open
+            "SELECT * WHERE {\n  ?s ?p ?o FILTER(?o = )",
+            "error at 2:25, the end of the query: it ends before what it began is complete",
+        ),
+        # the rest: a review (session 38) found "it ends before what it began is complete" at
+        # the end where nothing was open, and an escape or a line break not pointed at
+        (  # at the end, "expected one of ABS, AVG, …", every bracket closed: the operand after =
             "SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER(?o = )\n}",
-            "error at 4:2, the end of the query: it ends before what it began is complete",
+            "error at 3:13: the query is complete before =, and whole without it (= is one too "
+            "many, or what should follow it is missing)",
         ),
         (  # at the end, "expected one of LATERAL, SERVICE": the object is missing
             "SELECT * WHERE { ?s ?p }",
-            "error at 1:25, the end of the query: it ends before what it began is complete",
+            "error at 1:18: what ?s begins here is not complete (a term of a triple pattern",
+        ),
+        (  # at the end, "expected one of HAVING, OFFSET, OPTIONAL, VALUES"
+            "ASK {} ASK {}",
+            "error at 1:8: a second query begins here, after a complete one",
+        ),
+        (  # "error at 1:44 … expected one of BIND": one term too many (a column per character)
+            'SELECT * WHERE { ?s ?p "😀😀" . ?s ?p ?o ?x }',
+            "error at 1:40: the query goes on after a complete part with ?x, an extra term",
+        ),
+        (  # mid-query, "error at 1:35: expected OPTIONAL" (inside LIMIT)
+            "SELECT * WHERE { ?s ?p ?o ?x } LIMIT 10",
+            "error at 1:27: the query goes on after a complete part with ?x, an extra term",
+        ),
+        (  # a direction is part of the tag (RDF 1.2): "ltr is not a SPARQL keyword" before
+            'SELECT ?o WHERE { VALUES ?o { "a"@en--ltr } ?o ?p }',
+            "error at 1:45: what ?o begins here is not complete",
+        ),
+        (  # "error at 1:23: expected ENCODE_FOR_URI"
+            'SELECT ("\\x41" AS ?x) {}',
+            "error at 1:10: \\x is no escape of a SPARQL string (those are \\t",
+        ),
+        (
+            "SELECT ('\\u00e' AS ?x) {}",
+            "error at 1:10: \\u needs 4 hexadecimal digits",
+        ),
+        (  # "error at 2:12, the end of the query: it ends before …"
+            'SELECT ?x { BIND("a\nb" AS ?x) }',
+            'error at 1:20: a line break inside a "…" string, which cannot hold one',
         ),
         (  # "expected one of HAVING, OFFSET, OPTIONAL, VALUES, ['0'..='9']": the digit kept
             "SELECT * WHERE { ?s ?p ?o } LIMIT -1",
@@ -511,9 +561,9 @@ def test_an_unknown_method_is_501_and_a_known_one_not_allowed_405_with_allow(
         ("PROPFIND", "/nowhere", 501, None),
         ("PROPFIND", "/rdf-graph-store?default", 501, None),
         ("PATCH", "/sparql", 405, b"GET, HEAD, POST, OPTIONS"),
-        ("DELETE", "/id/test-district", 405, b"GET, HEAD"),
-        ("PUT", "/", 405, b"GET, HEAD"),
-        ("PUT", "/static/missing.css", 405, b"GET, HEAD"),
+        ("DELETE", "/id/test-district", 405, b"GET, HEAD, OPTIONS"),
+        ("PUT", "/", 405, b"GET, HEAD, OPTIONS"),
+        ("PUT", "/static/missing.css", 405, b"GET, HEAD, OPTIONS"),
     ):
         request = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
         head, _, body = raw_exchange(server, request.encode()).partition(b"\r\n\r\n")
@@ -661,6 +711,24 @@ def test_dataset_parameters_without_a_query_are_refused(http: httpx.Client, para
     response = http.get("/sparql", params={parameter: f"{CHAIN}graph"})
     assert response.status_code == 400
     assert f"{parameter} is given but no query" in response.text
+
+
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_a_dataset_parameter_in_the_url_and_the_form_is_refused(
+    http: httpx.Client, parameter: str
+) -> None:
+    """Given in both, the two were merged (the union of the graphs); the Oxigraph server refuses
+    it, as a second query= is refused. Either place alone, or repeated in one, is taken."""
+    graph = "https://w3id.org/bjaikg/graph/tests/endpoint/data/"
+    count = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+    both = http.post(
+        "/sparql", params={parameter: f"{graph}extra"}, data={**count, parameter: f"{graph}fixture"}
+    )
+    assert both.status_code == 400, both.text
+    assert f"{parameter} is given both in the URL and in the form body" in both.text
+    in_url = http.post("/sparql", params=[(parameter, f"{graph}extra")] * 2, data=count)
+    in_form = http.post("/sparql", data={**count, parameter: [f"{graph}extra"] * 2})
+    assert in_url.status_code == in_form.status_code == 200, (in_url.text, in_form.text)
 
 
 def test_a_querys_own_dataset_is_honoured_and_the_protocols_replaces_it(

@@ -564,6 +564,23 @@ def test_service_on_the_allow_list_federates(
     assert received_before_now(url, received) == []
 
 
+def test_a_relative_service_iri_is_checked_and_quoted_resolved(server: ServerProcess) -> None:
+    """``SERVICE <sparql>`` is called at the IRI resolved against the base IRI (the service's
+    URL, from Host), so that one is checked: it was the relative text, never on the list (an
+    allowed endpoint was refused), and the refusal quoted it unresolved (a review, session 38)."""
+    with running_server("--data", str(DATA), "--allow-service", server.sparql) as federating:
+        host = {"Host": urlsplit(server.url).netloc}  # the base IRI: server.sparql
+        query = f"SELECT ?l WHERE {{ SERVICE <sparql> {{ {CHIP_LABEL.split('{', 1)[1]} }}"
+        response = httpx.get(federating.sparql, params={"query": query}, headers=host, timeout=30)
+        assert response.status_code == 200, response.text
+        assert [b["l"]["value"] for b in response.json()["results"]["bindings"]] == ["测试芯片"]
+        other = query.replace("<sparql>", "<other>")
+        refused = httpx.get(federating.sparql, params={"query": other}, headers=host, timeout=30)
+        assert refused.status_code == 403
+        expected = f"SERVICE <{server.url}/other> (written <other> in the query) is not on"
+        assert refused.text.startswith(expected), refused.text
+
+
 CHAIN_PATH = "|".join(
     f"<https://w3id.org/bjaikg/ontology#{name}>"
     for name in ("appliesTo", "hosts", "develops", "runsOn")
