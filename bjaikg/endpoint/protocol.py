@@ -194,11 +194,11 @@ def parse_form(encoded: bytes, what: str) -> list[tuple[str, str]]:
 def read_parameters(request: HttpRequest, state: EndpointState) -> list[tuple[str, str]]:
     """The protocol parameters of the URL and (for a form) the body, in order.
 
-    A direct ``application/sparql-query`` body becomes a ``query`` parameter (without a leading
-    byte-order mark). A dataset parameter (:data:`DATASET`) in both the URL and a form body is a
-    400, as a second ``query`` is: which one the client meant is not for the server to guess. A
-    POST with neither a query nor an update is a 400 (the SPARQL Protocol asks one of POST); only
-    a GET without one is the service description.
+    A direct ``application/sparql-query`` body becomes a ``query`` parameter. A dataset
+    parameter (:data:`DATASET`) in both the URL and a form body is a 400, as a second ``query``
+    is: which one the client meant is not for the server to guess. A POST with neither a query
+    nor an update is a 400 (the SPARQL Protocol asks one of POST); only a GET without one is
+    the service description.
     """
     settings = state.settings
     raw_query = request.query_string
@@ -229,8 +229,7 @@ def read_parameters(request: HttpRequest, state: EndpointState) -> list[tuple[st
                 "in one of them",
             )
         return parameters + form
-    # a byte-order mark that an editor saved the query file with is no part of the query
-    return [*parameters, ("query", _decode(request.body, "request body").removeprefix("\ufeff"))]
+    return [*parameters, ("query", _decode(request.body, "request body"))]
 
 
 def _deadline(values: list[str], limit: float) -> float:
@@ -422,11 +421,14 @@ def answer_sparql(state: EndpointState, request: HttpRequest) -> HttpResponse:
             return response
         if len(queries) > 1:
             raise ProtocolError(400, "give exactly one query (the request has several)")
-        if not queries[0].strip():
+        # a byte-order mark (an editor saved the query file with it) is no part of the query,
+        # whether the file was sent as the body or as a form's or the URL's query=
+        query = queries[0].removeprefix("\ufeff")
+        if not query.strip():
             raise ProtocolError(400, "the query is empty")
         formats = found.get("format")
         query_request = QueryRequest(
-            query=queries[0],
+            query=query,
             default_graphs=tuple(found.get("default-graph-uri", ())),
             named_graphs=tuple(found.get("named-graph-uri", ())),
             accept=request.header(b"accept"),

@@ -787,3 +787,9 @@ def test_a_post_needs_a_query_and_a_byte_order_mark_is_no_part_of_one(http: http
         "/sparql", content="\ufeffASK {}".encode(), headers={"Content-Type": SPARQL_QUERY}
     )
     assert marked.status_code == 200 and marked.json()["boolean"] is True
+    # a file with its mark sent as a form's or the URL's query= (E's report, session 38)
+    for sent in (http.post("/sparql", data={"query": "\ufeffASK {}"}),
+                 http.get("/sparql", params={"query": "\ufeffASK {}"})):  # fmt: skip
+        assert sent.status_code == 200 and sent.json()["boolean"] is True, sent.text
+    only_a_mark = http.get("/sparql", params={"query": "\ufeff "})
+    assert only_a_mark.status_code == 400 and "the query is empty" in only_a_mark.text
