@@ -65,12 +65,13 @@ from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES, shorten
 from bjaikg.negotiation import (
     JSON_MEDIA_TYPE,
     RDF_FORMATS,
-    RDF_MEDIA_TYPES,
     RESULTS_FORMATS,
     NotAcceptableError,
     RdfChoice,
     choose_media_type,
+    choose_page_format,
     choose_rdf_format,
+    choose_results_format,
     serialise_triples,
 )
 from bjaikg.query_catalogue import ParameterError
@@ -224,25 +225,16 @@ def json_answer(content: Any, headers: dict[str, str] | None = None) -> JSONResp
 def wants_page(request: Request, suffix: str | None = None) -> RdfChoice | None:
     """``None`` when the client should get the HTML page, else the RDF serialisation it asks
     for: a ``suffix`` of the path (``.ttl``) wins over the ``format`` parameter, which wins over
-    ``Accept``. Raises :class:`NotAcceptableError` (HTTP 406), whose message lists what is
-    offered, the page (``text/html``) included; :class:`UnknownSuffixError` for a suffix that
-    names none of them."""
+    ``Accept`` (:func:`~bjaikg.negotiation.choose_page_format`). Raises
+    :class:`NotAcceptableError` (HTTP 406), whose message lists what is offered, the page
+    included; :class:`UnknownSuffixError` for a suffix that names none of them."""
     format_name = request.query_params.get("format")
     if suffix is not None:
         if suffix not in SUFFIX_FORMATS:
-            offered = ", ".join(f".{known}" for known in SUFFIX_FORMATS)
-            raise UnknownSuffixError(f"no .{suffix} form of this page; offered: {offered}")
+            offered = [f".{known}" for known in SUFFIX_FORMATS]
+            raise UnknownSuffixError(f"no .{suffix} form", offered, "this page is")
         format_name = SUFFIX_FORMATS[suffix]
-    try:
-        if format_name:
-            return None if format_name == "html" else choose_rdf_format(None, format_name)
-        accept = request.headers.get("accept")
-        chosen = choose_media_type(accept, ["text/html", *RDF_MEDIA_TYPES])
-        if chosen == "text/html":
-            return None
-        return choose_rdf_format(accept, None)
-    except NotAcceptableError as error:
-        raise NotAcceptableError(f"{error}; and the page, text/html (format=html)") from error
+    return choose_page_format(request.headers.get("accept"), format_name)
 
 
 def rdf_answer(
@@ -810,8 +802,11 @@ class Site:
                 for parameter in operation.parameters
                 if parameter.kind == "iri" and parameter.name in values
             ]
+            choose_results_format(accept, format_name)  # the named queries are SELECT or ASK
         except ParameterError as error:
             return text_answer(400, f"{name}: {error}")
+        except NotAcceptableError as error:
+            return text_answer(406, f"{name}: {error.said_of('its answers are')}", VARY)
         for parameter_name, node in nodes:  # a mistyped IRI answered 0 rows, as if none held
             if not self.graph.query(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"):
                 return text_answer(
