@@ -70,3 +70,40 @@ def test_an_unacceptable_accept_lists_the_media_types_in_the_route_s_words(
         "district-places: Accept: image/png: its answers are offered as "
         "application/sparql-results+json"
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/search?q=zhipu&q=baai", "give each parameter once (q)\n"),
+        ("/id/zhipu?lang=zh&lang=en", "give each parameter once (lang)\n"),
+        ("/ontology?format=ttl&format=nt", "give each parameter once (format)\n"),
+        ("/?query=ASK{}&query=ASK{}", "give each parameter once (query)\n"),
+        ("/releases/diff?from=1.25.0&to=1.26.0&format=json&format=text",
+         "give each parameter once (format)\n"),
+        ("/api/queries/label-search?text=a&text=b",
+         "label-search: give each parameter once (text)\n"),
+        ("/api/queries/label-search?text=", "label-search: parameter text: empty; give a value, "
+         "or leave it out for 智源\n"),
+        ("/api/queries/district-places?district=",
+         "district-places: parameter district: empty; give a value, or leave it out for "),
+    ],
+)  # fmt: skip
+def test_a_repeated_or_empty_parameter_is_a_400_naming_it(
+    client: httpx.Client, path: str, message: str
+) -> None:
+    answer = client.get(path, headers={"Accept": "text/html"})
+    assert answer.status_code == 400
+    assert answer.text.startswith(message) and answer.text.count("\n") == 1
+
+
+def test_an_empty_optional_parameter_counts_as_none(client: httpx.Client) -> None:
+    page = client.get("/id/zhipu?lang=&format=", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+
+
+def test_the_list_of_named_queries_refuses_another_format(client: httpx.Client) -> None:
+    refused = client.get("/api/queries?format=csv")
+    assert refused.status_code == 406
+    assert refused.text == "format=csv: the list of named queries is offered as json\n"
+    assert client.get("/api/queries?format=json").json()["queries"]
