@@ -5,10 +5,15 @@ the values the parameter takes (docs/interface.md)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
+from openapi_spec_validator import validate
 
+from bjaikg.interface.openapi import resolve_parameters
+from bjaikg.namespaces import BJ
+from bjaikg.query_catalogue import load_catalogue
 from tests.server_process import ServerProcess, running_server
 
 pytestmark = pytest.mark.server
@@ -107,3 +112,74 @@ def test_the_list_of_named_queries_refuses_another_format(client: httpx.Client) 
     assert refused.status_code == 406
     assert refused.text == "format=csv: the list of named queries is offered as json\n"
     assert client.get("/api/queries?format=json").json()["queries"]
+
+
+DEADLINE_CASES = [
+    ("/id/{slug}", "/id/zhipu"),
+    ("/ontology", "/ontology"),
+    ("/dataset", "/dataset"),
+    ("/releases/diff", "/releases/diff?from=1.25.0&to=1.26.0"),
+]
+"""Operations whose store accesses run over a deadline of 0.001 s: 503."""
+
+
+def status_cases() -> list[tuple[str, str]]:
+    """(OpenAPI path, request) pairs: R5's repro cases and one good request per operation."""
+    federated = next(query.name for query in load_catalogue() if query.needs_network)
+    return [
+        ("/sparql", "/sparql?query=ASK{}"),
+        ("/sparql", "/sparql?query=ASK{"),
+        ("/sparql", "/sparql?query=ASK{}&format=png"),
+        ("/sparql", "/sparql?query=ASK{SERVICE <http://example.org/sparql> {?s ?p ?o}}"),
+        ("/api/queries", "/api/queries"),
+        ("/api/queries", "/api/queries?format=csv"),
+        ("/api/queries", "/api/queries?format=json&format=json"),
+        ("/api/queries/district-places", "/api/queries/district-places"),
+        ("/api/queries/district-places", "/api/queries/district-places?format=png"),
+        ("/api/queries/district-places", "/api/queries/district-places?district="),
+        ("/api/queries/district-places", f"/api/queries/district-places?district={BJ}nowhere"),
+        (f"/api/queries/{federated}", f"/api/queries/{federated}"),
+        ("/search", "/search?q=zhipu"),
+        ("/search", "/search?q=zhipu&format=xml"),
+        ("/search", "/search?q=zhipu&q=baai"),
+        ("/id/{slug}", "/id/zhipu"),
+        ("/id/{slug}", "/id/zhipu?format=csv"),
+        ("/id/{slug}", "/id/zhipu?lang=zh&lang=en"),
+        ("/id/{slug}", "/id/nowhere"),
+        ("/ontology", "/ontology?format=foo"),
+        ("/dataset", "/dataset?format=tsv"),
+        ("/releases/diff", "/releases/diff?from=1.25.0&to=1.26.0"),
+        ("/releases/diff", "/releases/diff?from=9.9.9&to=1.26.0"),
+        ("/releases/diff", "/releases/diff?from=1.25.0&to=1.26.0&format=xml"),
+    ]
+
+
+def declared(document: dict[str, Any], path: str) -> set[str]:
+    return set(document["paths"][path]["get"]["responses"])
+
+
+def test_openapi_declares_every_status_the_server_gives(client: httpx.Client) -> None:
+    document = client.get("/openapi.json").json()
+    validate(document)
+    given = {(path, request, client.get(request).status_code) for path, request in status_cases()}
+    with (
+        running_server("--workers", "1", "--timeout", "0.001") as hurried,
+        httpx.Client(base_url=hurried.url, timeout=30) as late,
+    ):
+        given |= {
+            (path, request, late.get(request).status_code) for path, request in DEADLINE_CASES
+        }
+    assert {status for _, _, status in given} >= {200, 400, 403, 404, 406, 503}
+    undeclared = [case for case in given if str(case[2]) not in declared(document, case[0])]
+    assert not undeclared
+
+
+@pytest.mark.parametrize("path", ["/id/zhipu", "/ontology", "/dataset"])
+def test_a_page_takes_every_format_its_openapi_declares(client: httpx.Client, path: str) -> None:
+    document = client.get("/openapi.json").json()
+    template = "/id/{slug}" if path.startswith("/id/") else path
+    operation = resolve_parameters(document, document["paths"][template]["get"])
+    (formats,) = [p["schema"]["enum"] for p in operation["parameters"] if p["name"] == "format"]
+    assert formats == ["html", "ttl", "nt", "jsonld", "rdfxml", "trig", "nq"]
+    for name in formats:
+        assert client.get(path, params={"format": name}).status_code == 200, name
