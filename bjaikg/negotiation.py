@@ -8,11 +8,14 @@ API
 - :func:`parse_accept` — an ``Accept`` header as :class:`MediaRange` values (q-values, wildcards,
   parameters); a malformed entry is skipped, as HTTP asks, never an exception.
 - :func:`choose_media_type` — the best of a server's ``offers`` (media types in the server's
-  order of preference) for an ``Accept`` header, or ``None`` when none is acceptable. The UI uses
-  it with ``["text/html", *RDF_MEDIA_TYPES]`` to decide between a page and data.
+  order of preference) for an ``Accept`` header, or ``None`` when none is acceptable.
+  :func:`choose_page_format` uses it with ``["text/html", *RDF_MEDIA_TYPES]`` to decide
+  between a page and data.
 - :func:`choose_rdf_format` — an :class:`RdfChoice` for graph answers (CONSTRUCT, DESCRIBE, Graph
   Store, resource data); ``datasets=True`` offers only formats that keep named graphs.
 - :func:`choose_results_format` — a :class:`ResultsChoice` for SELECT and ASK answers.
+- :func:`choose_page_format` — the HTML page (``None``) or an :class:`RdfChoice`, for the pages
+  that have RDF forms.
 - :func:`serialise_triples` — triples (or quads) as bytes in a chosen :class:`RdfChoice`, with the
   project's prefixes in the formats that use them (JSON-LD compacted on request).
 
@@ -24,11 +27,12 @@ negotiated like ``Accept``. N3 (``n3``, ``text/n3``, ``text/rdf+n3``) gets Turtl
 N3. Media types, extensions and aliases are pyoxigraph's (``RdfFormat`` and
 ``QueryResultsFormat``, ``from_media_type``, ``from_extension``); this module only says which
 formats each kind of answer offers, in which order. They raise :class:`NotAcceptableError`
-(HTTP 406; its message lists what is offered) when nothing fits. No ``Accept`` header, or
+(HTTP 406; its message lists the ``format`` values offered for a refused ``format``, the media
+types for a refused ``Accept``) when nothing fits. No ``Accept`` header, or
 ``*/*``, gets the default: SPARQL JSON for results, Turtle for graphs, TriG for datasets.
 
-Hazard: ``text/html`` is not offered by these functions; a caller that serves pages must ask
-:func:`choose_media_type` first.
+Hazard: ``text/html`` is offered by :func:`choose_page_format` only; the other functions choose
+among data formats.
 
 >>> choose_results_format("text/csv;q=0.5, application/sparql-results+xml", None).media_type
 'application/sparql-results+xml'
@@ -46,7 +50,7 @@ from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 
-from bjaikg.errors import BjaikgError
+from bjaikg.errors import BjaikgError, printable
 from bjaikg.namespaces import PREFIXES
 from bjaikg.terms import to_rdflib_graph
 
@@ -54,7 +58,24 @@ Format = TypeVar("Format", ox.RdfFormat, ox.QueryResultsFormat)
 
 
 class NotAcceptableError(BjaikgError):
-    """No offered serialisation satisfies the request's ``Accept`` header or ``format``."""
+    """No offered serialisation satisfies the request's ``Accept`` header or ``format``: 406.
+
+    ``asked`` is what the client sent (``format=png``, ``Accept: image/png``), ``offered`` what
+    it may send instead: the ``format`` values (:data:`FORMAT_NAMES`) for a refused ``format``,
+    the media types for a refused ``Accept``. The message says them of ``subject`` ("SELECT and
+    ASK results are"); :meth:`said_of` says them of another, in a route's own words ("this page
+    is", "district-places: its answers are").
+    """
+
+    def __init__(self, asked: str, offered: Sequence[str], subject: str) -> None:
+        self.asked = asked
+        self.offered = tuple(offered)
+        super().__init__(self.said_of(subject))
+
+    def said_of(self, subject: str) -> str:
+        """The refusal as one line about ``subject`` (with its verb: "this page is"); a
+        character of what the client sent that is not printable is written as its escape."""
+        return printable(f"{self.asked}: {subject} offered as {', '.join(self.offered)}")
 
 
 @dataclass(frozen=True)
@@ -134,6 +155,21 @@ DATASET_FORMATS: tuple[ox.RdfFormat, ...] = (
     ox.RdfFormat.JSON_LD,
 )
 """Formats that keep named graphs, default first."""
+
+FORMAT_NAMES: dict[ox.RdfFormat | ox.QueryResultsFormat, str] = {
+    ox.QueryResultsFormat.JSON: "json",
+    ox.QueryResultsFormat.XML: "xml",
+    ox.QueryResultsFormat.CSV: "csv",
+    ox.QueryResultsFormat.TSV: "tsv",
+    ox.RdfFormat.TURTLE: "ttl",
+    ox.RdfFormat.N_TRIPLES: "nt",
+    ox.RdfFormat.JSON_LD: "jsonld",
+    ox.RdfFormat.RDF_XML: "rdfxml",
+    ox.RdfFormat.TRIG: "trig",
+    ox.RdfFormat.N_QUADS: "nq",
+}
+"""The short ``format`` value of each format, as docs and OpenAPI give them (each also looked
+up by :func:`_lookup`, like the formats' other names and media types)."""
 
 RESULTS_MEDIA_TYPES: tuple[str, ...] = tuple(media_type_of(f) for f in RESULTS_FORMATS)
 """The media types SELECT and ASK results are served in, default first."""
@@ -226,16 +262,14 @@ def _choose(
     type the header names that pyoxigraph maps to one of them (``application/json``,
     ``text/xml`` …).
     """
-    given = "Accept"
+    asked = f"Accept: {accept}"
     if format_parameter and "," in format_parameter:  # media types, as in Accept
-        accept, given = format_parameter, "format"
+        accept, asked = format_parameter, f"format={format_parameter}"
     elif format_parameter:
         chosen_format = _lookup(formats, format_parameter)
         if chosen_format is None:
-            raise NotAcceptableError(
-                f"format={format_parameter!r} is not available for {what}; use a file extension "
-                "or media type of: " + ", ".join(media_type_of(f) for f in formats)
-            )
+            names = [FORMAT_NAMES[f] for f in formats]
+            raise NotAcceptableError(f"format={format_parameter}", names, what)
         return chosen_format
     offers = [media_type_of(f) for f in formats]
     for media_range in parse_accept(accept):
@@ -244,10 +278,8 @@ def _choose(
             offers.append(named)
     chosen = choose_media_type(accept, offers)
     if chosen is None:
-        raise NotAcceptableError(
-            f"none of the media types in {given}: {accept} is available for {what}; offered: "
-            + ", ".join(media_type_of(f) for f in formats)
-        )
+        media_types = [media_type_of(f) for f in formats]
+        raise NotAcceptableError(asked, media_types, what)
     chosen_format = _lookup(formats, chosen)
     assert chosen_format is not None
     return chosen_format
@@ -259,7 +291,7 @@ def choose_results_format(accept: str | None, format_parameter: str | None) -> R
 
     Cached: clients send the same few ``Accept`` headers over and over.
     """
-    chosen = _choose(RESULTS_FORMATS, accept, format_parameter, "SELECT and ASK results")
+    chosen = _choose(RESULTS_FORMATS, accept, format_parameter, "SELECT and ASK results are")
     return ResultsChoice(chosen, media_type_of(chosen))
 
 
@@ -269,9 +301,29 @@ def choose_rdf_format(
 ) -> RdfChoice:
     """The serialisation of a graph (or, with ``datasets``, of named graphs); may raise 406."""
     formats = DATASET_FORMATS if datasets else RDF_FORMATS
-    what = "a dataset with named graphs" if datasets else "graph results"
+    what = "datasets with named graphs are" if datasets else "graphs are"
     chosen = _choose(formats, accept, format_parameter, what)
     return RdfChoice(chosen, media_type_of(chosen))
+
+
+PAGE = "html"
+"""The ``format`` value of a page (HTML), beside its RDF forms."""
+
+
+def choose_page_format(accept: str | None, format_parameter: str | None) -> RdfChoice | None:
+    """``None`` when a page (``/id/…``, ``/ontology`` …) should be answered as HTML, else the
+    RDF form asked for: ``format`` (``html`` or an RDF format's value) wins over ``Accept``,
+    where ``text/html`` is offered before the RDF media types. Raises
+    :class:`NotAcceptableError` saying what "this page is" offered as, the page included.
+    """
+    try:
+        if format_parameter:
+            return None if format_parameter == PAGE else choose_rdf_format(None, format_parameter)
+        chosen = choose_media_type(accept, ["text/html", *RDF_MEDIA_TYPES])
+        return None if chosen == "text/html" else choose_rdf_format(accept, None)
+    except NotAcceptableError as error:
+        page = PAGE if format_parameter else "text/html"
+        raise NotAcceptableError(error.asked, [page, *error.offered], "this page is") from None
 
 
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")

@@ -79,9 +79,13 @@ class Parameter:
         return self.default is None
 
     def term(self, value: str) -> ox.NamedNode | ox.Literal:
-        """``value`` as the RDF term this parameter stands for; :class:`ParameterError` if an
-        IRI parameter gets anything but an absolute http(s) IRI, or an integer one anything but
-        a whole number."""
+        """``value`` as the RDF term this parameter stands for; :class:`ParameterError` if it is
+        empty (a literal one would match anything: ``CONTAINS(?label, "")``), if an IRI
+        parameter gets anything but an absolute http(s) IRI, or an integer one anything but a
+        whole number."""
+        if not value:
+            default = "" if self.default is None else f", or leave it out for {self.default}"
+            raise ParameterError(f"parameter {self.name}: empty; give a value{default}")
         if self.kind == "literal":
             return ox.Literal(value)
         if self.kind == "integer":

@@ -3,7 +3,9 @@
 the knowledge diff of two releases, their schemas) and what is generated — one path per named
 query with its typed parameters and defaults, like grlc, the media types the server offers
 (from :mod:`bjaikg.negotiation` and :mod:`bjaikg.knowledge_diff`, so the document cannot list
-a format the server does not serve) and the package version.
+a format the server does not serve), the answers every operation can give (400 for a parameter
+given twice, 503 over the deadline or when busy: docs/interface.md#parameters) and the package
+version.
 
 Hazard: the base is read once and copied per call; a caller may change what it gets.
 """
@@ -19,7 +21,14 @@ from typing import Any
 from bjaikg import __version__
 from bjaikg.interface.operations import Operation
 from bjaikg.knowledge_diff import MEDIA_TYPES as DIFF_MEDIA_TYPES
-from bjaikg.negotiation import RDF_MEDIA_TYPES, RESULTS_MEDIA_TYPES
+from bjaikg.negotiation import (
+    FORMAT_NAMES,
+    PAGE,
+    RDF_FORMATS,
+    RDF_MEDIA_TYPES,
+    RESULTS_FORMATS,
+    RESULTS_MEDIA_TYPES,
+)
 
 JsonObject = dict[str, Any]
 BASE = Path(__file__).with_name("openapi-base.json")
@@ -66,6 +75,7 @@ def operation_path(operation: Operation) -> JsonObject:
             "responses": {
                 "200": {"$ref": "#/components/responses/Results"},
                 "400": {"$ref": "#/components/responses/BadRequest"},
+                **(FEDERATION_OFF if operation.query.needs_network else {}),
                 **(UNKNOWN_NODE if any(p.kind == "iri" for p in operation.parameters) else {}),
                 "406": {"$ref": "#/components/responses/NotAcceptable"},
             },
@@ -81,6 +91,23 @@ UNKNOWN_NODE: JsonObject = {
 }
 """The answer of a named query whose IRI parameter names no node of the graph."""
 
+FEDERATION_OFF: JsonObject = {
+    "403": {
+        "description": "The query calls SERVICE, and this server's allow-list (--allow-service) "
+        "does not hold the endpoint: always, while federation is off.",
+        "content": {"text/plain": TEXT},
+    }
+}
+"""The answer of a named query that needs the network (``SERVICE``) on a server that does not
+allow its endpoint."""
+
+EVERY_OPERATION: JsonObject = {
+    "400": {"$ref": "#/components/responses/BadRequest"},
+    "503": {"$ref": "#/components/responses/Unavailable"},
+}
+"""What any operation can answer: each reads a parameter (given twice: 400), and each runs on
+the server's clock and worker pool (503)."""
+
 
 def build_openapi(operations: list[Operation]) -> JsonObject:
     """The whole OpenAPI document (deterministic: the base's paths, the queries by name)."""
@@ -94,8 +121,10 @@ def build_openapi(operations: list[Operation]) -> JsonObject:
     responses["PageOrRdf"]["content"] = dict.fromkeys(["text/html", *RDF_MEDIA_TYPES], TEXT)
     diff_forms = {"text/html": TEXT} | dict.fromkeys(DIFF_MEDIA_TYPES.values(), TEXT)
     responses["KnowledgeDiff"]["content"] = diff_forms | {"application/json": DIFF_SCHEMA}
-    formats = document["components"]["parameters"]["DiffFormat"]["schema"]
-    formats["enum"] = ["html", *DIFF_MEDIA_TYPES]
+    parameters = document["components"]["parameters"]
+    parameters["DiffFormat"]["schema"]["enum"] = ["html", *DIFF_MEDIA_TYPES]
+    parameters["ResultsFormat"]["schema"]["enum"] = [FORMAT_NAMES[f] for f in RESULTS_FORMATS]
+    parameters["PageFormat"]["schema"]["enum"] = [PAGE, *(FORMAT_NAMES[f] for f in RDF_FORMATS)]
     paths = document["paths"]
     queries = {operation.path: operation_path(operation) for operation in operations}
     document["paths"] = {
@@ -103,6 +132,10 @@ def build_openapi(operations: list[Operation]) -> JsonObject:
         **queries,
         **{path: item for path, item in paths.items() if path not in ("/sparql", "/api/queries")},
     }
+    for item in document["paths"].values():
+        for operation in item.values():
+            answers = EVERY_OPERATION | operation["responses"]
+            operation["responses"] = dict(sorted(answers.items()))
     return document
 
 

@@ -48,6 +48,7 @@ from bjaikg.interface.language import (
 )
 from bjaikg.interface.openapi import build_openapi, resolve_parameters
 from bjaikg.interface.operations import Operation
+from bjaikg.interface.parameters import given_once, optional
 from bjaikg.interface.releases import ReleaseEntry, diff_releases
 from bjaikg.interface.resource import (
     INCOMING_LIMIT,
@@ -65,12 +66,13 @@ from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES, shorten
 from bjaikg.negotiation import (
     JSON_MEDIA_TYPE,
     RDF_FORMATS,
-    RDF_MEDIA_TYPES,
     RESULTS_FORMATS,
     NotAcceptableError,
     RdfChoice,
     choose_media_type,
+    choose_page_format,
     choose_rdf_format,
+    choose_results_format,
     serialise_triples,
 )
 from bjaikg.query_catalogue import ParameterError
@@ -147,7 +149,7 @@ def create_templates(asset_folders: Mapping[str, Path] | None = None) -> Jinja2T
 
 def chosen_language(request: Request) -> str | None:
     """The language the reader chose explicitly (``?lang=``), if any."""
-    language = request.query_params.get("lang")
+    language = optional(request, "lang")
     return language if language in LANGUAGES else None
 
 
@@ -224,25 +226,16 @@ def json_answer(content: Any, headers: dict[str, str] | None = None) -> JSONResp
 def wants_page(request: Request, suffix: str | None = None) -> RdfChoice | None:
     """``None`` when the client should get the HTML page, else the RDF serialisation it asks
     for: a ``suffix`` of the path (``.ttl``) wins over the ``format`` parameter, which wins over
-    ``Accept``. Raises :class:`NotAcceptableError` (HTTP 406), whose message lists what is
-    offered, the page (``text/html``) included; :class:`UnknownSuffixError` for a suffix that
-    names none of them."""
-    format_name = request.query_params.get("format")
+    ``Accept`` (:func:`~bjaikg.negotiation.choose_page_format`). Raises
+    :class:`NotAcceptableError` (HTTP 406), whose message lists what is offered, the page
+    included; :class:`UnknownSuffixError` for a suffix that names none of them."""
+    format_name = optional(request, "format")
     if suffix is not None:
         if suffix not in SUFFIX_FORMATS:
-            offered = ", ".join(f".{known}" for known in SUFFIX_FORMATS)
-            raise UnknownSuffixError(f"no .{suffix} form of this page; offered: {offered}")
+            offered = [f".{known}" for known in SUFFIX_FORMATS]
+            raise UnknownSuffixError(f"no .{suffix} form", offered, "this page is")
         format_name = SUFFIX_FORMATS[suffix]
-    try:
-        if format_name:
-            return None if format_name == "html" else choose_rdf_format(None, format_name)
-        accept = request.headers.get("accept")
-        chosen = choose_media_type(accept, ["text/html", *RDF_MEDIA_TYPES])
-        if chosen == "text/html":
-            return None
-        return choose_rdf_format(accept, None)
-    except NotAcceptableError as error:
-        raise NotAcceptableError(f"{error}; and the page, text/html (format=html)") from error
+    return choose_page_format(request.headers.get("accept"), format_name)
 
 
 def rdf_answer(
@@ -353,9 +346,7 @@ class Site:
 
     def language(self, request: Request) -> str:
         """The page language of ``request``."""
-        return choose_language(
-            request.query_params.get("lang"), request.headers.get("accept-language")
-        )
+        return choose_language(optional(request, "lang"), request.headers.get("accept-language"))
 
     # -- the query editor --------------------------------------------------------------------
 
@@ -440,7 +431,7 @@ class Site:
                 "configuration": configuration.replace("</", "<\\/"),
                 "examples": self.examples(),
                 "editor_installed": self.editor_installed,
-                "plain_query": request.query_params.get("query") or DEFAULT_QUERY,
+                "plain_query": optional(request, "query") or DEFAULT_QUERY,
                 "plain_formats": PLAIN_FORM_FORMATS,
                 "tag_names": TAG_NAMES_ZH,
             },
@@ -652,21 +643,18 @@ class Site:
         missing, given twice or naming no release is a 400 naming it; ``from`` may be newer
         than ``to`` (what going back changes: the page says so in one line, the diff is as for
         any pair) or the same (no change)."""
-        parameters = request.query_params
-        repeated = sorted(key for key in ("from", "to") if len(parameters.getlist(key)) > 1)
-        if repeated:
-            return text_answer(400, f"give each parameter once ({', '.join(repeated)})")
+        given_once(request, ["from", "to", "format"])
         known = {release.version: release for release in self.releases}
         released = ", ".join(reversed(known)) or "none"
         chosen = []
         for name in ("from", "to"):
-            version = parameters.get(name)
+            version = optional(request, name)
             if not version:
                 return text_answer(400, f"{name}: missing; released: {released}")
             if version not in known:
                 return text_answer(400, f"{name}={version}: no such release; released: {released}")
             chosen.append(known[version])
-        form = parameters.get("format") or None  # an empty field: none given
+        form = optional(request, "format")
         offered = {"html": "text/html", **MEDIA_TYPES}
         if form is None:
             wanted = choose_media_type(request.headers.get("accept"), list(offered.values()))
@@ -717,11 +705,11 @@ class Site:
     async def search(self, request: Request) -> Response:
         """``/search?q=``: the first :data:`MAX_RESULTS` hits and how many matched, as HTML, or
         as JSON for ``format=json`` / ``Accept: json``."""
-        text = request.query_params.get("q", "")
+        text = optional(request, "q") or ""
         language = self.language(request)
         found = search_labels(self.index, text, language)
         hits = found[:MAX_RESULTS]
-        format_name = request.query_params.get("format") or None  # an empty field: none given
+        format_name = optional(request, "format")
         wanted = choose_media_type(request.headers.get("accept"), ["text/html", "application/json"])
         if format_name == "json" or (format_name is None and wanted == "application/json"):
             return json_answer(
@@ -745,7 +733,7 @@ class Site:
                 headers={"Vary": "Accept, Accept-Language"},  # the labels are in the language
             )
         if format_name not in (None, "html", "json"):
-            return text_answer(406, f"format={format_name!r}: search answers in html or json")
+            return text_answer(406, f"format={format_name}: the search is offered as html, json")
         kinds = {
             "EXACT": WORDS["match_exact"][language],
             "WORD": WORDS["match_word"][language],
@@ -776,7 +764,13 @@ class Site:
     # -- named queries as an API -------------------------------------------------------------
 
     async def list_queries(self, request: Request) -> Response:
-        """``/api/queries``: every operation with its titles, descriptions and parameters."""
+        """``/api/queries``: every operation with its titles, descriptions and parameters, as
+        JSON (the only form: another ``format`` is a 406)."""
+        format_name = optional(request, "format")
+        if format_name not in (None, "json"):
+            return text_answer(
+                406, f"format={format_name}: the list of named queries is offered as json"
+            )
         return json_answer(
             {
                 "queries": [
@@ -793,15 +787,13 @@ class Site:
         if operation is None:
             known = ", ".join(self.operations) or "none"
             return text_answer(404, f"no named query {name!r}; known: {known}")
+        given_once(request, context=f"{name}: ")
         parameters = request.query_params
-        repeated = sorted(key for key in parameters if len(parameters.getlist(key)) > 1)
-        if repeated:
-            return text_answer(400, f"{name}: give each parameter once ({', '.join(repeated)})")
         values = {key: value for key, value in parameters.items() if key != "format"}
         unknown = sorted(set(values) - {parameter.name for parameter in operation.parameters})
         if unknown:
             return text_answer(400, f"{name}: unknown parameter(s) {', '.join(unknown)}")
-        accept, format_name = request.headers.get("accept"), request.query_params.get("format")
+        accept, format_name = request.headers.get("accept"), optional(request, "format")
         endpoint: EndpointState = request.app.state.endpoint
         try:
             text = operation.query.bind(values)
@@ -810,8 +802,11 @@ class Site:
                 for parameter in operation.parameters
                 if parameter.kind == "iri" and parameter.name in values
             ]
+            choose_results_format(accept, format_name)  # the named queries are SELECT or ASK
         except ParameterError as error:
             return text_answer(400, f"{name}: {error}")
+        except NotAcceptableError as error:
+            return text_answer(406, f"{name}: {error.said_of('its answers are')}", VARY)
         for parameter_name, node in nodes:  # a mistyped IRI answered 0 rows, as if none held
             if not self.graph.query(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"):
                 return text_answer(
