@@ -173,6 +173,12 @@ def local_link(request: Request, address: str) -> str:
     return root_path(request) + linked if linked.startswith("/") else linked
 
 
+def without_slash(request: Request) -> RedirectResponse:
+    """The 307 that sends a path ending in ``/`` to the same path without it (the query
+    kept): the site's one rule for a trailing slash (docs/interface.md)."""
+    return RedirectResponse(request.url.replace(path=request.url.path.rstrip("/")), 307)
+
+
 def download_links(request: Request, stem: str) -> list[tuple[str, str, str]]:
     """The RDF downloads of the page at local path ``stem``: (label, link, media type); the
     pages link to them and name them as ``<link rel="alternate">``."""
@@ -461,7 +467,7 @@ class Site:
         with other methods gets 405 and their ``Allow``."""
         path = request.url.path
         if len(path) > 1 and path.endswith("/"):
-            return RedirectResponse(request.url.replace(path=path.rstrip("/")), 307)
+            return without_slash(request)
         allowed = [
             method
             for route in request.app.router.routes
@@ -483,6 +489,8 @@ class Site:
         """``/id/<slug>[.<suffix>]``: the resource as HTML or RDF by negotiation; an unknown
         suffix is a 404 that lists the known ones (the project's slugs have no dot)."""
         slug = request.path_params["slug"]
+        if slug.endswith("/"):  # the route takes the slash into the slug
+            return without_slash(request)
         stem, dot, suffix = slug.rpartition(".")
         given_suffix = None
         if dot and stem:

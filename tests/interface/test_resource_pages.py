@@ -643,6 +643,21 @@ def test_a_path_nothing_serves_is_a_404_that_names_it(client: TestClient) -> Non
     )
 
 
+@pytest.mark.parametrize("path", ["/id/test-chip/", "/id/test-chip.ttl/", "/id/test-chip//"])
+def test_a_resource_s_address_ending_in_a_slash_is_sent_to_itself_without_it(
+    client: TestClient, path: str
+) -> None:
+    """The route took the slash into the slug: a 404 "the graph says nothing about
+    <…/test-chip/>", where every other path is sent on (a review, 2026-12-07)."""
+    answer = client.get(f"{path}?lang=zh", follow_redirects=False)
+    target = path.rstrip("/")
+    assert (answer.status_code, answer.headers["location"]) == (
+        307,
+        f"http://testserver{target}?lang=zh",
+    )
+    assert client.get(path).status_code == 200
+
+
 def test_an_unknown_suffix_of_a_resource_is_a_404_listing_the_known_ones(
     client: TestClient,
 ) -> None:
