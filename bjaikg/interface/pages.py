@@ -328,7 +328,10 @@ class Site:
         links: dict[str, str] | None = None,
     ) -> Response:
         """Render ``template`` in the request's language with the shared page context, with
-        ``links`` (a ``Link`` header)."""
+        ``links`` (a ``Link`` header), its ``Content-Language`` and, on a found page, the
+        address of each language's version and the negotiated one (``x-default``) for the
+        head's ``<link rel="alternate" hreflang>``: one URL serves both languages, so a
+        crawler (no ``Accept-Language``) finds the Chinese pages by these."""
         language = self.language(request)
         other = other_language(language)
         words = {key: texts[language] for key, texts in WORDS.items()}
@@ -347,6 +350,13 @@ class Site:
             "switch_url": f"/{switch.path.lstrip('/')}?{switch.query}",
             "link": link,
             "root": root_path(request),
+            "alternates": [
+                (version, str(request.url.include_query_params(lang=version)))
+                for version in LANGUAGES
+            ]
+            + [("x-default", str(request.url.remove_query_params("lang")))]
+            if status == 200
+            else [],
             **context,
         }
         return self.templates.TemplateResponse(
@@ -354,7 +364,11 @@ class Site:
             template,
             page,
             status_code=status,
-            headers={"Vary": "Accept, Accept-Language", **(links or {})},
+            headers={
+                "Vary": "Accept, Accept-Language",
+                "Content-Language": language,
+                **(links or {}),
+            },
         )
 
     def language(self, request: Request) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -616,6 +617,30 @@ def test_the_style_sheet_is_linked_with_its_version_and_kept_for_a_year(
 def test_the_favicon_a_browser_asks_for_is_no_content_not_a_404(client: TestClient) -> None:
     answer = client.get("/favicon.ico")
     assert answer.status_code == 204 and answer.content == b""
+
+
+@pytest.mark.parametrize("path", ["/", "/id/test-chip", "/ontology", "/dataset", "/search?q=chip"])
+def test_a_page_names_its_version_in_each_language_and_says_its_own(
+    client: TestClient, path: str
+) -> None:
+    """One URL serves both languages (by ``Accept-Language``): the head names each version
+    and the negotiated one, so a crawler finds the Chinese pages (a review, 2026-12-07)."""
+    separator = "&" if "?" in path else "?"
+    page = client.get(f"{path}{separator}lang=zh")
+    assert page.headers["content-language"] == "zh"
+    head = page.text.split("</head>")[0]
+    alternates = {
+        hreflang: unescape(href)
+        for hreflang, href in re.findall(
+            r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', head
+        )
+    }
+    assert alternates == {
+        "en": f"http://testserver{path}{separator}lang=en",
+        "zh": f"http://testserver{path}{separator}lang=zh",
+        "x-default": f"http://testserver{path}",
+    }
+    assert client.get(path, headers={"Accept-Language": "en"}).headers["content-language"] == "en"
 
 
 def test_the_language_switch_of_a_page_stays_on_this_site(client: TestClient) -> None:
