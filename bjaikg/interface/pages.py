@@ -201,6 +201,10 @@ def editor_text(operation: Operation) -> str:
 
 VARY = {"Vary": "Accept"}
 
+ENTRY_POINTS = ("/", "/sparql", "/api", "/ontology", "/dataset", "/search")
+"""The addresses the one-line 404 names: where a client starts (the dumps and releases are
+listed on ``/dataset``)."""
+
 
 def text_answer(
     status: int, message: str, headers: dict[str, str] | None = None
@@ -493,7 +497,7 @@ class Site:
         if choose_media_type(request.headers.get("accept"), ["text/plain", "text/html"]) != (
             "text/html"
         ):
-            return text_answer(404, f"no page at {path}; the site has /, /sparql, /api, /ontology")
+            return text_answer(404, f"no page at {path}; the site has {', '.join(ENTRY_POINTS)}")
         language = self.language(request)
         words = WORDS["no_page_text"][language]
         context = {"iri": path, "text": words}

@@ -209,7 +209,7 @@ def test_an_example_puts_its_own_text_in_the_editor(
         expected = example_text(name)
         assert expected.count("\n") > 20
         assert page.evaluate(EDITOR_TEXT) != expected  # the default query, or the one before
-        rest = page.locator(f'a[href="/api/queries/{name}"]')  # its REST link
+        rest = page.locator(f'a[href="/api/queries/{name}?format=json"]')  # its REST link
         link = page.locator(".example").filter(has=rest).locator(".example-link")
         with page.expect_request(f"{server.url}/sparql") as asked:
             link.click()

@@ -242,3 +242,15 @@ def test_editor_results_scroll_on_a_phone(browser: Browser, server: ServerProces
     assert sizes["overflow"] == "auto" and sizes["scroll"] > sizes["client"], sizes
     assert len(sizes["columns"]) == 5 and min(sizes["columns"]) >= 96, sizes
     assert covered == [], f"text under the buttons: {covered}"
+
+
+def test_a_policy_s_targets_keep_their_words_whole(browser: Browser, server: ServerProcess) -> None:
+    """The issuance records' targets column is as wide as its longest name: 机器人技术 broke as
+    机器/人技/术 in a column two characters wide (a review, 2026-12-07)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    desktop = context.new_page()
+    desktop.goto(f"{server.url}/id/test-policy?lang=zh")
+    target = desktop.locator(".issuances td a").filter(has_text="量子计算").first
+    lines = target.evaluate("(link) => link.getClientRects().length")
+    context.close()
+    assert lines == 1

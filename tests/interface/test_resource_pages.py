@@ -657,6 +657,7 @@ def test_a_path_nothing_serves_is_a_404_that_names_it(client: TestClient) -> Non
     assert "<code>/ontology/AIChip</code>" in page.text and 'href="/ontology"' in page.text
     line = client.get("/ontology/AIChip", headers={"Accept": "*/*"})
     assert line.status_code == 404 and line.text.startswith("no page at /ontology/AIChip;")
+    assert line.text.rstrip().endswith("/, /sparql, /api, /ontology, /dataset, /search")
     exists = client.post("/ontology")  # a path that exists keeps its 405, with what it takes
     assert (exists.status_code, exists.headers["allow"]) == (405, "GET, HEAD")
     nowhere = client.post("/ontology/AIChip", headers={"Accept": "*/*"})
