@@ -535,15 +535,26 @@ class Site:
             stem = f"{root_path(request)}/id/{slug}"
             negotiated = given_suffix is None
             return rdf_answer(resource_triples(self.graph, iri), choice, stem, links, negotiated)
-        boxes, lines = chain_neighbourhood(self.graph, self.index, iri, language)
+        boxes, lines, reached = chain_neighbourhood(self.graph, self.index, iri, language)
         boxes = [replace(box, address=local_link(request, box.address)) for box in boxes]
+        caption = ("" if language == "zh" else " ").join(  # no space after a Chinese full stop
+            [WORDS["neighbourhood_hint"][language]]
+            + [
+                WORDS["neighbourhood_cut"][language].format(
+                    stage=CHAIN_STAGES[stage][1][language],
+                    shown=sum(box.column == stage for box in boxes),
+                    reached=count,
+                )
+                for stage, count in sorted(reached.items())
+            ]
+        )
         diagram = ""
         if boxes:
             diagram = render_svg(
                 boxes,
                 lines,
                 f"{WORDS['neighbourhood'][language]}: {description.label}",
-                WORDS["neighbourhood_hint"][language],
+                caption,
                 [names[language] for _, names in CHAIN_STAGES],
             )
         return self.render(
@@ -553,6 +564,7 @@ class Site:
             {
                 "resource": description,
                 "diagram": diagram,
+                "diagram_caption": caption,
                 "formats": download_links(request, f"/id/{slug}"),
                 "limits": {
                     "incoming": INCOMING_LIMIT,

@@ -377,6 +377,24 @@ def test_page_has_neighbourhood_diagram_along_the_chain(client: TestClient) -> N
     assert 'href="/id/test-company?lang=zh"' in chinese  # the picture keeps the language
 
 
+def test_a_neighbourhood_stage_drawn_in_part_says_so(project_client: TestClient) -> None:
+    """Zhipu developed more products than a stage draws: the caption and the picture's
+    description said only "Along the chain …" (a review, 2026-12-07)."""
+    for language, pattern in (
+        ("en", r"Product: 6 of (\d+) shown\."),
+        ("zh", r"产品：共 (\d+) 个，显示 6 个。"),
+    ):
+        page = project_client.get(f"/id/zhipu?lang={language}").text
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", page)
+        description = re.search(r'<desc id="diagram-desc">(.*?)</desc>', page)
+        assert caption and description
+        assert caption.group(1) == description.group(1)
+        found = re.search(pattern, caption.group(1))
+        assert found and int(found.group(1)) > 6, caption.group(1)
+    whole = project_client.get("/id/beijing-ai-plus-action-plan?lang=en").text
+    assert re.search(r"<figcaption>Along the chain [^<]*chip\.</figcaption>", whole)
+
+
 def test_external_links_are_listed(client: TestClient) -> None:
     html = client.get("/id/test-district?lang=en").text
     assert 'href="http://www.wikidata.org/entity/Q0"' in html
