@@ -395,6 +395,28 @@ def test_a_neighbourhood_stage_drawn_in_part_says_so(project_client: TestClient)
     assert re.search(r"<figcaption>Along the chain [^<]*chip\.</figcaption>", whole)
 
 
+def test_text_in_another_language_than_the_page_s_says_which(
+    project_client: TestClient,
+) -> None:
+    """Epoch AI's citation is ``@en``; the releases' and the dataset's citations, and the
+    release diff's description, are English: on Chinese pages a screen reader read them with
+    a Chinese voice (a review, 2026-12-07)."""
+    zhipu = project_client.get("/id/zhipu?lang=zh").text
+    epoch = re.findall(r'<span class="citation"([^>]*)>Epoch AI', zhipu)
+    assert epoch and all(attributes == ' lang="en"' for attributes in epoch), epoch
+    english = project_client.get("/id/zhipu?lang=en").text
+    assert '<span class="citation">Epoch AI' in english  # the page's own language: no lang
+    dataset = project_client.get("/dataset?lang=zh").text
+    citations = re.findall(r'<p class="citation"([^>]*)>bjaikg contributors', dataset)
+    assert len(citations) > 2 and set(citations) == {' lang="en"'}
+    assert '<pre class="bibtex" lang="en">' in dataset
+    assert re.search(r'<td lang="en">Epoch AI, &#39;Data on AI Models', dataset)
+    assert '<td lang="zh">' not in dataset  # the newspaper's @zh citation: the page's language
+    api = project_client.get("/api?lang=zh").text
+    diff = api.split('id="release_diff"', 1)[1].split("</section>", 1)[0]
+    assert "适用于任意两个已提交的发布版本" in diff and "What `python" not in diff
+
+
 def test_external_links_are_listed(client: TestClient) -> None:
     html = client.get("/id/test-district?lang=en").text
     assert 'href="http://www.wikidata.org/entity/Q0"' in html
