@@ -243,6 +243,38 @@ TEXT_UNDER_BUTTONS = """() => {
 """The lines of the query text that YASQE's buttons (share, run) cover."""
 
 
+TWELVE_COLUMNS = """SELECT ?s ?p ?o ?a ?b ?c ?d ?e ?f ?g ?h ?i WHERE {
+  ?s ?p ?o BIND(STR(?s) AS ?a) BIND(STR(?p) AS ?b) BIND(STR(?o) AS ?c) BIND(STR(?s) AS ?d)
+  BIND(STR(?p) AS ?e) BIND(STR(?o) AS ?f) BIND(STR(?s) AS ?g) BIND(STR(?p) AS ?h)
+  BIND(STR(?o) AS ?i)
+} LIMIT 5"""
+"""An answer of twelve columns, as the example district-profiles gives."""
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_a_wide_answer_keeps_readable_columns_on_a_desktop(
+    browser: Browser, server: ServerProcess, width: int
+) -> None:
+    """Twelve columns were fitted to the box, 30 to 62 px each at 1024 and 1280 px, each value
+    cut to a few letters (a review, 2026-12-07): the columns keep 7 rem at every width and the
+    table scrolls in its own box."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    desktop = context.new_page()
+    desktop.goto(f"{server.url}/?lang=zh&query={quote(TWELVE_COLUMNS)}")
+    expect(desktop.locator(".yasr_results table").first).to_be_visible(timeout=15_000)
+    sizes = desktop.locator(".yasr_results").evaluate(
+        """(box) => ({scroll: box.scrollWidth, client: box.clientWidth,
+             overflow: getComputedStyle(box).overflowX,
+             columns: Array.from(box.querySelectorAll("thead th")).slice(1)
+               .map((th) => th.getBoundingClientRect().width)})"""
+    )
+    page_width = desktop.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert page_width <= width, f"the editor page is {page_width} px wide"
+    assert len(sizes["columns"]) == 12 and min(sizes["columns"]) >= 96, sizes
+    assert sizes["overflow"] == "auto" and sizes["scroll"] > sizes["client"], sizes
+
+
 def test_editor_results_scroll_on_a_phone(browser: Browser, server: ServerProcess) -> None:
     """At 390 px the result table keeps readable columns and scrolls sideways in its own box
     (the page does not), and YASQE's buttons cover no query text."""
