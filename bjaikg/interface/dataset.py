@@ -18,7 +18,7 @@ from bjaikg.endpoint.description import describe_service
 from bjaikg.endpoint.dumps import DUMP_FORMATS
 from bjaikg.interface.labels import LabelIndex, expand
 from bjaikg.interface.releases import ReleaseEntry
-from bjaikg.interface.resource import Term, make_term
+from bjaikg.interface.resource import Term, make_term, tagged_value
 from bjaikg.interface.vocabulary import OntologyHeader
 from bjaikg.metadata import DEFAULT_LICENCE, TITLE
 from bjaikg.namespaces import BJ, BJO, PREFIXES, XSD_INTEGER, sparql_prologue
@@ -46,7 +46,8 @@ class SourceSummary:
     term: Term
     licence: str | None
     rights: str | None
-    citation: str | None
+    citation: tuple[str, str] | None
+    """With its language tag (``""`` for none)."""
     triples: int
 
 
@@ -63,6 +64,7 @@ class DatasetPage:
     sources: list[SourceSummary]
     web_pages: int
     citation: str
+    """In English, as the releases write it (Chinese only in the title), as is ``bibtex``."""
     bibtex: str
     cite_as: str
     """The IRI to cite: the served version's release, or the dataset's when unreleased."""
@@ -100,7 +102,7 @@ def registered_sources(
             term=make_term(index, row["source"].value, language),
             licence=term_value(row["licence"]),
             rights=term_value(row["rights"]),
-            citation=term_value(row["citation"]),
+            citation=tagged_value(row["citation"]),
             triples=int(row["triples"].value),
         )
         for row in result

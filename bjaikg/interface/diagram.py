@@ -28,7 +28,8 @@ CHAIN_STAGES = (
 """The backbone's stages: the class an entity must have (asserted or inferred) and its name."""
 
 MAX_PER_COLUMN = 6
-"""At most this many entities are drawn per stage; the rest are left out of the picture."""
+"""At most this many entities are drawn per stage; the rest are left out of the picture (and
+counted, so that the page can say so)."""
 NEIGHBOUR_LIMIT = 100
 """At most this many neighbours of an entity are read in each direction (the first the store
 finds), so a picture costs the same whatever the entity's degree."""
@@ -99,8 +100,10 @@ def neighbours(graph: KnowledgeGraph, iris: list[str]) -> dict[str, list[tuple[s
 
 def chain_neighbourhood(
     graph: KnowledgeGraph, index: LabelIndex, iri: str, language: str
-) -> tuple[list[Box], list[Line]]:
-    """The boxes and lines of ``iri``'s neighbourhood along the chain.
+) -> tuple[list[Box], list[Line], dict[int, int]]:
+    """The boxes and lines of ``iri``'s neighbourhood along the chain, and for each stage
+    that had more than :data:`MAX_PER_COLUMN` entities the number reached (drawn and left
+    out; the walk does not go on from those left out).
 
     From the resource the walk goes left (towards policies) through entities of ever earlier
     stages and right (towards chips) through ever later ones, so a chip's picture shows its
@@ -108,9 +111,10 @@ def chain_neighbourhood(
     """
     start = stage_of(index, iri)
     columns: dict[int, list[str]] = {}
+    left_out: dict[int, set[str]] = {}
     lines: list[Line] = []
     if start is None:
-        return [], []
+        return [], [], {}
     columns[start] = [iri]
     level = [(iri, start, -1), (iri, start, 1)]
     while level:  # breadth first: a level's neighbours in one query, taken in the level's order
@@ -124,6 +128,7 @@ def chain_neighbourhood(
                 column = columns.setdefault(other_stage, [])
                 if other not in column:
                     if len(column) >= MAX_PER_COLUMN:
+                        left_out.setdefault(other_stage, set()).add(other)
                         continue
                     column.append(other)
                     level.append((other, other_stage, direction))
@@ -143,7 +148,8 @@ def chain_neighbourhood(
         for stage, members in sorted(columns.items())
         for row, member in enumerate(members)
     ]
-    return boxes, lines
+    reached = {stage: len(columns[stage]) + len(others) for stage, others in left_out.items()}
+    return boxes, lines, reached
 
 
 def class_tree(

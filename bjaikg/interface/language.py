@@ -133,6 +133,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Along the chain policy → place → organisation → product → chip.",
         "zh": "沿“政策 → 地点 → 机构 → 产品 → 芯片”链展示。",
     },
+    "neighbourhood_cut": {
+        "en": "{stage}: {shown} of {reached} shown.",
+        "zh": "{stage}：共 {reached} 个，显示 {shown} 个。",
+    },
     "downloads": {"en": "This description as", "zh": "本描述的格式"},
     "not_found": {"en": "Not found", "zh": "未找到"},
     "deprecated": {"en": "This IRI is deprecated.", "zh": "此 IRI 已弃用。"},

@@ -175,6 +175,12 @@ def local_link(request: Request, address: str) -> str:
     return root_path(request) + linked if linked.startswith("/") else linked
 
 
+def without_slash(request: Request) -> RedirectResponse:
+    """The 307 that sends a path ending in ``/`` to the same path without it (the query
+    kept): the site's one rule for a trailing slash (docs/interface.md)."""
+    return RedirectResponse(request.url.replace(path=request.url.path.rstrip("/")), 307)
+
+
 def download_links(request: Request, stem: str) -> list[tuple[str, str, str]]:
     """The RDF downloads of the page at local path ``stem``: (label, link, media type); the
     pages link to them and name them as ``<link rel="alternate">``."""
@@ -196,6 +202,10 @@ def editor_text(operation: Operation) -> str:
 
 
 VARY = {"Vary": "Accept"}
+
+ENTRY_POINTS = ("/", "/sparql", "/api", "/ontology", "/dataset", "/search")
+"""The addresses the one-line 404 names: where a client starts (the dumps and releases are
+listed on ``/dataset``)."""
 
 
 def text_answer(
@@ -315,7 +325,10 @@ class Site:
         links: dict[str, str] | None = None,
     ) -> Response:
         """Render ``template`` in the request's language with the shared page context, with
-        ``links`` (a ``Link`` header)."""
+        ``links`` (a ``Link`` header), its ``Content-Language`` and, on a found page, the
+        address of each language's version and the negotiated one (``x-default``) for the
+        head's ``<link rel="alternate" hreflang>``: one URL serves both languages, so a
+        crawler (no ``Accept-Language``) finds the Chinese pages by these."""
         language = self.language(request)
         other = other_language(language)
         words = {key: texts[language] for key, texts in WORDS.items()}
@@ -334,6 +347,13 @@ class Site:
             "switch_url": f"/{switch.path.lstrip('/')}?{switch.query}",
             "link": link,
             "root": root_path(request),
+            "alternates": [
+                (version, str(request.url.include_query_params(lang=version)))
+                for version in LANGUAGES
+            ]
+            + [("x-default", str(request.url.remove_query_params("lang")))]
+            if status == 200
+            else [],
             **context,
         }
         return self.templates.TemplateResponse(
@@ -341,7 +361,11 @@ class Site:
             template,
             page,
             status_code=status,
-            headers={"Vary": "Accept, Accept-Language", **(links or {})},
+            headers={
+                "Vary": "Accept, Accept-Language",
+                "Content-Language": language,
+                **(links or {}),
+            },
         )
 
     def language(self, request: Request) -> str:
@@ -452,7 +476,7 @@ class Site:
         with other methods gets 405 and their ``Allow``."""
         path = request.url.path
         if len(path) > 1 and path.endswith("/"):
-            return RedirectResponse(request.url.replace(path=path.rstrip("/")), 307)
+            return without_slash(request)
         allowed = [
             method
             for route in request.app.router.routes
@@ -464,7 +488,7 @@ class Site:
         if choose_media_type(request.headers.get("accept"), ["text/plain", "text/html"]) != (
             "text/html"
         ):
-            return text_answer(404, f"no page at {path}; the site has /, /sparql, /api, /ontology")
+            return text_answer(404, f"no page at {path}; the site has {', '.join(ENTRY_POINTS)}")
         language = self.language(request)
         words = WORDS["no_page_text"][language]
         context = {"iri": path, "text": words}
@@ -474,6 +498,8 @@ class Site:
         """``/id/<slug>[.<suffix>]``: the resource as HTML or RDF by negotiation; an unknown
         suffix is a 404 that lists the known ones (the project's slugs have no dot)."""
         slug = request.path_params["slug"]
+        if slug.endswith("/"):  # the route takes the slash into the slug
+            return without_slash(request)
         stem, dot, suffix = slug.rpartition(".")
         given_suffix = None
         if dot and stem:
@@ -500,15 +526,26 @@ class Site:
             stem = f"{root_path(request)}/id/{slug}"
             negotiated = given_suffix is None
             return rdf_answer(resource_triples(self.graph, iri), choice, stem, links, negotiated)
-        boxes, lines = chain_neighbourhood(self.graph, self.index, iri, language)
+        boxes, lines, reached = chain_neighbourhood(self.graph, self.index, iri, language)
         boxes = [replace(box, address=local_link(request, box.address)) for box in boxes]
+        caption = ("" if language == "zh" else " ").join(  # no space after a Chinese full stop
+            [WORDS["neighbourhood_hint"][language]]
+            + [
+                WORDS["neighbourhood_cut"][language].format(
+                    stage=CHAIN_STAGES[stage][1][language],
+                    shown=sum(box.column == stage for box in boxes),
+                    reached=count,
+                )
+                for stage, count in sorted(reached.items())
+            ]
+        )
         diagram = ""
         if boxes:
             diagram = render_svg(
                 boxes,
                 lines,
                 f"{WORDS['neighbourhood'][language]}: {description.label}",
-                WORDS["neighbourhood_hint"][language],
+                caption,
                 [names[language] for _, names in CHAIN_STAGES],
             )
         return self.render(
@@ -518,6 +555,7 @@ class Site:
             {
                 "resource": description,
                 "diagram": diagram,
+                "diagram_caption": caption,
                 "formats": download_links(request, f"/id/{slug}"),
                 "limits": {
                     "incoming": INCOMING_LIMIT,

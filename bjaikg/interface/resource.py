@@ -146,7 +146,8 @@ class SourceLine:
 
     source: Term
     dataset: Term | None
-    citation: str | None
+    citation: tuple[str, str] | None
+    """The registered source's citation with its language tag (``""`` for none)."""
     licence: str | None
     url: str | None
     quotes: list[tuple[str, str]] = field(default_factory=list)
@@ -160,7 +161,8 @@ class DatasetRows:
     :class:`SourceLine` with any quotes paired with it."""
 
     dataset: Term
-    citations: list[str]
+    citations: list[tuple[str, str]]
+    """Each with its language tag, as :attr:`SourceLine.citation`."""
     licences: list[str]
     rows: list[SourceLine]
 
@@ -637,6 +639,15 @@ def tagged_texts(rows: list[Row], property_iri: str) -> list[tuple[str, str]]:
     ]
 
 
+def tagged_value(term: RdfTerm | None) -> tuple[str, str] | None:
+    """An optional query-result term's value with its language tag (``""`` for none): a page
+    marks a text in another language than its own by it. ``None`` when unbound."""
+    value = term_value(term)
+    if value is None:
+        return None
+    return value, (term.language or "") if isinstance(term, ox.Literal) else ""
+
+
 def paired_quotes(
     rows: list[Row], nested: dict[ox.BlankNode, list[Row]]
 ) -> dict[str, list[tuple[str, str]]]:
@@ -660,7 +671,7 @@ def source_line(
     return SourceLine(
         source=make_term(index, row["source"].value, language),
         dataset=make_term(index, row["dataset"].value, language) if row["dataset"] else None,
-        citation=term_value(row["citation"]),
+        citation=tagged_value(row["citation"]),
         licence=term_value(row["licence"]),
         url=term_value(row["url"]),
         quotes=quotes,

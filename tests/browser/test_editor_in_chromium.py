@@ -209,7 +209,7 @@ def test_an_example_puts_its_own_text_in_the_editor(
         expected = example_text(name)
         assert expected.count("\n") > 20
         assert page.evaluate(EDITOR_TEXT) != expected  # the default query, or the one before
-        rest = page.locator(f'a[href="/api/queries/{name}"]')  # its REST link
+        rest = page.locator(f'a[href="/api/queries/{name}?format=json"]')  # its REST link
         link = page.locator(".example").filter(has=rest).locator(".example-link")
         with page.expect_request(f"{server.url}/sparql") as asked:
             link.click()
@@ -271,4 +271,39 @@ def test_without_javascript_the_plain_form_queries_the_endpoint(
         "Test Chip",
         "Test Chip Two",
     ]
+    page.context.close()
+
+
+CHIPS_LIMITED = "SELECT ?s WHERE { ?s a <https://w3id.org/bjaikg/ontology#AIChip> } LIMIT 3"
+"""A query typed over an example's: the one the language switch must carry."""
+
+
+def test_the_language_switch_keeps_the_query_being_edited(
+    browser: Browser, server: ServerProcess
+) -> None:
+    """The switch's address was the server's (``/?query=<the example>&lang=zh``): the other
+    language opened with the example's query, or the default one, not the query edited (a
+    review, 2026-12-07). It now holds the fragment the editor writes and no ``query=``, for a
+    query run and for one only typed."""
+    page, errors = new_page(browser)
+    page.goto(f"{server.url}/?{urlencode({'query': CHIPS_QUERY, 'lang': 'en'})}")
+    expect(page.locator(".yasr_results table").first).to_be_visible(timeout=15_000)
+    page.evaluate(f"window.bjaikgEditor.getTab().setQuery({json.dumps(CHIPS_LIMITED)}); null")
+    with page.expect_response(f"{server.url}/sparql"):
+        page.locator(".yasqe_queryButton").click()
+    switch = page.locator(".language-switch")
+    address = urlsplit(switch.get_attribute("href") or "")
+    assert parse_qs(address.query) == {"lang": ["zh"]}
+    assert parse_qs(address.fragment)["query"] == [CHIPS_LIMITED]
+    switch.click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh")
+    expect(page.locator(".yasr_results table").first).to_be_visible(timeout=15_000)
+    assert page.evaluate(EDITOR_TEXT) == CHIPS_LIMITED
+    typed = CHIPS_LIMITED.replace("LIMIT 3", "LIMIT 2")  # edited, not run
+    page.evaluate(f"window.bjaikgEditor.getTab().setQuery({json.dumps(typed)}); null")
+    page.locator(".language-switch").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(".yasr_results table").first).to_be_visible(timeout=15_000)
+    assert page.evaluate(EDITOR_TEXT) == typed
+    assert errors == []
     page.context.close()

@@ -182,17 +182,40 @@ def test_page_renders(page: Page, server: ServerProcess, path: str, name: str) -
     screenshot(page, name)
 
 
+NARROWEST = 320
+"""The width at which content must reflow without scrolling sideways (WCAG 2.1 SC 1.4.10,
+Reflow: 320 CSS pixels)."""
+
+
 @pytest.mark.parametrize(
-    "path", ["/dataset", "/api", "/ontology", "/search?q=chip", "/id/test-chip"]
+    "path",
+    [
+        "/?lang=en",
+        "/dataset",
+        "/dataset?lang=zh",
+        "/api",
+        "/ontology",
+        "/search?q=chip",
+        "/id/test-chip",
+        "/id/test-policy?lang=zh",
+        "/releases/diff?from=1.25.0&to=1.26.0",
+        "/releases/diff?from=1.0.0&to=1.26.0&lang=zh",
+    ],
 )
-def test_page_fits_a_phone(browser: Browser, server: ServerProcess, path: str) -> None:
-    """No page is wider than a 390-pixel phone screen (long IRIs and checksums break)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+def test_page_fits_the_narrowest_screen(browser: Browser, server: ServerProcess, path: str) -> None:
+    """No page is wider than 320 CSS pixels (long IRIs and checksums break, wide tables scroll
+    in a box of their own): at 320 the search form was 327 pixels wide and cut its button to
+    "Sear", and the diff's tables 443 (a review, 2026-12-07)."""
+    context = browser.new_context(viewport={"width": NARROWEST, "height": 800})
     phone = context.new_page()
     phone.goto(f"{server.url}{path}")
     width = phone.evaluate("document.documentElement.scrollWidth")
+    button = phone.locator(".search-form button").evaluate(
+        "(button) => button.scrollWidth <= button.clientWidth"
+    )
     context.close()
-    assert width <= 390, f"{path}: {width} px wide"
+    assert width <= NARROWEST, f"{path}: {width} px wide"
+    assert button, f"{path}: the search button's word is cut"
 
 
 WIDE_QUERY = """PREFIX bjo: <https://w3id.org/bjaikg/ontology#>
@@ -220,6 +243,38 @@ TEXT_UNDER_BUTTONS = """() => {
 """The lines of the query text that YASQE's buttons (share, run) cover."""
 
 
+TWELVE_COLUMNS = """SELECT ?s ?p ?o ?a ?b ?c ?d ?e ?f ?g ?h ?i WHERE {
+  ?s ?p ?o BIND(STR(?s) AS ?a) BIND(STR(?p) AS ?b) BIND(STR(?o) AS ?c) BIND(STR(?s) AS ?d)
+  BIND(STR(?p) AS ?e) BIND(STR(?o) AS ?f) BIND(STR(?s) AS ?g) BIND(STR(?p) AS ?h)
+  BIND(STR(?o) AS ?i)
+} LIMIT 5"""
+"""An answer of twelve columns, as the example district-profiles gives."""
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_a_wide_answer_keeps_readable_columns_on_a_desktop(
+    browser: Browser, server: ServerProcess, width: int
+) -> None:
+    """Twelve columns were fitted to the box, 30 to 62 px each at 1024 and 1280 px, each value
+    cut to a few letters (a review, 2026-12-07): the columns keep 7 rem at every width and the
+    table scrolls in its own box."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    desktop = context.new_page()
+    desktop.goto(f"{server.url}/?lang=zh&query={quote(TWELVE_COLUMNS)}")
+    expect(desktop.locator(".yasr_results table").first).to_be_visible(timeout=15_000)
+    sizes = desktop.locator(".yasr_results").evaluate(
+        """(box) => ({scroll: box.scrollWidth, client: box.clientWidth,
+             overflow: getComputedStyle(box).overflowX,
+             columns: Array.from(box.querySelectorAll("thead th")).slice(1)
+               .map((th) => th.getBoundingClientRect().width)})"""
+    )
+    page_width = desktop.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert page_width <= width, f"the editor page is {page_width} px wide"
+    assert len(sizes["columns"]) == 12 and min(sizes["columns"]) >= 96, sizes
+    assert sizes["overflow"] == "auto" and sizes["scroll"] > sizes["client"], sizes
+
+
 def test_editor_results_scroll_on_a_phone(browser: Browser, server: ServerProcess) -> None:
     """At 390 px the result table keeps readable columns and scrolls sideways in its own box
     (the page does not), and YASQE's buttons cover no query text."""
@@ -242,3 +297,15 @@ def test_editor_results_scroll_on_a_phone(browser: Browser, server: ServerProces
     assert sizes["overflow"] == "auto" and sizes["scroll"] > sizes["client"], sizes
     assert len(sizes["columns"]) == 5 and min(sizes["columns"]) >= 96, sizes
     assert covered == [], f"text under the buttons: {covered}"
+
+
+def test_a_policy_s_targets_keep_their_words_whole(browser: Browser, server: ServerProcess) -> None:
+    """The issuance records' targets column is as wide as its longest name: 机器人技术 broke as
+    机器/人技/术 in a column two characters wide (a review, 2026-12-07)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    desktop = context.new_page()
+    desktop.goto(f"{server.url}/id/test-policy?lang=zh")
+    target = desktop.locator(".issuances td a").filter(has_text="量子计算").first
+    lines = target.evaluate("(link) => link.getClientRects().length")
+    context.close()
+    assert lines == 1

@@ -70,6 +70,20 @@ def test_examples_are_offered_in_both_languages_with_defaults_bound(client: Test
     assert "data-query" not in english  # each query once, in its link (the page was 257 KB)
 
 
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+"""What Chromium and Firefox send for a link they follow."""
+
+
+def test_an_example_s_rest_link_shows_json_in_a_browser(client: TestClient) -> None:
+    """A browser's Accept got SPARQL XML, shown as an unstyled tree (a review, 2026-12-07)."""
+    links = re.findall(r'<a href="(/api/queries/[^"]+)"[^>]*>REST: ', client.get("/").text)
+    assert links
+    for link in links[:3]:
+        answer = client.get(html.unescape(link), headers={"Accept": BROWSER_ACCEPT})
+        assert answer.headers["content-type"].startswith("application/sparql-results+json")
+        assert "results" in answer.json()
+
+
 def test_editor_script_uses_local_completions_not_lov() -> None:
     script = (Path(__file__).resolve().parents[2] / "bjaikg/interface/static/editor.js").read_text()
     assert "forkAutocompleter" in script and "http" not in script.replace(

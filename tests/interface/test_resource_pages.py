@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -376,6 +377,46 @@ def test_page_has_neighbourhood_diagram_along_the_chain(client: TestClient) -> N
     assert 'href="/id/test-company?lang=zh"' in chinese  # the picture keeps the language
 
 
+def test_a_neighbourhood_stage_drawn_in_part_says_so(project_client: TestClient) -> None:
+    """Zhipu developed more products than a stage draws: the caption and the picture's
+    description said only "Along the chain …" (a review, 2026-12-07)."""
+    for language, pattern in (
+        ("en", r"Product: 6 of (\d+) shown\."),
+        ("zh", r"产品：共 (\d+) 个，显示 6 个。"),
+    ):
+        page = project_client.get(f"/id/zhipu?lang={language}").text
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", page)
+        description = re.search(r'<desc id="diagram-desc">(.*?)</desc>', page)
+        assert caption and description
+        assert caption.group(1) == description.group(1)
+        found = re.search(pattern, caption.group(1))
+        assert found and int(found.group(1)) > 6, caption.group(1)
+    whole = project_client.get("/id/beijing-ai-plus-action-plan?lang=en").text
+    assert re.search(r"<figcaption>Along the chain [^<]*chip\.</figcaption>", whole)
+
+
+def test_text_in_another_language_than_the_page_s_says_which(
+    project_client: TestClient,
+) -> None:
+    """Epoch AI's citation is ``@en``; the releases' and the dataset's citations, and the
+    release diff's description, are English: on Chinese pages a screen reader read them with
+    a Chinese voice (a review, 2026-12-07)."""
+    zhipu = project_client.get("/id/zhipu?lang=zh").text
+    epoch = re.findall(r'<span class="citation"([^>]*)>Epoch AI', zhipu)
+    assert epoch and all(attributes == ' lang="en"' for attributes in epoch), epoch
+    english = project_client.get("/id/zhipu?lang=en").text
+    assert '<span class="citation">Epoch AI' in english  # the page's own language: no lang
+    dataset = project_client.get("/dataset?lang=zh").text
+    citations = re.findall(r'<p class="citation"([^>]*)>bjaikg contributors', dataset)
+    assert len(citations) > 2 and set(citations) == {' lang="en"'}
+    assert '<pre class="bibtex" lang="en">' in dataset
+    assert re.search(r'<td lang="en">Epoch AI, &#39;Data on AI Models', dataset)
+    assert '<td lang="zh">' not in dataset  # the newspaper's @zh citation: the page's language
+    api = project_client.get("/api?lang=zh").text
+    diff = api.split('id="release_diff"', 1)[1].split("</section>", 1)[0]
+    assert "适用于任意两个已提交的发布版本" in diff and "What `python" not in diff
+
+
 def test_external_links_are_listed(client: TestClient) -> None:
     html = client.get("/id/test-district?lang=en").text
     assert 'href="http://www.wikidata.org/entity/Q0"' in html
@@ -618,6 +659,30 @@ def test_the_favicon_a_browser_asks_for_is_no_content_not_a_404(client: TestClie
     assert answer.status_code == 204 and answer.content == b""
 
 
+@pytest.mark.parametrize("path", ["/", "/id/test-chip", "/ontology", "/dataset", "/search?q=chip"])
+def test_a_page_names_its_version_in_each_language_and_says_its_own(
+    client: TestClient, path: str
+) -> None:
+    """One URL serves both languages (by ``Accept-Language``): the head names each version
+    and the negotiated one, so a crawler finds the Chinese pages (a review, 2026-12-07)."""
+    separator = "&" if "?" in path else "?"
+    page = client.get(f"{path}{separator}lang=zh")
+    assert page.headers["content-language"] == "zh"
+    head = page.text.split("</head>")[0]
+    alternates = {
+        hreflang: unescape(href)
+        for hreflang, href in re.findall(
+            r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', head
+        )
+    }
+    assert alternates == {
+        "en": f"http://testserver{path}{separator}lang=en",
+        "zh": f"http://testserver{path}{separator}lang=zh",
+        "x-default": f"http://testserver{path}",
+    }
+    assert client.get(path, headers={"Accept-Language": "en"}).headers["content-language"] == "en"
+
+
 def test_the_language_switch_of_a_page_stays_on_this_site(client: TestClient) -> None:
     """A path of two leading slashes made the switch ``//evil.example/x?lang=zh``: another
     site's address (a review, 2026-12-07)."""
@@ -632,6 +697,7 @@ def test_a_path_nothing_serves_is_a_404_that_names_it(client: TestClient) -> Non
     assert "<code>/ontology/AIChip</code>" in page.text and 'href="/ontology"' in page.text
     line = client.get("/ontology/AIChip", headers={"Accept": "*/*"})
     assert line.status_code == 404 and line.text.startswith("no page at /ontology/AIChip;")
+    assert line.text.rstrip().endswith("/, /sparql, /api, /ontology, /dataset, /search")
     exists = client.post("/ontology")  # a path that exists keeps its 405, with what it takes
     assert (exists.status_code, exists.headers["allow"]) == (405, "GET, HEAD, OPTIONS")
     nowhere = client.post("/ontology/AIChip", headers={"Accept": "*/*"})
@@ -641,6 +707,21 @@ def test_a_path_nothing_serves_is_a_404_that_names_it(client: TestClient) -> Non
         307,
         "http://testserver/ontology?lang=zh",
     )
+
+
+@pytest.mark.parametrize("path", ["/id/test-chip/", "/id/test-chip.ttl/", "/id/test-chip//"])
+def test_a_resource_s_address_ending_in_a_slash_is_sent_to_itself_without_it(
+    client: TestClient, path: str
+) -> None:
+    """The route took the slash into the slug: a 404 "the graph says nothing about
+    <…/test-chip/>", where every other path is sent on (a review, 2026-12-07)."""
+    answer = client.get(f"{path}?lang=zh", follow_redirects=False)
+    target = path.rstrip("/")
+    assert (answer.status_code, answer.headers["location"]) == (
+        307,
+        f"http://testserver{target}?lang=zh",
+    )
+    assert client.get(path).status_code == 200
 
 
 def test_an_unknown_suffix_of_a_resource_is_a_404_listing_the_known_ones(

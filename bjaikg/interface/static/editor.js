@@ -6,6 +6,7 @@
  * - the example questions load into the editor and run;
  * - the query is kept in the URL's fragment (YASGUI's share-link format), so a link reproduces it;
  *   the page's ?lang= stays the page's: in the address and links, never sent to the endpoint;
+ *   the language switch carries the query being edited to the other language;
  * - IRIs of this graph in the result table link to their pages on this server (keeping ?lang=);
  * - a bar chart view for results with a numeric column (aggregates);
  * - YASR's views, table controls, result count, table footer and error link in the page's language;
@@ -293,6 +294,24 @@
      (?lang=…#query=…&endpoint=…): on every run, and once YASGUI has run the address's query. */
   function rememberInUrl(tab) {
     window.history.replaceState(null, "", shareLink(tab));
+    carryQueryOnSwitch(tab);
+  }
+
+  /* The language switch opens the query being edited in the other language: the server wrote
+     it as this page's address (an example's ?query= in it, or none), so it gets the fragment
+     of the share link instead, and keeps only its ?lang=. Set on every run, and again when it
+     is followed, for a query typed and not run. */
+  var languageSwitch = document.querySelector(".language-switch");
+  function carryQueryOnSwitch(tab) {
+    if (!languageSwitch) return;
+    var target = new URL(languageSwitch.href);
+    var language = target.searchParams.get("lang");
+    target.search = language ? "?lang=" + encodeURIComponent(language) : "";
+    target.hash = new URL(shareLink(tab)).hash;
+    languageSwitch.href = target.href;
+  }
+  if (languageSwitch) {
+    languageSwitch.addEventListener("click", function () { carryQueryOnSwitch(currentTab()); });
   }
 
   yasgui.on("query", function (_instance, tab) { rememberInUrl(tab); });
