@@ -102,7 +102,8 @@ def search_labels(index: LabelIndex, text: str, language: str) -> list[SearchHit
     """Every resource whose label or alternative label matches ``text``, best first (the
     caller shows the first :data:`MAX_RESULTS`).
 
-    Each resource appears once, with its best-matching name. Empty text finds nothing.
+    Each resource of the site appears once, with its best-matching name. Empty text finds
+    nothing.
     """
     needle = normalise(text)
     if not needle:
@@ -110,7 +111,9 @@ def search_labels(index: LabelIndex, text: str, language: str) -> list[SearchHit
     word = whole_word(needle)
     best: dict[str, SearchHit] = {}
     for iri, names in index.names.items():
-        if iri.startswith(str(BJSH)):
+        # the site's own resources: not shapes, nor other vocabularies' terms (labelled for
+        # the pages that show them, they have no page here)
+        if iri.startswith(str(BJSH)) or local_address(iri) is None:
             continue
         for name in names:
             kind = match_kind(needle, name.text, word)

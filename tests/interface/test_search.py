@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from bjaikg.interface.labels import LabelIndex, Name, build_label_index
 from bjaikg.interface.search import MatchKind, search_labels
-from bjaikg.namespaces import BJO
+from bjaikg.namespaces import BJ, BJO
 from bjaikg.store import load_knowledge_graph
 
 
@@ -22,18 +22,18 @@ def hits(client: TestClient, text: str) -> list[dict[str, str]]:
 def test_exact_match_ranks_before_prefix_and_partial() -> None:
     index = LabelIndex(
         names={
-            "urn:partial": [Name("大型芯片组", "zh", True)],
-            "urn:prefix": [Name("芯片组", "zh", True)],
-            "urn:exact": [Name("芯片", "zh", True)],
-            "urn:alternative": [Name("Chip maker", "en", True), Name("芯片", "zh", False)],
+            f"{BJ}partial": [Name("大型芯片组", "zh", True)],
+            f"{BJ}prefix": [Name("芯片组", "zh", True)],
+            f"{BJ}exact": [Name("芯片", "zh", True)],
+            f"{BJ}alternative": [Name("Chip maker", "en", True), Name("芯片", "zh", False)],
         }
     )
     found = search_labels(index, "芯片", "zh")
     assert [hit.iri for hit in found] == [
-        "urn:exact",
-        "urn:alternative",
-        "urn:prefix",
-        "urn:partial",
+        f"{BJ}exact",
+        f"{BJ}alternative",
+        f"{BJ}prefix",
+        f"{BJ}partial",
     ]
     assert [hit.kind for hit in found] == [
         MatchKind.EXACT,
@@ -46,15 +46,15 @@ def test_exact_match_ranks_before_prefix_and_partial() -> None:
 def test_a_deprecated_resource_ranks_after_every_other() -> None:
     index = LabelIndex(
         names={
-            "urn:merged": [Name("Ascend 910B (deprecated)", "en", True)],
-            "urn:live": [Name("Huawei Ascend 910B", "en", True)],
+            f"{BJ}merged": [Name("Ascend 910B (deprecated)", "en", True)],
+            f"{BJ}live": [Name("Huawei Ascend 910B", "en", True)],
         },
-        deprecated=frozenset({"urn:merged"}),
+        deprecated=frozenset({f"{BJ}merged"}),
     )
     found = search_labels(index, "Ascend 910B", "en")
     assert [(hit.iri, hit.deprecated) for hit in found] == [
-        ("urn:live", False),
-        ("urn:merged", True),
+        (f"{BJ}live", False),
+        (f"{BJ}merged", True),
     ]
 
 
@@ -67,6 +67,21 @@ def test_shapes_are_not_hits() -> None:
     )
     found = search_labels(index, "AI chip", "en")
     assert [hit.address for hit in found] == ["/ontology#AIChip"]
+
+
+def test_other_vocabularies_terms_are_not_hits() -> None:
+    """They have labels for the pages that show them, and no page here: "Organization" found
+    five schema.org and W3C terms in six hits on the project (helper L's report, session 38)."""
+    index = LabelIndex(
+        names={
+            "https://schema.org/Organization": [Name("Organization", "en", True)],
+            "http://www.w3.org/ns/org#Organization": [Name("Organization", "en", True)],
+            f"{BJO}Organisation": [Name("organisation", "en", True)],
+            f"{BJ}organization-x": [Name("Organization X", "en", True)],
+        }
+    )
+    found = search_labels(index, "Organization", "en")
+    assert [hit.address for hit in found] == ["/id/organization-x"]
 
 
 def test_the_answer_says_how_many_matched(client: TestClient) -> None:
@@ -169,35 +184,37 @@ def test_a_whole_word_ranks_before_a_longer_word_and_a_thing_before_its_records(
     before the page titled with its name and the site one source gives it."""
     index = LabelIndex(
         names={
-            "urn:ucla": [Name("UCLA Health", "en", True)],
-            "urn:nucleotide": [Name("Nucleotide prediction", "en", True)],
-            "urn:ucl": [
+            f"{BJ}ucla": [Name("UCLA Health", "en", True)],
+            f"{BJ}nucleotide": [Name("Nucleotide prediction", "en", True)],
+            f"{BJ}ucl": [
                 Name("UCL", "en", False),
                 Name("University College London (UCL)", "en", False),
             ],
-            "urn:page": [Name("ByteDance", "en", True)],
-            "urn:site": [Name("ByteDance headquarters", "en", True)],
-            "urn:company": [Name("字节跳动", "zh", True), Name("ByteDance", "en", False)],
+            f"{BJ}page": [Name("ByteDance", "en", True)],
+            f"{BJ}site": [Name("ByteDance headquarters", "en", True)],
+            f"{BJ}company": [Name("字节跳动", "zh", True), Name("ByteDance", "en", False)],
         },
         types={
-            "urn:page": [str(BJO.WebPage), str(BJO.Source)],
-            "urn:site": ["http://www.w3.org/ns/org#Site"],
-            "urn:company": [str(BJO.Company)],
+            f"{BJ}page": [str(BJO.WebPage), str(BJO.Source)],
+            f"{BJ}site": ["http://www.w3.org/ns/org#Site"],
+            f"{BJ}company": [str(BJO.Company)],
         },
     )
-    assert [hit.iri for hit in search_labels(index, "ucl", "en")][:1] == ["urn:ucl"]
+    assert [hit.iri for hit in search_labels(index, "ucl", "en")][:1] == [f"{BJ}ucl"]
     found = search_labels(index, "University College London", "en")
-    assert [(hit.iri, hit.kind) for hit in found] == [("urn:ucl", MatchKind.WORD)]
+    assert [(hit.iri, hit.kind) for hit in found] == [(f"{BJ}ucl", MatchKind.WORD)]
     assert [hit.iri for hit in search_labels(index, "ucl", "en")] == [
-        "urn:ucl", "urn:ucla", "urn:nucleotide"
+        f"{BJ}ucl", f"{BJ}ucla", f"{BJ}nucleotide"
     ]  # fmt: skip
     assert [hit.iri for hit in search_labels(index, "bytedance", "en")] == [
-        "urn:company", "urn:page", "urn:site"
+        f"{BJ}company", f"{BJ}page", f"{BJ}site"
     ]  # fmt: skip
 
 
 def test_latin_accents_are_ignored_and_japanese_voicing_marks_kept() -> None:
-    index = LabelIndex(names={"urn:udem": [Name("Université de Montréal", "fr", True)],
-                              "urn:ga": [Name("ガ", "ja", True)]})  # fmt: skip
-    assert [hit.iri for hit in search_labels(index, "universite de montreal", "en")] == ["urn:udem"]
+    index = LabelIndex(names={f"{BJ}udem": [Name("Université de Montréal", "fr", True)],
+                              f"{BJ}ga": [Name("ガ", "ja", True)]})  # fmt: skip
+    assert [hit.iri for hit in search_labels(index, "universite de montreal", "en")] == [
+        f"{BJ}udem"
+    ]
     assert search_labels(index, "カ", "en") == []
