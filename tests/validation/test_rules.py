@@ -622,3 +622,25 @@ def test_a_hidden_label_is_checked_as_the_other_labels_are(
         turtle_file(PERSON + '\nbj:someone skos:hiddenLabel "Some one "@en, "某个人"@en .')
     )
     assert {"quality.label-whitespace", "quality.chinese-in-english-label"} <= found
+
+
+def test_a_property_labelled_as_another_vocabularys_property_is_a_duplicate(
+    turtle_file: Callable[..., Path],
+) -> None:
+    """A page showing both would name two properties alike (bjo:contains and GeoSPARQL's
+    sfContains were both "contains", session 38); a class labelled as the external class it
+    narrows is no such case (its page names one type)."""
+    path = turtle_file(
+        "@prefix ex: <http://example.org/vocabulary#> .\n"
+        "@prefix schema: <https://schema.org/> .\n"
+        'ex:encloses a owl:ObjectProperty ; rdfs:label "encloses"@en .\n'
+        'bjo:holds a owl:ObjectProperty ; rdfs:label "encloses"@en, "持有"@zh .\n'
+        'schema:Product a owl:Class ; rdfs:label "货品"@zh .\n'
+        'bjo:Good a owl:Class ; rdfs:subClassOf schema:Product ; rdfs:label "货品"@zh .'
+    )
+    options = ValidationOptions(paths=(path,), checks=frozenset({"parse", "quality"}),
+                                with_instances=False)  # fmt: skip
+    found = [f for f in validate(options).findings if f.rule == "quality.duplicate-label"]
+    assert [(f.focus, f.value) for f in found] == [
+        ("<https://w3id.org/bjaikg/ontology#holds>", '"encloses"@en')
+    ]
