@@ -275,7 +275,10 @@ def make_value(index: LabelIndex, node: RdfTerm, language: str, inferred: bool) 
         datatype = "" if node.language else shorten(node.datatype.value)
         if datatype in ("xsd:string", "rdf:langString"):
             datatype = ""
-        text = readable_double(node.value) if datatype in ("xsd:double", "xsd:float") else None
+        if datatype in ("xsd:double", "xsd:float"):
+            text = readable_double(node.value)
+        else:
+            text = grouped_digits(node.value) if datatype in DECIMAL_TYPES else None
         return Value(
             text or node.value,
             language=node.language or "",
@@ -306,6 +309,28 @@ def readable_double(lexical: str) -> str | None:
         return None
     mantissa, exponent = f"{number:.3e}".split("e")
     return f"{mantissa.rstrip('0').rstrip('.')} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}"
+
+
+DECIMAL_TYPES = frozenset(
+    f"xsd:{name}"
+    for name in ("decimal", "integer", "nonNegativeInteger", "positiveInteger", "long", "int")
+)
+"""Datatypes whose values a page writes with grouped digits (:func:`grouped_digits`)."""
+DECIMAL = re.compile(r"([+-]?)([0-9]+)(\.[0-9]+)?")
+
+
+def grouped_digits(lexical: str) -> str | None:
+    """An integer or decimal literal of five or more digits before its point with them grouped
+    by three, as a reader counts them (450,000,000,000); ``None`` for shorter numbers and for
+    text that is no such number.
+
+    >>> grouped_digits("450000000000"), grouped_digits("4500.0"), grouped_digits("-12345.50")
+    ('450,000,000,000', None, '-12,345.50')
+    """
+    match = DECIMAL.fullmatch(lexical)
+    if match is None or len(match[2]) < 5:
+        return None
+    return f"{match[1]}{int(match[2]):,}{match[3] or ''}"
 
 
 def site_of(url: str) -> str:

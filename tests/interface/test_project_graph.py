@@ -243,6 +243,19 @@ def test_a_large_double_reads_in_scientific_notation_with_its_literal_kept(
     assert '<span title="734400000000000000000000">7.344 × 10²³</span>' in page
 
 
+def test_a_large_decimal_reads_with_grouped_digits_and_its_literal_kept(
+    project_client: TestClient,
+) -> None:
+    """R5's finding 13, session 38: "normalised value 450000000000" had to be counted."""
+    for language in ("en", "zh"):
+        page = project_client.get(f"/id/beijing-ai-core-industry-scale-2025?lang={language}").text
+        assert '<span title="450000000000">450,000,000,000</span>' in page, language
+        assert '<span title="100000000">100,000,000</span>' in page, language  # the multiplier
+    dataset = project_client.get("/dataset").text  # and the page's own counts ("28079" before)
+    total = re.search(r"<th scope=\"row\">Triples[^<]*</th><td>([^<]+)</td>", dataset)
+    assert total is not None and re.fullmatch(r"[1-9][0-9]{0,2}(,[0-9]{3})+", total[1]), total
+
+
 def test_the_web_pages_counted_are_those_cited(tmp_path: Path) -> None:
     page = 'a bjo:WebPage ; schema:url <https://example.org/{0}> ; dcterms:title "{0}"@en .'
     (tmp_path / "data.ttl").write_text(
