@@ -25,7 +25,7 @@ def test_the_try_forms_of_sparql_and_search_leave_empty_fields_out(
 ) -> None:
     page.goto(f"{server.url}/api?lang=en")
     form = page.locator('form.try[action="/sparql"]')
-    form.locator('input[name="query"]').fill("ASK {}")
+    form.locator('textarea[name="query"]').fill("ASK {}")
     with page.expect_response(lambda response: "/sparql?" in response.url) as sent:
         form.locator('button[type="submit"]').click()
     answer = sent.value  # the browser may save the answer as a file, so read the response

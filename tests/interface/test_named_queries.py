@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -146,6 +147,17 @@ def test_api_page_has_a_form_per_get_operation(client: TestClient) -> None:
     assert f'value="{COMPANY}"' in html
     assert '<label for="query_chips_by_designer-designer">designer</label>' in html
     assert "POST" in html and "/sparql" in html
+    # a query is written in a box of several lines; a value from a list is chosen from it
+    # (R5's finding 15, session 38: one-line inputs for both)
+    sparql = html[html.index('action="/sparql"') :]
+    assert re.search(r'<textarea id="sparql_get-query" name="query" rows="5"', sparql)
+    form = html[html.index('action="/api/queries/chips-by-designer"') :]
+    form = form[: form.index("</form>")]
+    formats = re.search(r'<select id="[^"]+-format" name="format">(.*?)</select>', form, re.S)
+    assert formats is not None
+    assert re.findall(r"<option([^>]*)>([^<]*)</option>", formats[1])[:5] == [
+        (' value=""', "—"), ("", "json"), ("", "xml"), ("", "csv"), ("", "tsv"),
+    ]  # fmt: skip
 
 
 def test_a_query_file_with_a_bad_header_is_named(
