@@ -761,6 +761,7 @@ class Site:
                             "iri": hit.iri,
                             "address": root_path(request) + hit.address,
                             "label": hit.label,
+                            "labelLanguage": hit.label_language,
                             "matched": hit.matched,
                             "matchedLanguage": hit.matched_language,
                             "match": hit.kind.name.lower(),

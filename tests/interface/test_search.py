@@ -99,6 +99,12 @@ def test_chinese_and_english_labels_are_found(client: TestClient) -> None:
     assert chinese[1]["match"] == "prefix"
     english = hits(client, "test chip")  # case-insensitive
     assert english[0]["iri"] == "https://w3id.org/bjaikg/id/test-chip"
+    # the label shown is the page's language's, and says so (R5's finding 15, session 38)
+    chip = "https://w3id.org/bjaikg/id/test-chip"
+    for language in ("en", "zh"):
+        answer = client.get("/search", params={"q": "测试芯片", "format": "json", "lang": language})
+        [hit] = [hit for hit in answer.json()["hits"] if hit["iri"] == chip]
+        assert (hit["labelLanguage"], hit["matchedLanguage"]) == (language, "zh")
 
 
 def test_alternative_labels_are_found(client: TestClient) -> None:
