@@ -398,7 +398,7 @@ def serialise_triples(
 
 
 def keep_carriage_returns(body: bytes, written_in: ox.RdfFormat | ox.QueryResultsFormat) -> bytes:
-    """``body`` with each carriage return written ``&#13;`` when it is XML (RDF/XML, SPARQL
+    r"""``body`` with each carriage return written ``&#13;`` when it is XML (RDF/XML, SPARQL
     XML); other formats as they are.
 
     pyoxigraph writes a carriage return inside a value as itself, and an XML reader turns

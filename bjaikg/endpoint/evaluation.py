@@ -113,8 +113,9 @@ def looks_like_update(query: str) -> bool:
 
 _POSITION = re.compile(r"^error at (\d+):(\d+)")
 DIAGNOSED_CHARACTERS = 4_000
-"""The longest refused query whose prefixes rdflib's parser checks: its time grows with long
-chains of expressions (figures: docs/endpoint.md, "Errors")."""
+"""The longest refused query whose prefixes rdflib's parser checks and whose beginnings
+pyoxigraph parses to place the error (:func:`_past_complete_part`): the time of both grows
+with the query (figures: docs/endpoint.md, "Errors")."""
 
 
 def undeclared_prefix(query: str) -> str | None:
@@ -211,14 +212,15 @@ _NEXT = re.compile(r"(?:\s|#[^\r\n]*)*")
 """White space and comments: what lies between a complete part and the text after it."""
 
 
-def _past_complete_part(query: str, base_iri: str | None) -> int | None:
+def _past_complete_part(query: str, base_iri: str | None) -> tuple[int, bool] | None:
     """Where ``query`` goes on after its longest beginning that is a whole query once its open
     brackets are closed (the first character of an extra term, a second query, or an operator
-    whose operand is missing); ``None`` when no beginning is one, or for a query longer than
-    :data:`DIAGNOSED_CHARACTERS` or naming ``SERVICE`` (never evaluated, even on nothing).
+    whose operand is missing), and whether that beginning is whole as written (no bracket left
+    to close); ``None`` when no beginning is one, or for a query longer than
+    :data:`DIAGNOSED_CHARACTERS` or naming ``SERVICE`` (never planned, even on nothing).
 
-    Hazard: parses each beginning, from the longest, by evaluating it on an empty store, within
-    the query's deadline."""
+    Hazard: parses each beginning, from the longest, within the query's deadline
+    (:func:`_parses`)."""
     if len(query) > DIAGNOSED_CHARACTERS or service_keywords(query):
         return None
     ends, closers, stack = [], [], []
@@ -231,11 +233,14 @@ def _past_complete_part(query: str, base_iri: str | None) -> int | None:
             stack.pop()
         ends.append(token.end())
         closers.append(" ".join(reversed(stack)))
+    if ends and len(query.rstrip()) > ends[-1]:  # ends in what no token reads (a stray ~)
+        ends.append(len(query.rstrip()))
+        closers.append(closers[-1])
     for end, closing in zip(reversed(ends[:-1]), reversed(closers[:-1]), strict=True):
         if _parses(f"{query[:end]} {closing}", base_iri):
             after = _NEXT.match(query, end)
             assert after is not None  # the pattern matches the empty text
-            return after.end()
+            return after.end(), not closing
     return None
 
 
@@ -243,8 +248,15 @@ _QUERY_FORM = re.compile(r"(?i:SELECT|CONSTRUCT|DESCRIBE|ASK|PREFIX|BASE)\b")
 
 
 def _parses(query: str, base_iri: str | None) -> bool:
-    """Whether pyoxigraph parses ``query`` (evaluated on an empty store: never give it one
-    that names ``SERVICE``)."""
+    """Whether pyoxigraph parses ``query``, on an empty store (never give it one that names
+    ``SERVICE``).
+
+    Hazard: pyoxigraph plans a SELECT, CONSTRUCT or DESCRIBE when asked and evaluates it only as
+    its rows are read, but evaluates an ASK at once (``VALUES`` and ``BIND`` give rows on no
+    data): an ASK is handed over as ``CONSTRUCT {}``, the same grammar after its keyword."""
+    form = next((token for token in TOKENS.finditer(query) if token["word"]), None)
+    if form is not None and form[0].upper() == "ASK":
+        query = f"{query[: form.start()]}CONSTRUCT {{}}{query[form.end() :]}"
     try:
         _EMPTY.query(query, base_iri=base_iri)
     except SyntaxError:
@@ -254,15 +266,21 @@ def _parses(query: str, base_iri: str | None) -> bool:
     return True
 
 
-def _going_on(query: str, extra: int, base_iri: str | None) -> str:
-    """Where and how ``query`` goes on at ``extra``, after a complete part
-    (:func:`_past_complete_part`): a second query, a term the query is whole without, or the
-    beginning of something left unfinished."""
+def _going_on(query: str, extra: int, whole: bool, base_iri: str | None) -> str:
+    """Where and how ``query`` goes on at ``extra``, after a complete part (``whole``: one
+    with no bracket left open, :func:`_past_complete_part`): a second query, what follows a
+    whole query, a term the query is whole without, or the beginning of something left
+    unfinished."""
     where = line_and_column(query, extra)
     if _QUERY_FORM.match(query, extra):
         return f"error at {where}: a second query begins here, after a complete one (send one)"
     token = TOKENS.match(query, extra)
     text = token[0] if token else query[extra]
+    if whole:
+        return (
+            f"error at {where}: the query is whole before {text}, and what follows from here is "
+            "one too many (a clause given twice, a stray bracket or an extra term)"
+        )
     if _parses(query[:extra] + query[extra + len(text) :], base_iri):
         if token is None or token.lastgroup is not None:  # an operator or a bracket
             return (
@@ -332,8 +350,8 @@ def syntax_message(query: str, error: SyntaxError, base_iri: str | None = None) 
                         "what it began is complete (a term of a triple pattern, an operand of an "
                         "expression or a closing bracket is missing before here)"
                     )
-                if (extra := _past_complete_part(query, base_iri)) is not None:
-                    return f"SPARQL syntax error: {_going_on(query, extra, base_iri)}"
+                if (past := _past_complete_part(query, base_iri)) is not None:
+                    return f"SPARQL syntax error: {_going_on(query, *past, base_iri)}"
             expected = f"one of {', '.join(parts)}" if len(parts) > 1 else "".join(parts)
             return f"SPARQL syntax error: {note[1]}: expected {expected or note[2]}"
         return f"SPARQL syntax error: {message}"

@@ -462,6 +462,19 @@ def test_brackets_in_strings_iris_and_comments_do_not_count(http: httpx.Client) 
             'SELECT ?o WHERE { VALUES ?o { "a"@en--ltr } ?o ?p }',
             "error at 1:45: what ?o begins here is not complete",
         ),
+        (  # a clause given twice (R7, session 38: "what LIMIT begins here is not complete")
+            "SELECT * WHERE { ?s ?p ?o } LIMIT 5 LIMIT 6",
+            "error at 1:37: the query is whole before LIMIT, and what follows from here is one "
+            "too many",
+        ),
+        (  # a stray bracket begins nothing
+            "SELECT * WHERE { ?s ?p ?o } } ?x",
+            "error at 1:29: the query is whole before }, and what follows",
+        ),
+        (  # a character no token reads was skipped, and the valid } blamed
+            "ASK {} ~",
+            "error at 1:8: the query is whole before ~, and what follows",
+        ),
         (  # "error at 1:23: expected ENCODE_FOR_URI"
             'SELECT ("\\x41" AS ?x) {}',
             "error at 1:10: \\x is no escape of a SPARQL string (those are \\t",
@@ -498,6 +511,17 @@ def test_a_syntax_error_names_the_misspelt_word_or_the_rules_own_message(
     response = http.get("/sparql", params={"query": query})
     assert response.status_code == 400
     assert message in response.text, response.text
+
+
+def test_a_malformed_ask_is_refused_without_being_evaluated(http: httpx.Client) -> None:
+    """The diagnosis of a syntax error parses the query's beginnings; pyoxigraph evaluates an
+    ASK as soon as it is asked, and five VALUES of 70 rows each are 1.7 billion rows on no data:
+    the refusal took two evaluations, or came as a 503 past the deadline (R7, session 38)."""
+    values = " ".join(f"VALUES ?v{n} {{ {' '.join(map(str, range(70)))} }}" for n in range(5))
+    query = f"ASK {{ {values} FILTER(?v0 + ?v1 + ?v2 + ?v3 + ?v4 < 0) }} ?extra"
+    response = http.get("/sparql", params={"query": query, "timeout": "3"}, timeout=30.0)
+    assert response.status_code == 400, response.text
+    assert "the query is whole before ?extra" in response.text
 
 
 @pytest.mark.parametrize(
