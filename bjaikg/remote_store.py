@@ -95,8 +95,9 @@ _VIRTUOSO_BLANK = re.compile(rb'(<bnode>|"type"\s*:\s*"bnode"\s*,\s*"value"\s*:\
 refuses."""
 
 _XML_SPACE = b" \t\r\n"
-_LITERAL_START = re.compile(rb"(<literal[^>]*>)([ \t\r\n]+)")
-"""A SPARQL XML literal's start tag and the whitespace its text begins with."""
+_LITERAL_START = re.compile(rb"(<literal(?:\s[^>]*)?(?<!/)>)([ \t\r\n]+)")
+"""A SPARQL XML literal's start tag and the whitespace its text begins with (not an empty
+literal's ``<literal/>``, after which whitespace is the document's indentation)."""
 _LITERAL_END = b"</literal>"
 
 
