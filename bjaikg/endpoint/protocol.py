@@ -222,11 +222,13 @@ def read_parameters(request: HttpRequest, state: EndpointState) -> list[tuple[st
         )
     if media_type == FORM:
         form = parse_form(request.body, "form body")
-        if twice := sorted({name for name, _ in parameters} & {name for name, _ in form} & DATASET):
+        in_url = sorted({name for name, _ in parameters} & DATASET)
+        in_form = sorted({name for name, _ in form} & DATASET)
+        if in_url and in_form:  # the dataset is one: its graphs are named in one place
             raise ProtocolError(
                 400,
-                f"{twice[0]} is given both in the URL and in the form body; give the dataset "
-                "in one of them",
+                f"{in_url[0]} is given in the URL and {in_form[0]} in the form body; give the "
+                "dataset in one of them",
             )
         return parameters + form
     return [*parameters, ("query", _decode(request.body, "request body"))]
