@@ -628,12 +628,13 @@ def test_a_property_labelled_as_another_vocabularys_property_is_a_duplicate(
     turtle_file: Callable[..., Path],
 ) -> None:
     """A page showing both would name two properties alike (bjo:contains and GeoSPARQL's
-    sfContains were both "contains", session 38); a class labelled as the external class it
+    sfContains were both "contains", session 38), whatever kind of OWL property each is (R7:
+    the rule first compared properties of one kind); a class labelled as the external class it
     narrows is no such case (its page names one type)."""
     path = turtle_file(
         "@prefix ex: <http://example.org/vocabulary#> .\n"
         "@prefix schema: <https://schema.org/> .\n"
-        'ex:encloses a owl:ObjectProperty ; rdfs:label "encloses"@en .\n'
+        'ex:encloses a owl:DatatypeProperty ; rdfs:label "encloses"@en .\n'
         'bjo:holds a owl:ObjectProperty ; rdfs:label "encloses"@en, "持有"@zh .\n'
         'schema:Product a owl:Class ; rdfs:label "货品"@zh .\n'
         'bjo:Good a owl:Class ; rdfs:subClassOf schema:Product ; rdfs:label "货品"@zh .'
