@@ -55,6 +55,7 @@ from bjaikg.interface.resource import (
     OUTGOING_LIMIT,
     RECORD_LIMIT,
     describe_resource,
+    grouped_digits,
     incoming_listing,
     read_description,
 )
@@ -137,13 +138,13 @@ def mark_chinese(text: str, language: str) -> Markup:
 
 
 def create_templates(asset_folders: Mapping[str, Path] | None = None) -> Jinja2Templates:
-    """The page templates, with the filters :func:`mark_chinese` and ``grouped`` (a count with
-    its digits grouped by three: 28,079) and ``asset(address)``, the address of a style sheet or
-    script with its version (:func:`asset_address`; the folders each prefix serves:
-    ``asset_folders``)."""
+    """The page templates, with the filters :func:`mark_chinese` and ``grouped`` (a count of
+    five or more digits grouped by three, as values are: 28,079) and ``asset(address)``, the
+    address of a style sheet or script with its version (:func:`asset_address`; the folders
+    each prefix serves: ``asset_folders``)."""
     templates = Jinja2Templates(directory=TEMPLATE_FOLDER)
     templates.env.filters["mark_chinese"] = mark_chinese
-    templates.env.filters["grouped"] = "{:,}".format
+    templates.env.filters["grouped"] = lambda count: grouped_digits(str(count)) or str(count)
     folders = dict(asset_folders or {})
     templates.env.globals["asset"] = lambda address: asset_address(folders, address)
     return templates
