@@ -154,8 +154,18 @@ def status_cases() -> list[tuple[str, str]]:
     ]
 
 
-def declared(document: dict[str, Any], path: str) -> set[str]:
-    return set(document["paths"][path]["get"]["responses"])
+def declared(document: dict[str, Any], path: str, method: str = "get") -> set[str]:
+    return set(document["paths"][path][method]["responses"])
+
+
+POST_CASES: list[tuple[dict[str, str] | str, str]] = [
+    ({"query": "ASK {}"}, "application/x-www-form-urlencoded"),
+    ({"query": "ASK {"}, "application/x-www-form-urlencoded"),
+    ("ASK {}", "text/plain"),
+    ("ASK {} #" + "x" * 2_000_000, "application/sparql-query"),
+]
+"""POST /sparql bodies: a form, a malformed one, another type (415), one over the server's
+body limit (413; R7, session 38: the OpenAPI declared neither)."""
 
 
 def test_openapi_declares_every_status_the_server_gives(client: httpx.Client) -> None:
@@ -171,7 +181,23 @@ def test_openapi_declares_every_status_the_server_gives(client: httpx.Client) ->
         }
     assert {status for _, _, status in given} >= {200, 400, 403, 404, 406, 503}
     undeclared = [case for case in given if str(case[2]) not in declared(document, case[0])]
+    posted = set()
+    for body, media_type in POST_CASES:
+        sent = {"data": body} if isinstance(body, dict) else {"content": body.encode()}
+        answer = client.post("/sparql", headers={"Content-Type": media_type}, **sent)
+        posted.add(answer.status_code)
+        if str(answer.status_code) not in declared(document, "/sparql", "post"):
+            undeclared.append(("/sparql", f"POST {media_type}", answer.status_code))
+    assert posted == {200, 400, 413, 415}
     assert not undeclared
+
+
+def test_the_pages_declare_the_language_they_take(client: httpx.Client) -> None:
+    document = client.get("/openapi.json").json()
+    for path in ("/id/{slug}", "/ontology", "/dataset"):
+        operation = resolve_parameters(document, document["paths"][path]["get"])
+        (lang,) = [p for p in operation["parameters"] if p["name"] == "lang"]
+        assert lang["schema"]["enum"] == ["en", "zh"], path
 
 
 @pytest.mark.parametrize("path", ["/id/zhipu", "/ontology", "/dataset"])
