@@ -54,6 +54,15 @@ def checkout(folder: Path, instances: str) -> Path:
     return folder
 
 
+def release_data(tmp_path: Path, nquads: str) -> Path:
+    """The data file of a release folder ``1.0.0`` in ``tmp_path``, holding ``nquads``."""
+    folder = tmp_path / "1.0.0"
+    folder.mkdir()
+    data = folder / "bjaikg-1.0.0.nq"
+    data.write_text(nquads, encoding="utf-8")
+    return data
+
+
 def test_seeded_change_set(tmp_path: Path) -> None:
     old = open_snapshot(str(checkout(tmp_path / "old", INSTANCES)))
     new = open_snapshot(str(checkout(tmp_path / "new", SEEDED)))
@@ -220,11 +229,8 @@ def test_command_line_formats(tmp_path: Path) -> None:
 def test_a_release_file_that_does_not_parse_is_an_error_with_file_and_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "1.0.0"
-    folder.mkdir()
-    (folder / "bjaikg-1.0.0.nq").write_text(
-        "<urn:a> <urn:b> <urn:c> <urn:g> .\n<urn:a> <urn:b", encoding="utf-8"
-    )  # a truncated download
+    data = release_data(tmp_path, "<urn:a> <urn:b> <urn:c> <urn:g> .\n<urn:a> <urn:b")  # cut
+    folder = data.parent
     assert main(["diff", str(folder), str(folder)]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(f"bjaikg: error: {folder / 'bjaikg-1.0.0.nq'}:2:")
@@ -235,10 +241,8 @@ def test_a_release_file_with_a_literal_over_the_reader_s_limit_is_an_error_namin
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """pyoxigraph's N-Quads reader takes no token over 16 MiB (a hand-edited release)."""
-    folder = tmp_path / "1.0.0"
-    folder.mkdir()
-    data = folder / "bjaikg-1.0.0.nq"
-    data.write_text(f'<urn:a> <urn:b> "{"x" * 2**24}" <urn:g> .\n', encoding="utf-8")
+    data = release_data(tmp_path, f'<urn:a> <urn:b> "{"x" * 2**24}" <urn:g> .\n')
+    folder = data.parent
     assert main(["diff", str(folder), str(folder)]) == 2
     assert capsys.readouterr().err == (
         f"bjaikg: error: {data}: a literal, IRI or comment longer than 16777216 bytes "
@@ -249,10 +253,8 @@ def test_a_release_file_with_a_literal_over_the_reader_s_limit_is_an_error_namin
 def test_a_release_file_that_does_not_match_its_checksum_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "1.0.0"
-    folder.mkdir()
-    data = folder / "bjaikg-1.0.0.nq"
-    data.write_text("<urn:a> <urn:b> <urn:c> <urn:g> .\n", encoding="utf-8")
+    data = release_data(tmp_path, "<urn:a> <urn:b> <urn:c> <urn:g> .\n")
+    folder = data.parent
     digest = hashlib.sha256(data.read_bytes()).hexdigest()
     (folder / "SHA256SUMS").write_text(f"{digest}  {data.name}\n", encoding="ascii")
     assert main(["diff", str(folder), str(folder)]) == 0
