@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from bjaikg.interface.labels import LabelIndex, local_address
-from bjaikg.namespaces import BJO, BJSH
+from bjaikg.namespaces import BJO
 
 MAX_RESULTS = 50
 """At most this many hits are shown (the answer says how many matched)."""
@@ -111,9 +111,8 @@ def search_labels(index: LabelIndex, text: str, language: str) -> list[SearchHit
     word = whole_word(needle)
     best: dict[str, SearchHit] = {}
     for iri, names in index.names.items():
-        # the site's own resources: not shapes, nor other vocabularies' terms (labelled for
-        # the pages that show them, they have no page here)
-        if iri.startswith(str(BJSH)) or local_address(iri) is None:
+        address = local_address(iri)
+        if address is None:  # a shape, or another vocabulary's term labelled for the pages
             continue
         for name in names:
             kind = match_kind(needle, name.text, word)
@@ -122,7 +121,7 @@ def search_labels(index: LabelIndex, text: str, language: str) -> list[SearchHit
             label, label_language = index.label_and_language(iri, language)
             hit = SearchHit(
                 iri=iri,
-                address=local_address(iri) or iri,
+                address=address,
                 label=label,
                 label_language=label_language,
                 matched=name.text,
