@@ -76,3 +76,21 @@ def test_the_readme_cites_the_newest_release() -> None:
     citation = citation[: citation.index("\n## ")]
     assert f"version {NEWEST.version}\n" in citation
     assert f"https://w3id.org/bjaikg/releases/{NEWEST.version}\n" in citation
+
+
+def git(*arguments: str) -> str:
+    return subprocess.run(
+        ["git", *arguments], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_each_release_is_committed_with_the_citation_files_that_name_it() -> None:
+    """The commit that adds a release folder is the one to tag ``vVERSION`` (docs/releases.md):
+    its CITATION.cff and .zenodo.json name that release, so ``git show vVERSION:CITATION.cff``
+    and an archive of the tag cite it. 1.0.0 came before both files."""
+    for release in read_releases(PROJECT_ROOT / "releases")[:-1]:  # newest first; not 1.0.0
+        added = f"releases/{release.version}/void.ttl"
+        commit = git("log", "--diff-filter=A", "--format=%H", "--", added).split()[-1]
+        citation = yaml.safe_load(git("show", f"{commit}:CITATION.cff"))
+        assert citation["version"] == release.version, commit
+        assert json.loads(git("show", f"{commit}:.zenodo.json"))["version"] == release.version
