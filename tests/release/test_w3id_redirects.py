@@ -128,6 +128,28 @@ def test_content_negotiation_survives_the_redirect(
     assert marker in answer.content[:4000]
 
 
+@pytest.mark.parametrize("path", ["releases/1.27.1", "releases/1.27.1/", "ontology/1.27.1"])
+def test_a_release_asked_for_as_rdf_is_its_own_description(
+    w3id: str, server: ServerProcess, path: str
+) -> None:
+    """An RDF client gets the release's void.ttl (its files, checksums and counts), not the
+    live dataset's description; a browser, or a client preferring HTML, its dataset-page line."""
+    answer = httpx.get(f"{w3id}/{path}", headers={"Accept": "application/ld+json, text/turtle"})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"{server.url}/releases/1.27.1/void.ttl"
+    followed = httpx.get(answer.headers["location"])
+    store = ox.Store()
+    store.load(followed.content, format=ox.RdfFormat.TURTLE)
+    release = ox.NamedNode("https://w3id.org/bjaikg/releases/1.27.1")
+    version = ox.NamedNode("http://www.w3.org/ns/dcat#version")
+    assert [quad.object.value for quad in store.quads_for_pattern(release, version, None)] == [
+        "1.27.1"
+    ]
+    for accept in ("text/html,application/xhtml+xml,*/*;q=0.8", "text/html, text/turtle;q=0.5"):
+        page = httpx.get(f"{w3id}/{path}", headers={"Accept": accept})
+        assert page.headers["location"] == f"{server.url}/dataset#release-1.27.1"
+
+
 def test_shapes_resolve_as_turtle(w3id: str) -> None:
     answer = httpx.get(f"{w3id}/shapes", headers={"Accept": "text/turtle"}, follow_redirects=True)
     assert answer.status_code == 200
