@@ -142,9 +142,8 @@ def test_a_release_asked_for_as_rdf_is_its_own_description(
     store.load(followed.content, format=ox.RdfFormat.TURTLE)
     release = ox.NamedNode("https://w3id.org/bjaikg/releases/1.27.1")
     version = ox.NamedNode("http://www.w3.org/ns/dcat#version")
-    assert [quad.object.value for quad in store.quads_for_pattern(release, version, None)] == [
-        "1.27.1"
-    ]
+    versions = [value_of(quad.object) for quad in store.quads_for_pattern(release, version, None)]
+    assert versions == ["1.27.1"]
     for accept in ("text/html,application/xhtml+xml,*/*;q=0.8", "text/html, text/turtle;q=0.5"):
         page = httpx.get(f"{w3id}/{path}", headers={"Accept": accept})
         assert page.headers["location"] == f"{server.url}/dataset#release-1.27.1"
