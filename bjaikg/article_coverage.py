@@ -126,7 +126,8 @@ def quoted_share(graph: KnowledgeGraph, source: str = SOURCE_DOCUMENT) -> tuple[
     result = graph.query(
         sparql_prologue()
         + f"""SELECT DISTINCT ?quote ?paragraph WHERE {{
-              ?subject prov:wasDerivedFrom <{source}> ; bjo:quote ?quote ; bjo:paragraph ?paragraph .
+              ?subject prov:wasDerivedFrom <{source}> ;
+                       bjo:quote ?quote ; bjo:paragraph ?paragraph .
               FILTER(isIRI(?subject)) }}"""
     )
     assert isinstance(result, ox.QuerySolutions)

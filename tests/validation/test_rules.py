@@ -46,7 +46,7 @@ PAGE = (
 )
 
 PAGE_QUOTED = (
-    'bj:page-a a bjo:WebPage ; schema:url <https://example.org/a> .\n'
+    "bj:page-a a bjo:WebPage ; schema:url <https://example.org/a> .\n"
     'bj:body prov:wasDerivedFrom bj:page-a ; bjo:quote "{quote}"@{language} .'
 )
 
