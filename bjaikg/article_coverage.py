@@ -114,6 +114,36 @@ def paragraph_coverage(
     ]
 
 
+def quoted_share(graph: KnowledgeGraph, source: str = SOURCE_DOCUMENT) -> tuple[int, int]:
+    """How much of ``source`` the graph quotes: (characters covered, characters in all).
+
+    Characters are counted without line breaks. A character is covered when it lies in an
+    occurrence of a ``bjo:quote`` of a node derived from ``source`` in a paragraph the node names
+    (``bjo:paragraph``; tests/test_instances.py checks that each quote is in one of them), so a
+    quote counts once however many nodes carry it.
+    """
+    paragraphs = read_paragraphs(source_file(graph, source))
+    result = graph.query(
+        sparql_prologue()
+        + f"""SELECT DISTINCT ?quote ?paragraph WHERE {{
+              ?subject prov:wasDerivedFrom <{source}> ;
+                       bjo:quote ?quote ; bjo:paragraph ?paragraph .
+              FILTER(isIRI(?subject)) }}"""
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    covered = [[False] * len(text) for text in paragraphs]
+    for row in result:
+        number, quote = int(row["paragraph"].value), row["quote"].value
+        if not quote or not 1 <= number <= len(paragraphs):
+            continue
+        text, marks = paragraphs[number - 1], covered[number - 1]
+        start = text.find(quote)
+        while start >= 0:
+            marks[start : start + len(quote)] = [True] * len(quote)
+            start = text.find(quote, start + 1)
+    return sum(sum(marks) for marks in covered), sum(len(text) for text in paragraphs)
+
+
 def render_markdown(coverage: list[ParagraphCoverage]) -> str:
     """The coverage table as Markdown (deterministic: paragraph order, sorted names)."""
     lines = [

@@ -14,6 +14,7 @@ from bjaikg.article_coverage import (
     COVERAGE_FILE,
     UNMODELLED_PARAGRAPHS,
     paragraph_coverage,
+    quoted_share,
     read_paragraphs,
     render_markdown,
     source_file,
@@ -231,6 +232,23 @@ def test_every_paragraph_is_covered_or_explained(graph: KnowledgeGraph) -> None:
     missing = [p.number for p in coverage if not p.subjects and p.reason is None]
     assert missing == []
     assert set(UNMODELLED_PARAGRAPHS) <= {p.number for p in coverage}
+
+
+ARTICLE_QUOTED_CAP = 0.870
+"""The largest share of the article's characters (line breaks not counted) the graph's quotes
+may cover: 86.7 % (3,050 of 3,518) on 2026-12-07, when every quote became one sentence
+(docs/decisions/20261207-article-quotes.md). The article's rights are "quote and cite, do not
+republish whole"; raise the cap only with a decision that says why."""
+
+
+def test_the_article_quotes_stay_below_their_cap(graph: KnowledgeGraph) -> None:
+    covered, total = quoted_share(graph)
+    assert total > 3000  # the article was read
+    assert covered / total <= ARTICLE_QUOTED_CAP, (
+        f"the quotes cover {covered} of the article's {total} characters "
+        f"({covered / total:.1%}), above the cap of {ARTICLE_QUOTED_CAP:.1%}: quote the sentence "
+        "that states a fact, not the headings, rhetoric or whole paragraphs around it"
+    )
 
 
 def test_coverage_document_is_up_to_date(graph: KnowledgeGraph) -> None:

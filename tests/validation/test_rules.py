@@ -45,6 +45,11 @@ PAGE = (
     'bjo:dateRetrieved "2026-12-06"^^xsd:date .\n'
 )
 
+PAGE_QUOTED = (
+    "bj:page-a a bjo:WebPage ; schema:url <https://example.org/a> .\n"
+    'bj:body prov:wasDerivedFrom bj:page-a ; bjo:quote "{quote}"@{language} .'
+)
+
 TWO_PAGES = "".join(
     f"bj:page-{slug} a bjo:WebPage ; schema:url <https://example.org/{slug}> .\n" for slug in "ab"
 )
@@ -187,6 +192,10 @@ CASES: dict[str, tuple[str, str]] = {
         + "bj:body prov:wasDerivedFrom bj:page-a, bj:page-b ;"
         + ' prov:qualifiedDerivation [ prov:entity bj:page-a ; bjo:quote "a"@en ] ,'
         + ' [ prov:entity bj:page-b ; bjo:quote "b"@en ] .',
+    ),
+    "quality.quote-several-sentences": (
+        PAGE_QUOTED.format(quote="北京举办推进会。会议发布了规划", language="zh"),
+        PAGE_QUOTED.format(quote="北京举办推进会。", language="zh"),
     ),
     "quality.untyped-entity": (
         PERSON + '\nbj:thing rdfs:label "物"@zh, "thing"@en .',
@@ -418,6 +427,66 @@ def test_what_the_pairing_rule_finds_and_lets_through(
     )
     found = [f.value for f in validate(options).findings if f.rule == "quality.quote-unpaired"]
     assert sorted(found) == sorted(unpaired)
+
+
+@pytest.mark.parametrize(
+    ("quote", "language", "several"),
+    [
+        # Chinese and Japanese: 。！？ followed by more text
+        ("北京举办推进会。会议发布了规划", "zh", True),
+        ("会议发布了规划！还有成果", "zh", True),
+        ("東京で開催された。会議は", "ja", True),
+        ("北京举办“推进会”。", "zh", False),  # a sentence end, then only a closing mark
+        ("会议发布了规划。”", "zh", False),
+        ("北京市海淀区长春桥路17号;", "zh", False),
+        # English, German, French: . ! ? followed by a space and an upper-case letter
+        ("Issued March 7, 2025. Effective September 1, 2025.", "en", True),
+        ("It was issued! The plan follows.", "en", True),
+        ('He said "we agree." Then he left.', "en", True),
+        ("Die Stadt wächst. Sie plant mehr.", "de", True),
+        ("Elle est privée. Elle est à Stanford.", "fr", True),
+        ("Issued March 7, 2025.", "en", False),
+        ("One sentence. and then lower case", "en", False),
+        ("Version 2.0 of the list", "en", False),
+        # abbreviations and initials are not sentence ends
+        ("Huawei Technologies Co. Ltd. Is a company", "en", False),
+        ("The order (Order No. 15) was issued", "en", False),
+        ("Michael I. Jordan and Jeannette M. Wing joined", "en", False),
+        ("about 142.5 billion U.S. Dollars", "en", False),
+        ("Weijin Road, Tianjin, P.R. China", "en", False),
+        ("Dongchuan RD. Minhang District", "en", False),
+        ("chips, e.g. Ascend and Kunlun", "en", False),
+        ("Am 21. März eröffnet", "de", False),  # a German ordinal
+    ],
+)
+def test_what_the_several_sentences_rule_finds_and_lets_through(
+    turtle_file: Callable[..., Path], quote: str, language: str, several: bool
+) -> None:
+    turtle = PAGE_QUOTED.format(quote=quote.replace('"', '\\"'), language=language)
+    options = ValidationOptions(
+        paths=(turtle_file(turtle),), checks=frozenset({"parse", "quality"}), with_instances=False
+    )
+    rules = {f.rule for f in validate(options).findings}
+    assert ("quality.quote-several-sentences" in rules) is several
+
+
+def test_the_several_sentences_rule_reads_the_quotes_of_a_derivation(
+    turtle_file: Callable[..., Path],
+) -> None:
+    turtle = (
+        TWO_PAGES + "bj:body prov:wasDerivedFrom bj:page-a, bj:page-b ; prov:qualifiedDerivation"
+        ' [ prov:entity bj:page-a ; bjo:quote "One. Two."@en ],'
+        ' [ prov:entity bj:page-b ; bjo:quote "One."@en ] .'
+    )
+    options = ValidationOptions(
+        paths=(turtle_file(turtle),), checks=frozenset({"parse", "quality"}), with_instances=False
+    )
+    found = [
+        (f.focus, f.value, f.severity)
+        for f in validate(options).findings
+        if f.rule == "quality.quote-several-sentences"
+    ]
+    assert found == [("<https://w3id.org/bjaikg/id/body>", '"One. Two."@en', Severity.WARNING)]
 
 
 def test_problems_of_the_context_ontology_are_not_reported(
