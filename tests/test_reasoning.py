@@ -90,3 +90,45 @@ def test_owl_imports_are_left_out_so_nothing_is_downloaded(tmp_path: Path) -> No
     )
     text = to_ntriples([data]).decode("utf-8")
     assert "owl#Ontology" in text and "owl#imports" not in text
+
+
+# PROV-O's own axioms on the PROV terms every sourced node uses, copied from W3C's prov-o.ttl
+# (w3c/ns, commit d4da85343ea0d65dd7b61af8860c3de53a45bf92): ":Activity … owl:disjointWith
+# :Entity", ":wasDerivedFrom … rdfs:domain :Entity ; … rdfs:range :Entity",
+# ":qualifiedDerivation … rdfs:domain :Entity". ontology/external.ttl states the first only.
+PROV_O_AXIOMS = """
+@prefix prov: <http://www.w3.org/ns/prov#> .
+prov:Activity owl:disjointWith prov:Entity .
+prov:wasDerivedFrom rdfs:domain prov:Entity ; rdfs:range prov:Entity .
+prov:qualifiedDerivation rdfs:domain prov:Entity .
+"""
+
+
+@pytest.mark.java
+@pytest.mark.parametrize(
+    "kind", ["bjo:Meeting", "bjo:Competition", "bjo:Initiative", "bjo:PolicyIssuance"]
+)
+def test_a_sourced_event_initiative_or_issuance_agrees_with_prov_o(
+    kind: str, tmp_path: Path
+) -> None:
+    # Until 1.27.1 these classes were prov:Activity, yet each node is described as taken from a
+    # source (prov:wasDerivedFrom, bjo:paragraph): a prov:Entity by PROV-O's own domain, and
+    # PROV-O makes the two disjoint (an ontologist's review, 2026-12-07, finding 1).
+    data = write(
+        tmp_path,
+        PROV_O_AXIOMS + f"bj:node a {kind} ; bjo:paragraph 3 ;\n"
+        "    <http://www.w3.org/ns/prov#wasDerivedFrom> bj:source .\n"
+        "bj:source a bjo:SourceDocument .",
+    )
+    assert check_consistency([ONTOLOGY, data]).consistent
+
+
+@pytest.mark.java
+def test_the_ontology_keeps_prov_o_s_activity_and_entity_apart(tmp_path: Path) -> None:
+    # external.ttl copies PROV-O's disjointness, so HermiT finds an activity described as a
+    # sourced entity (bjo:paragraph has the domain prov:Entity).
+    data = write(
+        tmp_path,
+        "bj:happening a <http://www.w3.org/ns/prov#Activity> ; bjo:paragraph 3 .",
+    )
+    assert check_consistency([ONTOLOGY, data]).status == "inconsistent"
