@@ -132,3 +132,21 @@ def test_the_ontology_keeps_prov_o_s_activity_and_entity_apart(tmp_path: Path) -
         "bj:happening a <http://www.w3.org/ns/prov#Activity> ; bjo:paragraph 3 .",
     )
     assert check_consistency([ONTOLOGY, data]).status == "inconsistent"
+
+
+@pytest.mark.java
+def test_a_chip_family_has_a_designer_without_becoming_a_chip(tmp_path: Path) -> None:
+    # bjo:designedBy's domain is AIChip ∪ ChipFamily (the shapes require a family's designer),
+    # and a family is no chip: with the domain AIChip only, every family was inferred an AI
+    # chip (an ontologist's review, 2026-12-07, findings 2 and 6).
+    family = "bj:family a bjo:ChipFamily ; bjo:designedBy bj:designer .\n"
+    designer = "bj:designer a bjo:Company .\n"
+    assert check_consistency([ONTOLOGY, write(tmp_path, family + designer)]).consistent
+    as_a_chip = family + designer + "bj:family a bjo:AIChip ."
+    assert check_consistency([ONTOLOGY, write(tmp_path, as_a_chip)]).status == "inconsistent"
+
+
+@pytest.mark.java
+def test_a_policy_typed_as_its_issuance_record_is_inconsistent(tmp_path: Path) -> None:
+    data = write(tmp_path, "bj:plan a bjo:Policy, bjo:PolicyIssuance .")
+    assert check_consistency([ONTOLOGY, data]).status == "inconsistent"
