@@ -10,7 +10,10 @@ import pytest
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import DataFileError
+from bjaikg.namespaces import BJ
 from bjaikg.reasoning import check_consistency, to_ntriples
+from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+from tests.graph_rows import select
 
 ONTOLOGY = PROJECT_ROOT / "ontology"
 PREFIXES = """
@@ -150,3 +153,35 @@ def test_a_chip_family_has_a_designer_without_becoming_a_chip(tmp_path: Path) ->
 def test_a_policy_typed_as_its_issuance_record_is_inconsistent(tmp_path: Path) -> None:
     data = write(tmp_path, "bj:plan a bjo:Policy, bjo:PolicyIssuance .")
     assert check_consistency([ONTOLOGY, data]).status == "inconsistent"
+
+
+def test_an_organisation_has_every_site_that_is_a_site_of_it(tmp_path: Path) -> None:
+    # ORG (w3c/ns org.ttl, commit 05f39add…): "org:hasSite owl:inverseOf org:siteOf"; the data
+    # states org:siteOf (with org:hasPrimarySite beside it), so ORG's general question "which
+    # sites does X have?" found 1 of 218 sites (an ontologist's review, 2026-12-07, finding 4).
+    data = write(
+        tmp_path,
+        "@prefix org: <http://www.w3.org/ns/org#> .\n"
+        "bj:firm a bjo:Company ; org:hasPrimarySite bj:seat .\n"
+        "bj:seat a org:Site ; org:siteOf bj:firm .\n"
+        "bj:campus a org:Site .\n"
+        "bj:firm org:hasSite bj:campus .",
+    )
+    graph = load_knowledge_graph([ONTOLOGY, data])
+    assert select(graph, "SELECT ?site WHERE { bj:firm org:hasSite ?site } ORDER BY ?site") == [
+        {"site": str(BJ["campus"])},
+        {"site": str(BJ["seat"])},
+    ]
+    assert select(graph, "SELECT ?firm WHERE { bj:campus org:siteOf ?firm }") == [
+        {"firm": str(BJ["firm"])}
+    ]
+
+
+def test_every_site_of_an_organisation_of_the_project_is_one_of_its_sites(
+    project_graph: KnowledgeGraph,
+) -> None:
+    count = "SELECT (COUNT(*) AS ?n) WHERE {{ ?organisation org:{} ?site }}"
+    [[has_site], [site_of]] = [
+        [row["n"] for row in select(project_graph, count.format(p))] for p in ("hasSite", "siteOf")
+    ]
+    assert has_site == site_of and int(has_site) > 200
