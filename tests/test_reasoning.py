@@ -10,7 +10,10 @@ import pytest
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.errors import DataFileError
+from bjaikg.namespaces import BJ
 from bjaikg.reasoning import check_consistency, to_ntriples
+from bjaikg.store import KnowledgeGraph, load_knowledge_graph
+from tests.graph_rows import select
 
 ONTOLOGY = PROJECT_ROOT / "ontology"
 PREFIXES = """
@@ -90,3 +93,95 @@ def test_owl_imports_are_left_out_so_nothing_is_downloaded(tmp_path: Path) -> No
     )
     text = to_ntriples([data]).decode("utf-8")
     assert "owl#Ontology" in text and "owl#imports" not in text
+
+
+# PROV-O's own axioms on the PROV terms every sourced node uses, copied from W3C's prov-o.ttl
+# (w3c/ns, commit d4da85343ea0d65dd7b61af8860c3de53a45bf92): ":Activity … owl:disjointWith
+# :Entity", ":wasDerivedFrom … rdfs:domain :Entity ; … rdfs:range :Entity",
+# ":qualifiedDerivation … rdfs:domain :Entity". ontology/external.ttl states the first only.
+PROV_O_AXIOMS = """
+@prefix prov: <http://www.w3.org/ns/prov#> .
+prov:Activity owl:disjointWith prov:Entity .
+prov:wasDerivedFrom rdfs:domain prov:Entity ; rdfs:range prov:Entity .
+prov:qualifiedDerivation rdfs:domain prov:Entity .
+"""
+
+
+@pytest.mark.java
+@pytest.mark.parametrize(
+    "kind", ["bjo:Meeting", "bjo:Competition", "bjo:Initiative", "bjo:PolicyIssuance"]
+)
+def test_a_sourced_event_initiative_or_issuance_agrees_with_prov_o(
+    kind: str, tmp_path: Path
+) -> None:
+    # Until 1.27.1 these classes were prov:Activity, yet each node is described as taken from a
+    # source (prov:wasDerivedFrom, bjo:paragraph): a prov:Entity by PROV-O's own domain, and
+    # PROV-O makes the two disjoint (an ontologist's review, 2026-12-07, finding 1).
+    data = write(
+        tmp_path,
+        PROV_O_AXIOMS + f"bj:node a {kind} ; bjo:paragraph 3 ;\n"
+        "    <http://www.w3.org/ns/prov#wasDerivedFrom> bj:source .\n"
+        "bj:source a bjo:SourceDocument .",
+    )
+    assert check_consistency([ONTOLOGY, data]).consistent
+
+
+@pytest.mark.java
+def test_the_ontology_keeps_prov_o_s_activity_and_entity_apart(tmp_path: Path) -> None:
+    # external.ttl copies PROV-O's disjointness, so HermiT finds an activity described as a
+    # sourced entity (bjo:paragraph has the domain prov:Entity).
+    data = write(
+        tmp_path,
+        "bj:happening a <http://www.w3.org/ns/prov#Activity> ; bjo:paragraph 3 .",
+    )
+    assert check_consistency([ONTOLOGY, data]).status == "inconsistent"
+
+
+@pytest.mark.java
+def test_a_chip_family_has_a_designer_without_becoming_a_chip(tmp_path: Path) -> None:
+    # bjo:designedBy's domain is AIChip ∪ ChipFamily (the shapes require a family's designer),
+    # and a family is no chip: with the domain AIChip only, every family was inferred an AI
+    # chip (an ontologist's review, 2026-12-07, findings 2 and 6).
+    family = "bj:family a bjo:ChipFamily ; bjo:designedBy bj:designer .\n"
+    designer = "bj:designer a bjo:Company .\n"
+    assert check_consistency([ONTOLOGY, write(tmp_path, family + designer)]).consistent
+    as_a_chip = family + designer + "bj:family a bjo:AIChip ."
+    assert check_consistency([ONTOLOGY, write(tmp_path, as_a_chip)]).status == "inconsistent"
+
+
+@pytest.mark.java
+def test_a_policy_typed_as_its_issuance_record_is_inconsistent(tmp_path: Path) -> None:
+    data = write(tmp_path, "bj:plan a bjo:Policy, bjo:PolicyIssuance .")
+    assert check_consistency([ONTOLOGY, data]).status == "inconsistent"
+
+
+def test_an_organisation_has_every_site_that_is_a_site_of_it(tmp_path: Path) -> None:
+    # ORG (w3c/ns org.ttl, commit 05f39add…): "org:hasSite owl:inverseOf org:siteOf"; the data
+    # states org:siteOf (with org:hasPrimarySite beside it), so ORG's general question "which
+    # sites does X have?" found 1 of 218 sites (an ontologist's review, 2026-12-07, finding 4).
+    data = write(
+        tmp_path,
+        "@prefix org: <http://www.w3.org/ns/org#> .\n"
+        "bj:firm a bjo:Company ; org:hasPrimarySite bj:seat .\n"
+        "bj:seat a org:Site ; org:siteOf bj:firm .\n"
+        "bj:campus a org:Site .\n"
+        "bj:firm org:hasSite bj:campus .",
+    )
+    graph = load_knowledge_graph([ONTOLOGY, data])
+    assert select(graph, "SELECT ?site WHERE { bj:firm org:hasSite ?site } ORDER BY ?site") == [
+        {"site": str(BJ["campus"])},
+        {"site": str(BJ["seat"])},
+    ]
+    assert select(graph, "SELECT ?firm WHERE { bj:campus org:siteOf ?firm }") == [
+        {"firm": str(BJ["firm"])}
+    ]
+
+
+def test_every_site_of_an_organisation_of_the_project_is_one_of_its_sites(
+    project_graph: KnowledgeGraph,
+) -> None:
+    count = "SELECT (COUNT(*) AS ?n) WHERE {{ ?organisation org:{} ?site }}"
+    [[has_site], [site_of]] = [
+        [row["n"] for row in select(project_graph, count.format(p))] for p in ("hasSite", "siteOf")
+    ]
+    assert has_site == site_of and int(has_site) > 200

@@ -70,11 +70,17 @@ CHIP_DECIMAL_COLUMNS = {
     "Process size (nm)": BJO.processNode,
 }
 CONCEPT_SCHEMES = {
-    "domain": ("Domain", BJO.modelDomain, "model domain"),
-    "task": ("Task", BJO.modelTask, "model task"),
-    "accessibility": ("Model accessibility", BJO.accessibility, "model accessibility"),
+    "domain": ("Domain", BJO.modelDomain, "model domain", "model domains"),
+    "task": ("Task", BJO.modelTask, "model task", "model tasks"),
+    "accessibility": (
+        "Model accessibility",
+        BJO.accessibility,
+        "model accessibility",
+        "model accessibility categories",
+    ),
 }
-"""Columns whose values become concepts: column, property, and what the concepts are."""
+"""Columns whose values become concepts: column, property, what one concept is, and what the
+scheme's concepts are together (written out: "accessibility" has no plural in "s")."""
 
 
 @dataclass(frozen=True)
@@ -360,12 +366,12 @@ class Transform:
 
     def concept(self, scheme_key: str, value: str) -> URIRef:
         """The concept of one of the source's vocabularies (domain, task, accessibility)."""
-        _, _, kind = CONCEPT_SCHEMES[scheme_key]
+        _, _, kind, kinds = CONCEPT_SCHEMES[scheme_key]
         scheme = BJ[f"epoch-ai-{scheme_key}-scheme"]
         node = BJ[f"epoch-ai-{scheme_key}-{slugify(value)}"]
         concepts = self.graph("concepts.ttl")
         concepts.add((scheme, RDF.type, SKOS.ConceptScheme))
-        concepts.add((scheme, RDFS.label, Literal(f"Epoch AI {kind}s", lang="en")))
+        concepts.add((scheme, RDFS.label, Literal(f"Epoch AI {kinds}", lang="en")))
         concepts.add((scheme, PROV.wasDerivedFrom, MODELS_SOURCE))
         concepts.add((node, RDF.type, SKOS.Concept))
         concepts.add((node, SKOS.inScheme, scheme))
@@ -404,7 +410,7 @@ class Transform:
             if DATE.match(row["Publication date"]):
                 date = Literal(row["Publication date"], datatype=XSD.date)
                 models.add((node, BJO.publicationDate, date))
-            for scheme_key, (column, predicate, _) in CONCEPT_SCHEMES.items():
+            for scheme_key, (column, predicate, _, _) in CONCEPT_SCHEMES.items():
                 for value in cells(row[column]) if scheme_key != "accessibility" else [row[column]]:
                     if value:
                         models.add((node, predicate, self.concept(scheme_key, value)))

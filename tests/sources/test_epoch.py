@@ -202,6 +202,21 @@ def test_the_articles_chip_families_gather_their_designers_chips(epoch: EpochGra
     assert all((m, BJO.designedBy, BJ["cambricon"]) in chips for m in members)
 
 
+def test_the_concept_schemes_are_named_in_plain_english_plurals(epoch: EpochGraphs) -> None:
+    # The label was made by adding "s" to the kind: "Epoch AI model accessibilitys" (an
+    # ontologist's review, 2026-12-07, finding 16).
+    concepts = epoch.graphs["concepts.ttl"]
+    labels = sorted(
+        str(label) for scheme in concepts.subjects(RDF.type, SKOS.ConceptScheme)
+        for label in concepts.objects(scheme, RDFS.label)
+    )  # fmt: skip
+    assert labels == [
+        "Epoch AI model accessibility categories",
+        "Epoch AI model domains",
+        "Epoch AI model tasks",
+    ]
+
+
 def test_cells_and_slugs() -> None:
     assert cells(
         'Renmin University of China,DP Technology,"AI for Science Institute, Beijing (AISI)"'
