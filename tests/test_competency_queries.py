@@ -128,6 +128,23 @@ def test_a_product_s_chips_include_those_its_parts_support(project_graph: Knowle
     assert isinstance(own, Table) and {row[1] for row in own.rows} == {'"ERNIE-4.5-300B-A47B"@en'}
 
 
+def test_every_person_the_article_names_is_listed(project_graph: KnowledgeGraph) -> None:
+    """The editors of paragraph 45 have no membership and were left out, though the question
+    asks for every person the article names (a researcher's review, 2026-12-07, finding 8)."""
+    outcome = run_named_query(project_graph, by_name("people-and-roles"))
+    persons = project_graph.query(
+        "SELECT ?person WHERE { ?person a <https://w3id.org/bjaikg/ontology#Person> ; "
+        f"<http://www.w3.org/ns/prov#wasDerivedFrom> <{BJ}source-beijing-ai-first-city> }}"
+    )
+    assert isinstance(outcome, Table) and isinstance(persons, ox.QuerySolutions)
+    named = {str(row["person"]) for row in persons}
+    assert {row[0] for row in outcome.rows} == named and len(named) == 4
+    assert {row[0] for row in outcome.rows if row[4] == ""} == {
+        f"<{BJ}dong-xin>",
+        f"<{BJ}liu-zhongyu>",
+    }
+
+
 def test_each_quote_comes_with_its_source(project_graph: KnowledgeGraph) -> None:
     outcome = run_named_query(project_graph, by_name("quotes-for-entity"))
     assert isinstance(outcome, Table)
