@@ -96,10 +96,52 @@ def test_a_statement_of_two_pages_gives_each_page_its_own_quote(
         project_graph, by_name("chip-support-evidence"), {"product": f"{BJ}baichuan-2-7b"}
     )
     assert isinstance(outcome, Table)
-    enflame = {(row[1], row[3][:20]) for row in outcome.rows if row[0] == '"Enflame chips"@en'}
+    enflame = {(row[2], row[4][:20]) for row in outcome.rows if row[0] == '"Enflame chips"@en'}
     assert enflame == {
         (f"<{BJ}page-vllm-gcu-baichuan2>", '"*  url:[baichuan2-7'),
         (f"<{BJ}page-vllm-gcu-introduction>", '"vLLM-gcu是适配于燧原S60 g'),
+    }
+
+
+def test_a_product_s_chips_include_those_its_parts_support(project_graph: KnowledgeGraph) -> None:
+    """FlagOS states no bjo:supportsChip itself: its modules do (dcterms:isPartOf bj:flagos).
+    The question gave FlagOS no row at all (a researcher's review, 2026-12-07, finding 1); each
+    chip now comes with the part that supports it and that part's page."""
+    outcome = run_named_query(
+        project_graph, by_name("chip-support-evidence"), {"product": f"{BJ}flagos"}
+    )
+    assert isinstance(outcome, Table)
+    assert outcome.variables == ("chip_en", "through_en", "page", "page_title", "quote")
+    through: dict[str, set[str]] = {}
+    for row in outcome.rows:
+        through.setdefault(row[1], set()).add(row[0])
+    assert set(through) == {'"FlagTree"@en', '"FlagGems"@en', '"FlagCX"@en', '"FlagScale"@en'}
+    assert len(through['"FlagTree"@en']) == 8 and len(through['"FlagCX"@en']) == 8
+    assert len(through['"FlagGems"@en']) == 6 and len(through['"FlagScale"@en']) == 2
+    tsingmicro = {(row[1], row[2]) for row in outcome.rows if row[0] == '"TsingMicro chips"@en'}
+    assert tsingmicro == {
+        ('"FlagTree"@en', f"<{BJ}page-flagtree-readme>"),
+        ('"FlagCX"@en', f"<{BJ}page-flagcx-getting-started>"),
+    }
+    # A product stating its own support answers through itself.
+    own = run_named_query(project_graph, by_name("chip-support-evidence"))
+    assert isinstance(own, Table) and {row[1] for row in own.rows} == {'"ERNIE-4.5-300B-A47B"@en'}
+
+
+def test_every_person_the_article_names_is_listed(project_graph: KnowledgeGraph) -> None:
+    """The editors of paragraph 45 have no membership and were left out, though the question
+    asks for every person the article names (a researcher's review, 2026-12-07, finding 8)."""
+    outcome = run_named_query(project_graph, by_name("people-and-roles"))
+    persons = project_graph.query(
+        "SELECT ?person WHERE { ?person a <https://w3id.org/bjaikg/ontology#Person> ; "
+        f"<http://www.w3.org/ns/prov#wasDerivedFrom> <{BJ}source-beijing-ai-first-city> }}"
+    )
+    assert isinstance(outcome, Table) and isinstance(persons, ox.QuerySolutions)
+    named = {str(row["person"]) for row in persons}
+    assert {row[0] for row in outcome.rows} == named and len(named) == 4
+    assert {row[0] for row in outcome.rows if row[4] == ""} == {
+        f"<{BJ}dong-xin>",
+        f"<{BJ}liu-zhongyu>",
     }
 
 

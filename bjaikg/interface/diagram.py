@@ -19,13 +19,18 @@ from bjaikg.namespaces import BJO, PREFIXES
 from bjaikg.store import KnowledgeGraph
 
 CHAIN_STAGES = (
-    (str(BJO.Policy), {"en": "Policy", "zh": "政策"}),
-    (str(BJO.Place), {"en": "Place", "zh": "地点"}),
-    (str(BJO.Organisation), {"en": "Organisation", "zh": "机构"}),
-    (str(BJO.Product), {"en": "Product", "zh": "产品"}),
-    (str(BJO.AIChip), {"en": "Chip", "zh": "芯片"}),
+    ((str(BJO.Policy),), {"en": "Policy", "zh": "政策"}),
+    ((str(BJO.Place),), {"en": "Place", "zh": "地点"}),
+    ((str(BJO.Organisation),), {"en": "Organisation", "zh": "机构"}),
+    ((str(BJO.Product),), {"en": "Product", "zh": "产品"}),
+    ((str(BJO.AIChip), str(BJO.ChipFamily)), {"en": "Chip", "zh": "芯片"}),
 )
-"""The backbone's stages: the class an entity must have (asserted or inferred) and its name."""
+"""The backbone's stages: the classes of which an entity must have one (asserted or inferred)
+to stand in the stage, and the stage's name. A chip family (a designer's chips, as a source
+names them together) is a chip here: it is what bjo:supportsChip reaches where a source names
+no single chip, and as a mere product (its place in the class tree) it was left out of a
+product's picture. On a family's own page its member chips are therefore not drawn (one stage);
+the page's table lists them."""
 
 MAX_PER_COLUMN = 6
 """At most this many entities are drawn per stage; the rest are left out of the picture (and
@@ -65,11 +70,12 @@ class Line:
 
 
 def stage_of(index: LabelIndex, iri: str) -> int | None:
-    """The chain stage of ``iri`` (most specific: a chip is a product, but drawn as a chip)."""
+    """The chain stage of ``iri`` (the latest that fits: a chip or a chip family is a product,
+    but drawn as a chip)."""
     types = index.types.get(iri, [])
     stage = None
-    for number, (class_iri, _) in enumerate(CHAIN_STAGES):
-        if class_iri in types:
+    for number, (classes, _) in enumerate(CHAIN_STAGES):
+        if any(class_iri in types for class_iri in classes):
             stage = number
     return stage
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
 from starlette.testclient import TestClient
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.endpoint.application import create_application
 from bjaikg.endpoint.cli import build_parser
 from bjaikg.endpoint.settings import Settings
+from bjaikg.namespaces import PREFIXES
 from bjaikg.store import load_knowledge_graph
 from tests.endpoint.conftest import DATA
 
@@ -90,3 +92,32 @@ def test_every_metric_is_named() -> None:
     names = re.findall(r"^# TYPE (\S+) ", text, re.M)
     assert "bjaikg_triples" in names and len(names) > 8
     assert [name for name in names if f"`{name}`" not in DOCS] == []
+
+
+def test_the_written_form_of_a_double_is_the_one_the_docs_give() -> None:
+    """docs/endpoint.md says how an ``xsd:double`` of the data comes out of the store (a
+    researcher's review, 2026-12-07, finding 11): in plain decimal notation, in every results
+    format. A pyoxigraph that writes it otherwise makes the paragraph stale."""
+    text = " ".join(DOCS.split())
+    for stated, written in (
+        ("3.600000000000001E+25", "36000000000000010000000000"),
+        ("1E-7", "0.0000001"),
+    ):
+        assert f"`{written}`" in text
+        store = ox.Store()
+        subject, predicate = (
+            ox.NamedNode("https://example.org/s"),
+            ox.NamedNode("https://example.org/p"),
+        )
+        store.add(
+            ox.Quad(
+                subject,
+                predicate,
+                ox.Literal(stated, datatype=ox.NamedNode(PREFIXES["xsd"] + "double")),
+            )
+        )
+        for results_format in (ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.JSON):
+            answer = store.query("SELECT ?o WHERE { ?s ?p ?o }")
+            assert isinstance(answer, ox.QuerySolutions)
+            serialised = answer.serialize(format=results_format)
+            assert serialised is not None and written in serialised.decode()

@@ -378,6 +378,45 @@ def test_page_has_neighbourhood_diagram_along_the_chain(client: TestClient) -> N
     assert 'href="/id/test-company?lang=zh"' in chinese  # the picture keeps the language
 
 
+def diagram_columns(page: str) -> dict[int, list[str]]:
+    """The slugs of a page's neighbourhood picture by column (the boxes' x), in drawn order."""
+    svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    columns: dict[int, list[str]] = {}
+    for slug, x in re.findall(
+        r'<a href="/id/([^"?]+)[^"]*" class="node[^"]*"><rect x="(\d+)"', svg
+    ):
+        columns.setdefault(int(x), []).append(slug)
+    return columns
+
+
+CHIP_COLUMN = MARGIN + 4 * (BOX_WIDTH + COLUMN_GAP)
+
+
+def test_a_chip_family_a_product_supports_is_drawn_as_a_chip(client: TestClient) -> None:
+    """A chip family is a product in the class tree, so the picture left it out of the product's
+    chips (a researcher's review, 2026-12-07, finding 2)."""
+    columns = diagram_columns(client.get("/id/test-model?lang=en").text)
+    assert columns[CHIP_COLUMN] == ["test-chip", "test-chip-family"]
+
+
+def test_a_model_s_chip_families_are_drawn_on_the_project_graph(
+    project_client: TestClient,
+) -> None:
+    """ERNIE-4.5-300B-A47B supports Huawei Ascend (a chip) and three designers' chip families;
+    FlagTree eight families, more than a stage draws; only Huawei Ascend and no box were drawn."""
+    ernie = diagram_columns(project_client.get("/id/ernie-4-5-300b-a47b?lang=en").text)
+    assert ernie[CHIP_COLUMN] == [
+        "enflame-ai-chips",
+        "huawei-ascend",
+        "iluvatar-corex-ai-chips",
+        "kunlunxin-ai-chips",
+    ]
+    page = project_client.get("/id/flagtree?lang=en").text
+    assert len(diagram_columns(page)[CHIP_COLUMN]) == 6
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", page)
+    assert caption and caption.group(1).endswith(" Chip: 6 of 8 shown."), caption
+
+
 def test_a_neighbourhood_stage_drawn_in_part_says_so(project_client: TestClient) -> None:
     """Zhipu developed more products than a stage draws: the caption and the picture's
     description said only "Along the chain …" (a review, 2026-12-07)."""
