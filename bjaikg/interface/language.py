@@ -303,6 +303,14 @@ WORDS: dict[str, dict[str, str]] = {
     "try_query": {"en": "Try query in a new browser window", "zh": "在新窗口中用 GET 运行此查询"},
     "needs_network": {"en": "needs the internet", "zh": "需联网"},
     "inferred_mark": {"en": "inferred", "zh": "推理所得"},
+    "inferred_explained": {
+        "en": "not stated of this resource: the ontology's rules infer it from other statements "
+        "(the inverse of one under “Referenced by”, a narrower property, a chain of a "
+        "transitive one, a narrower class), whose sources are on the pages of the resources "
+        "that state them.",
+        "zh": "本资源未直接陈述此项：由本体规则从其他陈述推理所得（如“被引用”中某陈述的逆向、"
+        "更具体的属性、传递属性的链或更具体的类），其来源见陈述它们的资源页面。",
+    },
     "names": {"en": "Names", "zh": "名称"},
     "names_in": {"en": "Names in {datasets}", "zh": "{datasets}中的名称"},
     "list_comma": {"en": ", ", "zh": "、"},

@@ -259,6 +259,11 @@ class ResourceDescription:
     dataset_names: list[DatasetNames] = field(default_factory=list)
     """The other names that only source datasets state, one entry per set of datasets."""
 
+    @property
+    def has_inferred(self) -> bool:
+        """Whether a value of the statements shown (not of nested nodes) is only inferred."""
+        return any(value.inferred for statement in self.statements for value in statement.values)
+
 
 def make_term(index: LabelIndex, iri: str, language: str) -> Term:
     """The :class:`Term` for ``iri``: its label in ``language`` and its local or own address."""

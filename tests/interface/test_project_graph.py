@@ -357,3 +357,17 @@ def test_the_dataset_page_cites_the_release_of_the_served_version(
         )
     else:
         assert "(unreleased)" in cited
+
+
+def test_a_page_with_inferred_values_says_where_they_come_from(project_client: TestClient) -> None:
+    # Kimi's developer is Moonshot AI's statement (bj:moonshot-ai bjo:developed bj:kimi), from
+    # a page Kimi's own sources do not list (a researcher's review R8, finding 7)
+    for language, marker in (("en", "Referenced by"), ("zh", "被引用")):
+        html = project_client.get(f"/id/kimi?lang={language}").text
+        properties = html.split('id="properties-heading"', 1)[1].split("</section>", 1)[0]
+        note = properties.split('<p class="hint" role="note">', 1)[1].split("</p>", 1)[0]
+        assert marker in note
+        incoming = html.split('id="incoming-heading"', 1)[1].split("</section>", 1)[0]
+        assert "/id/moonshot-ai" in incoming and "/ontology#developed" in incoming
+    glm = project_client.get("/id/glm-4?lang=en").text  # nothing inferred among its values
+    assert 'class="tag inferred"' not in glm and "not stated of this resource" not in glm
