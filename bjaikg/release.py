@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,8 +33,20 @@ import pyoxigraph as ox
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.knowledge_diff import KnowledgeDiff, count_line, diff_snapshots, render_markdown
-from bjaikg.metadata import BASE, CREATOR, DEFAULT_LICENCE, TITLE
-from bjaikg.namespaces import BJG, BJO, PREFIXES
+from bjaikg.linking.targets import SKOS_EXACT_MATCH, TARGETS
+from bjaikg.metadata import (
+    ABSTRACT,
+    BASE,
+    CREATOR,
+    CREATOR_IRI,
+    DATASET_IRI,
+    DEFAULT_LICENCE,
+    KEYWORDS,
+    LANGUAGES,
+    RIGHTS,
+    TITLE,
+)
+from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES
 from bjaikg.snapshots import (
     CHECKSUMS,
     Snapshot,
@@ -46,9 +59,9 @@ from bjaikg.snapshots import (
 from bjaikg.sources.registry import sha256_of
 from bjaikg.versioning import DataVersion, Version, check_version, latest_release
 
-DATASET_IRI = f"{BASE}/dataset"
-IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
-"""Where a release's description names each file's media type (``dcat:mediaType``)."""
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+"""Where a release's description names each file's media type (``dcat:mediaType``): the https
+form the registry (instances/sources.ttl) and its shape use; releases up to 1.27.1 wrote http."""
 DESCRIPTION = "void.ttl"
 CHANGELOG = "CHANGELOG.md"
 MEDIA_TYPES = {
@@ -65,6 +78,21 @@ SOURCE_PARTS = {
     ox.NamedNode("http://spdx.org/rdf/terms#checksum"),
 }
 RDF_TYPE = ox.NamedNode(f"{PREFIXES['rdf']}type")
+LINKED_DATASETS = {
+    "wikidata": "https://www.wikidata.org/",
+    "geonames": "https://www.geonames.org/",
+    "ror": "https://ror.org/",
+}
+"""The dataset each kind of ``skos:exactMatch`` link (:data:`~bjaikg.linking.targets.TARGETS`)
+points into: the other end (``void:target``) of its ``void:Linkset``."""
+LINKSETS = tuple(
+    (link.key, link.name, link.namespace, LINKED_DATASETS[link.key])
+    for link in TARGETS
+    if link.predicate == SKOS_EXACT_MATCH
+)
+"""Per linkset: key, name, the namespace of its link targets, the linked dataset's IRI."""
+NOT_VOCABULARIES = frozenset({str(BJ), str(BJG), PREFIXES["bjsh"]})
+"""Project namespaces of things described, not of terms: never a ``void:vocabulary``."""
 
 
 @dataclass(frozen=True)
@@ -229,6 +257,103 @@ def _file_entry(folder: Path, relative: str) -> ReleaseFile:
     return ReleaseFile(relative, path.stat().st_size, sha256_of(path))
 
 
+def _term(name: str) -> ox.NamedNode:
+    prefix, local = name.split(":", 1)
+    return ox.NamedNode(DESCRIPTION_PREFIXES[prefix] + local)
+
+
+def dataset_metadata(subject: str) -> list[ox.Triple]:
+    """What the served dataset and every release say of themselves alike (DCAT's recommended
+    properties): description (CITATION.cff's abstract) and rights in Chinese and English,
+    creator and publisher (one ``foaf:Organization`` with its ``foaf:name``), keywords, landing
+    page and the languages of the data."""
+    me = ox.NamedNode(subject)
+    agent = ox.NamedNode(CREATOR_IRI)
+    triples = [
+        *(ox.Triple(me, _term("dcterms:description"), ox.Literal(text, language=language))
+          for language, text in ABSTRACT.items()),
+        *(ox.Triple(me, _term("dcterms:rights"), ox.Literal(text, language=language))
+          for language, text in RIGHTS.items()),
+        ox.Triple(me, _term("dcterms:creator"), agent),
+        ox.Triple(me, _term("dcterms:publisher"), agent),
+        ox.Triple(agent, RDF_TYPE, _term("foaf:Organization")),
+        ox.Triple(agent, _term("foaf:name"), ox.Literal(CREATOR)),
+        *(ox.Triple(me, _term("dcat:keyword"), ox.Literal(word)) for word in KEYWORDS),
+        ox.Triple(me, _term("dcat:landingPage"), ox.NamedNode(DATASET_IRI)),
+        *(ox.Triple(me, _term("dcterms:language"), ox.NamedNode(iri))
+          for iri in LANGUAGES.values()),
+    ]  # fmt: skip
+    return triples
+
+
+def count_links(triples: Iterable[ox.Triple]) -> dict[str, int]:
+    """How many distinct ``skos:exactMatch`` links from a project IRI (``bj:``) go to each
+    linked dataset of :data:`LINKSETS`, by key (a key with none is left out)."""
+    exact_match = ox.NamedNode(SKOS_EXACT_MATCH)
+    seen: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for triple in triples:
+        subject, value = triple.subject, triple.object
+        if (
+            triple.predicate != exact_match
+            or not isinstance(subject, ox.NamedNode)
+            or not isinstance(value, ox.NamedNode)
+            or not subject.value.startswith(str(BJ))
+        ):
+            continue
+        for key, _, namespace, _ in LINKSETS:
+            if value.value.startswith(namespace):
+                seen[key].add((subject.value, value.value))
+    return {key: len(seen[key]) for key, *_ in LINKSETS if seen[key]}
+
+
+def linkset_triples(subject: str, counts: dict[str, int]) -> list[ox.Triple]:
+    """One ``void:Linkset`` per linked dataset with links (``counts``, by :func:`count_links`):
+    a subset of ``subject`` whose targets are ``subject`` and the other dataset, its link
+    predicate ``skos:exactMatch`` and its ``void:triples`` the count."""
+    me = ox.NamedNode(subject)
+    triples = []
+    for key, name, _, dataset in LINKSETS:
+        if key not in counts:
+            continue
+        linkset = ox.NamedNode(f"{subject.split('#', 1)[0]}#linkset-{key}")
+        other = ox.NamedNode(dataset)
+        triples += [
+            ox.Triple(me, _term("void:subset"), linkset),
+            ox.Triple(linkset, RDF_TYPE, _term("void:Linkset")),
+            ox.Triple(linkset, _term("void:linkPredicate"), ox.NamedNode(SKOS_EXACT_MATCH)),
+            ox.Triple(linkset, _term("void:target"), me),
+            ox.Triple(linkset, _term("void:target"), other),
+            ox.Triple(linkset, _term("void:triples"),
+                      ox.Literal(str(counts[key]), datatype=_term("xsd:integer"))),
+            ox.Triple(other, RDF_TYPE, _term("void:Dataset")),
+            ox.Triple(other, _term("dcterms:title"), ox.Literal(name)),
+        ]  # fmt: skip
+    return triples
+
+
+def vocabularies(terms: Iterable[str]) -> list[str]:
+    """The namespaces of :data:`~bjaikg.namespaces.PREFIXES` that ``terms`` (the properties and
+    classes the data uses) are in, sorted: its ``void:vocabulary``. Terms of no listed namespace
+    and the project's namespaces of described things (``bj:``, ``bjg:``) are left out."""
+    known = set(PREFIXES.values()) - NOT_VOCABULARIES
+    found = set()
+    for iri in terms:
+        namespace = iri[: max(iri.rfind("#"), iri.rfind("/")) + 1]
+        if namespace in known:
+            found.add(namespace)
+    return sorted(found)
+
+
+def terms_used(triples: Iterable[ox.Triple]) -> set[str]:
+    """The properties and classes (objects of ``rdf:type``) of ``triples``."""
+    used = set()
+    for triple in triples:
+        used.add(triple.predicate.value)
+        if triple.predicate == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+            used.add(triple.object.value)
+    return used
+
+
 def describe_release(release: Release, snapshot: Snapshot, previous: Version | None) -> bytes:
     """The DCAT/VoID description of ``release`` as Turtle (sorted, so deterministic)."""
     triples: set[ox.Triple] = set()
@@ -253,8 +378,12 @@ def describe_release(release: Release, snapshot: Snapshot, previous: Version | N
     add(me, "dcterms:isVersionOf", node(DATASET_IRI))
     add(me, "dcterms:issued", typed(release.date, "xsd:date"))
     add(me, "dcterms:license", node(DEFAULT_LICENCE))
-    add(me, "dcterms:creator", ox.Literal(CREATOR))
     add(me, "dcterms:bibliographicCitation", ox.Literal(release.citation))
+    statements = [quad.triple for quad in snapshot.quads]
+    triples.update(dataset_metadata(me))
+    triples.update(linkset_triples(me, count_links(quad.triple for quad in snapshot.asserted())))
+    for vocabulary in vocabularies(terms_used(statements)):
+        add(me, "void:vocabulary", node(vocabulary))
     add(me, "dcterms:conformsTo", node(f"{BASE}/ontology"))
     add(me, "void:uriSpace", ox.Literal(f"{BASE}/id/"))
     add(me, "void:triples", typed(sum(release.triples_per_graph.values()), "xsd:integer"))
@@ -263,8 +392,9 @@ def describe_release(release: Release, snapshot: Snapshot, previous: Version | N
     if previous is not None:
         add(me, "dcat:previousVersion", node(f"{BASE}/releases/{previous}"))
     for source in _sources(snapshot):  # the checksum nodes keep their canonical labels
-        if isinstance(source.subject, ox.NamedNode):
-            add(me, "dcterms:source", source.subject)
+        is_source = source.predicate == RDF_TYPE and source.object in SOURCES
+        if is_source and isinstance(source.subject, ox.NamedNode):
+            add(me, "dcterms:source", source.subject)  # the sources, not their snapshots
         triples.add(source)
     for graph, count in release.triples_per_graph.items():
         subset = f"{me}#{graph_file_stem(node(graph))}"

@@ -30,7 +30,13 @@ from bjaikg.endpoint.protocol import other_method, starlette_response
 from bjaikg.endpoint.state import EndpointState
 from bjaikg.errors import DataFileError, printable
 from bjaikg.interface.assets import asset_address
-from bjaikg.interface.dataset import DUMPS, dataset_triples, describe_dataset
+from bjaikg.interface.dataset import (
+    DUMPS,
+    dataset_triples,
+    describe_dataset,
+    schema_org_dataset,
+    source_rights,
+)
 from bjaikg.interface.diagram import (
     CHAIN_STAGES,
     chain_neighbourhood,
@@ -62,11 +68,12 @@ from bjaikg.interface.resource import (
 from bjaikg.interface.search import MAX_RESULTS, search_labels
 from bjaikg.interface.vocabulary import KINDS, OntologyHeader, document_ontology
 from bjaikg.knowledge_diff import MEDIA_TYPES, render
-from bjaikg.metadata import DEFAULT_LICENCE
+from bjaikg.metadata import DEFAULT_LICENCE, LICENCE_NAMES
 from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES, shorten
 from bjaikg.negotiation import (
     JSON_MEDIA_TYPE,
     RDF_FORMATS,
+    RDF_MEDIA_TYPES,
     RESULTS_FORMATS,
     NotAcceptableError,
     RdfChoice,
@@ -145,6 +152,7 @@ def create_templates(asset_folders: Mapping[str, Path] | None = None) -> Jinja2T
     templates = Jinja2Templates(directory=TEMPLATE_FOLDER)
     templates.env.filters["mark_chinese"] = mark_chinese
     templates.env.filters["grouped"] = lambda count: grouped_digits(str(count)) or str(count)
+    templates.env.filters["licence_name"] = lambda iri: LICENCE_NAMES.get(iri, iri)
     folders = dict(asset_folders or {})
     templates.env.globals["asset"] = lambda address: asset_address(folders, address)
     return templates
@@ -205,6 +213,7 @@ def editor_text(operation: Operation) -> str:
 
 
 VARY = {"Vary": "Accept"}
+HTML = "text/html"
 
 ENTRY_POINTS = ("/", "/sparql", "/api", "/ontology", "/dataset", "/search")
 """The addresses the one-line 404 names: where a client starts (the dumps and releases are
@@ -315,6 +324,12 @@ class Site:
     def licence(self) -> str:
         """The licence the ontology's header names (the first page that needs it reads it)."""
         return OntologyHeader.read(self.graph, "en").licence or DEFAULT_LICENCE
+
+    @cached_property
+    def source_rights(self) -> dict[str, dict[str, str]]:
+        """The rights statement of each registered source by language (the first resource page
+        that needs them reads them): shown beside the source's licence."""
+        return source_rights(self.graph)
 
     # -- rendering ---------------------------------------------------------------------------
 
@@ -557,6 +572,7 @@ class Site:
             description.label,
             {
                 "resource": description,
+                "source_rights": self.source_rights,
                 "diagram": diagram,
                 "diagram_caption": caption,
                 "formats": download_links(request, f"/id/{slug}"),
@@ -628,9 +644,9 @@ class Site:
             self.graph, self.index, self.statistics(request), language, self.releases
         )
         links = signposting(request, "/dataset", page.cite_as, page.licence)
+        triples = dataset_triples(page, base, self.releases)
         if choice is not None:
             stem = f"{root_path(request)}/dataset"
-            triples = dataset_triples(page, base, self.releases)
             return rdf_answer(triples, choice, stem, links, suffix is None)
         return self.render(
             request,
@@ -643,6 +659,7 @@ class Site:
                 "dumps": DUMPS,
                 "releases": self.releases,
                 "formats": download_links(request, "/dataset"),
+                "schema_org": schema_org_dataset(triples, f"{base}/sparql#dataset", language),
             },
             links=links,
         )
@@ -663,11 +680,16 @@ class Site:
 
     async def void(self, request: Request) -> Response:
         """``/.well-known/void`` (RFC 8615, VoID §7.2): the dataset's VoID/DCAT description,
-        in the RDF format ``Accept`` asks for, Turtle when it asks for none (or for HTML)."""
+        in the RDF format ``Accept`` asks for, Turtle when it asks for none (or ``*/*``). A
+        client that prefers HTML (a browser) is sent to ``/dataset`` (303 See Other, keeping
+        ``lang``), as ``GET /sparql`` sends it to the query editor."""
         try:
             choice = wants_page(request)
         except NotAcceptableError as error:
             return not_acceptable(error)
+        accept = request.headers.get("accept")
+        if choice is None and choose_media_type(accept, [*RDF_MEDIA_TYPES, HTML]) == HTML:
+            return RedirectResponse(local_link(request, "/dataset"), 303, headers=VARY)
         if choice is None:
             choice = choose_rdf_format(None, "turtle")
         language = self.language(request)

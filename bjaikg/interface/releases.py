@@ -82,6 +82,15 @@ class ReleaseEntry:
         ]
 
 
+def media_type_of(iri: str) -> str:
+    """The media type an IANA media-type IRI names, in either form: https (releases after 1.27.1,
+    :data:`~bjaikg.release.IANA_MEDIA_TYPES`) or http (the releases before)."""
+    for start in (IANA_MEDIA_TYPES, IANA_MEDIA_TYPES.replace("https://", "http://", 1)):
+        if iri.startswith(start):
+            return iri[len(start) :]
+    return iri
+
+
 def read_release(folder: Path) -> ReleaseEntry:
     """The entry of the release folder ``folder``, from its ``void.ttl``."""
     store = ox.Store()
@@ -104,7 +113,7 @@ def read_release(folder: Path) -> ReleaseEntry:
         entry.downloads.append(
             ReleaseDownload(
                 path=file["url"].value.removeprefix(f"{release}/"),
-                media_type=file["type"].value.removeprefix(IANA_MEDIA_TYPES),
+                media_type=media_type_of(file["type"].value),
                 size=int(file["size"].value),
                 sha256=file["sum"].value,
             )

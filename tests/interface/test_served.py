@@ -3,6 +3,7 @@ through the endpoint's worker processes and deadline; pages and data are reachab
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 from collections.abc import Iterator
@@ -11,10 +12,13 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+import rdflib
 from openapi_spec_validator import validate
 
 from bjaikg import PROJECT_ROOT
+from bjaikg.interface.releases import read_releases
 from bjaikg.knowledge_diff import diff_snapshots, render
+from bjaikg.metadata import ABSTRACT, DATASET_IRI, KEYWORDS, RIGHTS, TITLE
 from bjaikg.query_catalogue import load_catalogue
 from bjaikg.snapshots import load_release
 from bjaikg.versioning import release_versions
@@ -226,3 +230,160 @@ def test_a_damaged_release_is_a_one_line_error_naming_its_file_and_logged(
         assert logged(server, reason)
         fine = client.get(DIFF, params={"from": "1.23.1", "to": "1.24.0", "format": "text"})
         assert fine.status_code == 200, fine.text
+
+
+SCHEMA = rdflib.Namespace("https://schema.org/")
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+DCAT_NS = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
+JSON_LD_BLOCK = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def served_description(client: httpx.Client) -> rdflib.Graph:
+    answer = client.get("/dataset", headers={"Accept": "text/turtle"})
+    assert answer.status_code == 200
+    return rdflib.Graph().parse(data=answer.text, format="turtle")
+
+
+def test_the_dataset_page_carries_schema_org_json_ld_made_from_its_description(
+    server: ServerProcess,
+) -> None:
+    """Google Dataset Search reads schema.org ``Dataset`` JSON-LD in the page's head: one block,
+    parsed here by rdflib's JSON-LD parser (its context inline, nothing fetched), saying what
+    the served DCAT description says (name, description, licence, version, date, creator,
+    keywords, languages, sources, the dumps and the release's N-Quads as downloads)."""
+    newest = read_releases(PROJECT_ROOT / "releases")[0]
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        page = client.get("/dataset?lang=en", headers={"Accept": "text/html"})
+        head = page.text[: page.text.index("</head>")]
+        [block] = JSON_LD_BLOCK.findall(head)
+        described = served_description(client)
+    found = rdflib.Graph().parse(data=block, format="json-ld", base=server.url)
+    dataset = rdflib.URIRef(f"{server.url}/sparql#dataset")
+    assert (dataset, rdflib.RDF.type, SCHEMA.Dataset) in found
+
+    def one(predicate: rdflib.URIRef) -> str:
+        [value] = found.objects(dataset, predicate)
+        return str(value)
+
+    assert one(SCHEMA.name) == TITLE["en"] and one(SCHEMA.alternateName) == TITLE["zh"]
+    assert one(SCHEMA.description) == ABSTRACT["en"] and len(ABSTRACT["en"]) >= 50
+    assert one(SCHEMA.url) == DATASET_IRI == one(SCHEMA.identifier)
+    assert one(SCHEMA.version) == newest.version
+    assert one(SCHEMA.datePublished) == newest.date
+    assert one(SCHEMA.isAccessibleForFree) == "true"
+    [licence] = described.objects(dataset, DCT.license)
+    assert one(SCHEMA.license) == str(licence)
+    assert {str(k) for k in found.objects(dataset, SCHEMA.keywords)} == set(KEYWORDS)
+    assert {str(k) for k in found.objects(dataset, SCHEMA.inLanguage)} == {"zh", "en"}
+    [creator] = found.objects(dataset, SCHEMA.creator)
+    assert str(found.value(creator, SCHEMA.name)) == "bjaikg contributors"
+    assert (creator, rdflib.RDF.type, SCHEMA.Organization) in found
+    based_on = {str(source) for source in found.objects(dataset, SCHEMA.isBasedOn)}
+    assert based_on == {str(source) for source in described.objects(dataset, DCT.source)}
+    assert "https://w3id.org/bjaikg/id/source-epoch-ai-models" in based_on
+    citations = {str(text) for text in found.objects(dataset, SCHEMA.citation)}
+    assert any(text.startswith("Epoch AI, 'Data on AI Models'") for text in citations)
+    downloads = {
+        str(found.value(item, SCHEMA.contentUrl)): str(found.value(item, SCHEMA.encodingFormat))
+        for item in found.objects(dataset, SCHEMA.distribution)
+        if (item, rdflib.RDF.type, SCHEMA.DataDownload) in found
+    }
+    nquads = f"{newest.iri}/bjaikg-{newest.version}.nq"
+    assert downloads[nquads] == "application/n-quads"
+    assert downloads[f"{server.url}/dump.nq"] == "application/n-quads"
+    dumps = {str(url) for url in described.objects(None, DCAT_NS.downloadURL)}
+    assert set(downloads) <= dumps  # each download is a distribution of the description
+
+
+def test_the_served_description_has_dcats_recommended_properties(server: ServerProcess) -> None:
+    """Description and rights in both languages, creator and publisher as an agent with a
+    name, keywords, landing page, languages, vocabularies, the endpoint, and one linkset per
+    linked dataset whose size is the endpoint's own count of those links."""
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        described = served_description(client)
+        counted = {}
+        for namespace in ("http://www.wikidata.org/entity/", "https://ror.org/",
+                          "http://sws.geonames.org/"):  # fmt: skip
+            answer = client.get("/sparql", params={"query": f"""
+                SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{
+                  GRAPH ?g {{ ?s <http://www.w3.org/2004/02/skos/core#exactMatch> ?o }}
+                  FILTER(?g != <https://w3id.org/bjaikg/graph/inferred>
+                         && STRSTARTS(STR(?s), "https://w3id.org/bjaikg/id/")
+                         && STRSTARTS(STR(?o), "{namespace}")) }} }}"""},
+                headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+            counted[namespace] = int(answer.json()["results"]["bindings"][0]["n"]["value"])
+    dataset = rdflib.URIRef(f"{server.url}/sparql#dataset")
+    for predicate, expected in ((DCT.description, ABSTRACT), (DCT.rights, RIGHTS)):
+        texts = {
+            getattr(value, "language", None): str(value)
+            for value in described.objects(dataset, predicate)
+        }
+        assert texts == expected
+    assert str(described.value(dataset, DCT.identifier)) == DATASET_IRI
+    [creator] = described.objects(dataset, DCT.creator)
+    assert isinstance(creator, rdflib.URIRef)
+    assert described.value(dataset, DCT.publisher) == creator
+    assert str(described.value(creator, FOAF.name)) == "bjaikg contributors"
+    assert (creator, rdflib.RDF.type, FOAF.Organization) in described
+    assert {str(k) for k in described.objects(dataset, DCAT_NS.keyword)} == set(KEYWORDS)
+    assert str(described.value(dataset, DCAT_NS.landingPage)) == DATASET_IRI
+    assert {str(lang) for lang in described.objects(dataset, DCT.language)} == {
+        "http://id.loc.gov/vocabulary/iso639-1/zh",
+        "http://id.loc.gov/vocabulary/iso639-1/en",
+    }
+    vocabularies = {str(v) for v in described.objects(dataset, VOID.vocabulary)}
+    assert {"https://w3id.org/bjaikg/ontology#", "http://www.w3.org/2004/02/skos/core#"} <= (
+        vocabularies
+    )
+    assert "https://w3id.org/bjaikg/id/" not in vocabularies
+    assert str(described.value(dataset, VOID.sparqlEndpoint)) == f"{server.url}/sparql"
+    linksets = {}
+    for linkset in described.subjects(rdflib.RDF.type, VOID.Linkset):
+        assert (dataset, VOID.subset, linkset) in described
+        assert str(described.value(linkset, VOID.linkPredicate)) == (
+            "http://www.w3.org/2004/02/skos/core#exactMatch"
+        )
+        targets = {str(t) for t in described.objects(linkset, VOID.target)}
+        assert str(dataset) in targets and len(targets) == 2
+        linksets[str(linkset).rsplit("-", 1)[-1]] = int(str(described.value(linkset, VOID.triples)))
+    assert linksets == {
+        "wikidata": counted["http://www.wikidata.org/entity/"],
+        "ror": counted["https://ror.org/"],
+        "geonames": counted["http://sws.geonames.org/"],
+    }
+    assert all(count > 0 for count in linksets.values())
+
+
+def test_the_pages_name_the_licence_and_what_it_does_not_cover(server: ServerProcess) -> None:
+    """The dataset page links "CC BY 4.0" and says that quotations keep their sources' terms;
+    Epoch AI's datasets say how the project adapted them, on the dataset page and on the page
+    of a chip derived from their rows, beside the licence."""
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        page = client.get("/dataset?lang=en").text
+        chip = client.get("/id/cambricon-mlu370-x8?lang=en").text
+        chinese = client.get("/id/cambricon-mlu370-x8?lang=zh").text
+    licence = '<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>'
+    assert licence in page
+    assert RIGHTS["en"].replace("'", "&#39;") in page
+    for html in (page, chip):
+        assert ">https://creativecommons.org/licenses/by/4.0/</a>" not in html
+        assert "Adapted by bjaikg (changes indicated as CC BY 4.0 §3(a)(1)(B) asks)" in html
+    assert "本项目改编（按 CC BY 4.0 第 3(a)(1)(B) 条注明改动）" in chinese
+
+
+def test_well_known_void_sends_a_browser_to_the_dataset_page(server: ServerProcess) -> None:
+    """As ``GET /sparql`` does for the editor: a client preferring HTML gets 303 to
+    ``/dataset`` (its language kept); ``*/*`` and no ``Accept`` still get Turtle."""
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        answer = client.get("/.well-known/void?lang=zh", headers={"Accept": browser})
+        assert answer.status_code == 303
+        assert answer.headers["location"] == "/dataset?lang=zh"
+        assert "Accept" in answer.headers["vary"]
+        for accept in ("*/*", None):
+            headers = {"Accept": accept} if accept else {}
+            plain = client.get("/.well-known/void", headers=headers)
+            assert plain.status_code == 200
+            assert plain.headers["content-type"].startswith("text/turtle")

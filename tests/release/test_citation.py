@@ -13,7 +13,7 @@ import yaml
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.interface.releases import read_releases
-from bjaikg.metadata import CREATOR, TITLE
+from bjaikg.metadata import ABSTRACT, CREATOR, DATASET_IRI, KEYWORDS, TITLE
 
 CFFCONVERT = PROJECT_ROOT / "build" / "cffconvert" / "bin" / "cffconvert"
 """Where scripts/test.sh installs cffconvert: in a virtual environment of its own, as it pins
@@ -56,6 +56,16 @@ def test_citation_names_the_newest_release() -> None:
     assert citation["authors"] == [{"name": CREATOR}]
 
 
+def test_citation_names_the_dataset_by_its_one_identifier() -> None:
+    """CITATION.cff's ``url`` is the dataset's IRI, the one the releases are versions of and the
+    served description's ``dcterms:identifier`` (it was ``https://w3id.org/bjaikg``, the query
+    editor); its abstract and keywords are the DCAT description's and keywords."""
+    citation = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["url"] == DATASET_IRI
+    assert " ".join(citation["abstract"].split()) == ABSTRACT["en"]
+    assert tuple(citation["keywords"]) == KEYWORDS
+
+
 def test_zenodo_metadata_names_the_newest_release() -> None:
     zenodo = json.loads((PROJECT_ROOT / ".zenodo.json").read_text(encoding="utf-8"))
     assert zenodo["upload_type"] == "dataset"
@@ -66,6 +76,16 @@ def test_zenodo_metadata_names_the_newest_release() -> None:
     assert zenodo["description"] and TITLE["en"] in zenodo["title"]
     identifiers = {item["identifier"] for item in zenodo["related_identifiers"]}
     assert NEWEST.iri in identifiers
+    assert tuple(zenodo["keywords"]) == KEYWORDS
+
+
+def test_zenodo_relations_are_the_deposits_own() -> None:
+    """DataCite's relation types say what the described resource (the deposit, A) is to B: the
+    deposit of a release is identical to the release IRI and a version of the dataset (it
+    said ``hasPart`` the release and ``isPartOf`` https://w3id.org/bjaikg, read backwards)."""
+    zenodo = json.loads((PROJECT_ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    relations = {item["identifier"]: item["relation"] for item in zenodo["related_identifiers"]}
+    assert relations == {NEWEST.iri: "isIdenticalTo", DATASET_IRI: "isVersionOf"}
 
 
 def test_the_readme_cites_the_newest_release() -> None:

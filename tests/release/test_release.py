@@ -10,10 +10,12 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+import rdflib
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.__main__ import main
 from bjaikg.knowledge_diff import Entity, EntityChange, KnowledgeDiff, count_line
+from bjaikg.metadata import ABSTRACT, KEYWORDS, RIGHTS
 from bjaikg.release import CHECKSUMS, DESCRIPTION, plan_release, write_release
 from bjaikg.snapshots import open_snapshot
 from bjaikg.versioning import Bump, Version, required_bump
@@ -21,6 +23,8 @@ from tests.release.conftest import INSTANCES, DataRepository
 from tests.server_process import running_server
 
 SPDX = "http://spdx.org/rdf/terms#"
+DCTERMS = "http://purl.org/dc/terms/"
+VOID = "http://rdfs.org/ns/void#"
 BJ = "https://w3id.org/bjaikg/id/"
 DCAT = "http://www.w3.org/ns/dcat#"
 
@@ -107,7 +111,7 @@ def test_checksums_and_description_match_the_files(
     for name, (size, digest, media_type) in described.items():
         assert size == (folder / name).stat().st_size
         assert digest == listed[name]
-        assert media_type.startswith("http://www.iana.org/assignments/media-types/")
+        assert media_type.startswith("https://www.iana.org/assignments/media-types/")
     text = (folder / DESCRIPTION).read_text(encoding="utf-8")
     for expected in ("dcat:version", "dcterms:license", "dcterms:bibliographicCitation"):
         assert expected in text
@@ -119,7 +123,72 @@ def test_checksums_and_description_match_the_files(
     )
     assert isinstance(sources, ox.QuerySolutions)
     found = {(row["source"].value, row["sum"].value if row["sum"] else None) for row in sources}
-    assert found == {(f"{BJ}source-a", None), (f"{BJ}snapshot-a", "ab")}
+    assert found == {(f"{BJ}source-a", None)}  # the source, not its snapshot (1.27.1 named both)
+    snapshot = description.query(
+        f"""SELECT ?sum WHERE {{ <{BJ}source-a> <{DCAT}distribution>/<{SPDX}checksum>
+          /<{SPDX}checksumValue> ?sum }}"""
+    )
+    assert isinstance(snapshot, ox.QuerySolutions)
+    assert [row["sum"].value for row in snapshot] == ["ab"]
+
+
+LINKED = (
+    INSTANCES
+    + """
+bj:acme <http://www.w3.org/2004/02/skos/core#exactMatch> <http://www.wikidata.org/entity/Q1>,
+    <https://ror.org/000000001> .
+bj:globex <http://www.w3.org/2004/02/skos/core#exactMatch> <http://www.wikidata.org/entity/Q2> .
+"""
+)
+
+
+def test_a_release_describes_itself_as_dcat_recommends(
+    data_repository: DataRepository, tmp_path: Path
+) -> None:
+    """The release's void.ttl: description and rights (quotations keep their sources' terms)
+    in both languages, creator and publisher as an agent with a name (DCMI's range of
+    dcterms:creator is an agent, not a string), keywords, landing page, languages, the
+    vocabularies its data uses, and a linkset per linked dataset counted from the data."""
+    data_repository.commit(LINKED, version="1.0.0")
+    folder = tmp_path / "release"
+    assert build(data_repository, "1.0.0", folder) == []
+    graph = rdflib.Graph().parse(folder / DESCRIPTION, format="turtle")
+    me = rdflib.URIRef("https://w3id.org/bjaikg/releases/1.0.0")
+    dct, dcat = rdflib.Namespace(DCTERMS), rdflib.Namespace(DCAT)
+    void, foaf = rdflib.Namespace(VOID), rdflib.Namespace("http://xmlns.com/foaf/0.1/")
+    for predicate, expected in ((dct.description, ABSTRACT), (dct.rights, RIGHTS)):
+        texts = {
+            getattr(value, "language", None): str(value) for value in graph.objects(me, predicate)
+        }
+        assert texts == expected
+    [creator] = graph.objects(me, dct.creator)
+    assert isinstance(creator, rdflib.URIRef) and graph.value(me, dct.publisher) == creator
+    assert str(graph.value(creator, foaf.name)) == "bjaikg contributors"
+    assert {str(word) for word in graph.objects(me, dcat.keyword)} == set(KEYWORDS)
+    assert str(graph.value(me, dcat.landingPage)) == "https://w3id.org/bjaikg/dataset"
+    assert {str(lang).rsplit("/", 1)[-1] for lang in graph.objects(me, dct.language)} == {
+        "zh",
+        "en",
+    }
+    vocabularies = {str(v) for v in graph.objects(me, void.vocabulary)}
+    assert {
+        "https://w3id.org/bjaikg/ontology#",
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://www.w3.org/ns/prov#",
+    } <= vocabularies
+    assert BJ not in vocabularies
+    linksets = {
+        str(graph.value(linkset, void.triples)): sorted(
+            str(target) for target in graph.objects(linkset, void.target)
+        )
+        for linkset in graph.subjects(rdflib.RDF.type, void.Linkset)
+    }
+    assert linksets == {
+        "2": sorted([str(me), "https://www.wikidata.org/"]),
+        "1": sorted([str(me), "https://ror.org/"]),
+    }
+    text = (folder / DESCRIPTION).read_text(encoding="utf-8")
+    assert "http://www.iana.org/" not in text  # one form of media-type IRI, the registry's
 
 
 def test_data_must_carry_the_version(data_repository: DataRepository, tmp_path: Path) -> None:
