@@ -192,3 +192,52 @@ def test_every_property_has_a_domain_and_a_range(ontology: Graph) -> None:
         if (p, RDFS.domain, None) not in ontology or (p, RDFS.range, None) not in ontology
     )
     assert incomplete == []
+
+
+def test_every_own_concept_has_its_labels_as_skos_preflabels(ontology: Graph) -> None:
+    """SKOS tools read skos:prefLabel ("the preferred lexical label for a resource, in a given
+    language", a sub-property of rdfs:label, so rdfs:label does not entail it): each of the
+    project's concepts gives its rdfs:label again as skos:prefLabel, one per language (SKOS: no
+    more than one per language tag); an ontologist's review, 2026-12-07, finding 10."""
+    concept_classes = {SKOS.Concept, *ontology.transitive_subjects(RDFS.subClassOf, SKOS.Concept)}
+    concepts = {
+        c
+        for cls in concept_classes
+        for c in ontology.subjects(RDF.type, cls)
+        if c in own_terms(ontology)
+    }
+    assert len(concepts) > 80
+    wrong = [
+        str(c)
+        for c in sorted(concepts)
+        if set(ontology.objects(c, SKOS.prefLabel)) != set(ontology.objects(c, RDFS.label))
+    ]
+    assert wrong == []
+
+
+def test_every_own_concept_is_in_a_scheme_and_every_scheme_has_top_concepts(
+    ontology: Graph,
+) -> None:
+    """Every concept is skos:inScheme a declared scheme, and every scheme has top concepts
+    (skos:topConceptOf, a sub-property of skos:inScheme), so a hierarchy browser does not show
+    it empty; a top concept states both, as the schemes of domains.ttl do. A deprecated concept
+    (owl:deprecated, with its dcterms:isReplacedBy) has left its scheme."""
+    concept_classes = {SKOS.Concept, *ontology.transitive_subjects(RDFS.subClassOf, SKOS.Concept)}
+    terms = set(own_terms(ontology))
+    concepts = {
+        c
+        for cls in concept_classes
+        for c in ontology.subjects(RDF.type, cls)
+        if c in terms and (c, OWL.deprecated, Literal(True)) not in ontology
+    }
+    schemes = {s for s in ontology.subjects(RDF.type, SKOS.ConceptScheme) if s in terms}
+    assert (
+        sorted(str(c) for c in concepts if not set(ontology.objects(c, SKOS.inScheme)) & schemes)
+        == []
+    )
+    assert sorted(str(s) for s in schemes if not set(ontology.subjects(SKOS.topConceptOf, s))) == []
+    assert [
+        (str(c), str(s))
+        for c, s in ontology.subject_objects(SKOS.topConceptOf)
+        if (c, SKOS.inScheme, s) not in ontology
+    ] == []
