@@ -207,11 +207,11 @@ def test_every_own_concept_has_its_labels_as_skos_preflabels(ontology: Graph) ->
         if c in own_terms(ontology)
     }
     assert len(concepts) > 80
-    wrong = [
+    wrong = sorted(
         str(c)
-        for c in sorted(concepts)
+        for c in concepts
         if set(ontology.objects(c, SKOS.prefLabel)) != set(ontology.objects(c, RDFS.label))
-    ]
+    )
     assert wrong == []
 
 
