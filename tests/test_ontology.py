@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.namespaces import BJO, PREFIXES
-from bjaikg.versioning import Version
+from bjaikg.versioning import Version, latest_release
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/bjaikg/ontology")
 VANN = PREFIXES["vann"]
@@ -241,3 +241,30 @@ def test_every_own_concept_is_in_a_scheme_and_every_scheme_has_top_concepts(
         for c, s in ontology.subject_objects(SKOS.topConceptOf)
         if (c, SKOS.inScheme, s) not in ontology
     ] == []
+
+
+def test_the_header_names_the_release_before_its_version_as_prior_version(
+    ontology: Graph,
+) -> None:
+    """owl:priorVersion ("the annotation property that indicates the predecessor ontology of a
+    given ontology", OWL 2's schema vocabulary) names the version IRI of the newest release
+    older than the header's owl:versionInfo: setting the version for a release
+    (docs/releases.md) moves it too. An ontologist's review, 2026-12-07, finding 11."""
+    version = Version.parse(str(ontology.value(ONTOLOGY_IRI, OWL.versionInfo)))
+    previous = latest_release(PROJECT_ROOT / "releases", before=version)
+    expected = [] if previous is None else [URIRef(f"{ONTOLOGY_IRI}/{previous[0]}")]
+    assert list(ontology.objects(ONTOLOGY_IRI, OWL.priorVersion)) == expected
+
+
+def test_every_own_class_and_property_is_defined_by_the_ontology(ontology: Graph) -> None:
+    """rdfs:isDefinedBy (RDFS: "the definition of the subject resource") on every bjo: class and
+    property names the ontology IRI, as the W3C vocabularies do for their terms."""
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+    terms = {t for kind in kinds for t in ontology.subjects(RDF.type, kind)} & set(
+        own_terms(ontology)
+    )
+    assert len(terms) > 150
+    wrong = sorted(
+        str(t) for t in terms if list(ontology.objects(t, RDFS.isDefinedBy)) != [ONTOLOGY_IRI]
+    )
+    assert wrong == []
