@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from bjaikg import PROJECT_ROOT
 from bjaikg.namespaces import BJO, PREFIXES
-from bjaikg.versioning import Version
+from bjaikg.versioning import Version, latest_release
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/bjaikg/ontology")
 VANN = PREFIXES["vann"]
@@ -192,3 +192,79 @@ def test_every_property_has_a_domain_and_a_range(ontology: Graph) -> None:
         if (p, RDFS.domain, None) not in ontology or (p, RDFS.range, None) not in ontology
     )
     assert incomplete == []
+
+
+def test_every_own_concept_has_its_labels_as_skos_preflabels(ontology: Graph) -> None:
+    """SKOS tools read skos:prefLabel ("the preferred lexical label for a resource, in a given
+    language", a sub-property of rdfs:label, so rdfs:label does not entail it): each of the
+    project's concepts gives its rdfs:label again as skos:prefLabel, one per language (SKOS: no
+    more than one per language tag); an ontologist's review, 2026-12-07, finding 10."""
+    concept_classes = {SKOS.Concept, *ontology.transitive_subjects(RDFS.subClassOf, SKOS.Concept)}
+    concepts = {
+        c
+        for cls in concept_classes
+        for c in ontology.subjects(RDF.type, cls)
+        if c in own_terms(ontology)
+    }
+    assert len(concepts) > 80
+    wrong = sorted(
+        str(c)
+        for c in concepts
+        if set(ontology.objects(c, SKOS.prefLabel)) != set(ontology.objects(c, RDFS.label))
+    )
+    assert wrong == []
+
+
+def test_every_own_concept_is_in_a_scheme_and_every_scheme_has_top_concepts(
+    ontology: Graph,
+) -> None:
+    """Every concept is skos:inScheme a declared scheme, and every scheme has top concepts
+    (skos:topConceptOf, a sub-property of skos:inScheme), so a hierarchy browser does not show
+    it empty; a top concept states both, as the schemes of domains.ttl do. A deprecated concept
+    (owl:deprecated, with its dcterms:isReplacedBy) has left its scheme."""
+    concept_classes = {SKOS.Concept, *ontology.transitive_subjects(RDFS.subClassOf, SKOS.Concept)}
+    terms = set(own_terms(ontology))
+    concepts = {
+        c
+        for cls in concept_classes
+        for c in ontology.subjects(RDF.type, cls)
+        if c in terms and (c, OWL.deprecated, Literal(True)) not in ontology
+    }
+    schemes = {s for s in ontology.subjects(RDF.type, SKOS.ConceptScheme) if s in terms}
+    assert (
+        sorted(str(c) for c in concepts if not set(ontology.objects(c, SKOS.inScheme)) & schemes)
+        == []
+    )
+    assert sorted(str(s) for s in schemes if not set(ontology.subjects(SKOS.topConceptOf, s))) == []
+    assert [
+        (str(c), str(s))
+        for c, s in ontology.subject_objects(SKOS.topConceptOf)
+        if (c, SKOS.inScheme, s) not in ontology
+    ] == []
+
+
+def test_the_header_names_the_release_before_its_version_as_prior_version(
+    ontology: Graph,
+) -> None:
+    """owl:priorVersion ("the annotation property that indicates the predecessor ontology of a
+    given ontology", OWL 2's schema vocabulary) names the version IRI of the newest release
+    older than the header's owl:versionInfo: setting the version for a release
+    (docs/releases.md) moves it too. An ontologist's review, 2026-12-07, finding 11."""
+    version = Version.parse(str(ontology.value(ONTOLOGY_IRI, OWL.versionInfo)))
+    previous = latest_release(PROJECT_ROOT / "releases", before=version)
+    expected = [] if previous is None else [URIRef(f"{ONTOLOGY_IRI}/{previous[0]}")]
+    assert list(ontology.objects(ONTOLOGY_IRI, OWL.priorVersion)) == expected
+
+
+def test_every_own_class_and_property_is_defined_by_the_ontology(ontology: Graph) -> None:
+    """rdfs:isDefinedBy (RDFS: "the definition of the subject resource") on every bjo: class and
+    property names the ontology IRI, as the W3C vocabularies do for their terms."""
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+    terms = {t for kind in kinds for t in ontology.subjects(RDF.type, kind)} & set(
+        own_terms(ontology)
+    )
+    assert len(terms) > 150
+    wrong = sorted(
+        str(t) for t in terms if list(ontology.objects(t, RDFS.isDefinedBy)) != [ONTOLOGY_IRI]
+    )
+    assert wrong == []

@@ -1,10 +1,11 @@
-"""The shapes graph itself: valid SHACL, every ontology class covered, messages in both
-languages, labels never constrained to xsd:string."""
+"""The shapes graph itself: valid SHACL, every ontology class and property covered, messages in
+both languages, labels never constrained to xsd:string."""
 
 from __future__ import annotations
 
 import pytest
-from rdflib import OWL, RDF, RDFS, SH, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.term import Node
 
 from bjaikg.namespaces import BJO
@@ -45,6 +46,52 @@ def test_every_ontology_class_is_targeted(shapes: Graph, ontology: Graph) -> Non
 
     uncovered = sorted(str(cls) for cls in classes if not covered(cls))
     assert uncovered == []
+
+
+UNSHAPED_PROPERTIES: dict[str, str] = {}
+"""The project's properties deliberately checked by no shape, each with its reason (none today:
+an ontologist's review, 2026-12-07, finding 7, found 30 whose wrong values passed file
+validation; each now has one)."""
+
+
+def path_properties(shapes: Graph, path: Node) -> set[Node]:
+    """The properties a SHACL property path mentions (sequence, alternative, inverse …)."""
+    if isinstance(path, URIRef):
+        return {path}
+    found: set[Node] = set()
+    if isinstance(path, BNode):
+        if shapes.value(path, RDF.first) is not None:
+            for item in Collection(shapes, path):
+                found |= path_properties(shapes, item)
+        for predicate in (
+            SH.alternativePath,
+            SH.inversePath,
+            SH.zeroOrMorePath,
+            SH.oneOrMorePath,
+            SH.zeroOrOnePath,
+        ):
+            for inner in shapes.objects(path, predicate):
+                found |= path_properties(shapes, inner)
+    return found
+
+
+def test_every_ontology_property_is_the_path_of_a_shape(shapes: Graph, ontology: Graph) -> None:
+    kinds = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+    properties = {
+        p
+        for kind in kinds
+        for p in ontology.subjects(RDF.type, kind)
+        if str(p).startswith(str(BJO))
+    }
+    assert len(properties) > 50
+    shaped: set[Node] = set()
+    for path in shapes.objects(None, SH.path):
+        shaped |= path_properties(shapes, path)
+    listed = {URIRef(str(BJO) + name) for name in UNSHAPED_PROPERTIES}
+    assert listed <= properties - shaped, "a listed property is gone or has a shape now"
+    assert all(reason.strip() for reason in UNSHAPED_PROPERTIES.values())
+    unshaped = sorted(str(p).removeprefix(str(BJO)) for p in properties - shaped - listed)
+    assert unshaped == [], "give each a property shape, or list it in UNSHAPED_PROPERTIES"
 
 
 def test_every_constraint_shape_has_a_message_in_both_languages(shapes: Graph) -> None:
