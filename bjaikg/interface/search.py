@@ -30,12 +30,13 @@ RECORD_TYPES = frozenset(
         str(BJO.Source),
         str(BJO.PolicyIssuance),
         str(BJO.ChipSupport),
+        str(BJO.LinkStatement),
         "http://www.w3.org/ns/org#Site",
     }
 )
 """Types of the nodes that record what a source states (a page, a row, an organisation's site
-as one source gives it, a page's issuance record, a chip-support statement): ranked after the
-things they describe when both match alike."""
+as one source gives it, a page's issuance record, a chip-support statement, a link statement):
+ranked after the things they describe when both match alike."""
 
 _LATIN_ACCENTS = re.compile("[\u0300-\u036f]")
 """Combining diacritical marks (é is e + U+0301 once decomposed); the Japanese voicing marks

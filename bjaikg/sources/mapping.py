@@ -8,7 +8,9 @@
   with " … "; ``language`` is the BCP 47 tag of the quote and the page's title when they are in
   neither Chinese nor English). A row with no city records a search that found nothing.
   Two rows for one organisation that disagree are both kept: the graph states both, each with
-  its page.
+  its page. ``wikidata_evidence`` and ``ror_evidence`` give the evidence for the row's
+  identifiers, one source a line (:func:`parse_evidence`): each becomes a link statement of
+  its page (docs/links.md).
 - ``cities.csv``: the cities the organisations are placed in (slug, English and Chinese name,
   ``CN`` for the cities in China: the scope of Chinese chip designers; other countries blank).
 - ``hardware.csv``: hardware names of Epoch AI's tables that name the same chip as another row,
@@ -78,6 +80,68 @@ BEIJING_DISTRICTS = {
 """The places a row may give as ``district`` (slugs of instances/places.ttl), with their names."""
 
 
+EVIDENCE = re.compile(
+    r"^(?:(?P<url>https?://[^\s<>\"{}|\\^`]+)"
+    r"|(?P<repository>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+) (?P<path>\S+) @ (?P<commit>[0-9a-f]{40}))"
+    r" \((?:(?P<title>.+?), )?seen (?P<seen>\d{4}-\d{2}-\d{2})"
+    r"(?:, @(?P<language>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*))?"
+    r"(?:; (?P<note>.+?))?\): (?P<quote>\S.*)$"
+)
+"""One line of an evidence cell: ``<where> (<title>, seen <date>[, @<language>][; <note>]):
+<quote>``, where is a web page's URL or a repository file as ``<owner>/<repo> <path> @ <commit>``
+(the 40 hex digits of the commit the file was read at); the title may be left out where another
+line or row gives the page's, and always for a repository file."""
+EVIDENCE_FORM = "<URL or owner/repo path @ commit> (<title>, seen <YYYY-MM-DD>): <quote>"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One source's pairing of a row's organisation with an identifier: the page (``url``, for a
+    repository file its GitHub address at the commit), its title (``""``: given elsewhere), the
+    day it was seen, the quote's language (``""``: ``zh`` with Chinese characters, else ``en``),
+    a note of ours (``""``: none) and the quote, verbatim."""
+
+    url: str
+    title: str
+    seen: str
+    language: str
+    note: str
+    quote: str
+
+
+def parse_evidence(cell: str) -> list[Evidence]:
+    """The evidence of one ``wikidata_evidence`` or ``ror_evidence`` cell, one per line; a
+    ``ValueError`` names the first line (from 1) that is not of the form :data:`EVIDENCE`.
+
+    >>> cell = "a/b data/x.json @ " + "0" * 40 + ' (seen 2026-12-04): "id": "Q1"'
+    >>> parse_evidence(cell)[0].url
+    'https://github.com/a/b/blob/0000000000000000000000000000000000000000/data/x.json'
+    >>> parse_evidence("https://example.org/x: Q1")
+    Traceback (most recent call last):
+    ValueError: line 1 of the evidence is not <URL or owner/repo path @ commit> (<title>, ...
+    """
+    evidence = []
+    for number, line in enumerate(cell.splitlines(), start=1):
+        match = EVIDENCE.match(line.strip())
+        if match is None:
+            raise ValueError(f"line {number} of the evidence is not {EVIDENCE_FORM}")
+        url, title = match["url"], match["title"] or ""
+        if url is None:
+            url = f"https://github.com/{match['repository']}/blob/{match['commit']}/{match['path']}"
+            title = title or f"{match['path']} [{match['repository']}]"
+        evidence.append(
+            Evidence(
+                url,
+                title,
+                match["seen"],
+                match["language"] or "",
+                match["note"] or "",
+                match["quote"].strip(),
+            )
+        )
+    return evidence
+
+
 @dataclass(frozen=True)
 class OrganisationRow:
     """One row of ``organisations.csv``: an organisation and one sourced headquarters."""
@@ -109,6 +173,13 @@ class OrganisationRow:
     def quotes(self) -> list[str]:
         """The verbatim quotes of the row: one per line of its ``quote`` cell."""
         return [quote.strip() for quote in self.quote.splitlines() if quote.strip()]
+
+    def sources(self, column: str) -> list[Evidence]:
+        """The evidence for the row's identifier in ``column`` (``wikidata`` or ``ror``), one per
+        source (its ``<column>_evidence`` cell); none without an identifier."""
+        if column not in ("wikidata", "ror") or not getattr(self, column):
+            return []
+        return parse_evidence(getattr(self, f"{column}_evidence"))
 
 
 @dataclass(frozen=True)
@@ -199,7 +270,18 @@ def organisation_problems(row: OrganisationRow) -> list[str]:
             f"language {row.language!r} is not a BCP 47 tag such as de or fr",
         ),
     ]
-    return [message for holds, message in checks if not holds]
+    problems = [message for holds, message in checks if not holds]
+    for column, identifier, cell in (
+        ("wikidata_evidence", row.wikidata, row.wikidata_evidence),
+        ("ror_evidence", row.ror, row.ror_evidence),
+    ):
+        if cell and not identifier:
+            problems.append(f"{column} is given without its identifier")
+        try:
+            parse_evidence(cell)
+        except ValueError as error:
+            problems.append(f"{column}: {error}")
+    return problems
 
 
 def read_handwritten_names(folder: Path = PROJECT_ROOT / "instances") -> dict[str, frozenset[str]]:

@@ -371,3 +371,19 @@ def test_a_page_with_inferred_values_says_where_they_come_from(project_client: T
         assert "/id/moonshot-ai" in incoming and "/ontology#developed" in incoming
     glm = project_client.get("/id/glm-4?lang=en").text  # nothing inferred among its values
     assert 'class="tag inferred"' not in glm and "not stated of this resource" not in glm
+
+
+def test_a_link_s_evidence_is_its_statement_with_the_page_and_its_words(
+    project_client: TestClient,
+) -> None:
+    # the entity lists its link statements among the relations to it, as a product its chip
+    # support statements; each statement's page shows the page it rests on with the quote
+    html = project_client.get("/id/baidu?lang=en").text
+    statement = "link-baidu-wikidata-q14772-page-"
+    assert f'href="/id/{statement}' in html and ">linked entity</a>" in html
+    address = html.split(f'href="/id/{statement}', 1)[1].split('"', 1)[0]
+    page = project_client.get(f"/id/{statement}{address}").text
+    sources = page.split('<ul class="source-lines">', 1)[1].split("</ul>", 1)[0]
+    assert "folder_to_push/03vs3wt56.ttl [ror-community/ror-records]" in sources
+    assert "schema:sameAs &lt;http://www.wikidata.org/entity/Q14772&gt;" in page
+    assert "Wikidata Q14772" in page or "Q14772" in page

@@ -166,6 +166,13 @@ CASES: dict[str, tuple[str, str]] = {
         + "bj:support a bjo:ChipSupport ; bjo:supportingProduct bj:model ; "
         + "bjo:supportedChip bj:chip-a .",
     ),
+    "quality.link-unstated": (
+        PERSON + "\nbj:someone skos:exactMatch <http://www.wikidata.org/entity/Q1> .",
+        PERSON
+        + "\nbj:someone skos:exactMatch <http://www.wikidata.org/entity/Q1> .\n"
+        + "bj:link a bjo:LinkStatement ; bjo:linkedEntity bj:someone ; "
+        + "bjo:statedMatch <http://www.wikidata.org/entity/Q1> .",
+    ),
     "quality.chip-generation-unstated": (
         CHIP.format(slug="card", zh="加速卡", en="card")
         + CHIP.format(slug="generation", zh="代际", en="generation")
