@@ -150,8 +150,17 @@ def test_a_chip_family_has_a_designer_without_becoming_a_chip(tmp_path: Path) ->
 
 
 @pytest.mark.java
-def test_a_policy_typed_as_its_issuance_record_is_inconsistent(tmp_path: Path) -> None:
-    data = write(tmp_path, "bj:plan a bjo:Policy, bjo:PolicyIssuance .")
+@pytest.mark.parametrize(
+    "types",
+    [
+        "bjo:Policy, bjo:PolicyIssuance",
+        "bjo:AIChip, bjo:ChipSupport",
+        "bjo:AIChip, bjo:ChipGenerationStatement",
+        "bjo:Company, bjo:LinkStatement",
+    ],
+)
+def test_a_thing_typed_as_a_statement_about_it_is_inconsistent(tmp_path: Path, types: str) -> None:
+    data = write(tmp_path, f"bj:thing a {types} .")
     assert check_consistency([ONTOLOGY, data]).status == "inconsistent"
 
 
