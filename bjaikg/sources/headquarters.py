@@ -105,7 +105,7 @@ class EvidencePages:
             add_page(pages, url, title, seen, language)
 
 
-TARGETS = {"wikidata": ("Wikidata", WIKIDATA), "ror": ("ROR", ROR)}
+IDENTIFIER_COLUMNS = {"wikidata": ("Wikidata", WIKIDATA), "ror": ("ROR", ROR)}
 """The identifier columns of the mapping: the name of the target graph and its IRI namespace."""
 
 
@@ -122,7 +122,7 @@ def add_link_statements(
     identifier = getattr(row, column)
     if not identifier:
         return
-    name, namespace = TARGETS[column]
+    name, namespace = IDENTIFIER_COLUMNS[column]
     organisation, target = BJ[row.slug], URIRef(namespace + identifier)
     links.add((organisation, SKOS.exactMatch, target))
     for evidence in row.sources(column):
@@ -187,7 +187,7 @@ def headquarters_graphs(
         if row.slug not in present:
             continue
         organisation = BJ[row.slug]
-        linked.extend((row, column) for column in TARGETS)
+        linked.extend((row, column) for column in IDENTIFIER_COLUMNS)
         if not row.city:
             continue
         page = add_page(pages, row.source_url, row.source_title, row.seen, row.language)

@@ -26,11 +26,16 @@ SCHEMA_URL = URIRef(PREFIXES["schema"] + "url")
 @pytest.fixture(scope="module")
 def generated() -> dict[str, Graph]:
     files = build_generated(sources_folder())
-    return {
+    graphs = {
         path.name: Graph().parse(data=text, format="turtle")
         for path, text in files.items()
         if path.parent.name == "headquarters"
     }
+    epoch = next(
+        text for path, text in files.items() if path.parts[-2:] == ("epoch", "organisations.ttl")
+    )
+    graphs["epoch organisations"] = Graph().parse(data=epoch, format="turtle")
+    return graphs
 
 
 def test_every_generated_link_has_a_statement_of_each_source(
@@ -49,15 +54,30 @@ def test_every_generated_link_has_a_statement_of_each_source(
         assert len(set(pages.objects(page, DCTERMS.title))) == 1
         quotes = list(links.objects(statement, BJO.quote))
         assert len(quotes) == 1 and isinstance(quotes[0], Literal) and quotes[0].language
-    # one statement per line of the evidence cells of the organisations the graph holds
-    rows = [row for row in read_organisations() if (BJ[row.slug], None, None) in links]
+    # one statement per line of the evidence cells of every row with an identifier: its
+    # organisation, the identifier's column and the page of that line
+    rows = read_organisations()
+    described = {str(s).removeprefix(str(BJ)) for s in generated["epoch organisations"].subjects()}
+    present = described | {row.slug for row in rows if not row.kind}  # the hand-written ones
     expected = {
         (row.slug, column, evidence.url)
         for row in rows
+        if row.slug in present
         for column in ("wikidata", "ror")
+        if getattr(row, column)
         for evidence in row.sources(column)
     }
-    assert len(statements) == len(expected)
+    columns = {"http://www.wikidata.org/entity/": "wikidata", "https://ror.org/": "ror"}
+    found = set()
+    for statement in statements:
+        entity, target = (
+            links.value(statement, BJO.linkedEntity),
+            links.value(statement, BJO.statedMatch),
+        )
+        page = links.value(statement, PROV.wasDerivedFrom)
+        column = next(name for prefix, name in columns.items() if str(target).startswith(prefix))
+        found.add((str(entity).removeprefix(str(BJ)), column, str(pages.value(page, SCHEMA_URL))))
+    assert len(found) == len(statements) and found == expected
 
 
 def test_a_repository_file_is_its_github_address_at_the_commit_read(
