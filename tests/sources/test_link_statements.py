@@ -74,9 +74,10 @@ def test_every_generated_link_has_a_statement_of_each_source(
             links.value(statement, BJO.linkedEntity),
             links.value(statement, BJO.statedMatch),
         )
-        page = links.value(statement, PROV.wasDerivedFrom)
+        source = links.value(statement, PROV.wasDerivedFrom)
         column = next(name for prefix, name in columns.items() if str(target).startswith(prefix))
-        found.add((str(entity).removeprefix(str(BJ)), column, str(pages.value(page, SCHEMA_URL))))
+        url = str(pages.value(source, SCHEMA_URL))
+        found.add((str(entity).removeprefix(str(BJ)), column, url))
     assert len(found) == len(statements) and found == expected
 
 
