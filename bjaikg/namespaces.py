@@ -53,6 +53,12 @@ XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
 """The datatype of counts and whole-number parameters (pyoxigraph's term)."""
 
 
+def expand(prefixed: str) -> str:
+    """The full IRI of a prefixed name with a project prefix (``rdfs:label``)."""
+    prefix, _, local = prefixed.partition(":")
+    return PREFIXES[prefix] + local
+
+
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind every project prefix on ``graph`` (replacing rdflib's defaults) and return it."""
     for prefix, namespace in PREFIXES.items():

@@ -46,7 +46,7 @@ from bjaikg.metadata import (
     RIGHTS,
     TITLE,
 )
-from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES
+from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES, expand
 from bjaikg.snapshots import (
     CHECKSUMS,
     Snapshot,
@@ -70,8 +70,6 @@ MEDIA_TYPES = {
     ".jsonld": "application/ld+json",
     ".md": "text/markdown",
 }
-SPDX = "http://spdx.org/rdf/terms#"
-DESCRIPTION_PREFIXES = {**PREFIXES, "spdx": SPDX}
 SOURCES = {ox.NamedNode(f"{BJO}{kind}") for kind in ("SourceDocument", "SourceDataset")}
 SOURCE_PARTS = {
     ox.NamedNode("http://www.w3.org/ns/dcat#distribution"),
@@ -257,9 +255,8 @@ def _file_entry(folder: Path, relative: str) -> ReleaseFile:
     return ReleaseFile(relative, path.stat().st_size, sha256_of(path))
 
 
-def _term(name: str) -> ox.NamedNode:
-    prefix, local = name.split(":", 1)
-    return ox.NamedNode(DESCRIPTION_PREFIXES[prefix] + local)
+def _term(prefixed: str) -> ox.NamedNode:
+    return ox.NamedNode(expand(prefixed))
 
 
 def dataset_metadata(subject: str) -> list[ox.Triple]:
@@ -360,17 +357,14 @@ def describe_release(release: Release, snapshot: Snapshot, previous: Version | N
     node = ox.NamedNode
 
     def add(subject: str, predicate: str, value: ox.NamedNode | ox.Literal) -> None:
-        prefix, local = predicate.split(":", 1)
-        triples.add(ox.Triple(node(subject), node(DESCRIPTION_PREFIXES[prefix] + local), value))
+        triples.add(ox.Triple(node(subject), _term(predicate), value))
 
     def typed(text: str | int, datatype: str) -> ox.Literal:
-        prefix, local = datatype.split(":", 1)
-        return ox.Literal(str(text), datatype=node(DESCRIPTION_PREFIXES[prefix] + local))
+        return ox.Literal(str(text), datatype=_term(datatype))
 
     me, version = release.iri, str(release.version)
     for kind in ("dcat:Dataset", "void:Dataset"):
-        prefix, local = kind.split(":")
-        add(me, "rdf:type", node(DESCRIPTION_PREFIXES[prefix] + local))
+        add(me, "rdf:type", _term(kind))
     for language, title in TITLE.items():
         add(me, "dcterms:title", ox.Literal(f"{title} {version}", language=language))
     add(me, "dcat:version", ox.Literal(version))
@@ -399,7 +393,7 @@ def describe_release(release: Release, snapshot: Snapshot, previous: Version | N
     for graph, count in release.triples_per_graph.items():
         subset = f"{me}#{graph_file_stem(node(graph))}"
         add(me, "void:subset", node(subset))
-        add(subset, "rdf:type", node(DESCRIPTION_PREFIXES["void"] + "Dataset"))
+        add(subset, "rdf:type", _term("void:Dataset"))
         add(subset, "sd:name", node(graph))
         add(subset, "void:triples", typed(count, "xsd:integer"))
     for item in release.files:
@@ -409,7 +403,7 @@ def describe_release(release: Release, snapshot: Snapshot, previous: Version | N
             add(
                 f"{me}#{graph_file_stem(node(item.graph))}", "dcat:distribution", node(distribution)
             )
-        add(distribution, "rdf:type", node(DESCRIPTION_PREFIXES["dcat"] + "Distribution"))
+        add(distribution, "rdf:type", _term("dcat:Distribution"))
         add(distribution, "dcterms:title", ox.Literal(item.path))
         add(distribution, "dcat:downloadURL", node(distribution))
         add(
@@ -421,11 +415,11 @@ def describe_release(release: Release, snapshot: Snapshot, previous: Version | N
         add(distribution, "dcterms:license", node(DEFAULT_LICENCE))
         checksum = f"{distribution}#sha256"
         add(distribution, "spdx:checksum", node(checksum))
-        add(checksum, "rdf:type", node(SPDX + "Checksum"))
-        add(checksum, "spdx:algorithm", node(SPDX + "checksumAlgorithm_sha256"))
+        add(checksum, "rdf:type", _term("spdx:Checksum"))
+        add(checksum, "spdx:algorithm", _term("spdx:checksumAlgorithm_sha256"))
         add(checksum, "spdx:checksumValue", typed(item.sha256, "xsd:hexBinary"))
     ordered = sorted(triples, key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
-    return _serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=DESCRIPTION_PREFIXES)
+    return _serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
 def _sources(snapshot: Snapshot) -> list[ox.Triple]:

@@ -20,12 +20,12 @@ import pyoxigraph as ox
 from bjaikg import __version__
 from bjaikg.endpoint.description import describe_service
 from bjaikg.endpoint.dumps import DUMP_FORMATS
-from bjaikg.interface.labels import LabelIndex, expand
+from bjaikg.interface.labels import LabelIndex
 from bjaikg.interface.releases import ReleaseEntry
 from bjaikg.interface.resource import RdfTerm, Term, make_term, tagged_value
 from bjaikg.interface.vocabulary import OntologyHeader
 from bjaikg.metadata import DATASET_IRI, DEFAULT_LICENCE, RIGHTS, TITLE
-from bjaikg.namespaces import BJ, BJO, PREFIXES, XSD_INTEGER, sparql_prologue
+from bjaikg.namespaces import BJ, BJO, PREFIXES, XSD_INTEGER, expand, sparql_prologue
 from bjaikg.negotiation import choose_rdf_format
 from bjaikg.release import (
     IANA_MEDIA_TYPES,
@@ -157,17 +157,16 @@ def source_statements(graph: KnowledgeGraph) -> list[ox.Triple]:
 
 
 def source_rights(graph: KnowledgeGraph) -> dict[str, dict[str, str]]:
-    """Each registered source's rights statements (``dcterms:rights``), by language tag."""
-    result = graph.query(
-        sparql_prologue() + "SELECT ?source ?rights WHERE { ?source dcat:distribution ?snapshot ;"
-        " dcterms:rights ?rights }"
-    )
-    assert isinstance(result, ox.QuerySolutions)
+    """Each registered source's rights statements (``dcterms:rights``), by language tag: read
+    from :func:`source_statements`."""
+    rights = expand("dcterms:rights")
     found: dict[str, dict[str, str]] = {}
-    for row in result:
-        rights = row["rights"]
-        if isinstance(rights, ox.Literal):
-            found.setdefault(row["source"].value, {})[rights.language or ""] = rights.value
+    for triple in source_statements(graph):
+        source, text = triple.subject, triple.object
+        if triple.predicate.value != rights or not isinstance(text, ox.Literal):
+            continue
+        if isinstance(source, ox.NamedNode | ox.BlankNode):
+            found.setdefault(source.value, {})[text.language or ""] = text.value
     return found
 
 

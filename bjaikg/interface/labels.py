@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from bjaikg.namespaces import BJ, BJO, PREFIXES, shorten, sparql_prologue
+from bjaikg.namespaces import BJ, BJO, shorten, sparql_prologue
 from bjaikg.store import KnowledgeGraph, is_true
 from bjaikg.versioning import ONTOLOGY_IRI
 
@@ -45,12 +45,6 @@ TYPES_QUERY = (
 
 DEPRECATED_QUERY = "SELECT ?iri WHERE { ?iri <http://www.w3.org/2002/07/owl#deprecated> true }"
 """Every IRI marked ``owl:deprecated true`` (a merged or withdrawn resource)."""
-
-
-def expand(prefixed: str) -> str:
-    """The full IRI of a prefixed name with a project prefix (``rdfs:label``)."""
-    prefix, _, local = prefixed.partition(":")
-    return PREFIXES[prefix] + local
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from bjaikg.interface.diagram import (
     class_tree,
     render_svg,
 )
-from bjaikg.interface.labels import LabelIndex, expand, local_address
+from bjaikg.interface.labels import LabelIndex, local_address
 from bjaikg.interface.language import (
     LANGUAGES,
     TAG_NAMES_ZH,
@@ -69,7 +69,7 @@ from bjaikg.interface.search import MAX_RESULTS, search_labels
 from bjaikg.interface.vocabulary import KINDS, OntologyHeader, document_ontology
 from bjaikg.knowledge_diff import MEDIA_TYPES, render
 from bjaikg.metadata import DEFAULT_LICENCE, LICENCE_NAMES
-from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES, shorten
+from bjaikg.namespaces import BJ, BJG, BJO, PREFIXES, expand, shorten
 from bjaikg.negotiation import (
     JSON_MEDIA_TYPE,
     RDF_FORMATS,

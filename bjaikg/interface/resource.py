@@ -27,10 +27,9 @@ from bjaikg.interface.labels import (
     PREFERRED_LABELS,
     LabelIndex,
     Name,
-    expand,
     local_address,
 )
-from bjaikg.namespaces import XSD_INTEGER, shorten
+from bjaikg.namespaces import XSD_INTEGER, expand, shorten
 from bjaikg.store import INFERRED_GRAPH, KnowledgeGraph, is_true, term_value
 
 RdfTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from bjaikg.interface.labels import LabelIndex, expand
+from bjaikg.interface.labels import LabelIndex
 from bjaikg.interface.resource import Term, make_term
-from bjaikg.namespaces import BJO, shorten, sparql_prologue
+from bjaikg.namespaces import BJO, expand, shorten, sparql_prologue
 from bjaikg.store import KnowledgeGraph
 
 KINDS = {
